@@ -1,0 +1,204 @@
+"""``ReportQA``: the Python API, and the one place where documents, index and model meet."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from qa import store
+from qa.answer import best_sentence
+from qa.documents import load_bundled, load_paths
+from qa.embedding import Embedder, load_embedder
+from qa.retrieval import analyze, search
+from qa.schema import Answer, Document, DocumentInfo, IndexStoreError, Passage
+from qa.structure import build_passages
+
+DEFAULT_INDEX_DIR = "index"
+PASSAGE_CHARS = (80, 250)  # min, max characters per passage
+STRUCTURE_VERSION = 1  # bump when passage splitting changes, so old indexes are rebuilt
+
+
+class ReportQA:
+    """Ask questions of one or more reports; answers quote the source.
+
+    ``ReportQA()`` opens the index in ``./index`` (building it from the bundled report the first
+    time); ``ReportQA.from_paths([...])`` indexes exactly the given files, reusing the saved index
+    when neither the files nor the model changed.
+    """
+
+    def __init__(
+        self,
+        index_dir: str | Path = DEFAULT_INDEX_DIR,
+        model: str | None = None,
+        *,
+        embedder: Embedder | None = None,
+    ) -> None:
+        self._setup(index_dir, model, embedder)
+        data = store.load(self.index_dir)
+        if data is None:
+            data = self._save([load_bundled()], previous=None)
+        self._check_model(data)
+        self._data = data
+
+    @classmethod
+    def from_paths(
+        cls,
+        paths: Iterable[str | Path],
+        index_dir: str | Path = DEFAULT_INDEX_DIR,
+        model: str | None = None,
+        *,
+        rebuild: bool = False,
+        embedder: Embedder | None = None,
+    ) -> ReportQA:
+        """Index exactly the documents at ``paths`` (files or folders); reuse the index if unchanged.
+
+        Changed or new documents are embedded; unchanged ones keep their vectors. An index of
+        another model or format, or a damaged one, raises ``IndexStoreError`` unless ``rebuild``.
+        """
+        documents = load_paths(paths)
+        self = cls.__new__(cls)
+        self._setup(index_dir, model, embedder)
+        # Without --rebuild an existing index must be readable and of this model: replacing a
+        # damaged or foreign index silently could throw away something the user still wants.
+        previous = None if rebuild else store.load(self.index_dir)
+        if previous is not None:
+            self._check_model(previous)
+        wanted = sorted(d.content_hash for d in documents)
+        if (
+            previous is not None
+            and self._settings() == _settings_of(previous)
+            and wanted == sorted(d.content_hash for d in previous.documents)
+        ):
+            self._data = previous
+        else:
+            self._data = self._save(documents, previous)
+        return self
+
+    # ------------------------------------------------------------ public API
+
+    @property
+    def documents(self) -> list[DocumentInfo]:
+        """The indexed documents."""
+        return list(self._data.documents)
+
+    @property
+    def passage_count(self) -> int:
+        """How many passages are indexed."""
+        return len(self._data.passages)
+
+    def ask(self, question: str, k: int = 5, filters: Mapping[str, Any] | None = None) -> Answer:
+        """Answer ``question`` from the indexed reports with at most ``k`` cited passages."""
+        query = analyze(question)
+        if not isinstance(k, int) or k < 1:
+            raise ValueError("k must be a positive integer")
+        data = self._data  # one snapshot for the whole question, even if documents are added meanwhile
+        vector = self.embedder.encode_queries([query.text])[0]
+        hits = search(data, query, vector, k, filters)
+        passages = [data.passages[h.row].with_(score=round(h.score, 6)) for h in hits]
+        answer_text = None
+        if passages:
+            span = best_sentence(query, passages[0])
+            if span:
+                passages[0] = passages[0].with_(highlight=span)
+                answer_text = passages[0].text[span[0] : span[1]]
+        reason = {
+            "lexical": query.has_cjk,
+            "passages": [
+                {
+                    "passage_id": data.passages[h.row].passage_id,
+                    "dense": h.dense,
+                    "lexical": h.lexical,
+                    "dense_rank": h.dense_rank,
+                    "lexical_rank": h.lexical_rank,
+                }
+                for h in hits
+            ],
+        }
+        return Answer(question, bool(passages), answer_text, passages, reason)
+
+    def add_documents(self, paths: Iterable[str | Path]) -> list[DocumentInfo]:
+        """Add (or, for the same content, skip) documents; returns the infos of those added."""
+        new = load_paths(paths)
+        with self._write_lock:
+            data = self._data
+            known = {d.content_hash for d in data.documents}
+            added = list({d.content_hash: d for d in new if d.content_hash not in known}.values())
+            if added:
+                current = [_document_of(data, info) for info in data.documents]
+                self._data = self._save(current + added, data)
+        return [d.info for d in added]
+
+    def context(self, passage: Passage, chars: int = 200) -> str:
+        """The passage with up to ``chars`` characters of its document on each side."""
+        text = self._data.texts[passage.doc_id]
+        return text[max(0, passage.start - chars) : passage.end + chars]
+
+    # ------------------------------------------------------------ building
+
+    def _setup(self, index_dir: str | Path, model: str | None, embedder: Embedder | None) -> None:
+        self.index_dir = Path(index_dir)
+        self.embedder = embedder or load_embedder(model)
+        self._write_lock = threading.Lock()
+
+    def _settings(self) -> dict[str, Any]:
+        return {
+            "model": self.embedder.identity(),
+            "passages": {
+                "min_chars": PASSAGE_CHARS[0],
+                "max_chars": PASSAGE_CHARS[1],
+                "version": STRUCTURE_VERSION,
+            },
+        }
+
+    def _check_model(self, data: store.IndexData) -> None:
+        built_with = data.manifest.get("model", {})
+        if built_with != self.embedder.identity():
+            raise IndexStoreError(
+                f"{self.index_dir} was built with model {built_with.get('name')!r} "
+                f"({built_with.get('source')}), not {self.embedder.name!r}; pass that model or "
+                f"{store.REBUILD_HINT}"
+            )
+
+    def _save(self, documents: list[Document], previous: store.IndexData | None) -> store.IndexData:
+        """Split, embed (reusing vectors of unchanged documents) and persist ``documents``."""
+        unique = list({d.content_hash: d for d in documents}.values())
+        reusable: dict[str, np.ndarray] = {}
+        if previous is not None and _settings_of(previous) == self._settings():
+            old_vectors = previous.vectors()
+            reusable = {p.passage_id: old_vectors[i] for i, p in enumerate(previous.passages)}
+        passages = [p for doc in unique for p in build_passages(doc, *PASSAGE_CHARS)]
+        missing = [p for p in passages if p.passage_id not in reusable]
+        if missing:
+            encoded = self.embedder.encode_passages([p.text for p in missing])
+            reusable.update(zip((p.passage_id for p in missing), encoded, strict=True))
+        vectors = np.stack([reusable[p.passage_id] for p in passages]) if passages else self._empty_vectors()
+        data = store.IndexData.build(
+            [d.info for d in unique], {d.doc_id: d.text for d in unique}, passages, vectors, self._settings()
+        )
+        store.save(data, self.index_dir)
+        return data
+
+    def _empty_vectors(self) -> np.ndarray:
+        return np.zeros((0, self.embedder.dimension), dtype=np.float32)
+
+
+def _settings_of(data: store.IndexData) -> dict[str, Any]:
+    return {"model": data.manifest.get("model"), "passages": data.manifest.get("passages")}
+
+
+def _document_of(data: store.IndexData, info: DocumentInfo) -> Document:
+    """Rebuild a Document from the index (text and metadata), so adding files needs no old sources."""
+    return Document(
+        text=data.texts[info.doc_id],
+        title=info.title,
+        source=info.source,
+        issuer=info.issuer,
+        region=info.region,
+        year=info.year,
+        date=info.date,
+        level=info.level,
+    )

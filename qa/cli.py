@@ -1,0 +1,157 @@
+"""The ``report-qa`` command: ask, index, eval (``python -m qa`` runs it too).
+
+Every bad input ends in one readable line on stderr and exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+from typing import TextIO
+
+from qa.api import DEFAULT_INDEX_DIR, ReportQA
+from qa.evaluation import evaluate, load_questions
+from qa.schema import Answer, ReportQAError
+
+EXIT_BAD_INPUT = 2
+
+
+def _open(args: argparse.Namespace) -> ReportQA:
+    if getattr(args, "docs", None):
+        return ReportQA.from_paths(args.docs, index_dir=args.index_dir, model=args.model)
+    return ReportQA(index_dir=args.index_dir, model=args.model)
+
+
+def format_answer(answer: Answer) -> str:
+    """A reply as readable text: the quoted answer, then the cited passages with the span marked."""
+    lines = []
+    if answer.found and answer.answer:
+        lines.append(f"答案: {answer.answer}")
+    else:
+        lines.append("报告中没有找到可靠的答案 (the report does not say). 最相近的段落:")
+    for number, p in enumerate(answer.passages, start=1):
+        path = " › ".join([p.document, *p.section])
+        lines.append(f"\n[{number}] {path}")
+        lines.append(f"    {p.period} · score {p.score:.4f} · 字符 {p.start}–{p.end}")
+        text = p.text
+        if p.highlight:
+            s, e = p.highlight
+            text = f"{text[:s]}【{text[s:e]}】{text[e:]}"
+        lines.append("    " + text.replace("\n", "\n    "))
+    return "\n".join(lines)
+
+
+def _ask(args: argparse.Namespace, out: TextIO) -> int:
+    if args.question is not None:
+        bot = _open(args)
+        answer = bot.ask(args.question, k=args.k)
+        print(
+            json.dumps(answer.to_dict(), ensure_ascii=False) if args.json else format_answer(answer), file=out
+        )
+        return 0
+    # No question: one question per line from stdin; a bad line is reported and the rest still run.
+    bot = _open(args)
+    status = 0
+    for line in sys.stdin:
+        question = line.rstrip("\n")
+        if not question.strip():
+            continue
+        try:
+            answer = bot.ask(question, k=args.k)
+        except ReportQAError as exc:
+            status = EXIT_BAD_INPUT
+            print(json.dumps({"question": question, "error": str(exc)}, ensure_ascii=False), file=out)
+            continue
+        print(
+            json.dumps(answer.to_dict(), ensure_ascii=False) if args.json else format_answer(answer), file=out
+        )
+    return status
+
+
+def _index(args: argparse.Namespace, out: TextIO) -> int:
+    started = time.perf_counter()
+    bot = ReportQA.from_paths(args.paths, index_dir=args.index_dir, model=args.model, rebuild=args.rebuild)
+    print(
+        f"{len(bot.documents)} documents, {bot.passage_count} passages in {args.index_dir} "
+        f"({time.perf_counter() - started:.1f} s)",
+        file=out,
+    )
+    for info in bot.documents:
+        print(
+            f"  {info.doc_id}  {info.title}  ({info.source}, {info.year or '?'}, {info.region or '?'})",
+            file=out,
+        )
+    return 0
+
+
+def _eval(args: argparse.Namespace, out: TextIO) -> int:
+    items = load_questions(args.qa_file)
+    bot = _open(args)
+    result = evaluate(lambda q, k: bot.ask(q, k=k), items, k=args.k)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False), file=out)
+        return 0
+    for row in result["items"]:
+        if row["answerable"] and row["rank"] != 1:
+            print(f"  rank {row['rank'] or '-':>2}  {row['question']}", file=out)
+    for key, value in result["metrics"].items():
+        print(f"{key:>28}: {value}", file=out)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="report-qa", description="Ask Chinese government work reports.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--index-dir", default=DEFAULT_INDEX_DIR, help="index folder (default: ./index)")
+        p.add_argument(
+            "--model", default=None, help="sentence-transformers model (default: multilingual-e5-small)"
+        )
+
+    ask = sub.add_parser("ask", help="answer a question (or one per line from stdin)")
+    ask.add_argument("question", nargs="?", help="the question; omit to read questions from stdin")
+    ask.add_argument("--k", type=int, default=5, help="passages to show (default 5)")
+    ask.add_argument("--json", action="store_true", help="print JSON (one object per question)")
+    ask.add_argument("--docs", nargs="+", metavar="PATH", help="index these files/folders first")
+    common(ask)
+    ask.set_defaults(run=_ask)
+
+    index = sub.add_parser("index", help="index files and folders (.txt .md .html .pdf .docx)")
+    index.add_argument("paths", nargs="+", metavar="PATH")
+    index.add_argument(
+        "--rebuild", action="store_true", help="replace the index even if it is damaged or foreign"
+    )
+    common(index)
+    index.set_defaults(run=_index)
+
+    ev = sub.add_parser("eval", help="score a question set (JSON lines with question and answers)")
+    ev.add_argument("qa_file", metavar="QA.jsonl")
+    ev.add_argument("--k", type=int, default=5)
+    ev.add_argument("--json", action="store_true")
+    ev.add_argument("--docs", nargs="+", metavar="PATH")
+    common(ev)
+    ev.set_defaults(run=_eval)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    """Run the CLI; returns the exit code (0 ok, 2 bad input)."""
+    args = build_parser().parse_args(argv)
+    if getattr(args, "k", 1) < 1:
+        print("report-qa: error: --k must be at least 1", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    try:
+        return args.run(args, out or sys.stdout)
+    except ReportQAError as exc:
+        print(f"report-qa: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,91 @@
+"""Measure answers against a question set: hit@k, MRR@10, answer@1 and abstention accuracy.
+
+A question set is JSON lines: {"question": str, "answers": [verbatim strings]} (more keys allowed).
+An item with no answers is unanswerable: the right reply is ``found=False``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from qa.schema import Answer, ReportQAError
+from qa.textnorm import normalize
+
+CUTOFFS = (1, 3, 5)
+MRR_DEPTH = 10
+
+
+def load_questions(path: str | Path) -> list[dict[str, Any]]:
+    """Read and validate a question set; a bad line raises ReportQAError naming it."""
+    path = Path(path)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ReportQAError(f"cannot read question set {path}: {exc}") from None
+    items = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except ValueError:
+            raise ReportQAError(f"{path}:{number}: not a JSON object") from None
+        if not (
+            isinstance(item, dict)
+            and isinstance(item.get("question"), str)
+            and isinstance(item.get("answers"), list)
+            and all(isinstance(a, str) for a in item["answers"])
+        ):
+            raise ReportQAError(f'{path}:{number}: expected {{"question": str, "answers": [str, ...]}}')
+        items.append(item)
+    if not items:
+        raise ReportQAError(f"{path} holds no questions")
+    return items
+
+
+def _contains(text: str | None, answers: list[str]) -> bool:
+    return text is not None and any(normalize(a) in normalize(text) for a in answers)
+
+
+def evaluate(ask: Callable[[str, int], Answer], items: list[dict[str, Any]], k: int = 5) -> dict[str, Any]:
+    """Run every question through ``ask(question, k)`` and score the replies."""
+    depth = max(k, MRR_DEPTH)
+    rows = []
+    for item in items:
+        answer = ask(item["question"], depth)
+        rank = next(
+            (i for i, p in enumerate(answer.passages, start=1) if _contains(p.text, item["answers"])), None
+        )
+        rows.append(
+            {
+                "id": item.get("id"),
+                "question": item["question"],
+                "answerable": bool(item["answers"]),
+                "rank": rank,
+                "found": answer.found,
+                "answer_hit": _contains(answer.answer, item["answers"]) if item["answers"] else None,
+                "answer": answer.answer,
+            }
+        )
+    answerable = [r for r in rows if r["answerable"]]
+    unanswerable = [r for r in rows if not r["answerable"]]
+    metrics: dict[str, Any] = {"questions": len(rows), "answerable": len(answerable)}
+    if answerable:
+        n = len(answerable)
+        for cutoff in sorted({*CUTOFFS, k}):
+            metrics[f"hit@{cutoff}"] = sum(1 for r in answerable if r["rank"] and r["rank"] <= cutoff) / n
+        metrics[f"mrr@{MRR_DEPTH}"] = sum(1 / r["rank"] for r in answerable if r["rank"]) / n
+        metrics["answer@1"] = sum(1 for r in answerable if r["answer_hit"]) / n
+        metrics["found_rate_answerable"] = sum(1 for r in answerable if r["found"]) / n
+    metrics["unanswerable"] = len(unanswerable)
+    if unanswerable:
+        metrics["abstain_rate_unanswerable"] = sum(1 for r in unanswerable if not r["found"]) / len(
+            unanswerable
+        )
+    return {
+        "metrics": {key: round(v, 4) if isinstance(v, float) else v for key, v in metrics.items()},
+        "items": rows,
+    }

@@ -1,0 +1,148 @@
+"""The records that flow through report-qa, from a loaded file to an answer.
+
+Data flows one way: ``Document`` (documents) -> ``Passage`` (structure) -> index (store) ->
+``Passage`` with a score (retrieval) -> ``Answer`` (answer). Every offset is a character offset
+into ``Document.text``, the text as stored, so a citation always points at the source.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any, Literal
+
+Period = Literal["review", "plan", "other"]
+Level = Literal["national", "province", "city", "county", "town"]
+
+
+class ReportQAError(Exception):
+    """Base class of every error report-qa raises on bad input; its message is one readable line."""
+
+
+class DocumentError(ReportQAError):
+    """A file could not be loaded: missing, empty, unsupported, binary, corrupt or without text."""
+
+
+class IndexStoreError(ReportQAError):
+    """An index folder is unusable: another model or format, or a missing or damaged file."""
+
+
+class QuestionError(ReportQAError):
+    """A question is empty or too long."""
+
+
+def content_hash(text: str) -> str:
+    """Stable hash of a document's stored text (sha256 hex); the document id derives from it."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """What is known about a document, without its text."""
+
+    doc_id: str
+    title: str
+    source: str  # the file name it was loaded from
+    issuer: str | None = None
+    region: str | None = None
+    year: int | None = None  # the year printed in the title (紫帽镇…2022年工作报告 -> 2022)
+    date: str | None = None  # ISO date of publication or delivery, when known
+    level: Level | None = None
+    chars: int = 0
+    content_hash: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Document:
+    """A loaded document: its stored text (line ends normalized to \\n) and its metadata."""
+
+    text: str
+    title: str
+    source: str
+    issuer: str | None = None
+    region: str | None = None
+    year: int | None = None
+    date: str | None = None
+    level: Level | None = None
+
+    @property
+    def content_hash(self) -> str:
+        return content_hash(self.text)
+
+    @property
+    def doc_id(self) -> str:
+        # Content-derived, so the same text always gets the same id and passage ids stay stable.
+        return self.content_hash[:16]
+
+    @property
+    def info(self) -> DocumentInfo:
+        return DocumentInfo(
+            doc_id=self.doc_id,
+            title=self.title,
+            source=self.source,
+            issuer=self.issuer,
+            region=self.region,
+            year=self.year,
+            date=self.date,
+            level=self.level,
+            chars=len(self.text),
+            content_hash=self.content_hash,
+        )
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A span of one document: consecutive sentences of one section.
+
+    ``text == document.text[start:end]`` always holds. ``score`` and ``highlight`` are set by
+    retrieval and answering; ``highlight`` is the answer span as offsets inside ``text``.
+    """
+
+    doc_id: str
+    document: str  # the document's title
+    section: list[str]
+    period: Period
+    start: int
+    end: int
+    text: str
+    score: float = 0.0
+    highlight: tuple[int, int] | None = None
+    passage_id: str = ""
+
+    def with_(self, **changes: Any) -> Passage:
+        return replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["highlight"] = list(self.highlight) if self.highlight else None
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Passage:
+        d = dict(d)
+        d["highlight"] = tuple(d["highlight"]) if d.get("highlight") else None
+        d["section"] = list(d["section"])
+        return cls(**d)
+
+
+@dataclass
+class Answer:
+    """The reply to one question: the quoted answer (or none) and the passages behind it."""
+
+    question: str
+    found: bool
+    answer: str | None
+    passages: list[Passage] = field(default_factory=list)
+    reason: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "found": self.found,
+            "answer": self.answer,
+            "passages": [p.to_dict() for p in self.passages],
+            "reason": self.reason,
+        }

