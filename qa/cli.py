@@ -90,7 +90,8 @@ def _index(args: argparse.Namespace, out: TextIO) -> int:
 def _eval(args: argparse.Namespace, out: TextIO) -> int:
     items = load_questions(args.qa_file)
     bot = _open(args)
-    result = evaluate(lambda q, k: bot.ask(q, k=k), items, k=args.k)
+    sources = {d.doc_id: d.source for d in bot.documents}
+    result = evaluate(lambda q, k: bot.ask(q, k=k), items, k=args.k, sources=sources)
     if args.json:
         print(json.dumps(result, ensure_ascii=False), file=out)
         return 0

@@ -40,7 +40,7 @@ SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
 _DATA_DIR = Path(__file__).parent / "data"
 _BUNDLED_NAME = "zimao_2022.txt"
 _SIDECAR_SUFFIX = ".meta.json"
-_META_FIELDS = ("title", "issuer", "region", "year", "date", "level")
+_META_FIELDS = ("title", "issuer", "region", "year", "date", "level", "review_year")
 
 
 # ---------------------------------------------------------------------------------------------- public
@@ -86,6 +86,8 @@ def load_document(path: str | Path) -> Document:
         raise DocumentError(f"{p} has no text after cleaning")
     meta = _infer_metadata(text, fields, p.stem)
     meta.update(_read_sidecar(p))
+    if "review_year" not in meta:
+        meta["review_year"] = _review_year(text, meta["date"], meta["year"], meta["level"])
     return Document(text=text, source=p.name, **meta)
 
 
@@ -540,6 +542,9 @@ _NATIONAL = re.compile(
 _CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0}
 
 
+_REVIEW_HEADING = re.compile(r"(?m)^.{0,6}?(\d{4})\s*年(?:国内)?工作(?:的)?回顾")
+
+
 def _infer_metadata(text: str, fields: dict[str, str], stem: str) -> dict[str, Any]:
     """Title, issuer, region, year, date and level from the text and the page-header fields."""
     lines = [line for line in text.split("\n") if line]
@@ -565,13 +570,27 @@ def _infer_metadata(text: str, fields: dict[str, str], stem: str) -> dict[str, A
     if year is None and speech_date:
         year = int(speech_date[:4])
     if year is None:
-        review = re.search(r"(?m)^.{0,4}?(\d{4})\s*年(?:国内)?工作(?:的)?回顾", text[:5000])
+        review = _REVIEW_HEADING.search(text[:5000])
         year = int(review.group(1)) + 1 if review else None  # a report reviews the year before its own
     if year is None and header_date:
         year = int(header_date[:4])
     if year is None:
         year = _year_in(stem, suffix="")
     return {"title": title, "issuer": issuer, "region": region, "year": year, "date": date, "level": level}
+
+
+def _review_year(text: str, date: str | None, year: int | None, level: Level | None) -> int | None:
+    """The year the report looks back on: its "N年工作回顾" heading, else the year before an
+    early-in-the-year delivery date (reports are delivered in January-March), else the year before
+    a State Council report's title year (it is titled by delivery), else ``year``."""
+    heading = _REVIEW_HEADING.search(text[:20000])
+    if heading:
+        return int(heading.group(1))
+    if date:
+        return int(date[:4]) - 1 if int(date[5:7]) <= 6 else int(date[:4])
+    if year is not None and level == "national":
+        return year - 1
+    return year
 
 
 def _head(lines: list[str]) -> list[str]:
@@ -738,7 +757,7 @@ def _sidecar_problem(key: str, value: Any) -> str | None:
         return None  # an explicit null says "unknown", overriding a wrong inference
     if key in ("issuer", "region"):
         return None if isinstance(value, str) else "must be a string or null"
-    if key == "year":
+    if key in ("year", "review_year"):
         ok = isinstance(value, int) and not isinstance(value, bool) and 1900 <= value <= 2100
         return None if ok else "must be a year (integer 1900-2100) or null"
     if key == "date":

@@ -1,17 +1,19 @@
 """Measure answers against a question set: hit@k, MRR@10, answer@1 and abstention accuracy.
 
 A question set is JSON lines: {"question": str, "answers": [verbatim strings]} (more keys allowed).
-An item with no answers is unanswerable: the right reply is ``found=False``.
+A passage or answer counts when it contains any of the answers; with an optional "doc" (a file
+name) it must also come from that document. An item with no answers is unanswerable: the right
+reply is ``found=False``.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from qa.schema import Answer, ReportQAError
+from qa.schema import Answer, Passage, ReportQAError
 from qa.textnorm import normalize
 
 CUTOFFS = (1, 3, 5)
@@ -50,15 +52,26 @@ def _contains(text: str | None, answers: list[str]) -> bool:
     return text is not None and any(normalize(a) in normalize(text) for a in answers)
 
 
-def evaluate(ask: Callable[[str, int], Answer], items: list[dict[str, Any]], k: int = 5) -> dict[str, Any]:
-    """Run every question through ``ask(question, k)`` and score the replies."""
+def evaluate(
+    ask: Callable[[str, int], Answer],
+    items: list[dict[str, Any]],
+    k: int = 5,
+    sources: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """Run every question through ``ask(question, k)`` and score the replies.
+
+    ``sources`` maps doc_id to file name, for items that name their document in "doc".
+    """
     depth = max(k, MRR_DEPTH)
     rows = []
     for item in items:
         answer = ask(item["question"], depth)
-        rank = next(
-            (i for i, p in enumerate(answer.passages, start=1) if _contains(p.text, item["answers"])), None
-        )
+
+        def counts(passage: Passage, item: dict[str, Any] = item) -> bool:
+            right_doc = "doc" not in item or sources is None or sources.get(passage.doc_id) == item["doc"]
+            return right_doc and _contains(passage.text, item["answers"])
+
+        rank = next((i for i, p in enumerate(answer.passages, start=1) if counts(p)), None)
         rows.append(
             {
                 "id": item.get("id"),
@@ -66,7 +79,8 @@ def evaluate(ask: Callable[[str, int], Answer], items: list[dict[str, Any]], k: 
                 "answerable": bool(item["answers"]),
                 "rank": rank,
                 "found": answer.found,
-                "answer_hit": _contains(answer.answer, item["answers"]) if item["answers"] else None,
+                "answer_hit": bool(item["answers"] and answer.passages and counts(answer.passages[0]))
+                and _contains(answer.answer, item["answers"]),
                 "answer": answer.answer,
             }
         )

@@ -48,6 +48,10 @@ class DocumentInfo:
     year: int | None = None  # the year printed in the title (紫帽镇…2022年工作报告 -> 2022)
     date: str | None = None  # ISO date of publication or delivery, when known
     level: Level | None = None
+    # The year whose results the report reviews; the year after it is the one it plans. Titles
+    # disagree (a town's "2022年工作报告" reviews 2022, the State Council's "2024年政府工作报告"
+    # reviews 2023), so questions saying 去年/今年 are resolved against this, not against ``year``.
+    review_year: int | None = None
     chars: int = 0
     content_hash: str = ""
 
@@ -67,6 +71,7 @@ class Document:
     year: int | None = None
     date: str | None = None
     level: Level | None = None
+    review_year: int | None = None
 
     @property
     def content_hash(self) -> str:
@@ -88,6 +93,7 @@ class Document:
             year=self.year,
             date=self.date,
             level=self.level,
+            review_year=self.review_year,
             chars=len(self.text),
             content_hash=self.content_hash,
         )

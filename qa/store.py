@@ -27,6 +27,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +77,11 @@ class IndexData:
         }
         lexical = LexicalIndex.build([p.text for p in passages])
         return cls(manifest, documents, texts, passages, dense, lexical)
+
+    @cached_property
+    def review_years(self) -> dict[str, int | None]:
+        """doc_id -> the year each document reviews (see DocumentInfo.review_year)."""
+        return {d.doc_id: d.review_year for d in self.documents}
 
     def vectors(self) -> np.ndarray:
         """All stored embeddings, row for row (used to reuse unchanged documents on rebuild)."""

@@ -1,0 +1,85 @@
+"""Sentence spans for Chinese text: the unit that passages are built from and answers are quoted in.
+
+A sentence ends at 。！？；!?; or a line end. Closing quotes and brackets after the terminator stay
+with the sentence they end (``“……。”`` is one sentence), and a terminator inside a quotation does
+not end the sentence unless the quotation has run on for very long (an unbalanced quote mark must
+not swallow a whole paragraph). Offsets are absolute, so spans index the text they were cut from.
+"""
+
+from __future__ import annotations
+
+import re
+
+TERMINATORS = "。！？；!?;"
+# Characters that close what a terminator ended: quotes and brackets, kept with the sentence.
+CLOSERS = "”’」』）)】〕》"
+_OPEN_QUOTES = "“「『"
+_CLOSE_QUOTES = "”」』"
+# Past this many characters inside one quotation, terminators split again.
+LONG_QUOTE = 150
+
+_EVENTS = re.compile(f"[{TERMINATORS}{_OPEN_QUOTES}{_CLOSE_QUOTES}\n\r]")
+
+
+def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Sentence spans ``(start, end)`` of ``text[start:end]``, as absolute offsets into ``text``.
+
+    Splits after 。！？；!?; (with any closing quotes/brackets that follow) and at line ends;
+    keeps “quotations” whole unless longer than ``LONG_QUOTE`` characters. Spans are trimmed of
+    surrounding whitespace and whitespace-only spans are dropped, so every non-space character of
+    the range lies in exactly one span.
+    """
+    end = len(text) if end is None else min(end, len(text))
+    start = max(0, start)
+    spans: list[tuple[int, int]] = []
+    sentence_start = start
+    resume = start  # events before this were consumed by a closer run
+    depth = 0  # open “ quotations
+    quote_open = start
+
+    def emit(s: int, e: int) -> None:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if s < e:
+            spans.append((s, e))
+
+    def closer_run(j: int) -> int:
+        """End of the terminators and closers that follow position ``j``."""
+        nonlocal depth
+        while j < end and (text[j] in TERMINATORS or text[j] in CLOSERS):
+            if text[j] in _CLOSE_QUOTES:
+                depth = max(0, depth - 1)
+            j += 1
+        return j
+
+    for m in _EVENTS.finditer(text, start, end):
+        i = m.start()
+        if i < resume:
+            continue
+        ch = text[i]
+        if ch in "\n\r":
+            emit(sentence_start, i)
+            sentence_start = resume = i + 1
+            depth = 0  # a quotation never runs across a line end
+            continue
+        if ch in _OPEN_QUOTES:
+            if depth == 0:
+                quote_open = i
+            depth += 1
+            continue
+        if ch in _CLOSE_QUOTES:
+            depth = max(0, depth - 1)
+            # “……。” ends the sentence after the closing quote.
+            if depth or i == start or text[i - 1] not in TERMINATORS:
+                continue
+            cut = closer_run(i + 1)
+        else:
+            if depth and i - quote_open < LONG_QUOTE:
+                continue
+            cut = closer_run(i + 1)
+        emit(sentence_start, cut)
+        sentence_start = resume = cut
+    emit(sentence_start, end)
+    return spans

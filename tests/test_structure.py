@@ -1,0 +1,449 @@
+"""Structure: sentence spans, heading detection (incl. lost numbering), passages and their periods."""
+
+from __future__ import annotations
+
+import bisect
+import json
+import statistics
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from qa.schema import Document, Passage
+from qa.structure import (
+    Section,
+    build_passages,
+    parse_sections,
+    section_at,
+    section_path_at,
+    section_periods,
+    split_sentences,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+BUNDLED = ROOT / "qa" / "data" / "zimao_2022.txt"
+SEED = SHARED / "seed" / "000_288c1e282cea0f90.txt"
+GOV_REPORTS = SHARED / "datasets" / "gov_reports"
+NO_HEADINGS = {"1954_national", "1975_national"}  # these two texts have no heading lines at all
+
+
+def _texts(text: str, spans: list[tuple[int, int]]) -> list[str]:
+    return [text[s:e] for s, e in spans]
+
+
+def _doc(text: str, title: str = "测试报告") -> Document:
+    return Document(text=text, title=title, source="test.txt")
+
+
+def _path_of(passages: list[Passage], needle: str) -> Passage:
+    hits = [p for p in passages if needle in p.text]
+    assert hits, f"no passage holds {needle!r}"
+    return hits[0]
+
+
+# --- sentences -----------------------------------------------------------------------------
+
+
+def test_sentences_split_on_terminators_and_line_ends():
+    text = "财政总收入1.6亿元,比增8.8%;规上工业产值26.62亿元。真的吗?是的！\n新的一行"
+    assert _texts(text, split_sentences(text)) == [
+        "财政总收入1.6亿元,比增8.8%;",
+        "规上工业产值26.62亿元。",
+        "真的吗?",
+        "是的！",
+        "新的一行",
+    ]
+
+
+def test_sentences_keep_closers_and_quotations():
+    text = "他说：“我们要努力。再努力！”然后走了。（完）这是括号。）结束"
+    assert _texts(text, split_sentences(text)) == [
+        "他说：“我们要努力。再努力！”",
+        "然后走了。",
+        "（完）这是括号。）",
+        "结束",
+    ]
+
+
+def test_sentences_split_a_very_long_quotation():
+    text = "“" + "很长的引语。" * 40 + "”完"
+    spans = split_sentences(text)
+    assert len(spans) > 5  # an unbalanced or very long quote must not swallow the paragraph
+    assert "".join(_texts(text, spans)) == text
+
+
+def test_sentences_trim_whitespace_and_use_absolute_offsets():
+    text = "前文。  \n\u3000 第一句。 第二句！\n\n   \n末尾"
+    start = text.index("\u3000")
+    spans = split_sentences(text, start, len(text) - 2)
+    assert _texts(text, spans) == ["第一句。", "第二句！"]
+    assert all(s >= start for s, _ in spans)
+    assert split_sentences("   \n \u3000\n") == []
+    assert split_sentences("") == []
+
+
+@given(st.text(alphabet=st.sampled_from(list("。！？；!?;，“”「」（）)” \n\u3000甲乙丙1."))) | st.text())
+def test_sentences_cover_every_visible_character(text):
+    spans = split_sentences(text)
+    covered = set()
+    last_end = 0
+    for s, e in spans:
+        assert last_end <= s < e <= len(text)
+        assert not text[s].isspace() and not text[e - 1].isspace()
+        assert "\n" not in text[s:e]
+        covered.update(range(s, e))
+        last_end = e
+    assert all(i in covered for i, ch in enumerate(text) if not ch.isspace())
+
+
+# --- headings -------------------------------------------------------------------------------
+
+KINDS_DOC = """政府工作报告
+各位代表：
+现在，我代表市人民政府向大会报告工作。
+一、2022年工作回顾
+过去一年，全市经济稳中向好。一是稳增长，二是促改革。
+（一）扩大国内需求。推动消费恢复，社会消费品零售总额增长5%。
+1. 稳定就业。城镇新增就业1.2万人。
+（1）加强培训。开展职业技能培训3000人次。
+（2）兜牢底线。发放补贴。
+2. 稳定物价。居民消费价格涨幅2%。
+1.6亿元的财政收入全部用于民生。
+2022年是极不平凡的一年。
+(二)强化科技创新
+研发投入增长10%。
+二、2023年工作安排
+2023年地区生产总值增长6%左右。
+第一，坚持稳中求进
+稳是大局，进是方向。
+第二，坚持改革开放
+改革是动力。
+"""
+
+
+def test_heading_kinds_and_paths():
+    sections = parse_sections(KINDS_DOC)
+    paths = [s.path for s in sections]
+    assert ("一、2022年工作回顾",) in paths
+    assert ("一、2022年工作回顾", "（一）扩大国内需求") in paths  # title = first sentence only
+    assert ("一、2022年工作回顾", "（一）扩大国内需求", "1. 稳定就业", "（1）加强培训") in paths
+    assert ("一、2022年工作回顾", "（一）扩大国内需求", "2. 稳定物价") in paths
+    assert ("一、2022年工作回顾", "(二)强化科技创新") in paths
+    assert ("二、2023年工作安排", "第一，坚持稳中求进") in paths
+    assert [s.level for s in sections] == [len(s.path) for s in sections]
+    titles = " ".join(s.title for s in sections)
+    for not_heading in ("1.6亿元", "2022年是", "一是", "政府工作报告", "各位代表"):
+        assert not_heading not in titles
+
+
+def test_section_spans_nest_and_include_their_heading():
+    sections = parse_sections(KINDS_DOC)
+    for s in sections:
+        assert KINDS_DOC[s.start :].startswith(s.title.split(" ")[0][:2])
+        assert s.start < s.end <= len(KINDS_DOC)
+    first = sections[0]
+    assert KINDS_DOC[first.start : first.end].endswith("(二)强化科技创新\n研发投入增长10%。")
+    offset = KINDS_DOC.index("城镇新增就业")
+    assert section_path_at(sections, offset)[-1] == "1. 稳定就业"
+    assert section_at(sections, KINDS_DOC.index("各位代表")) is None
+
+
+def test_chapters_articles_and_numeral_lines():
+    text = (
+        "第一章 总则\n第一节 目的\n第一条 为了规范管理，制定本办法。\n"
+        "第二条 本办法适用于全市。\n第二章 附则\n二\n正文。\n"
+    )
+    paths = [s.path for s in parse_sections(text)]
+    assert ("第一章 总则", "第一节 目的", "第一条 为了规范管理，制定本办法") in paths
+    assert ("第一章 总则", "第一节 目的", "第二条 本办法适用于全市") in paths
+    assert ("第二章 附则", "二") in paths
+
+
+def test_national_style_heading_with_body_on_the_same_line():
+    text = (
+        "二、2024年政府工作任务\n（一）扩大国内需求。推动消费从疫后恢复转向持续扩大。\n"
+        "（二）加快建设现代化产业体系。推动产业升级。\n"
+    )
+    sections = parse_sections(text)
+    assert [s.title for s in sections] == [
+        "二、2024年政府工作任务",
+        "（一）扩大国内需求",
+        "（二）加快建设现代化产业体系",
+    ]
+    passages = build_passages(_doc(text))
+    assert passages[1].text.startswith("（一）扩大国内需求。推动消费")
+    assert all(p.period == "plan" for p in passages)
+
+
+def test_restarted_list_nests_in_the_open_item_and_cycles_stay_shallow():
+    text = (
+        "一、回顾\n正文。\n二、任务\n要做到：\n"
+        "一、节约能源；\n二、改革产品结构；\n三、利用资源；\n"  # a list inside 二、, numbered like it
+        "三、继续推进改革\n正文。\n"
+    )
+    paths = [s.path for s in parse_sections(text)]
+    assert ("二、任务", "二、改革产品结构") in paths
+    assert ("三、继续推进改革",) in paths
+    cycle = "".join(f"（{n}）第{i}项\n正文。\n" for i in range(300) for n in "一二三")
+    assert max(s.level for s in parse_sections(cycle)) <= 4
+
+
+def test_unnumbered_part_headings_and_closing_address():
+    text = (
+        "某省2026年政府工作报告\n各位代表：\n现在，我代表省人民政府作报告。\n“十四五”时期工作回顾\n"
+        "五年来成绩显著。今年经济社会发展的\n主要预期目标\n是：增长5%。\n2026年重点工作\n"
+        "今年要做好八方面工作。\n（一）扩大内需\n促进消费。\n各位代表！\n让我们团结奋斗。\n"
+    )
+    paths = [s.path for s in parse_sections(text)]
+    assert paths == [("“十四五”时期工作回顾",), ("2026年重点工作",), ("2026年重点工作", "（一）扩大内需")]
+    passages = build_passages(_doc(text))
+    assert _path_of(passages, "五年来成绩显著").period == "review"
+    assert _path_of(passages, "促进消费").period == "plan"
+    closing = _path_of(passages, "团结奋斗")
+    assert (closing.period, closing.section) == ("other", [])
+
+
+# The seed report's real lines where the web copy lost heading numbers (shortened bodies).
+LOST_DOC = """各位代表、同志们:
+现在,我代表紫帽镇人民政府向大会作2022年工作报告,请各位代表审议。
+一、2022年工作回顾
+一年来,在市委、市政府和镇党委的正确领导下,各项事业取得新的成效。
+(一)科学精准,勠力同心,适应疫情防控新常态
+慎终如始,全面防控。面对数场输入性聚集性疫情,老年人新冠病毒疫苗接种率居全市前列
+提质增量,创新转型,拼出经济发展新效率
+打好“政策+服务”组合拳。全年预计完成财政总收入1.6亿元,比增8.8%;规上工业产值26.62亿元。
+(三)提速攻坚建管并举,打造城镇建设新样板
+片区拓展全面提能。完善镇级国土空间规划。
+二、2023年的发展目标和主要工作安排
+2023年经济社会发展主要预期目标是:全社会固定资产投资增长8.0%。
+、全力建设人民满意政府
+各位代表、同志们!重任千钧担当。我们要站稳政治立场。
+)旗帜鲜明讲政治。深入学习贯彻习近平新时代中国特色社会主义思想。
+)依法行政重法治。坚决贯彻落实习近平法治思想。
+各位代表!风劲潮涌,扬帆破浪正当时。
+"""
+
+
+def test_lost_numbering_is_recovered_from_siblings_and_fragments():
+    paths = [s.path for s in parse_sections(LOST_DOC)]
+    assert ("一、2022年工作回顾", "(二)提质增量,创新转型,拼出经济发展新效率") in paths
+    assert ("三、全力建设人民满意政府",) in paths
+    assert ("三、全力建设人民满意政府", "(一)旗帜鲜明讲政治") in paths
+    assert ("三、全力建设人民满意政府", "(二)依法行政重法治") in paths
+    passages = build_passages(_doc(LOST_DOC))
+    fiscal = _path_of(passages, "财政总收入1.6亿元")
+    assert fiscal.section[0] == "一、2022年工作回顾" and "提质增量" in fiscal.section[1]
+    assert fiscal.period == "review"
+    # Offsets point at the real text, not the recovered title.
+    sections = parse_sections(LOST_DOC)
+    recovered = next(s for s in sections if s.title.startswith("(二)"))
+    assert LOST_DOC[recovered.start :].startswith("提质增量")
+    assert LOST_DOC[next(s for s in sections if s.title.startswith("三、")).start] == "、"
+
+
+def test_periods_from_heading_paths():
+    passages = build_passages(_doc(LOST_DOC))
+    assert _path_of(passages, "全社会固定资产投资增长8.0%").period == "plan"
+    assert _path_of(passages, "片区拓展全面提能").period == "review"
+    assert _path_of(passages, "旗帜鲜明讲政治").period == "other"  # the government's self-building
+    opening = _path_of(passages, "我代表紫帽镇人民政府")
+    assert (opening.period, opening.section) == ("other", [])
+    closing = _path_of(passages, "风劲潮涌")
+    assert (closing.period, closing.section) == ("other", [])  # the closing address has no section
+
+
+def test_period_rules_table():
+    def periods(*titles: str) -> list[str]:
+        sections = [Section(t, 1, i, i + 1, (t,)) for i, t in enumerate(titles)]
+        return section_periods(sections)
+
+    assert periods("一、过去五年工作回顾", "二、2018年经济社会发展总体要求和政策取向") == ["review", "plan"]
+    assert periods("一、1999年国内工作回顾", "二、坚持实行扩大内需的方针", "结束语") == [
+        "review",
+        "plan",
+        "other",
+    ]
+    assert periods("一、伟大的历史性转变", "二、打好第一个战役") == ["review", "plan"]
+    assert periods("四、持续加强政府自身建设") == ["other"]
+    mixed = [Section("一、回顾和今年目标", 1, 0, 9, ("一、回顾和今年目标",))]
+    mixed.append(Section("（一）今年的主要目标", 2, 5, 9, (*mixed[0].path, "（一）今年的主要目标")))
+    assert section_periods(mixed) == ["review", "plan"]  # under a mixed heading, subsections decide
+
+
+# --- passages -------------------------------------------------------------------------------
+
+
+def _check_passages(doc: Document, passages: list[Passage], min_chars: int, max_chars: int) -> None:
+    text, doc_id = doc.text, doc.doc_id
+    sections = parse_sections(text)
+    bounds = sorted({s.start for s in sections} | {s.end for s in sections})
+    last_end = 0
+    for n, p in enumerate(passages):
+        assert p.text == text[p.start : p.end]
+        assert last_end <= p.start < p.end
+        assert not text[last_end : p.start].strip(), "visible text left out of every passage"
+        assert not p.text[0].isspace() and not p.text[-1].isspace()
+        inside = bounds[bisect.bisect_right(bounds, p.start) : bisect.bisect_left(bounds, p.end)]
+        assert not inside, "a passage crosses a section boundary"
+        assert tuple(p.section) == section_path_at(sections, p.start)
+        assert p.period in ("review", "plan", "other")
+        assert p.passage_id == f"{doc_id}:{n:04d}"
+        assert (p.doc_id, p.document) == (doc_id, doc.title)
+        assert len(p.text) < min_chars + 2 * max_chars
+        last_end = p.end
+    assert not text[last_end:].strip()
+
+
+_PIECES = st.sampled_from(
+    [
+        "一、",
+        "二、",
+        "（一）",
+        "(二)",
+        ")",
+        "、",
+        "1. ",
+        "2.",
+        "（1）",
+        "第一章",
+        "第三条",
+        "结束语",
+        "各位代表！",
+        "2022年",
+        "1.6亿元",
+        "工作回顾",
+        "主要任务",
+        "提质增量,创新转型",
+        "。",
+        "；",
+        "！",
+        "，",
+        "“",
+        "”",
+        "\n",
+        "\n\n",
+        " ",
+        "\u3000",
+        "\xa0",
+        "经济发展",
+        "推动产业升级" * 8,
+    ]
+)
+_TEXTS = st.lists(_PIECES | st.text(max_size=12), max_size=60).map("".join)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(_TEXTS, st.integers(10, 100), st.integers(20, 300))
+def test_passages_are_exact_spans_inside_sections(text, min_chars, max_chars):
+    doc = _doc(text)
+    passages = build_passages(doc, min_chars, max(min_chars + 1, max_chars))
+    _check_passages(doc, passages, min_chars, max(min_chars + 1, max_chars))
+
+
+def test_long_sentence_is_cut_at_clauses():
+    sentence = "，".join(["推动经济高质量发展"] * 80) + "。"
+    doc = _doc("一、2023年工作安排\n" + sentence + "\n")
+    passages = build_passages(doc)
+    _check_passages(doc, passages, 80, 250)
+    assert len(passages) >= 3 and max(len(p.text) for p in passages) <= 250 + 80
+
+
+def test_short_tail_joins_the_passage_before():
+    body = "".join(f"第{i}项工作按计划推进并取得积极成效。" for i in range(12)) + "完毕。"
+    passages = build_passages(_doc("一、工作回顾\n" + body + "\n"))
+    assert len(passages[-1].text) >= 80
+
+
+# --- real reports ---------------------------------------------------------------------------
+
+
+def _seed_text() -> str:
+    if BUNDLED.exists():
+        return BUNDLED.read_text(encoding="utf-8")
+    if not SEED.exists():
+        pytest.skip("neither qa/data/zimao_2022.txt nor the shared seed report is available")
+    lines = []
+    for raw in SEED.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if line.endswith(".pdf"):  # the web page's attachment links and share buttons follow
+            break
+        if line and not line.startswith(("•", "时间:")):
+            lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def _stats(lengths: list[int]) -> str:
+    share = sum(40 <= n <= 400 for n in lengths) / len(lengths)
+    median, low, high = statistics.median(lengths), min(lengths), max(lengths)
+    return f"n={len(lengths)} median={median} min={low} max={high} in 40..400: {share:.1%}"
+
+
+def test_seed_report_structure_and_periods():
+    text = _seed_text()
+    doc = _doc(text, "紫帽镇人民政府2022年工作报告")
+    passages = build_passages(doc)
+    _check_passages(doc, passages, 80, 250)
+    fiscal = _path_of(passages, "财政总收入1.6亿元")
+    assert fiscal.section[0] == "一、2022年工作回顾"
+    assert "提质增量" in fiscal.section[1] and "二" in fiscal.section[1][:3]
+    assert fiscal.period == "review"
+    politics = _path_of(passages, "旗帜鲜明讲政治")
+    assert politics.section[0].startswith("三、") and "旗帜鲜明讲政治" in politics.section[-1]
+    assert _path_of(passages, "全社会固定资产投资增长8.0%").period == "plan"
+    assert _path_of(passages, "规上工业产值26.62亿元").period == "review"
+    assert _path_of(passages, "提速景区建设").section[-1].startswith("3.")
+    assert _path_of(passages, "风劲潮涌").period == "other"
+    lengths = [len(p.text) for p in passages]
+    print("seed passages:", _stats(lengths), Counter(p.period for p in passages))
+    assert sum(40 <= n <= 400 for n in lengths) >= 0.8 * len(lengths)
+
+
+def _gov_reports() -> list[tuple[str, Document]]:
+    if not GOV_REPORTS.exists():
+        pytest.skip("the shared gov_reports data set is not available")
+    titles = {}
+    index = GOV_REPORTS / "index.jsonl"
+    if index.exists():
+        for line in index.read_text(encoding="utf-8").splitlines():
+            item = json.loads(line)
+            titles[item["file"]] = item["title"]
+    return [
+        (
+            f.stem,
+            Document(text=f.read_text(encoding="utf-8"), title=titles.get(f.name, f.stem), source=f.name),
+        )
+        for f in sorted(GOV_REPORTS.glob("*.txt"))
+    ]
+
+
+def test_gov_reports_sections_passages_and_periods():
+    reports = _gov_reports()
+    assert len(reports) >= 80
+    lengths: list[int] = []
+    both: dict[str, bool] = {}
+    shares = Counter()
+    for name, doc in reports:
+        sections = parse_sections(doc.text)
+        assert sections or name in NO_HEADINGS, f"{name}: no sections"
+        passages = build_passages(doc)
+        _check_passages(doc, passages, 80, 250)
+        lengths += [len(p.text) for p in passages]
+        periods = Counter(p.period for p in passages)
+        if name[:4] >= "2000":
+            both[name] = periods["review"] > 0 and periods["plan"] > 0
+            shares.update(periods)
+    total = sum(shares.values())
+    print("gov_reports passages:", _stats(lengths))
+    print("2000+ period shares:", {k: f"{v / total:.1%}" for k, v in shares.items()})
+    print("2000+ reports without review and plan:", sorted(k for k, v in both.items() if not v))
+    assert sum(40 <= n <= 400 for n in lengths) >= 0.95 * len(lengths)
+    assert 180 <= statistics.median(lengths) <= 250
+    # Measured: all 57 reports from 2000 on (26 national, 31 provincial) have both.
+    assert sum(both.values()) >= 0.9 * len(both)
+    national = [k for k in both if k.endswith("national")]
+    assert sum(both[k] for k in national) >= 0.9 * len(national)
+    assert 0.15 <= shares["review"] / total <= 0.5 and 0.4 <= shares["plan"] / total <= 0.8
