@@ -1,32 +1,156 @@
-"""From ranked passages to an answer: the sentence that answers, highlighted by its offsets."""
+"""From ranked passages to an answer: the sentence that answers, located by its offsets.
+
+Each sentence of the best passages is scored by how much of the question's (IDF-weighted) wording it
+covers, plus a bonus when it holds what the question asks for: a figure with a fitting unit
+(多少钱 -> 元, 增长多少 -> %), a date (什么时候), a list (哪些). Sentence scores are cheap, so no
+extra model call is made for Chinese questions; an English question shares no characters with a
+Chinese report, so its sentences are compared by embedding instead.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
 
 from qa.lexical import tokenize
 from qa.retrieval import Query
 from qa.schema import Passage
 from qa.structure import split_sentences
 
-_NUMERIC_INTENT = re.compile(r"多少|几|百分之|比例|增长|how (?:much|many)|what percentage|percent", re.I)
-_NUMBER = re.compile(r"[0-9０-９]+(?:[.．][0-9０-９]+)?|[一二三四五六七八九十百千万亿两]+[个项家所条座人]")
+ANSWER_PASSAGES = 3  # sentences are taken from this many top passages
+RANK_PENALTY = 0.15  # per rank below the first: a lower passage must answer clearly better
+INTENT_BONUS = 0.35
+
+_NUMBER = r"[0-9０-９]+(?:[.．][0-9０-９]+)?"
+_FIGURE = re.compile(_NUMBER + r"|[一二三四五六七八九十两]+[个项家所条座人件名]")
+_DATE = re.compile(r"\d{1,4}\s*(?:年|月|日|号)|年底|月底|年内|上半年|下半年|季度|春节|之前|前完成")
+_ORDINAL = re.compile(r"第[0-9一二三四五六七八九十]+")
+_LIST = re.compile(r"[、]|等\d*[个项家所条座]?")
+
+# (what the question says, what a fitting answer sentence contains)
+_FIGURE_UNITS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = tuple(
+    (re.compile(q, re.I), re.compile(a))
+    for q, a in (
+        (
+            r"多少钱|花了?多少|投入多少|投资多少|资金|金额|收入多少|"
+            r"how much (?:money|did|was|is)|spend|spent|cost|budget|invest",
+            _NUMBER + r"\s*(?:万|亿)?元",
+        ),
+        (
+            r"增长多少|增长了多少|增幅|增速|比增|百分之|比例|比重|率|percent|percentage|growth|grow|rate",
+            _NUMBER + r"\s*%|百分之",
+        ),
+        (
+            r"多少人|几人|多少名|how many people|how many (?:\w+ )?(?:cadres|residents|workers|students)",
+            _NUMBER + r"\s*(?:多|余)?(?:万|亿)?[\u4e00-\u9fff]{0,3}?(?:人|名)",
+        ),
+        (r"多少亩|几亩|mu\b|farmland|acre", _NUMBER + r"\s*(?:万)?亩"),
+        (r"多长|多少公里|几公里|how long|kilomet", _NUMBER + r"\s*(?:公里|千米|米)"),
+        (
+            r"多大|多少平方|面积|how (?:big|large)|area",
+            _NUMBER + r"\s*(?:万)?平方(?:米|公里)|" + _NUMBER + r"\s*亩",
+        ),
+    )
+)
+_FIGURE_QUESTION = re.compile(r"多少|几|how (?:much|many)|what percentage|how (?:long|big|large)", re.I)
+_DATE_QUESTION = re.compile(
+    r"什么时候|何时|哪天|哪一天|哪年|几月|什么时间|时间|when|what date|what year", re.I
+)
+_ORDINAL_QUESTION = re.compile(r"第几")
+_LIST_QUESTION = re.compile(r"哪些|哪几|有哪|包括|which|what are|list", re.I)
+
+EmbedSentences = Callable[[list[str]], np.ndarray]
 
 
-def best_sentence(query: Query, passage: Passage) -> tuple[int, int] | None:
-    """Offsets (inside ``passage.text``) of the sentence that best covers the question's terms.
+@dataclass
+class Choice:
+    """The chosen answer: which passage, the span inside it, and why."""
 
-    Score = weighted overlap of the question's character n-grams with the sentence (bigrams count
-    double: they carry the words), plus a bonus for a figure when the question asks for one.
-    """
+    passage: int
+    span: tuple[int, int]
+    score: float
+    coverage: float  # share of the question's IDF-weighted terms in the sentence (or cosine, for English)
+    fits: bool  # the sentence holds what the question asks for (a figure with its unit, a date, a list)
+    matched: list[str] = field(default_factory=list)
+    wants: str | None = None
+
+
+def _is_heading(passage: Passage, sentence: str) -> bool:
+    """A section or document title inside a passage: it names a topic, it answers nothing."""
+    return sentence == passage.document or any(title.endswith(sentence) for title in passage.section)
+
+
+def _wants(query: Query) -> tuple[str | None, re.Pattern[str] | None]:
+    """What kind of thing the question asks for, and the pattern a fitting sentence contains."""
+    text = query.normalized
+    if _DATE_QUESTION.search(text):
+        return "date", _DATE
+    if _LIST_QUESTION.search(text):
+        return "list", _LIST
+    if _ORDINAL_QUESTION.search(text):
+        return "figure", _ORDINAL
+    if _FIGURE_QUESTION.search(text):
+        fitting = next((unit for asked, unit in _FIGURE_UNITS if asked.search(text)), _FIGURE)
+        return "figure", fitting
+    return None, None
+
+
+def choose_answer(
+    query: Query,
+    passages: list[Passage],
+    idf: Callable[[set[str]], dict[str, float]],
+    embed_sentences: EmbedSentences | None = None,
+    query_vector: np.ndarray | None = None,
+) -> Choice | None:
+    """The sentence among the top passages that best answers ``query`` (None when there are none)."""
     terms = set(tokenize(query.lexical_text))
-    wants_number = bool(_NUMERIC_INTENT.search(query.normalized))
-    best: tuple[float, tuple[int, int]] | None = None
-    for start, end in split_sentences(passage.text):
-        tokens = set(tokenize(passage.text[start:end]))
-        score = sum(2.0 if len(t) == 2 else 1.0 for t in terms & tokens)
-        if wants_number and _NUMBER.search(passage.text[start:end]):
-            score += 2.0
-        if best is None or score > best[0]:
-            best = (score, (start, end))
-    return best[1] if best else None
+    weights = idf(terms)
+    total = sum(weights.values())
+    wants, fitting = _wants(query)
+    candidates: list[tuple[int, tuple[int, int]]] = [
+        (i, span)
+        for i, p in enumerate(passages[:ANSWER_PASSAGES])
+        for span in split_sentences(p.text)
+        if not _is_heading(p, p.text[span[0] : span[1]])
+    ]
+    if not candidates:
+        return None
+    texts = [passages[i].text[s:e] for i, (s, e) in candidates]
+    if total > 0:
+        coverage = [sum(weights[t] for t in terms & set(tokenize(t_))) / total for t_ in texts]
+    elif embed_sentences is not None and query_vector is not None:
+        # No shared characters (an English question): compare meanings instead.
+        coverage = list(embed_sentences(texts) @ query_vector)
+    else:
+        coverage = [0.0] * len(texts)
+    best: Choice | None = None
+    for (i, span), text, cover in zip(candidates, texts, coverage, strict=True):
+        fits = fitting is not None and fitting.search(text) is not None
+        score = float(cover) + (INTENT_BONUS if fits else 0.0) - RANK_PENALTY * i
+        if best is None or score > best.score:
+            matched = sorted(t for t in terms & set(tokenize(text)) if len(t) > 1)
+            best = Choice(i, span, score, float(cover), fits, matched, wants)
+    return best
+
+
+def judge(query: Query, choice: Choice, passage: Passage, review_year: int | None) -> str | None:
+    """Why the chosen sentence does not answer the question, or None when it does.
+
+    Each rule is a concrete mismatch a reader would see, not a score threshold: the question asks
+    about a year the report does not cover, or about last year's results while the best sentence is
+    a plan (or the reverse), or for a figure that the sentence does not hold.
+    """
+    sentence = passage.text[choice.span[0] : choice.span[1]]
+    if query.years and review_year is not None:
+        covered = {review_year, review_year + 1}
+        if not covered & set(query.years) and not any(str(y) in sentence for y in query.years):
+            return f"the report covers {review_year}–{review_year + 1}, not {'/'.join(map(str, query.years))}"
+    asked = query.period_for(review_year) if (query.years or query.relative) else None
+    if asked and passage.period in ("review", "plan") and passage.period != asked:
+        return f"the question asks about the {asked}, the closest sentence is from the {passage.period}"
+    if choice.wants == "figure" and not choice.fits:
+        return "the question asks for a figure that the closest sentence does not give"
+    return None

@@ -10,10 +10,10 @@ from typing import Any
 import numpy as np
 
 from qa import store
-from qa.answer import best_sentence
+from qa.answer import Choice, choose_answer, judge
 from qa.documents import load_bundled, load_paths
 from qa.embedding import Embedder, load_embedder
-from qa.retrieval import analyze, search
+from qa.retrieval import Hit, Query, analyze, search
 from qa.schema import Answer, Document, DocumentInfo, IndexStoreError, Passage
 from qa.structure import build_passages
 
@@ -99,26 +99,17 @@ class ReportQA:
         vector = self.embedder.encode_queries([query.text])[0]
         hits = search(data, query, vector, k, filters)
         passages = [data.passages[h.row].with_(score=round(h.score, 6)) for h in hits]
-        answer_text = None
-        if passages:
-            span = best_sentence(query, passages[0])
-            if span:
-                passages[0] = passages[0].with_(highlight=span)
-                answer_text = passages[0].text[span[0] : span[1]]
-        reason = {
-            "lexical": query.has_cjk,
-            "passages": [
-                {
-                    "passage_id": data.passages[h.row].passage_id,
-                    "dense": h.dense,
-                    "lexical": h.lexical,
-                    "dense_rank": h.dense_rank,
-                    "lexical_rank": h.lexical_rank,
-                }
-                for h in hits
-            ],
-        }
-        return Answer(question, bool(passages), answer_text, passages, reason)
+        choice = choose_answer(query, passages, data.lexical.idf, self.embedder.encode_passages, vector)
+        answer_text, doubt = None, "nothing indexed matches the filters"
+        if choice is not None:
+            # The answering passage leads the citations, with its span highlighted.
+            chosen = passages.pop(choice.passage).with_(highlight=choice.span)
+            passages.insert(0, chosen)
+            hits.insert(0, hits.pop(choice.passage))
+            doubt = judge(query, choice, chosen, data.review_years.get(chosen.doc_id))
+            answer_text = None if doubt else chosen.text[choice.span[0] : choice.span[1]]
+        reason = _explain(data, query, hits, choice) | {"not_found_because": doubt}
+        return Answer(question, doubt is None, answer_text, passages, reason)
 
     def add_documents(self, paths: Iterable[str | Path]) -> list[DocumentInfo]:
         """Add (or, for the same content, skip) documents; returns the infos of those added."""
@@ -184,6 +175,36 @@ class ReportQA:
 
     def _empty_vectors(self) -> np.ndarray:
         return np.zeros((0, self.embedder.dimension), dtype=np.float32)
+
+
+def _explain(data: store.IndexData, query: Query, hits: list[Hit], choice: Choice | None) -> dict[str, Any]:
+    """Why these passages and this sentence: matched terms, per-channel scores and ranks, period asked."""
+
+    def passage_reason(hit: Hit) -> dict[str, Any]:
+        passage = data.passages[hit.row]
+        return {
+            "passage_id": passage.passage_id,
+            "fused": round(hit.score, 6),
+            "dense": None if hit.dense is None else round(hit.dense, 4),
+            "lexical": None if hit.lexical is None else round(hit.lexical, 4),
+            "dense_rank": hit.dense_rank,
+            "lexical_rank": hit.lexical_rank,
+            "period_asked": query.period_for(data.review_years.get(passage.doc_id)),
+        }
+
+    return {
+        "lexical_used": query.has_cjk,
+        "answer": None
+        if choice is None
+        else {
+            "matched_terms": choice.matched,
+            "score": round(choice.score, 4),
+            "coverage": round(choice.coverage, 4),
+            "fits": choice.fits,
+            "wants": choice.wants,
+        },
+        "passages": [passage_reason(h) for h in hits],
+    }
 
 
 def _settings_of(data: store.IndexData) -> dict[str, Any]:

@@ -103,6 +103,22 @@ def _eval(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _serve(args: argparse.Namespace, out: TextIO) -> int:
+    from qa.server import serve  # the web stack loads only for this command
+
+    print(f"report-qa: loading the model and the index in {args.index_dir} ...", file=out, flush=True)
+    started = time.perf_counter()
+    bot = _open(args)
+    print(
+        f"report-qa: {len(bot.documents)} documents, {bot.passage_count} passages "
+        f"ready in {time.perf_counter() - started:.1f} s",
+        file=out,
+        flush=True,
+    )
+    serve(bot, host=args.host, port=args.port)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="report-qa", description="Ask Chinese government work reports.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -136,6 +152,13 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--docs", nargs="+", metavar="PATH")
     common(ev)
     ev.set_defaults(run=_eval)
+
+    srv = sub.add_parser("serve", help="start the web chat and the JSON API")
+    srv.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    srv.add_argument("--port", type=int, default=7860, help="port (default: 7860)")
+    srv.add_argument("--docs", nargs="+", metavar="PATH", help="index these files/folders first")
+    common(srv)
+    srv.set_defaults(run=_serve)
     return parser
 
 

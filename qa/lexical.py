@@ -53,6 +53,18 @@ class LexicalIndex:
     def load(cls, directory: Path, size: int) -> LexicalIndex:
         return cls(bm25s.BM25.load(str(directory), show_progress=False), size)
 
+    def idf(self, tokens: set[str]) -> dict[str, float]:
+        """Inverse document frequency (Lucene's form) of each token; 0 for tokens never indexed."""
+        vocab = self._bm25.vocab_dict
+        indptr = self._bm25.scores["indptr"]  # column t of the CSC matrix holds the rows containing token t
+        n = self.size
+        out = {}
+        for token in tokens:
+            t = vocab.get(token)
+            df = int(indptr[t + 1] - indptr[t]) if t is not None else 0
+            out[token] = float(np.log(1 + (n - df + 0.5) / (df + 0.5))) if df else 0.0
+        return out
+
     def scores(self, query_tokens: list[str]) -> np.ndarray:
         """BM25 score of every row for the query tokens (unknown tokens are ignored)."""
         vocab = self._bm25.vocab_dict

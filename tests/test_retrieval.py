@@ -54,3 +54,56 @@ def test_bm25_ranks_the_matching_text_first_and_ignores_unknown_terms():
     scores = index.scores(tokenize("消防站"))
     assert scores.argmax() == 2
     assert not index.scores(tokenize("zzzz")).any()
+
+
+@pytest.mark.parametrize(
+    ("question", "review_year", "period"),
+    [
+        ("2022年财政总收入是多少？", 2022, "review"),
+        ("2023年的目标是什么", 2022, "plan"),
+        ("去年新增学位多少个", 2022, "review"),
+        ("今年要建消防站吗？", 2022, "plan"),
+        ("明年计划投资多少", 2023, "plan"),
+        ("新垃圾中转站建好了没有？", 2022, "review"),
+        ("What did the town spend last year?", 2022, "review"),
+        ("What is the growth target?", 2022, "plan"),
+        ("消防站", 2022, None),
+        ("2024年政府工作报告说去年粮食产量多少", 2023, "review"),
+    ],
+)
+def test_period_intent_is_resolved_against_the_reports_own_year(question, review_year, period):
+    assert analyze(question).period_for(review_year) == period
+
+
+def _info(doc_id, region, year, review_year):
+    from qa.schema import DocumentInfo
+
+    return DocumentInfo(
+        doc_id=doc_id, title=doc_id, source=doc_id, region=region, year=year, review_year=review_year
+    )
+
+
+DOCS = [
+    _info("nat2024", "全国", 2024, 2023),
+    _info("nat2019", "全国", 2019, 2018),
+    _info("fj2026", "福建省", 2026, 2025),
+    _info("zimao", "紫帽镇", 2022, 2022),
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [
+        ("2024年政府工作报告把GDP目标定在多少", {"nat2024"}),
+        ("福建省去年地区生产总值是多少", {"fj2026"}),
+        ("福建2026年打算帮多少人就业", {"fj2026"}),
+        ("国务院2019年报告提出减税多少", {"nat2019"}),
+        ("2018年粮食产量", {"nat2019"}),
+        ("紫帽镇财政收入", {"zimao"}),
+        ("财政收入是多少", set()),
+    ],
+)
+def test_questions_name_reports_by_region_and_year(question, named):
+    from qa.retrieval import named_documents
+
+    assert named_documents(analyze(question), DOCS) == named

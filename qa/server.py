@@ -1,0 +1,272 @@
+"""The HTTP server: a JSON API under ``/api`` and the Gradio interface at ``/``, in one FastAPI app.
+
+``create_app(bot)`` builds the app (tests use it with TestClient); ``serve(bot, host, port)`` runs it
+with uvicorn. Bad input always gets a 4xx with ``{"error": "..."}``: a readable line, never a trace.
+
+Filters with values that match no document (an unknown ``doc_id``, a year no report has) are not
+an error: they leave nothing to search, so the answer is ``found: false`` with no passages, the
+same as a search that finds nothing (an empty list matches nothing, too). Unknown filter *keys*
+are a 422.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated, Any, Literal
+
+import gradio as gr
+import uvicorn
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from qa.api import ReportQA
+from qa.retrieval import MAX_QUESTION_CHARS
+from qa.schema import ReportQAError
+from qa.ui import MAX_K, build_ui, ui_assets
+
+log = logging.getLogger(__name__)
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 7860
+MAX_UPLOAD = "25mb"  # a long PDF report is a few MB; anything far bigger is not a work report
+
+
+# ---------------------------------------------------------------- request and response models
+
+
+class Filters(BaseModel):
+    """Restrict the search; each value is one value or a list (any of them matches)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    doc_id: StrictStr | list[StrictStr] | None = None
+    year: StrictInt | list[StrictInt] | None = None
+    region: StrictStr | list[StrictStr] | None = None
+
+    def to_query(self) -> dict[str, Any] | None:
+        """The filters ``ReportQA.ask`` takes: only the keys that were given."""
+        given = self.model_dump(exclude_none=True)
+        return given or None
+
+
+class AskRequest(BaseModel):
+    """A question for ``POST /api/ask``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    question: Annotated[StrictStr, Field(min_length=1, max_length=MAX_QUESTION_CHARS)]
+    k: Annotated[StrictInt, Field(ge=1, le=MAX_K)] = 5
+    filters: Filters | None = None
+
+
+class PassageModel(BaseModel):
+    """A cited passage; ``text == document text[start:end]``, ``highlight`` is offsets in ``text``."""
+
+    passage_id: str
+    doc_id: str
+    document: str
+    section: list[str]
+    period: Literal["review", "plan", "other"]
+    start: int
+    end: int
+    text: str
+    score: float
+    highlight: list[int] | None
+
+
+class AnswerModel(BaseModel):
+    """The reply: ``answer`` is the quoted sentence (None when the report does not say)."""
+
+    question: str
+    found: bool
+    answer: str | None
+    passages: list[PassageModel]
+    reason: dict[str, Any]
+
+
+class DocumentModel(BaseModel):
+    """An indexed document's metadata."""
+
+    doc_id: str
+    title: str
+    source: str
+    issuer: str | None
+    region: str | None
+    year: int | None
+    date: str | None
+    level: str | None
+    chars: int
+    content_hash: str
+
+
+class DocumentsResponse(BaseModel):
+    documents: list[DocumentModel]
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    documents: int
+    passages: int
+
+
+class ErrorResponse(BaseModel):
+    error: str
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorResponse, "description": "Bad question"},
+    422: {"model": ErrorResponse, "description": "Malformed request"},
+}
+
+
+# ---------------------------------------------------------------- app
+
+
+def create_app(bot: ReportQA, *, ui: bool = True) -> FastAPI:
+    """The FastAPI app: JSON API, health check, and (unless ``ui=False``) the Gradio UI at "/"."""
+    app = FastAPI(
+        title="report-qa",
+        summary="Answers from Chinese government work reports, quoted from the source.",
+        version="1",
+        # FastAPI's Swagger/ReDoc pages load their scripts from a CDN, which an offline install
+        # cannot reach; the schema itself is served at /openapi.json.
+        docs_url=None,
+        redoc_url=None,
+    )
+    _add_error_handlers(app)
+    _add_routes(app, bot)
+    if ui:
+        # Mounted last: routes declared above take precedence over the catch-all "/" mount.
+        app = gr.mount_gradio_app(
+            app,
+            build_ui(bot),
+            path="/",
+            ssr_mode=False,  # SSR needs a Node server; the plain client-rendered page is enough
+            max_file_size=MAX_UPLOAD,
+            footer_links=["api", "settings"],
+            show_error=False,  # gr.Error messages still show; other exceptions do not leak internals
+            **ui_assets(),
+        )
+    return app
+
+
+def _add_routes(app: FastAPI, bot: ReportQA) -> None:
+    # Plain ``def`` endpoints: FastAPI runs them in a thread pool, so the CPU-bound search does not
+    # block the event loop that also serves the Gradio page.
+    @app.post("/api/ask", response_model=AnswerModel, responses=ERRORS, tags=["api"])
+    def ask(request: AskRequest) -> dict[str, Any]:
+        """Answer a question with the exact sentence from the report and up to ``k`` cited passages."""
+        filters = request.filters.to_query() if request.filters else None
+        return bot.ask(request.question, k=request.k, filters=filters).to_dict()
+
+    @app.get("/api/documents", response_model=DocumentsResponse, tags=["api"])
+    def documents() -> dict[str, Any]:
+        """The indexed documents with their metadata."""
+        return {"documents": [d.to_dict() for d in bot.documents]}
+
+    @app.get("/healthz", response_model=Health, tags=["ops"])
+    def healthz() -> dict[str, Any]:
+        """Liveness and what is loaded."""
+        return {"status": "ok", "documents": len(bot.documents), "passages": bot.passage_count}
+
+    # Without this, an unknown /api/... path would fall through to the Gradio mount's HTML 404.
+    @app.api_route(
+        "/api/{path:path}", methods=["GET", "POST", "PUT", "DELETE", "PATCH"], include_in_schema=False
+    )
+    def unknown_api(path: str, request: Request) -> JSONResponse:
+        # A full match here beats the partial (wrong-method) match of a real route, so say 405 here.
+        for route in app.routes:
+            if isinstance(route, APIRoute) and route.path == request.url.path:
+                allowed = ", ".join(sorted(route.methods))
+                return JSONResponse(
+                    {"error": f"method {request.method} not allowed; use {allowed}"},
+                    status_code=405,
+                    headers={"Allow": allowed},
+                )
+        return JSONResponse({"error": f"no such endpoint: /api/{path}"}, status_code=404)
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ReportQAError)
+    async def bad_input(_: Request, exc: ReportQAError) -> JSONResponse:
+        return JSONResponse({"error": str(exc)}, status_code=400)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse({"error": _validation_message(exc)}, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return JSONResponse({"error": str(exc.detail)}, status_code=exc.status_code, headers=exc.headers)
+
+    @app.exception_handler(Exception)
+    async def internal_error(request: Request, exc: Exception) -> JSONResponse:
+        # A bug, not bad input: log the trace for us, show the client one line and no internals.
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return JSONResponse({"error": "internal server error"}, status_code=500)
+
+
+def _validation_message(exc: RequestValidationError) -> str:
+    """Pydantic's errors as one line, e.g. "k: Input should be less than or equal to 20".
+
+    The offending input is left out on purpose: it may be 100k characters of question.
+    """
+    parts = []
+    for error in exc.errors():
+        location = ".".join(str(x) for x in error.get("loc", ()) if x != "body")
+        parts.append(
+            f"{location}: {error.get('msg', 'invalid')}" if location else str(error.get("msg", "invalid"))
+        )
+    return "; ".join(dict.fromkeys(parts)) or "invalid request"
+
+
+def serve(bot: ReportQA, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> None:
+    """Run the server until interrupted (the CLI's ``report-qa serve`` calls this). No share link."""
+    app = create_app(bot)
+    print(
+        f"report-qa: serving on http://{host}:{port}/  (JSON API: /api/ask, schema: /openapi.json)",
+        flush=True,
+    )
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def free_port(host: str = DEFAULT_HOST) -> int:
+    """A port that is free on ``host`` right now (the OS picks it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def running(bot: ReportQA, host: str = DEFAULT_HOST, port: int | None = None) -> Iterator[str]:
+    """Serve ``bot`` from a background thread for the ``with`` block; yields the base URL.
+
+    For tests and notebooks: the server stops (and its thread ends) when the block exits.
+    """
+    port = port or free_port(host)
+    # A short graceful shutdown: Gradio's event streams would otherwise keep the server open.
+    config = uvicorn.Config(
+        create_app(bot), host=host, port=port, log_level="warning", timeout_graceful_shutdown=2
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name=f"report-qa-{port}", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError(f"the server on {host}:{port} did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=15)

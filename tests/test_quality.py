@@ -1,0 +1,62 @@
+"""Answer quality on the bundled report with the real model and the development question set.
+
+These are the acceptance bars (README lists the measured numbers); the set is deterministic, so a
+drop below a bar is a regression, not noise.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from qa import ReportQA
+from qa.evaluation import evaluate, load_questions
+
+DEV_SET = Path(__file__).parent / "data" / "dev_zimao.jsonl"
+
+
+@pytest.fixture(scope="module")
+def bot(tmp_path_factory, real_embedder):
+    return ReportQA(index_dir=tmp_path_factory.mktemp("quality-index"), embedder=real_embedder)
+
+
+@pytest.fixture(scope="module")
+def result(bot):
+    sources = {d.doc_id: d.source for d in bot.documents}
+    return evaluate(lambda q, k: bot.ask(q, k=k), load_questions(DEV_SET), k=5, sources=sources)
+
+
+def test_retrieval_bars(result):
+    metrics = result["metrics"]
+    assert metrics["hit@5"] >= 0.95
+    assert metrics["mrr@10"] >= 0.85
+    assert metrics["hit@1"] >= 0.85
+
+
+def test_answer_sentence_bar(result):
+    assert result["metrics"]["answer@1"] >= 0.80
+
+
+def test_review_and_plan_pairs_come_from_the_right_period(bot):
+    items = [json.loads(line) for line in DEV_SET.read_text(encoding="utf-8").splitlines()]
+    pairs = [i for i in items if i.get("pair")]
+    assert len(pairs) >= 10
+    for item in pairs:
+        top = bot.ask(item["question"], k=5).passages[0]
+        assert top.period == item["period"], item["question"]
+
+
+def test_fiscal_revenue_question_cites_its_section(bot):
+    answer = bot.ask("2022年财政总收入是多少？")
+    top = answer.passages[0]
+    assert "财政总收入1.6亿元" in answer.answer
+    assert top.section[0] == "一、2022年工作回顾" and "提质增量" in top.section[1]
+    assert top.period == "review"
+    assert bot.context(top, chars=0) == top.text  # offsets point at the stored document text
+
+
+def test_english_question_is_answered_from_the_chinese_report(bot):
+    answer = bot.ask("What was the town's total fiscal revenue in 2022?")
+    assert any("财政总收入1.6亿元" in p.text for p in answer.passages[:3])

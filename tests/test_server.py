@@ -1,0 +1,253 @@
+"""The HTTP server with the real model on the bundled report: JSON API, health, schema, UI, /ask.
+
+Bad input must always be a 4xx with ``{"error": "<one line>"}``. Filter values that match no
+document are not an error: the answer is ``found: false`` with no passages.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from qa import ReportQA
+from qa.server import create_app, running
+
+TITLE = "紫帽镇人民政府2022年工作报告"
+REVENUE_QUESTION = "2022年财政总收入是多少？"
+
+
+def bundled_index(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
+    """The bundled report's index, built once per session (embedding it takes ~20 s) and shared.
+
+    Read-only users open it in place; a test that adds documents must copy it first.
+    """
+    path = tmp_path_factory.getbasetemp() / "bundled-index"
+    if not path.exists():
+        ReportQA(index_dir=path, embedder=embedder)
+    return path
+
+
+@pytest.fixture(scope="module")
+def bot(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> ReportQA:
+    return ReportQA(index_dir=bundled_index(tmp_path_factory, real_embedder), embedder=real_embedder)
+
+
+@pytest.fixture(scope="module")
+def client(bot: ReportQA):
+    # ``with`` runs the app's lifespan, which the mounted Gradio app needs for its queue.
+    with TestClient(create_app(bot), raise_server_exceptions=False) as c:
+        yield c
+
+
+def _all_passage_text(body: dict) -> str:
+    return "\n".join(p["text"] for p in body["passages"])
+
+
+# ---------------------------------------------------------------- /api/ask
+
+
+def test_ask_returns_the_cited_answer(client: TestClient) -> None:
+    response = client.post("/api/ask", json={"question": REVENUE_QUESTION, "k": 5})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["question"] == REVENUE_QUESTION
+    assert body["found"] is True
+    assert body["answer"]
+    assert 1 <= len(body["passages"]) <= 5
+    assert "1.6亿元" in _all_passage_text(body)
+    for p in body["passages"]:
+        assert p["document"] == TITLE
+        assert p["period"] in {"review", "plan", "other"}
+        assert 0 <= p["start"] < p["end"]
+        assert len(p["text"]) == p["end"] - p["start"]
+    top = body["passages"][0]
+    start, end = top["highlight"]
+    assert top["text"][start:end] == body["answer"]
+
+
+def test_ask_defaults_k_to_five(client: TestClient) -> None:
+    body = client.post("/api/ask", json={"question": "今年要建消防站吗？"}).json()
+    assert len(body["passages"]) == 5
+
+
+def test_ask_k_limits_passages(client: TestClient) -> None:
+    body = client.post("/api/ask", json={"question": REVENUE_QUESTION, "k": 1}).json()
+    assert len(body["passages"]) == 1
+
+
+def test_ask_english_question(client: TestClient) -> None:
+    response = client.post("/api/ask", json={"question": "How much went into river works?"})
+    assert response.status_code == 200
+    assert response.json()["passages"]
+
+
+def test_ask_with_matching_filters(client: TestClient, bot: ReportQA) -> None:
+    info = bot.documents[0]
+    filters = {"doc_id": info.doc_id, "year": [info.year] if info.year else None}
+    filters = {key: value for key, value in filters.items() if value is not None}
+    body = client.post("/api/ask", json={"question": REVENUE_QUESTION, "filters": filters}).json()
+    assert body["passages"]
+    assert {p["doc_id"] for p in body["passages"]} == {info.doc_id}
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [{"doc_id": "0000000000000000"}, {"year": 1900}, {"region": ["火星"]}, {"doc_id": []}],
+    ids=["doc_id", "year", "region", "empty-list"],
+)
+def test_ask_unknown_filter_value_is_an_empty_answer(client: TestClient, filters: dict) -> None:
+    response = client.post("/api/ask", json={"question": REVENUE_QUESTION, "filters": filters})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["found"] is False
+    assert body["answer"] is None
+    assert body["passages"] == []
+
+
+BAD_REQUESTS = {
+    "missing-question": {"k": 5},
+    "empty-question": {"question": ""},
+    "blank-question": {"question": "   \n\t"},
+    "100k-question": {"question": "报告" * 50_000},
+    "2001-char-question": {"question": "问" * 2001},
+    "question-int": {"question": 123},
+    "question-null": {"question": None},
+    "question-list": {"question": ["2022年财政总收入是多少？"]},
+    "k-string": {"question": REVENUE_QUESTION, "k": "x"},
+    "k-numeric-string": {"question": REVENUE_QUESTION, "k": "5"},
+    "k-float": {"question": REVENUE_QUESTION, "k": 2.5},
+    "k-bool": {"question": REVENUE_QUESTION, "k": True},
+    "k-zero": {"question": REVENUE_QUESTION, "k": 0},
+    "k-negative": {"question": REVENUE_QUESTION, "k": -3},
+    "k-too-big": {"question": REVENUE_QUESTION, "k": 21},
+    "unknown-filter-key": {"question": REVENUE_QUESTION, "filters": {"province": "福建"}},
+    "filters-not-object": {"question": REVENUE_QUESTION, "filters": "doc_id"},
+    "filter-year-string": {"question": REVENUE_QUESTION, "filters": {"year": "abc"}},
+    "filter-doc-id-int": {"question": REVENUE_QUESTION, "filters": {"doc_id": 5}},
+    "unknown-field": {"question": REVENUE_QUESTION, "top_k": 5},
+}
+
+
+@pytest.mark.parametrize("payload", BAD_REQUESTS.values(), ids=BAD_REQUESTS.keys())
+def test_ask_bad_input_is_a_4xx_with_one_error_line(client: TestClient, payload: dict) -> None:
+    response = client.post("/api/ask", json=payload)
+    _assert_clean_error(response)
+
+
+@pytest.mark.parametrize(
+    ("content", "content_type"),
+    [
+        (b"{not json", "application/json"),
+        (b'["a list"]', "application/json"),
+        (b"", "application/json"),
+        ("2022年财政总收入是多少？".encode(), "text/plain"),
+        (b"\xff\xfe\x00bad", "application/json"),
+    ],
+    ids=["broken-json", "json-list", "empty-body", "plain-text", "not-utf8"],
+)
+def test_ask_malformed_body_is_a_4xx(client: TestClient, content: bytes, content_type: str) -> None:
+    response = client.post("/api/ask", content=content, headers={"content-type": content_type})
+    _assert_clean_error(response)
+
+
+def test_ask_wrong_method_and_unknown_route(client: TestClient) -> None:
+    _assert_clean_error(client.get("/api/ask"), status=405)
+    _assert_clean_error(client.post("/api/nothing-here", json={}), status=404)
+
+
+def _assert_clean_error(response, status: int | None = None) -> None:
+    assert 400 <= response.status_code < 500, response.text[:300]
+    if status is not None:
+        assert response.status_code == status
+    body = response.json()
+    assert isinstance(body["error"], str) and body["error"]
+    assert "\n" not in body["error"]
+    assert "Traceback" not in response.text
+    # Errors name the problem, they do not echo the input back (it may be 100k characters).
+    assert len(response.text) < 1000
+
+
+# ---------------------------------------------------------------- other routes
+
+
+def test_documents(client: TestClient, bot: ReportQA) -> None:
+    response = client.get("/api/documents")
+    assert response.status_code == 200
+    documents = response.json()["documents"]
+    assert [d["doc_id"] for d in documents] == [d.doc_id for d in bot.documents]
+    assert documents[0]["title"] == TITLE
+    assert documents[0]["chars"] > 1000
+
+
+def test_healthz(client: TestClient, bot: ReportQA) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "documents": 1, "passages": bot.passage_count}
+
+
+def test_openapi_schema_describes_the_api(client: TestClient) -> None:
+    response = client.get("/openapi.json")
+    assert response.status_code == 200
+    schema = response.json()
+    assert {"/api/ask", "/api/documents", "/healthz"} <= set(schema["paths"])
+    ask = schema["paths"]["/api/ask"]["post"]
+    assert ask["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("/AskRequest")
+    models = schema["components"]["schemas"]
+    assert set(models["AskRequest"]["properties"]) == {"question", "k", "filters"}
+    assert models["AskRequest"]["properties"]["k"]["maximum"] == 20
+    assert {"answer", "found", "passages"} <= set(models["AnswerModel"]["properties"])
+    assert "422" in ask["responses"]
+    assert "400" in ask["responses"]
+
+
+def test_ui_is_served_at_root_without_external_fonts(client: TestClient) -> None:
+    page = client.get("/")
+    assert page.status_code == 200
+    assert "text/html" in page.headers["content-type"]
+    theme = client.get("/theme.css")
+    assert theme.status_code == 200
+    for text in (page.text, theme.text):
+        assert "fonts.googleapis" not in text
+        assert "fonts.gstatic" not in text
+
+
+# ---------------------------------------------------------------- gradio_client on a real server
+
+
+@pytest.fixture(scope="module")
+def server_url(bot: ReportQA):
+    with running(bot, host="127.0.0.1") as url:
+        yield url
+
+
+def test_gradio_client_ask(server_url: str) -> None:
+    from gradio_client import Client
+
+    client = Client(server_url + "/", verbose=False)
+    result = client.predict(REVENUE_QUESTION, 3, api_name="/ask")
+    assert result["question"] == REVENUE_QUESTION
+    assert result["found"] is True
+    assert len(result["passages"]) == 3
+    assert "1.6亿元" in _all_passage_text(result)
+
+
+def test_gradio_client_bad_input_is_a_clean_error(server_url: str) -> None:
+    from gradio_client import Client
+
+    client = Client(server_url + "/", verbose=False)
+    with pytest.raises(Exception, match="empty"):
+        client.predict("   ", 5, api_name="/ask")
+    with pytest.raises(Exception, match="k must be"):
+        client.predict(REVENUE_QUESTION, 0, api_name="/ask")
+
+
+def test_real_server_json_api(server_url: str) -> None:
+    import httpx
+
+    with httpx.Client(base_url=server_url, timeout=60) as http:
+        assert http.get("/healthz").json()["status"] == "ok"
+        response = http.post("/api/ask", json={"question": "", "k": 5})
+        assert response.status_code in (400, 422)
+        assert "error" in response.json()
