@@ -11,6 +11,7 @@ import numpy as np
 
 from qa import store
 from qa.answer import Choice, choose_answer, judge
+from qa.conversation import Conversation
 from qa.documents import load_bundled, load_paths
 from qa.embedding import Embedder, load_embedder
 from qa.retrieval import Hit, Query, analyze, search
@@ -110,6 +111,10 @@ class ReportQA:
             answer_text = None if doubt else chosen.text[choice.span[0] : choice.span[1]]
         reason = _explain(data, query, hits, choice) | {"not_found_because": doubt}
         return Answer(question, doubt is None, answer_text, passages, reason)
+
+    def chat(self) -> Conversation:
+        """A conversation: follow-up questions ("那今年的目标呢？") lean on the earlier ones."""
+        return Conversation(self)
 
     def add_documents(self, paths: Iterable[str | Path]) -> list[DocumentInfo]:
         """Add (or, for the same content, skip) documents; returns the infos of those added."""

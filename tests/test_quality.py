@@ -60,3 +60,19 @@ def test_fiscal_revenue_question_cites_its_section(bot):
 def test_english_question_is_answered_from_the_chinese_report(bot):
     answer = bot.ask("What was the town's total fiscal revenue in 2022?")
     assert any("财政总收入1.6亿元" in p.text for p in answer.passages[:3])
+
+
+def test_follow_up_target_comes_from_the_plan(bot):
+    chat = bot.chat()
+    first = chat.ask("规上工业产值去年增长多少？")
+    assert "规上工业产值26.62亿元" in first.answer and first.passages[0].period == "review"
+    follow = chat.ask("那今年的目标呢？")
+    assert follow.question == "那今年的目标呢？"
+    assert "规上工业产值增长7.6%" in follow.answer and follow.passages[0].period == "plan"
+
+
+def test_follow_up_pronoun_refers_to_the_park(bot):
+    chat = bot.chat()
+    chat.ask("紫湖郊野公园投了多少钱？")
+    follow = chat.ask("它什么时候建成？")
+    assert "全面建成紫湖郊野公园" in follow.answer

@@ -1,0 +1,74 @@
+"""Follow-up questions: "那今年的目标呢？" or "它什么时候建成？" asked after an earlier question.
+
+A follow-up is rewritten into a standalone question by borrowing the earlier question's topic (its
+subject, without time words or the question itself): a pronoun (它, 该项目, this) is replaced by
+it, and an elliptical question (那……呢, what about ...) gets it in front. The rewritten question is
+what retrieval sees; the answer keeps the user's own words and records the rewrite in its reason.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from qa.schema import Answer
+from qa.textnorm import normalize
+
+if TYPE_CHECKING:
+    from qa.api import ReportQA
+
+_PRONOUN = re.compile(
+    r"它们|它|其|该项目|该工程|这个项目|这项工作|这个|那个|这项|\b(?:it|this|that|they|them)\b", re.I
+)
+_ELLIPSIS_START = re.compile(r"^(?:那么|那|还有|另外|and\b|what about\b|how about\b)", re.I)
+_ELLIPSIS_END = re.compile(r"呢[？?]?$")
+# Where the subject of a question ends: the first verb, time word or question word after it.
+_SUBJECT_END = re.compile(
+    r"去年|今年|明年|\d{4}年|是|有|投了|投入|花了|完成|增长|下降|达到|要|会|能|将|计划|打算|准备|"
+    r"多少|几|什么|哪|怎么|如何|吗|呢|[？?,，。]"
+)
+_LEADING_CONTEXT = re.compile(
+    r"^(?:\d{4}年|去年|今年|明年|比上年|比去年|同比|镇里|全镇|全省|全国|我们|请问)+"
+)
+SHORT_QUESTION = 6  # characters; shorter questions lean on the conversation for their topic
+
+
+def topic_of(question: str) -> str:
+    """The subject of a question: "紫湖郊野公园投了多少钱？" -> "紫湖郊野公园"."""
+    text = _LEADING_CONTEXT.sub("", normalize(question))
+    cut = _SUBJECT_END.search(text)
+    subject = text[: cut.start()] if cut else text
+    return subject if len(subject) >= 2 else ""
+
+
+def resolve(question: str, previous_topic: str) -> str:
+    """The standalone form of ``question`` given the topic of the conversation so far."""
+    if not previous_topic:
+        return question
+    if _PRONOUN.search(question):
+        return _PRONOUN.sub(previous_topic, question, count=1)
+    stripped = question.strip()
+    elliptical = _ELLIPSIS_START.match(stripped) or _ELLIPSIS_END.search(stripped)
+    if elliptical or len(stripped) <= SHORT_QUESTION or not topic_of(stripped):
+        return previous_topic + _ELLIPSIS_START.sub("", stripped).lstrip(" ,，")
+    return question
+
+
+class Conversation:
+    """A run of questions where later ones may lean on earlier ones (``bot.chat()`` makes one)."""
+
+    def __init__(self, bot: ReportQA) -> None:
+        self.bot = bot
+        self.topic = ""
+        self.turns: list[Answer] = []
+
+    def ask(self, question: str, k: int = 5, filters: Mapping[str, Any] | None = None) -> Answer:
+        """Answer ``question`` in the context of the earlier turns."""
+        standalone = resolve(question, self.topic)
+        answer = self.bot.ask(standalone, k=k, filters=filters)
+        answer.question = question
+        answer.reason["standalone_question"] = standalone
+        self.topic = topic_of(standalone) or self.topic
+        self.turns.append(answer)
+        return answer
