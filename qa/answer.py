@@ -1,10 +1,9 @@
 """From ranked passages to an answer: the sentence that answers, located by its offsets.
 
 Each sentence of the best passages is scored by how much of the question's (IDF-weighted) wording it
-covers, plus a bonus when it holds what the question asks for: a figure with a fitting unit
-(多少钱 -> 元, 增长多少 -> %), a date (什么时候), a list (哪些). Sentence scores are cheap, so no
-extra model call is made for Chinese questions; an English question shares no characters with a
-Chinese report, so its sentences are compared by embedding instead.
+covers, by its embedding similarity to the question (sentence vectors are stored in the index, so
+this costs no model call), and by whether it holds what the question asks for: a figure with a
+fitting unit (多少钱 -> 元, 增长多少 -> %), a date (什么时候), a list (哪些).
 """
 
 from __future__ import annotations
@@ -18,11 +17,15 @@ import numpy as np
 from qa.lexical import tokenize
 from qa.retrieval import Query
 from qa.schema import Passage
-from qa.structure import split_sentences
 
 ANSWER_PASSAGES = 3  # sentences are taken from this many top passages
 RANK_PENALTY = 0.15  # per rank below the first: a lower passage must answer clearly better
 INTENT_BONUS = 0.35
+COSINE_WEIGHT = 2.0  # question-sentence embedding similarity; the only signal for English questions
+# Support = cosine + SUPPORT_COVERAGE * coverage; below the embedder's ``min_support`` the best
+# sentence is about something else. Cosine scales differ per model, so the threshold belongs to the
+# model (qa.embedding); one without a calibrated threshold skips this rule.
+SUPPORT_COVERAGE = 0.1
 
 _NUMBER = r"[0-9０-９]+(?:[.．][0-9０-９]+)?"
 _FIGURE = re.compile(_NUMBER + r"|[一二三四五六七八九十两]+[个项家所条座人件名]")
@@ -62,8 +65,6 @@ _DATE_QUESTION = re.compile(
 _ORDINAL_QUESTION = re.compile(r"第几")
 _LIST_QUESTION = re.compile(r"哪些|哪几|有哪|包括|which|what are|list", re.I)
 
-EmbedSentences = Callable[[list[str]], np.ndarray]
-
 
 @dataclass
 class Choice:
@@ -72,7 +73,8 @@ class Choice:
     passage: int
     span: tuple[int, int]
     score: float
-    coverage: float  # share of the question's IDF-weighted terms in the sentence (or cosine, for English)
+    coverage: float  # share of the question's IDF-weighted terms in the sentence
+    cosine: float  # embedding similarity of question and sentence
     fits: bool  # the sentence holds what the question asks for (a figure with its unit, a date, a list)
     matched: list[str] = field(default_factory=list)
     wants: str | None = None
@@ -100,48 +102,44 @@ def _wants(query: Query) -> tuple[str | None, re.Pattern[str] | None]:
 
 def choose_answer(
     query: Query,
-    passages: list[Passage],
+    candidates: list[tuple[Passage, np.ndarray, np.ndarray]],
     idf: Callable[[set[str]], dict[str, float]],
-    embed_sentences: EmbedSentences | None = None,
-    query_vector: np.ndarray | None = None,
+    query_vector: np.ndarray,
 ) -> Choice | None:
-    """The sentence among the top passages that best answers ``query`` (None when there are none)."""
+    """The sentence among the top passages that best answers ``query`` (None when there are none).
+
+    ``candidates`` are the top passages, best first, each with its sentences' spans and vectors.
+    """
     terms = set(tokenize(query.lexical_text))
     weights = idf(terms)
     total = sum(weights.values())
     wants, fitting = _wants(query)
-    candidates: list[tuple[int, tuple[int, int]]] = [
-        (i, span)
-        for i, p in enumerate(passages[:ANSWER_PASSAGES])
-        for span in split_sentences(p.text)
-        if not _is_heading(p, p.text[span[0] : span[1]])
-    ]
-    if not candidates:
-        return None
-    texts = [passages[i].text[s:e] for i, (s, e) in candidates]
-    if total > 0:
-        coverage = [sum(weights[t] for t in terms & set(tokenize(t_))) / total for t_ in texts]
-    elif embed_sentences is not None and query_vector is not None:
-        # No shared characters (an English question): compare meanings instead.
-        coverage = list(embed_sentences(texts) @ query_vector)
-    else:
-        coverage = [0.0] * len(texts)
     best: Choice | None = None
-    for (i, span), text, cover in zip(candidates, texts, coverage, strict=True):
-        fits = fitting is not None and fitting.search(text) is not None
-        score = float(cover) + (INTENT_BONUS if fits else 0.0) - RANK_PENALTY * i
-        if best is None or score > best.score:
-            matched = sorted(t for t in terms & set(tokenize(text)) if len(t) > 1)
-            best = Choice(i, span, score, float(cover), fits, matched, wants)
+    for i, (passage, spans, vectors) in enumerate(candidates[:ANSWER_PASSAGES]):
+        cosines = np.asarray(vectors, dtype=np.float32) @ query_vector
+        for (start, end), cosine in zip(spans.tolist(), cosines.tolist(), strict=True):
+            text = passage.text[start:end]
+            if _is_heading(passage, text):
+                continue
+            tokens = set(tokenize(text))
+            coverage = sum(weights[t] for t in terms & tokens) / total if total > 0 else 0.0
+            fits = fitting is not None and fitting.search(text) is not None
+            score = coverage + COSINE_WEIGHT * cosine + (INTENT_BONUS if fits else 0.0) - RANK_PENALTY * i
+            if best is None or score > best.score:
+                matched = sorted(t for t in terms & tokens if len(t) > 1)
+                best = Choice(i, (start, end), score, coverage, cosine, fits, matched, wants)
     return best
 
 
-def judge(query: Query, choice: Choice, passage: Passage, review_year: int | None) -> str | None:
+def judge(
+    query: Query, choice: Choice, passage: Passage, review_year: int | None, min_support: float | None = None
+) -> str | None:
     """Why the chosen sentence does not answer the question, or None when it does.
 
-    Each rule is a concrete mismatch a reader would see, not a score threshold: the question asks
-    about a year the report does not cover, or about last year's results while the best sentence is
-    a plan (or the reverse), or for a figure that the sentence does not hold.
+    Most rules are concrete mismatches a reader would see: the question asks about a year the
+    report does not cover, or about last year's results while the best sentence is a plan (or the
+    reverse), or for a figure that the sentence does not hold. The last is a calibrated threshold
+    on how close the sentence is to the question, in meaning and in wording.
     """
     sentence = passage.text[choice.span[0] : choice.span[1]]
     if query.years and review_year is not None:
@@ -153,4 +151,8 @@ def judge(query: Query, choice: Choice, passage: Passage, review_year: int | Non
         return f"the question asks about the {asked}, the closest sentence is from the {passage.period}"
     if choice.wants == "figure" and not choice.fits:
         return "the question asks for a figure that the closest sentence does not give"
+    # English questions sit lower on this scale (cross-lingual cosines), so it is not applied to them.
+    support = choice.cosine + SUPPORT_COVERAGE * choice.coverage
+    if min_support is not None and query.has_cjk and support < min_support:
+        return "the closest sentence is not about what the question asks"
     return None

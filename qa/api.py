@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -14,13 +15,14 @@ from qa.answer import Choice, choose_answer, judge
 from qa.conversation import Conversation
 from qa.documents import load_bundled, load_paths
 from qa.embedding import Embedder, load_embedder
+from qa.facts import Fact, collect_facts, select_facts
 from qa.retrieval import Hit, Query, analyze, search
 from qa.schema import Answer, Document, DocumentInfo, IndexStoreError, Passage
-from qa.structure import build_passages
+from qa.structure import build_passages, split_sentences
 
 DEFAULT_INDEX_DIR = "index"
 PASSAGE_CHARS = (80, 250)  # min, max characters per passage
-STRUCTURE_VERSION = 1  # bump when passage splitting changes, so old indexes are rebuilt
+STRUCTURE_VERSION = 2  # bump when passage splitting changes, so old indexes are rebuilt
 
 
 class ReportQA:
@@ -100,14 +102,16 @@ class ReportQA:
         vector = self.embedder.encode_queries([query.text])[0]
         hits = search(data, query, vector, k, filters)
         passages = [data.passages[h.row].with_(score=round(h.score, 6)) for h in hits]
-        choice = choose_answer(query, passages, data.lexical.idf, self.embedder.encode_passages, vector)
+        candidates = [(p, *data.sentences.of(h.row)) for p, h in zip(passages, hits, strict=True)]
+        choice = choose_answer(query, candidates, data.lexical.idf, vector)
         answer_text, doubt = None, "nothing indexed matches the filters"
         if choice is not None:
             # The answering passage leads the citations, with its span highlighted.
             chosen = passages.pop(choice.passage).with_(highlight=choice.span)
             passages.insert(0, chosen)
             hits.insert(0, hits.pop(choice.passage))
-            doubt = judge(query, choice, chosen, data.review_years.get(chosen.doc_id))
+            min_support = getattr(self.embedder, "min_support", None)
+            doubt = judge(query, choice, chosen, data.review_years.get(chosen.doc_id), min_support)
             answer_text = None if doubt else chosen.text[choice.span[0] : choice.span[1]]
         reason = _explain(data, query, hits, choice) | {"not_found_because": doubt}
         return Answer(question, doubt is None, answer_text, passages, reason)
@@ -133,12 +137,30 @@ class ReportQA:
         text = self._data.texts[passage.doc_id]
         return text[max(0, passage.start - chars) : passage.end + chars]
 
+    def facts(
+        self, doc_id: str | None = None, indicator: str | None = None, period: str | None = None
+    ) -> list[Fact]:
+        """Key figures of the indexed reports (财政总收入 1.6亿元 比增8.8%), in document and text order.
+
+        ``doc_id`` keeps one document, ``indicator`` the facts whose indicator contains it, ``period``
+        one of review/plan/other; None means any. Raises ValueError for another period.
+        """
+        data = self._data  # one snapshot, as in ask()
+        cached = self._facts_cache
+        if cached is None or cached[0]() is not data:
+            # Extracted once per index snapshot: add_documents swaps in a new one, which misses here.
+            # A weak reference, so the cache does not keep a replaced snapshot (and its vectors) alive.
+            cached = (weakref.ref(data), collect_facts(data.documents, data.texts, data.passages))
+            self._facts_cache = cached
+        return select_facts(cached[1], doc_id=doc_id, indicator=indicator, period=period)
+
     # ------------------------------------------------------------ building
 
     def _setup(self, index_dir: str | Path, model: str | None, embedder: Embedder | None) -> None:
         self.index_dir = Path(index_dir)
         self.embedder = embedder or load_embedder(model)
         self._write_lock = threading.Lock()
+        self._facts_cache: tuple[weakref.ref[store.IndexData], list[Fact]] | None = None
 
     def _settings(self) -> dict[str, Any]:
         return {
@@ -162,24 +184,32 @@ class ReportQA:
     def _save(self, documents: list[Document], previous: store.IndexData | None) -> store.IndexData:
         """Split, embed (reusing vectors of unchanged documents) and persist ``documents``."""
         unique = list({d.content_hash: d for d in documents}.values())
-        reusable: dict[str, np.ndarray] = {}
+        reusable: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         if previous is not None and _settings_of(previous) == self._settings():
-            old_vectors = previous.vectors()
-            reusable = {p.passage_id: old_vectors[i] for i, p in enumerate(previous.passages)}
+            reusable = {p.passage_id: previous.sentences.of(row) for row, p in enumerate(previous.passages)}
         passages = [p for doc in unique for p in build_passages(doc, *PASSAGE_CHARS)]
-        missing = [p for p in passages if p.passage_id not in reusable]
+        parts = {pid: (spans, np.asarray(vectors)) for pid, (spans, vectors) in reusable.items()}
+        missing = [p for p in passages if p.passage_id not in parts]
         if missing:
-            encoded = self.embedder.encode_passages([p.text for p in missing])
-            reusable.update(zip((p.passage_id for p in missing), encoded, strict=True))
-        vectors = np.stack([reusable[p.passage_id] for p in passages]) if passages else self._empty_vectors()
+            spans = [np.array(split_sentences(p.text) or [(0, len(p.text))], dtype=np.int32) for p in missing]
+            texts = [p.text[s:e] for p, ss in zip(missing, spans, strict=True) for s, e in ss]
+            encoded = self.embedder.encode_passages(texts)
+            at = 0
+            for passage, ss in zip(missing, spans, strict=True):
+                parts[passage.passage_id] = (ss, encoded[at : at + len(ss)])
+                at += len(ss)
+        sentences = store.SentenceTable.from_parts(
+            [parts[p.passage_id] for p in passages], self.embedder.dimension
+        )
         data = store.IndexData.build(
-            [d.info for d in unique], {d.doc_id: d.text for d in unique}, passages, vectors, self._settings()
+            [d.info for d in unique],
+            {d.doc_id: d.text for d in unique},
+            passages,
+            sentences,
+            self._settings(),
         )
         store.save(data, self.index_dir)
         return data
-
-    def _empty_vectors(self) -> np.ndarray:
-        return np.zeros((0, self.embedder.dimension), dtype=np.float32)
 
 
 def _explain(data: store.IndexData, query: Query, hits: list[Hit], choice: Choice | None) -> dict[str, Any]:
@@ -205,6 +235,7 @@ def _explain(data: store.IndexData, query: Query, hits: list[Hit], choice: Choic
             "matched_terms": choice.matched,
             "score": round(choice.score, 4),
             "coverage": round(choice.coverage, 4),
+            "cosine": round(choice.cosine, 4),
             "fits": choice.fits,
             "wants": choice.wants,
         },

@@ -1,4 +1,4 @@
-"""The ``report-qa`` command: ask, index, eval (``python -m qa`` runs it too).
+"""The ``report-qa`` command: ask, index, eval, facts, serve (``python -m qa`` runs it too).
 
 Every bad input ends in one readable line on stderr and exit code 2.
 """
@@ -9,12 +9,18 @@ import argparse
 import json
 import sys
 import time
+import unicodedata
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TextIO
 
-from qa.api import DEFAULT_INDEX_DIR, ReportQA
+from qa import store
+from qa.api import DEFAULT_INDEX_DIR, PASSAGE_CHARS, ReportQA
+from qa.documents import load_bundled, load_paths
 from qa.evaluation import evaluate, load_questions
+from qa.facts import PERIODS, Fact, collect_facts, select_facts
 from qa.schema import Answer, ReportQAError
+from qa.structure import build_passages
 
 EXIT_BAD_INPUT = 2
 
@@ -103,6 +109,71 @@ def _eval(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _cell(text: str, width: int) -> str:
+    """``text`` clipped (with …) and padded to ``width`` terminal columns."""
+    if _width(text) > width:
+        while text and _width(text) > width - 1:
+            text = text[:-1]
+        text += "…"
+    return text + " " * (width - _width(text))
+
+
+FACT_COLUMNS = (("指标", 30), ("数值", 18), ("变化", 18), ("时期", 6), ("年份", 6), ("章节", 0))
+PERIOD_NAMES = {"review": "回顾", "plan": "计划", "other": "其他"}
+
+
+def format_facts(facts: Sequence[Fact]) -> str:
+    """Facts as a table, one block per document: indicator, value as written, change, period,
+    year and section (its innermost heading)."""
+    if not facts:
+        return "没有找到数据 (no figures)."
+    header = "  ".join(_cell(name, width) if width else name for name, width in FACT_COLUMNS)
+    lines: list[str] = []
+    for i, fact in enumerate(facts):
+        if i == 0 or fact.doc_id != facts[i - 1].doc_id:
+            count = sum(f.doc_id == fact.doc_id for f in facts)
+            lines += [""] if i else []
+            lines += [f"《{fact.document}》 {fact.doc_id} · {count} 项数据", header]
+        value = fact.value_text
+        if fact.qualifier and fact.qualifier not in value:  # 多/余 are part of the figure already
+            value += f"（{fact.qualifier}）"
+        cells = (fact.indicator, value, fact.change or "", PERIOD_NAMES[fact.period], str(fact.year or ""))
+        section = fact.section[-1] if fact.section else ""
+        lines.append("  ".join(_cell(c, w) for c, (_, w) in zip(cells, FACT_COLUMNS, strict=False)) + section)
+    return "\n".join(lines)
+
+
+def _facts(args: argparse.Namespace, out: TextIO) -> int:
+    # Figures need no embeddings, so this reads texts and passages without loading the model:
+    # from the files given (nothing is indexed), else from the index, else the bundled report.
+    data = None if args.docs else store.load(Path(args.index_dir))
+    if data is not None:
+        infos, texts, passages = data.documents, data.texts, data.passages
+    else:
+        documents = list(
+            {d.content_hash: d for d in load_paths(args.docs or []) or [load_bundled()]}.values()
+        )
+        infos, texts = [d.info for d in documents], {d.doc_id: d.text for d in documents}
+        passages = [p for d in documents for p in build_passages(d, *PASSAGE_CHARS)]
+    if args.doc and args.doc not in texts:
+        known = ", ".join(f"{d.doc_id} ({d.source})" for d in infos[:5])
+        raise ReportQAError(
+            f"no document with id {args.doc!r}; known: {known}{' ...' if len(infos) > 5 else ''}"
+        )
+    facts = select_facts(collect_facts(infos, texts, passages), args.doc, args.indicator, args.period)
+    if args.json:
+        for fact in facts:
+            print(json.dumps(fact.to_dict(), ensure_ascii=False), file=out)
+    else:
+        print(format_facts(facts), file=out)
+    return 0
+
+
 def _serve(args: argparse.Namespace, out: TextIO) -> int:
     from qa.server import serve  # the web stack loads only for this command
 
@@ -152,6 +223,17 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--docs", nargs="+", metavar="PATH")
     common(ev)
     ev.set_defaults(run=_eval)
+
+    facts = sub.add_parser("facts", help="list the key figures (指标, 数值, 变化) of the reports")
+    facts.add_argument("--json", action="store_true", help="print JSON lines, one fact per line")
+    facts.add_argument("--doc", metavar="DOC_ID", help="only this document")
+    facts.add_argument("--indicator", metavar="TEXT", help="only indicators containing TEXT, e.g. 财政")
+    facts.add_argument("--period", choices=PERIODS, help="only review or plan (or other) figures")
+    facts.add_argument(
+        "--docs", nargs="+", metavar="PATH", help="read these files/folders instead of the index (no model)"
+    )
+    facts.add_argument("--index-dir", default=DEFAULT_INDEX_DIR, help="index folder (default: ./index)")
+    facts.set_defaults(run=_facts)
 
     srv = sub.add_parser("serve", help="start the web chat and the JSON API")
     srv.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")

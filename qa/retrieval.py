@@ -41,6 +41,8 @@ _DONE_CUES = re.compile(
 )
 _PLAN_CUES = re.compile(
     r"目标|计划|预期|打算|准备|将|要不要|会不会|能不能|能否|力争|未来|以后|安排|部署|"
+    # "什么时候建成？" asks when something will happen; "什么时候建成的/了" asks about the past.
+    r"(?:什么时候|何时)[^的了]*$|"
     r"\b(?:will|plan|plans|planned|target|targets|aim|aims|going to|expected|expect)\b"
 )
 _YEAR = re.compile(r"(?<!\d)(19\d{2}|20\d{2})(?!\d)")

@@ -21,11 +21,11 @@ from typing import Annotated, Any, Literal
 
 import gradio as gr
 import uvicorn
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, field_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from qa.api import ReportQA
@@ -112,6 +112,52 @@ class DocumentsResponse(BaseModel):
     documents: list[DocumentModel]
 
 
+class FactsQuery(BaseModel):
+    """Filters of ``GET /api/facts``; an empty or missing value means any. Unknown keys are a 422."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    doc_id: Annotated[str | None, Field(max_length=64)] = None
+    indicator: Annotated[
+        str | None, Field(max_length=100, description="part of the indicator, e.g. 财政")
+    ] = None
+    period: Literal["review", "plan", "other"] | None = None
+
+    @field_validator("doc_id", "indicator", "period", mode="before")
+    @classmethod
+    def _blank_is_any(cls, value: Any) -> Any:
+        # ``?doc_id=&period=`` is what an HTML form sends for "no choice".
+        return None if value == "" else value
+
+
+class FactModel(BaseModel):
+    """A key figure; ``value_text == document text[start:end]``, inside ``sentence``."""
+
+    indicator: str
+    value: float
+    unit: str
+    value_text: str
+    kind: Literal["amount", "rate", "growth"]
+    change: str | None
+    change_pct: float | None
+    qualifier: str | None
+    period: Literal["review", "plan", "other"]
+    year: int | None
+    doc_id: str
+    document: str
+    section: list[str]
+    sentence: str
+    start: int
+    end: int
+    sentence_start: int
+    sentence_end: int
+    passage_id: str
+
+
+class FactsResponse(BaseModel):
+    facts: list[FactModel]
+
+
 class Health(BaseModel):
     status: Literal["ok"]
     documents: int
@@ -172,6 +218,12 @@ def _add_routes(app: FastAPI, bot: ReportQA) -> None:
     def documents() -> dict[str, Any]:
         """The indexed documents with their metadata."""
         return {"documents": [d.to_dict() for d in bot.documents]}
+
+    @app.get("/api/facts", response_model=FactsResponse, responses=ERRORS, tags=["api"])
+    def facts(query: Annotated[FactsQuery, Query()]) -> dict[str, Any]:
+        """Key figures (指标, 数值, 变化) of the indexed reports; a doc_id no report has gives none."""
+        found = bot.facts(doc_id=query.doc_id, indicator=query.indicator, period=query.period)
+        return {"facts": [f.to_dict() for f in found]}
 
     @app.get("/healthz", response_model=Health, tags=["ops"])
     def healthz() -> dict[str, Any]:

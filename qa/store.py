@@ -8,7 +8,8 @@ Layout of an index folder::
       gen-000004/        one complete, immutable index
         documents/<doc_id>.txt   stored document texts (context around citations)
         passages.jsonl   one Passage per line; row i is vector i and BM25 row i
-        dense.faiss      FAISS inner-product index over normalized embeddings
+        dense.faiss      FAISS inner-product index over passage vectors (mean of their sentences)
+        sentences/       per-sentence spans and embeddings (numpy .npy, no pickle)
         lexical/         bm25s files (numpy arrays + JSON, no pickle)
         manifest.json    written last: format, model, documents, files with size and sha256
 
@@ -38,8 +39,59 @@ from qa.lexical import LexicalIndex, tokenize
 from qa.schema import DocumentInfo, IndexStoreError, Passage
 
 FORMAT_NAME = "report-qa-index"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 REBUILD_HINT = "rebuild it with `report-qa index PATH ... --rebuild`"
+
+
+@dataclass
+class SentenceTable:
+    """The sentences of every passage: spans inside the passage text and their embeddings.
+
+    Sentences are what gets embedded; a passage's vector is the normalized mean of its sentences'
+    (as good as embedding the passage on both dev sets, and cheaper: shorter sequences). Keeping
+    the sentence vectors lets the answer step compare the question with each sentence for free.
+    """
+
+    offsets: np.ndarray  # int64, len(passages) + 1: sentences of row r are offsets[r]:offsets[r+1]
+    spans: np.ndarray  # int32 (n, 2): start, end inside the passage text
+    vectors: np.ndarray  # float16 (n, dim), normalized; float16 halves the disk and page cache
+
+    FILES = ("offsets", "spans", "vectors")
+
+    @classmethod
+    def from_parts(cls, parts: list[tuple[np.ndarray, np.ndarray]], dimension: int) -> SentenceTable:
+        """Stack per-passage (spans, vectors) pairs, in passage order."""
+        counts = [len(spans) for spans, _ in parts]
+        offsets = np.zeros(len(parts) + 1, dtype=np.int64)
+        np.cumsum(counts, out=offsets[1:])
+        spans = np.concatenate([s for s, _ in parts]) if parts else np.zeros((0, 2))
+        vectors = np.concatenate([v for _, v in parts]) if parts else np.zeros((0, dimension))
+        return cls(offsets, spans.astype(np.int32), vectors.astype(np.float16))
+
+    def of(self, row: int) -> tuple[np.ndarray, np.ndarray]:
+        """Spans and vectors of the sentences of passage ``row``."""
+        lo, hi = self.offsets[row], self.offsets[row + 1]
+        return self.spans[lo:hi], self.vectors[lo:hi]
+
+    def passage_vectors(self) -> np.ndarray:
+        """One normalized float32 vector per passage: the mean of its sentence vectors."""
+        sums = np.add.reduceat(self.vectors.astype(np.float32), self.offsets[:-1], axis=0)
+        norms = np.linalg.norm(sums, axis=1, keepdims=True)
+        return sums / np.where(norms == 0, 1.0, norms)
+
+    def save(self, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        for name in self.FILES:
+            np.save(directory / f"{name}.npy", getattr(self, name), allow_pickle=False)
+
+    @classmethod
+    def load(cls, directory: Path) -> SentenceTable:
+        # Vectors are memory-mapped: only the sentences of the top passages are read per question.
+        return cls(
+            np.load(directory / "offsets.npy", allow_pickle=False),
+            np.load(directory / "spans.npy", allow_pickle=False),
+            np.load(directory / "vectors.npy", allow_pickle=False, mmap_mode="r"),
+        )
 
 
 @dataclass
@@ -50,6 +102,7 @@ class IndexData:
     documents: list[DocumentInfo]
     texts: dict[str, str]  # doc_id -> stored document text
     passages: list[Passage]
+    sentences: SentenceTable
     dense: faiss.Index
     lexical: LexicalIndex
 
@@ -59,33 +112,30 @@ class IndexData:
         documents: list[DocumentInfo],
         texts: dict[str, str],
         passages: list[Passage],
-        vectors: np.ndarray,
+        sentences: SentenceTable,
         settings: dict[str, Any],
     ) -> IndexData:
-        """Assemble an index from passages and their (normalized) embeddings, row for row."""
-        if len(passages) != len(vectors):
-            raise ValueError(f"{len(passages)} passages but {len(vectors)} vectors")
-        dense = faiss.IndexFlatIP(vectors.shape[1])
+        """Assemble an index from passages and their sentences' embeddings, row for row."""
+        if len(passages) != len(sentences.offsets) - 1:
+            raise ValueError(f"{len(passages)} passages but sentences for {len(sentences.offsets) - 1}")
+        vectors = sentences.passage_vectors()
+        dense = faiss.IndexFlatIP(sentences.vectors.shape[1])
         dense.add(np.ascontiguousarray(vectors, dtype=np.float32))
         manifest = {
             "format": FORMAT_NAME,
             "format_version": FORMAT_VERSION,
             **settings,
-            "dimension": int(vectors.shape[1]),
+            "dimension": int(sentences.vectors.shape[1]),
             "documents": [d.to_dict() for d in documents],
             "passage_count": len(passages),
         }
         lexical = LexicalIndex.build([p.text for p in passages])
-        return cls(manifest, documents, texts, passages, dense, lexical)
+        return cls(manifest, documents, texts, passages, sentences, dense, lexical)
 
     @cached_property
     def review_years(self) -> dict[str, int | None]:
         """doc_id -> the year each document reviews (see DocumentInfo.review_year)."""
         return {d.doc_id: d.review_year for d in self.documents}
-
-    def vectors(self) -> np.ndarray:
-        """All stored embeddings, row for row (used to reuse unchanged documents on rebuild)."""
-        return self.dense.reconstruct_n(0, self.dense.ntotal)
 
     def dense_search(
         self, query: np.ndarray, k: int, rows: np.ndarray | None = None
@@ -150,6 +200,7 @@ def save(data: IndexData, index_dir: Path) -> Path:
             "".join(json.dumps(p.to_dict(), ensure_ascii=False) + "\n" for p in data.passages),
         )
         faiss.write_index(data.dense, str(tmp / "dense.faiss"))
+        data.sentences.save(tmp / "sentences")
         data.lexical.save(tmp / "lexical")
         files = {
             str(p.relative_to(tmp)): {"size": p.stat().st_size, "sha256": _sha256(p)}
@@ -220,7 +271,8 @@ def load(index_dir: Path) -> IndexData | None:
     with (generation / "passages.jsonl").open(encoding="utf-8") as f:
         passages = [Passage.from_dict(json.loads(line)) for line in f]
     dense = faiss.read_index(str(generation / "dense.faiss"))
+    sentences = SentenceTable.load(generation / "sentences")
     lexical = LexicalIndex.load(generation / "lexical", len(passages))
-    if len(passages) != manifest["passage_count"] or dense.ntotal != len(passages):
+    if not len(passages) == manifest["passage_count"] == dense.ntotal == len(sentences.offsets) - 1:
         raise IndexStoreError(f"{index_dir}: passage count does not match the manifest; {REBUILD_HINT}")
-    return IndexData(manifest, documents, texts, passages, dense, lexical)
+    return IndexData(manifest, documents, texts, passages, sentences, dense, lexical)

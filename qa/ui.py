@@ -15,8 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import gradio as gr
+import pandas as pd
 
 from qa.api import ReportQA
+from qa.facts import Fact
 from qa.schema import Answer, DocumentInfo, Passage, ReportQAError
 
 MAX_QUESTION_CHARS = 2000  # the same limit the API enforces; the textbox stops typing beyond it
@@ -104,6 +106,10 @@ CSS = """
 .rq-fact-key { color: var(--body-text-color-subdued); margin-right: 4px; }
 .rq-doc-id { margin-top: 6px; font-size: .75rem; color: var(--body-text-color-subdued);
   font-family: var(--font-mono); }
+#rq-facts-source .rq-fact-sentence { font-size: 1rem; line-height: 1.8; padding: 8px 12px;
+  border-left: 4px solid #f5b300; background: var(--background-fill-secondary); border-radius: 0 8px 8px 0; }
+#rq-facts-source mark { background: #ffe58f; color: #1f2937; padding: 0 2px; border-radius: 3px; }
+#rq-facts-source .rq-fact-where { font-size: .82rem; color: var(--body-text-color-subdued); margin-top: 4px; }
 @media (max-width: 640px) {
   #rq-header h1 { font-size: 1.25rem; }
   .gradio-container { padding: 0 6px !important; }
@@ -336,6 +342,8 @@ def build_ui(bot: ReportQA) -> gr.Blocks:
                 filters = _chat_tab(bot)
             with gr.Tab("文档", id="documents"):
                 _documents_tab(bot, header, filters)
+            with gr.Tab("关键数据", id="facts") as facts_tab:
+                _facts_tab(bot, facts_tab)
         _api_endpoints(bot)
     return demo
 
@@ -515,6 +523,175 @@ def _add_files(bot: ReportQA, paths: list[str] | None) -> tuple:
         gr.Dropdown(choices=year_choices(documents)),
         gr.Dropdown(choices=region_choices(documents)),
     )
+
+
+# ---------------------------------------------------------------- 关键数据 (key figures)
+
+FACT_HEADERS = ["编号", "指标", "数值", "变化", "变化率(%)", "时期", "年份", "出处"]
+FACT_TYPES = ["number", "str", "str", "str", "number", "str", "number", "str"]
+ALL_DOCUMENTS = ""  # the document filter's "all" value
+MAX_CHART_BARS = 30  # more bars than this are unreadable at laptop width
+FACTS_HINT = '<p class="rq-side-note">点选表格中的一行，可在这里看到该数据的原文出处。</p>'
+
+
+def _fact_value(fact: Fact) -> str:
+    """The figure as written, with a qualifier (左右, 以上, 超过 …) that is not part of it already."""
+    if fact.qualifier and fact.qualifier not in fact.value_text:
+        return f"{fact.value_text}（{fact.qualifier}）"
+    return fact.value_text
+
+
+def facts_table(facts: Sequence[Fact]) -> pd.DataFrame:
+    """The 关键数据 table: one row per fact, numbered from 1 in ``facts`` order.
+
+    The number is what a selected row is looked up by, so it stays right when the table is sorted.
+    The source names the document only when the table holds more than one.
+    """
+    several = len({f.doc_id for f in facts}) > 1
+    rows = []
+    for number, f in enumerate(facts, start=1):
+        where = f.section[-1] if f.section else "（开头或结尾）"
+        rows.append(
+            [
+                number,
+                f.indicator,
+                _fact_value(f),
+                f.change or "",
+                f.change_pct,
+                PERIOD_LABELS.get(f.period, "其他"),
+                f.year,
+                f"《{f.document}》 {where}" if several else where,
+            ]
+        )
+    return pd.DataFrame(rows, columns=FACT_HEADERS)
+
+
+def growth_chart(facts: Sequence[Fact]) -> pd.DataFrame:
+    """Growth rates by indicator, review next to plan: one bar per (indicator, period), the first one.
+
+    Indicators with both a review and a plan rate come first (the comparison the chart is for),
+    then the rest in text order, up to ``MAX_CHART_BARS``. The x label carries the period, so
+    review and plan bars of one indicator stand side by side instead of stacking into a sum.
+    """
+    first: dict[tuple[str, str], Fact] = {}
+    for f in facts:
+        if f.change_pct is not None and f.period in ("review", "plan"):
+            first.setdefault((f.indicator, f.period), f)
+    indicators = list(dict.fromkeys(indicator for indicator, _ in first))
+    both = [i for i in indicators if (i, "review") in first and (i, "plan") in first]
+    chosen: list[tuple[str, str]] = []
+    for indicator in both + [i for i in indicators if i not in both]:
+        chosen += [key for key in ((indicator, "review"), (indicator, "plan")) if key in first]
+    rows = []
+    for indicator, period in chosen[:MAX_CHART_BARS]:
+        label = PERIOD_LABELS[period]
+        rows.append(
+            {"指标": f"{indicator}·{label}", "增速(%)": first[indicator, period].change_pct, "时期": label}
+        )
+    return pd.DataFrame(rows, columns=["指标", "增速(%)", "时期"])
+
+
+def render_fact_source(fact: Fact) -> str:
+    """The fact's sentence with the figure marked, and where it stands (document, section, period, year)."""
+    span = (fact.start - fact.sentence_start, fact.end - fact.sentence_start)
+    where = " › ".join([f"《{fact.document}》", *fact.section])
+    period = PERIOD_LABELS.get(fact.period, "其他")
+    year = f" · {fact.year}年" if fact.year else ""
+    return (
+        f'<div class="rq-fact-sentence">{mark_span(fact.sentence, span)}</div>'
+        f'<div class="rq-fact-where">{_escape(where)} · {period}{year} · '
+        f"原文第 {fact.start}–{fact.end} 字</div>"
+    )
+
+
+def _fact_document_choices(documents: Sequence[DocumentInfo]) -> list[tuple[str, str]]:
+    return [("全部报告", ALL_DOCUMENTS), *document_choices(documents)]
+
+
+def _default_fact_document(documents: Sequence[DocumentInfo]) -> str:
+    # With many reports the table of all of them is long and the chart a crowd: start with one.
+    return ALL_DOCUMENTS if len(documents) <= 3 else documents[0].doc_id
+
+
+def _facts_view(bot: ReportQA, doc_id: str | None, period: str | None) -> tuple[list[dict], Any, Any, str]:
+    """(facts shown, table, chart, source hint) for the chosen document and period."""
+    periods = {"回顾": "review", "计划": "plan"}
+    facts = bot.facts(doc_id=doc_id or None, period=periods.get(period or ""))
+    return [f.to_dict() for f in facts], facts_table(facts), growth_chart(facts), FACTS_HINT
+
+
+def _facts_tab(bot: ReportQA, tab: gr.Tab) -> None:
+    """A sortable table of the reports' figures, a chart of growth rates, and the source of a chosen row."""
+    documents = bot.documents
+    default = _default_fact_document(documents)
+    shown, table, chart, hint = _facts_view(bot, default, None)
+    with gr.Row(equal_height=True):
+        doc = gr.Dropdown(
+            choices=_fact_document_choices(documents),
+            value=default,
+            label="报告",
+            scale=3,
+            elem_id="rq-facts-doc",
+        )
+        period = gr.Radio(
+            ["全部", "回顾", "计划"], value="全部", label="时期", scale=2, elem_id="rq-facts-period"
+        )
+    facts_state = gr.State(shown)  # the facts behind the rows, by row number - 1
+    grid = gr.Dataframe(
+        table,
+        headers=FACT_HEADERS,
+        datatype=FACT_TYPES,
+        interactive=False,
+        wrap=True,
+        max_height=460,
+        column_widths=["7%", "22%", "14%", "16%", "9%", "7%", "7%", "18%"],
+        show_search="search",
+        label="关键数据（表头的 ⋮ 菜单可排序，点一行看原文）",
+        elem_id="rq-facts-table",
+    )
+    source = gr.HTML(hint, elem_id="rq-facts-source", padding=False)
+    plot = gr.BarPlot(
+        chart,
+        x="指标",
+        y="增速(%)",
+        color="时期",
+        color_map={"回顾": "#2563eb", "计划": "#059669"},
+        title="增速：回顾与计划",
+        x_label_angle=-40,
+        sort=None,
+        height=360,
+        elem_id="rq-facts-chart",
+    )
+
+    private: dict[str, Any] = {"api_visibility": "private"}
+    outputs = [facts_state, grid, plot, source]
+
+    def show(doc_id: str | None, chosen_period: str | None) -> tuple[list[dict], Any, Any, str]:
+        return _facts_view(bot, doc_id, chosen_period)
+
+    def refresh(doc_id: str | None, chosen_period: str | None) -> tuple:
+        # Reports may have been uploaded on the 文档 tab since the page was built.
+        current = bot.documents
+        known = {d.doc_id for d in current}
+        doc_id = doc_id if doc_id in known or doc_id == ALL_DOCUMENTS else _default_fact_document(current)
+        return gr.Dropdown(choices=_fact_document_choices(current), value=doc_id), *show(
+            doc_id, chosen_period
+        )
+
+    doc.change(show, [doc, period], outputs, **private)
+    period.change(show, [doc, period], outputs, **private)
+    tab.select(refresh, [doc, period], [doc, *outputs], **private)
+    grid.select(_select_fact, [facts_state], source, **private)
+
+
+def _select_fact(shown: list[dict] | None, evt: gr.SelectData) -> str:
+    """The source of the row clicked: found by its number, which sorting does not change."""
+    row = evt.row_value or []
+    try:
+        fact = Fact(**(shown or [])[int(row[0]) - 1])
+    except (IndexError, TypeError, ValueError):
+        return FACTS_HINT
+    return render_fact_source(fact)
 
 
 def _md_escape(text: str) -> str:

@@ -70,7 +70,9 @@ def test_edited_document_triggers_rebuild_of_only_what_changed(tmp_path, report)
     report.write_text(REPORT.replace("1200", "1500"), encoding="utf-8")
     embedder = HashEmbedder()
     bot = ReportQA.from_paths([report, other], index_dir=tmp_path / "ix", embedder=embedder)
-    assert 0 < embedder.encoded < bot.passage_count  # the unchanged file kept its vectors
+    from_scratch = HashEmbedder()
+    ReportQA.from_paths([report, other], index_dir=tmp_path / "fresh", embedder=from_scratch)
+    assert 0 < embedder.encoded < from_scratch.encoded  # the unchanged file kept its vectors
     assert "1500" in bot.ask("新增学位多少个").passages[0].text
 
 

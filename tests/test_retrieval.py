@@ -68,6 +68,8 @@ def test_bm25_ranks_the_matching_text_first_and_ignores_unknown_terms():
         ("What did the town spend last year?", 2022, "review"),
         ("What is the growth target?", 2022, "plan"),
         ("消防站", 2022, None),
+        ("紫湖郊野公园什么时候建成？", 2022, "plan"),
+        ("紫湖郊野公园什么时候建成的？", 2022, None),
         ("2024年政府工作报告说去年粮食产量多少", 2023, "review"),
     ],
 )

@@ -30,7 +30,10 @@ def _data(n: int = 3, dim: int = 8) -> store.IndexData:
         )
         for i in range(n)
     ]
-    return store.IndexData.build([info], {"d1": text}, passages, vectors, {"model": {"name": "m"}})
+    # One sentence per passage, so passage vectors equal their sentence vectors.
+    parts = [(np.array([[0, 4]], dtype=np.int32), vectors[i : i + 1]) for i in range(n)]
+    sentences = store.SentenceTable.from_parts(parts, dim)
+    return store.IndexData.build([info], {"d1": text}, passages, sentences, {"model": {"name": "m"}})
 
 
 def test_round_trip(tmp_path):
@@ -41,8 +44,10 @@ def test_round_trip(tmp_path):
     assert loaded.passages == data.passages
     assert loaded.documents == data.documents
     assert loaded.texts == data.texts
-    np.testing.assert_allclose(loaded.vectors(), data.vectors())
-    assert loaded.dense_search(data.vectors()[1], 1)[0][0] == 1
+    np.testing.assert_array_equal(loaded.sentences.spans, data.sentences.spans)
+    np.testing.assert_array_equal(np.asarray(loaded.sentences.vectors), data.sentences.vectors)
+    vector = data.sentences.passage_vectors()[1]
+    assert loaded.dense_search(vector, 1)[0][0] == 1
     assert loaded.manifest["model"] == {"name": "m"}
 
 
@@ -66,7 +71,9 @@ def test_interrupted_write_leaves_previous_index_usable(tmp_path):
     assert not (tmp_path / "gen-000099.tmp").exists()
 
 
-@pytest.mark.parametrize("victim", ["passages.jsonl", "dense.faiss", "documents/d1.txt"])
+@pytest.mark.parametrize(
+    "victim", ["passages.jsonl", "dense.faiss", "documents/d1.txt", "sentences/vectors.npy"]
+)
 def test_truncated_or_altered_file_is_detected(tmp_path, victim):
     generation = store.save(_data(), tmp_path)
     path = generation / victim
@@ -100,5 +107,11 @@ def test_unreadable_manifest_is_refused(tmp_path):
 
 def test_filtered_dense_search_only_returns_allowed_rows(tmp_path):
     data = _data(5)
-    hits = data.dense_search(data.vectors()[0], 5, rows=np.array([2, 4]))
+    hits = data.dense_search(data.sentences.passage_vectors()[0], 5, rows=np.array([2, 4]))
     assert sorted(row for row, _ in hits) == [2, 4]
+
+
+def test_passage_vector_is_the_normalized_mean_of_its_sentences():
+    a, b = np.eye(4, dtype=np.float32)[:2]
+    table = store.SentenceTable.from_parts([(np.array([[0, 2], [2, 4]]), np.stack([a, b]))], 4)
+    np.testing.assert_allclose(table.passage_vectors()[0], (a + b) / np.sqrt(2), atol=1e-3)

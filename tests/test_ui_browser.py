@@ -170,6 +170,41 @@ def test_blank_question_is_ignored(page_factory) -> None:
     assert page.locator("#rq-chat .message").count() == 0
 
 
+def test_key_figures_tab(page_factory) -> None:
+    page = page_factory(LAPTOP)
+    page.get_by_role("tab", name="关键数据").click()
+    table = page.locator("#rq-facts-table")
+    table.get_by_text("财政总收入").first.wait_for(timeout=REPLY_TIMEOUT_MS)
+    assert "比增8.8%" in table.inner_text()
+    # Selecting a row shows its source sentence with the figure marked.
+    table.get_by_text("财政总收入").first.click()
+    source = page.locator("#rq-facts-source")
+    source.locator("mark").get_by_text("1.6亿元").wait_for(timeout=10_000)
+    assert "全年预计完成财政总收入1.6亿元" in source.inner_text()
+    assert "一、2022年工作回顾" in source.inner_text()
+    # Only plan figures: the 2023 targets.
+    page.locator("#rq-facts-period").get_by_text("计划").click()
+    table.get_by_text("全社会固定资产投资").first.wait_for(timeout=10_000)
+    assert "财政总收入" not in table.inner_text()
+    page.locator("#rq-facts-period").get_by_text("全部").click()
+    table.get_by_text("财政总收入").first.wait_for(timeout=10_000)
+    table.get_by_text("财政总收入").first.click()
+    source.locator("mark").get_by_text("1.6亿元").wait_for(timeout=10_000)
+    # Sorted by growth rate (the header's ⋮ menu), a clicked row still shows its own sentence.
+    table.locator("[data-testid=header-4]").hover()
+    table.locator("[data-testid=header-4] button.cell-menu-button").click()
+    page.get_by_text("降序排序").first.click()
+    table.get_by_text("工业投资", exact=True).first.click()
+    source.locator("mark").get_by_text("1.49亿元").wait_for(timeout=10_000)
+    assert "比增142.42%" in source.inner_text()
+    chart = page.locator("#rq-facts-chart")
+    chart.locator("svg, canvas").first.wait_for(timeout=10_000)
+    page.wait_for_timeout(500)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "facts.png"), full_page=True)
+    assert page.outside == []
+
+
 def test_upload_a_report_and_ask_about_it(page_factory, tmp_path: Path) -> None:
     report = tmp_path / f"{FAKE_TITLE}.txt"
     report.write_text(FAKE_REPORT, encoding="utf-8")

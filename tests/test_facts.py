@@ -1,0 +1,607 @@
+"""Key figures: number normalization, indicators, the bundled report's headline figures, offsets on
+all reports, and the facts API, CLI command and HTTP endpoint (all with the hash test double)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import gradio as gr
+import pytest
+from fastapi.testclient import TestClient
+
+from qa import ReportQA
+from qa.api import PASSAGE_CHARS
+from qa.cli import main
+from qa.documents import bundled_report_path, load_document, load_paths
+from qa.facts import Fact, collect_facts, extract_facts, parse_number, select_facts
+from qa.schema import Document, Passage
+from qa.server import create_app
+from qa.structure import build_passages
+from qa.ui import FACTS_HINT, _select_fact, facts_table, growth_chart, render_fact_source
+from tests.conftest import GOV_REPORTS, HashEmbedder
+
+TITLE = "紫帽镇人民政府2022年工作报告"
+
+
+def facts_of(text: str, period: str = "review", review_year: int | None = 2022) -> list[Fact]:
+    """The facts of ``text`` as one passage of one period."""
+    doc = Document(text=text, title="某县报告", source="t.txt", review_year=review_year)
+    passage = Passage(doc.doc_id, doc.title, ["一、测试"], period, 0, len(text), text, passage_id="p0")  # type: ignore[arg-type]
+    facts = extract_facts(text, [passage], doc.info)
+    for f in facts:
+        assert text[f.start : f.end] == f.value_text
+    return facts
+
+
+def only(text: str, period: str = "review") -> Fact:
+    facts = facts_of(text, period)
+    assert len(facts) == 1, [(f.indicator, f.value_text) for f in facts]
+    return facts[0]
+
+
+# ---------------------------------------------------------------- numbers
+
+
+@pytest.mark.parametrize(
+    ("written", "value"),
+    [
+        ("1.6", 1.6),
+        ("１.６", 1.6),
+        ("１２３", 123),
+        ("1,234.5", 1234.5),
+        ("7 4 7 7 2", 74772),
+        ("三", 3),
+        ("十", 10),
+        ("十五", 15),
+        ("两千", 2000),
+        ("三千五百万", 35_000_000),
+        ("一万三千五百十三", 13513),
+        ("三十六点九", 36.9),
+        ("二〇二二", 2022),
+    ],
+)
+def test_parse_number(written: str, value: float) -> None:
+    assert parse_number(written) == pytest.approx(value)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value_text", "value", "unit"),
+    [
+        ("财政总收入1.6亿元。", "1.6亿元", 1.6e8, "元"),
+        ("营业额612万元。", "612万元", 6.12e6, "元"),
+        ("完成投资额45.94亿元。", "45.94亿元", 4.594e9, "元"),
+        ("赤字规模4.06万亿元。", "4.06万亿元", 4.06e12, "元"),
+        ("新建学校１２３所。", "１２３所", 123, "所"),
+        ("投入资金１.６亿元。", "１.６亿元", 1.6e8, "元"),
+        ("城镇调查失业率百分之八。", "百分之八", 8, "%"),
+        ("城镇调查失业率百分之8.8。", "百分之8.8", 8.8, "%"),
+        ("新增企业三家。", "三家", 3, "家"),
+        ("办好十件民生实事。", "十件", 10, "件"),
+        ("城镇调查失业率8.8%。", "8.8%", 8.8, "%"),
+        ("出生率９．５‰。", "９．５‰", 9.5, "‰"),
+        ("电力装机100万千瓦。", "100万千瓦", 1e6, "千瓦"),
+        ("实际使用外资7.24亿美元。", "7.24亿美元", 7.24e8, "美元"),
+        ("新建道路12千米。", "12千米", 12, "公里"),
+        ("复绿山体30余亩。", "30余亩", 30, "亩"),
+        ("国内生产总值达到7 4 7 7 2 亿元。", "7 4 7 7 2 亿元", 7.4772e12, "元"),
+    ],
+)
+def test_figures_are_normalized_to_the_base_unit(
+    sentence: str, value_text: str, value: float, unit: str
+) -> None:
+    fact = only(sentence)
+    assert (fact.value_text, fact.unit) == (value_text, unit)
+    assert fact.value == pytest.approx(value)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "change", "change_pct"),
+    [
+        ("全年财政总收入1.6亿元,比增8.8%。", "比增8.8%", 8.8),
+        ("工业投资1.49亿元，比增142.42%。", "比增142.42%", 142.42),
+        ("地区生产总值60199.45亿元、增长5%。", "增长5%", 5.0),
+        ("固定资产投资1.2亿元，下降3%。", "下降3%", -3.0),
+        ("赤字规模4.06万亿元，比上年年初预算增加1800亿元。", "比上年年初预算增加1800亿元", None),
+    ],
+)
+def test_a_change_after_an_amount_belongs_to_it(sentence: str, change: str, change_pct: float | None) -> None:
+    fact = only(sentence)
+    assert fact.kind == "amount"
+    assert fact.change == change
+    assert fact.change_pct == (None if change_pct is None else pytest.approx(change_pct))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "indicator", "change_pct", "qualifier"),
+    [
+        ("一般公共预算总收入增长7.6%。", "一般公共预算总收入", 7.6, None),
+        ("固定资产投资下降3%。", "固定资产投资", -3.0, None),
+        ("国内生产总值增长5%左右。", "国内生产总值", 5.0, "左右"),
+        ("单位国内生产总值能耗降低2.5%左右。", "单位国内生产总值能耗", -2.5, "左右"),
+        ("国内生产总值比上年增长5.2%。", "国内生产总值", 5.2, None),
+        ("新三样出口增长近30%。", "新三样出口", 30.0, "近"),
+        ("全省生产总值增长5%—5.5%。", "生产总值", 5.0, "—5.5%"),
+    ],
+)
+def test_growth_figures(sentence: str, indicator: str, change_pct: float, qualifier: str | None) -> None:
+    fact = only(sentence, period="plan")
+    assert (fact.indicator, fact.kind, fact.qualifier) == (indicator, "growth", qualifier)
+    assert fact.change_pct == pytest.approx(change_pct)
+    assert fact.year == 2023  # a plan figure refers to the year after the one reviewed
+
+
+def test_qualifiers_are_kept_apart_from_the_value() -> None:
+    employment, rate = facts_of("城镇新增就业1200万人以上，城镇调查失业率5.5%左右。", period="plan")
+    assert (employment.value_text, employment.qualifier, employment.kind) == ("1200万人", "以上", "amount")
+    assert (rate.value_text, rate.qualifier, rate.kind) == ("5.5%", "左右", "rate")
+    assert only("城镇调查失业率5%以内。").qualifier == "以内"
+    assert only("国内生产总值超过126万亿元。").qualifier == "超过"
+
+
+# ---------------------------------------------------------------- indicators
+
+
+@pytest.mark.parametrize(
+    ("sentence", "indicator"),
+    [
+        ("全年预计完成财政总收入1.6亿元,比增8.8%;", "财政总收入"),
+        ("新增优质学位3600个。", "新增优质学位"),
+        ("2025年全省地区生产总值60199.45亿元。", "地区生产总值"),
+        ("1-12月份全镇村集体经济收入421.98万元。", "村集体经济收入"),
+        ("城镇调查失业率平均为5.2%。", "城镇调查失业率"),
+        ("常住人口城镇化率提高到66.2%。", "常住人口城镇化率"),
+        ("赤字率拟按3%安排。", "赤字率"),
+        ("新增9家国家卓越级智能工厂。", "新增国家卓越级智能工厂"),
+        ("组建16个防控工作专班。", "组建防控工作专班"),
+        ("增发1万亿元国债。", "增发国债"),
+        ("科林、麦都技改项目完成投资1520万元。", "麦都技改项目完成投资"),
+        ("拆除违规广告牌83整治流动摊点569立案查处乱倾乱倒等行为16宗。", "立案查处乱倾乱倒等行为"),
+    ],
+)
+def test_indicator_is_the_noun_phrase_before_the_figure(sentence: str, indicator: str) -> None:
+    assert facts_of(sentence)[-1].indicator == indicator
+
+
+def test_figures_without_separators_each_get_their_own_indicator() -> None:
+    text = (
+        "2023年经济社会发展主要预期目标是:"
+        "一般公共预算总收入增长7.6%规上工业产值增长7.6%全社会固定资产投资增长8.0%。"
+    )
+    facts = facts_of(text, period="plan")
+    assert [f.indicator for f in facts] == ["一般公共预算总收入", "规上工业产值", "全社会固定资产投资"]
+    assert [f.change_pct for f in facts] == [7.6, 7.6, 8.0]
+
+
+def test_respectively_lists_pair_subjects_with_figures() -> None:
+    facts = facts_of("城镇居民、农村居民人均可支配收入分别增长4.5%、5.7%，城镇调查失业率4.7%。")
+    assert [(f.indicator, f.change_pct) for f in facts[:2]] == [
+        ("城镇居民人均可支配收入", 4.5),
+        ("农村居民人均可支配收入", 5.7),
+    ]
+    assert (facts[2].indicator, facts[2].kind) == ("城镇调查失业率", "rate")
+    shared = facts_of("城乡居民人均可支配收入分别增长4.4%、5.6%。")
+    assert [f.indicator for f in shared] == ["城镇居民人均可支配收入", "农村居民人均可支配收入"]
+    joined = facts_of("电信网络诈骗案件受理数、案损数分别下降16%和36%。")
+    assert [(f.indicator, f.change_pct) for f in joined] == [
+        ("电信网络诈骗案件受理数", -16.0),
+        ("案损数", -36.0),
+    ]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "举办第九届紫帽山植树节活动。",  # ordinal
+        "2022年中考成绩创历史新高。",  # a year
+        "面对031308171124等数场输入性聚集性疫情考验。",  # dates run together
+        "拨打12345政务服务便民热线。",  # a hotline number, no unit
+        "电话13912345678。",  # phone-like digits
+        "1. 激活产业升级主引擎。",  # list numbering
+        "统筹推进五位一体总体布局，协调推进四个全面战略布局。",  # set phrases
+        "支持各村策划“五个美丽”建设项目。",  # a slogan in quotes
+        "国产大飞机C919投入商业运营。",  # a model name
+        "提高一批企业的效益。",  # 一 as an article
+        "确保千家万户用上清洁能源。",  # an idiom
+        "连续3年前10名。",  # a rank
+    ],
+)
+def test_non_figures_are_skipped(sentence: str) -> None:
+    assert facts_of(sentence) == []
+
+
+def test_year_is_explicit_or_the_period_year() -> None:
+    assert only("2023年目标是地区生产总值增长6%。", period="review").year == 2023
+    assert only("财政收入增长6%。", period="review").year == 2022
+    assert only("财政收入增长6%。", period="plan").year == 2023
+    assert only("财政收入比2020年增长10%。", period="review").year == 2022  # 2020 is the base, not the year
+    assert facts_of("财政收入增长6%。", review_year=None)[0].year is None
+    assert only("财政收入增长6%。", period="other").year is None
+
+
+def test_select_facts_filters_and_rejects_an_unknown_period() -> None:
+    facts = facts_of("财政总收入1.6亿元，规上工业产值26.62亿元。")
+    assert [f.indicator for f in select_facts(facts, indicator="财政")] == ["财政总收入"]
+    assert [f.indicator for f in select_facts(facts, indicator="ＩＮＤ")] == []
+    assert select_facts(facts, period="plan") == []
+    assert select_facts(facts, doc_id="nope") == []
+    with pytest.raises(ValueError, match="period"):
+        select_facts(facts, period="future")
+
+
+# ---------------------------------------------------------------- the bundled report, through ReportQA
+
+
+@pytest.fixture(scope="module")
+def bot(tmp_path_factory: pytest.TempPathFactory) -> ReportQA:
+    index = tmp_path_factory.mktemp("facts") / "index"
+    return ReportQA.from_paths([bundled_report_path()], index_dir=index, embedder=HashEmbedder())
+
+
+# indicator, value_text, value, unit, change, change_pct, period, year
+HEADLINE = [
+    ("财政总收入", "1.6亿元", 1.6e8, "元", "比增8.8%", 8.8, "review", 2022),
+    ("规上工业产值", "26.62亿元", 2.662e9, "元", "比增7.6%", 7.6, "review", 2022),
+    ("工业投资", "1.49亿元", 1.49e8, "元", "比增142.42%", 142.42, "review", 2022),
+    ("限上批发零售业销售额", "53.39亿元", 5.339e9, "元", "比增4.06%", 4.06, "review", 2022),
+    ("限上住宿餐饮业营业额", "612万元", 6.12e6, "元", "比增79%", 79.0, "review", 2022),
+    ("新增优质学位", "3600个", 3600, "个", None, None, "review", 2022),
+    ("一般公共预算总收入", "7.6%", 7.6, "%", "增长7.6%", 7.6, "plan", 2023),
+    ("规上工业产值", "7.6%", 7.6, "%", "增长7.6%", 7.6, "plan", 2023),
+    ("全社会固定资产投资", "8.0%", 8.0, "%", "增长8.0%", 8.0, "plan", 2023),
+]
+
+
+@pytest.mark.parametrize("expected", HEADLINE, ids=[f"{h[0]}-{h[6]}" for h in HEADLINE])
+def test_bundled_report_headline_figures(bot: ReportQA, expected: tuple) -> None:
+    indicator, value_text, value, unit, change, change_pct, period, year = expected
+    found = [f for f in bot.facts(indicator=indicator, period=period) if f.indicator == indicator]
+    assert len(found) == 1, found
+    fact = found[0]
+    assert (fact.value_text, fact.unit, fact.change, fact.year) == (value_text, unit, change, year)
+    assert fact.value == pytest.approx(value)
+    assert fact.change_pct == (None if change_pct is None else pytest.approx(change_pct))
+    assert fact.kind == ("growth" if period == "plan" else "amount")
+    assert fact.document == TITLE
+    assert value_text in fact.sentence
+    assert fact.section and fact.passage_id
+
+
+def test_bundled_report_facts_point_into_the_text(bot: ReportQA) -> None:
+    facts = bot.facts()
+    assert len(facts) >= 80
+    text = bot._data.texts[bot.documents[0].doc_id]
+    for f in facts:
+        assert text[f.start : f.end] == f.value_text
+        assert text[f.sentence_start : f.sentence_end] == f.sentence
+        assert f.sentence_start <= f.start < f.end <= f.sentence_end
+        assert f.indicator and f.period in ("review", "plan")
+    revenue = next(f for f in facts if f.indicator == "财政总收入")
+    assert revenue.section == ["一、2022年工作回顾", "(二)提质增量,创新转型,拼出经济发展新效率"]
+    assert json.loads(json.dumps(revenue.to_dict(), ensure_ascii=False)) == revenue.to_dict()
+
+
+def test_facts_api_filters_and_caches_per_snapshot(bot: ReportQA, monkeypatch, tmp_path: Path) -> None:
+    doc_id = bot.documents[0].doc_id
+    assert bot.facts(doc_id=doc_id) == bot.facts()
+    assert bot.facts(doc_id="0000000000000000") == []
+    assert {f.period for f in bot.facts(period="plan")} == {"plan"}
+    with pytest.raises(ValueError):
+        bot.facts(period="next year")
+
+    import qa.api
+
+    calls = []
+    real = qa.api.collect_facts
+    monkeypatch.setattr(qa.api, "collect_facts", lambda *a: calls.append(1) or real(*a))
+    bot.facts()
+    bot.facts(indicator="投资")
+    assert calls == []  # the snapshot's facts were extracted once, before
+
+    other = tmp_path / "county.txt"
+    other.write_text(
+        "某县2023年政府工作报告\n\n一、2023年工作回顾\n\n全县粮食总产量98.76万吨，比上年增长3.2%。\n"
+    )
+    copy = ReportQA.from_paths([bundled_report_path()], index_dir=tmp_path / "ix", embedder=HashEmbedder())
+    before = len(copy.facts())
+    copy.add_documents([other])
+    grain = copy.facts(indicator="粮食")
+    assert [(f.value_text, f.change_pct) for f in grain] == [("98.76万吨", 3.2)]
+    assert len(copy.facts()) == before + 1
+    assert len(calls) == 2  # once per snapshot of the copy
+
+
+# ---------------------------------------------------------------- all the reports in shared/datasets
+
+# Headline figures read by hand from reports the extractor was tuned on (the bundled one, 2024
+# national, Fujian 2026) and from ones it was not (held out; written down before running).
+# file, indicator, value_text, change_pct ("-" for none), period, year
+TUNED = [
+    ("2024_national", "国内生产总值", "126万亿元", 5.2, "review", 2023),
+    ("2024_national", "城镇新增就业", "1244万人", "-", "review", 2023),
+    ("2024_national", "城镇调查失业率", "5.2%", "-", "review", 2023),
+    ("2024_national", "居民消费价格", "0.2%", 0.2, "review", 2023),
+    ("2024_national", "粮食产量", "1.39万亿斤", "-", "review", 2023),
+    ("2024_national", "国内生产总值", "5%", 5.0, "plan", 2024),
+    ("2024_national", "城镇新增就业", "1200万人", "-", "plan", 2024),
+    ("2024_national", "城镇调查失业率", "5.5%", "-", "plan", 2024),
+    ("2024_national", "居民消费价格涨幅", "3%", "-", "plan", 2024),
+    ("2024_national", "粮食产量", "1.3万亿斤", "-", "plan", 2024),
+    ("2024_national", "单位国内生产总值能耗", "2.5%", -2.5, "plan", 2024),
+    ("2024_national", "赤字率", "3%", "-", "plan", 2024),
+    ("2026_province_fujian", "地区生产总值", "60199.45亿元", 5.0, "review", 2025),
+    ("2026_province_fujian", "地方一般公共预算收入", "3723.35亿元", 3.0, "review", 2025),
+    ("2026_province_fujian", "社会消费品零售总额", "4.4%", 4.4, "review", 2025),
+    ("2026_province_fujian", "固定资产投资", "3.3%", -3.3, "review", 2025),
+    ("2026_province_fujian", "进出口", "5.4%", -5.4, "review", 2025),
+    ("2026_province_fujian", "城镇居民人均可支配收入", "4.5%", 4.5, "review", 2025),
+    ("2026_province_fujian", "农村居民人均可支配收入", "5.7%", 5.7, "review", 2025),
+    ("2026_province_fujian", "城镇调查失业率", "4.7%", "-", "review", 2025),
+    ("2026_province_fujian", "地区生产总值", "5%", 5.0, "plan", 2026),
+    ("2026_province_fujian", "城镇调查失业率", "5%", "-", "plan", 2026),
+    ("2026_province_fujian", "城镇新增就业", "50万人", "-", "plan", 2026),
+    ("2026_province_fujian", "居民消费价格涨幅", "2%", "-", "plan", 2026),
+    ("2026_province_fujian", "粮食产量", "513万吨", "-", "plan", 2026),
+]
+HELD_OUT = [
+    ("2025_national", "国内生产总值", "134.9万亿元", 5.0, "review", 2024),
+    ("2025_national", "城镇新增就业", "1256万人", "-", "review", 2024),
+    ("2025_national", "城镇调查失业率", "5.1%", "-", "review", 2024),
+    ("2025_national", "居民消费价格", "0.2%", 0.2, "review", 2024),
+    ("2025_national", "国内生产总值", "5%", 5.0, "plan", 2025),
+    ("2025_national", "城镇调查失业率", "5.5%", "-", "plan", 2025),
+    ("2025_national", "城镇新增就业", "1200万人", "-", "plan", 2025),
+    ("2025_national", "居民消费价格涨幅", "2%", "-", "plan", 2025),
+    ("2025_national", "粮食产量", "1.4万亿斤", "-", "plan", 2025),
+    ("2025_national", "单位国内生产总值能耗", "3%", -3.0, "plan", 2025),
+    ("2026_province_zhejiang", "生产总值", "5%—5.5%", 5.0, "plan", 2026),
+    ("2026_province_zhejiang", "城镇调查失业率", "5%", "-", "plan", 2026),
+    ("2026_province_zhejiang", "居民消费价格涨幅", "2%", "-", "plan", 2026),
+    ("2026_province_sichuan", "地区生产总值", "67665亿元", 5.5, "review", 2025),
+    ("2026_province_sichuan", "地方一般公共预算收入", "5853.9亿元", 3.9, "review", 2025),
+    ("2026_province_sichuan", "城镇居民人均可支配收入", "4.4%", 4.4, "review", 2025),
+    ("2026_province_sichuan", "农村居民人均可支配收入", "5.6%", 5.6, "review", 2025),
+    ("2026_province_sichuan", "地区生产总值", "5.5%", 5.5, "plan", 2026),
+    ("2026_province_sichuan", "城镇新增就业", "85万人", "-", "plan", 2026),
+    ("2026_province_sichuan", "城镇调查失业率", "5.5%", "-", "plan", 2026),
+    ("2026_province_sichuan", "居民消费价格涨幅", "2%", "-", "plan", 2026),
+    ("2026_province_sichuan", "地方一般公共预算收入", "2%", 2.0, "plan", 2026),
+    ("2026_province_sichuan", "粮食产量", "730亿斤", "-", "plan", 2026),
+    ("2026_province_hubei", "经济", "5.5%", 5.5, "plan", 2026),
+    ("2026_province_hubei", "城镇调查失业率", "5.5%", "-", "plan", 2026),
+    ("2026_province_hubei", "城镇新增就业", "70万人", "-", "plan", 2026),
+    ("2026_province_hubei", "居民消费价格涨幅", "2%", "-", "plan", 2026),
+    ("2026_province_hubei", "粮食产量", "500亿斤", "-", "plan", 2026),
+    ("2026_province_hubei", "地区生产总值", "62661亿元", "-", "review", 2025),
+    ("2022_national", "国内生产总值", "114万亿元", 8.1, "review", 2021),
+    ("2022_national", "财政收入", "20万亿元", 10.7, "review", 2021),
+    ("2022_national", "城镇新增就业", "1269万人", "-", "review", 2021),
+    ("2022_national", "城镇调查失业率", "5.1%", "-", "review", 2021),
+    ("2022_national", "居民消费价格", "0.9%", 0.9, "review", 2021),
+    ("2022_national", "国内生产总值", "5.5%", 5.5, "plan", 2022),
+    ("2022_national", "城镇新增就业", "1100万人", "-", "plan", 2022),
+    ("2022_national", "城镇调查失业率", "5.5%", "-", "plan", 2022),
+    ("2022_national", "居民消费价格涨幅", "3%", "-", "plan", 2022),
+    ("2022_national", "粮食产量", "1.3万亿斤", "-", "plan", 2022),
+    ("2019_national", "国内生产总值", "6%－6.5%", 6.0, "plan", 2019),
+    ("2019_national", "城镇新增就业", "1100万人", "-", "plan", 2019),
+    ("2019_national", "城镇调查失业率", "5.5%", "-", "plan", 2019),
+    ("2019_national", "城镇登记失业率", "4.5%", "-", "plan", 2019),
+    ("2019_national", "居民消费价格涨幅", "3%", "-", "plan", 2019),
+    ("2013_national", "国内生产总值", "7.5%", 7.5, "plan", 2013),
+    ("2013_national", "居民消费价格涨幅", "3.5%", "-", "plan", 2013),
+    ("2013_national", "城镇新增就业", "900万人", "-", "plan", 2013),
+    ("2013_national", "城镇登记失业率", "4.6%", "-", "plan", 2013),
+]
+
+needs_reports = pytest.mark.skipif(
+    not (GOV_REPORTS / "2024_national.txt").exists(),
+    reason="shared/datasets/gov_reports is not beside the project",
+)
+
+
+@pytest.fixture(scope="module")
+def report_facts() -> dict[str, list[Fact]]:
+    """Facts of every report in shared/datasets/gov_reports, by file stem (no index, no embedding)."""
+    out = {}
+    for doc in load_paths([GOV_REPORTS]):
+        out[Path(doc.source).stem] = extract_facts(doc.text, build_passages(doc, *PASSAGE_CHARS), doc.info)
+    return out
+
+
+def _matches(facts: list[Fact], expected: tuple) -> bool:
+    _, indicator, value_text, change_pct, period, year = expected
+    return any(
+        f.indicator == indicator
+        and f.value_text == value_text
+        and f.period == period
+        and f.year == year
+        and (f.change_pct is None if change_pct == "-" else f.change_pct == pytest.approx(change_pct))
+        for f in facts
+    )
+
+
+@needs_reports
+def test_every_fact_of_every_report_points_into_its_text(report_facts: dict[str, list[Fact]]) -> None:
+    texts = {Path(d.source).stem: d.text for d in load_paths([GOV_REPORTS])}
+    assert len(report_facts) >= 88
+    for name, facts in report_facts.items():
+        text = texts[name]
+        for f in facts:
+            assert text[f.start : f.end] == f.value_text, (name, f)
+            assert text[f.sentence_start : f.sentence_end] == f.sentence
+            assert f.sentence_start <= f.start < f.end <= f.sentence_end
+            assert f.indicator and f.value >= 0 and f.unit
+            assert f.kind in ("amount", "rate", "growth") and f.period in ("review", "plan", "other")
+    counts = Counter({name: len(facts) for name, facts in report_facts.items()})
+    print("\nfacts per report:", ", ".join(f"{n} {c}" for n, c in sorted(counts.items())))
+    assert sum(counts.values()) > 8000
+    assert min(counts.values()) >= 5, counts.most_common()[-3:]
+
+
+@needs_reports
+@pytest.mark.parametrize("expected", TUNED, ids=[f"{e[0]}-{e[1]}-{e[4]}" for e in TUNED])
+def test_headline_figures_of_tuned_reports(report_facts: dict[str, list[Fact]], expected: tuple) -> None:
+    assert _matches(report_facts[expected[0]], expected)
+
+
+@needs_reports
+def test_headline_figures_of_held_out_reports(report_facts: dict[str, list[Fact]]) -> None:
+    missed = [e for e in HELD_OUT if not _matches(report_facts[e[0]], e)]
+    accuracy = 1 - len(missed) / len(HELD_OUT)
+    print(f"\nheld-out headline accuracy {accuracy:.0%}; missed: {missed}")
+    assert accuracy >= 0.9, missed
+
+
+# ---------------------------------------------------------------- CLI (no model: figures need none)
+
+
+@pytest.fixture
+def no_model(monkeypatch) -> None:
+    import qa.api
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("report-qa facts must not load the embedding model")
+
+    monkeypatch.setattr(qa.api, "load_embedder", refuse)
+
+
+def test_cli_facts_json_from_an_index(bot: ReportQA, capsys, no_model) -> None:
+    assert main(["facts", "--json", "--index-dir", str(bot.index_dir)]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert len(rows) == len(bot.facts())
+    revenue = next(r for r in rows if r["indicator"] == "财政总收入")
+    assert (revenue["value"], revenue["unit"], revenue["change"], revenue["period"]) == (
+        1.6e8,
+        "元",
+        "比增8.8%",
+        "review",
+    )
+
+
+def test_cli_facts_table_and_filters(bot: ReportQA, capsys, no_model) -> None:
+    doc_id = bot.documents[0].doc_id
+    argv = ["facts", "--indicator", "规上工业产值", "--doc", doc_id, "--index-dir", str(bot.index_dir)]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert f"《{TITLE}》 {doc_id} · 2 项数据" in out
+    assert "26.62亿元" in out and "比增7.6%" in out and "回顾" in out and "计划" in out
+    assert "(二)提质增量" in out  # the section
+    assert main(["facts", "--period", "plan", "--json", "--index-dir", str(bot.index_dir)]) == 0
+    assert {json.loads(line)["period"] for line in capsys.readouterr().out.splitlines()} == {"plan"}
+
+
+def test_cli_facts_from_files_without_an_index(tmp_path: Path, capsys, no_model) -> None:
+    report = tmp_path / "county.txt"
+    report.write_text("某县2023年政府工作报告\n\n一、2023年工作回顾\n\n全县粮食总产量98.76万吨，增长3.2%。\n")
+    assert main(["facts", "--json", "--docs", str(report), "--index-dir", str(tmp_path / "ix")]) == 0
+    (row,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert (row["indicator"], row["value_text"], row["change_pct"]) == ("粮食总产量", "98.76万吨", 3.2)
+    assert not (tmp_path / "ix").exists()  # nothing was indexed
+
+
+def test_cli_facts_unknown_document_is_one_line_exit_2(bot: ReportQA, capsys, no_model) -> None:
+    assert main(["facts", "--doc", "nope", "--index-dir", str(bot.index_dir)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("report-qa: error: no document with id 'nope'")
+
+
+# ---------------------------------------------------------------- HTTP
+
+
+@pytest.fixture(scope="module")
+def client(bot: ReportQA):
+    with TestClient(create_app(bot, ui=False), raise_server_exceptions=False) as c:
+        yield c
+
+
+def test_api_facts(client: TestClient, bot: ReportQA) -> None:
+    body = client.get("/api/facts").json()
+    assert len(body["facts"]) == len(bot.facts())
+    revenue = client.get("/api/facts", params={"indicator": "财政总收入"}).json()["facts"]
+    assert [(f["value_text"], f["change_pct"], f["period"], f["year"]) for f in revenue] == [
+        ("1.6亿元", 8.8, "review", 2022)
+    ]
+    plan = client.get("/api/facts", params={"period": "plan", "doc_id": bot.documents[0].doc_id}).json()
+    assert plan["facts"] and {f["period"] for f in plan["facts"]} == {"plan"}
+    # Empty values mean "any", as an HTML form sends them; an unknown document has no facts.
+    assert len(client.get("/api/facts?doc_id=&indicator=&period=").json()["facts"]) == len(bot.facts())
+    assert client.get("/api/facts", params={"doc_id": "0000000000000000"}).json() == {"facts": []}
+    assert "/api/facts" in client.get("/openapi.json").json()["paths"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["period=next", "period=REVIEW", "unknown=1", "doc_id=" + "x" * 65, "indicator=" + "财" * 101],
+    ids=["period", "period-case", "unknown-key", "long-doc-id", "long-indicator"],
+)
+def test_api_facts_bad_params_are_a_422_with_one_line(client: TestClient, query: str) -> None:
+    response = client.get("/api/facts?" + query)
+    assert response.status_code == 422
+    body = response.json()
+    assert set(body) == {"error"} and "\n" not in body["error"]
+
+
+def test_api_facts_wrong_method(client: TestClient) -> None:
+    response = client.post("/api/facts", json={})
+    assert response.status_code == 405
+    assert response.json()["error"].startswith("method POST not allowed")
+
+
+# ---------------------------------------------------------------- the 关键数据 tab, without a browser
+
+
+def test_facts_table_and_chart(bot: ReportQA) -> None:
+    facts = bot.facts()
+    table = facts_table(facts)
+    assert list(table.columns) == ["编号", "指标", "数值", "变化", "变化率(%)", "时期", "年份", "出处"]
+    assert list(table["编号"]) == list(range(1, len(facts) + 1))
+    row = table[table["指标"] == "财政总收入"].iloc[0]
+    assert (row["数值"], row["变化"], row["变化率(%)"], row["时期"], row["年份"]) == (
+        "1.6亿元",
+        "比增8.8%",
+        8.8,
+        "回顾",
+        2022,
+    )
+    assert row["出处"].startswith("(二)")
+    chart = growth_chart(facts)
+    assert {"规上工业产值·回顾", "规上工业产值·计划"} <= set(chart["指标"])
+    assert set(chart["时期"]) == {"回顾", "计划"}
+    labels = list(chart["指标"])
+    # indicators with both a review and a plan rate come first, side by side
+    assert labels[:2] == ["规上工业产值·回顾", "规上工业产值·计划"]
+
+
+def test_selected_row_shows_its_sentence_with_the_figure_marked(bot: ReportQA) -> None:
+    facts = bot.facts()
+    shown = [f.to_dict() for f in facts]
+    number = next(i for i, f in enumerate(facts, start=1) if f.indicator == "财政总收入")
+    # The row is found by its number, whatever row the user sees it in after sorting.
+    event = gr.SelectData(None, {"index": [0, 1], "value": "财政总收入", "row_value": [number, "财政总收入"]})
+    html = _select_fact(shown, event)
+    assert "全年预计完成财政总收入<mark>1.6亿元</mark>,比增8.8%;" in html
+    assert "回顾 · 2022年" in html
+    assert (
+        _select_fact(shown, gr.SelectData(None, {"index": [0, 0], "value": None, "row_value": None}))
+        == FACTS_HINT
+    )
+    assert (
+        _select_fact(shown, gr.SelectData(None, {"index": [0, 0], "value": 999, "row_value": [999]}))
+        == FACTS_HINT
+    )
+
+
+def test_fact_source_is_escaped() -> None:
+    (fact,) = facts_of("<b>财政收入</b>增长6%<script>x</script>。")
+    html = render_fact_source(fact)
+    assert "<b>" not in html and "<script>" not in html
+    assert "<mark>6%</mark>" in html
+
+
+def test_collect_facts_groups_passages_by_document() -> None:
+    docs = [load_document(bundled_report_path())]
+    passages = [p for d in docs for p in build_passages(d, *PASSAGE_CHARS)]
+    facts = collect_facts([d.info for d in docs], {d.doc_id: d.text for d in docs}, reversed(passages))
+    assert facts == extract_facts(docs[0].text, passages, docs[0].info)
