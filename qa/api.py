@@ -116,9 +116,9 @@ class ReportQA:
         reason = _explain(data, query, hits, choice) | {"not_found_because": doubt}
         return Answer(question, doubt is None, answer_text, passages, reason)
 
-    def chat(self) -> Conversation:
+    def chat(self, earlier_questions: Iterable[str] = ()) -> Conversation:
         """A conversation: follow-up questions ("那今年的目标呢？") lean on the earlier ones."""
-        return Conversation(self)
+        return Conversation(self, earlier_questions)
 
     def add_documents(self, paths: Iterable[str | Path]) -> list[DocumentInfo]:
         """Add (or, for the same content, skip) documents; returns the infos of those added."""

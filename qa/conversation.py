@@ -9,7 +9,7 @@ what retrieval sees; the answer keeps the user's own words and records the rewri
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from qa.schema import Answer
@@ -58,17 +58,25 @@ def resolve(question: str, previous_topic: str) -> str:
 class Conversation:
     """A run of questions where later ones may lean on earlier ones (``bot.chat()`` makes one)."""
 
-    def __init__(self, bot: ReportQA) -> None:
+    def __init__(self, bot: ReportQA, earlier_questions: Iterable[str] = ()) -> None:
+        """``earlier_questions`` resumes a conversation (e.g. a chat window's history) without re-asking."""
         self.bot = bot
         self.topic = ""
         self.turns: list[Answer] = []
+        for question in earlier_questions:
+            self._advance(question)
+
+    def _advance(self, question: str) -> str:
+        """The standalone form of ``question``; it becomes the context of the next one."""
+        standalone = resolve(question, self.topic)
+        self.topic = topic_of(standalone) or self.topic
+        return standalone
 
     def ask(self, question: str, k: int = 5, filters: Mapping[str, Any] | None = None) -> Answer:
         """Answer ``question`` in the context of the earlier turns."""
-        standalone = resolve(question, self.topic)
+        standalone = self._advance(question)
         answer = self.bot.ask(standalone, k=k, filters=filters)
         answer.question = question
         answer.reason["standalone_question"] = standalone
-        self.topic = topic_of(standalone) or self.topic
         self.turns.append(answer)
         return answer

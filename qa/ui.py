@@ -447,6 +447,15 @@ def _take_example(history: list | None, evt: gr.SelectData) -> tuple[str, list, 
     return _take_question(text, history)
 
 
+def _message_text(message: dict) -> str:
+    """A chat message's text: Gradio hands content back as a string or as a list of typed parts."""
+    content = message.get("content")
+    if isinstance(content, str):
+        return content
+    parts = content if isinstance(content, list) else []
+    return "".join(p.get("text", "") for p in parts if isinstance(p, dict))
+
+
 def _reply(
     bot: ReportQA,
     q: str,
@@ -461,8 +470,10 @@ def _reply(
     if not q:
         return history
     k = max(1, min(MAX_K, int(count or DEFAULT_K)))
+    # The chat's earlier questions give follow-ups ("那今年的目标呢？") their topic.
+    earlier = [_message_text(m) for m in history if m.get("role") == "user"]
     try:
-        answer = bot.ask(q, k=k, filters=make_filters(docs, years, regions))
+        answer = bot.chat(earlier[:-1]).ask(q, k=k, filters=make_filters(docs, years, regions))
         content = render_answer(answer, lambda p: bot.context(p, chars=CONTEXT_CHARS))
     except ReportQAError as exc:
         content = render_error(str(exc))

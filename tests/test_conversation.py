@@ -36,3 +36,10 @@ def test_follow_ups_borrow_the_topic(previous, follow_up, standalone):
 
 def test_first_question_is_left_alone():
     assert resolve("那今年的目标呢？", "") == "那今年的目标呢？"
+
+
+def test_resumed_conversation_has_the_same_topic_as_a_live_one():
+    from qa.conversation import Conversation
+
+    resumed = Conversation(bot=None, earlier_questions=["规上工业产值去年增长多少？"])  # type: ignore[arg-type]
+    assert resumed.topic == "规上工业产值"

@@ -161,6 +161,15 @@ def test_ask_at_phone_width(page_factory) -> None:
     assert page.outside == []
 
 
+def test_follow_up_question_uses_the_conversation(page_factory) -> None:
+    page = page_factory(LAPTOP)
+    first = ask(page, "规上工业产值去年增长多少？")
+    assert "26.62亿元" in first
+    follow = ask(page, "那今年的目标呢？")
+    answer = page.locator(".rq-reply").last.locator("mark").first.inner_text()
+    assert "规上工业产值增长7.6%" in answer, follow
+
+
 def test_blank_question_is_ignored(page_factory) -> None:
     page = page_factory(LAPTOP)
     box = page.locator("#rq-question textarea")
