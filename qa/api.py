@@ -40,8 +40,9 @@ class ReportQA:
         *,
         embedder: Embedder | None = None,
     ) -> None:
+        # The index is read (and checked) before the model loads: a bad index fails in a blink.
+        data = store.load(Path(index_dir))
         self._setup(index_dir, model, embedder)
-        data = store.load(self.index_dir)
         if data is None:
             data = self._save([load_bundled()], previous=None)
         self._check_model(data)
@@ -63,11 +64,11 @@ class ReportQA:
         another model or format, or a damaged one, raises ``IndexStoreError`` unless ``rebuild``.
         """
         documents = load_paths(paths)
-        self = cls.__new__(cls)
-        self._setup(index_dir, model, embedder)
         # Without --rebuild an existing index must be readable and of this model: replacing a
         # damaged or foreign index silently could throw away something the user still wants.
-        previous = None if rebuild else store.load(self.index_dir)
+        previous = None if rebuild else store.load(Path(index_dir))
+        self = cls.__new__(cls)
+        self._setup(index_dir, model, embedder)
         if previous is not None:
             self._check_model(previous)
         wanted = sorted(d.content_hash for d in documents)

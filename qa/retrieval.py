@@ -19,7 +19,8 @@ from qa.textnorm import has_cjk, normalize
 MAX_QUESTION_CHARS = 2000
 RRF_K = 60  # the usual constant (Cormack et al. 2009); it damps the weight of the very top ranks
 CANDIDATES = 100  # per channel, before fusion
-LEXICAL_WEIGHT = 2.0  # RRF weight of BM25 vs 1.0 for dense: better on both dev sets (see README)
+DENSE_WEIGHT = 1.0  # RRF weight of the dense ranking
+LEXICAL_WEIGHT = 2.0  # RRF weight of BM25: better than 1.0 on both dev sets (benchmarks/ablation.py)
 PERIOD_BOOST = 1.3  # fused-score factor for passages of the period (review/plan) the question asks about
 DOCUMENT_BOOST = 1.5  # fused-score factor for passages of the report a question names by year or region
 
@@ -205,7 +206,7 @@ def search(
     rows = filter_rows(data, filters)
     dense_hits = data.dense_search(query_vector, CANDIDATES, rows)
     rankings = [[row for row, _ in dense_hits]]
-    weights = [1.0]
+    weights = [DENSE_WEIGHT]
     lexical = data.lexical_scores(query.lexical_text)
     if rows is not None:
         mask = np.zeros(len(lexical), dtype=bool)

@@ -36,6 +36,7 @@ def _assert_one_line_error(code, err):
         ("corrupt", ["index", "{tmp}/corrupt.pdf"]),
         ("folder", ["index", "{tmp}/folder"]),
         ("qa", ["eval", "{tmp}/bad.jsonl", "--docs", "{tmp}/missing.txt"]),
+        ("scan", ["index", "{tmp}/scan.pdf"]),
     ],
 )
 def test_bad_files_exit_2_with_one_line(tmp_path, capsys, setup, argv):
@@ -44,6 +45,12 @@ def test_bad_files_exit_2_with_one_line(tmp_path, capsys, setup, argv):
     (tmp_path / "corrupt.pdf").write_bytes(b"%PDF-1.7 not really")
     (tmp_path / "folder").mkdir()
     (tmp_path / "bad.jsonl").write_text("not json\n", encoding="utf-8")
+    if setup == "scan":  # a PDF page with a drawing and no text layer, as a scanner makes
+        from reportlab.pdfgen import canvas
+
+        page = canvas.Canvas(str(tmp_path / "scan.pdf"))
+        page.rect(100, 100, 200, 300, fill=1)
+        page.save()
     code, _, err = _run([a.format(tmp=tmp_path) for a in argv], capsys)
     _assert_one_line_error(code, err)
     assert not (tmp_path / "index").exists()
@@ -61,6 +68,25 @@ def test_index_of_another_model_exits_2(tmp_path, capsys):
     code, _, err = _run(["ask", "学校", "--index-dir", str(tmp_path / "ix")], capsys)
     _assert_one_line_error(code, err)
     assert "built with model" in err
+
+
+@pytest.mark.parametrize("damage", ["format", "truncate"])
+def test_damaged_or_foreign_format_index_exits_2(tmp_path, capsys, damage):
+    report = tmp_path / "r.txt"
+    report.write_text("某县2023年政府工作报告\n\n一、回顾\n\n新建学校2所。", encoding="utf-8")
+    ReportQA.from_paths([report], index_dir=tmp_path / "ix", embedder=HashEmbedder())
+    generation = next((tmp_path / "ix").glob("gen-*"))
+    if damage == "format":
+        manifest = json.loads((generation / "manifest.json").read_text(encoding="utf-8"))
+        manifest["format_version"] = 999
+        (generation / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    else:
+        (generation / "dense.faiss").write_bytes((generation / "dense.faiss").read_bytes()[:50])
+    before = sorted(p.name for p in (tmp_path / "ix").rglob("*"))
+    code, _, err = _run(["index", str(report), "--index-dir", str(tmp_path / "ix")], capsys)
+    _assert_one_line_error(code, err)
+    assert "--rebuild" in err
+    assert sorted(p.name for p in (tmp_path / "ix").rglob("*")) == before  # nothing written
 
 
 def test_end_to_end_shell_commands(tmp_path):
