@@ -12,11 +12,13 @@ are a 422.
 from __future__ import annotations
 
 import logging
+import re
 import socket
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import gradio as gr
@@ -29,6 +31,9 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, field_v
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from qa.api import ReportQA
+from qa.embedding import model_cache_dir
+from qa.facts import Fact
+from qa.limits import max_upload_bytes
 from qa.retrieval import MAX_QUESTION_CHARS
 from qa.schema import ReportQAError
 from qa.ui import MAX_K, build_ui, ui_assets
@@ -37,7 +42,6 @@ log = logging.getLogger(__name__)
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7860
-MAX_UPLOAD = "25mb"  # a long PDF report is a few MB; anything far bigger is not a work report
 
 
 # ---------------------------------------------------------------- request and response models
@@ -130,32 +134,8 @@ class FactsQuery(BaseModel):
         return None if value == "" else value
 
 
-class FactModel(BaseModel):
-    """A key figure; ``value_text == document text[start:end]``, inside ``sentence``."""
-
-    indicator: str
-    value: float
-    unit: str
-    value_text: str
-    kind: Literal["amount", "rate", "growth"]
-    change: str | None
-    change_pct: float | None
-    qualifier: str | None
-    period: Literal["review", "plan", "other"]
-    year: int | None
-    doc_id: str
-    document: str
-    section: list[str]
-    sentence: str
-    start: int
-    end: int
-    sentence_start: int
-    sentence_end: int
-    passage_id: str
-
-
 class FactsResponse(BaseModel):
-    facts: list[FactModel]
+    facts: list[Fact]  # the dataclass itself: one definition of a key figure, in qa.facts
 
 
 class Health(BaseModel):
@@ -190,6 +170,7 @@ def create_app(bot: ReportQA, *, ui: bool = True) -> FastAPI:
     )
     _add_error_handlers(app)
     _add_routes(app, bot)
+    app.add_middleware(NoRemoteFiles)
     if ui:
         # Mounted last: routes declared above take precedence over the catch-all "/" mount.
         app = gr.mount_gradio_app(
@@ -197,7 +178,13 @@ def create_app(bot: ReportQA, *, ui: bool = True) -> FastAPI:
             build_ui(bot),
             path="/",
             ssr_mode=False,  # SSR needs a Node server; the plain client-rendered page is enough
-            max_file_size=MAX_UPLOAD,
+            max_file_size=max_upload_bytes(),  # REPORT_QA_MAX_UPLOAD_MB, default 50
+            # Gradio serves its own assets and its upload cache, nothing more: the index (documents,
+            # uploads) and the model cache are never files it hands out.
+            allowed_paths=[],
+            blocked_paths=[str(Path(bot.index_dir).resolve()), str(model_cache_dir().resolve())],
+            enable_monitoring=False,  # /gradio_api/monitoring/summary would list event timings
+            mcp_server=False,
             footer_links=["api", "settings"],
             show_error=False,  # gr.Error messages still show; other exceptions do not leak internals
             **ui_assets(),
@@ -265,6 +252,26 @@ def _add_error_handlers(app: FastAPI) -> None:
         # A bug, not bad input: log the trace for us, show the client one line and no internals.
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         return JSONResponse({"error": "internal server error"}, status_code=500)
+
+
+_REMOTE_FILE = re.compile(r"/file[=/]\s*https?:", re.IGNORECASE)
+
+
+class NoRemoteFiles:
+    """Refuse Gradio's ``/gradio_api/file=<http(s) URL>``, which makes the server fetch that URL.
+
+    An offline server has no business fetching the web for its clients (Gradio would, for public
+    addresses); local files there are Gradio's own business (``blocked_paths`` above).
+    """
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and _REMOTE_FILE.search(scope.get("path", "")):
+            await JSONResponse({"error": "file not allowed"}, status_code=403)(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
 
 
 def _validation_message(exc: RequestValidationError) -> str:
