@@ -1,0 +1,113 @@
+"""Which parts of retrieval and answering earn their place: each configuration on both dev sets.
+
+    python -m benchmarks.ablation [--reports-dir DIR] [--out benchmarks/ABLATION.md]
+
+Indexes the bundled report (dev set tests/data/dev_zimao.jsonl) and the three real reports named in
+tests/data/dev_gov.jsonl, then switches one knob of qa.retrieval / qa.answer at a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from qa import ReportQA, answer, retrieval
+from qa.documents import bundled_report_path
+from qa.embedding import load_embedder
+from qa.evaluation import evaluate, load_questions
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "tests" / "data"
+
+# name -> {module attribute: value}; each row changes the shipped configuration (the last row).
+CONFIGURATIONS: dict[str, dict[tuple[object, str], float]] = {
+    "dense only": {
+        (retrieval, "LEXICAL_WEIGHT"): 0.0,
+        (retrieval, "PERIOD_BOOST"): 1.0,
+        (retrieval, "DOCUMENT_BOOST"): 1.0,
+    },
+    "BM25 only": {
+        (retrieval, "DENSE_WEIGHT"): 0.0,
+        (retrieval, "PERIOD_BOOST"): 1.0,
+        (retrieval, "DOCUMENT_BOOST"): 1.0,
+    },
+    "RRF 1:1, no boosts": {
+        (retrieval, "LEXICAL_WEIGHT"): 1.0,
+        (retrieval, "PERIOD_BOOST"): 1.0,
+        (retrieval, "DOCUMENT_BOOST"): 1.0,
+    },
+    "RRF 1:2, no boosts": {(retrieval, "PERIOD_BOOST"): 1.0, (retrieval, "DOCUMENT_BOOST"): 1.0},
+    "RRF 1:2 + period boost": {(retrieval, "DOCUMENT_BOOST"): 1.0},
+    "+ report boost, no sentence similarity": {(answer, "COSINE_WEIGHT"): 0.0},
+    "shipped": {},
+}
+METRICS = ("hit@1", "hit@5", "mrr@10", "answer@1", "found_rate_answerable", "abstain_rate_unanswerable")
+
+
+@contextmanager
+def configured(changes: dict[tuple[object, str], float]) -> Iterator[None]:
+    saved = {key: getattr(*key) for key in changes}
+    for (module, name), value in changes.items():
+        setattr(module, name, value)
+    try:
+        yield
+    finally:
+        for (module, name), value in saved.items():
+            setattr(module, name, value)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument(
+        "--reports-dir", type=Path, default=ROOT.parent / "shared" / "datasets" / "gov_reports"
+    )
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "ABLATION.md")
+    args = parser.parse_args()
+    embedder = load_embedder()
+    gov_items = load_questions(DATA / "dev_gov.jsonl")
+    gov_files = sorted({args.reports_dir / item["doc"] for item in gov_items})
+    work = Path(tempfile.mkdtemp(prefix="report-qa-ablation-"))
+    sets = {
+        "bundled report": (ReportQA.from_paths([bundled_report_path()], work / "z", embedder=embedder),
+                           load_questions(DATA / "dev_zimao.jsonl")),
+        "3 real reports": (ReportQA.from_paths(gov_files, work / "g", embedder=embedder), gov_items),
+    }  # fmt: skip
+    results: dict[str, dict[str, dict[str, float]]] = {}
+    for name, changes in CONFIGURATIONS.items():
+        with configured(changes):
+            results[name] = {}
+            for set_name, (bot, items) in sets.items():
+                sources = {d.doc_id: d.source for d in bot.documents}
+                metrics = evaluate(lambda q, k, bot=bot: bot.ask(q, k=k), items, k=5, sources=sources)[
+                    "metrics"
+                ]
+                results[name][set_name] = {m: metrics[m] for m in METRICS}
+        print(name, json.dumps(results[name], ensure_ascii=False), flush=True)
+    lines = [
+        "# Ablation: what each part of retrieval and answering adds",
+        "",
+        f"`python -m benchmarks.ablation` on {time.strftime('%Y-%m-%d')}; model {embedder.name} "
+        f"({embedder.source}). Dev sets: tests/data/dev_zimao.jsonl (bundled report, "
+        f"{len(sets['bundled report'][1])} questions) and tests/data/dev_gov.jsonl (2019 and 2024 national, "
+        f"2026 Fujian, indexed together; {len(gov_items)} questions).",
+        "",
+        "| configuration | set | " + " | ".join(METRICS) + " |",
+        "|---|---|" + "---|" * len(METRICS),
+    ]
+    for name, per_set in results.items():
+        for set_name, metrics in per_set.items():
+            lines.append(
+                f"| {name} | {set_name} | " + " | ".join(f"{metrics[m]:.3f}" for m in METRICS) + " |"
+            )
+    args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("wrote", args.out, file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
