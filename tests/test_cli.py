@@ -104,7 +104,7 @@ def test_end_to_end_shell_commands(tmp_path):
     assert "一、2022年工作回顾" in first_citation
     batch = subprocess.run(
         [*env_cmd, "ask", "--json", "--index-dir", ix],
-        input="规上工业产值有多少？\n\n" + "问" * 3000 + "\n要不要建消防站\n",
+        input="去年规上工业产值有多少？\n\n" + "问" * 3000 + "\n要不要建消防站\n",
         capture_output=True,
         text=True,
     )

