@@ -124,14 +124,25 @@ class ReportQA:
     def add_documents(self, paths: Iterable[str | Path]) -> list[DocumentInfo]:
         """Add (or, for the same content, skip) documents; returns the infos of those added."""
         new = load_paths(paths)
-        with self._write_lock:
-            data = self._data
+        # The folder's lock for the whole read-modify-write: a writer in another process waits, and
+        # what it saved before is read here first, so neither loses the other's documents.
+        with self._write_lock, store.write_lock(self.index_dir):
+            data = self._latest()
             known = {d.content_hash for d in data.documents}
             added = list({d.content_hash: d for d in new if d.content_hash not in known}.values())
             if added:
                 current = [_document_of(data, info) for info in data.documents]
                 self._data = self._save(current + added, data)
         return [d.info for d in added]
+
+    def _latest(self) -> store.IndexData:
+        """The index as saved now: this one, or a newer one that another process saved."""
+        if store.read_manifest(self.index_dir) not in (None, self._data.manifest):
+            fresh = store.load(self.index_dir)
+            if fresh is not None:
+                self._check_model(fresh)
+                self._data = fresh
+        return self._data
 
     def context(self, passage: Passage, chars: int = 200) -> str:
         """The passage with up to ``chars`` characters of its document on each side."""

@@ -28,11 +28,12 @@ import io
 import json
 import logging
 import re
-import zipfile
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, get_args
 
+from qa import limits
 from qa.schema import Document, DocumentError, Level
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
@@ -350,7 +351,8 @@ def _read_pdf(data: bytes, path: Path) -> str:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise DocumentError(f"{path} is a password-protected PDF; remove the password first")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        limits.check_pdf_pages(len(reader.pages), path)  # before any page is read
+        pages = _pdf_pages_text(reader, path)
     except DocumentError:
         raise
     except Exception as exc:  # pypdf raises many exception types on damaged files; all mean "corrupt"
@@ -364,9 +366,20 @@ def _read_pdf(data: bytes, path: Path) -> str:
     return "\n".join(pages)
 
 
+def _pdf_pages_text(reader: Any, path: Path) -> list[str]:
+    """Each page's text, within ``limits.PDF_SECONDS`` for the whole document."""
+    started, total, pages = time.monotonic(), len(reader.pages), []
+    for page in reader.pages:
+        if len(pages) >= limits.MAX_PDF_PAGES:  # a page tree holding more pages than /Count says
+            limits.check_pdf_pages(len(pages) + 1, path)
+        if time.monotonic() - started > limits.PDF_SECONDS:
+            raise limits.pdf_too_slow(path, len(pages), total)
+        pages.append(page.extract_text() or "")
+    return pages
+
+
 def _read_docx(data: bytes, path: Path) -> str:
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise DocumentError(f"{path} is not a valid .docx file (not a zip archive)")
+    limits.check_docx_archive(data, path)  # zip bombs are refused before anything is unpacked
     import docx
     from docx.table import Table
 

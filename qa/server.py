@@ -42,6 +42,12 @@ log = logging.getLogger(__name__)
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7860
+UI_CONCURRENCY = 8  # Gradio events (chat replies, /ask) running at once
+UI_QUEUE_SIZE = 256  # Gradio events waiting at most; more get "queue full"
+# Idle keep-alive connections are closed after this long. uvicorn's 5 s equals httpx's own expiry, so
+# a client reusing a connection at 5 s raced the server's close and got "connection reset" (seen under
+# load); a longer server side leaves the closing to the client.
+KEEP_ALIVE_SECONDS = 75
 
 
 # ---------------------------------------------------------------- request and response models
@@ -175,7 +181,10 @@ def create_app(bot: ReportQA, *, ui: bool = True) -> FastAPI:
         # Mounted last: routes declared above take precedence over the catch-all "/" mount.
         app = gr.mount_gradio_app(
             app,
-            build_ui(bot),
+            # Gradio runs one event at a time by default: with several users (or gradio_client
+            # callers) each chat reply waited for every other one. bot.ask is thread-safe, as the
+            # JSON API's thread pool already relies on; the queue is bounded so a flood is refused.
+            build_ui(bot).queue(default_concurrency_limit=UI_CONCURRENCY, max_size=UI_QUEUE_SIZE),
             path="/",
             ssr_mode=False,  # SSR needs a Node server; the plain client-rendered page is enough
             max_file_size=max_upload_bytes(),  # REPORT_QA_MAX_UPLOAD_MB, default 50
@@ -295,7 +304,7 @@ def serve(bot: ReportQA, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> 
         f"report-qa: serving on http://{host}:{port}/  (JSON API: /api/ask, schema: /openapi.json)",
         flush=True,
     )
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    uvicorn.run(app, host=host, port=port, log_level="warning", timeout_keep_alive=KEEP_ALIVE_SECONDS)
 
 
 def free_port(host: str = DEFAULT_HOST) -> int:
@@ -314,7 +323,12 @@ def running(bot: ReportQA, host: str = DEFAULT_HOST, port: int | None = None) ->
     port = port or free_port(host)
     # A short graceful shutdown: Gradio's event streams would otherwise keep the server open.
     config = uvicorn.Config(
-        create_app(bot), host=host, port=port, log_level="warning", timeout_graceful_shutdown=2
+        create_app(bot),
+        host=host,
+        port=port,
+        log_level="warning",
+        timeout_graceful_shutdown=2,
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name=f"report-qa-{port}", daemon=True)

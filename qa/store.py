@@ -23,7 +23,9 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -73,11 +75,32 @@ class SentenceTable:
         lo, hi = self.offsets[row], self.offsets[row + 1]
         return self.spans[lo:hi], self.vectors[lo:hi]
 
-    def passage_vectors(self) -> np.ndarray:
-        """One normalized float32 vector per passage: the mean of its sentence vectors."""
-        sums = np.add.reduceat(self.vectors.astype(np.float32), self.offsets[:-1], axis=0)
-        norms = np.linalg.norm(sums, axis=1, keepdims=True)
-        return sums / np.where(norms == 0, 1.0, norms)
+    def passage_vectors(self, chunk: int = 65536) -> np.ndarray:
+        """One normalized float32 vector per passage: the mean of its sentence vectors.
+
+        Computed ``chunk`` passages at a time, so a million passages (five million memory-mapped
+        float16 sentence vectors) never need a float32 copy of all sentence vectors at once.
+        """
+        rows = len(self.offsets) - 1
+        out = np.zeros((rows, self.vectors.shape[1]), dtype=np.float32)
+        for lo in range(0, rows, chunk):
+            hi = min(rows, lo + chunk)
+            first, last = int(self.offsets[lo]), int(self.offsets[hi])
+            block = np.asarray(self.vectors[first:last], dtype=np.float32)
+            if len(block):
+                starts = self.offsets[lo:hi] - first
+                sums = np.add.reduceat(block, np.minimum(starts, len(block) - 1), axis=0)
+                sums[starts >= len(block)] = 0.0  # passages without sentences (none in practice)
+                sums[np.diff(self.offsets[lo : hi + 1]) == 0] = 0.0
+                norms = np.linalg.norm(sums, axis=1, keepdims=True)
+                out[lo:hi] = sums / np.where(norms == 0, 1.0, norms)
+        return out
+
+    def sample_vectors(self, count: int, seed: int = 0) -> np.ndarray:
+        """Up to ``count`` sentence vectors (float32) chosen at random: stand-ins for questions."""
+        n = len(self.vectors)
+        rows = np.sort(np.random.default_rng(seed).choice(n, size=min(count, n), replace=False))
+        return np.asarray(self.vectors[rows], dtype=np.float32)
 
     def save(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
@@ -119,8 +142,8 @@ class IndexData:
         if len(passages) != len(sentences.offsets) - 1:
             raise ValueError(f"{len(passages)} passages but sentences for {len(sentences.offsets) - 1}")
         vectors = sentences.passage_vectors()
-        dense = faiss.IndexFlatIP(sentences.vectors.shape[1])
-        dense.add(np.ascontiguousarray(vectors, dtype=np.float32))
+        dense, dense_info = build_dense_index(vectors, lambda: sentences.sample_vectors(PROBE_QUERIES))
+        del vectors
         manifest = {
             "format": FORMAT_NAME,
             "format_version": FORMAT_VERSION,
@@ -128,6 +151,7 @@ class IndexData:
             "dimension": int(sentences.vectors.shape[1]),
             "documents": [d.to_dict() for d in documents],
             "passage_count": len(passages),
+            "dense_index": dense_info,
         }
         lexical = LexicalIndex.build([p.text for p in passages])
         return cls(manifest, documents, texts, passages, sentences, dense, lexical)
@@ -144,13 +168,123 @@ class IndexData:
         k = min(k, self.dense.ntotal if rows is None else len(rows))
         if k <= 0:
             return []
-        params = None if rows is None else faiss.SearchParameters(sel=faiss.IDSelectorBatch(rows))
-        scores, ids = self.dense.search(query.reshape(1, -1).astype(np.float32), k, params=params)
+        params = None
+        if rows is not None:
+            selector = faiss.IDSelectorBatch(rows)
+            ivf = _ivf_of(self.dense)
+            # Filtered questions on an IVF index visit every list (only the allowed rows are scored),
+            # so a filter never loses rows that sit in lists the question's vector is far from.
+            params = (
+                faiss.SearchParameters(sel=selector)
+                if ivf is None
+                else faiss.SearchParametersIVF(sel=selector, nprobe=ivf.nlist)
+            )
+        scores, ids = search_index(self.dense, query.reshape(1, -1).astype(np.float32), k, params)
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
 
     def lexical_scores(self, query: str) -> np.ndarray:
         """BM25 score of every row for a query text."""
         return self.lexical.scores(tokenize(query))
+
+
+# ---------------------------------------------------------------- dense index by size
+
+# Below this many passages an exact flat index is used; above it an IVF index with float16 codes,
+# whose nprobe is tuned at build time to RECALL_TARGET against exact search. Measured on this
+# project's shared 2-core machine (benchmarks/RESULTS.md, "Vector index by size"): a flat search
+# costs 0.15 ms per 1,000 passages per question (about 7 ms at 50,000, 15 ms at 100,000), and float16
+# codes halve the memory (768 MB at 1M passages of dimension 384 instead of 1.5 GB).
+FLAT_MAX_PASSAGES = 50_000
+RECALL_TARGET = 0.98
+PROBE_QUERIES = 256  # sentence vectors standing in for questions when nprobe is tuned
+MAX_SCAN_SHARE = 0.25  # an IVF index that must visit more lists than this is replaced by a flat scan
+# OpenMP threads for one question's search. On a busy 2-core machine two threads made a single-query
+# search 2-4x slower than one (they wait for each other), and concurrent requests each get a core.
+SEARCH_THREADS = 1
+
+
+def search_index(index: faiss.Index, queries: np.ndarray, k: int, params: Any = None) -> tuple[Any, Any]:
+    """``index.search`` with SEARCH_THREADS OpenMP threads in the calling thread (restored after)."""
+    before = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(SEARCH_THREADS)  # per calling thread in OpenMP: other threads unaffected
+    try:
+        return index.search(queries, k, params=params)
+    finally:
+        faiss.omp_set_num_threads(before)
+
+
+def _ivf_of(index: faiss.Index) -> Any:
+    """The index as an IndexIVF (for nprobe and nlist), or None for a flat one."""
+    try:
+        return faiss.extract_index_ivf(index)
+    except RuntimeError:
+        return None
+
+
+def recall_at_k(truth: np.ndarray, found: np.ndarray) -> float:
+    """Mean share of each row of ``truth`` (exact top-k ids) that appears in the same row of ``found``."""
+    if len(truth) == 0:
+        return 1.0
+    k = truth.shape[1]
+    return float(
+        np.mean([len(set(t.tolist()) & set(f.tolist())) / k for t, f in zip(truth, found, strict=True)])
+    )
+
+
+def build_dense_index(
+    vectors: np.ndarray,
+    probes: Any = None,
+    flat_max: int = FLAT_MAX_PASSAGES,
+    recall_target: float = RECALL_TARGET,
+) -> tuple[faiss.Index, dict[str, Any]]:
+    """The inner-product index for ``vectors`` (normalized float32 rows) and a description of it.
+
+    Up to ``flat_max`` rows: exact ``IndexFlatIP``. Above: ``IVF{nlist},SQfp16`` with nlist about
+    4*sqrt(n), trained on a sample, and the smallest nprobe (1, 2, 4, ...) whose recall@10 on
+    ``probes`` (query-like vectors, or a callable returning them; default: a sample of the rows)
+    reaches ``recall_target`` against exact search. If that needs more than a quarter of the lists,
+    the data has no cluster structure worth using and an exact float16 scan is cheaper.
+    """
+    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+    n, dimension = vectors.shape
+    if n <= flat_max:
+        dense = faiss.IndexFlatIP(dimension)
+        dense.add(vectors)
+        return dense, {"type": "flat", "exact": True}
+    rng = np.random.default_rng(0)
+    queries = probes() if callable(probes) else probes
+    if queries is None or len(queries) == 0:
+        queries = vectors[rng.choice(n, size=min(PROBE_QUERIES, n), replace=False)]
+    queries = np.ascontiguousarray(queries, dtype=np.float32)
+    _, truth = faiss.knn(queries, vectors, 10, metric=faiss.METRIC_INNER_PRODUCT)
+    nlist = int(2 ** round(np.log2(4 * np.sqrt(n))))
+    quantizer = faiss.IndexFlatIP(dimension)
+    ivf = faiss.IndexIVFScalarQuantizer(
+        quantizer, dimension, nlist, faiss.ScalarQuantizer.QT_fp16, faiss.METRIC_INNER_PRODUCT
+    )
+    train = vectors[np.sort(rng.choice(n, size=min(n, 40 * nlist), replace=False))]
+    ivf.train(train)
+    ivf.add(vectors)
+    nprobe, recall = 1, 0.0
+    while nprobe <= nlist:
+        ivf.nprobe = nprobe
+        recall = recall_at_k(truth, ivf.search(queries, 10)[1])
+        if recall >= recall_target or nprobe > nlist * MAX_SCAN_SHARE:
+            break
+        nprobe *= 2
+    if recall >= recall_target and nprobe <= nlist * MAX_SCAN_SHARE:
+        info = {
+            "type": "ivf-sqfp16",
+            "nlist": nlist,
+            "nprobe": nprobe,
+            "probe_recall_at_10": round(recall, 4),
+        }
+        return ivf, info
+    del ivf
+    flat = faiss.IndexScalarQuantizer(dimension, faiss.ScalarQuantizer.QT_fp16, faiss.METRIC_INNER_PRODUCT)
+    flat.add(vectors)
+    recall = recall_at_k(truth, flat.search(queries, 10)[1])
+    return flat, {"type": "flat-sqfp16", "exact": False, "probe_recall_at_10": round(recall, 4)}
 
 
 # ---------------------------------------------------------------- persistence
@@ -169,15 +303,41 @@ def _write_text(path: Path, text: str) -> None:
         os.fsync(f.fileno())
 
 
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+_held = threading.local()  # index folders whose lock this thread holds, with nesting depth
+
+
 @contextmanager
 def write_lock(index_dir: Path) -> Iterator[None]:
-    """Hold the index folder's writer lock; a second writer waits here instead of interleaving."""
+    """Hold the index folder's writer lock; a second writer (process or thread) waits here instead
+    of interleaving. Re-entrant within a thread, so a read-modify-write can hold it around ``save``."""
+    index_dir = Path(index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
-    with (index_dir / ".lock").open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+    key = str(index_dir.resolve())
+    depth = getattr(_held, "depth", None)
+    if depth is None:
+        depth = _held.depth = {}
+    if depth.get(key):
+        depth[key] += 1
         try:
             yield
         finally:
+            depth[key] -= 1
+        return
+    with (index_dir / ".lock").open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        depth[key] = 1
+        try:
+            yield
+        finally:
+            depth[key] = 0
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
@@ -186,7 +346,10 @@ def save(data: IndexData, index_dir: Path) -> Path:
     index_dir = Path(index_dir)
     with write_lock(index_dir):
         for stale in index_dir.glob("*.tmp"):  # left by a writer that was killed
-            shutil.rmtree(stale, ignore_errors=True)
+            if stale.is_dir():
+                shutil.rmtree(stale, ignore_errors=True)
+            else:
+                stale.unlink(missing_ok=True)
         number = 1 + max(
             (int(p.name[4:]) for p in index_dir.glob("gen-[0-9]*") if p.name[4:].isdigit()), default=0
         )
@@ -209,13 +372,24 @@ def save(data: IndexData, index_dir: Path) -> Path:
         }
         data.manifest = {**data.manifest, "files": files, "created": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
         _write_text(tmp / "manifest.json", json.dumps(data.manifest, ensure_ascii=False, indent=1))
+        # On disk before the renames, so a power cut cannot publish a generation of empty files
+        # (a killed process needs none of this: the kernel keeps what was written).
+        for path in sorted(tmp.rglob("*"), reverse=True):
+            _fsync(path)
+        _fsync(tmp)
         os.replace(tmp, final)
+        _fsync(index_dir)
         _write_text(index_dir / "CURRENT.tmp", final.name)
         os.replace(index_dir / "CURRENT.tmp", index_dir / "CURRENT")
+        _fsync(index_dir)
         for old in index_dir.glob("gen-[0-9]*"):
             if old != final:
                 shutil.rmtree(old, ignore_errors=True)
     return final
+
+
+_GENERATION = re.compile(r"gen-[0-9]{6,}")
+_DOC_ID = re.compile(r"[0-9A-Za-z_-]{1,64}")  # a file name in documents/, never a path
 
 
 def current_generation(index_dir: Path) -> Path | None:
@@ -223,7 +397,10 @@ def current_generation(index_dir: Path) -> Path | None:
     pointer = Path(index_dir) / "CURRENT"
     if not pointer.is_file():
         return None
-    generation = Path(index_dir) / pointer.read_text(encoding="utf-8").strip()
+    name = pointer.read_text(encoding="utf-8").strip()
+    if not _GENERATION.fullmatch(name):
+        raise IndexStoreError(f"{index_dir}: CURRENT holds {name[:40]!r}, not a generation; {REBUILD_HINT}")
+    generation = Path(index_dir) / name
     if not generation.is_dir():
         raise IndexStoreError(
             f"{index_dir}: CURRENT names {generation.name}, which is missing; {REBUILD_HINT}"
@@ -249,21 +426,67 @@ def read_manifest(index_dir: Path) -> dict[str, Any] | None:
 
 
 def load(index_dir: Path) -> IndexData | None:
-    """Load and verify the live generation (sizes and checksums); None when there is no index yet."""
+    """Load and verify the live generation (sizes and checksums); None when there is no index yet.
+
+    Another process may replace the index meanwhile and remove the generation being read: then the
+    read is retried on the new one, instead of calling a healthy index damaged.
+    """
+    for attempt in range(10):
+        before = _pointer(index_dir)
+        try:
+            return _load(index_dir)
+        except Exception as exc:
+            if attempt < 9 and _pointer(index_dir) != before:
+                continue
+            if isinstance(exc, IndexStoreError):
+                raise
+            # Files that match their checksums but still do not load (a planted object array, a
+            # foreign file format): as unusable as a damaged index, and said the same way.
+            reason = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
+            raise IndexStoreError(
+                f"{index_dir}: the index could not be read ({reason}); {REBUILD_HINT}"
+            ) from exc
+    raise AssertionError("unreachable")
+
+
+def _pointer(index_dir: Path) -> str | None:
+    try:
+        return (Path(index_dir) / "CURRENT").read_text(encoding="utf-8")
+    except OSError:
+        return None
+
+
+def _load(index_dir: Path) -> IndexData | None:
     manifest = read_manifest(index_dir)
     if manifest is None:
         return None
     generation = current_generation(index_dir)
     assert generation is not None
-    for name, expected in manifest.get("files", {}).items():
+    files = manifest.get("files")
+    if not isinstance(files, dict) or not files:
+        raise IndexStoreError(f"{index_dir}: the manifest lists no files; {REBUILD_HINT}")
+    for name, expected in files.items():
         path = generation / name
         if (
-            not path.is_file()
+            not path.resolve().is_relative_to(generation.resolve())
+            or not path.is_file()
             or path.stat().st_size != expected["size"]
             or _sha256(path) != expected["sha256"]
         ):
             raise IndexStoreError(f"{index_dir}: {name} is missing or damaged; {REBUILD_HINT}")
+    unlisted = sorted(
+        str(p.relative_to(generation))
+        for p in generation.rglob("*")
+        if p.is_file() and p.name != "manifest.json"
+    )
+    unlisted = [name for name in unlisted if name not in files]
+    if unlisted:
+        raise IndexStoreError(f"{index_dir}: {unlisted[0]} is not in the manifest; {REBUILD_HINT}")
     documents = [DocumentInfo(**d) for d in manifest["documents"]]
+    if any(not _DOC_ID.fullmatch(d.doc_id) for d in documents):
+        raise IndexStoreError(
+            f"{index_dir}: the manifest names a document file outside the index; {REBUILD_HINT}"
+        )
     texts = {
         d.doc_id: (generation / "documents" / f"{d.doc_id}.txt").read_text(encoding="utf-8")
         for d in documents
@@ -271,6 +494,9 @@ def load(index_dir: Path) -> IndexData | None:
     with (generation / "passages.jsonl").open(encoding="utf-8") as f:
         passages = [Passage.from_dict(json.loads(line)) for line in f]
     dense = faiss.read_index(str(generation / "dense.faiss"))
+    ivf = _ivf_of(dense)
+    if ivf is not None:  # the tuned nprobe, as recorded (faiss stores it too; the manifest is the record)
+        ivf.nprobe = int(manifest.get("dense_index", {}).get("nprobe", ivf.nprobe))
     sentences = SentenceTable.load(generation / "sentences")
     lexical = LexicalIndex.load(generation / "lexical", len(passages))
     if not len(passages) == manifest["passage_count"] == dense.ntotal == len(sentences.offsets) - 1:

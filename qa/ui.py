@@ -20,6 +20,7 @@ import pandas as pd
 from qa.api import ReportQA
 from qa.facts import Fact
 from qa.schema import Answer, DocumentInfo, Passage, ReportQAError
+from qa.uploads import add_upload
 
 MAX_QUESTION_CHARS = 2000  # the same limit the API enforces; the textbox stops typing beyond it
 DEFAULT_K = 5
@@ -508,7 +509,7 @@ def _add_files(bot: ReportQA, paths: list[str] | None) -> tuple:
     for path in paths or []:
         name = Path(path).name
         try:
-            new = bot.add_documents([path])
+            new = add_upload(bot, path, name)  # checked, stored under the index, then indexed
         except ReportQAError as exc:
             # The message names the temporary upload path; the user knows the file by its name.
             message = str(exc).replace(str(path), name)

@@ -1,0 +1,131 @@
+"""Uploaded files: checked, named safely, stored under the index folder, then indexed.
+
+Every upload goes through ``add_upload`` (the web UI's 文档 tab calls it): the file is refused unless
+its type is supported *by its content* (a .pdf starts with ``%PDF-``, a .docx is a zip holding
+``word/document.xml`` and no zip bomb, text is no binary file) and it is within the size limit
+(``qa.limits``). It is then copied to ``<index>/uploads/<sha256 of the bytes, 16 hex>/<safe name>``:
+
+- the name is reduced to its last path component and to letters, digits, spaces and ``._-()（）`` (no ``..``,
+  no separators, no absolute paths, no control characters, no leading dot), so it stays inside
+  that folder;
+- the folder is named by the content, so two different files never share a path and nothing
+  already stored is overwritten; the same file uploaded again lands on the same path;
+- the copy is written to a temporary file in the same folder and renamed into place.
+
+A file the loader then refuses is removed again, so the uploads folder holds indexed documents only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+import tempfile
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+from qa import limits
+from qa.documents import _MAGIC, SUPPORTED_SUFFIXES
+from qa.schema import DocumentError, DocumentInfo
+
+UPLOADS = "uploads"
+MAX_NAME_CHARS = 120
+_UNSAFE = re.compile(r"[^\w.\-()（） ]+")  # \w is Unicode: Chinese names stay readable
+_BINARY_MAGIC = tuple(_MAGIC)  # PDF, zip, old Office, images, gzip
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def safe_name(name: str) -> str:
+    """A file name that is safe to create inside one folder, keeping as much of ``name`` as it can.
+
+    ``../../etc/passwd`` -> ``passwd``; ``C:\\x\\报告.pdf`` -> ``报告.pdf``; ``.bashrc`` -> ``bashrc``.
+    """
+    name = unicodedata.normalize("NFC", str(name)).replace("\\", "/").split("/")[-1]
+    name = "".join(c for c in name if unicodedata.category(c)[0] != "C")  # controls, format chars
+    name = re.sub(r"\s+", " ", _UNSAFE.sub("_", name))
+    if len(name) > MAX_NAME_CHARS:  # keep a short suffix: it says how to read the file
+        stem, dot, suffix = name.rpartition(".")
+        keep = f".{suffix}" if dot and len(suffix) <= 10 else ""
+        name = stem[: MAX_NAME_CHARS - len(keep)] + keep if keep else name[:MAX_NAME_CHARS]
+    name = re.sub(r"\.{2,}", ".", name).strip("._ ")
+    return name or "upload"
+
+
+def check_content(data: bytes, suffix: str, name: str) -> None:
+    """Refuse bytes that are not what ``suffix`` says; the loader checks the rest when it reads them."""
+    if not data:
+        raise DocumentError(f"{name} is empty")
+    if suffix == ".pdf":
+        # Readers accept the header anywhere in the first 1024 bytes (qa.documents does the same).
+        if b"%PDF-" not in data[:1024]:
+            raise DocumentError(f"{name} is not a PDF (no %PDF- header): the file is corrupt or misnamed")
+    elif suffix == ".docx":
+        limits.check_docx_archive(data, name)
+    else:  # .txt .md .html .htm: must be text
+        head = data[:8192]
+        if head.startswith(_BINARY_MAGIC) or (b"\x00" in head and not head.startswith(_UTF16_BOMS)):
+            raise DocumentError(f"{name} looks like a binary file, not text")
+
+
+def store_upload(index_dir: str | Path, source: str | Path, name: str | None = None) -> Path:
+    """Check the file at ``source`` and copy it under ``<index_dir>/uploads``; returns the stored path.
+
+    ``name`` is the name the user gave the file (default: ``source``'s name). Raises ``DocumentError``
+    with a message that names the file by ``name``, never by a server path.
+    """
+    source = Path(source)
+    display = safe_name(name or source.name)
+    suffix = Path(display).suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise DocumentError(
+            f"{display}: unsupported file type '{suffix or '(none)'}'; "
+            f"supported: {', '.join(SUPPORTED_SUFFIXES)}"
+        )
+    try:
+        size = source.stat().st_size
+        limits.check_upload_size(size, display)  # before reading: a huge file is never loaded
+        data = source.read_bytes()
+    except OSError as exc:
+        raise DocumentError(f"{display} could not be read: {exc.strerror or exc}") from None
+    limits.check_upload_size(len(data), display)  # the file may have grown since stat
+    check_content(data, suffix, display)
+
+    root = (Path(index_dir) / UPLOADS).resolve()
+    folder = root / hashlib.sha256(data).hexdigest()[:16]
+    target = folder / display
+    if target.parent != folder or not target.is_relative_to(root):  # cannot happen after safe_name
+        raise DocumentError(f"{display}: unsafe file name")
+    if target.is_file() and target.read_bytes() == data:
+        return target  # the same file uploaded before: nothing to write
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".upload-", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return target
+
+
+def add_upload(bot: Any, source: str | Path, name: str | None = None) -> list[DocumentInfo]:
+    """Store an uploaded file (``store_upload``) and add it to ``bot``'s index (a ``ReportQA``).
+
+    Returns the documents added (empty when the same text is already indexed). A refused file
+    raises ``DocumentError`` naming it by ``name``, and leaves no stored copy behind.
+    """
+    display = safe_name(name or Path(source).name)
+    stored = store_upload(bot.index_dir, source, name)
+    try:
+        return bot.add_documents([stored])
+    except DocumentError as exc:
+        # Loading is deterministic: a file refused now was never indexed, so its copy can go.
+        stored.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            stored.parent.rmdir()  # only when empty: another name may hold the same bytes
+        raise DocumentError(str(exc).replace(str(stored), display)) from None
