@@ -8,10 +8,12 @@ Latin words and numbers stay whole tokens, so "1.6" or "gdp" match exactly.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 import bm25s
 import numpy as np
+import scipy.sparse as sp
 
 from qa.textnorm import CJK_CHAR, normalize
 
@@ -40,11 +42,46 @@ class LexicalIndex:
         self.size = size
 
     @classmethod
-    def build(cls, texts: list[str]) -> LexicalIndex:
-        bm25 = bm25s.BM25()
-        # An empty token list would make bm25s drop the row; a placeholder keeps rows aligned.
-        bm25.index([tokenize(t) or ["\0"] for t in texts], show_progress=False)
-        return cls(bm25, len(texts))
+    def build(cls, texts: Iterable[str], k1: float = 1.5, b: float = 0.75) -> LexicalIndex:
+        """BM25 (bm25s's default, Lucene's form) over ``texts``, built a text at a time.
+
+        ``bm25s.BM25.index`` wants every text's token list at once: Python strings for ~300 tokens a
+        passage, tens of GB at a million passages. Here each text is reduced to token ids and counts
+        as it is read, and the score matrix bm25s searches is made with numpy and scipy in one go
+        (tests/test_lexical.py checks it equals bm25s's own; benchmarks/RESULTS.md has the memory).
+        """
+        vocab: dict[str, int] = {}
+        uniques, counts, lengths = [], [], []
+        for text in texts:
+            # An empty token list would leave a row without terms; a placeholder keeps rows aligned.
+            tokens = tokenize(text) or ["\0"]
+            ids = np.fromiter((vocab.setdefault(t, len(vocab)) for t in tokens), np.int32, len(tokens))
+            unique, count = np.unique(ids, return_counts=True)
+            uniques.append(unique)
+            counts.append(count.astype(np.float32))
+            lengths.append(len(tokens))
+        n = len(lengths)
+        if n == 0:
+            raise ValueError("no texts to index")
+        doc_len = np.asarray(lengths, dtype=np.float32)
+        per_doc = np.fromiter((len(u) for u in uniques), dtype=np.int64, count=n)
+        token_ids = np.concatenate(uniques)
+        del uniques
+        tf = np.concatenate(counts)
+        del counts
+        rows = np.repeat(np.arange(n, dtype=np.int32), per_doc)
+        df = np.bincount(token_ids, minlength=len(vocab)).astype(np.float32)
+        idf = np.log(1 + (n - df + 0.5) / (df + 0.5)).astype(np.float32)
+        norm = k1 * ((1 - b) + b * doc_len / doc_len.mean())
+        scores = (idf[token_ids] * tf / (tf + norm[rows])).astype(np.float32)
+        del tf
+        matrix = sp.csc_matrix((scores, (rows, token_ids)), shape=(n, len(vocab)), dtype=np.float32)
+        del scores, rows, token_ids
+        bm25 = bm25s.BM25(k1=k1, b=b)
+        bm25.scores = {"data": matrix.data, "indices": matrix.indices, "indptr": matrix.indptr, "num_docs": n}
+        bm25.vocab_dict = vocab
+        bm25.nonoccurrence_array = None  # Lucene's BM25 gives absent terms no score
+        return cls(bm25, n)
 
     def save(self, directory: Path) -> None:
         self._bm25.save(str(directory), show_progress=False)
