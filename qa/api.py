@@ -197,7 +197,9 @@ class ReportQA:
         """Split, embed (reusing vectors of unchanged documents) and persist ``documents``."""
         unique = list({d.content_hash: d for d in documents}.values())
         reusable: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        if previous is not None and _settings_of(previous) == self._settings():
+        if previous is not None and _settings_of(previous) != self._settings():
+            previous = None  # embedded another way: nothing of it can be reused
+        if previous is not None:
             reusable = {p.passage_id: previous.sentences.of(row) for row, p in enumerate(previous.passages)}
         passages = [p for doc in unique for p in build_passages(doc, *PASSAGE_CHARS)]
         parts = {pid: (spans, np.asarray(vectors)) for pid, (spans, vectors) in reusable.items()}
@@ -219,6 +221,7 @@ class ReportQA:
             passages,
             sentences,
             self._settings(),
+            previous=previous,
         )
         store.save(data, self.index_dir)
         return data

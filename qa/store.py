@@ -137,12 +137,25 @@ class IndexData:
         passages: list[Passage],
         sentences: SentenceTable,
         settings: dict[str, Any],
+        previous: IndexData | None = None,
     ) -> IndexData:
-        """Assemble an index from passages and their sentences' embeddings, row for row."""
+        """Assemble an index from passages and their sentences' embeddings, row for row.
+
+        ``previous``: the index these passages were added to, embedded with the same settings. When
+        its passages are the first rows here (documents were only added), its vector index is
+        extended instead of rebuilt (see build_dense_index).
+        """
         if len(passages) != len(sentences.offsets) - 1:
             raise ValueError(f"{len(passages)} passages but sentences for {len(sentences.offsets) - 1}")
         vectors = sentences.passage_vectors()
-        dense, dense_info = build_dense_index(vectors, lambda: sentences.sample_vectors(PROBE_QUERIES))
+        prefix = None
+        if previous is not None and "dense_index" in previous.manifest:
+            old = [p.passage_id for p in previous.passages]
+            if old == [p.passage_id for p in passages[: len(old)]]:
+                prefix = (previous.dense, previous.manifest["dense_index"])
+        dense, dense_info = build_dense_index(
+            vectors, lambda: sentences.sample_vectors(PROBE_QUERIES), previous=prefix
+        )
         del vectors
         manifest = {
             "format": FORMAT_NAME,
@@ -236,6 +249,7 @@ def build_dense_index(
     probes: Any = None,
     flat_max: int = FLAT_MAX_PASSAGES,
     recall_target: float = RECALL_TARGET,
+    previous: tuple[faiss.Index, dict[str, Any]] | None = None,
 ) -> tuple[faiss.Index, dict[str, Any]]:
     """The inner-product index for ``vectors`` (normalized float32 rows) and a description of it.
 
@@ -244,12 +258,19 @@ def build_dense_index(
     ``probes`` (query-like vectors, or a callable returning them; default: a sample of the rows)
     reaches ``recall_target`` against exact search. If that needs more than a quarter of the lists,
     the data has no cluster structure worth using and an exact float16 scan is cheaper.
+
+    ``previous``: an index and description made by this function for the first rows of
+    ``vectors``. It is copied and only the new rows are added (no retraining) while the corpus stays
+    within GROWTH_LIMIT times the rows it was trained on and the tuned recall still holds;
+    otherwise the index is built afresh.
     """
     vectors = np.ascontiguousarray(vectors, dtype=np.float32)
     n, dimension = vectors.shape
     if n <= flat_max:
-        dense = faiss.IndexFlatIP(dimension)
-        dense.add(vectors)
+        dense = _extended(previous, vectors) if previous and previous[1]["type"] == "flat" else None
+        if dense is None:
+            dense = faiss.IndexFlatIP(dimension)
+            dense.add(vectors)
         return dense, {"type": "flat", "exact": True}
     rng = np.random.default_rng(0)
     queries = probes() if callable(probes) else probes
@@ -257,6 +278,13 @@ def build_dense_index(
         queries = vectors[rng.choice(n, size=min(PROBE_QUERIES, n), replace=False)]
     queries = np.ascontiguousarray(queries, dtype=np.float32)
     _, truth = faiss.knn(queries, vectors, 10, metric=faiss.METRIC_INNER_PRODUCT)
+    trained_rows = (previous[1].get("trained_rows") or 0) if previous else 0
+    if previous and previous[1]["type"] != "flat" and n <= GROWTH_LIMIT * trained_rows:
+        index = _extended(previous, vectors)
+        if index is not None:
+            described = _describe(index, queries, truth, recall_target, trained_rows)
+            if described is not None:
+                return index, described
     nlist = int(2 ** round(np.log2(4 * np.sqrt(n))))
     quantizer = faiss.IndexFlatIP(dimension)
     ivf = faiss.IndexIVFScalarQuantizer(
@@ -265,26 +293,60 @@ def build_dense_index(
     train = vectors[np.sort(rng.choice(n, size=min(n, 40 * nlist), replace=False))]
     ivf.train(train)
     ivf.add(vectors)
-    nprobe, recall = 1, 0.0
-    while nprobe <= nlist:
-        ivf.nprobe = nprobe
-        recall = recall_at_k(truth, ivf.search(queries, 10)[1])
-        if recall >= recall_target or nprobe > nlist * MAX_SCAN_SHARE:
-            break
-        nprobe *= 2
-    if recall >= recall_target and nprobe <= nlist * MAX_SCAN_SHARE:
-        info = {
-            "type": "ivf-sqfp16",
-            "nlist": nlist,
-            "nprobe": nprobe,
-            "probe_recall_at_10": round(recall, 4),
-        }
-        return ivf, info
+    described = _describe(ivf, queries, truth, recall_target, n)
+    if described is not None:
+        return ivf, described
     del ivf
     flat = faiss.IndexScalarQuantizer(dimension, faiss.ScalarQuantizer.QT_fp16, faiss.METRIC_INNER_PRODUCT)
     flat.add(vectors)
-    recall = recall_at_k(truth, flat.search(queries, 10)[1])
-    return flat, {"type": "flat-sqfp16", "exact": False, "probe_recall_at_10": round(recall, 4)}
+    described = _describe(flat, queries, truth, 0.0, n)
+    assert described is not None  # a flat scan has no recall target to miss
+    return flat, described
+
+
+# A trained IVF index takes new rows without retraining until the corpus has grown this many times
+# over the rows it was trained on; past that its lists are too unbalanced to trust, and it is rebuilt.
+GROWTH_LIMIT = 2.0
+
+
+def _extended(previous: tuple[faiss.Index, dict[str, Any]], vectors: np.ndarray) -> faiss.Index | None:
+    """A copy of the previous index with the rows of ``vectors`` it lacks added; None if it does not fit."""
+    index = previous[0]
+    if index.d != vectors.shape[1] or index.ntotal > len(vectors):
+        return None
+    copy = faiss.clone_index(index)  # readers may still be searching the previous index
+    copy.add(vectors[index.ntotal :])
+    return copy
+
+
+def _describe(
+    index: faiss.Index, queries: np.ndarray, truth: np.ndarray, recall_target: float, trained_rows: int
+) -> dict[str, Any] | None:
+    """Tune an IVF index's nprobe to ``recall_target`` and describe it; None if no affordable nprobe
+    reaches it. A flat float16 scan is described with the recall it measures."""
+    ivf = _ivf_of(index)
+    if ivf is None:
+        recall = recall_at_k(truth, index.search(queries, 10)[1])
+        return {
+            "type": "flat-sqfp16",
+            "exact": False,
+            "probe_recall_at_10": round(recall, 4),
+            "trained_rows": trained_rows,
+        }
+    nprobe, recall = 1, 0.0
+    while nprobe <= ivf.nlist * MAX_SCAN_SHARE:
+        ivf.nprobe = nprobe
+        recall = recall_at_k(truth, index.search(queries, 10)[1])
+        if recall >= recall_target:
+            return {
+                "type": "ivf-sqfp16",
+                "nlist": ivf.nlist,
+                "nprobe": nprobe,
+                "probe_recall_at_10": round(recall, 4),
+                "trained_rows": trained_rows,
+            }
+        nprobe *= 2
+    return None
 
 
 # ---------------------------------------------------------------- persistence

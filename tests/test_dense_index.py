@@ -1,0 +1,117 @@
+"""The dense index by size: exact flat, IVF tuned to its recall target, extended when documents are added."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from benchmarks.scale import random_unit
+from qa.store import IndexData, SentenceTable, build_dense_index, recall_at_k
+
+
+def test_recall_at_k() -> None:
+    truth = np.array([[1, 2, 3, 4], [5, 6, 7, 8]])
+    found = np.array([[4, 3, 2, 1], [5, 6, 0, 9]])
+    assert recall_at_k(truth, found) == pytest.approx((1.0 + 0.5) / 2)
+    assert recall_at_k(truth[:0], found[:0]) == 1.0
+
+
+def _clustered(n: int, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    centres = rng.standard_normal((40, 32)).astype(np.float32)
+    x = centres[rng.integers(0, 40, n)] + 0.3 * rng.standard_normal((n, 32)).astype(np.float32)
+    return x / np.linalg.norm(x, axis=1, keepdims=True)
+
+
+def test_small_corpus_gets_exact_flat_index() -> None:
+    vectors = _clustered(500)
+    index, info = build_dense_index(vectors)
+    assert info == {"type": "flat", "exact": True} and index.ntotal == 500
+
+
+def test_large_corpus_gets_ivf_meeting_the_recall_target() -> None:
+    vectors = _clustered(6000)
+    probes, queries = _clustered(200, seed=1), _clustered(100, seed=2)
+    index, info = build_dense_index(vectors, probes, flat_max=1000)
+    assert info["type"] == "ivf-sqfp16" and info["probe_recall_at_10"] >= 0.98
+    assert 1 <= info["nprobe"] <= info["nlist"] // 4
+    exact = (queries @ vectors.T).argsort(axis=1)[:, ::-1][:, :10]
+    assert recall_at_k(exact, index.search(queries, 10)[1]) >= 0.95  # held-out questions
+    # A filter must find its rows even when they sit in lists the question is far from.
+    data = IndexData({}, [], {}, [], None, index, None)  # type: ignore[arg-type]
+    rows = np.array([3, 1500, 4999])
+    assert {row for row, _ in data.dense_search(queries[0], 3, rows)} == set(rows.tolist())
+
+
+def test_structureless_vectors_fall_back_to_an_exact_scan() -> None:
+    rng = np.random.default_rng(0)
+    vectors = random_unit(5000, rng, dimension=64)
+    index, info = build_dense_index(vectors, random_unit(100, rng, dimension=64), flat_max=1000)
+    assert info["type"] in {"flat-sqfp16", "ivf-sqfp16"} and info["probe_recall_at_10"] >= 0.98
+    assert index.ntotal == 5000
+
+
+def test_passage_vectors_in_chunks_match_all_at_once() -> None:
+    rng = np.random.default_rng(0)
+    parts = [
+        (np.zeros((k, 2), np.int32), rng.standard_normal((k, 8)).astype(np.float32)) for k in (1, 3, 2, 5, 1)
+    ]
+    table = SentenceTable.from_parts(parts, 8)
+    whole = table.passage_vectors(chunk=100)
+    np.testing.assert_allclose(table.passage_vectors(chunk=2), whole, atol=1e-6)
+    mean = parts[1][1].astype(np.float16).astype(np.float32).mean(axis=0)
+    np.testing.assert_allclose(whole[1], mean / np.linalg.norm(mean), atol=1e-5)
+
+
+def _exact_top10(queries: np.ndarray, vectors: np.ndarray) -> np.ndarray:
+    return (queries @ vectors.T).argsort(axis=1)[:, ::-1][:, :10]
+
+
+def test_flat_index_is_extended_with_the_new_rows() -> None:
+    vectors = _clustered(800)
+    first = build_dense_index(vectors[:500])
+    index, info = build_dense_index(vectors, previous=first)
+    assert info == {"type": "flat", "exact": True} and index.ntotal == 800
+    assert first[0].ntotal == 500  # the previous index is copied, never changed under its readers
+    queries = _clustered(20, seed=3)
+    np.testing.assert_array_equal(index.search(queries, 10)[1], _exact_top10(queries, vectors))
+
+
+def test_ivf_takes_added_rows_without_retraining_and_keeps_its_recall() -> None:
+    vectors = _clustered(9000)
+    probes, queries = _clustered(200, seed=1), _clustered(100, seed=2)
+    first = build_dense_index(vectors[:6000], probes, flat_max=1000)
+    assert first[1]["type"] == "ivf-sqfp16" and first[1]["trained_rows"] == 6000
+    index, info = build_dense_index(vectors, probes, flat_max=1000, previous=first)
+    assert info["type"] == "ivf-sqfp16" and info["trained_rows"] == 6000  # not retrained
+    assert index.ntotal == 9000 and first[0].ntotal == 6000
+    assert info["probe_recall_at_10"] >= 0.98  # nprobe re-tuned over all rows
+    assert recall_at_k(_exact_top10(queries, vectors), index.search(queries, 10)[1]) >= 0.95
+
+
+def test_ivf_is_retrained_once_the_corpus_outgrows_it() -> None:
+    vectors = _clustered(7000)
+    probes = _clustered(200, seed=1)
+    first = build_dense_index(vectors[:3000], probes, flat_max=1000)
+    _, info = build_dense_index(vectors, probes, flat_max=1000, previous=first)
+    assert info["trained_rows"] == 7000
+
+
+def test_index_data_extends_only_when_old_passages_come_first() -> None:
+    from qa.schema import Passage
+
+    def passages(ids: list[str]) -> list[Passage]:
+        return [Passage("d", "doc", [], "other", 0, 1, "x", passage_id=i) for i in ids]
+
+    rng = np.random.default_rng(0)
+    part = {i: (np.zeros((1, 2), np.int32), rng.standard_normal((1, 8)).astype(np.float32)) for i in "abcd"}
+
+    def build(ids: str, previous: IndexData | None = None) -> IndexData:
+        table = SentenceTable.from_parts([part[i] for i in ids], 8)
+        return IndexData.build([], {}, passages(list(ids)), table, {"model": "m"}, previous=previous)
+
+    old = build("ab")
+    for data in (build("abcd", old), build("cabd", old)):  # extended, and rebuilt after a reorder
+        vectors = data.sentences.passage_vectors()
+        for row in range(4):  # every row is found by its own vector: rows and vectors agree
+            assert data.dense_search(vectors[row], 1)[0][0] == row
