@@ -73,6 +73,7 @@ class Evidence:
     other_place: str | None  # a place the question names that is neither the report's nor in the sentence
 
     def to_dict(self) -> dict[str, Any]:
+        """JSON-ready, shares and similarities rounded to 4 places (shown in ``Answer.reason``)."""
         return asdict(self) | {k: round(v, 4) for k, v in asdict(self).items() if isinstance(v, float)}
 
 

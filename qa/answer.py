@@ -43,7 +43,7 @@ _FIGURE_UNITS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = tuple(
         (
             r"多少钱|多少元|几元|花了?多少|投入多少|投资多少|资金|金额|收入多少|工资|"
             r"how much money|spend|spent|cost|budget|invest",
-            _NUMBER + r"\s*(?:万|亿)?元",
+            _NUMBER + r"\s*(?:万亿|亿|万)?元",
         ),
         (
             r"多少人|几人|多少名|how many people|how many (?:\w+ )?(?:cadres|residents|workers|students)",
