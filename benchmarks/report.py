@@ -201,6 +201,11 @@ def render(r: dict[str, Any]) -> str:
         f"{m.get('load_average_start')} at the start, {m.get('load_average_end')} at the end (2 cores),",
         "so absolute times are noisy; ratios measured side by side are the numbers to trust.",
         "",
+        *[
+            f"Measured again later by `{x['command']}` on {x['date']}: {', '.join(x['sections'])}."
+            for x in r.get("reruns", [])
+        ],
+        "",
         "## Headline",
         "",
         table(["what", "measured", "goal", "met"], headline(r)),
@@ -467,7 +472,7 @@ def _dense_section(r: dict[str, Any]) -> list[str]:
         f"`qa.store.build_dense_index`: exact `IndexFlatIP` up to {d['flat_max_passages']:,} passages;",
         f"above, IVF with float16 codes and nprobe tuned at build time to recall@10 ≥ {d['recall_target']}",
         "on 256 sentence vectors (stand-ins for questions), falling back to an exact float16 scan when IVF",
-        "would have to visit more than a quarter of the lists. *random*: uniformly random unit vectors (no",
+        "would have to visit more than half of the lists. *random*: uniformly random unit vectors (no",
         "structure — the worst case for any approximate index), random questions. *real-like*: each vector",
         "the normalized mean of 3-6 random sentence vectors of one real report (as passages are made), the",
         "dev-set questions' real embeddings as questions. Single-question search latency (1 OpenMP thread,",

@@ -2,6 +2,7 @@
 
     python -m benchmarks [--quick] [--reports-dir ../shared/datasets/gov_reports]
                          [--out benchmarks/RESULTS.md] [--no-scale]
+    python -m benchmarks --sections dense_scale --all-index INDEX_OF_THE_REPORTS   # measure one again
 
 Everything that is compared is measured in the same run, and where the machine's load could tilt a
 comparison the two sides alternate (A B A B ...). See RESULTS.md for what each number means.
@@ -39,6 +40,17 @@ from benchmarks.common import (
 )
 from benchmarks.report import render
 
+SECTIONS = (
+    "embedding_options",
+    "bundled",
+    "gov3",
+    "fp32_reference",
+    "baselines",
+    "all_reports",
+    "cold_start",
+    "dense_scale",
+    "bm25_scale",
+)
 QUICK = {
     "reports": 6,  # of the reports folder, for the "all reports" runs
     "option_sentences": 48,
@@ -76,33 +88,68 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--reports-dir", type=Path, default=DEFAULT_REPORTS_DIR)
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "RESULTS.md")
     parser.add_argument("--no-scale", action="store_true", help="skip the synthetic scale runs")
+    parser.add_argument(
+        "--sections",
+        help="comma-separated sections to measure again into the existing results next to --out "
+        f"(of: {', '.join(SECTIONS)}); the others are kept as they were",
+    )
+    parser.add_argument(
+        "--all-index",
+        type=Path,
+        help="with --sections: an index of the reports folder already built, for sections that need one",
+    )
     args = parser.parse_args(argv)
     if not args.reports_dir.is_dir():
         parser.error(f"--reports-dir {args.reports_dir} is not a folder")
     config = QUICK if args.quick else FULL
     started = time.time()
-    results: dict[str, Any] = {
-        "command": "python -m benchmarks " + " ".join(argv),
-        "mode": "quick" if args.quick else "full",
-        "date": time.strftime("%Y-%m-%d %H:%M:%S %z"),
-        "machine": machine_info(),
-        "config": config,
-    }
+    command = "python -m benchmarks " + " ".join(argv)
+    if args.sections:
+        only = [name.strip() for name in args.sections.split(",") if name.strip()]
+        if unknown := sorted(set(only) - set(SECTIONS)):
+            parser.error(f"unknown section(s) {', '.join(unknown)}; choose from {', '.join(SECTIONS)}")
+        previous = args.out.with_name("results.json")
+        if not previous.is_file():
+            parser.error(f"--sections needs the results of a full run in {previous}")
+        results = json.loads(previous.read_text(encoding="utf-8"))
+        config = results["config"]
+        results.setdefault("reruns", []).append(
+            {"command": command, "date": time.strftime("%Y-%m-%d %H:%M:%S %z"), "sections": only}
+        )
+    else:
+        only = list(SECTIONS)
+        results = {
+            "command": command,
+            "mode": "quick" if args.quick else "full",
+            "date": time.strftime("%Y-%m-%d %H:%M:%S %z"),
+            "machine": machine_info(),
+            "config": config,
+        }
     with tempfile.TemporaryDirectory(prefix="report-qa-bench-") as tmp:
-        Bench(Path(tmp), args.reports_dir, config, results, args.no_scale).run()
-    results["machine"]["load_average_end"] = load_average()
-    results["total_s"] = round(time.time() - started, 1)
+        Bench(Path(tmp), args.reports_dir, config, results, args.no_scale, args.all_index).run(only)
+    if not args.sections:
+        results["machine"]["load_average_end"] = load_average()
+        results["total_s"] = round(time.time() - started, 1)
     md, js = write_results(results, render(results), args.out)
     log(f"wrote {md} and {js} in {results['total_s']:.0f} s")
 
 
 class Bench:
-    def __init__(self, work: Path, reports_dir: Path, config: dict, results: dict, no_scale: bool) -> None:
+    def __init__(
+        self,
+        work: Path,
+        reports_dir: Path,
+        config: dict,
+        results: dict,
+        no_scale: bool,
+        all_index: Path | None = None,
+    ) -> None:
         self.work = work
         self.reports_dir = reports_dir
         self.config = config
         self.results = results
         self.no_scale = no_scale
+        self.all_index = all_index  # the all-reports index, once built (or given)
         all_reports = sorted(reports_dir.glob("*.txt"))
         self.reports = all_reports[: config["reports"]] if config["reports"] else all_reports
         self.zimao_items = _questions(DATA / "dev_zimao.jsonl")
@@ -111,24 +158,26 @@ class Bench:
 
     # ------------------------------------------------------------------ driver
 
-    def run(self) -> None:
+    def run(self, only: list[str]) -> None:
         from qa.embedding import load_embedder
 
         log("loading the default embedder")
         seconds, self.embedder = timed(load_embedder)
         self.results["embedder"] = {**self.embedder.identity(), "load_s": round(seconds, 2)}
-        sections = [
-            ("embedding_options", self.embedding_options),
-            ("bundled", self.bundled),
-            ("gov3", self.gov3),
-            ("fp32_reference", self.fp32_reference if self.config["fp32_reference"] else None),
-            ("baselines", self.baselines),
-            ("all_reports", self.all_reports),
-            ("cold_start", self.cold_start),
-            ("dense_scale", None if self.no_scale else self.dense_scale),
-            ("bm25_scale", None if self.no_scale else self.bm25_scale),
-        ]
-        for name, section in sections:
+        sections = {
+            "embedding_options": self.embedding_options,
+            "bundled": self.bundled,
+            "gov3": self.gov3,
+            "fp32_reference": self.fp32_reference if self.config["fp32_reference"] else None,
+            "baselines": self.baselines,
+            "all_reports": self.all_reports,
+            "cold_start": self.cold_start,
+            "dense_scale": None if self.no_scale else self.dense_scale,
+            "bm25_scale": None if self.no_scale else self.bm25_scale,
+        }
+        assert list(sections) == list(SECTIONS)
+        for name in only:
+            section = sections[name]
             if section is None:
                 continue
             try:
