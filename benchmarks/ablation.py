@@ -30,21 +30,21 @@ CONFIGURATIONS: dict[str, dict[tuple[object, str], float]] = {
     "dense only": {
         (retrieval, "LEXICAL_WEIGHT"): 0.0,
         (retrieval, "PERIOD_BOOST"): 1.0,
-        (retrieval, "DOCUMENT_BOOST"): 1.0,
+        (retrieval, "NAMED_FILTER"): False,
     },
     "BM25 only": {
         (retrieval, "DENSE_WEIGHT"): 0.0,
         (retrieval, "PERIOD_BOOST"): 1.0,
-        (retrieval, "DOCUMENT_BOOST"): 1.0,
+        (retrieval, "NAMED_FILTER"): False,
     },
     "RRF 1:1, no boosts": {
         (retrieval, "LEXICAL_WEIGHT"): 1.0,
         (retrieval, "PERIOD_BOOST"): 1.0,
-        (retrieval, "DOCUMENT_BOOST"): 1.0,
+        (retrieval, "NAMED_FILTER"): False,
     },
-    "RRF 1:2, no boosts": {(retrieval, "PERIOD_BOOST"): 1.0, (retrieval, "DOCUMENT_BOOST"): 1.0},
-    "RRF 1:2 + period boost": {(retrieval, "DOCUMENT_BOOST"): 1.0},
-    "+ report boost, no sentence similarity": {(answer, "COSINE_WEIGHT"): 0.0},
+    "RRF 1:2, no boosts": {(retrieval, "PERIOD_BOOST"): 1.0, (retrieval, "NAMED_FILTER"): False},
+    "RRF 1:2 + period boost": {(retrieval, "NAMED_FILTER"): False},
+    "+ named-report filter, no sentence similarity": {(answer, "COSINE_WEIGHT"): 0.0},
     "shipped": {},
 }
 METRICS = ("hit@1", "hit@5", "mrr@10", "answer@1", "found_rate_answerable", "abstain_rate_unanswerable")

@@ -22,13 +22,12 @@ ANSWER_PASSAGES = 3  # sentences are taken from this many top passages
 RANK_PENALTY = 0.15  # per rank below the first: a lower passage must answer clearly better
 INTENT_BONUS = 0.35
 COSINE_WEIGHT = 2.0  # question-sentence embedding similarity; the only signal for English questions
-# Support = cosine + SUPPORT_COVERAGE * coverage; below the embedder's ``min_support`` the best
-# sentence is about something else. Cosine scales differ per model, so the threshold belongs to the
-# model (qa.embedding); one without a calibrated threshold skips this rule.
-SUPPORT_COVERAGE = 0.1
 
 _NUMBER = r"[0-9０-９]+(?:[.．][0-9０-９]+)?"
-_FIGURE = re.compile(_NUMBER + r"|[一二三四五六七八九十两]+[个项家所条座人件名]")
+# A figure, not a year: "2022年" dates a sentence, it answers no "how much".
+_FIGURE = re.compile(
+    r"(?<![0-9.])" + _NUMBER + r"(?![0-9.]|\s*年)|[一二三四五六七八九十两]+[个项家所条座人件名]"
+)
 _DATE = re.compile(r"\d{1,4}\s*(?:年|月|日|号)|年底|月底|年内|上半年|下半年|季度|春节|之前|前完成")
 _ORDINAL = re.compile(r"第[0-9一二三四五六七八九十]+")
 _LIST = re.compile(r"[、]|等\d*[个项家所条座]?")
@@ -37,14 +36,14 @@ _LIST = re.compile(r"[、]|等\d*[个项家所条座]?")
 _FIGURE_UNITS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = tuple(
     (re.compile(q, re.I), re.compile(a))
     for q, a in (
-        (
-            r"多少钱|花了?多少|投入多少|投资多少|资金|金额|收入多少|"
-            r"how much (?:money|did|was|is)|spend|spent|cost|budget|invest",
-            _NUMBER + r"\s*(?:万|亿)?元",
-        ),
-        (
+        (  # before money: "收入增长多少" asks for a rate
             r"增长多少|增长了多少|增幅|增速|比增|百分之|比例|比重|率|percent|percentage|growth|grow|rate",
             _NUMBER + r"\s*%|百分之",
+        ),
+        (
+            r"多少钱|多少元|几元|花了?多少|投入多少|投资多少|资金|金额|收入多少|工资|"
+            r"how much money|spend|spent|cost|budget|invest",
+            _NUMBER + r"\s*(?:万亿|亿|万)?元",
         ),
         (
             r"多少人|几人|多少名|how many people|how many (?:\w+ )?(?:cadres|residents|workers|students)",
@@ -52,15 +51,19 @@ _FIGURE_UNITS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = tuple(
         ),
         (r"多少亩|几亩|mu\b|farmland|acre", _NUMBER + r"\s*(?:万)?亩"),
         (r"多长|多少公里|几公里|how long|kilomet", _NUMBER + r"\s*(?:公里|千米|米)"),
+        (r"多少吨|多少万吨|几吨|tonnes|tons", _NUMBER + r"\s*(?:万|亿)?吨"),
+        (r"多少人次|几人次|visits|visitors|tourists", _NUMBER + r"\s*(?:万|亿)?人次"),
+        (r"多少张|几张|beds", _NUMBER + r"\s*(?:万)?张"),
+        (r"多少岁|几岁|多大年纪|年龄|how old", _NUMBER + r"\s*岁"),
         (
-            r"多大|多少平方|面积|how (?:big|large)|area",
+            r"多大|多少平方|面积|\barea\b",
             _NUMBER + r"\s*(?:万)?平方(?:米|公里)|" + _NUMBER + r"\s*亩",
         ),
     )
 )
 _FIGURE_QUESTION = re.compile(r"多少|几|how (?:much|many)|what percentage|how (?:long|big|large)", re.I)
 _DATE_QUESTION = re.compile(
-    r"什么时候|何时|哪天|哪一天|哪年|几月|什么时间|时间|when|what date|what year", re.I
+    r"什么时候|何时|哪天|哪一天|哪年|哪一年|几月|什么时间|时间|when|what date|what year", re.I
 )
 _ORDINAL_QUESTION = re.compile(r"第几")
 _LIST_QUESTION = re.compile(r"哪些|哪几|有哪|包括|which|what are|list", re.I)
@@ -129,30 +132,3 @@ def choose_answer(
                 matched = sorted(t for t in terms & tokens if len(t) > 1)
                 best = Choice(i, (start, end), score, coverage, cosine, fits, matched, wants)
     return best
-
-
-def judge(
-    query: Query, choice: Choice, passage: Passage, review_year: int | None, min_support: float | None = None
-) -> str | None:
-    """Why the chosen sentence does not answer the question, or None when it does.
-
-    Most rules are concrete mismatches a reader would see: the question asks about a year the
-    report does not cover, or about last year's results while the best sentence is a plan (or the
-    reverse), or for a figure that the sentence does not hold. The last is a calibrated threshold
-    on how close the sentence is to the question, in meaning and in wording.
-    """
-    sentence = passage.text[choice.span[0] : choice.span[1]]
-    if query.years and review_year is not None:
-        covered = {review_year, review_year + 1}
-        if not covered & set(query.years) and not any(str(y) in sentence for y in query.years):
-            return f"the report covers {review_year}–{review_year + 1}, not {'/'.join(map(str, query.years))}"
-    asked = query.period_for(review_year) if (query.years or query.relative) else None
-    if asked and passage.period in ("review", "plan") and passage.period != asked:
-        return f"the question asks about the {asked}, the closest sentence is from the {passage.period}"
-    if choice.wants == "figure" and not choice.fits:
-        return "the question asks for a figure that the closest sentence does not give"
-    # English questions sit lower on this scale (cross-lingual cosines), so it is not applied to them.
-    support = choice.cosine + SUPPORT_COVERAGE * choice.coverage
-    if min_support is not None and query.has_cjk and support < min_support:
-        return "the closest sentence is not about what the question asks"
-    return None

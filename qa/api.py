@@ -11,7 +11,8 @@ from typing import Any
 import numpy as np
 
 from qa import store
-from qa.answer import Choice, choose_answer, judge
+from qa.abstention import gather, judge
+from qa.answer import Choice, choose_answer
 from qa.conversation import Conversation
 from qa.documents import load_bundled, load_paths
 from qa.embedding import Embedder, load_embedder
@@ -106,15 +107,30 @@ class ReportQA:
         candidates = [(p, *data.sentences.of(h.row)) for p, h in zip(passages, hits, strict=True)]
         choice = choose_answer(query, candidates, data.lexical.idf, vector)
         answer_text, doubt = None, "nothing indexed matches the filters"
+        evidence_dict: dict[str, Any] | None = None
         if choice is not None:
             # The answering passage leads the citations, with its span highlighted.
             chosen = passages.pop(choice.passage).with_(highlight=choice.span)
             passages.insert(0, chosen)
             hits.insert(0, hits.pop(choice.passage))
-            min_support = getattr(self.embedder, "min_support", None)
-            doubt = judge(query, choice, chosen, data.review_years.get(chosen.doc_id), min_support)
+            info = next(d for d in data.documents if d.doc_id == chosen.doc_id)
+            evidence = gather(
+                query,
+                choice,
+                chosen,
+                info,
+                data.texts[chosen.doc_id],
+                data.lexical.idf,
+                data.lexical.unseen_idf,
+            )
+            floors = (
+                getattr(self.embedder, "min_support", None),
+                getattr(self.embedder, "min_english_cosine", None),
+            )
+            doubt = judge(query, choice, chosen, evidence, data.review_years.get(chosen.doc_id), *floors)
             answer_text = None if doubt else chosen.text[choice.span[0] : choice.span[1]]
-        reason = _explain(data, query, hits, choice) | {"not_found_because": doubt}
+            evidence_dict = evidence.to_dict()
+        reason = _explain(data, query, hits, choice) | {"not_found_because": doubt, "evidence": evidence_dict}
         return Answer(question, doubt is None, answer_text, passages, reason)
 
     def chat(self, earlier_questions: Iterable[str] = ()) -> Conversation:
@@ -243,7 +259,7 @@ def _explain(data: store.IndexData, query: Query, hits: list[Hit], choice: Choic
         }
 
     return {
-        "lexical_used": query.has_cjk,
+        "lexical_used": query.uses_lexical,
         "answer": None
         if choice is None
         else {

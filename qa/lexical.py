@@ -102,6 +102,11 @@ class LexicalIndex:
             out[token] = float(np.log(1 + (n - df + 0.5) / (df + 0.5))) if df else 0.0
         return out
 
+    @property
+    def unseen_idf(self) -> float:
+        """The IDF a token would have if it occurred in no row: the largest possible."""
+        return float(np.log(1 + (self.size + 0.5) / 0.5))
+
     def scores(self, query_tokens: list[str]) -> np.ndarray:
         """BM25 score of every row for the query tokens (unknown tokens are ignored)."""
         vocab = self._bm25.vocab_dict

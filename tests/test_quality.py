@@ -29,14 +29,37 @@ def result(bot):
 
 
 def test_retrieval_bars(result):
-    metrics = result["metrics"]
-    assert metrics["hit@5"] >= 0.95
-    assert metrics["mrr@10"] >= 0.85
-    assert metrics["hit@1"] >= 0.85
+    metrics = result["metrics"]  # measured 0.992 / 0.966 / 0.944 (README)
+    assert metrics["hit@5"] >= 0.97
+    assert metrics["mrr@10"] >= 0.94
+    assert metrics["hit@1"] >= 0.92
 
 
 def test_answer_sentence_bar(result):
-    assert result["metrics"]["answer@1"] >= 0.80
+    assert result["metrics"]["answer@1"] >= 0.90  # measured 0.927
+
+
+def test_abstention_bars(result):
+    metrics = result["metrics"]  # measured 96.8% answered, 80.4% refused (benchmarks/ABSTENTION.md)
+    assert metrics["found_rate_answerable"] >= 0.95
+    assert metrics["abstain_rate_unanswerable"] >= 0.75
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "紫帽镇有多少常住人口？",  # a figure the report does not give
+        "镇长的联系电话是多少？",  # contact details
+        "紫帽镇2021年的GDP是多少？",  # a year the report does not cover
+        "紫帽镇有几家医院？",  # a count of something it never mentions
+        "晋江市2022年财政总收入是多少？",  # another place's figure
+    ],
+)
+def test_unanswerable_kinds_are_refused_with_the_nearest_passages(bot, question):
+    answer = bot.ask(question, k=3)
+    assert not answer.found and answer.answer is None
+    assert answer.reason["not_found_because"]
+    assert len(answer.passages) == 3  # the nearest passages are still listed
 
 
 def test_review_and_plan_pairs_come_from_the_right_period(bot):
@@ -60,6 +83,13 @@ def test_fiscal_revenue_question_cites_its_section(bot):
 def test_english_question_is_answered_from_the_chinese_report(bot):
     answer = bot.ask("What was the town's total fiscal revenue in 2022?")
     assert any("财政总收入1.6亿元" in p.text for p in answer.passages[:3])
+
+
+def test_english_question_searches_the_report_with_glossary_terms(bot):
+    answer = bot.ask("What was the industrial investment in 2022?")
+    assert answer.reason["lexical_used"]  # "industrial investment" -> 工业投资 for BM25
+    assert answer.reason["passages"][0]["lexical_rank"] is not None
+    assert answer.found and "工业投资1.49亿元" in answer.answer
 
 
 def test_follow_up_target_comes_from_the_plan(bot):

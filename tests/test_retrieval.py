@@ -102,6 +102,8 @@ DOCS = [
         ("国务院2019年报告提出减税多少", {"nat2019"}),
         ("2018年粮食产量", {"nat2019"}),
         ("紫帽镇财政收入", {"zimao"}),
+        ("What was Fujian's regional GDP in 2025?", {"fj2026"}),  # English region names via qa.glossary
+        ("What GDP target did the 2019 government work report set?", {"nat2019"}),
         ("财政收入是多少", set()),
     ],
 )

@@ -1,0 +1,42 @@
+"""English work-report vocabulary mapped to the reports' Chinese terms, for the lexical side of search.
+
+Character n-grams of an English question match nothing in a Chinese report; the report terms of
+the phrases it uses ("fiscal revenue" -> 财政收入 财政总收入 一般公共预算收入) give BM25 something to
+find. The mapping is data (``qa/data/glossary.tsv``): general vocabulary of government work reports.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+GLOSSARY_PATH = Path(__file__).parent / "data" / "glossary.tsv"
+
+
+@cache
+def _entries() -> tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]:
+    """(pattern of the English term, its report terms), longest term first so phrases win over words."""
+    rows = []
+    for line in GLOSSARY_PATH.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        english, chinese = line.split("\t")
+        prefix = english.endswith("*")  # "export*" also matches exports, exported
+        words = re.escape(english.rstrip("*").lower()).replace(r"\ ", r"\s+")
+        ending = r"[\w-]*" if prefix else r"\b"
+        rows.append((len(english), re.compile(rf"\b{words}{ending}"), tuple(chinese.split())))
+    return tuple((pattern, terms) for _, pattern, terms in sorted(rows, key=lambda row: -row[0]))
+
+
+def report_terms(text: str) -> list[str]:
+    """The report terms of the English phrases in ``text`` (lower case), each phrase used once.
+
+    A matched phrase is blanked out, so "fiscal revenue" does not also add the terms of "revenue".
+    """
+    terms: list[str] = []
+    for pattern, chinese in _entries():
+        text, found = pattern.subn(" ", text)
+        if found:
+            terms.extend(t for t in chinese if t not in terms)
+    return terms

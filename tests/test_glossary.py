@@ -1,0 +1,38 @@
+"""The English glossary that gives English questions a lexical query (no model needed)."""
+
+from __future__ import annotations
+
+from qa.glossary import GLOSSARY_PATH, report_terms
+from qa.retrieval import analyze
+
+
+def test_phrases_map_to_report_terms_and_win_over_their_words():
+    terms = report_terms("what was the town's total fiscal revenue in 2022?")
+    assert "财政收入" in terms and "一般公共预算收入" in terms
+    assert "收入" not in terms  # "revenue" alone is not looked up again inside "fiscal revenue"
+
+
+def test_starred_terms_match_longer_words_plain_terms_only_whole_words():
+    assert "出口" in report_terms("exports grew")  # export*
+    assert report_terms("a rates table") == []  # "rate" is not starred: "rates" is another word
+    assert report_terms("gdp") == report_terms("GDP".lower())
+
+
+def test_every_glossary_row_has_an_english_term_and_chinese_terms():
+    rows = [
+        line for line in GLOSSARY_PATH.read_text(encoding="utf-8").splitlines() if line and line[0] != "#"
+    ]
+    assert len(rows) >= 80
+    for row in rows:
+        english, chinese = row.split("\t")
+        assert english == english.lower() and english.strip() == english, row
+        assert chinese.split() and all("\u4e00" <= c <= "\u9fff" for t in chinese.split() for c in t), row
+
+
+def test_english_questions_get_a_lexical_query_chinese_ones_are_unchanged():
+    english = analyze("What is the 2023 target for fixed-asset investment growth?")
+    assert english.uses_lexical and "固定资产投资" in english.translated
+    assert "固定资产投资" in english.lexical_text
+    chinese = analyze("2023年固定资产投资增长多少？")
+    assert chinese.translated == () and chinese.uses_lexical
+    assert not analyze("Hello there").uses_lexical  # nothing in the glossary: dense search only
