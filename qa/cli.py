@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 import unicodedata
@@ -250,13 +251,21 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     if getattr(args, "k", 1) < 1:
         print("report-qa: error: --k must be at least 1", file=sys.stderr)
         return EXIT_BAD_INPUT
+    out = out or sys.stdout
     try:
-        return args.run(args, out or sys.stdout)
+        code = args.run(args, out)
+        out.flush()  # so that a reader gone away shows here, inside this handler
+        return code
     except ReportQAError as exc:
         print(f"report-qa: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (``report-qa facts | head``): stop quietly, as Unix tools do. stdout
+        # goes to devnull so the interpreter's final flush does not raise again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # 128 + SIGPIPE, what a shell reports for a tool killed by the broken pipe
 
 
 if __name__ == "__main__":

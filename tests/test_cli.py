@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -112,3 +113,19 @@ def test_end_to_end_shell_commands(tmp_path):
     assert batch.returncode == 2  # one line was too long; the others were still answered
     assert [("error" in r) for r in replies] == [False, True, False]
     assert "26.62亿元" in replies[0]["passages"][0]["text"]
+
+
+def test_output_into_a_closed_pipe_ends_quietly(tmp_path):
+    """`report-qa facts | head -c 1`: the reader leaves at once; no traceback, exit status 141."""
+    import qa
+
+    text = (Path(qa.__file__).parent / "data" / "zimao_2022.txt").read_text(encoding="utf-8")
+    for i in range(12):  # distinct copies: well over a pipe's 64 KB of output
+        (tmp_path / f"r{i}.txt").write_text(f"{text}\n第{i}份", encoding="utf-8")
+    shell = f"{sys.executable} -m qa facts --json --docs {tmp_path}; echo status=$? >&2"
+    done = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", f"({shell}) | head -c 1"], capture_output=True, text=True
+    )
+    assert len(done.stdout) == 1
+    assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr
+    assert "status=141" in done.stderr
