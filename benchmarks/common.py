@@ -103,9 +103,10 @@ def pct(values_s: Iterable[float]) -> dict[str, float]:
     }
 
 
-def timed(call: Callable[[], Any]) -> tuple[float, Any]:
+def timed(call: Callable[..., Any], *args: Any) -> tuple[float, Any]:
+    """Seconds ``call(*args)`` took, and what it returned."""
     start = time.perf_counter()
-    result = call()
+    result = call(*args)
     return time.perf_counter() - start, result
 
 
