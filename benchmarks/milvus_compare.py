@@ -17,6 +17,7 @@ import json
 import os
 import platform
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -24,8 +25,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from milvus_lite.server_manager import server_manager_instance
+
 from benchmarks.ablation import configured
-from qa import ReportQA, index_store, retrieval
+from qa import ReportQA, index_store, milvus_store, retrieval
 from qa.documents import bundled_report_path
 from qa.embedding import load_embedder
 from qa.evaluation import evaluate, load_questions
@@ -47,7 +50,7 @@ def milvus_copy(source: index_store.IndexStore, index_dir: Path, uri: str, analy
     """``source`` copied into a Milvus collection with the given lexical analyzer."""
     MilvusStore.build(
         uri,
-        f"bench_{analyzer}_{index_dir.name}",
+        f"bench_{index_dir.name.replace('-', '_')}",
         list(source.documents),
         dict(source.texts),
         [p for _, p in source.passage_rows()],
@@ -55,6 +58,9 @@ def milvus_copy(source: index_store.IndexStore, index_dir: Path, uri: str, analy
         settings_of(source.manifest),
         analyzer=analyzer,
     ).save(index_dir)
+    # Milvus Lite serves a file from one process at a time: let the measuring process have it.
+    milvus_store._client.cache_clear()
+    server_manager_instance.release_server(uri)
 
 
 def timed(ask: Callable[[str, int], Answer], latencies: list[float]) -> Callable[[str, int], Answer]:
@@ -72,49 +78,72 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
+def measure(index_dir: Path, questions: Path) -> list[dict[str, Any]]:
+    """Quality and latency of one index, as a server process would see it: opened fresh, warmed."""
+    bot = ReportQA(index_dir, embedder=load_embedder())
+    items = load_questions(questions)
+    for item in items[:3]:  # warm: the first searches load the collection
+        bot.ask(item["question"])
+    sources = {d.doc_id: d.source for d in bot.documents}
+    rows = []
+    for mode, changes in (("hybrid (shipped)", {}), ("BM25 only", BM25_ONLY)):
+        latencies: list[float] = []
+        with configured(changes):
+            ask = timed(lambda q, k: bot.ask(q, k=k), latencies)
+            metrics = evaluate(ask, items, k=5, sources=sources)["metrics"]
+        rows.append(
+            {
+                "mode": mode,
+                **{m: metrics[m] for m in METRICS},
+                "p50_ms": 1000 * statistics.median(latencies),
+                "p95_ms": 1000 * percentile(latencies, 0.95),
+            }
+        )
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument(
         "--reports-dir", type=Path, default=ROOT.parent / "shared" / "datasets" / "gov_reports"
     )
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "MILVUS.md")
+    parser.add_argument(
+        "--measure", nargs=2, type=Path, metavar=("INDEX_DIR", "QA_JSONL"), help=argparse.SUPPRESS
+    )
     args = parser.parse_args()
+    if args.measure:
+        print(json.dumps(measure(*args.measure)))
+        return
     embedder = load_embedder()
     work = Path(tempfile.mkdtemp(prefix="report-qa-milvus-"))
-    uri = str(work / "milvus.db")
     gov_items = load_questions(DATA / "dev_gov.jsonl")
     sets = {
-        "bundled report": ([bundled_report_path()], load_questions(DATA / "dev_zimao.jsonl")),
-        "3 real reports": (sorted({args.reports_dir / i["doc"] for i in gov_items}), gov_items),
+        "bundled report": ([bundled_report_path()], DATA / "dev_zimao.jsonl"),
+        "3 real reports": (sorted({args.reports_dir / i["doc"] for i in gov_items}), DATA / "dev_gov.jsonl"),
     }
-    stores = ("local", "milvus ngram (shipped)", "milvus jieba")
+    analyzers = {"milvus ngram (shipped)": "ngram", "milvus jieba": "jieba"}
     rows: list[dict[str, Any]] = []
-    for set_name, (paths, items) in sets.items():
+    for set_name, (paths, questions) in sets.items():
         key = "z" if set_name == "bundled report" else "g"
-        local = ReportQA.from_paths(paths, work / f"local-{key}", embedder=embedder)
+        ReportQA.from_paths(paths, work / f"local-{key}", embedder=embedder)
         source = index_store.load(work / f"local-{key}")
         assert source is not None
-        milvus_copy(source, work / f"ngram-{key}", uri, "ngram")
-        milvus_copy(source, work / f"jieba-{key}", uri, "jieba")
-        bots = {
-            "local": local,
-            "milvus ngram (shipped)": ReportQA(work / f"ngram-{key}", embedder=embedder),
-            "milvus jieba": ReportQA(work / f"jieba-{key}", embedder=embedder),
-        }
-        for name in stores:
-            bot = bots[name]
-            sources = {d.doc_id: d.source for d in bot.documents}
-            for mode, changes in (("hybrid (shipped)", {}), ("BM25 only", BM25_ONLY)):
-                latencies: list[float] = []
-                with configured(changes):
-                    ask = timed(lambda q, k, bot=bot: bot.ask(q, k=k), latencies)
-                    metrics = evaluate(ask, items, k=5, sources=sources)["metrics"]
-                row = {"set": set_name, "store": name, "mode": mode, **{m: metrics[m] for m in METRICS}}
-                row["p50_ms"] = 1000 * statistics.median(latencies)
-                row["p95_ms"] = 1000 * percentile(latencies, 0.95)
-                rows.append(row)
-                print(json.dumps(row, ensure_ascii=False), flush=True)
-    write_report(args.out, rows, embedder, {k: len(v[1]) for k, v in sets.items()})
+        for analyzer in analyzers.values():  # a Lite file per variant
+            milvus_copy(source, work / f"{analyzer}-{key}", str(work / f"{analyzer}-{key}.db"), analyzer)
+        # Each store is measured in a fresh process (as a server runs): Milvus Lite serves from
+        # Python threads of the same process, so whatever else that process did would skew it.
+        for name, folder in (("local", "local"), *analyzers.items()):
+            command = [sys.executable, "-m", "benchmarks.milvus_compare", "--measure"]
+            done = subprocess.run(
+                [*command, str(work / f"{folder}-{key}"), str(questions)],
+                capture_output=True, text=True, check=True, cwd=ROOT,
+            )  # fmt: skip
+            for row in json.loads(done.stdout.splitlines()[-1]):
+                rows.append({"set": set_name, "store": name, **row})
+                print(json.dumps(rows[-1], ensure_ascii=False), flush=True)
+    sizes = {name: len(load_questions(questions)) for name, (_, questions) in sets.items()}
+    write_report(args.out, rows, embedder, sizes)
     print("wrote", args.out, file=sys.stderr)
 
 
@@ -138,7 +167,9 @@ def write_report(out: Path, rows: list[dict[str, Any]], embedder: Any, sizes: di
         f"Dev sets: bundled report ({sizes['bundled report']} questions), 3 real reports "
         f"({sizes['3 real reports']} questions). Milvus is Milvus Lite (a local .db file, in-process); "
         "the Milvus indexes are copies of the local ones (same vectors), so differences come from the "
-        "stores' search alone. Latency: one `ReportQA.ask` per question, sequential, warm.",
+        "stores' search alone. Latency: one `ReportQA.ask` per question (embedding, both searches, "
+        "fusion, answer), sequential, after three warm-up questions, each store in a fresh process "
+        "as a server runs it (Milvus Lite serves from threads of that process).",
         "",
         "| set | store | retrieval | " + " | ".join(METRICS) + " | p50 ms | p95 ms |",
         "|---|---|---|" + "---|" * (len(METRICS) + 2),

@@ -119,6 +119,11 @@ class ReportQA:
         return list(self._data.documents)
 
     @property
+    def store(self) -> str:
+        """Which store holds the index: "local" or "milvus"."""
+        return _kind(self._data)
+
+    @property
     def passage_count(self) -> int:
         """How many passages are indexed."""
         return self._data.passage_count

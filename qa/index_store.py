@@ -82,8 +82,9 @@ class StoreConfig:
     """Where an index lives. ``kind`` None means: whatever the index folder holds (local if new).
 
     ``milvus_uri`` is a local file (``index.db``, Milvus Lite) or ``http(s)://host:port`` (a
-    Milvus server or cluster); it defaults to ``$MILVUS_URI``. Credentials come only from the
-    environment: ``MILVUS_TOKEN``, or ``MILVUS_USER`` and ``MILVUS_PASSWORD``.
+    Milvus server or cluster); giving one selects Milvus, and with ``kind="milvus"`` it defaults to
+    ``$MILVUS_URI``. Credentials come only from the environment: ``MILVUS_TOKEN``, or
+    ``MILVUS_USER`` and ``MILVUS_PASSWORD``.
     """
 
     kind: str | None = None
@@ -93,10 +94,10 @@ class StoreConfig:
     def __post_init__(self) -> None:
         if self.kind is not None and self.kind not in STORES:
             raise IndexStoreError(f"unknown store {self.kind!r}; stores are {', '.join(STORES)}")
-        uri = self.milvus_uri or os.environ.get("MILVUS_URI") or None
-        object.__setattr__(self, "milvus_uri", uri)
-        if self.kind is None and self.milvus_uri:
+        if self.kind is None and self.milvus_uri:  # a URI given means Milvus; $MILVUS_URI alone does not
             object.__setattr__(self, "kind", "milvus")
+        if self.kind == "milvus" and not self.milvus_uri:
+            object.__setattr__(self, "milvus_uri", os.environ.get("MILVUS_URI") or None)
 
     def check(self) -> None:
         """Fail now, before any model loads or anything is embedded, if the store is unusable."""
@@ -116,9 +117,10 @@ class StoreConfig:
         kind = store.store_kind(manifest)
         if self.kind not in (None, kind):
             return self
+        # An index opened as it is keeps its recorded URI; one named explicitly may be reached anew.
         return StoreConfig(
             kind,
-            self.milvus_uri or held.get("uri"),
+            (self.kind == kind and self.milvus_uri) or held.get("uri"),
             self.milvus_collection or held.get("collection_base"),
         )
 

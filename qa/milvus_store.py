@@ -343,37 +343,39 @@ class MilvusStore:
         for lo in range(0, len(passages), INSERT_BATCH):
             batch = []
             for i in range(lo, min(len(passages), lo + INSERT_BATCH)):
-                batch.append(self._entity(first + i, passages[i], *sentences.of(i), vectors[i]))
+                batch.append(entity(first + i, passages[i], *sentences.of(i), vectors[i], self.analyzer))
             self.client.insert(self.collection, batch)
         self._passages.update((first + i, p) for i, p in enumerate(passages))
         self.manifest["passage_count"] = len(self._passages)
         # Rows are never reused; a reader pages through 0 .. next_row.
         self.manifest["store"] = {**self.manifest["store"], "next_row": first + len(passages)}
 
-    def _entity(
-        self, row: int, passage: Passage, spans: np.ndarray, vectors: np.ndarray, dense: np.ndarray
-    ) -> dict[str, Any]:
-        flat_spans, encoded = encode_sentences(spans, vectors)
-        terms = lexical_terms(passage.text, self.analyzer)
-        meta = json.dumps(passage.to_dict(), ensure_ascii=False)
-        for name, value, limit in (
-            ("sentence vectors", encoded, MAX_VARCHAR),
-            ("lexical terms", terms, MAX_VARCHAR),
-            ("passage", meta, MAX_VARCHAR),
-            ("sentence spans", flat_spans, MAX_SPANS),
-        ):
-            if len(value.encode() if isinstance(value, str) else value) > limit:
-                raise IndexStoreError(f"passage {passage.passage_id}: its {name} exceed Milvus's limit")
-        return {
-            "row": row,
-            "passage_id": passage.passage_id,
-            "doc_id": passage.doc_id,
-            "passage": meta,
-            "terms": terms or " ",
-            "dense": dense.tolist(),
-            "spans": flat_spans,
-            "sentences": encoded,
-        }
+
+def entity(
+    row: int, passage: Passage, spans: np.ndarray, vectors: np.ndarray, dense: np.ndarray, analyzer: str
+) -> dict[str, Any]:
+    """The collection entity of one passage: its fields as inserted (see the module docstring)."""
+    flat_spans, encoded = encode_sentences(spans, vectors)
+    terms = lexical_terms(passage.text, analyzer)
+    meta = json.dumps(passage.to_dict(), ensure_ascii=False)
+    for name, value, limit in (
+        ("sentence vectors", encoded, MAX_VARCHAR),
+        ("lexical terms", terms, MAX_VARCHAR),
+        ("passage", meta, MAX_VARCHAR),
+        ("sentence spans", flat_spans, MAX_SPANS),
+    ):
+        if len(value.encode() if isinstance(value, str) else value) > limit:
+            raise IndexStoreError(f"passage {passage.passage_id}: its {name} exceed Milvus's limit")
+    return {
+        "row": row,
+        "passage_id": passage.passage_id,
+        "doc_id": passage.doc_id,
+        "passage": meta,
+        "terms": terms or " ",
+        "dense": dense.tolist(),
+        "spans": flat_spans,
+        "sentences": encoded,
+    }
 
 
 def _passage_of(entity: dict[str, Any]) -> Passage:

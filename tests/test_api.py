@@ -169,7 +169,7 @@ def test_both_stores_answer_alike_and_reopen_as_built(tmp_path, report, store_op
         assert [p.passage_id for p in answer.passages] == [p.passage_id for p in expected.passages]
         assert answer.answer == expected.answer
     reopened = ReportQA(index_dir=tmp_path / "ix", embedder=HashEmbedder())
-    assert reopened._data.manifest["store"]["kind"] == store_options["store"]
+    assert reopened.store == store_options["store"]
     assert reopened.ask("消防救援站").answer == local.ask("消防救援站").answer
 
 
@@ -205,7 +205,7 @@ def test_index_moves_to_milvus_reusing_its_vectors(tmp_path, report):
         milvus_uri=str(tmp_path / "m.db"),
     )
     assert embedder.encoded == 0
-    assert moved._data.manifest["store"]["kind"] == "milvus"
+    assert moved.store == "milvus"
     with pytest.raises(IndexStoreError, match="holds a milvus index"):
         ReportQA(index_dir=tmp_path / "ix", embedder=HashEmbedder(), store="local")
 

@@ -198,3 +198,12 @@ def test_credentials_never_reach_the_manifest(tmp_path):
     from qa.milvus_store import public_uri
 
     assert public_uri("https://user:secret@milvus.example:19530") == "https://milvus.example:19530"
+
+
+def test_milvus_uri_from_the_environment_does_not_switch_stores(monkeypatch):
+    monkeypatch.setenv("MILVUS_URI", "http://milvus.example:19530")
+    assert StoreConfig() == StoreConfig(None, None, None)
+    assert StoreConfig("milvus").milvus_uri == "http://milvus.example:19530"
+    assert StoreConfig(milvus_uri="x.db").kind == "milvus"
+    with pytest.raises(IndexStoreError, match="unknown store 'faiss'"):
+        StoreConfig("faiss")
