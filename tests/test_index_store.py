@@ -207,3 +207,10 @@ def test_milvus_uri_from_the_environment_does_not_switch_stores(monkeypatch):
     assert StoreConfig(milvus_uri="x.db").kind == "milvus"
     with pytest.raises(IndexStoreError, match="unknown store 'faiss'"):
         StoreConfig("faiss")
+
+
+def test_milvus_uses_hnsw_above_the_exact_search_threshold(tmp_path, monkeypatch):
+    monkeypatch.setattr("qa.store.FLAT_MAX_PASSAGES", 4)
+    data = _create("milvus", tmp_path)
+    assert data.manifest["dense_index"]["type"] == "HNSW"
+    assert data.dense_search(_query("新增学位3600个。"), 3)[0][0] == _row_of(data, "town:1")
