@@ -1,6 +1,6 @@
 """How much a passage costs in Milvus, and how Milvus Lite copes above the exact-search threshold.
 
-    python -m benchmarks.milvus_capacity [--passages 60000] [--out benchmarks/MILVUS_CAPACITY.json]
+    python -m benchmarks.milvus_capacity [--passages 20000] [--out benchmarks/MILVUS_CAPACITY.json]
 
 1. Bytes per passage, field by field, of the bundled report's index as the Milvus store writes it
    (real passages, real model dimension): what a Milvus cluster holds per passage.
@@ -103,7 +103,7 @@ def scale(source: index_store.IndexStore, count: int, work: Path) -> dict[str, A
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--passages", type=int, default=60_000)
+    parser.add_argument("--passages", type=int, default=20_000)
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "MILVUS_CAPACITY.json")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="report-qa-capacity-"))
