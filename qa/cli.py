@@ -1,4 +1,4 @@
-"""The ``report-qa`` command: ask, index, eval, facts, serve (``python -m qa`` runs it too).
+"""The ``report-qa`` command: ask, index, remove, eval, facts, serve (``python -m qa`` runs it too).
 
 Every bad input ends in one readable line on stderr and exit code 2.
 """
@@ -119,6 +119,15 @@ def _index(args: argparse.Namespace, out: TextIO) -> int:
             f"  {info.doc_id}  {info.title}  ({info.source}, {info.year or '?'}, {info.region or '?'})",
             file=out,
         )
+    return 0
+
+
+def _remove(args: argparse.Namespace, out: TextIO) -> int:
+    bot = ReportQA(index_dir=args.index_dir, model=args.model, **_store_options(args))
+    for doc_id in args.doc_ids:
+        info = bot.remove_document(doc_id)
+        print(f"removed {info.doc_id}  {info.title}  ({info.source})", file=out)
+    print(f"{len(bot.documents)} documents, {bot.passage_count} passages in {args.index_dir}", file=out)
     return 0
 
 
@@ -267,6 +276,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     common(index)
     index.set_defaults(run=_index)
+
+    remove = sub.add_parser("remove", help="remove documents (by doc_id) and their passages from the index")
+    remove.add_argument("doc_ids", nargs="+", metavar="DOC_ID")
+    common(remove)
+    remove.set_defaults(run=_remove)
 
     ev = sub.add_parser("eval", help="score a question set (JSON lines with question and answers)")
     ev.add_argument("qa_file", metavar="QA.jsonl")

@@ -162,3 +162,20 @@ def test_index_moves_between_stores_and_facts_read_either(tmp_path, capsys):
     assert manifest["store"]["kind"] == "milvus" and manifest["store"]["uri"] == uri
     code, _, err = _run(["index", "--index-dir", str(tmp_path / "x")], capsys)
     _assert_one_line_error(code, err)
+
+
+@pytest.mark.parametrize("store", ["local", "milvus"])
+def test_remove_takes_a_document_out_of_either_store(tmp_path, capsys, monkeypatch, store):
+    reports = []
+    for name, body in (("a", "新建学校2所。"), ("b", "新建医院1所。")):
+        reports.append(tmp_path / f"{name}.txt")
+        reports[-1].write_text(f"某县2023年政府工作报告{name}\n\n一、回顾\n\n{body}", encoding="utf-8")
+    options = {"store": store, "milvus_uri": str(tmp_path / "m.db") if store == "milvus" else None}
+    bot = ReportQA.from_paths(reports, index_dir=tmp_path / "ix", embedder=HashEmbedder(), **options)
+    gone = next(d for d in bot.documents if d.source == "b.txt")
+    monkeypatch.setattr("qa.api.load_embedder", lambda model: HashEmbedder())
+    code, out, _ = _run(["remove", gone.doc_id, "--index-dir", str(tmp_path / "ix")], capsys)
+    assert code == 0 and f"removed {gone.doc_id}" in out and "1 documents" in out
+    assert [d.source for d in ReportQA(tmp_path / "ix", embedder=HashEmbedder()).documents] == ["a.txt"]
+    code, _, err = _run(["remove", "nope", "--index-dir", str(tmp_path / "ix")], capsys)
+    _assert_one_line_error(code, err)

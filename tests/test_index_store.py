@@ -194,7 +194,7 @@ def test_bad_milvus_uri_is_one_readable_line(tmp_path, uri, message):
     assert "\n" not in str(caught.value)
 
 
-def test_credentials_never_reach_the_manifest(tmp_path):
+def test_credentials_in_a_uri_are_not_recorded():
     from qa.milvus_store import public_uri
 
     assert public_uri("https://user:secret@milvus.example:19530") == "https://milvus.example:19530"
