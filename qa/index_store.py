@@ -171,7 +171,15 @@ def create(
         )
     else:
         built = store.IndexData.build(documents, texts, passages, sentences, settings)
+    try:
+        held = store.read_manifest(Path(index_dir))
+    except IndexStoreError:
+        held = None  # a damaged index being replaced
     built.save(Path(index_dir))
+    if held is not None and store.store_kind(held) == "milvus" and config.kind != "milvus":
+        from qa.milvus_store import drop_collection
+
+        drop_collection(held)  # the index left Milvus: its collection would be orphaned
     return built
 
 

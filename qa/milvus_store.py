@@ -80,6 +80,14 @@ def _client(uri: str, token: str) -> Any:
     return client
 
 
+def drop_collection(manifest: dict[str, Any]) -> None:
+    """Drop the collection a manifest points at (after the index moved to another store)."""
+    held = manifest["store"]
+    client = connect(held["uri"])
+    if client.has_collection(held["collection"]):
+        client.drop_collection(held["collection"])
+
+
 def public_uri(uri: str) -> str:
     """``uri`` as recorded in the manifest: an absolute path for Lite, no user:password for a server."""
     if not re.match(r"https?://", uri):

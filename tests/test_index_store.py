@@ -214,3 +214,12 @@ def test_milvus_uses_hnsw_above_the_exact_search_threshold(tmp_path, monkeypatch
     data = _create("milvus", tmp_path)
     assert data.manifest["dense_index"]["type"] == "HNSW"
     assert data.dense_search(_query("新增学位3600个。"), 3)[0][0] == _row_of(data, "town:1")
+
+
+def test_an_index_leaving_milvus_drops_its_collection(tmp_path):
+    milvus = _create("milvus", tmp_path)
+    collection = milvus.manifest["store"]["collection"]
+    local = index_store.copy(milvus, tmp_path / "ix", StoreConfig("local"))  # the same folder
+    assert local.passage_rows() == milvus.passage_rows()
+    assert not milvus.client.has_collection(collection)
+    assert type(index_store.load(tmp_path / "ix")) is type(local)
