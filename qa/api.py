@@ -10,15 +10,18 @@ from typing import Any
 
 import numpy as np
 
-from qa import store
+from qa import index_store
 from qa.abstention import gather, judge
 from qa.answer import Choice, choose_answer
 from qa.conversation import Conversation
 from qa.documents import load_bundled, load_paths
 from qa.embedding import Embedder, load_embedder
 from qa.facts import Fact, collect_facts, select_facts
+from qa.index_store import IndexStore, StoreConfig
+from qa.lexical import unseen_idf
 from qa.retrieval import Hit, Query, analyze, search
-from qa.schema import Answer, Document, DocumentInfo, IndexStoreError, Passage
+from qa.schema import Answer, Document, DocumentError, DocumentInfo, IndexStoreError, Passage
+from qa.store import REBUILD_HINT, SentenceTable, read_manifest, store_kind
 from qa.structure import build_passages, split_sentences
 
 DEFAULT_INDEX_DIR = "index"
@@ -32,6 +35,10 @@ class ReportQA:
     ``ReportQA()`` opens the index in ``./index`` (building it from the bundled report the first
     time); ``ReportQA.from_paths([...])`` indexes exactly the given files, reusing the saved index
     when neither the files nor the model changed.
+
+    ``store`` picks where the index lives: "local" (FAISS + BM25 in the index folder, the default
+    for a new index) or "milvus" (a collection at ``milvus_uri``: a Milvus Lite ``.db`` file or
+    ``http(s)://host:port``; see qa.index_store.StoreConfig). None opens whatever the folder holds.
     """
 
     def __init__(
@@ -40,10 +47,21 @@ class ReportQA:
         model: str | None = None,
         *,
         embedder: Embedder | None = None,
+        store: str | None = None,
+        milvus_uri: str | None = None,
+        milvus_collection: str | None = None,
     ) -> None:
+        config = StoreConfig(store, milvus_uri, milvus_collection)
         # The index is read (and checked) before the model loads: a bad index fails in a blink.
-        data = store.load(Path(index_dir))
-        self._setup(index_dir, model, embedder)
+        data = index_store.load(Path(index_dir), config)
+        if data is not None and config.kind not in (None, _kind(data)):
+            raise IndexStoreError(
+                f"{index_dir} holds a {_kind(data)} index; move it with "
+                f"`report-qa index --from {index_dir} --index-dir NEW --store {config.kind}`"
+            )
+        if data is None:
+            config.check()  # before the model loads and the bundled report is embedded
+        self._setup(index_dir, model, embedder, config.resolved(None if data is None else data.manifest))
         if data is None:
             data = self._save([load_bundled()], previous=None)
         self._check_model(data)
@@ -58,23 +76,35 @@ class ReportQA:
         *,
         rebuild: bool = False,
         embedder: Embedder | None = None,
+        store: str | None = None,
+        milvus_uri: str | None = None,
+        milvus_collection: str | None = None,
     ) -> ReportQA:
         """Index exactly the documents at ``paths`` (files or folders); reuse the index if unchanged.
 
-        Changed or new documents are embedded; unchanged ones keep their vectors. An index of
-        another model or format, or a damaged one, raises ``IndexStoreError`` unless ``rebuild``.
+        Changed or new documents are embedded; unchanged ones keep their vectors (also when the
+        index moves to another ``store``). An index of another model or format, or a damaged one,
+        raises ``IndexStoreError`` unless ``rebuild``.
         """
         documents = load_paths(paths)
+        config = StoreConfig(store, milvus_uri, milvus_collection)
         # Without --rebuild an existing index must be readable and of this model: replacing a
         # damaged or foreign index silently could throw away something the user still wants.
-        previous = None if rebuild else store.load(Path(index_dir))
+        previous = None if rebuild else index_store.load(Path(index_dir), config)
+        try:
+            held = read_manifest(Path(index_dir)) if previous is None else previous.manifest
+        except IndexStoreError:
+            held = None  # a damaged index being rebuilt: nothing to keep from it
+        config = config.resolved(held)
+        config.check()
         self = cls.__new__(cls)
-        self._setup(index_dir, model, embedder)
+        self._setup(index_dir, model, embedder, config)
         if previous is not None:
             self._check_model(previous)
         wanted = sorted(d.content_hash for d in documents)
         if (
             previous is not None
+            and self._config.kind == _kind(previous)
             and self._settings() == _settings_of(previous)
             and wanted == sorted(d.content_hash for d in previous.documents)
         ):
@@ -91,9 +121,14 @@ class ReportQA:
         return list(self._data.documents)
 
     @property
+    def store(self) -> str:
+        """Which store holds the index: "local" or "milvus"."""
+        return _kind(self._data)
+
+    @property
     def passage_count(self) -> int:
         """How many passages are indexed."""
-        return len(self._data.passages)
+        return self._data.passage_count
 
     def ask(self, question: str, k: int = 5, filters: Mapping[str, Any] | None = None) -> Answer:
         """Answer ``question`` from the indexed reports with at most ``k`` cited passages."""
@@ -103,9 +138,10 @@ class ReportQA:
         data = self._data  # one snapshot for the whole question, even if documents are added meanwhile
         vector = self.embedder.encode_queries([query.text])[0]
         hits = search(data, query, vector, k, filters)
-        passages = [data.passages[h.row].with_(score=round(h.score, 6)) for h in hits]
-        candidates = [(p, *data.sentences.of(h.row)) for p, h in zip(passages, hits, strict=True)]
-        choice = choose_answer(query, candidates, data.lexical.idf, vector)
+        passages = [data.passage(h.row).with_(score=round(h.score, 6)) for h in hits]
+        parts = data.sentence_parts([h.row for h in hits])
+        candidates = [(p, *part) for p, part in zip(passages, parts, strict=True)]
+        choice = choose_answer(query, candidates, data.idf, vector)
         answer_text, doubt = None, "nothing indexed matches the filters"
         evidence_dict: dict[str, Any] | None = None
         if choice is not None:
@@ -120,8 +156,8 @@ class ReportQA:
                 chosen,
                 info,
                 data.texts[chosen.doc_id],
-                data.lexical.idf,
-                data.lexical.unseen_idf,
+                data.idf,
+                unseen_idf(data.passage_count),
             )
             floors = (
                 getattr(self.embedder, "min_support", None),
@@ -142,19 +178,39 @@ class ReportQA:
         new = load_paths(paths)
         # The folder's lock for the whole read-modify-write: a writer in another process waits, and
         # what it saved before is read here first, so neither loses the other's documents.
-        with self._write_lock, store.write_lock(self.index_dir):
+        with self._write_lock, index_store.write_lock(self.index_dir):
             data = self._latest()
             known = {d.content_hash for d in data.documents}
             added = list({d.content_hash: d for d in new if d.content_hash not in known}.values())
             if added:
-                current = [_document_of(data, info) for info in data.documents]
-                self._data = self._save(current + added, data)
+                passages, sentences = self._embed(added, None)
+                texts = {d.doc_id: d.text for d in added}
+                grown = data.add([d.info for d in added], texts, passages, sentences)
+                grown.save(self.index_dir)
+                self._data = grown
         return [d.info for d in added]
 
-    def _latest(self) -> store.IndexData:
+    def remove_document(self, doc_id: str) -> DocumentInfo:
+        """Remove a document and its passages from the index; returns its info.
+
+        Raises ``DocumentError`` for an unknown id, or for the only document of the index.
+        """
+        with self._write_lock, index_store.write_lock(self.index_dir):
+            data = self._latest()
+            info = next((d for d in data.documents if d.doc_id == doc_id), None)
+            if info is None:
+                raise DocumentError(f"no document with id {doc_id!r} in {self.index_dir}")
+            if len(data.documents) == 1:
+                raise DocumentError(f"{doc_id} is the only document of {self.index_dir}; keep at least one")
+            shrunk = data.delete_document(doc_id)
+            shrunk.save(self.index_dir)
+            self._data = shrunk
+        return info
+
+    def _latest(self) -> IndexStore:
         """The index as saved now: this one, or a newer one that another process saved."""
-        if store.read_manifest(self.index_dir) not in (None, self._data.manifest):
-            fresh = store.load(self.index_dir)
+        if read_manifest(self.index_dir) not in (None, self._data.manifest):
+            fresh = index_store.load(self.index_dir, self._config)
             if fresh is not None:
                 self._check_model(fresh)
                 self._data = fresh
@@ -178,17 +234,21 @@ class ReportQA:
         if cached is None or cached[0]() is not data:
             # Extracted once per index snapshot: add_documents swaps in a new one, which misses here.
             # A weak reference, so the cache does not keep a replaced snapshot (and its vectors) alive.
-            cached = (weakref.ref(data), collect_facts(data.documents, data.texts, data.passages))
+            passages = [p for _, p in data.passage_rows()]
+            cached = (weakref.ref(data), collect_facts(data.documents, data.texts, passages))
             self._facts_cache = cached
         return select_facts(cached[1], doc_id=doc_id, indicator=indicator, period=period)
 
     # ------------------------------------------------------------ building
 
-    def _setup(self, index_dir: str | Path, model: str | None, embedder: Embedder | None) -> None:
+    def _setup(
+        self, index_dir: str | Path, model: str | None, embedder: Embedder | None, config: StoreConfig
+    ) -> None:
         self.index_dir = Path(index_dir)
+        self._config = config
         self.embedder = embedder or load_embedder(model)
         self._write_lock = threading.Lock()
-        self._facts_cache: tuple[weakref.ref[store.IndexData], list[Fact]] | None = None
+        self._facts_cache: tuple[weakref.ref[IndexStore], list[Fact]] | None = None
 
     def _settings(self) -> dict[str, Any]:
         return {
@@ -200,25 +260,44 @@ class ReportQA:
             },
         }
 
-    def _check_model(self, data: store.IndexData) -> None:
+    def _check_model(self, data: IndexStore) -> None:
         built_with = data.manifest.get("model", {})
         if built_with != self.embedder.identity():
             raise IndexStoreError(
                 f"{self.index_dir} was built with model {built_with.get('name')!r} "
                 f"({built_with.get('source')}), not {self.embedder.name!r}; pass that model or "
-                f"{store.REBUILD_HINT}"
+                f"{REBUILD_HINT}"
             )
 
-    def _save(self, documents: list[Document], previous: store.IndexData | None) -> store.IndexData:
+    def _save(self, documents: list[Document], previous: IndexStore | None) -> IndexStore:
         """Split, embed (reusing vectors of unchanged documents) and persist ``documents``."""
         unique = list({d.content_hash: d for d in documents}.values())
-        reusable: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        if previous is not None and _settings_of(previous) != self._settings():
-            previous = None  # embedded another way: nothing of it can be reused
-        if previous is not None:
-            reusable = {p.passage_id: previous.sentences.of(row) for row, p in enumerate(previous.passages)}
-        passages = [p for doc in unique for p in build_passages(doc, *PASSAGE_CHARS)]
-        parts = {pid: (spans, np.asarray(vectors)) for pid, (spans, vectors) in reusable.items()}
+        passages, sentences = self._embed(unique, previous)
+        return index_store.create(
+            self.index_dir,
+            self._config,
+            [d.info for d in unique],
+            {d.doc_id: d.text for d in unique},
+            passages,
+            sentences,
+            self._settings(),
+        )
+
+    def _embed(
+        self, documents: list[Document], previous: IndexStore | None
+    ) -> tuple[list[Passage], SentenceTable]:
+        """The documents' passages and their sentences' embeddings; sentences of passages that
+        ``previous`` holds (same model and splitting) are read from it, not embedded again."""
+        passages = [p for doc in documents for p in build_passages(doc, *PASSAGE_CHARS)]
+        parts: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        if previous is not None and _settings_of(previous) == self._settings():
+            wanted = {p.passage_id for p in passages}
+            known = [(row, p.passage_id) for row, p in previous.passage_rows() if p.passage_id in wanted]
+            found = previous.sentence_parts([row for row, _ in known])
+            parts = {
+                pid: (spans, np.asarray(vectors))
+                for (_, pid), (spans, vectors) in zip(known, found, strict=True)
+            }
         missing = [p for p in passages if p.passage_id not in parts]
         if missing:
             spans = [np.array(split_sentences(p.text) or [(0, len(p.text))], dtype=np.int32) for p in missing]
@@ -228,26 +307,15 @@ class ReportQA:
             for passage, ss in zip(missing, spans, strict=True):
                 parts[passage.passage_id] = (ss, encoded[at : at + len(ss)])
                 at += len(ss)
-        sentences = store.SentenceTable.from_parts(
-            [parts[p.passage_id] for p in passages], self.embedder.dimension
-        )
-        data = store.IndexData.build(
-            [d.info for d in unique],
-            {d.doc_id: d.text for d in unique},
-            passages,
-            sentences,
-            self._settings(),
-            previous=previous,
-        )
-        store.save(data, self.index_dir)
-        return data
+        sentences = SentenceTable.from_parts([parts[p.passage_id] for p in passages], self.embedder.dimension)
+        return passages, sentences
 
 
-def _explain(data: store.IndexData, query: Query, hits: list[Hit], choice: Choice | None) -> dict[str, Any]:
+def _explain(data: IndexStore, query: Query, hits: list[Hit], choice: Choice | None) -> dict[str, Any]:
     """Why these passages and this sentence: matched terms, per-channel scores and ranks, period asked."""
 
     def passage_reason(hit: Hit) -> dict[str, Any]:
-        passage = data.passages[hit.row]
+        passage = data.passage(hit.row)
         return {
             "passage_id": passage.passage_id,
             "fused": round(hit.score, 6),
@@ -274,19 +342,9 @@ def _explain(data: store.IndexData, query: Query, hits: list[Hit], choice: Choic
     }
 
 
-def _settings_of(data: store.IndexData) -> dict[str, Any]:
+def _settings_of(data: IndexStore) -> dict[str, Any]:
     return {"model": data.manifest.get("model"), "passages": data.manifest.get("passages")}
 
 
-def _document_of(data: store.IndexData, info: DocumentInfo) -> Document:
-    """Rebuild a Document from the index (text and metadata), so adding files needs no old sources."""
-    return Document(
-        text=data.texts[info.doc_id],
-        title=info.title,
-        source=info.source,
-        issuer=info.issuer,
-        region=info.region,
-        year=info.year,
-        date=info.date,
-        level=info.level,
-    )
+def _kind(data: IndexStore) -> str:
+    return store_kind(data.manifest)

@@ -1,4 +1,4 @@
-"""The ``report-qa`` command: ask, index, eval, facts, serve (``python -m qa`` runs it too).
+"""The ``report-qa`` command: ask, index, remove, eval, facts, serve (``python -m qa`` runs it too).
 
 Every bad input ends in one readable line on stderr and exit code 2.
 """
@@ -15,21 +15,29 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from qa import store
+from qa import index_store
 from qa.api import DEFAULT_INDEX_DIR, PASSAGE_CHARS, ReportQA
 from qa.documents import load_bundled, load_paths
 from qa.evaluation import evaluate, load_questions
 from qa.facts import PERIODS, Fact, collect_facts, select_facts
+from qa.index_store import STORES, StoreConfig
 from qa.schema import Answer, ReportQAError
 from qa.structure import build_passages
 
 EXIT_BAD_INPUT = 2
 
 
+def _store_options(args: argparse.Namespace) -> dict[str, str | None]:
+    """The store flags as ReportQA's keyword arguments."""
+    return {"store": args.store, "milvus_uri": args.milvus_uri, "milvus_collection": args.milvus_collection}
+
+
 def _open(args: argparse.Namespace) -> ReportQA:
     if getattr(args, "docs", None):
-        return ReportQA.from_paths(args.docs, index_dir=args.index_dir, model=args.model)
-    return ReportQA(index_dir=args.index_dir, model=args.model)
+        return ReportQA.from_paths(
+            args.docs, index_dir=args.index_dir, model=args.model, **_store_options(args)
+        )
+    return ReportQA(index_dir=args.index_dir, model=args.model, **_store_options(args))
 
 
 def format_answer(answer: Answer) -> str:
@@ -80,17 +88,47 @@ def _ask(args: argparse.Namespace, out: TextIO) -> int:
 
 def _index(args: argparse.Namespace, out: TextIO) -> int:
     started = time.perf_counter()
-    bot = ReportQA.from_paths(args.paths, index_dir=args.index_dir, model=args.model, rebuild=args.rebuild)
+    if args.source:
+        if args.paths:
+            raise ReportQAError("give either PATH ... or --from INDEX_DIR, not both")
+        # Moving an index between stores: documents, passages and vectors are copied, not embedded.
+        source = index_store.load(Path(args.source))
+        if source is None:
+            raise ReportQAError(f"{args.source} holds no index")
+        data = index_store.copy(
+            source, Path(args.index_dir), StoreConfig(args.store, args.milvus_uri, args.milvus_collection)
+        )
+        documents, count = data.documents, data.passage_count
+    elif not args.paths:
+        raise ReportQAError("nothing to index: give PATH ... or --from INDEX_DIR")
+    else:
+        bot = ReportQA.from_paths(
+            args.paths,
+            index_dir=args.index_dir,
+            model=args.model,
+            rebuild=args.rebuild,
+            **_store_options(args),
+        )
+        documents, count = bot.documents, bot.passage_count
     print(
-        f"{len(bot.documents)} documents, {bot.passage_count} passages in {args.index_dir} "
+        f"{len(documents)} documents, {count} passages in {args.index_dir} "
         f"({time.perf_counter() - started:.1f} s)",
         file=out,
     )
-    for info in bot.documents:
+    for info in documents:
         print(
             f"  {info.doc_id}  {info.title}  ({info.source}, {info.year or '?'}, {info.region or '?'})",
             file=out,
         )
+    return 0
+
+
+def _remove(args: argparse.Namespace, out: TextIO) -> int:
+    bot = ReportQA(index_dir=args.index_dir, model=args.model, **_store_options(args))
+    for doc_id in args.doc_ids:
+        info = bot.remove_document(doc_id)
+        print(f"removed {info.doc_id}  {info.title}  ({info.source})", file=out)
+    print(f"{len(bot.documents)} documents, {bot.passage_count} passages in {args.index_dir}", file=out)
     return 0
 
 
@@ -152,9 +190,10 @@ def format_facts(facts: Sequence[Fact]) -> str:
 def _facts(args: argparse.Namespace, out: TextIO) -> int:
     # Figures need no embeddings, so this reads texts and passages without loading the model:
     # from the files given (nothing is indexed), else from the index, else the bundled report.
-    data = None if args.docs else store.load(Path(args.index_dir))
+    config = StoreConfig(args.store, args.milvus_uri, args.milvus_collection)
+    data = None if args.docs else index_store.load(Path(args.index_dir), config)
     if data is not None:
-        infos, texts, passages = data.documents, data.texts, data.passages
+        infos, texts, passages = data.documents, data.texts, [p for _, p in data.passage_rows()]
     else:
         documents = list(
             {d.content_hash: d for d in load_paths(args.docs or []) or [load_bundled()]}.values()
@@ -200,6 +239,22 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument(
             "--model", default=None, help="sentence-transformers model (default: multilingual-e5-small)"
         )
+        stores(p)
+
+    def stores(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--store",
+            choices=STORES,
+            default=None,
+            help="where the index lives (default: what --index-dir holds; local for a new index)",
+        )
+        p.add_argument(
+            "--milvus-uri",
+            metavar="URI",
+            help="Milvus Lite file (x.db) or http(s)://host:port (default: $MILVUS_URI); "
+            "credentials from MILVUS_TOKEN or MILVUS_USER/MILVUS_PASSWORD",
+        )
+        p.add_argument("--milvus-collection", metavar="NAME", help="collection name prefix")
 
     ask = sub.add_parser("ask", help="answer a question (or one per line from stdin)")
     ask.add_argument("question", nargs="?", help="the question; omit to read questions from stdin")
@@ -210,12 +265,23 @@ def build_parser() -> argparse.ArgumentParser:
     ask.set_defaults(run=_ask)
 
     index = sub.add_parser("index", help="index files and folders (.txt .md .html .pdf .docx)")
-    index.add_argument("paths", nargs="+", metavar="PATH")
+    index.add_argument("paths", nargs="*", metavar="PATH")
+    index.add_argument(
+        "--from",
+        dest="source",
+        metavar="INDEX_DIR",
+        help="copy the index of INDEX_DIR (any store) into --index-dir/--store, without re-embedding",
+    )
     index.add_argument(
         "--rebuild", action="store_true", help="replace the index even if it is damaged or foreign"
     )
     common(index)
     index.set_defaults(run=_index)
+
+    remove = sub.add_parser("remove", help="remove documents (by doc_id) and their passages from the index")
+    remove.add_argument("doc_ids", nargs="+", metavar="DOC_ID")
+    common(remove)
+    remove.set_defaults(run=_remove)
 
     ev = sub.add_parser("eval", help="score a question set (JSON lines with question and answers)")
     ev.add_argument("qa_file", metavar="QA.jsonl")
@@ -234,6 +300,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--docs", nargs="+", metavar="PATH", help="read these files/folders instead of the index (no model)"
     )
     facts.add_argument("--index-dir", default=DEFAULT_INDEX_DIR, help="index folder (default: ./index)")
+    stores(facts)
     facts.set_defaults(run=_facts)
 
     srv = sub.add_parser("serve", help="start the web chat and the JSON API")

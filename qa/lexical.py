@@ -34,6 +34,11 @@ def tokenize(text: str) -> list[str]:
     return tokens
 
 
+def idf_value(df: int, n: int) -> float:
+    """Inverse document frequency (Lucene's form) of a token found in ``df`` of ``n`` rows; 0 if none."""
+    return float(np.log(1 + (n - df + 0.5) / (df + 0.5))) if df else 0.0
+
+
 class LexicalIndex:
     """BM25 over a fixed list of texts; rows are positions in that list."""
 
@@ -94,18 +99,11 @@ class LexicalIndex:
         """Inverse document frequency (Lucene's form) of each token; 0 for tokens never indexed."""
         vocab = self._bm25.vocab_dict
         indptr = self._bm25.scores["indptr"]  # column t of the CSC matrix holds the rows containing token t
-        n = self.size
         out = {}
         for token in tokens:
             t = vocab.get(token)
-            df = int(indptr[t + 1] - indptr[t]) if t is not None else 0
-            out[token] = float(np.log(1 + (n - df + 0.5) / (df + 0.5))) if df else 0.0
+            out[token] = idf_value(int(indptr[t + 1] - indptr[t]) if t is not None else 0, self.size)
         return out
-
-    @property
-    def unseen_idf(self) -> float:
-        """The IDF a token would have if it occurred in no row: the largest possible."""
-        return float(np.log(1 + (self.size + 0.5) / 0.5))
 
     def scores(self, query_tokens: list[str]) -> np.ndarray:
         """BM25 score of every row for the query tokens (unknown tokens are ignored)."""
@@ -114,3 +112,8 @@ class LexicalIndex:
         if not known:
             return np.zeros(self.size, dtype=np.float32)
         return np.asarray(self._bm25.get_scores(known), dtype=np.float32)
+
+
+def unseen_idf(rows: int) -> float:
+    """The IDF a token would have if it occurred in none of ``rows`` rows: the largest possible."""
+    return float(np.log(1 + (rows + 0.5) / 0.5))

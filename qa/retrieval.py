@@ -1,6 +1,7 @@
 """From a question to ranked passages: query analysis, dense + lexical search, fusion, filters.
 
 Stages pass plain ``(row, score)`` lists to each other, so each can be tested and swapped alone.
+The store (qa.index_store: local FAISS + BM25, or Milvus) only ranks; fusion and boosts happen here.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from typing import Any
 import numpy as np
 
 from qa.glossary import report_terms
+from qa.index_store import IndexStore
 from qa.schema import DocumentInfo, Period, QuestionError
-from qa.store import IndexData
 from qa.textnorm import has_cjk, normalize
 
 MAX_QUESTION_CHARS = 2000
@@ -119,8 +120,8 @@ def analyze(question: str) -> Query:
 FILTER_KEYS = ("doc_id", "year", "region")
 
 
-def filter_rows(data: IndexData, filters: Mapping[str, Any] | None) -> np.ndarray | None:
-    """Rows allowed by ``filters`` ({"doc_id"|"year"|"region": value or list}); None = all rows."""
+def filter_documents(data: IndexStore, filters: Mapping[str, Any] | None) -> set[str] | None:
+    """doc_ids allowed by ``filters`` ({"doc_id"|"year"|"region": value or list}); None = all."""
     if not filters:
         return None
     unknown = set(filters) - set(FILTER_KEYS)
@@ -130,12 +131,7 @@ def filter_rows(data: IndexData, filters: Mapping[str, Any] | None) -> np.ndarra
     for key, value in filters.items():
         wanted = {str(v) for v in (value if isinstance(value, list | tuple | set) else [value])}
         allowed = [d for d in allowed if str(getattr(d, key)) in wanted]
-    return rows_of(data, {d.doc_id for d in allowed})
-
-
-def rows_of(data: IndexData, doc_ids: set[str]) -> np.ndarray:
-    """The rows of the passages of these documents."""
-    return np.array([i for i, p in enumerate(data.passages) if p.doc_id in doc_ids], dtype=np.int64)
+    return {d.doc_id for d in allowed}
 
 
 # ---------------------------------------------------------------- fusion
@@ -186,11 +182,11 @@ def named_documents(query: Query, documents: list[DocumentInfo]) -> set[str]:
     return by_year
 
 
-def _boost(data: IndexData, query: Query, fused: list[tuple[int, float]]) -> list[tuple[int, float]]:
+def _boost(data: IndexStore, query: Query, fused: list[tuple[int, float]]) -> list[tuple[int, float]]:
     """Raise passages of the part (review or plan) the question asks about."""
     boosted = []
     for row, score in fused:
-        passage = data.passages[row]
+        passage = data.passage(row)
         wanted = query.period_for(data.review_years.get(passage.doc_id))
         if wanted and passage.period == wanted:
             score *= PERIOD_BOOST
@@ -212,7 +208,7 @@ class Hit:
 
 
 def search(
-    data: IndexData,
+    data: IndexStore,
     query: Query,
     query_vector: np.ndarray,
     k: int,
@@ -222,31 +218,25 @@ def search(
 
     Without explicit ``filters``, a question naming reports (by year or region) searches only them.
     """
-    rows = filter_rows(data, filters)
-    if rows is None and NAMED_FILTER and len(data.documents) > 1:
-        named = named_documents(query, data.documents)
-        rows = rows_of(data, named) if named else None
-    dense_hits = data.dense_search(query_vector, CANDIDATES, rows)
+    doc_ids = filter_documents(data, filters)
+    if doc_ids is None and NAMED_FILTER and len(data.documents) > 1:
+        doc_ids = named_documents(query, data.documents) or None
+    dense_hits = data.dense_search(query_vector, CANDIDATES, doc_ids)
     rankings = [[row for row, _ in dense_hits]]
     weights = [DENSE_WEIGHT]
-    lexical = data.lexical_scores(query.lexical_text)
-    if rows is not None:
-        mask = np.zeros(len(lexical), dtype=bool)
-        mask[rows] = True
-        lexical = np.where(mask, lexical, 0.0)
-    lexical_ranking = [int(r) for r in np.argsort(-lexical, kind="stable")[:CANDIDATES] if lexical[r] > 0]
     # Character n-grams of an English question match nothing useful in a Chinese report; its
     # glossary terms do.
+    lexical_hits = data.lexical_search(query.lexical_text, CANDIDATES, doc_ids) if query.uses_lexical else []
     if query.uses_lexical:
-        rankings.append(lexical_ranking)
+        rankings.append([row for row, _ in lexical_hits])
         weights.append(LEXICAL_WEIGHT)
-    dense_score = dict(dense_hits)
+    dense_score, lexical_score = dict(dense_hits), dict(lexical_hits)
     dense_rank = {row: i for i, (row, _) in enumerate(dense_hits, start=1)}
-    lexical_rank = {row: i for i, row in enumerate(lexical_ranking, start=1)}
+    lexical_rank = {row: i for i, (row, _) in enumerate(lexical_hits, start=1)}
     hits: list[Hit] = []
     seen_texts: set[str] = set()
     for row, score in _boost(data, query, rrf(rankings, weights)):
-        key = normalize(data.passages[row].text)
+        key = normalize(data.passage(row).text)
         if key in seen_texts:  # the same passage in two copies of a report
             continue
         seen_texts.add(key)
@@ -255,9 +245,9 @@ def search(
                 row=row,
                 score=score,
                 dense=dense_score.get(row),
-                lexical=float(lexical[row]) if lexical[row] > 0 else None,
+                lexical=lexical_score.get(row),
                 dense_rank=dense_rank.get(row),
-                lexical_rank=lexical_rank.get(row) if query.uses_lexical else None,
+                lexical_rank=lexical_rank.get(row),
             )
         )
         if len(hits) == k:

@@ -148,6 +148,7 @@ class Health(BaseModel):
     status: Literal["ok"]
     documents: int
     passages: int
+    store: Literal["local", "milvus"]
 
 
 class ErrorResponse(BaseModel):
@@ -224,7 +225,12 @@ def _add_routes(app: FastAPI, bot: ReportQA) -> None:
     @app.get("/healthz", response_model=Health, tags=["ops"])
     def healthz() -> dict[str, Any]:
         """Liveness and what is loaded."""
-        return {"status": "ok", "documents": len(bot.documents), "passages": bot.passage_count}
+        return {
+            "status": "ok",
+            "documents": len(bot.documents),
+            "passages": bot.passage_count,
+            "store": bot.store,
+        }
 
     # Without this, an unknown /api/... path would fall through to the Gradio mount's HTML 404.
     @app.api_route(

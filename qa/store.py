@@ -14,7 +14,9 @@ Layout of an index folder::
         manifest.json    written last: format, model, documents, files with size and sha256
 
 A save writes a new generation folder and then swaps CURRENT, so a reader (or a crash at any point)
-sees either the old index or the new one, never a half-written one.
+sees either the old index or the new one, never a half-written one. An index held by another engine
+(Milvus, ``qa.milvus_store``) keeps the same folder with only documents/ and the manifest, whose
+``store`` entry names where the passages live; ``load`` hands such a generation to an opener.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ import re
 import shutil
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
@@ -165,6 +167,7 @@ class IndexData:
             "documents": [d.to_dict() for d in documents],
             "passage_count": len(passages),
             "dense_index": dense_info,
+            "store": {"kind": "local"},
         }
         lexical = LexicalIndex.build([p.text for p in passages])
         return cls(manifest, documents, texts, passages, sentences, dense, lexical)
@@ -174,10 +177,45 @@ class IndexData:
         """doc_id -> the year each document reviews (see DocumentInfo.review_year)."""
         return {d.doc_id: d.review_year for d in self.documents}
 
+    @property
+    def passage_count(self) -> int:
+        """How many passages are indexed."""
+        return len(self.passages)
+
+    def passage(self, row: int) -> Passage:
+        """The passage of ``row``."""
+        return self.passages[row]
+
+    def passage_rows(self) -> list[tuple[int, Passage]]:
+        """Every (row, passage), in row order."""
+        return list(enumerate(self.passages))
+
+    def sentence_parts(self, rows: Iterable[int]) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Sentence spans and vectors of each of ``rows`` (see SentenceTable.of)."""
+        return [self.sentences.of(row) for row in rows]
+
+    def idf(self, tokens: set[str]) -> dict[str, float]:
+        """Inverse document frequency of each lexical token (qa.lexical.tokenize) over the passages."""
+        return self.lexical.idf(tokens)
+
+    @cached_property
+    def _rows_of(self) -> dict[str, np.ndarray]:
+        rows: dict[str, list[int]] = {}
+        for row, passage in enumerate(self.passages):
+            rows.setdefault(passage.doc_id, []).append(row)
+        return {doc_id: np.array(r, dtype=np.int64) for doc_id, r in rows.items()}
+
+    def _allowed_rows(self, doc_ids: Iterable[str] | None) -> np.ndarray | None:
+        if doc_ids is None:
+            return None
+        parts = [self._rows_of[d] for d in doc_ids if d in self._rows_of]
+        return np.sort(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
+
     def dense_search(
-        self, query: np.ndarray, k: int, rows: np.ndarray | None = None
+        self, query: np.ndarray, k: int, doc_ids: Iterable[str] | None = None
     ) -> list[tuple[int, float]]:
-        """Top-k rows by inner product with the query vector, optionally only among ``rows``."""
+        """Top-k rows by inner product with the query vector, optionally only of ``doc_ids``."""
+        rows = self._allowed_rows(doc_ids)
         k = min(k, self.dense.ntotal if rows is None else len(rows))
         if k <= 0:
             return []
@@ -195,9 +233,64 @@ class IndexData:
         scores, ids = search_index(self.dense, query.reshape(1, -1).astype(np.float32), k, params)
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
 
-    def lexical_scores(self, query: str) -> np.ndarray:
-        """BM25 score of every row for a query text."""
-        return self.lexical.scores(tokenize(query))
+    def lexical_search(
+        self, text: str, k: int, doc_ids: Iterable[str] | None = None
+    ) -> list[tuple[int, float]]:
+        """Top-k rows by BM25 over character n-grams of ``text`` (rows scoring 0 left out)."""
+        scores = self.lexical.scores(tokenize(text))
+        rows = self._allowed_rows(doc_ids)
+        if rows is not None:
+            mask = np.zeros(len(scores), dtype=bool)
+            mask[rows] = True
+            scores = np.where(mask, scores, 0.0)
+        # The top k by partition, then sorted: a full sort of a million scores costs ~250 ms, this
+        # ~8 ms (benchmarks/RESULTS.md, "BM25 at scale").
+        top = np.argpartition(-scores, k)[:k] if k < len(scores) else np.arange(len(scores))
+        top = top[np.lexsort((top, -scores[top]))]  # by score, ties by row as a stable sort would
+        return [(int(r), float(scores[r])) for r in top if scores[r] > 0]
+
+    def add(
+        self,
+        documents: list[DocumentInfo],
+        texts: dict[str, str],
+        passages: list[Passage],
+        sentences: SentenceTable,
+    ) -> IndexData:
+        """A new index with ``documents`` (their passages and sentences) after these; not yet saved."""
+        parts = self.sentence_parts(range(len(self.passages)))
+        parts += [sentences.of(row) for row in range(len(passages))]
+        return IndexData.build(
+            self.documents + documents,
+            self.texts | texts,
+            self.passages + passages,
+            SentenceTable.from_parts(parts, self.sentences.vectors.shape[1]),
+            settings_of(self.manifest),
+            previous=self,  # the old rows come first: the vector index is extended, not rebuilt
+        )
+
+    def delete_document(self, doc_id: str) -> IndexData:
+        """A new index without ``doc_id`` and its passages; not yet saved."""
+        kept = [row for row, p in enumerate(self.passages) if p.doc_id != doc_id]
+        return IndexData.build(
+            [d for d in self.documents if d.doc_id != doc_id],
+            {d: t for d, t in self.texts.items() if d != doc_id},
+            [self.passages[row] for row in kept],
+            SentenceTable.from_parts(self.sentence_parts(kept), self.sentences.vectors.shape[1]),
+            settings_of(self.manifest),
+        )
+
+    def save(self, index_dir: Path) -> Path:
+        """Write this index as the live generation of ``index_dir`` (see ``save``)."""
+        return save(self, index_dir)
+
+
+# Manifest keys that describe the index as a whole, not its contents (kept across add/delete).
+_CONTENT_KEYS = {"documents", "passage_count", "dense_index", "files", "created", "dimension", "store"}
+
+
+def settings_of(manifest: dict[str, Any]) -> dict[str, Any]:
+    """The settings an index was built with (format, model, passages), as ``build`` takes them."""
+    return {k: v for k, v in manifest.items() if k not in _CONTENT_KEYS}
 
 
 # ---------------------------------------------------------------- dense index by size
@@ -421,6 +514,28 @@ def write_lock(index_dir: Path) -> Iterator[None]:
 
 def save(data: IndexData, index_dir: Path) -> Path:
     """Write ``data`` as a new generation and make it the live one; returns the generation folder."""
+
+    def write_payload(tmp: Path) -> None:
+        _write_text(
+            tmp / "passages.jsonl",
+            "".join(json.dumps(p.to_dict(), ensure_ascii=False) + "\n" for p in data.passages),
+        )
+        faiss.write_index(data.dense, str(tmp / "dense.faiss"))
+        data.sentences.save(tmp / "sentences")
+        data.lexical.save(tmp / "lexical")
+
+    final, data.manifest = write_generation(index_dir, data.manifest, data.texts, write_payload)
+    return final
+
+
+def write_generation(
+    index_dir: Path,
+    manifest: dict[str, Any],
+    texts: dict[str, str],
+    write_payload: Callable[[Path], None] | None = None,
+) -> tuple[Path, dict[str, Any]]:
+    """Write a generation (document texts, what ``write_payload`` puts in the folder, and the
+    manifest listing every file) and make it the live one; returns the folder and the manifest."""
     index_dir = Path(index_dir)
     with write_lock(index_dir):
         for stale in index_dir.glob("*.tmp"):  # left by a writer that was killed
@@ -434,22 +549,17 @@ def save(data: IndexData, index_dir: Path) -> Path:
         final = index_dir / f"gen-{number:06d}"
         tmp = index_dir / f"gen-{number:06d}.tmp"
         tmp.mkdir()
-        for doc_id, text in data.texts.items():
+        for doc_id, text in texts.items():
             _write_text(tmp / "documents" / f"{doc_id}.txt", text)
-        _write_text(
-            tmp / "passages.jsonl",
-            "".join(json.dumps(p.to_dict(), ensure_ascii=False) + "\n" for p in data.passages),
-        )
-        faiss.write_index(data.dense, str(tmp / "dense.faiss"))
-        data.sentences.save(tmp / "sentences")
-        data.lexical.save(tmp / "lexical")
+        if write_payload is not None:
+            write_payload(tmp)
         files = {
             str(p.relative_to(tmp)): {"size": p.stat().st_size, "sha256": _sha256(p)}
             for p in sorted(tmp.rglob("*"))
             if p.is_file()
         }
-        data.manifest = {**data.manifest, "files": files, "created": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
-        _write_text(tmp / "manifest.json", json.dumps(data.manifest, ensure_ascii=False, indent=1))
+        manifest = {**manifest, "files": files, "created": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+        _write_text(tmp / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
         # On disk before the renames, so a power cut cannot publish a generation of empty files
         # (a killed process needs none of this: the kernel keeps what was written).
         for path in sorted(tmp.rglob("*"), reverse=True):
@@ -463,7 +573,7 @@ def save(data: IndexData, index_dir: Path) -> Path:
         for old in index_dir.glob("gen-[0-9]*"):
             if old != final:
                 shutil.rmtree(old, ignore_errors=True)
-    return final
+    return final, manifest
 
 
 _GENERATION = re.compile(r"gen-[0-9]{6,}")
@@ -503,16 +613,22 @@ def read_manifest(index_dir: Path) -> dict[str, Any] | None:
     return manifest
 
 
-def load(index_dir: Path) -> IndexData | None:
+# Opens an index another engine holds, from its verified manifest, documents and texts.
+Opener = Callable[[dict[str, Any], list[DocumentInfo], dict[str, str]], Any]
+
+
+def load(index_dir: Path, openers: dict[str, Opener] | None = None) -> Any:
     """Load and verify the live generation (sizes and checksums); None when there is no index yet.
 
-    Another process may replace the index meanwhile and remove the generation being read: then the
-    read is retried on the new one, instead of calling a healthy index damaged.
+    A local index loads as ``IndexData``; one whose manifest names another store (``{"store":
+    {"kind": "milvus", ...}}``) is handed to ``openers[kind]``. Another process may replace the
+    index meanwhile and remove the generation being read: then the read is retried on the new one,
+    instead of calling a healthy index damaged.
     """
     for attempt in range(10):
         before = _pointer(index_dir)
         try:
-            return _load(index_dir)
+            return _load(index_dir, openers or {})
         except Exception as exc:
             if attempt < 9 and _pointer(index_dir) != before:
                 continue
@@ -534,7 +650,12 @@ def _pointer(index_dir: Path) -> str | None:
         return None
 
 
-def _load(index_dir: Path) -> IndexData | None:
+def store_kind(manifest: dict[str, Any]) -> str:
+    """Which store holds an index: "local" (this module) or another engine named by the manifest."""
+    return str(manifest.get("store", {}).get("kind", "local"))
+
+
+def _load(index_dir: Path, openers: dict[str, Opener]) -> Any:
     manifest = read_manifest(index_dir)
     if manifest is None:
         return None
@@ -569,6 +690,11 @@ def _load(index_dir: Path) -> IndexData | None:
         d.doc_id: (generation / "documents" / f"{d.doc_id}.txt").read_text(encoding="utf-8")
         for d in documents
     }
+    kind = store_kind(manifest)
+    if kind != "local":
+        if kind not in openers:
+            raise IndexStoreError(f"{index_dir}: the index is held by an unknown store {kind[:40]!r}")
+        return openers[kind](manifest, documents, texts)
     with (generation / "passages.jsonl").open(encoding="utf-8") as f:
         passages = [Passage.from_dict(json.loads(line)) for line in f]
     dense = faiss.read_index(str(generation / "dense.faiss"))

@@ -151,3 +151,73 @@ def test_bad_file_in_add_documents_keeps_the_index(tmp_path, report):
         bot.add_documents([tmp_path / "empty.txt"])
     assert len(bot.documents) == 1
     assert len(ReportQA(index_dir=tmp_path / "ix", embedder=HashEmbedder()).documents) == 1
+
+
+@pytest.fixture(params=["local", "milvus"])
+def store_options(request, tmp_path):
+    """ReportQA's store arguments for each store (Milvus through a Milvus Lite file)."""
+    if request.param == "local":
+        return {"store": "local"}
+    return {"store": "milvus", "milvus_uri": str(tmp_path / "milvus.db")}
+
+
+def test_both_stores_answer_alike_and_reopen_as_built(tmp_path, report, store_options):
+    local = ReportQA.from_paths([report], index_dir=tmp_path / "local", embedder=HashEmbedder())
+    bot = ReportQA.from_paths([report], index_dir=tmp_path / "ix", embedder=HashEmbedder(), **store_options)
+    for question in ("新增学位多少个", "消防救援站", "What was built?"):
+        expected, answer = local.ask(question), bot.ask(question)
+        assert [p.passage_id for p in answer.passages] == [p.passage_id for p in expected.passages]
+        assert answer.answer == expected.answer
+    reopened = ReportQA(index_dir=tmp_path / "ix", embedder=HashEmbedder())
+    assert reopened.store == store_options["store"]
+    assert reopened.ask("消防救援站").answer == local.ask("消防救援站").answer
+
+
+def test_removed_document_leaves_answers_and_index(tmp_path, report, store_options):
+    extra = tmp_path / "town.txt"
+    extra.write_text(
+        "某某镇人民政府2022年工作报告\n\n一、工作回顾\n\n全年新建幼儿园1所，新增学位300个。", encoding="utf-8"
+    )
+    bot = ReportQA.from_paths(
+        [report, extra], index_dir=tmp_path / "ix", embedder=HashEmbedder(), **store_options
+    )
+    town = next(d for d in bot.documents if d.source == "town.txt")
+    assert any(p.doc_id == town.doc_id for p in bot.ask("新建幼儿园", k=10).passages)
+    assert bot.remove_document(town.doc_id) == town
+    assert all(p.doc_id != town.doc_id for p in bot.ask("新建幼儿园", k=10).passages)
+    reopened = ReportQA(index_dir=tmp_path / "ix", embedder=HashEmbedder())
+    assert [d.source for d in reopened.documents] == ["county.txt"]
+    assert reopened.passage_count == bot.passage_count
+    with pytest.raises(DocumentError, match="only document"):
+        reopened.remove_document(reopened.documents[0].doc_id)
+    with pytest.raises(DocumentError, match="no document"):
+        reopened.remove_document("nope")
+
+
+def test_index_moves_to_milvus_reusing_its_vectors(tmp_path, report):
+    ReportQA.from_paths([report], index_dir=tmp_path / "ix", embedder=HashEmbedder())
+    embedder = HashEmbedder()
+    moved = ReportQA.from_paths(
+        [report],
+        index_dir=tmp_path / "ix",
+        embedder=embedder,
+        store="milvus",
+        milvus_uri=str(tmp_path / "m.db"),
+    )
+    assert embedder.encoded == 0
+    assert moved.store == "milvus"
+    with pytest.raises(IndexStoreError, match="holds a milvus index"):
+        ReportQA(index_dir=tmp_path / "ix", embedder=HashEmbedder(), store="local")
+
+
+def test_unreachable_milvus_fails_before_anything_is_embedded(tmp_path, report):
+    embedder = HashEmbedder()
+    with pytest.raises(IndexStoreError, match="cannot reach Milvus"):
+        ReportQA.from_paths(
+            [report],
+            index_dir=tmp_path / "ix",
+            embedder=embedder,
+            store="milvus",
+            milvus_uri="http://127.0.0.1:9",
+        )
+    assert embedder.encoded == 0 and not (tmp_path / "ix").exists()

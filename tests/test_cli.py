@@ -129,3 +129,70 @@ def test_output_into_a_closed_pipe_ends_quietly(tmp_path):
     assert len(done.stdout) == 1
     assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr
     assert "status=141" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (
+            ["--store", "milvus", "--milvus-uri", "http://127.0.0.1:9"],
+            "cannot reach Milvus at http://127.0.0.1:9",
+        ),
+        (["--store", "milvus", "--milvus-uri", "somewhere"], "neither http"),
+        (["--store", "milvus"], "needs a URI"),
+    ],
+)
+def test_unusable_milvus_exits_2_before_the_model_loads(tmp_path, capsys, monkeypatch, argv, message):
+    monkeypatch.delenv("MILVUS_URI", raising=False)
+    report = tmp_path / "r.txt"
+    report.write_text("某县2023年政府工作报告\n\n一、回顾\n\n新建学校2所。", encoding="utf-8")
+    monkeypatch.setattr("qa.api.load_embedder", lambda model: pytest.fail("the model was loaded"))
+    code, _, err = _run(["index", str(report), "--index-dir", str(tmp_path / "ix"), *argv], capsys)
+    _assert_one_line_error(code, err)
+    assert message in err
+
+
+def test_index_moves_between_stores_and_facts_read_either(tmp_path, capsys):
+    """``index --from`` copies an index into Milvus and back without the model; facts read both."""
+    report = tmp_path / "r.txt"
+    report.write_text(
+        "某县2023年政府工作报告\n\n一、回顾\n\n全年财政总收入1.6亿元，比增8.8%。新建学校2所。",
+        encoding="utf-8",
+    )
+    ReportQA.from_paths([report], index_dir=tmp_path / "local", embedder=HashEmbedder())
+    uri = str(tmp_path / "milvus.db")
+    code, out, _ = _run(
+        ["index", "--from", str(tmp_path / "local"), "--index-dir", str(tmp_path / "m"), "--store", "milvus",
+         "--milvus-uri", uri],
+        capsys,
+    )  # fmt: skip
+    assert code == 0 and "1 documents" in out
+    code, out, _ = _run(
+        ["index", "--from", str(tmp_path / "m"), "--index-dir", str(tmp_path / "back")], capsys
+    )
+    assert code == 0
+    facts = [
+        _run(["facts", "--json", "--index-dir", str(tmp_path / d)], capsys)[1] for d in ("local", "m", "back")
+    ]
+    assert "财政总收入" in facts[0] and facts[0] == facts[1] == facts[2]
+    manifest = json.loads(next((tmp_path / "m").glob("gen-*/manifest.json")).read_text(encoding="utf-8"))
+    assert manifest["store"]["kind"] == "milvus" and manifest["store"]["uri"] == uri
+    code, _, err = _run(["index", "--index-dir", str(tmp_path / "x")], capsys)
+    _assert_one_line_error(code, err)
+
+
+@pytest.mark.parametrize("store", ["local", "milvus"])
+def test_remove_takes_a_document_out_of_either_store(tmp_path, capsys, monkeypatch, store):
+    reports = []
+    for name, body in (("a", "新建学校2所。"), ("b", "新建医院1所。")):
+        reports.append(tmp_path / f"{name}.txt")
+        reports[-1].write_text(f"某县2023年政府工作报告{name}\n\n一、回顾\n\n{body}", encoding="utf-8")
+    options = {"store": store, "milvus_uri": str(tmp_path / "m.db") if store == "milvus" else None}
+    bot = ReportQA.from_paths(reports, index_dir=tmp_path / "ix", embedder=HashEmbedder(), **options)
+    gone = next(d for d in bot.documents if d.source == "b.txt")
+    monkeypatch.setattr("qa.api.load_embedder", lambda model: HashEmbedder())
+    code, out, _ = _run(["remove", gone.doc_id, "--index-dir", str(tmp_path / "ix")], capsys)
+    assert code == 0 and f"removed {gone.doc_id}" in out and "1 documents" in out
+    assert [d.source for d in ReportQA(tmp_path / "ix", embedder=HashEmbedder()).documents] == ["a.txt"]
+    code, _, err = _run(["remove", "nope", "--index-dir", str(tmp_path / "ix")], capsys)
+    _assert_one_line_error(code, err)

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from benchmarks.scale import random_unit
+from qa.schema import Passage
 from qa.store import IndexData, SentenceTable, build_dense_index, recall_at_k
 
 
@@ -38,9 +39,10 @@ def test_large_corpus_gets_ivf_meeting_the_recall_target() -> None:
     exact = (queries @ vectors.T).argsort(axis=1)[:, ::-1][:, :10]
     assert recall_at_k(exact, index.search(queries, 10)[1]) >= 0.95  # held-out questions
     # A filter must find its rows even when they sit in lists the question is far from.
-    data = IndexData({}, [], {}, [], None, index, None)  # type: ignore[arg-type]
-    rows = np.array([3, 1500, 4999])
-    assert {row for row, _ in data.dense_search(queries[0], 3, rows)} == set(rows.tolist())
+    rows = {3, 1500, 4999}
+    passages = [_passage("far" if row in rows else "near", str(row)) for row in range(len(vectors))]
+    data = IndexData({}, [], {}, passages, None, index, None)  # type: ignore[arg-type]
+    assert {row for row, _ in data.dense_search(queries[0], 3, {"far"})} == rows
 
 
 def test_structureless_vectors_fall_back_to_an_exact_scan() -> None:
@@ -61,6 +63,10 @@ def test_passage_vectors_in_chunks_match_all_at_once() -> None:
     np.testing.assert_allclose(table.passage_vectors(chunk=2), whole, atol=1e-6)
     mean = parts[1][1].astype(np.float16).astype(np.float32).mean(axis=0)
     np.testing.assert_allclose(whole[1], mean / np.linalg.norm(mean), atol=1e-5)
+
+
+def _passage(doc_id: str, passage_id: str) -> Passage:
+    return Passage(doc_id, "doc", [], "other", 0, 1, "x", passage_id=passage_id)
 
 
 def _exact_top10(queries: np.ndarray, vectors: np.ndarray) -> np.ndarray:
@@ -98,10 +104,8 @@ def test_ivf_is_retrained_once_the_corpus_outgrows_it() -> None:
 
 
 def test_index_data_extends_only_when_old_passages_come_first() -> None:
-    from qa.schema import Passage
-
     def passages(ids: list[str]) -> list[Passage]:
-        return [Passage("d", "doc", [], "other", 0, 1, "x", passage_id=i) for i in ids]
+        return [_passage("d", i) for i in ids]
 
     rng = np.random.default_rng(0)
     part = {i: (np.zeros((1, 2), np.int32), rng.standard_normal((1, 8)).astype(np.float32)) for i in "abcd"}

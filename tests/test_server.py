@@ -184,7 +184,12 @@ def test_documents(client: TestClient, bot: ReportQA) -> None:
 def test_healthz(client: TestClient, bot: ReportQA) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "documents": 1, "passages": bot.passage_count}
+    assert response.json() == {
+        "status": "ok",
+        "documents": 1,
+        "passages": bot.passage_count,
+        "store": "local",
+    }
 
 
 def test_openapi_schema_describes_the_api(client: TestClient) -> None:

@@ -105,12 +105,6 @@ def test_unreadable_manifest_is_refused(tmp_path):
         store.load(tmp_path)
 
 
-def test_filtered_dense_search_only_returns_allowed_rows(tmp_path):
-    data = _data(5)
-    hits = data.dense_search(data.sentences.passage_vectors()[0], 5, rows=np.array([2, 4]))
-    assert sorted(row for row, _ in hits) == [2, 4]
-
-
 def test_passage_vector_is_the_normalized_mean_of_its_sentences():
     a, b = np.eye(4, dtype=np.float32)[:2]
     table = store.SentenceTable.from_parts([(np.array([[0, 2], [2, 4]]), np.stack([a, b]))], 4)
