@@ -288,7 +288,8 @@ def _quality_section(r: dict[str, Any]) -> list[str]:
             abst.append([label, q.get("found_rate_answerable"), q.get("abstain_rate_unanswerable")])
     if abst:
         text += [
-            "Abstention (`DEFAULT_MIN_SUPPORT` 0.895 for int8 ONNX, 0.89 for fp32 PyTorch):",
+            "Abstention (`qa/abstention.py`; similarity floors of `qa/embedding.py`: support for both"
+            " backends, the English cosine floor for int8 ONNX only):",
             "",
             table(["index", "found_rate_answerable", "abstain_rate_unanswerable"], abst),
             "",

