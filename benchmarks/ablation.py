@@ -19,7 +19,7 @@ from pathlib import Path
 
 from qa import ReportQA, answer, retrieval
 from qa.documents import bundled_report_path
-from qa.embedding import load_embedder
+from qa.embedding import Embedder, load_embedder
 from qa.evaluation import evaluate, load_questions
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -62,6 +62,17 @@ def configured(changes: dict[tuple[object, str], float]) -> Iterator[None]:
             setattr(module, name, value)
 
 
+def dev_set_bots(reports_dir: Path, work: Path, embedder: Embedder) -> dict[str, tuple[ReportQA, list[dict]]]:
+    """Both dev sets, each with a bot over its reports indexed in ``work`` (reused when unchanged)."""
+    gov_items = load_questions(DATA / "dev_gov.jsonl")
+    gov_files = sorted({reports_dir / item["doc"] for item in gov_items})
+    return {
+        "bundled report": (ReportQA.from_paths([bundled_report_path()], work / "z", embedder=embedder),
+                           load_questions(DATA / "dev_zimao.jsonl")),
+        "3 real reports": (ReportQA.from_paths(gov_files, work / "g", embedder=embedder), gov_items),
+    }  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument(
@@ -70,14 +81,8 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "ABLATION.md")
     args = parser.parse_args()
     embedder = load_embedder()
-    gov_items = load_questions(DATA / "dev_gov.jsonl")
-    gov_files = sorted({args.reports_dir / item["doc"] for item in gov_items})
     work = Path(tempfile.mkdtemp(prefix="report-qa-ablation-"))
-    sets = {
-        "bundled report": (ReportQA.from_paths([bundled_report_path()], work / "z", embedder=embedder),
-                           load_questions(DATA / "dev_zimao.jsonl")),
-        "3 real reports": (ReportQA.from_paths(gov_files, work / "g", embedder=embedder), gov_items),
-    }  # fmt: skip
+    sets = dev_set_bots(args.reports_dir, work, embedder)
     results: dict[str, dict[str, dict[str, float]]] = {}
     for name, changes in CONFIGURATIONS.items():
         with configured(changes):
@@ -95,7 +100,7 @@ def main() -> None:
         f"`python -m benchmarks.ablation` on {time.strftime('%Y-%m-%d')}; model {embedder.name} "
         f"({embedder.source}). Dev sets: tests/data/dev_zimao.jsonl (bundled report, "
         f"{len(sets['bundled report'][1])} questions) and tests/data/dev_gov.jsonl (2019 and 2024 national, "
-        f"2026 Fujian, indexed together; {len(gov_items)} questions).",
+        f"2026 Fujian, indexed together; {len(sets['3 real reports'][1])} questions).",
         "",
         "| configuration | set | " + " | ".join(METRICS) + " |",
         "|---|---|" + "---|" * len(METRICS),

@@ -20,11 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from benchmarks.ablation import DATA, ROOT, configured
+from benchmarks.ablation import ROOT, configured, dev_set_bots
 from qa import ReportQA, abstention
-from qa.documents import bundled_report_path
 from qa.embedding import load_embedder
-from qa.evaluation import load_questions
 from qa.textnorm import has_cjk, normalize
 
 MIN_ANSWERED = 0.96  # the bar is 95% answered; one point of margin for the unseen set
@@ -134,13 +132,7 @@ def main() -> None:
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="report-qa-abstention-"))
     embedder = load_embedder()
-    gov_items = load_questions(DATA / "dev_gov.jsonl")
-    gov_files = sorted({args.reports_dir / item["doc"] for item in gov_items})
-    sets = {
-        "bundled report": (ReportQA.from_paths([bundled_report_path()], work / "z", embedder=embedder),
-                           load_questions(DATA / "dev_zimao.jsonl")),
-        "3 real reports": (ReportQA.from_paths(gov_files, work / "g", embedder=embedder), gov_items),
-    }  # fmt: skip
+    sets = dev_set_bots(args.reports_dir, work, embedder)
     rows = {name: collect(bot, items) for name, (bot, items) in sets.items()}
     shipped: Floors = (
         abstention.MIN_KEY_IN_DOCUMENT,

@@ -14,11 +14,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.ablation import DATA, METRICS, ROOT, configured
-from qa import ReportQA, retrieval
-from qa.documents import bundled_report_path
+from benchmarks.ablation import METRICS, ROOT, configured, dev_set_bots
+from qa import retrieval
 from qa.embedding import load_embedder
-from qa.evaluation import evaluate, load_questions
+from qa.evaluation import evaluate
 
 
 def main() -> None:
@@ -31,13 +30,7 @@ def main() -> None:
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="report-qa-glossary-"))
     embedder = load_embedder()
-    gov_items = load_questions(DATA / "dev_gov.jsonl")
-    gov_files = sorted({args.reports_dir / item["doc"] for item in gov_items})
-    sets = {
-        "bundled report": (ReportQA.from_paths([bundled_report_path()], work / "z", embedder=embedder),
-                           load_questions(DATA / "dev_zimao.jsonl")),
-        "3 real reports": (ReportQA.from_paths(gov_files, work / "g", embedder=embedder), gov_items),
-    }  # fmt: skip
+    sets = dev_set_bots(args.reports_dir, work, embedder)
     lines = [
         "# The English glossary: English questions with and without it",
         "",
