@@ -306,15 +306,26 @@ PROBE_QUERIES = 256  # sentence vectors standing in for questions when nprobe is
 # An IVF index that must visit more than this share of its lists to reach the recall target is
 # replaced by an exact float16 scan: it would save little time and lose the exactness.
 MAX_SCAN_SHARE = 0.5
-# OpenMP threads for one question's search. On a busy 2-core machine two threads made a single-query
+# OpenMP threads for one question's search. On a busy 2-core machine two threads made a small
 # search 2-4x slower than one (they wait for each other), and concurrent requests each get a core.
 SEARCH_THREADS = 1
+# From this many vectors scanned by one question (nprobe lists of an IVF index), the lists are split
+# over every core instead: at 1M passages (nprobe 704 of 4096, ~170k vectors) that took p50 from
+# 23-27 ms to 13-14 ms on 2 idle cores, where thread overhead no longer matters.
+PARALLEL_SCAN_MIN = 100_000
 
 
 def search_index(index: faiss.Index, queries: np.ndarray, k: int, params: Any = None) -> tuple[Any, Any]:
-    """``index.search`` with SEARCH_THREADS OpenMP threads in the calling thread (restored after)."""
+    """``index.search`` in the calling thread with SEARCH_THREADS OpenMP threads, or every core for
+    a large IVF scan (see PARALLEL_SCAN_MIN); the thread count is restored after."""
     before = faiss.omp_get_max_threads()
-    faiss.omp_set_num_threads(SEARCH_THREADS)  # per calling thread in OpenMP: other threads unaffected
+    threads = SEARCH_THREADS
+    ivf = _ivf_of(index)
+    if ivf is not None:
+        nprobe = getattr(params, "nprobe", 0) or ivf.nprobe
+        if nprobe * index.ntotal / ivf.nlist >= PARALLEL_SCAN_MIN:
+            threads = before
+    faiss.omp_set_num_threads(threads)  # per calling thread in OpenMP: other threads unaffected
     try:
         return index.search(queries, k, params=params)
     finally:
@@ -420,6 +431,8 @@ def _describe(
     """Tune an IVF index's nprobe to ``recall_target`` and describe it; None if no affordable nprobe
     reaches it. A flat float16 scan is described with the recall it measures."""
     ivf = _ivf_of(index)
+    if ivf is not None:
+        ivf.parallel_mode = 1  # one question's lists may be split over cores (search_index)
     if ivf is None:
         recall = recall_at_k(truth, index.search(queries, 10)[1])
         return {
@@ -701,6 +714,7 @@ def _load(index_dir: Path, openers: dict[str, Opener]) -> Any:
     ivf = _ivf_of(dense)
     if ivf is not None:  # the tuned nprobe, as recorded (faiss stores it too; the manifest is the record)
         ivf.nprobe = int(manifest.get("dense_index", {}).get("nprobe", ivf.nprobe))
+        ivf.parallel_mode = 1  # as set at build time (see search_index)
     sentences = SentenceTable.load(generation / "sentences")
     lexical = LexicalIndex.load(generation / "lexical", len(passages))
     if not len(passages) == manifest["passage_count"] == dense.ntotal == len(sentences.offsets) - 1:

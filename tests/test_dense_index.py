@@ -119,3 +119,17 @@ def test_index_data_extends_only_when_old_passages_come_first() -> None:
         vectors = data.sentences.passage_vectors()
         for row in range(4):  # every row is found by its own vector: rows and vectors agree
             assert data.dense_search(vectors[row], 1)[0][0] == row
+
+
+def test_large_ivf_scans_split_over_cores_give_the_same_answers(monkeypatch) -> None:
+    from qa import store
+
+    vectors = _clustered(6000)
+    queries = _clustered(20, seed=4)
+    index, _ = build_dense_index(vectors, _clustered(200, seed=1), flat_max=1000)
+    serial = [store.search_index(index, q[None, :], 10) for q in queries]
+    monkeypatch.setattr(store, "PARALLEL_SCAN_MIN", 1)  # every scan counts as large
+    split = [store.search_index(index, q[None, :], 10) for q in queries]
+    for (s_scores, s_ids), (p_scores, p_ids) in zip(serial, split, strict=True):
+        np.testing.assert_array_equal(s_ids, p_ids)
+        np.testing.assert_allclose(s_scores, p_scores, rtol=1e-6)
