@@ -7,7 +7,7 @@ at /api/ask.
 
 import sys
 
-from qa.cli import main
+from qa.apps.cli import main
 
 if __name__ == "__main__":
     sys.exit(main(["serve", *sys.argv[1:]]))

@@ -3,7 +3,7 @@
     python -m benchmarks.ablation [--reports-dir DIR] [--out benchmarks/ABLATION.md]
 
 Indexes the bundled report (dev set tests/data/dev_zimao.jsonl) and the three real reports named in
-tests/data/dev_gov.jsonl, then switches one knob of qa.retrieval / qa.answer at a time.
+tests/data/dev_gov.jsonl, then switches one knob of qa.pipeline.retrieval / qa.pipeline.answer at a time.
 """
 
 from __future__ import annotations
@@ -17,10 +17,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from qa import ReportQA, answer, retrieval
-from qa.documents import bundled_report_path
-from qa.embedding import Embedder, load_embedder
+from qa import ReportQA
+from qa.embed.embedder import Embedder, load_embedder
 from qa.evaluation import evaluate, load_questions
+from qa.ingest.loader import bundled_report_path
+from qa.pipeline import answer, retrieval
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"

@@ -1,9 +1,9 @@
-"""Calibrate the abstention floors of qa.abstention on one dev set and confirm them on the other.
+"""Calibrate the abstention floors of qa.pipeline.abstention on one dev set and confirm them on the other.
 
     python -m benchmarks.abstention [--reports-dir DIR] [--work DIR] [--out benchmarks/ABSTENTION.md]
 
 Each question is asked once with the calibrated floors switched off, recording the evidence
-(qa.abstention.Evidence) and whether a concrete rule (another year, place or period, no fitting
+(qa.pipeline.abstention.Evidence) and whether a concrete rule (another year, place or period, no fitting
 figure) already refuses it. The floors are then swept offline over that evidence: for each set, the
 grid point refusing the most unanswerable questions while answering at least ``MIN_ANSWERED`` of
 the answerable ones is chosen, and its numbers on the other set are the honest estimate.
@@ -21,9 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.ablation import ROOT, configured, dev_set_bots
-from qa import ReportQA, abstention
-from qa.embedding import load_embedder
-from qa.textnorm import has_cjk, normalize
+from qa import ReportQA
+from qa.embed.embedder import load_embedder
+from qa.pipeline import abstention
+from qa.text.normalize import has_cjk, normalize
 
 MIN_ANSWERED = 0.96  # the bar is 95% answered; one point of margin for the unseen set
 KEY_IN_DOCUMENT = (0.0, 0.05, 0.1, 0.15, 0.2)
@@ -84,7 +85,7 @@ def collect(bot: ReportQA, items: list[dict[str, Any]]) -> list[Row]:
 
 
 def refuses(row: Row, floors: Floors) -> bool:
-    """The decision of qa.abstention.judge for these floors."""
+    """The decision of qa.pipeline.abstention.judge for these floors."""
     key_document, entity_max_key, support, english_cosine = floors
     return (
         row.rule is not None
@@ -142,7 +143,7 @@ def main() -> None:
     )
     names = ("key in document", "entity missing, key below", "support", "English cosine")
     lines = [
-        "# Abstention: calibrating the floors of qa.abstention",
+        "# Abstention: calibrating the floors of qa.pipeline.abstention",
         "",
         f"`python -m benchmarks.abstention` on {time.strftime('%Y-%m-%d')}; model {embedder.name} "
         f"({embedder.source}). Each question is asked once with the floors off; the floors are then "

@@ -3,7 +3,7 @@
 * LangChain: ``RecursiveCharacterTextSplitter(chunk_size=500, chunk_overlap=50)`` over each document's
   text, the same embedding model through plain sentence-transformers (its query/passage prompts),
   ``faiss.IndexFlatIP``: dense retrieval only.
-* Plain BM25: bm25s over the character uni+bigrams of qa.lexical (the same tokens report-qa uses),
+* Plain BM25: bm25s over the character uni+bigrams of qa.index.lexical (the same tokens report-qa uses),
   over those chunks or over report-qa's own passages.
 
 A retrieved chunk is a hit when it contains a gold answer string (normalized as qa.evaluation does)
@@ -19,8 +19,8 @@ from typing import Any
 
 import numpy as np
 
-from qa.lexical import LexicalIndex, tokenize
-from qa.textnorm import normalize
+from qa.index.lexical import LexicalIndex, tokenize
+from qa.text.normalize import normalize
 
 CHUNK_SIZE = 500
 CHUNK_OVERLAP = 50

@@ -79,10 +79,10 @@ def bm25(args: argparse.Namespace) -> dict:
     import numpy as np
 
     from qa.api import PASSAGE_CHARS
-    from qa.documents import load_paths
-    from qa.lexical import LexicalIndex, tokenize
-    from qa.retrieval import analyze
-    from qa.structure import build_passages, split_sentences
+    from qa.index.lexical import LexicalIndex, tokenize
+    from qa.ingest.loader import load_paths
+    from qa.ingest.structure import build_passages, split_sentences
+    from qa.pipeline.query import analyze
 
     documents = load_paths([args.reports_dir])
     pool = [
@@ -125,7 +125,7 @@ def bm25(args: argparse.Namespace) -> dict:
         t0 = time.perf_counter()
         scores = lexical.scores(tokenize(q))
         t1 = time.perf_counter()
-        np.argsort(-scores, kind="stable")[:100]  # what qa.retrieval.search does today
+        np.argsort(-scores, kind="stable")[:100]  # what qa.pipeline.retrieval.search does today
         t2 = time.perf_counter()
         top = np.argpartition(-scores, 100)[:100]
         top[np.argsort(-scores[top], kind="stable")]

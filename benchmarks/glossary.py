@@ -1,4 +1,6 @@
-"""Does the English glossary (qa.glossary) help? The English questions of both dev sets, with and without.
+"""Does the English glossary (qa.pipeline.glossary) help?
+
+The English questions of both dev sets, with and without.
 
     python -m benchmarks.glossary [--reports-dir DIR] [--work DIR] [--out benchmarks/GLOSSARY.md]
 
@@ -15,9 +17,9 @@ import time
 from pathlib import Path
 
 from benchmarks.ablation import METRICS, ROOT, configured, dev_set_bots
-from qa import retrieval
-from qa.embedding import load_embedder
+from qa.embed.embedder import load_embedder
 from qa.evaluation import evaluate
+from qa.pipeline import retrieval
 
 
 def main() -> None:

@@ -54,7 +54,7 @@ def _soak_report(n: int) -> str:
 
 def serve(args: argparse.Namespace) -> int:
     from qa import ReportQA
-    from qa.server import serve as run_server
+    from qa.apps.server import serve as run_server
 
     embedder = None
     if args.test_double:

@@ -6,7 +6,7 @@
    (real passages, real model dimension): what a Milvus cluster holds per passage.
 2. A synthetic collection of ``--passages`` passages (the bundled report's passages repeated, with
    random unit vectors) in Milvus Lite: insert time, the dense index chosen for that size (HNSW above
-   qa.store.FLAT_MAX_PASSAGES), dense and BM25 query latency, and the process's memory growth.
+   qa.index.local.FLAT_MAX_PASSAGES), dense and BM25 query latency, and the process's memory growth.
 """
 
 from __future__ import annotations
@@ -22,11 +22,12 @@ from typing import Any
 
 import numpy as np
 
-from qa import ReportQA, index_store
-from qa.documents import bundled_report_path
-from qa.embedding import load_embedder
-from qa.milvus_store import MilvusStore, entity
-from qa.store import SentenceTable, settings_of
+from qa import ReportQA
+from qa.embed.embedder import load_embedder
+from qa.index import factory as index_store
+from qa.index.local import SentenceTable, settings_of
+from qa.index.milvus import MilvusStore, entity
+from qa.ingest.loader import bundled_report_path
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -28,13 +28,16 @@ from typing import Any
 from milvus_lite.server_manager import server_manager_instance
 
 from benchmarks.ablation import configured
-from qa import ReportQA, index_store, milvus_store, retrieval
-from qa.documents import bundled_report_path
-from qa.embedding import load_embedder
+from qa import ReportQA
+from qa.embed.embedder import load_embedder
 from qa.evaluation import evaluate, load_questions
-from qa.milvus_store import MilvusStore
+from qa.index import factory as index_store
+from qa.index import milvus as milvus_store
+from qa.index.local import settings_of
+from qa.index.milvus import MilvusStore
+from qa.ingest.loader import bundled_report_path
+from qa.pipeline import retrieval
 from qa.schema import Answer
-from qa.store import settings_of
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"

@@ -159,7 +159,7 @@ class Bench:
     # ------------------------------------------------------------------ driver
 
     def run(self, only: list[str]) -> None:
-        from qa.embedding import load_embedder
+        from qa.embed.embedder import load_embedder
 
         log("loading the default embedder")
         seconds, self.embedder = timed(load_embedder)
@@ -190,8 +190,8 @@ class Bench:
 
     def _sentence_sample(self, count: int) -> list[str]:
         from qa.api import PASSAGE_CHARS
-        from qa.documents import load_paths
-        from qa.structure import build_passages, split_sentences
+        from qa.ingest.loader import load_paths
+        from qa.ingest.structure import build_passages, split_sentences
 
         passages = [p for doc in load_paths(self.reports) for p in build_passages(doc, *PASSAGE_CHARS)]
         self._passages = passages
@@ -205,8 +205,8 @@ class Bench:
         """Backends and thread counts on the same sentences, in alternating rounds."""
         import torch
 
-        from qa import onnx_backend
-        from qa.embedding import DEFAULT_MODEL, Embedder, ensure_converted_model, ensure_onnx_model
+        from qa.embed import onnx as onnx_backend
+        from qa.embed.embedder import DEFAULT_MODEL, Embedder, ensure_converted_model, ensure_onnx_model
 
         log("embedding options")
         sentences = self._sentence_sample(self.config["option_sentences"])
@@ -297,7 +297,7 @@ class Bench:
         """bot.ask vs the bare query embedding, alternating per question; then the same over HTTP."""
         import httpx
 
-        from qa.server import running
+        from qa.apps.server import running
 
         questions = [item["question"] for item in items]
         ask_s, embed_s = [], []
@@ -322,7 +322,7 @@ class Bench:
         return out
 
     def bundled(self) -> dict[str, Any]:
-        from qa.documents import bundled_report_path
+        from qa.ingest.loader import bundled_report_path
 
         log("bundled report: index, quality, latency")
         bot, seconds = self._index([bundled_report_path()], "zimao")
@@ -343,8 +343,8 @@ class Bench:
 
     def fp32_reference(self) -> dict[str, Any]:
         """The same pipeline with the fp32 PyTorch model: what "quality unchanged" is measured against."""
-        from qa.documents import bundled_report_path
-        from qa.embedding import DEFAULT_MODEL, Embedder, ensure_converted_model
+        from qa.embed.embedder import DEFAULT_MODEL, Embedder, ensure_converted_model
+        from qa.ingest.loader import bundled_report_path
 
         log("fp32 PyTorch reference: quality on both dev sets")
         model = _sentence_transformer(ensure_converted_model())
@@ -365,9 +365,9 @@ class Bench:
         }
 
     def baselines(self) -> dict[str, Any]:
-        from qa import store
-        from qa.documents import bundled_report_path, load_paths
-        from qa.embedding import ensure_converted_model
+        from qa.embed.embedder import ensure_converted_model
+        from qa.index import local as store
+        from qa.ingest.loader import bundled_report_path, load_paths
 
         log("baselines: LangChain + FAISS, plain BM25")
         model = _sentence_transformer(ensure_converted_model())
@@ -438,7 +438,7 @@ class Bench:
         return out
 
     def _index_all_reports(self) -> dict[str, Any]:
-        from qa.embedding import ensure_converted_model
+        from qa.embed.embedder import ensure_converted_model
 
         log(f"all reports ({len(self.reports)}): indexing in a child process")
         index_dir = self.work / "all"
@@ -460,7 +460,7 @@ class Bench:
         count = min(self.config["plain_passages"], len(self._passages))
         sample = random.Random(1).sample(self._passages, count)
         texts = [p.text for p in sample]
-        from qa.structure import split_sentences
+        from qa.ingest.structure import split_sentences
 
         sentences = [p.text[s:e] for p in sample for s, e in (split_sentences(p.text) or [(0, len(p.text))])]
         st = _sentence_transformer(ensure_converted_model())
@@ -523,7 +523,7 @@ class Bench:
         return out
 
     def dense_scale(self) -> dict[str, Any]:
-        from qa import store
+        from qa.index import local as store
 
         rng = np.random.default_rng(0)
         data = store.load(self.all_index)
@@ -581,8 +581,8 @@ def _questions(path: Path) -> list[dict]:
 
 @functools.cache
 def _sentence_transformer(directory: Path) -> Any:
-    """Plain sentence-transformers fp32 (loaded the way qa.embedding does), one instance per run."""
-    from qa.embedding import _load_sentence_transformer
+    """Plain sentence-transformers fp32 (loaded the way qa.embed.embedder does), one instance per run."""
+    from qa.embed.embedder import _load_sentence_transformer
 
     return _load_sentence_transformer(str(directory), local=True)
 

@@ -1,4 +1,4 @@
-"""Scale runs: the dense index (qa.store.build_dense_index) and BM25 far beyond the bundled corpus.
+"""Scale runs: the dense index (qa.index.local.build_dense_index) and BM25 far beyond the bundled corpus.
 
 Dense: random unit vectors (no cluster structure: the worst case for any approximate index) and
 "real-like" vectors (each the normalized mean of 3-6 random sentence vectors of one real report, the
@@ -14,7 +14,7 @@ import faiss
 import numpy as np
 
 from benchmarks.common import log, pct
-from qa.store import build_dense_index, recall_at_k, search_index
+from qa.index.local import build_dense_index, recall_at_k, search_index
 
 DIMENSION = 384
 LATENCY_QUERIES = 100
@@ -50,7 +50,7 @@ def _latency(index: faiss.Index, queries: np.ndarray) -> dict[str, float]:
     seconds = []
     for q in queries[:LATENCY_QUERIES]:
         start = time.perf_counter()
-        search_index(index, q[None, :], 10)  # as qa.store.IndexData.dense_search does
+        search_index(index, q[None, :], 10)  # as qa.index.local.IndexData.dense_search does
         seconds.append(time.perf_counter() - start)
     return pct(seconds)
 
@@ -63,7 +63,7 @@ def dense_scale(
     flat_max: int | None = None,
     with_flat: bool = True,
 ) -> dict[str, Any]:
-    """Exact flat search vs the automatic choice of qa.store on the same vectors and questions."""
+    """Exact flat search vs the automatic choice of qa.index.local on the same vectors and questions."""
     n = len(vectors)
     log(f"dense scale {label}: {n:,} vectors")
     _, truth = faiss.knn(queries, vectors, 10, metric=faiss.METRIC_INNER_PRODUCT)

@@ -6,6 +6,17 @@ print(bot.ask("2022年财政总收入是多少？").answer)
 """
 
 from qa.api import ReportQA
-from qa.schema import Answer, Document, DocumentInfo, Passage, ReportQAError
+from qa.errors import DocumentError, IndexStoreError, QuestionError, ReportQAError
+from qa.schema import Answer, Document, DocumentInfo, Passage
 
-__all__ = ["Answer", "Document", "DocumentInfo", "Passage", "ReportQA", "ReportQAError"]
+__all__ = [
+    "Answer",
+    "Document",
+    "DocumentError",
+    "DocumentInfo",
+    "IndexStoreError",
+    "Passage",
+    "QuestionError",
+    "ReportQA",
+    "ReportQAError",
+]

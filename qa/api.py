@@ -10,19 +10,22 @@ from typing import Any
 
 import numpy as np
 
-from qa import index_store
-from qa.abstention import gather, judge
-from qa.answer import Choice, choose_answer
-from qa.conversation import Conversation
-from qa.documents import load_bundled, load_paths
-from qa.embedding import Embedder, load_embedder
+from qa.embed.embedder import Embedder, load_embedder
+from qa.errors import DocumentError, IndexStoreError
 from qa.facts import Fact, collect_facts, select_facts
-from qa.index_store import IndexStore, StoreConfig
-from qa.lexical import unseen_idf
-from qa.retrieval import Hit, Query, analyze, search
-from qa.schema import Answer, Document, DocumentError, DocumentInfo, IndexStoreError, Passage
-from qa.store import REBUILD_HINT, SentenceTable, read_manifest, store_kind
-from qa.structure import build_passages, split_sentences
+from qa.index import factory
+from qa.index.factory import IndexStore, StoreConfig
+from qa.index.lexical import unseen_idf
+from qa.index.local import REBUILD_HINT, SentenceTable, read_manifest, store_kind
+from qa.ingest.loader import load_bundled, load_paths
+from qa.ingest.structure import build_passages, split_sentences
+from qa.pipeline.abstention import gather, judge
+from qa.pipeline.answer import Choice, choose_answer
+from qa.pipeline.conversation import Conversation
+from qa.pipeline.query import Query, analyze
+from qa.pipeline.retrieval import Hit, search
+from qa.schema import Answer, Document, DocumentInfo, Passage
+from qa.settings import Settings
 
 DEFAULT_INDEX_DIR = "index"
 PASSAGE_CHARS = (80, 250)  # min, max characters per passage
@@ -38,7 +41,10 @@ class ReportQA:
 
     ``store`` picks where the index lives: "local" (FAISS + BM25 in the index folder, the default
     for a new index) or "milvus" (a collection at ``milvus_uri``: a Milvus Lite ``.db`` file or
-    ``http(s)://host:port``; see qa.index_store.StoreConfig). None opens whatever the folder holds.
+    ``http(s)://host:port``; see qa.index.factory.StoreConfig). None opens whatever the folder holds.
+
+    ``settings`` (qa.settings.Settings) holds the environment's values and the tuning constants;
+    by default ``Settings.from_env()``.
     """
 
     def __init__(
@@ -50,10 +56,12 @@ class ReportQA:
         store: str | None = None,
         milvus_uri: str | None = None,
         milvus_collection: str | None = None,
+        settings: Settings | None = None,
     ) -> None:
+        settings = settings or Settings.from_env()
         config = StoreConfig(store, milvus_uri, milvus_collection)
         # The index is read (and checked) before the model loads: a bad index fails in a blink.
-        data = index_store.load(Path(index_dir), config)
+        data = factory.load(Path(index_dir), config)
         if data is not None and config.kind not in (None, _kind(data)):
             raise IndexStoreError(
                 f"{index_dir} holds a {_kind(data)} index; move it with "
@@ -61,7 +69,8 @@ class ReportQA:
             )
         if data is None:
             config.check()  # before the model loads and the bundled report is embedded
-        self._setup(index_dir, model, embedder, config.resolved(None if data is None else data.manifest))
+        held = None if data is None else data.manifest
+        self._setup(index_dir, model, embedder, config.resolved(held), settings)
         if data is None:
             data = self._save([load_bundled()], previous=None)
         self._check_model(data)
@@ -79,6 +88,7 @@ class ReportQA:
         store: str | None = None,
         milvus_uri: str | None = None,
         milvus_collection: str | None = None,
+        settings: Settings | None = None,
     ) -> ReportQA:
         """Index exactly the documents at ``paths`` (files or folders); reuse the index if unchanged.
 
@@ -86,11 +96,12 @@ class ReportQA:
         index moves to another ``store``). An index of another model or format, or a damaged one,
         raises ``IndexStoreError`` unless ``rebuild``.
         """
+        settings = settings or Settings.from_env()
         documents = load_paths(paths)
         config = StoreConfig(store, milvus_uri, milvus_collection)
         # Without --rebuild an existing index must be readable and of this model: replacing a
         # damaged or foreign index silently could throw away something the user still wants.
-        previous = None if rebuild else index_store.load(Path(index_dir), config)
+        previous = None if rebuild else factory.load(Path(index_dir), config)
         try:
             held = read_manifest(Path(index_dir)) if previous is None else previous.manifest
         except IndexStoreError:
@@ -98,7 +109,7 @@ class ReportQA:
         config = config.resolved(held)
         config.check()
         self = cls.__new__(cls)
-        self._setup(index_dir, model, embedder, config)
+        self._setup(index_dir, model, embedder, config, settings)
         if previous is not None:
             self._check_model(previous)
         wanted = sorted(d.content_hash for d in documents)
@@ -132,16 +143,16 @@ class ReportQA:
 
     def ask(self, question: str, k: int = 5, filters: Mapping[str, Any] | None = None) -> Answer:
         """Answer ``question`` from the indexed reports with at most ``k`` cited passages."""
-        query = analyze(question)
+        query = analyze(question, self.settings.retrieval.use_glossary)
         if not isinstance(k, int) or k < 1:
             raise ValueError("k must be a positive integer")
         data = self._data  # one snapshot for the whole question, even if documents are added meanwhile
         vector = self.embedder.encode_queries([query.text])[0]
-        hits = search(data, query, vector, k, filters)
+        hits = search(data, query, vector, k, filters, self.settings.retrieval)
         passages = [data.passage(h.row).with_(score=round(h.score, 6)) for h in hits]
         parts = data.sentence_parts([h.row for h in hits])
         candidates = [(p, *part) for p, part in zip(passages, parts, strict=True)]
-        choice = choose_answer(query, candidates, data.idf, vector)
+        choice = choose_answer(query, candidates, data.idf, vector, self.settings.answer)
         answer_text, doubt = None, "nothing indexed matches the filters"
         evidence_dict: dict[str, Any] | None = None
         if choice is not None:
@@ -178,7 +189,7 @@ class ReportQA:
         new = load_paths(paths)
         # The folder's lock for the whole read-modify-write: a writer in another process waits, and
         # what it saved before is read here first, so neither loses the other's documents.
-        with self._write_lock, index_store.write_lock(self.index_dir):
+        with self._write_lock, factory.write_lock(self.index_dir):
             data = self._latest()
             known = {d.content_hash for d in data.documents}
             added = list({d.content_hash: d for d in new if d.content_hash not in known}.values())
@@ -195,7 +206,7 @@ class ReportQA:
 
         Raises ``DocumentError`` for an unknown id, or for the only document of the index.
         """
-        with self._write_lock, index_store.write_lock(self.index_dir):
+        with self._write_lock, factory.write_lock(self.index_dir):
             data = self._latest()
             info = next((d for d in data.documents if d.doc_id == doc_id), None)
             if info is None:
@@ -210,7 +221,7 @@ class ReportQA:
     def _latest(self) -> IndexStore:
         """The index as saved now: this one, or a newer one that another process saved."""
         if read_manifest(self.index_dir) not in (None, self._data.manifest):
-            fresh = index_store.load(self.index_dir, self._config)
+            fresh = factory.load(self.index_dir, self._config)
             if fresh is not None:
                 self._check_model(fresh)
                 self._data = fresh
@@ -242,9 +253,15 @@ class ReportQA:
     # ------------------------------------------------------------ building
 
     def _setup(
-        self, index_dir: str | Path, model: str | None, embedder: Embedder | None, config: StoreConfig
+        self,
+        index_dir: str | Path,
+        model: str | None,
+        embedder: Embedder | None,
+        config: StoreConfig,
+        settings: Settings,
     ) -> None:
         self.index_dir = Path(index_dir)
+        self.settings = settings
         self._config = config
         self.embedder = embedder or load_embedder(model)
         self._write_lock = threading.Lock()
@@ -273,7 +290,7 @@ class ReportQA:
         """Split, embed (reusing vectors of unchanged documents) and persist ``documents``."""
         unique = list({d.content_hash: d for d in documents}.values())
         passages, sentences = self._embed(unique, previous)
-        return index_store.create(
+        return factory.create(
             self.index_dir,
             self._config,
             [d.info for d in unique],

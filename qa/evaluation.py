@@ -13,8 +13,9 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from qa.schema import Answer, Passage, ReportQAError
-from qa.textnorm import normalize
+from qa.errors import ReportQAError
+from qa.schema import Answer, Passage
+from qa.text.normalize import normalize
 
 CUTOFFS = (1, 3, 5)
 MRR_DEPTH = 10

@@ -35,7 +35,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 from qa.schema import DocumentInfo, Passage, Period
-from qa.sentences import split_sentences
+from qa.text.sentences import split_sentences
 
 __all__ = ["UNITS", "Fact", "collect_facts", "extract_facts", "parse_number", "select_facts"]
 

@@ -15,22 +15,6 @@ Period = Literal["review", "plan", "other"]
 Level = Literal["national", "province", "city", "county", "town"]
 
 
-class ReportQAError(Exception):
-    """Base class of every error report-qa raises on bad input; its message is one readable line."""
-
-
-class DocumentError(ReportQAError):
-    """A file could not be loaded: missing, empty, unsupported, binary, corrupt or without text."""
-
-
-class IndexStoreError(ReportQAError):
-    """An index folder is unusable: another model or format, or a missing or damaged file."""
-
-
-class QuestionError(ReportQAError):
-    """A question is empty or too long."""
-
-
 def content_hash(text: str) -> str:
     """Stable hash of a document's stored text (sha256 hex); the document id derives from it."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

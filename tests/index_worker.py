@@ -34,8 +34,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import faiss
 
-from qa import ReportQA, store
-from qa.lexical import LexicalIndex
+from qa import ReportQA
+from qa.index import local as store
+from qa.index.lexical import LexicalIndex
 from tests.conftest import HashEmbedder
 
 # ---------------------------------------------------------------- a synthetic corpus

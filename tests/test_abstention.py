@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from qa.abstention import Evidence, asked_entity, gather, judge, key_terms
-from qa.answer import Choice
-from qa.retrieval import analyze
+from qa.pipeline.abstention import Evidence, asked_entity, gather, judge, key_terms
+from qa.pipeline.answer import Choice
+from qa.pipeline.query import analyze
 from qa.schema import DocumentInfo, Passage
 
 DOC = DocumentInfo(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from qa import ReportQA
-from qa.schema import DocumentError, IndexStoreError, QuestionError
+from qa.errors import DocumentError, IndexStoreError, QuestionError
 from tests.conftest import HashEmbedder
 
 REPORT = """某某县人民政府2023年政府工作报告

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from qa import ReportQA
-from qa.cli import main
+from qa.apps.cli import main
 from tests.conftest import HashEmbedder
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.conversation import resolve, topic_of
+from qa.pipeline.conversation import resolve, topic_of
 
 
 @pytest.mark.parametrize(
@@ -39,7 +39,7 @@ def test_first_question_is_left_alone():
 
 
 def test_resumed_conversation_has_the_same_topic_as_a_live_one():
-    from qa.conversation import Conversation
+    from qa.pipeline.conversation import Conversation
 
     resumed = Conversation(bot=None, earlier_questions=["规上工业产值去年增长多少？"])  # type: ignore[arg-type]
     assert resumed.topic == "规上工业产值"

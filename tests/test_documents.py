@@ -1,4 +1,4 @@
-"""Tests for qa.documents: every loader on files made here, cleaning, chrome removal, metadata."""
+"""Tests for qa.ingest.loader: every loader on files made here, cleaning, chrome removal, metadata."""
 
 from __future__ import annotations
 
@@ -12,14 +12,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qa.documents import (
+from qa.errors import DocumentError
+from qa.ingest.loader import (
     SUPPORTED_SUFFIXES,
     bundled_report_path,
     load_bundled,
     load_document,
     load_paths,
 )
-from qa.schema import DocumentError
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"

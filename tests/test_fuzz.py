@@ -20,11 +20,12 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
 from qa import ReportQA
-from qa.documents import load_document
-from qa.retrieval import analyze
-from qa.schema import Document, DocumentError, QuestionError
-from qa.server import create_app
-from qa.structure import build_passages
+from qa.apps.server import create_app
+from qa.errors import DocumentError, QuestionError
+from qa.ingest.loader import load_document
+from qa.ingest.structure import build_passages
+from qa.pipeline.query import analyze
+from qa.schema import Document
 from tests.conftest import HashEmbedder
 from tests.index_worker import report_text
 

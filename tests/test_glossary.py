@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from qa.glossary import GLOSSARY_PATH, report_terms
-from qa.retrieval import analyze
+from qa.pipeline.glossary import GLOSSARY_PATH, report_terms
+from qa.pipeline.query import analyze
 
 
 def test_phrases_map_to_report_terms_and_win_over_their_words():

@@ -13,10 +13,12 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
-from qa import ReportQA, server, store
-from qa.cli import build_parser
-from qa.schema import IndexStoreError
-from qa.uploads import add_upload
+from qa import ReportQA
+from qa.apps import server
+from qa.apps.cli import build_parser
+from qa.errors import IndexStoreError
+from qa.index import local as store
+from qa.ingest.uploads import add_upload
 from tests.conftest import HashEmbedder
 from tests.index_worker import report_text
 

@@ -8,10 +8,11 @@ import numpy as np
 import pytest
 from conftest import HashEmbedder
 
-from qa import index_store
-from qa.index_store import StoreConfig
-from qa.schema import DocumentInfo, IndexStoreError, Passage
-from qa.store import SentenceTable
+from qa.errors import IndexStoreError
+from qa.index import factory as index_store
+from qa.index.factory import StoreConfig
+from qa.index.local import SentenceTable
+from qa.schema import DocumentInfo, Passage
 
 TEXTS = {
     "town": ["全年财政总收入1.6亿元。比增8.8%。", "新增学位3600个。", "建成消防救援站。"],
@@ -195,7 +196,7 @@ def test_bad_milvus_uri_is_one_readable_line(tmp_path, uri, message):
 
 
 def test_credentials_in_a_uri_are_not_recorded():
-    from qa.milvus_store import public_uri
+    from qa.index.milvus import public_uri
 
     assert public_uri("https://user:secret@milvus.example:19530") == "https://milvus.example:19530"
 
@@ -210,7 +211,7 @@ def test_milvus_uri_from_the_environment_does_not_switch_stores(monkeypatch):
 
 
 def test_milvus_uses_hnsw_above_the_exact_search_threshold(tmp_path, monkeypatch):
-    monkeypatch.setattr("qa.store.FLAT_MAX_PASSAGES", 4)
+    monkeypatch.setattr("qa.index.local.FLAT_MAX_PASSAGES", 4)
     data = _create("milvus", tmp_path)
     assert data.manifest["dense_index"]["type"] == "HNSW"
     assert data.dense_search(_query("新增学位3600个。"), 3)[0][0] == _row_of(data, "town:1")

@@ -6,7 +6,7 @@ import bm25s
 import numpy as np
 import pytest
 
-from qa.lexical import LexicalIndex, tokenize
+from qa.index.lexical import LexicalIndex, tokenize
 
 TEXTS = [
     "全年预计完成财政总收入1.6亿元,比增8.8%",

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from qa import ReportQA, index_store
+from qa import ReportQA
 from qa.evaluation import evaluate, load_questions
-from qa.index_store import StoreConfig
+from qa.index import factory as index_store
+from qa.index.factory import StoreConfig
 
 DEV_SET = Path(__file__).parent / "data" / "dev_zimao.jsonl"
 TOLERANCE = 0.01  # hit@5 and MRR@10 of the Milvus store may trail the local store's by this much

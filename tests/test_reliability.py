@@ -19,8 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from qa import ReportQA, store
-from qa.schema import IndexStoreError
+from qa import ReportQA
+from qa.errors import IndexStoreError
+from qa.index import local as store
 from tests.conftest import HashEmbedder
 from tests.index_worker import question, report_text, write_corpus
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from qa.lexical import LexicalIndex, tokenize
-from qa.retrieval import MAX_QUESTION_CHARS, analyze, rrf
-from qa.schema import QuestionError
+from qa.errors import QuestionError
+from qa.index.lexical import LexicalIndex, tokenize
+from qa.pipeline.query import analyze
+from qa.pipeline.retrieval import rrf
+from qa.settings import MAX_QUESTION_CHARS
 
 
 def test_tokenize_cjk_unigrams_bigrams_and_whole_numbers():
@@ -102,12 +104,15 @@ DOCS = [
         ("国务院2019年报告提出减税多少", {"nat2019"}),
         ("2018年粮食产量", {"nat2019"}),
         ("紫帽镇财政收入", {"zimao"}),
-        ("What was Fujian's regional GDP in 2025?", {"fj2026"}),  # English region names via qa.glossary
+        (
+            "What was Fujian's regional GDP in 2025?",
+            {"fj2026"},
+        ),  # English region names via qa.pipeline.glossary
         ("What GDP target did the 2019 government work report set?", {"nat2019"}),
         ("财政收入是多少", set()),
     ],
 )
 def test_questions_name_reports_by_region_and_year(question, named):
-    from qa.retrieval import named_documents
+    from qa.pipeline.retrieval import named_documents
 
     assert named_documents(analyze(question), DOCS) == named

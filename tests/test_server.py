@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from qa import ReportQA
-from qa.server import create_app, running
+from qa.apps.server import create_app, running
 
 TITLE = "紫帽镇人民政府2022年工作报告"
 REVENUE_QUESTION = "2022年财政总收入是多少？"

@@ -7,8 +7,9 @@ import json
 import numpy as np
 import pytest
 
-from qa import store
-from qa.schema import DocumentInfo, IndexStoreError, Passage
+from qa.errors import IndexStoreError
+from qa.index import local as store
+from qa.schema import DocumentInfo, Passage
 
 
 def _data(n: int = 3, dim: int = 8) -> store.IndexData:

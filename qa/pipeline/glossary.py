@@ -11,7 +11,7 @@ import re
 from functools import cache
 from pathlib import Path
 
-GLOSSARY_PATH = Path(__file__).parent / "data" / "glossary.tsv"
+GLOSSARY_PATH = Path(__file__).parents[1] / "data" / "glossary.tsv"
 
 
 @cache

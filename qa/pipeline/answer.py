@@ -14,14 +14,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from qa.lexical import tokenize
-from qa.retrieval import Query
+from qa.index.lexical import tokenize
+from qa.pipeline.query import Query
 from qa.schema import Passage
-
-ANSWER_PASSAGES = 3  # sentences are taken from this many top passages
-RANK_PENALTY = 0.15  # per rank below the first: a lower passage must answer clearly better
-INTENT_BONUS = 0.35
-COSINE_WEIGHT = 2.0  # question-sentence embedding similarity; the only signal for English questions
+from qa.settings import AnswerSettings
 
 _NUMBER = r"[0-9０-９]+(?:[.．][0-9０-９]+)?"
 # A figure, not a year: "2022年" dates a sentence, it answers no "how much".
@@ -108,17 +104,19 @@ def choose_answer(
     candidates: list[tuple[Passage, np.ndarray, np.ndarray]],
     idf: Callable[[set[str]], dict[str, float]],
     query_vector: np.ndarray,
+    settings: AnswerSettings | None = None,
 ) -> Choice | None:
     """The sentence among the top passages that best answers ``query`` (None when there are none).
 
     ``candidates`` are the top passages, best first, each with its sentences' spans and vectors.
     """
+    settings = settings or AnswerSettings()
     terms = set(tokenize(query.lexical_text))
     weights = idf(terms)
     total = sum(weights.values())
     wants, fitting = _wants(query)
     best: Choice | None = None
-    for i, (passage, spans, vectors) in enumerate(candidates[:ANSWER_PASSAGES]):
+    for i, (passage, spans, vectors) in enumerate(candidates[: settings.answer_passages]):
         cosines = np.asarray(vectors, dtype=np.float32) @ query_vector
         for (start, end), cosine in zip(spans.tolist(), cosines.tolist(), strict=True):
             text = passage.text[start:end]
@@ -127,7 +125,8 @@ def choose_answer(
             tokens = set(tokenize(text))
             coverage = sum(weights[t] for t in terms & tokens) / total if total > 0 else 0.0
             fits = fitting is not None and fitting.search(text) is not None
-            score = coverage + COSINE_WEIGHT * cosine + (INTENT_BONUS if fits else 0.0) - RANK_PENALTY * i
+            bonus = settings.intent_bonus if fits else 0.0
+            score = coverage + settings.cosine_weight * cosine + bonus - settings.rank_penalty * i
             if best is None or score > best.score:
                 matched = sorted(t for t in terms & tokens if len(t) > 1)
                 best = Choice(i, (start, end), score, coverage, cosine, fits, matched, wants)

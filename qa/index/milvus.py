@@ -12,11 +12,11 @@ One entity per passage (``row`` is the primary key, the row retrieval ranks):
     spans      ARRAY<INT32>, sentence start/end pairs inside the passage text
     sentences  VARCHAR, base64 of the sentence vectors as float16 (what the answer step compares)
 
-Lexical search: ``terms`` holds the same character uni+bigrams as the local BM25 (qa.lexical),
+Lexical search: ``terms`` holds the same character uni+bigrams as the local BM25 (qa.index.lexical),
 each written as the hex of its UTF-8 bytes, so Milvus's ``standard`` tokenizer (a word per run of
 letters and digits, on Lite and on a server alike) keeps every n-gram whole. The alternative,
 ``analyzer="jieba"`` (Milvus's jieba tokenizer on the raw text), ranked worse on both dev sets
-(benchmarks/MILVUS.md). The index folder keeps the manifest and document texts (qa.store) and
+(benchmarks/MILVUS.md). The index folder keeps the manifest and document texts (qa.index.local) and
 names the collection; a rebuild writes a new collection and drops the old one after the switch.
 """
 
@@ -36,15 +36,16 @@ from urllib.parse import urlsplit, urlunsplit
 
 import numpy as np
 
-from qa import store
-from qa.lexical import idf_value, tokenize
-from qa.schema import DocumentInfo, IndexStoreError, Passage
+from qa.errors import IndexStoreError
+from qa.index import local
+from qa.index.lexical import idf_value, tokenize
+from qa.schema import DocumentInfo, Passage
 
 ANALYZERS = ("ngram", "jieba")
 CONNECT_TIMEOUT = 10.0  # seconds before an unreachable server is reported
 INSERT_BATCH = 500
 QUERY_BATCH = 1000
-HNSW = {"M": 16, "efConstruction": 200}  # above store.FLAT_MAX_PASSAGES, as FAISS switches to IVF
+HNSW = {"M": 16, "efConstruction": 200}  # above local.FLAT_MAX_PASSAGES, as FAISS switches to IVF
 BM25 = {"bm25_k1": 1.5, "bm25_b": 0.75}  # bm25s's defaults, so both stores score alike
 MAX_VARCHAR = 65535
 MAX_SPANS = 4096  # ARRAY capacity: 2048 sentences per passage
@@ -145,7 +146,7 @@ class MilvusStore:
         documents: list[DocumentInfo],
         texts: dict[str, str],
         passages: list[Passage],
-        sentences: store.SentenceTable,
+        sentences: local.SentenceTable,
         settings: dict[str, Any],
         analyzer: str = "ngram",
     ) -> MilvusStore:
@@ -163,8 +164,8 @@ class MilvusStore:
         dense_index = _dense_index(len(passages))
         _create_collection(client, collection, dimension, dense_index, analyzer)
         manifest = {
-            "format": store.FORMAT_NAME,
-            "format_version": store.FORMAT_VERSION,
+            "format": local.FORMAT_NAME,
+            "format_version": local.FORMAT_VERSION,
             **settings,
             "dimension": dimension,
             "documents": [d.to_dict() for d in documents],
@@ -192,7 +193,7 @@ class MilvusStore:
         collection = manifest["store"]["collection"]
         if not client.has_collection(collection):
             raise IndexStoreError(
-                f"Milvus at {public_uri(uri)} has no collection {collection}; {store.REBUILD_HINT}"
+                f"Milvus at {public_uri(uri)} has no collection {collection}; {local.REBUILD_HINT}"
             )
         client.load_collection(collection)
         passages: dict[int, Passage] = {}
@@ -204,13 +205,13 @@ class MilvusStore:
         if len(passages) != manifest["passage_count"]:
             raise IndexStoreError(
                 f"Milvus collection {collection} holds {len(passages)} passages, the manifest "
-                f"{manifest['passage_count']}; {store.REBUILD_HINT}"
+                f"{manifest['passage_count']}; {local.REBUILD_HINT}"
             )
         return cls(client, manifest, documents, texts, dict(sorted(passages.items())))
 
     def save(self, index_dir: Path) -> Path:
         """Point ``index_dir`` at this collection (manifest + texts), then drop older generations."""
-        final, self.manifest = store.write_generation(index_dir, self.manifest, self.texts)
+        final, self.manifest = local.write_generation(index_dir, self.manifest, self.texts)
         base = self.manifest["store"]["collection_base"]
         for name in self.client.list_collections():
             if re.fullmatch(rf"{base}_g\d+", name) and name != self.collection:
@@ -264,7 +265,7 @@ class MilvusStore:
         return counts
 
     def idf(self, tokens: set[str]) -> dict[str, float]:
-        """Inverse document frequency of each token (qa.lexical.tokenize), counted over the passages."""
+        """Inverse document frequency of each token (qa.index.lexical.tokenize), counted over the passages."""
         counts, n = self._document_frequency, len(self._passages)
         return {t: idf_value(counts[t], n) for t in tokens}
 
@@ -319,7 +320,7 @@ class MilvusStore:
         documents: list[DocumentInfo],
         texts: dict[str, str],
         passages: list[Passage],
-        sentences: store.SentenceTable,
+        sentences: local.SentenceTable,
     ) -> MilvusStore:
         """Insert the documents' passages into the collection; returns the new snapshot (unsaved)."""
         first = int(self.manifest["store"]["next_row"])
@@ -346,7 +347,7 @@ class MilvusStore:
         }
         return MilvusStore(self.client, manifest, documents, texts, passages)
 
-    def _insert(self, first: int, passages: list[Passage], sentences: store.SentenceTable) -> None:
+    def _insert(self, first: int, passages: list[Passage], sentences: local.SentenceTable) -> None:
         vectors = sentences.passage_vectors()
         for lo in range(0, len(passages), INSERT_BATCH):
             batch = []
@@ -391,8 +392,8 @@ def _passage_of(entity: dict[str, Any]) -> Passage:
 
 
 def _dense_index(count: int) -> dict[str, Any]:
-    """Exact FLAT search up to store.FLAT_MAX_PASSAGES passages, as the local store; HNSW above."""
-    if count <= store.FLAT_MAX_PASSAGES:
+    """Exact FLAT search up to local.FLAT_MAX_PASSAGES passages, as the local store; HNSW above."""
+    if count <= local.FLAT_MAX_PASSAGES:
         return {"type": "FLAT", "exact": True}
     return {"type": "HNSW", **HNSW}
 

@@ -31,12 +31,12 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, field_v
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from qa.api import ReportQA
-from qa.embedding import model_cache_dir
+from qa.apps.ui.app import MAX_K, build_ui, ui_assets
+from qa.embed.embedder import model_cache_dir
+from qa.errors import ReportQAError
 from qa.facts import Fact
-from qa.limits import max_upload_bytes
-from qa.retrieval import MAX_QUESTION_CHARS
-from qa.schema import ReportQAError
-from qa.ui import MAX_K, build_ui, ui_assets
+from qa.ingest.limits import max_upload_bytes
+from qa.settings import MAX_QUESTION_CHARS
 
 log = logging.getLogger(__name__)
 

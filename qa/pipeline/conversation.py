@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from qa.schema import Answer
-from qa.textnorm import normalize
+from qa.text.normalize import normalize
 
 if TYPE_CHECKING:
     from qa.api import ReportQA

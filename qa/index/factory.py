@@ -1,7 +1,7 @@
 """Which store holds an index, chosen by configuration: the interface retrieval uses, and the switch.
 
-Two implementations: ``qa.store.IndexData`` (FAISS + in-process BM25 in the index folder, the
-default) and ``qa.milvus_store.MilvusStore`` (a Milvus collection; the index folder keeps the
+Two implementations: ``qa.index.local.IndexData`` (FAISS + in-process BM25 in the index folder, the
+default) and ``qa.index.milvus.MilvusStore`` (a Milvus collection; the index folder keeps the
 manifest and document texts and points at the collection). Both return ranked ``(row, score)``
 lists; fusion, boosts and answers happen once, above this layer.
 """
@@ -18,8 +18,9 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from qa import store
-from qa.schema import DocumentInfo, IndexStoreError, Passage
+from qa.errors import IndexStoreError
+from qa.index import local
+from qa.schema import DocumentInfo, Passage
 
 STORES = ("local", "milvus")
 
@@ -66,7 +67,7 @@ class IndexStore(Protocol):
         documents: list[DocumentInfo],
         texts: dict[str, str],
         passages: list[Passage],
-        sentences: store.SentenceTable,
+        sentences: local.SentenceTable,
     ) -> IndexStore:
         """The index with these documents added (their passages and sentences, row for row)."""
 
@@ -105,7 +106,7 @@ class StoreConfig:
             return
         if not self.milvus_uri:
             raise IndexStoreError("the Milvus store needs a URI: --milvus-uri URI (or MILVUS_URI)")
-        from qa.milvus_store import connect
+        from qa.index.milvus import connect
 
         connect(self.milvus_uri)
 
@@ -114,7 +115,7 @@ class StoreConfig:
         if manifest is None:
             return self
         held = manifest.get("store", {})
-        kind = store.store_kind(manifest)
+        kind = local.store_kind(manifest)
         if self.kind not in (None, kind):
             return self
         # An index opened as it is keeps its recorded URI; one named explicitly may be reached anew.
@@ -126,9 +127,9 @@ class StoreConfig:
 
 
 def write_lock(index_dir: Path) -> AbstractContextManager[None]:
-    """The index folder's writer lock (``qa.store.write_lock``), whichever store holds the index:
+    """The index folder's writer lock (``qa.index.local.write_lock``), whichever store holds the index:
     the folder's manifest is what a Milvus index's writers take turns on too."""
-    return store.write_lock(index_dir)
+    return local.write_lock(index_dir)
 
 
 def load(index_dir: Path, config: StoreConfig | None = None) -> IndexStore | None:
@@ -136,13 +137,13 @@ def load(index_dir: Path, config: StoreConfig | None = None) -> IndexStore | Non
     config = config or StoreConfig()
 
     def open_milvus(manifest: dict[str, Any], documents: list[DocumentInfo], texts: dict[str, str]) -> Any:
-        from qa.milvus_store import MilvusStore  # pymilvus loads only for Milvus indexes
+        from qa.index.milvus import MilvusStore  # pymilvus loads only for Milvus indexes
 
         # The URI given (the same cluster may be reached by another address), else the recorded one.
         uri = (config.kind == "milvus" and config.milvus_uri) or manifest["store"]["uri"]
         return MilvusStore.open(uri, manifest, documents, texts)
 
-    return store.load(Path(index_dir), {"milvus": open_milvus})
+    return local.load(Path(index_dir), {"milvus": open_milvus})
 
 
 def create(
@@ -151,12 +152,12 @@ def create(
     documents: list[DocumentInfo],
     texts: dict[str, str],
     passages: list[Passage],
-    sentences: store.SentenceTable,
+    sentences: local.SentenceTable,
     settings: dict[str, Any],
 ) -> IndexStore:
     """Build a complete index in the configured store and make it the live one of ``index_dir``."""
     if config.kind == "milvus":
-        from qa.milvus_store import MilvusStore
+        from qa.index.milvus import MilvusStore
 
         config.check()
         assert config.milvus_uri is not None
@@ -170,23 +171,23 @@ def create(
             settings,
         )
     else:
-        built = store.IndexData.build(documents, texts, passages, sentences, settings)
+        built = local.IndexData.build(documents, texts, passages, sentences, settings)
     try:
-        held = store.read_manifest(Path(index_dir))
+        held = local.read_manifest(Path(index_dir))
     except IndexStoreError:
         held = None  # a damaged index being replaced
     built.save(Path(index_dir))
-    if held is not None and store.store_kind(held) == "milvus" and config.kind != "milvus":
-        from qa.milvus_store import drop_collection
+    if held is not None and local.store_kind(held) == "milvus" and config.kind != "milvus":
+        from qa.index.milvus import drop_collection
 
         drop_collection(held)  # the index left Milvus: its collection would be orphaned
     return built
 
 
-def all_sentences(source: IndexStore) -> store.SentenceTable:
+def all_sentences(source: IndexStore) -> local.SentenceTable:
     """Every row's sentences, in row order."""
     rows = [row for row, _ in source.passage_rows()]
-    return store.SentenceTable.from_parts(source.sentence_parts(rows), int(source.manifest["dimension"]))
+    return local.SentenceTable.from_parts(source.sentence_parts(rows), int(source.manifest["dimension"]))
 
 
 def copy(source: IndexStore, index_dir: Path, config: StoreConfig) -> IndexStore:
@@ -198,7 +199,7 @@ def copy(source: IndexStore, index_dir: Path, config: StoreConfig) -> IndexStore
         dict(source.texts),
         [p for _, p in source.passage_rows()],
         all_sentences(source),
-        store.settings_of(source.manifest),
+        local.settings_of(source.manifest),
     )
 
 

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 
 from qa.schema import Document, Passage, Period
-from qa.sentences import CLOSERS, TERMINATORS, split_sentences
+from qa.text.sentences import CLOSERS, TERMINATORS, split_sentences
 
 __all__ = [
     "Section",

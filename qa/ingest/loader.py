@@ -33,12 +33,13 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, get_args
 
-from qa import limits
-from qa.schema import Document, DocumentError, Level
+from qa.errors import DocumentError
+from qa.ingest import limits
+from qa.schema import Document, Level
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
 
-_DATA_DIR = Path(__file__).parent / "data"
+_DATA_DIR = Path(__file__).parents[1] / "data"
 _BUNDLED_NAME = "zimao_2022.txt"
 _SIDECAR_SUFFIX = ".meta.json"
 _META_FIELDS = ("title", "issuer", "region", "year", "date", "level", "review_year")

@@ -15,15 +15,15 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from qa.answer import Choice
-from qa.lexical import tokenize
-from qa.retrieval import Query
+from qa.index.lexical import tokenize
+from qa.pipeline.answer import Choice
+from qa.pipeline.query import Query
 from qa.schema import DocumentInfo, Passage
-from qa.textnorm import CJK_CHAR, normalize
+from qa.text.normalize import CJK_CHAR, normalize
 
 # Support = cosine + SUPPORT_COVERAGE * coverage; below the embedder's ``min_support`` the best
 # sentence is about something else. Cosine scales differ per model, so that threshold belongs to
-# the model (qa.embedding); one without a calibrated threshold skips the rule.
+# the model (qa.embed.embedder); one without a calibrated threshold skips the rule.
 SUPPORT_COVERAGE = 0.1
 # Below this IDF-weighted share of the question's key terms found anywhere in the answering report,
 # the report does not talk about the thing asked (出生人口 in a town report without births).
@@ -160,7 +160,7 @@ def judge(
 
     The first rules are concrete mismatches a reader would see (another year, place or period, no
     figure or time of the asked kind, a topic the report never mentions, nothing of the asked-for
-    entity); the last are the model's calibrated floors on closeness in meaning (qa.embedding).
+    entity); the last are the model's calibrated floors on closeness in meaning (qa.embed.embedder).
     """
     sentence = passage.text[choice.span[0] : choice.span[1]]
     if query.years and review_year is not None:

@@ -1,7 +1,7 @@
 """The web interface: a Chinese chat over the indexed reports, built with Gradio.
 
 ``build_ui(bot)`` returns the ``gr.Blocks``; ``ui_assets()`` the theme and CSS that go with it
-(Gradio 6 takes those at launch or mount time, not in ``gr.Blocks``). ``qa.server`` mounts both.
+(Gradio 6 takes those at launch or mount time, not in ``gr.Blocks``). ``qa.apps.server`` mounts both.
 
 Every piece of document text is HTML-escaped here before it reaches the page: uploaded documents
 are untrusted, and Gradio's own sanitizer is a second line of defence, not the first.
@@ -18,11 +18,12 @@ import gradio as gr
 import pandas as pd
 
 from qa.api import ReportQA
+from qa.errors import ReportQAError
 from qa.facts import Fact
-from qa.schema import Answer, DocumentInfo, Passage, ReportQAError
-from qa.uploads import add_upload
+from qa.ingest.uploads import add_upload
+from qa.schema import Answer, DocumentInfo, Passage
+from qa.settings import MAX_QUESTION_CHARS
 
-MAX_QUESTION_CHARS = 2000  # the same limit the API enforces; the textbox stops typing beyond it
 DEFAULT_K = 5
 MAX_K = 20
 CONTEXT_CHARS = 200  # characters of surrounding text shown under "上下文"

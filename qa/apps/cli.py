@@ -15,14 +15,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from qa import index_store
 from qa.api import DEFAULT_INDEX_DIR, PASSAGE_CHARS, ReportQA
-from qa.documents import load_bundled, load_paths
+from qa.errors import ReportQAError
 from qa.evaluation import evaluate, load_questions
 from qa.facts import PERIODS, Fact, collect_facts, select_facts
-from qa.index_store import STORES, StoreConfig
-from qa.schema import Answer, ReportQAError
-from qa.structure import build_passages
+from qa.index import factory
+from qa.index.factory import STORES, StoreConfig
+from qa.ingest.loader import load_bundled, load_paths
+from qa.ingest.structure import build_passages
+from qa.schema import Answer
 
 EXIT_BAD_INPUT = 2
 
@@ -92,10 +93,10 @@ def _index(args: argparse.Namespace, out: TextIO) -> int:
         if args.paths:
             raise ReportQAError("give either PATH ... or --from INDEX_DIR, not both")
         # Moving an index between stores: documents, passages and vectors are copied, not embedded.
-        source = index_store.load(Path(args.source))
+        source = factory.load(Path(args.source))
         if source is None:
             raise ReportQAError(f"{args.source} holds no index")
-        data = index_store.copy(
+        data = factory.copy(
             source, Path(args.index_dir), StoreConfig(args.store, args.milvus_uri, args.milvus_collection)
         )
         documents, count = data.documents, data.passage_count
@@ -191,7 +192,7 @@ def _facts(args: argparse.Namespace, out: TextIO) -> int:
     # Figures need no embeddings, so this reads texts and passages without loading the model:
     # from the files given (nothing is indexed), else from the index, else the bundled report.
     config = StoreConfig(args.store, args.milvus_uri, args.milvus_collection)
-    data = None if args.docs else index_store.load(Path(args.index_dir), config)
+    data = None if args.docs else factory.load(Path(args.index_dir), config)
     if data is not None:
         infos, texts, passages = data.documents, data.texts, [p for _, p in data.passage_rows()]
     else:
@@ -215,7 +216,7 @@ def _facts(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _serve(args: argparse.Namespace, out: TextIO) -> int:
-    from qa.server import serve  # the web stack loads only for this command
+    from qa.apps.server import serve  # the web stack loads only for this command
 
     print(f"report-qa: loading the model and the index in {args.index_dir} ...", file=out, flush=True)
     started = time.perf_counter()

@@ -1,0 +1,102 @@
+"""Query analysis: what a question asks about, before anything is searched.
+
+A ``Query`` carries the normalized question, its text for BM25 (question words removed, glossary
+report terms added for English), the years it names (as a period or as a report's title), and the
+period it asks about (review: 去年/完成了; plan: 今年/目标). Retrieval and answering read it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from qa.errors import QuestionError
+from qa.pipeline.glossary import report_terms
+from qa.schema import Period
+from qa.settings import MAX_QUESTION_CHARS
+from qa.text.normalize import has_cjk, normalize
+
+# Question words carry no content; left in, their rare character pairs (多少, 哪些) add noise to BM25.
+_QUESTION_WORDS = re.compile(
+    r"多少|几个|几项|几家|几|什么|哪些|哪个|哪几|哪位|谁|是否|是不是|有没有|要不要|会不会|怎么样|怎样|怎么|如何|为什么|多大|"
+    r"请问|吗|呢|吧|么|？|\?"
+)
+
+
+# When a question asks about: words resolved against each report's own review year (a report
+# reviews year N and plans N+1, so 去年 means N and 今年/明年 mean N+1 from the report's side).
+_PAST_WORDS = re.compile(r"去年|上年|上一年|前一年|过去一年|last year|previous year")
+# 当年 in a question about a named report is that report's own year, the one it plans.
+_FUTURE_WORDS = re.compile(r"今年|明年|当年|下一年|来年|this year|next year|coming year")
+# Weaker cues from the verb: done (完成了, 建好了没有, did/was) vs intended (目标, 计划, 将, will).
+_DONE_CUES = re.compile(
+    r"完成了|实现了|取得了?|已经|已|了吗|了没有|了多少|了几|了哪些|成效|成绩|实际|"
+    r"\b(?:did|was|were|has been|have been|had|achieved|completed|built|added|spent)\b"
+)
+_PLAN_CUES = re.compile(
+    r"目标|计划|预期|打算|准备|将|要不要|会不会|能不能|能否|力争|未来|以后|安排|部署|"
+    # "什么时候建成？" asks when something will happen; "什么时候建成的/了" asks about the past.
+    r"(?:什么时候|何时)[^的了]*$|"
+    r"\b(?:will|plan|plans|planned|target|targets|aim|aims|going to|expected|expect)\b"
+)
+_YEAR = re.compile(r"(?<!\d)(19\d{2}|20\d{2})(?!\d)")
+# "2024年政府工作报告" / "the 2024 government work report" names a report, not the period asked about.
+_TITLE_YEAR = re.compile(
+    r"(?<!\d)(?:19|20)\d{2}\s*年?(?:的|度)?[\u4e00-\u9fff]{0,8}?(?:工作)?报告|"
+    r"(?<!\d)(?:19|20)\d{2}(?:'s)?\s+(?:[a-z]+\s+){0,3}?report"
+)
+
+
+@dataclass(frozen=True)
+class Query:
+    """A question as the search stages need it."""
+
+    text: str
+    normalized: str
+    lexical_text: str  # the question without question words (English: plus glossary report terms), for BM25
+    has_cjk: bool
+    years: tuple[int, ...] = ()  # years the question asks about
+    report_years: tuple[int, ...] = ()  # years naming a report ("2024年政府工作报告")
+    relative: Period | None = None  # "review" for 去年/last year, "plan" for 今年/明年/next year
+    aspect: Period | None = None  # from the verb: done vs intended
+    translated: tuple[str, ...] = ()  # report terms of an English question's phrases (qa.pipeline.glossary)
+
+    @property
+    def uses_lexical(self) -> bool:
+        """Whether BM25 can help: Chinese in the question, or report terms found for its English."""
+        return self.has_cjk or bool(self.translated)
+
+    def period_for(self, review_year: int | None) -> Period | None:
+        """Which part of a report reviewing ``review_year`` the question asks about, if any."""
+        if self.years and review_year is not None:
+            if review_year in self.years:
+                return "review"
+            if review_year + 1 in self.years:
+                return "plan"
+        return self.relative or self.aspect
+
+
+def _one_period(review: bool, plan: bool) -> Period | None:
+    return "review" if review and not plan else "plan" if plan and not review else None
+
+
+def analyze(question: str, use_glossary: bool = True) -> Query:
+    """Validate and analyse a question; raises QuestionError on empty or over-long input."""
+    if not isinstance(question, str) or not question.strip():
+        raise QuestionError("the question is empty")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise QuestionError(f"the question has {len(question)} characters; the limit is {MAX_QUESTION_CHARS}")
+    normalized = normalize(question)
+    cjk = has_cjk(normalized)
+    translated = tuple(report_terms(normalized)) if use_glossary and not cjk else ()
+    return Query(
+        text=question,
+        normalized=normalized,
+        lexical_text=" ".join((_QUESTION_WORDS.sub(" ", _TITLE_YEAR.sub(" ", normalized)), *translated)),
+        has_cjk=cjk,
+        years=tuple(int(y) for y in _YEAR.findall(_TITLE_YEAR.sub(" ", normalized))),
+        report_years=tuple(int(y) for m in _TITLE_YEAR.findall(normalized) for y in _YEAR.findall(m)),
+        relative=_one_period(bool(_PAST_WORDS.search(normalized)), bool(_FUTURE_WORDS.search(normalized))),
+        aspect=_one_period(bool(_DONE_CUES.search(normalized)), bool(_PLAN_CUES.search(normalized))),
+        translated=translated,
+    )
