@@ -13,54 +13,28 @@ import json
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from qa import ReportQA
 from qa.embed.embedder import Embedder, load_embedder
 from qa.evaluation import evaluate, load_questions
 from qa.ingest.loader import bundled_report_path
-from qa.pipeline import answer, retrieval
+from qa.settings import RetrievalSettings, Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
 
-# name -> {module attribute: value}; each row changes the shipped configuration (the last row).
-CONFIGURATIONS: dict[str, dict[tuple[object, str], float]] = {
-    "dense only": {
-        (retrieval, "LEXICAL_WEIGHT"): 0.0,
-        (retrieval, "PERIOD_BOOST"): 1.0,
-        (retrieval, "NAMED_FILTER"): False,
-    },
-    "BM25 only": {
-        (retrieval, "DENSE_WEIGHT"): 0.0,
-        (retrieval, "PERIOD_BOOST"): 1.0,
-        (retrieval, "NAMED_FILTER"): False,
-    },
-    "RRF 1:1, no boosts": {
-        (retrieval, "LEXICAL_WEIGHT"): 1.0,
-        (retrieval, "PERIOD_BOOST"): 1.0,
-        (retrieval, "NAMED_FILTER"): False,
-    },
-    "RRF 1:2, no boosts": {(retrieval, "PERIOD_BOOST"): 1.0, (retrieval, "NAMED_FILTER"): False},
-    "RRF 1:2 + period boost": {(retrieval, "NAMED_FILTER"): False},
-    "+ named-report filter, no sentence similarity": {(answer, "COSINE_WEIGHT"): 0.0},
-    "shipped": {},
+# name -> the settings of that row; each row changes the shipped configuration (the last row).
+_OFF = {"period_boost": 1.0, "named_filter": False}
+CONFIGURATIONS: dict[str, Settings] = {
+    "dense only": Settings(retrieval=RetrievalSettings(lexical_weight=0.0, **_OFF)),
+    "BM25 only": Settings(retrieval=RetrievalSettings(dense_weight=0.0, **_OFF)),
+    "RRF 1:1, no boosts": Settings(retrieval=RetrievalSettings(lexical_weight=1.0, **_OFF)),
+    "RRF 1:2, no boosts": Settings(retrieval=RetrievalSettings(**_OFF)),
+    "RRF 1:2 + period boost": Settings(retrieval=RetrievalSettings(named_filter=False)),
+    "shipped": Settings(),
 }
 METRICS = ("hit@1", "hit@5", "mrr@10", "answer@1", "found_rate_answerable", "abstain_rate_unanswerable")
-
-
-@contextmanager
-def configured(changes: dict[tuple[object, str], float]) -> Iterator[None]:
-    saved = {key: getattr(*key) for key in changes}
-    for (module, name), value in changes.items():
-        setattr(module, name, value)
-    try:
-        yield
-    finally:
-        for (module, name), value in saved.items():
-            setattr(module, name, value)
 
 
 def dev_set_bots(reports_dir: Path, work: Path, embedder: Embedder) -> dict[str, tuple[ReportQA, list[dict]]]:
@@ -85,15 +59,15 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="report-qa-ablation-"))
     sets = dev_set_bots(args.reports_dir, work, embedder)
     results: dict[str, dict[str, dict[str, float]]] = {}
-    for name, changes in CONFIGURATIONS.items():
-        with configured(changes):
-            results[name] = {}
-            for set_name, (bot, items) in sets.items():
-                sources = {d.doc_id: d.source for d in bot.documents}
-                metrics = evaluate(lambda q, k, bot=bot: bot.ask(q, k=k), items, k=5, sources=sources)[
-                    "metrics"
-                ]
-                results[name][set_name] = {m: metrics[m] for m in METRICS}
+    for name, settings in CONFIGURATIONS.items():
+        results[name] = {}
+        for set_name, (built, items) in sets.items():
+            bot = ReportQA(
+                built.index_dir, embedder=embedder, settings=settings
+            )  # same index, these settings
+            sources = {d.doc_id: d.source for d in bot.documents}
+            metrics = evaluate(lambda q, k, bot=bot: bot.ask(q, k=k), items, k=5, sources=sources)["metrics"]
+            results[name][set_name] = {m: metrics[m] for m in METRICS}
         print(name, json.dumps(results[name], ensure_ascii=False), flush=True)
     lines = [
         "# Ablation: what each part of retrieval and answering adds",

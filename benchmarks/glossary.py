@@ -16,10 +16,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.ablation import METRICS, ROOT, configured, dev_set_bots
+from benchmarks.ablation import METRICS, ROOT, dev_set_bots
+from qa import ReportQA
 from qa.embed.embedder import load_embedder
 from qa.evaluation import evaluate
-from qa.pipeline import retrieval
+from qa.settings import RetrievalSettings, Settings
 
 
 def main() -> None:
@@ -43,19 +44,18 @@ def main() -> None:
         "|---|---|---|---|" + "---|" * len(METRICS),
     ]
     for use in (False, True):
-        with configured({(retrieval, "USE_GLOSSARY"): use}):
-            for name, (bot, items) in sets.items():
-                english = [item for item in items if item.get("kind") == "english"]
-                sources = {d.doc_id: d.source for d in bot.documents}
-                metrics = evaluate(lambda q, k, bot=bot: bot.ask(q, k=k), english, k=5, sources=sources)[
-                    "metrics"
-                ]
-                lines.append(
-                    f"| {'on' if use else 'off'} | {name} | {metrics['answerable']} "
-                    f"| {metrics['unanswerable']} | "
-                    + " | ".join(f"{metrics[m]:.3f}" for m in METRICS)
-                    + " |"
-                )
+        settings = Settings(retrieval=RetrievalSettings(use_glossary=use))
+        for name, (built, items) in sets.items():
+            bot = ReportQA(built.index_dir, embedder=embedder, settings=settings)
+            english = [item for item in items if item.get("kind") == "english"]
+            sources = {d.doc_id: d.source for d in bot.documents}
+            metrics = evaluate(lambda q, k, bot=bot: bot.ask(q, k=k), english, k=5, sources=sources)[
+                "metrics"
+            ]
+            lines.append(
+                f"| {'on' if use else 'off'} | {name} | {metrics['answerable']} "
+                f"| {metrics['unanswerable']} | " + " | ".join(f"{metrics[m]:.3f}" for m in METRICS) + " |"
+            )
     args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
     print("wrote", args.out, file=sys.stderr)

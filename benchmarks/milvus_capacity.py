@@ -25,8 +25,9 @@ import numpy as np
 from qa import ReportQA
 from qa.embed.embedder import load_embedder
 from qa.index import factory as index_store
-from qa.index.local import SentenceTable, settings_of
-from qa.index.milvus import MilvusStore, entity
+from qa.index.base import SentenceTable, settings_of
+from qa.index.milvus import MilvusStore
+from qa.index.milvus_schema import entity
 from qa.ingest.loader import bundled_report_path
 
 ROOT = Path(__file__).resolve().parents[1]

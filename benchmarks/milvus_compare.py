@@ -27,26 +27,21 @@ from typing import Any
 
 from milvus_lite.server_manager import server_manager_instance
 
-from benchmarks.ablation import configured
 from qa import ReportQA
 from qa.embed.embedder import load_embedder
 from qa.evaluation import evaluate, load_questions
 from qa.index import factory as index_store
 from qa.index import milvus as milvus_store
-from qa.index.local import settings_of
+from qa.index.base import settings_of
 from qa.index.milvus import MilvusStore
 from qa.ingest.loader import bundled_report_path
-from qa.pipeline import retrieval
 from qa.schema import Answer
+from qa.settings import RetrievalSettings, Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
 METRICS = ("hit@1", "hit@5", "mrr@10", "answer@1")
-BM25_ONLY = {
-    (retrieval, "DENSE_WEIGHT"): 0.0,
-    (retrieval, "PERIOD_BOOST"): 1.0,
-    (retrieval, "NAMED_FILTER"): False,
-}
+BM25_ONLY = Settings(retrieval=RetrievalSettings(dense_weight=0.0, period_boost=1.0, named_filter=False))
 
 
 def milvus_copy(source: index_store.IndexStore, index_dir: Path, uri: str, analyzer: str) -> None:
@@ -83,17 +78,18 @@ def percentile(values: list[float], share: float) -> float:
 
 def measure(index_dir: Path, questions: Path) -> list[dict[str, Any]]:
     """Quality and latency of one index, as a server process would see it: opened fresh, warmed."""
-    bot = ReportQA(index_dir, embedder=load_embedder())
+    embedder = load_embedder()
+    bot = ReportQA(index_dir, embedder=embedder)
     items = load_questions(questions)
     for item in items[:3]:  # warm: the first searches load the collection
         bot.ask(item["question"])
     sources = {d.doc_id: d.source for d in bot.documents}
     rows = []
-    for mode, changes in (("hybrid (shipped)", {}), ("BM25 only", BM25_ONLY)):
+    for mode, settings in (("hybrid (shipped)", Settings()), ("BM25 only", BM25_ONLY)):
         latencies: list[float] = []
-        with configured(changes):
-            ask = timed(lambda q, k: bot.ask(q, k=k), latencies)
-            metrics = evaluate(ask, items, k=5, sources=sources)["metrics"]
+        configured = ReportQA(index_dir, embedder=embedder, settings=settings)
+        ask = timed(lambda q, k, bot=configured: bot.ask(q, k=k), latencies)
+        metrics = evaluate(ask, items, k=5, sources=sources)["metrics"]
         rows.append(
             {
                 "mode": mode,

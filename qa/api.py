@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import threading
 import weakref
 from collections.abc import Iterable, Mapping
@@ -12,18 +13,17 @@ import numpy as np
 
 from qa.embed.embedder import Embedder, load_embedder
 from qa.errors import DocumentError, IndexStoreError
-from qa.facts import Fact, collect_facts, select_facts
-from qa.index import factory
-from qa.index.factory import IndexStore, StoreConfig
-from qa.index.lexical import unseen_idf
-from qa.index.local import REBUILD_HINT, SentenceTable, read_manifest, store_kind
+from qa.facts import Fact, collect_facts, indicator_series, select_facts
+from qa.index import audit, factory
+from qa.index.base import REBUILD_HINT, IndexStore, SentenceTable, store_kind
+from qa.index.factory import StoreConfig
+from qa.index.generations import read_manifest
 from qa.ingest.loader import load_bundled, load_paths
 from qa.ingest.structure import build_passages, split_sentences
-from qa.pipeline.abstention import gather, judge
-from qa.pipeline.answer import Choice, choose_answer
+from qa.pipeline.answering import Retrieved, answer_question, retrieve
 from qa.pipeline.conversation import Conversation
-from qa.pipeline.query import Query, analyze
-from qa.pipeline.retrieval import Hit, search
+from qa.pipeline.query import analyze
+from qa.pipeline.scorer import AnswerScorer, default_scorer
 from qa.schema import Answer, Document, DocumentInfo, Passage
 from qa.settings import Settings
 
@@ -59,7 +59,7 @@ class ReportQA:
         settings: Settings | None = None,
     ) -> None:
         settings = settings or Settings.from_env()
-        config = StoreConfig(store, milvus_uri, milvus_collection)
+        config = StoreConfig.from_settings(settings, store, milvus_uri, milvus_collection)
         # The index is read (and checked) before the model loads: a bad index fails in a blink.
         data = factory.load(Path(index_dir), config)
         if data is not None and config.kind not in (None, _kind(data)):
@@ -98,7 +98,7 @@ class ReportQA:
         """
         settings = settings or Settings.from_env()
         documents = load_paths(paths)
-        config = StoreConfig(store, milvus_uri, milvus_collection)
+        config = StoreConfig.from_settings(settings, store, milvus_uri, milvus_collection)
         # Without --rebuild an existing index must be readable and of this model: replacing a
         # damaged or foreign index silently could throw away something the user still wants.
         previous = None if rebuild else factory.load(Path(index_dir), config)
@@ -142,50 +142,42 @@ class ReportQA:
         return self._data.passage_count
 
     def ask(self, question: str, k: int = 5, filters: Mapping[str, Any] | None = None) -> Answer:
-        """Answer ``question`` from the indexed reports with at most ``k`` cited passages."""
-        query = analyze(question, self.settings.retrieval.use_glossary)
+        """Answer ``question`` from the indexed reports with at most ``k`` cited passages.
+
+        ``Answer.confidence`` is the calibrated probability that the quoted sentence answers;
+        ``Answer.outcome`` is "answer", "uncertain" (可能相关) or "not_found" (报告中没有).
+        """
         if not isinstance(k, int) or k < 1:
             raise ValueError("k must be a positive integer")
-        data = self._data  # one snapshot for the whole question, even if documents are added meanwhile
-        vector = self.embedder.encode_queries([query.text])[0]
-        hits = search(data, query, vector, k, filters, self.settings.retrieval)
-        passages = [data.passage(h.row).with_(score=round(h.score, 6)) for h in hits]
-        parts = data.sentence_parts([h.row for h in hits])
-        candidates = [(p, *part) for p, part in zip(passages, parts, strict=True)]
-        choice = choose_answer(query, candidates, data.idf, vector, self.settings.answer)
-        answer_text, doubt = None, "nothing indexed matches the filters"
-        evidence_dict: dict[str, Any] | None = None
-        if choice is not None:
-            # The answering passage leads the citations, with its span highlighted.
-            chosen = passages.pop(choice.passage).with_(highlight=choice.span)
-            passages.insert(0, chosen)
-            hits.insert(0, hits.pop(choice.passage))
-            info = next(d for d in data.documents if d.doc_id == chosen.doc_id)
-            evidence = gather(
-                query,
-                choice,
-                chosen,
-                info,
-                data.texts[chosen.doc_id],
-                data.idf,
-                unseen_idf(data.passage_count),
-            )
-            floors = (
-                getattr(self.embedder, "min_support", None),
-                getattr(self.embedder, "min_english_cosine", None),
-            )
-            doubt = judge(query, choice, chosen, evidence, data.review_years.get(chosen.doc_id), *floors)
-            answer_text = None if doubt else chosen.text[choice.span[0] : choice.span[1]]
-            evidence_dict = evidence.to_dict()
-        reason = _explain(data, query, hits, choice) | {"not_found_because": doubt, "evidence": evidence_dict}
-        return Answer(question, doubt is None, answer_text, passages, reason)
+        # One snapshot for the whole question, even if documents are added meanwhile.
+        return answer_question(self._data, self.embedder, self.scorer, self.settings, question, k, filters)
+
+    @functools.cached_property
+    def scorer(self) -> AnswerScorer:
+        """The answer scorer (qa.pipeline.scorer), read on first use: building an index needs none."""
+        path = self.settings.answer.scorer_path
+        return default_scorer() if path is None else AnswerScorer.load(path)
+
+    def retrieve(self, question: str, k: int = 5, filters: Mapping[str, Any] | None = None) -> Retrieved:
+        """What the answer step sees for one standalone question: passages and candidate sentences
+        with their features (for training the scorer and for diagnostics)."""
+        query = analyze(question, self.settings.retrieval.use_glossary)
+        return retrieve(self._data, self.embedder, query, k, filters, self.settings)
+
+    def document_text(self, doc_id: str) -> str:
+        """The stored text of an indexed document (every offset points into it)."""
+        return self._data.texts[doc_id]
 
     def chat(self, earlier_questions: Iterable[str] = ()) -> Conversation:
         """A conversation: follow-up questions ("那今年的目标呢？") lean on the earlier ones."""
         return Conversation(self, earlier_questions)
 
-    def add_documents(self, paths: Iterable[str | Path]) -> list[DocumentInfo]:
-        """Add (or, for the same content, skip) documents; returns the infos of those added."""
+    def add_documents(self, paths: Iterable[str | Path], *, client: str | None = None) -> list[DocumentInfo]:
+        """Add (or, for the same content, skip) documents; returns the infos of those added.
+
+        Each document added is recorded in the index's audit log (qa.index.audit) with ``client``,
+        the address of whoever asked for it.
+        """
         new = load_paths(paths)
         # The folder's lock for the whole read-modify-write: a writer in another process waits, and
         # what it saved before is read here first, so neither loses the other's documents.
@@ -199,12 +191,14 @@ class ReportQA:
                 grown = data.add([d.info for d in added], texts, passages, sentences)
                 grown.save(self.index_dir)
                 self._data = grown
+                audit.record(self.index_dir, "add", [d.info for d in added], client)
         return [d.info for d in added]
 
-    def remove_document(self, doc_id: str) -> DocumentInfo:
+    def remove_document(self, doc_id: str, *, client: str | None = None) -> DocumentInfo:
         """Remove a document and its passages from the index; returns its info.
 
-        Raises ``DocumentError`` for an unknown id, or for the only document of the index.
+        Raises ``DocumentError`` for an unknown id, or for the only document of the index. The
+        removal is recorded in the index's audit log with ``client``, as in ``add_documents``.
         """
         with self._write_lock, factory.write_lock(self.index_dir):
             data = self._latest()
@@ -216,6 +210,7 @@ class ReportQA:
             shrunk = data.delete_document(doc_id)
             shrunk.save(self.index_dir)
             self._data = shrunk
+            audit.record(self.index_dir, "remove", [info], client)
         return info
 
     def _latest(self) -> IndexStore:
@@ -231,6 +226,10 @@ class ReportQA:
         """The passage with up to ``chars`` characters of its document on each side."""
         text = self._data.texts[passage.doc_id]
         return text[max(0, passage.start - chars) : passage.end + chars]
+
+    def passages(self, doc_id: str | None = None) -> list[Passage]:
+        """The indexed passages (of one document if ``doc_id``), in index order."""
+        return [p for _, p in self._data.passage_rows() if doc_id is None or p.doc_id == doc_id]
 
     def facts(
         self, doc_id: str | None = None, indicator: str | None = None, period: str | None = None
@@ -250,6 +249,18 @@ class ReportQA:
             self._facts_cache = cached
         return select_facts(cached[1], doc_id=doc_id, indicator=indicator, period=period)
 
+    def series(
+        self, indicator: str, period: str = "plan", filters: Mapping[str, Any] | None = None
+    ) -> list[Fact]:
+        """One headline figure of ``indicator`` per report, sorted by year (qa.facts.series): the
+        annual target (``period="plan"``) or result (``"review"``), never a five-year figure, a share
+        or a sub-indicator. ``filters`` keeps reports by doc_id, year, region or level (national,
+        province, …), each a value or a list: ``series("地区生产总值", filters={"level": "province",
+        "year": 2026})`` is one point per province. Raises QuestionError for a bad period or filter.
+        """
+        data = self._data
+        return indicator_series(self.facts(), data.documents, data.texts, indicator, period, filters)
+
     # ------------------------------------------------------------ building
 
     def _setup(
@@ -263,7 +274,7 @@ class ReportQA:
         self.index_dir = Path(index_dir)
         self.settings = settings
         self._config = config
-        self.embedder = embedder or load_embedder(model)
+        self.embedder = embedder or load_embedder(model, settings)
         self._write_lock = threading.Lock()
         self._facts_cache: tuple[weakref.ref[IndexStore], list[Fact]] | None = None
 
@@ -326,37 +337,6 @@ class ReportQA:
                 at += len(ss)
         sentences = SentenceTable.from_parts([parts[p.passage_id] for p in passages], self.embedder.dimension)
         return passages, sentences
-
-
-def _explain(data: IndexStore, query: Query, hits: list[Hit], choice: Choice | None) -> dict[str, Any]:
-    """Why these passages and this sentence: matched terms, per-channel scores and ranks, period asked."""
-
-    def passage_reason(hit: Hit) -> dict[str, Any]:
-        passage = data.passage(hit.row)
-        return {
-            "passage_id": passage.passage_id,
-            "fused": round(hit.score, 6),
-            "dense": None if hit.dense is None else round(hit.dense, 4),
-            "lexical": None if hit.lexical is None else round(hit.lexical, 4),
-            "dense_rank": hit.dense_rank,
-            "lexical_rank": hit.lexical_rank,
-            "period_asked": query.period_for(data.review_years.get(passage.doc_id)),
-        }
-
-    return {
-        "lexical_used": query.uses_lexical,
-        "answer": None
-        if choice is None
-        else {
-            "matched_terms": choice.matched,
-            "score": round(choice.score, 4),
-            "coverage": round(choice.coverage, 4),
-            "cosine": round(choice.cosine, 4),
-            "fits": choice.fits,
-            "wants": choice.wants,
-        },
-        "passages": [passage_reason(h) for h in hits],
-    }
 
 
 def _settings_of(data: IndexStore) -> dict[str, Any]:

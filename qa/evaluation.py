@@ -2,8 +2,12 @@
 
 A question set is JSON lines: {"question": str, "answers": [verbatim strings]} (more keys allowed).
 A passage or answer counts when it contains any of the answers; with an optional "doc" (a file
-name) it must also come from that document. An item with no answers is unanswerable: the right
-reply is ``found=False``.
+name) it must also come from that document. An item with "parts" (a list of string lists: a
+question that asks two things) counts for answer@1 only when the answer holds a string of every
+part. An item with no answers is unanswerable: the right reply is ``found=False``.
+
+Beside hit@k, MRR and answer@1, the report says how well ``Answer.confidence`` separates right
+answers from unanswerable questions (ROC AUC) and how it compares with what is observed.
 """
 
 from __future__ import annotations
@@ -53,6 +57,31 @@ def _contains(text: str | None, answers: list[str]) -> bool:
     return text is not None and any(normalize(a) in normalize(text) for a in answers)
 
 
+def roc_auc(positive: list[float], negative: list[float]) -> float | None:
+    """P(a positive scores above a negative), ties counting half; None when a side is empty."""
+    if not positive or not negative:
+        return None
+    wins = sum((p > n) + 0.5 * (p == n) for p in positive for n in negative)
+    return wins / (len(positive) * len(negative))
+
+
+def reliability(rows: list[dict[str, Any]], bins: int = 5) -> list[dict[str, Any]]:
+    """Predicted confidence vs the observed share whose best sentence answers, in equal-width bins.
+
+    ``confidence`` predicts that the best sentence answers the question (found or not); for an
+    unanswerable question it never does."""
+    table = []
+    for b in range(bins):
+        lo, hi = b / bins, (b + 1) / bins
+        inside = [r for r in rows if lo <= r["confidence"] < hi or (hi == 1 and r["confidence"] == 1)]
+        if inside:
+            observed = sum(1 for r in inside if r["answerable"] and r["answer_hit"]) / len(inside)
+            predicted = sum(r["confidence"] for r in inside) / len(inside)
+            table.append({"bin": f"{lo:.1f}–{hi:.1f}", "n": len(inside), "predicted": round(predicted, 3),
+                          "observed": round(observed, 3)})  # fmt: skip
+    return table
+
+
 def evaluate(
     ask: Callable[[str, int], Answer],
     items: list[dict[str, Any]],
@@ -73,6 +102,8 @@ def evaluate(
             return right_doc and _contains(passage.text, item["answers"])
 
         rank = next((i for i, p in enumerate(answer.passages, start=1) if counts(p)), None)
+        parts = item.get("parts") or [item["answers"]]
+        in_right_doc = any(counts(p) for p in answer.passages[: len(parts)])
         rows.append(
             {
                 "id": item.get("id"),
@@ -80,9 +111,10 @@ def evaluate(
                 "answerable": bool(item["answers"]),
                 "rank": rank,
                 "found": answer.found,
-                "answer_hit": bool(item["answers"] and answer.passages and counts(answer.passages[0]))
-                and _contains(answer.answer, item["answers"]),
+                "answer_hit": bool(item["answers"] and in_right_doc)
+                and all(_contains(answer.answer, part) for part in parts),
                 "answer": answer.answer,
+                "confidence": answer.confidence,
             }
         )
     answerable = [r for r in rows if r["answerable"]]
@@ -100,7 +132,10 @@ def evaluate(
         metrics["abstain_rate_unanswerable"] = sum(1 for r in unanswerable if not r["found"]) / len(
             unanswerable
         )
+    right = [r["confidence"] for r in answerable if r["answer_hit"]]
+    metrics["confidence_auc"] = roc_auc(right, [r["confidence"] for r in unanswerable])
     return {
         "metrics": {key: round(v, 4) if isinstance(v, float) else v for key, v in metrics.items()},
+        "reliability": reliability(rows),
         "items": rows,
     }

@@ -12,6 +12,8 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
 Period = Literal["review", "plan", "other"]
+# How the CLI and the web interface name each period: last year's work reviewed, this year's plan.
+PERIOD_LABELS: dict[Period, str] = {"review": "回顾", "plan": "计划", "other": "其他"}
 Level = Literal["national", "province", "city", "county", "town"]
 
 
@@ -38,6 +40,9 @@ class DocumentInfo:
     review_year: int | None = None
     chars: int = 0
     content_hash: str = ""
+    # The title as printed (or the file name where none was); ``title`` is the display title with
+    # year and issuer (qa.ingest.metadata.display_title). None in manifests written before it existed.
+    raw_title: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -56,6 +61,7 @@ class Document:
     date: str | None = None
     level: Level | None = None
     review_year: int | None = None
+    raw_title: str | None = None  # as printed; ``title`` is what readers see (see DocumentInfo)
 
     @property
     def content_hash(self) -> str:
@@ -80,6 +86,7 @@ class Document:
             review_year=self.review_year,
             chars=len(self.text),
             content_hash=self.content_hash,
+            raw_title=self.raw_title,
         )
 
 
@@ -118,21 +125,36 @@ class Passage:
         return cls(**d)
 
 
+Outcome = Literal["answer", "uncertain", "not_found"]
+
+
 @dataclass
 class Answer:
-    """The reply to one question: the quoted answer (or none) and the passages behind it."""
+    """The reply to one question: the quoted answer (or none) and the passages behind it.
+
+    ``confidence`` is the calibrated probability that the quoted sentence answers the question;
+    ``outcome`` is "answer", "uncertain" (a low-confidence answer, shown as 可能相关) or
+    "not_found" (报告中没有; then ``found`` is False). ``parts`` holds one Answer per part of a
+    question that asks two things (or, for comparisons, per report); else it is empty.
+    """
 
     question: str
     found: bool
     answer: str | None
     passages: list[Passage] = field(default_factory=list)
     reason: dict[str, Any] = field(default_factory=dict)
+    confidence: float = 0.0
+    outcome: Outcome = "not_found"
+    parts: list[Answer] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "question": self.question,
             "found": self.found,
             "answer": self.answer,
+            "confidence": round(self.confidence, 4),
+            "outcome": self.outcome,
             "passages": [p.to_dict() for p in self.passages],
+            "parts": [part.to_dict() for part in self.parts],
             "reason": self.reason,
         }

@@ -14,6 +14,15 @@ Environment variables:
 | ``REPORT_QA_MAX_UPLOAD_MB`` | ``max_upload_mb`` | 50 |
 | ``MILVUS_URI`` | ``milvus_uri``: used when the Milvus store is asked for without a URI | none |
 | ``MILVUS_TOKEN``, or ``MILVUS_USER`` + ``MILVUS_PASSWORD`` | ``milvus_token`` (never recorded) | none |
+| ``REPORT_QA_ADMIN_TOKEN`` | ``admin_token``: uploads and removals need it (never recorded) | none |
+| ``REPORT_QA_PUBLIC`` | ``public``: ``1`` serves read-only for visitors, ``0`` as on a laptop | by the host |
+| ``REPORT_QA_RATE_LIMIT`` | ``rate_limit``: questions/s per client, ``0`` = off | 5 if public, else off |
+| ``REPORT_QA_RATE_BURST`` | ``rate_burst``: questions a client may ask at once | 20 |
+| ``REPORT_QA_MAX_BODY_MB`` | ``max_body_mb``: request body cap of every route but uploads | 4 |
+| ``REPORT_QA_TRUSTED_PROXIES`` | ``trusted_proxies``: IPs/networks whose ``X-Forwarded-For`` counts | none |
+| ``REPORT_QA_FRAME_ANCESTORS`` | ``frame_ancestors``: origins that may embed the page in a frame | none |
+
+``public`` unset means: public unless the server listens on a loopback address (qa.apps.guard).
 """
 
 from __future__ import annotations
@@ -35,6 +44,8 @@ class RetrievalSettings:
     dense_weight: float = 1.0  # RRF weight of the dense ranking
     lexical_weight: float = 2.0  # RRF weight of BM25: better than 1.0 on both dev sets
     period_boost: float = 1.3  # fused-score factor for passages of the period the question asks about
+    # A bare year ("2018年粮食产量") is a soft signal: reports covering it are raised, not filtered.
+    year_boost: float = 1.3
     # A question naming reports by year or region searches only them (README, "All 88 reports").
     named_filter: bool = True
     use_glossary: bool = True  # English questions search BM25 with report terms (qa.pipeline.glossary)
@@ -42,12 +53,10 @@ class RetrievalSettings:
 
 @dataclass(frozen=True)
 class AnswerSettings:
-    """How the answer sentence is chosen and when the report is said not to answer."""
+    """How the answer sentence is chosen: the learned scorer (qa.pipeline.scorer) and its input."""
 
-    answer_passages: int = 3  # sentences are taken from this many top passages
-    rank_penalty: float = 0.15  # per rank below the first: a lower passage must answer clearly better
-    intent_bonus: float = 0.35  # a sentence holding what the question asks for (a figure, a date, a list)
-    cosine_weight: float = 2.0  # question-sentence similarity; the only signal for English questions
+    answer_passages: int = 3  # candidate sentences come from this many top passages
+    scorer_path: Path | None = None  # a model file of training/train_scorer.py; None: the shipped one
 
 
 def _default_cache_dir(environ: Mapping[str, str]) -> Path:
@@ -58,7 +67,10 @@ def _default_cache_dir(environ: Mapping[str, str]) -> Path:
     return Path.home() / ".cache" / "report-qa"
 
 
-def _positive(environ: Mapping[str, str], name: str, kind: type[float] | type[int]) -> float | int | None:
+def _positive(
+    environ: Mapping[str, str], name: str, kind: type[float] | type[int], zero: bool = False
+) -> float | int | None:
+    """The variable as a positive number (or 0 too, with ``zero``); None when unset."""
     raw = environ.get(name, "").strip()
     if not raw:
         return None
@@ -66,9 +78,24 @@ def _positive(environ: Mapping[str, str], name: str, kind: type[float] | type[in
         value = kind(raw)
     except ValueError:
         value = -1
-    if not value > 0 or value == float("inf"):
-        raise ValueError(f"{name} must be a positive {kind.__name__}, not {raw!r}")
+    if not (value > 0 or (zero and value == 0)) or value == float("inf"):
+        allowed = f"a positive {kind.__name__}" + (" or 0" if zero else "")
+        raise ValueError(f"{name} must be {allowed}, not {raw!r}")
     return value
+
+
+def _flag(environ: Mapping[str, str], name: str) -> bool | None:
+    raw = environ.get(name, "").strip().lower()
+    if not raw:
+        return None
+    if raw not in ("1", "0", "true", "false", "yes", "no"):
+        raise ValueError(f"{name} must be 1 or 0, not {raw!r}")
+    return raw in ("1", "true", "yes")
+
+
+def _words(environ: Mapping[str, str], name: str) -> tuple[str, ...]:
+    """A list given as words separated by commas or spaces."""
+    return tuple(w for w in environ.get(name, "").replace(",", " ").split() if w)
 
 
 @dataclass(frozen=True)
@@ -82,6 +109,15 @@ class Settings:
     max_upload_mb: float = 50.0
     milvus_uri: str | None = None
     milvus_token: str = field(default="", repr=False)  # credentials: never printed or recorded
+    admin_token: str = field(default="", repr=False)  # a secret like milvus_token
+    public: bool | None = None  # None: decided by the host the server listens on
+    rate_limit: float | None = None  # questions/s per client; None: DEFAULT_RATE_LIMIT if public; 0: off
+    rate_burst: int = 20
+    # JSON questions are tiny, but every Gradio event carries the whole chat history back: a long
+    # conversation of answer cards is a few hundred KB, so the cap leaves room for that.
+    max_body_mb: float = 4.0
+    trusted_proxies: tuple[str, ...] = ()
+    frame_ancestors: tuple[str, ...] = ()  # empty: no site may frame the page
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -90,12 +126,22 @@ class Settings:
         user, password = env.get("MILVUS_USER", ""), env.get("MILVUS_PASSWORD", "")
         threads = _positive(env, "REPORT_QA_THREADS", int)
         upload = _positive(env, "REPORT_QA_MAX_UPLOAD_MB", float)
+        burst = _positive(env, "REPORT_QA_RATE_BURST", int)
+        body = _positive(env, "REPORT_QA_MAX_BODY_MB", float)
+        rate = _positive(env, "REPORT_QA_RATE_LIMIT", float, zero=True)
         return cls(
             cache_dir=_default_cache_dir(env),
             threads=None if threads is None else int(threads),
             max_upload_mb=50.0 if upload is None else float(upload),
             milvus_uri=env.get("MILVUS_URI") or None,
             milvus_token=env.get("MILVUS_TOKEN") or (f"{user}:{password}" if user else ""),
+            admin_token=env.get("REPORT_QA_ADMIN_TOKEN", "").strip(),
+            public=_flag(env, "REPORT_QA_PUBLIC"),
+            rate_limit=None if rate is None else float(rate),
+            rate_burst=20 if burst is None else int(burst),
+            max_body_mb=4.0 if body is None else float(body),
+            trusted_proxies=_words(env, "REPORT_QA_TRUSTED_PROXIES"),
+            frame_ancestors=_words(env, "REPORT_QA_FRAME_ANCESTORS"),
         )
 
     @property

@@ -35,7 +35,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import faiss
 
 from qa import ReportQA
-from qa.index import local as store
+from qa.index import generations
+from qa.index.base import SentenceTable
 from qa.index.lexical import LexicalIndex
 from tests.conftest import HashEmbedder
 
@@ -69,6 +70,7 @@ def report_text(i: int, paragraphs: int = 6) -> str:
 
 def question(i: int) -> str:
     return f"{_name(i)}地区生产总值是多少"
+
 
 
 def write_corpus(folder: Path, numbers: range, paragraphs: int = 6) -> list[Path]:
@@ -115,7 +117,7 @@ class Steps:
         setattr(owner, attr, wrapped)
 
     def install(self) -> Steps:
-        original_lock = store.write_lock
+        original_lock = generations.write_lock
 
         depth = [0]
 
@@ -137,13 +139,21 @@ class Steps:
                 if depth[0] == 0:
                     self.inside = False
 
-        store.write_lock = lock
-        self.wrap(store, "_write_text", "write-text")
+        generations.write_lock = lock
+        self.wrap(generations, "write_text", "write-text")
         self.wrap(faiss, "write_index", "write-faiss")
-        self.wrap(store.SentenceTable, "save", "write-sentences")
+        self.wrap(SentenceTable, "save", "write-sentences")
         self.wrap(LexicalIndex, "save", "write-lexical")
         self.wrap(os, "replace", "rename")
         self.wrap(shutil, "rmtree", "remove-tree")
+        return self
+
+    def wrap_milvus(self) -> Steps:
+        """Also count the Milvus calls that create, fill and drop collections (tests/milvus_worker.py)."""
+        from pymilvus import MilvusClient
+
+        for attr in ("create_collection", "insert", "drop_collection"):
+            self.wrap(MilvusClient, attr, attr.replace("_", "-"))
         return self
 
 

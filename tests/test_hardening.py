@@ -17,6 +17,7 @@ from qa import ReportQA
 from qa.apps import server
 from qa.apps.cli import build_parser
 from qa.errors import IndexStoreError
+from qa.index import generations
 from qa.index import local as store
 from qa.ingest.uploads import add_upload
 from tests.conftest import HashEmbedder
@@ -82,7 +83,7 @@ def test_no_share_link_and_no_launch() -> None:
 
 
 def _forbidden_urls(bot: ReportQA) -> list[str]:
-    generation = store.current_generation(bot.index_dir)
+    generation = generations.current_generation(bot.index_dir)
     upload = next((Path(bot.index_dir) / "uploads").rglob("*.txt")).resolve()
     index = Path(bot.index_dir).resolve()
     return [
@@ -205,13 +206,13 @@ def test_index_holds_no_code_executing_format(bot: ReportQA, tmp_path: Path) -> 
     # An object array planted in the index, even with a matching checksum, is refused, not unpickled.
     copy = tmp_path / "ix"
     shutil.copytree(index, copy)
-    generation = store.current_generation(copy)
+    generation = generations.current_generation(copy)
     planted = generation / "sentences" / "offsets.npy"
     np.save(planted, np.array([Path("/"), 1], dtype=object), allow_pickle=True)
     manifest = json.loads((generation / "manifest.json").read_text(encoding="utf-8"))
     manifest["files"]["sentences/offsets.npy"] = {
         "size": planted.stat().st_size,
-        "sha256": store._sha256(planted),
+        "sha256": generations.sha256(planted),
     }
     (generation / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     with pytest.raises(

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import random
+
 import bm25s
 import numpy as np
 import pytest
+import scipy.sparse as sp
 
+from qa.index import lexical
 from qa.index.lexical import LexicalIndex, tokenize
 
 TEXTS = [
@@ -46,3 +50,40 @@ def test_save_and_load_keep_scores(tmp_path) -> None:
     loaded = LexicalIndex.load(tmp_path / "bm25", len(TEXTS))
     q = tokenize("财政总收入")
     np.testing.assert_allclose(loaded.scores(q), index.scores(q))
+
+
+def _coo_reference(texts: list[str], k1: float = 1.5, b: float = 0.75) -> sp.csc_matrix:
+    """The score matrix built the straightforward way (all entries at once, COO -> CSC)."""
+    vocab: dict[str, int] = {}
+    rows, cols, tfs, lengths = [], [], [], []
+    for row, text in enumerate(texts):
+        tokens = tokenize(text) or ["\0"]
+        ids = [vocab.setdefault(t, len(vocab)) for t in tokens]
+        unique, count = np.unique(np.asarray(ids, dtype=np.int32), return_counts=True)
+        rows += [row] * len(unique)
+        cols += unique.tolist()
+        tfs += count.tolist()
+        lengths.append(len(tokens))
+    n = len(texts)
+    doc_len = np.asarray(lengths, dtype=np.float32)
+    token_ids = np.asarray(cols, dtype=np.int32)
+    row_ids = np.asarray(rows, dtype=np.int32)
+    tf = np.asarray(tfs, dtype=np.float32)
+    df = np.bincount(token_ids, minlength=len(vocab)).astype(np.float32)
+    idf = np.log(1 + (n - df + 0.5) / (df + 0.5)).astype(np.float32)
+    norm = k1 * ((1 - b) + b * doc_len / doc_len.mean())
+    scores = (idf[token_ids] * tf / (tf + norm[row_ids])).astype(np.float32)
+    return sp.csc_matrix((scores, (row_ids, token_ids)), shape=(n, len(vocab)), dtype=np.float32)
+
+
+def test_column_by_column_build_equals_coo_build(monkeypatch) -> None:
+    # Tiny spill and fill chunks, so the corpus crosses many chunk boundaries (rows split mid-column).
+    monkeypatch.setattr(lexical, "_SPILL_ENTRIES", 7)
+    monkeypatch.setattr(lexical, "_FILL_ENTRIES", 11)
+    rng = random.Random(0)
+    texts = ["".join(rng.choices(TEXTS, k=rng.randint(0, 4))) for _ in range(300)]
+    built = LexicalIndex.build(iter(texts))._bm25.scores
+    expected = _coo_reference(texts)
+    for key in ("data", "indices", "indptr"):
+        assert built[key].dtype == getattr(expected, key).dtype
+        assert np.array_equal(built[key], getattr(expected, key)), key

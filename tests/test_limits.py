@@ -14,11 +14,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qa import ReportQA
-from qa.apps.ui import app as ui
+from qa.apps.ui import documents as ui
 from qa.errors import DocumentError, QuestionError
 from qa.ingest import limits
 from qa.ingest.loader import load_document
 from qa.ingest.uploads import UPLOADS, add_upload, safe_name, store_upload
+from qa.settings import Settings
 from tests.conftest import HashEmbedder
 from tests.index_worker import question, report_text
 
@@ -88,13 +89,13 @@ def test_over_long_question_is_refused_with_the_limit(bot: ReportQA) -> None:
 
 def test_upload_limit_defaults_to_50_mb_and_reads_the_environment(monkeypatch) -> None:
     monkeypatch.delenv(limits.MAX_UPLOAD_ENV, raising=False)
-    assert limits.max_upload_bytes() == 50 * 1024 * 1024
+    assert Settings.from_env().max_upload_bytes == 50 * 1024 * 1024
     monkeypatch.setenv(limits.MAX_UPLOAD_ENV, "2.5")
-    assert limits.max_upload_bytes() == int(2.5 * 1024 * 1024)
+    assert Settings.from_env().max_upload_bytes == int(2.5 * 1024 * 1024)
     for bad in ("0", "-3", "abc", "inf", "nan"):
         monkeypatch.setenv(limits.MAX_UPLOAD_ENV, bad)
         with pytest.raises(ValueError, match=limits.MAX_UPLOAD_ENV):
-            limits.max_upload_bytes()
+            Settings.from_env()
 
 
 def test_oversized_upload_is_refused_before_it_is_read(tmp_path: Path, monkeypatch) -> None:
@@ -257,7 +258,7 @@ def test_web_ui_uploads_go_through_add_upload(bot: ReportQA, tmp_path: Path) -> 
     bad = tmp_path / "gradio" / "1e1e" / "假的.pdf"
     bad.parent.mkdir(parents=True)
     bad.write_text("不是PDF", encoding="utf-8")
-    _, status, *_ = ui._add_files(bot, [str(incoming), str(bad)])
+    _, status, *_ = ui._add_files(bot, [str(incoming), str(bad)], "127.0.0.1")
     assert "已加入" in status and "假的.pdf is not a PDF" in status
     assert str(tmp_path) not in status
     assert [p.name for p in (tmp_path / "ix" / UPLOADS).rglob("*.*")] == ["新报告.txt"]

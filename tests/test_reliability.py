@@ -21,6 +21,7 @@ import pytest
 
 from qa import ReportQA
 from qa.errors import IndexStoreError
+from qa.index import generations
 from qa.index import local as store
 from tests.conftest import HashEmbedder
 from tests.index_worker import question, report_text, write_corpus
@@ -146,7 +147,7 @@ def test_two_writer_processes_wait_for_each_other_and_lose_nothing(tmp_path: Pat
     assert len(bot.documents) == 5  # neither writer's document was lost
     assert bot.ask(question(10)).found and bot.ask(question(20)).found
     assert sorted(p.name for p in (tmp_path / "ix").iterdir() if p.name.startswith(GEN))[-1:] == [
-        store.current_generation(tmp_path / "ix").name
+        generations.current_generation(tmp_path / "ix").name
     ]
 
 
@@ -246,7 +247,7 @@ def _name_in(answer, i: int) -> bool:
 def _built(tmp_path: Path) -> Path:
     write_corpus(tmp_path / "docs", range(2))
     ReportQA.from_paths([tmp_path / "docs"], index_dir=tmp_path / "ix", embedder=HashEmbedder())
-    return store.current_generation(tmp_path / "ix")
+    return generations.current_generation(tmp_path / "ix")
 
 
 def _edit_manifest(generation: Path, change) -> None:

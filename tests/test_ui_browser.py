@@ -16,7 +16,8 @@ import pytest
 
 from qa import Answer, Passage, ReportQA
 from qa.apps.server import running
-from qa.apps.ui.app import NOT_FOUND, make_filters, mark_span, render_answer
+from qa.apps.ui.app import make_filters
+from qa.apps.ui.render import NOT_FOUND, mark_span, render_answer
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

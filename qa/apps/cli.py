@@ -1,4 +1,4 @@
-"""The ``report-qa`` command: ask, index, remove, eval, facts, serve (``python -m qa`` runs it too).
+"""The ``report-qa`` command: ask, index, remove, log, eval, facts, serve (``python -m qa`` runs it too).
 
 Every bad input ends in one readable line on stderr and exit code 2.
 """
@@ -12,18 +12,20 @@ import sys
 import time
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
 from qa.api import DEFAULT_INDEX_DIR, PASSAGE_CHARS, ReportQA
 from qa.errors import ReportQAError
 from qa.evaluation import evaluate, load_questions
-from qa.facts import PERIODS, Fact, collect_facts, select_facts
-from qa.index import factory
+from qa.facts import PERIODS, Fact, collect_facts, indicator_series, select_facts
+from qa.index import audit, factory
 from qa.index.factory import STORES, StoreConfig
 from qa.ingest.loader import load_bundled, load_paths
 from qa.ingest.structure import build_passages
-from qa.schema import Answer
+from qa.schema import PERIOD_LABELS, Answer
+from qa.settings import Settings
 
 EXIT_BAD_INPUT = 2
 
@@ -41,13 +43,25 @@ def _open(args: argparse.Namespace) -> ReportQA:
     return ReportQA(index_dir=args.index_dir, model=args.model, **_store_options(args))
 
 
+def _verdict(answer: Answer) -> str:
+    """The first line of a reply: the outcome in words, how sure, the quoted sentence or the reason."""
+    sure = f"把握 {answer.confidence:.0%}"
+    if answer.outcome == "answer" and answer.answer:
+        return f"答案 ({sure}): {answer.answer}"
+    if answer.outcome == "uncertain" and answer.answer:
+        return f"可能相关 ({sure}，请核对原文): {answer.answer}"
+    why = answer.reason.get("not_found_because") or ""
+    return f"报告中没有 (the report does not say){': ' + why if why else ''}. 最相近的段落:"
+
+
 def format_answer(answer: Answer) -> str:
-    """A reply as readable text: the quoted answer, then the cited passages with the span marked."""
-    lines = []
-    if answer.found and answer.answer:
-        lines.append(f"答案: {answer.answer}")
-    else:
-        lines.append("报告中没有找到可靠的答案 (the report does not say). 最相近的段落:")
+    """A reply as readable text: the quoted answer, then the cited passages with the span marked.
+
+    A comparison or two-part question shows one verdict line per part first."""
+    lines = [_verdict(answer)]
+    for part in answer.parts:
+        label = part.reason.get("report") or part.question
+        lines.append(f"  【{label}】 {_verdict(part)}")
     for number, p in enumerate(answer.passages, start=1):
         path = " › ".join([p.document, *p.section])
         lines.append(f"\n[{number}] {path}")
@@ -93,11 +107,15 @@ def _index(args: argparse.Namespace, out: TextIO) -> int:
         if args.paths:
             raise ReportQAError("give either PATH ... or --from INDEX_DIR, not both")
         # Moving an index between stores: documents, passages and vectors are copied, not embedded.
-        source = factory.load(Path(args.source))
+        source = factory.load(Path(args.source), StoreConfig.from_settings(Settings.from_env()))
         if source is None:
             raise ReportQAError(f"{args.source} holds no index")
         data = factory.copy(
-            source, Path(args.index_dir), StoreConfig(args.store, args.milvus_uri, args.milvus_collection)
+            source,
+            Path(args.index_dir),
+            StoreConfig.from_settings(
+                Settings.from_env(), args.store, args.milvus_uri, args.milvus_collection
+            ),
         )
         documents, count = data.documents, data.passage_count
     elif not args.paths:
@@ -127,9 +145,29 @@ def _index(args: argparse.Namespace, out: TextIO) -> int:
 def _remove(args: argparse.Namespace, out: TextIO) -> int:
     bot = ReportQA(index_dir=args.index_dir, model=args.model, **_store_options(args))
     for doc_id in args.doc_ids:
-        info = bot.remove_document(doc_id)
+        info = bot.remove_document(doc_id, client="cli")
         print(f"removed {info.doc_id}  {info.title}  ({info.source})", file=out)
     print(f"{len(bot.documents)} documents, {bot.passage_count} passages in {args.index_dir}", file=out)
+    return 0
+
+
+def _log(args: argparse.Namespace, out: TextIO) -> int:
+    if args.last is not None and args.last < 1:
+        raise ReportQAError("--last must be at least 1")
+    # The audit log is a plain file in the index folder: no model, no store connection needed.
+    entries = audit.read(Path(args.index_dir), args.last)
+    for entry in entries:
+        if args.json:
+            print(json.dumps(entry, ensure_ascii=False), file=out)
+        else:
+            action = {"add": "加入", "remove": "移除"}.get(entry.get("action"), entry.get("action"))
+            print(
+                f"{entry.get('time')}  {action}  {entry.get('doc_id')}  《{entry.get('title')}》  "
+                f"{entry.get('file')}  {str(entry.get('content_hash'))[:16]}  {entry.get('client') or '-'}",
+                file=out,
+            )
+    if not entries and not args.json:
+        print(f"{args.index_dir} 没有变更记录 (no changes recorded).", file=out)
     return 0
 
 
@@ -164,7 +202,6 @@ def _cell(text: str, width: int) -> str:
 
 
 FACT_COLUMNS = (("指标", 30), ("数值", 18), ("变化", 18), ("时期", 6), ("年份", 6), ("章节", 0))
-PERIOD_NAMES = {"review": "回顾", "plan": "计划", "other": "其他"}
 
 
 def format_facts(facts: Sequence[Fact]) -> str:
@@ -182,7 +219,7 @@ def format_facts(facts: Sequence[Fact]) -> str:
         value = fact.value_text
         if fact.qualifier and fact.qualifier not in value:  # 多/余 are part of the figure already
             value += f"（{fact.qualifier}）"
-        cells = (fact.indicator, value, fact.change or "", PERIOD_NAMES[fact.period], str(fact.year or ""))
+        cells = (fact.indicator, value, fact.change or "", PERIOD_LABELS[fact.period], str(fact.year or ""))
         section = fact.section[-1] if fact.section else ""
         lines.append("  ".join(_cell(c, w) for c, (_, w) in zip(cells, FACT_COLUMNS, strict=False)) + section)
     return "\n".join(lines)
@@ -191,7 +228,8 @@ def format_facts(facts: Sequence[Fact]) -> str:
 def _facts(args: argparse.Namespace, out: TextIO) -> int:
     # Figures need no embeddings, so this reads texts and passages without loading the model:
     # from the files given (nothing is indexed), else from the index, else the bundled report.
-    config = StoreConfig(args.store, args.milvus_uri, args.milvus_collection)
+    settings = Settings.from_env()
+    config = StoreConfig.from_settings(settings, args.store, args.milvus_uri, args.milvus_collection)
     data = None if args.docs else factory.load(Path(args.index_dir), config)
     if data is not None:
         infos, texts, passages = data.documents, data.texts, [p for _, p in data.passage_rows()]
@@ -206,7 +244,12 @@ def _facts(args: argparse.Namespace, out: TextIO) -> int:
         raise ReportQAError(
             f"no document with id {args.doc!r}; known: {known}{' ...' if len(infos) > 5 else ''}"
         )
-    facts = select_facts(collect_facts(infos, texts, passages), args.doc, args.indicator, args.period)
+    found = collect_facts(infos, texts, passages)
+    if args.series:  # one headline figure per report (qa.facts.series)
+        where = {"doc_id": args.doc, "level": args.level, "year": args.year, "region": args.region}
+        facts = indicator_series(found, infos, texts, args.indicator or "", args.period or "plan", where)
+    else:
+        facts = select_facts(found, args.doc, args.indicator, args.period)
     if args.json:
         for fact in facts:
             print(json.dumps(fact.to_dict(), ensure_ascii=False), file=out)
@@ -227,11 +270,13 @@ def _serve(args: argparse.Namespace, out: TextIO) -> int:
         file=out,
         flush=True,
     )
-    serve(bot, host=args.host, port=args.port)
+    settings = replace(bot.settings, public=True) if args.public else bot.settings
+    serve(bot, host=args.host, port=args.port, settings=settings)
     return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every subcommand; each sets ``run`` to the function that does it."""
     parser = argparse.ArgumentParser(prog="report-qa", description="Ask Chinese government work reports.")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -284,6 +329,12 @@ def build_parser() -> argparse.ArgumentParser:
     common(remove)
     remove.set_defaults(run=_remove)
 
+    log = sub.add_parser("log", help="the record of documents added and removed (audit log)")
+    log.add_argument("--last", type=int, metavar="N", help="only the newest N changes")
+    log.add_argument("--json", action="store_true", help="print JSON lines, one change per line")
+    log.add_argument("--index-dir", default=DEFAULT_INDEX_DIR, help="index folder (default: ./index)")
+    log.set_defaults(run=_log)
+
     ev = sub.add_parser("eval", help="score a question set (JSON lines with question and answers)")
     ev.add_argument("qa_file", metavar="QA.jsonl")
     ev.add_argument("--k", type=int, default=5)
@@ -297,6 +348,9 @@ def build_parser() -> argparse.ArgumentParser:
     facts.add_argument("--doc", metavar="DOC_ID", help="only this document")
     facts.add_argument("--indicator", metavar="TEXT", help="only indicators containing TEXT, e.g. 财政")
     facts.add_argument("--period", choices=PERIODS, help="only review or plan (or other) figures")
+    facts.add_argument("--series", action="store_true", help="one headline figure of --indicator per report")
+    for name, kind in (("--level", str), ("--year", int), ("--region", str)):  # --series: which reports
+        facts.add_argument(name, type=kind, help="--series: only reports of this " + name[2:])
     facts.add_argument(
         "--docs", nargs="+", metavar="PATH", help="read these files/folders instead of the index (no model)"
     )
@@ -307,6 +361,11 @@ def build_parser() -> argparse.ArgumentParser:
     srv = sub.add_parser("serve", help="start the web chat and the JSON API")
     srv.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     srv.add_argument("--port", type=int, default=7860, help="port (default: 7860)")
+    srv.add_argument(
+        "--public",
+        action="store_true",
+        help="read-only for visitors even on a loopback address (behind a reverse proxy)",
+    )
     srv.add_argument("--docs", nargs="+", metavar="PATH", help="index these files/folders first")
     common(srv)
     srv.set_defaults(run=_serve)

@@ -3,6 +3,10 @@
 ``create_app(bot)`` builds the app (tests use it with TestClient); ``serve(bot, host, port)`` runs it
 with uvicorn. Bad input always gets a 4xx with ``{"error": "..."}``: a readable line, never a trace.
 
+On a public server (any host but loopback, see qa.apps.guard) the page is read-only for visitors:
+changes need the admin token (qa.apps.admin for the HTTP routes, the 管理 login in the UI), questions
+are rate limited per client, and every response carries the security headers.
+
 Filters with values that match no document (an unknown ``doc_id``, a year no report has) are not
 an error: they leave nothing to search, so the answer is ``found: false`` with no passages, the
 same as a search that finds nothing (an empty list matches nothing, too). Unknown filter *keys*
@@ -19,7 +23,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import gradio as gr
 import uvicorn
@@ -27,16 +31,23 @@ from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, field_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from qa.api import ReportQA
-from qa.apps.ui.app import MAX_K, build_ui, ui_assets
-from qa.embed.embedder import model_cache_dir
+from qa.apps.admin import add_admin_routes
+from qa.apps.guard import Guard, Policy, is_loopback, security_headers
+from qa.apps.models import (
+    ERRORS,
+    AnswerModel,
+    AskRequest,
+    DocumentsResponse,
+    FactsQuery,
+    FactsResponse,
+    Health,
+)
+from qa.apps.ui import build_ui, ui_assets
 from qa.errors import ReportQAError
-from qa.facts import Fact
-from qa.ingest.limits import max_upload_bytes
-from qa.settings import MAX_QUESTION_CHARS
+from qa.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -50,122 +61,20 @@ UI_QUEUE_SIZE = 256  # Gradio events waiting at most; more get "queue full"
 KEEP_ALIVE_SECONDS = 75
 
 
-# ---------------------------------------------------------------- request and response models
-
-
-class Filters(BaseModel):
-    """Restrict the search; each value is one value or a list (any of them matches)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    doc_id: StrictStr | list[StrictStr] | None = None
-    year: StrictInt | list[StrictInt] | None = None
-    region: StrictStr | list[StrictStr] | None = None
-
-    def to_query(self) -> dict[str, Any] | None:
-        """The filters ``ReportQA.ask`` takes: only the keys that were given."""
-        given = self.model_dump(exclude_none=True)
-        return given or None
-
-
-class AskRequest(BaseModel):
-    """A question for ``POST /api/ask``."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    question: Annotated[StrictStr, Field(min_length=1, max_length=MAX_QUESTION_CHARS)]
-    k: Annotated[StrictInt, Field(ge=1, le=MAX_K)] = 5
-    filters: Filters | None = None
-
-
-class PassageModel(BaseModel):
-    """A cited passage; ``text == document text[start:end]``, ``highlight`` is offsets in ``text``."""
-
-    passage_id: str
-    doc_id: str
-    document: str
-    section: list[str]
-    period: Literal["review", "plan", "other"]
-    start: int
-    end: int
-    text: str
-    score: float
-    highlight: list[int] | None
-
-
-class AnswerModel(BaseModel):
-    """The reply: ``answer`` is the quoted sentence (None when the report does not say)."""
-
-    question: str
-    found: bool
-    answer: str | None
-    passages: list[PassageModel]
-    reason: dict[str, Any]
-
-
-class DocumentModel(BaseModel):
-    """An indexed document's metadata."""
-
-    doc_id: str
-    title: str
-    source: str
-    issuer: str | None
-    region: str | None
-    year: int | None
-    date: str | None
-    level: str | None
-    chars: int
-    content_hash: str
-
-
-class DocumentsResponse(BaseModel):
-    documents: list[DocumentModel]
-
-
-class FactsQuery(BaseModel):
-    """Filters of ``GET /api/facts``; an empty or missing value means any. Unknown keys are a 422."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    doc_id: Annotated[str | None, Field(max_length=64)] = None
-    indicator: Annotated[
-        str | None, Field(max_length=100, description="part of the indicator, e.g. 财政")
-    ] = None
-    period: Literal["review", "plan", "other"] | None = None
-
-    @field_validator("doc_id", "indicator", "period", mode="before")
-    @classmethod
-    def _blank_is_any(cls, value: Any) -> Any:
-        # ``?doc_id=&period=`` is what an HTML form sends for "no choice".
-        return None if value == "" else value
-
-
-class FactsResponse(BaseModel):
-    facts: list[Fact]  # the dataclass itself: one definition of a key figure, in qa.facts
-
-
-class Health(BaseModel):
-    status: Literal["ok"]
-    documents: int
-    passages: int
-    store: Literal["local", "milvus"]
-
-
-class ErrorResponse(BaseModel):
-    error: str
-
-
-ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {"model": ErrorResponse, "description": "Bad question"},
-    422: {"model": ErrorResponse, "description": "Malformed request"},
-}
-
-
 # ---------------------------------------------------------------- app
 
 
-def create_app(bot: ReportQA, *, ui: bool = True) -> FastAPI:
-    """The FastAPI app: JSON API, health check, and (unless ``ui=False``) the Gradio UI at "/"."""
+def create_app(
+    bot: ReportQA, *, ui: bool = True, settings: Settings | None = None, public: bool = False
+) -> FastAPI:
+    """The FastAPI app: JSON API, health check, and (unless ``ui=False``) the Gradio UI at "/".
+
+    ``settings`` (default ``Settings.from_env()``) holds the admin token, the rate limit, the body cap
+    and the frame policy, and names the model cache, which the UI never serves. ``public`` says
+    whether the server faces visitors (``serve`` decides it from the host; ``Settings.public`` wins).
+    """
+    settings = settings or Settings.from_env()
+    policy = Policy.build(settings, public)
     app = FastAPI(
         title="report-qa",
         summary="Answers from Chinese government work reports, quoted from the source.",
@@ -175,9 +84,12 @@ def create_app(bot: ReportQA, *, ui: bool = True) -> FastAPI:
         docs_url=None,
         redoc_url=None,
     )
-    _add_error_handlers(app)
+    _add_error_handlers(app, policy)
     _add_routes(app, bot)
+    add_admin_routes(app, bot, policy)
+    _add_unknown_api_route(app)
     app.add_middleware(NoRemoteFiles)
+    app.add_middleware(Guard, policy=policy)  # added last: outermost, so its headers go on everything
     if ui:
         # Mounted last: routes declared above take precedence over the catch-all "/" mount.
         app = gr.mount_gradio_app(
@@ -185,14 +97,14 @@ def create_app(bot: ReportQA, *, ui: bool = True) -> FastAPI:
             # Gradio runs one event at a time by default: with several users (or gradio_client
             # callers) each chat reply waited for every other one. bot.ask is thread-safe, as the
             # JSON API's thread pool already relies on; the queue is bounded so a flood is refused.
-            build_ui(bot).queue(default_concurrency_limit=UI_CONCURRENCY, max_size=UI_QUEUE_SIZE),
+            build_ui(bot, policy).queue(default_concurrency_limit=UI_CONCURRENCY, max_size=UI_QUEUE_SIZE),
             path="/",
             ssr_mode=False,  # SSR needs a Node server; the plain client-rendered page is enough
-            max_file_size=max_upload_bytes(),  # REPORT_QA_MAX_UPLOAD_MB, default 50
+            max_file_size=settings.max_upload_bytes,  # REPORT_QA_MAX_UPLOAD_MB, default 50
             # Gradio serves its own assets and its upload cache, nothing more: the index (documents,
             # uploads) and the model cache are never files it hands out.
             allowed_paths=[],
-            blocked_paths=[str(Path(bot.index_dir).resolve()), str(model_cache_dir().resolve())],
+            blocked_paths=[str(Path(bot.index_dir).resolve()), str(settings.cache_dir.resolve())],
             enable_monitoring=False,  # /gradio_api/monitoring/summary would list event timings
             mcp_server=False,
             footer_links=["api", "settings"],
@@ -232,6 +144,8 @@ def _add_routes(app: FastAPI, bot: ReportQA) -> None:
             "store": bot.store,
         }
 
+
+def _add_unknown_api_route(app: FastAPI) -> None:
     # Without this, an unknown /api/... path would fall through to the Gradio mount's HTML 404.
     @app.api_route(
         "/api/{path:path}", methods=["GET", "POST", "PUT", "DELETE", "PATCH"], include_in_schema=False
@@ -249,7 +163,7 @@ def _add_routes(app: FastAPI, bot: ReportQA) -> None:
         return JSONResponse({"error": f"no such endpoint: /api/{path}"}, status_code=404)
 
 
-def _add_error_handlers(app: FastAPI) -> None:
+def _add_error_handlers(app: FastAPI, policy: Policy) -> None:
     @app.exception_handler(ReportQAError)
     async def bad_input(_: Request, exc: ReportQAError) -> JSONResponse:
         return JSONResponse({"error": str(exc)}, status_code=400)
@@ -266,7 +180,10 @@ def _add_error_handlers(app: FastAPI) -> None:
     async def internal_error(request: Request, exc: Exception) -> JSONResponse:
         # A bug, not bad input: log the trace for us, show the client one line and no internals.
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return JSONResponse({"error": "internal server error"}, status_code=500)
+        # Starlette answers this outside every middleware, so the security headers are added here.
+        return JSONResponse(
+            {"error": "internal server error"}, status_code=500, headers=security_headers(policy)
+        )
 
 
 _REMOTE_FILE = re.compile(r"/file[=/]\s*https?:", re.IGNORECASE)
@@ -303,14 +220,50 @@ def _validation_message(exc: RequestValidationError) -> str:
     return "; ".join(dict.fromkeys(parts)) or "invalid request"
 
 
-def serve(bot: ReportQA, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> None:
-    """Run the server until interrupted (the CLI's ``report-qa serve`` calls this). No share link."""
-    app = create_app(bot)
+def serve(
+    bot: ReportQA, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, settings: Settings | None = None
+) -> None:
+    """Run the server until interrupted (the CLI's ``report-qa serve`` calls this). No share link.
+
+    Public unless ``host`` is a loopback address (or ``Settings.public`` says otherwise).
+    """
+    settings = settings or Settings.from_env()
+    policy = Policy.build(settings, not is_loopback(host))
+    app = create_app(bot, settings=settings, public=policy.public)
     print(
         f"report-qa: serving on http://{host}:{port}/  (JSON API: /api/ask, schema: /openapi.json)",
         flush=True,
     )
-    uvicorn.run(app, host=host, port=port, log_level="warning", timeout_keep_alive=KEEP_ALIVE_SECONDS)
+    print(f"report-qa: {describe(policy)}", flush=True)
+    uvicorn.run(app, host=host, port=port, **_uvicorn_options(settings))
+
+
+def describe(policy: Policy) -> str:
+    """One line on who may do what (printed at start; never shows the token)."""
+    if policy.open_changes:
+        access = "anyone who can reach it may upload and remove reports (loopback, no admin token)"
+    elif policy.admin_token:
+        access = "read-only for visitors; uploads and removals need the admin token"
+    else:
+        access = "read-only: no admin token is set (REPORT_QA_ADMIN_TOKEN), so nobody can change the index"
+    rate = (
+        f"{policy.rate_limit:g} questions/s per client, bursts of {policy.rate_burst}"
+        if policy.rate_limit
+        else "no rate limit"
+    )
+    return f"{'public' if policy.public else 'local'}: {access}; {rate}"
+
+
+def _uvicorn_options(settings: Settings) -> dict[str, Any]:
+    # uvicorn trusts X-Forwarded-For from 127.0.0.1 unless told otherwise; here it is trusted from
+    # the configured proxies only, and then uvicorn puts the real client into every request.
+    proxies = list(settings.trusted_proxies)
+    return {
+        "log_level": "warning",  # no access log: nothing per request is written anywhere
+        "timeout_keep_alive": KEEP_ALIVE_SECONDS,
+        "proxy_headers": bool(proxies),
+        "forwarded_allow_ips": proxies or None,
+    }
 
 
 def free_port(host: str = DEFAULT_HOST) -> int:
@@ -321,20 +274,20 @@ def free_port(host: str = DEFAULT_HOST) -> int:
 
 
 @contextmanager
-def running(bot: ReportQA, host: str = DEFAULT_HOST, port: int | None = None) -> Iterator[str]:
+def running(
+    bot: ReportQA, host: str = DEFAULT_HOST, port: int | None = None, settings: Settings | None = None
+) -> Iterator[str]:
     """Serve ``bot`` from a background thread for the ``with`` block; yields the base URL.
 
-    For tests and notebooks: the server stops (and its thread ends) when the block exits.
+    For tests and notebooks: the server stops (and its thread ends) when the block exits. Public or
+    not as in ``serve``.
     """
     port = port or free_port(host)
+    settings = settings or Settings.from_env()
+    app = create_app(bot, settings=settings, public=not is_loopback(host))
     # A short graceful shutdown: Gradio's event streams would otherwise keep the server open.
     config = uvicorn.Config(
-        create_app(bot),
-        host=host,
-        port=port,
-        log_level="warning",
-        timeout_graceful_shutdown=2,
-        timeout_keep_alive=KEEP_ALIVE_SECONDS,
+        app, host=host, port=port, timeout_graceful_shutdown=2, **_uvicorn_options(settings)
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name=f"report-qa-{port}", daemon=True)

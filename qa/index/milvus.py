@@ -1,34 +1,26 @@
-"""The index in Milvus: one collection per index, searched by the same retrieval as the local store.
+"""The index in Milvus: one collection per index snapshot, searched by the same retrieval as the local store.
 
 A URI ending in ``.db`` is a Milvus Lite file (in-process, for tests and one machine); an
-``http(s)://`` URI is a Milvus server or cluster. Credentials come only from the environment
-(``MILVUS_TOKEN``, or ``MILVUS_USER`` + ``MILVUS_PASSWORD``) and are never written anywhere.
+``http(s)://`` URI is a Milvus server or cluster. Credentials (a token, or ``user:password``) are
+passed in (``qa.settings.Settings.milvus_token``, from the environment) and never written anywhere.
+The collection's fields are in qa.index.milvus_schema.
 
-One entity per passage (``row`` is the primary key, the row retrieval ranks):
-
-    row INT64 · passage_id · doc_id · passage (JSON of the Passage, text included)
-    terms      VARCHAR analysed by Milvus into the BM25 sparse field ``lexical``
-    dense      FLOAT_VECTOR, the passage vector (mean of its sentences'), metric IP
-    spans      ARRAY<INT32>, sentence start/end pairs inside the passage text
-    sentences  VARCHAR, base64 of the sentence vectors as float16 (what the answer step compares)
-
-Lexical search: ``terms`` holds the same character uni+bigrams as the local BM25 (qa.index.lexical),
-each written as the hex of its UTF-8 bytes, so Milvus's ``standard`` tokenizer (a word per run of
-letters and digits, on Lite and on a server alike) keeps every n-gram whole. The alternative,
-``analyzer="jieba"`` (Milvus's jieba tokenizer on the raw text), ranked worse on both dev sets
-(benchmarks/MILVUS.md). The index folder keeps the manifest and document texts (qa.index.local) and
-names the collection; a rebuild writes a new collection and drops the old one after the switch.
+Writes happen in two phases, like the local store's generations: every change (a build, an add, a
+delete) writes a new collection ``<base>_g<N>`` first (the kept rows copied over, the new ones
+inserted), and ``save`` then writes the index folder's manifest pointing at it (qa.index.generations)
+and, after that swap, drops the older collections. A failed or killed write leaves the old manifest
+and its untouched collection: the previous index stays readable, and the next save drops the
+half-written collection.
 """
 
 from __future__ import annotations
 
-import base64
 import functools
 import json
-import os
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -37,29 +29,34 @@ from urllib.parse import urlsplit, urlunsplit
 import numpy as np
 
 from qa.errors import IndexStoreError
-from qa.index import local
+from qa.index import faiss_dense, generations
+from qa.index.base import REBUILD_HINT, SentenceTable, StoreBase, build_manifest
 from qa.index.lexical import idf_value, tokenize
+from qa.index.milvus_schema import (
+    ANALYZERS,
+    ENTITY_FIELDS,
+    create_collection,
+    decode_sentences,
+    dense_index_for,
+    entity,
+    lexical_terms,
+    passage_of,
+)
 from qa.schema import DocumentInfo, Passage
 
-ANALYZERS = ("ngram", "jieba")
 CONNECT_TIMEOUT = 10.0  # seconds before an unreachable server is reported
 INSERT_BATCH = 500
 QUERY_BATCH = 1000
-HNSW = {"M": 16, "efConstruction": 200}  # above local.FLAT_MAX_PASSAGES, as FAISS switches to IVF
-BM25 = {"bm25_k1": 1.5, "bm25_b": 0.75}  # bm25s's defaults, so both stores score alike
-MAX_VARCHAR = 65535
-MAX_SPANS = 4096  # ARRAY capacity: 2048 sentences per passage
+NAME_ATTEMPTS = 5  # collection names tried, from the next generation number up
 _COLLECTION = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,180}")
 PASSAGE_FIELDS = ["row", "passage"]
 
 
-def connect(uri: str) -> Any:
-    """A MilvusClient for ``uri`` with credentials from the environment; IndexStoreError if unreachable.
-
-    One client per URI and credentials in a process (Milvus Lite serves a file once per process).
-    """
-    user, password = os.environ.get("MILVUS_USER", ""), os.environ.get("MILVUS_PASSWORD", "")
-    return _client(uri, os.environ.get("MILVUS_TOKEN") or (f"{user}:{password}" if user else ""))
+def connect(uri: str, token: str = "") -> Any:
+    """A MilvusClient for ``uri`` with ``token`` (``user:password`` or an API token; empty for none);
+    IndexStoreError if unreachable. One client per URI and token in a process (Milvus Lite serves a
+    file once per process)."""
+    return _client(uri, token)
 
 
 @functools.cache
@@ -81,10 +78,10 @@ def _client(uri: str, token: str) -> Any:
     return client
 
 
-def drop_collection(manifest: dict[str, Any]) -> None:
+def drop_collection(manifest: dict[str, Any], token: str = "") -> None:
     """Drop the collection a manifest points at (after the index moved to another store)."""
     held = manifest["store"]
-    client = connect(held["uri"])
+    client = connect(held["uri"], token)
     if client.has_collection(held["collection"]):
         client.drop_collection(held["collection"])
 
@@ -97,28 +94,31 @@ def public_uri(uri: str) -> str:
     return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
 
 
-def lexical_terms(text: str, analyzer: str) -> str:
-    """What the ``terms`` field (or a BM25 query) holds for ``text``."""
-    if analyzer == "jieba":
-        return text
-    return " ".join(token.encode("utf-8").hex() for token in tokenize(text))
+def _generations(client: Any, base: str) -> dict[str, int]:
+    """The collections of index ``base``, by name, with their generation numbers."""
+    found = (re.fullmatch(rf"{base}_g(\d+)", name) for name in client.list_collections())
+    return {m.group(0): int(m.group(1)) for m in found if m}
 
 
-def encode_sentences(spans: np.ndarray, vectors: np.ndarray) -> tuple[list[int], str]:
-    """Spans flattened to [start, end, ...] and vectors as base64 float16 bytes."""
-    return spans.astype(np.int32).ravel().tolist(), base64.b64encode(
-        np.ascontiguousarray(vectors, dtype=np.float16).tobytes()
-    ).decode("ascii")
+def _new_collection(client: Any, base: str, dimension: int, count: int, analyzer: str) -> tuple[str, dict]:
+    """Create the next collection generation of ``base`` for ``count`` passages; its name and index."""
+    number = 1 + max(_generations(client, base).values(), default=0)
+    dense_index = dense_index_for(count, faiss_dense.FLAT_MAX_PASSAGES)
+    for attempt in range(NAME_ATTEMPTS):
+        collection = f"{base}_g{number + attempt:06d}"
+        try:
+            create_collection(client, collection, dimension, dense_index, analyzer)
+            return collection, dense_index
+        except Exception as exc:
+            # A writer killed while creating a collection can leave its name taken but unlisted
+            # (Milvus Lite keeps the folder): the next number is as good.
+            if attempt == NAME_ATTEMPTS - 1 or "exist" not in str(exc).lower():
+                raise
+    raise AssertionError("unreachable")
 
 
-def decode_sentences(spans: list[int], vectors: str, dimension: int) -> tuple[np.ndarray, np.ndarray]:
-    """The inverse of ``encode_sentences``."""
-    flat = np.frombuffer(base64.b64decode(vectors), dtype=np.float16)
-    return np.array(spans, dtype=np.int32).reshape(-1, 2), flat.reshape(-1, dimension)
-
-
-class MilvusStore:
-    """An index held in a Milvus collection (see the module docstring for its fields)."""
+class MilvusStore(StoreBase):
+    """An index snapshot held in one Milvus collection (see qa.index.milvus_schema for its fields)."""
 
     def __init__(
         self,
@@ -146,54 +146,48 @@ class MilvusStore:
         documents: list[DocumentInfo],
         texts: dict[str, str],
         passages: list[Passage],
-        sentences: local.SentenceTable,
+        sentences: SentenceTable,
         settings: dict[str, Any],
         analyzer: str = "ngram",
+        token: str = "",
     ) -> MilvusStore:
         """A new collection ``<base>_g<N>`` holding these passages; the index folder is not touched."""
         if not _COLLECTION.fullmatch(base):
             raise IndexStoreError(f"Milvus collection name {base!r}: use letters, digits and _")
         if analyzer not in ANALYZERS:
             raise IndexStoreError(f"unknown analyzer {analyzer!r}; analyzers are {', '.join(ANALYZERS)}")
-        client = connect(uri)
-        numbers = [
-            int(n) for n in re.findall(rf"^{base}_g(\d+)$", "\n".join(client.list_collections()), re.M)
-        ]
-        collection = f"{base}_g{1 + max(numbers, default=0):06d}"
+        client = connect(uri, token)
         dimension = int(sentences.vectors.shape[1])
-        dense_index = _dense_index(len(passages))
-        _create_collection(client, collection, dimension, dense_index, analyzer)
-        manifest = {
-            "format": local.FORMAT_NAME,
-            "format_version": local.FORMAT_VERSION,
-            **settings,
-            "dimension": dimension,
-            "documents": [d.to_dict() for d in documents],
-            "passage_count": len(passages),
-            "dense_index": dense_index,
-            "store": {
-                "kind": "milvus",
-                "uri": public_uri(uri),
-                "collection": collection,
-                "collection_base": base,
-                "analyzer": analyzer,
-                "next_row": 0,
-            },
+        collection, dense_index = _new_collection(client, base, dimension, len(passages), analyzer)
+        held = {
+            "kind": "milvus",
+            "uri": public_uri(uri),
+            "collection": collection,
+            "collection_base": base,
+            "analyzer": analyzer,
+            "next_row": 0,
         }
+        manifest = build_manifest(settings, documents, len(passages), dimension, dense_index, held)
         self = cls(client, manifest, list(documents), dict(texts), {})
-        self._insert(0, passages, sentences)
+        with self._dropped_on_failure():
+            self._insert(0, passages, sentences)
         return self
 
     @classmethod
     def open(
-        cls, uri: str, manifest: dict[str, Any], documents: list[DocumentInfo], texts: dict[str, str]
+        cls,
+        uri: str,
+        manifest: dict[str, Any],
+        documents: list[DocumentInfo],
+        texts: dict[str, str],
+        token: str = "",
     ) -> MilvusStore:
         """The index a manifest points at; its passages are read once (vectors stay in Milvus)."""
-        client = connect(uri)
+        client = connect(uri, token)
         collection = manifest["store"]["collection"]
         if not client.has_collection(collection):
             raise IndexStoreError(
-                f"Milvus at {public_uri(uri)} has no collection {collection}; {local.REBUILD_HINT}"
+                f"Milvus at {public_uri(uri)} has no collection {collection}; {REBUILD_HINT}"
             )
         client.load_collection(collection)
         passages: dict[int, Passage] = {}
@@ -201,42 +195,38 @@ class MilvusStore:
             found = client.query(
                 collection, filter=f"row >= {lo} and row < {lo + QUERY_BATCH}", output_fields=PASSAGE_FIELDS
             )
-            passages.update((int(e["row"]), _passage_of(e)) for e in found)
+            passages.update((int(e["row"]), passage_of(e)) for e in found)
         if len(passages) != manifest["passage_count"]:
             raise IndexStoreError(
                 f"Milvus collection {collection} holds {len(passages)} passages, the manifest "
-                f"{manifest['passage_count']}; {local.REBUILD_HINT}"
+                f"{manifest['passage_count']}; {REBUILD_HINT}"
             )
         return cls(client, manifest, documents, texts, dict(sorted(passages.items())))
 
     def save(self, index_dir: Path) -> Path:
-        """Point ``index_dir`` at this collection (manifest + texts), then drop older generations."""
-        final, self.manifest = local.write_generation(index_dir, self.manifest, self.texts)
-        base = self.manifest["store"]["collection_base"]
-        for name in self.client.list_collections():
-            if re.fullmatch(rf"{base}_g\d+", name) and name != self.collection:
-                self.client.drop_collection(name)
+        """Point ``index_dir`` at this collection (the manifest swap), then drop older collections.
+
+        The collection is complete before this is called; until the manifest is swapped the folder
+        still names the previous collection, which nothing here has changed.
+        """
+        with generations.write_lock(index_dir):
+            final, self.manifest = generations.write_generation(index_dir, self.manifest, self.texts)
+            self._drop_older()
         return final
+
+    def _drop_older(self) -> None:
+        """Drop this index's collections older than this one: the one the replaced manifest named,
+        and any a killed or failed write left behind (newer ones may be another writer's build)."""
+        found = _generations(self.client, self.manifest["store"]["collection_base"])
+        mine = found.get(self.collection, 0)
+        for name, number in sorted(found.items()):
+            if number < mine:
+                self.client.drop_collection(name)
 
     # ------------------------------------------------------------ reading
 
-    @cached_property
-    def review_years(self) -> dict[str, int | None]:
-        """doc_id -> the year each document reviews."""
-        return {d.doc_id: d.review_year for d in self.documents}
-
-    @property
-    def passage_count(self) -> int:
-        """How many passages are indexed."""
-        return len(self._passages)
-
-    def passage(self, row: int) -> Passage:
-        """The passage of ``row``."""
-        return self._passages[row]
-
-    def passage_rows(self) -> list[tuple[int, Passage]]:
-        """Every (row, passage), in row order."""
-        return list(self._passages.items())
+    def _by_row(self) -> dict[int, Passage]:
+        return self._passages
 
     def sentence_parts(self, rows: Iterable[int]) -> list[tuple[np.ndarray, np.ndarray]]:
         """Sentence spans and float16 vectors of each row, read from the collection."""
@@ -309,45 +299,72 @@ class MilvusStore:
             output_fields=["row"],
             search_params=params,
         )
-        # Rows added by another writer after this snapshot are not part of it.
         hits = [(int(h["entity"]["row"]), float(h["distance"])) for h in result[0]]
         return [(row, score) for row, score in hits if row in self._passages]
 
-    # ------------------------------------------------------------ writing
+    # ------------------------------------------------------------ writing (a new collection each time)
 
     def add(
         self,
         documents: list[DocumentInfo],
         texts: dict[str, str],
         passages: list[Passage],
-        sentences: local.SentenceTable,
+        sentences: SentenceTable,
     ) -> MilvusStore:
-        """Insert the documents' passages into the collection; returns the new snapshot (unsaved)."""
+        """A new collection with these rows and the documents' passages; returns it, unsaved."""
         first = int(self.manifest["store"]["next_row"])
-        new = self._with(self.documents + documents, self.texts | texts, dict(self._passages))
-        new._insert(first, passages, sentences)
+        new = self._successor(self.documents + documents, self.texts | texts, None, len(passages))
+        with new._dropped_on_failure():
+            new._copy_from(self)
+            new._insert(first, passages, sentences)
         return new
 
     def delete_document(self, doc_id: str) -> MilvusStore:
-        """Delete the document's passages from the collection; returns the new snapshot (unsaved)."""
-        self.client.delete(self.collection, filter=f"doc_id == {json.dumps(doc_id)}")
-        return self._with(
+        """A new collection with the rows of every other document; returns it, unsaved."""
+        new = self._successor(
             [d for d in self.documents if d.doc_id != doc_id],
             {d: t for d, t in self.texts.items() if d != doc_id},
-            {row: p for row, p in self._passages.items() if p.doc_id != doc_id},
+            doc_id,
+            0,
         )
+        with new._dropped_on_failure():
+            new._copy_from(self, without=doc_id)
+        return new
 
-    def _with(
-        self, documents: list[DocumentInfo], texts: dict[str, str], passages: dict[int, Passage]
+    def _successor(
+        self, documents: list[DocumentInfo], texts: dict[str, str], without: str | None, added: int
     ) -> MilvusStore:
+        """An empty next collection generation for this index, sized for what it will hold."""
+        kept = sum(1 for p in self._passages.values() if p.doc_id != without)
+        held = self.manifest["store"]
+        collection, dense_index = _new_collection(
+            self.client, held["collection_base"], int(self.manifest["dimension"]), kept + added, self.analyzer
+        )
         manifest = {
             **self.manifest,
             "documents": [d.to_dict() for d in documents],
-            "passage_count": len(passages),
+            "passage_count": 0,
+            "dense_index": dense_index,
+            "store": {**held, "collection": collection},
         }
-        return MilvusStore(self.client, manifest, documents, texts, passages)
+        return MilvusStore(self.client, manifest, documents, texts, {})
 
-    def _insert(self, first: int, passages: list[Passage], sentences: local.SentenceTable) -> None:
+    def _copy_from(self, source: MilvusStore, without: str | None = None) -> None:
+        """Copy ``source``'s rows (except those of document ``without``) into this collection, rows kept."""
+        rows = [row for row, p in source._passages.items() if p.doc_id != without]
+        for lo in range(0, len(rows), QUERY_BATCH):
+            found = self.client.query(
+                source.collection, filter=f"row in {rows[lo : lo + QUERY_BATCH]}", output_fields=ENTITY_FIELDS
+            )
+            if len(found) != len(rows[lo : lo + QUERY_BATCH]):
+                raise IndexStoreError(f"Milvus collection {source.collection} lost rows; {REBUILD_HINT}")
+            entities = [{name: e[name] for name in ENTITY_FIELDS} for e in found]
+            for at in range(0, len(entities), INSERT_BATCH):
+                self.client.insert(self.collection, entities[at : at + INSERT_BATCH])
+        self._passages.update((row, source._passages[row]) for row in rows)
+        self.manifest["passage_count"] = len(self._passages)
+
+    def _insert(self, first: int, passages: list[Passage], sentences: SentenceTable) -> None:
         vectors = sentences.passage_vectors()
         for lo in range(0, len(passages), INSERT_BATCH):
             batch = []
@@ -359,78 +376,11 @@ class MilvusStore:
         # Rows are never reused; a reader pages through 0 .. next_row.
         self.manifest["store"] = {**self.manifest["store"], "next_row": first + len(passages)}
 
-
-def entity(
-    row: int, passage: Passage, spans: np.ndarray, vectors: np.ndarray, dense: np.ndarray, analyzer: str
-) -> dict[str, Any]:
-    """The collection entity of one passage: its fields as inserted (see the module docstring)."""
-    flat_spans, encoded = encode_sentences(spans, vectors)
-    terms = lexical_terms(passage.text, analyzer)
-    meta = json.dumps(passage.to_dict(), ensure_ascii=False)
-    for name, value, limit in (
-        ("sentence vectors", encoded, MAX_VARCHAR),
-        ("lexical terms", terms, MAX_VARCHAR),
-        ("passage", meta, MAX_VARCHAR),
-        ("sentence spans", flat_spans, MAX_SPANS),
-    ):
-        if len(value.encode() if isinstance(value, str) else value) > limit:
-            raise IndexStoreError(f"passage {passage.passage_id}: its {name} exceed Milvus's limit")
-    return {
-        "row": row,
-        "passage_id": passage.passage_id,
-        "doc_id": passage.doc_id,
-        "passage": meta,
-        "terms": terms or " ",
-        "dense": dense.tolist(),
-        "spans": flat_spans,
-        "sentences": encoded,
-    }
-
-
-def _passage_of(entity: dict[str, Any]) -> Passage:
-    return Passage.from_dict(json.loads(entity["passage"]))
-
-
-def _dense_index(count: int) -> dict[str, Any]:
-    """Exact FLAT search up to local.FLAT_MAX_PASSAGES passages, as the local store; HNSW above."""
-    if count <= local.FLAT_MAX_PASSAGES:
-        return {"type": "FLAT", "exact": True}
-    return {"type": "HNSW", **HNSW}
-
-
-def _create_collection(
-    client: Any, collection: str, dimension: int, dense_index: dict[str, Any], analyzer: str
-) -> None:
-    from pymilvus import DataType, Function, FunctionType, MilvusClient
-
-    schema = MilvusClient.create_schema(auto_id=False, enable_dynamic_field=False)
-    schema.add_field("row", DataType.INT64, is_primary=True)
-    schema.add_field("passage_id", DataType.VARCHAR, max_length=256)
-    schema.add_field("doc_id", DataType.VARCHAR, max_length=64)
-    schema.add_field("passage", DataType.VARCHAR, max_length=MAX_VARCHAR)
-    tokenizer = "jieba" if analyzer == "jieba" else "standard"
-    schema.add_field(
-        "terms",
-        DataType.VARCHAR,
-        max_length=MAX_VARCHAR,
-        enable_analyzer=True,
-        analyzer_params={"tokenizer": tokenizer},
-    )
-    schema.add_field("lexical", DataType.SPARSE_FLOAT_VECTOR)
-    schema.add_field("dense", DataType.FLOAT_VECTOR, dim=dimension)
-    schema.add_field("spans", DataType.ARRAY, element_type=DataType.INT32, max_capacity=MAX_SPANS)
-    schema.add_field("sentences", DataType.VARCHAR, max_length=MAX_VARCHAR)
-    schema.add_function(
-        Function(
-            name="bm25",
-            function_type=FunctionType.BM25,
-            input_field_names=["terms"],
-            output_field_names=["lexical"],
-        )
-    )
-    index_params = client.prepare_index_params()
-    params = {k: v for k, v in dense_index.items() if k not in ("type", "exact")}
-    index_params.add_index("dense", index_type=dense_index["type"], metric_type="IP", params=params)
-    index_params.add_index("doc_id", index_type="INVERTED")
-    index_params.add_index("lexical", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25", params=BM25)
-    client.create_collection(collection, schema=schema, index_params=index_params, consistency_level="Strong")
+    @contextmanager
+    def _dropped_on_failure(self) -> Iterator[None]:
+        """If the block fails, this (unsaved) collection is dropped, and the error raised on."""
+        try:
+            yield
+        except BaseException:
+            self.client.drop_collection(self.collection)
+            raise

@@ -4,8 +4,8 @@ Each limit ends in a ``QuestionError`` or ``DocumentError`` with one line that s
 
 - a question has at most ``qa.settings.MAX_QUESTION_CHARS`` characters (``qa.pipeline.query.analyze``
   checks it);
-- an upload is at most ``REPORT_QA_MAX_UPLOAD_MB`` megabytes (default 50; ``qa.ingest.uploads`` and the
-  web server's upload route check it);
+- an upload is at most ``Settings.max_upload_mb`` megabytes (``REPORT_QA_MAX_UPLOAD_MB``, default 50;
+  ``qa.ingest.uploads`` and the web server's upload route check it);
 - a .docx is refused on its zip directory alone, before anything is extracted, when it holds more
   than ``MAX_ZIP_ENTRIES`` entries or declares more than ``MAX_ZIP_UNCOMPRESSED`` bytes unpacked.
   The declared sizes are a real bound: Python's zipfile stops inflating an entry at its declared
@@ -16,14 +16,13 @@ Each limit ends in a ``QuestionError`` or ``DocumentError`` with one line that s
 from __future__ import annotations
 
 import io
-import os
 import zipfile
 from pathlib import Path
 
 from qa.errors import DocumentError
 
+# Named in the message of a refused upload; qa.settings.Settings.from_env is what reads it.
 MAX_UPLOAD_ENV = "REPORT_QA_MAX_UPLOAD_MB"
-DEFAULT_MAX_UPLOAD_MB = 50.0
 
 MAX_ZIP_ENTRIES = 5000  # a long real report has a few dozen (styles, media, headers)
 MAX_ZIP_UNCOMPRESSED = 512 * 1024 * 1024  # declared unpacked bytes of all entries together
@@ -31,35 +30,17 @@ MAX_PDF_PAGES = 2000  # the longest national report is ~40 pages; statistical ye
 PDF_SECONDS = 300.0  # text extraction budget for one PDF
 
 
-def max_upload_mb() -> float:
-    """The upload limit in megabytes: ``$REPORT_QA_MAX_UPLOAD_MB``, else 50. A bad value is an error."""
-    raw = os.environ.get(MAX_UPLOAD_ENV, "").strip()
-    if not raw:
-        return DEFAULT_MAX_UPLOAD_MB
-    try:
-        value = float(raw)
-    except ValueError:
-        value = -1.0
-    if not value > 0 or value == float("inf"):
-        raise ValueError(f"{MAX_UPLOAD_ENV} must be a positive number of megabytes, not {raw!r}")
-    return value
-
-
-def max_upload_bytes() -> int:
-    return int(max_upload_mb() * 1024 * 1024)
-
-
 def _mb(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
 
-def check_upload_size(size: int, name: str) -> None:
-    """Refuse an upload larger than the limit, naming both sizes."""
-    limit = max_upload_bytes()
-    if size > limit:
+def check_upload_size(size: int, name: str, limit_mb: float) -> None:
+    """Refuse an upload of ``size`` bytes over ``limit_mb`` megabytes (``Settings.max_upload_mb``),
+    naming both sizes."""
+    # The limit comes in megabytes, not bytes, so the message repeats it as the user set it ("0.001 MB").
+    if size > int(limit_mb * 1024 * 1024):
         raise DocumentError(
-            f"{name} is {_mb(size)}; the upload limit is {max_upload_mb():g} MB "
-            f"(set {MAX_UPLOAD_ENV} to change it)"
+            f"{name} is {_mb(size)}; the upload limit is {limit_mb:g} MB (set {MAX_UPLOAD_ENV} to change it)"
         )
 
 
@@ -89,6 +70,7 @@ def check_docx_archive(data: bytes, path: str | Path) -> None:
 
 
 def check_pdf_pages(pages: int, path: str | Path) -> None:
+    """Refuse a PDF of more than ``MAX_PDF_PAGES`` pages."""
     if pages > MAX_PDF_PAGES:
         raise DocumentError(
             f"{path} has {pages} pages; the limit is {MAX_PDF_PAGES} (split it into smaller PDFs)"
@@ -96,6 +78,7 @@ def check_pdf_pages(pages: int, path: str | Path) -> None:
 
 
 def pdf_too_slow(path: str | Path, pages_read: int, pages: int) -> DocumentError:
+    """The error for a PDF whose text took longer than ``PDF_SECONDS`` to read."""
     return DocumentError(
         f"{path}: reading its text took over {PDF_SECONDS:g} s ({pages_read} of {pages} pages read); "
         "the PDF is too complex, save it as text or .docx first"

@@ -3,7 +3,8 @@
 Every upload goes through ``add_upload`` (the web UI's 文档 tab calls it): the file is refused unless
 its type is supported *by its content* (a .pdf starts with ``%PDF-``, a .docx is a zip holding
 ``word/document.xml`` and no zip bomb, text is no binary file) and it is within the size limit
-(``qa.ingest.limits``). It is then copied to ``<index>/uploads/<sha256 of the bytes, 16 hex>/<safe name>``:
+(``Settings.max_upload_mb``, checked by ``qa.ingest.limits``). It is then copied to
+``<index>/uploads/<sha256 of the bytes, 16 hex>/<safe name>``:
 
 - the name is reduced to its last path component and to letters, digits, spaces and ``._-()（）`` (no ``..``,
   no separators, no absolute paths, no control characters, no leading dot), so it stays inside
@@ -28,13 +29,15 @@ from typing import Any
 
 from qa.errors import DocumentError
 from qa.ingest import limits
-from qa.ingest.loader import _MAGIC, SUPPORTED_SUFFIXES
+from qa.ingest.loader import SUPPORTED_SUFFIXES
+from qa.ingest.readers import MAGIC
 from qa.schema import DocumentInfo
+from qa.settings import Settings
 
 UPLOADS = "uploads"
 MAX_NAME_CHARS = 120
 _UNSAFE = re.compile(r"[^\w.\-()（） ]+")  # \w is Unicode: Chinese names stay readable
-_BINARY_MAGIC = tuple(_MAGIC)  # PDF, zip, old Office, images, gzip
+_BINARY_MAGIC = tuple(MAGIC)  # PDF, zip, old Office, images, gzip
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
@@ -59,7 +62,7 @@ def check_content(data: bytes, suffix: str, name: str) -> None:
     if not data:
         raise DocumentError(f"{name} is empty")
     if suffix == ".pdf":
-        # Readers accept the header anywhere in the first 1024 bytes (qa.ingest.loader does the same).
+        # Readers accept the header anywhere in the first 1024 bytes (qa.ingest.readers does the same).
         if b"%PDF-" not in data[:1024]:
             raise DocumentError(f"{name} is not a PDF (no %PDF- header): the file is corrupt or misnamed")
     elif suffix == ".docx":
@@ -70,12 +73,17 @@ def check_content(data: bytes, suffix: str, name: str) -> None:
             raise DocumentError(f"{name} looks like a binary file, not text")
 
 
-def store_upload(index_dir: str | Path, source: str | Path, name: str | None = None) -> Path:
+def store_upload(
+    index_dir: str | Path, source: str | Path, name: str | None = None, limit_mb: float | None = None
+) -> Path:
     """Check the file at ``source`` and copy it under ``<index_dir>/uploads``; returns the stored path.
 
-    ``name`` is the name the user gave the file (default: ``source``'s name). Raises ``DocumentError``
-    with a message that names the file by ``name``, never by a server path.
+    ``name`` is the name the user gave the file (default: ``source``'s name); ``limit_mb`` the size
+    limit (default: ``Settings.from_env().max_upload_mb``). Raises ``DocumentError`` with a message that
+    names the file by ``name``, never by a server path.
     """
+    if limit_mb is None:
+        limit_mb = Settings.from_env().max_upload_mb
     source = Path(source)
     display = safe_name(name or source.name)
     suffix = Path(display).suffix.lower()
@@ -86,11 +94,11 @@ def store_upload(index_dir: str | Path, source: str | Path, name: str | None = N
         )
     try:
         size = source.stat().st_size
-        limits.check_upload_size(size, display)  # before reading: a huge file is never loaded
+        limits.check_upload_size(size, display, limit_mb)  # before reading: a huge file is never loaded
         data = source.read_bytes()
     except OSError as exc:
         raise DocumentError(f"{display} could not be read: {exc.strerror or exc}") from None
-    limits.check_upload_size(len(data), display)  # the file may have grown since stat
+    limits.check_upload_size(len(data), display, limit_mb)  # the file may have grown since stat
     check_content(data, suffix, display)
 
     root = (Path(index_dir) / UPLOADS).resolve()
@@ -114,16 +122,21 @@ def store_upload(index_dir: str | Path, source: str | Path, name: str | None = N
     return target
 
 
-def add_upload(bot: Any, source: str | Path, name: str | None = None) -> list[DocumentInfo]:
+def add_upload(
+    bot: Any, source: str | Path, name: str | None = None, client: str | None = None
+) -> list[DocumentInfo]:
     """Store an uploaded file (``store_upload``) and add it to ``bot``'s index (a ``ReportQA``).
 
-    Returns the documents added (empty when the same text is already indexed). A refused file
-    raises ``DocumentError`` naming it by ``name``, and leaves no stored copy behind.
+    ``client`` (who uploaded it) goes into the index's audit log with the documents added.
+
+    The size limit is the bot's ``settings.max_upload_mb``. Returns the documents added (empty when
+    the same text is already indexed). A refused file raises ``DocumentError`` naming it by ``name``,
+    and leaves no stored copy behind.
     """
     display = safe_name(name or Path(source).name)
-    stored = store_upload(bot.index_dir, source, name)
+    stored = store_upload(bot.index_dir, source, name, bot.settings.max_upload_mb)
     try:
-        return bot.add_documents([stored])
+        return bot.add_documents([stored], client=client)
     except DocumentError as exc:
         # Loading is deterministic: a file refused now was never indexed, so its copy can go.
         stored.unlink(missing_ok=True)

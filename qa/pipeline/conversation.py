@@ -1,22 +1,30 @@
 """Follow-up questions: "那今年的目标呢？" or "它什么时候建成？" asked after an earlier question.
 
-A follow-up is rewritten into a standalone question by borrowing the earlier question's topic (its
-subject, without time words or the question itself): a pronoun (它, 该项目, this) is replaced by
-it, and an elliptical question (那……呢, what about ...) gets it in front. The rewritten question is
-what retrieval sees; the answer keeps the user's own words and records the rewrite in its reason.
+A question after an earlier one can be read several ways: as it stands, with the earlier topic (its
+subject, without time words or the question itself) put in for a pronoun (它, 该项目, this) or in
+front of an elliptical question (那……呢, what about ...), or simply with the topic in front. Each
+reading is answered and the most confident answer wins, so a complete new question is answered as
+if asked alone and a real follow-up gets its topic. The answer keeps the user's own words and
+records the reading used in its reason.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from qa.schema import Answer
 from qa.text.normalize import normalize
 
-if TYPE_CHECKING:
-    from qa.api import ReportQA
+
+class Asker(Protocol):
+    """What a conversation needs of the bot: one standalone question in, one Answer out."""
+
+    def ask(self, question: str, k: int = 5, filters: Mapping[str, Any] | None = None) -> Answer:
+        """Answer a standalone question."""
+        ...
+
 
 _PRONOUN = re.compile(
     r"它们|它|其|该项目|该工程|这个项目|这项工作|这个|那个|这项|\b(?:it|this|that|they|them)\b", re.I
@@ -55,10 +63,23 @@ def resolve(question: str, previous_topic: str) -> str:
     return question
 
 
+def readings(question: str, topic: str) -> list[str]:
+    """The ways to read ``question`` after a turn about ``topic``, the question as it stands first."""
+    forms = [question, resolve(question, topic)]
+    if topic and topic not in normalize(question):
+        forms.append(topic + question.strip())
+    return list(dict.fromkeys(forms))
+
+
+def most_confident(answers: list[Answer]) -> Answer:
+    """The answer of highest confidence; on a tie the earlier reading (the question as it stands)."""
+    return max(answers, key=lambda answer: answer.confidence)
+
+
 class Conversation:
     """A run of questions where later ones may lean on earlier ones (``bot.chat()`` makes one)."""
 
-    def __init__(self, bot: ReportQA, earlier_questions: Iterable[str] = ()) -> None:
+    def __init__(self, bot: Asker, earlier_questions: Iterable[str] = ()) -> None:
         """``earlier_questions`` resumes a conversation (e.g. a chat window's history) without re-asking."""
         self.bot = bot
         self.topic = ""
@@ -67,16 +88,20 @@ class Conversation:
             self._advance(question)
 
     def _advance(self, question: str) -> str:
-        """The standalone form of ``question``; it becomes the context of the next one."""
+        """Resume: the question's topic (as resolved in words alone) becomes the context."""
         standalone = resolve(question, self.topic)
         self.topic = topic_of(standalone) or self.topic
         return standalone
 
     def ask(self, question: str, k: int = 5, filters: Mapping[str, Any] | None = None) -> Answer:
-        """Answer ``question`` in the context of the earlier turns."""
-        standalone = self._advance(question)
-        answer = self.bot.ask(standalone, k=k, filters=filters)
+        """Answer ``question`` in the context of the earlier turns: the most confident reading."""
+        answers = []
+        for reading in readings(question, self.topic):
+            answer = self.bot.ask(reading, k=k, filters=filters)
+            answer.reason["standalone_question"] = reading
+            answers.append(answer)
+        answer = most_confident(answers)
+        self.topic = topic_of(answer.reason["standalone_question"]) or self.topic
         answer.question = question
-        answer.reason["standalone_question"] = standalone
         self.turns.append(answer)
         return answer

@@ -14,7 +14,7 @@ from qa.errors import QuestionError
 from qa.pipeline.glossary import report_terms
 from qa.schema import Period
 from qa.settings import MAX_QUESTION_CHARS
-from qa.text.normalize import has_cjk, normalize
+from qa.text.normalize import CJK_RANGES, has_cjk, normalize
 
 # Question words carry no content; left in, their rare character pairs (多少, 哪些) add noise to BM25.
 _QUESTION_WORDS = re.compile(
@@ -42,7 +42,7 @@ _PLAN_CUES = re.compile(
 _YEAR = re.compile(r"(?<!\d)(19\d{2}|20\d{2})(?!\d)")
 # "2024年政府工作报告" / "the 2024 government work report" names a report, not the period asked about.
 _TITLE_YEAR = re.compile(
-    r"(?<!\d)(?:19|20)\d{2}\s*年?(?:的|度)?[\u4e00-\u9fff]{0,8}?(?:工作)?报告|"
+    rf"(?<!\d)(?:19|20)\d{{2}}\s*年?(?:的|度)?[{CJK_RANGES}]{{0,8}}?(?:工作)?报告|"
     r"(?<!\d)(?:19|20)\d{2}(?:'s)?\s+(?:[a-z]+\s+){0,3}?report"
 )
 

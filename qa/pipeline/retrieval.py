@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from qa.errors import QuestionError
-from qa.index.factory import IndexStore
+from qa.index.base import IndexStore
 from qa.pipeline.query import Query
 from qa.schema import DocumentInfo
 from qa.settings import RetrievalSettings
@@ -23,11 +23,11 @@ from qa.text.normalize import normalize
 
 # ---------------------------------------------------------------- filters
 
-FILTER_KEYS = ("doc_id", "year", "region")
+FILTER_KEYS = ("doc_id", "year", "region", "level")
 
 
 def filter_documents(data: IndexStore, filters: Mapping[str, Any] | None) -> set[str] | None:
-    """doc_ids allowed by ``filters`` ({"doc_id"|"year"|"region": value or list}); None = all."""
+    """doc_ids allowed by ``filters`` ({"doc_id"|"year"|"region"|"level": value or list}); None = all."""
     if not filters:
         return None
     unknown = set(filters) - set(FILTER_KEYS)
@@ -58,10 +58,12 @@ def rrf(rankings: list[list[int]], weights: list[float], k: int = 60) -> list[tu
 _REGION_SUFFIX = re.compile(
     r"(?:人民政府|维吾尔自治区|壮族自治区|回族自治区|自治区|特别行政区|省|市|县|区|镇|乡|街道)$"
 )
-_NATIONAL_WORDS = re.compile(r"国务院|全国|中央政府|国家|china|national|state council")
+# Words that name the State Council's report itself. 国家 or 全国 alone are topics ("国家安全",
+# "全国粮食产量") that any report may speak of, so they do not restrict the search.
+_NATIONAL_WORDS = re.compile(r"国务院|中央政府|state council")
 
 
-def _names_region(query: Query, info: DocumentInfo) -> bool:
+def names_region(query: Query, info: DocumentInfo) -> bool:
     region = info.region or ""
     if region == "全国":
         return bool(_NATIONAL_WORDS.search(query.normalized))
@@ -70,34 +72,39 @@ def _names_region(query: Query, info: DocumentInfo) -> bool:
     return bool(region) and (region in text or (len(short) >= 2 and short in text))
 
 
-def _fits_years(query: Query, info: DocumentInfo) -> bool:
-    if query.report_years:  # "2024年政府工作报告" names the report by its title year
-        return info.year in query.report_years
-    years = {info.year, info.review_year, info.review_year + 1 if info.review_year else None}
-    return bool(set(query.years) & years)
+def covers_years(info: DocumentInfo, years: tuple[int, ...]) -> bool:
+    """Whether a report is titled with, reviews or plans one of ``years``."""
+    own = {info.year, info.review_year, info.review_year + 1 if info.review_year else None}
+    return bool(set(years) & own)
 
 
 def named_documents(query: Query, documents: list[DocumentInfo]) -> set[str]:
-    """doc_ids of the reports a question names: by region (narrowed by year when both fit), or by year."""
-    by_region = {d.doc_id for d in documents if _names_region(query, d)}
-    by_year = (
-        {d.doc_id for d in documents if _fits_years(query, d)} if query.years or query.report_years else set()
-    )
+    """doc_ids of the reports a question names explicitly: by region or issuer (narrowed by its
+    years when some fit), or by a report's title year ("2024年政府工作报告"). A bare year is no
+    reference to a report: it only raises the reports that cover it (``search``)."""
+    by_title = {d.doc_id for d in documents if d.year in query.report_years}
+    by_region = {d.doc_id for d in documents if names_region(query, d)}
     if by_region:
-        return (by_region & by_year) or by_region
-    return by_year
+        years = query.report_years or query.years
+        narrowed = {d.doc_id for d in documents if d.doc_id in by_region and covers_years(d, years)}
+        return (by_region & by_title) or narrowed or by_region
+    return by_title
 
 
 def _boost(
-    data: IndexStore, query: Query, fused: list[tuple[int, float]], factor: float
+    data: IndexStore, query: Query, fused: list[tuple[int, float]], settings: RetrievalSettings
 ) -> list[tuple[int, float]]:
-    """Raise passages of the part (review or plan) the question asks about."""
+    """Raise passages of the part (review or plan) the question asks about, and of reports that
+    cover the years it names."""
+    in_years = {d.doc_id for d in data.documents if covers_years(d, query.years)} if query.years else set()
     boosted = []
     for row, score in fused:
         passage = data.passage(row)
         wanted = query.period_for(data.review_years.get(passage.doc_id))
         if wanted and passage.period == wanted:
-            score *= factor
+            score *= settings.period_boost
+        if passage.doc_id in in_years and len(in_years) < len(data.documents):
+            score *= settings.year_boost
         boosted.append((row, score))
     return sorted(boosted, key=lambda item: -item[1])
 
@@ -122,14 +129,16 @@ def search(
     k: int,
     filters: Mapping[str, Any] | None = None,
     settings: RetrievalSettings | None = None,
+    named: bool = True,
 ) -> list[Hit]:
     """Hybrid search: dense and BM25 candidates fused by RRF, deduplicated, best first.
 
-    Without explicit ``filters``, a question naming reports (by year or region) searches only them.
+    Without explicit ``filters``, a question naming reports (by region, issuer or title year)
+    searches only them, unless ``named`` is False.
     """
     settings = settings or RetrievalSettings()
     doc_ids = filter_documents(data, filters)
-    if doc_ids is None and settings.named_filter and len(data.documents) > 1:
+    if doc_ids is None and named and settings.named_filter and len(data.documents) > 1:
         doc_ids = named_documents(query, data.documents) or None
     dense_hits = data.dense_search(query_vector, settings.candidates, doc_ids)
     rankings = [[row for row, _ in dense_hits]]
@@ -147,7 +156,7 @@ def search(
     lexical_rank = {row: i for i, (row, _) in enumerate(lexical_hits, start=1)}
     hits: list[Hit] = []
     seen_texts: set[str] = set()
-    for row, score in _boost(data, query, rrf(rankings, weights, settings.rrf_k), settings.period_boost):
+    for row, score in _boost(data, query, rrf(rankings, weights, settings.rrf_k), settings):
         key = normalize(data.passage(row).text)
         if key in seen_texts:  # the same passage in two copies of a report
             continue

@@ -9,8 +9,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-CJK_CHAR = re.compile(f"[{_CJK}]")
+# Chinese ideographs: CJK Extension A, the Unified Ideographs and the Compatibility Ideographs. The one
+# definition of "a Chinese character": put CJK_RANGES inside a regex character class, e.g. f"[{CJK_RANGES}]+".
+CJK_RANGES = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+CJK_CHAR = re.compile(f"[{CJK_RANGES}]")
 _SPACES = re.compile(r"\s+")
 
 

@@ -1,0 +1,194 @@
+"""How well questions are answered: the blind set, both dev sets and CMRC 2018's held-out trial split.
+
+    python -m benchmarks.answering [--work DIR] [--out benchmarks/ANSWERING.md] [--sets blind,dev,cmrc]
+
+- blind: tests/data/blind_single.jsonl, written by a helper that never saw the code, on four reports
+  no dev set uses; each report indexed alone, as a town or province deploys it. Never tuned on.
+- dev: tests/data/dev_zimao.jsonl (bundled report) and dev_gov.jsonl (three reports together).
+- cmrc: the 1,002 questions of CMRC 2018's trial split (never a training row) against all 1,104
+  paragraphs, each indexed as one document with ``ReportQA.from_paths``: R@1, R@5 (the gold
+  paragraph among the passages) and whether the answer sentence holds a gold span.
+Indexes are kept in ``--work`` and reused when unchanged.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from benchmarks.ablation import ROOT, dev_set_bots
+from qa import ReportQA
+from qa.embed.embedder import Embedder, load_embedder
+from qa.evaluation import evaluate, load_questions
+from qa.text.normalize import normalize
+
+DATA = ROOT / "tests" / "data"
+SHARED = ROOT.parent / "shared" / "datasets"
+COLUMNS = ("answer@1", "hit@1", "hit@5", "refused answerable", "refused unanswerable", "confidence AUC")
+
+
+def _row(metrics: dict[str, Any]) -> dict[str, float | None]:
+    return {
+        "answer@1": metrics.get("answer@1"),
+        "hit@1": metrics.get("hit@1"),
+        "hit@5": metrics.get("hit@5"),
+        "refused answerable": round(1 - metrics["found_rate_answerable"], 4),
+        "refused unanswerable": metrics.get("abstain_rate_unanswerable"),
+        "confidence AUC": metrics.get("confidence_auc"),
+    }
+
+
+def _subset(result: dict[str, Any], items: list[dict[str, Any]], keep: Any) -> float | None:
+    rows = [r for r, item in zip(result["items"], items, strict=True) if keep(item) and r["answerable"]]
+    return round(sum(r["answer_hit"] for r in rows) / len(rows), 4) if rows else None
+
+
+def blind(work: Path, embedder: Embedder) -> dict[str, Any]:
+    """Each report of the blind set indexed alone; all its questions asked of it."""
+    items = load_questions(DATA / "blind_single.jsonl")
+    results, ordered = [], []
+    for doc in sorted({item["doc"] for item in items}):
+        mine = [item for item in items if item["doc"] == doc]
+        bot = ReportQA.from_paths([SHARED / "gov_reports" / doc], work / f"blind-{doc}", embedder=embedder)
+        sources = {d.doc_id: d.source for d in bot.documents}
+        results.append(evaluate(lambda q, k, bot=bot: bot.ask(q, k=k), mine, k=5, sources=sources))
+        ordered.extend(mine)
+    merged_items = [row for result in results for row in result["items"]]
+    combined = _combine(merged_items)
+    combined["metrics"]["english answer@1"] = _subset(combined, ordered, lambda i: i.get("lang") == "en")
+    combined["metrics"]["two-part both answered"] = _subset(combined, ordered, lambda i: "parts" in i)
+    return combined
+
+
+def _combine(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Metrics over the item rows of several evaluate() runs (the same formulas as qa.evaluation)."""
+    from qa.evaluation import reliability, roc_auc
+
+    answerable = [r for r in rows if r["answerable"]]
+    unanswerable = [r for r in rows if not r["answerable"]]
+    n = len(answerable)
+    metrics: dict[str, Any] = {
+        "questions": len(rows),
+        "answerable": n,
+        "unanswerable": len(unanswerable),
+        "hit@1": round(sum(1 for r in answerable if r["rank"] == 1) / n, 4),
+        "hit@5": round(sum(1 for r in answerable if r["rank"] and r["rank"] <= 5) / n, 4),
+        "answer@1": round(sum(r["answer_hit"] for r in answerable) / n, 4),
+        "found_rate_answerable": round(sum(r["found"] for r in answerable) / n, 4),
+        "abstain_rate_unanswerable": round(sum(not r["found"] for r in unanswerable) / len(unanswerable), 4),
+    }
+    auc = roc_auc(
+        [r["confidence"] for r in answerable if r["answer_hit"]], [r["confidence"] for r in unanswerable]
+    )
+    metrics["confidence_auc"] = None if auc is None else round(auc, 4)
+    return {"metrics": metrics, "reliability": reliability(rows), "items": rows}
+
+
+def cmrc(work: Path, embedder: Embedder) -> dict[str, Any]:
+    """CMRC 2018's trial split against every paragraph: retrieval and answer-sentence accuracy."""
+    docs = work / "cmrc-docs"
+    docs.mkdir(parents=True, exist_ok=True)
+    for line in (SHARED / "cmrc2018" / "corpus.jsonl").read_text(encoding="utf-8").splitlines():
+        item = json.loads(line)
+        if not (docs / f"{item['id']}.txt").exists():
+            (docs / f"{item['id']}.txt").write_text(item["text"], encoding="utf-8")
+    bot = ReportQA.from_paths([docs], work / "ix-cmrc", embedder=embedder)
+    gold = dict(line.split("\t")[:2] for line in (SHARED / "cmrc2018" / "qrels.tsv").read_text().splitlines())
+    source = {d.doc_id: d.source for d in bot.documents}
+    r1 = r5 = held = n = 0
+    for line in (SHARED / "cmrc2018" / "queries.jsonl").read_text(encoding="utf-8").splitlines():
+        item = json.loads(line)
+        if item["split"] != "trial" or not item["text"].strip():
+            continue
+        n += 1
+        answer = bot.ask(item["text"], k=5)
+        ranks = [i for i, p in enumerate(answer.passages, 1) if source[p.doc_id] == f"{gold[item['id']]}.txt"]
+        r1 += bool(ranks and ranks[0] == 1)
+        r5 += bool(ranks)
+        first = answer.passages[0] if answer.passages else None
+        sentence = None if first is None or first.highlight is None else first.text[slice(*first.highlight)]
+        held += bool(
+            answer.found
+            and sentence
+            and source[first.doc_id] == f"{gold[item['id']]}.txt"
+            and any(normalize(a) in normalize(sentence) for a in item["answers"])
+        )
+    return {"metrics": {"questions": n, "R@1": round(r1 / n, 4), "R@5": round(r5 / n, 4),
+                        "answer sentence holds the span": round(held / n, 4)}}  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--work", type=Path, default=Path("/tmp/report-qa-answering"))
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "ANSWERING.md")
+    parser.add_argument("--sets", default="blind,dev,cmrc")
+    parser.add_argument("--reports-dir", type=Path, default=SHARED / "gov_reports")
+    args = parser.parse_args()
+    wanted = set(args.sets.split(","))
+    embedder = load_embedder()
+    started = time.time()
+    sets: dict[str, dict[str, Any]] = {}
+    if "blind" in wanted:
+        sets["blind (4 reports, each alone)"] = blind(args.work, embedder)
+    if "dev" in wanted:
+        for name, (bot, items) in dev_set_bots(args.reports_dir, args.work, embedder).items():
+            sources = {d.doc_id: d.source for d in bot.documents}
+            sets[f"dev: {name}"] = evaluate(
+                lambda q, k, bot=bot: bot.ask(q, k=k), items, k=5, sources=sources
+            )
+    if "cmrc" in wanted:
+        sets["CMRC 2018 trial"] = cmrc(args.work, embedder)
+    report = _render(sets, embedder, time.time() - started)
+    args.out.write_text(report, encoding="utf-8")
+    (args.out.with_suffix(".json")).write_text(
+        json.dumps({k: {"metrics": v["metrics"], "reliability": v.get("reliability")} for k, v in sets.items()},
+                   ensure_ascii=False, indent=1) + "\n", encoding="utf-8")  # fmt: skip
+    print(report)
+    print("wrote", args.out, file=sys.stderr)
+
+
+def _render(sets: dict[str, dict[str, Any]], embedder: Embedder, seconds: float) -> str:
+    lines = [
+        "# Answering: blind set, dev sets, CMRC 2018",
+        "",
+        f"`python -m benchmarks.answering` on {time.strftime('%Y-%m-%d')} ({seconds:.0f} s, 2 shared cores); "
+        f"model {embedder.name} ({embedder.source}); answer scorer qa/data/answer_scorer.json.",
+        "",
+        "| set | questions | " + " | ".join(COLUMNS) + " |",
+        "|---|---|" + "---|" * len(COLUMNS),
+    ]
+    for name, result in sets.items():
+        m = result["metrics"]
+        if "answer@1" in m:
+            row = _row(m)
+            cells = " | ".join("–" if row[c] is None else f"{row[c]:.3f}" for c in COLUMNS)
+            lines.append(f"| {name} | {m['questions']} | {cells} |")
+    for name, result in sets.items():
+        extra = {
+            k: v for k, v in result["metrics"].items() if k in ("english answer@1", "two-part both answered")
+        }
+        if extra:
+            lines += ["", f"{name}: " + ", ".join(f"{k} {v}" for k, v in extra.items())]
+    if "CMRC 2018 trial" in sets:
+        m = sets["CMRC 2018 trial"]["metrics"]
+        lines += ["", f"CMRC 2018 trial ({m['questions']} questions, 1,104 paragraphs): R@1 {m['R@1']}, "
+                  f"R@5 {m['R@5']}, answer sentence holds the gold span {m['answer sentence holds the span']}."]  # fmt: skip
+    for name, result in sets.items():
+        if result.get("reliability"):
+            lines += ["", f"Reliability of `confidence`, {name} (predicted vs observed share whose answer sentence "
+                      "answers):", "", "| confidence | questions | predicted | observed |", "|---|---|---|---|"]  # fmt: skip
+            lines += [
+                f"| {b['bin']} | {b['n']} | {b['predicted']} | {b['observed']} |"
+                for b in result["reliability"]
+            ]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,111 @@
+"""The admin routes of the JSON API: upload and remove documents, read the record of changes.
+
+``POST /api/documents`` (multipart, field ``file``), ``DELETE /api/documents/{doc_id}`` and
+``GET /api/changes`` need ``Authorization: Bearer <REPORT_QA_ADMIN_TOKEN>`` whenever the server's
+``Policy`` says changes are not open to everyone (qa.apps.guard). A refused request changes nothing
+and gets ``{"error": "<Chinese message>", "code": "<stable code>"}`` with 401 or 403. The token is
+read from that header only (never from the URL) and never logged.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, File, Query, Request, UploadFile
+from fastapi.responses import Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from qa.api import ReportQA
+from qa.apps.guard import Policy, Refusal, error_response
+from qa.apps.models import (
+    ADMIN_ERRORS,
+    ERRORS,
+    AddedResponse,
+    ChangesResponse,
+    RefusalResponse,
+    RemovedResponse,
+)
+from qa.index import audit
+from qa.ingest.uploads import add_upload
+
+MAX_CHANGES = 1000  # lines of the audit log one GET returns at most
+
+# auto_error=False: a missing header is answered by Policy.refusal (in Chinese, with a code), not by
+# FastAPI's English 403. The scheme still puts "bearer" into the OpenAPI schema.
+_bearer = HTTPBearer(auto_error=False, description="REPORT_QA_ADMIN_TOKEN")
+
+
+class AdminRefused(Exception):
+    """Raised by the admin check; ``add_admin_routes`` turns it into the JSON refusal."""
+
+    def __init__(self, refusal: Refusal) -> None:
+        super().__init__(refusal.code)
+        self.refusal = refusal
+
+
+def client_address(request: Request) -> str:
+    """The client as the audit log records it: its IP address (a trusted proxy's X-Forwarded-For
+    already applied by uvicorn)."""
+    return request.client.host if request.client else "unknown"
+
+
+def add_admin_routes(app: FastAPI, bot: ReportQA, policy: Policy) -> None:
+    """Add the admin routes to ``app``; ``policy`` decides who may use them."""
+
+    def admin(
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    ) -> None:
+        refusal = policy.refusal(credentials.credentials if credentials else None)
+        if refusal is not None:
+            raise AdminRefused(refusal)
+
+    @app.exception_handler(AdminRefused)
+    async def refused(_: Request, exc: AdminRefused) -> Response:
+        extra = {"www-authenticate": "Bearer"} if exc.refusal.status == 401 else None
+        return _response(*error_response(exc.refusal, extra))
+
+    # Open to everyone (a laptop without a token): no check, and the schema then asks for no token.
+    guarded = [] if policy.open_changes else [Depends(admin)]
+    common: dict[str, Any] = {
+        "responses": {**ERRORS, **ADMIN_ERRORS},
+        "dependencies": guarded,
+        "tags": ["admin"],
+    }
+
+    # Plain ``def``: indexing a report embeds it, which must not block the event loop.
+    @app.post("/api/documents", response_model=AddedResponse, **common)
+    def upload(request: Request, file: Annotated[UploadFile, File()]) -> dict[str, Any]:
+        """Add a report (.txt .md .html .pdf .docx): the checks and limits of the web upload."""
+        with tempfile.TemporaryDirectory(prefix="report-qa-upload-") as folder:
+            source = Path(folder) / "upload"
+            with open(source, "wb") as out:
+                shutil.copyfileobj(file.file, out)
+            added = add_upload(bot, source, file.filename or "upload", client=client_address(request))
+        return {"added": [d.to_dict() for d in added]}
+
+    not_found = {404: {"model": RefusalResponse, "description": "No such document"}}
+
+    @app.delete(
+        "/api/documents/{doc_id}",
+        response_model=RemovedResponse,
+        **{**common, "responses": {**common["responses"], **not_found}},
+    )
+    def remove(request: Request, doc_id: str) -> Any:
+        """Remove a document and its passages from the index (not the last one)."""
+        if doc_id not in {d.doc_id for d in bot.documents}:
+            refusal = Refusal(404, "not_found", f"没有这份报告：{doc_id}")
+            return _response(*error_response(refusal))
+        info = bot.remove_document(doc_id, client=client_address(request))
+        return {"removed": info.to_dict()}
+
+    @app.get("/api/changes", response_model=ChangesResponse, **common)
+    def changes(limit: Annotated[int, Query(ge=1, le=MAX_CHANGES)] = 100) -> dict[str, Any]:
+        """The newest ``limit`` documents added or removed, oldest first (the audit log)."""
+        return {"changes": audit.read(bot.index_dir, limit)}
+
+
+def _response(status: int, body: bytes, headers: dict[str, str]) -> Response:
+    return Response(content=body, status_code=status, headers=headers)

@@ -1,0 +1,169 @@
+"""The JSON API's request and response models (they are its OpenAPI schema, at /openapi.json)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, field_validator
+
+from qa.apps.ui import MAX_K
+from qa.facts import Fact
+from qa.schema import Period
+from qa.settings import MAX_QUESTION_CHARS
+
+
+class Filters(BaseModel):
+    """Restrict the search; each value is one value or a list (any of them matches)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    doc_id: StrictStr | list[StrictStr] | None = None
+    year: StrictInt | list[StrictInt] | None = None
+    region: StrictStr | list[StrictStr] | None = None
+
+    def to_query(self) -> dict[str, Any] | None:
+        """The filters ``ReportQA.ask`` takes: only the keys that were given."""
+        given = self.model_dump(exclude_none=True)
+        return given or None
+
+
+class AskRequest(BaseModel):
+    """A question for ``POST /api/ask``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    question: Annotated[StrictStr, Field(min_length=1, max_length=MAX_QUESTION_CHARS)]
+    k: Annotated[StrictInt, Field(ge=1, le=MAX_K)] = 5
+    filters: Filters | None = None
+
+
+class PassageModel(BaseModel):
+    """A cited passage; ``text == document text[start:end]``, ``highlight`` is offsets in ``text``."""
+
+    passage_id: str
+    doc_id: str
+    document: str
+    section: list[str]
+    period: Period
+    start: int
+    end: int
+    text: str
+    score: float
+    highlight: list[int] | None
+
+
+class AnswerModel(BaseModel):
+    """The reply: ``answer`` is the quoted sentence (None when the report does not say).
+
+    ``confidence`` is the calibrated probability that the sentence answers; ``outcome`` is
+    "answer", "uncertain" (可能相关: shown, to be checked) or "not_found" (报告中没有). ``parts``
+    holds one reply per report of a comparison or per part of a two-part question.
+    """
+
+    question: str
+    found: bool
+    answer: str | None
+    confidence: float
+    outcome: Literal["answer", "uncertain", "not_found"]
+    passages: list[PassageModel]
+    parts: list[AnswerModel]
+    reason: dict[str, Any]
+
+
+class DocumentModel(BaseModel):
+    """An indexed document's metadata."""
+
+    doc_id: str
+    title: str
+    source: str
+    issuer: str | None
+    region: str | None
+    year: int | None
+    date: str | None
+    level: str | None
+    chars: int
+    content_hash: str
+
+
+class DocumentsResponse(BaseModel):
+    documents: list[DocumentModel]
+
+
+class FactsQuery(BaseModel):
+    """Filters of ``GET /api/facts``; an empty or missing value means any. Unknown keys are a 422."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    doc_id: Annotated[str | None, Field(max_length=64)] = None
+    indicator: Annotated[
+        str | None, Field(max_length=100, description="part of the indicator, e.g. 财政")
+    ] = None
+    period: Period | None = None
+
+    @field_validator("doc_id", "indicator", "period", mode="before")
+    @classmethod
+    def _blank_is_any(cls, value: Any) -> Any:
+        # ``?doc_id=&period=`` is what an HTML form sends for "no choice".
+        return None if value == "" else value
+
+
+class FactsResponse(BaseModel):
+    facts: list[Fact]  # the dataclass itself: one definition of a key figure, in qa.facts
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    documents: int
+    passages: int
+    store: Literal["local", "milvus"]
+
+
+class ErrorResponse(BaseModel):
+    error: str
+
+
+class RefusalResponse(BaseModel):
+    """A refused request: the message (Chinese) and a stable code to act on."""
+
+    error: str
+    code: Literal[
+        "token_required", "token_invalid", "admin_disabled", "not_found", "rate_limited", "body_too_large"
+    ]
+
+
+class AddedResponse(BaseModel):
+    """The documents an upload added; empty when the same text was indexed already."""
+
+    added: list[DocumentModel]
+
+
+class RemovedResponse(BaseModel):
+    removed: DocumentModel
+
+
+class Change(BaseModel):
+    """One line of the audit log (qa.index.audit)."""
+
+    time: str
+    action: Literal["add", "remove"]
+    doc_id: str
+    content_hash: str
+    file: str
+    title: str
+    client: str | None
+
+
+class ChangesResponse(BaseModel):
+    changes: list[Change]
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorResponse, "description": "Bad question"},
+    422: {"model": ErrorResponse, "description": "Malformed request"},
+}
+
+ADMIN_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": RefusalResponse, "description": "No admin token"},
+    403: {"model": RefusalResponse, "description": "Wrong admin token, or none configured"},
+    429: {"model": RefusalResponse, "description": "Too many requests from this client"},
+}

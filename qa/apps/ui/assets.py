@@ -1,0 +1,46 @@
+"""How the web interface looks: the theme, the CSS and the chat's scroll script.
+
+The CSS and the script are real files in ``static/`` (shipped as package data), read once when this
+module is imported.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from typing import Any, Literal
+
+import gradio as gr
+
+# System fonts only: the page must work offline, so nothing may come from a font CDN.
+# Latin faces first (nicer digits and letters), then the usual CJK faces of each platform.
+SANS_FONTS = [
+    "Segoe UI",
+    "Helvetica Neue",
+    "Arial",
+    "PingFang SC",
+    "Hiragino Sans GB",
+    "Microsoft YaHei",
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "WenQuanYi Micro Hei",
+    "sans-serif",
+]
+MONO_FONTS = ["SFMono-Regular", "Consolas", "Liberation Mono", "Noto Sans Mono CJK SC", "monospace"]
+
+_STATIC = resources.files("qa.apps.ui").joinpath("static")
+CSS = _STATIC.joinpath("ui.css").read_text(encoding="utf-8")
+# (mode) => ...: scrolls the chat to the bottom ("bottom") or to the start of the new reply ("reply").
+_SCROLL = _STATIC.joinpath("scroll.js").read_text(encoding="utf-8").strip()
+
+
+def scroll_js(mode: Literal["bottom", "reply"]) -> str:
+    """The browser-only event step that scrolls the chat (``mode`` "bottom" or "reply")."""
+    return f"() => ({_SCROLL})({mode!r})"
+
+
+def ui_assets() -> dict[str, Any]:
+    """Theme and CSS for ``gr.mount_gradio_app`` / ``Blocks.launch`` (Gradio 6 takes them there)."""
+    theme = gr.themes.Soft(
+        primary_hue="amber", secondary_hue="blue", neutral_hue="slate", font=SANS_FONTS, font_mono=MONO_FONTS
+    )
+    return {"theme": theme, "css": CSS}

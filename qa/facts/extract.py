@@ -1,0 +1,294 @@
+"""Extraction: the facts of a sentence, a document, an index; and picking facts out of them.
+
+How a sentence is read, left to right: each figure (``qa.facts.figures``) gets the indicator in front
+of it (``qa.facts.indicators``). A change verb right before the figure (增长 比增 下降 比上年增加 …)
+makes it a *growth* figure; a growth figure with no indicator of its own (``1.6亿元，比增8.8%``) is the
+change of the figure before it, not a fact of its own. ``A、B分别增长4.5%、5.7%`` gives each figure its
+own subject. The period and section come from the passage the figure is in.
+"""
+
+from __future__ import annotations
+
+import bisect
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any, Literal, get_args
+
+from qa.facts.figures import (
+    COUNTERS,
+    FIGURE,
+    QUALIFIER_AFTER,
+    QUALIFIER_BEFORE,
+    Figure,
+    parse_number,
+    read_figure,
+)
+from qa.facts.indicators import (
+    ABSOLUTE_CHANGE,
+    CHANGE,
+    CLAUSE_BREAK,
+    COUNT_VERBS,
+    NEGATIVE,
+    QUOTE,
+    RELATIVE,
+    WIDE_CLAUSE_BREAK,
+    YEAR,
+    noun_after,
+    split_subjects,
+    strip_indicator,
+)
+from qa.schema import DocumentInfo, Passage, Period
+from qa.text.sentences import split_sentences
+
+__all__ = ["PERIODS", "Fact", "collect_facts", "extract_facts", "select_facts"]
+
+Kind = Literal["amount", "rate", "growth"]
+PERIODS: tuple[Period, ...] = get_args(Period)
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One figure of a report: what it measures, its value, and where it stands.
+
+    ``kind`` is ``amount`` (a quantity: 1.6亿元, 3600个), ``rate`` (a level in percent: 城镇调查失业率
+    5.2%) or ``growth`` (a change: 增长7.6%, 比上年增加1.1万亿元). A growth fact's ``value`` is the
+    size of the change as written and ``change_pct`` its signed percentage (None for an absolute
+    change or percentage points). An amount may carry the change that follows it (``change``).
+    """
+
+    indicator: str
+    value: float  # in the base unit: 1.6亿元 -> 1.6e8 (unit 元); 8.8% -> 8.8 (unit %); a range's lower end
+    unit: str
+    value_text: str  # as written, == document text[start:end]
+    kind: Kind
+    change: str | None  # as written: "比增8.8%", "增长5%左右", "比上年增加1.1万亿元"
+    change_pct: float | None  # signed: 下降3% -> -3.0
+    qualifier: str | None  # 左右 以上 以内 多 余 约 近 超过 …, as written
+    period: Period
+    year: int | None  # the year the figure refers to
+    doc_id: str
+    document: str
+    section: list[str]
+    sentence: str
+    start: int
+    end: int
+    sentence_start: int
+    sentence_end: int
+    passage_id: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class _Draft:
+    figure: Figure
+    indicator: str
+    kind: Kind
+    change: str | None
+    change_pct: float | None
+    qualifier: str | None
+    year: int | None
+
+
+@dataclass
+class _Listing:
+    """The rest of a 分别 list: A、B分别增长4.5%、5.7% leaves [B] for the figure after 、."""
+
+    subjects: list[str]
+    verb: str | None  # the change verb shared by the list, None for amounts
+
+
+def _signed(verb: str | None, value: float) -> float:
+    return -value if verb and NEGATIVE.fullmatch(verb) else value
+
+
+def _sentence_drafts(text: str, start: int, end: int) -> list[_Draft]:
+    """The facts of one sentence ``text[start:end]``, with changes attached to their amounts."""
+    quotes = [q.span() for q in QUOTE.finditer(text, start, end)]
+    drafts: list[_Draft] = []
+    last_end = start  # where the previous figure (and its qualifier) ended
+    listing: _Listing | None = None
+    for m in FIGURE.finditer(text, start, end):
+        figure = read_figure(m)
+        if figure is None or any(qs <= figure.start < qe for qs, qe in quotes):
+            continue
+        after = QUALIFIER_AFTER.match(text, figure.end, end)
+        fig_end = after.end() if after else figure.end
+        breaks = [b.end() for b in CLAUSE_BREAK.finditer(text, last_end, figure.start)]
+        clause_start = max([last_end, *breaks])
+        raw = text[clause_start : figure.start]
+        if figure.chinese and not _chinese_count_ok(text, raw, fig_end, end):
+            continue
+        # 出口增长近30%: a qualifier may stand between the change verb and the figure
+        near = QUALIFIER_BEFORE.search(raw)
+        change = CHANGE.search(raw, 0, near.start() if near else len(raw))
+        if change and figure.unit not in RELATIVE and change.group("verb") not in ABSOLUTE_CHANGE:
+            change = None  # 农房风貌提升26.4万户 is how many were improved, not by how many they grew
+        verb = change.group("verb") if change else None
+        indicator, before_qualifier = strip_indicator(raw[: change.start()] if change else raw)
+        if change and near:
+            before_qualifier = near.group(1)
+        qualifier = " ".join(q for q in (before_qualifier, figure.approx, after and after.group(1)) if q)
+        relative = figure.unit in ("%", "‰")
+        adjacent = not text[last_end:clause_start].strip(" ，,、")  # only a comma since the last figure
+        change_text = text[clause_start + change.start() : fig_end] if change else None
+
+        previous = drafts[-1] if drafts else None
+        if (
+            change
+            and not indicator
+            and adjacent
+            and previous
+            and previous.kind != "growth"
+            and not previous.change
+        ):
+            # 1.6亿元，比增8.8%: the change of the figure before, not a fact of its own
+            previous.change = change_text
+            previous.change_pct = _signed(verb, figure.value) if relative else None
+            last_end = fig_end
+            continue
+        if listing and listing.subjects and text[last_end : figure.start].strip() in _LIST_JOINS:
+            indicator, verb = listing.subjects.pop(0), listing.verb  # the next item of 分别增长4.5%、5.7%
+            if verb:
+                change_text = verb + text[figure.start : fig_end]
+        elif "分别" in raw:
+            listing = _listing(text, start, clause_start + raw.index("分别"), fig_end, end)
+            listing.verb = verb
+            indicator = listing.subjects.pop(0) or indicator
+        else:
+            listing = None
+            if not indicator and previous and adjacent and raw.rstrip().endswith(("到", "至", "为")):
+                indicator = previous.indicator  # 积累率由36.5%调整到29%: the new level of the same thing
+        if len(indicator) <= 2 or (figure.unit in COUNTERS and COUNT_VERBS.search(indicator)):
+            noun = noun_after(text, fig_end, end)  # 新增9家国家级工厂, 增发1万亿元国债: named after
+            if noun:
+                indicator = indicator + noun if len(indicator) <= 4 else noun
+        last_end = fig_end
+        if not indicator:
+            continue  # a figure that names nothing is no key figure
+        kind: Kind = "growth" if verb else "rate" if relative else "amount"
+        pct = _signed(verb, figure.value) if verb and relative else None
+        year = _year_before(text, start, figure.start)
+        drafts.append(_Draft(figure, indicator, kind, change_text, pct, qualifier or None, year))
+    return drafts
+
+
+def _listing(text: str, start: int, subjects_end: int, fig_end: int, end: int) -> _Listing:
+    """The subjects of a 分别 list, one per figure: the 、-joined phrase before 分别, split."""
+    wide_start = max([start] + [b.end() for b in WIDE_CLAUSE_BREAK.finditer(text, start, subjects_end)])
+    phrase, _ = strip_indicator(text[wide_start:subjects_end])
+    count = 1 + _following_list_items(text, fig_end, end)
+    return _Listing(split_subjects(phrase, count) or [phrase] * count, None)
+
+
+_LIST_JOINS = ("、", "和", "及", "与")
+
+
+def _following_list_items(text: str, at: int, end: int) -> int:
+    """How many figures follow ``at`` as a 、-separated list (分别增长4.5%、5.7% -> 1)."""
+    count = 0
+    while at < end and text[at] in _LIST_JOINS:
+        f = FIGURE.match(text, at + 1, end)
+        if not f:
+            return count
+        count += 1
+        q = QUALIFIER_AFTER.match(text, f.end(), end)
+        at = q.end() if q else f.end()
+    return count
+
+
+def _chinese_count_ok(text: str, before: str, after: int, end: int) -> bool:
+    """A Chinese-numeral count is a figure only where one is expected: right after a counting verb
+    (办好十件…, 新增三家…) or closing its clause (…企业三家。). Elsewhere it is a set phrase (四个全面)."""
+    return bool(COUNT_VERBS.search(before)) or after >= end or bool(CLAUSE_BREAK.match(text, after))
+
+
+def _year_before(text: str, start: int, at: int) -> int | None:
+    """The last year named before ``at`` in the sentence (2023年…目标是), not a base year (比2020年,
+    等于1949年的2倍)."""
+    years = YEAR.findall(text, start, at)
+    return int(parse_number(years[-1])) if years else None
+
+
+def _period_year(period: Period, review_year: int | None) -> int | None:
+    if review_year is None or period == "other":
+        return None
+    return review_year + 1 if period == "plan" else review_year
+
+
+def extract_facts(text: str, passages: Sequence[Passage], info: DocumentInfo) -> list[Fact]:
+    """Every figure of one document, in text order.
+
+    ``passages`` are the document's passages (they give period and section); ``text`` is its
+    stored text, which all offsets index. A figure outside every passage is skipped.
+    """
+    ordered = sorted((p for p in passages if p.doc_id == info.doc_id), key=lambda p: p.start)
+    starts = [p.start for p in ordered]
+    facts: list[Fact] = []
+    for s, e in split_sentences(text):
+        for d in _sentence_drafts(text, s, e):
+            i = bisect.bisect_right(starts, d.figure.start) - 1
+            if i < 0 or ordered[i].end < d.figure.end:
+                continue
+            passage = ordered[i]
+            facts.append(
+                Fact(
+                    indicator=d.indicator,
+                    value=d.figure.value,
+                    unit=d.figure.unit,
+                    value_text=text[d.figure.start : d.figure.end],
+                    kind=d.kind,
+                    change=d.change,
+                    change_pct=d.change_pct,
+                    qualifier=d.qualifier,
+                    period=passage.period,
+                    year=d.year or _period_year(passage.period, info.review_year),
+                    doc_id=info.doc_id,
+                    document=info.title,
+                    section=list(passage.section),
+                    sentence=text[s:e],
+                    start=d.figure.start,
+                    end=d.figure.end,
+                    sentence_start=s,
+                    sentence_end=e,
+                    passage_id=passage.passage_id,
+                )
+            )
+    return facts
+
+
+def collect_facts(
+    documents: Iterable[DocumentInfo], texts: Mapping[str, str], passages: Iterable[Passage]
+) -> list[Fact]:
+    """The facts of several documents (an index's documents, texts and passages), document by document."""
+    by_doc: dict[str, list[Passage]] = {}
+    for p in passages:
+        by_doc.setdefault(p.doc_id, []).append(p)
+    return [
+        fact
+        for info in documents
+        for fact in extract_facts(texts[info.doc_id], by_doc.get(info.doc_id, []), info)
+    ]
+
+
+def select_facts(
+    facts: Iterable[Fact], doc_id: str | None = None, indicator: str | None = None, period: str | None = None
+) -> list[Fact]:
+    """The facts of one document, whose indicator contains ``indicator`` (width and case ignored),
+    of one period; None means any. Raises ValueError for a period that is not review/plan/other."""
+    if period is not None and period not in PERIODS:
+        raise ValueError(f"period must be one of {', '.join(PERIODS)}")
+    wanted = _fold(indicator) if indicator else None
+    return [
+        f
+        for f in facts
+        if (doc_id is None or f.doc_id == doc_id)
+        and (period is None or f.period == period)
+        and (wanted is None or wanted in _fold(f.indicator))
+    ]
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).strip().lower()

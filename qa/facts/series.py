@@ -1,0 +1,164 @@
+"""Indicator series: one headline figure per report for one indicator, over years or regions.
+
+A report states many figures that carry an indicator's name: the annual target (国内生产总值增长5%左右),
+the five-year plan's (年均增长5%), last year's result quoted in the plan (过去一年…增长10.3%), the
+indicator inside a share (占国内生产总值比重) or a sub-indicator (单位国内生产总值能耗). A series keeps
+the first: the figure whose indicator *is* the one asked for (names normalized, so 提出国内生产总值 and
+全省地区生产总值 count, 单位国内生产总值能耗 does not), of the period asked for, of the report's own year,
+not a multi-year figure, preferring the one a 目标 sentence states. Reports name one measure in
+several ways (国内生产总值, 地区生产总值, 经济增长; 居民消费价格涨幅, 居民消费价格总水平涨幅): ``FAMILIES``
+lists them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from qa.errors import QuestionError
+from qa.facts.extract import PERIODS, Fact
+from qa.schema import DocumentInfo
+from qa.text.numerals import parse_numeral
+
+__all__ = ["FAMILIES", "SERIES_FILTER_KEYS", "indicator_series", "normalize_indicator"]
+
+SERIES_FILTER_KEYS = ("doc_id", "year", "region", "level")
+# The same measure as reports write it; the first name of each is how it is asked for most often.
+# "经济" is what is left of 经济增长5%左右 once the change verb is read off.
+FAMILIES: tuple[tuple[str, ...], ...] = (
+    ("国内生产总值", "地区生产总值", "生产总值", "经济", "经济增长", "gdp"),
+    ("居民消费价格涨幅", "居民消费价格", "居民消费价格总水平", "居民消费价格总水平涨幅",
+     "居民消费价格指数涨幅", "居民消费价格指数", "cpi"),
+    ("城镇新增就业", "城镇新增就业人数", "新增城镇就业"),
+    ("城镇调查失业率", "全国城镇调查失业率", "调查失业率"),
+    ("城镇登记失业率",),
+    ("赤字率", "财政赤字率"),
+    ("粮食产量", "粮食总产量"),
+)  # fmt: skip
+# Words in front of a name that only place or introduce it: 提出国内生产总值, 全省地区生产总值, 今年…
+_LEADING = re.compile(r"^(?:提出了?|建议|其中|包括|今年|全年|全国|全省|全市|全区|全县|我省|我市|我区|我国)+")
+# A multi-year figure, read in the sentence before the figure: 年均增长, 今后五年, 到2030年, “十五五”时期.
+_MULTI_YEAR = re.compile(r"年均|五年|累计|(?:到|至)\d{4}年|“?十[一二三四五]?五”?(?:时期|期间|末|规划)|远景")
+# Last year's result quoted in the plan section: 过去一年…国内生产总值增长10.3%.
+_REVIEW_WORDS = re.compile(r"过去一年|过去五年|一年来|去年|上年|刚刚过去")
+# A sentence that states targets: 主要预期目标是：, 目标为：; not 目标任务 said in passing.
+# A year named before the figure (2015年国内生产总值, 一九三六年的粮食产量, １９９７年): not the report's own
+# year, it is some other year's figure.
+_LEAD_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d|[一二][〇○零一二三四五六七八九]{3})年")
+_BASE_OF_CHANGE = re.compile(r"(?:从|由)\s*$")  # 从54万亿元增加到82.7万亿元: the figure is where it started
+_TARGET = re.compile(r"目标(?:是|为|：|:)|预期目标")
+# How far back a figure's 目标 is looked for, to the last full stop: the targets are a list cut at ；
+# whose lead ("主要预期目标是：") often stands on the line above.
+_TARGET_WINDOW = 300
+_LEVEL_ALIASES = {"provincial": "province", "municipal": "city"}
+
+
+def normalize_indicator(name: str) -> str:
+    """An indicator's name without the words that introduce it (提出, 全省, 今年 …), width folded."""
+    folded = unicodedata.normalize("NFKC", name).strip().lower()
+    return _LEADING.sub("", folded) or folded
+
+
+def _family(indicator: str) -> set[str]:
+    wanted = normalize_indicator(indicator)
+    for names in FAMILIES:
+        if wanted in names:
+            return set(names)
+    return {wanted}
+
+
+def _allowed_documents(
+    documents: Sequence[DocumentInfo], filters: Mapping[str, Any] | None
+) -> dict[str, DocumentInfo]:
+    """The documents ``filters`` ({"doc_id"|"year"|"region"|"level": value or list; None = any}) keep."""
+    kept = list(documents)
+    for key, value in (filters or {}).items():
+        if key not in SERIES_FILTER_KEYS:
+            raise QuestionError(f"unknown filter {key!r}; filters are {', '.join(SERIES_FILTER_KEYS)}")
+        if value is None:
+            continue
+        values = value if isinstance(value, list | tuple | set) else [value]
+        wanted = {_LEVEL_ALIASES.get(str(v), str(v)) for v in values}
+        kept = [d for d in kept if str(getattr(d, key)) in wanted]
+    return {d.doc_id: d for d in kept}
+
+
+def _own_year(fact: Fact, info: DocumentInfo) -> int | None:
+    """The year a report's plan (or review) is about: the year after the one it reviews."""
+    if info.review_year is None:
+        return info.year
+    return info.review_year + 1 if fact.period == "plan" else info.review_year
+
+
+def _candidate(fact: Fact, info: DocumentInfo, names: set[str], period: str) -> bool:
+    if fact.period != period or normalize_indicator(fact.indicator) not in names:
+        return False
+    if fact.indicator.endswith("经济") and fact.kind != "growth":
+        return False  # 经济 alone names the measure only in 经济增长5%
+    lead = fact.sentence[: fact.start - fact.sentence_start]
+    if _MULTI_YEAR.search(lead) or (fact.change and _MULTI_YEAR.search(fact.change)):
+        return False
+    if _BASE_OF_CHANGE.search(lead) or (period == "review" and _MULTI_YEAR.search(fact.sentence)):
+        return False  # a five-year retrospective is no result of the year reviewed
+    if period == "plan" and _REVIEW_WORDS.search(lead):
+        return False
+    own = _own_year(fact, info)
+    if own is None:
+        return True
+    named = {int(parse_numeral(y)) for y in _LEAD_YEAR.findall(unicodedata.normalize("NFKC", lead))}
+    return (fact.year is None or fact.year == own) and (not named or own in named)
+
+
+def _rank(fact: Fact, text: str) -> tuple[int, int]:
+    """Lower is better: a figure a 目标 sentence states first (in a plan), then the earliest."""
+    if fact.period != "plan":
+        return (0, fact.start)
+    floor = max(0, fact.start - _TARGET_WINDOW)
+    stop = max(text.rfind(mark, floor, fact.start) for mark in "。！？")
+    before = text[max(floor, stop + 1) : fact.start]
+    return (0 if _TARGET.search(before) else 1, fact.start)
+
+
+def indicator_series(
+    facts: Iterable[Fact],
+    documents: Sequence[DocumentInfo],
+    texts: Mapping[str, str],
+    indicator: str,
+    period: str = "plan",
+    filters: Mapping[str, Any] | None = None,
+) -> list[Fact]:
+    """The headline fact of ``indicator`` in each report ``filters`` keeps, sorted by year and region.
+
+    A report that states no such figure has no point. Each fact's ``indicator`` is its normalized
+    name; everything else (value as written, sentence, offsets) is as extracted. Raises
+    ``QuestionError`` for an empty indicator, a period other than plan/review/other, or an unknown filter.
+    """
+    if not isinstance(indicator, str) or not indicator.strip():
+        raise QuestionError("a series needs an indicator, e.g. 国内生产总值")
+    if period not in PERIODS:
+        raise QuestionError(f"period must be one of {', '.join(PERIODS)}")
+    allowed = _allowed_documents(documents, filters)
+    names = _family(indicator)
+    best: dict[str, tuple[tuple[int, int], Fact]] = {}
+    for fact in facts:
+        info = allowed.get(fact.doc_id)
+        if info is None or not _candidate(fact, info, names, period):
+            continue
+        rank = _rank(fact, texts[fact.doc_id])
+        if fact.doc_id not in best or rank < best[fact.doc_id][0]:
+            best[fact.doc_id] = (rank, fact)
+    points = [
+        dataclasses.replace(fact, indicator=_display_name(fact.indicator)) for _, fact in best.values()
+    ]
+    def order(f: Fact) -> tuple[int, str, str]:
+        return (allowed[f.doc_id].year or 0, allowed[f.doc_id].region or "", f.doc_id)
+
+    return sorted(points, key=order)
+
+
+def _display_name(name: str) -> str:
+    normalized = unicodedata.normalize("NFKC", _LEADING.sub("", name.strip())) or name
+    return "经济增长" if normalized == "经济" else normalized

@@ -1,0 +1,217 @@
+"""The dense (FAISS) index of the local store: chosen by size, tuned at build time, searched.
+
+Up to FLAT_MAX_PASSAGES passages an exact inner-product index; above, IVF with float16 codes whose
+nprobe is tuned to RECALL_TARGET against exact search (or an exact float16 scan when IVF would have
+to visit most of its lists). ``qa.index.local`` builds, saves and searches it through this module.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import faiss
+import numpy as np
+
+# Below this many passages an exact flat index is used; above it an IVF index with float16 codes,
+# whose nprobe is tuned at build time to RECALL_TARGET against exact search. Measured on this
+# project's shared 2-core machine (benchmarks/RESULTS.md, "Vector index by size"): a flat search
+# costs 0.15 ms per 1,000 passages per question (about 7 ms at 50,000, 15 ms at 100,000), and float16
+# codes halve the memory (768 MB at 1M passages of dimension 384 instead of 1.5 GB).
+FLAT_MAX_PASSAGES = 50_000
+RECALL_TARGET = 0.98
+PROBE_QUERIES = 256  # sentence vectors standing in for questions when nprobe is tuned
+# An IVF index that must visit more than this share of its lists to reach the recall target is
+# replaced by an exact float16 scan: it would save little time and lose the exactness.
+MAX_SCAN_SHARE = 0.5
+# OpenMP threads for one question's search. On a busy 2-core machine two threads made a small
+# search 2-4x slower than one (they wait for each other), and concurrent requests each get a core.
+SEARCH_THREADS = 1
+# From this many vectors scanned by one question (nprobe lists of an IVF index), the lists are split
+# over every core instead: at 1M passages (nprobe 704 of 4096, ~170k vectors) that took p50 from
+# 23-27 ms to 13-14 ms on 2 idle cores, where thread overhead no longer matters.
+PARALLEL_SCAN_MIN = 100_000
+
+
+def search_index(index: faiss.Index, queries: np.ndarray, k: int, params: Any = None) -> tuple[Any, Any]:
+    """``index.search`` in the calling thread with SEARCH_THREADS OpenMP threads, or every core for
+    a large IVF scan (see PARALLEL_SCAN_MIN); the thread count is restored after."""
+    before = faiss.omp_get_max_threads()
+    threads = SEARCH_THREADS
+    ivf = ivf_of(index)
+    if ivf is not None:
+        nprobe = getattr(params, "nprobe", 0) or ivf.nprobe
+        if nprobe * index.ntotal / ivf.nlist >= PARALLEL_SCAN_MIN:
+            threads = before
+    faiss.omp_set_num_threads(threads)  # per calling thread in OpenMP: other threads unaffected
+    try:
+        return index.search(queries, k, params=params)
+    finally:
+        faiss.omp_set_num_threads(before)
+
+
+def ivf_of(index: faiss.Index) -> Any:
+    """The index as an IndexIVF (for nprobe and nlist), or None for a flat one."""
+    try:
+        return faiss.extract_index_ivf(index)
+    except RuntimeError:
+        return None
+
+
+def recall_at_k(truth: np.ndarray, found: np.ndarray) -> float:
+    """Mean share of each row of ``truth`` (exact top-k ids) that appears in the same row of ``found``."""
+    if len(truth) == 0:
+        return 1.0
+    k = truth.shape[1]
+    return float(
+        np.mean([len(set(t.tolist()) & set(f.tolist())) / k for t, f in zip(truth, found, strict=True)])
+    )
+
+
+def build_dense_index(
+    vectors: np.ndarray,
+    probes: Any = None,
+    flat_max: int = FLAT_MAX_PASSAGES,
+    recall_target: float = RECALL_TARGET,
+    previous: tuple[faiss.Index, dict[str, Any]] | None = None,
+) -> tuple[faiss.Index, dict[str, Any]]:
+    """The inner-product index for ``vectors`` (normalized float32 rows) and a description of it.
+
+    Up to ``flat_max`` rows: exact ``IndexFlatIP``. Above: ``IVF{nlist},SQfp16`` with nlist about
+    4*sqrt(n), trained on a sample, and the smallest nprobe (1, 2, 4, ...) whose recall@10 on
+    ``probes`` (query-like vectors, or a callable returning them; default: a sample of the rows)
+    reaches ``recall_target`` against exact search. If that needs more than half of the lists, the
+    data has no cluster structure worth using and an exact float16 scan is used instead.
+
+    ``previous``: an index and description made by this function for the first rows of
+    ``vectors``. It is copied and only the new rows are added (no retraining) while the corpus stays
+    within GROWTH_LIMIT times the rows it was trained on and the tuned recall still holds;
+    otherwise the index is built afresh.
+    """
+    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+    n, dimension = vectors.shape
+    if n <= flat_max:
+        dense = _extended(previous, vectors) if previous and previous[1]["type"] == "flat" else None
+        if dense is None:
+            dense = faiss.IndexFlatIP(dimension)
+            dense.add(vectors)
+        return dense, {"type": "flat", "exact": True}
+    rng = np.random.default_rng(0)
+    queries = probes() if callable(probes) else probes
+    if queries is None or len(queries) == 0:
+        queries = vectors[rng.choice(n, size=min(PROBE_QUERIES, n), replace=False)]
+    queries = np.ascontiguousarray(queries, dtype=np.float32)
+    _, truth = faiss.knn(queries, vectors, 10, metric=faiss.METRIC_INNER_PRODUCT)
+    trained_rows = (previous[1].get("trained_rows") or 0) if previous else 0
+    if previous and previous[1]["type"] != "flat" and n <= GROWTH_LIMIT * trained_rows:
+        index = _extended(previous, vectors)
+        if index is not None:
+            described = _describe(index, queries, truth, recall_target, trained_rows)
+            if described is not None:
+                return index, described
+    nlist = int(2 ** round(np.log2(4 * np.sqrt(n))))
+    quantizer = faiss.IndexFlatIP(dimension)
+    ivf = faiss.IndexIVFScalarQuantizer(
+        quantizer, dimension, nlist, faiss.ScalarQuantizer.QT_fp16, faiss.METRIC_INNER_PRODUCT
+    )
+    train = vectors[np.sort(rng.choice(n, size=min(n, 40 * nlist), replace=False))]
+    ivf.train(train)
+    ivf.add(vectors)
+    described = _describe(ivf, queries, truth, recall_target, n)
+    if described is not None:
+        return ivf, described
+    del ivf
+    flat = faiss.IndexScalarQuantizer(dimension, faiss.ScalarQuantizer.QT_fp16, faiss.METRIC_INNER_PRODUCT)
+    flat.add(vectors)
+    described = _describe(flat, queries, truth, 0.0, n)
+    assert described is not None  # a flat scan has no recall target to miss
+    return flat, described
+
+
+# A trained IVF index takes new rows without retraining until the corpus has grown this many times
+# over the rows it was trained on; past that its lists are too unbalanced to trust, and it is rebuilt.
+GROWTH_LIMIT = 2.0
+
+
+def _extended(previous: tuple[faiss.Index, dict[str, Any]], vectors: np.ndarray) -> faiss.Index | None:
+    """A copy of the previous index with the rows of ``vectors`` it lacks added; None if it does not fit."""
+    index = previous[0]
+    if index.d != vectors.shape[1] or index.ntotal > len(vectors):
+        return None
+    copy = faiss.clone_index(index)  # readers may still be searching the previous index
+    copy.add(vectors[index.ntotal :])
+    return copy
+
+
+def _describe(
+    index: faiss.Index, queries: np.ndarray, truth: np.ndarray, recall_target: float, trained_rows: int
+) -> dict[str, Any] | None:
+    """Tune an IVF index's nprobe to ``recall_target`` and describe it; None if no affordable nprobe
+    reaches it. A flat float16 scan is described with the recall it measures."""
+    ivf = ivf_of(index)
+    if ivf is not None:
+        ivf.parallel_mode = 1  # one question's lists may be split over cores (search_index)
+    if ivf is None:
+        recall = recall_at_k(truth, index.search(queries, 10)[1])
+        return {
+            "type": "flat-sqfp16",
+            "exact": False,
+            "probe_recall_at_10": round(recall, 4),
+            "trained_rows": trained_rows,
+        }
+
+    def recall_at(nprobe: int) -> float:
+        ivf.nprobe = nprobe
+        return recall_at_k(truth, index.search(queries, 10)[1])
+
+    # Doubling finds the first power of two that reaches the target; a binary search between it and
+    # the failing half then narrows nprobe to 1/16 of that (search time grows with nprobe, and a
+    # power of two can overshoot the need by almost 2x).
+    low, high = 0, 1
+    while (recall := recall_at(high)) < recall_target:
+        low, high = high, high * 2
+        if high > ivf.nlist * MAX_SCAN_SHARE:
+            return None
+    best = recall
+    while high - low > max(1, high // 16):
+        middle = (low + high) // 2
+        if (recall := recall_at(middle)) >= recall_target:
+            high, best = middle, recall
+        else:
+            low = middle
+    ivf.nprobe = high
+    return {
+        "type": "ivf-sqfp16",
+        "nlist": ivf.nlist,
+        "nprobe": high,
+        "probe_recall_at_10": round(best, 4),
+        "trained_rows": trained_rows,
+    }
+
+
+def filtered_params(index: faiss.Index, rows: np.ndarray) -> Any:
+    """Search parameters that score only ``rows`` (sorted int64 row ids).
+
+    Filtered questions on an IVF index visit every list (only the allowed rows are scored), so a
+    filter never loses rows that sit in lists the question's vector is far from.
+    """
+    selector = faiss.IDSelectorBatch(rows)
+    ivf = ivf_of(index)
+    if ivf is None:
+        return faiss.SearchParameters(sel=selector)
+    return faiss.SearchParametersIVF(sel=selector, nprobe=ivf.nlist)
+
+
+def read_dense(path: Path, info: dict[str, Any]) -> faiss.Index:
+    """The index saved at ``path``, with the nprobe its manifest entry ``info`` records."""
+    dense = faiss.read_index(str(path))
+    ivf = ivf_of(dense)
+    if ivf is not None:  # the tuned nprobe, as recorded (faiss stores it too; the manifest is the record)
+        ivf.nprobe = int(info.get("nprobe", ivf.nprobe))
+        ivf.parallel_mode = 1  # as set at build time (see search_index)
+    return dense
+
+
+def write_dense(index: faiss.Index, path: Path) -> None:
+    """Save ``index`` at ``path`` (FAISS's own format)."""
+    faiss.write_index(index, str(path))

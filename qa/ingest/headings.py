@@ -1,0 +1,260 @@
+"""Headings: which lines of a report are headings, of what kind, with what number.
+
+Chinese official documents number headings by kind (第X章 > 一、 > （一） > 1. > （1））; ``RANK`` orders the
+kinds, outermost first. Web copies lose numbering (“（二）” dropped, “）旗帜鲜明讲政治” missing its “（一”);
+such headings are recovered from what survives and from their numbered siblings. A recovered title
+shows the recovered number, while offsets always point at the real text. How headings nest into
+sections is ``qa.ingest.structure``'s job.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from qa.text.normalize import CJK_CHAR
+from qa.text.numerals import chinese_numeral, parse_numeral
+from qa.text.sentences import CLOSERS, TERMINATORS
+
+__all__ = ["ADDRESS", "BARE_RANK", "MAX_TITLE", "RANK", "Heading", "find_headings", "line_spans", "trim"]
+
+# How a speaker addresses the delegates: such a line is no heading, and ends the body when it closes it.
+ADDRESS = re.compile(r"(?:各位代表|代表们|同志们|各位委员)")
+_TITLE_END = re.compile(r"[。！？；!?;：:]")
+_TITLE_CLAUSE_END = re.compile(r"[，,：:]")
+_SPACES = re.compile(r"\s+")
+_COMMA = re.compile(r"[，,]")
+_CN = "一二三四五六七八九十百零〇两"
+MAX_TITLE = 40  # a heading's title (its first sentence, without the marker) is at most this long
+BARE_RANK = 1.5  # unnumbered part headings (several, before any number) sit above 一、
+_GAP = r"[ \t\u3000\xa0]*"  # spaces after a marker (NBSP in web copies)
+
+# Numbered heading markers at a line start, outermost first: (kind, marker, rank). Lower rank =
+# outer, equal ranks are siblings. 一、 may stand alone on a line (old reports number parts with a
+# bare 二); an arabic marker must not be followed by a digit (1.6亿元 is no heading).
+_KINDS = tuple(
+    (name, re.compile(marker + _GAP), rank)
+    for name, marker, rank in (
+        ("chapter", rf"第(?P<num>[{_CN}\d]{{1,4}})(?:章|部分|编)", 0),
+        ("named", r"(?:结束语|结语|名词解释|注释|附录|附件|附表)\s*\d*[:：]?$", 0),
+        ("subchapter", rf"第(?P<num>[{_CN}\d]{{1,4}})节", 1),
+        ("article", rf"第(?P<num>[{_CN}\d]{{1,5}})条", 2),
+        ("cn", rf"(?P<num>[{_CN}]{{1,3}})(?:、|$)", 2),
+        ("paren_cn", rf"[（(](?P<num>[{_CN}]{{1,3}})[）)]", 3),
+        ("ordinal", rf"第(?P<num>[{_CN}]{{1,3}})[、，,]", 3),
+        ("arabic", rf"(?P<num>\d{{1,2}})[.、．](?!{_GAP}\d)", 4),
+        ("paren_arabic", r"[（(](?P<num>\d{1,2})[）)]", 5),
+    )
+)
+RANK = {name: rank for name, _, rank in _KINDS}
+_ARABIC_KINDS = {"arabic", "paren_arabic"}
+# Weak markers also number plain lists, so they start a heading only in a run with a short title.
+_WEAK = ("ordinal", "arabic", "paren_arabic")
+# Markers that lost characters in a web copy: what survives -> the kind it belonged to.
+_FRAGMENTS = (
+    (re.compile(rf"(?P<num>[{_CN}]{{1,3}})(?P<close>[）)]){_GAP}"), "paren_cn"),  # “（” lost
+    (re.compile(rf"(?P<close>[）)]){_GAP}"), "paren_cn"),  # “（一” lost (never “（1”: rarer)
+    (re.compile(rf"、{_GAP}"), "cn"),  # “三” lost
+)
+
+
+@dataclass
+class Heading:
+    """A heading line: where it is, its kind and number, and its title."""
+
+    start: int  # first character of the heading line
+    line_end: int
+    kind: str  # a _KINDS name or "bare" (no number at all)
+    number: int | None
+    marker: str  # as written ("" when bare or recovered)
+    title: str  # the title after the marker, as written (clipped to its first sentence)
+    short: bool = True
+    style: str = ""  # how this kind's marker is written here, "{}" for the number
+    recovered: bool = False  # the marker is rebuilt from style and number
+
+    @property
+    def rank(self) -> float:
+        """Nesting rank of the kind: lower is outer, equal ranks are siblings."""
+        return RANK.get(self.kind, BARE_RANK)
+
+    def full_title(self) -> str:
+        """The title as shown: marker (a recovered one rebuilt from style and number) and title."""
+        marker = self.marker
+        if self.recovered and self.number is not None:
+            n = str(self.number) if self.kind in _ARABIC_KINDS else chinese_numeral(self.number)
+            marker = self.style.format(n)
+        return _SPACES.sub(" ", marker + self.title)  # NBSP/ideographic spaces read as one space
+
+
+def _title_of(rest: str) -> tuple[str, bool]:
+    """The title at the start of ``rest`` (its first sentence, clipped) and whether it is short."""
+    m = _TITLE_END.search(rest)
+    title = (rest[: m.start()] if m else rest).rstrip()
+    if len(title) <= MAX_TITLE:
+        return title, True
+    clause = _TITLE_CLAUSE_END.search(title, 1, MAX_TITLE + 1)
+    return title[: clause.start() if clause else MAX_TITLE], False
+
+
+def _ends_sentence(line: str) -> bool:
+    stripped = line.rstrip(CLOSERS)
+    return bool(stripped) and stripped[-1] in TERMINATORS
+
+
+def _numbered(line: str, start: int, end: int) -> Heading | None:
+    for name, pattern, _ in _KINDS:
+        m = pattern.match(line)
+        if not m:
+            continue
+        if name == "named":
+            return Heading(start, end, "named", None, "", line)
+        num = m.group("num")
+        marker = line[: m.end()]
+        title, short = _title_of(line[m.end() :])
+        style = marker.rstrip()[: m.start("num")] + "{}" + marker.rstrip()[m.end("num") :]
+        try:
+            number = int(parse_numeral(num))
+        except ValueError:  # 十十、 or 百、: the marker's characters, but no number
+            continue
+        return Heading(start, end, name, number, marker, title, short, style)
+    return None
+
+
+def _fragment(line: str, start: int, end: int, after_break: bool) -> Heading | None:
+    """A heading whose marker lost characters; without a surviving number only after a sentence end."""
+    for pattern, kind in _FRAGMENTS:
+        m = pattern.match(line)
+        if not m or (m.groupdict().get("num") is None and not after_break):
+            continue
+        title, short = _title_of(line[m.end() :])
+        if not short or not CJK_CHAR.match(title):
+            return None
+        close = m.groupdict().get("close")
+        style = "{}、" if close is None else ("({})" if close == ")" else "（{}）")
+        num = m.groupdict().get("num")
+        try:
+            number = int(parse_numeral(num)) if num else None
+        except ValueError:
+            return None
+        return Heading(start, end, kind, number, "", title, True, style, True)
+    return None
+
+
+def _is_bare(line: str) -> bool:
+    """A short line without sentence punctuation: maybe a heading that lost its number."""
+    return (
+        2 <= len(line) <= MAX_TITLE
+        and CJK_CHAR.search(line) is not None
+        and not _TITLE_END.search(line)
+        and line[-1] not in "，,、"
+        and not line.startswith(("—", "-"))
+        and not ADDRESS.match(line)
+    )
+
+
+def line_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every line's content, surrounding whitespace excluded, blank lines skipped."""
+    return [span for m in re.finditer(r"[^\n]+", text) if (span := trim(text, *m.span()))]
+
+
+def find_headings(text: str) -> list[Heading]:
+    """Headings in document order: numbered, named, marker fragments, recovered and bare ones."""
+    lines = line_spans(text)
+    found: list[Heading] = []
+    bare: list[tuple[Heading, bool]] = []  # candidate, whether it may stand alone
+    for i, (s, e) in enumerate(lines):
+        line = text[s:e]
+        after_sentence = i > 0 and _ends_sentence(text[lines[i - 1][0] : lines[i - 1][1]])
+        after_heading = bool(found) and found[-1].line_end == lines[i - 1][1]
+        h = _numbered(line, s, e) or _fragment(line, s, e, i == 0 or after_sentence or after_heading)
+        if h is not None:
+            found.append(h)
+        elif i + 1 < len(lines) and _is_bare(line):
+            # Alone (no numbered siblings to vouch for it) it must look like a title: after a
+            # finished sentence, no comma, not dangling (…发展的), not followed by another short line.
+            alone = (
+                after_sentence
+                and not _COMMA.search(line)
+                and line[-1] not in "的和与及"
+                and not _is_bare(text[lines[i + 1][0] : lines[i + 1][1]])
+            )
+            bare.append((Heading(s, e, "bare", None, "", line), alone))
+    found = _accept_weak(found)
+    recovered = _recover_numbers(found, [b for b, _ in bare])
+    standalone = [b for b, ok in bare if ok and not b.recovered]
+    return sorted(found + recovered + standalone, key=lambda h: h.start)
+
+
+def _accept_weak(found: list[Heading]) -> list[Heading]:
+    """Keep weak-marker lines (第一， 1. （1）) that sit in a numbered run with a short title.
+
+    “1. 持续拓宽生态绿核全面贯彻林长制,落实…” lost its 。 but its run 1. 2. 3. has a short
+    “2. 持续推进水系治理。”; a run of long numbered paragraphs (a list of measures) is body text.
+    """
+    keep = {id(h) for h in found if h.kind not in _WEAK}
+
+    def settle(run: list[Heading]) -> None:
+        if any(h.short for h in run):
+            keep.update(id(h) for h in run)
+
+    for name in _WEAK:
+        run: list[Heading] = []
+        for h in found:
+            if h.kind == name and run and h.number == (run[-1].number or 0) + 1:
+                run.append(h)
+            elif h.kind == name:
+                settle(run)
+                run = [h]
+            elif h.kind not in _WEAK and h.rank < RANK[name]:
+                settle(run)
+                run = []
+        settle(run)
+    return [h for h in found if id(h) in keep]
+
+
+def _recover_numbers(found: list[Heading], bare: list[Heading]) -> list[Heading]:
+    """Bare lines that fill a gap in a numbered run: （一）, bare, （三） makes the bare line （二）.
+
+    A gap of n missing numbers between two siblings (no outer heading in between) must hold
+    exactly n bare lines; a missing first number counts from the start of the parent.
+    """
+    starts = [h.start for h in found]
+    bare_starts = [b.start for b in bare]
+    kinds = sorted({h.kind for h in found if h.number is not None}, key=RANK.get, reverse=True)
+    out = []
+    for b in bare:
+        i = bisect.bisect_left(starts, b.start)
+        for name in kinds:
+            prev, lo = _sibling(found, range(i - 1, -1, -1), name)
+            nxt, _ = _sibling(found, range(i, len(found)), name)
+            if nxt is None or nxt.number is None or (prev is not None and prev.number is None):
+                continue
+            first = prev.number if prev else 0
+            gap_start = bisect.bisect_right(bare_starts, prev.start if prev else lo)
+            gap = bisect.bisect_left(bare_starts, nxt.start) - gap_start  # bare lines between them
+            if nxt.number - first - 1 == gap:
+                b.kind, b.recovered, b.style = name, True, nxt.style
+                b.number = first + 1 + bisect.bisect_left(bare_starts, b.start) - gap_start
+                out.append(b)
+                break
+    return out
+
+
+def _sibling(found: list[Heading], order: range, name: str) -> tuple[Heading | None, int]:
+    """The first heading of kind ``name`` in ``order`` before an outer one, and where that one is."""
+    for h in (found[j] for j in order):
+        if h.kind == name:
+            return h, -1
+        if h.rank < RANK[name]:
+            return None, h.start
+    return None, -1
+
+
+def trim(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """``(start, end)`` with surrounding whitespace excluded, or None when only whitespace is left."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return (start, end) if start < end else None

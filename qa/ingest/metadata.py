@@ -1,0 +1,314 @@
+"""Metadata of a report: title, issuer, region, year, date, level and review year.
+
+Inferred from the cleaned text and the page-header fields that ``qa.ingest.cleaning`` removed, and
+overridden by a sidecar ``<file>.meta.json`` or ``<stem>.meta.json`` holding any of ``META_FIELDS``.
+
+``year`` is the year printed in the report's title: ``紫帽镇人民政府2022年工作报告`` -> 2022, and
+``2024年政府工作报告`` -> 2024 even though that national report reviews 2023 (it is delivered in March
+2024). This follows how reports are titled and cited, and agrees with the ``year`` field of the reference
+set in ``shared/datasets/gov_reports``. Without a year in the title the delivery year stands in (it is
+what national and provincial titles print): the year of the ``——2024年3月5日在…会议上`` line, else the
+year after a ``2023年工作回顾`` heading, else the header's publication date, else a year in the file name.
+
+``display_title`` names a report for readers with its year and issuer: a bare ``政府工作报告`` (or a file
+name, where no title was printed) becomes ``2024年国务院政府工作报告``; a title that already carries both
+(``紫帽镇人民政府2022年工作报告``) stays as printed, which ``raw_title`` keeps in any case.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+from typing import Any, get_args
+
+from qa.errors import DocumentError
+from qa.ingest.cleaning import SALUTATION, SPEECH_DATE
+from qa.ingest.readers import one_line
+from qa.schema import Level
+from qa.text.normalize import CJK_RANGES
+from qa.text.numerals import parse_numeral
+
+__all__ = ["META_FIELDS", "SIDECAR_SUFFIX", "display_title", "infer_metadata", "read_sidecar", "review_year"]
+
+SIDECAR_SUFFIX = ".meta.json"
+META_FIELDS = ("title", "issuer", "region", "year", "date", "level", "review_year")
+
+_UNIT = r"(?:特别行政区|自治区|自治州|自治县|自治旗|地区|街道|省|市|州|盟|县|区|旗|镇|乡)"
+_REGION = rf"[{CJK_RANGES}]{{1,20}}?{_UNIT}"
+# Unit words that the region pattern can match on their own ("自治" + "区"): not a named region.
+_BARE_UNITS = {"特别行政区", "自治区", "自治州", "自治县", "自治旗", "地区", "街道", "新区", "城区", "市区"}
+_HEAD_OF = "(?:省长|市长|县长|区长|镇长|乡长|主席|旗长|州长)"  # the speaker line: 福建省人民政府省长 赵龙
+_MUNICIPALITIES = {"北京市", "天津市", "上海市", "重庆市"}
+_TITLE_WORDS = ("工作报告", "报告", "规划", "纲要", "意见", "通知", "决定", "方案", "公报", "办法", "讲话")
+_NATIONAL = re.compile(
+    r"国务院总理|(?:代表|受|根据)[^，。]{0,8}国务院|国务院(?:的|已经|已)?(?:决定|委托)|全国人民代表大会"
+)
+# How far the State Council's voice is looked for when nothing named the issuer: 1985's report opens
+# with a page on the year's achievements and first says "国务院已经决定" some 6,000 characters in.
+_NATIONAL_WINDOW = 20000
+_DASH_START = re.compile(r"^[—―－\-]{1,2}|^[（(]")  # a subtitle or speech line, not a title
+
+
+_REVIEW_HEADING = re.compile(r"(?m)^.{0,6}?(\d{4})\s*年(?:国内)?工作(?:的)?回顾")
+
+
+def infer_metadata(text: str, fields: dict[str, str], stem: str) -> dict[str, Any]:
+    """Title, issuer, region, year, date and level from the text and the page-header fields."""
+    lines = [line for line in text.split("\n") if line]
+    head = _head(lines)
+    head_text = "".join(head)  # a speech line may be broken over two lines
+    opening = text[:3000]
+
+    title_found = _infer_title(head)
+    title = title_found or stem
+    region, level = _infer_region(title_found or "", head, head_text, text, fields)
+    issuer = _infer_issuer(title_found or "", head, opening, fields, region, level)
+
+    speech = SPEECH_DATE.search(head_text)
+    speech_date = _date(speech.group("y"), speech.group("m"), speech.group("d")) if speech else None
+    header_date = next(
+        (d for label in ("成文日期", "公文生成日期", "发布日期", "生成日期", "发布时间", "日期", "时间")
+         if label in fields and (d := _parse_date(fields[label]))),
+        None,
+    )  # fmt: skip
+    date = header_date or speech_date
+
+    year = _year_in(title_found or "")
+    if year is None and speech_date:
+        year = int(speech_date[:4])
+    if year is None:
+        review = _REVIEW_HEADING.search(text[:5000])
+        year = int(review.group(1)) + 1 if review else None  # a report reviews the year before its own
+    if year is None and header_date:
+        year = int(header_date[:4])
+    if year is None:
+        year = _year_in(stem, suffix="")
+    return {"title": title, "issuer": issuer, "region": region, "year": year, "date": date, "level": level}
+
+
+def review_year(text: str, date: str | None, year: int | None, level: Level | None) -> int | None:
+    """The year the report looks back on: its "N年工作回顾" heading, else the year before an
+    early-in-the-year delivery date (reports are delivered in January-March), else the year before
+    a State Council report's title year (it is titled by delivery), else ``year``."""
+    heading = _REVIEW_HEADING.search(text[:20000])
+    if heading:
+        return int(heading.group(1))
+    if date:
+        return int(date[:4]) - 1 if int(date[5:7]) <= 6 else int(date[:4])
+    if year is not None and level == "national":
+        return year - 1
+    return year
+
+
+# A title that names no one but the genre: the year and issuer are put in front of these only, so a
+# 规划 or 通知 keeps the title it was given.
+_BARE_REPORT_TITLE = re.compile(r"(?:人民)?政府工作报告(?:[（(][^）)]{1,8}[）)])?|工作报告")
+_YEAR_PREFIX = re.compile(r"^\s*(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年度?")
+_REGION_UNIT = re.compile(
+    r"(?:维吾尔|壮族|回族)?(?:自治区|特别行政区|自治州|省|市|州|盟|县|区|旗|镇|乡|街道)$"
+)
+
+
+def display_title(raw_title: str, year: int | None, region: str | None, level: Level | None) -> str:
+    """The title shown to readers: ``raw_title`` with the year and issuer put in front where a bare
+    report title (or a file name standing in for a missing one) lacks them.
+
+    ``政府工作报告`` -> ``2024年国务院政府工作报告``, ``1955_national`` -> ``1955年国务院政府工作报告``,
+    ``2026年政府工作报告`` (云南省) -> ``2026年云南省政府工作报告``; ``紫帽镇人民政府2022年工作报告`` and
+    any title that is not a bare report title stay as they are, as does everything when the year or
+    the issuer is unknown (a guess in a title would be read as fact).
+    """
+    issuer = "国务院" if level == "national" else region
+    if year is None or not issuer:
+        return raw_title
+    named = _names_issuer(raw_title, issuer)
+    if named and _year_in(raw_title) == year:
+        return raw_title
+    base = _YEAR_PREFIX.sub("", raw_title).strip()
+    if named:
+        base = base.removeprefix(issuer)
+    if not any(word in base for word in _TITLE_WORDS):
+        base = "政府工作报告"  # no title was printed: the file name stood in for it
+    elif not _BARE_REPORT_TITLE.fullmatch(base):
+        return raw_title
+    return f"{year}年{issuer}{base}"
+
+
+def _names_issuer(title: str, issuer: str) -> bool:
+    if issuer == "国务院":
+        return bool(re.search(r"国务院|中华人民共和国|中央人民政府", title))
+    short = _REGION_UNIT.sub("", issuer)
+    return issuer in title or (len(short) >= 2 and short in title)
+
+
+def _head(lines: list[str]) -> list[str]:
+    """The lines above the salutation or the first paragraph: title, speech line, speaker."""
+    head = []
+    for line in lines[:12]:
+        if SALUTATION.match(line) or (len(line) > 60 and not SPEECH_DATE.search(line)):
+            break
+        head.append(line)
+    return head
+
+
+def _infer_title(head: list[str]) -> str | None:
+    candidates = [re.split(r"[—―]{2}|--", line)[0].strip() for line in head]
+    candidates = [c for c in candidates if c and _is_heading_like(c)]
+    for word in _TITLE_WORDS:  # in order of preference, so a "…工作报告" beats a "规划计划" menu entry
+        for c in candidates:
+            if word in c:
+                return c
+    return candidates[0] if candidates and head and candidates[0] == head[0] else None
+
+
+def _is_heading_like(line: str) -> bool:
+    return (
+        2 <= len(line) <= 60
+        and not line.endswith(("。", "；", "：", ":", "，", ",", "！", "？", "!", "?"))
+        and not _DASH_START.match(line)
+        and not SPEECH_DATE.search(line)
+    )
+
+
+def _infer_region(
+    title: str, head: list[str], head_text: str, text: str, fields: dict[str, str]
+) -> tuple[str | None, Level | None]:
+    opening = text[:3000]
+    if re.search(r"国务院|中华人民共和国|全国", title):
+        return "全国", "national"
+    bare_level: Level | None = None
+    stripped_title = re.sub(r"\d{4}\s*年度?", "", title)
+    candidates = [
+        re.match(rf"(?P<r>{_REGION})(?:人民)?政府", stripped_title),
+        re.search(rf"在(?P<r>{_REGION})第?[一二三四五六七八九十百零〇\d]+届", head_text),
+        *(re.match(rf"(?P<r>{_REGION})(?:人民政府)?{_HEAD_OF}", line) for line in head),
+        re.search(rf"我代表(?P<r>{_REGION}|省|市|县|区|镇|乡)人民政府", opening),
+        re.match(rf"(?P<r>{_REGION})人民政府", fields.get("发布机构", "") or fields.get("发文机关", "")),
+    ]
+    for m in candidates:
+        if not m:
+            continue
+        r = m.group("r")
+        if _is_named(r):
+            return r, _level_of(r)
+        bare_level = bare_level or _level_of(r)
+    if bare_level:  # "我代表省人民政府": a level without a name
+        return None, bare_level
+    if "全国人民代表大会" in head_text or _NATIONAL.search(opening):
+        return "全国", "national"
+    if SALUTATION.match(opening) and _NATIONAL.search(text[:_NATIONAL_WINDOW]):
+        return "全国", "national"  # a speech to a congress (各位代表) in which the State Council speaks
+    return None, None
+
+
+def _level_of(region: str) -> Level | None:
+    if region == "全国":
+        return "national"
+    if region in _MUNICIPALITIES or region.endswith(("省", "自治区", "特别行政区")):
+        return "province"
+    if region.endswith(("镇", "乡", "街道")):
+        return "town"
+    if region.endswith(("市", "州", "盟", "地区")):
+        return "city"
+    if region.endswith(("县", "区", "旗")):
+        return "county"
+    return None
+
+
+def _infer_issuer(
+    title: str, head: list[str], opening: str, fields: dict[str, str], region: str | None, level: Level | None
+) -> str | None:
+    explicit = fields.get("发布机构") or fields.get("发文机关") or fields.get("发文机构")
+    if explicit:
+        return explicit
+    named = [
+        *(re.match(rf"(?P<r>{_REGION})人民政府", s) for s in (re.sub(r"\d{4}\s*年度?", "", title), *head)),
+        re.search(rf"我代表(?P<r>{_REGION})人民政府", opening),
+    ]
+    for m in named:
+        if m and _is_named(m.group("r")):
+            return m.group("r") + "人民政府"
+    if level == "national":
+        return "国务院"
+    return f"{region}人民政府" if region else None
+
+
+def _is_named(region: str) -> bool:
+    """False for what the region pattern matches that is no place name: "自治区", "市人民政府…市"."""
+    return len(region) > 1 and region not in _BARE_UNITS and "政府" not in region
+
+
+def _date(y: str, m: str, d: str) -> str | None:
+    try:
+        return dt.date(int(parse_numeral(y)), int(parse_numeral(m)), int(parse_numeral(d))).isoformat()
+    except ValueError:  # 二月三十日, or a numeral that is none
+        return None
+
+
+def _parse_date(value: str) -> str | None:
+    m = re.search(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})", value)
+    return _date(*m.groups()) if m else None
+
+
+def _year_in(s: str, suffix: str = "年") -> int | None:
+    m = re.search(rf"(?<!\d)(\d{{4}}|[〇○零一二三四五六七八九]{{4}})(?!\d){suffix}", s)
+    if not m:
+        return None
+    year = int(parse_numeral(m.group(1)))
+    return year if 1900 <= year <= 2100 else None
+
+
+# ---------------------------------------------------------------------------------------------- sidecar
+
+
+def _sidecar_path(path: Path) -> Path | None:
+    for name in (path.name + SIDECAR_SUFFIX, path.stem + SIDECAR_SUFFIX):
+        candidate = path.with_name(name)
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def read_sidecar(path: Path) -> dict[str, Any]:
+    """Metadata from the file's sidecar, validated; ``{}`` when there is none."""
+    sidecar = _sidecar_path(path)
+    if sidecar is None:
+        return {}
+    try:
+        meta = json.loads(sidecar.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DocumentError(f"{sidecar} is not valid JSON ({one_line(exc)})") from exc
+    if not isinstance(meta, dict):
+        raise DocumentError(f"{sidecar} must hold a JSON object")
+    unknown = sorted(set(meta) - set(META_FIELDS))
+    if unknown:
+        allowed = ", ".join(META_FIELDS)
+        raise DocumentError(f"{sidecar}: unknown field(s) {', '.join(unknown)}; allowed: {allowed}")
+    for key, value in meta.items():
+        problem = _sidecar_problem(key, value)
+        if problem:
+            raise DocumentError(f"{sidecar}: '{key}' {problem}")
+    return meta
+
+
+def _sidecar_problem(key: str, value: Any) -> str | None:
+    if key == "title":
+        return None if isinstance(value, str) and value.strip() else "must be a non-empty string"
+    if value is None:
+        return None  # an explicit null says "unknown", overriding a wrong inference
+    if key in ("issuer", "region"):
+        return None if isinstance(value, str) else "must be a string or null"
+    if key in ("year", "review_year"):
+        ok = isinstance(value, int) and not isinstance(value, bool) and 1900 <= value <= 2100
+        return None if ok else "must be a year (integer 1900-2100) or null"
+    if key == "date":
+        try:
+            ok = isinstance(value, str) and dt.date.fromisoformat(value).isoformat() == value
+        except ValueError:
+            ok = False
+        return None if ok else "must be an ISO date yyyy-mm-dd or null"
+    if key == "level":
+        return None if value in get_args(Level) else f"must be one of {', '.join(get_args(Level))} or null"
+    return None

@@ -1,0 +1,328 @@
+"""Bytes -> text, one reader per file format: ``.txt`` ``.md`` ``.html``/``.htm`` ``.pdf`` ``.docx``.
+
+``READERS`` maps each supported suffix to its reader. A reader returns the raw text of the file (one
+line per paragraph, table row or PDF text line); cleaning it is ``qa.ingest.cleaning``'s job. Every
+failure is a ``DocumentError`` whose one line names the file.
+
+Text files may be UTF-8 (with or without BOM), UTF-16 with BOM, GB18030/GBK or Big5; ``MAGIC`` lists
+the binary formats a misnamed text file most often is, and ``qa.ingest.uploads`` refuses them by it.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import logging
+import re
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from qa.errors import DocumentError
+from qa.ingest import limits
+from qa.text.normalize import CJK_RANGES
+
+__all__ = [
+    "MAGIC",
+    "READERS",
+    "decode_text",
+    "one_line",
+    "read_docx",
+    "read_html",
+    "read_markdown",
+    "read_pdf",
+]
+
+# Signatures of binary formats that a misnamed .txt is most often.
+MAGIC = {
+    b"%PDF-": "a PDF",
+    b"PK\x03\x04": "a zip archive (e.g. .docx or .xlsx)",
+    b"\xd0\xcf\x11\xe0": "an old Office file (.doc or .xls)",
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+    b"\x1f\x8b": "a gzip archive",
+}
+
+
+def read_markdown(data: bytes, path: Path) -> str:
+    """A Markdown file's text: decoded like a .txt, markup removed, table rows joined by tabs."""
+    return _markdown_to_text(decode_text(data, path))
+
+
+def decode_text(data: bytes, path: Path) -> str:
+    """Decode text bytes: BOMs, then strict UTF-8, then GB18030 or Big5, then charset-normalizer's guess."""
+    for bom, codec in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if data.startswith(bom):
+            try:
+                return data[len(bom) :].decode(codec)
+            except UnicodeDecodeError:
+                break
+    for magic, kind in MAGIC.items():
+        if data.startswith(magic):
+            raise DocumentError(f"{path} looks like a binary file, not text (it starts like {kind})")
+    if b"\x00" in data[:8192]:
+        raise DocumentError(f"{path} looks like a binary file, not text")
+    try:
+        return data.decode("utf-8")  # the common case, and unambiguous when it succeeds
+    except UnicodeDecodeError:
+        pass
+    # Both Chinese legacy codecs decode most byte soup, so each result must look like Chinese text.
+    # GB18030 goes first: Big5 bytes decoded as GB18030 come out as kana, Cyrillic and box drawing and
+    # fail the check, while GBK bytes decoded as Big5 would pass it. charset-normalizer alone misjudges
+    # short Chinese texts, so it only gets a say for other encodings.
+    for codec in ("gb18030", "cp950", "big5hkscs"):  # cp950 and HKSCS: the Big5 of Windows and of Hong Kong
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if _cjk_plausibility(text) >= 0.9:
+            return text
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is not None:
+        text = str(best)
+        if _control_ratio(text) < 0.01:
+            return text
+    raise DocumentError(f"{path} looks like a binary file, not text (no UTF-8, GB18030 or Big5 reading fits)")
+
+
+def _cjk_plausibility(text: str) -> float:
+    """Share of the non-ASCII characters that Chinese text is made of (ideographs, CJK and full-width
+    punctuation, common symbols); 1.0 when there are none."""
+    chars = [c for c in text if ord(c) > 0x7F and not c.isspace()]
+    if not chars:
+        return 1.0
+    return sum(1 for c in chars if _CHINESE_TEXT_CHAR.match(c)) / len(chars)
+
+
+# What Chinese text is made of besides ideographs: CJK punctuation (U+3000-303F), full-width forms,
+# general punctuation (— … “ ” ‘ ’), letterlike symbols and numerals (℃ № Ⅰ Ⅱ), enclosed numbers
+# (① ⑴ ⒈), enclosed CJK and squared units (㈠ ㎡ ㎞) and a few Latin-1 symbols.
+_CHINESE_TEXT_CHAR = re.compile(
+    rf"[{CJK_RANGES}\u3000-\u303f\uff00-\uffef\u2000-\u206f\u2100-\u218f\u2460-\u24ff\u3200-\u33ff·×÷°±§¨]"
+)
+
+
+def _control_ratio(text: str) -> float:
+    bad = sum(
+        1 for c in text if c == "\ufffd" or (ord(c) < 0x20 and c not in "\t\n\r\f\v") or 0x7F <= ord(c) < 0xA0
+    )
+    return bad / max(1, len(text))
+
+
+_MD_RULES = [  # [ \t], not \s: a pattern must not run across lines
+    (re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(.*?)[ \t]*#*[ \t]*$", re.M), r"\1"),  # ATX heading markers
+    (re.compile(r"^[ \t]{0,3}>[ \t]?", re.M), ""),  # block quotes
+    (re.compile(r"^[ \t]*(?:[-*_][ \t]*){3,}$", re.M), ""),  # horizontal rules
+    # table rules (|---|:---|), with their line end so the rows stay together
+    (re.compile(r"^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*\n?", re.M), ""),
+    (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),  # images -> alt text
+    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),  # links -> link text
+    (re.compile(r"(\*\*|__)(.+?)\1"), r"\2"),  # bold
+    (re.compile(r"`([^`]+)`"), r"\1"),  # inline code
+]
+
+
+def _markdown_to_text(text: str) -> str:
+    # Only the markup a converted report carries; list markers stay, they can be the numbering.
+    for pattern, repl in _MD_RULES:
+        text = pattern.sub(repl, text)
+    return _table_rows_to_tabs(text)
+
+
+def _table_rows_to_tabs(text: str) -> str:
+    """``| a | b |`` (Markdown, and trafilatura's table output) -> ``a<TAB>b``: one table row per line."""
+
+    def row(m: re.Match[str]) -> str:
+        return "\t".join(cell.strip() for cell in m.group(1).split("|") if cell.strip())
+
+    return re.sub(r"^[ \t]*\|(.*)\|[ \t]*$", row, text, flags=re.M)
+
+
+_HTML_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_-]+)""", re.I)
+# GB2312 and GBK are declared by pages that use the whole of GBK; GB18030 reads all of them.
+_CODEC_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030"}
+
+
+def read_html(data: bytes, path: Path) -> str:
+    """A web page's main text (trafilatura), data tables one row per line; the page's own charset
+    declaration is tried first, then detection."""
+    html = None
+    m = _HTML_CHARSET.search(data[:4096])
+    if m:
+        codec = m.group(1).decode("ascii").lower()
+        try:
+            html = data.decode(_CODEC_ALIASES.get(codec, codec))
+        except (LookupError, UnicodeDecodeError):
+            html = None  # a wrong declaration is common; detect instead
+    if html is None:
+        html = decode_text(data, path)
+    # lxml refuses str input that carries an XML encoding declaration.
+    html = re.sub(r"^\s*<\?xml[^>]*\?>", "", html)
+    import lxml.html
+    import trafilatura  # imported here: it is slow to import and only HTML needs it
+
+    try:
+        tree = lxml.html.document_fromstring(html)
+    except Exception as exc:  # lxml raises ParserError or ValueError on an empty or non-HTML document
+        raise DocumentError(f"{path} could not be parsed as HTML ({one_line(exc)})") from exc
+    _flatten_data_tables(tree)
+    # favor_recall keeps short lines such as headings and "各位代表："; the pruned elements are chrome
+    # that trafilatura still keeps on short pages.
+    text = trafilatura.extract(
+        copy.deepcopy(tree),
+        favor_recall=True,
+        include_tables=True,
+        include_comments=False,
+        deduplicate=False,
+        prune_xpath=[f"//{tag}" for tag in ("nav", "header", "footer", "aside", "form")],
+    )
+    text = re.sub(r"(?m)^- ", "", text or "")  # its marker for <li>; a list item may be an "一、…" heading
+    if not text.strip():
+        text = _html_fallback_text(tree)  # trafilatura gives up on very short pages
+    return _table_rows_to_tabs(text.replace(_CELL_SEP, "\t"))
+
+
+_HTML_DROP = ("script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form", "iframe")
+_HTML_BLOCKS = {
+    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "table", "tbody",
+    "thead", "tr", "section", "article", "main", "blockquote", "pre", "address", "figure", "figcaption",
+}  # fmt: skip
+
+
+# Joins the cells of a flattened table row; trafilatura turns a tab into a space, so a stand-in travels
+# through it and becomes the tab afterwards.
+_CELL_SEP = "\u241f"
+
+
+def _flatten_data_tables(tree: Any) -> None:
+    """Replace each data table by one ``<p>`` per row, cells joined by a tab.
+
+    trafilatura prints a table's cells sometimes row by row and sometimes one per line; a paragraph per
+    row reads the same every time. Layout tables (nested tables, or cells holding whole paragraphs)
+    are left alone, or a page laid out in a table would become one line.
+    """
+    from lxml import etree
+
+    for table in reversed(list(tree.iter("table"))):  # innermost first
+        cells = table.xpath(".//td|.//th")
+        if table.xpath(".//table") or any(len(cell.text_content()) > 100 for cell in cells):
+            continue
+        block = etree.Element("div")
+        for row in table.xpath(".//tr"):
+            texts = [" ".join(cell.text_content().split()) for cell in row.xpath("./td|./th")]
+            para = etree.SubElement(block, "p")
+            para.text = _CELL_SEP.join(t for t in texts if t)
+        block.tail = table.tail
+        table.getparent().replace(table, block)
+
+
+def _html_fallback_text(tree: Any) -> str:
+    """Visible text with page chrome elements dropped and each block element on its own line."""
+    for el in tree.xpath("|".join(f"//{tag}" for tag in _HTML_DROP)):
+        el.drop_tree()
+    for el in tree.iter():
+        if not isinstance(el.tag, str):
+            continue
+        if el.tag in ("td", "th"):
+            el.tail = "\t" + (el.tail or "")
+        elif el.tag == "br" or el.tag in _HTML_BLOCKS:
+            el.tail = "\n" + (el.tail or "")
+            if el.tag != "br":
+                el.text = "\n" + (el.text or "")
+    body = tree.find("body")
+    return (body if body is not None else tree).text_content()
+
+
+def read_pdf(data: bytes, path: Path) -> str:
+    """The text layer of a PDF, page after page; refuses encrypted, corrupt, over-long and scanned PDFs."""
+    if b"%PDF-" not in data[:1024]:
+        raise DocumentError(f"{path} is not a PDF (no %PDF- header): the file is corrupt or misnamed")
+    from pypdf import PdfReader
+
+    # pypdf logs a warning for every flaw it works around (common in government PDFs); the outcome is
+    # reported here as a DocumentError or not at all, so keep its warnings off the user's terminal.
+    pypdf_logger = logging.getLogger("pypdf")
+    level = pypdf_logger.level
+    pypdf_logger.setLevel(logging.ERROR)
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise DocumentError(f"{path} is a password-protected PDF; remove the password first")
+        limits.check_pdf_pages(len(reader.pages), path)  # before any page is read
+        pages = _pdf_pages_text(reader, path)
+    except DocumentError:
+        raise
+    except Exception as exc:  # pypdf raises many exception types on damaged files; all mean "corrupt"
+        raise DocumentError(f"{path} is a corrupt PDF ({one_line(exc)})") from exc
+    finally:
+        pypdf_logger.setLevel(level)
+    if not any(page.strip() for page in pages):
+        raise DocumentError(
+            f"{path} has no text layer: it is probably a scan and needs OCR first (e.g. ocrmypdf)"
+        )
+    return "\n".join(pages)
+
+
+def _pdf_pages_text(reader: Any, path: Path) -> list[str]:
+    """Each page's text, within ``limits.PDF_SECONDS`` for the whole document."""
+    started, total, pages = time.monotonic(), len(reader.pages), []
+    for page in reader.pages:
+        if len(pages) >= limits.MAX_PDF_PAGES:  # a page tree holding more pages than /Count says
+            limits.check_pdf_pages(len(pages) + 1, path)
+        if time.monotonic() - started > limits.PDF_SECONDS:
+            raise limits.pdf_too_slow(path, len(pages), total)
+        pages.append(page.extract_text() or "")
+    return pages
+
+
+def read_docx(data: bytes, path: Path) -> str:
+    """A .docx's paragraphs and table rows (cells joined by tabs) in document order; zip bombs refused."""
+    limits.check_docx_archive(data, path)  # zip bombs are refused before anything is unpacked
+    import docx
+    from docx.table import Table
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+        lines: list[str] = []
+        for block in document.iter_inner_content():
+            if isinstance(block, Table):
+                lines.extend(_docx_table_rows(block))
+            else:
+                lines.append(block.text)
+    except Exception as exc:  # a zip without word/document.xml, or malformed XML inside
+        raise DocumentError(f"{path} is not a readable .docx file ({one_line(exc)})") from exc
+    return "\n".join(lines)
+
+
+def _docx_table_rows(table: Any) -> list[str]:
+    rows = []
+    for row in table.rows:
+        cells, seen = [], set()
+        for cell in row.cells:
+            if id(cell._tc) in seen:  # a merged cell is returned once per grid column it spans
+                continue
+            seen.add(id(cell._tc))
+            text = " ".join(line.strip() for line in cell.text.splitlines() if line.strip())
+            if text:
+                cells.append(text)
+        rows.append("\t".join(cells))
+    return rows
+
+
+READERS: dict[str, Callable[[bytes, Path], str]] = {
+    ".txt": decode_text,
+    ".md": read_markdown,
+    ".html": read_html,
+    ".htm": read_html,
+    ".pdf": read_pdf,
+    ".docx": read_docx,
+}
+
+
+def one_line(exc: BaseException) -> str:
+    """An exception as one short line for a ``DocumentError`` message: its type, then its text."""
+    return " ".join(f"{type(exc).__name__}: {exc}".split())[:200]

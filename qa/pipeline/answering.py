@@ -1,0 +1,275 @@
+"""One question through the pipeline: analyse, search, gather candidate sentences, score, decide.
+
+``retrieve`` runs everything up to the candidates and their features (the training script calls it
+too, so the scorer learns from exactly what it sees at answer time); ``decide`` applies the learned
+scorer and the one rule that states a checkable fact (a year the report does not cover);
+``answer_question`` puts it together, once per part of a question that asks two things, and
+searches every report when the report a question names holds no answer (saying so).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import numpy as np
+
+from qa.index.base import IndexStore
+from qa.index.lexical import tokenize
+from qa.pipeline.conversation import most_confident, readings, topic_of
+from qa.pipeline.coverage import Missing, missing_report
+from qa.pipeline.features import FEATURES, Candidate, candidates
+from qa.pipeline.parts import split_parts
+from qa.pipeline.query import Query, analyze
+from qa.pipeline.retrieval import Hit, search
+from qa.pipeline.scope import latest_documents, named_groups
+from qa.pipeline.scorer import AnswerScorer, Scored
+from qa.schema import Answer, DocumentInfo, Passage
+from qa.settings import Settings
+from qa.text.normalize import normalize
+
+
+class QueryEncoder(Protocol):
+    """What retrieval needs of the embedding model."""
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        """Normalized query vectors, one row per text."""
+        ...
+
+    def identity(self) -> dict[str, Any]:
+        """Which model this is (name, source, dimension, …)."""
+        ...
+
+
+@dataclass
+class Retrieved:
+    """Everything known about one question before the answer is chosen."""
+
+    query: Query
+    vector: np.ndarray
+    hits: list[Hit]
+    passages: list[Passage]  # best first, with their fused scores
+    candidates: list[Candidate]
+
+
+# A report's token set, made once per report text (the index hands over the same str object each
+# time, whose hash Python keeps): tokenizing a national report costs ~10 ms.
+@functools.lru_cache(maxsize=512)
+def _tokens_of_text(text: str) -> frozenset[str]:
+    return frozenset(t for t in tokenize(text) if len(t) == 2)
+
+
+def retrieve(
+    data: IndexStore,
+    encoder: QueryEncoder,
+    query: Query,
+    k: int,
+    filters: Mapping[str, Any] | None,
+    settings: Settings,
+    named: bool = True,
+) -> Retrieved:
+    """Search ``data`` for ``query`` and measure every sentence of the best passages.
+
+    ``named`` False searches every report even when the question names some (see ``search``).
+    """
+    vector = encoder.encode_queries([query.text])[0]
+    hits = search(data, query, vector, k, filters, settings.retrieval, named)
+    passages = [data.passage(h.row).with_(score=round(h.score, 6)) for h in hits]
+    depth = settings.answer.answer_passages
+    parts = data.sentence_parts([h.row for h in hits[:depth]])
+    found = candidates(
+        query,
+        hits,
+        passages[:depth],
+        parts,
+        vector,
+        data.idf,
+        lambda doc_id: _tokens_of_text(data.texts[doc_id]),
+        data.review_years,
+        depth,
+    )
+    return Retrieved(query, vector, hits, passages, found)
+
+
+def uncovered_year(query: Query, review_year: int | None, sentence: str) -> str | None:
+    """The reason when the question names only years the report neither reviews nor plans."""
+    if not query.years or review_year is None:
+        return None
+    covered = {review_year, review_year + 1}
+    if covered & set(query.years) or any(str(y) in sentence for y in query.years):
+        return None
+    asked = "/".join(map(str, query.years))
+    return f"the report covers {review_year}–{review_year + 1}, not {asked}"
+
+
+@dataclass
+class Decision:
+    """The chosen sentence (if any), how sure, and why not when refused."""
+
+    scored: Scored | None
+    candidate: Candidate | None
+    not_found_because: str | None
+    missing: Missing | None = None  # the report the question names that the collection lacks
+
+
+def decide(retrieved: Retrieved, data: IndexStore, scorer: AnswerScorer, calibrated: bool = True) -> Decision:
+    """Score the candidates; a checkable fact (a report the collection lacks, a year the report
+    does not cover) refuses whatever the score."""
+    scored = scorer.score(retrieved.candidates, calibrated)
+    if scored is None:
+        return Decision(None, None, "nothing indexed matches the filters")
+    best = retrieved.candidates[scored.best]
+    passage = retrieved.passages[best.passage]
+    missing = missing_report(retrieved.query, data.documents, normalize(best.text))
+    if missing:
+        return Decision(
+            Scored(scored.best, min(scored.confidence, 0.01), "not_found"), best, missing.reason, missing
+        )
+    year_reason = uncovered_year(retrieved.query, data.review_years.get(passage.doc_id), best.text)
+    if year_reason:
+        return Decision(Scored(scored.best, min(scored.confidence, 0.01), "not_found"), best, year_reason)
+    if scored.outcome == "not_found":
+        return Decision(scored, best, "no sentence of the report is likely to answer the question")
+    return Decision(scored, best, None)
+
+
+def _answer(question: str, retrieved: Retrieved, decision: Decision, reason: dict[str, Any]) -> Answer:
+    """The Answer of one standalone question: the chosen sentence's passage leads the citations."""
+    passages = list(retrieved.passages)
+    scored, best = decision.scored, decision.candidate
+    text = None
+    if scored is not None and best is not None:
+        chosen = passages.pop(best.passage).with_(highlight=best.span)
+        passages.insert(0, chosen)
+        text = None if decision.not_found_because else best.text
+    confidence = 0.0 if scored is None else scored.confidence
+    outcome = "not_found" if scored is None or decision.not_found_because else scored.outcome
+    reason = reason | {"not_found_because": decision.not_found_because}
+    if decision.missing:
+        reason["missing_report"] = {"asked": decision.missing.asked, "available": decision.missing.available}
+    return Answer(question, outcome != "not_found", text, passages, reason, round(confidence, 4), outcome)
+
+
+def explain(data: IndexStore, retrieved: Retrieved, decision: Decision) -> dict[str, Any]:
+    """Why these passages and this sentence: per-channel scores and ranks, the answer's features."""
+    query = retrieved.query
+
+    def passage_reason(hit: Hit) -> dict[str, Any]:
+        passage = data.passage(hit.row)
+        return {
+            "passage_id": passage.passage_id,
+            "fused": round(hit.score, 6),
+            "dense": None if hit.dense is None else round(hit.dense, 4),
+            "lexical": None if hit.lexical is None else round(hit.lexical, 4),
+            "dense_rank": hit.dense_rank,
+            "lexical_rank": hit.lexical_rank,
+            "period_asked": query.period_for(data.review_years.get(passage.doc_id)),
+        }
+
+    best = decision.candidate
+    features = (
+        None
+        if best is None
+        else {n: round(float(v), 4) for n, v in zip(FEATURES, best.features, strict=True)}
+    )
+    return {
+        "lexical_used": query.uses_lexical,
+        "answer_features": features,
+        "passages": [passage_reason(h) for h in retrieved.hits],
+    }
+
+
+def answer_one(
+    data: IndexStore,
+    encoder: QueryEncoder,
+    scorer: AnswerScorer,
+    settings: Settings,
+    question: str,
+    k: int,
+    filters: Mapping[str, Any] | None,
+) -> Answer:
+    """Answer one standalone question. When the reports it names hold no answer, every report is
+    searched, and the reason says so."""
+    query = analyze(question, settings.retrieval.use_glossary)
+    retrieved = retrieve(data, encoder, query, k, filters, settings)
+    calibrated = scorer.calibrated_for(encoder.identity())
+    decision = decide(retrieved, data, scorer, calibrated)
+    reason: dict[str, Any] = {} if calibrated else {"calibrated": False}
+    if filters is None and decision.not_found_because and not decision.missing and len(data.documents) > 1:
+        wider = retrieve(data, encoder, query, k, filters, settings, named=False)
+        if {p.doc_id for p in wider.passages} != {p.doc_id for p in retrieved.passages}:
+            wider_decision = decide(wider, data, scorer, calibrated)
+            # Only a confident answer elsewhere replaces the named report's "not found".
+            if wider_decision.scored is not None and wider_decision.scored.outcome == "answer":
+                named = sorted({p.doc_id for p in retrieved.passages})
+                reason["searched_all_reports"] = f"the named reports ({', '.join(named)}) do not answer"
+                retrieved, decision = wider, wider_decision
+    return _answer(question, retrieved, decision, reason | explain(data, retrieved, decision))
+
+
+def combined(question: str, parts: list[Answer], k: int, reason: dict[str, Any]) -> Answer:
+    """One Answer made of parts: each part's best passage first, the parts' sentences joined."""
+    passages: list[Passage] = []
+    for passage in [p.passages[0] for p in parts if p.passages] + [x for p in parts for x in p.passages[1:]]:
+        if all(passage.passage_id != q.passage_id for q in passages):
+            passages.append(passage)
+    found = [p for p in parts if p.found]
+    outcome = (
+        "not_found" if not found else "answer" if all(p.outcome == "answer" for p in parts) else "uncertain"
+    )
+    text = "\n".join(p.answer for p in found if p.answer) or None
+    confidence = min(p.confidence for p in parts)
+    return Answer(question, bool(found), text, passages[:k], reason, confidence, outcome, parts)
+
+
+def _missing_part(question: str, label: str, data: IndexStore) -> Answer:
+    missing = Missing(label, sorted(d.title for d in data.documents)[:5])
+    reason = {
+        "not_found_because": missing.reason,
+        "missing_report": {"asked": label, "available": missing.available},
+    }
+    return Answer(question, False, None, [], reason, 0.0, "not_found")
+
+
+def answer_question(
+    data: IndexStore,
+    encoder: QueryEncoder,
+    scorer: AnswerScorer,
+    settings: Settings,
+    question: str,
+    k: int,
+    filters: Mapping[str, Any] | None,
+) -> Answer:
+    """Answer ``question``: once per named report for a comparison, once per part for a question
+    asking two things (``Answer.parts``), from the newest report for an unscoped 今年/去年."""
+    query = analyze(question, settings.retrieval.use_glossary)  # bad input fails here, whole
+
+    def one(text: str, only: list[DocumentInfo] | None = None) -> Answer:
+        scoped = filters if only is None else {"doc_id": [d.doc_id for d in only]}
+        return answer_one(data, encoder, scorer, settings, text, k, scoped)
+
+    if filters is None and len(data.documents) > 1:
+        groups = named_groups(query, data.documents)
+        if len(groups) >= 2:
+            parts = [
+                one(question, infos) if infos else _missing_part(question, label, data)
+                for label, infos in groups
+            ]
+            for (label, _), part in zip(groups, parts, strict=True):
+                part.reason["report"] = label
+            return combined(question, parts, k, {"compared": [label for label, _ in groups]})
+    pieces = split_parts(question)
+    if len(pieces) == 2:
+        first = one(pieces[0])
+        second = most_confident([one(r) for r in readings(pieces[1], topic_of(pieces[0]))])
+        second.question = pieces[1]
+        return combined(question, [first, second], k, {"parts": pieces})
+    latest = latest_documents(query, data.documents) if filters is None else []
+    if latest:
+        answer = one(question, latest)
+        if answer.found:
+            answer.reason["scope"] = "the newest report: " + "、".join(d.title for d in latest)
+            return answer
+    return one(question)

@@ -1,0 +1,84 @@
+"""What the collection holds: a question about a report it lacks is refused with that reason.
+
+This is a rule about facts the user can check on the 文档 list, not a guess: the question names a
+report by year (2025年政府工作报告, 2025年广东…) or a place (广东省, 深圳市, 晋江市), and no indexed
+document is of that year or place. The reply names what is there instead (the same place in other
+years, or that year's other reports).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from qa.pipeline.query import Query
+from qa.schema import DocumentInfo
+from qa.text.normalize import CJK_RANGES
+
+# The provincial-level divisions, by the short names people use (a fact list, complete).
+PROVINCES = (
+    "北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽",
+    "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西",
+    "甘肃", "青海", "台湾", "内蒙古", "广西", "西藏", "宁夏", "新疆", "香港", "澳门",
+)  # fmt: skip
+# A named city, county or town: two to four characters before 市/县/镇/乡 (not 区: 开发区, 示范区
+# and 自贸区 are programmes, not places), at the start or after a pause or a year ("2025年深圳市"),
+# not beginning with a function word, and not 市场/市长/县委/镇长….
+_LOCALITY = re.compile(
+    rf"(?:^|(?<=[,，。、？?\s年的]))(?![的了在和与及是有对把被从到各全本我])"
+    rf"[{CJK_RANGES}]{{2,4}}?(?:市|县|镇|乡)(?![场长委民政级区])"
+)
+
+# Words that end like a place name and are none: 城市, 乡镇, 股市 …
+_NOT_PLACES = ("城市", "城镇", "乡镇", "集镇", "村镇", "县市", "省市", "超市", "股市", "楼市", "县乡")
+
+
+@dataclass(frozen=True)
+class Missing:
+    """A report the question asks about that the collection lacks, and what it has instead."""
+
+    asked: str  # "2025年广东省", "深圳市", "2020年"
+    available: list[str]  # display titles of the nearest documents
+
+    @property
+    def reason(self) -> str:
+        """One line for users, in the page's language."""
+        there = "、".join(self.available[:5])
+        return f"没有{self.asked}的报告" + (f"；有：{there}" if there else "")
+
+
+def _place_of(info: DocumentInfo) -> str:
+    return info.region or ""
+
+
+def named_places(query: Query) -> list[str]:
+    """Places the question names: provinces by their short names, and cities, counties, towns."""
+    text = query.normalized
+    places = [p for p in PROVINCES if p in text]
+    for match in _LOCALITY.finditer(text):
+        name = match.group(0)
+        if not name.endswith(_NOT_PLACES) and "年" not in name and not any(p in name for p in places):
+            places.append(name)
+    return places
+
+
+def missing_report(query: Query, documents: list[DocumentInfo], sentence: str) -> Missing | None:
+    """The report a question names that no indexed document is, or None.
+
+    A place counts as named-and-missing only when no document is of that place and the answer
+    sentence does not speak of it either (a national report speaks of provinces).
+    """
+    titles = {d.doc_id: d.title for d in documents}
+    for place in named_places(query):
+        core = place.rstrip("市县镇乡")
+        ours = [d for d in documents if core and core in _place_of(d) + d.title]
+        if not ours and core not in sentence:
+            return Missing(place, sorted(titles.values())[:5])
+        if ours and query.report_years and not any(d.year in query.report_years for d in ours):
+            years = "/".join(map(str, query.report_years))
+            return Missing(f"{years}年{place}", [titles[d.doc_id] for d in ours])
+    if query.report_years and not any(d.year in query.report_years for d in documents):
+        years = "/".join(map(str, query.report_years))
+        nearest = sorted(documents, key=lambda d: min(abs((d.year or 0) - y) for y in query.report_years))
+        return Missing(f"{years}年", [titles[d.doc_id] for d in nearest[:3]])
+    return None

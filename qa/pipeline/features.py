@@ -1,0 +1,225 @@
+"""What the answer scorer sees: measured features of each candidate sentence of the top passages.
+
+Every candidate is one sentence of one of the first passages; its features describe how close it is
+to the question in meaning (cosine of the stored sentence vector, so no model call), in wording
+(IDF-weighted share of the question's character n-grams, longest shared run), where its passage
+ranked in each channel, and whether it holds what the question asks for (a figure with a fitting
+unit, a date, a list) from the part of the report (review or plan) the question asks about.
+
+The same function makes the features at answer time and when the scorer is trained
+(``training/``), so the model always sees what it was trained on. ``FEATURES`` names the columns.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from qa.index.lexical import tokenize
+from qa.pipeline.query import Query
+from qa.pipeline.retrieval import Hit
+from qa.schema import Passage
+from qa.text.normalize import normalize
+
+_NUMBER = r"[0-9]+(?:\.[0-9]+)?"
+# A figure, not a year: "2022年" dates a sentence, it answers no "how much".
+_FIGURE = re.compile(
+    r"(?<![0-9.])" + _NUMBER + r"(?![0-9.]|\s*年)|[一二三四五六七八九十两百千万]+[个项家所条座人件名]"
+)
+_PERCENT = re.compile(_NUMBER + r"\s*%|百分之|个百分点")
+_MONEY = re.compile(_NUMBER + r"\s*(?:万亿|亿|万|千)?(?:元|美元)")
+_DATE = re.compile(r"\d{1,4}\s*(?:年|月|日|号)|年底|月底|年内|上半年|下半年|季度|之前|前完成|以来")
+_LIST = re.compile(r"、|等\d*[个项家所条座类]?")
+_UNIT = re.compile(
+    _NUMBER + r"\s*(?:万|亿)?(?:人次|人|名|亩|公里|千米|米|吨|斤|张|岁|个|家|所|项|套|户|辆|座|平方米)"
+)
+
+# What a question asks for, read from its question words (language-independent cues only).
+_ASKS_DATE = re.compile(
+    r"什么时候|何时|哪天|哪一天|哪年|哪一年|几月|什么时间|\bwhen\b|what date|what year", re.I
+)
+_ASKS_LIST = re.compile(r"哪些|哪几|有哪|包括|有什么|\bwhich\b|what are|\blist\b|what measures", re.I)
+_ASKS_PERCENT = re.compile(
+    r"增长多少|增长了多少|增幅|增速|涨了多少|涨幅|降了多少|降幅|下降多少|百分之|比例|比重|率|"
+    r"percent|percentage|growth|\bgrow|\brate\b|\brise\b|\bfall\b",
+    re.I,
+)
+_ASKS_MONEY = re.compile(
+    r"多少钱|多少元|几元|花了?多少|投入多少|投资多少|资金|金额|收入多少|"
+    r"how much money|spend|spent|cost|budget|invest",
+    re.I,
+)
+_ASKS_FIGURE = re.compile(r"多少|几|多大|多长|how (?:much|many|long|big|large)|what percentage", re.I)
+_QUESTION_WORDS = re.compile(
+    r"多少|几个|几|什么|哪些|哪个|哪|谁|是否|是不是|有没有|要不要|会不会|怎么样|怎样|怎么|如何|吗|呢|吧|[？?，,。！!\s]"
+)
+
+FEATURES: tuple[str, ...] = (
+    "cosine",  # question-sentence cosine of the stored vectors
+    "cosine_gap",  # cosine minus the best cosine among the candidates (0 for the best)
+    "passage_dense",  # the passage's dense inner product, 0 when the dense channel missed it
+    "rank_inverse",  # 1 / fused rank of the passage
+    "lexical_share",  # the passage's BM25 score over the best BM25 score of the hits
+    "coverage",  # IDF-weighted share of the question's n-grams in the sentence
+    "coverage_gap",  # coverage minus the best coverage among the candidates
+    "bigram_coverage",  # the same over character pairs only (names and terms, not single characters)
+    "passage_coverage",  # coverage of the whole passage
+    "neighbour_coverage",  # the best coverage of the sentences just before and after (a topic named there)
+    "document_coverage",  # share of the question's pairs found anywhere in the document
+    "longest_run",  # longest run of the question's content shared with the sentence, over its length
+    "asks_figure",  # any figure: an amount, a count, a percentage
+    "asks_percent",
+    "asks_money",
+    "asks_date",
+    "asks_list",
+    "has_figure",
+    "fits",  # the sentence holds what the question asks for (a figure of the asked kind, a date, a list)
+    "misses_figure",  # a figure is asked and the sentence has none
+    "period_match",  # the passage is of the period (review/plan) the question asks about
+    "period_conflict",  # the passage is of the other period
+    "english",  # the question has no Chinese
+    "english_cosine",  # cosine for English questions (their similarities sit lower)
+    "length_log",  # log of the sentence length in characters
+    "position",  # the sentence's place in its passage, 0 = first, 1 = last
+    "heading",  # the sentence is a section or document title
+)
+
+
+@dataclass
+class Candidate:
+    """One sentence that may answer: where it is, and its features in ``FEATURES`` order."""
+
+    passage: int  # index into the hits / passages, best first
+    span: tuple[int, int]  # offsets inside the passage text
+    text: str
+    features: np.ndarray
+
+
+def asks_for(query: Query) -> str | None:
+    """What kind of thing the question asks for: "date", "list", "percent", "money", "figure" or None."""
+    text = query.normalized
+    for kind, pattern in (("date", _ASKS_DATE), ("list", _ASKS_LIST), ("percent", _ASKS_PERCENT)):
+        if pattern.search(text):
+            return kind
+    if _ASKS_MONEY.search(text):
+        return "money"
+    return "figure" if _ASKS_FIGURE.search(text) else None
+
+
+def _fits(kind: str | None, sentence: str) -> bool:
+    patterns = {"date": _DATE, "list": _LIST, "percent": _PERCENT, "money": _MONEY, "figure": _UNIT}
+    pattern = patterns.get(kind or "")
+    if kind == "figure":
+        return bool(_UNIT.search(sentence) or _PERCENT.search(sentence) or _MONEY.search(sentence))
+    return pattern is not None and pattern.search(sentence) is not None
+
+
+def _longest_run(needle: str, haystack: str) -> int:
+    """Length of the longest substring of ``needle`` that occurs in ``haystack``."""
+    best = 0
+    for start in range(len(needle)):
+        length = best + 1
+        while start + length <= len(needle) and needle[start : start + length] in haystack:
+            best = length
+            length += 1
+    return best
+
+
+def _share(weights: dict[str, float], tokens: set[str]) -> float:
+    total = sum(weights.values())
+    return sum(w for t, w in weights.items() if t in tokens) / total if total > 0 else 0.0
+
+
+def _is_heading(passage: Passage, sentence: str) -> bool:
+    return sentence == passage.document or any(title.endswith(sentence) for title in passage.section)
+
+
+def candidates(
+    query: Query,
+    hits: list[Hit],
+    passages: list[Passage],
+    sentence_parts: list[tuple[np.ndarray, np.ndarray]],
+    query_vector: np.ndarray,
+    idf: Callable[[set[str]], dict[str, float]],
+    document_tokens: Callable[[str], frozenset[str]],
+    review_years: dict[str, int | None],
+    depth: int,
+) -> list[Candidate]:
+    """The sentences of the first ``depth`` passages with their features (see ``FEATURES``)."""
+    terms = set(tokenize(query.lexical_text))
+    weights = idf(terms)
+    pair_weights = {t: w for t, w in weights.items() if len(t) == 2}
+    content = _QUESTION_WORDS.sub("", query.normalized)
+    kind = asks_for(query)
+    best_lexical = max((h.lexical or 0.0 for h in hits), default=0.0)
+    english = not query.has_cjk
+    rows: list[tuple[int, tuple[int, int], str, list[float]]] = []
+    for i, (hit, passage, (spans, vectors)) in enumerate(
+        zip(hits[:depth], passages, sentence_parts, strict=False)
+    ):
+        cosines = np.asarray(vectors, dtype=np.float32) @ query_vector
+        asked = query.period_for(review_years.get(passage.doc_id))
+        passage_tokens = set(tokenize(passage.text))
+        doc_tokens = document_tokens(passage.doc_id)
+        passage_coverage = _share(weights, passage_tokens)
+        document_coverage = _share(pair_weights, doc_tokens) if pair_weights else 1.0
+        spans_list = spans.tolist()
+        coverages = [_share(weights, set(tokenize(passage.text[s:e]))) for s, e in spans_list]
+        for j, ((start, end), cosine) in enumerate(zip(spans_list, cosines.tolist(), strict=True)):
+            text = passage.text[start:end]
+            sentence = normalize(text)
+            tokens = set(tokenize(text))
+            neighbours = coverages[max(0, j - 1) : j] + coverages[j + 1 : j + 2]
+            has_figure = bool(_FIGURE.search(sentence))
+            fits = _fits(kind, sentence)
+            rows.append(
+                (
+                    i,
+                    (start, end),
+                    text,
+                    [
+                        cosine,
+                        0.0,
+                        hit.dense or 0.0,
+                        1.0 / (i + 1),
+                        (hit.lexical or 0.0) / best_lexical if best_lexical > 0 else 0.0,
+                        coverages[j],
+                        0.0,
+                        _share(pair_weights, tokens),
+                        passage_coverage,
+                        max(neighbours, default=0.0),
+                        document_coverage,
+                        _longest_run(content, sentence) / len(content) if content else 0.0,
+                        float(kind in ("figure", "percent", "money")),
+                        float(kind == "percent"),
+                        float(kind == "money"),
+                        float(kind == "date"),
+                        float(kind == "list"),
+                        float(has_figure),
+                        float(fits),
+                        float(kind in ("figure", "percent", "money") and not has_figure),
+                        float(asked is not None and passage.period == asked),
+                        float(
+                            asked is not None
+                            and passage.period in ("review", "plan")
+                            and passage.period != asked
+                        ),
+                        float(english),
+                        cosine if english else 0.0,
+                        math.log(max(1, len(text))),
+                        j / (len(spans_list) - 1) if len(spans_list) > 1 else 0.0,
+                        float(_is_heading(passage, text)),
+                    ],
+                )
+            )
+    if not rows:
+        return []
+    matrix = np.array([r[3] for r in rows], dtype=np.float32)
+    cos, cov = FEATURES.index("cosine"), FEATURES.index("coverage")
+    matrix[:, FEATURES.index("cosine_gap")] = matrix[:, cos] - matrix[:, cos].max()
+    matrix[:, FEATURES.index("coverage_gap")] = matrix[:, cov] - matrix[:, cov].max()
+    return [Candidate(i, span, text, matrix[n]) for n, (i, span, text, _) in enumerate(rows)]

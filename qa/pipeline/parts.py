@@ -1,0 +1,41 @@
+"""Questions that ask two things: "去年粮食产量多少？今年目标是多少？" becomes two standalone questions.
+
+A question is split where a second question starts: after a question mark with more text behind
+it, or at a comma or semicolon (or English "and") when both sides carry a question word. The second
+part is then read like a follow-up of the first (``qa.pipeline.conversation.readings``): "今年计划多少"
+after "城镇新增就业去年完成多少" may ask about 城镇新增就业, and the answers decide.
+"""
+
+from __future__ import annotations
+
+import re
+
+from qa.text.normalize import normalize
+
+_ASKS = re.compile(
+    r"多少|几|什么|哪|谁|吗|呢|怎么样|怎样|如何|要不要|是否|是不是|有没有|会不会|能否|"
+    r"\b(?:how|what|when|which|who|whether|is|are|does|did|will)\b",
+    re.I,
+)
+_AFTER_QUESTION_MARK = re.compile(r"(?<=[？?])\s*")
+_PAUSE = re.compile(r"[，,；;]\s*|\s+and\s+(?=(?:how|what|when|which|who|is|are|does|did|will)\b)", re.I)
+MIN_PART_CHARS = 4  # a shorter piece ("呢？") is no question of its own
+
+
+def _asks(text: str) -> bool:
+    return len(text.strip(" ？?，,；;")) >= MIN_PART_CHARS and _ASKS.search(text) is not None
+
+
+def split_parts(question: str) -> list[str]:
+    """The questions ``question`` asks, as written: itself alone, or two (never more)."""
+    text = normalize(question).strip()
+    pieces = [p for p in _AFTER_QUESTION_MARK.split(text) if p.strip()]
+    if len(pieces) < 2:
+        pauses = [m for m in _PAUSE.finditer(text) if _asks(text[: m.start()]) and _asks(text[m.end() :])]
+        if not pauses:
+            return [question]
+        cut = pauses[-1]  # the last pause: a subject's own commas come before the second question
+        pieces = [text[: cut.start()], text[cut.end() :]]
+    elif len(pieces) > 2 or not all(_asks(p) for p in pieces):
+        return [question]
+    return pieces

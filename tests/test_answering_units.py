@@ -1,0 +1,136 @@
+"""Unit tests of the answer step's parts: two-part questions, coverage, scope, features, the scorer file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from qa.errors import ReportQAError
+from qa.pipeline.coverage import missing_report, named_places
+from qa.pipeline.features import FEATURES, asks_for, candidates
+from qa.pipeline.parts import split_parts
+from qa.pipeline.query import analyze
+from qa.pipeline.retrieval import Hit
+from qa.pipeline.scope import latest_documents, named_groups
+from qa.pipeline.scorer import MODEL_PATH, AnswerScorer, default_scorer
+from qa.schema import DocumentInfo, Passage
+
+
+@pytest.mark.parametrize(
+    ("question", "count"),
+    [
+        ("去年粮食产量多少？今年目标是多少？", 2),
+        ("城镇新增就业去年完成多少，今年计划多少？", 2),
+        ("How much was GDP last year and what is this year's target?", 2),
+        ("今年要建消防站吗？", 1),
+        ("2022年财政总收入是多少？", 1),
+        ("紫帽镇，也就是我们镇，去年财政收入多少？", 1),  # a comma inside one question
+        ("多少？", 1),
+    ],
+)
+def test_two_part_questions_are_split(question: str, count: int) -> None:
+    assert len(split_parts(question)) == count
+
+
+DOCS = [
+    DocumentInfo("n23", "《2023年国务院报告》", "2023.txt", region="全国", year=2023, level="national",
+                 review_year=2022),
+    DocumentInfo("n25", "《2025年国务院报告》", "2025.txt", region="全国", year=2025, level="national",
+                 review_year=2024),
+    DocumentInfo("js", "《2026年江苏省政府工作报告》", "js.txt", region="江苏省", year=2026, level="province",
+                 review_year=2025),
+    DocumentInfo("sd", "《2026年山东省政府工作报告》", "sd.txt", region="山东省", year=2026, level="province",
+                 review_year=2025),
+]  # fmt: skip
+
+
+def test_comparisons_are_grouped_per_named_report() -> None:
+    by_year = named_groups(analyze("2023年和2025年的政府工作报告分别把GDP增长目标定为多少？"), DOCS)
+    assert [(label, [d.doc_id for d in infos]) for label, infos in by_year] == [
+        ("2023年", ["n23"]),
+        ("2025年", ["n25"]),
+    ]
+    by_region = named_groups(analyze("江苏和山东2026年的地区生产总值增长目标各是多少？"), DOCS)
+    assert sorted(label for label, _ in by_region) == ["山东省", "江苏省"]
+    assert named_groups(analyze("江苏今年地区生产总值增长目标是多少？"), DOCS) == []
+
+
+def test_a_year_the_collection_lacks_is_a_group_without_reports() -> None:
+    groups = named_groups(analyze("2020年和2025年的政府工作报告分别提出了什么目标？"), DOCS)
+    assert [(label, len(infos)) for label, infos in groups] == [("2020年", 0), ("2025年", 1)]
+
+
+def test_unscoped_this_year_questions_go_to_the_newest_national_report() -> None:
+    assert [d.doc_id for d in latest_documents(analyze("今年的GDP增长目标是多少？"), DOCS)] == ["n25"]
+    assert latest_documents(analyze("2023年的GDP增长目标是多少？"), DOCS) == []
+    assert latest_documents(analyze("GDP增长目标是多少？"), DOCS) == []
+
+
+def test_reports_the_collection_lacks_are_named_with_what_it_has() -> None:
+    missing = missing_report(analyze("2025年广东省的GDP增长目标是多少？"), DOCS, "国内生产总值增长5%左右")
+    assert missing is not None and missing.asked == "广东"
+    missing = missing_report(analyze("2024年江苏省政府工作报告提出GDP增长多少？"), DOCS, "地区生产总值增长5%")
+    assert (
+        missing is not None
+        and missing.asked == "2024年江苏"
+        and missing.available == ["《2026年江苏省政府工作报告》"]
+    )
+    assert missing_report(analyze("江苏今年GDP目标是多少？"), DOCS, "地区生产总值增长5%") is None
+    # A place the answer sentence speaks of is a topic, not a missing report.
+    assert missing_report(analyze("对香港有什么政策？"), DOCS, "支持香港更好融入国家发展大局") is None
+    assert "没有2020年的报告" in missing_report(analyze("2020年政府工作报告说了什么？"), DOCS, "x").reason
+
+
+def test_place_names_are_not_taken_from_ordinary_words() -> None:
+    assert named_places(analyze("今年城市更新和乡镇建设有什么安排？")) == []
+    assert named_places(analyze("成都市和重庆市的GDP")) == ["重庆", "成都市"]
+
+
+def test_question_kinds() -> None:
+    assert asks_for(analyze("去年GDP增长了多少？")) == "percent"
+    assert asks_for(analyze("投入多少资金？")) == "money"
+    assert asks_for(analyze("什么时候建成？")) == "date"
+    assert asks_for(analyze("有哪些民生实事？")) == "list"
+    assert asks_for(analyze("今年要建消防站吗？")) is None
+
+
+def test_candidate_features_follow_the_declared_columns() -> None:
+    text = "全年财政总收入1.6亿元，比增8.8%。新建公园，环境更美。"
+    passage = Passage("d", "《报告》", ["一、回顾"], "review", 0, len(text), text, passage_id="p")
+    cut = text.index("。") + 1
+    spans = np.array([[0, cut], [cut, len(text)]], dtype=np.int32)
+    vectors = np.eye(2, 4, dtype=np.float16)
+    query = analyze("去年财政总收入多少？")
+    found = candidates(
+        query, [Hit(row=0, score=1.0, dense=0.8, lexical=3.0)], [passage], [(spans, vectors)],
+        np.array([1, 0, 0, 0], dtype=np.float32), lambda terms: dict.fromkeys(terms, 1.0),
+        lambda doc_id: frozenset({"财政", "收入"}), {"d": 2022}, 3,
+    )  # fmt: skip
+    assert [c.span for c in found] == [(0, cut), (cut, len(text))]
+    first = dict(zip(FEATURES, found[0].features, strict=True))
+    second = dict(zip(FEATURES, found[1].features, strict=True))
+    assert first["cosine"] == 1.0 and first["cosine_gap"] == 0.0 and second["cosine_gap"] == -1.0
+    assert first["coverage"] > second["coverage"] and first["fits"] == 1.0 and second["misses_figure"] == 1.0
+    assert first["period_match"] == 1.0 and first["rank_inverse"] == 1.0
+
+
+def test_the_shipped_scorer_loads_and_states_its_provenance() -> None:
+    spec = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    assert spec["sentence"]["features"] == list(FEATURES)
+    assert "dev_zimao" in spec["provenance"]["not_used"] and "blind_single" in spec["provenance"]["not_used"]
+    scorer = default_scorer()
+    assert 0.0 < scorer.uncertain_floor < scorer.answer_floor < 1.0
+
+
+def test_a_model_file_of_other_features_is_refused(tmp_path: Path) -> None:
+    spec = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    spec["sentence"]["features"] = ["cosine"]
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(spec), encoding="utf-8")
+    with pytest.raises(ReportQAError, match="retrain"):
+        AnswerScorer.load(path)
+    with pytest.raises(ReportQAError, match="cannot read"):
+        AnswerScorer.load(tmp_path / "missing.json")

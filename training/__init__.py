@@ -1,0 +1,1 @@
+"""Training the answer scorer: examples from data no question set uses, and the fitting script."""

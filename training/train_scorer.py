@@ -1,0 +1,223 @@
+"""Train the answer scorer (qa/pipeline/scorer.py) and write qa/data/answer_scorer.json.
+
+    python -m training.train_scorer [--work DIR] [--out qa/data/answer_scorer.json]
+
+Needs scikit-learn (``pip install -e ".[train]"``) and LightGBM; the product reads the model file
+with LightGBM and numpy. Data: training/examples.py (CMRC 2018's dev split and questions generated
+from reports no question set uses); never the dev or blind sets. Questions are split in two folds
+by question: the sentence model of one fold scores the other, so the confidence model and the
+floors are fitted on scores the sentence model has not seen; the final sentence model is refitted
+on all of them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import lightgbm
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import roc_auc_score
+
+from qa import ReportQA
+from qa.embed.embedder import load_embedder
+from qa.pipeline.features import FEATURES
+from qa.pipeline.scorer import FORMAT, AnswerScorer
+from training.collect import CONFIDENCE_INPUTS, Rows, collect
+from training.examples import TRAIN_REPORTS, action_examples, cmrc_examples, fact_examples
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "datasets"
+VERSION = 1
+MAX_REFUSED_ANSWERABLE = (
+    0.05  # the uncertain floor refuses at most this share of answerable training questions
+)
+
+
+def _groups(qid: np.ndarray) -> list[int]:
+    """Sizes of the runs of equal question ids (rows of one question are contiguous)."""
+    starts = np.flatnonzero(np.r_[True, qid[1:] != qid[:-1]])
+    return np.diff(np.r_[starts, len(qid)]).tolist()
+
+
+def _domain_weight(qid: np.ndarray) -> np.ndarray:
+    """Per row: 1 for CMRC, (CMRC rows / report rows) for questions generated from reports."""
+    from_reports = np.char.startswith(qid.astype(str), "R")
+    return np.where(from_reports, (~from_reports).sum() / max(1, from_reports.sum()), 1.0)
+
+
+def _fit_sentence(rows: Rows, questions: np.ndarray) -> dict[str, Any]:
+    """LightGBM ranking (lambdarank) over the candidates of the answerable questions in ``questions``."""
+    mask = np.isin(rows.qid, questions) & rows.answerable
+    model = lightgbm.LGBMRanker(
+        objective="lambdarank", n_estimators=300, learning_rate=0.05, num_leaves=31,
+        min_child_samples=20, subsample=0.8, subsample_freq=1, colsample_bytree=0.8,
+        random_state=0, verbose=-1, n_jobs=2,
+    )  # fmt: skip
+    # Report questions (the product's domain) weigh as much in all as CMRC's more numerous ones.
+    weight = _domain_weight(rows.qid[mask])
+    model.fit(rows.x[mask], rows.y[mask].astype(int), group=_groups(rows.qid[mask]), sample_weight=weight)
+    return {"features": list(FEATURES), "lightgbm": model.booster_.model_to_string()}
+
+
+def _spec(sentence: dict[str, Any], confidence: dict[str, Any], floors: dict[str, float]) -> dict[str, Any]:
+    return {"format": FORMAT, "sentence": sentence, "confidence": confidence, "floors": floors}
+
+
+def _placeholder_confidence() -> dict[str, Any]:
+    n = len(CONFIDENCE_INPUTS)
+    return {
+        "inputs": CONFIDENCE_INPUTS,
+        "mean": [0.0] * n,
+        "scale": [1.0] * n,
+        "coef": [0.0] * n,
+        "intercept": 0.0,
+    }
+
+
+def _out_of_fold(rows: Rows, folds: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per question: the confidence inputs of its best candidate under the other fold's model,
+    and whether that candidate answers (label). Returns (inputs, label, answerable)."""
+    inputs, labels, answerable = [], [], []
+    for i, fold in enumerate(folds):
+        sentence = _fit_sentence(rows, folds[1 - i])
+        scorer = AnswerScorer(_spec(sentence, _placeholder_confidence(), {"answer": 1.0, "uncertain": 0.0}))
+        for qid in fold:
+            z, label, ans = rows.confidence_row(qid, scorer)
+            inputs.append(z)
+            labels.append(label)
+            answerable.append(ans)
+    return np.array(inputs), np.array(labels), np.array(answerable)
+
+
+def _fit_confidence(
+    z: np.ndarray, label: np.ndarray, weight: np.ndarray
+) -> tuple[dict[str, Any], np.ndarray]:
+    """Logistic regression (standardized inputs) of whether the best candidate answers; its
+    spec and its probabilities on ``z``."""
+    mean, scale = z.mean(axis=0), z.std(axis=0) + 1e-6
+    model = LogisticRegression(C=1.0, max_iter=5000).fit((z - mean) / scale, label, sample_weight=weight)
+    spec = {
+        "inputs": CONFIDENCE_INPUTS,
+        "mean": mean.tolist(),
+        "scale": scale.tolist(),
+        "coef": model.coef_[0].tolist(),
+        "intercept": float(model.intercept_[0]),
+    }
+    return spec, model.predict_proba((z - mean) / scale)[:, 1]
+
+
+def reliability(p: np.ndarray, y: np.ndarray, bins: int = 5) -> list[dict[str, float]]:
+    """Predicted vs observed by bins of predicted probability."""
+    edges = np.linspace(0, 1, bins + 1)
+    table = []
+    for lo, hi in itertools.pairwise(edges):
+        m = (p >= lo) & ((p < hi) if hi < 1 else (p <= hi))
+        if m.any():
+            table.append({"bin": f"{lo:.1f}-{hi:.1f}", "n": int(m.sum()), "predicted": float(p[m].mean()),
+                          "observed": float(y[m].mean())})  # fmt: skip
+    return table
+
+
+def _collect_all(cmrc_bot: ReportQA, reports_bot: ReportQA) -> Rows:
+    """Candidates and labels of every training question (CMRC dev split, generated from reports)."""
+    texts = {d.doc_id: reports_bot.document_text(d.doc_id) for d in reports_bot.documents}
+    sources = {d.doc_id: d.source for d in reports_bot.documents}
+    examples = list(cmrc_examples(SHARED / "cmrc2018", "dev"))
+    generated = list(fact_examples(reports_bot.facts(), texts, sources))
+    generated += list(action_examples(reports_bot.passages(), sources))
+    print(f"{len(examples)} CMRC + {len(generated)} generated questions", file=sys.stderr, flush=True)
+    return collect(cmrc_bot, examples) + collect(reports_bot, generated)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--work", type=Path, default=Path("/tmp/report-qa-training"))
+    parser.add_argument("--out", type=Path, default=ROOT / "qa" / "data" / "answer_scorer.json")
+    parser.add_argument("--reuse-rows", action="store_true", help="reuse the candidates collected last time")
+    args = parser.parse_args()
+    started = time.time()
+    embedder = load_embedder()
+    docs = args.work / "cmrc-docs"
+    docs.mkdir(parents=True, exist_ok=True)
+    for line in (SHARED / "cmrc2018" / "corpus.jsonl").read_text(encoding="utf-8").splitlines():
+        item = json.loads(line)
+        path = docs / f"{item['id']}.txt"
+        if not path.exists():
+            path.write_text(item["text"], encoding="utf-8")
+    cmrc_bot = ReportQA.from_paths([docs], args.work / "ix-cmrc", embedder=embedder)
+    report_paths = [SHARED / "gov_reports" / f"{name}.txt" for name in TRAIN_REPORTS]
+    reports_bot = ReportQA.from_paths(report_paths, args.work / "ix-reports", embedder=embedder)
+    print(f"indexes ready after {time.time() - started:.0f} s", file=sys.stderr, flush=True)
+
+    cache = args.work / "rows.npz"
+    if args.reuse_rows and cache.exists():
+        rows = Rows(*(np.load(cache)[name] for name in ("qid", "x", "y", "answerable")))
+    else:
+        rows = _collect_all(cmrc_bot, reports_bot)
+        np.savez(cache, qid=rows.qid, x=rows.x, y=rows.y, answerable=rows.answerable)
+    took = time.time() - started
+    print(
+        f"{len(np.unique(rows.qid))} questions, {len(rows.y)} candidates after {took:.0f} s", file=sys.stderr
+    )
+
+    questions = np.unique(rows.qid)
+    rng = np.random.default_rng(0)
+    # Fold by the question's text: a CMRC question and its unanswerable twin land in the same fold.
+    base = np.array([q.removesuffix("-U") for q in questions])
+    keys = np.unique(base)
+    half = set(rng.permutation(keys)[: len(keys) // 2].tolist())
+    folds = [
+        questions[np.array([b in half for b in base])],
+        questions[np.array([b not in half for b in base])],
+    ]
+    z, label, answerable = _out_of_fold(rows, folds)
+    # Report questions (the product's domain) weigh as much in all as CMRC's, and set the floor.
+    ordered = np.concatenate(folds)
+    from_reports = np.char.startswith(ordered.astype(str), "R")
+    confidence, p = _fit_confidence(z, label, _domain_weight(ordered))
+    # The lower floor: refuse no more than MAX_REFUSED_ANSWERABLE of the answerable report questions.
+    uncertain_floor = float(np.quantile(p[answerable & from_reports], MAX_REFUSED_ANSWERABLE))
+    floors = {"answer": 0.5, "uncertain": round(uncertain_floor, 4)}
+    right = label.astype(bool)
+    metrics = {
+        "questions": len(questions),
+        "answerable": int(answerable.sum()),
+        "candidates": len(rows.y),
+        "top1_right_answerable": float(right[answerable].mean()),
+        "auc_right_vs_unanswerable": float(roc_auc_score(right[right | ~answerable], p[right | ~answerable])),
+        "refused_answerable": float((p[answerable] < uncertain_floor).mean()),
+        "refused_unanswerable": float((p[~answerable] < uncertain_floor).mean()),
+        "reports_refused_answerable": float((p[answerable & from_reports] < uncertain_floor).mean()),
+        "reports_refused_unanswerable": float((p[~answerable & from_reports] < uncertain_floor).mean()),
+        "reliability": reliability(p, label),
+        "note": "out-of-fold on the training questions (2 folds by question)",
+    }
+    spec = _spec(_fit_sentence(rows, questions), confidence, floors)
+    spec |= {
+        "version": VERSION,
+        "trained": time.strftime("%Y-%m-%d"),
+        "model": embedder.identity(),
+        "provenance": {
+            "cmrc2018": "dev split of ../shared/datasets/cmrc2018 (trial split held out), each question "
+            "answerable and again with its paragraph filtered out",
+            "reports": f"questions generated from {', '.join(TRAIN_REPORTS)} (no question set uses them)",
+            "not_used": "tests/data dev_zimao, dev_gov, blind_single, blind_library",
+        },
+        "metrics": metrics,
+    }
+    args.out.write_text(json.dumps(spec, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(json.dumps(metrics, ensure_ascii=False, indent=1))
+    print(f"wrote {args.out} after {time.time() - started:.0f} s", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
