@@ -146,9 +146,10 @@ def main() -> None:
         sets["CMRC 2018 trial"] = cmrc(args.work, embedder)
     report = _render(sets, embedder, time.time() - started)
     args.out.write_text(report, encoding="utf-8")
-    (args.out.with_suffix(".json")).write_text(
-        json.dumps({k: {"metrics": v["metrics"], "reliability": v.get("reliability")} for k, v in sets.items()},
-                   ensure_ascii=False, indent=1) + "\n", encoding="utf-8")  # fmt: skip
+    summary = {k: {"metrics": v["metrics"], "reliability": v.get("reliability")} for k, v in sets.items()}
+    args.out.with_suffix(".json").write_text(
+        json.dumps(summary, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
     print(report)
     print("wrote", args.out, file=sys.stderr)
 
@@ -177,12 +178,15 @@ def _render(sets: dict[str, dict[str, Any]], embedder: Embedder, seconds: float)
             lines += ["", f"{name}: " + ", ".join(f"{k} {v}" for k, v in extra.items())]
     if "CMRC 2018 trial" in sets:
         m = sets["CMRC 2018 trial"]["metrics"]
+        held = m["answer sentence holds the span"]
         lines += ["", f"CMRC 2018 trial ({m['questions']} questions, 1,104 paragraphs): R@1 {m['R@1']}, "
-                  f"R@5 {m['R@5']}, answer sentence holds the gold span {m['answer sentence holds the span']}."]  # fmt: skip
+                  f"R@5 {m['R@5']}, answer given and its sentence holds the gold span {held}."]  # fmt: skip
     for name, result in sets.items():
         if result.get("reliability"):
-            lines += ["", f"Reliability of `confidence`, {name} (predicted vs observed share whose answer sentence "
-                      "answers):", "", "| confidence | questions | predicted | observed |", "|---|---|---|---|"]  # fmt: skip
+            title = (
+                f"Reliability of `confidence`, {name} (predicted vs observed share answered by the sentence):"
+            )
+            lines += ["", title, "", "| confidence | questions | predicted | observed |", "|---|---|---|---|"]
             lines += [
                 f"| {b['bin']} | {b['n']} | {b['predicted']} | {b['observed']} |"
                 for b in result["reliability"]

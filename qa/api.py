@@ -20,7 +20,8 @@ from qa.index.factory import StoreConfig
 from qa.index.generations import read_manifest
 from qa.ingest.loader import load_bundled, load_paths
 from qa.ingest.structure import build_passages, split_sentences
-from qa.pipeline.answering import Retrieved, answer_question, retrieve
+from qa.pipeline.answerer import Answerer
+from qa.pipeline.answering import Retrieved, retrieve
 from qa.pipeline.conversation import Conversation
 from qa.pipeline.query import analyze
 from qa.pipeline.scorer import AnswerScorer, default_scorer
@@ -112,12 +113,13 @@ class ReportQA:
         self._setup(index_dir, model, embedder, config, settings)
         if previous is not None:
             self._check_model(previous)
-        wanted = sorted(d.content_hash for d in documents)
+        # The same texts with the same metadata: reuse as it is. Metadata read anew (a better title,
+        # a region found) rebuilds the index from the stored vectors, embedding nothing again.
         if (
             previous is not None
             and self._config.kind == _kind(previous)
             and self._settings() == _settings_of(previous)
-            and wanted == sorted(d.content_hash for d in previous.documents)
+            and {d.info for d in documents} == set(previous.documents)
         ):
             self._data = previous
         else:
@@ -150,7 +152,7 @@ class ReportQA:
         if not isinstance(k, int) or k < 1:
             raise ValueError("k must be a positive integer")
         # One snapshot for the whole question, even if documents are added meanwhile.
-        return answer_question(self._data, self.embedder, self.scorer, self.settings, question, k, filters)
+        return Answerer(self._data, self.embedder, self.scorer, self.settings).answer(question, k, filters)
 
     @functools.cached_property
     def scorer(self) -> AnswerScorer:
@@ -226,10 +228,6 @@ class ReportQA:
         """The passage with up to ``chars`` characters of its document on each side."""
         text = self._data.texts[passage.doc_id]
         return text[max(0, passage.start - chars) : passage.end + chars]
-
-    def passages(self, doc_id: str | None = None) -> list[Passage]:
-        """The indexed passages (of one document if ``doc_id``), in index order."""
-        return [p for _, p in self._data.passage_rows() if doc_id is None or p.doc_id == doc_id]
 
     def facts(
         self, doc_id: str | None = None, indicator: str | None = None, period: str | None = None

@@ -72,7 +72,6 @@ def question(i: int) -> str:
     return f"{_name(i)}地区生产总值是多少"
 
 
-
 def write_corpus(folder: Path, numbers: range, paragraphs: int = 6) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     paths = []

@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from pymilvus import MilvusClient
 
 from qa import ReportQA
+from qa.index.audit import AUDIT_FILE
 from qa.index.generations import read_manifest
 from tests.conftest import HashEmbedder
 from tests.index_worker import Steps, question
@@ -107,7 +108,8 @@ def _check(work: Path, old: list[str], new: list[str], pristine_collection: str,
     bot.add_documents([extra])
     reopened = _bot(work)
     result["recovered"] = len(reopened.documents) == before + 1
-    result["after"] = sorted(p.name for p in (work / "ix").iterdir() if p.name not in (".lock", "CURRENT"))
+    kept = (".lock", "CURRENT", AUDIT_FILE)  # the audit log of changes stays beside the generations
+    result["after"] = sorted(p.name for p in (work / "ix").iterdir() if p.name not in kept)
     result["collections_after"] = _collections(work)
     result["live_collection"] = read_manifest(work / "ix")["store"]["collection"]
     return result

@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qa.facts import Fact
-from qa.schema import Passage
 from qa.text.normalize import normalize
 
 # Reports used by no question set (tests/data: dev_zimao, dev_gov, blind_single; blind_library is
@@ -232,48 +231,3 @@ def _everyday(indicator: str, rng: random.Random) -> str:
         if official in indicator and rng.random() < 0.5:
             return indicator.replace(official, rng.choice(words))
     return indicator
-
-
-# Verbs that start what a plan or a result does: "今年要新建消防站吗？" asks about "新建消防站…".
-_ACTION = re.compile(
-    r"(?:新建|建设|建成|改造|推进|实施|开展|启动|举办|提高|降低|扩大|支持|完成|推动|打造|新增|实现)[^，,。；、：:]{3,12}"
-)
-YESNO_TEMPLATES = {
-    "plan": ("今年要{a}吗？", "今年会不会{a}？", "今年有没有打算{a}？"),
-    "review": ("去年{a}了吗？", "去年是不是{a}了？", "去年有没有{a}？"),
-}
-
-
-def action_examples(passages: list[Passage], sources: dict[str, str], seed: int = 0) -> Iterator[Example]:
-    """Yes/no questions about what a report plans or reports done ("今年要新建消防站吗？"), from its
-    own sentences (answerable), and the same asked of another report that never names it."""
-    rng = random.Random(seed)
-    by_doc: dict[str, list[tuple[str, int, Passage]]] = {}
-    for passage in passages:
-        if passage.period not in ("review", "plan"):
-            continue
-        for match in _ACTION.finditer(passage.text):
-            by_doc.setdefault(passage.doc_id, []).append((match.group(0), match.start(), passage))
-    texts = {doc_id: normalize("".join(p.text for p in passages if p.doc_id == doc_id)) for doc_id in by_doc}
-    n = 0
-    for doc_id, actions in by_doc.items():
-        for action, at, passage in rng.sample(actions, min(len(actions), 60)):
-            if texts[doc_id].count(normalize(action)) != 1:
-                continue
-            n += 1
-            question = rng.choice(YESNO_TEMPLATES[passage.period]).format(a=action)
-            yield Example(
-                f"RA{n}",
-                question,
-                "reports",
-                True,
-                sources[doc_id],
-                "only",
-                span=(passage.start + at, passage.start + at + 1),
-            )
-        others = [a for d, acts in by_doc.items() if d != doc_id for a, _, _ in acts]
-        for action in rng.sample(others, min(len(others), 20)):
-            if normalize(action)[:4] not in texts[doc_id]:
-                n += 1
-                question = rng.choice(YESNO_TEMPLATES[rng.choice(["plan", "review"])]).format(a=action)
-                yield Example(f"RA{n}-U", question, "reports", False, sources[doc_id], "only")

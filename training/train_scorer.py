@@ -30,7 +30,7 @@ from qa.embed.embedder import load_embedder
 from qa.pipeline.features import FEATURES
 from qa.pipeline.scorer import FORMAT, AnswerScorer
 from training.collect import CONFIDENCE_INPUTS, Rows, collect
-from training.examples import TRAIN_REPORTS, action_examples, cmrc_examples, fact_examples
+from training.examples import TRAIN_REPORTS, cmrc_examples, fact_examples
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "datasets"
@@ -131,7 +131,6 @@ def _collect_all(cmrc_bot: ReportQA, reports_bot: ReportQA) -> Rows:
     sources = {d.doc_id: d.source for d in reports_bot.documents}
     examples = list(cmrc_examples(SHARED / "cmrc2018", "dev"))
     generated = list(fact_examples(reports_bot.facts(), texts, sources))
-    generated += list(action_examples(reports_bot.passages(), sources))
     print(f"{len(examples)} CMRC + {len(generated)} generated questions", file=sys.stderr, flush=True)
     return collect(cmrc_bot, examples) + collect(reports_bot, generated)
 

@@ -3,8 +3,7 @@
 ``retrieve`` runs everything up to the candidates and their features (the training script calls it
 too, so the scorer learns from exactly what it sees at answer time); ``decide`` applies the learned
 scorer and the one rule that states a checkable fact (a year the report does not cover);
-``answer_question`` puts it together, once per part of a question that asks two things, and
-searches every report when the report a question names holds no answer (saying so).
+``qa.pipeline.answerer`` puts them together.
 """
 
 from __future__ import annotations
@@ -18,15 +17,12 @@ import numpy as np
 
 from qa.index.base import IndexStore
 from qa.index.lexical import tokenize
-from qa.pipeline.conversation import most_confident, readings, topic_of
 from qa.pipeline.coverage import Missing, missing_report
 from qa.pipeline.features import FEATURES, Candidate, candidates
-from qa.pipeline.parts import split_parts
-from qa.pipeline.query import Query, analyze
+from qa.pipeline.query import Query
 from qa.pipeline.retrieval import Hit, search
-from qa.pipeline.scope import latest_documents, named_groups
 from qa.pipeline.scorer import AnswerScorer, Scored
-from qa.schema import Answer, DocumentInfo, Passage
+from qa.schema import Answer, Passage
 from qa.settings import Settings
 from qa.text.normalize import normalize
 
@@ -135,7 +131,7 @@ def decide(retrieved: Retrieved, data: IndexStore, scorer: AnswerScorer, calibra
     return Decision(scored, best, None)
 
 
-def _answer(question: str, retrieved: Retrieved, decision: Decision, reason: dict[str, Any]) -> Answer:
+def answer_from(question: str, retrieved: Retrieved, decision: Decision, reason: dict[str, Any]) -> Answer:
     """The Answer of one standalone question: the chosen sentence's passage leads the citations."""
     passages = list(retrieved.passages)
     scored, best = decision.scored, decision.candidate
@@ -179,97 +175,3 @@ def explain(data: IndexStore, retrieved: Retrieved, decision: Decision) -> dict[
         "answer_features": features,
         "passages": [passage_reason(h) for h in retrieved.hits],
     }
-
-
-def answer_one(
-    data: IndexStore,
-    encoder: QueryEncoder,
-    scorer: AnswerScorer,
-    settings: Settings,
-    question: str,
-    k: int,
-    filters: Mapping[str, Any] | None,
-) -> Answer:
-    """Answer one standalone question. When the reports it names hold no answer, every report is
-    searched, and the reason says so."""
-    query = analyze(question, settings.retrieval.use_glossary)
-    retrieved = retrieve(data, encoder, query, k, filters, settings)
-    calibrated = scorer.calibrated_for(encoder.identity())
-    decision = decide(retrieved, data, scorer, calibrated)
-    reason: dict[str, Any] = {} if calibrated else {"calibrated": False}
-    if filters is None and decision.not_found_because and not decision.missing and len(data.documents) > 1:
-        wider = retrieve(data, encoder, query, k, filters, settings, named=False)
-        if {p.doc_id for p in wider.passages} != {p.doc_id for p in retrieved.passages}:
-            wider_decision = decide(wider, data, scorer, calibrated)
-            # Only a confident answer elsewhere replaces the named report's "not found".
-            if wider_decision.scored is not None and wider_decision.scored.outcome == "answer":
-                named = sorted({p.doc_id for p in retrieved.passages})
-                reason["searched_all_reports"] = f"the named reports ({', '.join(named)}) do not answer"
-                retrieved, decision = wider, wider_decision
-    return _answer(question, retrieved, decision, reason | explain(data, retrieved, decision))
-
-
-def combined(question: str, parts: list[Answer], k: int, reason: dict[str, Any]) -> Answer:
-    """One Answer made of parts: each part's best passage first, the parts' sentences joined."""
-    passages: list[Passage] = []
-    for passage in [p.passages[0] for p in parts if p.passages] + [x for p in parts for x in p.passages[1:]]:
-        if all(passage.passage_id != q.passage_id for q in passages):
-            passages.append(passage)
-    found = [p for p in parts if p.found]
-    outcome = (
-        "not_found" if not found else "answer" if all(p.outcome == "answer" for p in parts) else "uncertain"
-    )
-    text = "\n".join(p.answer for p in found if p.answer) or None
-    confidence = min(p.confidence for p in parts)
-    return Answer(question, bool(found), text, passages[:k], reason, confidence, outcome, parts)
-
-
-def _missing_part(question: str, label: str, data: IndexStore) -> Answer:
-    missing = Missing(label, sorted(d.title for d in data.documents)[:5])
-    reason = {
-        "not_found_because": missing.reason,
-        "missing_report": {"asked": label, "available": missing.available},
-    }
-    return Answer(question, False, None, [], reason, 0.0, "not_found")
-
-
-def answer_question(
-    data: IndexStore,
-    encoder: QueryEncoder,
-    scorer: AnswerScorer,
-    settings: Settings,
-    question: str,
-    k: int,
-    filters: Mapping[str, Any] | None,
-) -> Answer:
-    """Answer ``question``: once per named report for a comparison, once per part for a question
-    asking two things (``Answer.parts``), from the newest report for an unscoped 今年/去年."""
-    query = analyze(question, settings.retrieval.use_glossary)  # bad input fails here, whole
-
-    def one(text: str, only: list[DocumentInfo] | None = None) -> Answer:
-        scoped = filters if only is None else {"doc_id": [d.doc_id for d in only]}
-        return answer_one(data, encoder, scorer, settings, text, k, scoped)
-
-    if filters is None and len(data.documents) > 1:
-        groups = named_groups(query, data.documents)
-        if len(groups) >= 2:
-            parts = [
-                one(question, infos) if infos else _missing_part(question, label, data)
-                for label, infos in groups
-            ]
-            for (label, _), part in zip(groups, parts, strict=True):
-                part.reason["report"] = label
-            return combined(question, parts, k, {"compared": [label for label, _ in groups]})
-    pieces = split_parts(question)
-    if len(pieces) == 2:
-        first = one(pieces[0])
-        second = most_confident([one(r) for r in readings(pieces[1], topic_of(pieces[0]))])
-        second.question = pieces[1]
-        return combined(question, [first, second], k, {"parts": pieces})
-    latest = latest_documents(query, data.documents) if filters is None else []
-    if latest:
-        answer = one(question, latest)
-        if answer.found:
-            answer.reason["scope"] = "the newest report: " + "、".join(d.title for d in latest)
-            return answer
-    return one(question)

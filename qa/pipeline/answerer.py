@@ -1,0 +1,116 @@
+"""Answering a question: once, once per part, or once per named report; the pipeline put together.
+
+``Answerer`` holds what every question needs (the index snapshot, the query encoder, the scorer,
+the settings). ``answer`` decides the shape of the reply: a comparison of named reports gets one
+part per report, a question asking two things one part per question, an unscoped 今年/去年 question
+the newest report; ``answer_one`` answers a standalone question and, when the report it names holds
+no answer, searches every report and says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from qa.index.base import IndexStore
+from qa.pipeline.answering import QueryEncoder, answer_from, decide, explain, retrieve
+from qa.pipeline.conversation import most_confident, readings, topic_of
+from qa.pipeline.coverage import Missing
+from qa.pipeline.parts import split_parts
+from qa.pipeline.query import analyze
+from qa.pipeline.scope import latest_documents, named_groups
+from qa.pipeline.scorer import AnswerScorer
+from qa.schema import Answer, DocumentInfo, Passage
+from qa.settings import Settings
+
+
+def combined(question: str, parts: list[Answer], k: int, reason: dict[str, Any]) -> Answer:
+    """One Answer made of parts: each part's best passage first, the parts' sentences joined."""
+    passages: list[Passage] = []
+    for passage in [p.passages[0] for p in parts if p.passages] + [x for p in parts for x in p.passages[1:]]:
+        if all(passage.passage_id != q.passage_id for q in passages):
+            passages.append(passage)
+    found = [p for p in parts if p.found]
+    outcome = (
+        "not_found" if not found else "answer" if all(p.outcome == "answer" for p in parts) else "uncertain"
+    )
+    text = "\n".join(p.answer for p in found if p.answer) or None
+    confidence = min(p.confidence for p in parts)
+    return Answer(question, bool(found), text, passages[:k], reason, confidence, outcome, parts)
+
+
+@dataclass
+class Answerer:
+    """The pipeline over one index snapshot."""
+
+    data: IndexStore
+    encoder: QueryEncoder
+    scorer: AnswerScorer
+    settings: Settings
+
+    def answer_one(self, question: str, k: int, filters: Mapping[str, Any] | None) -> Answer:
+        """Answer one standalone question. When the reports it names hold no answer, every report
+        is searched, and the reason says so."""
+        data, settings = self.data, self.settings
+        query = analyze(question, settings.retrieval.use_glossary)
+        retrieved = retrieve(data, self.encoder, query, k, filters, settings)
+        calibrated = self.scorer.calibrated_for(self.encoder.identity())
+        decision = decide(retrieved, data, self.scorer, calibrated)
+        reason: dict[str, Any] = {} if calibrated else {"calibrated": False}
+        if (
+            filters is None
+            and decision.not_found_because
+            and not decision.missing
+            and len(data.documents) > 1
+        ):
+            wider = retrieve(data, self.encoder, query, k, filters, settings, named=False)
+            if {p.doc_id for p in wider.passages} != {p.doc_id for p in retrieved.passages}:
+                wider_decision = decide(wider, data, self.scorer, calibrated)
+                # Only a confident answer elsewhere replaces the named report's "not found".
+                if wider_decision.scored is not None and wider_decision.scored.outcome == "answer":
+                    named = sorted({p.doc_id for p in retrieved.passages})
+                    reason["searched_all_reports"] = f"the named reports ({', '.join(named)}) do not answer"
+                    retrieved, decision = wider, wider_decision
+        return answer_from(question, retrieved, decision, reason | explain(data, retrieved, decision))
+
+    def _missing_part(self, question: str, label: str) -> Answer:
+        missing = Missing(label, sorted(d.title for d in self.data.documents)[:5])
+        reason = {
+            "not_found_because": missing.reason,
+            "missing_report": {"asked": label, "available": missing.available},
+        }
+        return Answer(question, False, None, [], reason, 0.0, "not_found")
+
+    def answer(self, question: str, k: int, filters: Mapping[str, Any] | None) -> Answer:
+        """Answer ``question``: once per named report for a comparison, once per part for a
+        question asking two things (``Answer.parts``), from the newest report for an unscoped
+        今年/去年."""
+        query = analyze(question, self.settings.retrieval.use_glossary)  # bad input fails here, whole
+        documents = self.data.documents
+
+        def one(text: str, only: list[DocumentInfo] | None = None) -> Answer:
+            scoped = filters if only is None else {"doc_id": [d.doc_id for d in only]}
+            return self.answer_one(text, k, scoped)
+
+        if filters is None and len(documents) > 1:
+            groups = named_groups(query, documents)
+            if len(groups) >= 2:
+                parts = [one(question, infos) if infos else self._missing_part(question, label)
+                         for label, infos in groups]  # fmt: skip
+                for (label, _), part in zip(groups, parts, strict=True):
+                    part.reason["report"] = label
+                return combined(question, parts, k, {"compared": [label for label, _ in groups]})
+        pieces = split_parts(question)
+        if len(pieces) == 2:
+            first = one(pieces[0])
+            second = most_confident([one(r) for r in readings(pieces[1], topic_of(pieces[0]))])
+            second.question = pieces[1]
+            return combined(question, [first, second], k, {"parts": pieces})
+        latest = latest_documents(query, documents) if filters is None else []
+        if latest:
+            answer = one(question, latest)
+            if answer.found:
+                answer.reason["scope"] = "the newest report: " + "、".join(d.title for d in latest)
+                return answer
+        return one(question)
