@@ -33,14 +33,14 @@ NATIONAL_YEARS = [y for y in range(2005, 2026) if y != 2020]
 GDP_NATIONAL = dict(
     zip(
         (f"{y}_national" for y in NATIONAL_YEARS),
-        "8% 8% 8% 8% 8% 8% 8% 7.5% 7.5% 7.5% 7% 6.5%-7% 6.5% 6.5% 6%-6.5% 6% 5.5% 5% 5% 5%".split(),
+        ["8%"] * 7 + ["7.5%"] * 3 + ["7%", "6.5%-7%", "6.5%", "6.5%", "6%-6.5%", "6%", "5.5%"] + ["5%"] * 3,
         strict=True,
     )
 )
 CPI_NATIONAL = dict(
     zip(
         (f"{y}_national" for y in NATIONAL_YEARS),
-        "4% 3% 3% 4.8% 4% 3% 4% 4% 3.5% 3.5% 3% 3% 3% 3% 3% 3% 3% 3% 3% 2%".split(),
+        ["4%", "3%", "3%", "4.8%", "4%", "3%", "4%", "4%", "3.5%", "3.5%"] + ["3%"] * 9 + ["2%"],
         strict=True,
     )
 )
@@ -76,13 +76,11 @@ class Case:
     expected: dict[str, str]
 
 
+NATIONAL = {"level": "national", "year": NATIONAL_YEARS}
 CASES = (
-    Case("GDP growth target, State Council 2005-2025", "国内生产总值", {"level": "national", "year": NATIONAL_YEARS},
-         GDP_NATIONAL),
-    Case("CPI target, State Council 2005-2025", "居民消费价格涨幅", {"level": "national", "year": NATIONAL_YEARS},
-         CPI_NATIONAL),
-    Case("new urban jobs target, State Council 2005-2025", "城镇新增就业",
-         {"level": "national", "year": NATIONAL_YEARS}, JOBS_NATIONAL),
+    Case("GDP growth target, State Council 2005-2025", "国内生产总值", NATIONAL, GDP_NATIONAL),
+    Case("CPI target, State Council 2005-2025", "居民消费价格涨幅", NATIONAL, CPI_NATIONAL),
+    Case("new urban jobs target, State Council 2005-2025", "城镇新增就业", NATIONAL, JOBS_NATIONAL),
     Case("GDP growth target, 31 provinces 2026", "地区生产总值", {"level": "province", "year": 2026},
          GDP_PROVINCES_2026),
 )  # fmt: skip
@@ -98,6 +96,12 @@ class Library:
 
     def stem(self, doc_id: str) -> str:
         return next(Path(d.source).stem for d in self.documents if d.doc_id == doc_id)
+
+    def series(
+        self, indicator: str, period: str = "plan", filters: dict[str, Any] | None = None
+    ) -> list[Fact]:
+        """``ReportQA.series`` over these reports."""
+        return indicator_series(self.facts, self.documents, self.texts, indicator, period, filters)
 
 
 def load_library(reports_dir: Path) -> Library:
@@ -117,7 +121,7 @@ def figure(text: str) -> str:
 
 def measure(library: Library, case: Case) -> dict[str, Any]:
     """Precision (right points / points given) and recall (right points / reports with a target)."""
-    points = indicator_series(library.facts, library.documents, library.texts, case.indicator, "plan", case.filters)
+    points = library.series(case.indicator, "plan", case.filters)
     got = {library.stem(f.doc_id): f for f in points}
     right = [s for s, f in got.items() if case.expected.get(s) == figure(f.value_text)]
     wrong = {s: (f.value_text, f.indicator) for s, f in got.items() if s not in right}
@@ -139,9 +143,12 @@ def report(results: list[dict[str, Any]], seconds: float) -> str:
     lines = [
         "# Indicator series",
         "",
-        "`ReportQA.series(indicator, period=\"plan\", filters=...)` (qa/facts/series.py) over the 88 reports of",
-        "`shared/datasets/gov_reports`, against the targets written down from the texts (benchmarks/series.py).",
+        '`ReportQA.series(indicator, period="plan", filters=...)` (qa/facts/series.py) over the 88',
+        "reports of `shared/datasets/gov_reports`, against the targets written down from the texts",
+        "(benchmarks/series.py; read by hand from each report's plan section, not by the code).",
         f"Reports loaded and facts extracted in {seconds:.1f} s (no model, no index).",
+        "Not held out: the selection rules were written while reading these reports (2011's plan",
+        "section quotes 2010's results, which made the 目标 cue and the review-word check).",
         "",
         "`python -m benchmarks.series`",
         "",
@@ -161,7 +168,8 @@ def report(results: list[dict[str, Any]], seconds: float) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    formatter = argparse.RawDescriptionHelpFormatter
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=formatter)
     parser.add_argument("--reports-dir", type=Path, default=DEFAULT_REPORTS_DIR)
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "SERIES.md")
     args = parser.parse_args()

@@ -83,6 +83,7 @@ class DocumentModel(BaseModel):
     level: str | None
     chars: int
     content_hash: str
+    raw_title: str | None = None  # the title as printed; ``title`` carries year and issuer
 
 
 class DocumentsResponse(BaseModel):
@@ -109,6 +110,29 @@ class FactsQuery(BaseModel):
 
 class FactsResponse(BaseModel):
     facts: list[Fact]  # the dataclass itself: one definition of a key figure, in qa.facts
+
+
+class SeriesQuery(BaseModel):
+    """``GET /api/series``: one headline figure of ``indicator`` per report (ReportQA.series).
+    An empty or missing filter means any; unknown keys are a 422."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    indicator: Annotated[str, Field(min_length=1, max_length=100, description="e.g. 国内生产总值")]
+    period: Literal["plan", "review"] | None = "plan"  # empty: plan
+    level: Annotated[str | None, Field(max_length=20, description="national, province, city, …")] = None
+    year: Annotated[int | None, Field(ge=1900, le=2100)] = None
+    region: Annotated[str | None, Field(max_length=40)] = None
+    doc_id: Annotated[str | None, Field(max_length=64)] = None
+
+    @field_validator("period", "level", "year", "region", "doc_id", mode="before")
+    @classmethod
+    def _blank_is_any(cls, value: Any) -> Any:
+        return None if value == "" else value
+
+    def filters(self) -> dict[str, Any]:
+        """The report filters of ReportQA.series."""
+        return {k: v for k in ("level", "year", "region", "doc_id") if (v := getattr(self, k)) is not None}
 
 
 class Health(BaseModel):

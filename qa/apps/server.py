@@ -44,6 +44,7 @@ from qa.apps.models import (
     FactsQuery,
     FactsResponse,
     Health,
+    SeriesQuery,
 )
 from qa.apps.ui import build_ui, ui_assets
 from qa.errors import ReportQAError
@@ -132,6 +133,12 @@ def _add_routes(app: FastAPI, bot: ReportQA) -> None:
     def facts(query: Annotated[FactsQuery, Query()]) -> dict[str, Any]:
         """Key figures (指标, 数值, 变化) of the indexed reports; a doc_id no report has gives none."""
         found = bot.facts(doc_id=query.doc_id, indicator=query.indicator, period=query.period)
+        return {"facts": [f.to_dict() for f in found]}
+
+    @app.get("/api/series", response_model=FactsResponse, responses=ERRORS, tags=["api"])
+    def series(query: Annotated[SeriesQuery, Query()]) -> dict[str, Any]:
+        """One headline figure of an indicator per report, by year (qa.facts.series)."""
+        found = bot.series(query.indicator, period=query.period or "plan", filters=query.filters())
         return {"facts": [f.to_dict() for f in found]}
 
     @app.get("/healthz", response_model=Health, tags=["ops"])

@@ -44,11 +44,11 @@ _LEADING = re.compile(r"^(?:提出了?|建议|其中|包括|今年|全年|全国
 _MULTI_YEAR = re.compile(r"年均|五年|累计|(?:到|至)\d{4}年|“?十[一二三四五]?五”?(?:时期|期间|末|规划)|远景")
 # Last year's result quoted in the plan section: 过去一年…国内生产总值增长10.3%.
 _REVIEW_WORDS = re.compile(r"过去一年|过去五年|一年来|去年|上年|刚刚过去")
-# A sentence that states targets: 主要预期目标是：, 目标为：; not 目标任务 said in passing.
 # A year named before the figure (2015年国内生产总值, 一九三六年的粮食产量, １９９７年): not the report's own
 # year, it is some other year's figure.
 _LEAD_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d|[一二][〇○零一二三四五六七八九]{3})年")
 _BASE_OF_CHANGE = re.compile(r"(?:从|由)\s*$")  # 从54万亿元增加到82.7万亿元: the figure is where it started
+# A sentence that states targets: 主要预期目标是：, 目标为：; not 目标任务 said in passing.
 _TARGET = re.compile(r"目标(?:是|为|：|:)|预期目标")
 # How far back a figure's 目标 is looked for, to the last full stop: the targets are a list cut at ；
 # whose lead ("主要预期目标是：") often stands on the line above.
@@ -150,9 +150,8 @@ def indicator_series(
         rank = _rank(fact, texts[fact.doc_id])
         if fact.doc_id not in best or rank < best[fact.doc_id][0]:
             best[fact.doc_id] = (rank, fact)
-    points = [
-        dataclasses.replace(fact, indicator=_display_name(fact.indicator)) for _, fact in best.values()
-    ]
+    points = [dataclasses.replace(fact, indicator=_display_name(fact.indicator)) for _, fact in best.values()]
+
     def order(f: Fact) -> tuple[int, str, str]:
         return (allowed[f.doc_id].year or 0, allowed[f.doc_id].region or "", f.doc_id)
 
