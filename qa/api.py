@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from qa.across import series_answer
 from qa.embed.embedder import Embedder, load_embedder
 from qa.errors import DocumentError, IndexStoreError
 from qa.facts import Fact, collect_facts, indicator_series, select_facts
@@ -151,8 +152,20 @@ class ReportQA:
         """
         if not isinstance(k, int) or k < 1:
             raise ValueError("k must be a positive integer")
-        # One snapshot for the whole question, even if documents are added meanwhile.
-        return Answerer(self._data, self.embedder, self.scorer, self.settings).answer(question, k, filters)
+        data = self._data  # one snapshot for the whole question, even if documents are added meanwhile
+        if filters is None:
+            query = analyze(question, self.settings.retrieval.use_glossary)
+            rows = {}
+
+            def passage_of(passage_id: str) -> Passage | None:
+                if not rows:
+                    rows.update((p.passage_id, p) for _, p in data.passage_rows())
+                return rows.get(passage_id)
+
+            across = series_answer(question, query, data.documents, self.series, passage_of, k)
+            if across is not None:
+                return across
+        return Answerer(data, self.embedder, self.scorer, self.settings).answer(question, k, filters)
 
     @functools.cached_property
     def scorer(self) -> AnswerScorer:

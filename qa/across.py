@@ -1,0 +1,84 @@
+"""Questions across a library, answered from an indicator series: one part per report, each cited.
+
+"各省2026年地区生产总值增长目标是多少？" or "哪些省份的增长目标高于5%？" ask the same figure of every
+report of a level; "历年GDP增长目标是多少？" of every State Council report. Such a question is a
+look-up in ``qa.facts.series`` (the headline figure of each report, measured in
+benchmarks/SERIES.md), not a search: each part quotes the report's own sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from qa.facts import Fact
+from qa.facts.series import FAMILIES
+from qa.pipeline.query import Query
+from qa.schema import Answer, DocumentInfo, Passage
+
+_ACROSS_PROVINCES = re.compile(r"各省|各个省|每个省|哪些省|哪几个省|所有省|全国各地|31个省|各地区")
+_ACROSS_YEARS = re.compile(r"历年|每年|这些年|逐年|哪些年|哪几年|各年")
+_COMPARISON = re.compile(r"(高于|超过|大于|多于|不低于|低于|小于|少于|不高于)\s*([0-9]+(?:\.[0-9]+)?)")
+_ABOVE = ("高于", "超过", "大于", "多于", "不低于")
+
+
+def _indicator(text: str) -> str | None:
+    """The first indicator family the question names (its first, most asked-for name)."""
+    return next((names[0] for names in FAMILIES if any(n in text for n in names)), None)
+
+
+def _keeps(fact: Fact, comparison: tuple[str, str] | None) -> bool:
+    if comparison is None:
+        return True
+    word, number = comparison
+    value = fact.change_pct if fact.unit != "%" and fact.change_pct is not None else fact.value
+    if word in _ABOVE:
+        return value > float(number) or (word == "不低于" and value == float(number))
+    return value < float(number) or (word == "不高于" and value == float(number))
+
+
+def series_answer(
+    question: str,
+    query: Query,
+    documents: list[DocumentInfo],
+    series: Callable[[str, str, dict], list[Fact]],
+    passage_of: Callable[[str], Passage | None],
+    k: int,
+) -> Answer | None:
+    """The answer of an across-reports question from the series, or None when it is none."""
+    text = query.normalized
+    provinces, years = bool(_ACROSS_PROVINCES.search(text)), bool(_ACROSS_YEARS.search(text))
+    indicator = _indicator(text)
+    if not (provinces or years) or indicator is None or len(documents) < 2:
+        return None
+    filters: dict = {"level": "province" if provinces else "national"}
+    if query.report_years or query.years:
+        filters["year"] = list(query.report_years or query.years)
+    period = "review" if query.period_for(None) == "review" else "plan"
+    comparison = _COMPARISON.search(text)
+    facts = [
+        f
+        for f in series(indicator, period, filters)
+        if _keeps(f, comparison.groups() if comparison else None)
+    ]
+    titles = {d.doc_id: d.title for d in documents}
+    parts = []
+    for fact in facts:
+        passage = passage_of(fact.passage_id)
+        if passage is None:
+            continue
+        highlight = (fact.sentence_start - passage.start, fact.sentence_end - passage.start)
+        reason = {
+            "report": titles[fact.doc_id],
+            "series": {"indicator": fact.indicator, "value": fact.value_text},
+        }
+        parts.append(Answer(titles[fact.doc_id], True, fact.sentence, [passage.with_(highlight=highlight)],
+                            reason, 1.0, "answer"))  # fmt: skip
+    reason = {"series": {"indicator": indicator, "period": period, "filters": filters, "reports": len(parts)}}
+    if not parts:
+        reason["not_found_because"] = "no report of this kind states that figure"
+        return Answer(question, False, None, [], reason, 0.0, "not_found")
+    passages = [p.passages[0] for p in parts]
+    answer = "\n".join(f"{p.question}：{p.answer}" for p in parts)
+    # A look-up of the reports' own sentences (series precision 1.00 in benchmarks/SERIES.md).
+    return Answer(question, True, answer, passages[:k], reason, 1.0, "answer", parts)

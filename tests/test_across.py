@@ -1,0 +1,44 @@
+"""Questions across the library answered from the indicator series: one cited part per report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qa import ReportQA
+from tests.conftest import HashEmbedder
+
+REPORTS = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "gov_reports"
+pytestmark = pytest.mark.skipif(not REPORTS.is_dir(), reason="../shared/datasets/gov_reports is absent")
+
+
+@pytest.fixture(scope="module")
+def provinces(tmp_path_factory) -> ReportQA:
+    paths = sorted(REPORTS.glob("2026_province_*.txt"))
+    return ReportQA.from_paths(paths, tmp_path_factory.mktemp("provinces"), embedder=HashEmbedder())
+
+
+def test_each_province_answers_with_its_own_sentence(provinces: ReportQA) -> None:
+    answer = provinces.ask("各省2026年地区生产总值增长目标是多少？", k=5)
+    series = provinces.series("地区生产总值", period="plan", filters={"level": "province", "year": 2026})
+    assert answer.found and answer.outcome == "answer" and len(answer.parts) == len(series) == 31
+    texts = {d.doc_id: provinces.document_text(d.doc_id) for d in provinces.documents}
+    for part, fact in zip(answer.parts, series, strict=True):
+        top = part.passages[0]
+        assert part.answer == fact.sentence and fact.value_text in part.answer
+        assert texts[top.doc_id][top.start : top.end] == top.text  # cited from the source
+        assert top.text[slice(*top.highlight)] == part.answer
+    assert len(answer.passages) == 5
+
+
+def test_a_threshold_keeps_the_reports_above_it(provinces: ReportQA) -> None:
+    answer = provinces.ask("哪些省份的地区生产总值增长目标高于5%？")
+    series = provinces.series("地区生产总值", period="plan", filters={"level": "province", "year": 2026})
+    above = [f for f in series if f.value > 5]
+    assert 0 < len(answer.parts) == len(above) < len(series)
+
+
+def test_an_ordinary_question_is_not_a_series_look_up(provinces: ReportQA) -> None:
+    answer = provinces.ask("广东今年地区生产总值增长目标是多少？")
+    assert "series" not in answer.reason
