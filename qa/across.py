@@ -1,9 +1,11 @@
 """Questions across a library, answered from an indicator series: one part per report, each cited.
 
 "各省2026年地区生产总值增长目标是多少？" or "哪些省份的增长目标高于5%？" ask the same figure of every
-report of a level; "历年GDP增长目标是多少？" of every State Council report. Such a question is a
-look-up in ``qa.facts.series`` (the headline figure of each report, measured in
-benchmarks/SERIES.md), not a search: each part quotes the report's own sentence.
+report of a level; "历年GDP增长目标是多少？" of every State Council report; "2023年和2025年的报告分别把
+GDP增长目标定为多少？" of the reports it names. Such a question is a look-up in ``qa.facts.series``
+(the headline figure of each report, measured in benchmarks/SERIES.md), not a search: each part
+quotes the report's own sentence. A comparison whose reports do not all state the figure is left to
+the search.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections.abc import Callable
 from qa.facts import Fact
 from qa.facts.series import FAMILIES
 from qa.pipeline.query import Query
+from qa.pipeline.scope import named_groups
 from qa.schema import Answer, DocumentInfo, Passage
 
 _ACROSS_PROVINCES = re.compile(r"各省|各个省|每个省|哪些省|哪几个省|所有省|全国各地|31个省|各地区")
@@ -49,18 +52,28 @@ def series_answer(
     text = query.normalized
     provinces, years = bool(_ACROSS_PROVINCES.search(text)), bool(_ACROSS_YEARS.search(text))
     indicator = _indicator(text)
-    if not (provinces or years) or indicator is None or len(documents) < 2:
+    if indicator is None or len(documents) < 2:
         return None
-    filters: dict = {"level": "province" if provinces else "national"}
-    if query.report_years or query.years:
-        filters["year"] = list(query.report_years or query.years)
     period = "review" if query.period_for(None) == "review" else "plan"
-    comparison = _COMPARISON.search(text)
-    facts = [
-        f
-        for f in series(indicator, period, filters)
-        if _keeps(f, comparison.groups() if comparison else None)
-    ]
+    groups = named_groups(query, documents)
+    filters: dict
+    if len(groups) >= 2:  # a comparison: the figure of each named report, or a search if one lacks it
+        facts = []
+        for _, infos in groups:
+            found = series(indicator, period, {"doc_id": [d.doc_id for d in infos]})
+            if not found:
+                return None
+            facts.append(found[-1])  # the newest report of the group
+        filters = {"doc_id": [f.doc_id for f in facts]}
+    elif provinces or years:
+        filters = {"level": "province" if provinces else "national"}
+        if query.report_years or query.years:
+            filters["year"] = list(query.report_years or query.years)
+        comparison = _COMPARISON.search(text)
+        threshold = comparison.groups() if comparison else None
+        facts = [f for f in series(indicator, period, filters) if _keeps(f, threshold)]
+    else:
+        return None
     titles = {d.doc_id: d.title for d in documents}
     parts = []
     for fact in facts:

@@ -49,14 +49,16 @@ class Answerer:
     scorer: AnswerScorer
     settings: Settings
 
-    def answer_one(self, question: str, k: int, filters: Mapping[str, Any] | None) -> Answer:
+    def answer_one(
+        self, question: str, k: int, filters: Mapping[str, Any] | None, years: bool = True
+    ) -> Answer:
         """Answer one standalone question. When the reports it names hold no answer, every report
-        is searched, and the reason says so."""
+        is searched, and the reason says so. ``years`` False: see ``decide``."""
         data, settings = self.data, self.settings
         query = analyze(question, settings.retrieval.use_glossary)
         retrieved = retrieve(data, self.encoder, query, k, filters, settings)
         calibrated = self.scorer.calibrated_for(self.encoder.identity())
-        decision = decide(retrieved, data, self.scorer, calibrated)
+        decision = decide(retrieved, data, self.scorer, calibrated, years)
         reason: dict[str, Any] = {} if calibrated else {"calibrated": False}
         if (
             filters is None
@@ -89,14 +91,14 @@ class Answerer:
         query = analyze(question, self.settings.retrieval.use_glossary)  # bad input fails here, whole
         documents = self.data.documents
 
-        def one(text: str, only: list[DocumentInfo] | None = None) -> Answer:
+        def one(text: str, only: list[DocumentInfo] | None = None, years: bool = True) -> Answer:
             scoped = filters if only is None else {"doc_id": [d.doc_id for d in only]}
-            return self.answer_one(text, k, scoped)
+            return self.answer_one(text, k, scoped, years)
 
         if filters is None and len(documents) > 1:
             groups = named_groups(query, documents)
             if len(groups) >= 2:
-                parts = [one(question, infos) if infos else self._missing_part(question, label)
+                parts = [one(question, infos, years=False) if infos else self._missing_part(question, label)
                          for label, infos in groups]  # fmt: skip
                 for (label, _), part in zip(groups, parts, strict=True):
                     part.reason["report"] = label

@@ -110,9 +110,12 @@ class Decision:
     missing: Missing | None = None  # the report the question names that the collection lacks
 
 
-def decide(retrieved: Retrieved, data: IndexStore, scorer: AnswerScorer, calibrated: bool = True) -> Decision:
+def decide(
+    retrieved: Retrieved, data: IndexStore, scorer: AnswerScorer, calibrated: bool = True, years: bool = True
+) -> Decision:
     """Score the candidates; a checkable fact (a report the collection lacks, a year the report
-    does not cover) refuses whatever the score."""
+    does not cover) refuses whatever the score. ``years`` False skips the year check: a part of a
+    comparison asks its own report about the other reports' years too."""
     scored = scorer.score(retrieved.candidates, calibrated)
     if scored is None:
         return Decision(None, None, "nothing indexed matches the filters")
@@ -123,7 +126,8 @@ def decide(retrieved: Retrieved, data: IndexStore, scorer: AnswerScorer, calibra
         return Decision(
             Scored(scored.best, min(scored.confidence, 0.01), "not_found"), best, missing.reason, missing
         )
-    year_reason = uncovered_year(retrieved.query, data.review_years.get(passage.doc_id), best.text)
+    review_year = data.review_years.get(passage.doc_id)
+    year_reason = uncovered_year(retrieved.query, review_year, best.text) if years else None
     if year_reason:
         return Decision(Scored(scored.best, min(scored.confidence, 0.01), "not_found"), best, year_reason)
     if scored.outcome == "not_found":
