@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from benchmarks import thousand
 from benchmarks.common import ratio, table
 
 GOALS = {
@@ -159,6 +160,7 @@ def headline(r: dict[str, Any]) -> list[list[Any]]:
                 _met(ok),
             ]
         )
+    rows += thousand.render_section(r)[0]
     return rows
 
 
@@ -263,6 +265,7 @@ def render(r: dict[str, Any]) -> str:
     out += _embedding_section(r)
     out += _build_section(r)
     out += _cold_section(r)
+    out += thousand.render_section(r)[1]
     out += _dense_section(r)
     out += _bm25_section(r)
     return "\n".join(out) + "\n"

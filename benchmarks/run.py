@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from benchmarks import baselines, scale
+from benchmarks import baselines, scale, thousand
 from benchmarks.common import (
     DATA,
     DEFAULT_REPORTS_DIR,
@@ -49,6 +49,7 @@ SECTIONS = (
     "all_reports",
     "cold_start",
     "first_start",
+    "thousand_reports",
     "dense_scale",
     "bm25_scale",
 )
@@ -63,6 +64,7 @@ QUICK = {
     "dense_flat_max": 10_000,
     "bm25_sizes": [20_000],
     "first_start": False,
+    "thousand_reports": 12,
     "fp32_reference": False,
     "baseline_sets": ["zimao"],
 }
@@ -77,6 +79,7 @@ FULL = {
     "dense_flat_max": None,
     "bm25_sizes": [100_000, 1_000_000],
     "first_start": True,
+    "thousand_reports": 1000,
     "fp32_reference": True,
     "baseline_sets": ["zimao", "gov"],
 }
@@ -99,6 +102,11 @@ def main(argv: list[str] | None = None) -> None:
         type=Path,
         help="with --sections: an index of the reports folder already built, for sections that need one",
     )
+    parser.add_argument(
+        "--thousand-reports",
+        type=int,
+        help="reports in the thousand_reports collection (default 1000, quick 12); fewer when time is short",
+    )
     args = parser.parse_args(argv)
     if not args.reports_dir.is_dir():
         parser.error(f"--reports-dir {args.reports_dir} is not a folder")
@@ -113,7 +121,11 @@ def main(argv: list[str] | None = None) -> None:
         if not previous.is_file():
             parser.error(f"--sections needs the results of a full run in {previous}")
         results = json.loads(previous.read_text(encoding="utf-8"))
-        config = results["config"]
+        config = (
+            {**QUICK, **results["config"]}
+            if results.get("mode") == "quick"
+            else {**FULL, **results["config"]}
+        )
         results.setdefault("reruns", []).append(
             {"command": command, "date": time.strftime("%Y-%m-%d %H:%M:%S %z"), "sections": only}
         )
@@ -126,6 +138,8 @@ def main(argv: list[str] | None = None) -> None:
             "machine": machine_info(),
             "config": config,
         }
+    if args.thousand_reports:
+        config = {**config, "thousand_reports": args.thousand_reports}
     with tempfile.TemporaryDirectory(prefix="report-qa-bench-") as tmp:
         Bench(Path(tmp), args.reports_dir, config, results, args.no_scale, args.all_index).run(only)
     if not args.sections:
@@ -174,6 +188,7 @@ class Bench:
             "all_reports": self.all_reports,
             "cold_start": self.cold_start,
             "first_start": self.first_start if self.config["first_start"] else None,
+            "thousand_reports": None if self.no_scale else self.thousand_reports,
             "dense_scale": None if self.no_scale else self.dense_scale,
             "bm25_scale": None if self.no_scale else self.bm25_scale,
         }
@@ -520,7 +535,13 @@ class Bench:
         """The same command twice in fresh processes: with an empty model cache and no index (the
         conversion to int8 ONNX, the bundled index, one answer), then warm (both reused)."""
         env = {**os.environ, "REPORT_QA_CACHE": str(self.work / "empty-cache")}
-        command = ["serve", "--index-dir", str(self.work / "first"), "--questions", str(DATA / "dev_zimao.jsonl")]
+        command = [
+            "serve",
+            "--index-dir",
+            str(self.work / "first"),
+            "--questions",
+            str(DATA / "dev_zimao.jsonl"),
+        ]
         out: dict[str, Any] = {}
         for label in ("first", "warm"):
             log(f"first start: {label}")
@@ -530,6 +551,30 @@ class Bench:
         out["first_over_warm"] = round(out["first"]["first_answer_s"] / out["warm"]["first_answer_s"], 2)
         log(f"first start: {out}")
         return out
+
+    def thousand_reports(self) -> dict[str, Any]:
+        """The real reports, then ~1,000 (real + generated variants): build, disk, ask, serve."""
+        from qa.ingest.loader import bundled_report_path
+
+        total = self.config["thousand_reports"]
+        paths = thousand.write_collection(self.reports, total, self.work / "variants")
+        gov = DATA / "dev_gov.jsonl"
+        bundled_bot, _ = self._index([bundled_report_path()], "zimao-thousand")
+        out: dict[str, Any] = {"bundled_latency": self._latency(bundled_bot, self.zimao_items, "bundled")}
+        for label, group in (("real", self.reports), ("collection", paths)):
+            out[label] = thousand.measure_collection(
+                f"{len(group)} reports",
+                group,
+                self.work / f"thousand-{label}",
+                _child,
+                functools.partial(self._gov_latency, reports=len(group)),
+                self.embedder,
+                gov,
+            )
+        return out
+
+    def _gov_latency(self, bot: Any, reports: int) -> dict[str, Any]:
+        return self._latency(bot, self.gov_items, f"{reports} reports")
 
     def dense_scale(self) -> dict[str, Any]:
         from qa.index import faiss_dense

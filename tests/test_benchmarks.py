@@ -48,3 +48,47 @@ def test_results_files_and_headline(tmp_path: Path) -> None:
     text = md.read_text(encoding="utf-8")
     assert "## Headline" in text and "2.27x" in text and "test cpu" in text
     assert json.loads(js.read_text(encoding="utf-8"))["bundled"]["latency"]["ask_over_embed_p50"] == 2.27
+
+
+def test_report_variants_get_their_own_issuer_year_and_figures(tmp_path: Path) -> None:
+    from benchmarks.thousand import write_collection
+    from qa.ingest.loader import load_paths
+
+    real = tmp_path / "real.txt"
+    real.write_text(
+        "2022年紫帽镇政府工作报告\n一、2021年工作回顾\n全年完成财政总收入1.6亿元,新增学位3600个。\n",
+        encoding="utf-8",
+    )
+    paths = write_collection([real], 3, tmp_path / "variants")
+    assert len(paths) == 3 and paths[0] == real
+    texts = [p.read_text(encoding="utf-8") for p in paths[1:]]
+    assert len(set(texts)) == 2 and all("紫帽镇" not in t.splitlines()[0] for t in texts)
+    for text in texts:
+        year = int(text.splitlines()[0].split("人民政府")[1][:4])
+        assert f"{year - 1}年工作回顾" in text  # every year moved by the same offset
+        assert "3600个" not in text  # figures scaled
+    documents = load_paths(paths)
+    assert len({(d.region, d.year) for d in documents}) == 3
+
+
+def test_thousand_section_renders_its_goals() -> None:
+    from benchmarks.thousand import render_section
+
+    def collection(reports: int, rate: float, p50: float) -> dict:
+        lat = {"ask": {"p50_ms": p50, "p95_ms": p50 * 2}, "http": {"p50_ms": p50 + 5, "p95_ms": p50 * 3}}
+        index = {"passages": reports * 100, "seconds": reports * 100 / rate, "peak_rss_mb": 800.0}
+        return {"reports": reports, "index": index, "passages_per_s": rate, "disk_mb": 12.5} | {
+            "serving_peak_rss_mb": 700.0,
+            "latency": lat,
+        }
+
+    results = {
+        "thousand_reports": {
+            "bundled_latency": {"ask": {"p50_ms": 10.0, "p95_ms": 20.0}},
+            "real": collection(88, 10.0, 15.0),
+            "collection": collection(1000, 11.0, 18.0),
+        }
+    }
+    rows, section = render_section(results)
+    assert rows[0][-1] == "yes" and "1.8x" in rows[0][1]
+    assert section[0] == "## A thousand reports" and "| 1000 |" in "\n".join(section)

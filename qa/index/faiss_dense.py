@@ -1,8 +1,10 @@
 """The dense (FAISS) index of the local store: chosen by size, tuned at build time, searched.
 
 Up to FLAT_MAX_PASSAGES passages an exact inner-product index; above, IVF with float16 codes whose
-nprobe is tuned to RECALL_TARGET against exact search (or an exact float16 scan when IVF would have
-to visit most of its lists). ``qa.index.local`` builds, saves and searches it through this module.
+nprobe is tuned to RECALL_TARGET against exact search; when IVF would have to visit most of its lists
+(data without cluster structure), a 4-bit PQ fast scan re-ranked with float16 codes, its candidate
+count tuned the same way (or an exact float16 scan if even that misses the target).
+``qa.index.local`` builds, saves and searches it through this module.
 """
 
 from __future__ import annotations
@@ -38,6 +40,9 @@ def search_index(index: faiss.Index, queries: np.ndarray, k: int, params: Any = 
     a large IVF scan (see PARALLEL_SCAN_MIN); the thread count is restored after."""
     before = faiss.omp_get_max_threads()
     threads = SEARCH_THREADS
+    if params is not None and isinstance(refined := faiss.downcast_index(index), faiss.IndexRefine):
+        # A filter: its float16 codes scanned exactly over the allowed rows (the fast scan takes none).
+        index = refined.refine_index
     ivf = ivf_of(index)
     if ivf is not None:
         nprobe = getattr(params, "nprobe", 0) or ivf.nprobe
@@ -81,7 +86,8 @@ def build_dense_index(
     4*sqrt(n), trained on a sample, and the smallest nprobe (1, 2, 4, ...) whose recall@10 on
     ``probes`` (query-like vectors, or a callable returning them; default: a sample of the rows)
     reaches ``recall_target`` against exact search. If that needs more than half of the lists, the
-    data has no cluster structure worth using and an exact float16 scan is used instead.
+    data has no cluster structure worth using: a PQ fast scan re-ranked with float16 codes is used,
+    with the smallest candidate count reaching the target, else an exact float16 scan.
 
     ``previous``: an index and description made by this function for the first rows of
     ``vectors``. It is copied and only the new rows are added (no retraining) while the corpus stays
@@ -106,7 +112,8 @@ def build_dense_index(
     if previous and previous[1]["type"] != "flat" and n <= GROWTH_LIMIT * trained_rows:
         index = _extended(previous, vectors)
         if index is not None:
-            described = _describe(index, queries, truth, recall_target, trained_rows)
+            tune = _tune_refine if previous[1]["type"] == REFINED else _describe
+            described = tune(index, queries, truth, recall_target, trained_rows)
             if described is not None:
                 return index, described
     nlist = int(2 ** round(np.log2(4 * np.sqrt(n))))
@@ -121,11 +128,60 @@ def build_dense_index(
     if described is not None:
         return ivf, described
     del ivf
+    if dimension % 2 == 0:
+        refined = _fastscan_refined(vectors, train, queries, truth, recall_target)
+        if refined is not None:
+            return refined
     flat = faiss.IndexScalarQuantizer(dimension, faiss.ScalarQuantizer.QT_fp16, faiss.METRIC_INNER_PRODUCT)
     flat.add(vectors)
     described = _describe(flat, queries, truth, 0.0, n)
     assert described is not None  # a flat scan has no recall target to miss
     return flat, described
+
+
+def _fastscan_refined(
+    vectors: np.ndarray, train: np.ndarray, queries: np.ndarray, truth: np.ndarray, recall_target: float
+) -> tuple[faiss.Index, dict[str, Any]] | None:
+    """For data without cluster structure: a 4-bit PQ fast scan of every row (2 dimensions per
+    sub-quantizer, SIMD look-ups) keeps ``k_factor * k`` candidates, re-ranked with float16 codes.
+    Measured at 1M random vectors of dimension 384 (2 shared cores, load 5-9): 824 MB; recall@10
+    0.971 / 0.986 at k_factor 30 / 50, p50 14-21 ms on one core, where the exact float16 scan took
+    95 ms. None if no k_factor of REFINE_FACTORS reaches ``recall_target`` (+ REFINE_MARGIN)."""
+    dimension = vectors.shape[1]
+    index = faiss.index_factory(
+        dimension, f"PQ{dimension // 2}x4fs,Refine(SQfp16)", faiss.METRIC_INNER_PRODUCT
+    )
+    index.train(train)
+    index.add(vectors)
+    described = _tune_refine(index, queries, truth, recall_target, len(vectors))
+    return None if described is None else (index, described)
+
+
+def _tune_refine(
+    index: faiss.Index, queries: np.ndarray, truth: np.ndarray, recall_target: float, trained_rows: int
+) -> dict[str, Any] | None:
+    """Set the refined fast scan's k_factor to the first of REFINE_FACTORS reaching ``recall_target``."""
+    refine = faiss.downcast_index(index)
+    for k_factor in REFINE_FACTORS:
+        refine.k_factor = float(k_factor)
+        recall = recall_at_k(truth, index.search(queries, 10)[1])
+        if recall >= recall_target + REFINE_MARGIN:
+            return {
+                "type": REFINED,
+                "exact": False,
+                "k_factor": k_factor,
+                "probe_recall_at_10": round(recall, 4),
+                "trained_rows": trained_rows,
+            }
+    return None
+
+
+REFINED = "pqfs-refine-sqfp16"
+# Recall the probes must show above the target: at 1M random vectors k_factor 32 gave 0.983 on the 256
+# probes and 0.979 on 200 other questions (a probe sample this small is a few thousandths off).
+REFINE_MARGIN = 0.005
+# Candidates re-ranked by the refined fast scan, as multiples of k, tried in order at build time.
+REFINE_FACTORS = (10, 16, 24, 32, 40, 50, 64, 80, 100)
 
 
 # A trained IVF index takes new rows without retraining until the corpus has grown this many times
@@ -193,7 +249,8 @@ def filtered_params(index: faiss.Index, rows: np.ndarray) -> Any:
     """Search parameters that score only ``rows`` (sorted int64 row ids).
 
     Filtered questions on an IVF index visit every list (only the allowed rows are scored), so a
-    filter never loses rows that sit in lists the question's vector is far from.
+    filter never loses rows that sit in lists the question's vector is far from; on a refined fast
+    scan ``search_index`` scans the float16 codes of the allowed rows exactly.
     """
     selector = faiss.IDSelectorBatch(rows)
     ivf = ivf_of(index)
@@ -205,6 +262,8 @@ def filtered_params(index: faiss.Index, rows: np.ndarray) -> Any:
 def read_dense(path: Path, info: dict[str, Any]) -> faiss.Index:
     """The index saved at ``path``, with the nprobe its manifest entry ``info`` records."""
     dense = faiss.read_index(str(path))
+    if "k_factor" in info:  # the refined fast scan's tuned candidate count, as recorded
+        faiss.downcast_index(dense).k_factor = float(info["k_factor"])
     ivf = ivf_of(dense)
     if ivf is not None:  # the tuned nprobe, as recorded (faiss stores it too; the manifest is the record)
         ivf.nprobe = int(info.get("nprobe", ivf.nprobe))

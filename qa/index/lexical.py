@@ -9,21 +9,22 @@ from __future__ import annotations
 
 import re
 import tempfile
-from collections.abc import Iterable
+from array import array
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
 import bm25s
 import numpy as np
 
-from qa.text.normalize import CJK_CHAR, normalize
+from qa.text.normalize import CJK_CHAR, CJK_RANGES, normalize
 
 # A run of CJK characters, or a Latin word / number (decimals and percent kept together).
-_TOKEN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[a-z0-9]+(?:\.[0-9]+)?%?")
+_TOKEN_RUN = re.compile(rf"[{CJK_RANGES}]+|[a-z0-9]+(?:\.[0-9]+)?%?")
 # (token id, count) entries buffered before they are spilled to the temporary file, and filled into
 # the matrix per chunk: a few MB of temporaries either way.
 _SPILL_ENTRIES = 1 << 20
-_FILL_ENTRIES = 1 << 20
+_FILL_ENTRIES = 1 << 18
 
 
 def tokenize(text: str) -> list[str]:
@@ -65,8 +66,9 @@ class LexicalIndex:
         """
         vocab: dict[str, int] = {}
         df = np.zeros(1024, dtype=np.int64)
-        lengths: list[int] = []
-        per_doc: list[int] = []
+        # Two ints per text: as C ints, not Python objects (60 MB at 1M texts otherwise).
+        lengths = array("i")
+        per_doc = array("i")
         with tempfile.TemporaryFile() as ids_file, tempfile.TemporaryFile() as tf_file:
             pending_ids: list[np.ndarray] = []
             pending_tf: list[np.ndarray] = []
@@ -97,7 +99,9 @@ class LexicalIndex:
             del pending_ids, pending_tf
             ids_file.seek(0)
             tf_file.seek(0)
-            matrix = _fill_columns(ids_file, tf_file, np.asarray(per_doc), lengths, df[: len(vocab)], k1, b)
+            matrix = _fill_columns(
+                ids_file, tf_file, np.frombuffer(per_doc, np.int32), lengths, df[: len(vocab)], k1, b
+            )
         bm25 = bm25s.BM25(k1=k1, b=b)
         bm25.scores = {**matrix, "num_docs": n}
         bm25.vocab_dict = vocab
@@ -134,7 +138,7 @@ def _fill_columns(
     ids_file: BinaryIO,
     tf_file: BinaryIO,
     per_doc: np.ndarray,
-    lengths: list[int],
+    lengths: Sequence[int],
     df_counts: np.ndarray,
     k1: float,
     b: float,
@@ -154,7 +158,7 @@ def _fill_columns(
     data = np.empty(nnz, dtype=np.float32)
     indices = np.empty(nnz, dtype=index_type)
     fill = indptr[:-1].astype(np.int64)  # next free slot of each column
-    row_ends = np.cumsum(per_doc)
+    row_ends = np.cumsum(per_doc, dtype=np.int64)
     first = 0
     while first < n:
         # Rows whose entries make about one chunk: bounds the temporaries whatever the corpus size.
