@@ -36,6 +36,7 @@ import faiss
 
 from qa import ReportQA
 from qa.index import generations
+from qa.index.audit import AUDIT_FILE
 from qa.index.base import SentenceTable
 from qa.index.lexical import LexicalIndex
 from tests.conftest import HashEmbedder
@@ -209,7 +210,8 @@ def _recover(index: Path, extra: Path) -> dict:
     before = {d.content_hash for d in ReportQA(index_dir=index, embedder=HashEmbedder()).documents}
     ReportQA(index_dir=index, embedder=HashEmbedder()).add_documents([extra])
     after = {d.content_hash for d in ReportQA(index_dir=index, embedder=HashEmbedder()).documents}
-    names = sorted(p.name for p in index.iterdir() if p.name not in (".lock", "CURRENT"))
+    kept = (".lock", "CURRENT", AUDIT_FILE)  # the audit log of changes stays beside the generations
+    names = sorted(p.name for p in index.iterdir() if p.name not in kept)
     return {"recovered": len(after) == len(before) + 1 and before < after, "after": names}
 
 
@@ -260,7 +262,7 @@ def cmd_crash_trials(args: argparse.Namespace) -> int:
     killed, code, total, duration = _trial(pristine, work, new_files)
     print(json.dumps({"calibration": True, "steps": total, "seconds": round(duration, 3), "code": code}))
     sys.stdout.flush()
-    plans = [("step", k, 0.0, new_files, new) for k in range(1, total + 1)]
+    plans = [("step", k, 0.0, new_files, new, new_q) for k in range(1, total + 1)]
     if args.timed:
         # Timed kills add many documents, so that they land anywhere in loading, embedding and saving.
         large_files = sorted(args.large.glob("*.txt"))
@@ -272,11 +274,15 @@ def cmd_crash_trials(args: argparse.Namespace) -> int:
         }
         _, _, _, duration = _trial(pristine, work, large_files)
         print(json.dumps({"calibration": "large", "seconds": round(duration, 3)}))
-        plans += [("timed", 0, float(t) * duration, large_files, large) for t in args.timed.split(",")]
-    for kind, kill_at, delay, files, added in plans:
+        # Asked about a document these trials add (the new set's question names one they do not).
+        large_q = question(int(large_files[0].stem.split("-")[1]))
+        plans += [
+            ("timed", 0, float(t) * duration, large_files, large, large_q) for t in args.timed.split(",")
+        ]
+    for kind, kill_at, delay, files, added, added_q in plans:
         killed, code, _, _ = _trial(pristine, work, files, kill_at=kill_at, delay=delay)
         result = {"kind": kind, "step": kill_at, "delay": round(delay, 3), "killed": killed, "code": code}
-        result |= _check(work, old, added, old_q, new_q)
+        result |= _check(work, old, added, old_q, added_q)
         if "error" not in result:
             result |= _recover(work, extra)
         print(json.dumps(result, ensure_ascii=False))
