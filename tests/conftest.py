@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from qa.index.lexical import tokenize
+from tests.browser import browser, open_page, server_url  # noqa: F401  (the browser tests' fixtures)
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 GOV_REPORTS = SHARED / "datasets" / "gov_reports"

@@ -166,7 +166,7 @@ def test_index_moves_between_stores_and_facts_read_either(tmp_path, capsys):
          "--milvus-uri", uri],
         capsys,
     )  # fmt: skip
-    assert code == 0 and "1 documents" in out
+    assert code == 0 and "1 document, " in out
     code, out, _ = _run(
         ["index", "--from", str(tmp_path / "m"), "--index-dir", str(tmp_path / "back")], capsys
     )
@@ -192,7 +192,7 @@ def test_remove_takes_a_document_out_of_either_store(tmp_path, capsys, monkeypat
     gone = next(d for d in bot.documents if d.source == "b.txt")
     monkeypatch.setattr("qa.api.load_embedder", lambda model, settings: HashEmbedder())
     code, out, _ = _run(["remove", gone.doc_id, "--index-dir", str(tmp_path / "ix")], capsys)
-    assert code == 0 and f"removed {gone.doc_id}" in out and "1 documents" in out
+    assert code == 0 and f"removed {gone.doc_id}" in out and "1 document, " in out
     assert [d.source for d in ReportQA(tmp_path / "ix", embedder=HashEmbedder()).documents] == ["a.txt"]
     code, _, err = _run(["remove", "nope", "--index-dir", str(tmp_path / "ix")], capsys)
     _assert_one_line_error(code, err)

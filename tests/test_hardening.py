@@ -143,6 +143,9 @@ class Broken:
     def facts(self, *args, **kwargs):
         return []  # the UI asks for facts while it is built
 
+    def series(self, *args, **kwargs):
+        return []  # and for the series chart of the 关键数据 tab
+
 
 class BrokenFacts(Broken):
     def facts(self, *args, **kwargs):
@@ -157,7 +160,7 @@ class BrokenFacts(Broken):
 
 def _assert_generic_500(response) -> None:
     assert response.status_code == 500
-    assert response.json() == {"error": "internal server error"}
+    assert response.json() == {"error": "服务器内部错误，请稍后再试。", "code": "internal_error"}
     assert "secret" not in response.text and "Traceback" not in response.text
 
 

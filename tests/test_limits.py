@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from qa import ReportQA
 from qa.apps.ui import documents as ui
+from qa.apps.ui.indexing import Indexing
 from qa.errors import DocumentError, QuestionError
 from qa.ingest import limits
 from qa.ingest.loader import load_document
@@ -258,8 +259,8 @@ def test_web_ui_uploads_go_through_add_upload(bot: ReportQA, tmp_path: Path) -> 
     bad = tmp_path / "gradio" / "1e1e" / "假的.pdf"
     bad.parent.mkdir(parents=True)
     bad.write_text("不是PDF", encoding="utf-8")
-    _, status, *_ = ui._add_files(bot, [str(incoming), str(bad)], "127.0.0.1")
-    assert "已加入" in status and "假的.pdf is not a PDF" in status
+    *_, (_, status, *_) = ui._add_files(bot, [str(incoming), str(bad)], "127.0.0.1", Indexing())
+    assert "已加入" in status and "假的.pdf：不是 PDF 文件" in status
     assert str(tmp_path) not in status
     assert [p.name for p in (tmp_path / "ix" / UPLOADS).rglob("*.*")] == ["新报告.txt"]
 

@@ -6,6 +6,8 @@ document are not an error: the answer is ``found: false`` with no passages.
 
 from __future__ import annotations
 
+import re
+import socket
 from pathlib import Path
 
 import pytest
@@ -164,9 +166,24 @@ def _assert_clean_error(response, status: int | None = None) -> None:
     body = response.json()
     assert isinstance(body["error"], str) and body["error"]
     assert "\n" not in body["error"]
+    # A stable code to act on and a Chinese message to show (English only in ``detail``).
+    assert body["code"].isidentifier() and re.search(r"[\u4e00-\u9fff]", body["error"]), body
     assert "Traceback" not in response.text
     # Errors name the problem, they do not echo the input back (it may be 100k characters).
     assert len(response.text) < 1000
+
+
+@pytest.mark.parametrize("question", ["", "   ", "\u3000\n"], ids=["empty", "blank", "full-width-blank"])
+def test_empty_and_blank_questions_are_the_same_422(client: TestClient, question: str) -> None:
+    response = client.post("/api/ask", json={"question": question})
+    assert response.status_code == 422
+    assert response.json()["code"] == "empty_question" and response.json()["error"] == "问题不能为空。"
+
+
+def test_malformed_json_names_the_problem_in_chinese(client: TestClient) -> None:
+    response = client.post("/api/ask", content=b"{not json", headers={"content-type": "application/json"})
+    assert response.status_code == 422
+    assert response.json()["code"] == "invalid_json" and response.json()["error"] == "请求体不是有效的 JSON。"
 
 
 # ---------------------------------------------------------------- other routes
@@ -242,10 +259,23 @@ def test_gradio_client_bad_input_is_a_clean_error(server_url: str) -> None:
     from gradio_client import Client
 
     client = Client(server_url + "/", verbose=False)
-    with pytest.raises(Exception, match="empty"):
+    with pytest.raises(Exception, match="问题不能为空"):
         client.predict("   ", 5, api_name="/ask")
-    with pytest.raises(Exception, match="k must be"):
+    with pytest.raises(Exception, match="k 必须是"):
         client.predict(REVENUE_QUESTION, 0, api_name="/ask")
+
+
+def test_unencoded_chinese_query_string(server_url: str) -> None:
+    """curl "http://host/api/facts?indicator=财政总收入" sends the UTF-8 bytes as they are."""
+    host, port = server_url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as sock:
+        request = "GET /api/facts?indicator=财政总收入 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        sock.sendall(request.encode())
+        reply = b""
+        while chunk := sock.recv(65536):
+            reply += chunk
+    assert reply.startswith(b"HTTP/1.1 200"), reply[:200]
+    assert "1.6亿元" in reply.decode("utf-8")
 
 
 def test_real_server_json_api(server_url: str) -> None:

@@ -35,6 +35,11 @@ def _store_options(args: argparse.Namespace) -> dict[str, str | None]:
     return {"store": args.store, "milvus_uri": args.milvus_uri, "milvus_collection": args.milvus_collection}
 
 
+def _summary(documents: int, passages: int) -> str:
+    """The size of an index, "1 document, 90 passages": the nouns agree with the numbers."""
+    return f"{documents} document{'s' * (documents != 1)}, {passages} passage{'s' * (passages != 1)}"
+
+
 def _open(args: argparse.Namespace) -> ReportQA:
     if getattr(args, "docs", None):
         return ReportQA.from_paths(
@@ -129,11 +134,8 @@ def _index(args: argparse.Namespace, out: TextIO) -> int:
             **_store_options(args),
         )
         documents, count = bot.documents, bot.passage_count
-    print(
-        f"{len(documents)} documents, {count} passages in {args.index_dir} "
-        f"({time.perf_counter() - started:.1f} s)",
-        file=out,
-    )
+    took = time.perf_counter() - started
+    print(f"{_summary(len(documents), count)} in {args.index_dir} ({took:.1f} s)", file=out)
     for info in documents:
         print(
             f"  {info.doc_id}  {info.title}  ({info.source}, {info.year or '?'}, {info.region or '?'})",
@@ -147,7 +149,7 @@ def _remove(args: argparse.Namespace, out: TextIO) -> int:
     for doc_id in args.doc_ids:
         info = bot.remove_document(doc_id, client="cli")
         print(f"removed {info.doc_id}  {info.title}  ({info.source})", file=out)
-    print(f"{len(bot.documents)} documents, {bot.passage_count} passages in {args.index_dir}", file=out)
+    print(f"{_summary(len(bot.documents), bot.passage_count)} in {args.index_dir}", file=out)
     return 0
 
 
@@ -264,12 +266,8 @@ def _serve(args: argparse.Namespace, out: TextIO) -> int:
     print(f"report-qa: loading the model and the index in {args.index_dir} ...", file=out, flush=True)
     started = time.perf_counter()
     bot = _open(args)
-    print(
-        f"report-qa: {len(bot.documents)} documents, {bot.passage_count} passages "
-        f"ready in {time.perf_counter() - started:.1f} s",
-        file=out,
-        flush=True,
-    )
+    size, took = _summary(len(bot.documents), bot.passage_count), time.perf_counter() - started
+    print(f"report-qa: {size} ready in {took:.1f} s", file=out, flush=True)
     settings = replace(bot.settings, public=True) if args.public else bot.settings
     serve(bot, host=args.host, port=args.port, settings=settings)
     return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, field_validator
+from pydantic_core import PydanticCustomError
 
 from qa.apps.ui import MAX_K
 from qa.facts import Fact
@@ -35,6 +36,14 @@ class AskRequest(BaseModel):
     question: Annotated[StrictStr, Field(min_length=1, max_length=MAX_QUESTION_CHARS)]
     k: Annotated[StrictInt, Field(ge=1, le=MAX_K)] = 5
     filters: Filters | None = None
+
+    @field_validator("question")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        # Blank is as empty as "": the same 422 ``empty_question``, not a 400 from the library.
+        if not value.strip():
+            raise PydanticCustomError("blank_question", "the question is blank")
+        return value
 
 
 class PassageModel(BaseModel):
@@ -143,7 +152,11 @@ class Health(BaseModel):
 
 
 class ErrorResponse(BaseModel):
+    """A refused request: the message (Chinese), a stable code, and the library's own line if any."""
+
     error: str
+    code: str
+    detail: str | None = None
 
 
 class RefusalResponse(BaseModel):

@@ -1,7 +1,8 @@
 """The HTTP server: a JSON API under ``/api`` and the Gradio interface at ``/``, in one FastAPI app.
 
 ``create_app(bot)`` builds the app (tests use it with TestClient); ``serve(bot, host, port)`` runs it
-with uvicorn. Bad input always gets a 4xx with ``{"error": "..."}``: a readable line, never a trace.
+with uvicorn. Bad input always gets a 4xx with ``{"error": "<中文说明>", "code": "<stable code>"}``
+(qa.apps.http): a readable line, never a trace.
 
 On a public server (any host but loopback, see qa.apps.guard) the page is read-only for visitors:
 changes need the admin token (qa.apps.admin for the HTTP routes, the 管理 login in the UI), questions
@@ -36,6 +37,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from qa.api import ReportQA
 from qa.apps.admin import add_admin_routes
 from qa.apps.guard import Guard, Policy, is_loopback, security_headers
+from qa.apps.http import LenientH11Protocol, error_json, validation_error
+from qa.apps.messages import explain_error
 from qa.apps.models import (
     ERRORS,
     AnswerModel,
@@ -60,6 +63,7 @@ UI_QUEUE_SIZE = 256  # Gradio events waiting at most; more get "queue full"
 # a client reusing a connection at 5 s raced the server's close and got "connection reset" (seen under
 # load); a longer server side leaves the closing to the client.
 KEEP_ALIVE_SECONDS = 75
+HTTP_MESSAGES = {404: "没有这个地址。", 405: "不支持这个请求方法。", 413: "请求太大。"}
 
 
 # ---------------------------------------------------------------- app
@@ -162,34 +166,33 @@ def _add_unknown_api_route(app: FastAPI) -> None:
         for route in app.routes:
             if isinstance(route, APIRoute) and route.path == request.url.path:
                 allowed = ", ".join(sorted(route.methods))
-                return JSONResponse(
-                    {"error": f"method {request.method} not allowed; use {allowed}"},
-                    status_code=405,
-                    headers={"Allow": allowed},
-                )
-        return JSONResponse({"error": f"no such endpoint: /api/{path}"}, status_code=404)
+                message = f"这个接口不支持 {request.method} 方法，请用 {allowed}。"
+                return error_json(405, "method_not_allowed", message, headers={"Allow": allowed})
+        return error_json(404, "no_such_endpoint", f"没有这个接口：/api/{path}")
 
 
 def _add_error_handlers(app: FastAPI, policy: Policy) -> None:
     @app.exception_handler(ReportQAError)
     async def bad_input(_: Request, exc: ReportQAError) -> JSONResponse:
-        return JSONResponse({"error": str(exc)}, status_code=400)
+        code, message = explain_error(exc)
+        return error_json(400, code, message, str(exc))
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
-        return JSONResponse({"error": _validation_message(exc)}, status_code=422)
+        return validation_error(exc)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return JSONResponse({"error": str(exc.detail)}, status_code=exc.status_code, headers=exc.headers)
+        message = HTTP_MESSAGES.get(exc.status_code, "请求无法处理。")
+        return error_json(exc.status_code, f"http_{exc.status_code}", message, str(exc.detail), exc.headers)
 
     @app.exception_handler(Exception)
     async def internal_error(request: Request, exc: Exception) -> JSONResponse:
         # A bug, not bad input: log the trace for us, show the client one line and no internals.
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         # Starlette answers this outside every middleware, so the security headers are added here.
-        return JSONResponse(
-            {"error": "internal server error"}, status_code=500, headers=security_headers(policy)
+        return error_json(
+            500, "internal_error", "服务器内部错误，请稍后再试。", headers=security_headers(policy)
         )
 
 
@@ -208,23 +211,9 @@ class NoRemoteFiles:
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] == "http" and _REMOTE_FILE.search(scope.get("path", "")):
-            await JSONResponse({"error": "file not allowed"}, status_code=403)(scope, receive, send)
+            await error_json(403, "file_not_allowed", "不允许读取其他网站的文件。")(scope, receive, send)
             return
         await self.app(scope, receive, send)
-
-
-def _validation_message(exc: RequestValidationError) -> str:
-    """Pydantic's errors as one line, e.g. "k: Input should be less than or equal to 20".
-
-    The offending input is left out on purpose: it may be 100k characters of question.
-    """
-    parts = []
-    for error in exc.errors():
-        location = ".".join(str(x) for x in error.get("loc", ()) if x != "body")
-        parts.append(
-            f"{location}: {error.get('msg', 'invalid')}" if location else str(error.get("msg", "invalid"))
-        )
-    return "; ".join(dict.fromkeys(parts)) or "invalid request"
 
 
 def serve(
@@ -267,6 +256,7 @@ def _uvicorn_options(settings: Settings) -> dict[str, Any]:
     proxies = list(settings.trusted_proxies)
     return {
         "log_level": "warning",  # no access log: nothing per request is written anywhere
+        "http": LenientH11Protocol,  # takes unencoded Chinese in a query string (qa.apps.http)
         "timeout_keep_alive": KEEP_ALIVE_SECONDS,
         "proxy_headers": bool(proxies),
         "forwarded_allow_ips": proxies or None,

@@ -16,25 +16,14 @@ import gradio as gr
 
 from qa.api import ReportQA
 from qa.apps.guard import Policy
-from qa.apps.ui.assets import scroll_js
+from qa.apps.messages import explain_error
+from qa.apps.ui.answers import render_answer, render_error
+from qa.apps.ui.assets import PRIVATE, scroll_js
 from qa.apps.ui.documents import documents_tab
-from qa.apps.ui.render import (
-    FACT_HEADERS,
-    FACT_TYPES,
-    FACTS_HINT,
-    document_choices,
-    facts_table,
-    growth_chart,
-    header_html,
-    region_choices,
-    render_answer,
-    render_error,
-    render_fact_source,
-    year_choices,
-)
+from qa.apps.ui.facts import facts_tab
+from qa.apps.ui.indexing import Indexing
+from qa.apps.ui.render import document_choices, header_html, region_choices, year_choices
 from qa.errors import ReportQAError
-from qa.facts import Fact
-from qa.schema import PERIOD_LABELS, DocumentInfo
 from qa.settings import MAX_QUESTION_CHARS, Settings
 
 DEFAULT_K = 5
@@ -44,8 +33,8 @@ CONTEXT_CHARS = 200  # characters of surrounding text shown under "上下文"
 EXAMPLE_QUESTIONS = [
     "2022年财政总收入是多少？",
     "今年要建消防站吗？",
-    "去年规上工业产值有多少？",
-    "How much went into river works?",
+    "去年规上工业产值多少？今年增长目标是多少？",
+    "今年新增学位多少个？",
 ]
 
 # ---------------------------------------------------------------- filters
@@ -78,21 +67,26 @@ def build_ui(bot: ReportQA, policy: Policy | None = None) -> gr.Blocks:
     whatever components other tabs need to refresh.
     """
     policy = policy or Policy.build(Settings(), public=False)
+    indexing = Indexing()
     with gr.Blocks(title="政府工作报告问答", analytics_enabled=False) as demo:
         header = gr.HTML(header_html(bot.documents), padding=False)
         with gr.Tabs():
             with gr.Tab("问答", id="chat"):
-                filters = _chat_tab(bot)
+                note = gr.HTML("", elem_id="rq-chat-note", padding=False)
+                filters = _chat_tab(bot, demo, indexing)
             with gr.Tab("文档", id="documents"):
-                documents_tab(bot, policy, demo, header, filters)
-            with gr.Tab("关键数据", id="facts") as facts_tab:
-                _facts_tab(bot, facts_tab)
+                documents_tab(bot, policy, demo, header, filters, note, indexing)
+            with gr.Tab("关键数据", id="facts") as tab:
+                facts_tab(bot, tab)
         _api_endpoints(bot)
     return demo
 
 
-def _chat_tab(bot: ReportQA) -> tuple[gr.Dropdown, gr.Dropdown, gr.Dropdown]:
-    """The chat with its filter panel; returns the filter dropdowns so uploads can refresh them."""
+def _chat_tab(bot: ReportQA, demo: gr.Blocks, indexing: Indexing) -> tuple[gr.Dropdown, ...]:
+    """The chat with its filter panel; returns the filter dropdowns so uploads can refresh them.
+
+    A page opened as ``/?q=问题`` asks that question at once (a shared answer).
+    """
     documents = bot.documents
     with gr.Row(equal_height=False):
         with gr.Column(scale=3, min_width=320):
@@ -108,14 +102,15 @@ def _chat_tab(bot: ReportQA) -> tuple[gr.Dropdown, gr.Dropdown, gr.Dropdown]:
                 examples=[{"text": q} for q in EXAMPLE_QUESTIONS],
                 latex_delimiters=[],  # report text is not LaTeX; "$" must stay a dollar sign
                 feedback_options=None,
-                buttons=["copy"],
+                buttons=[],  # each answer has its own copy button, with its citation
                 layout="bubble",
                 autoscroll=False,  # static/scroll.js shows the start of a reply, not its last card
             )
             with gr.Row(equal_height=True):
                 question = gr.Textbox(
+                    label="问题",  # read out by screen readers (Gradio's default is "Textbox")
                     show_label=False,
-                    placeholder="输入问题，按 Enter 发送，例如：2022年财政总收入是多少？",
+                    placeholder="输入问题，回车发送",  # short: a phone shows it whole
                     max_length=MAX_QUESTION_CHARS,
                     lines=1,
                     max_lines=4,
@@ -137,22 +132,34 @@ def _chat_tab(bot: ReportQA) -> tuple[gr.Dropdown, gr.Dropdown, gr.Dropdown]:
                 padding=False,
             )
 
-    private: dict[str, Any] = {"api_visibility": "private"}  # UI plumbing, not part of the API
     pending = gr.State("")  # the question being answered, between the two steps below
     answer_inputs = [pending, chatbot, doc_filter, year_filter, region_filter, k]
 
     def reply(q: str, history: list, docs: list, years: list, regions: list, count: float) -> list:
-        return _reply(bot, q, history, docs, years, regions, count)
+        return _reply(bot, q, history, docs, years, regions, count, indexing.chat_note())
 
     # Two steps, so the question shows in the chat at once and the answer follows when ready.
     for step in (
-        question.submit(_take_question, [question, chatbot], [question, chatbot, pending], **private),
-        chatbot.example_select(_take_example, [chatbot], [question, chatbot, pending], **private),
+        question.submit(_take_question, [question, chatbot], [question, chatbot, pending], **PRIVATE),
+        chatbot.example_select(_take_example, [chatbot], [question, chatbot, pending], **PRIVATE),
     ):
         # fn=None: the scroll steps run in the browser only, with no round trip to the server.
-        step.then(None, js=scroll_js("bottom"), **private).then(
-            reply, answer_inputs, chatbot, **private
-        ).then(None, js=scroll_js("reply"), **private)
+        step.then(None, js=scroll_js("bottom"), **PRIVATE).then(
+            reply, answer_inputs, chatbot, **PRIVATE
+        ).then(None, js=scroll_js("reply"), **PRIVATE)
+
+    def shared(
+        history: list, docs: list, years: list, regions: list, count: float, request: gr.Request
+    ) -> list:
+        # One step: a page load is one event, and most pages have no question to ask.
+        params = getattr(request, "query_params", None) or {}
+        q = str(params.get("q", "")).strip()[:MAX_QUESTION_CHARS]
+        if not q:
+            return history
+        history = [*(history or []), {"role": "user", "content": q}]
+        return reply(q, history, docs, years, regions, count)
+
+    demo.load(shared, answer_inputs[1:], chatbot, **PRIVATE).then(None, js=scroll_js("reply"), **PRIVATE)
     return doc_filter, year_filter, region_filter
 
 
@@ -161,12 +168,16 @@ def _filter(choices: Sequence[Any], label: str, elem_id: str, **extra: Any) -> g
     return gr.Dropdown(choices=choices, value=[], multiselect=True, label=label, elem_id=elem_id, **extra)
 
 
+# Shown at once under a question, replaced by the reply: the page says in Chinese that it is working.
+PENDING = {"role": "assistant", "content": '<div class="rq-pending">正在从报告中查找……</div>'}
+
+
 def _take_question(q: str, history: list | None) -> tuple[str, list, str]:
     """Move the typed question into the chat; clears the box. Blank input changes nothing."""
     history = list(history or [])
     if not q or not q.strip():
         return q, history, ""
-    return "", [*history, {"role": "user", "content": q}], q
+    return "", [*history, {"role": "user", "content": q}, PENDING], q
 
 
 def _take_example(history: list | None, evt: gr.SelectData) -> tuple[str, list, str]:
@@ -193,9 +204,13 @@ def _reply(
     years: list | None,
     regions: list | None,
     count: float | None,
+    note: str | None = None,
 ) -> list:
-    """Ask the bot and append its reply (answer and cards, or the reason the question was refused)."""
-    history = list(history or [])
+    """Ask the bot and append its reply (answer and cards, or the reason the question was refused).
+
+    ``note`` is said first: that a report is being added and not searched yet.
+    """
+    history = [m for m in history or [] if _message_text(m) != PENDING["content"]]
     if not q:
         return history
     k = max(1, min(MAX_K, int(count or DEFAULT_K)))
@@ -203,105 +218,12 @@ def _reply(
     earlier = [_message_text(m) for m in history if m.get("role") == "user"]
     try:
         answer = bot.chat(earlier[:-1]).ask(q, k=k, filters=make_filters(docs, years, regions))
-        content = render_answer(answer, lambda p: bot.context(p, chars=CONTEXT_CHARS))
+        content = render_answer(
+            answer, lambda p: bot.context(p, chars=CONTEXT_CHARS), [note] if note else None
+        )
     except ReportQAError as exc:
-        content = render_error(str(exc))
+        content = render_error(explain_error(exc)[1])
     return [*history, {"role": "assistant", "content": content}]
-
-
-# ---------------------------------------------------------------- 关键数据 (key figures)
-
-ALL_DOCUMENTS = ""  # the document filter's "all" value
-FACT_PERIODS = {PERIOD_LABELS[p]: p for p in ("review", "plan")}  # the 时期 choices (and 全部)
-
-
-def _fact_document_choices(documents: Sequence[DocumentInfo]) -> list[tuple[str, str]]:
-    return [("全部报告", ALL_DOCUMENTS), *document_choices(documents)]
-
-
-def _default_fact_document(documents: Sequence[DocumentInfo]) -> str:
-    # With many reports the table of all of them is long and the chart a crowd: start with one.
-    return ALL_DOCUMENTS if len(documents) <= 3 else documents[0].doc_id
-
-
-def _facts_view(bot: ReportQA, doc_id: str | None, period: str | None) -> tuple[list[dict], Any, Any, str]:
-    """(facts shown, table, chart, source hint) for the chosen document and period."""
-    facts = bot.facts(doc_id=doc_id or None, period=FACT_PERIODS.get(period or ""))
-    return [f.to_dict() for f in facts], facts_table(facts), growth_chart(facts), FACTS_HINT
-
-
-def _facts_tab(bot: ReportQA, tab: gr.Tab) -> None:
-    """A sortable table of the reports' figures, a chart of growth rates, and the source of a chosen row."""
-    documents = bot.documents
-    default = _default_fact_document(documents)
-    shown, table, chart, hint = _facts_view(bot, default, None)
-    with gr.Row(equal_height=True):
-        doc = gr.Dropdown(
-            choices=_fact_document_choices(documents),
-            value=default,
-            label="报告",
-            scale=3,
-            elem_id="rq-facts-doc",
-        )
-        period = gr.Radio(
-            ["全部", *FACT_PERIODS], value="全部", label="时期", scale=2, elem_id="rq-facts-period"
-        )
-    facts_state = gr.State(shown)  # the facts behind the rows, by row number - 1
-    grid = gr.Dataframe(
-        table,
-        headers=FACT_HEADERS,
-        datatype=FACT_TYPES,
-        interactive=False,
-        wrap=True,
-        max_height=460,
-        column_widths=["7%", "22%", "14%", "16%", "9%", "7%", "7%", "18%"],
-        show_search="search",
-        label="关键数据（表头的 ⋮ 菜单可排序，点一行看原文）",
-        elem_id="rq-facts-table",
-    )
-    source = gr.HTML(hint, elem_id="rq-facts-source", padding=False)
-    plot = gr.BarPlot(
-        chart,
-        x="指标",
-        y="增速(%)",
-        color="时期",
-        color_map={PERIOD_LABELS["review"]: "#2563eb", PERIOD_LABELS["plan"]: "#059669"},  # as in ui.css
-        title="增速：回顾与计划",
-        x_label_angle=-40,
-        sort=None,
-        height=360,
-        elem_id="rq-facts-chart",
-    )
-
-    private: dict[str, Any] = {"api_visibility": "private"}
-    outputs = [facts_state, grid, plot, source]
-
-    def show(doc_id: str | None, chosen_period: str | None) -> tuple[list[dict], Any, Any, str]:
-        return _facts_view(bot, doc_id, chosen_period)
-
-    def refresh(doc_id: str | None, chosen_period: str | None) -> tuple:
-        # Reports may have been uploaded on the 文档 tab since the page was built.
-        current = bot.documents
-        known = {d.doc_id for d in current}
-        doc_id = doc_id if doc_id in known or doc_id == ALL_DOCUMENTS else _default_fact_document(current)
-        return gr.Dropdown(choices=_fact_document_choices(current), value=doc_id), *show(
-            doc_id, chosen_period
-        )
-
-    doc.change(show, [doc, period], outputs, **private)
-    period.change(show, [doc, period], outputs, **private)
-    tab.select(refresh, [doc, period], [doc, *outputs], **private)
-    grid.select(_select_fact, [facts_state], source, **private)
-
-
-def _select_fact(shown: list[dict] | None, evt: gr.SelectData) -> str:
-    """The source of the row clicked: found by its number, which sorting does not change."""
-    row = evt.row_value or []
-    try:
-        fact = Fact(**(shown or [])[int(row[0]) - 1])
-    except (IndexError, TypeError, ValueError):
-        return FACTS_HINT
-    return render_fact_source(fact)
 
 
 def _api_endpoints(bot: ReportQA) -> None:
@@ -310,10 +232,10 @@ def _api_endpoints(bot: ReportQA) -> None:
     def ask(question: str, k: int = DEFAULT_K) -> dict:
         """Answer a question from the indexed reports, with up to k cited passages (1-20)."""
         if not isinstance(k, int) or isinstance(k, bool) or not 1 <= k <= MAX_K:
-            raise gr.Error(f"k must be an integer from 1 to {MAX_K}")
+            raise gr.Error(f"k 必须是 1 到 {MAX_K} 的整数")
         try:
             return bot.ask(question, k=k).to_dict()
         except ReportQAError as exc:
-            raise gr.Error(str(exc)) from None
+            raise gr.Error(explain_error(exc)[1]) from None
 
     gr.api(ask, api_name="ask")

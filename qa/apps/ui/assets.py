@@ -1,4 +1,5 @@
-"""How the web interface looks: the theme, the CSS and the chat's scroll script.
+"""How the web interface looks and behaves in the browser: the theme, the CSS, the chat's scroll
+script and the page script (copy buttons, series chart points).
 
 The CSS and the script are real files in ``static/`` (shipped as package data), read once when this
 module is imported.
@@ -27,10 +28,15 @@ SANS_FONTS = [
 ]
 MONO_FONTS = ["SFMono-Regular", "Consolas", "Liberation Mono", "Noto Sans Mono CJK SC", "monospace"]
 
+# Every UI event: kept out of the public API, and with Gradio's own status text hidden (it reads
+# "In queue: 1 of 2" / "processing | 6.4s" in English); the page says what is going on itself.
+PRIVATE: dict[str, Any] = {"api_visibility": "private", "show_progress": "hidden"}
+
 _STATIC = resources.files("qa.apps.ui").joinpath("static")
 CSS = _STATIC.joinpath("ui.css").read_text(encoding="utf-8")
 # (mode) => ...: scrolls the chat to the bottom ("bottom") or to the start of the new reply ("reply").
 _SCROLL = _STATIC.joinpath("scroll.js").read_text(encoding="utf-8").strip()
+PAGE_JS = _STATIC.joinpath("page.js").read_text(encoding="utf-8").strip()
 
 
 def scroll_js(mode: Literal["bottom", "reply"]) -> str:
@@ -39,8 +45,9 @@ def scroll_js(mode: Literal["bottom", "reply"]) -> str:
 
 
 def ui_assets() -> dict[str, Any]:
-    """Theme and CSS for ``gr.mount_gradio_app`` / ``Blocks.launch`` (Gradio 6 takes them there)."""
+    """Theme, CSS and page script for ``gr.mount_gradio_app`` / ``Blocks.launch`` (Gradio 6 takes
+    them there)."""
     theme = gr.themes.Soft(
         primary_hue="amber", secondary_hue="blue", neutral_hue="slate", font=SANS_FONTS, font_mono=MONO_FONTS
     )
-    return {"theme": theme, "css": CSS}
+    return {"theme": theme, "css": CSS, "js": PAGE_JS}

@@ -10,14 +10,20 @@ public server the controls are not built at all.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor, TimeoutError
 from pathlib import Path
-from typing import Any
 
 import gradio as gr
 
 from qa.api import ReportQA
 from qa.apps.guard import Policy
+from qa.apps.messages import explain_error
+from qa.apps.ui.assets import PRIVATE
+from qa.apps.ui.indexing import Indexing
 from qa.apps.ui.render import (
+    banner,
     document_choices,
     header_html,
     md_escape,
@@ -31,24 +37,32 @@ from qa.ingest.uploads import add_upload
 from qa.schema import DocumentInfo
 
 UPLOAD_TYPES = list(SUPPORTED_SUFFIXES)
-PRIVATE: dict[str, Any] = {"api_visibility": "private"}  # UI plumbing, not part of the API
+PROGRESS_SECONDS = 0.5  # how often the progress line is renewed while a file is indexed
+REFRESHED = 6  # outputs of _refresh: list, header, three filters, the removal choice
 
 
 def documents_tab(
-    bot: ReportQA, policy: Policy, demo: gr.Blocks, header: gr.HTML, filters: tuple[gr.Dropdown, ...]
+    bot: ReportQA,
+    policy: Policy,
+    demo: gr.Blocks,
+    header: gr.HTML,
+    filters: tuple[gr.Dropdown, ...],
+    chat_note: gr.HTML,
+    indexing: Indexing,
 ) -> None:
-    """The list of indexed reports and, where allowed, the controls that change it."""
+    """The list of indexed reports and, where allowed, the controls that change it.
+
+    ``chat_note`` is the chat tab's line that says what is being added (and what was); ``indexing``
+    tells every page's chat the same while it lasts.
+    """
     gr.Markdown("已索引的报告。上传新报告后即可在「问答」页提问，也可以用「检索范围」只问其中一份。")
     listing = gr.HTML(render_documents(bot.documents), elem_id="rq-documents", padding=False)
     shown = [listing, header, *filters]
 
-    def current() -> tuple:
-        return _refresh(bot)[: len(shown)]
-
     # The page as built shows the reports of start-up; each new page asks for what is indexed now,
     # so a report the admin added or removed since shows for every visitor who opens the page.
-    demo.load(current, None, shown, **PRIVATE)
     if not policy.admin_possible:
+        demo.load(lambda: _refresh(bot)[: len(shown)], None, shown, **PRIVATE)
         gr.Markdown("本站对访客只读：报告由管理员维护。", elem_id="rq-readonly")
         return
     token = gr.State("")  # this session's admin token: server-side only
@@ -74,11 +88,12 @@ def documents_tab(
         _login(policy, token, controls)
     refreshed = [*shown, chosen]
 
-    def add(paths: list[str] | None, session_token: str, request: gr.Request) -> tuple:
+    def add(paths: list[str] | None, session_token: str, request: gr.Request) -> Iterator[tuple]:
         refusal = policy.refusal(session_token)
         if refusal is not None:  # an event sent without logging in
-            return None, refusal.message, *_refresh(bot)
-        return _add_files(bot, paths, _client(request))
+            yield None, refusal.message, "", *_refresh(bot)
+            return
+        yield from _add_files(bot, paths, _client(request), indexing)
 
     def drop(doc_id: str | None, session_token: str, request: gr.Request) -> tuple:
         refusal = policy.refusal(session_token)
@@ -86,7 +101,9 @@ def documents_tab(
             return refusal.message, *_refresh(bot)
         return _remove(bot, doc_id, _client(request))
 
-    upload.upload(add, [upload, token], [upload, status, *refreshed], **PRIVATE)
+    # The status line and the chat's note say how far it is (PRIVATE hides Gradio's English one).
+    upload.upload(add, [upload, token], [upload, status, chat_note, *refreshed], **PRIVATE)
+    demo.load(lambda: _refresh(bot), None, refreshed, **PRIVATE)  # as above, with the removal choice
     remove.click(drop, [chosen, token], [status, *refreshed], **PRIVATE)
 
 
@@ -129,30 +146,57 @@ def _refresh(bot: ReportQA) -> tuple:
     )
 
 
-def _add_files(bot: ReportQA, paths: list[str] | None, client: str) -> tuple:
-    """Index uploaded files one by one, so one bad file does not keep the good ones out."""
+def _add_files(bot: ReportQA, paths: list[str] | None, client: str, indexing: Indexing) -> Iterator[tuple]:
+    """Index uploaded files one by one (one bad file does not keep the good ones out), saying how far
+    it is in the status line and in the chat's note as it goes; yields the outputs of the upload."""
+    paths = list(paths or [])
     added: list[DocumentInfo] = []
     lines: list[str] = []
-    for path in paths or []:
-        name = Path(path).name
-        try:
-            new = add_upload(bot, path, name, client=client)  # checked, stored under the index, indexed
-        except ReportQAError as exc:
-            # The message names the temporary upload path; the user knows the file by its name.
-            message = str(exc).replace(str(path), name)
-            if name not in message:
-                message = f"{name}：{message}"
-            gr.Warning(message, title="无法加入")
-            lines.append(f"✗ {md_escape(message)}")
-            continue
-        if new:
-            added += new
-            lines += [f"✓ 已加入《{md_escape(d.title)}》（{md_escape(name)}）" for d in new]
-        else:
-            lines.append(f"・ {md_escape(name)} 已在索引中，未重复加入")
-    if added:
-        gr.Info("、".join(f"《{d.title}》" for d in added), title="已加入索引")
-    return None, "  \n".join(lines), *_refresh(bot)  # Markdown hard line breaks
+    keep = [gr.skip()] * REFRESHED  # the list, header and filters change only at the end
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="report-qa-upload") as pool:
+        for number, path in enumerate(paths, start=1):
+            name = Path(path).name
+            started = time.monotonic()
+            # Indexing runs in a worker so that this handler can report progress while it waits.
+            job = pool.submit(add_upload, bot, path, name, client=client)
+            while True:
+                try:
+                    new = job.result(timeout=PROGRESS_SECONDS)
+                    break
+                except TimeoutError:
+                    status = _progress(number, len(paths), time.monotonic() - started)
+                    indexing.update(f"《{name}》，{status}")
+                    note = banner(f"正在加入《{name}》（{status}）。现在提问，答案只来自已经加入的报告。")
+                    yield gr.skip(), _lines([*lines, f"⏳ {md_escape(name)}：{status}"]), note, *keep
+                except ReportQAError as exc:
+                    lines.append(f"✗ {md_escape(_upload_error(exc, path, name))}")
+                    new = None
+                    break
+            if new:
+                added += new
+                lines += [f"✓ 已加入《{md_escape(d.title)}》（{md_escape(name)}）" for d in new]
+            elif new is not None:
+                lines.append(f"・ {md_escape(name)} 已在索引中，未重复加入")
+    indexing.update(None)
+    titles = "、".join(f"《{d.title}》" for d in added)
+    note = banner(f"已加入：{titles}。现在提问会同时检索它。") if added else ""
+    yield None, _lines(lines), note, *_refresh(bot)
+
+
+def _progress(number: int, total: int, seconds: float) -> str:
+    """文件 1/2 · 正在建立索引 · 已用 4 秒 · 总进度 0%: files done so far make the percentage."""
+    done = round(100 * (number - 1) / total)
+    return f"文件 {number}/{total} · 正在建立索引 · 已用 {int(seconds)} 秒 · 总进度 {done}%"
+
+
+def _lines(lines: list[str]) -> str:
+    return "  \n".join(lines)  # Markdown hard line breaks
+
+
+def _upload_error(exc: ReportQAError, path: str, name: str) -> str:
+    """The refusal in Chinese, naming the file as the user knows it (never the temporary path)."""
+    message = explain_error(exc)[1].replace(str(path), name)
+    return message if name in message else f"{name}：{message}"
 
 
 def _remove(bot: ReportQA, doc_id: str | None, client: str) -> tuple:
@@ -162,7 +206,5 @@ def _remove(bot: ReportQA, doc_id: str | None, client: str) -> tuple:
     try:
         info = bot.remove_document(doc_id, client=client)
     except ReportQAError as exc:
-        gr.Warning(str(exc), title="无法移除")
-        return f"✗ {md_escape(str(exc))}", *_refresh(bot)
-    gr.Info(f"《{info.title}》", title="已移除")
+        return f"✗ {md_escape(explain_error(exc)[1])}", *_refresh(bot)
     return f"✓ 已移除《{md_escape(info.title)}》", *_refresh(bot)

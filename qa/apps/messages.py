@@ -1,0 +1,138 @@
+"""What a user of the page or the HTTP API reads, in Chinese: errors and the reasons of an answer.
+
+The library raises and explains in English (its messages are for the CLI and the logs); the web
+surfaces map them here, in one place, to a stable code and a Chinese sentence. A message no pattern
+knows still gets a Chinese sentence (the generic one of its class), never the English text.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from qa.errors import DocumentError, QuestionError, ReportQAError
+
+SUPPORTED = ".txt .md .html .pdf .docx"
+
+# (pattern on the English message, code, Chinese template): the first match wins. ``{name}`` is the
+# file or value the message starts with; other groups are the pattern's own named groups.
+_PATTERNS: list[tuple[re.Pattern[str], str, str]] = [
+    (re.compile(r"^the question is empty"), "empty_question", "问题不能为空。"),
+    (
+        re.compile(r"^the question has (?P<n>\d+) characters; the limit is (?P<limit>\d+)"),
+        "question_too_long",
+        "问题有 {n} 个字，超过了 {limit} 字的上限。",
+    ),
+    (re.compile(r"^unknown filter '(?P<key>[^']*)'"), "unknown_filter", "不认识的筛选条件：{key}。"),
+    (re.compile(r"^period must be one of"), "bad_period", "时期只能是 plan（计划）或 review（回顾）。"),
+    (re.compile(r"^a series needs an indicator"), "empty_indicator", "请给出指标名称，例如：国内生产总值。"),
+    (re.compile(r"^no document with id '(?P<name>[^']*)'"), "not_found", "没有这份报告：{name}。"),
+    (
+        re.compile(r"^(?P<name>.+?) is the only document"),
+        "last_document",
+        "这是索引中唯一的报告，至少要保留一份。",
+    ),
+    (re.compile(r"^(?P<name>.+?):? is empty$"), "empty_file", "{name}：文件是空的。"),
+    (
+        re.compile(r"^(?P<name>.+?) is not a PDF"),
+        "not_pdf",
+        "{name}：不是 PDF 文件（缺少 %PDF- 文件头），可能已损坏或扩展名不对。",
+    ),
+    (
+        re.compile(r"^(?P<name>.+?) is a password-protected PDF"),
+        "pdf_password",
+        "{name}：PDF 有密码保护，请先去掉密码。",
+    ),
+    (re.compile(r"^(?P<name>.+?) is a corrupt PDF"), "pdf_corrupt", "{name}：PDF 文件已损坏，无法读取。"),
+    (
+        re.compile(r"^(?P<name>.+?) has no text layer"),
+        "pdf_scanned",
+        "{name}：PDF 没有文字层，可能是扫描件，需要先做文字识别（OCR）。",
+    ),
+    (
+        re.compile(r"^(?P<name>.+?) has (?P<n>\d+) pages; the limit is (?P<limit>\d+)"),
+        "pdf_too_long",
+        "{name}：PDF 有 {n} 页，上限是 {limit} 页，请拆分后再上传。",
+    ),
+    (
+        re.compile(r"^(?P<name>.+?): reading its text took over"),
+        "pdf_too_slow",
+        "{name}：PDF 结构太复杂，读取超时，请先另存为文本或 .docx。",
+    ),
+    (
+        re.compile(r"^(?P<name>.+?) is (?P<size>[\d.]+ MB); the upload limit is (?P<limit>[\d.]+) MB"),
+        "file_too_large",
+        "{name}：文件大小 {size}，超过了 {limit} MB 的上传上限。",
+    ),
+    (
+        re.compile(r"^(?P<name>.+?) (?:holds|would unpack)"),
+        "docx_too_large",
+        "{name}：.docx 解压后过大，已拒绝（可能是压缩炸弹）。",
+    ),
+    (
+        re.compile(r"^(?P<name>.+?) is not a (?:valid|readable) \.docx"),
+        "not_docx",
+        "{name}：不是有效的 .docx 文件。",
+    ),
+    (
+        re.compile(r"^(?P<name>.+?) looks like a binary file"),
+        "not_text",
+        "{name}：看起来是二进制文件，不是文本。",
+    ),
+    (
+        re.compile(r"^(?P<name>.+?): unsupported file type"),
+        "unsupported_type",
+        "{name}：不支持这种文件类型（支持 " + SUPPORTED + "）。",
+    ),
+    (re.compile(r"^(?P<name>.+?) could not be (?:read|parsed)"), "unreadable", "{name}：无法读取这个文件。"),
+    (re.compile(r"^(?P<name>.+?) has no text after cleaning"), "no_text", "{name}：文件里没有可用的正文。"),
+]
+
+_GENERIC: list[tuple[type[ReportQAError], str, str]] = [
+    (QuestionError, "bad_question", "这个问题无法处理，请换个说法。"),
+    (DocumentError, "bad_document", "这个文件无法加入索引。"),
+    (ReportQAError, "bad_request", "请求无法处理。"),
+]
+
+
+def explain_error(exc: ReportQAError) -> tuple[str, str]:
+    """(stable code, Chinese message) for a library error."""
+    text = str(exc)
+    for pattern, code, template in _PATTERNS:
+        match = pattern.search(text)
+        if match:
+            return code, template.format(**match.groupdict())
+    return next((code, message) for kind, code, message in _GENERIC if isinstance(exc, kind))
+
+
+# ---------------------------------------------------------------- why an answer is what it is
+
+_CHINESE = re.compile(r"[\u4e00-\u9fff]")
+_YEARS = re.compile(r"the report covers (?P<first>\d{4})[–-](?P<last>\d{4}), not (?P<asked>\d{4})")
+NOT_FOUND_REASONS = {
+    "nothing indexed matches the filters": "当前检索范围内没有报告，可以放宽「检索范围」的筛选。",
+    "no sentence of the report is likely to answer the question": "报告里没有哪一句话能可靠地回答这个问题。",
+}
+
+
+def not_found_reason(reason: dict[str, Any]) -> str:
+    """Why the reports do not answer, in Chinese (``Answer.reason``)."""
+    because = str(reason.get("not_found_because") or "")
+    if reason.get("missing_report") or _CHINESE.search(because):
+        return because  # the coverage rule writes Chinese already: 没有2025年广东省的报告；有：…
+    years = _YEARS.search(because)
+    if years:
+        return f"报告涵盖{years['first']}–{years['last']}年，不含{years['asked']}年。"
+    return NOT_FOUND_REASONS.get(because, "报告里没有找到能回答这个问题的句子。")
+
+
+def scope_notes(reason: dict[str, Any]) -> list[str]:
+    """Notes on where an answer was looked for (newest report, all reports), in Chinese."""
+    notes = []
+    scope = str(reason.get("scope") or "")
+    if scope:
+        titles = scope.split(": ", 1)[-1]
+        notes.append(f"问题没有指明哪份报告，按最新的报告回答：{titles}。")
+    if reason.get("searched_all_reports"):
+        notes.append("问题提到的报告里没有答案，已在全部报告中查找。")
+    return notes

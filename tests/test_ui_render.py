@@ -1,0 +1,224 @@
+"""What the page shows, without a browser: the three outcomes, reasons and errors in Chinese, the copy
+text, key figures (headlines first, signed, report names), the series chart, upload progress and the
+chat's note while a report is being added."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from qa import Answer, Passage
+from qa.apps.http import _encode_request_line
+from qa.apps.messages import explain_error, not_found_reason, scope_notes
+from qa.apps.ui.answers import citation, copy_text, render_answer
+from qa.apps.ui.app import _reply, make_filters
+from qa.apps.ui.documents import _add_files
+from qa.apps.ui.facts import fact_value, growth_chart, headline_first, series_chart, short_name
+from qa.apps.ui.indexing import Indexing
+from qa.apps.ui.render import mark_span
+from qa.errors import DocumentError, QuestionError
+from qa.facts import Fact
+from qa.settings import Settings
+
+
+def _passage(text: str, highlight: tuple[int, int] | None = None, **changes) -> Passage:
+    fields = {
+        "doc_id": "d1",
+        "document": "<i>某县</i>报告",
+        "section": ["一、回顾", "(一)<b>经济</b>"],
+        "period": "review",
+        "start": 10,
+        "end": 10 + len(text),
+        "text": text,
+        "score": 0.0321,
+        "highlight": highlight,
+        "passage_id": "d1:0001",
+    }
+    return Passage(**{**fields, **changes})
+
+
+def _answer(outcome: str, **changes) -> Answer:
+    text = "前文<script>x</script>。财政收入1.6亿元。\n\n后文"
+    span = (text.index("财政"), text.index("后文") - 2)
+    found = outcome != "not_found"
+    fields = {
+        "question": "q",
+        "found": found,
+        "answer": text[span[0] : span[1]] if found else None,
+        "passages": [_passage(text, span), _passage("乙", passage_id="d1:0002")],
+        "reason": {},
+        "confidence": 0.83,
+        "outcome": outcome,
+    }
+    return Answer(**{**fields, **changes})
+
+
+def test_an_answer_is_marked_escaped_cited_and_scores_are_folded() -> None:
+    html = render_answer(_answer("answer"), context=lambda p: "上文" + p.text + "下文<img src=x>")
+    assert "答案（原文摘录）" in html and "<mark>财政收入1.6亿元。</mark>" in html
+    assert "<script>" not in html and "&lt;script&gt;" in html and "<img" not in html
+    assert "<i>" not in html and "<b>" not in html
+    assert "一、回顾 › (一)&lt;b&gt;经济&lt;/b&gt;，第 " in html
+    assert '<details class="rq-details"><summary>评分细节</summary>' in html and "0.0321" in html
+    assert html.index("0.0321") > html.index("评分细节")  # the score only behind the toggle
+    assert "\n" not in html  # one line of HTML, so the chat's Markdown cannot take over
+
+
+def test_uncertain_is_shown_as_such_not_as_an_answer() -> None:
+    html = render_answer(_answer("uncertain"))
+    assert "可能相关（请核对原文）" in html and "答案（原文摘录）" not in html
+    assert "<mark>" not in html and "<u>财政收入1.6亿元。</u>" in html
+
+
+def test_a_refusal_has_its_reason_and_no_highlight() -> None:
+    reason = {"not_found_because": "no sentence of the report is likely to answer the question"}
+    html = render_answer(_answer("not_found", reason=reason))
+    assert "报告中没有" in html and "报告里没有哪一句话能可靠地回答这个问题" in html
+    assert "<mark>" not in html and "<u>" not in html and "rq-copy" not in html
+    assert "最相近的段落（仅供参考，不是答案）" in html and "另外 1 个相关段落" in html
+    empty = render_answer(
+        Answer("q", False, None, [], {"not_found_because": "nothing indexed matches the filters"})
+    )
+    assert "当前检索范围内没有报告" in empty and "rq-card" not in empty
+
+
+def test_reasons_in_chinese() -> None:
+    assert not_found_reason({"not_found_because": "the report covers 2022–2023, not 2019"}) == (
+        "报告涵盖2022–2023年，不含2019年。"
+    )
+    missing = {"not_found_because": "没有2025年广东省的报告；有：2026年广东省", "missing_report": {}}
+    assert not_found_reason(missing) == "没有2025年广东省的报告；有：2026年广东省"
+    assert not_found_reason({"not_found_because": "something new"}).startswith("报告里没有")
+    notes = scope_notes({"scope": "the newest report: 2026年国务院政府工作报告", "searched_all_reports": "x"})
+    assert notes == [
+        "问题没有指明哪份报告，按最新的报告回答：2026年国务院政府工作报告。",
+        "问题提到的报告里没有答案，已在全部报告中查找。",
+    ]
+
+
+def test_parts_one_block_each_and_copy_text_with_citations() -> None:
+    first = _answer("answer", reason={"report": "2023年"})
+    second = _answer("not_found", reason={"report": "2030年", "not_found_because": "没有2030年的报告"})
+    whole = _answer("uncertain", parts=[first, second])
+    html = render_answer(whole)
+    assert html.count('class="rq-part ') == 2 and "2023年" in html and "没有2030年的报告" in html
+    text = copy_text(whole)
+    assert text == f"2023年：财政收入1.6亿元。\n——{citation(first.passages[0])}"
+    assert citation(first.passages[0]) == "《<i>某县</i>报告》 › 一、回顾 › (一)<b>经济</b>，第 31–41 字"
+
+
+def test_errors_in_chinese_with_stable_codes() -> None:
+    assert explain_error(QuestionError("the question is empty")) == ("empty_question", "问题不能为空。")
+    code, message = explain_error(
+        DocumentError("bad.pdf is not a PDF (no %PDF- header): the file is corrupt")
+    )
+    assert code == "not_pdf" and message.startswith("bad.pdf：不是 PDF 文件")
+    assert explain_error(
+        DocumentError("x.docx is 60.0 MB; the upload limit is 50 MB (set A to change it)")
+    ) == (
+        "file_too_large",
+        "x.docx：文件大小 60.0 MB，超过了 50 MB 的上传上限。",
+    )
+    assert explain_error(DocumentError("something else entirely")) == (
+        "bad_document",
+        "这个文件无法加入索引。",
+    )
+
+
+def test_unencoded_chinese_request_line_is_percent_encoded() -> None:
+    raw = "GET /api/facts?indicator=财政 HTTP/1.1\r\nHost: a\r\n\r\n".encode()
+    assert _encode_request_line(raw).startswith(b"GET /api/facts?indicator=%E8%B4%A2%E6%94%BF HTTP/1.1\r\n")
+    assert _encode_request_line(b"GET / HTTP/1.1\r\n\r\n") == b"GET / HTTP/1.1\r\n\r\n"
+
+
+def _fact(indicator: str, value_text: str, change: str | None, pct: float | None, **changes) -> Fact:
+    fields = dict(
+        indicator=indicator, value=1.0, unit="%", value_text=value_text, kind="growth", change=change,
+        change_pct=pct, qualifier=None, period="review", year=2022, doc_id="d1",
+        document="2024年国务院政府工作报告", section=["一、回顾"], sentence=f"{indicator}{change}。",
+        start=5, end=9, sentence_start=0, sentence_end=12,
+    )  # fmt: skip
+    return Fact(**{**fields, **changes})
+
+
+def test_key_figures_headlines_first_signed_and_named() -> None:
+    facts = [
+        _fact("防控专班", "16个", None, None, kind="amount"),
+        _fact("财政总收入", "3.3%", "下降3.3%", -3.3),
+    ]
+    assert [f.indicator for f in headline_first(facts)] == ["财政总收入", "防控专班"]
+    assert fact_value(facts[1]) == "-3.3%" and fact_value(_fact("投资", "8%", "增长8%", 8.0)) == "+8%"
+    assert fact_value(facts[0]) == "16个"
+    other = _fact("财政总收入", "5%", "增长5%", 5.0, doc_id="d2", document="2025年国务院政府工作报告")
+    labels = list(growth_chart([facts[1], other])["指标"])
+    assert labels == ["2024年国务院·财政总收入·回顾", "2025年国务院·财政总收入·回顾"]
+    assert short_name("《2026年广东省政府工作报告》") == "2026年广东省"
+
+
+def test_series_chart_labels_every_point_and_carries_its_sentence() -> None:
+    points = [
+        _fact("国内生产总值", "5%", "增长5%", 5.0, year=y, document=f"{y}年国务院政府工作报告")
+        for y in (2024, 2025)
+    ]
+    svg = series_chart(points, "国内生产总值")
+    assert (
+        svg.count("data-rq-point=") == 2 and ">2024年国务院</text>" in svg and ">2025年国务院</text>" in svg
+    )
+    assert svg.count('class="rq-series-source"') == 2 and "<mark>" in svg
+    assert "没有找到「国内生产总值」" in series_chart([], "国内生产总值")
+
+
+class _SlowBot:
+    """Enough of ReportQA for add_upload: indexing takes a while, then adds one report."""
+
+    def __init__(self, index_dir: Path) -> None:
+        self.index_dir, self.settings, self.documents = index_dir, Settings(), []
+
+    def add_documents(self, paths, client=None):
+        time.sleep(1.2)
+        info = type("Info", (), {"title": "某县2023年政府工作报告"})()
+        return [info]
+
+
+def test_upload_progress_and_the_chat_note(tmp_path: Path, monkeypatch) -> None:
+    good, bad = tmp_path / "a.txt", tmp_path / "b.pdf"
+    good.write_text("某县2023年政府工作报告\n正文。", encoding="utf-8")
+    bad.write_bytes(b"no pdf")
+    indexing = Indexing()
+    monkeypatch.setattr("qa.apps.ui.documents._refresh", lambda bot: ("list", "header", 1, 2, 3, 4))
+    steps = list(_add_files(_SlowBot(tmp_path / "index"), [str(good), str(bad)], "127.0.0.1", indexing))
+    during = [s for s in steps if "正在建立索引" in s[1]]
+    assert during and "文件 1/2 · 正在建立索引 · 已用 " in during[0][1] and "总进度 0%" in during[0][1]
+    assert "现在提问，答案只来自已经加入的报告" in during[0][2]
+    final = steps[-1]
+    assert "✓ 已加入《某县2023年政府工作报告》（a.txt）" in final[1] and "✗ b.pdf：不是 PDF 文件" in final[1]
+    assert (
+        final[2] == '<div class="rq-banner">已加入：《某县2023年政府工作报告》。现在提问会同时检索它。</div>'
+    )
+    assert indexing.chat_note() is None
+
+
+def test_a_question_asked_while_indexing_says_so(hash_embedder, tmp_path: Path) -> None:
+    from qa import ReportQA
+
+    bot = ReportQA(index_dir=tmp_path / "index", embedder=hash_embedder)
+    indexing = Indexing()
+    indexing.update("《新报告.pdf》，文件 1/1 · 正在建立索引")
+    [_, reply] = _reply(bot, "财政收入多少？", [{"role": "user", "content": "财政收入多少？"}], [], [], [], 5,
+                        indexing.chat_note())  # fmt: skip
+    assert (
+        "正在加入新报告（《新报告.pdf》，文件 1/1 · 正在建立索引），这次的回答只来自已经加入的报告。"
+        in reply["content"]
+    )
+
+
+def test_mark_span_clamps_and_escapes() -> None:
+    assert mark_span("a<b", (1, 99)) == "a<mark>&lt;b</mark>"
+    assert mark_span("a<b", None) == "a&lt;b"
+    assert mark_span("ab", (2, 1)) == "ab"
+    assert mark_span("ab", (0, 1), "u") == "<u>a</u>b"
+
+
+def test_make_filters_drops_empty_selections() -> None:
+    assert make_filters([], [], []) is None
+    assert make_filters(["d1"], ["2022"], None) == {"doc_id": ["d1"], "year": [2022]}
