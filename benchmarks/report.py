@@ -298,8 +298,8 @@ def _quality_section(r: dict[str, Any]) -> list[str]:
             abst.append([label, q.get("found_rate_answerable"), q.get("abstain_rate_unanswerable")])
     if abst:
         text += [
-            "Abstention (`qa/abstention.py`; similarity floors of `qa/embedding.py`: support for both"
-            " backends, the English cosine floor for int8 ONNX only):",
+            "\"Not found\" (the learned scorer's lower floor, `qa/pipeline/scorer.py`; calibrated for"
+            " the int8 model, which it was trained with):",
             "",
             table(["index", "found_rate_answerable", "abstain_rate_unanswerable"], abst),
             "",
