@@ -23,7 +23,7 @@ from typing import Any
 from benchmarks.ablation import ROOT, dev_set_bots
 from qa import ReportQA
 from qa.embed.embedder import Embedder, load_embedder
-from qa.evaluation import evaluate, load_questions
+from qa.evaluation import evaluate, load_questions, summarize
 from qa.text.normalize import normalize
 
 DATA = ROOT / "tests" / "data"
@@ -58,34 +58,10 @@ def blind(work: Path, embedder: Embedder) -> dict[str, Any]:
         results.append(evaluate(lambda q, k, bot=bot: bot.ask(q, k=k), mine, k=5, sources=sources))
         ordered.extend(mine)
     merged_items = [row for result in results for row in result["items"]]
-    combined = _combine(merged_items)
+    combined = summarize(merged_items)
     combined["metrics"]["english answer@1"] = _subset(combined, ordered, lambda i: i.get("lang") == "en")
     combined["metrics"]["two-part both answered"] = _subset(combined, ordered, lambda i: "parts" in i)
     return combined
-
-
-def _combine(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """Metrics over the item rows of several evaluate() runs (the same formulas as qa.evaluation)."""
-    from qa.evaluation import reliability, roc_auc
-
-    answerable = [r for r in rows if r["answerable"]]
-    unanswerable = [r for r in rows if not r["answerable"]]
-    n = len(answerable)
-    metrics: dict[str, Any] = {
-        "questions": len(rows),
-        "answerable": n,
-        "unanswerable": len(unanswerable),
-        "hit@1": round(sum(1 for r in answerable if r["rank"] == 1) / n, 4),
-        "hit@5": round(sum(1 for r in answerable if r["rank"] and r["rank"] <= 5) / n, 4),
-        "answer@1": round(sum(r["answer_hit"] for r in answerable) / n, 4),
-        "found_rate_answerable": round(sum(r["found"] for r in answerable) / n, 4),
-        "abstain_rate_unanswerable": round(sum(not r["found"] for r in unanswerable) / len(unanswerable), 4),
-    }
-    auc = roc_auc(
-        [r["confidence"] for r in answerable if r["answer_hit"]], [r["confidence"] for r in unanswerable]
-    )
-    metrics["confidence_auc"] = None if auc is None else round(auc, 4)
-    return {"metrics": metrics, "reliability": reliability(rows), "items": rows}
 
 
 def cmrc(work: Path, embedder: Embedder) -> dict[str, Any]:

@@ -117,6 +117,12 @@ def evaluate(
                 "confidence": answer.confidence,
             }
         )
+    return summarize(rows, k)
+
+
+def summarize(rows: list[dict[str, Any]], k: int = 5) -> dict[str, Any]:
+    """Metrics, reliability table and the rows themselves, from the item rows of ``evaluate``
+    (also of several runs put together, e.g. one per report deployed alone)."""
     answerable = [r for r in rows if r["answerable"]]
     unanswerable = [r for r in rows if not r["answerable"]]
     metrics: dict[str, Any] = {"questions": len(rows), "answerable": len(answerable)}
