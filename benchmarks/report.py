@@ -298,7 +298,7 @@ def _quality_section(r: dict[str, Any]) -> list[str]:
             abst.append([label, q.get("found_rate_answerable"), q.get("abstain_rate_unanswerable")])
     if abst:
         text += [
-            "\"Not found\" (the learned scorer's lower floor, `qa/pipeline/scorer.py`; calibrated for"
+            '"Not found" (the learned scorer\'s lower floor, `qa/pipeline/scorer.py`; calibrated for'
             " the int8 model, which it was trained with):",
             "",
             table(["index", "found_rate_answerable", "abstain_rate_unanswerable"], abst),
