@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from benchmarks import baselines, scale, thousand
+from benchmarks import baselines, scale, serving, thousand
 from benchmarks.common import (
     DATA,
     DEFAULT_REPORTS_DIR,
@@ -48,6 +48,7 @@ SECTIONS = (
     "baselines",
     "all_reports",
     "cold_start",
+    "serving",
     "first_start",
     "thousand_reports",
     "dense_scale",
@@ -64,6 +65,7 @@ QUICK = {
     "dense_flat_max": 10_000,
     "bm25_sizes": [20_000],
     "first_start": False,
+    "serving": {"clients": 4, "per_client": 3, "rounds": 1},
     "thousand_reports": 12,
     "fp32_reference": False,
     "baseline_sets": ["zimao"],
@@ -79,6 +81,7 @@ FULL = {
     "dense_flat_max": None,
     "bm25_sizes": [100_000, 1_000_000],
     "first_start": True,
+    "serving": {"clients": 32, "per_client": 40, "rounds": 3},
     "thousand_reports": 1000,
     "fp32_reference": True,
     "baseline_sets": ["zimao", "gov"],
@@ -187,6 +190,7 @@ class Bench:
             "baselines": self.baselines,
             "all_reports": self.all_reports,
             "cold_start": self.cold_start,
+            "serving": self.serving,
             "first_start": self.first_start if self.config["first_start"] else None,
             "thousand_reports": None if self.no_scale else self.thousand_reports,
             "dense_scale": None if self.no_scale else self.dense_scale,
@@ -572,6 +576,18 @@ class Bench:
                 gov,
             )
         return out
+
+    def serving(self) -> dict[str, Any]:
+        """HTTP with concurrent clients vs sequential asks in-process, on the bundled report's index."""
+        from qa.apps.server import free_port
+        from qa.ingest.loader import bundled_report_path
+
+        bot, _ = self._index([bundled_report_path()], "zimao-serving")
+        questions = [item["question"] for item in self.zimao_items]
+        c = self.config["serving"]
+        return serving.measure(
+            bot, bot.index_dir, questions, c["clients"], c["per_client"], c["rounds"], free_port()
+        )
 
     def _gov_latency(self, bot: Any, reports: int) -> dict[str, Any]:
         return self._latency(bot, self.gov_items, f"{reports} reports")

@@ -269,13 +269,27 @@ def test_unencoded_chinese_query_string(server_url: str) -> None:
     """curl "http://host/api/facts?indicator=财政总收入" sends the UTF-8 bytes as they are."""
     host, port = server_url.removeprefix("http://").split(":")
     with socket.create_connection((host, int(port)), timeout=30) as sock:
-        request = "GET /api/facts?indicator=财政总收入 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
-        sock.sendall(request.encode())
-        reply = b""
-        while chunk := sock.recv(65536):
-            reply += chunk
+        _assert_facts_reply_to_unencoded_query(sock)
+
+
+def _assert_facts_reply_to_unencoded_query(sock: socket.socket) -> None:
+    request = "GET /api/facts?indicator=财政总收入 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    sock.sendall(request.encode())
+    reply = b""
+    while chunk := sock.recv(65536):
+        reply += chunk
     assert reply.startswith(b"HTTP/1.1 200"), reply[:200]
     assert "1.6亿元" in reply.decode("utf-8")
+
+
+def test_unencoded_chinese_query_string_on_a_kept_alive_connection(server_url: str) -> None:
+    """The second request of a connection has its request line percent-encoded too."""
+    host, port = server_url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as sock:
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        first = sock.recv(65536)
+        assert first.startswith(b"HTTP/1.1 200"), first[:200]
+        _assert_facts_reply_to_unencoded_query(sock)
 
 
 def test_real_server_json_api(server_url: str) -> None:
@@ -286,3 +300,34 @@ def test_real_server_json_api(server_url: str) -> None:
         response = http.post("/api/ask", json={"question": "", "k": 5})
         assert response.status_code in (400, 422)
         assert "error" in response.json()
+
+
+def test_concurrent_http_answers_equal_sequential_ones(bot: ReportQA, server_url: str) -> None:
+    """Asks running at once on both cores (the server's thread pool) answer exactly as one at a time."""
+    import json
+    from concurrent.futures import ThreadPoolExecutor
+
+    import httpx
+
+    items = [json.loads(line) for line in (Path(__file__).parent / "data" / "dev_zimao.jsonl").open()]
+    questions = [item["question"] for item in items[:24]]
+    expected = {q: bot.ask(q, k=5).to_dict() for q in questions}
+
+    def over_http(question: str) -> dict:
+        with httpx.Client(base_url=server_url, timeout=120) as http:
+            response = http.post("/api/ask", json={"question": question, "k": 5})
+            assert response.status_code == 200
+            return response.json()
+
+    asked = questions * 2  # each question twice, in flight beside the others
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(over_http, asked))
+    for question, answer in zip(asked, answers, strict=True):
+        want = expected[question]
+        assert (answer["found"], answer["outcome"], answer["answer"]) == (
+            want["found"],
+            want["outcome"],
+            want["answer"],
+        ), question
+        assert answer["confidence"] == pytest.approx(want["confidence"], abs=1e-9), question
+        assert [p["passage_id"] for p in answer["passages"]] == [p["passage_id"] for p in want["passages"]]

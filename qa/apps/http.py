@@ -5,9 +5,11 @@ library's English line, where there is one, for whoever debugs a client). Reques
 body that is no JSON, a missing or blank question, a wrong type, an unknown field) is always a 422;
 a question the library refuses (qa.errors) a 400.
 
-``LenientH11Protocol``: a client that sends Chinese in the query string without percent-encoding it
-(``curl "http://host/api/facts?indicator=财政"``) got uvicorn's bare "Invalid HTTP request received";
-the request line is percent-encoded before it is parsed, as a browser would have sent it.
+``LenientHttpToolsProtocol``: a client that sends Chinese in the query string without percent-encoding
+it (``curl "http://host/api/facts?indicator=财政"``) got uvicorn's bare "Invalid HTTP request
+received"; the request line is percent-encoded before it is parsed, as a browser would have sent it.
+It is uvicorn's httptools protocol (the C parser: a third of the per-request cost of h11's pure
+Python, benchmarks/RESULTS.md "Serving on both cores").
 """
 
 from __future__ import annotations
@@ -15,10 +17,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import h11
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from qa.apps.ui import MAX_K
 
@@ -101,11 +102,21 @@ def _encode_request_line(data: bytes) -> bytes:
     return fixed if end < 0 else fixed + data[end:]
 
 
-class LenientH11Protocol(H11Protocol):
-    """uvicorn's h11 protocol, taking a request line with unencoded UTF-8 (see the module doc)."""
+class LenientHttpToolsProtocol(HttpToolsProtocol):
+    """uvicorn's httptools protocol, taking a request line with unencoded UTF-8 (see the module doc)."""
+
+    _between_messages = True  # no request has started on this connection yet
 
     def data_received(self, data: bytes) -> None:
         # Only the start of a request holds its request line; later chunks (bodies) pass untouched.
-        if self.conn.their_state is h11.IDLE:
+        if self._between_messages:
             data = _encode_request_line(data)
         super().data_received(data)
+
+    def on_message_begin(self) -> None:
+        self._between_messages = False
+        super().on_message_begin()
+
+    def on_message_complete(self) -> None:
+        self._between_messages = True
+        super().on_message_complete()
