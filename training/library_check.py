@@ -1,0 +1,104 @@
+"""Does a question that names its report reach that report? Questions generated from the facts of the
+training reports (TRAIN_REPORTS: no dev or blind set uses them), asked of a whole library.
+
+    python -m training.library_check --index-dir /tmp/report-qa-all88   # an index of all 88 reports
+
+Each question names its report the way people do (title year, 国务院, province, short name, the year
+the figure is about) and asks for one figure; it counts at 1 when the first passage is that report's
+passage holding the figure's sentence, at 5 when one of the first five is. A check on routing
+only, for choosing retrieval settings apart from the dev and blind sets; it trains nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from qa.facts.extract import Fact
+from qa.schema import DocumentInfo
+from training.examples import TRAIN_REPORTS, _everyday, _usable
+
+# How people name a report: {y} its title year, {r} the region as written, {s} the region without
+# 省/市/自治区, {p} the year a figure is about, {i} the indicator. National and provincial forms.
+NATIONAL = (
+    "{y}年政府工作报告里{i}是多少？",
+    "{y}年国务院政府工作报告提出的{i}是多少？",
+    "国务院{y}年的报告中{i}是多少",
+    "{p}年全国{i}是多少？",
+    "{p}年{i}是多少？",
+)
+PROVINCIAL = (
+    "{r}{y}年政府工作报告里{i}是多少？",
+    "{s}{p}年{i}是多少？",
+    "{s}的{i}是多少？",
+    "{r}{i}目标是多少",  # asked of plan figures only
+)
+
+
+def questions(
+    facts: list[Fact], documents: list[DocumentInfo], per_report: int = 8, seed: int = 0
+) -> list[dict[str, Any]]:
+    """Generated questions naming the training reports, each with its report and figure sentence."""
+    rng = random.Random(seed)
+    info = {d.doc_id: d for d in documents}
+    by_doc: dict[str, list[Fact]] = defaultdict(list)
+    for fact in facts:
+        source = Path(info[fact.doc_id].source).stem
+        if source in TRAIN_REPORTS and _usable(fact.indicator) and fact.year and fact.period != "other":
+            by_doc[fact.doc_id].append(fact)
+    out = []
+    for doc_id, doc_facts in sorted(by_doc.items()):
+        d = info[doc_id]
+        forms = NATIONAL if d.level == "national" else PROVINCIAL
+        short = (d.region or "").removesuffix("省").removesuffix("市").removesuffix("自治区")
+        for fact in rng.sample(doc_facts, min(per_report, len(doc_facts))):
+            form = rng.choice([f for f in forms if "目标" not in f or fact.period == "plan"])
+            question = form.format(
+                y=d.year, r=d.region, s=short, p=fact.year, i=_everyday(fact.indicator, rng)
+            )
+            out.append({"question": question, "doc_id": doc_id, "sentence": fact.sentence, "form": form})
+    return out
+
+
+def check(bot: Any, items: list[dict[str, Any]]) -> dict[str, Any]:
+    """hit@1 / hit@5: the named report's passage holding the figure's sentence is first / in the top 5."""
+    by_form: dict[str, list[tuple[bool, bool]]] = defaultdict(list)
+    for item in items:
+        passages = bot.ask(item["question"], k=5).passages
+        ranks = [
+            i for i, p in enumerate(passages) if p.doc_id == item["doc_id"] and item["sentence"] in p.text
+        ]
+        by_form[item["form"]].append((ranks[:1] == [0], bool(ranks)))
+    every = [r for rows in by_form.values() for r in rows]
+
+    def rates(rows: list[tuple[bool, bool]]) -> dict[str, float]:
+        return {
+            "n": len(rows),
+            "hit@1": round(sum(a for a, _ in rows) / len(rows), 3),
+            "hit@5": round(sum(b for _, b in rows) / len(rows), 3),
+        }
+
+    return {"all": rates(every), "by_form": {form: rates(rows) for form, rows in by_form.items()}}
+
+
+def main() -> None:
+    from qa import ReportQA
+
+    parser = argparse.ArgumentParser(
+        prog="python -m training.library_check", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("--index-dir", type=Path, required=True, help="an index holding the training reports")
+    args = parser.parse_args()
+    bot = ReportQA(index_dir=args.index_dir)
+    items = questions(bot.facts(), bot.documents)
+    result = check(bot, items)
+    print(f"all: {result['all']}")
+    for form, rates in result["by_form"].items():
+        print(f"{rates}  {form}")
+
+
+if __name__ == "__main__":
+    main()
