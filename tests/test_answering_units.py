@@ -14,7 +14,7 @@ from qa.pipeline.features import FEATURES, asks_for, candidates
 from qa.pipeline.parts import split_parts
 from qa.pipeline.query import analyze
 from qa.pipeline.retrieval import Hit
-from qa.pipeline.scope import latest_documents, named_groups
+from qa.pipeline.scope import latest_documents, named_groups, part_years
 from qa.pipeline.scorer import MODEL_PATH, AnswerScorer, default_scorer
 from qa.schema import DocumentInfo, Passage
 
@@ -56,6 +56,18 @@ def test_comparisons_are_grouped_per_named_report() -> None:
     by_region = named_groups(analyze("江苏和山东2026年的地区生产总值增长目标各是多少？"), DOCS)
     assert sorted(label for label, _ in by_region) == ["山东省", "江苏省"]
     assert named_groups(analyze("江苏今年地区生产总值增长目标是多少？"), DOCS) == []
+
+
+def test_each_part_of_a_comparison_asks_its_own_year() -> None:
+    """The 2025 report reviews 2024; a part must not search it for the other part's year."""
+    query = analyze("2023年和2025年的GDP增长目标分别是多少？")
+    n23, n25 = (next(d for d in DOCS if d.doc_id == i) for i in ("n23", "n25"))
+    assert part_years(query, [n23]) == (2023,)
+    assert part_years(query, [n25]) == (2025,)
+    regions = analyze("江苏和山东2026年的地区生产总值增长目标各是多少？")
+    assert part_years(regions, [d for d in DOCS if d.doc_id == "js"]) == (2026,)
+    # A part whose reports carry none of the years as their own keeps the question's years.
+    assert set(part_years(analyze("2024年和2022年的GDP分别是多少？"), [n25])) == {2022, 2024}
 
 
 def test_a_year_the_collection_lacks_is_a_group_without_reports() -> None:

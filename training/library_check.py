@@ -63,6 +63,68 @@ def questions(
     return out
 
 
+# Comparisons of two reports: {a} and {b} name them (years, or provinces' short names).
+COMPARE = ("{a}和{b}{i}分别是多少？", "{a}与{b}相比，{i}有什么变化？", "{a}、{b}的{i}各是多少")
+
+
+def comparisons(
+    facts: list[Fact], documents: list[DocumentInfo], count: int = 60, seed: int = 0
+) -> list[dict[str, Any]]:
+    """Generated questions comparing two training reports of one level on an indicator both give
+    (its planned figure, by the exact indicator name), with each report's figure sentence."""
+    rng = random.Random(seed)
+    info = {d.doc_id: d for d in documents}
+    plans: dict[tuple[str, str], dict[str, Fact]] = defaultdict(dict)  # (level, indicator) -> doc -> fact
+    for fact in facts:
+        d = info[fact.doc_id]
+        if Path(d.source).stem in TRAIN_REPORTS and _usable(fact.indicator) and fact.period == "plan":
+            plans[(d.level or "", fact.indicator)].setdefault(fact.doc_id, fact)
+    shared = sorted(key for key, by_doc in plans.items() if len(by_doc) >= 2)
+    out = []
+    for level, indicator in rng.sample(shared, min(count, len(shared))):
+        first, second = rng.sample(sorted(plans[(level, indicator)].values(), key=lambda f: f.doc_id), 2)
+        names = [_short_name(info[f.doc_id]) for f in (first, second)]
+        form = rng.choice(COMPARE)
+        out.append(
+            {
+                "question": form.format(a=names[0], b=names[1], i=indicator),
+                "gold": {f.doc_id: f.sentence for f in (first, second)},
+                "form": form,
+            }
+        )
+    return out
+
+
+def _short_name(d: DocumentInfo) -> str:
+    if d.level == "national":
+        return f"{d.year}年"
+    return (d.region or "").removesuffix("省").removesuffix("市").removesuffix("自治区")
+
+
+def check_comparisons(bot: Any, items: list[dict[str, Any]]) -> dict[str, Any]:
+    """Share of comparisons with every named report's figure sentence among the first five passages
+    of the answer or of its parts, and with every part answered from its own report."""
+    every, parts_right = 0, 0
+    for item in items:
+        answer = bot.ask(item["question"], k=5)
+        passages = answer.passages[:5] + [p for part in answer.parts for p in part.passages[:5]]
+        gold = item["gold"]
+        every += all(any(p.doc_id == d and s in p.text for p in passages) for d, s in gold.items())
+        parts_right += all(
+            any(
+                part.passages and part.passages[0].doc_id == d and s in part.passages[0].text
+                for part in answer.parts
+            )
+            for d, s in gold.items()
+        )
+    n = max(1, len(items))
+    return {
+        "n": len(items),
+        "every report in top 5": round(every / n, 3),
+        "every part first": round(parts_right / n, 3),
+    }
+
+
 def check(bot: Any, items: list[dict[str, Any]]) -> dict[str, Any]:
     """hit@1 / hit@5: the named report's passage holding the figure's sentence is first / in the top 5."""
     by_form: dict[str, list[tuple[bool, bool]]] = defaultdict(list)
@@ -98,6 +160,7 @@ def main() -> None:
     print(f"all: {result['all']}")
     for form, rates in result["by_form"].items():
         print(f"{rates}  {form}")
+    print(f"comparisons: {check_comparisons(bot, comparisons(bot.facts(), bot.documents))}")
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ no answer, searches every report and says so.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from qa.index.base import IndexStore
@@ -19,7 +19,7 @@ from qa.pipeline.conversation import most_confident, readings, topic_of
 from qa.pipeline.coverage import Missing
 from qa.pipeline.parts import split_parts
 from qa.pipeline.query import analyze
-from qa.pipeline.scope import latest_documents, named_groups
+from qa.pipeline.scope import latest_documents, named_groups, part_years
 from qa.pipeline.scorer import AnswerScorer
 from qa.schema import Answer, DocumentInfo, Passage
 from qa.settings import Settings
@@ -50,15 +50,24 @@ class Answerer:
     settings: Settings
 
     def answer_one(
-        self, question: str, k: int, filters: Mapping[str, Any] | None, years: bool = True
+        self,
+        question: str,
+        k: int,
+        filters: Mapping[str, Any] | None,
+        part_years: tuple[int, ...] | None = None,
     ) -> Answer:
         """Answer one standalone question. When the reports it names hold no answer, every report
-        is searched, and the reason says so. ``years`` False: see ``decide``."""
+        is searched, and the reason says so. ``part_years``: for one part of a comparison, the
+        years it asks its report about (``scope.part_years``); the year check of ``decide`` is
+        then skipped, as the question names the other reports' years too."""
         data, settings = self.data, self.settings
         query = analyze(question, settings.retrieval.use_glossary)
+        if part_years is not None:
+            mine = tuple(y for y in query.report_years if y in part_years)
+            query = replace(query, years=part_years, report_years=mine)
         retrieved = retrieve(data, self.encoder, query, k, filters, settings)
         calibrated = self.scorer.calibrated_for(self.encoder.identity())
-        decision = decide(retrieved, data, self.scorer, calibrated, years)
+        decision = decide(retrieved, data, self.scorer, calibrated, years=part_years is None)
         reason: dict[str, Any] = {} if calibrated else {"calibrated": False}
         if (
             filters is None
@@ -91,14 +100,17 @@ class Answerer:
         query = analyze(question, self.settings.retrieval.use_glossary)  # bad input fails here, whole
         documents = self.data.documents
 
-        def one(text: str, only: list[DocumentInfo] | None = None, years: bool = True) -> Answer:
+        def one(
+            text: str, only: list[DocumentInfo] | None = None, years: tuple[int, ...] | None = None
+        ) -> Answer:
             scoped = filters if only is None else {"doc_id": [d.doc_id for d in only]}
             return self.answer_one(text, k, scoped, years)
 
         if filters is None and len(documents) > 1:
             groups = named_groups(query, documents)
             if len(groups) >= 2:
-                parts = [one(question, infos, years=False) if infos else self._missing_part(question, label)
+                parts = [one(question, infos, part_years(query, infos)) if infos
+                         else self._missing_part(question, label)
                          for label, infos in groups]  # fmt: skip
                 for (label, _), part in zip(groups, parts, strict=True):
                     part.reason["report"] = label

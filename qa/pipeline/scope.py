@@ -51,6 +51,15 @@ def named_groups(query: Query, documents: list[DocumentInfo]) -> list[tuple[str,
     return []
 
 
+def part_years(query: Query, infos: list[DocumentInfo]) -> tuple[int, ...]:
+    """The years one part of a comparison asks its reports about: the question's years that are
+    these reports' own title years ("2022年和2023年…各是多少": 2022 for the 2022 report), else all
+    of them. The other parts' years would otherwise turn this report's search to the wrong part: the
+    2023 report reviews 2022, so "2022" pulled its review passages for a question about its plan."""
+    asked = sorted(set(query.years) | set(query.report_years))
+    return tuple(y for y in asked if any(d.year == y for d in infos)) or query.years
+
+
 def _newest(infos: list[DocumentInfo]) -> list[DocumentInfo]:
     newest = max((d.year or 0) for d in infos)
     return [d for d in infos if (d.year or 0) == newest]
