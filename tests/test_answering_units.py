@@ -91,6 +91,18 @@ def test_reports_the_collection_lacks_are_named_with_what_it_has() -> None:
         and missing.available == ["《2026年江苏省政府工作报告》"]
     )
     assert missing_report(analyze("江苏今年GDP目标是多少？"), DOCS, "地区生产总值增长5%") is None
+    # A year the place's reports do not cover (the 2026 report reviews 2025 and plans 2026).
+    missing = missing_report(analyze("江苏2023年GDP增长多少？"), DOCS, "地区生产总值增长5%")
+    assert missing is not None and missing.asked == "2023年江苏"
+    assert missing_report(analyze("江苏2025年GDP增长多少？"), DOCS, "地区生产总值增长5.8%") is None
+    # The State Council named with a year no national report plans or reviews.
+    missing = missing_report(analyze("国务院2020年的GDP目标是多少？"), DOCS, "国内生产总值增长5%")
+    assert missing is not None and missing.asked == "2020年国务院"
+    assert missing.available[0] == "《2023年国务院报告》"
+    assert missing_report(analyze("国务院2024年的GDP增长多少？"), DOCS, "国内生产总值增长5%") is None
+    # 乡镇 and 乡村 are words, not places.
+    assert named_places(analyze("2025年的报告中乡镇卫生院有多少？")) == []
+    assert named_places(analyze("报告中乡村振兴有哪些举措？")) == []
     # A place the answer sentence speaks of is a topic, not a missing report.
     assert missing_report(analyze("对香港有什么政策？"), DOCS, "支持香港更好融入国家发展大局") is None
     assert "没有2020年的报告" in missing_report(analyze("2020年政府工作报告说了什么？"), DOCS, "x").reason

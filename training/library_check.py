@@ -19,7 +19,7 @@ from typing import Any
 
 from qa.facts.extract import Fact
 from qa.schema import DocumentInfo
-from training.examples import TRAIN_REPORTS, _everyday, _usable
+from training.examples import EVERYDAY_WORDS, TRAIN_REPORTS, _everyday, _usable
 
 # How people name a report: {y} its title year, {r} the region as written, {s} the region without
 # 省/市/自治区, {p} the year a figure is about, {i} the indicator. National and provincial forms.
@@ -95,6 +95,47 @@ def comparisons(
     return out
 
 
+def missing(documents: list[DocumentInfo], count: int = 40, seed: int = 0) -> list[str]:
+    """Generated questions about reports the collection lacks: a place it has in a year none of
+    that place's reports covers, or a State Council report of a year it lacks."""
+    rng = random.Random(seed)
+    topics = sorted(EVERYDAY_WORDS)
+    national_years = {d.year for d in documents if d.level == "national"}
+    # Year y is planned by the report of y and reviewed by that of y + 1.
+    absent = [y for y in range(1955, 2026) if y not in national_years and y + 1 not in national_years]
+    out = []
+    for _ in range(count):
+        d = rng.choice(documents)
+        topic = rng.choice(topics)
+        if d.level == "national" and absent:
+            out.append(
+                rng.choice(("{y}年政府工作报告里{i}是多少？", "国务院{y}年{i}目标是多少")).format(
+                    y=rng.choice(absent), i=topic
+                )
+            )
+        elif d.level != "national" and d.year:
+            year = d.year - rng.randint(3, 6)  # before anything its report reviews
+            out.append(
+                rng.choice(("{s}{y}年{i}是多少？", "{r}{y}年政府工作报告中{i}是多少")).format(
+                    s=_short_name(d), r=d.region, y=year, i=topic
+                )
+            )
+    return out
+
+
+def check_missing(bot: Any, questions: list[str]) -> dict[str, Any]:
+    """Share refused, and refused naming the missing report (reason ``missing_report``)."""
+    answers = [bot.ask(q, k=5) for q in questions]
+    n = max(1, len(answers))
+    return {
+        "n": len(answers),
+        "refused": round(sum(not a.found for a in answers) / n, 3),
+        "refused with the reason": round(
+            sum(not a.found and "missing_report" in a.reason for a in answers) / n, 3
+        ),
+    }
+
+
 def _short_name(d: DocumentInfo) -> str:
     if d.level == "national":
         return f"{d.year}年"
@@ -161,6 +202,9 @@ def main() -> None:
     for form, rates in result["by_form"].items():
         print(f"{rates}  {form}")
     print(f"comparisons: {check_comparisons(bot, comparisons(bot.facts(), bot.documents))}")
+    print(f"missing reports: {check_missing(bot, missing(bot.documents))}")
+    wrongly = sum("missing_report" in bot.ask(item["question"], k=5).reason for item in items)
+    print(f"named reports the collection has, refused as missing: {wrongly} of {len(items)}")
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from qa.pipeline.query import Query
+from qa.pipeline.retrieval import NATIONAL_WORDS, covers_years
 from qa.schema import DocumentInfo
 from qa.text.normalize import CJK_RANGES
 
@@ -23,10 +24,10 @@ PROVINCES = (
 )  # fmt: skip
 # A named city, county or town: two to four characters before 市/县/镇/乡 (not 区: 开发区, 示范区
 # and 自贸区 are programmes, not places), at the start or after a pause or a year ("2025年深圳市"),
-# not beginning with a function word, and not 市场/市长/县委/镇长….
+# not beginning with a function word, and not 市场/市长/县委/镇长/乡镇/乡村/县城….
 _LOCALITY = re.compile(
     rf"(?:^|(?<=[,，。、？?\s年的]))(?![的了在和与及是有对把被从到各全本我])"
-    rf"[{CJK_RANGES}]{{2,4}}?(?:市|县|镇|乡)(?![场长委民政级区])"
+    rf"[{CJK_RANGES}]{{2,4}}?(?:市|县|镇|乡)(?![场长委民政级区镇村城])"
 )
 
 # Words that end like a place name and are none: 城市, 乡镇, 股市 …
@@ -62,11 +63,28 @@ def named_places(query: Query) -> list[str]:
     return places
 
 
+def _asked(query: Query) -> tuple[int, ...]:
+    return query.report_years or query.years
+
+
+def _years(query: Query) -> str:
+    return "/".join(map(str, _asked(query)))
+
+
+def _fitting(documents: list[DocumentInfo], query: Query) -> list[DocumentInfo]:
+    """The documents a question's years can be about: "2024年江苏省政府工作报告" names a report by its
+    title year; "江苏2024年…" asks about a year, which the report must cover (review or plan it)."""
+    if query.report_years:
+        return [d for d in documents if d.year in query.report_years]
+    return [d for d in documents if covers_years(d, query.years)]
+
+
 def missing_report(query: Query, documents: list[DocumentInfo], sentence: str) -> Missing | None:
     """The report a question names that no indexed document is, or None.
 
     A place counts as named-and-missing only when no document is of that place and the answer
-    sentence does not speak of it either (a national report speaks of provinces).
+    sentence does not speak of it either (a national report speaks of provinces); a place the
+    collection has, with a year none of its reports covers, names a missing report too.
     """
     titles = {d.doc_id: d.title for d in documents}
     for place in named_places(query):
@@ -74,9 +92,13 @@ def missing_report(query: Query, documents: list[DocumentInfo], sentence: str) -
         ours = [d for d in documents if core and core in _place_of(d) + d.title]
         if not ours and core not in sentence:
             return Missing(place, sorted(titles.values())[:5])
-        if ours and query.report_years and not any(d.year in query.report_years for d in ours):
-            years = "/".join(map(str, query.report_years))
-            return Missing(f"{years}年{place}", [titles[d.doc_id] for d in ours])
+        if ours and (query.report_years or query.years) and not _fitting(ours, query):
+            return Missing(f"{_years(query)}年{place}", [titles[d.doc_id] for d in ours])
+    if NATIONAL_WORDS.search(query.normalized) and (query.report_years or query.years):
+        national = [d for d in documents if d.level == "national"]
+        if not _fitting(national, query):
+            nearest = sorted(national, key=lambda d: min(abs((d.year or 0) - y) for y in _asked(query)))
+            return Missing(f"{_years(query)}年国务院", [titles[d.doc_id] for d in nearest[:3]])
     if query.report_years and not any(d.year in query.report_years for d in documents):
         years = "/".join(map(str, query.report_years))
         nearest = sorted(documents, key=lambda d: min(abs((d.year or 0) - y) for y in query.report_years))

@@ -60,13 +60,13 @@ _REGION_SUFFIX = re.compile(
 )
 # Words that name the State Council's report itself. 国家 or 全国 alone are topics ("国家安全",
 # "全国粮食产量") that any report may speak of, so they do not restrict the search.
-_NATIONAL_WORDS = re.compile(r"国务院|中央政府|state council")
+NATIONAL_WORDS = re.compile(r"国务院|中央政府|state council")
 
 
 def names_region(query: Query, info: DocumentInfo) -> bool:
     region = info.region or ""
     if region == "全国":
-        return bool(_NATIONAL_WORDS.search(query.normalized))
+        return bool(NATIONAL_WORDS.search(query.normalized))
     short = _REGION_SUFFIX.sub("", region)
     text = " ".join((query.normalized, *query.translated))  # "Fujian" -> 福建 (qa.pipeline.glossary)
     return bool(region) and (region in text or (len(short) >= 2 and short in text))
