@@ -40,12 +40,23 @@ class Missing:
 
     asked: str  # "2025年广东省", "深圳市", "2020年"
     available: list[str]  # display titles of the nearest documents
+    spans: tuple[str, ...] = ()  # the years each of them covers ("2022–2023年"), when the year was asked
 
     @property
     def reason(self) -> str:
         """One line for users, in the page's language."""
-        there = "、".join(self.available[:5])
+        shown = [
+            f"{t}（{s}）" if s else t
+            for t, s in zip(self.available, self.spans or ("",) * len(self.available), strict=True)
+        ]
+        there = "、".join(shown[:5])
         return f"没有{self.asked}的报告" + (f"；有：{there}" if there else "")
+
+
+def _span(info: DocumentInfo) -> str:
+    """The years a report reviews and plans, as users read them: 2022–2023年."""
+    first = info.review_year or info.year
+    return f"{first}–{first + 1}年" if first else ""
 
 
 def _place_of(info: DocumentInfo) -> str:
@@ -93,12 +104,18 @@ def missing_report(query: Query, documents: list[DocumentInfo], sentence: str) -
         if not ours and core not in sentence:
             return Missing(place, sorted(titles.values())[:5])
         if ours and (query.report_years or query.years) and not _fitting(ours, query):
-            return Missing(f"{_years(query)}年{place}", [titles[d.doc_id] for d in ours])
+            return Missing(
+                f"{_years(query)}年{place}", [titles[d.doc_id] for d in ours], tuple(map(_span, ours))
+            )
     if NATIONAL_WORDS.search(query.normalized) and (query.report_years or query.years):
         national = [d for d in documents if d.level == "national"]
         if not _fitting(national, query):
             nearest = sorted(national, key=lambda d: min(abs((d.year or 0) - y) for y in _asked(query)))
-            return Missing(f"{_years(query)}年国务院", [titles[d.doc_id] for d in nearest[:3]])
+            return Missing(
+                f"{_years(query)}年国务院",
+                [titles[d.doc_id] for d in nearest[:3]],
+                tuple(map(_span, nearest[:3])),
+            )
     if query.report_years and not any(d.year in query.report_years for d in documents):
         years = "/".join(map(str, query.report_years))
         nearest = sorted(documents, key=lambda d: min(abs((d.year or 0) - y) for y in query.report_years))
