@@ -21,7 +21,9 @@ TEXTS = [
 ]
 
 
-@pytest.mark.parametrize("question", ["财政收入", "学位多少", "gdp 收入", "产值", "亿元"])
+@pytest.mark.parametrize(
+    "question", ["财政收入", "学位多少", "gdp 收入", "产值", "亿元", "收入和收入"]
+)  # a token twice
 def test_scores_equal_bm25s_index(question: str) -> None:
     reference = bm25s.BM25()
     reference.index([tokenize(t) or ["\0"] for t in TEXTS], show_progress=False)

@@ -135,10 +135,17 @@ class LexicalIndex:
     def scores(self, query_tokens: list[str]) -> np.ndarray:
         """BM25 score of every row for the query tokens (unknown tokens are ignored)."""
         vocab = self._bm25.vocab_dict
-        known = [t for t in query_tokens if t in vocab]
-        if not known:
-            return np.zeros(self.size, dtype=np.float32)
-        return np.asarray(self._bm25.get_scores(known), dtype=np.float32)
+        data, rows, indptr = (self._bm25.scores[key] for key in ("data", "indices", "indptr"))
+        scores = np.zeros(self.size, dtype=np.float32)
+        # The sum bm25s's get_scores computes, column by column. bm25s adds with np.add.at, which
+        # allows a row twice in one column and, over float16 scores, costs ~60 ms a query at 100k
+        # passages; a column here holds each row once, so plain indexed addition is exact and ~12x
+        # faster (tests/test_lexical.py compares the two).
+        for token in query_tokens:
+            t = vocab.get(token)
+            if t is not None:
+                scores[rows[indptr[t] : indptr[t + 1]]] += data[indptr[t] : indptr[t + 1]]
+        return scores
 
 
 def _fill_columns(

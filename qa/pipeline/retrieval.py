@@ -7,6 +7,7 @@ boosts happen here, configured by ``RetrievalSettings``.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -63,11 +64,18 @@ _REGION_SUFFIX = re.compile(
 NATIONAL_WORDS = re.compile(r"国务院|中央政府|state council")
 
 
+@functools.lru_cache(maxsize=4096)
+def _short_region(region: str) -> str:
+    """广东省 -> 广东, 紫帽镇人民政府 -> 紫帽: asked once per region, not once per report and question."""
+    return _REGION_SUFFIX.sub("", region)
+
+
 def names_region(query: Query, info: DocumentInfo) -> bool:
+    """Whether the question names the report's region (or, for 全国, the State Council)."""
     region = info.region or ""
     if region == "全国":
         return bool(NATIONAL_WORDS.search(query.normalized))
-    short = _REGION_SUFFIX.sub("", region)
+    short = _short_region(region)
     text = " ".join((query.normalized, *query.translated))  # "Fujian" -> 福建 (qa.pipeline.glossary)
     return bool(region) and (region in text or (len(short) >= 2 and short in text))
 
