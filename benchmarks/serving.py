@@ -165,9 +165,10 @@ def render_section(r: dict[str, Any]) -> tuple[list[list[Any]], list[str]]:
         f"in the benchmark process ({seq['asks']} asks), then a fresh `report-qa serve` process asked "
         f"by {s['clients']} concurrent clients (aiohttp, one connection each, keep-alive; "
         f"{http['requests']} requests after two warm-up questions each) on {s['cores']} cores shared "
-        "with the clients. The server runs each ask in its thread pool: ONNX Runtime, faiss and "
-        "bm25s's scoring release the GIL, so two asks use two cores; uvicorn parses with httptools "
-        "on uvloop.",
+        "with the clients. The server answers two questions per core at once in worker threads "
+        "(`qa.apps.server.asks_at_once`): ONNX Runtime, faiss and numpy release the GIL, so the "
+        "asks use both cores; the other requests wait on the event loop. uvicorn parses with "
+        "httptools on uvloop.",
         "",
         table(
             ["run", "requests", "per s", "p50 ms", "p95 ms", "errors", "server RSS MB"],

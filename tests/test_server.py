@@ -14,7 +14,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from qa import ReportQA
-from qa.apps.server import create_app, running
+from qa.apps.server import asks_at_once, create_app, running
+from qa.settings import Settings
 
 TITLE = "紫帽镇人民政府2022年工作报告"
 REVENUE_QUESTION = "2022年财政总收入是多少？"
@@ -331,3 +332,10 @@ def test_concurrent_http_answers_equal_sequential_ones(bot: ReportQA, server_url
         ), question
         assert answer["confidence"] == pytest.approx(want["confidence"], abs=1e-9), question
         assert [p["passage_id"] for p in answer["passages"]] == [p["passage_id"] for p in want["passages"]]
+
+
+def test_questions_answered_at_once_follow_the_cores_given() -> None:
+    # Two per core: one in ONNX Runtime (GIL released) and one in Python, not FastAPI's 40 threads.
+    assert asks_at_once(Settings(threads=3)) == 6
+    assert asks_at_once(Settings(threads=1)) == 2
+    assert asks_at_once(Settings()) >= 2
