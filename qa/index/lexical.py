@@ -144,7 +144,8 @@ class LexicalIndex:
         for token in query_tokens:
             t = vocab.get(token)
             if t is not None:
-                scores[rows[indptr[t] : indptr[t + 1]]] += data[indptr[t] : indptr[t + 1]]
+                column = slice(indptr[t], indptr[t + 1])
+                scores[rows[column]] += data[column]
         return scores
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import zip_longest
 
 from qa.pipeline.query import Query
 from qa.pipeline.retrieval import NATIONAL_WORDS, covers_years
@@ -45,10 +46,7 @@ class Missing:
     @property
     def reason(self) -> str:
         """One line for users, in the page's language."""
-        shown = [
-            f"{t}（{s}）" if s else t
-            for t, s in zip(self.available, self.spans or ("",) * len(self.available), strict=True)
-        ]
+        shown = [f"{t}（{s}）" if s else t for t, s in zip_longest(self.available, self.spans, fillvalue="")]
         there = "、".join(shown[:5])
         return f"没有{self.asked}的报告" + (f"；有：{there}" if there else "")
 

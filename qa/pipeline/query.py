@@ -7,6 +7,7 @@ period it asks about (review: 去年/完成了; plan: 今年/目标). Retrieval 
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -60,6 +61,12 @@ class Query:
     relative: Period | None = None  # "review" for 去年/last year, "plan" for 今年/明年/next year
     aspect: Period | None = None  # from the verb: done vs intended
     translated: tuple[str, ...] = ()  # report terms of an English question's phrases (qa.pipeline.glossary)
+
+    @functools.cached_property
+    def named_text(self) -> str:
+        """Where a place or report may be named: the question and the report terms of its English
+        ("Fujian" -> 福建, qa.pipeline.glossary); computed once, asked of every document."""
+        return " ".join((self.normalized, *self.translated))
 
     @property
     def uses_lexical(self) -> bool:

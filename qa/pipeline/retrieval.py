@@ -76,7 +76,7 @@ def names_region(query: Query, info: DocumentInfo) -> bool:
     if region == "全国":
         return bool(NATIONAL_WORDS.search(query.normalized))
     short = _short_region(region)
-    text = " ".join((query.normalized, *query.translated))  # "Fujian" -> 福建 (qa.pipeline.glossary)
+    text = query.named_text
     return bool(region) and (region in text or (len(short) >= 2 and short in text))
 
 
