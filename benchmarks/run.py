@@ -209,17 +209,25 @@ class Bench:
 
     # ------------------------------------------------------------------ sections
 
-    def _sentence_sample(self, count: int) -> list[str]:
+    @functools.cached_property
+    def _passages(self) -> list[Any]:
+        """Every passage of the reports, split as indexing splits them (made once, for any section)."""
         from qa.api import PASSAGE_CHARS
         from qa.ingest.loader import load_paths
-        from qa.ingest.structure import build_passages, split_sentences
+        from qa.ingest.structure import build_passages
 
-        passages = [p for doc in load_paths(self.reports) for p in build_passages(doc, *PASSAGE_CHARS)]
-        self._passages = passages
-        sentences = [
-            p.text[s:e] for p in passages for s, e in (split_sentences(p.text) or [(0, len(p.text))])
+        return [p for doc in load_paths(self.reports) for p in build_passages(doc, *PASSAGE_CHARS)]
+
+    @functools.cached_property
+    def _all_sentences(self) -> list[str]:
+        from qa.ingest.structure import split_sentences
+
+        return [
+            p.text[s:e] for p in self._passages for s, e in (split_sentences(p.text) or [(0, len(p.text))])
         ]
-        self._all_sentences = sentences
+
+    def _sentence_sample(self, count: int) -> list[str]:
+        sentences = self._all_sentences
         return random.Random(0).sample(sentences, min(count, len(sentences)))
 
     def embedding_options(self) -> dict[str, Any]:
