@@ -15,9 +15,10 @@ from collections.abc import Callable
 
 from qa.facts import Fact
 from qa.facts.series import FAMILIES
+from qa.index.catalog import Catalog
 from qa.pipeline.query import Query
 from qa.pipeline.scope import named_groups
-from qa.schema import Answer, DocumentInfo, Passage
+from qa.schema import Answer, Passage
 
 _ACROSS_PROVINCES = re.compile(r"各省|各个省|每个省|哪些省|哪几个省|所有省|全国各地|31个省|各地区")
 _ACROSS_YEARS = re.compile(r"历年|每年|这些年|逐年|哪些年|哪几年|各年")
@@ -43,7 +44,7 @@ def _keeps(fact: Fact, comparison: tuple[str, str] | None) -> bool:
 def series_answer(
     question: str,
     query: Query,
-    documents: list[DocumentInfo],
+    catalog: Catalog,
     series: Callable[[str, str, dict], list[Fact]],
     passage_of: Callable[[str], Passage | None],
     k: int,
@@ -52,10 +53,10 @@ def series_answer(
     text = query.normalized
     provinces, years = bool(_ACROSS_PROVINCES.search(text)), bool(_ACROSS_YEARS.search(text))
     indicator = _indicator(text)
-    if indicator is None or len(documents) < 2:
+    if indicator is None or len(catalog) < 2:
         return None
     period = "review" if query.period_for(None) == "review" else "plan"
-    groups = named_groups(query, documents)
+    groups = named_groups(query, catalog)
     filters: dict
     if len(groups) >= 2:  # a comparison: the figure of each named report, or a search if one lacks it
         facts = []
@@ -74,7 +75,7 @@ def series_answer(
         facts = [f for f in series(indicator, period, filters) if _keeps(f, threshold)]
     else:
         return None
-    titles = {d.doc_id: d.title for d in documents}
+    titles = {d.doc_id: d.title for d in catalog.documents}
     parts = []
     for fact in facts:
         passage = passage_of(fact.passage_id)

@@ -162,7 +162,7 @@ class ReportQA:
                     rows.update((p.passage_id, p) for _, p in data.passage_rows())
                 return rows.get(passage_id)
 
-            across = series_answer(question, query, data.documents, self.series, passage_of, k)
+            across = series_answer(question, query, data.catalog, self.series, passage_of, k)
             if across is not None:
                 return across
         return Answerer(data, self.embedder, self.scorer, self.settings).answer(question, k, filters)

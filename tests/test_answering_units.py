@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from qa.errors import ReportQAError
+from qa.index.catalog import Catalog
 from qa.pipeline.coverage import missing_report, named_places
 from qa.pipeline.features import FEATURES, asks_for, candidates
 from qa.pipeline.parts import split_parts
@@ -45,17 +46,18 @@ DOCS = [
     DocumentInfo("sd", "《2026年山东省政府工作报告》", "sd.txt", region="山东省", year=2026, level="province",
                  review_year=2025),
 ]  # fmt: skip
+CATALOG = Catalog(DOCS)
 
 
 def test_comparisons_are_grouped_per_named_report() -> None:
-    by_year = named_groups(analyze("2023年和2025年的政府工作报告分别把GDP增长目标定为多少？"), DOCS)
+    by_year = named_groups(analyze("2023年和2025年的政府工作报告分别把GDP增长目标定为多少？"), CATALOG)
     assert [(label, [d.doc_id for d in infos]) for label, infos in by_year] == [
         ("2023年", ["n23"]),
         ("2025年", ["n25"]),
     ]
-    by_region = named_groups(analyze("江苏和山东2026年的地区生产总值增长目标各是多少？"), DOCS)
+    by_region = named_groups(analyze("江苏和山东2026年的地区生产总值增长目标各是多少？"), CATALOG)
     assert sorted(label for label, _ in by_region) == ["山东省", "江苏省"]
-    assert named_groups(analyze("江苏今年地区生产总值增长目标是多少？"), DOCS) == []
+    assert named_groups(analyze("江苏今年地区生产总值增长目标是多少？"), CATALOG) == []
 
 
 def test_each_part_of_a_comparison_asks_its_own_year() -> None:
@@ -71,41 +73,42 @@ def test_each_part_of_a_comparison_asks_its_own_year() -> None:
 
 
 def test_a_year_the_collection_lacks_is_a_group_without_reports() -> None:
-    groups = named_groups(analyze("2020年和2025年的政府工作报告分别提出了什么目标？"), DOCS)
+    groups = named_groups(analyze("2020年和2025年的政府工作报告分别提出了什么目标？"), CATALOG)
     assert [(label, len(infos)) for label, infos in groups] == [("2020年", 0), ("2025年", 1)]
 
 
 def test_unscoped_this_year_questions_go_to_the_newest_national_report() -> None:
-    assert [d.doc_id for d in latest_documents(analyze("今年的GDP增长目标是多少？"), DOCS)] == ["n25"]
-    assert latest_documents(analyze("2023年的GDP增长目标是多少？"), DOCS) == []
-    assert latest_documents(analyze("GDP增长目标是多少？"), DOCS) == []
+    assert [d.doc_id for d in latest_documents(analyze("今年的GDP增长目标是多少？"), CATALOG)] == ["n25"]
+    assert latest_documents(analyze("2023年的GDP增长目标是多少？"), CATALOG) == []
+    assert latest_documents(analyze("GDP增长目标是多少？"), CATALOG) == []
 
 
 def test_reports_the_collection_lacks_are_named_with_what_it_has() -> None:
-    missing = missing_report(analyze("2025年广东省的GDP增长目标是多少？"), DOCS, "国内生产总值增长5%左右")
+    missing = missing_report(analyze("2025年广东省的GDP增长目标是多少？"), CATALOG, "国内生产总值增长5%左右")
     assert missing is not None and missing.asked == "广东"
-    missing = missing_report(analyze("2024年江苏省政府工作报告提出GDP增长多少？"), DOCS, "地区生产总值增长5%")
+    question = analyze("2024年江苏省政府工作报告提出GDP增长多少？")
+    missing = missing_report(question, CATALOG, "地区生产总值增长5%")
     assert (
         missing is not None
         and missing.asked == "2024年江苏"
         and missing.available == ["《2026年江苏省政府工作报告》"]
     )
-    assert missing_report(analyze("江苏今年GDP目标是多少？"), DOCS, "地区生产总值增长5%") is None
+    assert missing_report(analyze("江苏今年GDP目标是多少？"), CATALOG, "地区生产总值增长5%") is None
     # A year the place's reports do not cover (the 2026 report reviews 2025 and plans 2026).
-    missing = missing_report(analyze("江苏2023年GDP增长多少？"), DOCS, "地区生产总值增长5%")
+    missing = missing_report(analyze("江苏2023年GDP增长多少？"), CATALOG, "地区生产总值增长5%")
     assert missing is not None and missing.asked == "2023年江苏"
-    assert missing_report(analyze("江苏2025年GDP增长多少？"), DOCS, "地区生产总值增长5.8%") is None
+    assert missing_report(analyze("江苏2025年GDP增长多少？"), CATALOG, "地区生产总值增长5.8%") is None
     # The State Council named with a year no national report plans or reviews.
-    missing = missing_report(analyze("国务院2020年的GDP目标是多少？"), DOCS, "国内生产总值增长5%")
+    missing = missing_report(analyze("国务院2020年的GDP目标是多少？"), CATALOG, "国内生产总值增长5%")
     assert missing is not None and missing.asked == "2020年国务院"
     assert missing.available[0] == "《2023年国务院报告》"
-    assert missing_report(analyze("国务院2024年的GDP增长多少？"), DOCS, "国内生产总值增长5%") is None
+    assert missing_report(analyze("国务院2024年的GDP增长多少？"), CATALOG, "国内生产总值增长5%") is None
     # 乡镇 and 乡村 are words, not places.
     assert named_places(analyze("2025年的报告中乡镇卫生院有多少？")) == []
     assert named_places(analyze("报告中乡村振兴有哪些举措？")) == []
     # A place the answer sentence speaks of is a topic, not a missing report.
-    assert missing_report(analyze("对香港有什么政策？"), DOCS, "支持香港更好融入国家发展大局") is None
-    assert "没有2020年的报告" in missing_report(analyze("2020年政府工作报告说了什么？"), DOCS, "x").reason
+    assert missing_report(analyze("对香港有什么政策？"), CATALOG, "支持香港更好融入国家发展大局") is None
+    assert "没有2020年的报告" in missing_report(analyze("2020年政府工作报告说了什么？"), CATALOG, "x").reason
 
 
 def test_place_names_are_not_taken_from_ordinary_words() -> None:
@@ -131,7 +134,7 @@ def test_candidate_features_follow_the_declared_columns() -> None:
     found = candidates(
         query, [Hit(row=0, score=1.0, dense=0.8, lexical=3.0)], [passage], [(spans, vectors)],
         np.array([1, 0, 0, 0], dtype=np.float32), lambda terms: dict.fromkeys(terms, 1.0),
-        lambda doc_id: frozenset({"财政", "收入"}), {"d": 2022}, 3,
+        lambda doc_id, terms: terms & {"财政", "收入"}, {"d": 2022}, 3,
     )  # fmt: skip
     assert [c.span for c in found] == [(0, cut), (cut, len(text))]
     first = dict(zip(FEATURES, found[0].features, strict=True))

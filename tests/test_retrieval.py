@@ -113,6 +113,7 @@ DOCS = [
     ],
 )
 def test_questions_name_reports_by_region_and_year(question, named):
+    from qa.index.catalog import Catalog
     from qa.pipeline.retrieval import named_documents
 
-    assert named_documents(analyze(question), DOCS) == named
+    assert named_documents(analyze(question), Catalog(DOCS)) == named

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
 
+from qa.index.catalog import Catalog
+from qa.index.lexical import tokenize
 from qa.schema import DocumentInfo, Passage
 
 FORMAT_NAME = "report-qa-index"
@@ -109,6 +111,10 @@ class IndexStore(Protocol):
         """doc_id -> the year each document reviews."""
 
     @property
+    def catalog(self) -> Catalog:
+        """The documents looked up by region and year (qa.index.catalog)."""
+
+    @property
     def passage_count(self) -> int:
         """How many passages are indexed."""
 
@@ -123,6 +129,9 @@ class IndexStore(Protocol):
 
     def idf(self, tokens: set[str]) -> dict[str, float]:
         """Inverse document frequency of each lexical token over the passages."""
+
+    def document_terms(self, doc_id: str, tokens: Iterable[str]) -> set[str]:
+        """Which of the lexical ``tokens`` occur anywhere in document ``doc_id``."""
 
     def dense_search(
         self, query: np.ndarray, k: int, doc_ids: Iterable[str] | None = None
@@ -150,6 +159,13 @@ class IndexStore(Protocol):
         """Make this snapshot the live index of ``index_dir``; returns the generation folder."""
 
 
+# A document's tokens, made once per text (a store hands over the same str object each time, whose
+# hash Python keeps): tokenizing a national report costs ~10 ms.
+@lru_cache(maxsize=512)
+def _text_tokens(text: str) -> frozenset[str]:
+    return frozenset(tokenize(text))
+
+
 class StoreBase:
     """The row accessors every store has alike, over what ``_by_row`` returns.
 
@@ -166,6 +182,16 @@ class StoreBase:
     def review_years(self) -> dict[str, int | None]:
         """doc_id -> the year each document reviews (see DocumentInfo.review_year)."""
         return {d.doc_id: d.review_year for d in self.documents}
+
+    def document_terms(self, doc_id: str, tokens: Iterable[str]) -> set[str]:
+        """Which of the lexical ``tokens`` occur anywhere in document ``doc_id``, read from its
+        stored text (the local store answers from its BM25 index instead, without reading texts)."""
+        return set(tokens) & _text_tokens(self.texts[doc_id])
+
+    @cached_property
+    def catalog(self) -> Catalog:
+        """The documents looked up by region and year; a snapshot's documents never change."""
+        return Catalog(self.documents)
 
     @property
     def passage_count(self) -> int:

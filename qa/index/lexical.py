@@ -132,21 +132,36 @@ class LexicalIndex:
             out[token] = idf_value(int(indptr[t + 1] - indptr[t]) if t is not None else 0, self.size)
         return out
 
+    def occurs_in(self, token: str, rows: np.ndarray) -> bool:
+        """Whether ``token`` occurs in any of ``rows`` (sorted row ids): a binary search of its
+        column, whose rows are ascending, instead of reading the texts."""
+        t = self._bm25.vocab_dict.get(token)
+        if t is None or len(rows) == 0:
+            return False
+        indptr = self._bm25.scores["indptr"]
+        column = self._bm25.scores["indices"][indptr[t] : indptr[t + 1]]
+        first, last = int(rows[0]), int(rows[-1])
+        at = int(column.searchsorted(first))
+        if last - first + 1 == len(rows):  # one run of rows, as a document's passages are stored
+            return at < len(column) and int(column[at]) <= last
+        end = int(column.searchsorted(last, side="right"))
+        return bool(np.isin(column[at:end], rows, assume_unique=True).any())
+
     def scores(self, query_tokens: list[str]) -> np.ndarray:
         """BM25 score of every row for the query tokens (unknown tokens are ignored)."""
         vocab = self._bm25.vocab_dict
         data, rows, indptr = (self._bm25.scores[key] for key in ("data", "indices", "indptr"))
-        scores = np.zeros(self.size, dtype=np.float32)
-        # The sum bm25s's get_scores computes, column by column. bm25s adds with np.add.at, which
-        # allows a row twice in one column and, over float16 scores, costs ~60 ms a query at 100k
-        # passages; a column here holds each row once, so plain indexed addition is exact and ~12x
-        # faster (tests/test_lexical.py compares the two).
-        for token in query_tokens:
-            t = vocab.get(token)
-            if t is not None:
-                column = slice(indptr[t], indptr[t + 1])
-                scores[rows[column]] += data[column]
-        return scores
+        columns = [t for t in (vocab.get(token) for token in query_tokens) if t is not None]
+        if not columns:
+            return np.zeros(self.size, dtype=np.float32)
+        # The sum bm25s's get_scores computes: every query token's column (a repeated token's twice),
+        # added per row. bm25s adds column by column with np.add.at, ~60 ms a query over float16 at
+        # 100k passages; one bincount over the concatenated columns is one pass in C (~1.7 ms at 100k,
+        # 1.7x faster than adding column by column; tests/test_lexical.py compares with bm25s).
+        spans = [slice(indptr[t], indptr[t + 1]) for t in columns]
+        weights = np.concatenate([data[span] for span in spans]).astype(np.float64)
+        summed = np.bincount(np.concatenate([rows[span] for span in spans]), weights, minlength=self.size)
+        return summed.astype(np.float32)
 
 
 def _fill_columns(

@@ -107,7 +107,7 @@ class Answerer:
             return self.answer_one(text, k, scoped, years)
 
         if filters is None and len(documents) > 1:
-            groups = named_groups(query, documents)
+            groups = named_groups(query, self.data.catalog)
             if len(groups) >= 2:
                 parts = [one(question, infos, part_years(query, infos)) if infos
                          else self._missing_part(question, label)
@@ -121,7 +121,7 @@ class Answerer:
             second = most_confident([one(r) for r in readings(pieces[1], topic_of(pieces[0]))])
             second.question = pieces[1]
             return combined(question, [first, second], k, {"parts": pieces})
-        latest = latest_documents(query, documents) if filters is None else []
+        latest = latest_documents(query, self.data.catalog) if filters is None else []
         if latest:
             answer = one(question, latest)
             if answer.found:

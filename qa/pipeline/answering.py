@@ -8,7 +8,6 @@ scorer and the one rule that states a checkable fact (a year the report does not
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -16,7 +15,6 @@ from typing import Any, Protocol
 import numpy as np
 
 from qa.index.base import IndexStore
-from qa.index.lexical import tokenize
 from qa.pipeline.coverage import Missing, missing_report
 from qa.pipeline.features import FEATURES, Candidate, candidates
 from qa.pipeline.query import Query
@@ -50,13 +48,6 @@ class Retrieved:
     candidates: list[Candidate]
 
 
-# A report's token set, made once per report text (the index hands over the same str object each
-# time, whose hash Python keeps): tokenizing a national report costs ~10 ms.
-@functools.lru_cache(maxsize=512)
-def _tokens_of_text(text: str) -> frozenset[str]:
-    return frozenset(t for t in tokenize(text) if len(t) == 2)
-
-
 def retrieve(
     data: IndexStore,
     encoder: QueryEncoder,
@@ -82,7 +73,7 @@ def retrieve(
         parts,
         vector,
         data.idf,
-        lambda doc_id: _tokens_of_text(data.texts[doc_id]),
+        data.document_terms,
         data.review_years,
         depth,
     )
@@ -121,7 +112,7 @@ def decide(
         return Decision(None, None, "nothing indexed matches the filters")
     best = retrieved.candidates[scored.best]
     passage = retrieved.passages[best.passage]
-    missing = missing_report(retrieved.query, data.documents, normalize(best.text))
+    missing = missing_report(retrieved.query, data.catalog, normalize(best.text))
     if missing:
         return Decision(
             Scored(scored.best, min(scored.confidence, 0.01), "not_found"), best, missing.reason, missing

@@ -12,8 +12,9 @@ import re
 from dataclasses import dataclass
 from itertools import zip_longest
 
+from qa.index.catalog import Catalog, covers_years
 from qa.pipeline.query import Query
-from qa.pipeline.retrieval import NATIONAL_WORDS, covers_years
+from qa.pipeline.retrieval import NATIONAL_WORDS
 from qa.schema import DocumentInfo
 from qa.text.normalize import CJK_RANGES
 
@@ -88,34 +89,30 @@ def _fitting(documents: list[DocumentInfo], query: Query) -> list[DocumentInfo]:
     return [d for d in documents if covers_years(d, query.years)]
 
 
-def missing_report(query: Query, documents: list[DocumentInfo], sentence: str) -> Missing | None:
+def missing_report(query: Query, catalog: Catalog, sentence: str) -> Missing | None:
     """The report a question names that no indexed document is, or None.
 
     A place counts as named-and-missing only when no document is of that place and the answer
     sentence does not speak of it either (a national report speaks of provinces); a place the
     collection has, with a year none of its reports covers, names a missing report too.
     """
-    titles = {d.doc_id: d.title for d in documents}
+    documents = catalog.documents
     for place in named_places(query):
         core = place.rstrip("市县镇乡")
         ours = [d for d in documents if core and core in _place_of(d) + d.title]
         if not ours and core not in sentence:
-            return Missing(place, sorted(titles.values())[:5])
+            return Missing(place, sorted(d.title for d in documents)[:5])
         if ours and (query.report_years or query.years) and not _fitting(ours, query):
-            return Missing(
-                f"{_years(query)}年{place}", [titles[d.doc_id] for d in ours], tuple(map(_span, ours))
-            )
+            return Missing(f"{_years(query)}年{place}", [d.title for d in ours], tuple(map(_span, ours)))
     if NATIONAL_WORDS.search(query.normalized) and (query.report_years or query.years):
         national = [d for d in documents if d.level == "national"]
         if not _fitting(national, query):
             nearest = sorted(national, key=lambda d: min(abs((d.year or 0) - y) for y in _asked(query)))
             return Missing(
-                f"{_years(query)}年国务院",
-                [titles[d.doc_id] for d in nearest[:3]],
-                tuple(map(_span, nearest[:3])),
+                f"{_years(query)}年国务院", [d.title for d in nearest[:3]], tuple(map(_span, nearest[:3]))
             )
-    if query.report_years and not any(d.year in query.report_years for d in documents):
+    if query.report_years and not catalog.titled(query.report_years):
         years = "/".join(map(str, query.report_years))
         nearest = sorted(documents, key=lambda d: min(abs((d.year or 0) - y) for y in query.report_years))
-        return Missing(f"{years}年", [titles[d.doc_id] for d in nearest[:3]])
+        return Missing(f"{years}年", [d.title for d in nearest[:3]])
     return None

@@ -145,7 +145,7 @@ def candidates(
     sentence_parts: list[tuple[np.ndarray, np.ndarray]],
     query_vector: np.ndarray,
     idf: Callable[[set[str]], dict[str, float]],
-    document_tokens: Callable[[str], frozenset[str]],
+    document_terms: Callable[[str, set[str]], set[str]],
     review_years: dict[str, int | None],
     depth: int,
 ) -> list[Candidate]:
@@ -158,15 +158,17 @@ def candidates(
     best_lexical = max((h.lexical or 0.0 for h in hits), default=0.0)
     english = not query.has_cjk
     rows: list[tuple[int, tuple[int, int], str, list[float]]] = []
+    in_document: dict[str, set[str]] = {}
     for i, (hit, passage, (spans, vectors)) in enumerate(
         zip(hits[:depth], passages, sentence_parts, strict=False)
     ):
         cosines = np.asarray(vectors, dtype=np.float32) @ query_vector
         asked = query.period_for(review_years.get(passage.doc_id))
         passage_tokens = set(tokenize(passage.text))
-        doc_tokens = document_tokens(passage.doc_id)
         passage_coverage = _share(weights, passage_tokens)
-        document_coverage = _share(pair_weights, doc_tokens) if pair_weights else 1.0
+        if passage.doc_id not in in_document:  # several top passages often share a report
+            in_document[passage.doc_id] = document_terms(passage.doc_id, set(pair_weights))
+        document_coverage = _share(pair_weights, in_document[passage.doc_id]) if pair_weights else 1.0
         spans_list = spans.tolist()
         coverages = [_share(weights, set(tokenize(passage.text[s:e]))) for s, e in spans_list]
         for j, ((start, end), cosine) in enumerate(zip(spans_list, cosines.tolist(), strict=True)):

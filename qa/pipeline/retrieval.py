@@ -7,7 +7,6 @@ boosts happen here, configured by ``RetrievalSettings``.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ import numpy as np
 
 from qa.errors import QuestionError
 from qa.index.base import IndexStore
+from qa.index.catalog import Catalog
 from qa.pipeline.query import Query
 from qa.schema import DocumentInfo
 from qa.settings import RetrievalSettings
@@ -56,45 +56,26 @@ def rrf(rankings: list[list[int]], weights: list[float], k: int = 60) -> list[tu
 # ---------------------------------------------------------------- search
 
 
-_REGION_SUFFIX = re.compile(
-    r"(?:人民政府|维吾尔自治区|壮族自治区|回族自治区|自治区|特别行政区|省|市|县|区|镇|乡|街道)$"
-)
 # Words that name the State Council's report itself. 国家 or 全国 alone are topics ("国家安全",
 # "全国粮食产量") that any report may speak of, so they do not restrict the search.
 NATIONAL_WORDS = re.compile(r"国务院|中央政府|state council")
 
 
-@functools.lru_cache(maxsize=4096)
-def _short_region(region: str) -> str:
-    """广东省 -> 广东, 紫帽镇人民政府 -> 紫帽: asked once per region, not once per report and question."""
-    return _REGION_SUFFIX.sub("", region)
+def regional_documents(query: Query, catalog: Catalog) -> list[DocumentInfo]:
+    """Reports whose region the question names (or, for 全国, whose issuer: the State Council)."""
+    named = catalog.named_in(query.named_text)
+    return named + catalog.national if NATIONAL_WORDS.search(query.normalized) else named
 
 
-def names_region(query: Query, info: DocumentInfo) -> bool:
-    """Whether the question names the report's region (or, for 全国, the State Council)."""
-    region = info.region or ""
-    if region == "全国":
-        return bool(NATIONAL_WORDS.search(query.normalized))
-    short = _short_region(region)
-    text = query.named_text
-    return bool(region) and (region in text or (len(short) >= 2 and short in text))
-
-
-def covers_years(info: DocumentInfo, years: tuple[int, ...]) -> bool:
-    """Whether a report is titled with, reviews or plans one of ``years``."""
-    own = {info.year, info.review_year, info.review_year + 1 if info.review_year else None}
-    return bool(set(years) & own)
-
-
-def named_documents(query: Query, documents: list[DocumentInfo]) -> set[str]:
+def named_documents(query: Query, catalog: Catalog) -> set[str]:
     """doc_ids of the reports a question names explicitly: by region or issuer (narrowed by its
     years when some fit), or by a report's title year ("2024年政府工作报告"). A bare year is no
     reference to a report: it only raises the reports that cover it (``search``)."""
-    by_title = {d.doc_id for d in documents if d.year in query.report_years}
-    by_region = {d.doc_id for d in documents if names_region(query, d)}
+    by_title = {d.doc_id for d in catalog.titled(query.report_years)}
+    by_region = {d.doc_id for d in regional_documents(query, catalog)}
     if by_region:
         years = query.report_years or query.years
-        narrowed = {d.doc_id for d in documents if d.doc_id in by_region and covers_years(d, years)}
+        narrowed = by_region & {d.doc_id for d in catalog.covering(years)}
         return (by_region & by_title) or narrowed or by_region
     return by_title
 
@@ -104,7 +85,7 @@ def _boost(
 ) -> list[tuple[int, float]]:
     """Raise passages of the part (review or plan) the question asks about, and of reports that
     cover the years it names."""
-    in_years = {d.doc_id for d in data.documents if covers_years(d, query.years)} if query.years else set()
+    in_years = {d.doc_id for d in data.catalog.covering(query.years)}
     boosted = []
     for row, score in fused:
         passage = data.passage(row)
@@ -147,7 +128,7 @@ def search(
     settings = settings or RetrievalSettings()
     doc_ids = filter_documents(data, filters)
     if doc_ids is None and named and settings.named_filter and len(data.documents) > 1:
-        doc_ids = named_documents(query, data.documents) or None
+        doc_ids = named_documents(query, data.catalog) or None
     dense_hits = data.dense_search(query_vector, settings.candidates, doc_ids)
     rankings = [[row for row, _ in dense_hits]]
     weights = [settings.dense_weight]

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 
+from qa.index.catalog import Catalog, covers_years
 from qa.pipeline.query import Query
-from qa.pipeline.retrieval import covers_years, named_documents, names_region
+from qa.pipeline.retrieval import named_documents
 from qa.schema import DocumentInfo
 
 # Words that ask for the same thing of several reports.
@@ -25,14 +26,13 @@ _LISTED_YEARS = re.compile(
 )
 
 
-def named_groups(query: Query, documents: list[DocumentInfo]) -> list[tuple[str, list[DocumentInfo]]]:
+def named_groups(query: Query, catalog: Catalog) -> list[tuple[str, list[DocumentInfo]]]:
     """(label, reports) per report a comparison names; [] when the question is no comparison."""
     if not _COMPARE.search(query.normalized):
         return []
     regions: dict[str, list[DocumentInfo]] = {}
-    for info in documents:
-        if info.region and info.region != "全国" and names_region(query, info):
-            regions.setdefault(info.region, []).append(info)
+    for info in catalog.named_in(query.named_text):
+        regions.setdefault(info.region or "", []).append(info)
     listed = {int(y) for pair in _LISTED_YEARS.findall(query.normalized) for y in pair}
     years = tuple(sorted(set(query.report_years) | listed))
     if len(regions) >= 2:
@@ -42,7 +42,7 @@ def named_groups(query: Query, documents: list[DocumentInfo]) -> list[tuple[str,
             groups.append((region, _newest(fitting or infos)))
         return groups
     if len(years) >= 2:
-        pool = next(iter(regions.values()), None) or documents
+        pool = next(iter(regions.values()), None) or catalog.documents
         groups = []
         for year in sorted(set(years)):
             titled = [d for d in pool if d.year == year] or [d for d in pool if covers_years(d, (year,))]
@@ -70,12 +70,13 @@ def _prefer_national(infos: list[DocumentInfo]) -> list[DocumentInfo]:
     return national or infos
 
 
-def latest_documents(query: Query, documents: list[DocumentInfo]) -> list[DocumentInfo]:
+def latest_documents(query: Query, catalog: Catalog) -> list[DocumentInfo]:
     """The newest reports of the national level (else of any level) for an unscoped 今年/去年 question;
     [] when the question names a year or a report, or there is nothing to choose."""
+    documents = catalog.documents
     if query.years or query.report_years or query.relative is None or len(documents) < 2:
         return []
-    if named_documents(query, documents):  # "福建省…去年…" names its report
+    if named_documents(query, catalog):  # "福建省…去年…" names its report
         return []
     pool = _prefer_national(documents)
     newest = _newest(pool)

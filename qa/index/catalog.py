@@ -1,0 +1,85 @@
+"""The documents of an index snapshot, looked up by the places and years a question names.
+
+Every question asks "which reports are of a region it names?" and "which reports cover a year it
+names?". Asked of each report in turn, that is a Python loop per question that grows with the
+collection (~2 ms a question at a thousand reports); here region names are dictionary keys, looked
+up by the question's substrings, and each year maps to the reports that cover it, so the cost of a
+question no longer depends on how many reports there are.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Sequence
+
+from qa.schema import DocumentInfo
+
+_REGION_SUFFIX = re.compile(
+    r"(?:人民政府|维吾尔自治区|壮族自治区|回族自治区|自治区|特别行政区|省|市|县|区|镇|乡|街道)$"
+)
+NATIONAL_REGION = "全国"  # the State Council's reports: named by their issuer, not a place
+
+
+@functools.lru_cache(maxsize=4096)
+def short_region(region: str) -> str:
+    """广东省 -> 广东, 紫帽镇人民政府 -> 紫帽: the name people use for a region."""
+    return _REGION_SUFFIX.sub("", region)
+
+
+def years_covered(info: DocumentInfo) -> set[int]:
+    """The years a report is titled with, reviews or plans."""
+    own = {info.year, info.review_year, info.review_year + 1 if info.review_year else None}
+    return {y for y in own if y is not None}
+
+
+def covers_years(info: DocumentInfo, years: Iterable[int]) -> bool:
+    """Whether a report is titled with, reviews or plans one of ``years``."""
+    return not years_covered(info).isdisjoint(years)
+
+
+class Catalog:
+    """Lookups over one snapshot's documents; results keep the documents' own order."""
+
+    def __init__(self, documents: Sequence[DocumentInfo]) -> None:
+        self.documents: list[DocumentInfo] = list(documents)
+        self._place: dict[str, list[int]] = {}  # a region's full or short name -> its reports
+        self._covering: dict[int, list[int]] = {}
+        self._titled: dict[int, list[int]] = {}
+        for i, info in enumerate(self.documents):
+            region = info.region or ""
+            if region and region != NATIONAL_REGION:
+                short = short_region(region)
+                for name in {region, short} if len(short) >= 2 else {region}:
+                    self._place.setdefault(name, []).append(i)
+            for year in years_covered(info):
+                self._covering.setdefault(year, []).append(i)
+            if info.year is not None:
+                self._titled.setdefault(info.year, []).append(i)
+        self._name_lengths = sorted({len(name) for name in self._place})
+        self.national = [d for d in self.documents if d.region == NATIONAL_REGION]
+
+    def __len__(self) -> int:
+        return len(self.documents)
+
+    def _pick(self, positions: Iterable[int]) -> list[DocumentInfo]:
+        return [self.documents[i] for i in sorted(set(positions))]
+
+    def named_in(self, text: str) -> list[DocumentInfo]:
+        """Reports whose region, or its short name of two or more characters, occurs in ``text``
+        (the State Council's reports excepted: a place name does not name them)."""
+        found = [
+            i
+            for length in self._name_lengths
+            for start in range(len(text) - length + 1)
+            for i in self._place.get(text[start : start + length], ())
+        ]
+        return self._pick(found)
+
+    def covering(self, years: Iterable[int]) -> list[DocumentInfo]:
+        """Reports titled with, reviewing or planning one of ``years``."""
+        return self._pick(i for year in years for i in self._covering.get(year, ()))
+
+    def titled(self, years: Iterable[int]) -> list[DocumentInfo]:
+        """Reports whose title year is one of ``years``."""
+        return self._pick(i for year in years for i in self._titled.get(year, ()))

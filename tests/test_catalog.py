@@ -1,0 +1,45 @@
+"""The catalog answers what checking every report in turn would: regions named, years covered."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.index.catalog import Catalog, covers_years, short_region
+from qa.schema import DocumentInfo
+
+
+def _info(doc_id: str, region: str, year: int | None = None, review_year: int | None = None) -> DocumentInfo:
+    return DocumentInfo(doc_id, doc_id, doc_id, region=region, year=year, review_year=review_year)
+
+
+DOCS = [
+    _info("n24", "全国", 2024, 2023),
+    _info("fj", "福建省", 2026, 2025),
+    _info("zm", "紫帽镇人民政府", 2022, 2022),
+    _info("jj", "晋江市", 2021, 2020),
+    _info("x", "X省"),  # a one-character short name: only the full name names it
+    _info("fj25", "福建省", 2025, 2024),
+]
+
+
+def _names_region_one_by_one(text: str, info: DocumentInfo) -> bool:
+    region = info.region or ""
+    short = short_region(region)
+    return region not in ("", "全国") and (region in text or (len(short) >= 2 and short in text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["福建2025年GDP是多少", "紫帽镇财政收入", "晋江和福建省", "X省的人口", "X的人口", "全国粮食产量", "无关"],
+)
+def test_named_in_equals_checking_every_report(text: str) -> None:
+    catalog = Catalog(DOCS)
+    assert catalog.named_in(text) == [d for d in DOCS if _names_region_one_by_one(text, d)]
+
+
+@pytest.mark.parametrize("years", [(), (2024,), (2023,), (2025, 2021), (1999,)])
+def test_covering_and_titled_equal_checking_every_report(years: tuple[int, ...]) -> None:
+    catalog = Catalog(DOCS)
+    assert catalog.covering(years) == [d for d in DOCS if covers_years(d, years)]
+    assert catalog.titled(years) == [d for d in DOCS if d.year in years]
+    assert catalog.national == [DOCS[0]]
