@@ -109,6 +109,14 @@ def test_reports_the_collection_lacks_are_named_with_what_it_has() -> None:
     # A place the answer sentence speaks of is a topic, not a missing report.
     assert missing_report(analyze("对香港有什么政策？"), CATALOG, "支持香港更好融入国家发展大局") is None
     assert "没有2020年的报告" in missing_report(analyze("2020年政府工作报告说了什么？"), CATALOG, "x").reason
+    # A year no report of the collection reviews or plans, unless the sentence names it ("到2030年…").
+    missing = missing_report(analyze("2030年GDP增长目标是多少？"), CATALOG, "国内生产总值增长5%")
+    assert missing is not None and missing.asked == "2030年"
+    assert missing.available[0] == "《2026年江苏省政府工作报告》"  # the nearest years first
+    assert missing_report(analyze("2030年要实现什么？"), CATALOG, "到2030年基本实现") is None
+    assert missing_report(analyze("2025年GDP增长多少？"), CATALOG, "国内生产总值增长5%") is None
+    # Refused anyway (sentence ""): the place the collection lacks is the reason given.
+    assert missing_report(analyze("对香港有什么政策？"), CATALOG, "").asked == "香港"
 
 
 def test_place_names_are_not_taken_from_ordinary_words() -> None:

@@ -15,6 +15,7 @@ from qa.index.faiss_dense import (
     read_dense,
     recall_at_k,
     search_index,
+    search_rows,
     write_dense,
 )
 from qa.index.local import IndexData
@@ -72,6 +73,34 @@ def test_structureless_vectors_get_a_refined_fast_scan_meeting_the_target(tmp_pa
     assert np.all(ids % 9 == 0)  # a filter is scanned exactly over the allowed rows
     exact = vectors[rows] @ queries[:3].T
     assert np.allclose(scores[:, 0], exact.max(axis=0), atol=1e-3)
+
+
+@pytest.mark.parametrize("kind", ["flat", "ivf", "ivf saved without a direct map", "refined"])
+def test_a_small_filter_decoded_by_id_equals_the_filtered_scan(kind: str, tmp_path, monkeypatch) -> None:
+    rng = np.random.default_rng(1)
+    if kind == "refined":
+        vectors = random_unit(20_000, rng, dimension=64)
+        index, _ = build_dense_index(vectors, random_unit(100, rng, dimension=64), flat_max=1000)
+    else:
+        vectors = _clustered(6000)
+        index, _ = build_dense_index(
+            vectors, _clustered(200, seed=1), flat_max=10_000 if kind == "flat" else 1000
+        )
+    if kind == "ivf saved without a direct map":
+        faiss.extract_index_ivf(index).direct_map.clear()
+        faiss.extract_index_ivf(index).direct_map.type = faiss.DirectMap.NoMap
+        write_dense(index, tmp_path / "dense.faiss")
+        index = read_dense(tmp_path / "dense.faiss", {})
+    query = vectors[:1] + 0.1
+    query /= np.linalg.norm(query)
+    rows = np.sort(rng.choice(len(vectors), 300, replace=False)).astype(np.int64)
+    want_scores, want_ids = search_index(index, query, 10, filtered_params(index, rows))
+    monkeypatch.setattr("qa.index.faiss_dense.DECODE_SHARE", 1)  # 300 rows decoded by id
+    scores, ids = search_rows(index, query, rows, 10)
+    assert ids.tolist() == want_ids.tolist()
+    np.testing.assert_allclose(scores, want_scores, atol=1e-4)
+    monkeypatch.setattr("qa.index.faiss_dense.DECODE_SHARE", 10**6)  # too many rows: the filtered scan
+    assert search_rows(index, query, rows, 10)[1].tolist() == want_ids.tolist()
 
 
 def test_passage_vectors_in_chunks_match_all_at_once() -> None:

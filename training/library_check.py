@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from qa.facts.extract import Fact
+from qa.index.catalog import years_covered
+from qa.pipeline.coverage import PROVINCES
 from qa.schema import DocumentInfo
 from training.examples import EVERYDAY_WORDS, TRAIN_REPORTS, _everyday, _usable
 
@@ -97,7 +99,8 @@ def comparisons(
 
 def missing(documents: list[DocumentInfo], count: int = 40, seed: int = 0) -> list[str]:
     """Generated questions about reports the collection lacks: a place it has in a year none of
-    that place's reports covers, or a State Council report of a year it lacks."""
+    that place's reports covers, or a State Council report of a year it lacks; then ``count // 2``
+    each about a province it has no report of, and about a year no report of it covers."""
     rng = random.Random(seed)
     topics = sorted(EVERYDAY_WORDS)
     national_years = {d.year for d in documents if d.level == "national"}
@@ -120,6 +123,22 @@ def missing(documents: list[DocumentInfo], count: int = 40, seed: int = 0) -> li
                     s=_short_name(d), r=d.region, y=year, i=topic
                 )
             )
+    held = " ".join(d.region or "" for d in documents)
+    absent_places = [p for p in PROVINCES if p not in held]
+    covered = {y for d in documents for y in years_covered(d)}
+    absent_years = [y for y in range(1950, 2031) if y not in covered]
+    for _ in range(count // 2 if absent_places else 0):
+        out.append(
+            rng.choice(("{s}的{i}是多少？", "{s}今年{i}目标是多少", "{s}的{i}怎么样")).format(
+                s=rng.choice(absent_places), i=rng.choice(topics)
+            )
+        )
+    for _ in range(count // 2 if absent_years else 0):
+        out.append(
+            rng.choice(("{y}年{i}是多少？", "{y}年的{i}目标是多少", "{y}年{i}增长了多少")).format(
+                y=rng.choice(absent_years), i=rng.choice(topics)
+            )
+        )
     return out
 
 

@@ -33,6 +33,12 @@ SEARCH_THREADS = 1
 # over every core instead: at 1M passages (nprobe 704 of 4096, ~170k vectors) that took p50 from
 # 23-27 ms to 13-14 ms on 2 idle cores, where thread overhead no longer matters.
 PARALLEL_SCAN_MIN = 100_000
+# A filter allowing at most 1/DECODE_SHARE of the rows is searched exactly from those rows' stored
+# vectors, decoded by row id, instead of by a scan of every row with a selector. Measured at 97k
+# passages (IVF float16): decoding costs ~0.9 us a row, the filtered scan ~7 ns a row of the whole
+# index (0.68 ms), so decoding wins below about 1/120 of the rows: one report's few hundred passages
+# in a thousand reports take 0.3 ms instead of 0.7.
+DECODE_SHARE = 128
 
 
 def search_index(index: faiss.Index, queries: np.ndarray, k: int, params: Any = None) -> tuple[Any, Any]:
@@ -53,6 +59,29 @@ def search_index(index: faiss.Index, queries: np.ndarray, k: int, params: Any = 
         return index.search(queries, k, params=params)
     finally:
         faiss.omp_set_num_threads(before)
+
+
+def search_rows(index: faiss.Index, queries: np.ndarray, rows: np.ndarray, k: int) -> tuple[Any, Any]:
+    """The top ``k`` of ``rows`` (sorted int64 row ids) for one query, exactly, in the form of
+    ``search_index``: decoded by id when the filter is small and the index can (see
+    DECODE_SHARE), else a filtered search."""
+    stored = _by_id(index)
+    if stored is None or len(rows) * DECODE_SHARE > index.ntotal:
+        return search_index(index, queries, k, filtered_params(index, rows))
+    scores = stored.reconstruct_batch(rows) @ queries[0]
+    top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
+    top = top[np.lexsort((rows[top], -scores[top]))]  # by score, ties by row
+    return scores[top][None, :], rows[top][None, :]
+
+
+def _by_id(index: faiss.Index) -> Any:
+    """The part of ``index`` that decodes a stored vector by row id (flat codes, a refined fast
+    scan's float16 codes, an IVF index with its direct map), or None."""
+    index = faiss.downcast_index(index)
+    if isinstance(index, faiss.IndexRefine):
+        return faiss.downcast_index(index.refine_index)
+    ivf = ivf_of(index)
+    return None if ivf is not None and ivf.direct_map.type == faiss.DirectMap.NoMap else index
 
 
 def ivf_of(index: faiss.Index) -> Any:
@@ -124,6 +153,7 @@ def build_dense_index(
     train = vectors[np.sort(rng.choice(n, size=min(n, 40 * nlist), replace=False))]
     ivf.train(train)
     ivf.add(vectors)
+    ivf.make_direct_map()  # row id -> stored code for small filters (search_rows); kept by add and clone
     described = _describe(ivf, queries, truth, recall_target, n)
     if described is not None:
         return ivf, described
@@ -268,6 +298,8 @@ def read_dense(path: Path, info: dict[str, Any]) -> faiss.Index:
     if ivf is not None:  # the tuned nprobe, as recorded (faiss stores it too; the manifest is the record)
         ivf.nprobe = int(info.get("nprobe", ivf.nprobe))
         ivf.parallel_mode = 1  # as set at build time (see search_index)
+        if ivf.direct_map.type == faiss.DirectMap.NoMap:  # saved before search_rows needed one
+            ivf.make_direct_map()
     return dense
 
 

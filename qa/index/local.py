@@ -28,9 +28,9 @@ from qa.index.base import REBUILD_HINT, SentenceTable, StoreBase, build_manifest
 from qa.index.faiss_dense import (
     PROBE_QUERIES,
     build_dense_index,
-    filtered_params,
     read_dense,
     search_index,
+    search_rows,
     write_dense,
 )
 from qa.index.lexical import LexicalIndex, tokenize
@@ -125,8 +125,11 @@ class IndexData(StoreBase):
         k = min(k, self.dense.ntotal if rows is None else len(rows))
         if k <= 0:
             return []
-        params = None if rows is None else filtered_params(self.dense, rows)
-        scores, ids = search_index(self.dense, query.reshape(1, -1).astype(np.float32), k, params)
+        queries = query.reshape(1, -1).astype(np.float32)
+        if rows is None:
+            scores, ids = search_index(self.dense, queries, k)
+        else:
+            scores, ids = search_rows(self.dense, queries, rows, k)
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
 
     def lexical_search(

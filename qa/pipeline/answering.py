@@ -113,6 +113,8 @@ def decide(
     best = retrieved.candidates[scored.best]
     passage = retrieved.passages[best.passage]
     missing = missing_report(retrieved.query, data.catalog, normalize(best.text))
+    if missing is None and scored.outcome == "not_found":  # refused anyway: say what is lacking
+        missing = missing_report(retrieved.query, data.catalog, "")
     if missing:
         return Decision(
             Scored(scored.best, min(scored.confidence, 0.01), "not_found"), best, missing.reason, missing

@@ -94,7 +94,9 @@ def missing_report(query: Query, catalog: Catalog, sentence: str) -> Missing | N
 
     A place counts as named-and-missing only when no document is of that place and the answer
     sentence does not speak of it either (a national report speaks of provinces); a place the
-    collection has, with a year none of its reports covers, names a missing report too.
+    collection has, with a year none of its reports covers, names a missing report too, as does a
+    year no report of a collection covers. ``sentence`` "" asks without the answer's exemptions
+    (for a question refused anyway, whose reason should still say what the collection lacks).
     """
     documents = catalog.documents
     for place in named_places(query):
@@ -115,4 +117,12 @@ def missing_report(query: Query, catalog: Catalog, sentence: str) -> Missing | N
         years = "/".join(map(str, query.report_years))
         nearest = sorted(documents, key=lambda d: min(abs((d.year or 0) - y) for y in query.report_years))
         return Missing(f"{years}年", [d.title for d in nearest[:3]])
+    asked = [y for y in query.years if str(y) not in sentence]  # "到2035年…" in the sentence answers it
+    uncovered = asked and len(asked) == len(query.years) and not catalog.covering(asked)
+    if len(documents) > 1 and not query.report_years and uncovered:
+        # No report of the collection reviews or plans the year asked about. (One report alone
+        # says the same with the years it covers: ``answering.uncovered_year``.)
+        nearest = sorted(documents, key=lambda d: min(abs((d.year or 0) - y) for y in asked))[:3]
+        years = "/".join(map(str, asked))
+        return Missing(f"{years}年", [d.title for d in nearest], tuple(map(_span, nearest)))
     return None
