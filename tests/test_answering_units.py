@@ -115,8 +115,11 @@ def test_reports_the_collection_lacks_are_named_with_what_it_has() -> None:
     assert missing.available[0] == "《2026年江苏省政府工作报告》"  # the nearest years first
     assert missing_report(analyze("2030年要实现什么？"), CATALOG, "到2030年基本实现") is None
     assert missing_report(analyze("2025年GDP增长多少？"), CATALOG, "国内生产总值增长5%") is None
-    # Refused anyway (sentence ""): the place the collection lacks is the reason given.
-    assert missing_report(analyze("对香港有什么政策？"), CATALOG, "").asked == "香港"
+    # Refused anyway: a province the collection lacks is the reason given, a word like 贫困县 is not.
+    sentence = "支持香港更好融入国家发展大局"
+    refused = missing_report(analyze("对香港有什么政策？"), CATALOG, sentence, refused=True)
+    assert refused is not None and refused.asked == "香港"
+    assert missing_report(analyze("贫困县摘帽了多少？"), CATALOG, "贫困县全部摘帽", refused=True) is None
 
 
 def test_place_names_are_not_taken_from_ordinary_words() -> None:

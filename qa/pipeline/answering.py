@@ -114,7 +114,7 @@ def decide(
     passage = retrieved.passages[best.passage]
     missing = missing_report(retrieved.query, data.catalog, normalize(best.text))
     if missing is None and scored.outcome == "not_found":  # refused anyway: say what is lacking
-        missing = missing_report(retrieved.query, data.catalog, "")
+        missing = missing_report(retrieved.query, data.catalog, normalize(best.text), refused=True)
     if missing:
         return Decision(
             Scored(scored.best, min(scored.confidence, 0.01), "not_found"), best, missing.reason, missing

@@ -89,20 +89,23 @@ def _fitting(documents: list[DocumentInfo], query: Query) -> list[DocumentInfo]:
     return [d for d in documents if covers_years(d, query.years)]
 
 
-def missing_report(query: Query, catalog: Catalog, sentence: str) -> Missing | None:
+def missing_report(query: Query, catalog: Catalog, sentence: str, refused: bool = False) -> Missing | None:
     """The report a question names that no indexed document is, or None.
 
     A place counts as named-and-missing only when no document is of that place and the answer
     sentence does not speak of it either (a national report speaks of provinces); a place the
     collection has, with a year none of its reports covers, names a missing report too, as does a
-    year no report of a collection covers. ``sentence`` "" asks without the answer's exemptions
-    (for a question refused anyway, whose reason should still say what the collection lacks).
+    year no report of a collection covers. ``refused``: the question is refused anyway, so a
+    province or year the sentence speaks of no longer makes it a topic, and the reason says what
+    the collection lacks (a city or county still needs the sentence's exemption: the place pattern
+    also takes words such as 贫困县 for places).
     """
     documents = catalog.documents
     for place in named_places(query):
         core = place.rstrip("市县镇乡")
         ours = [d for d in documents if core and core in _place_of(d) + d.title]
-        if not ours and core not in sentence:
+        topic = core in sentence and not (refused and place in PROVINCES)
+        if not ours and not topic:
             return Missing(place, sorted(d.title for d in documents)[:5])
         if ours and (query.report_years or query.years) and not _fitting(ours, query):
             return Missing(f"{_years(query)}年{place}", [d.title for d in ours], tuple(map(_span, ours)))
@@ -117,7 +120,7 @@ def missing_report(query: Query, catalog: Catalog, sentence: str) -> Missing | N
         years = "/".join(map(str, query.report_years))
         nearest = sorted(documents, key=lambda d: min(abs((d.year or 0) - y) for y in query.report_years))
         return Missing(f"{years}年", [d.title for d in nearest[:3]])
-    asked = [y for y in query.years if str(y) not in sentence]  # "到2035年…" in the sentence answers it
+    asked = [y for y in query.years if refused or str(y) not in sentence]  # "到2035年…" may answer it
     uncovered = asked and len(asked) == len(query.years) and not catalog.covering(asked)
     if len(documents) > 1 and not query.report_years and uncovered:
         # No report of the collection reviews or plans the year asked about. (One report alone
