@@ -121,6 +121,14 @@ class StoreConformance:
         assert idf["消防"] > idf["建"] > 0
         assert idf["不存在"] == 0
 
+    def test_document_terms_are_the_tokens_its_text_holds(self, data):
+        asked = {"消防", "学位", "公园", "道路", "从未", "亿元"}
+        assert data.document_terms("town", asked) == {"消防", "学位", "亿元"}
+        assert data.document_terms("city", asked) == {"公园", "道路"}
+        shrunk = data.delete_document("town")  # rows move: the city's terms must follow them
+        assert shrunk.document_terms("city", asked) == {"公园", "道路"}
+        assert shrunk.document_terms("town", asked) == set()
+
     def test_deleting_a_document_removes_it_from_both_search_paths(self, data, tmp_path):
         shrunk = data.delete_document("town")
         assert shrunk.passage_count == 3 and [d.doc_id for d in shrunk.documents] == ["city"]

@@ -11,6 +11,7 @@ from qa.index.base import SentenceTable
 from qa.index.faiss_dense import (
     REFINED,
     build_dense_index,
+    decodes_by_id,
     filtered_params,
     read_dense,
     recall_at_k,
@@ -87,20 +88,29 @@ def test_a_small_filter_decoded_by_id_equals_the_filtered_scan(kind: str, tmp_pa
             vectors, _clustered(200, seed=1), flat_max=10_000 if kind == "flat" else 1000
         )
     if kind == "ivf saved without a direct map":
-        faiss.extract_index_ivf(index).direct_map.clear()
-        faiss.extract_index_ivf(index).direct_map.type = faiss.DirectMap.NoMap
+        faiss.extract_index_ivf(index).set_direct_map_type(faiss.DirectMap.NoMap)
+        assert decodes_by_id(index) is None
         write_dense(index, tmp_path / "dense.faiss")
         index = read_dense(tmp_path / "dense.faiss", {})
     query = vectors[:1] + 0.1
     query /= np.linalg.norm(query)
     rows = np.sort(rng.choice(len(vectors), 300, replace=False)).astype(np.int64)
     want_scores, want_ids = search_index(index, query, 10, filtered_params(index, rows))
-    monkeypatch.setattr("qa.index.faiss_dense.DECODE_SHARE", 1)  # 300 rows decoded by id
+    exact = np.sort(vectors[rows] @ query[0])[::-1][:10]
+    np.testing.assert_allclose(want_scores[0], exact, atol=2e-3)  # float16 codes, exact over the rows
+    assert decodes_by_id(index) is not None  # every kind built or read here can decode by id
+
+    def no_scan(*_):
+        raise AssertionError("the filtered scan ran")
+
+    monkeypatch.setattr("qa.index.faiss_dense.DECODE_SHARE", 1)  # 300 rows: decoded by id
+    monkeypatch.setattr("qa.index.faiss_dense.filtered_params", no_scan)
     scores, ids = search_rows(index, query, rows, 10)
     assert ids.tolist() == want_ids.tolist()
     np.testing.assert_allclose(scores, want_scores, atol=1e-4)
     monkeypatch.setattr("qa.index.faiss_dense.DECODE_SHARE", 10**6)  # too many rows: the filtered scan
-    assert search_rows(index, query, rows, 10)[1].tolist() == want_ids.tolist()
+    with pytest.raises(AssertionError, match="filtered scan ran"):
+        search_rows(index, query, rows, 10)
 
 
 def test_passage_vectors_in_chunks_match_all_at_once() -> None:

@@ -104,3 +104,11 @@ def test_occurs_in_finds_a_token_in_any_of_the_rows_given() -> None:
         for token in tokens:
             expected = any(token in tokenize(texts[r]) for r in rows)
             assert index.occurs_in(token, rows) == expected, (token, rows)
+
+
+def test_scores_summed_in_small_batches_equal_one_batch(monkeypatch) -> None:
+    index = LexicalIndex.build(TEXTS)
+    tokens = tokenize("财政收入和收入学位亿元")
+    whole = index.scores(tokens)
+    monkeypatch.setattr(lexical, "_SCORE_ENTRIES", 2)  # a bincount every column or two
+    np.testing.assert_array_equal(index.scores(tokens), whole)

@@ -186,7 +186,8 @@ class StoreBase:
     def document_terms(self, doc_id: str, tokens: Iterable[str]) -> set[str]:
         """Which of the lexical ``tokens`` occur anywhere in document ``doc_id``, read from its
         stored text (the local store answers from its BM25 index instead, without reading texts)."""
-        return set(tokens) & _text_tokens(self.texts[doc_id])
+        text = self.texts.get(doc_id)
+        return set() if text is None else set(tokens) & _text_tokens(text)
 
     @cached_property
     def catalog(self) -> Catalog:

@@ -3,8 +3,8 @@
 Every question asks "which reports are of a region it names?" and "which reports cover a year it
 names?". Asked of each report in turn, that is a Python loop per question that grows with the
 collection (~2 ms a question at a thousand reports); here region names are dictionary keys, looked
-up by the question's substrings, and each year maps to the reports that cover it, so the cost of a
-question no longer depends on how many reports there are.
+up by the question's substrings, and each year maps to the reports that cover it, so these lookups
+cost the same at any collection size.
 """
 
 from __future__ import annotations
@@ -46,13 +46,16 @@ class Catalog:
         self._place: dict[str, list[int]] = {}  # a region's full or short name -> its reports
         self._covering: dict[int, list[int]] = {}
         self._titled: dict[int, list[int]] = {}
+        self.dated = True  # every report has a year: a year none covers is then a fact
         for i, info in enumerate(self.documents):
             region = info.region or ""
             if region and region != NATIONAL_REGION:
                 short = short_region(region)
                 for name in {region, short} if len(short) >= 2 else {region}:
                     self._place.setdefault(name, []).append(i)
-            for year in years_covered(info):
+            covered = years_covered(info)
+            self.dated = self.dated and bool(covered)
+            for year in covered:
                 self._covering.setdefault(year, []).append(i)
             if info.year is not None:
                 self._titled.setdefault(info.year, []).append(i)

@@ -9,6 +9,8 @@ count tuned the same way (or an exact float16 scan if even that misses the targe
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +46,6 @@ DECODE_SHARE = 128
 def search_index(index: faiss.Index, queries: np.ndarray, k: int, params: Any = None) -> tuple[Any, Any]:
     """``index.search`` in the calling thread with SEARCH_THREADS OpenMP threads, or every core for
     a large IVF scan (see PARALLEL_SCAN_MIN); the thread count is restored after."""
-    before = faiss.omp_get_max_threads()
     threads = SEARCH_THREADS
     if params is not None and isinstance(refined := faiss.downcast_index(index), faiss.IndexRefine):
         # A filter: its float16 codes scanned exactly over the allowed rows (the fast scan takes none).
@@ -53,28 +54,26 @@ def search_index(index: faiss.Index, queries: np.ndarray, k: int, params: Any = 
     if ivf is not None:
         nprobe = getattr(params, "nprobe", 0) or ivf.nprobe
         if nprobe * index.ntotal / ivf.nlist >= PARALLEL_SCAN_MIN:
-            threads = before
-    faiss.omp_set_num_threads(threads)  # per calling thread in OpenMP: other threads unaffected
-    try:
+            threads = faiss.omp_get_max_threads()
+    with _omp_threads(threads):
         return index.search(queries, k, params=params)
-    finally:
-        faiss.omp_set_num_threads(before)
 
 
 def search_rows(index: faiss.Index, queries: np.ndarray, rows: np.ndarray, k: int) -> tuple[Any, Any]:
     """The top ``k`` of ``rows`` (sorted int64 row ids) for one query, exactly, in the form of
     ``search_index``: decoded by id when the filter is small and the index can (see
     DECODE_SHARE), else a filtered search."""
-    stored = _by_id(index)
+    stored = decodes_by_id(index)
     if stored is None or len(rows) * DECODE_SHARE > index.ntotal:
         return search_index(index, queries, k, filtered_params(index, rows))
-    scores = stored.reconstruct_batch(rows) @ queries[0]
+    with _omp_threads(SEARCH_THREADS):  # faiss decodes over every core from 1,000 rows
+        scores = stored.reconstruct_batch(rows) @ queries[0]
     top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
     top = top[np.lexsort((rows[top], -scores[top]))]  # by score, ties by row
     return scores[top][None, :], rows[top][None, :]
 
 
-def _by_id(index: faiss.Index) -> Any:
+def decodes_by_id(index: faiss.Index) -> Any:
     """The part of ``index`` that decodes a stored vector by row id (flat codes, a refined fast
     scan's float16 codes, an IVF index with its direct map), or None."""
     index = faiss.downcast_index(index)
@@ -82,6 +81,17 @@ def _by_id(index: faiss.Index) -> Any:
         return faiss.downcast_index(index.refine_index)
     ivf = ivf_of(index)
     return None if ivf is not None and ivf.direct_map.type == faiss.DirectMap.NoMap else index
+
+
+@contextmanager
+def _omp_threads(threads: int) -> Iterator[None]:
+    """faiss's OpenMP threads for the calling thread only, restored after."""
+    before = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(threads)
+    try:
+        yield
+    finally:
+        faiss.omp_set_num_threads(before)
 
 
 def ivf_of(index: faiss.Index) -> Any:
@@ -153,7 +163,9 @@ def build_dense_index(
     train = vectors[np.sort(rng.choice(n, size=min(n, 40 * nlist), replace=False))]
     ivf.train(train)
     ivf.add(vectors)
-    ivf.make_direct_map()  # row id -> stored code for small filters (search_rows); kept by add and clone
+    # Row id -> stored code, for small filters (search_rows); add, clone and write/read keep it
+    # (remove_ids would refuse it: deleting a document rebuilds the index instead).
+    ivf.make_direct_map()
     described = _describe(ivf, queries, truth, recall_target, n)
     if described is not None:
         return ivf, described

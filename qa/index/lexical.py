@@ -25,6 +25,7 @@ _TOKEN_RUN = re.compile(rf"[{CJK_RANGES}]+|[a-z0-9]+(?:\.[0-9]+)?%?")
 # the matrix per chunk: a few MB of temporaries either way.
 _SPILL_ENTRIES = 1 << 20
 _FILL_ENTRIES = 1 << 18
+_SCORE_ENTRIES = 1 << 20  # entries summed per bincount when a question is scored
 # The stored score of each (row, token) entry. A score is a few units and a query adds up a few dozen,
 # so float16's 11-bit mantissa (relative error below 0.05%) changes no ranking that matters, and the
 # matrix of a million passages fits a 2 GB machine (1.4 GB instead of 1.9 GB; benchmarks/RESULTS.md).
@@ -68,7 +69,7 @@ class LexicalIndex:
         matrix itself plus a few MB (benchmarks/RESULTS.md has the memory at 1M passages).
 
         Each entry's score is computed as bm25s computes it and stored as float16 (SCORE_DTYPE), and
-        a query sums them in float32: within 0.05% of bm25s's own scores (tests/test_lexical.py), in
+        a query sums them in float64: within 0.05% of bm25s's own scores (tests/test_lexical.py), in
         three quarters of the memory (the score array is half of float32's, the row ids are unchanged).
         """
         vocab: dict[str, int] = {}
@@ -152,15 +153,22 @@ class LexicalIndex:
         vocab = self._bm25.vocab_dict
         data, rows, indptr = (self._bm25.scores[key] for key in ("data", "indices", "indptr"))
         columns = [t for t in (vocab.get(token) for token in query_tokens) if t is not None]
-        if not columns:
-            return np.zeros(self.size, dtype=np.float32)
         # The sum bm25s's get_scores computes: every query token's column (a repeated token's twice),
         # added per row. bm25s adds column by column with np.add.at, ~60 ms a query over float16 at
-        # 100k passages; one bincount over the concatenated columns is one pass in C (~1.7 ms at 100k,
-        # 1.7x faster than adding column by column; tests/test_lexical.py compares with bm25s).
-        spans = [slice(indptr[t], indptr[t + 1]) for t in columns]
-        weights = np.concatenate([data[span] for span in spans]).astype(np.float64)
-        summed = np.bincount(np.concatenate([rows[span] for span in spans]), weights, minlength=self.size)
+        # 100k passages; np.bincount over the concatenated columns is one pass in C (1.3 ms at 100k;
+        # tests/test_lexical.py compares with bm25s). Columns go in batches of about _SCORE_ENTRIES
+        # entries, so a question's temporaries stay ~20 MB even where common characters' columns
+        # hold most of a million rows.
+        summed = np.zeros(self.size, dtype=np.float64)
+        batch: list[slice] = []
+        entries = 0
+        for i, t in enumerate(columns, start=1):
+            batch.append(slice(indptr[t], indptr[t + 1]))
+            entries += int(indptr[t + 1] - indptr[t])
+            if entries >= _SCORE_ENTRIES or i == len(columns):
+                weights = np.concatenate([data[span] for span in batch]).astype(np.float64)
+                summed += np.bincount(np.concatenate([rows[span] for span in batch]), weights, self.size)
+                batch, entries = [], 0
         return summed.astype(np.float32)
 
 

@@ -72,7 +72,7 @@ class Answerer:
         if (
             filters is None
             and decision.not_found_because
-            and not decision.missing
+            and not decision.settled_by_fact
             and len(data.documents) > 1
         ):
             wider = retrieve(data, self.encoder, query, k, filters, settings, named=False)

@@ -99,6 +99,12 @@ class Decision:
     candidate: Candidate | None
     not_found_because: str | None
     missing: Missing | None = None  # the report the question names that the collection lacks
+    by_score: bool = False  # refused for want of an answer; ``missing`` then only says what is lacking
+
+    @property
+    def settled_by_fact(self) -> bool:
+        """A report the collection lacks refused the question: searching every report cannot help."""
+        return self.missing is not None and not self.by_score
 
 
 def decide(
@@ -113,8 +119,6 @@ def decide(
     best = retrieved.candidates[scored.best]
     passage = retrieved.passages[best.passage]
     missing = missing_report(retrieved.query, data.catalog, normalize(best.text))
-    if missing is None and scored.outcome == "not_found":  # refused anyway: say what is lacking
-        missing = missing_report(retrieved.query, data.catalog, normalize(best.text), refused=True)
     if missing:
         return Decision(
             Scored(scored.best, min(scored.confidence, 0.01), "not_found"), best, missing.reason, missing
@@ -124,6 +128,10 @@ def decide(
     if year_reason:
         return Decision(Scored(scored.best, min(scored.confidence, 0.01), "not_found"), best, year_reason)
     if scored.outcome == "not_found":
+        # Refused by the score: a province or year the collection lacks is then the reason to show.
+        lacking = missing_report(retrieved.query, data.catalog, normalize(best.text), refused=True)
+        if lacking:
+            return Decision(scored, best, lacking.reason, lacking, by_score=True)
         return Decision(scored, best, "no sentence of the report is likely to answer the question")
     return Decision(scored, best, None)
 

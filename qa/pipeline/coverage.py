@@ -120,8 +120,10 @@ def missing_report(query: Query, catalog: Catalog, sentence: str, refused: bool 
         years = "/".join(map(str, query.report_years))
         nearest = sorted(documents, key=lambda d: min(abs((d.year or 0) - y) for y in query.report_years))
         return Missing(f"{years}年", [d.title for d in nearest[:3]])
-    asked = [y for y in query.years if refused or str(y) not in sentence]  # "到2035年…" may answer it
-    uncovered = asked and len(asked) == len(query.years) and not catalog.covering(asked)
+    # Years written as years ("2030年", not the 2000 of "2000亿元"), unless the sentence names them
+    # ("到2035年…" may answer); undated reports could cover any year.
+    asked = [y for y in query.years if f"{y}年" in query.normalized and (refused or str(y) not in sentence)]
+    uncovered = asked and len(asked) == len(query.years) and catalog.dated and not catalog.covering(asked)
     if len(documents) > 1 and not query.report_years and uncovered:
         # No report of the collection reviews or plans the year asked about. (One report alone
         # says the same with the years it covers: ``answering.uncovered_year``.)
