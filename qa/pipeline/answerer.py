@@ -10,8 +10,10 @@ no answer, searches every report and says so.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
+
+import numpy as np
 
 from qa.index.base import IndexStore
 from qa.pipeline.answering import QueryEncoder, answer_from, decide, explain, retrieve
@@ -48,6 +50,14 @@ class Answerer:
     encoder: QueryEncoder
     scorer: AnswerScorer
     settings: Settings
+    # Each text embedded once per question: a comparison asks it of every named report, and a
+    # refused named question again of all reports (an embedding is most of a question's cost).
+    _vectors: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+
+    def _vector(self, text: str) -> np.ndarray:
+        if text not in self._vectors:
+            self._vectors[text] = self.encoder.encode_queries([text])[0]
+        return self._vectors[text]
 
     def answer_one(
         self,
@@ -65,7 +75,7 @@ class Answerer:
         if part_years is not None:
             mine = tuple(y for y in query.report_years if y in part_years)
             query = replace(query, years=part_years, report_years=mine)
-        retrieved = retrieve(data, self.encoder, query, k, filters, settings)
+        retrieved = retrieve(data, self.encoder, query, k, filters, settings, vector=self._vector(query.text))
         calibrated = self.scorer.calibrated_for(self.encoder.identity())
         decision = decide(retrieved, data, self.scorer, calibrated, years=part_years is None)
         reason: dict[str, Any] = {} if calibrated else {"calibrated": False}
@@ -75,7 +85,7 @@ class Answerer:
             and not decision.settled_by_fact
             and len(data.documents) > 1
         ):
-            wider = retrieve(data, self.encoder, query, k, filters, settings, named=False)
+            wider = retrieve(data, self.encoder, query, k, filters, settings, False, retrieved.vector)
             if {p.doc_id for p in wider.passages} != {p.doc_id for p in retrieved.passages}:
                 wider_decision = decide(wider, data, self.scorer, calibrated)
                 # Only a confident answer elsewhere replaces the named report's "not found".

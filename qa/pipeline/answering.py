@@ -56,12 +56,15 @@ def retrieve(
     filters: Mapping[str, Any] | None,
     settings: Settings,
     named: bool = True,
+    vector: np.ndarray | None = None,
 ) -> Retrieved:
     """Search ``data`` for ``query`` and measure every sentence of the best passages.
 
-    ``named`` False searches every report even when the question names some (see ``search``).
+    ``named`` False searches every report even when the question names some (see ``search``);
+    ``vector``: the question's embedding when already made (else ``encoder`` makes it).
     """
-    vector = encoder.encode_queries([query.text])[0]
+    if vector is None:
+        vector = encoder.encode_queries([query.text])[0]
     hits = search(data, query, vector, k, filters, settings.retrieval, named)
     passages = [data.passage(h.row).with_(score=round(h.score, 6)) for h in hits]
     depth = settings.answer.answer_passages
