@@ -85,7 +85,9 @@ class Answerer:
             and not decision.settled_by_fact
             and len(data.documents) > 1
         ):
-            wider = retrieve(data, self.encoder, query, k, filters, settings, False, retrieved.vector)
+            wider = retrieve(
+                data, self.encoder, query, k, filters, settings, named=False, vector=retrieved.vector
+            )
             if {p.doc_id for p in wider.passages} != {p.doc_id for p in retrieved.passages}:
                 wider_decision = decide(wider, data, self.scorer, calibrated)
                 # Only a confident answer elsewhere replaces the named report's "not found".

@@ -9,6 +9,7 @@ years, or that year's other reports).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import zip_longest
 
@@ -73,6 +74,12 @@ def named_places(query: Query) -> list[str]:
     return places
 
 
+def _nearest(documents: list[DocumentInfo], years: Iterable[int], count: int = 3) -> list[DocumentInfo]:
+    """The ``count`` documents whose title years are closest to any of ``years``."""
+    wanted = list(years)
+    return sorted(documents, key=lambda d: min(abs((d.year or 0) - y) for y in wanted))[:count]
+
+
 def _asked(query: Query) -> tuple[int, ...]:
     return query.report_years or query.years
 
@@ -112,14 +119,11 @@ def missing_report(query: Query, catalog: Catalog, sentence: str, refused: bool 
     if NATIONAL_WORDS.search(query.normalized) and (query.report_years or query.years):
         national = [d for d in documents if d.level == "national"]
         if not _fitting(national, query):
-            nearest = sorted(national, key=lambda d: min(abs((d.year or 0) - y) for y in _asked(query)))
-            return Missing(
-                f"{_years(query)}年国务院", [d.title for d in nearest[:3]], tuple(map(_span, nearest[:3]))
-            )
+            nearest = _nearest(national, _asked(query))
+            return Missing(f"{_years(query)}年国务院", [d.title for d in nearest], tuple(map(_span, nearest)))
     if query.report_years and not catalog.titled(query.report_years):
         years = "/".join(map(str, query.report_years))
-        nearest = sorted(documents, key=lambda d: min(abs((d.year or 0) - y) for y in query.report_years))
-        return Missing(f"{years}年", [d.title for d in nearest[:3]])
+        return Missing(f"{years}年", [d.title for d in _nearest(documents, query.report_years)])
     # Years written as years ("2030年", not the 2000 of "2000亿元"), unless the sentence names them
     # ("到2035年…" may answer); undated reports could cover any year.
     asked = [y for y in query.years if f"{y}年" in query.normalized and (refused or str(y) not in sentence)]
@@ -127,7 +131,7 @@ def missing_report(query: Query, catalog: Catalog, sentence: str, refused: bool 
     if len(documents) > 1 and not query.report_years and uncovered:
         # No report of the collection reviews or plans the year asked about. (One report alone
         # says the same with the years it covers: ``answering.uncovered_year``.)
-        nearest = sorted(documents, key=lambda d: min(abs((d.year or 0) - y) for y in asked))[:3]
+        nearest = _nearest(documents, asked)
         years = "/".join(map(str, asked))
         return Missing(f"{years}年", [d.title for d in nearest], tuple(map(_span, nearest)))
     return None

@@ -7,7 +7,6 @@ period it asks about (review: 去年/完成了; plan: 今年/目标). Retrieval 
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 
@@ -62,10 +61,10 @@ class Query:
     aspect: Period | None = None  # from the verb: done vs intended
     translated: tuple[str, ...] = ()  # report terms of an English question's phrases (qa.pipeline.glossary)
 
-    @functools.cached_property
+    @property
     def named_text(self) -> str:
         """Where a place or report may be named: the question and the report terms of its English
-        ("Fujian" -> 福建, qa.pipeline.glossary); computed once, asked of every document."""
+        ("Fujian" -> 福建, qa.pipeline.glossary); qa.index.catalog looks region names up in it."""
         return " ".join((self.normalized, *self.translated))
 
     @property
