@@ -55,7 +55,7 @@ class RetrievalSettings:
 class AnswerSettings:
     """How the answer sentence is chosen: the learned scorer (qa.pipeline.scorer) and its input."""
 
-    answer_passages: int = 3  # candidate sentences come from this many top passages
+    answer_passages: int = 5  # candidate sentences come from this many top passages
     scorer_path: Path | None = None  # a model file of training/train_scorer.py; None: the shipped one
 
 

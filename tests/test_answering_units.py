@@ -153,6 +153,7 @@ def test_candidate_features_follow_the_declared_columns() -> None:
     assert first["cosine"] == 1.0 and first["cosine_gap"] == 0.0 and second["cosine_gap"] == -1.0
     assert first["coverage"] > second["coverage"] and first["fits"] == 1.0 and second["misses_figure"] == 1.0
     assert first["period_match"] == 1.0 and first["rank_inverse"] == 1.0
+    assert first["clause_coverage"] >= first["coverage"] and first["clause_fits"] == 1.0
 
 
 def test_the_shipped_scorer_loads_and_states_its_provenance() -> None:

@@ -31,6 +31,7 @@ from qa.pipeline.features import FEATURES
 from qa.pipeline.scorer import FORMAT, AnswerScorer
 from training.collect import CONFIDENCE_INPUTS, Rows, collect
 from training.examples import TRAIN_REPORTS, cmrc_examples, fact_examples
+from training.topics import topic_examples
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "datasets"
@@ -56,7 +57,7 @@ def _fit_sentence(rows: Rows, questions: np.ndarray) -> dict[str, Any]:
     """LightGBM ranking (lambdarank) over the candidates of the answerable questions in ``questions``."""
     mask = np.isin(rows.qid, questions) & rows.answerable
     model = lightgbm.LGBMRanker(
-        objective="lambdarank", n_estimators=300, learning_rate=0.05, num_leaves=31,
+        objective="lambdarank", n_estimators=300, learning_rate=0.05, num_leaves=15,
         min_child_samples=20, subsample=0.8, subsample_freq=1, colsample_bytree=0.8,
         random_state=0, verbose=-1, n_jobs=2,
     )  # fmt: skip
@@ -131,6 +132,7 @@ def _collect_all(cmrc_bot: ReportQA, reports_bot: ReportQA) -> Rows:
     sources = {d.doc_id: d.source for d in reports_bot.documents}
     examples = list(cmrc_examples(SHARED / "cmrc2018", "dev"))
     generated = list(fact_examples(reports_bot.facts(), texts, sources))
+    generated += topic_examples(texts, sources)
     print(f"{len(examples)} CMRC + {len(generated)} generated questions", file=sys.stderr, flush=True)
     return collect(cmrc_bot, examples) + collect(reports_bot, generated)
 

@@ -54,6 +54,8 @@ _ASKS_MONEY = re.compile(
     re.I,
 )
 _ASKS_FIGURE = re.compile(r"多少|几|多大|多长|how (?:much|many|long|big|large)|what percentage", re.I)
+# Clauses of a sentence: a report's sentence often lists several figures, one per clause.
+_CLAUSE = re.compile(r"[，,：:]")
 _QUESTION_WORDS = re.compile(
     r"多少|几个|几|什么|哪些|哪个|哪|谁|是否|是不是|有没有|要不要|会不会|怎么样|怎样|怎么|如何|吗|呢|吧|[？?，,。！!\s]"
 )
@@ -71,6 +73,8 @@ FEATURES: tuple[str, ...] = (
     "neighbour_coverage",  # the best coverage of the sentences just before and after (a topic named there)
     "document_coverage",  # share of the question's pairs found anywhere in the document
     "longest_run",  # longest run of the question's content shared with the sentence, over its length
+    "clause_coverage",  # coverage of the best clause (ended by ，：): the term and its figure together
+    "clause_fits",  # that clause holds what the question asks for
     "asks_figure",  # any figure: an amount, a count, a percentage
     "asks_percent",
     "asks_money",
@@ -178,6 +182,9 @@ def candidates(
             neighbours = coverages[max(0, j - 1) : j] + coverages[j + 1 : j + 2]
             has_figure = bool(_FIGURE.search(sentence))
             fits = _fits(kind, sentence)
+            clause_coverage, clause = max(
+                ((_share(weights, set(tokenize(c))), c) for c in _CLAUSE.split(sentence)), default=(0.0, "")
+            )
             rows.append(
                 (
                     i,
@@ -196,6 +203,8 @@ def candidates(
                         max(neighbours, default=0.0),
                         document_coverage,
                         _longest_run(content, sentence) / len(content) if content else 0.0,
+                        clause_coverage,
+                        float(_fits(kind, clause)),
                         float(kind in ("figure", "percent", "money")),
                         float(kind == "percent"),
                         float(kind == "money"),
