@@ -89,11 +89,8 @@ def test_reasons_in_chinese() -> None:
     missing = {"not_found_because": "没有2025年广东省的报告；有：2026年广东省", "missing_report": {}}
     assert not_found_reason(missing) == "没有2025年广东省的报告；有：2026年广东省"
     assert not_found_reason({"not_found_because": "something new"}).startswith("报告里没有")
-    notes = scope_notes({"scope": "the newest report: 2026年国务院政府工作报告", "searched_all_reports": "x"})
-    assert notes == [
-        "问题没有指明哪份报告，按最新的报告回答：2026年国务院政府工作报告。",
-        "问题提到的报告里没有答案，已在全部报告中查找。",
-    ]
+    notes = scope_notes({"scope": "the newest report: 2026年国务院政府工作报告"})
+    assert notes == ["问题没有指明哪份报告，按最新的报告回答：2026年国务院政府工作报告。"]
 
 
 def test_parts_one_block_each_and_copy_text_with_citations() -> None:

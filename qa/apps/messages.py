@@ -127,12 +127,10 @@ def not_found_reason(reason: dict[str, Any]) -> str:
 
 
 def scope_notes(reason: dict[str, Any]) -> list[str]:
-    """Notes on where an answer was looked for (newest report, all reports), in Chinese."""
+    """Notes on where an answer was looked for (the newest report), in Chinese."""
     notes = []
     scope = str(reason.get("scope") or "")
     if scope:
         titles = scope.split(": ", 1)[-1]
         notes.append(f"问题没有指明哪份报告，按最新的报告回答：{titles}。")
-    if reason.get("searched_all_reports"):
-        notes.append("问题提到的报告里没有答案，已在全部报告中查找。")
     return notes

@@ -55,17 +55,15 @@ def retrieve(
     k: int,
     filters: Mapping[str, Any] | None,
     settings: Settings,
-    named: bool = True,
     vector: np.ndarray | None = None,
 ) -> Retrieved:
     """Search ``data`` for ``query`` and measure every sentence of the best passages.
 
-    ``named`` False searches every report even when the question names some (see ``search``);
     ``vector``: the question's embedding when already made (else ``encoder`` makes it).
     """
     if vector is None:
         vector = encoder.encode_queries([query.text])[0]
-    hits = search(data, query, vector, k, filters, settings.retrieval, named)
+    hits = search(data, query, vector, k, filters, settings.retrieval)
     passages = [data.passage(h.row).with_(score=round(h.score, 6)) for h in hits]
     depth = settings.answer.answer_passages
     parts = data.sentence_parts([h.row for h in hits[:depth]])
@@ -102,12 +100,6 @@ class Decision:
     candidate: Candidate | None
     not_found_because: str | None
     missing: Missing | None = None  # the report the question names that the collection lacks
-    by_score: bool = False  # refused for want of an answer; ``missing`` then only says what is lacking
-
-    @property
-    def settled_by_fact(self) -> bool:
-        """A report the collection lacks refused the question: searching every report cannot help."""
-        return self.missing is not None and not self.by_score
 
 
 def decide(
@@ -134,7 +126,7 @@ def decide(
         # Refused by the score: a province or year the collection lacks is then the reason to show.
         lacking = missing_report(retrieved.query, data.catalog, normalize(best.text), refused=True)
         if lacking:
-            return Decision(scored, best, lacking.reason, lacking, by_score=True)
+            return Decision(scored, best, lacking.reason, lacking)
         return Decision(scored, best, "no sentence of the report is likely to answer the question")
     return Decision(scored, best, None)
 

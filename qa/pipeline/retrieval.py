@@ -118,16 +118,15 @@ def search(
     k: int,
     filters: Mapping[str, Any] | None = None,
     settings: RetrievalSettings | None = None,
-    named: bool = True,
 ) -> list[Hit]:
     """Hybrid search: dense and BM25 candidates fused by RRF, deduplicated, best first.
 
     Without explicit ``filters``, a question naming reports (by region, issuer or title year)
-    searches only them, unless ``named`` is False.
+    searches only them.
     """
     settings = settings or RetrievalSettings()
     doc_ids = filter_documents(data, filters)
-    if doc_ids is None and named and settings.named_filter and len(data.documents) > 1:
+    if doc_ids is None and settings.named_filter and len(data.documents) > 1:
         doc_ids = named_documents(query, data.catalog) or None
     dense_hits = data.dense_search(query_vector, settings.candidates, doc_ids)
     rankings = [[row for row, _ in dense_hits]]
