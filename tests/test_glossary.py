@@ -36,3 +36,9 @@ def test_english_questions_get_a_lexical_query_chinese_ones_are_unchanged():
     chinese = analyze("2023年固定资产投资增长多少？")
     assert chinese.translated == () and chinese.uses_lexical
     assert not analyze("Hello there").uses_lexical  # nothing in the glossary: dense search only
+
+
+def test_english_words_inside_a_chinese_question_are_looked_up() -> None:
+    mixed = analyze("今年GDP增长目标定在多少？")
+    assert "国内生产总值" in mixed.translated and "国内生产总值" in mixed.lexical_text
+    assert analyze("今年5G基站建多少？").translated == ()  # no glossary word

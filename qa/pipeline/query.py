@@ -39,6 +39,7 @@ _PLAN_CUES = re.compile(
     r"(?:什么时候|何时)[^的了]*$|"
     r"\b(?:will|plan|plans|planned|target|targets|aim|aims|going to|expected|expect)\b"
 )
+_LATIN_RUN = re.compile(r"[a-z][a-z&'\- ]*[a-z]|[a-z]")
 _YEAR = re.compile(r"(?<!\d)(19\d{2}|20\d{2})(?!\d)")
 # "2024年政府工作报告" / "the 2024 government work report" names a report, not the period asked about.
 _TITLE_YEAR = re.compile(
@@ -59,7 +60,7 @@ class Query:
     report_years: tuple[int, ...] = ()  # years naming a report ("2024年政府工作报告")
     relative: Period | None = None  # "review" for 去年/last year, "plan" for 今年/明年/next year
     aspect: Period | None = None  # from the verb: done vs intended
-    translated: tuple[str, ...] = ()  # report terms of an English question's phrases (qa.pipeline.glossary)
+    translated: tuple[str, ...] = ()  # report terms of the question's English phrases (qa.pipeline.glossary)
 
     @property
     def named_text(self) -> str:
@@ -94,7 +95,10 @@ def analyze(question: str, use_glossary: bool = True) -> Query:
         raise QuestionError(f"the question has {len(question)} characters; the limit is {MAX_QUESTION_CHARS}")
     normalized = normalize(question)
     cjk = has_cjk(normalized)
-    translated = tuple(report_terms(normalized)) if use_glossary and not cjk else ()
+    # A Chinese question's English words ("今年GDP增长多少") are looked up too: the glossary's
+    # patterns need the words apart from the Chinese around them.
+    english = " ".join(_LATIN_RUN.findall(normalized)) if cjk else normalized
+    translated = tuple(report_terms(english)) if use_glossary and english else ()
     return Query(
         text=question,
         normalized=normalized,
