@@ -174,11 +174,12 @@ def candidates(
             in_document[passage.doc_id] = document_terms(passage.doc_id, set(pair_weights))
         document_coverage = _share(pair_weights, in_document[passage.doc_id]) if pair_weights else 1.0
         spans_list = spans.tolist()
-        coverages = [_share(weights, set(tokenize(passage.text[s:e]))) for s, e in spans_list]
+        token_sets = [set(tokenize(passage.text[s:e])) for s, e in spans_list]
+        coverages = [_share(weights, tokens) for tokens in token_sets]
         for j, ((start, end), cosine) in enumerate(zip(spans_list, cosines.tolist(), strict=True)):
             text = passage.text[start:end]
             sentence = normalize(text)
-            tokens = set(tokenize(text))
+            tokens = token_sets[j]
             neighbours = coverages[max(0, j - 1) : j] + coverages[j + 1 : j + 2]
             has_figure = bool(_FIGURE.search(sentence))
             fits = _fits(kind, sentence)
