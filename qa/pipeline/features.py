@@ -168,24 +168,25 @@ def candidates(
     ):
         cosines = np.asarray(vectors, dtype=np.float32) @ query_vector
         asked = query.period_for(review_years.get(passage.doc_id))
-        passage_tokens = set(tokenize(passage.text))
-        passage_coverage = _share(weights, passage_tokens)
+        spans_list = spans.tolist()
+        sentences = [normalize(passage.text[s:e]) for s, e in spans_list]
+        # Clauses end at punctuation, where no token runs on: a sentence's tokens are its clauses'
+        # and a passage's its sentences', so the text is tokenized once, clause by clause.
+        clauses = [[(c, set(tokenize(c))) for c in _CLAUSE.split(sentence)] for sentence in sentences]
+        token_sets = [set().union(*(tokens for _, tokens in parts)) for parts in clauses]
+        passage_coverage = _share(weights, set().union(*token_sets))
         if passage.doc_id not in in_document:  # several top passages often share a report
             in_document[passage.doc_id] = document_terms(passage.doc_id, set(pair_weights))
         document_coverage = _share(pair_weights, in_document[passage.doc_id]) if pair_weights else 1.0
-        spans_list = spans.tolist()
-        token_sets = [set(tokenize(passage.text[s:e])) for s, e in spans_list]
         coverages = [_share(weights, tokens) for tokens in token_sets]
         for j, ((start, end), cosine) in enumerate(zip(spans_list, cosines.tolist(), strict=True)):
             text = passage.text[start:end]
-            sentence = normalize(text)
+            sentence = sentences[j]
             tokens = token_sets[j]
             neighbours = coverages[max(0, j - 1) : j] + coverages[j + 1 : j + 2]
             has_figure = bool(_FIGURE.search(sentence))
             fits = _fits(kind, sentence)
-            clause_coverage, clause = max(
-                ((_share(weights, set(tokenize(c))), c) for c in _CLAUSE.split(sentence)), default=(0.0, "")
-            )
+            clause_coverage, clause = max(((_share(weights, t), c) for c, t in clauses[j]), default=(0.0, ""))
             rows.append(
                 (
                     i,
