@@ -4,11 +4,10 @@ The fact questions of ``training.examples`` all ask for a figure and name an ind
 also ask about a project or a policy in a few words of their own. Here a term is taken from one
 sentence of a training report (one or two adjacent nouns as jieba segments them, 3-8 characters,
 used once in that report and in at least two other reports, so a term people share), and asked
-about in everyday templates for the sentence's period (review or plan): that sentence
-answers. The same question asked of a training report that never uses a specific term nor its
-longer words (one few
-reports use) has no answer there, while that report speaks of neighbouring things: the hard
-unanswerable case.
+about in everyday templates for the sentence's period (review or plan): that sentence answers.
+The same question asked of a training report that uses neither a specific term (one few reports
+use) nor its longer words has no answer there, while that report speaks of neighbouring things:
+the hard unanswerable case.
 """
 
 from __future__ import annotations
