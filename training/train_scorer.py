@@ -36,6 +36,7 @@ from training.topics import topic_examples
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "datasets"
 VERSION = 1
+CMRC_PREFIX = "DEV_"  # CMRC 2018's dev question ids; generated ones start with R (facts) or T (topics)
 MAX_REFUSED_ANSWERABLE = 0.05  # the uncertain floor refuses at most this share of answerable questions
 
 
@@ -45,9 +46,14 @@ def _groups(qid: np.ndarray) -> list[int]:
     return np.diff(np.r_[starts, len(qid)]).tolist()
 
 
+def _from_reports(qid: np.ndarray) -> np.ndarray:
+    """Per row: the question was generated from a report (fact or topic question), not CMRC's."""
+    return ~np.char.startswith(qid.astype(str), CMRC_PREFIX)
+
+
 def _domain_weight(qid: np.ndarray) -> np.ndarray:
     """Per row: 1 for CMRC, (CMRC rows / report rows) for questions generated from reports."""
-    from_reports = np.char.startswith(qid.astype(str), "R")
+    from_reports = _from_reports(qid)
     return np.where(from_reports, (~from_reports).sum() / max(1, from_reports.sum()), 1.0)
 
 
@@ -188,7 +194,7 @@ def main() -> None:
     z, label, answerable = _out_of_fold(rows, folds)
     # Report questions (the product's domain) weigh as much in all as CMRC's, and set the floor.
     ordered = np.concatenate(folds)
-    from_reports = np.char.startswith(ordered.astype(str), "R")
+    from_reports = _from_reports(ordered)
     confidence, p = _fit_confidence(z, label, _domain_weight(ordered))
     # The lower floor: refuse no more than MAX_REFUSED_ANSWERABLE of the answerable questions, CMRC's
     # (written by people) weighing as much in all as the generated report questions (templates,
