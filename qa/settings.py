@@ -44,9 +44,8 @@ class RetrievalSettings:
     dense_weight: float = 1.0  # RRF weight of the dense ranking
     lexical_weight: float = 2.0  # RRF weight of BM25: better than 1.0 on both dev sets
     period_boost: float = 1.3  # fused-score factor for passages of the period the question asks about
-    # A bare year ("2018年粮食产量") is a soft signal: reports covering it are raised, not filtered.
-    year_boost: float = 1.3
-    # A question naming reports by year or region searches only them (README, "All 88 reports").
+    # A question naming reports by year or region searches only them, and one naming a year only the
+    # reports that cover it (README, "All 88 reports").
     named_filter: bool = True
     use_glossary: bool = True  # English questions search BM25 with report terms (qa.pipeline.glossary)
 

@@ -42,3 +42,16 @@ def test_a_threshold_keeps_the_reports_above_it(provinces: ReportQA) -> None:
 def test_an_ordinary_question_is_not_a_series_look_up(provinces: ReportQA) -> None:
     answer = provinces.ask("广东今年地区生产总值增长目标是多少？")
     assert "series" not in answer.reason
+
+
+def test_a_year_is_looked_for_in_the_reports_covering_it(tmp_path) -> None:
+    """2009 is planned by the 2009 report and reviewed by the 2010 one; the 2026 Fujian report,
+    which speaks of retail sales too, is not searched, and the answer says where it looked."""
+    names = ("2009_national.txt", "2010_national.txt", "2026_province_fujian.txt")
+    bot = ReportQA.from_paths([REPORTS / n for n in names], tmp_path / "index", embedder=HashEmbedder())
+    covering = {d.doc_id for d in bot.documents if d.year in (2009, 2010)}
+    answer = bot.ask("2009年社会消费品零售总额增长了多少？", k=5)
+    assert answer.passages and {p.doc_id for p in answer.passages} <= covering
+    scope = answer.reason["years_scope"]
+    assert scope["years"] == [2009] and len(scope["reports"]) == 2
+    assert "years_scope" not in bot.ask("社会消费品零售总额增长了多少？", k=5).reason

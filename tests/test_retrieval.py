@@ -102,7 +102,7 @@ DOCS = [
         ("福建省去年地区生产总值是多少", {"fj2026"}),
         ("福建2026年打算帮多少人就业", {"fj2026"}),
         ("国务院2019年报告提出减税多少", {"nat2019"}),
-        ("2018年粮食产量", set()),  # a bare year is no report reference: it only raises reports covering it
+        ("2018年粮食产量", set()),  # a bare year names no report: year_documents narrows to those covering it
         ("紫帽镇财政收入", {"zimao"}),
         (
             "What was Fujian's regional GDP in 2025?",
@@ -117,3 +117,31 @@ def test_questions_name_reports_by_region_and_year(question, named):
     from qa.pipeline.retrieval import named_documents
 
     assert named_documents(analyze(question), Catalog(DOCS)) == named
+
+
+@pytest.mark.parametrize(
+    ("question", "allowed", "scope"),
+    [
+        ("2018年粮食产量是多少", None, {"nat2019"}),  # the 2019 report reviews 2018
+        ("2023年新增就业多少", None, {"nat2024", "zimao"}),  # zimao reviews 2022 and plans 2023
+        ("2022年财政收入", None, {"zimao"}),
+        ("2025年地区生产总值", None, {"fj2026"}),
+        ("2010年粮食产量是多少", None, None),  # no report covers it: the coverage rule answers that
+        ("粮食产量是多少", None, None),  # no year
+        ("2018年粮食产量是多少", {"nat2019"}, None),  # everything allowed covers it already
+        ("2018年粮食产量是多少", {"nat2019", "fj2026"}, {"nat2019"}),
+    ],
+)
+def test_a_year_narrows_the_search_to_the_reports_covering_it(question, allowed, scope):
+    from qa.index.catalog import Catalog
+    from qa.pipeline.retrieval import year_documents
+
+    assert year_documents(analyze(question), Catalog(DOCS), allowed) == scope
+
+
+def test_reports_without_a_year_stay_in_a_year_scoped_search():
+    from qa.index.catalog import Catalog
+    from qa.pipeline.retrieval import year_documents
+
+    undated = _info("notes", None, None, None)
+    assert year_documents(analyze("2018年粮食产量是多少"), Catalog([*DOCS, undated])) == {"nat2019", "notes"}

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TextIO
 
 from qa.api import DEFAULT_INDEX_DIR, PASSAGE_CHARS, ReportQA
+from qa.apps.messages import scope_notes
 from qa.errors import ReportQAError
 from qa.evaluation import evaluate, load_questions
 from qa.facts import PERIODS, Fact, collect_facts, indicator_series, select_facts
@@ -63,7 +64,7 @@ def format_answer(answer: Answer) -> str:
     """A reply as readable text: the quoted answer, then the cited passages with the span marked.
 
     A comparison or two-part question shows one verdict line per part first."""
-    lines = [_verdict(answer)]
+    lines = [_verdict(answer), *(f"  ({note})" for note in scope_notes(answer.reason))]
     for part in answer.parts:
         label = part.reason.get("report") or part.question
         lines.append(f"  【{label}】 {_verdict(part)}")

@@ -126,11 +126,23 @@ def not_found_reason(reason: dict[str, Any]) -> str:
     return NOT_FOUND_REASONS.get(because, "报告里没有找到能回答这个问题的句子。")
 
 
+# Reports named in a scope note; past this many, "等N份".
+_SCOPE_TITLES = 3
+
+
 def scope_notes(reason: dict[str, Any]) -> list[str]:
-    """Notes on where an answer was looked for (the newest report), in Chinese."""
+    """Notes on where an answer was looked for (the newest report; the reports covering the
+    years asked about), in Chinese."""
     notes = []
     scope = str(reason.get("scope") or "")
     if scope:
         titles = scope.split(": ", 1)[-1]
         notes.append(f"问题没有指明哪份报告，按最新的报告回答：{titles}。")
+    years_scope = reason.get("years_scope") or {}
+    reports = [str(t) for t in years_scope.get("reports", [])]
+    if reports:
+        years = "、".join(f"{y}年" for y in years_scope.get("years", []))
+        shown = "、".join(reports[:_SCOPE_TITLES])
+        more = f"等{len(reports)}份" if len(reports) > _SCOPE_TITLES else ""
+        notes.append(f"问题问的是{years}，只在涵盖这一时间的报告中查找：{shown}{more}。")
     return notes

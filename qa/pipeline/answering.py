@@ -18,7 +18,7 @@ from qa.index.base import IndexStore
 from qa.pipeline.coverage import Missing, missing_report
 from qa.pipeline.features import FEATURES, Candidate, candidates
 from qa.pipeline.query import Query
-from qa.pipeline.retrieval import Hit, search
+from qa.pipeline.retrieval import Hit, Scope, search, search_scope
 from qa.pipeline.scorer import AnswerScorer, Scored
 from qa.schema import Answer, Passage
 from qa.settings import Settings
@@ -46,6 +46,7 @@ class Retrieved:
     hits: list[Hit]
     passages: list[Passage]  # best first, with their fused scores
     candidates: list[Candidate]
+    scope: Scope  # the reports searched
 
 
 def retrieve(
@@ -63,7 +64,8 @@ def retrieve(
     """
     if vector is None:
         vector = encoder.encode_queries([query.text])[0]
-    hits = search(data, query, vector, k, filters, settings.retrieval)
+    scope = search_scope(data, query, filters, settings.retrieval)
+    hits = search(data, query, vector, k, scope, settings.retrieval)
     passages = [data.passage(h.row).with_(score=round(h.score, 6)) for h in hits]
     depth = settings.answer.answer_passages
     parts = data.sentence_parts([h.row for h in hits[:depth]])
@@ -78,7 +80,7 @@ def retrieve(
         data.review_years,
         depth,
     )
-    return Retrieved(query, vector, hits, passages, found)
+    return Retrieved(query, vector, hits, passages, found, scope)
 
 
 def uncovered_year(query: Query, review_year: int | None, sentence: str) -> str | None:
@@ -170,8 +172,15 @@ def explain(data: IndexStore, retrieved: Retrieved, decision: Decision) -> dict[
         if best is None
         else {n: round(float(v), 4) for n, v in zip(FEATURES, best.features, strict=True)}
     )
-    return {
+    why: dict[str, Any] = {
         "lexical_used": query.uses_lexical,
         "answer_features": features,
         "passages": [passage_reason(h) for h in retrieved.hits],
     }
+    scope = retrieved.scope
+    if scope.by_year and scope.doc_ids:
+        why["years_scope"] = {
+            "years": list(query.years),
+            "reports": [d.title for d in data.documents if d.doc_id in scope.doc_ids],
+        }
+    return why

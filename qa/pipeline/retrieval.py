@@ -69,8 +69,8 @@ def regional_documents(query: Query, catalog: Catalog) -> list[DocumentInfo]:
 
 def named_documents(query: Query, catalog: Catalog) -> set[str]:
     """doc_ids of the reports a question names explicitly: by region or issuer (narrowed by its
-    years when some fit), or by a report's title year ("2024年政府工作报告"). A bare year is no
-    reference to a report: it only raises the reports that cover it (``search``)."""
+    years when some fit), or by a report's title year ("2024年政府工作报告"). A bare year names no
+    report; it narrows the search to the reports covering it (``year_documents``)."""
     by_title = {d.doc_id for d in catalog.titled(query.report_years)}
     by_region = {d.doc_id for d in regional_documents(query, catalog)}
     if by_region:
@@ -80,20 +80,30 @@ def named_documents(query: Query, catalog: Catalog) -> set[str]:
     return by_title
 
 
+def year_documents(query: Query, catalog: Catalog, allowed: set[str] | None = None) -> set[str] | None:
+    """doc_ids of the reports (among ``allowed``; None = all) that review or plan a year the
+    question names, and of any report without a year; None when the question names no year, or
+    no report or every report covers it. A year is a fact a reader can check: "2009年社会消费品
+    零售总额" is about the reports of 2009 and 2010, not the 2026 report that speaks of retail."""
+    if not query.years:
+        return None
+    pool = [d for d in catalog.documents if allowed is None or d.doc_id in allowed]
+    covering = {d.doc_id for d in catalog.covering(query.years)} & {d.doc_id for d in pool}
+    if not covering or len(covering) == len(pool):
+        return None
+    return covering | {d.doc_id for d in pool if d.year is None}
+
+
 def _boost(
     data: IndexStore, query: Query, fused: list[tuple[int, float]], settings: RetrievalSettings
 ) -> list[tuple[int, float]]:
-    """Raise passages of the part (review or plan) the question asks about, and of reports that
-    cover the years it names."""
-    in_years = {d.doc_id for d in data.catalog.covering(query.years)}
+    """Raise passages of the part (review or plan) the question asks about."""
     boosted = []
     for row, score in fused:
         passage = data.passage(row)
         wanted = query.period_for(data.review_years.get(passage.doc_id))
         if wanted and passage.period == wanted:
             score *= settings.period_boost
-        if passage.doc_id in in_years and len(in_years) < len(data.documents):
-            score *= settings.year_boost
         boosted.append((row, score))
     return sorted(boosted, key=lambda item: -item[1])
 
@@ -111,23 +121,45 @@ class Hit:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Scope:
+    """The reports one search looks in."""
+
+    doc_ids: set[str] | None  # None: every report
+    by_year: bool = False  # narrowed to the reports covering the years the question names
+
+
+def search_scope(
+    data: IndexStore,
+    query: Query,
+    filters: Mapping[str, Any] | None = None,
+    settings: RetrievalSettings | None = None,
+) -> Scope:
+    """The reports to search: those ``filters`` allow; without filters, those the question names
+    (by region, issuer or title year); of these, the ones covering a year it names, when some do
+    (``year_documents``)."""
+    settings = settings or RetrievalSettings()
+    doc_ids = filter_documents(data, filters)
+    if not settings.named_filter or len(data.documents) < 2:
+        return Scope(doc_ids)
+    if doc_ids is None:
+        doc_ids = named_documents(query, data.catalog) or None
+    in_years = year_documents(query, data.catalog, doc_ids)
+    return Scope(in_years, by_year=True) if in_years else Scope(doc_ids)
+
+
 def search(
     data: IndexStore,
     query: Query,
     query_vector: np.ndarray,
     k: int,
-    filters: Mapping[str, Any] | None = None,
+    scope: Scope,
     settings: RetrievalSettings | None = None,
 ) -> list[Hit]:
-    """Hybrid search: dense and BM25 candidates fused by RRF, deduplicated, best first.
-
-    Without explicit ``filters``, a question naming reports (by region, issuer or title year)
-    searches only them.
-    """
+    """Hybrid search of the reports in ``scope``: dense and BM25 candidates fused by RRF,
+    deduplicated, best first."""
     settings = settings or RetrievalSettings()
-    doc_ids = filter_documents(data, filters)
-    if doc_ids is None and settings.named_filter and len(data.documents) > 1:
-        doc_ids = named_documents(query, data.catalog) or None
+    doc_ids = scope.doc_ids
     dense_hits = data.dense_search(query_vector, settings.candidates, doc_ids)
     rankings = [[row for row, _ in dense_hits]]
     weights = [settings.dense_weight]
