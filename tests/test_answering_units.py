@@ -30,6 +30,8 @@ from qa.schema import DocumentInfo, Passage
         ("2022年财政总收入是多少？", 1),
         ("紫帽镇，也就是我们镇，去年财政收入多少？", 1),  # a comma inside one question
         ("多少？", 1),
+        ("城镇新增就业去年多少？今年呢？", 2),  # an elliptical second question
+        ("粮食产量是多少？呢？", 1),
     ],
 )
 def test_two_part_questions_are_split(question: str, count: int) -> None:

@@ -19,7 +19,7 @@ _ASKS = re.compile(
 )
 _AFTER_QUESTION_MARK = re.compile(r"(?<=[？?])\s*")
 _PAUSE = re.compile(r"[，,；;]\s*|\s+and\s+(?=(?:how|what|when|which|who|is|are|does|did|will)\b)", re.I)
-MIN_PART_CHARS = 4  # a shorter piece ("呢？") is no question of its own
+MIN_PART_CHARS = 3  # a shorter piece ("呢？", "多少") is no question of its own; "今年呢" is one
 
 
 def _asks(text: str) -> bool:

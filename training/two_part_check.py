@@ -1,0 +1,104 @@
+"""Are both parts of a two-part question answered? Questions generated from the facts of the
+training reports (TRAIN_REPORTS: no dev or blind set uses them), each asked of its own report.
+
+    python -m training.two_part_check --index-dir /tmp/report-qa-all88   # an index of all 88 reports
+
+Two kinds: one indicator's review figure and plan figure ("去年粮食产量是多少？今年的目标是多少？",
+"城镇新增就业去年多少？今年呢？"), where the second part leans on the first's subject; and two
+different indicators ("去年外贸增长了多少，今年就业计划多少？"), where it must not. A part counts when
+its answer holds the fact's sentence. A check for choosing how questions are split and read, apart
+from the dev and blind sets; it trains nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+
+from qa.facts.extract import Fact
+from qa.schema import Answer, DocumentInfo
+from qa.text.normalize import normalize
+from training.examples import TRAIN_REPORTS, _everyday, _usable
+
+SAME = (
+    "去年{a}是多少？今年的目标是多少？",
+    "{a}去年完成多少，今年计划多少？",
+    "去年{a}怎么样？今年打算达到多少？",
+    "去年{a}增长了多少，今年预计增长多少？",
+    "{a}去年多少？今年呢？",
+)
+OTHER = (
+    "去年{a}是多少？今年{b}的目标是多少？",
+    "去年{a}增长了多少，今年{b}计划多少？",
+    "{a}去年多少？{b}今年打算达到多少？",
+)
+
+
+def questions(facts: list[Fact], documents: list[DocumentInfo], seed: int = 0) -> list[dict[str, Any]]:
+    """Generated two-part questions, each with its report and the sentences of its two parts."""
+    rng = random.Random(seed)
+    info = {d.doc_id: d for d in documents}
+    by_doc: dict[str, dict[str, list[Fact]]] = defaultdict(lambda: defaultdict(list))
+    for fact in facts:
+        usable = _usable(fact.indicator) and fact.period in ("review", "plan")
+        if usable and Path(info[fact.doc_id].source).stem in TRAIN_REPORTS:
+            by_doc[fact.doc_id][fact.period].append(fact)
+    out = []
+    for doc_id, periods in sorted(by_doc.items()):
+        plans = {f.indicator: f for f in periods["plan"]}
+        for review in rng.sample(periods["review"], len(periods["review"])):
+            plan = plans.get(review.indicator)
+            if plan and normalize(plan.sentence) != normalize(review.sentence):
+                question = rng.choice(SAME).format(a=_everyday(review.indicator, rng))
+                out.append({"kind": "same", "question": question, "doc_id": doc_id, "gold": [review, plan]})
+                if sum(item["doc_id"] == doc_id for item in out) >= 4:
+                    break
+        for _ in range(5):
+            if not periods["review"] or not periods["plan"]:
+                break
+            review, plan = rng.choice(periods["review"]), rng.choice(periods["plan"])
+            a, b = review.indicator, plan.indicator
+            if a in b or b in a or b in review.sentence:
+                continue
+            question = rng.choice(OTHER).format(a=_everyday(a, rng), b=_everyday(b, rng))
+            out.append({"kind": "other", "question": question, "doc_id": doc_id, "gold": [review, plan]})
+    return out
+
+
+def _holds(part: Answer, fact: Fact) -> bool:
+    return part.answer is not None and normalize(fact.sentence) in normalize(part.answer)
+
+
+def check(bot: Any, items: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Per kind: questions, split in two, first part right, second part right, both right."""
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for item in items:
+        answer = bot.ask(item["question"], k=5, filters={"doc_id": item["doc_id"]})
+        parts = answer.parts if len(answer.parts) == 2 else []
+        first = bool(parts) and _holds(parts[0], item["gold"][0])
+        second = bool(parts) and _holds(parts[1], item["gold"][1])
+        counts[item["kind"]].update(n=1, split=bool(parts), first=first, second=second, both=first and second)
+    return {
+        kind: {"n": c["n"], **{k: round(c[k] / c["n"], 3) for k in ("split", "first", "second", "both")}}
+        for kind, c in counts.items()
+    }
+
+
+def main() -> None:
+    from qa import ReportQA
+
+    parser = argparse.ArgumentParser(
+        prog="python -m training.two_part_check", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("--index-dir", type=Path, required=True, help="an index holding the training reports")
+    args = parser.parse_args()
+    bot = ReportQA(index_dir=args.index_dir)
+    for kind, rates in check(bot, questions(bot.facts(), bot.documents)).items():
+        print(kind, rates)
+
+
+if __name__ == "__main__":
+    main()
