@@ -206,15 +206,17 @@ def check(bot: Any, items: list[dict[str, Any]]) -> dict[str, Any]:
     return {"all": rates(every), "by_form": {form: rates(rows) for form, rows in by_form.items()}}
 
 
-def main() -> None:
+def open_library(prog: str, doc: str) -> Any:
+    """The ReportQA of the ``--index-dir`` a check's command line names (an index of the reports)."""
     from qa import ReportQA
 
-    parser = argparse.ArgumentParser(
-        prog="python -m training.library_check", description=__doc__.split("\n")[0]
-    )
+    parser = argparse.ArgumentParser(prog=prog, description=doc.split("\n")[0])
     parser.add_argument("--index-dir", type=Path, required=True, help="an index holding the training reports")
-    args = parser.parse_args()
-    bot = ReportQA(index_dir=args.index_dir)
+    return ReportQA(index_dir=parser.parse_args().index_dir)
+
+
+def main() -> None:
+    bot = open_library("python -m training.library_check", __doc__)
     items = questions(bot.facts(), bot.documents)
     result = check(bot, items)
     print(f"all: {result['all']}")

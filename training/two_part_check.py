@@ -12,7 +12,6 @@ from the dev and blind sets; it trains nothing.
 
 from __future__ import annotations
 
-import argparse
 import random
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -22,6 +21,7 @@ from qa.facts.extract import Fact
 from qa.schema import Answer, DocumentInfo
 from qa.text.normalize import normalize
 from training.examples import TRAIN_REPORTS, _everyday, _usable
+from training.library_check import open_library
 
 SAME = (
     "去年{a}是多少？今年的目标是多少？",
@@ -88,14 +88,7 @@ def check(bot: Any, items: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 
 
 def main() -> None:
-    from qa import ReportQA
-
-    parser = argparse.ArgumentParser(
-        prog="python -m training.two_part_check", description=__doc__.split("\n")[0]
-    )
-    parser.add_argument("--index-dir", type=Path, required=True, help="an index holding the training reports")
-    args = parser.parse_args()
-    bot = ReportQA(index_dir=args.index_dir)
+    bot = open_library("python -m training.two_part_check", __doc__)
     for kind, rates in check(bot, questions(bot.facts(), bot.documents)).items():
         print(kind, rates)
 
