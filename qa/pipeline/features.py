@@ -15,7 +15,9 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -133,13 +135,29 @@ def _longest_run(needle: str, haystack: str) -> int:
     return best
 
 
-def _share(weights: dict[str, float], tokens: set[str]) -> float:
+def _share(weights: dict[str, float], tokens: AbstractSet[str]) -> float:
     total = sum(weights.values())
     return sum(w for t, w in weights.items() if t in tokens) / total if total > 0 else 0.0
 
 
 def _is_heading(passage: Passage, sentence: str) -> bool:
     return sentence == passage.document or any(title.endswith(sentence) for title in passage.section)
+
+
+# The passages a collection's questions reach are few and come back often: their sentences'
+# normalized text and clause tokens are kept (~40 KB a passage), not redone on every question.
+@lru_cache(maxsize=512)
+def _analysed(
+    text: str, spans: tuple[tuple[int, int], ...]
+) -> tuple[tuple[str, ...], tuple[tuple[tuple[str, frozenset[str]], ...], ...], tuple[frozenset[str], ...]]:
+    """(normalized sentences, their clauses with tokens, their tokens) of a passage's sentences;
+    immutable, as every caller shares them."""
+    sentences = tuple(normalize(text[s:e]) for s, e in spans)
+    # Clauses end at punctuation, where no token runs on: a sentence's tokens are its clauses'
+    # and a passage's its sentences', so the text is tokenized once, clause by clause.
+    clauses = tuple(tuple((c, frozenset(tokenize(c))) for c in _CLAUSE.split(s)) for s in sentences)
+    token_sets = tuple(frozenset().union(*(tokens for _, tokens in parts)) for parts in clauses)
+    return sentences, clauses, token_sets
 
 
 def candidates(
@@ -169,11 +187,7 @@ def candidates(
         cosines = np.asarray(vectors, dtype=np.float32) @ query_vector
         asked = query.period_for(review_years.get(passage.doc_id))
         spans_list = spans.tolist()
-        sentences = [normalize(passage.text[s:e]) for s, e in spans_list]
-        # Clauses end at punctuation, where no token runs on: a sentence's tokens are its clauses'
-        # and a passage's its sentences', so the text is tokenized once, clause by clause.
-        clauses = [[(c, set(tokenize(c))) for c in _CLAUSE.split(sentence)] for sentence in sentences]
-        token_sets = [set().union(*(tokens for _, tokens in parts)) for parts in clauses]
+        sentences, clauses, token_sets = _analysed(passage.text, tuple(map(tuple, spans_list)))
         passage_coverage = _share(weights, set().union(*token_sets))
         if passage.doc_id not in in_document:  # several top passages often share a report
             in_document[passage.doc_id] = document_terms(passage.doc_id, set(pair_weights))
