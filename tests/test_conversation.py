@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.pipeline.conversation import resolve, topic_of
+from qa.pipeline.conversation import only_context, readings, resolve, topic_of
 
 
 @pytest.mark.parametrize(
@@ -43,3 +43,24 @@ def test_resumed_conversation_has_the_same_topic_as_a_live_one():
 
     resumed = Conversation(bot=None, earlier_questions=["规上工业产值去年增长多少？"])  # type: ignore[arg-type]
     assert resumed.topic == "规上工业产值"
+
+
+@pytest.mark.parametrize(
+    ("question", "alone"),
+    [
+        ("今年呢？", True),
+        ("那明年呢", True),
+        ("2024年呢？", True),
+        ("那今年的目标呢？", False),  # 目标 is something of its own to ask about
+        ("今年要建消防站吗？", False),
+        ("今年", False),  # no ellipsis: not a follow-up by its form
+    ],
+)
+def test_a_bare_time_word_with_ellipsis_asks_nothing_on_its_own(question, alone):
+    assert only_context(question) is alone
+
+
+def test_such_a_question_is_read_only_with_the_topic():
+    assert readings("今年呢？", "财政收入") == ["财政收入今年呢？"]
+    assert readings("今年要建消防站吗？", "财政收入")[0] == "今年要建消防站吗？"
+    assert readings("今年呢？", "") == ["今年呢？"]  # nothing earlier: as it stands

@@ -63,9 +63,19 @@ def resolve(question: str, previous_topic: str) -> str:
     return question
 
 
+def only_context(question: str) -> bool:
+    """Whether ``question`` holds nothing but time words around an ellipsis ("今年呢？", "那明年呢"):
+    it asks nothing on its own, only "and then?" of the earlier topic."""
+    text = _LEADING_CONTEXT.sub("", _ELLIPSIS_START.sub("", normalize(question).strip()).lstrip(" ,，"))
+    return bool(_ELLIPSIS_END.search(text)) and not _ELLIPSIS_END.sub("", text).strip(" ？?,，")
+
+
 def readings(question: str, topic: str) -> list[str]:
-    """The ways to read ``question`` after a turn about ``topic``, the question as it stands first."""
+    """The ways to read ``question`` after a turn about ``topic``, the question as it stands first
+    (unless it asks nothing on its own: ``only_context``)."""
     forms = [question, resolve(question, topic)]
+    if topic and only_context(question):
+        forms = forms[1:]
     if topic and topic not in normalize(question):
         forms.append(topic + question.strip())
     return list(dict.fromkeys(forms))
