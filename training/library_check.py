@@ -40,6 +40,12 @@ PROVINCIAL = (
 )
 
 
+def training_facts(facts: list[Fact], documents: list[DocumentInfo]) -> list[Fact]:
+    """The facts of the training reports whose indicator can be asked about (``_usable``)."""
+    info = {d.doc_id: d for d in documents}
+    return [f for f in facts if Path(info[f.doc_id].source).stem in TRAIN_REPORTS and _usable(f.indicator)]
+
+
 def questions(
     facts: list[Fact], documents: list[DocumentInfo], per_report: int = 8, seed: int = 0
 ) -> list[dict[str, Any]]:
@@ -47,9 +53,8 @@ def questions(
     rng = random.Random(seed)
     info = {d.doc_id: d for d in documents}
     by_doc: dict[str, list[Fact]] = defaultdict(list)
-    for fact in facts:
-        source = Path(info[fact.doc_id].source).stem
-        if source in TRAIN_REPORTS and _usable(fact.indicator) and fact.year and fact.period != "other":
+    for fact in training_facts(facts, documents):
+        if fact.year and fact.period != "other":
             by_doc[fact.doc_id].append(fact)
     out = []
     for doc_id, doc_facts in sorted(by_doc.items()):
@@ -77,10 +82,9 @@ def comparisons(
     rng = random.Random(seed)
     info = {d.doc_id: d for d in documents}
     plans: dict[tuple[str, str], dict[str, Fact]] = defaultdict(dict)  # (level, indicator) -> doc -> fact
-    for fact in facts:
-        d = info[fact.doc_id]
-        if Path(d.source).stem in TRAIN_REPORTS and _usable(fact.indicator) and fact.period == "plan":
-            plans[(d.level or "", fact.indicator)].setdefault(fact.doc_id, fact)
+    for fact in training_facts(facts, documents):
+        if fact.period == "plan":
+            plans[(info[fact.doc_id].level or "", fact.indicator)].setdefault(fact.doc_id, fact)
     shared = sorted(key for key, by_doc in plans.items() if len(by_doc) >= 2)
     out = []
     for level, indicator in rng.sample(shared, min(count, len(shared))):

@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import random
 from collections import Counter, defaultdict
-from pathlib import Path
 from typing import Any
 
 from qa.facts.extract import Fact
 from qa.schema import Answer, DocumentInfo
 from qa.text.normalize import normalize
-from training.examples import TRAIN_REPORTS, _everyday, _usable
-from training.library_check import open_library
+from training.examples import _everyday
+from training.library_check import open_library, training_facts
 
 SAME = (
     "去年{a}是多少？今年的目标是多少？",
@@ -40,11 +39,9 @@ OTHER = (
 def questions(facts: list[Fact], documents: list[DocumentInfo], seed: int = 0) -> list[dict[str, Any]]:
     """Generated two-part questions, each with its report and the sentences of its two parts."""
     rng = random.Random(seed)
-    info = {d.doc_id: d for d in documents}
     by_doc: dict[str, dict[str, list[Fact]]] = defaultdict(lambda: defaultdict(list))
-    for fact in facts:
-        usable = _usable(fact.indicator) and fact.period in ("review", "plan")
-        if usable and Path(info[fact.doc_id].source).stem in TRAIN_REPORTS:
+    for fact in training_facts(facts, documents):
+        if fact.period in ("review", "plan"):
             by_doc[fact.doc_id][fact.period].append(fact)
     out = []
     for doc_id, periods in sorted(by_doc.items()):

@@ -146,18 +146,25 @@ def _is_heading(passage: Passage, sentence: str) -> bool:
 
 # The passages a collection's questions reach are few and come back often: their sentences'
 # normalized text and clause tokens are kept (~40 KB a passage), not redone on every question.
+@dataclass(frozen=True)
+class _Analysed:
+    """A passage's sentences as the features read them; shared by every question (immutable)."""
+
+    sentences: tuple[str, ...]  # normalized
+    clauses: tuple[tuple[tuple[str, frozenset[str]], ...], ...]  # per sentence: (clause, its tokens)
+    tokens: tuple[frozenset[str], ...]  # per sentence
+    passage_tokens: frozenset[str]
+
+
 @lru_cache(maxsize=512)
-def _analysed(
-    text: str, spans: tuple[tuple[int, int], ...]
-) -> tuple[tuple[str, ...], tuple[tuple[tuple[str, frozenset[str]], ...], ...], tuple[frozenset[str], ...]]:
-    """(normalized sentences, their clauses with tokens, their tokens) of a passage's sentences;
-    immutable, as every caller shares them."""
+def _analysed(text: str, spans: tuple[tuple[int, int], ...]) -> _Analysed:
+    """The normalized sentences of a passage (``spans`` in ``text``), their clauses and tokens."""
     sentences = tuple(normalize(text[s:e]) for s, e in spans)
     # Clauses end at punctuation, where no token runs on: a sentence's tokens are its clauses'
     # and a passage's its sentences', so the text is tokenized once, clause by clause.
     clauses = tuple(tuple((c, frozenset(tokenize(c))) for c in _CLAUSE.split(s)) for s in sentences)
-    token_sets = tuple(frozenset().union(*(tokens for _, tokens in parts)) for parts in clauses)
-    return sentences, clauses, token_sets
+    tokens = tuple(frozenset().union(*(t for _, t in parts)) for parts in clauses)
+    return _Analysed(sentences, clauses, tokens, frozenset().union(*tokens))
 
 
 def candidates(
@@ -187,8 +194,9 @@ def candidates(
         cosines = np.asarray(vectors, dtype=np.float32) @ query_vector
         asked = query.period_for(review_years.get(passage.doc_id))
         spans_list = spans.tolist()
-        sentences, clauses, token_sets = _analysed(passage.text, tuple(map(tuple, spans_list)))
-        passage_coverage = _share(weights, set().union(*token_sets))
+        analysed = _analysed(passage.text, tuple(map(tuple, spans_list)))
+        sentences, clauses, token_sets = analysed.sentences, analysed.clauses, analysed.tokens
+        passage_coverage = _share(weights, analysed.passage_tokens)
         if passage.doc_id not in in_document:  # several top passages often share a report
             in_document[passage.doc_id] = document_terms(passage.doc_id, set(pair_weights))
         document_coverage = _share(pair_weights, in_document[passage.doc_id]) if pair_weights else 1.0
