@@ -1,18 +1,22 @@
 """Serving on both cores: HTTP ``POST /api/ask`` from concurrent clients vs sequential asks in-process.
 
 One run measures both on the same index: ``ReportQA.ask`` called in a loop in this process (asks/s),
-then a fresh ``report-qa serve`` process on loopback asked by ``clients`` concurrent connections
-(aiohttp, one coroutine per client in one thread, so the load generator takes little of the CPU it
-shares with the server). An error is any exception, any status but 200, or a reply without
-``found``/``passages``. The server's RSS is read after the load.
+then a fresh ``report-qa serve`` process on loopback asked by ``clients`` concurrent keep-alive
+connections of ``wrk`` (Debian's package; benchmarks/wrk_ask.lua). The load generator shares the
+cores with the server, so it must cost little: wrk takes ~0.13 ms of CPU per request, where the
+aiohttp client used before took ~1.7 ms, a tenth of the machine at this rate. An error is a socket
+error, any status but 200, or a reply without ``passages``. The server's RSS is read after the load.
 """
 
 from __future__ import annotations
 
-import asyncio
+import json
 import os
+import resource
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -20,64 +24,74 @@ from typing import Any
 from benchmarks.common import log, pct
 
 ROOT = Path(__file__).resolve().parents[1]
+WRK_SCRIPT = Path(__file__).with_name("wrk_ask.lua")
+
+
+def _cpu_s(pid: int | None = None) -> float:
+    """CPU seconds (user + system) used so far by this process, or by process ``pid``."""
+    if pid is None:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return usage.ru_utime + usage.ru_stime
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def sequential(bot: Any, questions: list[str], rounds: int) -> dict[str, Any]:
-    """``bot.ask`` over ``questions`` ``rounds`` times in a loop: asks per second and latency."""
+    """``bot.ask`` over ``questions`` ``rounds`` times in a loop: asks per second, latency and CPU
+    milliseconds per ask."""
     for q in questions[:3]:
         bot.ask(q, k=5)
     seconds = []
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _cpu_s()
     for _ in range(rounds):
         for q in questions:
             t = time.perf_counter()
             bot.ask(q, k=5)
             seconds.append(time.perf_counter() - t)
-    wall = time.perf_counter() - started
-    return {"asks": len(seconds), "per_s": round(len(seconds) / wall, 2), **pct(seconds)}
-
-
-async def _clients(url: str, questions: list[str], clients: int, per_client: int) -> dict[str, Any]:
-    import aiohttp
-
-    latencies: list[float] = []
-    errors: list[str] = []
-
-    async def one(number: int, session: aiohttp.ClientSession, count: int, record: bool) -> None:
-        for i in range(count):
-            question = questions[(number * 7 + i) % len(questions)]
-            t = time.perf_counter()
-            try:
-                async with session.post(url, json={"question": question, "k": 5}) as response:
-                    body = await response.json()
-                    error = None if response.status == 200 else f"HTTP {response.status}"
-                    if error is None and not ("found" in body and "passages" in body):
-                        error = f"unexpected reply {str(body)[:120]}"
-            except Exception as exc:  # any failure is counted, never hidden
-                error = f"{type(exc).__name__}: {exc}"[:200]
-            if record:
-                latencies.append(time.perf_counter() - t)
-                if error:
-                    errors.append(error)
-
-    timeout = aiohttp.ClientTimeout(total=120)
-    sessions = [
-        aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=1), timeout=timeout)
-        for _ in range(clients)
-    ]
-    try:
-        await asyncio.gather(*(one(n, s, 2, False) for n, s in enumerate(sessions)))  # connect, warm up
-        started = time.perf_counter()
-        await asyncio.gather(*(one(n, s, per_client, True) for n, s in enumerate(sessions)))
-        wall = time.perf_counter() - started
-    finally:
-        await asyncio.gather(*(s.close() for s in sessions))
+    wall, cpu = time.perf_counter() - started, _cpu_s() - cpu
     return {
-        "requests": len(latencies),
-        "errors": len(errors),
-        "error_samples": errors[:5],
-        "per_s": round(len(latencies) / wall, 2),
-        **pct(latencies),
+        "asks": len(seconds),
+        "per_s": round(len(seconds) / wall, 2),
+        "cpu_ms_per_ask": round(cpu / len(seconds) * 1000, 2),
+        **pct(seconds),
+    }
+
+
+def _load(base: str, questions: list[str], clients: int, seconds: float) -> dict[str, Any]:
+    """``wrk`` with ``clients`` keep-alive connections posting ``questions`` in turn for ``seconds``:
+    requests, per second, p50/p95 latency, errors, and wrk's CPU milliseconds per request."""
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        raise RuntimeError("the serving benchmark needs wrk (Debian: apt-get install wrk)")
+    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", encoding="utf-8", delete=False) as bodies:
+        bodies.writelines(json.dumps({"question": q, "k": 5}, ensure_ascii=False) + "\n" for q in questions)
+    command = [
+        wrk,
+        "-t1",
+        f"-c{clients}",
+        f"-d{seconds:g}s",
+        "--timeout",
+        "120s",
+        "-s",
+        str(WRK_SCRIPT),
+        base,
+    ]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    try:
+        env = {**os.environ, "WRK_BODIES": bodies.name}
+        done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+    finally:
+        os.unlink(bodies.name)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    out = json.loads(done.stdout.strip().splitlines()[-1])
+    client_cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return {
+        "requests": out["requests"],
+        "errors": out["bad"] + out["socket_errors"],
+        "per_s": round(out["requests"] / out["seconds"], 2),
+        "p50_ms": out["p50_ms"],
+        "p95_ms": out["p95_ms"],
+        "client_cpu_ms_per_request": round(client_cpu / max(out["requests"], 1) * 1000, 2),
     }
 
 
@@ -89,7 +103,7 @@ def _rss_mb(pid: int) -> float:
 
 
 def over_http(
-    index_dir: Path, questions: list[str], clients: int, per_client: int, port: int
+    index_dir: Path, questions: list[str], clients: int, seconds: float, port: int
 ) -> dict[str, Any]:
     """A fresh ``report-qa serve`` on ``index_dir``, asked by ``clients`` concurrent connections."""
     import httpx
@@ -114,7 +128,12 @@ def over_http(
             if server.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"the server did not start: {server.stderr.read().decode()[-2000:]}")
             time.sleep(0.2)
-        out = asyncio.run(_clients(f"{base}/api/ask", questions, clients, per_client))
+        _load(base, questions, clients, min(3.0, seconds))  # warm-up
+        cpu = _cpu_s(server.pid)
+        out = _load(base, questions, clients, seconds)
+        out["server_cpu_ms_per_request"] = round(
+            (_cpu_s(server.pid) - cpu) / max(out["requests"], 1) * 1000, 2
+        )
         out["server_rss_mb"] = _rss_mb(server.pid)
         return out
     finally:
@@ -123,15 +142,16 @@ def over_http(
 
 
 def measure(
-    bot: Any, index_dir: Path, questions: list[str], clients: int, per_client: int, rounds: int, port: int
+    bot: Any, index_dir: Path, questions: list[str], clients: int, seconds: float, rounds: int, port: int
 ) -> dict[str, Any]:
     """Sequential in-process asks, then HTTP with ``clients`` concurrent clients, on one index."""
     log(f"serving: sequential asks in-process ({rounds} x {len(questions)} questions)")
     seq = sequential(bot, questions, rounds)
-    log(f"serving: {clients} HTTP clients x {per_client} questions")
-    http = over_http(index_dir, questions, clients, per_client, port)
+    log(f"serving: {clients} HTTP clients for {seconds:g} s")
+    http = over_http(index_dir, questions, clients, seconds, port)
     out = {
         "clients": clients,
+        "seconds": seconds,
         "sequential": seq,
         "http": http,
         "ratio": round(http["per_s"] / seq["per_s"], 2),
@@ -163,17 +183,35 @@ def render_section(r: dict[str, Any]) -> tuple[list[list[Any]], list[str]]:
         "",
         "The bundled report's index. In one run: `ReportQA.ask` over the dev_zimao questions in a loop "
         f"in the benchmark process ({seq['asks']} asks), then a fresh `report-qa serve` process asked "
-        f"by {s['clients']} concurrent clients (aiohttp, one connection each, keep-alive; "
-        f"{http['requests']} requests after two warm-up questions each) on {s['cores']} cores shared "
-        "with the clients. The server answers two questions per core at once in worker threads "
+        f"by {s['clients']} concurrent clients (`wrk`, one keep-alive connection each, "
+        f"{s['seconds']:g} s after a warm-up: {http['requests']} requests) on {s['cores']} cores shared "
+        "with the load generator. The server answers two questions per core at once in worker threads "
         "(`qa.apps.server.asks_at_once`): ONNX Runtime, faiss and numpy release the GIL, so the "
         "asks use both cores; the other requests wait on the event loop. uvicorn parses with "
         "httptools on uvloop.",
         "",
         table(
-            ["run", "requests", "per s", "p50 ms", "p95 ms", "errors", "server RSS MB"],
             [
-                ["sequential, in-process", seq["asks"], seq["per_s"], seq["p50_ms"], seq["p95_ms"], "—", "—"],
+                "run",
+                "requests",
+                "per s",
+                "p50 ms",
+                "p95 ms",
+                "errors",
+                "server CPU ms / request",
+                "server RSS MB",
+            ],
+            [
+                [
+                    "sequential, in-process",
+                    seq["asks"],
+                    seq["per_s"],
+                    seq["p50_ms"],
+                    seq["p95_ms"],
+                    "—",
+                    seq["cpu_ms_per_ask"],
+                    "—",
+                ],
                 [
                     f"HTTP, {s['clients']} clients",
                     http["requests"],
@@ -181,10 +219,17 @@ def render_section(r: dict[str, Any]) -> tuple[list[list[Any]], list[str]]:
                     http["p50_ms"],
                     http["p95_ms"],
                     http["errors"],
+                    http["server_cpu_ms_per_request"],
                     http["server_rss_mb"],
                 ],
             ],
         ),
+        "",
+        f"CPU per request: the server {http['server_cpu_ms_per_request']} ms against "
+        f"{seq['cpu_ms_per_ask']} ms per ask in-process, the load generator "
+        f"{http['client_cpu_ms_per_request']} ms. Two cores give at most "
+        f"{2 * seq['cpu_ms_per_ask'] / http['server_cpu_ms_per_request']:.2f}x the sequential rate at "
+        "the server's CPU cost per request.",
         "",
     ]
     return rows, section

@@ -92,3 +92,23 @@ def test_thousand_section_renders_its_goals() -> None:
     rows, section = render_section(results)
     assert rows[0][-1] == "yes" and "1.8x" in rows[0][1]
     assert section[0] == "## A thousand reports" and "| 1000 |" in "\n".join(section)
+
+
+def test_serving_load_counts_answers_and_refusals(tmp_path: Path) -> None:
+    """The serving benchmark's wrk run: every answer counted, a refused request counted as an error."""
+    from benchmarks.serving import _load
+    from qa import ReportQA
+    from qa.apps import server
+    from tests.conftest import HashEmbedder
+    from tests.index_worker import report_text
+
+    (tmp_path / "r.txt").write_text(report_text(1), encoding="utf-8")
+    bot = ReportQA.from_paths([tmp_path / "r.txt"], index_dir=tmp_path / "ix", embedder=HashEmbedder())
+    bot.ask("财政收入是多少？")  # the first ask loads the scorer: ~2 s, longer than the runs below
+    with server.running(bot) as url:
+        answered = _load(url, ["财政收入是多少？", '引号"和\\反斜杠'], clients=2, seconds=1)
+        refused = _load(url, [""], clients=2, seconds=1)  # an empty question is a 422
+    assert answered["requests"] > 0 and answered["errors"] == 0
+    assert answered["per_s"] > 0 and answered["p50_ms"] <= answered["p95_ms"]
+    assert answered["client_cpu_ms_per_request"] >= 0
+    assert refused["requests"] > 0 and refused["errors"] == refused["requests"]
