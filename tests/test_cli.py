@@ -196,3 +196,15 @@ def test_remove_takes_a_document_out_of_either_store(tmp_path, capsys, monkeypat
     assert [d.source for d in ReportQA(tmp_path / "ix", embedder=HashEmbedder()).documents] == ["a.txt"]
     code, _, err = _run(["remove", "nope", "--index-dir", str(tmp_path / "ix")], capsys)
     _assert_one_line_error(code, err)
+
+
+def test_serve_loads_the_answer_scorer_before_it_says_ready(tmp_path, capsys, monkeypatch):
+    """The scorer loads lazily (~2 s of imports): serve loads it before "ready", not at the first ask."""
+    report = tmp_path / "a.txt"
+    report.write_text("某县2023年政府工作报告\n\n一、回顾\n\n新建学校2所。", encoding="utf-8")
+    ReportQA.from_paths([report], index_dir=tmp_path / "ix", embedder=HashEmbedder())
+    monkeypatch.setattr("qa.api.load_embedder", lambda model, settings: HashEmbedder())
+    served = []
+    monkeypatch.setattr("qa.apps.server.serve", lambda bot, **_: served.append("scorer" in vars(bot)))
+    code, out, _ = _run(["serve", "--index-dir", str(tmp_path / "ix")], capsys)
+    assert code == 0 and "ready in" in out and served == [True]
