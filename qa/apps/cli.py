@@ -267,9 +267,7 @@ def _serve(args: argparse.Namespace, out: TextIO) -> int:
     print(f"report-qa: loading the model and the index in {args.index_dir} ...", file=out, flush=True)
     started = time.perf_counter()
     bot = _open(args)
-    # The answer scorer loads on first use (LightGBM imports scikit-learn: ~2 s); loaded here, the
-    # first visitor's question is answered as fast as the next one and "ready" means ready.
-    bot.scorer  # noqa: B018
+    bot.scorer  # noqa: B018  -- loaded lazily (LightGBM imports scikit-learn, ~2 s): not at the first ask
     size, took = _summary(len(bot.documents), bot.passage_count), time.perf_counter() - started
     print(f"report-qa: {size} ready in {took:.1f} s", file=out, flush=True)
     settings = replace(bot.settings, public=True) if args.public else bot.settings
