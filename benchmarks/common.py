@@ -91,6 +91,14 @@ def peak_rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
+def rss_mb(pid: int) -> float:
+    """Resident set size (VmRSS) of process ``pid`` now, in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    raise RuntimeError(f"no VmRSS for process {pid}")
+
+
 def pct(values_s: Iterable[float]) -> dict[str, float]:
     """p50 and p95 in milliseconds of a list of durations in seconds."""
     values = np.asarray(list(values_s), dtype=np.float64) * 1000

@@ -37,6 +37,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.common import rss_mb  # noqa: E402  (after the path is set)
+
 HOST = "127.0.0.1"
 QUESTIONS = ROOT / "tests" / "data" / "dev_zimao.jsonl"
 
@@ -79,13 +81,6 @@ def serve(args: argparse.Namespace) -> int:
         threading.Thread(target=add_reports, daemon=True).start()
     run_server(bot, host=HOST, port=args.port)
     return 0
-
-
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError("no VmRSS")
 
 
 # ---------------------------------------------------------------- the clients
@@ -333,12 +328,12 @@ def main(argv: list[str] | None = None) -> int:
         warm = run_clients(url, args, questions, count=2, deadline=None)
         results["warmup_errors"] = len(warm.errors)
         results["loadavg_before"] = round(os.getloadavg()[0], 1)
-        results["rss_mb_before"] = round(rss_mb(proc.pid), 1)
+        results["rss_mb_before"] = rss_mb(proc.pid)
         if not soak:
             first = run_clients(url, args, questions, count=args.questions, deadline=None)
-            results["rss_mb_after"] = round(rss_mb(proc.pid), 1)
+            results["rss_mb_after"] = rss_mb(proc.pid)
             second = run_clients(url, args, questions, count=args.questions, deadline=None)
-            results["rss_mb_after_second_round"] = round(rss_mb(proc.pid), 1)
+            results["rss_mb_after_second_round"] = rss_mb(proc.pid)
             results["load"] = summary(first)
             results["second_round"] = summary(second)
             results["errors"] = len(first.errors) + len(second.errors) + len(warm.errors)
@@ -353,7 +348,7 @@ def main(argv: list[str] | None = None) -> int:
             runner.start()
             while runner.is_alive():
                 runner.join(timeout=args.sample_every)
-                samples.append((round(time.monotonic() - started, 1), round(rss_mb(proc.pid), 1)))
+                samples.append((round(time.monotonic() - started, 1), rss_mb(proc.pid)))
             import httpx
 
             health = httpx.get(url + "/healthz", timeout=30).json()

@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import log, pct
+from benchmarks.common import log, pct, rss_mb
 
 ROOT = Path(__file__).resolve().parents[1]
 WRK_SCRIPT = Path(__file__).with_name("wrk_ask.lua")
@@ -95,13 +95,6 @@ def _load(base: str, questions: list[str], clients: int, seconds: float) -> dict
     }
 
 
-def _rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return round(int(line.split()[1]) / 1024, 1)
-    return float("nan")
-
-
 def over_http(
     index_dir: Path, questions: list[str], clients: int, seconds: float, port: int
 ) -> dict[str, Any]:
@@ -134,7 +127,7 @@ def over_http(
         out["server_cpu_ms_per_request"] = round(
             (_cpu_s(server.pid) - cpu) / max(out["requests"], 1) * 1000, 2
         )
-        out["server_rss_mb"] = _rss_mb(server.pid)
+        out["server_rss_mb"] = rss_mb(server.pid)
         return out
     finally:
         server.terminate()
