@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.pipeline.conversation import only_context, readings, resolve, topic_of
+from qa.pipeline.conversation import names_nothing, only_context, readings, resolve, topic_of
 
 
 @pytest.mark.parametrize(
@@ -64,3 +64,24 @@ def test_such_a_question_is_read_only_with_the_topic():
     assert readings("今年呢？", "财政收入") == ["财政收入今年呢？"]
     assert readings("今年要建消防站吗？", "财政收入")[0] == "今年要建消防站吗？"
     assert readings("今年呢？", "") == ["今年呢？"]  # nothing earlier: as it stands
+
+
+@pytest.mark.parametrize(
+    ("part", "names_it"),
+    [
+        ("今年计划多少？", False),
+        ("今年预计增长多少？", False),
+        ("今年的目标是多少？", False),
+        ("增长了多少？", False),
+        ("今年就业计划多少？", True),
+        ("整改率是多少？", True),
+        ("今年要建消防站吗？", True),
+    ],
+)
+def test_a_second_part_that_names_nothing_is_read_only_with_the_first_parts_topic(part, names_it):
+    assert names_nothing(part) is not names_it
+    forms = readings(part, "粮食产量", same_question=True)
+    assert (part in forms) is names_it
+    assert any("粮食产量" in form for form in forms)
+    # In a chat the same words may start a new question: read as it stands too.
+    assert readings(part, "粮食产量")[0] == part

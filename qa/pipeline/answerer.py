@@ -115,7 +115,8 @@ class Answerer:
         pieces = split_parts(question)
         if len(pieces) == 2:
             first = one(pieces[0])
-            second = most_confident([one(r) for r in readings(pieces[1], topic_of(pieces[0]))])
+            forms = readings(pieces[1], topic_of(pieces[0]), same_question=True)
+            second = most_confident([one(form) for form in forms])
             second.question = pieces[1]
             return combined(question, [first, second], k, {"parts": pieces})
         latest = latest_documents(query, self.data.catalog) if filters is None else []

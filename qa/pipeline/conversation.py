@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
 from qa.schema import Answer
-from qa.text.normalize import normalize
+from qa.text.normalize import has_cjk, normalize
 
 
 class Asker(Protocol):
@@ -38,6 +38,12 @@ _SUBJECT_END = re.compile(
 )
 _LEADING_CONTEXT = re.compile(
     r"^(?:\d{4}年|去年|今年|明年|比上年|比去年|同比|镇里|全镇|全省|全国|我们|请问)+"
+)
+# Words that ask about a topic without naming one: time, aspect and measure words and question words
+# ("今年计划多少？", "增长了多少？", "今年的目标是多少？").
+_NAMES_NOTHING = re.compile(
+    r"(?:19|20)\d{2}年|去年|今年|明年|上年|那么|那|的|是|有|了|预计|预期|计划|打算|准备|目标|达到|增长|"
+    r"增加|下降|减少|完成|实现|要|将|多少|几|怎么样|怎样|如何|呢|吗|[？?,，。\s]"
 )
 SHORT_QUESTION = 6  # characters; shorter questions lean on the conversation for their topic
 
@@ -70,14 +76,22 @@ def only_context(question: str) -> bool:
     return bool(_ELLIPSIS_END.search(text)) and not _ELLIPSIS_END.sub("", text).strip(" ？?,，")
 
 
-def readings(question: str, topic: str) -> list[str]:
+def names_nothing(question: str) -> bool:
+    """Whether a Chinese question names nothing to ask about, only when and how much ("今年计划多少？")."""
+    text = normalize(question)
+    return has_cjk(text) and not _NAMES_NOTHING.sub("", text)
+
+
+def readings(question: str, topic: str, same_question: bool = False) -> list[str]:
     """The ways to read ``question`` after a turn about ``topic``, the question as it stands first
-    (unless it asks nothing on its own: ``only_context``)."""
+    (unless it asks nothing on its own: ``only_context``). ``same_question``: ``question`` is the
+    second part of one question whose first part is about ``topic`` ("去年粮食产量多少，今年计划
+    多少？"); if it names nothing itself, it can only be about that topic."""
     forms = [question, resolve(question, topic)]
-    if topic and only_context(question):
-        forms = forms[1:]
     if topic and topic not in normalize(question):
         forms.append(topic + question.strip())
+    if topic and (only_context(question) or (same_question and names_nothing(question))):
+        forms = [form for form in forms if form != question]
     return list(dict.fromkeys(forms))
 
 
