@@ -8,13 +8,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from qa.apps.messages import scope_notes
 from qa.errors import ReportQAError
 from qa.index.catalog import Catalog
-from qa.pipeline.coverage import missing_report, named_places
+from qa.pipeline.coverage import missing_report
 from qa.pipeline.features import FEATURES, asks_for, candidates
 from qa.pipeline.parts import split_parts
+from qa.pipeline.places import named_places
 from qa.pipeline.query import analyze
-from qa.pipeline.retrieval import Hit
+from qa.pipeline.retrieval import Hit, by_convention, named_documents
 from qa.pipeline.scope import latest_documents, named_groups, part_years
 from qa.pipeline.scorer import MODEL_PATH, AnswerScorer, default_scorer
 from qa.schema import DocumentInfo, Passage
@@ -83,6 +85,29 @@ def test_unscoped_this_year_questions_go_to_the_newest_national_report() -> None
     assert [d.doc_id for d in latest_documents(analyze("今年的GDP增长目标是多少？"), CATALOG)] == ["n25"]
     assert latest_documents(analyze("2023年的GDP增长目标是多少？"), CATALOG) == []
     assert latest_documents(analyze("GDP增长目标是多少？"), CATALOG) == []
+
+
+def test_a_report_year_without_a_place_means_the_state_councils_report() -> None:
+    docs = [*DOCS, DocumentInfo("n26", "《2026年国务院政府工作报告》", "2026.txt", region="全国", year=2026,
+                                level="national", review_year=2025)]  # fmt: skip
+    catalog = Catalog(docs)
+    bare = analyze("2026年政府工作报告里GDP增长目标是多少？")
+    assert named_documents(bare, catalog) == {"n26"}
+    assert by_convention(bare, catalog, {"n26"})
+    # With a place, the place decides; a place the collection lacks keeps every 2026 report (the
+    # coverage check then refuses it); without a national report of that year, all of them.
+    named = analyze("江苏2026年政府工作报告里GDP增长目标是多少？")
+    assert named_documents(named, catalog) == {"js"}
+    assert not by_convention(named, catalog, {"js"})
+    assert named_documents(analyze("上海2026年政府工作报告里GDP增长目标是多少？"), catalog) == {
+        "js",
+        "sd",
+        "n26",
+    }
+    assert named_documents(bare, CATALOG) == {"js", "sd"}
+    assert not by_convention(bare, CATALOG, {"js", "sd"})
+    note = scope_notes({"national_by_title": ["《2026年国务院政府工作报告》"]})
+    assert note and "国务院" in note[0] and "《2026年国务院政府工作报告》" in note[0]
 
 
 def test_reports_the_collection_lacks_are_named_with_what_it_has() -> None:

@@ -19,7 +19,7 @@ from typing import Any
 
 from qa.facts.extract import Fact
 from qa.index.catalog import years_covered
-from qa.pipeline.coverage import PROVINCES
+from qa.pipeline.places import PROVINCES
 from qa.schema import DocumentInfo
 from training.examples import EVERYDAY_WORDS, TRAIN_REPORTS, _everyday, _usable
 

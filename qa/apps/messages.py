@@ -131,13 +131,16 @@ _SCOPE_TITLES = 3
 
 
 def scope_notes(reason: dict[str, Any]) -> list[str]:
-    """Notes on where an answer was looked for (the newest report; the reports covering the
-    years asked about), in Chinese."""
+    """Notes on where an answer was looked for (the newest report; the State Council's report of a
+    year named without a region; the reports covering the years asked about), in Chinese."""
     notes = []
     scope = str(reason.get("scope") or "")
     if scope:
         titles = scope.split(": ", 1)[-1]
         notes.append(f"问题没有指明哪份报告，按最新的报告回答：{titles}。")
+    national = [str(t) for t in reason.get("national_by_title", [])]
+    if national:
+        notes.append(f"问题没有写地区，按通常的说法，这一年的政府工作报告指国务院的：{'、'.join(national)}。")
     years_scope = reason.get("years_scope") or {}
     reports = [str(t) for t in years_scope.get("reports", [])]
     if reports:

@@ -17,6 +17,7 @@ import numpy as np
 from qa.errors import QuestionError
 from qa.index.base import IndexStore
 from qa.index.catalog import Catalog
+from qa.pipeline.places import named_places
 from qa.pipeline.query import Query
 from qa.schema import DocumentInfo
 from qa.settings import RetrievalSettings
@@ -67,17 +68,34 @@ def regional_documents(query: Query, catalog: Catalog) -> list[DocumentInfo]:
     return named + catalog.national if NATIONAL_WORDS.search(query.normalized) else named
 
 
+def prefer_national(infos: list[DocumentInfo]) -> list[DocumentInfo]:
+    """The State Council's reports among ``infos`` if there are any, else all of them."""
+    national = [d for d in infos if d.level == "national"]
+    return national or infos
+
+
 def named_documents(query: Query, catalog: Catalog) -> set[str]:
     """doc_ids of the reports a question names explicitly: by region or issuer (narrowed by its
     years when some fit), or by a report's title year ("2024年政府工作报告"). A bare year names no
-    report; it narrows the search to the reports covering it (``year_documents``)."""
-    by_title = {d.doc_id for d in catalog.titled(query.report_years)}
+    report; it narrows the search to the reports covering it (``year_documents``). A title year
+    without any place means the State Council's report of that year when the collection has it:
+    "2026年政府工作报告" is what everyone calls the Premier's (``by_convention``); with a place the
+    collection lacks, it stays every report of the year (the coverage check refuses it)."""
+    titled = catalog.titled(query.report_years)
+    by_title = {d.doc_id for d in titled}
     by_region = {d.doc_id for d in regional_documents(query, catalog)}
     if by_region:
         years = query.report_years or query.years
         narrowed = by_region & {d.doc_id for d in catalog.covering(years)}
         return (by_region & by_title) or narrowed or by_region
-    return by_title
+    return by_title if named_places(query) else {d.doc_id for d in prefer_national(titled)}
+
+
+def by_convention(query: Query, catalog: Catalog, doc_ids: set[str]) -> bool:
+    """Whether ``named_documents`` chose the State Council's report of a title year over the
+    other reports of that year (the reply says so)."""
+    titled = catalog.titled(query.report_years)
+    return bool(doc_ids) and len(doc_ids) < len(titled) and not named_places(query)
 
 
 def year_documents(query: Query, catalog: Catalog, allowed: set[str] | None = None) -> set[str] | None:
@@ -127,6 +145,7 @@ class Scope:
 
     doc_ids: set[str] | None  # None: every report
     by_year: bool = False  # narrowed to the reports covering the years the question names
+    national_by_title: bool = False  # "2026年政府工作报告" taken as the State Council's (named_documents)
 
 
 def search_scope(
@@ -142,10 +161,12 @@ def search_scope(
     doc_ids = filter_documents(data, filters)
     if not settings.named_filter or len(data.documents) < 2:
         return Scope(doc_ids)
+    national = False
     if doc_ids is None:
         doc_ids = named_documents(query, data.catalog) or None
+        national = doc_ids is not None and by_convention(query, data.catalog, doc_ids)
     in_years = year_documents(query, data.catalog, doc_ids)
-    return Scope(in_years, by_year=True) if in_years else Scope(doc_ids)
+    return Scope(in_years, by_year=True) if in_years else Scope(doc_ids, national_by_title=national)
 
 
 def search(

@@ -12,7 +12,7 @@ import re
 
 from qa.index.catalog import Catalog, covers_years
 from qa.pipeline.query import Query
-from qa.pipeline.retrieval import named_documents
+from qa.pipeline.retrieval import named_documents, prefer_national
 from qa.schema import DocumentInfo
 
 # Words that ask for the same thing of several reports.
@@ -46,7 +46,7 @@ def named_groups(query: Query, catalog: Catalog) -> list[tuple[str, list[Documen
         groups = []
         for year in sorted(set(years)):
             titled = [d for d in pool if d.year == year] or [d for d in pool if covers_years(d, (year,))]
-            groups.append((f"{year}年", _prefer_national(titled)))
+            groups.append((f"{year}年", prefer_national(titled)))
         return groups
     return []
 
@@ -65,11 +65,6 @@ def _newest(infos: list[DocumentInfo]) -> list[DocumentInfo]:
     return [d for d in infos if (d.year or 0) == newest]
 
 
-def _prefer_national(infos: list[DocumentInfo]) -> list[DocumentInfo]:
-    national = [d for d in infos if d.level == "national"]
-    return national or infos
-
-
 def latest_documents(query: Query, catalog: Catalog) -> list[DocumentInfo]:
     """The newest reports of the national level (else of any level) for an unscoped 今年/去年 question;
     [] when the question names a year or a report, or there is nothing to choose."""
@@ -78,6 +73,6 @@ def latest_documents(query: Query, catalog: Catalog) -> list[DocumentInfo]:
         return []
     if named_documents(query, catalog):  # "福建省…去年…" names its report
         return []
-    pool = _prefer_national(documents)
+    pool = prefer_national(documents)
     newest = _newest(pool)
     return newest if len(newest) < len(documents) else []
