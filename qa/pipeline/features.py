@@ -58,9 +58,6 @@ _ASKS_MONEY = re.compile(
 _ASKS_FIGURE = re.compile(r"多少|几|多大|多长|how (?:much|many|long|big|large)|what percentage", re.I)
 # Clauses of a sentence: a report's sentence often lists several figures, one per clause.
 _CLAUSE = re.compile(r"[，,：:]")
-_QUESTION_WORDS = re.compile(
-    r"多少|几个|几|什么|哪些|哪个|哪|谁|是否|是不是|有没有|要不要|会不会|怎么样|怎样|怎么|如何|吗|呢|吧|[？?，,。！!\s]"
-)
 
 FEATURES: tuple[str, ...] = (
     "cosine",  # question-sentence cosine of the stored vectors
@@ -182,7 +179,7 @@ def candidates(
     terms = set(tokenize(query.lexical_text))
     weights = idf(terms)
     pair_weights = {t: w for t, w in weights.items() if len(t) == 2}
-    content = _QUESTION_WORDS.sub("", query.normalized)
+    content = query.content
     kind = asks_for(query)
     best_lexical = max((h.lexical or 0.0 for h in hits), default=0.0)
     english = not query.has_cjk

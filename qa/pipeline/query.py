@@ -21,6 +21,7 @@ _QUESTION_WORDS = re.compile(
     r"多少|几个|几项|几家|几|什么|哪些|哪个|哪几|哪位|谁|是否|是不是|有没有|要不要|会不会|怎么样|怎样|怎么|如何|为什么|多大|"
     r"请问|吗|呢|吧|么|？|\?"
 )
+_PAUSES = re.compile(r"[，,。！!\s]")
 
 
 # When a question asks about: words resolved against each report's own review year (a report
@@ -67,6 +68,12 @@ class Query:
         """Where a place or report may be named: the question and the report terms of its English
         ("Fujian" -> 福建, qa.pipeline.glossary); qa.index.catalog looks region names up in it."""
         return " ".join((self.normalized, *self.translated))
+
+    @property
+    def content(self) -> str:
+        """The question without question words, punctuation and spaces: what it names, to be
+        looked for in a sentence."""
+        return _PAUSES.sub("", _QUESTION_WORDS.sub("", self.normalized))
 
     @property
     def uses_lexical(self) -> bool:
