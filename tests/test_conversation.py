@@ -15,6 +15,8 @@ from qa.pipeline.conversation import names_nothing, only_context, readings, reso
         ("2022年财政总收入是多少？", "财政总收入"),
         ("要不要建消防站", ""),
         ("比上年增长多少？", ""),
+        ("今年预计增长多少？", ""),
+        ("今年的目标是多少？", ""),
     ],
 )
 def test_topic_is_the_subject_without_time_words(question, topic):
@@ -28,6 +30,7 @@ def test_topic_is_the_subject_without_time_words(question, topic):
         ("紫湖郊野公园投了多少钱？", "它什么时候建成？", "紫湖郊野公园什么时候建成？"),
         ("2022年财政总收入是多少？", "比上年增长多少？", "财政总收入比上年增长多少？"),
         ("镇里去年财政收入多少？", "新增学位多少个", "新增学位多少个"),  # a new topic stands alone
+        ("去年粮食产量增长多少？", "今年预计增长多少？", "粮食产量今年预计增长多少？"),
     ],
 )
 def test_follow_ups_borrow_the_topic(previous, follow_up, standalone):

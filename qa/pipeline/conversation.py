@@ -53,7 +53,8 @@ def topic_of(question: str) -> str:
     text = _LEADING_CONTEXT.sub("", normalize(question))
     cut = _SUBJECT_END.search(text)
     subject = text[: cut.start()] if cut else text
-    return subject if len(subject) >= 2 else ""
+    # "今年预计增长多少？" and "今年的目标是多少？" have none: 预计 and 的目标 name nothing.
+    return subject if len(subject) >= 2 and not names_nothing(subject) else ""
 
 
 def resolve(question: str, previous_topic: str) -> str:
