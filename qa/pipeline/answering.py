@@ -178,11 +178,9 @@ def explain(data: IndexStore, retrieved: Retrieved, decision: Decision) -> dict[
         "passages": [passage_reason(h) for h in retrieved.hits],
     }
     scope = retrieved.scope
-    if scope.national_by_title and scope.doc_ids:
-        why["national_by_title"] = [d.title for d in data.documents if d.doc_id in scope.doc_ids]
-    if scope.by_year and scope.doc_ids:
-        why["years_scope"] = {
-            "years": list(query.years),
-            "reports": [d.title for d in data.documents if d.doc_id in scope.doc_ids],
-        }
+    scoped = [d.title for d in data.documents if d.doc_id in scope.doc_ids] if scope.doc_ids else []
+    if scope.national_by_title and scoped:
+        why["national_by_title"] = scoped
+    if scope.by_year and scoped:
+        why["years_scope"] = {"years": list(query.years), "reports": scoped}
     return why
