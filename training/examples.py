@@ -1,6 +1,6 @@
 """Training questions for the answer scorer, none from the dev or blind sets.
 
-Two sources, kept apart from every question set we validate on:
+Three sources, kept apart from every question set we validate on:
 
 - CMRC 2018's dev split (``../shared/datasets/cmrc2018``; its trial split stays held out): each
   question asked of the 1,104 paragraphs (the sentence holding the gold span is the answer) and once
@@ -10,6 +10,11 @@ Two sources, kept apart from every question set we validate on:
   (``TRAIN_REPORTS``), each asked of its report alone: an indicator in everyday templates (the
   fact's sentence answers); an indicator of another report that this one never mentions, and a
   review-only indicator asked as this year's plan (nothing answers).
+- Questions people would type, written for training (``WRITTEN_QUESTIONS``): 362 questions on 14
+  of ``TRAIN_REPORTS`` by two helper sessions that read only those reports (no code, no question
+  set): everyday and English wording, lists, plans, and questions the report does not answer, each
+  with verbatim gold strings (two that matched a blind-set question word for word were dropped).
+  Each is asked of its report alone.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ TRAIN_REPORTS = (
     "2026_province_shandong", "2026_province_henan", "2026_province_hubei", "2026_province_anhui",
     "2026_province_hunan", "2026_province_yunnan",
 )  # fmt: skip
+WRITTEN_QUESTIONS = Path(__file__).resolve().parent / "data" / "written_questions.jsonl"
 # Everyday words for official indicator names (general usage, written apart from any question
 # set): people ask about 物价 and 外贸, reports say 居民消费价格 and 进出口.
 EVERYDAY_WORDS: dict[str, tuple[str, ...]] = {
@@ -137,6 +143,16 @@ def cmrc_examples(cmrc_dir: Path, split: str = "dev") -> Iterator[Example]:
         doc = f"{gold[item['id']]}.txt"
         yield Example(item["id"], item["text"], "cmrc", True, doc, "all", list(item["answers"]))
         yield Example(item["id"] + "-U", item["text"], "cmrc", False, doc, "except")
+
+
+def written_examples(path: Path = WRITTEN_QUESTIONS) -> Iterator[Example]:
+    """The written training questions (one JSON object per line), each asked of its report alone."""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        item = json.loads(line)
+        yield Example(
+            item["id"], item["question"], "reports", bool(item["answerable"]), item["report"], "only",
+            list(item["answers"]),
+        )  # fmt: skip
 
 
 def _usable(indicator: str) -> bool:

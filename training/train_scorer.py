@@ -30,13 +30,14 @@ from qa.embed.embedder import load_embedder
 from qa.pipeline.features import FEATURES
 from qa.pipeline.scorer import FORMAT, AnswerScorer
 from training.collect import CONFIDENCE_INPUTS, Rows, collect
-from training.examples import TRAIN_REPORTS, cmrc_examples, fact_examples
+from training.examples import TRAIN_REPORTS, cmrc_examples, fact_examples, written_examples
 from training.topics import topic_examples
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "datasets"
 VERSION = 1
 CMRC_PREFIX = "DEV_"  # CMRC 2018's dev question ids; generated ones start with R (facts) or T (topics)
+WRITTEN_PREFIX = "W"  # the written questions' ids (training/data/written_questions.jsonl)
 MAX_REFUSED_ANSWERABLE = 0.05  # the uncertain floor refuses at most this share of answerable questions
 
 
@@ -52,9 +53,16 @@ def _from_reports(qid: np.ndarray) -> np.ndarray:
 
 
 def _domain_weight(qid: np.ndarray) -> np.ndarray:
-    """Per row: 1 for CMRC, (CMRC rows / report rows) for questions generated from reports."""
-    from_reports = _from_reports(qid)
-    return np.where(from_reports, (~from_reports).sum() / max(1, from_reports.sum()), 1.0)
+    """Per row: CMRC's questions, the generated ones and the written ones weigh as much in all
+    (1 for a CMRC row, CMRC rows / that source's rows for the others): the few written questions
+    are the nearest to what people ask, the many CMRC ones would otherwise drown them."""
+    ids = qid.astype(str)
+    cmrc = np.char.startswith(ids, CMRC_PREFIX)
+    written = np.char.startswith(ids, WRITTEN_PREFIX)
+    weight = np.ones(len(ids))
+    for source in (written, ~cmrc & ~written):
+        weight[source] = cmrc.sum() / max(1, source.sum())
+    return weight
 
 
 def _weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> float:
@@ -72,7 +80,7 @@ def _fit_sentence(rows: Rows, questions: np.ndarray) -> dict[str, Any]:
         min_child_samples=20, subsample=0.8, subsample_freq=1, colsample_bytree=0.8,
         random_state=0, verbose=-1, n_jobs=2,
     )  # fmt: skip
-    # Report questions (the product's domain) weigh as much in all as CMRC's more numerous ones.
+    # Each source (CMRC, generated, written) weighs as much in all (_domain_weight).
     weight = _domain_weight(rows.qid[mask])
     model.fit(rows.x[mask], rows.y[mask].astype(int), group=_groups(rows.qid[mask]), sample_weight=weight)
     return {"features": list(FEATURES), "lightgbm": model.booster_.model_to_string()}
@@ -125,6 +133,22 @@ def _fit_confidence(
     return spec, model.predict_proba((z - mean) / scale)[:, 1]
 
 
+def _source_metrics(
+    source: np.ndarray, p: np.ndarray, right: np.ndarray, answerable: np.ndarray, floor: float
+) -> dict[str, float]:
+    """Out-of-fold measures of one source's questions (``source``: per question, of that source)."""
+    asked, unanswerable = source & answerable, source & ~answerable
+    judged = source & (right | ~answerable)
+    return {
+        "questions": int(source.sum()),
+        "top1_right_answerable": float(right[asked].mean()),
+        "answered_right": float((right & (p >= floor))[asked].mean()),
+        "refused_answerable": float((p[asked] < floor).mean()),
+        "refused_unanswerable": float((p[unanswerable] < floor).mean()),
+        "auc_right_vs_unanswerable": float(roc_auc_score(right[judged], p[judged])),
+    }
+
+
 def reliability(p: np.ndarray, y: np.ndarray, bins: int = 5) -> list[dict[str, float]]:
     """Predicted vs observed by bins of predicted probability."""
     edges = np.linspace(0, 1, bins + 1)
@@ -144,7 +168,8 @@ def _collect_all(cmrc_bot: ReportQA, reports_bot: ReportQA) -> Rows:
     examples = list(cmrc_examples(SHARED / "cmrc2018", "dev"))
     generated = list(fact_examples(reports_bot.facts(), texts, sources))
     generated += topic_examples(texts, sources)
-    print(f"{len(examples)} CMRC + {len(generated)} generated questions", file=sys.stderr, flush=True)
+    generated += written_examples()
+    print(f"{len(examples)} CMRC + {len(generated)} report questions", file=sys.stderr, flush=True)
     return collect(cmrc_bot, examples) + collect(reports_bot, generated)
 
 
@@ -192,13 +217,13 @@ def main() -> None:
         questions[np.array([b not in half for b in base])],
     ]
     z, label, answerable = _out_of_fold(rows, folds)
-    # Report questions (the product's domain) weigh as much in all as CMRC's, and set the floor.
+    # Each source weighs as much in all in the confidence model and the floor (_domain_weight).
     ordered = np.concatenate(folds)
     from_reports = _from_reports(ordered)
     confidence, p = _fit_confidence(z, label, _domain_weight(ordered))
     # The lower floor: refuse no more than MAX_REFUSED_ANSWERABLE of the answerable questions, CMRC's
-    # (written by people) weighing as much in all as the generated report questions (templates,
-    # easier than people's wording: a floor set on them alone refused 2-3x as many real questions).
+    # and the written ones (people's wording) weighing as much in all as the generated report
+    # questions (templates, easier: a floor set on them alone refused 2-3x as many real questions).
     weight = _domain_weight(ordered)
     uncertain_floor = _weighted_quantile(p[answerable], weight[answerable], MAX_REFUSED_ANSWERABLE)
     floors = {"answer": 0.5, "uncertain": round(uncertain_floor, 4)}
@@ -213,6 +238,9 @@ def main() -> None:
         "refused_unanswerable": float((p[~answerable] < uncertain_floor).mean()),
         "reports_refused_answerable": float((p[answerable & from_reports] < uncertain_floor).mean()),
         "reports_refused_unanswerable": float((p[~answerable & from_reports] < uncertain_floor).mean()),
+        "written": _source_metrics(
+            np.char.startswith(ordered.astype(str), WRITTEN_PREFIX), p, right, answerable, uncertain_floor
+        ),
         "reliability": reliability(p, label),
         "note": "out-of-fold on the training questions (2 folds by question)",
     }
@@ -225,6 +253,8 @@ def main() -> None:
             "cmrc2018": "dev split of ../shared/datasets/cmrc2018 (trial split held out), each question "
             "answerable and again with its paragraph filtered out",
             "reports": f"questions generated from {', '.join(TRAIN_REPORTS)} (no question set uses them)",
+            "written": "training/data/written_questions.jsonl: 362 questions on 14 of those reports, "
+            "written by helper sessions that read only the reports",
             "not_used": "tests/data dev_zimao, dev_gov, blind_single, blind_library",
         },
         "metrics": metrics,
