@@ -10,11 +10,11 @@ Three sources, kept apart from every question set we validate on:
   (``TRAIN_REPORTS``), each asked of its report alone: an indicator in everyday templates (the
   fact's sentence answers); an indicator of another report that this one never mentions, and a
   review-only indicator asked as this year's plan (nothing answers).
-- Questions people would type, written for training (``WRITTEN_QUESTIONS``): 362 questions on 14
-  of ``TRAIN_REPORTS`` by two helper sessions that read only those reports (no code, no question
-  set): everyday and English wording, lists, plans, and questions the report does not answer, each
-  with verbatim gold strings (two that matched a blind-set question word for word were dropped).
-  Each is asked of its report alone.
+- Questions people would type, written for training (``WRITTEN_QUESTIONS``): 645 questions on the
+  25 ``TRAIN_REPORTS`` by four helper sessions that read only those reports (no code, no question
+  set): everyday and English wording, lists, plans, and questions the report does not answer (near
+  misses among them), each with verbatim gold strings (five that matched a dev- or blind-set
+  question word for word were dropped). Each is asked of its report alone.
 """
 
 from __future__ import annotations

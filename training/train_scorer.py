@@ -253,7 +253,7 @@ def main() -> None:
             "cmrc2018": "dev split of ../shared/datasets/cmrc2018 (trial split held out), each question "
             "answerable and again with its paragraph filtered out",
             "reports": f"questions generated from {', '.join(TRAIN_REPORTS)} (no question set uses them)",
-            "written": "training/data/written_questions.jsonl: 362 questions on 14 of those reports, "
+            "written": "training/data/written_questions.jsonl: 645 questions on those reports, "
             "written by helper sessions that read only the reports",
             "not_used": "tests/data dev_zimao, dev_gov, blind_single, blind_library",
         },
