@@ -16,7 +16,7 @@ from qa.pipeline.features import FEATURES, asks_for, candidates
 from qa.pipeline.parts import split_parts
 from qa.pipeline.places import named_places
 from qa.pipeline.query import analyze
-from qa.pipeline.retrieval import Hit, by_convention, named_documents
+from qa.pipeline.retrieval import Hit, named_documents, named_scope
 from qa.pipeline.scope import latest_documents, named_groups, part_years
 from qa.pipeline.scorer import MODEL_PATH, AnswerScorer, default_scorer
 from qa.schema import DocumentInfo, Passage
@@ -93,19 +93,19 @@ def test_a_report_year_without_a_place_means_the_state_councils_report() -> None
     catalog = Catalog(docs)
     bare = analyze("2026年政府工作报告里GDP增长目标是多少？")
     assert named_documents(bare, catalog) == {"n26"}
-    assert by_convention(bare, catalog, {"n26"})
+    assert named_scope(bare, catalog) == ({"n26"}, True)
     # With a place, the place decides; a place the collection lacks keeps every 2026 report (the
     # coverage check then refuses it); without a national report of that year, all of them.
     named = analyze("江苏2026年政府工作报告里GDP增长目标是多少？")
     assert named_documents(named, catalog) == {"js"}
-    assert not by_convention(named, catalog, {"js"})
+    assert named_scope(named, catalog) == ({"js"}, False)
     assert named_documents(analyze("上海2026年政府工作报告里GDP增长目标是多少？"), catalog) == {
         "js",
         "sd",
         "n26",
     }
     assert named_documents(bare, CATALOG) == {"js", "sd"}
-    assert not by_convention(bare, CATALOG, {"js", "sd"})
+    assert named_scope(bare, CATALOG) == ({"js", "sd"}, False)
     note = scope_notes({"national_by_title": ["《2026年国务院政府工作报告》"]})
     assert note and "国务院" in note[0] and "《2026年国务院政府工作报告》" in note[0]
 

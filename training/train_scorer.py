@@ -169,11 +169,11 @@ def _collect_all(cmrc_bot: ReportQA, reports_bot: ReportQA) -> Rows:
     texts = {d.doc_id: reports_bot.document_text(d.doc_id) for d in reports_bot.documents}
     sources = {d.doc_id: d.source for d in reports_bot.documents}
     examples = list(cmrc_examples(SHARED / "cmrc2018", "dev"))
-    generated = list(fact_examples(reports_bot.facts(), texts, sources))
-    generated += topic_examples(texts, sources)
-    generated += written_examples()
-    print(f"{len(examples)} CMRC + {len(generated)} report questions", file=sys.stderr, flush=True)
-    return collect(cmrc_bot, examples) + collect(reports_bot, generated)
+    reports = list(fact_examples(reports_bot.facts(), texts, sources))
+    reports += topic_examples(texts, sources)
+    reports += written_examples()
+    print(f"{len(examples)} CMRC + {len(reports)} report questions", file=sys.stderr, flush=True)
+    return collect(cmrc_bot, examples) + collect(reports_bot, reports)
 
 
 def main() -> None:

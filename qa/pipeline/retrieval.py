@@ -75,27 +75,27 @@ def prefer_national(infos: list[DocumentInfo]) -> list[DocumentInfo]:
 
 
 def named_documents(query: Query, catalog: Catalog) -> set[str]:
-    """doc_ids of the reports a question names explicitly: by region or issuer (narrowed by its
-    years when some fit), or by a report's title year ("2024年政府工作报告"). A bare year names no
-    report; it narrows the search to the reports covering it (``year_documents``). A title year
-    without any place means the State Council's report of that year when the collection has it:
-    "2026年政府工作报告" is what everyone calls the Premier's (``by_convention``); with a place the
-    collection lacks, it stays every report of the year (the coverage check refuses it)."""
+    """doc_ids of the reports a question names explicitly (see ``named_scope``)."""
+    return named_scope(query, catalog)[0]
+
+
+def named_scope(query: Query, catalog: Catalog) -> tuple[set[str], bool]:
+    """The reports a question names explicitly, and whether the naming convention chose them.
+
+    By region or issuer (narrowed by its years when some fit), or by a report's title year
+    ("2024年政府工作报告"). A bare year names no report; it narrows the search to the reports
+    covering it (``year_documents``). A title year without any place means the State Council's
+    report of that year when the collection has it: "2026年政府工作报告" is what everyone calls the
+    Premier's, and the second value is then True (the reply says so); with a place the collection
+    lacks, it stays every report of the year (the coverage check refuses it)."""
     titled = catalog.titled(query.report_years)
-    by_title = {d.doc_id for d in titled}
     by_region = {d.doc_id for d in regional_documents(query, catalog)}
     if by_region:
         years = query.report_years or query.years
         narrowed = by_region & {d.doc_id for d in catalog.covering(years)}
-        return (by_region & by_title) or narrowed or by_region
-    return by_title if named_places(query) else {d.doc_id for d in prefer_national(titled)}
-
-
-def by_convention(query: Query, catalog: Catalog, doc_ids: set[str]) -> bool:
-    """Whether ``named_documents`` chose the State Council's report of a title year over the
-    other reports of that year (the reply says so)."""
-    titled = catalog.titled(query.report_years)
-    return bool(doc_ids) and len(doc_ids) < len(titled) and not named_places(query)
+        return (by_region & {d.doc_id for d in titled}) or narrowed or by_region, False
+    chosen = titled if named_places(query) else prefer_national(titled)
+    return {d.doc_id for d in chosen}, len(chosen) < len(titled)
 
 
 def year_documents(query: Query, catalog: Catalog, allowed: set[str] | None = None) -> set[str] | None:
@@ -145,7 +145,7 @@ class Scope:
 
     doc_ids: set[str] | None  # None: every report
     by_year: bool = False  # narrowed to the reports covering the years the question names
-    national_by_title: bool = False  # "2026年政府工作报告" taken as the State Council's (named_documents)
+    national_by_title: bool = False  # "2026年政府工作报告" taken as the State Council's (named_scope)
 
 
 def search_scope(
@@ -163,8 +163,8 @@ def search_scope(
         return Scope(doc_ids)
     national = False
     if doc_ids is None:
-        doc_ids = named_documents(query, data.catalog) or None
-        national = doc_ids is not None and by_convention(query, data.catalog, doc_ids)
+        named, national = named_scope(query, data.catalog)
+        doc_ids = named or None
     in_years = year_documents(query, data.catalog, doc_ids)
     return Scope(in_years, by_year=True) if in_years else Scope(doc_ids, national_by_title=national)
 
