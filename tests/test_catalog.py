@@ -37,6 +37,12 @@ def test_named_in_equals_checking_every_report(text: str) -> None:
     assert catalog.named_in(text) == [d for d in DOCS if _names_region_one_by_one(text, d)]
 
 
+def test_place_names_in_are_the_names_found_longest_first() -> None:
+    catalog = Catalog(DOCS)
+    assert catalog.place_names_in("福建省和晋江的产值") == ["福建省", "晋江", "福建"]
+    assert catalog.place_names_in("全国粮食产量") == []
+
+
 @pytest.mark.parametrize("years", [(), (2024,), (2023,), (2025, 2021), (1999,)])
 def test_covering_and_titled_equal_checking_every_report(years: tuple[int, ...]) -> None:
     catalog = Catalog(DOCS)

@@ -145,3 +145,40 @@ def test_reports_without_a_year_stay_in_a_year_scoped_search():
 
     undated = _info("notes", None, None, None)
     assert year_documents(analyze("2018年粮食产量是多少"), Catalog([*DOCS, undated])) == {"nat2019", "notes"}
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("福建省2026年政府工作报告里，今年GDP目标多少？", "今年GDP目标多少?"),
+        ("国务院2019年的报告中减税多少", "减税多少"),
+        ("2024年政府工作报告提出的赤字率是多少？", "赤字率是多少?"),
+        ("福建的城镇新增就业是多少？", "城镇新增就业是多少?"),
+        ("福建和紫帽镇的财政收入分别是多少", "财政收入分别是多少"),
+        ("2018年粮食产量是多少", "2018年粮食产量是多少"),  # a bare year is what it asks about
+        ("该报告的作者是谁", "该报告的作者是谁"),  # names no report: 报告 is a word like any other
+        ("福建省2026年政府工作报告", "福建省2026年政府工作报告"),  # nothing but names: kept whole
+    ],
+)
+def test_the_search_leaves_out_the_words_naming_the_report(question, topic):
+    from qa.index.catalog import Catalog
+    from qa.pipeline.retrieval import search_topic
+
+    query = analyze(question)
+    searched = search_topic(query, Catalog(DOCS))
+    assert searched.text == topic
+    # When and what kind of answer is asked stay those of the whole question.
+    assert (searched.years, searched.report_years, searched.relative, searched.aspect) == (
+        query.years,
+        query.report_years,
+        query.relative,
+        query.aspect,
+    )
+
+
+def test_one_report_is_searched_for_the_whole_question():
+    from qa.index.catalog import Catalog
+    from qa.pipeline.retrieval import search_topic
+
+    query = analyze("紫帽镇去年财政收入多少")
+    assert search_topic(query, Catalog([d for d in DOCS if d.doc_id == "zimao"])) is query

@@ -68,16 +68,21 @@ class Catalog:
     def _pick(self, positions: Iterable[int]) -> list[DocumentInfo]:
         return [self.documents[i] for i in sorted(set(positions))]
 
+    def place_names_in(self, text: str) -> list[str]:
+        """The region names (full, or short of two or more characters) of reports that occur in
+        ``text``, longest first."""
+        found = {
+            text[start : start + length]
+            for length in self._name_lengths
+            for start in range(len(text) - length + 1)
+            if text[start : start + length] in self._place
+        }
+        return sorted(found, key=lambda name: (-len(name), name))
+
     def named_in(self, text: str) -> list[DocumentInfo]:
         """Reports whose region, or its short name of two or more characters, occurs in ``text``
         (the State Council's reports excepted: a place name does not name them)."""
-        found = [
-            i
-            for length in self._name_lengths
-            for start in range(len(text) - length + 1)
-            for i in self._place.get(text[start : start + length], ())
-        ]
-        return self._pick(found)
+        return self._pick(i for name in self.place_names_in(text) for i in self._place[name])
 
     def covering(self, years: Iterable[int]) -> list[DocumentInfo]:
         """Reports titled with, reviewing or planning one of ``years``."""

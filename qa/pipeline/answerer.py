@@ -73,7 +73,7 @@ class Answerer:
         if part_years is not None:
             mine = tuple(y for y in query.report_years if y in part_years)
             query = replace(query, years=part_years, report_years=mine)
-        retrieved = retrieve(data, self.encoder, query, k, filters, settings, vector=self._vector(query.text))
+        retrieved = retrieve(data, self.encoder, query, k, filters, settings, embed=self._vector)
         calibrated = self.scorer.calibrated_for(self.encoder.identity())
         decision = decide(retrieved, data, self.scorer, calibrated, years=part_years is None)
         reason: dict[str, Any] = {} if calibrated else {"calibrated": False}

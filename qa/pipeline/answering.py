@@ -8,7 +8,7 @@ scorer and the one rule that states a checkable fact (a year the report does not
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -18,7 +18,7 @@ from qa.index.base import IndexStore
 from qa.pipeline.coverage import Missing, missing_report
 from qa.pipeline.features import FEATURES, Candidate, candidates
 from qa.pipeline.query import Query
-from qa.pipeline.retrieval import Hit, Scope, search, search_scope
+from qa.pipeline.retrieval import Hit, Scope, search, search_scope, search_topic
 from qa.pipeline.scorer import AnswerScorer, Scored
 from qa.schema import Answer, Passage
 from qa.settings import Settings
@@ -47,6 +47,7 @@ class Retrieved:
     passages: list[Passage]  # best first, with their fused scores
     candidates: list[Candidate]
     scope: Scope  # the reports searched
+    topic: Query  # what they were searched for (``search_topic``: the question without report names)
 
 
 def retrieve(
@@ -56,21 +57,21 @@ def retrieve(
     k: int,
     filters: Mapping[str, Any] | None,
     settings: Settings,
-    vector: np.ndarray | None = None,
+    embed: Callable[[str], np.ndarray] | None = None,
 ) -> Retrieved:
     """Search ``data`` for ``query`` and measure every sentence of the best passages.
 
-    ``vector``: the question's embedding when already made (else ``encoder`` makes it).
+    ``embed``: a text's query vector, when the caller keeps them (else ``encoder`` makes it).
     """
-    if vector is None:
-        vector = encoder.encode_queries([query.text])[0]
     scope = search_scope(data, query, filters, settings.retrieval)
-    hits = search(data, query, vector, k, scope, settings.retrieval)
+    topic = search_topic(query, data.catalog, settings.retrieval)
+    vector = embed(topic.text) if embed else encoder.encode_queries([topic.text])[0]
+    hits = search(data, topic, vector, k, scope, settings.retrieval)
     passages = [data.passage(h.row).with_(score=round(h.score, 6)) for h in hits]
     depth = settings.answer.answer_passages
     parts = data.sentence_parts([h.row for h in hits[:depth]])
     found = candidates(
-        query,
+        topic,
         hits,
         passages[:depth],
         parts,
@@ -80,7 +81,7 @@ def retrieve(
         data.review_years,
         depth,
     )
-    return Retrieved(query, vector, hits, passages, found, scope)
+    return Retrieved(query, vector, hits, passages, found, scope, topic)
 
 
 def uncovered_year(query: Query, review_year: int | None, sentence: str) -> str | None:
@@ -181,6 +182,8 @@ def explain(data: IndexStore, retrieved: Retrieved, decision: Decision) -> dict[
     scoped = [d.title for d in data.documents if d.doc_id in scope.doc_ids] if scope.doc_ids else []
     if scope.national_by_title and scoped:
         why["national_by_title"] = scoped
+    if retrieved.topic.text != query.text:
+        why["searched_for"] = retrieved.topic.text
     if scope.by_year and scoped:
         why["years_scope"] = {"years": list(query.years), "reports": scoped}
     return why

@@ -14,8 +14,7 @@ from itertools import zip_longest
 
 from qa.index.catalog import Catalog, covers_years
 from qa.pipeline.places import PROVINCES, named_places
-from qa.pipeline.query import Query
-from qa.pipeline.retrieval import NATIONAL_WORDS
+from qa.pipeline.query import NATIONAL_WORDS, Query
 from qa.schema import DocumentInfo
 
 

@@ -8,13 +8,14 @@ period it asks about (review: 去年/完成了; plan: 今年/目标). Retrieval 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 
 from qa.errors import QuestionError
 from qa.pipeline.glossary import report_terms
 from qa.schema import Period
 from qa.settings import MAX_QUESTION_CHARS
-from qa.text.normalize import CJK_RANGES, has_cjk, normalize
+from qa.text.normalize import CJK_RANGES, fold_width, has_cjk, normalize
 
 # Question words carry no content; left in, their rare character pairs (多少, 哪些) add noise to BM25.
 _QUESTION_WORDS = re.compile(
@@ -47,6 +48,17 @@ _TITLE_YEAR = re.compile(
     rf"(?<!\d)(?:19|20)\d{{2}}\s*年?(?:的|度)?[{CJK_RANGES}]{{0,8}}?(?:工作)?报告|"
     r"(?<!\d)(?:19|20)\d{2}(?:'s)?\s+(?:[a-z]+\s+){0,3}?report"
 )
+
+# Words that name the State Council's report itself. 国家 or 全国 alone are topics ("国家安全",
+# "全国粮食产量") that any report may speak of, so they do not restrict the search.
+NATIONAL_WORDS = re.compile(r"国务院|中央政府|state council", re.I)
+# How a question points at a report rather than at what it asks: "2024年政府工作报告里", "报告中提到的".
+_REPORT_REFERENCE = re.compile(
+    rf"(?:{_TITLE_YEAR.pattern}|(?:政府)?(?:工作)?报告)(?:里面|里|中|上|内)?(?:提到|提出|说|讲|写|显示)?(?:了|的)?",
+    re.I,
+)
+# What is left at the start once the names are gone: "广东省的GDP" -> "的GDP", "江苏和山东…" -> "和…".
+_LEFT_OVER = re.compile(r"^[\s的和与跟及、，,:：]+")
 
 
 @dataclass(frozen=True)
@@ -94,6 +106,10 @@ def _one_period(review: bool, plan: bool) -> Period | None:
     return "review" if review and not plan else "plan" if plan and not review else None
 
 
+def _lexical_text(normalized: str, translated: tuple[str, ...]) -> str:
+    return " ".join((_QUESTION_WORDS.sub(" ", _TITLE_YEAR.sub(" ", normalized)), *translated))
+
+
 def analyze(question: str, use_glossary: bool = True) -> Query:
     """Validate and analyse a question; raises QuestionError on empty or over-long input."""
     if not isinstance(question, str) or not question.strip():
@@ -109,11 +125,37 @@ def analyze(question: str, use_glossary: bool = True) -> Query:
     return Query(
         text=question,
         normalized=normalized,
-        lexical_text=" ".join((_QUESTION_WORDS.sub(" ", _TITLE_YEAR.sub(" ", normalized)), *translated)),
+        lexical_text=_lexical_text(normalized, translated),
         has_cjk=cjk,
         years=tuple(int(y) for y in _YEAR.findall(_TITLE_YEAR.sub(" ", normalized))),
         report_years=tuple(int(y) for m in _TITLE_YEAR.findall(normalized) for y in _YEAR.findall(m)),
         relative=_one_period(bool(_PAST_WORDS.search(normalized)), bool(_FUTURE_WORDS.search(normalized))),
         aspect=_one_period(bool(_DONE_CUES.search(normalized)), bool(_PLAN_CUES.search(normalized))),
         translated=translated,
+    )
+
+
+def without_names(query: Query, places: Iterable[str], use_glossary: bool = True) -> Query:
+    """The question without the words that name its report (a title year, the issuer, ``places``),
+    for searching inside the reports it names: a name chooses where to look, and left in the text it
+    pulls the search toward the report's opening lines and toward any sentence that repeats the place.
+    The years and the period asked about stay those of the whole question; the question itself when
+    nothing but names is left."""
+    places = [p for p in places if p]
+    text = NATIONAL_WORDS.sub(" ", _REPORT_REFERENCE.sub(" ", fold_width(query.text)))
+    for place in sorted(places, key=len, reverse=True):
+        text = text.replace(place, " ")
+    text = _LEFT_OVER.sub("", " ".join(text.split()))
+    if normalize(text) == query.normalized or not _PAUSES.sub("", _QUESTION_WORDS.sub("", text)):
+        return query
+    topic = analyze(text, use_glossary)
+    translated = tuple(t for t in topic.translated if t not in places)  # "Guangdong" -> 广东
+    return replace(
+        topic,
+        translated=translated,
+        lexical_text=_lexical_text(topic.normalized, translated),
+        years=query.years,
+        report_years=query.report_years,
+        relative=query.relative,
+        aspect=query.aspect,
     )

@@ -7,7 +7,6 @@ boosts happen here, configured by ``RetrievalSettings``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,7 +17,7 @@ from qa.errors import QuestionError
 from qa.index.base import IndexStore
 from qa.index.catalog import Catalog
 from qa.pipeline.places import named_places
-from qa.pipeline.query import Query
+from qa.pipeline.query import NATIONAL_WORDS, Query, without_names
 from qa.schema import DocumentInfo
 from qa.settings import RetrievalSettings
 from qa.text.normalize import normalize
@@ -55,11 +54,6 @@ def rrf(rankings: list[list[int]], weights: list[float], k: int = 60) -> list[tu
 
 
 # ---------------------------------------------------------------- search
-
-
-# Words that name the State Council's report itself. 国家 or 全国 alone are topics ("国家安全",
-# "全国粮食产量") that any report may speak of, so they do not restrict the search.
-NATIONAL_WORDS = re.compile(r"国务院|中央政府|state council")
 
 
 def regional_documents(query: Query, catalog: Catalog) -> list[DocumentInfo]:
@@ -167,6 +161,18 @@ def search_scope(
         doc_ids = named or None
     in_years = year_documents(query, data.catalog, doc_ids)
     return Scope(in_years, by_year=True) if in_years else Scope(doc_ids, national_by_title=national)
+
+
+def search_topic(query: Query, catalog: Catalog, settings: RetrievalSettings | None = None) -> Query:
+    """What to search the chosen reports for: in a collection whose reports the question's names
+    choose, the question without those names (``without_names``); else the question itself."""
+    settings = settings or RetrievalSettings()
+    if not settings.named_filter or len(catalog) < 2:
+        return query
+    places = catalog.place_names_in(query.named_text)
+    if not (places or query.report_years or NATIONAL_WORDS.search(query.normalized)):
+        return query  # names no report: "报告" is then a word like any other
+    return without_names(query, places, settings.use_glossary)
 
 
 def search(

@@ -16,9 +16,15 @@ CJK_CHAR = re.compile(f"[{CJK_RANGES}]")
 _SPACES = re.compile(r"\s+")
 
 
+def fold_width(text: str) -> str:
+    """NFKC (full-width letters, digits and punctuation to half width), spaces collapsed, case kept
+    (for text a model reads: the embedding model tells GDP from gdp)."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+
+
 def normalize(text: str) -> str:
-    """NFKC (full-width letters, digits and punctuation to half width), lower case, spaces collapsed."""
-    return _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip().lower()
+    """``fold_width`` and lower case: the form every match is made on."""
+    return fold_width(text).lower()
 
 
 def has_cjk(text: str) -> bool:
