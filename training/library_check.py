@@ -1,5 +1,6 @@
 """Does a question that names its report reach that report? Questions generated from the facts of the
-training reports (TRAIN_REPORTS: no dev or blind set uses them), asked of a whole library.
+training reports (TRAIN_REPORTS: no dev or blind set uses them), and the written training questions
+with their report's name put before them, asked of a whole library.
 
     python -m training.library_check --index-dir /tmp/report-qa-all88   # an index of all 88 reports
 
@@ -17,11 +18,13 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from qa.evaluation import evaluate
 from qa.facts.extract import Fact
 from qa.index.catalog import years_covered
 from qa.pipeline.places import PROVINCES
 from qa.schema import DocumentInfo
-from training.examples import EVERYDAY_WORDS, TRAIN_REPORTS, _everyday, _usable
+from qa.text.normalize import has_cjk
+from training.examples import EVERYDAY_WORDS, TRAIN_REPORTS, _everyday, _usable, written_examples
 
 # How people name a report: {y} its title year, {r} the region as written, {s} the region without
 # 省/市/自治区, {p} the year a figure is about, {i} the indicator. National and provincial forms.
@@ -38,6 +41,13 @@ PROVINCIAL = (
     "{s}的{i}是多少？",
     "{r}{i}目标是多少",  # asked of plan figures only
 )
+
+
+# The same, put before a written training question (its own words kept): {y}, {r}, {s} as above.
+NAMED_BEFORE = {
+    "national": ("{y}年政府工作报告里，", "国务院{y}年的报告中", "{y}年国务院政府工作报告提到，"),
+    "provincial": ("{r}{y}年政府工作报告里，", "{s}", "{s}{y}年的报告中，"),
+}
 
 
 def training_facts(facts: list[Fact], documents: list[DocumentInfo]) -> list[Fact]:
@@ -210,6 +220,29 @@ def check(bot: Any, items: list[dict[str, Any]]) -> dict[str, Any]:
     return {"all": rates(every), "by_form": {form: rates(rows) for form, rows in by_form.items()}}
 
 
+def named_written(documents: list[DocumentInfo], seed: int = 0) -> list[dict[str, Any]]:
+    """The answerable Chinese written training questions (``written_examples``), each with its
+    report's name put before it, as evaluation items ("doc": the report's file name)."""
+    rng = random.Random(seed)
+    by_file = {Path(d.source).name: d for d in documents}
+    out = []
+    for example in written_examples():
+        d = by_file.get(example.doc)
+        if d is None or not example.answerable or not has_cjk(example.question):
+            continue
+        form = rng.choice(NAMED_BEFORE["national" if d.level == "national" else "provincial"])
+        name = form.format(y=d.year, r=d.region, s=_short_name(d))
+        out.append({"question": name + example.question, "answers": example.answers, "doc": example.doc})
+    return out
+
+
+def check_named_written(bot: Any, items: list[dict[str, Any]]) -> dict[str, Any]:
+    """hit@1, hit@5 (the named report's passage holding the gold strings) and answer@1."""
+    sources = {d.doc_id: Path(d.source).name for d in bot.documents}
+    metrics = evaluate(lambda question, k: bot.ask(question, k), items, sources=sources)["metrics"]
+    return {"n": len(items)} | {key: metrics[key] for key in ("hit@1", "hit@5", "answer@1")}
+
+
 def open_library(prog: str, doc: str) -> Any:
     """The ReportQA of the ``--index-dir`` a check's command line names (an index of the reports)."""
     from qa import ReportQA
@@ -226,6 +259,8 @@ def main() -> None:
     print(f"all: {result['all']}")
     for form, rates in result["by_form"].items():
         print(f"{rates}  {form}")
+    written = check_named_written(bot, named_written(bot.documents))
+    print(f"written questions with their report named: {written}")
     print(f"comparisons: {check_comparisons(bot, comparisons(bot.facts(), bot.documents))}")
     print(f"missing reports: {check_missing(bot, missing(bot.documents))}")
     wrongly = sum("missing_report" in bot.ask(item["question"], k=5).reason for item in items)
