@@ -55,3 +55,11 @@ def test_a_year_is_looked_for_in_the_reports_covering_it(tmp_path) -> None:
     scope = answer.reason["years_scope"]
     assert scope["years"] == [2009] and len(scope["reports"]) == 2
     assert "years_scope" not in bot.ask("社会消费品零售总额增长了多少？", k=5).reason
+
+
+def test_a_named_report_is_searched_for_the_question_without_its_name(provinces: ReportQA) -> None:
+    answer = provinces.ask("广东省2026年政府工作报告里，今年地区生产总值增长目标是多少？", k=5)
+    guangdong = {d.doc_id for d in provinces.documents if d.region == "广东省"}
+    assert answer.passages and {p.doc_id for p in answer.passages} <= guangdong
+    assert answer.reason["searched_for"] == "今年地区生产总值增长目标是多少?"
+    assert "searched_for" not in provinces.ask("地区生产总值增长目标是多少？", k=5).reason
