@@ -15,6 +15,8 @@ Three sources, kept apart from every question set we validate on:
   set): everyday and English wording, lists, plans, and questions the report does not answer (near
   misses among them), each with verbatim gold strings (five that matched a dev- or blind-set
   question word for word were dropped). Each is asked of its report alone.
+
+``folds_by_document`` splits them for out-of-fold scoring, keeping each document's questions together.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import numpy as np
 
 from qa.facts import Fact
 from qa.text.normalize import normalize
@@ -247,3 +251,20 @@ def _everyday(indicator: str, rng: random.Random) -> str:
         if official in indicator and rng.random() < 0.5:
             return indicator.replace(official, rng.choice(words))
     return indicator
+
+
+def folds_by_document(
+    questions: np.ndarray, examples: list[Example], cmrc_prefix: str, seed: int = 0
+) -> list[np.ndarray]:
+    """Two folds of ``questions`` (ids) by document: every question of a CMRC paragraph (ids
+    starting with ``cmrc_prefix``) or of a training report lands in the same fold, half of each
+    kind's documents in each. The confidence model then learns from sentence scores of documents
+    the sentence model never saw, as on a user's new report."""
+    document = {e.qid: Path(e.doc).name for e in examples}
+    rng = np.random.default_rng(seed)
+    first: set[str] = set()
+    for cmrc in (True, False):
+        keys = sorted({d for q, d in document.items() if q.startswith(cmrc_prefix) == cmrc})
+        first |= set(rng.permutation(keys)[: len(keys) // 2].tolist())
+    in_first = np.array([document[q] in first for q in questions.tolist()])
+    return [questions[in_first], questions[~in_first]]

@@ -5,9 +5,9 @@
 Needs scikit-learn (``pip install -e ".[train]"``) and LightGBM; the product reads the model file
 with LightGBM and numpy. Data: training/examples.py (CMRC 2018's dev split and questions generated
 from reports no question set uses); never the dev or blind sets. Questions are split in two folds
-by question: the sentence model of one fold scores the other, so the confidence model and the
-floors are fitted on scores the sentence model has not seen; the final sentence model is refitted
-on all of them.
+by document (``training.examples.folds_by_document``): the sentence model of one fold scores the
+other, so the confidence model and the floors are fitted on scores of documents the sentence model
+has not seen; the final sentence model is refitted on all of them.
 """
 
 from __future__ import annotations
@@ -30,7 +30,14 @@ from qa.embed.embedder import load_embedder
 from qa.pipeline.features import FEATURES
 from qa.pipeline.scorer import FORMAT, AnswerScorer
 from training.collect import CONFIDENCE_INPUTS, Rows, collect
-from training.examples import TRAIN_REPORTS, cmrc_examples, fact_examples, written_examples
+from training.examples import (
+    TRAIN_REPORTS,
+    Example,
+    cmrc_examples,
+    fact_examples,
+    folds_by_document,
+    written_examples,
+)
 from training.topics import topic_examples
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -164,16 +171,23 @@ def reliability(p: np.ndarray, y: np.ndarray, bins: int = 5) -> list[dict[str, f
     return table
 
 
-def _collect_all(cmrc_bot: ReportQA, reports_bot: ReportQA) -> Rows:
-    """Candidates and labels of every training question (CMRC dev split, generated from reports)."""
+def _examples(cmrc_bot: ReportQA, reports_bot: ReportQA) -> tuple[list[Example], list[Example]]:
+    """Every training question: CMRC's dev split, and those asked of the training reports."""
     texts = {d.doc_id: reports_bot.document_text(d.doc_id) for d in reports_bot.documents}
     sources = {d.doc_id: d.source for d in reports_bot.documents}
-    examples = list(cmrc_examples(SHARED / "cmrc2018", "dev"))
     reports = list(fact_examples(reports_bot.facts(), texts, sources))
     reports += topic_examples(texts, sources)
     reports += written_examples()
-    print(f"{len(examples)} CMRC + {len(reports)} report questions", file=sys.stderr, flush=True)
-    return collect(cmrc_bot, examples) + collect(reports_bot, reports)
+    return list(cmrc_examples(SHARED / "cmrc2018", "dev")), reports
+
+
+def _collect_all(
+    cmrc_bot: ReportQA, reports_bot: ReportQA, examples: tuple[list[Example], list[Example]]
+) -> Rows:
+    """Candidates and labels of every training question (CMRC dev split, asked of the reports)."""
+    cmrc, reports = examples
+    print(f"{len(cmrc)} CMRC + {len(reports)} report questions", file=sys.stderr, flush=True)
+    return collect(cmrc_bot, cmrc) + collect(reports_bot, reports)
 
 
 def main() -> None:
@@ -198,11 +212,12 @@ def main() -> None:
     reports_bot = ReportQA.from_paths(report_paths, args.work / "ix-reports", embedder=embedder)
     print(f"indexes ready after {time.time() - started:.0f} s", file=sys.stderr, flush=True)
 
+    examples = _examples(cmrc_bot, reports_bot)
     cache = args.work / "rows.npz"
     if args.reuse_rows and cache.exists():
         rows = Rows(*(np.load(cache)[name] for name in ("qid", "x", "y", "answerable")))
     else:
-        rows = _collect_all(cmrc_bot, reports_bot)
+        rows = _collect_all(cmrc_bot, reports_bot, examples)
         np.savez(cache, qid=rows.qid, x=rows.x, y=rows.y, answerable=rows.answerable)
     took = time.time() - started
     print(
@@ -210,15 +225,7 @@ def main() -> None:
     )
 
     questions = np.unique(rows.qid)
-    rng = np.random.default_rng(0)
-    # Fold by the question's text: a CMRC question and its unanswerable twin land in the same fold.
-    base = np.array([q.removesuffix("-U") for q in questions])
-    keys = np.unique(base)
-    half = set(rng.permutation(keys)[: len(keys) // 2].tolist())
-    folds = [
-        questions[np.array([b in half for b in base])],
-        questions[np.array([b not in half for b in base])],
-    ]
+    folds = folds_by_document(questions, [*examples[0], *examples[1]], CMRC_PREFIX)
     z, label, answerable = _out_of_fold(rows, folds)
     # Each source weighs its share in the confidence model and the floor too (_domain_weight).
     ordered = np.concatenate(folds)
@@ -245,7 +252,7 @@ def main() -> None:
             np.char.startswith(ordered.astype(str), WRITTEN_PREFIX), p, right, answerable, uncertain_floor
         ),
         "reliability": reliability(p, label),
-        "note": "out-of-fold on the training questions (2 folds by question)",
+        "note": "out-of-fold on the training questions (2 folds by document)",
     }
     spec = _spec(_fit_sentence(rows, questions), confidence, floors)
     spec |= {
