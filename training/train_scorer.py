@@ -28,7 +28,7 @@ from sklearn.metrics import roc_auc_score
 from qa import ReportQA
 from qa.embed.embedder import load_embedder
 from qa.pipeline.features import FEATURES
-from qa.pipeline.scorer import FORMAT, AnswerScorer
+from qa.pipeline.scorer import FORMAT, AnswerScorer, ConfidenceModel
 from training.collect import CONFIDENCE_INPUTS, Rows, collect
 from training.examples import (
     TRAIN_REPORTS,
@@ -126,21 +126,28 @@ def _out_of_fold(rows: Rows, folds: list[np.ndarray]) -> tuple[np.ndarray, np.nd
     return np.array(inputs), np.array(labels), np.array(answerable)
 
 
-def _fit_confidence(
-    z: np.ndarray, label: np.ndarray, weight: np.ndarray
-) -> tuple[dict[str, Any], np.ndarray]:
-    """Logistic regression (standardized inputs) of whether the best candidate answers; its
-    spec and its probabilities on ``z``."""
+def _fit_confidence(z: np.ndarray, label: np.ndarray, weight: np.ndarray) -> dict[str, Any]:
+    """Logistic regression (standardized inputs) of whether the best candidate answers: its spec."""
     mean, scale = z.mean(axis=0), z.std(axis=0) + 1e-6
     model = LogisticRegression(C=1.0, max_iter=5000).fit((z - mean) / scale, label, sample_weight=weight)
-    spec = {
+    return {
         "inputs": CONFIDENCE_INPUTS,
         "mean": mean.tolist(),
         "scale": scale.tolist(),
         "coef": model.coef_[0].tolist(),
         "intercept": float(model.intercept_[0]),
     }
-    return spec, model.predict_proba((z - mean) / scale)[:, 1]
+
+
+def _cross_fitted(z: np.ndarray, label: np.ndarray, weight: np.ndarray, first: np.ndarray) -> np.ndarray:
+    """Each question's confidence from the confidence model fitted on the other fold (``first``:
+    per row, in the first fold): the probabilities the floor is set on and the metrics are measured
+    on, as a user's new report would get them."""
+    p = np.zeros(len(z))
+    for held in (first, ~first):
+        model = ConfidenceModel(_fit_confidence(z[~held], label[~held], weight[~held]))
+        p[held] = model.probabilities(z[held])
+    return p
 
 
 def _source_metrics(
@@ -230,11 +237,12 @@ def main() -> None:
     # Each source weighs its share in the confidence model and the floor too (_domain_weight).
     ordered = np.concatenate(folds)
     from_reports = _from_reports(ordered)
-    confidence, p = _fit_confidence(z, label, _domain_weight(ordered))
+    weight = _domain_weight(ordered)
+    confidence = _fit_confidence(z, label, weight)
+    p = _cross_fitted(z, label, weight, np.isin(ordered, folds[0]))
     # The lower floor: refuse no more than MAX_REFUSED_ANSWERABLE of the answerable questions, each
     # source by its share: CMRC's and the written ones (people's wording) as well as the generated
     # report questions (templates, easier: a floor set on them alone refused 2-3x as many real ones).
-    weight = _domain_weight(ordered)
     uncertain_floor = _weighted_quantile(p[answerable], weight[answerable], MAX_REFUSED_ANSWERABLE)
     floors = {"answer": 0.5, "uncertain": round(uncertain_floor, 4)}
     right = label.astype(bool)
@@ -252,7 +260,7 @@ def main() -> None:
             np.char.startswith(ordered.astype(str), WRITTEN_PREFIX), p, right, answerable, uncertain_floor
         ),
         "reliability": reliability(p, label),
-        "note": "out-of-fold on the training questions (2 folds by document)",
+        "note": "out-of-fold on the training questions (2 folds by document; the confidence model too)",
     }
     spec = _spec(_fit_sentence(rows, questions), confidence, floors)
     spec |= {

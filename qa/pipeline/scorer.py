@@ -41,8 +41,20 @@ class Scored:
     outcome: Outcome
 
 
-def _sigmoid(x: float) -> float:
-    return 1.0 / (1.0 + float(np.exp(-x)))
+class ConfidenceModel:
+    """The logistic regression of the model file's "confidence" part: standardized inputs, weights."""
+
+    def __init__(self, spec: dict[str, Any]) -> None:
+        self.inputs: list[str] = list(spec["inputs"])
+        self.mean = np.asarray(spec["mean"], dtype=np.float64)
+        self.scale = np.asarray(spec["scale"], dtype=np.float64)
+        self.coef = np.asarray(spec["coef"], dtype=np.float64)
+        self.intercept = float(spec["intercept"])
+
+    def probabilities(self, rows: np.ndarray) -> np.ndarray:
+        """Calibrated probabilities from rows of inputs (in ``inputs`` order)."""
+        z = (np.asarray(rows, dtype=np.float64) - self.mean) / self.scale
+        return 1.0 / (1.0 + np.exp(-(z @ self.coef + self.intercept)))
 
 
 class AnswerScorer:
@@ -57,12 +69,7 @@ class AnswerScorer:
         import lightgbm  # loaded with the first scorer, not with the package
 
         self.booster = lightgbm.Booster(model_str=spec["sentence"]["lightgbm"])
-        confidence = spec["confidence"]
-        self.confidence_inputs: list[str] = list(confidence["inputs"])
-        self.confidence_mean = np.asarray(confidence["mean"], dtype=np.float64)
-        self.confidence_scale = np.asarray(confidence["scale"], dtype=np.float64)
-        self.confidence_coef = np.asarray(confidence["coef"], dtype=np.float64)
-        self.confidence_intercept = float(confidence["intercept"])
+        self.confidence = ConfidenceModel(spec["confidence"])
         self.answer_floor = float(spec["floors"]["answer"])
         self.uncertain_floor = float(spec["floors"]["uncertain"])
         self.spec = spec
@@ -103,10 +110,8 @@ class AnswerScorer:
             return None
         scores = self.sentence_scores(np.stack([c.features for c in candidates]))
         inputs = self.confidence_inputs_of(candidates, scores)
-        z = (
-            np.array([inputs[name] for name in self.confidence_inputs]) - self.confidence_mean
-        ) / self.confidence_scale
-        confidence = _sigmoid(float(np.dot(self.confidence_coef, z)) + self.confidence_intercept)
+        row = [inputs[name] for name in self.confidence.inputs]
+        confidence = float(self.confidence.probabilities(np.array([row]))[0])
         outcome: Outcome = (
             "uncertain"
             if not calibrated
