@@ -36,3 +36,22 @@ def test_gold_strings_are_verbatim_in_their_report() -> None:
         item = json.loads(line)
         text = texts.setdefault(item["report"], (REPORTS / item["report"]).read_text(encoding="utf-8"))
         assert all(answer in text for answer in item["answers"]), item["id"]
+
+
+def test_training_folds_keep_each_document_whole_and_split_each_source_in_half() -> None:
+    import numpy as np
+
+    from training.examples import Example, folds_by_document
+
+    examples = [Example(f"DEV_{n}", "q", "cmrc", True, f"p{n // 3}.txt") for n in range(60)]
+    examples += [Example(f"DEV_{n}-U", "q", "cmrc", False, f"p{n // 3}.txt") for n in range(60)]
+    examples += [Example(f"W{n}", "q", "reports", True, f"r{n % 4}.txt") for n in range(20)]
+    examples += [Example(f"R{n}", "q", "reports", True, f"/x/r{n % 4}.txt") for n in range(20)]
+    questions = np.array(sorted(e.qid for e in examples))
+    first, second = folds_by_document(questions, examples)
+    assert sorted([*first, *second]) == sorted(questions.tolist())
+    document = {e.qid: e.doc.rsplit("/", 1)[-1] for e in examples}
+    in_first = {document[q] for q in first}
+    assert in_first.isdisjoint(document[q] for q in second)  # a document never spans both folds
+    assert len({d for d in in_first if d.startswith("p")}) == 10  # half of the 20 paragraphs
+    assert len({d for d in in_first if d.startswith("r")}) == 2  # half of the 4 reports

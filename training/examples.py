@@ -253,18 +253,16 @@ def _everyday(indicator: str, rng: random.Random) -> str:
     return indicator
 
 
-def folds_by_document(
-    questions: np.ndarray, examples: list[Example], cmrc_prefix: str, seed: int = 0
-) -> list[np.ndarray]:
-    """Two folds of ``questions`` (ids) by document: every question of a CMRC paragraph (ids
-    starting with ``cmrc_prefix``) or of a training report lands in the same fold, half of each
-    kind's documents in each. The confidence model then learns from sentence scores of documents
-    the sentence model never saw, as on a user's new report."""
+def folds_by_document(questions: np.ndarray, examples: list[Example], seed: int = 0) -> list[np.ndarray]:
+    """Two folds of ``questions`` (ids) by document: every question of a CMRC paragraph or of a
+    training report lands in the same fold, half of each source's documents in each. The confidence
+    model then learns from sentence scores of documents the sentence model never saw, as on a
+    user's new report."""
     document = {e.qid: Path(e.doc).name for e in examples}
     rng = np.random.default_rng(seed)
     first: set[str] = set()
-    for cmrc in (True, False):
-        keys = sorted({d for q, d in document.items() if q.startswith(cmrc_prefix) == cmrc})
+    for source in ("cmrc", "reports"):
+        keys = sorted({Path(e.doc).name for e in examples if e.source == source})
         first |= set(rng.permutation(keys)[: len(keys) // 2].tolist())
     in_first = np.array([document[q] in first for q in questions.tolist()])
     return [questions[in_first], questions[~in_first]]

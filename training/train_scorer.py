@@ -58,18 +58,21 @@ def _groups(qid: np.ndarray) -> list[int]:
 
 
 def _from_reports(qid: np.ndarray) -> np.ndarray:
-    """Per row: the question was generated from a report (fact or topic question), not CMRC's."""
+    """Per row: the question was asked of a training report (generated or written), not CMRC's."""
     return ~np.char.startswith(qid.astype(str), CMRC_PREFIX)
+
+
+def _written(qid: np.ndarray) -> np.ndarray:
+    """Per row: the question is one of the written ones (training/data/written_questions.jsonl)."""
+    return np.char.startswith(qid.astype(str), WRITTEN_PREFIX)
 
 
 def _domain_weight(qid: np.ndarray) -> np.ndarray:
     """Per row: each source's share of the total weight (``SOURCE_SHARES``) spread over its rows.
     The few written questions are the nearest to what people ask; the many CMRC rows would
     otherwise drown them."""
-    ids = qid.astype(str)
-    cmrc = np.char.startswith(ids, CMRC_PREFIX)
-    written = np.char.startswith(ids, WRITTEN_PREFIX)
-    weight = np.ones(len(ids))
+    cmrc, written = ~_from_reports(qid), _written(qid)
+    weight = np.ones(len(qid))
     for name, source in (("cmrc", cmrc), ("generated", ~cmrc & ~written), ("written", written)):
         weight[source] = SOURCE_SHARES[name] * cmrc.sum() / max(1, source.sum())
     return weight
@@ -232,7 +235,7 @@ def main() -> None:
     )
 
     questions = np.unique(rows.qid)
-    folds = folds_by_document(questions, [*examples[0], *examples[1]], CMRC_PREFIX)
+    folds = folds_by_document(questions, [*examples[0], *examples[1]])
     z, label, answerable = _out_of_fold(rows, folds)
     # Each source weighs its share in the confidence model and the floor too (_domain_weight).
     ordered = np.concatenate(folds)
@@ -256,9 +259,7 @@ def main() -> None:
         "refused_unanswerable": float((p[~answerable] < uncertain_floor).mean()),
         "reports_refused_answerable": float((p[answerable & from_reports] < uncertain_floor).mean()),
         "reports_refused_unanswerable": float((p[~answerable & from_reports] < uncertain_floor).mean()),
-        "written": _source_metrics(
-            np.char.startswith(ordered.astype(str), WRITTEN_PREFIX), p, right, answerable, uncertain_floor
-        ),
+        "written": _source_metrics(_written(ordered), p, right, answerable, uncertain_floor),
         "reliability": reliability(p, label),
         "note": "out-of-fold on the training questions (2 folds by document; the confidence model too)",
     }
