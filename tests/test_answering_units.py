@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
@@ -181,6 +182,24 @@ def test_candidate_features_follow_the_declared_columns() -> None:
     assert first["coverage"] > second["coverage"] and first["fits"] == 1.0 and second["misses_figure"] == 1.0
     assert first["period_match"] == 1.0 and first["rank_inverse"] == 1.0
     assert first["clause_coverage"] >= first["coverage"] and first["clause_fits"] == 1.0
+
+
+def test_a_sentence_is_covered_with_the_subject_its_passage_opened_with() -> None:
+    text = "黑尾前肛鳗是通鳃鳗科的一种。体长可达十公分。本鱼分布于台湾西南海域。"
+    passage = Passage("d", "《鱼类》", [], None, 0, len(text), text, passage_id="p")
+    cuts = [0, *(i + 1 for i, ch in enumerate(text) if ch == "。")]
+    spans = np.array(list(itertools.pairwise(cuts)), dtype=np.int32)
+    found = candidates(
+        analyze("黑尾前肛鳗分布在哪里？"), [Hit(row=0, score=1.0, dense=0.8, lexical=3.0)], [passage],
+        [(spans, np.eye(3, 4, dtype=np.float16))], np.array([1, 0, 0, 0], dtype=np.float32),
+        lambda terms: dict.fromkeys(terms, 1.0), lambda doc_id, terms: terms, {}, 3,
+    )  # fmt: skip
+    rows = [dict(zip(FEATURES, c.features, strict=True)) for c in found]
+    opening, middle, answer = rows
+    assert opening["coverage"] > answer["coverage"]  # the subject's characters weigh most alone
+    assert answer["context_coverage"] > opening["context_coverage"] >= opening["coverage"]
+    assert answer["context_coverage"] > middle["context_coverage"]  # 分布 is in the answer only
+    assert all(r["context_coverage"] >= r["coverage"] for r in rows)
 
 
 def test_the_shipped_scorer_loads_and_states_its_provenance() -> None:

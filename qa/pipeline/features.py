@@ -70,6 +70,7 @@ FEATURES: tuple[str, ...] = (
     "bigram_coverage",  # the same over character pairs only (names and terms, not single characters)
     "passage_coverage",  # coverage of the whole passage
     "neighbour_coverage",  # the best coverage of the sentences just before and after (a topic named there)
+    "context_coverage",  # coverage of the sentence with the one before it and its passage's first
     "document_coverage",  # share of the question's pairs found anywhere in the document
     "longest_run",  # longest run of the question's content shared with the sentence, over its length
     "clause_coverage",  # coverage of the best clause (ended by ，：): the term and its figure together
@@ -198,6 +199,10 @@ def candidates(
             in_document[passage.doc_id] = document_terms(passage.doc_id, set(pair_weights))
         document_coverage = _share(pair_weights, in_document[passage.doc_id]) if pair_weights else 1.0
         coverages = [_share(weights, tokens) for tokens in token_sets]
+        # A sentence often leaves its subject to the sentences before it ("本鱼分布于…" after
+        # "黑尾前肛鳗，为…"): what it covers together with them. (With the section heading as well,
+        # the dev sets did worse: training/README.md.)
+        opening = token_sets[0]
         for j, ((start, end), cosine) in enumerate(zip(spans_list, cosines.tolist(), strict=True)):
             text = passage.text[start:end]
             sentence = sentences[j]
@@ -222,6 +227,7 @@ def candidates(
                         _share(pair_weights, tokens),
                         passage_coverage,
                         max(neighbours, default=0.0),
+                        _share(weights, tokens | opening | (token_sets[j - 1] if j else frozenset())),
                         document_coverage,
                         _longest_run(content, sentence) / len(content) if content else 0.0,
                         clause_coverage,
