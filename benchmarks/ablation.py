@@ -29,9 +29,13 @@ _OFF = {"period_boost": 1.0, "named_filter": False}
 CONFIGURATIONS: dict[str, Settings] = {
     "dense only": Settings(retrieval=RetrievalSettings(lexical_weight=0.0, **_OFF)),
     "BM25 only": Settings(retrieval=RetrievalSettings(dense_weight=0.0, **_OFF)),
-    "RRF 1:1, no boosts": Settings(retrieval=RetrievalSettings(lexical_weight=1.0, **_OFF)),
-    "RRF 1:2, no boosts": Settings(retrieval=RetrievalSettings(**_OFF)),
-    "RRF 1:2 + period boost": Settings(retrieval=RetrievalSettings(named_filter=False)),
+    "RRF 1:1, no boosts": Settings(retrieval=RetrievalSettings(fusion="rrf", **_OFF)),
+    "RRF 1:2, no boosts": Settings(retrieval=RetrievalSettings(fusion="rrf", lexical_weight=2.0, **_OFF)),
+    "RRF 1:2 + boosts (shipped until 2026-12-03)": Settings(
+        retrieval=RetrievalSettings(fusion="rrf", lexical_weight=2.0)
+    ),
+    "scores 1:1, no boosts": Settings(retrieval=RetrievalSettings(**_OFF)),
+    "scores 1:1 + period boost": Settings(retrieval=RetrievalSettings(named_filter=False)),
     "shipped": Settings(),
 }
 METRICS = ("hit@1", "hit@5", "mrr@10", "answer@1", "found_rate_answerable", "abstain_rate_unanswerable")

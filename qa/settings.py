@@ -31,6 +31,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 MAX_QUESTION_CHARS = 2000  # longer input is refused (QuestionError); the web textbox stops typing here
 
@@ -40,9 +41,12 @@ class RetrievalSettings:
     """How candidates are found and fused (benchmarks/ABLATION.md measures each)."""
 
     candidates: int = 100  # per channel, before fusion
-    rrf_k: int = 60  # the usual constant (Cormack et al. 2009); it damps the weight of the very top ranks
-    dense_weight: float = 1.0  # RRF weight of the dense ranking
-    lexical_weight: float = 2.0  # RRF weight of BM25: better than 1.0 on both dev sets
+    # "scores": each channel's scores scaled 0-1 and summed (relative score fusion); "rrf":
+    # reciprocal-rank fusion, shipped until 2026-12-03 (training/README.md compares them).
+    fusion: Literal["scores", "rrf"] = "scores"
+    rrf_k: int = 60  # RRF only: the usual constant (Cormack et al. 2009); it damps the very top ranks
+    dense_weight: float = 1.0  # weight of the dense channel
+    lexical_weight: float = 1.0  # weight of BM25 (2.0 served RRF; 1.0 the scores, on training questions)
     period_boost: float = 1.3  # fused-score factor for passages of the period the question asks about
     # A question naming reports by year or region searches only them, and one naming a year only the
     # reports that cover it (README, "All 88 reports").

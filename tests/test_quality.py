@@ -29,22 +29,20 @@ def result(bot):
 
 
 def test_retrieval_bars(result):
-    metrics = result["metrics"]  # measured 0.992 / 0.966 / 0.944 (README)
+    metrics = result["metrics"]  # measured 0.992 / 0.955 / 0.927 (README)
     assert metrics["hit@5"] >= 0.97
     assert metrics["mrr@10"] >= 0.94
     assert metrics["hit@1"] >= 0.92
 
 
 def test_answer_sentence_bar(result):
-    assert result["metrics"]["answer@1"] >= 0.87  # measured 0.903 (benchmarks/ANSWERING.md)
+    assert result["metrics"]["answer@1"] >= 0.87  # measured 0.919 (benchmarks/ANSWERING.md)
 
 
 def test_abstention_bars(result):
-    # measured 97.6% answered, 45.7% refused (benchmarks/ANSWERING.md); the bar was 0.50 until the
-    # context_coverage feature (training/README.md): 24 -> 21 of the 46 refused, blind set unchanged.
-    metrics = result["metrics"]
+    metrics = result["metrics"]  # measured 96.8% answered, 50.0% refused (benchmarks/ANSWERING.md)
     assert metrics["found_rate_answerable"] >= 0.90
-    assert metrics["abstain_rate_unanswerable"] >= 0.43
+    assert metrics["abstain_rate_unanswerable"] >= 0.50
 
 
 def test_confidence_separates_right_answers_from_unanswerable_questions(result):

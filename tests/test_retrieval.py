@@ -7,7 +7,7 @@ import pytest
 from qa.errors import QuestionError
 from qa.index.lexical import LexicalIndex, tokenize
 from qa.pipeline.query import analyze
-from qa.pipeline.retrieval import rrf
+from qa.pipeline.retrieval import relative_scores, rrf
 from qa.settings import MAX_QUESTION_CHARS
 
 
@@ -182,3 +182,14 @@ def test_one_report_is_searched_for_the_whole_question():
 
     query = analyze("紫帽镇去年财政收入多少")
     assert search_topic(query, Catalog([d for d in DOCS if d.doc_id == "zimao"])) is query
+
+
+def test_relative_scores_keep_how_far_ahead_a_row_is():
+    dense = [(1, 0.915), (2, 0.914), (6, 0.906), (4, 0.905), (7, 0.900)]  # close together
+    lexical = [(4, 20.0), (2, 6.0), (1, 5.5), (5, 5.0)]  # row 4 far ahead: the question's rare name
+    fused = relative_scores([dense, lexical], [1.0, 1.0])
+    assert fused[0][0] == 4
+    by_rank = rrf([[r for r, _ in dense], [r for r, _ in lexical]], [1.0, 1.0])
+    assert [r for r, _ in by_rank][:3] == [1, 2, 4]  # ranks alone put the middling rows first
+    assert dict(fused)[5] == 0.0 and dict(fused)[7] == 0.0  # each channel's last gets nothing from it
+    assert relative_scores([[(7, 3.0)], []], [1.0, 1.0]) == [(7, 1.0)]  # one row: full weight

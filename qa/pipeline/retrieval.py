@@ -53,6 +53,23 @@ def rrf(rankings: list[list[int]], weights: list[float], k: int = 60) -> list[tu
     return sorted(fused.items(), key=lambda item: -item[1])
 
 
+def relative_scores(results: list[list[tuple[int, float]]], weights: list[float]) -> list[tuple[int, float]]:
+    """Relative score fusion: each channel's scores scaled to 0-1 over its candidates (best 1,
+    last 0), weighted and summed; a row a channel did not return gets 0 from it. Unlike RRF it
+    keeps how far ahead a row is: one passage far above the rest in BM25 (the only one with the
+    question's rare name) is not outranked by rows that are middling in both channels."""
+    fused: dict[int, float] = {}
+    for hits, weight in zip(results, weights, strict=True):
+        if not hits:
+            continue
+        values = [score for _, score in hits]
+        low, high = min(values), max(values)
+        for row, score in hits:
+            share = (score - low) / (high - low) if high > low else 1.0
+            fused[row] = fused.get(row, 0.0) + weight * share
+    return sorted(fused.items(), key=lambda item: -item[1])
+
+
 # ---------------------------------------------------------------- search
 
 
@@ -183,12 +200,12 @@ def search(
     scope: Scope,
     settings: RetrievalSettings | None = None,
 ) -> list[Hit]:
-    """Hybrid search of the reports in ``scope``: dense and BM25 candidates fused by RRF,
+    """Hybrid search of the reports in ``scope``: dense and BM25 candidates fused (``settings.fusion``),
     deduplicated, best first."""
     settings = settings or RetrievalSettings()
     doc_ids = scope.doc_ids
     dense_hits = data.dense_search(query_vector, settings.candidates, doc_ids)
-    rankings = [[row for row, _ in dense_hits]]
+    results = [dense_hits]
     weights = [settings.dense_weight]
     # Character n-grams of an English question match nothing useful in a Chinese report; its
     # glossary terms do.
@@ -196,14 +213,19 @@ def search(
         data.lexical_search(query.lexical_text, settings.candidates, doc_ids) if query.uses_lexical else []
     )
     if query.uses_lexical:
-        rankings.append([row for row, _ in lexical_hits])
+        results.append(lexical_hits)
         weights.append(settings.lexical_weight)
     dense_score, lexical_score = dict(dense_hits), dict(lexical_hits)
     dense_rank = {row: i for i, (row, _) in enumerate(dense_hits, start=1)}
     lexical_rank = {row: i for i, (row, _) in enumerate(lexical_hits, start=1)}
     hits: list[Hit] = []
     seen_texts: set[str] = set()
-    for row, score in _boost(data, query, rrf(rankings, weights, settings.rrf_k), settings):
+    fused = (
+        relative_scores(results, weights)
+        if settings.fusion == "scores"
+        else rrf([[row for row, _ in hits] for hits in results], weights, settings.rrf_k)
+    )
+    for row, score in _boost(data, query, fused, settings):
         key = normalize(data.passage(row).text)
         if key in seen_texts:  # the same passage in two copies of a report
             continue
