@@ -119,7 +119,7 @@ def test_unknown_filter_is_refused(tmp_path, report):
         bot.ask("消防", filters={"province": "福建"})
 
 
-@pytest.mark.parametrize("question", ["", "   ", "问" * 100_000])
+@pytest.mark.parametrize("question", ["", "   ", "问" * 100_000, "？？？", "😀😀", "…!?"])
 def test_bad_questions_raise_question_error(tmp_path, report, question):
     bot = ReportQA.from_paths([report], index_dir=tmp_path / "ix", embedder=HashEmbedder())
     with pytest.raises(QuestionError):

@@ -26,6 +26,7 @@ from qa.ingest.loader import load_document
 from qa.ingest.structure import build_passages
 from qa.pipeline.query import analyze
 from qa.schema import Document
+from qa.text.normalize import has_words
 from tests.conftest import HashEmbedder
 from tests.index_worker import report_text
 
@@ -160,7 +161,7 @@ def test_any_question_is_analyzed_or_refused(question: str) -> None:
         query = analyze(question)
     except QuestionError as exc:
         assert "\n" not in str(exc)
-        assert not question.strip() or len(question) > 2000
+        assert not question.strip() or len(question) > 2000 or not has_words(question)
         return
     assert query.text == question
 
@@ -180,7 +181,7 @@ def test_any_question_gets_an_answer_or_a_question_error(bot: ReportQA, question
     try:
         answer = bot.ask(question, k=k)
     except QuestionError:
-        assert not question.strip()
+        assert not question.strip() or not has_words(question)
         return
     assert len(answer.passages) <= k
     assert answer.found == (answer.answer is not None)

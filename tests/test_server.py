@@ -181,6 +181,12 @@ def test_empty_and_blank_questions_are_the_same_422(client: TestClient, question
     assert response.json()["code"] == "empty_question" and response.json()["error"] == "问题不能为空。"
 
 
+def test_a_question_of_only_symbols_is_a_400_in_chinese(client: TestClient) -> None:
+    response = client.post("/api/ask", json={"question": "？？？😀"})
+    assert response.status_code == 400
+    assert response.json()["code"] == "no_words" and "标点或符号" in response.json()["error"]
+
+
 def test_malformed_json_names_the_problem_in_chinese(client: TestClient) -> None:
     response = client.post("/api/ask", content=b"{not json", headers={"content-type": "application/json"})
     assert response.status_code == 422

@@ -111,6 +111,8 @@ def test_parts_one_block_each_and_copy_text_with_citations() -> None:
 
 def test_errors_in_chinese_with_stable_codes() -> None:
     assert explain_error(QuestionError("the question is empty")) == ("empty_question", "问题不能为空。")
+    code, message = explain_error(QuestionError("the question has no words, only punctuation or symbols"))
+    assert code == "no_words" and message == "问题里只有标点或符号，请写出想问的事。"
     code, message = explain_error(
         DocumentError("bad.pdf is not a PDF (no %PDF- header): the file is corrupt")
     )

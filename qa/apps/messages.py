@@ -18,6 +18,7 @@ SUPPORTED = ".txt .md .html .pdf .docx"
 # file or value the message starts with; other groups are the pattern's own named groups.
 _PATTERNS: list[tuple[re.Pattern[str], str, str]] = [
     (re.compile(r"^the question is empty"), "empty_question", "问题不能为空。"),
+    (re.compile(r"^the question has no words"), "no_words", "问题里只有标点或符号，请写出想问的事。"),
     (
         re.compile(r"^the question has (?P<n>\d+) characters; the limit is (?P<limit>\d+)"),
         "question_too_long",

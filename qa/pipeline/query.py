@@ -15,7 +15,7 @@ from qa.errors import QuestionError
 from qa.pipeline.glossary import report_terms
 from qa.schema import Period
 from qa.settings import MAX_QUESTION_CHARS
-from qa.text.normalize import CJK_RANGES, fold_width, has_cjk, normalize
+from qa.text.normalize import CJK_RANGES, fold_width, has_cjk, has_words, normalize
 
 # Question words carry no content; left in, their rare character pairs (多少, 哪些) add noise to BM25.
 _QUESTION_WORDS = re.compile(
@@ -111,11 +111,15 @@ def _lexical_text(normalized: str, translated: tuple[str, ...]) -> str:
 
 
 def analyze(question: str, use_glossary: bool = True) -> Query:
-    """Validate and analyse a question; raises QuestionError on empty or over-long input."""
+    """Validate and analyse a question; raises QuestionError on empty or over-long input, or on
+    input without a letter, digit or Chinese character."""
     if not isinstance(question, str) or not question.strip():
         raise QuestionError("the question is empty")
     if len(question) > MAX_QUESTION_CHARS:
         raise QuestionError(f"the question has {len(question)} characters; the limit is {MAX_QUESTION_CHARS}")
+    if not has_words(question):
+        # "？？？" or a row of emoji asks nothing; searched anyway, it matched a stray bracket.
+        raise QuestionError("the question has no words, only punctuation or symbols")
     normalized = normalize(question)
     cjk = has_cjk(normalized)
     # A Chinese question's English words ("今年GDP增长多少") are looked up too: the glossary's
@@ -146,7 +150,7 @@ def without_names(query: Query, places: Iterable[str], use_glossary: bool = True
     for place in sorted(places, key=len, reverse=True):
         text = text.replace(place, " ")
     text = _LEFT_OVER.sub("", " ".join(text.split()))
-    if normalize(text) == query.normalized or not _PAUSES.sub("", _QUESTION_WORDS.sub("", text)):
+    if normalize(text) == query.normalized or not has_words(_QUESTION_WORDS.sub("", text)):
         return query
     topic = analyze(text, use_glossary)
     translated = tuple(t for t in topic.translated if t not in places)  # "Guangdong" -> 广东

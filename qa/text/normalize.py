@@ -27,6 +27,11 @@ def normalize(text: str) -> str:
     return fold_width(text).lower()
 
 
+def has_words(text: str) -> bool:
+    """True when the text holds a letter, digit or Chinese character, not only punctuation or symbols."""
+    return any(ch.isalnum() for ch in text)
+
+
 def has_cjk(text: str) -> bool:
     """True when the text holds at least one Chinese character."""
     return CJK_CHAR.search(text) is not None
