@@ -223,7 +223,7 @@ def search(
     fused = (
         relative_scores(results, weights)
         if settings.fusion == "scores"
-        else rrf([[row for row, _ in hits] for hits in results], weights, settings.rrf_k)
+        else rrf([[row for row, _ in found] for found in results], weights, settings.rrf_k)
     )
     for row, score in _boost(data, query, fused, settings):
         key = normalize(data.passage(row).text)
