@@ -13,7 +13,7 @@ from qa.apps.messages import scope_notes
 from qa.errors import ReportQAError
 from qa.index.catalog import Catalog
 from qa.pipeline.coverage import missing_report
-from qa.pipeline.features import FEATURES, asks_for, candidates
+from qa.pipeline.features import FEATURES, Candidate, asks_for, candidates
 from qa.pipeline.parts import split_parts
 from qa.pipeline.places import named_places
 from qa.pipeline.query import analyze
@@ -219,3 +219,19 @@ def test_a_model_file_of_other_features_is_refused(tmp_path: Path) -> None:
         AnswerScorer.load(path)
     with pytest.raises(ReportQAError, match="cannot read"):
         AnswerScorer.load(tmp_path / "missing.json")
+
+
+def test_a_span_of_only_punctuation_is_never_the_answer() -> None:
+    scorer = default_scorer()
+    strong = np.zeros(len(FEATURES), dtype=np.float32)
+    for name, value in (("cosine", 0.9), ("coverage", 1.0), ("bigram_coverage", 1.0), ("rank_inverse", 1.0)):
+        strong[FEATURES.index(name)] = value
+    weak = np.zeros(len(FEATURES), dtype=np.float32)
+    weak[FEATURES.index("cosine")] = 0.7
+    bracket = Candidate(0, (0, 1), "（", strong)
+    sentence = Candidate(0, (1, 9), "全年完成投资5亿元", weak)
+    scores = scorer.sentence_scores(np.stack([strong, weak]))
+    assert scores[0] > scores[1]  # on features alone the bracket would win
+    scored = scorer.score([bracket, sentence])
+    assert scored is not None and scored.best == 1
+    assert scorer.score([bracket, Candidate(1, (9, 10), "——", strong)]) is None

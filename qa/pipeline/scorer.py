@@ -25,6 +25,7 @@ import numpy as np
 
 from qa.errors import ReportQAError
 from qa.pipeline.features import FEATURES, Candidate
+from qa.text.normalize import has_words
 
 MODEL_PATH = Path(__file__).resolve().parents[1] / "data" / "answer_scorer.json"
 FORMAT = "report-qa-answer-scorer"
@@ -106,10 +107,13 @@ class AnswerScorer:
 
         Not ``calibrated`` (another embedding model), the best sentence is never refused on its
         confidence alone: it is shown as uncertain (可能相关)."""
-        if not candidates:
+        # A span of only punctuation (a stray bracket the splitter left between sentences) answers
+        # nothing, however its features score: it is never chosen.
+        keep = [i for i, c in enumerate(candidates) if has_words(c.text)]
+        if not keep:
             return None
-        scores = self.sentence_scores(np.stack([c.features for c in candidates]))
-        inputs = self.confidence_inputs_of(candidates, scores)
+        scores = self.sentence_scores(np.stack([candidates[i].features for i in keep]))
+        inputs = self.confidence_inputs_of([candidates[i] for i in keep], scores)
         row = [inputs[name] for name in self.confidence.inputs]
         confidence = float(self.confidence.probabilities(np.array([row]))[0])
         outcome: Outcome = (
@@ -121,7 +125,7 @@ class AnswerScorer:
             if confidence >= self.uncertain_floor
             else "not_found"
         )
-        return Scored(int(np.argmax(scores)), confidence, outcome)
+        return Scored(keep[int(np.argmax(scores))], confidence, outcome)
 
 
 @cache
