@@ -141,10 +141,10 @@ def _add_routes(app: FastAPI, bot: ReportQA, at_once: int) -> None:
     async def ask(request: AskRequest) -> dict[str, Any]:
         """Answer a question with the exact sentence from the report and up to ``k`` cited passages."""
         filters = request.filters.to_query() if request.filters else None
-        answer = await anyio.to_thread.run_sync(
-            lambda: bot.ask(request.question, k=request.k, filters=filters), limiter=asking
+        # Made a dict in the worker thread too: the event loop only sends it.
+        return await anyio.to_thread.run_sync(
+            lambda: bot.ask(request.question, k=request.k, filters=filters).to_dict(), limiter=asking
         )
-        return answer.to_dict()
 
     @app.get("/api/documents", response_model=DocumentsResponse, tags=["api"])
     def documents() -> dict[str, Any]:

@@ -104,35 +104,35 @@ class OnnxSentenceModel:
     def get_embedding_dimension(self) -> int:
         return self._dimension
 
-    def encode_query(self, texts: list[str], batch_size: int = 32, **_: Any) -> np.ndarray:
-        return self._encode(texts, self.prompts.get("query", ""), batch_size)
+    def encode_query(self, texts: list[str], **_: Any) -> np.ndarray:
+        return self._encode(texts, self.prompts.get("query", ""))
 
-    def encode_document(self, texts: list[str], batch_size: int = 32, **_: Any) -> np.ndarray:
+    def encode_document(self, texts: list[str], **_: Any) -> np.ndarray:
         prompt = next((self.prompts[k] for k in ("document", "passage", "corpus") if k in self.prompts), "")
-        return self._encode(texts, prompt, batch_size)
+        return self._encode(texts, prompt)
 
-    def _encode(self, texts: list[str], prompt: str, batch_size: int) -> np.ndarray:
+    def _encode(self, texts: list[str], prompt: str) -> np.ndarray:
         if self.workers < 2 or len(texts) < 2:
-            return self._encode_serial(texts, prompt, batch_size)
+            return self._encode_serial(texts, prompt)
         with self._pool_lock:
             if self._pool is None:
                 self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="report-qa-embed")
         step = -(-len(texts) // self.workers)  # contiguous slices: sorted input stays balanced
         parts = [texts[i : i + step] for i in range(0, len(texts), step)]
-        futures = [self._pool.submit(self._encode_serial, part, prompt, batch_size) for part in parts]
+        futures = [self._pool.submit(self._encode_serial, part, prompt) for part in parts]
         return np.concatenate([f.result() for f in futures])
 
-    def _encode_serial(self, texts: list[str], prompt: str, batch_size: int) -> np.ndarray:
+    def _encode_serial(self, texts: list[str], prompt: str) -> np.ndarray:
         # One text per run: dynamic int8 quantization scales activations per tensor, so in a batch a
         # text's vector would depend on its neighbours (and padding). Alone it is reproducible, and on
         # this CPU no slower than batches of 32 (short sentences, no padding; benchmarks/RESULTS.md).
+        # Tokenized one by one too: ``encode_batch`` hands even one text to the tokenizers library's
+        # thread pool, whose threads spin on the other core while it answers another question
+        # (measured: two questions at once cost 11.7 instead of 10.5 ms of CPU each).
         out = np.zeros((len(texts), self._dimension), dtype=np.float32)
-        for start in range(0, len(texts), max(1, batch_size)):
-            chunk = texts[start : start + max(1, batch_size)]
-            for row, encoding in enumerate(self.tokenizer.encode_batch([prompt + t for t in chunk]), start):
-                ids = np.array([encoding.ids], dtype=np.int64)
-                mask = np.ones_like(ids)
-                hidden = self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0][0]
-                pooled = hidden.mean(axis=0)
-                out[row] = pooled / max(float(np.linalg.norm(pooled)), 1e-12)
+        for row, text in enumerate(texts):
+            ids = np.array([self.tokenizer.encode(prompt + text).ids], dtype=np.int64)
+            hidden = self.session.run(None, {"input_ids": ids, "attention_mask": np.ones_like(ids)})[0][0]
+            pooled = hidden.mean(axis=0)
+            out[row] = pooled / max(float(np.linalg.norm(pooled)), 1e-12)
         return out
