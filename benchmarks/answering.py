@@ -4,7 +4,9 @@
 
 - blind: tests/data/blind_single.jsonl, written by a helper that never saw the code, on four reports
   no dev set uses; each report indexed alone, as a town or province deploys it. Never tuned on.
-- dev: tests/data/dev_zimao.jsonl (bundled report) and dev_gov.jsonl (three reports together).
+- dev: tests/data/dev_zimao.jsonl (bundled report), dev_gov.jsonl (three reports together) and
+  dev_written.jsonl (222 questions in people's words on nine reports no other set or training
+  question uses, each report alone; written 2026-12-04 by helpers that read only the reports).
 - cmrc: the 1,002 questions of CMRC 2018's trial split (never a training row) against all 1,104
   paragraphs, each indexed as one document with ``ReportQA.from_paths``: R@1, R@5 (the gold
   paragraph among the passages) and whether the answer sentence holds a gold span.
@@ -47,13 +49,14 @@ def _subset(result: dict[str, Any], items: list[dict[str, Any]], keep: Any) -> f
     return round(sum(r["answer_hit"] for r in rows) / len(rows), 4) if rows else None
 
 
-def blind(work: Path, embedder: Embedder) -> dict[str, Any]:
-    """Each report of the blind set indexed alone; all its questions asked of it."""
-    items = load_questions(DATA / "blind_single.jsonl")
+def each_report_alone(questions: Path, work: Path, embedder: Embedder, reports: Path) -> dict[str, Any]:
+    """Each report of a question file indexed alone (as a town or province deploys it); all its
+    questions asked of it. Adds English answer@1 and two-part both answered to the metrics."""
+    items = load_questions(questions)
     results, ordered = [], []
     for doc in sorted({item["doc"] for item in items}):
         mine = [item for item in items if item["doc"] == doc]
-        bot = ReportQA.from_paths([SHARED / "gov_reports" / doc], work / f"blind-{doc}", embedder=embedder)
+        bot = ReportQA.from_paths([reports / doc], work / f"alone-{doc}", embedder=embedder)
         sources = {d.doc_id: d.source for d in bot.documents}
         results.append(evaluate(lambda q, k, bot=bot: bot.ask(q, k=k), mine, k=5, sources=sources))
         ordered.extend(mine)
@@ -111,8 +114,11 @@ def main() -> None:
     started = time.time()
     sets: dict[str, dict[str, Any]] = {}
     if "blind" in wanted:
-        sets["blind (4 reports, each alone)"] = blind(args.work, embedder)
+        blind = each_report_alone(DATA / "blind_single.jsonl", args.work, embedder, args.reports_dir)
+        sets["blind (4 reports, each alone)"] = blind
     if "dev" in wanted:
+        written = each_report_alone(DATA / "dev_written.jsonl", args.work, embedder, args.reports_dir)
+        sets["dev: written (9 reports, each alone)"] = written
         for name, (bot, items) in dev_set_bots(args.reports_dir, args.work, embedder).items():
             sources = {d.doc_id: d.source for d in bot.documents}
             sets[f"dev: {name}"] = evaluate(

@@ -29,13 +29,23 @@ def test_no_written_question_is_in_a_question_set() -> None:
         assert not written & asked, path.name
 
 
+def test_the_written_dev_set_asks_about_no_training_report() -> None:
+    items = [
+        json.loads(line) for line in (SETS / "dev_written.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
+    assert len({item["id"] for item in items}) == len(items) >= 200
+    assert not {item["doc"] for item in items} & {f"{name}.txt" for name in TRAIN_REPORTS}
+    assert all(item["answerable"] == bool(item["answers"]) for item in items)
+
+
 @pytest.mark.skipif(not REPORTS.is_dir(), reason="needs ../shared/datasets/gov_reports")
 def test_gold_strings_are_verbatim_in_their_report() -> None:
     texts: dict[str, str] = {}
-    for line in WRITTEN_QUESTIONS.read_text(encoding="utf-8").splitlines():
-        item = json.loads(line)
-        text = texts.setdefault(item["report"], (REPORTS / item["report"]).read_text(encoding="utf-8"))
-        assert all(answer in text for answer in item["answers"]), item["id"]
+    for path, key in ((WRITTEN_QUESTIONS, "report"), (SETS / "dev_written.jsonl", "doc")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            item = json.loads(line)
+            text = texts.setdefault(item[key], (REPORTS / item[key]).read_text(encoding="utf-8"))
+            assert all(answer in text for answer in item["answers"]), item["id"]
 
 
 def test_training_folds_keep_each_document_whole_and_split_each_source_in_half() -> None:
