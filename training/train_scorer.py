@@ -274,7 +274,7 @@ def main() -> None:
             "reports": f"questions generated from {', '.join(TRAIN_REPORTS)} (no question set uses them)",
             "written": "training/data/written_questions.jsonl: 645 questions on those reports, "
             "written by helper sessions that read only the reports",
-            "not_used": "tests/data dev_zimao, dev_gov, blind_single, blind_library",
+            "not_used": "tests/data dev_zimao, dev_gov, dev_written, blind_single, blind_library",
         },
         "metrics": metrics,
     }
