@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from qa.evaluation import load_questions
 from training.examples import TRAIN_REPORTS, WRITTEN_QUESTIONS, written_examples
 
 REPORTS = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "gov_reports"
@@ -30,9 +31,7 @@ def test_no_written_question_is_in_a_question_set() -> None:
 
 
 def test_the_written_dev_set_asks_about_no_training_report() -> None:
-    items = [
-        json.loads(line) for line in (SETS / "dev_written.jsonl").read_text(encoding="utf-8").splitlines()
-    ]
+    items = load_questions(SETS / "dev_written.jsonl")
     assert len({item["id"] for item in items}) == len(items) >= 200
     assert not {item["doc"] for item in items} & {f"{name}.txt" for name in TRAIN_REPORTS}
     assert all(item["answerable"] == bool(item["answers"]) for item in items)
@@ -42,8 +41,7 @@ def test_the_written_dev_set_asks_about_no_training_report() -> None:
 def test_gold_strings_are_verbatim_in_their_report() -> None:
     texts: dict[str, str] = {}
     for path, key in ((WRITTEN_QUESTIONS, "report"), (SETS / "dev_written.jsonl", "doc")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            item = json.loads(line)
+        for item in load_questions(path):
             text = texts.setdefault(item[key], (REPORTS / item[key]).read_text(encoding="utf-8"))
             assert all(answer in text for answer in item["answers"]), item["id"]
 
