@@ -13,7 +13,7 @@ from qa.apps.messages import scope_notes
 from qa.errors import ReportQAError
 from qa.index.catalog import Catalog
 from qa.pipeline.coverage import missing_report
-from qa.pipeline.features import FEATURES, Candidate, asks_for, candidates
+from qa.pipeline.features import FEATURES, Candidate, asks_for, candidates, gap_context
 from qa.pipeline.parts import split_parts
 from qa.pipeline.places import named_places
 from qa.pipeline.query import analyze
@@ -200,6 +200,23 @@ def test_a_sentence_is_covered_with_the_subject_its_passage_opened_with() -> Non
     assert answer["context_coverage"] > opening["context_coverage"] >= opening["coverage"]
     assert answer["context_coverage"] > middle["context_coverage"]  # 分布 is in the answer only
     assert all(r["context_coverage"] >= r["coverage"] for r in rows)
+    # What the question asks of its subject (分布) is in the answer alone.
+    assert answer["focus_coverage"] > max(opening["focus_coverage"], middle["focus_coverage"])
+    assert answer["gap_context"] > middle["gap_context"]  # 分布 beside the gap of 分布在[哪里]
+
+
+@pytest.mark.parametrize(
+    ("question", "before", "after"),
+    [
+        ("该公司在哪一年成立？", "该公司在", "成立"),  # the question word's own measure word is the gap's
+        ("《战国无双3》是由哪两个公司合作开发的？", "无双3》是由", "公司合作开发"),
+        ("普通鸣冠雉主要以什么为食？", "鸣冠雉主要以", "为食"),
+        ("去年，全镇财政收入是多少", "镇财政收入是", ""),  # its clause only, six characters a side
+        ("今年要建消防站吗？", "", ""),  # a yes/no question has no gap
+    ],
+)
+def test_the_words_beside_a_questions_gap(question: str, before: str, after: str) -> None:
+    assert gap_context(question) == (before, after)
 
 
 def test_the_shipped_scorer_loads_and_states_its_provenance() -> None:

@@ -58,6 +58,14 @@ _ASKS_MONEY = re.compile(
 _ASKS_FIGURE = re.compile(r"多少|几|多大|多长|how (?:much|many|long|big|large)|what percentage", re.I)
 # Clauses of a sentence: a report's sentence often lists several figures, one per clause.
 _CLAUSE = re.compile(r"[，,：:]")
+# Where a question leaves its gap: the words beside it are what an answering sentence holds around
+# the answer ("该公司[哪一年]成立" -> "该公司于1990年成立"). Particles and yes/no tails left out.
+_GAP = re.compile(
+    r"哪(?:一|两|几)?(?:个|些|位|种|家|年|天|里|儿|国|所|座|条|部|名)?|什么(?:时候|地方|时间)?|"
+    r"多少(?:个|年|次|人|种)?|几(?:个|年|月|天|次|项|家|种|位|名)?|谁|何(?:时|地|处|人)?|"
+    r"怎么|怎样|如何|多大|多长|多久|多高|多远"
+)
+_GAP_CONTEXT = 6  # characters on each side of the gap
 
 FEATURES: tuple[str, ...] = (
     "cosine",  # question-sentence cosine of the stored vectors
@@ -73,6 +81,8 @@ FEATURES: tuple[str, ...] = (
     "context_coverage",  # coverage of the sentence with the one before it and its passage's first
     "document_coverage",  # share of the question's pairs found anywhere in the document
     "longest_run",  # longest run of the question's content shared with the sentence, over its length
+    "focus_coverage",  # coverage of the terms the passage's opening lacks: what is asked of its topic
+    "gap_context",  # share of the words just before and after the question's gap found in the sentence
     "clause_coverage",  # coverage of the best clause (ended by ，：): the term and its figure together
     "clause_fits",  # that clause holds what the question asks for
     "asks_figure",  # any figure: an amount, a count, a percentage
@@ -133,6 +143,25 @@ def _longest_run(needle: str, haystack: str) -> int:
     return best
 
 
+def gap_context(question: str) -> tuple[str, str]:
+    """The words just before and just after the first question word (within its clause)."""
+    found = _GAP.search(question)
+    if found is None:
+        return "", ""
+    before = re.split(r"[，,。；;：:？?！!\s]", question[: found.start()])[-1]
+    after = re.split(r"[，,。；;：:？?！!\s]", question[found.end() :])[0]
+    return before[-_GAP_CONTEXT:], after[:_GAP_CONTEXT]
+
+
+def _gap_share(context: tuple[str, str], sentence: str) -> float:
+    """How much of ``context`` the sentence holds: the longest run of the words before the gap and
+    of the words after it found in the sentence, over their lengths."""
+    before, after = context
+    if not before and not after:
+        return 0.0
+    return (_longest_run(before, sentence) + _longest_run(after, sentence)) / (len(before) + len(after))
+
+
 def _share(weights: dict[str, float], tokens: AbstractSet[str]) -> float:
     total = sum(weights.values())
     return sum(w for t, w in weights.items() if t in tokens) / total if total > 0 else 0.0
@@ -184,6 +213,7 @@ def candidates(
     kind = asks_for(query)
     best_lexical = max((h.lexical or 0.0 for h in hits), default=0.0)
     english = not query.has_cjk
+    gap = gap_context(query.normalized) if query.has_cjk else ("", "")
     rows: list[tuple[int, tuple[int, int], str, list[float]]] = []
     in_document: dict[str, set[str]] = {}
     for i, (hit, passage, (spans, vectors)) in enumerate(
@@ -203,6 +233,7 @@ def candidates(
         # "黑尾前肛鳗，为…"): what it covers together with them. (With the section heading as well,
         # the dev sets did worse: training/README.md.)
         opening = token_sets[0]
+        focus = {t: w for t, w in weights.items() if t not in opening}
         for j, ((start, end), cosine) in enumerate(zip(spans_list, cosines.tolist(), strict=True)):
             text = passage.text[start:end]
             sentence = sentences[j]
@@ -230,6 +261,8 @@ def candidates(
                         _share(weights, tokens | opening | (token_sets[j - 1] if j else frozenset())),
                         document_coverage,
                         _longest_run(content, sentence) / len(content) if content else 0.0,
+                        _share(focus, tokens) if focus else coverages[j],
+                        _gap_share(gap, sentence),
                         clause_coverage,
                         float(_fits(kind, clause)),
                         float(kind in ("figure", "percent", "money")),
