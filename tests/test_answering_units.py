@@ -35,6 +35,9 @@ from qa.schema import DocumentInfo, Passage
         ("多少？", 1),
         ("城镇新增就业去年多少？今年呢？", 2),  # an elliptical second question
         ("粮食产量是多少？呢？", 1),
+        ("今年经济增长目标定的多少？失业率目标？", 2),  # a question by its question mark alone
+        ("农业税什么时候取消？国债发行规模多大？", 2),
+        ("去年粮食产量多少？请直接回答。", 1),  # no question after the mark
     ],
 )
 def test_two_part_questions_are_split(question: str, count: int) -> None:

@@ -63,3 +63,18 @@ def test_training_folds_keep_each_document_whole_and_split_each_source_in_half()
     assert in_first.isdisjoint(document[q] for q in second)  # a document never spans both folds
     assert len({d for d in in_first if d.startswith("p")}) == 10  # half of the 20 paragraphs
     assert len({d for d in in_first if d.startswith("r")}) == 2  # half of the 4 reports
+
+
+def test_written_pairs_join_two_questions_of_one_report() -> None:
+    from qa.schema import DocumentInfo
+    from training.two_part_check import written_pairs
+
+    documents = [DocumentInfo(f"d{i}", name, f"{name}.txt") for i, name in enumerate(TRAIN_REPORTS)]
+    pairs = written_pairs(documents, per_report=2)
+    assert len(pairs) == 2 * len(TRAIN_REPORTS)
+    doc_of = {d.source: d.doc_id for d in documents}
+    for item in pairs:
+        first, second = item["pair"]
+        assert first.qid != second.qid and first.doc == second.doc and doc_of[first.doc] == item["doc_id"]
+        assert all(e.question.rstrip("？?") in item["question"] for e in (first, second))
+        assert {first.answerable, second.answerable} == {True} and len(first.answers) == 1

@@ -149,10 +149,15 @@ def cmrc_examples(cmrc_dir: Path, split: str = "dev") -> Iterator[Example]:
         yield Example(item["id"] + "-U", item["text"], "cmrc", False, doc, "except")
 
 
-def written_examples(path: Path = WRITTEN_QUESTIONS) -> Iterator[Example]:
-    """The written training questions (one JSON object per line), each asked of its report alone."""
+def written_examples(
+    path: Path = WRITTEN_QUESTIONS, kinds: tuple[str, ...] | None = None
+) -> Iterator[Example]:
+    """The written training questions (one JSON object per line), each asked of its report alone;
+    only those of ``kinds`` (figure, plan, list, yesno, measure, unanswerable) when given."""
     for line in path.read_text(encoding="utf-8").splitlines():
         item = json.loads(line)
+        if kinds is not None and item["kind"] not in kinds:
+            continue
         yield Example(
             item["id"], item["question"], "reports", bool(item["answerable"]), item["report"], "only",
             list(item["answers"]),

@@ -1,9 +1,10 @@
 """Questions that ask two things: "去年粮食产量多少？今年目标是多少？" becomes two standalone questions.
 
 A question is split where a second question starts: after a question mark with more text behind
-it, or at a comma or semicolon (or English "and") when both sides carry a question word. The second
-part is then read like a follow-up of the first (``qa.pipeline.conversation.readings``): "今年计划多少"
-after "城镇新增就业去年完成多少" may ask about 城镇新增就业, and the answers decide.
+it, when each side is a question by its words or by its own question mark ("今年经济增长目标定的多少？
+失业率目标？"), or at a comma or semicolon (or English "and") when both sides carry a question word.
+The second part is then read like a follow-up of the first (``qa.pipeline.conversation.readings``):
+"今年计划多少" after "城镇新增就业去年完成多少" may ask about 城镇新增就业, and the answers decide.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import re
 from qa.text.normalize import normalize
 
 _ASKS = re.compile(
-    r"多少|几|什么|哪|谁|吗|呢|怎么样|怎样|如何|要不要|是否|是不是|有没有|会不会|能否|"
+    r"多少|几|什么|啥|哪|谁|何时|为何|吗|呢|怎么样|怎样|如何|多大|多高|多长|多久|多远|要不要|是否|是不是|有没有|会不会|能否|"
     r"\b(?:how|what|when|which|who|whether|is|are|does|did|will)\b",
     re.I,
 )
@@ -22,8 +23,18 @@ _PAUSE = re.compile(r"[，,；;]\s*|\s+and\s+(?=(?:how|what|when|which|who|is|ar
 MIN_PART_CHARS = 3  # a shorter piece ("呢？", "多少") is no question of its own; "今年呢" is one
 
 
+def _long_enough(text: str) -> bool:
+    return len(text.strip(" ？?，,；;")) >= MIN_PART_CHARS
+
+
 def _asks(text: str) -> bool:
-    return len(text.strip(" ？?，,；;")) >= MIN_PART_CHARS and _ASKS.search(text) is not None
+    return _long_enough(text) and _ASKS.search(text) is not None
+
+
+def _is_question(piece: str) -> bool:
+    """A piece cut after a question mark: a question by its words, or by the question mark it ends
+    with (a terse second question such as "失业率目标？" has no question word)."""
+    return _asks(piece) or (_long_enough(piece) and piece.rstrip().endswith(("？", "?")))
 
 
 def split_parts(question: str) -> list[str]:
@@ -36,6 +47,6 @@ def split_parts(question: str) -> list[str]:
             return [question]
         cut = pauses[-1]  # the last pause: a subject's own commas come before the second question
         pieces = [text[: cut.start()], text[cut.end() :]]
-    elif len(pieces) > 2 or not all(_asks(p) for p in pieces):
+    elif len(pieces) > 2 or not all(_is_question(p) for p in pieces):
         return [question]
     return pieces
