@@ -66,6 +66,7 @@ _GAP = re.compile(
     r"怎么|怎样|如何|多大|多长|多久|多高|多远"
 )
 _GAP_CONTEXT = 6  # characters on each side of the gap
+_CLAUSE_END = re.compile(r"[，,。；;：:？?！!\s]")  # the gap's words stay within its clause
 
 FEATURES: tuple[str, ...] = (
     "cosine",  # question-sentence cosine of the stored vectors
@@ -148,8 +149,8 @@ def gap_context(question: str) -> tuple[str, str]:
     found = _GAP.search(question)
     if found is None:
         return "", ""
-    before = re.split(r"[，,。；;：:？?！!\s]", question[: found.start()])[-1]
-    after = re.split(r"[，,。；;：:？?！!\s]", question[found.end() :])[0]
+    before = _CLAUSE_END.split(question[: found.start()])[-1]
+    after = _CLAUSE_END.split(question[found.end() :])[0]
     return before[-_GAP_CONTEXT:], after[:_GAP_CONTEXT]
 
 
