@@ -91,26 +91,24 @@ def check_written_pairs(bot: Any, items: list[dict[str, Any]]) -> dict[str, Any]
     """Pairs, pairs split in two, pairs whose two questions are answered right alone, and of
     those the pairs whose joined question's answer holds both gold strings."""
 
-    def holds(answer: Answer, gold: str) -> bool:
-        return answer.answer is not None and normalize(gold) in normalize(answer.answer)
-
     alone: dict[str, bool] = {}
     counts: Counter[str] = Counter()
     for item in items:
         scope = {"doc_id": item["doc_id"]}
         for example in item["pair"]:
             if example.qid not in alone:
-                alone[example.qid] = holds(bot.ask(example.question, k=5, filters=scope), example.answers[0])
+                alone[example.qid] = _holds(bot.ask(example.question, k=5, filters=scope), example.answers[0])
         answer = bot.ask(item["question"], k=5, filters=scope)
         right_alone = all(alone[e.qid] for e in item["pair"])
-        both = right_alone and all(holds(answer, e.answers[0]) for e in item["pair"])
+        both = right_alone and all(_holds(answer, e.answers[0]) for e in item["pair"])
         counts.update(n=1, split=len(answer.parts) == 2, right_alone=right_alone, both=both)
     share = round(counts["both"] / max(1, counts["right_alone"]), 3)
     return dict(counts) | {"both, of those right alone": share}
 
 
-def _holds(part: Answer, fact: Fact) -> bool:
-    return part.answer is not None and normalize(fact.sentence) in normalize(part.answer)
+def _holds(answer: Answer, gold: str) -> bool:
+    """The answer's text holds ``gold`` (a gold string or a fact's sentence), both normalized."""
+    return answer.answer is not None and normalize(gold) in normalize(answer.answer)
 
 
 def check(bot: Any, items: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -119,8 +117,8 @@ def check(bot: Any, items: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     for item in items:
         answer = bot.ask(item["question"], k=5, filters={"doc_id": item["doc_id"]})
         parts = answer.parts if len(answer.parts) == 2 else []
-        first = bool(parts) and _holds(parts[0], item["gold"][0])
-        second = bool(parts) and _holds(parts[1], item["gold"][1])
+        first = bool(parts) and _holds(parts[0], item["gold"][0].sentence)
+        second = bool(parts) and _holds(parts[1], item["gold"][1].sentence)
         counts[item["kind"]].update(n=1, split=bool(parts), first=first, second=second, both=first and second)
     return {
         kind: {"n": c["n"], **{k: round(c[k] / c["n"], 3) for k in ("split", "first", "second", "both")}}
