@@ -71,6 +71,21 @@ def disk_mb(directory: Path) -> float:
     return round(sum(f.stat().st_size for f in directory.rglob("*") if f.is_file()) / 2**20, 1)
 
 
+def build(
+    label: str, paths: list[Path], index_dir: Path, child: Callable[[list[str]], dict[str, Any]]
+) -> dict[str, Any]:
+    """Index ``paths`` from scratch in a fresh process: the child's report, the rate, the size on disk."""
+    log(f"{label}: indexing {len(paths)} reports in a child process")
+    started = time.perf_counter()
+    built = child(["index", "--index-dir", str(index_dir), *map(str, paths)])
+    return {
+        "reports": len(paths),
+        "index": {**built, "wall_s": round(time.perf_counter() - started, 2)},
+        "passages_per_s": round(built["passages"] / built["seconds"], 2),
+        "disk_mb": disk_mb(index_dir),
+    }
+
+
 def measure_collection(
     label: str,
     paths: list[Path],
@@ -83,15 +98,7 @@ def measure_collection(
     """Index ``paths`` in a fresh process, then measure asking and serving on that index."""
     from qa import ReportQA
 
-    log(f"{label}: indexing {len(paths)} reports in a child process")
-    started = time.perf_counter()
-    built = child(["index", "--index-dir", str(index_dir), *map(str, paths)])
-    out: dict[str, Any] = {
-        "reports": len(paths),
-        "index": {**built, "wall_s": round(time.perf_counter() - started, 2)},
-        "passages_per_s": round(built["passages"] / built["seconds"], 2),
-        "disk_mb": disk_mb(index_dir),
-    }
+    out = build(label, paths, index_dir, child)
     served = child(["serve", "--index-dir", str(index_dir), "--questions", str(questions), "--count", "50"])
     out["serving_peak_rss_mb"] = served["peak_rss_mb"]
     out["latency"] = latency(ReportQA(index_dir=index_dir, embedder=embedder))
@@ -108,12 +115,17 @@ def render_section(r: dict[str, Any]) -> tuple[list[list[Any]], list[str]]:
         return [], []
     real, big, bundled = t["real"], t["collection"], t["bundled_latency"]
     ask_ratio = round(big["latency"]["ask"]["p50_ms"] / bundled["ask"]["p50_ms"], 2)
-    rate_ratio = round(big["passages_per_s"] / real["passages_per_s"], 2)
+    # The real reports are built before and after the collection (an hour apart on a shared
+    # machine): the collection's rate is set against the mean of the two.
+    real_rates = [real["passages_per_s"]] + ([t["real_after"]["passages_per_s"]] if "real_after" in t else [])
+    real_rate = sum(real_rates) / len(real_rates)
+    rate_ratio = round(big["passages_per_s"] / real_rate, 2)
     n = big["reports"]
     rows = [
         [
             f"{n} reports: ask p50 ÷ bundled report's; serving RSS; "
-            f"build rate ÷ the {real['reports']}-report rate",
+            f"build rate ÷ the {real['reports']}-report rate"
+            + (" (mean of builds before and after)" if len(real_rates) > 1 else ""),
             f"{ask_ratio}x ({big['latency']['ask']['p50_ms']} ÷ {bundled['ask']['p50_ms']} ms); "
             f"{big['serving_peak_rss_mb']} MB; {rate_ratio}x",
             "≤ 2x; ≤ 1536 MB; ≥ 1x",
@@ -145,7 +157,15 @@ def render_section(r: dict[str, Any]) -> tuple[list[list[Any]], list[str]]:
         "other figure scaled). Each collection indexed from scratch in a fresh process; ask = "
         "`ReportQA.ask` of the dev_gov questions, HTTP = `POST /api/ask` on loopback, serving RSS = peak "
         "RSS of a fresh process answering 50 questions. Bundled report in the same run: ask p50 / p95 "
-        f"{bundled['ask']['p50_ms']} / {bundled['ask']['p95_ms']} ms.",
+        f"{bundled['ask']['p50_ms']} / {bundled['ask']['p95_ms']} ms."
+        + (
+            f" The {real['reports']} real reports indexed again after the collection: "
+            f"{t['real_after']['index']['seconds']} s, {t['real_after']['passages_per_s']} passages/s "
+            f"(before: {real['passages_per_s']}); the collection's rate is "
+            f"{rate_ratio}x their mean."
+            if "real_after" in t
+            else ""
+        ),
         "",
         table(
             [
