@@ -118,10 +118,13 @@ def timed(call: Callable[..., Any], *args: Any) -> tuple[float, Any]:
     return time.perf_counter() - start, result
 
 
-def ratio(a: float | None, b: float | None) -> float | None:
-    if a is None or b is None or not b or a != a or b != b:
-        return None
-    return round(a / b, 2)
+def dig(d: Any, *keys: Any, default: Any = None) -> Any:
+    """``d[k1][k2]…``, or ``default`` where a key is missing (results of skipped sections)."""
+    for key in keys:
+        if not isinstance(d, dict) or key not in d:
+            return default
+        d = d[key]
+    return d
 
 
 def write_results(results: dict[str, Any], markdown: str, out_md: Path) -> tuple[Path, Path]:
