@@ -24,9 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -37,7 +35,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.common import rss_mb  # noqa: E402  (after the path is set)
+from benchmarks.common import machine_info, rss_mb  # noqa: E402  (after the path is set)
+from benchmarks.load_clients import run_clients, summary  # noqa: E402
+from qa.apps.server import free_port  # noqa: E402
 
 HOST = "127.0.0.1"
 QUESTIONS = ROOT / "tests" / "data" / "dev_zimao.jsonl"
@@ -83,142 +83,7 @@ def serve(args: argparse.Namespace) -> int:
     return 0
 
 
-# ---------------------------------------------------------------- the clients
-
-
-class Stats:
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.latency: dict[str, list[float]] = {"api": [], "gradio": []}
-        self.errors: list[str] = []
-
-    def record(self, route: str, seconds: float, error: str | None) -> None:
-        with self.lock:
-            self.latency[route].append(seconds)
-            if error:
-                self.errors.append(f"{route}: {error}")
-
-    @property
-    def requests(self) -> int:
-        return sum(len(v) for v in self.latency.values())
-
-
-def _check(reply: object) -> str | None:
-    if not isinstance(reply, dict) or "found" not in reply or "passages" not in reply:
-        return f"unexpected reply {str(reply)[:120]}"
-    return None
-
-
-def _route(args, number: int, i: int) -> str:
-    every = args.gradio_every
-    return "gradio" if every and i % every == number % every else "api"
-
-
-def client(
-    url: str,
-    number: int,
-    questions: list[str],
-    count: int | None,
-    deadline: float | None,
-    args,
-    stats: Stats,
-    ready: threading.Barrier,
-) -> None:
-    import httpx
-
-    gradio = None
-    try:
-        if any(_route(args, number, i) == "gradio" for i in range(args.gradio_every or 1)):
-            from gradio_client import Client
-
-            # Set up once per client, before the clock starts (it reads the app's config).
-            gradio = Client(url + "/", verbose=False)
-    except Exception as exc:
-        stats.record("gradio", 0.0, f"connect: {type(exc).__name__}: {exc}"[:200])
-        return
-    finally:
-        ready.wait()
-    with httpx.Client(base_url=url, timeout=120) as http:
-        i = 0
-        while (count is None or i < count) and (deadline is None or time.monotonic() < deadline):
-            question = questions[(number * 7 + i) % len(questions)]
-            route = _route(args, number, i)
-            started = time.perf_counter()
-            error = None
-            try:
-                if route == "api":
-                    response = http.post("/api/ask", json={"question": question, "k": 5})
-                    error = (
-                        f"HTTP {response.status_code}"
-                        if response.status_code != 200
-                        else _check(response.json())
-                    )
-                else:
-                    error = _check(gradio.predict(question, 5, api_name="/ask"))
-            except Exception as exc:
-                error = f"{type(exc).__name__}: {exc}"[:200]
-            stats.record(route, time.perf_counter() - started, error)
-            i += 1
-            if args.think:
-                time.sleep(args.think)
-    if gradio is not None:
-        gradio.close()
-
-
-def run_clients(url: str, args, questions: list[str], count: int | None, deadline: float | None) -> Stats:
-    stats = Stats()
-    ready = threading.Barrier(args.clients + 1, timeout=300)
-    threads = [
-        threading.Thread(
-            target=client, args=(url, n, questions, count, deadline, args, stats, ready), daemon=True
-        )
-        for n in range(args.clients)
-    ]
-    for t in threads:
-        t.start()
-    ready.wait()  # every client is connected: the clock starts now
-    started = time.perf_counter()
-    for t in threads:
-        t.join(timeout=None if deadline is None else max(1.0, deadline - time.monotonic() + 300))
-    stats.seconds = time.perf_counter() - started
-    return stats
-
-
-def pct(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    values = sorted(values)
-    return values[min(len(values) - 1, round(q * (len(values) - 1)))]
-
-
-def summary(stats: Stats) -> dict:
-    every = stats.latency["api"] + stats.latency["gradio"]
-    out = {
-        "requests": stats.requests,
-        "errors": len(stats.errors),
-        "seconds": round(stats.seconds, 2),
-        "throughput_rps": round(stats.requests / stats.seconds, 2) if stats.seconds else None,
-    }
-    for name, values in [("all", every), *stats.latency.items()]:
-        if values:
-            out[f"{name}_n"] = len(values)
-            out[f"{name}_p50_ms"] = round(1000 * statistics.median(values), 1)
-            out[f"{name}_p95_ms"] = round(1000 * pct(values, 0.95), 1)
-            out[f"{name}_max_ms"] = round(1000 * max(values), 1)
-    if stats.errors:
-        out["first_errors"] = stats.errors[:5]
-    return out
-
-
 # ---------------------------------------------------------------- orchestration
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
 
 
 def wait_ready(url: str, proc: subprocess.Popen, timeout: float = 600) -> None:
@@ -238,33 +103,11 @@ def wait_ready(url: str, proc: subprocess.Popen, timeout: float = 600) -> None:
 
 
 def machine() -> dict:
-    cpu = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if "model name" in line
-        ),
-        platform.processor(),
-    )
-    mem = next(
-        line.split()[1]
-        for line in Path("/proc/meminfo").read_text().splitlines()
-        if line.startswith("MemTotal")
-    )
-    try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False
-        ).stdout.strip()
-    except OSError:
-        commit = "?"
-    return {
-        "cpu": cpu,
-        "cores": os.cpu_count(),
-        "memory_gb": round(int(mem) / 1024 / 1024, 1),
-        "python": platform.python_version(),
-        "os": f"{platform.system()} {platform.release()}",
-        "commit": commit,
-    }
+    """The machine of the shared benchmarks, and the commit measured."""
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False
+    ).stdout.strip()
+    return {**machine_info(), "commit": commit or "?"}
 
 
 def prepare_index(work: Path, test_double: bool) -> Path:
@@ -309,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
         json.loads(line)["question"] for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line
     ]
     work = Path(tempfile.mkdtemp(prefix="report-qa-load-"))
-    port = free_port()
+    port = free_port(HOST)
     url = f"http://{HOST}:{port}"
     soak = args.minutes > 0
     log = (work / "server.log").open("w")
@@ -394,7 +237,8 @@ def write_markdown(path: Path, results: dict, args) -> None:
         + (" (test double)" if args.test_double else " (real model)"),
         "",
         f"`{results['command']}` — {time.strftime('%Y-%m-%d %H:%M')}, commit {m['commit']}, "
-        f"{m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB, Python {m['python']}, {m['os']}; "
+        f"{m['cpu']}, {m['cores']} cores, {m['ram_gb']} GB, Python {m['versions']['python']}, "
+        f"{m['platform']}; "
         f"1-min load average {results['loadavg_before']} before, {results['loadavg_after']} after "
         "(anything above the core count was other work on the machine)",
         "",
