@@ -138,7 +138,9 @@ class Answer:
     ``confidence`` is the calibrated probability that the quoted sentence answers the question;
     ``outcome`` is "answer", "uncertain" (a low-confidence answer, shown as 可能相关) or
     "not_found" (报告中没有; then ``found`` is False). ``parts`` holds one Answer per part of a
-    question that asks two things (or, for comparisons, per report); else it is empty.
+    question that asks two things (or, for comparisons, per report); else it is empty. ``items``
+    holds the headings a quoted sentence announces ("重点抓好以下五个方面工作：" then （一）…（五）),
+    each a Passage of its heading line; else it is empty.
     """
 
     question: str
@@ -149,6 +151,7 @@ class Answer:
     confidence: float = 0.0
     outcome: Outcome = "not_found"
     parts: list[Answer] = field(default_factory=list)
+    items: list[Passage] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -159,5 +162,6 @@ class Answer:
             "outcome": self.outcome,
             "passages": [p.to_dict() for p in self.passages],
             "parts": [part.to_dict() for part in self.parts],
+            "items": [item.to_dict() for item in self.items],
             "reason": self.reason,
         }

@@ -1,12 +1,13 @@
 """The chat page in a real browser (Debian's headless Chromium via Playwright), as a resident uses it,
 at laptop (1366 px) and phone (390 px) width, on the bundled report with the real model.
 
-Checked here: the three outcomes in words (答案 / 可能相关 / 报告中没有, a refusal never highlighted
-as an answer, its reason in Chinese), scores only behind 评分细节, the copy button, ``/?q=``, new
-questions vs follow-ups, two-part questions, uploads with progress and the chat's note, document
-text shown as text, no English in the interface, nothing loaded from outside. Library-wide views
-(comparisons, series, a page opened after an upload) are in tests/test_ui_browser_library.py.
-Skipped only when /usr/bin/chromium is absent. Screenshots go to ``tmp_path``.
+Checked here: the three outcomes in words (答案 / 可能相关 / 报告中没有, a refusal never highlighted as an
+answer, its reason in Chinese), scores only behind 评分细节, the copy button, ``/?q=``, new questions vs
+follow-ups, two-part questions, the headings a quoted sentence announces, uploads with progress and
+the chat's note, document text shown as text, no English in the interface, nothing loaded from
+outside. Library-wide views (comparisons, series, a page opened after an upload) are in
+tests/test_ui_browser_library.py. Skipped only when /usr/bin/chromium is absent. Screenshots go to
+``tmp_path``.
 """
 
 from __future__ import annotations
@@ -126,6 +127,20 @@ def test_a_two_part_question_shows_both_answers(open_page, size: str) -> None:
     assert "26.62亿元" in parts.nth(0).inner_text()
     assert "7.6%" in parts.nth(1).inner_text()
     assert "今年增长目标是多少" in parts.nth(1).locator(".rq-part-label").inner_text()
+
+
+@pytest.mark.parametrize("size", VIEWPORTS)
+def test_a_sentence_announcing_a_list_shows_its_items(open_page, size: str, bot: ReportQA) -> None:
+    question = "今年的工作重点是什么？"
+    items = bot.ask(question).items
+    assert len(items) >= 2  # the report announces its five task areas: （一）…（五）
+    page = open_page(VIEWPORTS[size])
+    reply = ask(page, question)
+    shown = last_reply(page).locator(".rq-items li")
+    assert "包括：" in reply and shown.count() == len(items)
+    assert items[0].text in shown.first.inner_text()
+    assert f"第 {items[-1].start}–{items[-1].end} 字" in shown.last.inner_text()
+    assert no_sideways_scroll(page)
 
 
 @pytest.mark.parametrize("size", VIEWPORTS)

@@ -10,22 +10,20 @@ import json
 import os
 import sys
 import time
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
 from qa.api import DEFAULT_INDEX_DIR, PASSAGE_CHARS, ReportQA
-from qa.apps.messages import scope_notes
+from qa.apps.terminal import format_answer, format_facts
 from qa.errors import ReportQAError
 from qa.evaluation import evaluate, load_questions
-from qa.facts import PERIODS, Fact, collect_facts, indicator_series, select_facts
+from qa.facts import PERIODS, collect_facts, indicator_series, select_facts
 from qa.index import audit, factory
 from qa.index.factory import STORES, StoreConfig
 from qa.ingest.loader import load_bundled, load_paths
 from qa.ingest.structure import build_passages
-from qa.schema import PERIOD_LABELS, Answer
 from qa.settings import Settings
 
 EXIT_BAD_INPUT = 2
@@ -47,37 +45,6 @@ def _open(args: argparse.Namespace) -> ReportQA:
             args.docs, index_dir=args.index_dir, model=args.model, **_store_options(args)
         )
     return ReportQA(index_dir=args.index_dir, model=args.model, **_store_options(args))
-
-
-def _verdict(answer: Answer) -> str:
-    """The first line of a reply: the outcome in words, how sure, the quoted sentence or the reason."""
-    sure = f"把握 {answer.confidence:.0%}"
-    if answer.outcome == "answer" and answer.answer:
-        return f"答案 ({sure}): {answer.answer}"
-    if answer.outcome == "uncertain" and answer.answer:
-        return f"可能相关 ({sure}，请核对原文): {answer.answer}"
-    why = answer.reason.get("not_found_because") or ""
-    return f"报告中没有 (the report does not say){': ' + why if why else ''}. 最相近的段落:"
-
-
-def format_answer(answer: Answer) -> str:
-    """A reply as readable text: the quoted answer, then the cited passages with the span marked.
-
-    A comparison or two-part question shows one verdict line per part first."""
-    lines = [_verdict(answer), *(f"  ({note})" for note in scope_notes(answer.reason))]
-    for part in answer.parts:
-        label = part.reason.get("report") or part.question
-        lines.append(f"  【{label}】 {_verdict(part)}")
-    for number, p in enumerate(answer.passages, start=1):
-        path = " › ".join([p.document, *p.section])
-        lines.append(f"\n[{number}] {path}")
-        lines.append(f"    {p.period} · score {p.score:.4f} · 字符 {p.start}–{p.end}")
-        text = p.text
-        if p.highlight:
-            s, e = p.highlight
-            text = f"{text[:s]}【{text[s:e]}】{text[e:]}"
-        lines.append("    " + text.replace("\n", "\n    "))
-    return "\n".join(lines)
 
 
 def _ask(args: argparse.Namespace, out: TextIO) -> int:
@@ -188,44 +155,6 @@ def _eval(args: argparse.Namespace, out: TextIO) -> int:
     for key, value in result["metrics"].items():
         print(f"{key:>28}: {value}", file=out)
     return 0
-
-
-def _width(text: str) -> int:
-    """Columns ``text`` takes in a terminal: Chinese characters take two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def _cell(text: str, width: int) -> str:
-    """``text`` clipped (with …) and padded to ``width`` terminal columns."""
-    if _width(text) > width:
-        while text and _width(text) > width - 1:
-            text = text[:-1]
-        text += "…"
-    return text + " " * (width - _width(text))
-
-
-FACT_COLUMNS = (("指标", 30), ("数值", 18), ("变化", 18), ("时期", 6), ("年份", 6), ("章节", 0))
-
-
-def format_facts(facts: Sequence[Fact]) -> str:
-    """Facts as a table, one block per document: indicator, value as written, change, period,
-    year and section (its innermost heading)."""
-    if not facts:
-        return "没有找到数据 (no figures)."
-    header = "  ".join(_cell(name, width) if width else name for name, width in FACT_COLUMNS)
-    lines: list[str] = []
-    for i, fact in enumerate(facts):
-        if i == 0 or fact.doc_id != facts[i - 1].doc_id:
-            count = sum(f.doc_id == fact.doc_id for f in facts)
-            lines += [""] if i else []
-            lines += [f"《{fact.document}》 {fact.doc_id} · {count} 项数据", header]
-        value = fact.value_text
-        if fact.qualifier and fact.qualifier not in value:  # 多/余 are part of the figure already
-            value += f"（{fact.qualifier}）"
-        cells = (fact.indicator, value, fact.change or "", PERIOD_LABELS[fact.period], str(fact.year or ""))
-        section = fact.section[-1] if fact.section else ""
-        lines.append("  ".join(_cell(c, w) for c, (_, w) in zip(cells, FACT_COLUMNS, strict=False)) + section)
-    return "\n".join(lines)
 
 
 def _facts(args: argparse.Namespace, out: TextIO) -> int:

@@ -66,7 +66,8 @@ class AnswerModel(BaseModel):
 
     ``confidence`` is the calibrated probability that the sentence answers; ``outcome`` is
     "answer", "uncertain" (可能相关: shown, to be checked) or "not_found" (报告中没有). ``parts``
-    holds one reply per report of a comparison or per part of a two-part question.
+    holds one reply per report of a comparison or per part of a two-part question; ``items`` the
+    headings a quoted sentence announces (…以下五个方面工作： then （一）…（五）), each cited.
     """
 
     question: str
@@ -76,6 +77,7 @@ class AnswerModel(BaseModel):
     outcome: Literal["answer", "uncertain", "not_found"]
     passages: list[PassageModel]
     parts: list[AnswerModel]
+    items: list[PassageModel]
     reason: dict[str, Any]
 
 

@@ -18,6 +18,7 @@ from qa.index.base import IndexStore
 from qa.pipeline.answering import QueryEncoder, answer_from, decide, explain, retrieve
 from qa.pipeline.conversation import most_confident, readings, topic_of
 from qa.pipeline.coverage import Missing
+from qa.pipeline.lists import announced_items
 from qa.pipeline.parts import split_parts
 from qa.pipeline.query import analyze
 from qa.pipeline.scope import latest_documents, named_groups, part_years
@@ -80,7 +81,12 @@ class Answerer:
         # A report the question names and that does not answer is refused as such: another
         # report's sentence is not its answer (on dev_gov over all 88 reports, searching every
         # report after such a refusal answered 14 questions, all wrongly).
-        return answer_from(question, retrieved, decision, reason | explain(data, retrieved, decision))
+        answer = answer_from(question, retrieved, decision, reason | explain(data, retrieved, decision))
+        top = answer.passages[0] if answer.found and answer.passages else None
+        if top is not None and top.highlight is not None and top.doc_id in data.texts:
+            start, end = (top.start + offset for offset in top.highlight)
+            answer.items = announced_items(data.texts[top.doc_id], start, end, top)
+        return answer
 
     def _missing_part(self, question: str, label: str) -> Answer:
         missing = Missing(label, sorted(d.title for d in self.data.documents)[:5])

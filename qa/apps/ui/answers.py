@@ -36,7 +36,7 @@ def _outcome_block(answer: Answer) -> str:
             f'<div class="rq-hint">{escape(not_found_reason(answer.reason))}</div>'
         )
     period = PERIOD_LABELS.get(top.period, PERIOD_LABELS["other"])
-    source = f'<div class="rq-source">—— {escape(citation(top))} · {period}</div>'
+    source = _items_list(answer.items) + f'<div class="rq-source">—— {escape(citation(top))} · {period}</div>'
     if answer.outcome == "answer":
         return (
             f'<div class="rq-lead rq-lead-answer">{OUTCOME_WORDS["answer"]}（原文摘录）</div>'
@@ -46,6 +46,17 @@ def _outcome_block(answer: Answer) -> str:
         f'<div class="rq-lead rq-lead-maybe">{OUTCOME_WORDS["uncertain"]}</div>'
         f'<blockquote class="rq-quote rq-maybe">{escape(answer.answer)}</blockquote>{source}'
     )
+
+
+def _items_list(items: list[Passage]) -> str:
+    """The headings the quoted sentence announces, each with where it stands in the report."""
+    if not items:
+        return ""
+    rows = "".join(
+        f'<li>{escape(item.text)}<span class="rq-item-where">第 {item.start}–{item.end} 字</span></li>'
+        for item in items
+    )
+    return f'<div class="rq-items-lead">包括：</div><ul class="rq-items">{rows}</ul>'
 
 
 def _part_label(part: Answer) -> str:
@@ -59,7 +70,8 @@ def copy_text(answer: Answer) -> str:
     for part in answer.parts or [answer]:
         if part.found and part.answer and part.passages:
             label = f"{_part_label(part)}：" if answer.parts else ""
-            lines.append(f"{label}{part.answer}\n——{citation(part.passages[0])}")
+            items = "".join(f"\n{item.text}" for item in part.items)
+            lines.append(f"{label}{part.answer}{items}\n——{citation(part.passages[0])}")
     return "\n".join(lines)
 
 
