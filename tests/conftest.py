@@ -8,11 +8,23 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from qa.facts import Fact, extract_facts
 from qa.index.lexical import tokenize
+from qa.schema import Document, Passage
 from tests.browser import browser, open_page, server_url  # noqa: F401  (the browser tests' fixtures)
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 GOV_REPORTS = SHARED / "datasets" / "gov_reports"
+
+
+def facts_of(text: str, period: str = "review", review_year: int | None = 2022) -> list[Fact]:
+    """The facts of ``text`` as one passage of one period."""
+    doc = Document(text=text, title="某县报告", source="t.txt", review_year=review_year)
+    passage = Passage(doc.doc_id, doc.title, ["一、测试"], period, 0, len(text), text, passage_id="p0")  # type: ignore[arg-type]
+    facts = extract_facts(text, [passage], doc.info)
+    for f in facts:
+        assert text[f.start : f.end] == f.value_text
+    return facts
 
 
 class HashEmbedder:

@@ -1,38 +1,19 @@
-"""Key figures: number normalization, indicators, the bundled report's headline figures, offsets on
-all reports, and the facts API, CLI command and HTTP endpoint (all with the hash test double)."""
+"""Key figures, as extracted: number normalization, indicators, periods and years, filtering, and the
+figures of every report in shared/datasets (offsets into the text, headline figures by hand). The
+surfaces that show them (ReportQA, CLI, HTTP, the 关键数据 tab) are in tests/test_facts_surfaces.py."""
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from pathlib import Path
 
-import gradio as gr
 import pytest
-from fastapi.testclient import TestClient
 
-from qa import ReportQA
 from qa.api import PASSAGE_CHARS
-from qa.apps.cli import main
-from qa.apps.server import create_app
-from qa.apps.ui.facts import FACTS_HINT, _select_fact, facts_table, growth_chart, render_fact_source
 from qa.facts import Fact, collect_facts, extract_facts, parse_number, select_facts
 from qa.ingest.loader import bundled_report_path, load_document, load_paths
 from qa.ingest.structure import build_passages
-from qa.schema import Document, Passage
-from tests.conftest import GOV_REPORTS, HashEmbedder
-
-TITLE = "紫帽镇人民政府2022年工作报告"
-
-
-def facts_of(text: str, period: str = "review", review_year: int | None = 2022) -> list[Fact]:
-    """The facts of ``text`` as one passage of one period."""
-    doc = Document(text=text, title="某县报告", source="t.txt", review_year=review_year)
-    passage = Passage(doc.doc_id, doc.title, ["一、测试"], period, 0, len(text), text, passage_id="p0")  # type: ignore[arg-type]
-    facts = extract_facts(text, [passage], doc.info)
-    for f in facts:
-        assert text[f.start : f.end] == f.value_text
-    return facts
+from tests.conftest import GOV_REPORTS, facts_of
 
 
 def only(text: str, period: str = "review") -> Fact:
@@ -230,88 +211,6 @@ def test_select_facts_filters_and_rejects_an_unknown_period() -> None:
         select_facts(facts, period="future")
 
 
-# ---------------------------------------------------------------- the bundled report, through ReportQA
-
-
-@pytest.fixture(scope="module")
-def bot(tmp_path_factory: pytest.TempPathFactory) -> ReportQA:
-    index = tmp_path_factory.mktemp("facts") / "index"
-    return ReportQA.from_paths([bundled_report_path()], index_dir=index, embedder=HashEmbedder())
-
-
-# indicator, value_text, value, unit, change, change_pct, period, year
-HEADLINE = [
-    ("财政总收入", "1.6亿元", 1.6e8, "元", "比增8.8%", 8.8, "review", 2022),
-    ("规上工业产值", "26.62亿元", 2.662e9, "元", "比增7.6%", 7.6, "review", 2022),
-    ("工业投资", "1.49亿元", 1.49e8, "元", "比增142.42%", 142.42, "review", 2022),
-    ("限上批发零售业销售额", "53.39亿元", 5.339e9, "元", "比增4.06%", 4.06, "review", 2022),
-    ("限上住宿餐饮业营业额", "612万元", 6.12e6, "元", "比增79%", 79.0, "review", 2022),
-    ("新增优质学位", "3600个", 3600, "个", None, None, "review", 2022),
-    ("一般公共预算总收入", "7.6%", 7.6, "%", "增长7.6%", 7.6, "plan", 2023),
-    ("规上工业产值", "7.6%", 7.6, "%", "增长7.6%", 7.6, "plan", 2023),
-    ("全社会固定资产投资", "8.0%", 8.0, "%", "增长8.0%", 8.0, "plan", 2023),
-]
-
-
-@pytest.mark.parametrize("expected", HEADLINE, ids=[f"{h[0]}-{h[6]}" for h in HEADLINE])
-def test_bundled_report_headline_figures(bot: ReportQA, expected: tuple) -> None:
-    indicator, value_text, value, unit, change, change_pct, period, year = expected
-    found = [f for f in bot.facts(indicator=indicator, period=period) if f.indicator == indicator]
-    assert len(found) == 1, found
-    fact = found[0]
-    assert (fact.value_text, fact.unit, fact.change, fact.year) == (value_text, unit, change, year)
-    assert fact.value == pytest.approx(value)
-    assert fact.change_pct == (None if change_pct is None else pytest.approx(change_pct))
-    assert fact.kind == ("growth" if period == "plan" else "amount")
-    assert fact.document == TITLE
-    assert value_text in fact.sentence
-    assert fact.section and fact.passage_id
-
-
-def test_bundled_report_facts_point_into_the_text(bot: ReportQA) -> None:
-    facts = bot.facts()
-    assert len(facts) >= 80
-    text = bot._data.texts[bot.documents[0].doc_id]
-    for f in facts:
-        assert text[f.start : f.end] == f.value_text
-        assert text[f.sentence_start : f.sentence_end] == f.sentence
-        assert f.sentence_start <= f.start < f.end <= f.sentence_end
-        assert f.indicator and f.period in ("review", "plan")
-    revenue = next(f for f in facts if f.indicator == "财政总收入")
-    assert revenue.section == ["一、2022年工作回顾", "(二)提质增量,创新转型,拼出经济发展新效率"]
-    assert json.loads(json.dumps(revenue.to_dict(), ensure_ascii=False)) == revenue.to_dict()
-
-
-def test_facts_api_filters_and_caches_per_snapshot(bot: ReportQA, monkeypatch, tmp_path: Path) -> None:
-    doc_id = bot.documents[0].doc_id
-    assert bot.facts(doc_id=doc_id) == bot.facts()
-    assert bot.facts(doc_id="0000000000000000") == []
-    assert {f.period for f in bot.facts(period="plan")} == {"plan"}
-    with pytest.raises(ValueError):
-        bot.facts(period="next year")
-
-    import qa.api
-
-    calls = []
-    real = qa.api.collect_facts
-    monkeypatch.setattr(qa.api, "collect_facts", lambda *a: calls.append(1) or real(*a))
-    bot.facts()
-    bot.facts(indicator="投资")
-    assert calls == []  # the snapshot's facts were extracted once, before
-
-    other = tmp_path / "county.txt"
-    other.write_text(
-        "某县2023年政府工作报告\n\n一、2023年工作回顾\n\n全县粮食总产量98.76万吨，比上年增长3.2%。\n"
-    )
-    copy = ReportQA.from_paths([bundled_report_path()], index_dir=tmp_path / "ix", embedder=HashEmbedder())
-    before = len(copy.facts())
-    copy.add_documents([other])
-    grain = copy.facts(indicator="粮食")
-    assert [(f.value_text, f.change_pct) for f in grain] == [("98.76万吨", 3.2)]
-    assert len(copy.facts()) == before + 1
-    assert len(calls) == 2  # once per snapshot of the copy
-
-
 # ---------------------------------------------------------------- all the reports in shared/datasets
 
 # Headline figures read by hand from reports the extractor was tuned on (the bundled one, 2024
@@ -454,150 +353,7 @@ def test_headline_figures_of_held_out_reports(report_facts: dict[str, list[Fact]
     assert accuracy >= 0.9, missed
 
 
-# ---------------------------------------------------------------- CLI (no model: figures need none)
-
-
-@pytest.fixture
-def no_model(monkeypatch) -> None:
-    import qa.api
-
-    def refuse(*_args, **_kwargs):
-        raise AssertionError("report-qa facts must not load the embedding model")
-
-    monkeypatch.setattr(qa.api, "load_embedder", refuse)
-
-
-def test_cli_facts_json_from_an_index(bot: ReportQA, capsys, no_model) -> None:
-    assert main(["facts", "--json", "--index-dir", str(bot.index_dir)]) == 0
-    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    assert len(rows) == len(bot.facts())
-    revenue = next(r for r in rows if r["indicator"] == "财政总收入")
-    assert (revenue["value"], revenue["unit"], revenue["change"], revenue["period"]) == (
-        1.6e8,
-        "元",
-        "比增8.8%",
-        "review",
-    )
-
-
-def test_cli_facts_table_and_filters(bot: ReportQA, capsys, no_model) -> None:
-    doc_id = bot.documents[0].doc_id
-    argv = ["facts", "--indicator", "规上工业产值", "--doc", doc_id, "--index-dir", str(bot.index_dir)]
-    assert main(argv) == 0
-    out = capsys.readouterr().out
-    assert f"《{TITLE}》 {doc_id} · 2 项数据" in out
-    assert "26.62亿元" in out and "比增7.6%" in out and "回顾" in out and "计划" in out
-    assert "(二)提质增量" in out  # the section
-    assert main(["facts", "--period", "plan", "--json", "--index-dir", str(bot.index_dir)]) == 0
-    assert {json.loads(line)["period"] for line in capsys.readouterr().out.splitlines()} == {"plan"}
-
-
-def test_cli_facts_from_files_without_an_index(tmp_path: Path, capsys, no_model) -> None:
-    report = tmp_path / "county.txt"
-    report.write_text("某县2023年政府工作报告\n\n一、2023年工作回顾\n\n全县粮食总产量98.76万吨，增长3.2%。\n")
-    assert main(["facts", "--json", "--docs", str(report), "--index-dir", str(tmp_path / "ix")]) == 0
-    (row,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    assert (row["indicator"], row["value_text"], row["change_pct"]) == ("粮食总产量", "98.76万吨", 3.2)
-    assert not (tmp_path / "ix").exists()  # nothing was indexed
-
-
-def test_cli_facts_unknown_document_is_one_line_exit_2(bot: ReportQA, capsys, no_model) -> None:
-    assert main(["facts", "--doc", "nope", "--index-dir", str(bot.index_dir)]) == 2
-    err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and err[0].startswith("report-qa: error: no document with id 'nope'")
-
-
-# ---------------------------------------------------------------- HTTP
-
-
-@pytest.fixture(scope="module")
-def client(bot: ReportQA):
-    with TestClient(create_app(bot, ui=False), raise_server_exceptions=False) as c:
-        yield c
-
-
-def test_api_facts(client: TestClient, bot: ReportQA) -> None:
-    body = client.get("/api/facts").json()
-    assert len(body["facts"]) == len(bot.facts())
-    revenue = client.get("/api/facts", params={"indicator": "财政总收入"}).json()["facts"]
-    assert [(f["value_text"], f["change_pct"], f["period"], f["year"]) for f in revenue] == [
-        ("1.6亿元", 8.8, "review", 2022)
-    ]
-    plan = client.get("/api/facts", params={"period": "plan", "doc_id": bot.documents[0].doc_id}).json()
-    assert plan["facts"] and {f["period"] for f in plan["facts"]} == {"plan"}
-    # Empty values mean "any", as an HTML form sends them; an unknown document has no facts.
-    assert len(client.get("/api/facts?doc_id=&indicator=&period=").json()["facts"]) == len(bot.facts())
-    assert client.get("/api/facts", params={"doc_id": "0000000000000000"}).json() == {"facts": []}
-    assert "/api/facts" in client.get("/openapi.json").json()["paths"]
-
-
-@pytest.mark.parametrize(
-    "query",
-    ["period=next", "period=REVIEW", "unknown=1", "doc_id=" + "x" * 65, "indicator=" + "财" * 101],
-    ids=["period", "period-case", "unknown-key", "long-doc-id", "long-indicator"],
-)
-def test_api_facts_bad_params_are_a_422_with_one_line(client: TestClient, query: str) -> None:
-    response = client.get("/api/facts?" + query)
-    assert response.status_code == 422
-    body = response.json()
-    assert {"error", "code"} <= set(body) and "\n" not in body["error"]
-
-
-def test_api_facts_wrong_method(client: TestClient) -> None:
-    response = client.post("/api/facts", json={})
-    assert response.status_code == 405
-    assert response.json()["code"] == "method_not_allowed" and "请用 GET" in response.json()["error"]
-
-
-# ---------------------------------------------------------------- the 关键数据 tab, without a browser
-
-
-def test_facts_table_and_chart(bot: ReportQA) -> None:
-    facts = bot.facts()
-    table = facts_table(facts)
-    assert list(table.columns) == ["编号", "指标", "数值", "变化", "变化率(%)", "时期", "年份", "出处"]
-    assert list(table["编号"]) == list(range(1, len(facts) + 1))
-    row = table[table["指标"] == "财政总收入"].iloc[0]
-    assert (row["数值"], row["变化"], row["变化率(%)"], row["时期"], row["年份"]) == (
-        "1.6亿元",
-        "比增8.8%",
-        8.8,
-        "回顾",
-        2022,
-    )
-    assert row["出处"].startswith("(二)")
-    chart = growth_chart(facts)
-    assert {"规上工业产值·回顾", "规上工业产值·计划"} <= set(chart["指标"])
-    assert set(chart["时期"]) == {"回顾", "计划"}
-    labels = list(chart["指标"])
-    # indicators with both a review and a plan rate come first, side by side
-    assert labels[:2] == ["规上工业产值·回顾", "规上工业产值·计划"]
-
-
-def test_selected_row_shows_its_sentence_with_the_figure_marked(bot: ReportQA) -> None:
-    facts = bot.facts()
-    shown = [f.to_dict() for f in facts]
-    number = next(i for i, f in enumerate(facts, start=1) if f.indicator == "财政总收入")
-    # The row is found by its number, whatever row the user sees it in after sorting.
-    event = gr.SelectData(None, {"index": [0, 1], "value": "财政总收入", "row_value": [number, "财政总收入"]})
-    html = _select_fact(shown, event)
-    assert "全年预计完成财政总收入<mark>1.6亿元</mark>,比增8.8%;" in html
-    assert "回顾 · 2022年" in html
-    assert (
-        _select_fact(shown, gr.SelectData(None, {"index": [0, 0], "value": None, "row_value": None}))
-        == FACTS_HINT
-    )
-    assert (
-        _select_fact(shown, gr.SelectData(None, {"index": [0, 0], "value": 999, "row_value": [999]}))
-        == FACTS_HINT
-    )
-
-
-def test_fact_source_is_escaped() -> None:
-    (fact,) = facts_of("<b>财政收入</b>增长6%<script>x</script>。")
-    html = render_fact_source(fact)
-    assert "<b>" not in html and "<script>" not in html
-    assert "<mark>6%</mark>" in html
+# ---------------------------------------------------------------- collecting over documents
 
 
 def test_collect_facts_groups_passages_by_document() -> None:
