@@ -27,6 +27,11 @@ def facts_of(text: str, period: str = "review", review_year: int | None = 2022) 
     return facts
 
 
+def write(path: Path, data: str | bytes, encoding: str = "utf-8") -> Path:
+    path.write_bytes(data if isinstance(data, bytes) else data.encode(encoding))
+    return path
+
+
 class HashEmbedder:
     """Deterministic bag-of-n-grams embedder: fast, model-free, counts how much it encoded."""
 

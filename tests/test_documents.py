@@ -1,10 +1,10 @@
-"""Tests for qa.ingest.loader: every loader on files made here, cleaning, chrome removal, metadata."""
+"""Tests for qa.ingest.loader: every loader on files made here, cleaning, chrome removal, errors and
+folders. Document metadata (sidecars, titles, year, region, level) is in tests/test_document_metadata.py."""
 
 from __future__ import annotations
 
 import io
 import json
-import shutil
 import zipfile
 from pathlib import Path
 
@@ -13,18 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from qa.errors import DocumentError
-from qa.ingest.loader import (
-    SUPPORTED_SUFFIXES,
-    bundled_report_path,
-    load_bundled,
-    load_document,
-    load_paths,
-)
-
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
-SEED = SHARED / "seed" / "000_288c1e282cea0f90.txt"
-GOV_REPORTS = SHARED / "datasets" / "gov_reports"
+from qa.ingest.loader import SUPPORTED_SUFFIXES, load_document, load_paths
+from tests.conftest import write
 
 SIMPLIFIED = (
     "各位代表：\n"
@@ -42,11 +32,6 @@ TRADITIONAL = (
     "城鄉居民人均可支配收入分別增長百分之四點八和百分之六點九。"
     "我們堅持創新驅動發展，新增高新技術企業一百二十家。"
 )
-
-
-def write(path: Path, data: str | bytes, encoding: str = "utf-8") -> Path:
-    path.write_bytes(data if isinstance(data, bytes) else data.encode(encoding))
-    return path
 
 
 # ---------------------------------------------------------------------------------------------- text
@@ -377,187 +362,3 @@ def test_load_paths_missing(tmp_path: Path) -> None:
 
 def test_supported_suffixes() -> None:
     assert SUPPORTED_SUFFIXES == (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
-
-
-# ---------------------------------------------------------------------------------------------- sidecars
-
-
-@pytest.mark.parametrize("sidecar_name", ["report.txt.meta.json", "report.meta.json"])
-def test_sidecar_overrides(tmp_path: Path, sidecar_name: str) -> None:
-    path = write(tmp_path / "report.txt", "紫帽镇人民政府2022年工作报告\n各位代表：\n正文。")
-    meta = {"title": "自定标题", "issuer": None, "region": "晋江市紫帽镇", "year": 2021, "date": "2023-01-31"}
-    write(tmp_path / sidecar_name, json.dumps(meta, ensure_ascii=False))
-    doc = load_document(path)
-    assert (doc.title, doc.issuer, doc.region, doc.year, doc.date) == (
-        "自定标题",
-        None,
-        "晋江市紫帽镇",
-        2021,
-        "2023-01-31",
-    )
-    assert doc.level == "town"  # not in the sidecar: inferred
-
-
-@pytest.mark.parametrize(
-    ("content", "message"),
-    [
-        ("{not json", "not valid JSON"),
-        ("[1, 2]", "must hold a JSON object"),
-        ('{"yaer": 2022}', "unknown field"),
-        ('{"year": "2022"}', "'year' must be a year"),
-        ('{"year": true}', "'year' must be a year"),
-        ('{"date": "2023/01/31"}', "'date' must be an ISO date"),
-        ('{"level": "village"}', "'level' must be one of"),
-        ('{"title": ""}', "'title' must be a non-empty string"),
-        ('{"region": 5}', "'region' must be a string"),
-    ],
-)
-def test_bad_sidecar(tmp_path: Path, content: str, message: str) -> None:
-    path = write(tmp_path / "r.txt", "正文。")
-    write(tmp_path / "r.txt.meta.json", content)
-    with pytest.raises(DocumentError, match=r"r\.txt\.meta\.json") as info:
-        load_document(path)
-    assert message in str(info.value)
-
-
-# ---------------------------------------------------------------------------------------------- metadata
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        (
-            "政府工作报告\n——2024年3月5日在第十四届全国人民代表大会第二次会议上\n国务院总理　李强\n"
-            "各位代表：\n现在，我代表国务院，向大会报告政府工作。\n一、2023年工作回顾",
-            ("政府工作报告", "国务院", "全国", 2024, "2024-03-05", "national"),
-        ),
-        (
-            "2026年福建省政府工作报告\n——2026年1月27日在福建省第十四届人民代表大会第四次会议上\n"
-            "福建省人民政府省长 赵龙\n各位代表：\n现在，我代表省人民政府，向大会报告工作。",
-            ("2026年福建省政府工作报告", "福建省人民政府", "福建省", 2026, "2026-01-27", "province"),
-        ),
-        (
-            "政府工作报告\n——二〇二六年一月二十七日在甘肃省十四届人民代表大会第四次会议上\n"
-            "甘肃省省长 任振鹤\n各位代表：",
-            ("政府工作报告", "甘肃省人民政府", "甘肃省", 2026, "2026-01-27", "province"),
-        ),
-        (
-            "2026年上海市政府工作报告\n各位代表：\n现在，我代表上海市人民政府，向大会报告工作。",
-            ("2026年上海市政府工作报告", "上海市人民政府", "上海市", 2026, None, "province"),
-        ),
-        (
-            "2023年泉州市人民政府工作报告\n各位代表：",
-            ("2023年泉州市人民政府工作报告", "泉州市人民政府", "泉州市", 2023, None, "city"),
-        ),
-        (
-            "政府工作报告\n（2023年1月10日在安溪县第十八届人民代表大会第三次会议上）\n各位代表：",
-            ("政府工作报告", "安溪县人民政府", "安溪县", 2023, "2023-01-10", "county"),
-        ),
-        (
-            "2026年广西壮族自治区政府工作报告\n自治区人民政府主席 韦韬\n各位代表：",
-            (
-                "2026年广西壮族自治区政府工作报告",
-                "广西壮族自治区人民政府",
-                "广西壮族自治区",
-                2026,
-                None,
-                "province",
-            ),
-        ),
-        (
-            "各位代表：\n现在，我代表省人民政府向大会报告工作。\n一、2025年工作回顾\n根据党中央、国务院部署……",
-            ("memo", None, None, 2026, None, "province"),  # no name, so no issuer
-        ),
-    ],
-)
-def test_metadata_inference(tmp_path: Path, text: str, expected: tuple) -> None:
-    doc = load_document(write(tmp_path / "memo.txt", text))
-    # raw_title: the title as printed; doc.title adds year and issuer (tests/test_metadata_titles.py)
-    assert (doc.raw_title, doc.issuer, doc.region, doc.year, doc.date, doc.level) == expected
-
-
-def test_title_falls_back_to_stem(tmp_path: Path) -> None:
-    doc = load_document(write(tmp_path / "1985_national.txt", "各位代表：\n刚刚过去的１９８４年，是……"))
-    assert doc.title == "1985_national" and doc.year == 1985
-
-
-# ---------------------------------------------------------------------------------------------- seed
-
-
-SEED_META = {
-    "title": "紫帽镇人民政府2022年工作报告",
-    "issuer": "紫帽镇人民政府",
-    "date": "2023-01-31",
-    "region": "紫帽镇",
-    "year": 2022,
-    "level": "town",
-}
-CHROME = [
-    "索 引 号",
-    "发布机构",
-    "公文生成日期",
-    "时间:2023-01-31",
-    "附件下载",
-    "扫一扫",
-    "解读",
-    "媒体报道",
-    ".pdf",
-]
-
-
-@pytest.mark.skipif(not SEED.exists(), reason="shared/seed is not beside the project")
-def test_seed_chrome_stripped(tmp_path: Path) -> None:
-    raw_lines = [line.strip() for line in SEED.read_text(encoding="utf-8").splitlines()]
-    doc = load_document(SEED)
-    for chrome in CHROME:
-        assert chrome not in doc.text
-    assert doc.text.count("紫帽镇人民政府2022年工作报告\n") == 1  # the repeated title went
-    kept = set(doc.text.split("\n"))
-    body = [line for line in raw_lines if line and not any(c in line for c in CHROME)]
-    assert [line for line in body if line not in kept] == []  # every body line is kept
-    assert {k: getattr(doc, k) for k in SEED_META} == SEED_META  # inferred, no sidecar
-
-
-def test_bundled_report() -> None:
-    doc = load_bundled()
-    assert bundled_report_path().is_file() and doc.source == "zimao_2022.txt"
-    assert {k: getattr(doc, k) for k in SEED_META} == SEED_META
-    lines = doc.text.split("\n")
-    assert lines[0] == "紫帽镇人民政府2022年工作报告"
-    assert "——2023116日在紫帽镇第十一届人民代表大会第三次会议上" in lines  # the source's own slip, kept
-    assert sum(line.startswith("各位代表") for line in lines) == 4
-    assert "财政总收入1.6亿元" in doc.text
-    for chrome in CHROME:
-        assert chrome not in doc.text
-    assert doc.text.endswith("奋力谱写推动全方位高质量发展紫帽新篇章!")
-
-
-@pytest.mark.skipif(not SEED.exists(), reason="shared/seed is not beside the project")
-def test_bundled_text_is_the_loaded_seed() -> None:
-    assert load_bundled().text == load_document(SEED).text
-
-
-# ---------------------------------------------------------------------------------------------- real reports
-
-
-@pytest.mark.skipif(
-    not (GOV_REPORTS / "index.jsonl").exists(), reason="shared/datasets is not beside the project"
-)
-def test_metadata_agrees_with_real_reports(tmp_path: Path) -> None:
-    rows = [
-        json.loads(line) for line in (GOV_REPORTS / "index.jsonl").read_text(encoding="utf-8").splitlines()
-    ]
-    assert len(rows) == 88
-    hits = {"year": 0, "level": 0, "region": 0, "year_text_only": 0}
-    for row in rows:
-        doc = load_document(GOV_REPORTS / row["file"])
-        for key in ("year", "level", "region"):
-            hits[key] += getattr(doc, key) == row[key]
-        # The same text under a name without a year: what the text alone tells.
-        anonymous = shutil.copy(GOV_REPORTS / row["file"], tmp_path / "report.txt")
-        hits["year_text_only"] += load_document(anonymous).year == row["year"]
-    rates = {key: n / len(rows) for key, n in hits.items()}
-    print("agreement with index.jsonl:", {key: f"{rate:.1%}" for key, rate in rates.items()})
-    assert rates["year"] >= 0.95 and rates["level"] >= 0.95 and rates["region"] >= 0.95
-    # 30 national reports in the set start at "各位代表" with no title or date line at all.
-    assert rates["year_text_only"] >= 0.6
