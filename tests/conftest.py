@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 
 from qa.facts import Fact, extract_facts
 from qa.index.lexical import tokenize
+from qa.ingest.structure import parse_sections, section_path_at
 from qa.schema import Document, Passage
 from tests.browser import browser, open_page, server_url  # noqa: F401  (the browser tests' fixtures)
 
@@ -30,6 +32,37 @@ def facts_of(text: str, period: str = "review", review_year: int | None = 2022) 
 def write(path: Path, data: str | bytes, encoding: str = "utf-8") -> Path:
     path.write_bytes(data if isinstance(data, bytes) else data.encode(encoding))
     return path
+
+
+def _doc(text: str, title: str = "测试报告") -> Document:
+    return Document(text=text, title=title, source="test.txt")
+
+
+def _path_of(passages: list[Passage], needle: str) -> Passage:
+    hits = [p for p in passages if needle in p.text]
+    assert hits, f"no passage holds {needle!r}"
+    return hits[0]
+
+
+def _check_passages(doc: Document, passages: list[Passage], min_chars: int, max_chars: int) -> None:
+    text, doc_id = doc.text, doc.doc_id
+    sections = parse_sections(text)
+    bounds = sorted({s.start for s in sections} | {s.end for s in sections})
+    last_end = 0
+    for n, p in enumerate(passages):
+        assert p.text == text[p.start : p.end]
+        assert last_end <= p.start < p.end
+        assert not text[last_end : p.start].strip(), "visible text left out of every passage"
+        assert not p.text[0].isspace() and not p.text[-1].isspace()
+        inside = bounds[bisect.bisect_right(bounds, p.start) : bisect.bisect_left(bounds, p.end)]
+        assert not inside, "a passage crosses a section boundary"
+        assert tuple(p.section) == section_path_at(sections, p.start)
+        assert p.period in ("review", "plan", "other")
+        assert p.passage_id == f"{doc_id}:{n:04d}"
+        assert (p.doc_id, p.document) == (doc_id, doc.title)
+        assert len(p.text) < min_chars + 2 * max_chars
+        last_end = p.end
+    assert not text[last_end:].strip()
 
 
 class HashEmbedder:

@@ -1,14 +1,8 @@
-"""Structure: sentence spans, heading detection (incl. lost numbering), passages and their periods."""
+"""Structure: sentence spans, heading detection (incl. lost numbering), passages and their periods, on
+texts written here. The same checks over the real reports are in tests/test_structure_reports.py."""
 
 from __future__ import annotations
 
-import bisect
-import json
-import statistics
-from collections import Counter
-from pathlib import Path
-
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -21,28 +15,11 @@ from qa.ingest.structure import (
     section_periods,
     split_sentences,
 )
-from qa.schema import Document, Passage
-
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
-BUNDLED = ROOT / "qa" / "data" / "zimao_2022.txt"
-SEED = SHARED / "seed" / "000_288c1e282cea0f90.txt"
-GOV_REPORTS = SHARED / "datasets" / "gov_reports"
-NO_HEADINGS = {"1954_national", "1975_national"}  # these two texts have no heading lines at all
+from tests.conftest import _check_passages, _doc, _path_of
 
 
 def _texts(text: str, spans: list[tuple[int, int]]) -> list[str]:
     return [text[s:e] for s, e in spans]
-
-
-def _doc(text: str, title: str = "测试报告") -> Document:
-    return Document(text=text, title=title, source="test.txt")
-
-
-def _path_of(passages: list[Passage], needle: str) -> Passage:
-    hits = [p for p in passages if needle in p.text]
-    assert hits, f"no passage holds {needle!r}"
-    return hits[0]
 
 
 # --- sentences -----------------------------------------------------------------------------
@@ -277,27 +254,6 @@ def test_period_rules_table():
 # --- passages -------------------------------------------------------------------------------
 
 
-def _check_passages(doc: Document, passages: list[Passage], min_chars: int, max_chars: int) -> None:
-    text, doc_id = doc.text, doc.doc_id
-    sections = parse_sections(text)
-    bounds = sorted({s.start for s in sections} | {s.end for s in sections})
-    last_end = 0
-    for n, p in enumerate(passages):
-        assert p.text == text[p.start : p.end]
-        assert last_end <= p.start < p.end
-        assert not text[last_end : p.start].strip(), "visible text left out of every passage"
-        assert not p.text[0].isspace() and not p.text[-1].isspace()
-        inside = bounds[bisect.bisect_right(bounds, p.start) : bisect.bisect_left(bounds, p.end)]
-        assert not inside, "a passage crosses a section boundary"
-        assert tuple(p.section) == section_path_at(sections, p.start)
-        assert p.period in ("review", "plan", "other")
-        assert p.passage_id == f"{doc_id}:{n:04d}"
-        assert (p.doc_id, p.document) == (doc_id, doc.title)
-        assert len(p.text) < min_chars + 2 * max_chars
-        last_end = p.end
-    assert not text[last_end:].strip()
-
-
 _PIECES = st.sampled_from(
     [
         "一、",
@@ -356,94 +312,3 @@ def test_short_tail_joins_the_passage_before():
     body = "".join(f"第{i}项工作按计划推进并取得积极成效。" for i in range(12)) + "完毕。"
     passages = build_passages(_doc("一、工作回顾\n" + body + "\n"))
     assert len(passages[-1].text) >= 80
-
-
-# --- real reports ---------------------------------------------------------------------------
-
-
-def _seed_text() -> str:
-    if BUNDLED.exists():
-        return BUNDLED.read_text(encoding="utf-8")
-    if not SEED.exists():
-        pytest.skip("neither qa/data/zimao_2022.txt nor the shared seed report is available")
-    lines = []
-    for raw in SEED.read_text(encoding="utf-8").splitlines():
-        line = raw.strip()
-        if line.endswith(".pdf"):  # the web page's attachment links and share buttons follow
-            break
-        if line and not line.startswith(("•", "时间:")):
-            lines.append(line)
-    return "\n".join(lines) + "\n"
-
-
-def _stats(lengths: list[int]) -> str:
-    share = sum(40 <= n <= 400 for n in lengths) / len(lengths)
-    median, low, high = statistics.median(lengths), min(lengths), max(lengths)
-    return f"n={len(lengths)} median={median} min={low} max={high} in 40..400: {share:.1%}"
-
-
-def test_seed_report_structure_and_periods():
-    text = _seed_text()
-    doc = _doc(text, "紫帽镇人民政府2022年工作报告")
-    passages = build_passages(doc)
-    _check_passages(doc, passages, 80, 250)
-    fiscal = _path_of(passages, "财政总收入1.6亿元")
-    assert fiscal.section[0] == "一、2022年工作回顾"
-    assert "提质增量" in fiscal.section[1] and "二" in fiscal.section[1][:3]
-    assert fiscal.period == "review"
-    politics = _path_of(passages, "旗帜鲜明讲政治")
-    assert politics.section[0].startswith("三、") and "旗帜鲜明讲政治" in politics.section[-1]
-    assert _path_of(passages, "全社会固定资产投资增长8.0%").period == "plan"
-    assert _path_of(passages, "规上工业产值26.62亿元").period == "review"
-    assert _path_of(passages, "提速景区建设").section[-1].startswith("3.")
-    assert _path_of(passages, "风劲潮涌").period == "other"
-    lengths = [len(p.text) for p in passages]
-    print("seed passages:", _stats(lengths), Counter(p.period for p in passages))
-    assert sum(40 <= n <= 400 for n in lengths) >= 0.8 * len(lengths)
-
-
-def _gov_reports() -> list[tuple[str, Document]]:
-    if not GOV_REPORTS.exists():
-        pytest.skip("the shared gov_reports data set is not available")
-    titles = {}
-    index = GOV_REPORTS / "index.jsonl"
-    if index.exists():
-        for line in index.read_text(encoding="utf-8").splitlines():
-            item = json.loads(line)
-            titles[item["file"]] = item["title"]
-    return [
-        (
-            f.stem,
-            Document(text=f.read_text(encoding="utf-8"), title=titles.get(f.name, f.stem), source=f.name),
-        )
-        for f in sorted(GOV_REPORTS.glob("*.txt"))
-    ]
-
-
-def test_gov_reports_sections_passages_and_periods():
-    reports = _gov_reports()
-    assert len(reports) >= 80
-    lengths: list[int] = []
-    both: dict[str, bool] = {}
-    shares = Counter()
-    for name, doc in reports:
-        sections = parse_sections(doc.text)
-        assert sections or name in NO_HEADINGS, f"{name}: no sections"
-        passages = build_passages(doc)
-        _check_passages(doc, passages, 80, 250)
-        lengths += [len(p.text) for p in passages]
-        periods = Counter(p.period for p in passages)
-        if name[:4] >= "2000":
-            both[name] = periods["review"] > 0 and periods["plan"] > 0
-            shares.update(periods)
-    total = sum(shares.values())
-    print("gov_reports passages:", _stats(lengths))
-    print("2000+ period shares:", {k: f"{v / total:.1%}" for k, v in shares.items()})
-    print("2000+ reports without review and plan:", sorted(k for k, v in both.items() if not v))
-    assert sum(40 <= n <= 400 for n in lengths) >= 0.95 * len(lengths)
-    assert 180 <= statistics.median(lengths) <= 250
-    # Measured: all 57 reports from 2000 on (26 national, 31 provincial) have both.
-    assert sum(both.values()) >= 0.9 * len(both)
-    national = [k for k in both if k.endswith("national")]
-    assert sum(both[k] for k in national) >= 0.9 * len(national)
-    assert 0.15 <= shares["review"] / total <= 0.5 and 0.4 <= shares["plan"] / total <= 0.8

@@ -1,0 +1,112 @@
+"""Structure over real reports: the seed (or bundled) report's headings, passages and periods, and
+every report in shared/datasets/gov_reports: sections found, passages exact and sized, both a review
+and a plan part in the reports from 2000 on."""
+
+from __future__ import annotations
+
+import json
+import statistics
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from qa.ingest.structure import build_passages, parse_sections
+from qa.schema import Document
+from tests.conftest import GOV_REPORTS, SHARED, _check_passages, _doc, _path_of
+
+ROOT = Path(__file__).resolve().parents[1]
+BUNDLED = ROOT / "qa" / "data" / "zimao_2022.txt"
+SEED = SHARED / "seed" / "000_288c1e282cea0f90.txt"
+NO_HEADINGS = {"1954_national", "1975_national"}  # these two texts have no heading lines at all
+
+
+# --- real reports ---------------------------------------------------------------------------
+
+
+def _seed_text() -> str:
+    if BUNDLED.exists():
+        return BUNDLED.read_text(encoding="utf-8")
+    if not SEED.exists():
+        pytest.skip("neither qa/data/zimao_2022.txt nor the shared seed report is available")
+    lines = []
+    for raw in SEED.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if line.endswith(".pdf"):  # the web page's attachment links and share buttons follow
+            break
+        if line and not line.startswith(("•", "时间:")):
+            lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def _stats(lengths: list[int]) -> str:
+    share = sum(40 <= n <= 400 for n in lengths) / len(lengths)
+    median, low, high = statistics.median(lengths), min(lengths), max(lengths)
+    return f"n={len(lengths)} median={median} min={low} max={high} in 40..400: {share:.1%}"
+
+
+def test_seed_report_structure_and_periods():
+    text = _seed_text()
+    doc = _doc(text, "紫帽镇人民政府2022年工作报告")
+    passages = build_passages(doc)
+    _check_passages(doc, passages, 80, 250)
+    fiscal = _path_of(passages, "财政总收入1.6亿元")
+    assert fiscal.section[0] == "一、2022年工作回顾"
+    assert "提质增量" in fiscal.section[1] and "二" in fiscal.section[1][:3]
+    assert fiscal.period == "review"
+    politics = _path_of(passages, "旗帜鲜明讲政治")
+    assert politics.section[0].startswith("三、") and "旗帜鲜明讲政治" in politics.section[-1]
+    assert _path_of(passages, "全社会固定资产投资增长8.0%").period == "plan"
+    assert _path_of(passages, "规上工业产值26.62亿元").period == "review"
+    assert _path_of(passages, "提速景区建设").section[-1].startswith("3.")
+    assert _path_of(passages, "风劲潮涌").period == "other"
+    lengths = [len(p.text) for p in passages]
+    print("seed passages:", _stats(lengths), Counter(p.period for p in passages))
+    assert sum(40 <= n <= 400 for n in lengths) >= 0.8 * len(lengths)
+
+
+def _gov_reports() -> list[tuple[str, Document]]:
+    if not GOV_REPORTS.exists():
+        pytest.skip("the shared gov_reports data set is not available")
+    titles = {}
+    index = GOV_REPORTS / "index.jsonl"
+    if index.exists():
+        for line in index.read_text(encoding="utf-8").splitlines():
+            item = json.loads(line)
+            titles[item["file"]] = item["title"]
+    return [
+        (
+            f.stem,
+            Document(text=f.read_text(encoding="utf-8"), title=titles.get(f.name, f.stem), source=f.name),
+        )
+        for f in sorted(GOV_REPORTS.glob("*.txt"))
+    ]
+
+
+def test_gov_reports_sections_passages_and_periods():
+    reports = _gov_reports()
+    assert len(reports) >= 80
+    lengths: list[int] = []
+    both: dict[str, bool] = {}
+    shares = Counter()
+    for name, doc in reports:
+        sections = parse_sections(doc.text)
+        assert sections or name in NO_HEADINGS, f"{name}: no sections"
+        passages = build_passages(doc)
+        _check_passages(doc, passages, 80, 250)
+        lengths += [len(p.text) for p in passages]
+        periods = Counter(p.period for p in passages)
+        if name[:4] >= "2000":
+            both[name] = periods["review"] > 0 and periods["plan"] > 0
+            shares.update(periods)
+    total = sum(shares.values())
+    print("gov_reports passages:", _stats(lengths))
+    print("2000+ period shares:", {k: f"{v / total:.1%}" for k, v in shares.items()})
+    print("2000+ reports without review and plan:", sorted(k for k, v in both.items() if not v))
+    assert sum(40 <= n <= 400 for n in lengths) >= 0.95 * len(lengths)
+    assert 180 <= statistics.median(lengths) <= 250
+    # Measured: all 57 reports from 2000 on (26 national, 31 provincial) have both.
+    assert sum(both.values()) >= 0.9 * len(both)
+    national = [k for k in both if k.endswith("national")]
+    assert sum(both[k] for k in national) >= 0.9 * len(national)
+    assert 0.15 <= shares["review"] / total <= 0.5 and 0.4 <= shares["plan"] / total <= 0.8
