@@ -34,17 +34,20 @@ def write(path: Path, data: str | bytes, encoding: str = "utf-8") -> Path:
     return path
 
 
-def _doc(text: str, title: str = "测试报告") -> Document:
+def make_doc(text: str, title: str = "测试报告") -> Document:
+    """A Document of ``text`` as if loaded from test.txt."""
     return Document(text=text, title=title, source="test.txt")
 
 
-def _path_of(passages: list[Passage], needle: str) -> Passage:
+def passage_with(passages: list[Passage], needle: str) -> Passage:
+    """The first passage whose text holds ``needle`` (fails the test when none does)."""
     hits = [p for p in passages if needle in p.text]
     assert hits, f"no passage holds {needle!r}"
     return hits[0]
 
 
-def _check_passages(doc: Document, passages: list[Passage], min_chars: int, max_chars: int) -> None:
+def check_passages(doc: Document, passages: list[Passage], min_chars: int, max_chars: int) -> None:
+    """Passages cover the text in order, cite it exactly and never cross a section boundary."""
     text, doc_id = doc.text, doc.doc_id
     sections = parse_sections(text)
     bounds = sorted({s.start for s in sections} | {s.end for s in sections})

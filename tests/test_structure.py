@@ -15,7 +15,7 @@ from qa.ingest.structure import (
     section_periods,
     split_sentences,
 )
-from tests.conftest import _check_passages, _doc, _path_of
+from tests.conftest import check_passages, make_doc, passage_with
 
 
 def _texts(text: str, spans: list[tuple[int, int]]) -> list[str]:
@@ -151,7 +151,7 @@ def test_national_style_heading_with_body_on_the_same_line():
         "（一）扩大国内需求",
         "（二）加快建设现代化产业体系",
     ]
-    passages = build_passages(_doc(text))
+    passages = build_passages(make_doc(text))
     assert passages[1].text.startswith("（一）扩大国内需求。推动消费")
     assert all(p.period == "plan" for p in passages)
 
@@ -177,10 +177,10 @@ def test_unnumbered_part_headings_and_closing_address():
     )
     paths = [s.path for s in parse_sections(text)]
     assert paths == [("“十四五”时期工作回顾",), ("2026年重点工作",), ("2026年重点工作", "（一）扩大内需")]
-    passages = build_passages(_doc(text))
-    assert _path_of(passages, "五年来成绩显著").period == "review"
-    assert _path_of(passages, "促进消费").period == "plan"
-    closing = _path_of(passages, "团结奋斗")
+    passages = build_passages(make_doc(text))
+    assert passage_with(passages, "五年来成绩显著").period == "review"
+    assert passage_with(passages, "促进消费").period == "plan"
+    closing = passage_with(passages, "团结奋斗")
     assert (closing.period, closing.section) == ("other", [])
 
 
@@ -211,8 +211,8 @@ def test_lost_numbering_is_recovered_from_siblings_and_fragments():
     assert ("三、全力建设人民满意政府",) in paths
     assert ("三、全力建设人民满意政府", "(一)旗帜鲜明讲政治") in paths
     assert ("三、全力建设人民满意政府", "(二)依法行政重法治") in paths
-    passages = build_passages(_doc(LOST_DOC))
-    fiscal = _path_of(passages, "财政总收入1.6亿元")
+    passages = build_passages(make_doc(LOST_DOC))
+    fiscal = passage_with(passages, "财政总收入1.6亿元")
     assert fiscal.section[0] == "一、2022年工作回顾" and "提质增量" in fiscal.section[1]
     assert fiscal.period == "review"
     # Offsets point at the real text, not the recovered title.
@@ -223,13 +223,13 @@ def test_lost_numbering_is_recovered_from_siblings_and_fragments():
 
 
 def test_periods_from_heading_paths():
-    passages = build_passages(_doc(LOST_DOC))
-    assert _path_of(passages, "全社会固定资产投资增长8.0%").period == "plan"
-    assert _path_of(passages, "片区拓展全面提能").period == "review"
-    assert _path_of(passages, "旗帜鲜明讲政治").period == "other"  # the government's self-building
-    opening = _path_of(passages, "我代表紫帽镇人民政府")
+    passages = build_passages(make_doc(LOST_DOC))
+    assert passage_with(passages, "全社会固定资产投资增长8.0%").period == "plan"
+    assert passage_with(passages, "片区拓展全面提能").period == "review"
+    assert passage_with(passages, "旗帜鲜明讲政治").period == "other"  # the government's self-building
+    opening = passage_with(passages, "我代表紫帽镇人民政府")
     assert (opening.period, opening.section) == ("other", [])
-    closing = _path_of(passages, "风劲潮涌")
+    closing = passage_with(passages, "风劲潮涌")
     assert (closing.period, closing.section) == ("other", [])  # the closing address has no section
 
 
@@ -295,20 +295,20 @@ _TEXTS = st.lists(_PIECES | st.text(max_size=12), max_size=60).map("".join)
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
 @given(_TEXTS, st.integers(10, 100), st.integers(20, 300))
 def test_passages_are_exact_spans_inside_sections(text, min_chars, max_chars):
-    doc = _doc(text)
+    doc = make_doc(text)
     passages = build_passages(doc, min_chars, max(min_chars + 1, max_chars))
-    _check_passages(doc, passages, min_chars, max(min_chars + 1, max_chars))
+    check_passages(doc, passages, min_chars, max(min_chars + 1, max_chars))
 
 
 def test_long_sentence_is_cut_at_clauses():
     sentence = "，".join(["推动经济高质量发展"] * 80) + "。"
-    doc = _doc("一、2023年工作安排\n" + sentence + "\n")
+    doc = make_doc("一、2023年工作安排\n" + sentence + "\n")
     passages = build_passages(doc)
-    _check_passages(doc, passages, 80, 250)
+    check_passages(doc, passages, 80, 250)
     assert len(passages) >= 3 and max(len(p.text) for p in passages) <= 250 + 80
 
 
 def test_short_tail_joins_the_passage_before():
     body = "".join(f"第{i}项工作按计划推进并取得积极成效。" for i in range(12)) + "完毕。"
-    passages = build_passages(_doc("一、工作回顾\n" + body + "\n"))
+    passages = build_passages(make_doc("一、工作回顾\n" + body + "\n"))
     assert len(passages[-1].text) >= 80

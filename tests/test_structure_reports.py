@@ -13,7 +13,7 @@ import pytest
 
 from qa.ingest.structure import build_passages, parse_sections
 from qa.schema import Document
-from tests.conftest import GOV_REPORTS, SHARED, _check_passages, _doc, _path_of
+from tests.conftest import GOV_REPORTS, SHARED, check_passages, make_doc, passage_with
 
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLED = ROOT / "qa" / "data" / "zimao_2022.txt"
@@ -47,19 +47,19 @@ def _stats(lengths: list[int]) -> str:
 
 def test_seed_report_structure_and_periods():
     text = _seed_text()
-    doc = _doc(text, "紫帽镇人民政府2022年工作报告")
+    doc = make_doc(text, "紫帽镇人民政府2022年工作报告")
     passages = build_passages(doc)
-    _check_passages(doc, passages, 80, 250)
-    fiscal = _path_of(passages, "财政总收入1.6亿元")
+    check_passages(doc, passages, 80, 250)
+    fiscal = passage_with(passages, "财政总收入1.6亿元")
     assert fiscal.section[0] == "一、2022年工作回顾"
     assert "提质增量" in fiscal.section[1] and "二" in fiscal.section[1][:3]
     assert fiscal.period == "review"
-    politics = _path_of(passages, "旗帜鲜明讲政治")
+    politics = passage_with(passages, "旗帜鲜明讲政治")
     assert politics.section[0].startswith("三、") and "旗帜鲜明讲政治" in politics.section[-1]
-    assert _path_of(passages, "全社会固定资产投资增长8.0%").period == "plan"
-    assert _path_of(passages, "规上工业产值26.62亿元").period == "review"
-    assert _path_of(passages, "提速景区建设").section[-1].startswith("3.")
-    assert _path_of(passages, "风劲潮涌").period == "other"
+    assert passage_with(passages, "全社会固定资产投资增长8.0%").period == "plan"
+    assert passage_with(passages, "规上工业产值26.62亿元").period == "review"
+    assert passage_with(passages, "提速景区建设").section[-1].startswith("3.")
+    assert passage_with(passages, "风劲潮涌").period == "other"
     lengths = [len(p.text) for p in passages]
     print("seed passages:", _stats(lengths), Counter(p.period for p in passages))
     assert sum(40 <= n <= 400 for n in lengths) >= 0.8 * len(lengths)
@@ -93,7 +93,7 @@ def test_gov_reports_sections_passages_and_periods():
         sections = parse_sections(doc.text)
         assert sections or name in NO_HEADINGS, f"{name}: no sections"
         passages = build_passages(doc)
-        _check_passages(doc, passages, 80, 250)
+        check_passages(doc, passages, 80, 250)
         lengths += [len(p.text) for p in passages]
         periods = Counter(p.period for p in passages)
         if name[:4] >= "2000":
