@@ -119,3 +119,7 @@ def test_every_surface_shows_the_items(tmp_path: Path) -> None:
     assert "（二）办好民生实事" in copy_text(answer)
     assert f"  · （三）守牢安全底线 (字符 {items[2].start}–{items[2].end})" in format_answer(answer)
     assert AnswerModel.model_validate(answer.to_dict()).items[1].text == "（二）办好民生实事"
+    # One part of a two-part question announcing a list: its items follow that part's line.
+    both = Answer("去年怎样？今年干什么？", True, answer.answer, [quoted], {}, 0.9, "answer", [answer])
+    assert "  · （一）扩大有效投资" in format_answer(both).split("【今年干什么？】")[1]
+    assert "（一）扩大有效投资" in render_answer(both)

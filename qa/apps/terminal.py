@@ -21,17 +21,21 @@ def verdict(answer: Answer) -> str:
     return f"报告中没有 (the report does not say){': ' + why if why else ''}. 最相近的段落:"
 
 
+def _item_lines(answer: Answer) -> list[str]:
+    """The headings the quoted sentence announces, one line each with where it stands."""
+    return [f"  · {item.text} (字符 {item.start}–{item.end})" for item in answer.items]
+
+
 def format_answer(answer: Answer) -> str:
     """A reply as readable text: the quoted answer, then the cited passages with the span marked.
 
     The headings a quoted sentence announces follow it, one line each with their offsets. A
     comparison or two-part question shows one verdict line per part first."""
-    lines = [verdict(answer)]
-    lines += [f"  · {item.text} (字符 {item.start}–{item.end})" for item in answer.items]
+    lines = [verdict(answer), *_item_lines(answer)]
     lines += [f"  ({note})" for note in scope_notes(answer.reason)]
     for part in answer.parts:
         label = part.reason.get("report") or part.question
-        lines.append(f"  【{label}】 {verdict(part)}")
+        lines += [f"  【{label}】 {verdict(part)}", *_item_lines(part)]
     for number, p in enumerate(answer.passages, start=1):
         path = " › ".join([p.document, *p.section])
         lines.append(f"\n[{number}] {path}")
