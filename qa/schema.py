@@ -140,7 +140,7 @@ class Answer:
     "not_found" (报告中没有; then ``found`` is False). ``parts`` holds one Answer per part of a
     question that asks two things (or, for comparisons, per report); else it is empty. ``items``
     holds the headings a quoted sentence announces ("重点抓好以下五个方面工作：" then （一）…（五）),
-    each a Passage of its heading line; else it is empty.
+    each a Passage of the heading's own words; else it is empty.
     """
 
     question: str

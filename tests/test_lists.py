@@ -10,6 +10,7 @@ from qa import ReportQA
 from qa.ingest.loader import load_paths
 from qa.ingest.structure import build_passages, parse_sections
 from qa.pipeline.lists import announced_items
+from qa.schema import Passage
 from qa.text.sentences import split_sentences
 
 REPORTS = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "gov_reports"
@@ -28,9 +29,7 @@ REPORT = """某某县人民政府2024年政府工作报告
 
 建设县消防救援站，改造老旧小区12个。
 
-（二）办好民生实事
-
-新建幼儿园3所，新增学位1200个。
+（二）办好民生实事。新建幼儿园3所，新增学位1200个。
 
 （三）守牢安全底线
 
@@ -42,33 +41,35 @@ REPORT = """某某县人民政府2024年政府工作报告
 """
 
 
-def _top_passage(folder: Path, sentence: str):
-    """The document text, the passage holding ``sentence`` and the sentence's offsets in the text."""
+def _quoted(folder: Path, sentence: str) -> tuple[str, Passage]:
+    """The document text and the passage holding ``sentence``, the sentence marked in it."""
     path = folder / "county.txt"
     path.write_text(REPORT, encoding="utf-8")
     [doc] = load_paths([path])
     start = doc.text.index(sentence)
     passage = next(p for p in build_passages(doc) if p.start <= start < p.end)
-    return doc.text, passage, start, start + len(sentence)
+    return doc.text, passage.with_(highlight=(start - passage.start, start - passage.start + len(sentence)))
 
 
 def test_a_colon_sentence_before_its_sections_subsections_announces_them(tmp_path: Path) -> None:
-    text, top, start, end = _top_passage(tmp_path, "今年重点抓好以下三个方面工作：")
-    items = announced_items(text, start, end, top)
-    assert [i.text for i in items] == ["（一）扩大有效投资", "（二）办好民生实事", "（三）守牢安全底线"]
+    text, top = _quoted(tmp_path, "今年重点抓好以下三个方面工作：")
+    items = announced_items(text, top)
+    # A heading with its text on the same line is cited by its own words, not the paragraph.
+    assert [i.text for i in items] == ["（一）扩大有效投资", "（二）办好民生实事。", "（三）守牢安全底线"]
     for item in items:
         assert text[item.start : item.end] == item.text  # every item cites the document
         assert item.doc_id == top.doc_id and item.section[0].startswith("二、")
 
 
 def test_a_colon_inside_running_text_announces_nothing(tmp_path: Path) -> None:
-    text, top, start, end = _top_passage(tmp_path, "我们要做到以下几点：")
-    assert announced_items(text, start, end, top) == []
+    text, top = _quoted(tmp_path, "我们要做到以下几点：")
+    assert announced_items(text, top) == []
 
 
 def test_a_sentence_without_a_colon_announces_nothing(tmp_path: Path) -> None:
-    text, top, start, end = _top_passage(tmp_path, "全年完成地区生产总值321.5亿元，增长6.2%。")
-    assert announced_items(text, start, end, top) == []
+    text, top = _quoted(tmp_path, "全年完成地区生产总值321.5亿元，增长6.2%。")
+    assert announced_items(text, top) == []
+    assert announced_items(text, top.with_(highlight=None)) == []
 
 
 def test_the_answer_carries_the_items_in_every_form(tmp_path: Path, hash_embedder) -> None:
@@ -90,7 +91,7 @@ def test_items_on_the_real_reports_are_headings_that_follow_the_sentence() -> No
         starts = {s.start for s in parse_sections(doc.text)}
         for passage in build_passages(doc):
             for s, e in split_sentences(passage.text):
-                items = announced_items(doc.text, passage.start + s, passage.start + e, passage)
+                items = announced_items(doc.text, passage.with_(highlight=(s, e)))
                 if not items:
                     continue
                 announcing += 1
@@ -98,7 +99,26 @@ def test_items_on_the_real_reports_are_headings_that_follow_the_sentence() -> No
                 for item in items:
                     assert item.start in starts and doc.text[item.start : item.end] == item.text
                     assert "\n" not in item.text and item.text.strip() == item.text
-    assert announcing >= 20  # reports announce their task areas this way (57 sentences when written)
+                    assert len(split_sentences(item.text)) == 1  # the heading's words, not its paragraph
+    assert announcing >= 20  # reports announce their task areas this way (56 sentences when written)
+
+
+@pytest.mark.skipif(not REPORTS.is_dir(), reason="the shared gov_reports dataset is not here")
+@pytest.mark.parametrize(
+    ("report", "sentence", "count"),
+    [
+        ("2008_national.txt", "今年要着重抓好以下九个方面工作：", 9),
+        ("1979_national.txt", "我们要努力达到下列几项主要要求：", 5),
+    ],
+)
+def test_a_deeper_list_at_the_same_level_is_not_an_item(report: str, sentence: str, count: int) -> None:
+    """（一）…（九） then 第一…第四 under the last one: the announced list is the first run only."""
+    [doc] = load_paths([REPORTS / report])
+    start = doc.text.index(sentence)
+    passage = next(p for p in build_passages(doc) if p.start <= start < p.end)
+    quoted = passage.with_(highlight=(start - passage.start, start - passage.start + len(sentence)))
+    items = announced_items(doc.text, quoted)
+    assert len(items) == count and items[0].text.startswith(("（一）", "(一)"))
 
 
 def test_every_surface_shows_the_items(tmp_path: Path) -> None:
@@ -109,16 +129,17 @@ def test_every_surface_shows_the_items(tmp_path: Path) -> None:
     from qa.apps.ui.answers import copy_text, render_answer
     from qa.schema import Answer
 
-    text, top, start, end = _top_passage(tmp_path, "今年重点抓好以下三个方面工作：")
-    items = announced_items(text, start, end, top)
-    quoted = top.with_(highlight=(start - top.start, end - top.start))
-    answer = Answer("今年干什么？", True, text[start:end], [quoted], {}, 0.9, "answer", items=items)
+    text, quoted = _quoted(tmp_path, "今年重点抓好以下三个方面工作：")
+    items = announced_items(text, quoted)
+    answer = Answer(
+        "今年干什么？", True, "今年重点抓好以下三个方面工作：", [quoted], {}, 0.9, "answer", items=items
+    )
     page = render_answer(answer)
     assert "包括：" in page and page.index("（一）扩大有效投资") < page.index("rq-source")
     assert f"第 {items[2].start}–{items[2].end} 字" in page
     assert "（二）办好民生实事" in copy_text(answer)
     assert f"  · （三）守牢安全底线 (字符 {items[2].start}–{items[2].end})" in format_answer(answer)
-    assert AnswerModel.model_validate(answer.to_dict()).items[1].text == "（二）办好民生实事"
+    assert AnswerModel.model_validate(answer.to_dict()).items[1].text == "（二）办好民生实事。"
     # One part of a two-part question announcing a list: its items follow that part's line.
     both = Answer("去年怎样？今年干什么？", True, answer.answer, [quoted], {}, 0.9, "answer", [answer])
     assert "  · （一）扩大有效投资" in format_answer(both).split("【今年干什么？】")[1]

@@ -67,7 +67,8 @@ class AnswerModel(BaseModel):
     ``confidence`` is the calibrated probability that the sentence answers; ``outcome`` is
     "answer", "uncertain" (可能相关: shown, to be checked) or "not_found" (报告中没有). ``parts``
     holds one reply per report of a comparison or per part of a two-part question; ``items`` the
-    headings a quoted sentence announces (…以下五个方面工作： then （一）…（五）), each cited.
+    headings a quoted sentence announces (…以下五个方面工作： then （一）…（五）), each cited (for a
+    two-part question or a comparison, on the part that quotes it).
     """
 
     question: str
@@ -77,7 +78,7 @@ class AnswerModel(BaseModel):
     outcome: Literal["answer", "uncertain", "not_found"]
     passages: list[PassageModel]
     parts: list[AnswerModel]
-    items: list[PassageModel]
+    items: list[PassageModel] = Field(default_factory=list)
     reason: dict[str, Any]
 
 

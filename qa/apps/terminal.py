@@ -10,7 +10,7 @@ from qa.facts import Fact
 from qa.schema import PERIOD_LABELS, Answer
 
 
-def verdict(answer: Answer) -> str:
+def _verdict(answer: Answer) -> str:
     """The first line of a reply: the outcome in words, how sure, the quoted sentence or the reason."""
     sure = f"把握 {answer.confidence:.0%}"
     if answer.outcome == "answer" and answer.answer:
@@ -31,11 +31,11 @@ def format_answer(answer: Answer) -> str:
 
     The headings a quoted sentence announces follow it, one line each with their offsets. A
     comparison or two-part question shows one verdict line per part first."""
-    lines = [verdict(answer), *_item_lines(answer)]
+    lines = [_verdict(answer), *_item_lines(answer)]
     lines += [f"  ({note})" for note in scope_notes(answer.reason)]
     for part in answer.parts:
         label = part.reason.get("report") or part.question
-        lines += [f"  【{label}】 {verdict(part)}", *_item_lines(part)]
+        lines += [f"  【{label}】 {_verdict(part)}", *_item_lines(part)]
     for number, p in enumerate(answer.passages, start=1):
         path = " › ".join([p.document, *p.section])
         lines.append(f"\n[{number}] {path}")

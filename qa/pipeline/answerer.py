@@ -83,9 +83,8 @@ class Answerer:
         # report after such a refusal answered 14 questions, all wrongly).
         answer = answer_from(question, retrieved, decision, reason | explain(data, retrieved, decision))
         top = answer.passages[0] if answer.found and answer.passages else None
-        if top is not None and top.highlight is not None and top.doc_id in data.texts:
-            start, end = (top.start + offset for offset in top.highlight)
-            answer.items = announced_items(data.texts[top.doc_id], start, end, top)
+        if top is not None and top.doc_id in data.texts:
+            answer.items = announced_items(data.texts[top.doc_id], top)
         return answer
 
     def _missing_part(self, question: str, label: str) -> Answer:

@@ -3,68 +3,94 @@
 Reports announce their task areas in one sentence and give them as the subsections that follow:
 "今年重点抓好以下五个方面工作：" then （一）…（五）. Quoted alone, such a sentence answers
 "今年的工作重点是什么？" with a colon and nothing after it. When the quoted sentence ends with a
-colon and the subsections of its own section begin right after it, those subsection headings are
-the list it announces: each is returned as a Passage of the document (its heading line, with
-offsets), so every item is cited like any other quote. Nothing is guessed: a colon sentence whose
-section goes on with more text before any subsection announces nothing this can show.
+colon and the subsections of its own section begin right after it, the run of those subsection
+headings (one numbering kind, numbered in turn) is the list it announces: each is returned as a
+Passage of the document (the heading's first sentence, with offsets), so every item is cited like
+any other quote. Nothing is guessed: a colon sentence whose section goes on with more text before
+any subsection announces nothing this can show.
 """
 
 from __future__ import annotations
 
 import functools
 
+from qa.ingest.headings import Heading, find_headings
 from qa.ingest.structure import Section, parse_sections, section_at
 from qa.schema import Passage
+from qa.text.sentences import split_sentences
 
 _COLONS = ("：", ":")
 
 
 @functools.lru_cache(maxsize=32)
-def _sections(text: str) -> tuple[Section, ...]:
+def _structure(text: str) -> tuple[list[Section], dict[int, Heading]]:
     # Parsed only when an answer ends with a colon; a few reports answered in a row share the work.
-    return tuple(parse_sections(text))
+    return parse_sections(text), {h.start: h for h in find_headings(text)}
 
 
-def _heading_end(text: str, section: Section) -> int:
-    """Where the heading line of ``section`` ends (the end of its first line, trailing space cut)."""
-    line_end = text.find("\n", section.start, section.end)
-    end = section.end if line_end < 0 else line_end
-    while end > section.start and text[end - 1].isspace():
-        end -= 1
-    return end
+def _numbered_run(sections: list[Section], headings: dict[int, Heading]) -> list[Section]:
+    """The leading run of ``sections`` with the first one's numbering kind, numbered one by one.
 
-
-def announced_items(text: str, start: int, end: int, top: Passage) -> list[Passage]:
-    """The subsection headings announced by the sentence ``text[start:end]`` of a document.
-
-    ``text`` is the document's text and ``start``/``end`` the sentence's offsets in it; ``top`` is
-    the passage the sentence was quoted from (the items take its document and period). Empty when
-    the sentence does not end with a colon, or its section's next-level subsections do not begin
-    right after it (only white space between).
+    A deeper list the parser set at the same level (（九） followed by 第一…第四) is not part of
+    the announced one.
     """
+    found = [headings.get(s.start) for s in sections]
+    run = sections[:1]
+    for previous, heading, section in zip(found, found[1:], sections[1:], strict=False):
+        if found[0] is None or previous is None or heading is None or heading.kind != found[0].kind:
+            break
+        if (
+            previous.number is not None
+            and heading.number is not None
+            and heading.number != previous.number + 1
+        ):
+            break
+        run.append(section)
+    return run
+
+
+def _heading_span(text: str, section: Section) -> tuple[int, int]:
+    """The heading's own words: the first sentence of its line (text may follow on that line)."""
+    line_end = text.find("\n", section.start, section.end)
+    spans = split_sentences(text, section.start, section.end if line_end < 0 else line_end)
+    return spans[0] if spans else (section.start, section.start)
+
+
+def announced_items(text: str, top: Passage) -> list[Passage]:
+    """The subsection headings announced by the sentence ``top.highlight`` marks in ``top``.
+
+    ``text`` is the document's text. Empty when there is no marked sentence, it does not end with
+    a colon, or its section's next-level subsections do not begin right after it (only white
+    space between). The items take ``top``'s document and period (a list's headings sit in the
+    announcing sentence's part of the report).
+    """
+    if top.highlight is None:
+        return []
+    start, end = (top.start + offset for offset in top.highlight)
     if not text[start:end].rstrip().endswith(_COLONS):
         return []
-    sections = _sections(text)
-    own = section_at(list(sections), start)
-    depth = own.level + 1 if own else 1
+    sections, headings = _structure(text)
+    own = section_at(sections, start)
     children = [
         s
         for s in sections
-        if s.level == depth and (own is None or (s.path[:-1] == own.path and own.start < s.start < own.end))
+        if s.level == (own.level + 1 if own else 1) and (own is None or own.start < s.start < own.end)
     ]
-    first = next((s for s in children if s.start >= end), None)
-    if first is None or text[end : first.start].strip():
+    following = [s for s in children if s.start >= end]
+    if not following or text[end : following[0].start].strip():
         return []
-    items = [s for s in children if s.start >= first.start]
-    return [
-        top.with_(
-            section=list(s.path),
-            start=s.start,
-            end=(heading_end := _heading_end(text, s)),
-            text=text[s.start : heading_end],
-            score=0.0,
-            highlight=None,
-            passage_id=f"{top.doc_id}:item:{s.start}",
+    items = []
+    for section in _numbered_run(following, headings):
+        item_start, item_end = _heading_span(text, section)
+        items.append(
+            top.with_(
+                section=list(section.path),
+                start=item_start,
+                end=item_end,
+                text=text[item_start:item_end],
+                score=0.0,
+                highlight=None,
+                passage_id=f"{top.doc_id}:item:{item_start}",
+            )
         )
-        for s in items
-    ]
+    return [item for item in items if item.text]

@@ -36,15 +36,17 @@ def _outcome_block(answer: Answer) -> str:
             f'<div class="rq-hint">{escape(not_found_reason(answer.reason))}</div>'
         )
     period = PERIOD_LABELS.get(top.period, PERIOD_LABELS["other"])
-    source = _items_list(answer.items) + f'<div class="rq-source">—— {escape(citation(top))} · {period}</div>'
+    below_quote = (
+        _items_list(answer.items) + f'<div class="rq-source">—— {escape(citation(top))} · {period}</div>'
+    )
     if answer.outcome == "answer":
         return (
             f'<div class="rq-lead rq-lead-answer">{OUTCOME_WORDS["answer"]}（原文摘录）</div>'
-            f'<blockquote class="rq-quote"><mark>{escape(answer.answer)}</mark></blockquote>{source}'
+            f'<blockquote class="rq-quote"><mark>{escape(answer.answer)}</mark></blockquote>{below_quote}'
         )
     return (
         f'<div class="rq-lead rq-lead-maybe">{OUTCOME_WORDS["uncertain"]}</div>'
-        f'<blockquote class="rq-quote rq-maybe">{escape(answer.answer)}</blockquote>{source}'
+        f'<blockquote class="rq-quote rq-maybe">{escape(answer.answer)}</blockquote>{below_quote}'
     )
 
 
