@@ -10,7 +10,7 @@ from qa import ReportQA
 from qa.ingest.loader import load_paths
 from qa.ingest.structure import build_passages, parse_sections
 from qa.pipeline.lists import announced_items
-from qa.schema import Passage
+from qa.schema import Document, Passage
 from qa.text.sentences import split_sentences
 
 REPORTS = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "gov_reports"
@@ -41,14 +41,19 @@ REPORT = """某某县人民政府2024年政府工作报告
 """
 
 
+def _marked(doc: Document, sentence: str) -> Passage:
+    """The passage of ``doc`` holding ``sentence``, the sentence marked in it as a quote is."""
+    start = doc.text.index(sentence)
+    passage = next(p for p in build_passages(doc) if p.start <= start < p.end)
+    return passage.with_(highlight=(start - passage.start, start - passage.start + len(sentence)))
+
+
 def _quoted(folder: Path, sentence: str) -> tuple[str, Passage]:
-    """The document text and the passage holding ``sentence``, the sentence marked in it."""
+    """The document text of REPORT and its passage holding ``sentence``, the sentence marked."""
     path = folder / "county.txt"
     path.write_text(REPORT, encoding="utf-8")
     [doc] = load_paths([path])
-    start = doc.text.index(sentence)
-    passage = next(p for p in build_passages(doc) if p.start <= start < p.end)
-    return doc.text, passage.with_(highlight=(start - passage.start, start - passage.start + len(sentence)))
+    return doc.text, _marked(doc, sentence)
 
 
 def test_a_colon_sentence_before_its_sections_subsections_announces_them(tmp_path: Path) -> None:
@@ -114,10 +119,7 @@ def test_items_on_the_real_reports_are_headings_that_follow_the_sentence() -> No
 def test_a_deeper_list_at_the_same_level_is_not_an_item(report: str, sentence: str, count: int) -> None:
     """（一）…（九） then 第一…第四 under the last one: the announced list is the first run only."""
     [doc] = load_paths([REPORTS / report])
-    start = doc.text.index(sentence)
-    passage = next(p for p in build_passages(doc) if p.start <= start < p.end)
-    quoted = passage.with_(highlight=(start - passage.start, start - passage.start + len(sentence)))
-    items = announced_items(doc.text, quoted)
+    items = announced_items(doc.text, _marked(doc, sentence))
     assert len(items) == count and items[0].text.startswith(("（一）", "(一)"))
 
 

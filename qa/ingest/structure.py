@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from qa.ingest.headings import ADDRESS, BARE_RANK, RANK, Heading, find_headings, line_spans, trim
 from qa.schema import Document, Passage, Period
@@ -38,6 +38,8 @@ class Section:
     start: int
     end: int
     path: tuple[str, ...]  # titles from the top down to this one
+    kind: str = ""  # its marker's numbering kind (qa.ingest.headings), "bare" when unnumbered
+    number: int | None = None  # its number in that kind's list, when it has one
 
 
 _CLAUSE_END = re.compile(r"[，,、：:]")  # where an over-long sentence may be cut
@@ -75,7 +77,7 @@ def _parse(text: str) -> tuple[list[Section], int]:
 
     def close(index: int, at: int) -> None:
         end = max(sections[index].start, _rstrip(text, at))
-        sections[index] = _replace_end(sections[index], end)
+        sections[index] = replace(sections[index], end=end)
 
     for h in headings:
         if h.start >= body_end:
@@ -107,7 +109,7 @@ def _parse(text: str) -> tuple[list[Section], int]:
             last_number[key] = h.number
         title = h.full_title()
         path = (sections[parent].path if parent >= 0 else ()) + (title,)
-        sections.append(Section(title, len(path), h.start, h.line_end, path))
+        sections.append(Section(title, len(path), h.start, h.line_end, path, h.kind, h.number))
         stack.append((h, rank, len(sections) - 1))
     for _, _, index in stack:
         close(index, body_end)
@@ -121,10 +123,6 @@ def _restarts_list(h: Heading, stack: list[tuple[Heading, float, int]]) -> bool:
     """
     same = [rank for e, rank, _ in stack if e.kind == h.kind]
     return bool(same) and sum(rank != h.rank for rank in same) < 2
-
-
-def _replace_end(s: Section, end: int) -> Section:
-    return Section(s.title, s.level, s.start, end, s.path)
 
 
 def _rstrip(text: str, end: int) -> int:

@@ -13,8 +13,8 @@ any subsection announces nothing this can show.
 from __future__ import annotations
 
 import functools
+import itertools
 
-from qa.ingest.headings import Heading, find_headings
 from qa.ingest.structure import Section, parse_sections, section_at
 from qa.schema import Passage
 from qa.text.sentences import split_sentences
@@ -23,27 +23,21 @@ _COLONS = ("：", ":")
 
 
 @functools.lru_cache(maxsize=32)
-def _structure(text: str) -> tuple[list[Section], dict[int, Heading]]:
+def _sections(text: str) -> list[Section]:
     # Parsed only when an answer ends with a colon; a few reports answered in a row share the work.
-    return parse_sections(text), {h.start: h for h in find_headings(text)}
+    return parse_sections(text)
 
 
-def _numbered_run(sections: list[Section], headings: dict[int, Heading]) -> list[Section]:
+def _numbered_run(sections: list[Section]) -> list[Section]:
     """The leading run of ``sections`` with the first one's numbering kind, numbered one by one.
 
     A deeper list the parser set at the same level (（九） followed by 第一…第四) is not part of
     the announced one.
     """
-    found = [headings.get(s.start) for s in sections]
     run = sections[:1]
-    for previous, heading, section in zip(found, found[1:], sections[1:], strict=False):
-        if found[0] is None or previous is None or heading is None or heading.kind != found[0].kind:
-            break
-        if (
-            previous.number is not None
-            and heading.number is not None
-            and heading.number != previous.number + 1
-        ):
+    for previous, section in itertools.pairwise(sections):
+        numbered = previous.number is not None and section.number is not None
+        if section.kind != run[0].kind or (numbered and section.number != previous.number + 1):
             break
         run.append(section)
     return run
@@ -69,7 +63,7 @@ def announced_items(text: str, top: Passage) -> list[Passage]:
     start, end = (top.start + offset for offset in top.highlight)
     if not text[start:end].rstrip().endswith(_COLONS):
         return []
-    sections, headings = _structure(text)
+    sections = _sections(text)
     own = section_at(sections, start)
     children = [
         s
@@ -80,7 +74,7 @@ def announced_items(text: str, top: Passage) -> list[Passage]:
     if not following or text[end : following[0].start].strip():
         return []
     items = []
-    for section in _numbered_run(following, headings):
+    for section in _numbered_run(following):
         item_start, item_end = _heading_span(text, section)
         items.append(
             top.with_(
