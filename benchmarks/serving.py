@@ -1,7 +1,8 @@
 """Serving on both cores: HTTP ``POST /api/ask`` from concurrent clients vs sequential asks in-process.
 
-One run measures both on the same index: ``ReportQA.ask`` called in a loop in this process (asks/s),
-then a fresh ``report-qa serve`` process on loopback asked by ``clients`` concurrent keep-alive
+One run measures all on the same index: ``ReportQA.ask`` called in a loop in this process (asks/s),
+then a fresh ``report-qa serve`` process on loopback, answering in its own process and then with
+``--ask-workers`` (one per core, qa.apps.workers), asked by ``clients`` concurrent keep-alive
 connections of ``wrk`` (Debian's package; benchmarks/wrk_ask.lua). The load generator shares the
 cores with the server, so it must cost little: wrk takes ~0.13 ms of CPU per request, where the
 aiohttp client used before took ~1.7 ms, a tenth of the machine at this rate. An error is a socket
@@ -34,6 +35,26 @@ def _cpu_s(pid: int | None = None) -> float:
         return usage.ru_utime + usage.ru_stime
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _tree(pid: int) -> list[int]:
+    """Process ``pid`` and every living descendant (the server and its ask workers)."""
+    parents: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue  # ended while being read
+        parents.setdefault(parent, []).append(int(stat.parent.name))
+    out, todo = [], [pid]
+    while todo:
+        out.append(todo.pop())
+        todo += parents.get(out[-1], [])
+    return out
+
+
+def _tree_cpu_s(pids: list[int]) -> float:
+    return sum(_cpu_s(p) for p in pids)
 
 
 def sequential(bot: Any, questions: list[str], rounds: int) -> dict[str, Any]:
@@ -96,14 +117,16 @@ def _load(base: str, questions: list[str], clients: int, seconds: float) -> dict
 
 
 def over_http(
-    index_dir: Path, questions: list[str], clients: int, seconds: float, port: int
+    index_dir: Path, questions: list[str], clients: int, seconds: float, port: int, workers: int = 0
 ) -> dict[str, Any]:
-    """A fresh ``report-qa serve`` on ``index_dir``, asked by ``clients`` concurrent connections."""
+    """A fresh ``report-qa serve`` on ``index_dir`` (``workers`` ask workers), asked by ``clients``
+    concurrent connections. CPU and RSS are the server's with its workers (RSS summed)."""
     import httpx
 
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-m", "qa", "serve", "--index-dir", str(index_dir), "--port", str(port)]
     server = subprocess.Popen(
-        [sys.executable, "-m", "qa", "serve", "--index-dir", str(index_dir), "--port", str(port)],
+        [*command, "--ask-workers", str(workers)],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -122,12 +145,14 @@ def over_http(
                 raise RuntimeError(f"the server did not start: {server.stderr.read().decode()[-2000:]}")
             time.sleep(0.2)
         _load(base, questions, clients, min(3.0, seconds))  # warm-up
-        cpu = _cpu_s(server.pid)
+        pids = _tree(server.pid)
+        cpu = _tree_cpu_s(pids)
         out = _load(base, questions, clients, seconds)
         out["server_cpu_ms_per_request"] = round(
-            (_cpu_s(server.pid) - cpu) / max(out["requests"], 1) * 1000, 2
+            (_tree_cpu_s(pids) - cpu) / max(out["requests"], 1) * 1000, 2
         )
-        out["server_rss_mb"] = rss_mb(server.pid)
+        out["server_rss_mb"] = round(sum(rss_mb(p) for p in pids), 1)
+        out["processes"] = len(pids)
         return out
     finally:
         server.terminate()
@@ -137,21 +162,40 @@ def over_http(
 def measure(
     bot: Any, index_dir: Path, questions: list[str], clients: int, seconds: float, rounds: int, port: int
 ) -> dict[str, Any]:
-    """Sequential in-process asks, then HTTP with ``clients`` concurrent clients, on one index."""
+    """Sequential in-process asks, then HTTP with ``clients`` concurrent clients, on one index: the
+    server answering in its own process, then with one ask worker per core."""
+    cores = len(os.sched_getaffinity(0))
     log(f"serving: sequential asks in-process ({rounds} x {len(questions)} questions)")
     seq = sequential(bot, questions, rounds)
-    log(f"serving: {clients} HTTP clients for {seconds:g} s")
+    log(f"serving: {clients} HTTP clients for {seconds:g} s, in the server process")
     http = over_http(index_dir, questions, clients, seconds, port)
+    log(f"serving: {clients} HTTP clients for {seconds:g} s, {cores} ask workers")
+    workers = over_http(index_dir, questions, clients, seconds, port, workers=cores)
     out = {
         "clients": clients,
         "seconds": seconds,
         "sequential": seq,
         "http": http,
         "ratio": round(http["per_s"] / seq["per_s"], 2),
-        "cores": len(os.sched_getaffinity(0)),
+        "http_workers": workers,
+        "ratio_workers": round(workers["per_s"] / seq["per_s"], 2),
+        "cores": cores,
     }
     log(f"serving: {out}")
     return out
+
+
+def _http_row(label: str, http: dict[str, Any]) -> list[Any]:
+    return [
+        label,
+        http["requests"],
+        http["per_s"],
+        http["p50_ms"],
+        http["p95_ms"],
+        http["errors"],
+        http["server_cpu_ms_per_request"],
+        http["server_rss_mb"],
+    ]
 
 
 def render_section(r: dict[str, Any]) -> tuple[list[list[Any]], list[str]]:
@@ -161,27 +205,36 @@ def render_section(r: dict[str, Any]) -> tuple[list[list[Any]], list[str]]:
     s = r.get("serving")
     if not s:
         return [], []
-    seq, http = s["sequential"], s["http"]
-    met = s["ratio"] >= 1.6 and http["p95_ms"] <= 400 and http["errors"] == 0
+    seq, http, workers = s["sequential"], s["http"], s.get("http_workers")
+    # The goal is met by the server as deployed for it: with one ask worker per core where measured.
+    best, ratio = (workers, s["ratio_workers"]) if workers else (http, s["ratio"])
+    setting = f", --ask-workers {s['cores']}" if workers else ""
+    met = ratio >= 1.6 and best["p95_ms"] <= 400 and best["errors"] == 0
     rows = [
         [
-            f"HTTP /api/ask, {s['clients']} clients: req/s ÷ sequential asks/s in-process; p95; errors",
-            f"{s['ratio']}x ({http['per_s']} ÷ {seq['per_s']}); {http['p95_ms']} ms; {http['errors']}",
+            f"HTTP /api/ask, {s['clients']} clients{setting}: req/s ÷ sequential asks/s in-process; "
+            "p95; errors",
+            f"{ratio}x ({best['per_s']} ÷ {seq['per_s']}); {best['p95_ms']} ms; {best['errors']}"
+            + (f" (server's own process: {s['ratio']}x)" if workers else ""),
             "≥ 1.6x; ≤ 400 ms; 0",
             "yes" if met else "**no**",
         ]
     ]
+    runs = [_http_row(f"HTTP, {s['clients']} clients, answered in the server process", http)]
+    if workers:
+        runs.append(_http_row(f"HTTP, {s['clients']} clients, {s['cores']} ask workers", workers))
     section = [
         "## Serving on both cores",
         "",
         "The bundled report's index. In one run: `ReportQA.ask` over the dev_zimao questions in a loop "
-        f"in the benchmark process ({seq['asks']} asks), then a fresh `report-qa serve` process asked "
+        f"in the benchmark process ({seq['asks']} asks), then fresh `report-qa serve` processes asked "
         f"by {s['clients']} concurrent clients (`wrk`, one keep-alive connection each, "
-        f"{s['seconds']:g} s after a warm-up: {http['requests']} requests) on {s['cores']} cores shared "
-        "with the load generator. The server answers two questions per core at once in worker threads "
-        "(`qa.apps.server.asks_at_once`): ONNX Runtime, faiss and numpy release the GIL, so the "
-        "asks use both cores; the other requests wait on the event loop. uvicorn parses with "
-        "httptools on uvloop.",
+        f"{s['seconds']:g} s after a warm-up) on {s['cores']} cores shared with the load generator: "
+        "first answering in the server's own process, two questions per core at once in threads "
+        "(`qa.apps.server.asks_at_once`), where the Python half of every answer holds the GIL; then "
+        f"with `--ask-workers {s['cores']}` (`qa.apps.workers`: processes that each open the index "
+        "and answer, the server only parses and replies). Server CPU and RSS include its workers "
+        "(RSS summed over the processes, so pages they share count once per process).",
         "",
         table(
             [
@@ -205,24 +258,13 @@ def render_section(r: dict[str, Any]) -> tuple[list[list[Any]], list[str]]:
                     seq["cpu_ms_per_ask"],
                     "—",
                 ],
-                [
-                    f"HTTP, {s['clients']} clients",
-                    http["requests"],
-                    http["per_s"],
-                    http["p50_ms"],
-                    http["p95_ms"],
-                    http["errors"],
-                    http["server_cpu_ms_per_request"],
-                    http["server_rss_mb"],
-                ],
+                *runs,
             ],
         ),
         "",
-        f"CPU per request: the server {http['server_cpu_ms_per_request']} ms against "
-        f"{seq['cpu_ms_per_ask']} ms per ask in-process, the load generator "
-        f"{http['client_cpu_ms_per_request']} ms. Two cores give at most "
-        f"{2 * seq['cpu_ms_per_ask'] / http['server_cpu_ms_per_request']:.2f}x the sequential rate at "
-        "the server's CPU cost per request.",
+        f"CPU per request: {seq['cpu_ms_per_ask']} ms per ask in-process; over HTTP "
+        + "; ".join(f"{run[0].split(', ', 2)[-1]} {run[6]} ms" for run in runs)
+        + f"; the load generator {best['client_cpu_ms_per_request']} ms.",
         "",
     ]
     return rows, section

@@ -228,6 +228,12 @@ class ReportQA:
             audit.record(self.index_dir, "remove", [info], client)
         return info
 
+    def refresh(self) -> bool:
+        """Open the index as saved now, when another process has saved a newer one (an upload in the
+        web page while this process answers); True when it changed."""
+        before = self._data
+        return self._latest() is not before
+
     def _latest(self) -> IndexStore:
         """The index as saved now: this one, or a newer one that another process saved."""
         if read_manifest(self.index_dir) not in (None, self._data.manifest):

@@ -11,6 +11,7 @@ Environment variables:
 |---|---|---|
 | ``REPORT_QA_CACHE`` | ``cache_dir``: converted model weights | ``$XDG_CACHE_HOME/report-qa`` |
 | ``REPORT_QA_THREADS`` | ``threads``: texts ONNX Runtime embeds at once | every core |
+| ``REPORT_QA_ASK_WORKERS`` | ``ask_workers``: processes answering ``POST /api/ask`` | 0: the server |
 | ``REPORT_QA_MAX_UPLOAD_MB`` | ``max_upload_mb`` | 50 |
 | ``MILVUS_URI`` | ``milvus_uri``: used when the Milvus store is asked for without a URI | none |
 | ``MILVUS_TOKEN``, or ``MILVUS_USER`` + ``MILVUS_PASSWORD`` | ``milvus_token`` (never recorded) | none |
@@ -109,6 +110,9 @@ class Settings:
     answer: AnswerSettings = field(default_factory=AnswerSettings)
     cache_dir: Path = field(default_factory=lambda: _default_cache_dir({}))
     threads: int | None = None  # None: every core
+    # Processes answering the JSON API's questions (qa.apps.workers): each holds the model and the
+    # index (~0.5 GB with the bundled report), and together they use every core; 0: the server answers.
+    ask_workers: int = 0
     max_upload_mb: float = 50.0
     milvus_uri: str | None = None
     milvus_token: str = field(default="", repr=False)  # credentials: never printed or recorded
@@ -128,6 +132,7 @@ class Settings:
         env = os.environ if environ is None else environ
         user, password = env.get("MILVUS_USER", ""), env.get("MILVUS_PASSWORD", "")
         threads = _positive(env, "REPORT_QA_THREADS", int)
+        workers = _positive(env, "REPORT_QA_ASK_WORKERS", int, zero=True)
         upload = _positive(env, "REPORT_QA_MAX_UPLOAD_MB", float)
         burst = _positive(env, "REPORT_QA_RATE_BURST", int)
         body = _positive(env, "REPORT_QA_MAX_BODY_MB", float)
@@ -135,6 +140,7 @@ class Settings:
         return cls(
             cache_dir=_default_cache_dir(env),
             threads=None if threads is None else int(threads),
+            ask_workers=0 if workers is None else int(workers),
             max_upload_mb=50.0 if upload is None else float(upload),
             milvus_uri=env.get("MILVUS_URI") or None,
             milvus_token=env.get("MILVUS_TOKEN") or (f"{user}:{password}" if user else ""),

@@ -200,8 +200,21 @@ def _serve(args: argparse.Namespace, out: TextIO) -> int:
     size, took = _summary(len(bot.documents), bot.passage_count), time.perf_counter() - started
     print(f"report-qa: {size} ready in {took:.1f} s", file=out, flush=True)
     settings = replace(bot.settings, public=True) if args.public else bot.settings
+    if args.ask_workers is not None:
+        settings = replace(settings, ask_workers=args.ask_workers)
     serve(bot, host=args.host, port=args.port, settings=settings)
     return 0
+
+
+def _count(raw: str) -> int:
+    """A whole number of at least 0 (argparse prints the error and exits 2 otherwise)."""
+    try:
+        value = int(raw)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number of 0 or more, not {raw!r}")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -296,6 +309,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="read-only for visitors even on a loopback address (behind a reverse proxy)",
     )
     srv.add_argument("--docs", nargs="+", metavar="PATH", help="index these files/folders first")
+    srv.add_argument(
+        "--ask-workers",
+        type=_count,
+        metavar="N",
+        help="answer /api/ask in N processes, one per core (each holds the model and the index; "
+        "default: REPORT_QA_ASK_WORKERS or 0, the server's own process)",
+    )
     common(srv)
     srv.set_defaults(run=_serve)
     return parser

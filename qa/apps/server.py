@@ -31,7 +31,7 @@ import gradio as gr
 import uvicorn
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -51,6 +51,7 @@ from qa.apps.models import (
     SeriesQuery,
 )
 from qa.apps.ui import build_ui, ui_assets
+from qa.apps.workers import AskWorkers
 from qa.embed.onnx import default_threads
 from qa.errors import ReportQAError
 from qa.settings import Settings
@@ -72,13 +73,19 @@ HTTP_MESSAGES = {404: "没有这个地址。", 405: "不支持这个请求方法
 
 
 def create_app(
-    bot: ReportQA, *, ui: bool = True, settings: Settings | None = None, public: bool = False
+    bot: ReportQA,
+    *,
+    ui: bool = True,
+    settings: Settings | None = None,
+    public: bool = False,
+    workers: AskWorkers | None = None,
 ) -> FastAPI:
     """The FastAPI app: JSON API, health check, and (unless ``ui=False``) the Gradio UI at "/".
 
     ``settings`` (default ``Settings.from_env()``) holds the admin token, the rate limit, the body cap
     and the frame policy, and names the model cache, which the UI never serves. ``public`` says
     whether the server faces visitors (``serve`` decides it from the host; ``Settings.public`` wins).
+    ``workers``: processes that answer ``POST /api/ask`` (qa.apps.workers) instead of this one.
     """
     settings = settings or Settings.from_env()
     policy = Policy.build(settings, public)
@@ -92,7 +99,7 @@ def create_app(
         redoc_url=None,
     )
     _add_error_handlers(app, policy)
-    _add_routes(app, bot, asks_at_once(settings))
+    _add_routes(app, bot, asks_at_once(settings), workers)
     add_admin_routes(app, bot, policy)
     _add_unknown_api_route(app)
     app.add_middleware(NoRemoteFiles)
@@ -132,15 +139,18 @@ def asks_at_once(settings: Settings) -> int:
     return 2 * (settings.threads or default_threads())
 
 
-def _add_routes(app: FastAPI, bot: ReportQA, at_once: int) -> None:
+def _add_routes(app: FastAPI, bot: ReportQA, at_once: int, workers: AskWorkers | None) -> None:
     # Blocking work runs in worker threads, so the CPU-bound search does not block the event loop
     # that also serves the Gradio page; questions take at most ``at_once`` of them.
     asking = anyio.CapacityLimiter(at_once)
 
     @app.post("/api/ask", response_model=AnswerModel, responses=ERRORS, tags=["api"])
-    async def ask(request: AskRequest) -> dict[str, Any]:
+    async def ask(request: AskRequest) -> Any:
         """Answer a question with the exact sentence from the report and up to ``k`` cited passages."""
         filters = request.filters.to_query() if request.filters else None
+        if workers is not None:  # the worker writes the reply's JSON: nothing left to do here
+            body = await workers.ask(request.question, request.k, filters)
+            return Response(body, media_type="application/json")
         # Made a dict in the worker thread too: the event loop only sends it.
         return await anyio.to_thread.run_sync(
             lambda: bot.ask(request.question, k=request.k, filters=filters).to_dict(), limiter=asking
@@ -243,13 +253,28 @@ def serve(
     """
     settings = settings or Settings.from_env()
     policy = Policy.build(settings, not is_loopback(host))
-    app = create_app(bot, settings=settings, public=policy.public)
-    print(
-        f"report-qa: serving on http://{host}:{port}/  (JSON API: /api/ask, schema: /openapi.json)",
-        flush=True,
-    )
-    print(f"report-qa: {describe(policy)}", flush=True)
-    uvicorn.run(app, host=host, port=port, **_uvicorn_options(settings))
+    with ask_workers(bot, settings) as workers:
+        app = create_app(bot, settings=settings, public=policy.public, workers=workers)
+        print(
+            f"report-qa: serving on http://{host}:{port}/  (JSON API: /api/ask, schema: /openapi.json)",
+            flush=True,
+        )
+        print(f"report-qa: {describe(policy)}", flush=True)
+        if workers is not None:
+            print(f"report-qa: {workers.count} processes answer /api/ask", flush=True)
+        uvicorn.run(app, host=host, port=port, **_uvicorn_options(settings))
+
+
+@contextmanager
+def ask_workers(bot: ReportQA, settings: Settings) -> Iterator[AskWorkers | None]:
+    """``Settings.ask_workers`` processes answering ``bot``'s JSON API questions for the block (None
+    when 0); they stop when it ends."""
+    workers = AskWorkers(bot, settings.ask_workers) if settings.ask_workers else None
+    try:
+        yield workers
+    finally:
+        if workers is not None:
+            workers.close()
 
 
 def describe(policy: Policy) -> str:
@@ -300,21 +325,22 @@ def running(
     """
     port = port or free_port(host)
     settings = settings or Settings.from_env()
-    app = create_app(bot, settings=settings, public=not is_loopback(host))
-    # A short graceful shutdown: Gradio's event streams would otherwise keep the server open.
-    config = uvicorn.Config(
-        app, host=host, port=port, timeout_graceful_shutdown=2, **_uvicorn_options(settings)
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name=f"report-qa-{port}", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError(f"the server on {host}:{port} did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://{host}:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=15)
+    with ask_workers(bot, settings) as workers:
+        app = create_app(bot, settings=settings, public=not is_loopback(host), workers=workers)
+        # A short graceful shutdown: Gradio's event streams would otherwise keep the server open.
+        config = uvicorn.Config(
+            app, host=host, port=port, timeout_graceful_shutdown=2, **_uvicorn_options(settings)
+        )
+        server = uvicorn.Server(config)
+        thread = threading.Thread(target=server.run, name=f"report-qa-{port}", daemon=True)
+        thread.start()
+        deadline = time.monotonic() + 60
+        while not server.started:
+            if not thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError(f"the server on {host}:{port} did not start")
+            time.sleep(0.05)
+        try:
+            yield f"http://{host}:{port}"
+        finally:
+            server.should_exit = True
+            thread.join(timeout=15)
