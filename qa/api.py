@@ -153,8 +153,9 @@ class ReportQA:
         if not isinstance(k, int) or k < 1:
             raise ValueError("k must be a positive integer")
         data = self._data  # one snapshot for the whole question, even if documents are added meanwhile
+        answerer = Answerer(data, self.embedder, self.scorer, self.settings)
         if filters is None:
-            query = analyze(question, self.settings.retrieval.use_glossary)
+            query = answerer.query(question)
             rows = {}
 
             def passage_of(passage_id: str) -> Passage | None:
@@ -165,7 +166,7 @@ class ReportQA:
             across = series_answer(question, query, data.catalog, self.series, passage_of, k)
             if across is not None:
                 return across
-        return Answerer(data, self.embedder, self.scorer, self.settings).answer(question, k, filters)
+        return answerer.answer(question, k, filters)
 
     @functools.cached_property
     def scorer(self) -> AnswerScorer:

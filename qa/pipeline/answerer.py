@@ -20,7 +20,7 @@ from qa.pipeline.conversation import most_confident, readings, topic_of
 from qa.pipeline.coverage import Missing
 from qa.pipeline.lists import announced_items
 from qa.pipeline.parts import split_parts
-from qa.pipeline.query import analyze
+from qa.pipeline.query import Query, analyze
 from qa.pipeline.scope import latest_documents, named_groups, part_years
 from qa.pipeline.scorer import AnswerScorer
 from qa.schema import Answer, DocumentInfo, Passage
@@ -53,11 +53,19 @@ class Answerer:
     # Each text embedded once per question: a comparison asks it of every named report, and an
     # unscoped 今年 question the newest report then all (an embedding is most of a question's cost).
     _vectors: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    # And analysed once: the API, ``answer`` and ``answer_one`` each need the Query of the same text.
+    _queries: dict[str, Query] = field(default_factory=dict, repr=False)
 
     def _vector(self, text: str) -> np.ndarray:
         if text not in self._vectors:
             self._vectors[text] = self.encoder.encode_queries([text])[0]
         return self._vectors[text]
+
+    def query(self, text: str) -> Query:
+        """``text`` analysed (``qa.pipeline.query.analyze``); QuestionError on bad input."""
+        if text not in self._queries:
+            self._queries[text] = analyze(text, self.settings.retrieval.use_glossary)
+        return self._queries[text]
 
     def answer_one(
         self,
@@ -70,7 +78,7 @@ class Answerer:
         years it asks its report about (``scope.part_years``); the year check of ``decide`` is
         then skipped, as the question names the other reports' years too."""
         data, settings = self.data, self.settings
-        query = analyze(question, settings.retrieval.use_glossary)
+        query = self.query(question)
         if part_years is not None:
             mine = tuple(y for y in query.report_years if y in part_years)
             query = replace(query, years=part_years, report_years=mine)
@@ -99,7 +107,7 @@ class Answerer:
         """Answer ``question``: once per named report for a comparison, once per part for a
         question asking two things (``Answer.parts``), from the newest report for an unscoped
         今年/去年."""
-        query = analyze(question, self.settings.retrieval.use_glossary)  # bad input fails here, whole
+        query = self.query(question)  # bad input fails here, whole
         documents = self.data.documents
 
         def one(

@@ -135,12 +135,14 @@ def _fits(kind: str | None, sentence: str) -> bool:
 
 def _longest_run(needle: str, haystack: str) -> int:
     """Length of the longest substring of ``needle`` that occurs in ``haystack``."""
-    best = 0
-    for start in range(len(needle)):
-        length = best + 1
-        while start + length <= len(needle) and needle[start : start + length] in haystack:
-            best = length
-            length += 1
+    best, start, size = 0, 0, len(needle)
+    while start + best < size:  # a later start has no room for a longer run
+        if needle[start] in haystack:  # most characters are not: skip them without slicing
+            length = best + 1
+            while start + length <= size and needle[start : start + length] in haystack:
+                best = length
+                length += 1
+        start += 1
     return best
 
 
@@ -163,9 +165,29 @@ def _gap_share(context: tuple[str, str], sentence: str) -> float:
     return (_longest_run(before, sentence) + _longest_run(after, sentence)) / (len(before) + len(after))
 
 
-def _share(weights: dict[str, float], tokens: AbstractSet[str]) -> float:
-    total = sum(weights.values())
-    return sum(w for t, w in weights.items() if t in tokens) / total if total > 0 else 0.0
+class _Weights:
+    """A question's term weights, and the share of their total that a sentence's tokens hold.
+
+    Built once per question: a share is taken ~200 times a question (every sentence and clause),
+    so the terms are summed in one list comprehension, in the weights' order (the same floats)."""
+
+    def __init__(self, weights: dict[str, float]) -> None:
+        self.items = tuple(weights.items())
+        self.total = sum(weights.values())
+
+    def share(self, tokens: AbstractSet[str]) -> float:
+        """The weight of the terms in ``tokens`` over the total; 0 without weights."""
+        if self.total <= 0:
+            return 0.0
+        return sum([w for t, w in self.items if t in tokens]) / self.total
+
+    def share_of_union(
+        self, first: AbstractSet[str], second: AbstractSet[str], third: AbstractSet[str]
+    ) -> float:
+        """``share`` of the union of three token sets, without building it."""
+        if self.total <= 0:
+            return 0.0
+        return sum([w for t, w in self.items if t in first or t in second or t in third]) / self.total
 
 
 def _is_heading(passage: Passage, sentence: str) -> bool:
@@ -182,6 +204,7 @@ class _Analysed:
     clauses: tuple[tuple[tuple[str, frozenset[str]], ...], ...]  # per sentence: (clause, its tokens)
     tokens: tuple[frozenset[str], ...]  # per sentence
     passage_tokens: frozenset[str]
+    figures: tuple[bool, ...]  # per sentence: whether it holds a figure
 
 
 @lru_cache(maxsize=512)
@@ -192,7 +215,8 @@ def _analysed(text: str, spans: tuple[tuple[int, int], ...]) -> _Analysed:
     # and a passage's its sentences', so the text is tokenized once, clause by clause.
     clauses = tuple(tuple((c, frozenset(tokenize(c))) for c in _CLAUSE.split(s)) for s in sentences)
     tokens = tuple(frozenset().union(*(t for _, t in parts)) for parts in clauses)
-    return _Analysed(sentences, clauses, tokens, frozenset().union(*tokens))
+    figures = tuple(bool(_FIGURE.search(s)) for s in sentences)
+    return _Analysed(sentences, clauses, tokens, frozenset().union(*tokens), figures)
 
 
 def candidates(
@@ -210,6 +234,7 @@ def candidates(
     terms = set(tokenize(query.lexical_text))
     weights = idf(terms)
     pair_weights = {t: w for t, w in weights.items() if len(t) == 2}
+    every, pairs = _Weights(weights), _Weights(pair_weights)
     content = query.content
     kind = asks_for(query)
     best_lexical = max((h.lexical or 0.0 for h in hits), default=0.0)
@@ -225,24 +250,24 @@ def candidates(
         spans_list = spans.tolist()
         analysed = _analysed(passage.text, tuple(map(tuple, spans_list)))
         sentences, clauses, token_sets = analysed.sentences, analysed.clauses, analysed.tokens
-        passage_coverage = _share(weights, analysed.passage_tokens)
+        passage_coverage = every.share(analysed.passage_tokens)
         if passage.doc_id not in in_document:  # several top passages often share a report
             in_document[passage.doc_id] = document_terms(passage.doc_id, set(pair_weights))
-        document_coverage = _share(pair_weights, in_document[passage.doc_id]) if pair_weights else 1.0
-        coverages = [_share(weights, tokens) for tokens in token_sets]
+        document_coverage = pairs.share(in_document[passage.doc_id]) if pair_weights else 1.0
+        coverages = [every.share(tokens) for tokens in token_sets]
         # A sentence often leaves its subject to the sentences before it ("本鱼分布于…" after
         # "黑尾前肛鳗，为…"): what it covers together with them. (With the section heading as well,
         # the dev sets did worse: training/README.md.)
         opening = token_sets[0]
-        focus = {t: w for t, w in weights.items() if t not in opening}
+        focus = _Weights({t: w for t, w in weights.items() if t not in opening})
         for j, ((start, end), cosine) in enumerate(zip(spans_list, cosines.tolist(), strict=True)):
             text = passage.text[start:end]
             sentence = sentences[j]
             tokens = token_sets[j]
             neighbours = coverages[max(0, j - 1) : j] + coverages[j + 1 : j + 2]
-            has_figure = bool(_FIGURE.search(sentence))
+            has_figure = analysed.figures[j]
             fits = _fits(kind, sentence)
-            clause_coverage, clause = max(((_share(weights, t), c) for c, t in clauses[j]), default=(0.0, ""))
+            clause_coverage, clause = max(((every.share(t), c) for c, t in clauses[j]), default=(0.0, ""))
             rows.append(
                 (
                     i,
@@ -256,13 +281,13 @@ def candidates(
                         (hit.lexical or 0.0) / best_lexical if best_lexical > 0 else 0.0,
                         coverages[j],
                         0.0,
-                        _share(pair_weights, tokens),
+                        pairs.share(tokens),
                         passage_coverage,
                         max(neighbours, default=0.0),
-                        _share(weights, tokens | opening | (token_sets[j - 1] if j else frozenset())),
+                        every.share_of_union(tokens, opening, token_sets[j - 1] if j else frozenset()),
                         document_coverage,
                         _longest_run(content, sentence) / len(content) if content else 0.0,
-                        _share(focus, tokens) if focus else coverages[j],
+                        focus.share(tokens) if focus.items else coverages[j],
                         _gap_share(gap, sentence),
                         clause_coverage,
                         float(_fits(kind, clause)),
