@@ -180,7 +180,8 @@ def render(r: dict[str, Any]) -> str:
         "so absolute times are noisy; ratios measured side by side are the numbers to trust.",
         "",
         *[
-            f"Measured again later by `{x['command']}` on {x['date']}: {', '.join(x['sections'])}."
+            f"Measured again later by `{x['command']}` on {x['date']}: {', '.join(x['sections'])}"
+            + (f" (CPU with {', '.join(x['vector_flags'])})." if x.get("vector_flags") else ".")
             for x in r.get("reruns", [])
         ],
         "",
@@ -217,7 +218,9 @@ def render(r: dict[str, Any]) -> str:
             ],
         ),
         "",
-        "Thread-related environment: "
+        "CPU vector extensions: "
+        + (", ".join(m.get("vector_flags") or []) or "not recorded")
+        + ". Thread-related environment: "
         + (", ".join(f"`{k}={v}`" for k, v in m["env"].items() if v is not None) or "none set")
         + f" (checked: {', '.join(m['env'])}).",
         "",

@@ -120,7 +120,13 @@ def main(argv: list[str] | None = None) -> None:
             else {**FULL, **results["config"]}
         )
         results.setdefault("reruns", []).append(
-            {"command": command, "date": time.strftime("%Y-%m-%d %H:%M:%S %z"), "sections": only}
+            {
+                "command": command,
+                "date": time.strftime("%Y-%m-%d %H:%M:%S %z"),
+                "sections": only,
+                # The machine of a later run may not be the full run's (another CPU, other extensions).
+                "vector_flags": machine_info()["vector_flags"],
+            }
         )
     else:
         only = list(SECTIONS)

@@ -1,7 +1,8 @@
 """Serving on both cores: HTTP ``POST /api/ask`` from concurrent clients vs sequential asks in-process.
 
-One run measures all on the same index: ``ReportQA.ask`` called in a loop in this process (asks/s),
-then a fresh ``report-qa serve`` process on loopback, answering in its own process and then with
+One run measures all on the same index: ``ReportQA.ask`` called in a loop in this process (asks/s;
+before, between and after the HTTP runs), and a fresh ``report-qa serve`` process on loopback,
+answering in its own process and then with
 ``--ask-workers`` (one per core, qa.apps.workers), asked by ``clients`` concurrent keep-alive
 connections of ``wrk`` (Debian's package; benchmarks/wrk_ask.lua). The load generator shares the
 cores with the server, so it must cost little: wrk takes ~0.13 ms of CPU per request, where the
@@ -57,11 +58,9 @@ def _tree_cpu_s(pids: list[int]) -> float:
     return sum(_cpu_s(p) for p in pids)
 
 
-def sequential(bot: Any, questions: list[str], rounds: int) -> dict[str, Any]:
-    """``bot.ask`` over ``questions`` ``rounds`` times in a loop: asks per second, latency and CPU
-    milliseconds per ask."""
-    for q in questions[:3]:
-        bot.ask(q, k=5)
+def _asks(bot: Any, questions: list[str], rounds: int) -> tuple[list[float], float, float]:
+    """``bot.ask`` over ``questions`` ``rounds`` times in a loop: each ask's seconds, wall seconds
+    and CPU seconds of the whole loop."""
     seconds = []
     started, cpu = time.perf_counter(), _cpu_s()
     for _ in range(rounds):
@@ -69,11 +68,18 @@ def sequential(bot: Any, questions: list[str], rounds: int) -> dict[str, Any]:
             t = time.perf_counter()
             bot.ask(q, k=5)
             seconds.append(time.perf_counter() - t)
-    wall, cpu = time.perf_counter() - started, _cpu_s() - cpu
+    return seconds, time.perf_counter() - started, _cpu_s() - cpu
+
+
+def sequential(slices: list[tuple[list[float], float, float]]) -> dict[str, Any]:
+    """Asks per second, latency and CPU milliseconds per ask over loops of ``_asks``."""
+    seconds = [s for part in slices for s in part[0]]
+    wall, cpu = sum(part[1] for part in slices), sum(part[2] for part in slices)
     return {
         "asks": len(seconds),
         "per_s": round(len(seconds) / wall, 2),
         "cpu_ms_per_ask": round(cpu / len(seconds) * 1000, 2),
+        "slices_per_s": [round(len(part[0]) / part[1], 2) for part in slices],
         **pct(seconds),
     }
 
@@ -162,15 +168,22 @@ def over_http(
 def measure(
     bot: Any, index_dir: Path, questions: list[str], clients: int, seconds: float, rounds: int, port: int
 ) -> dict[str, Any]:
-    """Sequential in-process asks, then HTTP with ``clients`` concurrent clients, on one index: the
-    server answering in its own process, then with one ask worker per core."""
+    """Sequential in-process asks, and HTTP with ``clients`` concurrent clients, on one index: the
+    server answering in its own process, then with one ask worker per core. The sequential loop
+    runs before, between and after the two (``rounds`` each) and counts as one: the shared machine's
+    speed drifts by 20% within minutes, and a loop at one moment only made the ratio swing."""
     cores = len(os.sched_getaffinity(0))
-    log(f"serving: sequential asks in-process ({rounds} x {len(questions)} questions)")
-    seq = sequential(bot, questions, rounds)
+    for q in questions[:3]:
+        bot.ask(q, k=5)
+    log(f"serving: sequential asks in-process (3 x {rounds} x {len(questions)} questions, between runs)")
+    slices = [_asks(bot, questions, rounds)]
     log(f"serving: {clients} HTTP clients for {seconds:g} s, in the server process")
     http = over_http(index_dir, questions, clients, seconds, port)
+    slices.append(_asks(bot, questions, rounds))
     log(f"serving: {clients} HTTP clients for {seconds:g} s, {cores} ask workers")
     workers = over_http(index_dir, questions, clients, seconds, port, workers=cores)
+    slices.append(_asks(bot, questions, rounds))
+    seq = sequential(slices)
     out = {
         "clients": clients,
         "seconds": seconds,
@@ -227,7 +240,9 @@ def render_section(r: dict[str, Any]) -> tuple[list[list[Any]], list[str]]:
         "## Serving on both cores",
         "",
         "The bundled report's index. In one run: `ReportQA.ask` over the dev_zimao questions in a loop "
-        f"in the benchmark process ({seq['asks']} asks), then fresh `report-qa serve` processes asked "
+        f"in the benchmark process ({seq['asks']} asks in three equal loops before, between and after "
+        f"the HTTP runs: {', '.join(map(str, seq.get('slices_per_s', [])))} asks/s), and fresh "
+        "`report-qa serve` processes asked "
         f"by {s['clients']} concurrent clients (`wrk`, one keep-alive connection each, "
         f"{s['seconds']:g} s after a warm-up) on {s['cores']} cores shared with the load generator: "
         "first answering in the server's own process, two questions per core at once in threads "
