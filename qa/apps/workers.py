@@ -18,6 +18,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import multiprocessing.connection
+import os
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -49,8 +51,24 @@ def answer_json(bot: ReportQA, question: str, k: int, filters: dict[str, Any] | 
     return bytes(JSONResponse(AnswerModel.model_validate(answer).model_dump(mode="json")).body)
 
 
+def _exit_with_parent() -> None:
+    """End this worker when the server process ends, however it ends: uvicorn re-raises SIGTERM
+    after its shutdown, so the server dies before it can stop the pool, and a worker waiting for
+    work holds its own end of the queue's pipe, so it would wait for ever (~0.6 GB each)."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(0)
+
+    threading.Thread(target=watch, name="report-qa-parent-watch", daemon=True).start()
+
+
 def _open_index(index_dir: str, settings: Settings) -> None:
     global _bot, _generation
+    _exit_with_parent()
     _generation = current_generation(Path(index_dir))
     _bot = ReportQA(index_dir=index_dir, settings=settings)
     _bot.scorer  # noqa: B018  -- loaded lazily: at start, not at the first question
