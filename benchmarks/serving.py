@@ -20,6 +20,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +40,7 @@ def _cpu_s(pid: int | None = None) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def _tree(pid: int) -> list[int]:
+def process_tree(pid: int) -> list[int]:
     """Process ``pid`` and every living descendant (the server and its ask workers)."""
     parents: dict[int, list[int]] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -122,11 +124,10 @@ def _load(base: str, questions: list[str], clients: int, seconds: float) -> dict
     }
 
 
-def over_http(
-    index_dir: Path, questions: list[str], clients: int, seconds: float, port: int, workers: int = 0
-) -> dict[str, Any]:
-    """A fresh ``report-qa serve`` on ``index_dir`` (``workers`` ask workers), asked by ``clients``
-    concurrent connections. CPU and RSS are the server's with its workers (RSS summed)."""
+@contextmanager
+def server_process(index_dir: Path, port: int, workers: int = 0) -> Iterator[subprocess.Popen[bytes]]:
+    """A fresh ``report-qa serve`` on loopback (``workers`` ask workers), answering ``/healthz`` when
+    the block starts; terminated (SIGTERM) when it ends."""
     import httpx
 
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -138,20 +139,32 @@ def over_http(
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
-    base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 180
         while True:
             try:
-                if httpx.get(f"{base}/healthz", timeout=5).status_code == 200:
+                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5).status_code == 200:
                     break
             except httpx.HTTPError:
                 pass
             if server.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"the server did not start: {server.stderr.read().decode()[-2000:]}")
             time.sleep(0.2)
+        yield server
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def over_http(
+    index_dir: Path, questions: list[str], clients: int, seconds: float, port: int, workers: int = 0
+) -> dict[str, Any]:
+    """A fresh ``report-qa serve`` on ``index_dir`` (``workers`` ask workers), asked by ``clients``
+    concurrent connections. CPU and RSS are the server's with its workers (RSS summed)."""
+    base = f"http://127.0.0.1:{port}"
+    with server_process(index_dir, port, workers) as server:
         _load(base, questions, clients, min(3.0, seconds))  # warm-up
-        pids = _tree(server.pid)
+        pids = process_tree(server.pid)
         cpu = _tree_cpu_s(pids)
         out = _load(base, questions, clients, seconds)
         out["server_cpu_ms_per_request"] = round(
@@ -160,9 +173,6 @@ def over_http(
         out["server_rss_mb"] = round(sum(rss_mb(p) for p in pids), 1)
         out["processes"] = len(pids)
         return out
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def measure(

@@ -34,6 +34,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from qa.errors import SettingsError
+
 MAX_QUESTION_CHARS = 2000  # longer input is refused (QuestionError); the web textbox stops typing here
 
 
@@ -84,7 +86,7 @@ def _positive(
         value = -1
     if not (value > 0 or (zero and value == 0)) or value == float("inf"):
         allowed = f"a positive {kind.__name__}" + (" or 0" if zero else "")
-        raise ValueError(f"{name} must be {allowed}, not {raw!r}")
+        raise SettingsError(f"{name} must be {allowed}, not {raw!r}")
     return value
 
 
@@ -93,7 +95,7 @@ def _flag(environ: Mapping[str, str], name: str) -> bool | None:
     if not raw:
         return None
     if raw not in ("1", "0", "true", "false", "yes", "no"):
-        raise ValueError(f"{name} must be 1 or 0, not {raw!r}")
+        raise SettingsError(f"{name} must be 1 or 0, not {raw!r}")
     return raw in ("1", "true", "yes")
 
 
@@ -111,7 +113,7 @@ class Settings:
     cache_dir: Path = field(default_factory=lambda: _default_cache_dir({}))
     threads: int | None = None  # None: every core
     # Processes answering the JSON API's questions (qa.apps.workers): each holds the model and the
-    # index (~0.5 GB with the bundled report), and together they use every core; 0: the server answers.
+    # index (~0.65 GB with the bundled report), and together they use every core; 0: the server answers.
     ask_workers: int = 0
     max_upload_mb: float = 50.0
     milvus_uri: str | None = None
@@ -128,7 +130,8 @@ class Settings:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        """Settings with the environment's values (``os.environ`` unless given); ValueError on a bad one."""
+        """Settings with the environment's values (``os.environ`` unless given); SettingsError (a
+        ValueError and a ReportQAError: one line from the CLI) on a bad one."""
         env = os.environ if environ is None else environ
         user, password = env.get("MILVUS_USER", ""), env.get("MILVUS_PASSWORD", "")
         threads = _positive(env, "REPORT_QA_THREADS", int)

@@ -10,6 +10,7 @@ import multiprocessing
 import os
 import shutil
 import signal
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from benchmarks.serving import process_tree, server_process
 from qa import ReportQA
 from qa.apps.cli import main
 from qa.apps.server import create_app, free_port, running
@@ -100,50 +102,23 @@ def test_cli_refuses_a_negative_worker_count(capsys: pytest.CaptureFixture[str])
     assert "0 or more" in capsys.readouterr().err
 
 
-def test_workers_end_with_the_server_process(tmp_path: Path, bot: ReportQA) -> None:
+def test_workers_end_with_the_server_process(bot: ReportQA) -> None:
     # uvicorn re-raises SIGTERM after its shutdown: the server dies before it could stop the pool.
-    import subprocess
-    import sys
-    import time
-
-    port = free_port()
-    command = [sys.executable, "-m", "qa", "serve", "--index-dir", str(bot.index_dir)]
-    server = subprocess.Popen(
-        [*command, "--port", str(port), "--ask-workers", "2"],
-        cwd=Path(__file__).resolve().parents[1],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert server.poll() is None and time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.2)
-        workers = _children(server.pid)
-        assert len(workers) >= 2
-    finally:
-        server.terminate()
-        server.wait(timeout=60)
+    with server_process(bot.index_dir, free_port(), workers=2) as server:
+        workers = [pid for pid in process_tree(server.pid) if pid != server.pid]
+        assert len(workers) >= 2  # the ask workers and multiprocessing's resource tracker
     deadline = time.monotonic() + 30
     while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not any(_alive(pid) for pid in workers)
 
 
-def _children(pid: int) -> list[int]:
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(stat.parent.name))
-        except (OSError, ValueError, IndexError):
-            continue
-    return found
+def test_cli_refuses_a_bad_worker_count_in_the_environment(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("REPORT_QA_ASK_WORKERS", "many")
+    assert main(["serve", "--index-dir", "unused"]) == 2
+    assert "REPORT_QA_ASK_WORKERS" in capsys.readouterr().err
 
 
 def _alive(pid: int) -> bool:

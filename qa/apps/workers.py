@@ -118,8 +118,7 @@ class AskWorkers:
     async def ask(self, question: str, k: int, filters: dict[str, Any] | None) -> bytes:
         """The reply body of one question, from whichever worker is free. When the worker died, new
         ones are started and the question is answered in this process."""
-        with self._lock:
-            pool = self._pool
+        pool = self._pool  # replaced only under the lock, by _recover
         try:  # submit raises too, once the pool knows it is broken
             return await asyncio.wrap_future(pool.submit(_ask_in_worker, question, k, filters))
         except BrokenProcessPool:
