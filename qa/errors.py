@@ -19,7 +19,3 @@ class QuestionError(ReportQAError):
 
 class EmbeddingError(ReportQAError):
     """The embedding model could not be found, converted or loaded."""
-
-
-class SettingsError(ReportQAError, ValueError):
-    """An environment variable holds a value report-qa cannot use (qa.settings.Settings.from_env)."""

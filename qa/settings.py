@@ -34,9 +34,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from qa.errors import SettingsError
-
 MAX_QUESTION_CHARS = 2000  # longer input is refused (QuestionError); the web textbox stops typing here
+
+
+class SettingsError(ValueError):
+    """An environment variable holds a value report-qa cannot use (the CLI prints it as one line)."""
 
 
 @dataclass(frozen=True)
@@ -131,7 +133,7 @@ class Settings:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Settings with the environment's values (``os.environ`` unless given); SettingsError (a
-        ValueError and a ReportQAError: one line from the CLI) on a bad one."""
+        ValueError) on a bad one."""
         env = os.environ if environ is None else environ
         user, password = env.get("MILVUS_USER", ""), env.get("MILVUS_PASSWORD", "")
         threads = _positive(env, "REPORT_QA_THREADS", int)

@@ -24,7 +24,7 @@ from qa.index import audit, factory
 from qa.index.factory import STORES, StoreConfig
 from qa.ingest.loader import load_bundled, load_paths
 from qa.ingest.structure import build_passages
-from qa.settings import Settings
+from qa.settings import Settings, SettingsError
 
 EXIT_BAD_INPUT = 2
 
@@ -332,7 +332,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         code = args.run(args, out)
         out.flush()  # so that a reader gone away shows here, inside this handler
         return code
-    except ReportQAError as exc:
+    except (ReportQAError, SettingsError) as exc:
         print(f"report-qa: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
