@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qa.pipeline.glossary import GLOSSARY_PATH, report_terms
+from qa.pipeline.glossary import GLOSSARY_PATH, report_terms, without_phrases
 from qa.pipeline.query import analyze
 
 
@@ -42,3 +42,9 @@ def test_english_words_inside_a_chinese_question_are_looked_up() -> None:
     mixed = analyze("今年GDP增长目标定在多少？")
     assert "国内生产总值" in mixed.translated and "国内生产总值" in mixed.lexical_text
     assert analyze("今年5G基站建多少？").translated == ()  # no glossary word
+
+
+def test_phrases_of_given_report_terms_are_blanked_in_any_case() -> None:
+    text = without_phrases("What is Guangdong's GDP target?", {"广东"})
+    assert "Guangdong" not in text and "GDP target" in text
+    assert without_phrases("What is Guangdong's GDP target?", {"江苏"}) == "What is Guangdong's GDP target?"

@@ -158,6 +158,12 @@ def test_reports_without_a_year_stay_in_a_year_scoped_search():
         ("2018年粮食产量是多少", "2018年粮食产量是多少"),  # a bare year is what it asks about
         ("该报告的作者是谁", "该报告的作者是谁"),  # names no report: 报告 is a word like any other
         ("福建省2026年政府工作报告", "福建省2026年政府工作报告"),  # nothing but names: kept whole
+        # English names its report in English: the place, its possessive and "the … report" go too.
+        ("In the Fujian government work report, what was grain output?", "what was grain output?"),
+        ("What is Fujian's target for new urban jobs?", "What is target for new urban jobs?"),
+        ("In the State Council's 2019 report, what is the target for GDP?", "what is the target for GDP?"),
+        ("What was GDP in the 2024 government work report?", "What was GDP?"),
+        ("What is the report about?", "What is the report about?"),  # names no report
     ],
 )
 def test_the_search_leaves_out_the_words_naming_the_report(question, topic):

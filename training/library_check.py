@@ -21,10 +21,18 @@ from typing import Any
 from qa.evaluation import evaluate
 from qa.facts.extract import Fact
 from qa.index.catalog import years_covered
+from qa.pipeline.glossary import GLOSSARY_PATH
 from qa.pipeline.places import PROVINCES
 from qa.schema import DocumentInfo
 from qa.text.normalize import has_cjk
-from training.examples import EVERYDAY_WORDS, TRAIN_REPORTS, _everyday, _usable, written_examples
+from training.examples import (
+    ENGLISH_NAMES,
+    EVERYDAY_WORDS,
+    TRAIN_REPORTS,
+    _everyday,
+    _usable,
+    written_examples,
+)
 
 # How people name a report: {y} its title year, {r} the region as written, {s} the region without
 # 省/市/自治区, {p} the year a figure is about, {i} the indicator. National and provincial forms.
@@ -77,6 +85,56 @@ def questions(
                 y=d.year, r=d.region, s=short, p=fact.year, i=_everyday(fact.indicator, rng)
             )
             out.append({"question": question, "doc_id": doc_id, "sentence": fact.sentence, "form": form})
+    return out
+
+
+def english_names() -> dict[str, str]:
+    """Province short name -> its English name, read from the glossary's one-term rows ("hunan 湖南")."""
+    lines = GLOSSARY_PATH.read_text(encoding="utf-8").splitlines()
+    rows = (line.split("\t") for line in lines if "\t" in line)
+    return {zh: en.title() for en, zh in rows if zh in PROVINCES}
+
+
+def paired_questions(
+    facts: list[Fact], documents: list[DocumentInfo], per_report: int = 4, seed: int = 2
+) -> list[dict[str, Any]]:
+    """The same question in Chinese and in English, naming its report and the year it is about, for
+    facts whose indicator has an English name (``ENGLISH_NAMES``): does English reach the figure as
+    often as Chinese?"""
+    rng = random.Random(seed)
+    info = {d.doc_id: d for d in documents}
+    provinces = english_names()
+    out = []
+    by_doc: dict[str, list[tuple[Fact, str]]] = defaultdict(list)
+    for fact in training_facts(facts, documents):
+        english = next((e for zh, e in ENGLISH_NAMES.items() if zh in fact.indicator), None)
+        if english and fact.year and fact.period in ("plan", "review"):
+            by_doc[fact.doc_id].append((fact, english))
+    for doc_id, doc_facts in sorted(by_doc.items()):
+        d = info[doc_id]
+        short = _short_name(d)
+        if d.level != "national" and short not in provinces:
+            continue
+        for fact, english in rng.sample(doc_facts, min(per_report, len(doc_facts))):
+            plan = fact.period == "plan"
+            if d.level == "national":
+                zh = f"{d.year}年政府工作报告里{fact.year}年{fact.indicator}{'目标' if plan else ''}是多少？"
+                asked = (
+                    f"what is the {fact.year} target for {english}"
+                    if plan
+                    else f"what was {english} in {fact.year}"
+                )
+                en = f"In the {d.year} government work report, {asked}?"
+            else:
+                zh = f"{short}{fact.year}年{fact.indicator}{'目标' if plan else ''}是多少？"
+                name = provinces[short]
+                en = (
+                    f"What is {name}'s {fact.year} target for {english}?"
+                    if plan
+                    else f"What was {name}'s {english} in {fact.year}?"
+                )
+            for lang, question in (("zh", zh), ("en", en)):
+                out.append({"question": question, "doc_id": doc_id, "sentence": fact.sentence, "form": lang})
     return out
 
 
@@ -259,6 +317,8 @@ def main() -> None:
     print(f"all: {result['all']}")
     for form, rates in result["by_form"].items():
         print(f"{rates}  {form}")
+    paired = check(bot, paired_questions(bot.facts(), bot.documents))["by_form"]
+    print(f"the same questions in Chinese and in English: {paired}")
     written = check_named_written(bot, named_written(bot.documents))
     print(f"written questions with their report named: {written}")
     print(f"comparisons: {check_comparisons(bot, comparisons(bot.facts(), bot.documents))}")

@@ -40,3 +40,12 @@ def report_terms(text: str) -> list[str]:
         if found:
             terms.extend(t for t in chinese if t not in terms)
     return terms
+
+
+def without_phrases(text: str, terms: set[str]) -> str:
+    """``text`` with every English phrase whose report terms are all among ``terms`` blanked out
+    ("Hunan's grain output", {湖南} -> "  grain output"); any case."""
+    for pattern, chinese in _entries():
+        if set(chinese) <= terms:
+            text = re.sub(pattern.pattern + r"(?:'s)?", " ", text, flags=re.I)
+    return text

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from qa.errors import QuestionError
-from qa.pipeline.glossary import report_terms
+from qa.pipeline.glossary import report_terms, without_phrases
 from qa.schema import Period
 from qa.settings import MAX_QUESTION_CHARS
 from qa.text.normalize import CJK_RANGES, fold_width, has_cjk, has_words, normalize
@@ -57,6 +57,15 @@ _REPORT_REFERENCE = re.compile(
     rf"(?:{_TITLE_YEAR.pattern}|(?:政府)?(?:工作)?报告)(?:里面|里|中|上|内)?(?:提到|提出|说|讲|写|显示)?(?:了|的)?",
     re.I,
 )
+# The same in English: "In the Hunan government work report, …", "the State Council's 2015 report".
+_ENGLISH_REFERENCE = re.compile(
+    r"\b(?:in|from|of|according to)?\s*(?:the\s+)?(?:provincial\s+|national\s+)?(?:government\s+)?"
+    r"(?:work\s+)?reports?\b(?:\s+(?:say|said|says|mention|mentioned|state|stated))?",
+    re.I,
+)
+# Words the names leave dangling: "In the 's , what …", "What was GDP in the ?".
+_ENGLISH_POSSESSIVE = re.compile(r"(?<![a-z])'s\b", re.I)
+_ENGLISH_DANGLING = re.compile(r"(?:\b(?:in|of|from|for)\s+)?\bthe\s*(?=[,.?!]|$)", re.I)
 # What is left at the start once the names are gone: "广东省的GDP" -> "的GDP", "江苏和山东…" -> "和…".
 _LEFT_OVER = re.compile(r"^[\s的和与跟及、，,:：]+")
 
@@ -149,6 +158,10 @@ def without_names(query: Query, places: Iterable[str], use_glossary: bool = True
     text = NATIONAL_WORDS.sub(" ", _REPORT_REFERENCE.sub(" ", fold_width(query.text)))
     for place in sorted(places, key=len, reverse=True):
         text = text.replace(place, " ")
+    if query.translated:  # an English question names its report in English: "Hunan's", "the report"
+        text = _ENGLISH_REFERENCE.sub(" ", without_phrases(text, set(places)))
+        text = _ENGLISH_DANGLING.sub("", " ".join(_ENGLISH_POSSESSIVE.sub("", text).split()))
+        text = re.sub(r"\s+(?=[,.?!])", "", text).lstrip(" ,")
     text = _LEFT_OVER.sub("", " ".join(text.split()))
     if normalize(text) == query.normalized or not has_words(_QUESTION_WORDS.sub("", text)):
         return query
