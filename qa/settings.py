@@ -65,6 +65,9 @@ class AnswerSettings:
 
     answer_passages: int = 5  # candidate sentences come from this many top passages
     scorer_path: Path | None = None  # a model file of training/train_scorer.py; None: the shipped one
+    # The term counts the scorer's features are weighed against (qa.pipeline.background); None: the
+    # shipped one, which the shipped scorer was trained with.
+    background_path: Path | None = None
 
 
 def _default_cache_dir(environ: Mapping[str, str]) -> Path:

@@ -116,10 +116,16 @@ class StoreConformance:
         expected = HashEmbedder().encode_passages(["全年财政总收入1.6亿元。", "比增8.8%。"])
         np.testing.assert_allclose(np.asarray(vectors, dtype=np.float32), expected, atol=1e-3)
 
-    def test_idf_is_higher_for_rarer_tokens(self, data):
-        idf = data.idf({"消防", "建", "不存在"})
-        assert idf["消防"] > idf["建"] > 0
-        assert idf["不存在"] == 0
+    def test_document_frequency_counts_passages_of_all_documents_or_some(self, data):
+        asked = {"消防", "建", "不存在"}
+        counts, passages = data.document_frequency(asked)
+        assert passages == len(data.passage_rows())
+        assert counts["建"] >= counts["消防"] > 0 and counts["不存在"] == 0
+        town, town_passages = data.document_frequency(asked, {"town"})
+        city, city_passages = data.document_frequency(asked, ["city"])
+        assert town_passages + city_passages == passages
+        assert town["消防"] == counts["消防"] and city["消防"] == 0
+        assert data.document_frequency(asked, set()) == ({t: 0 for t in asked}, 0)
 
     def test_document_terms_are_the_tokens_its_text_holds(self, data):
         asked = {"消防", "学位", "公园", "道路", "从未", "亿元"}

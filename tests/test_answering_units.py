@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 from qa.apps.messages import scope_notes
 from qa.errors import ReportQAError
 from qa.index.catalog import Catalog
+from qa.pipeline.background import BACKGROUND_PATH
 from qa.pipeline.coverage import missing_report
 from qa.pipeline.features import FEATURES, Candidate, asks_for, candidates, gap_context
 from qa.pipeline.parts import split_parts
@@ -227,6 +229,8 @@ def test_the_shipped_scorer_loads_and_states_its_provenance() -> None:
     assert spec["sentence"]["features"] == list(FEATURES)
     unused = spec["provenance"]["not_used"]
     assert all(name in unused for name in ("dev_zimao", "dev_written", "blind_single"))
+    # Trained on features weighed against the shipped background: retrain when it changes.
+    assert spec["provenance"]["background_sha256"] == hashlib.sha256(BACKGROUND_PATH.read_bytes()).hexdigest()
     scorer = default_scorer()
     assert 0.0 < scorer.uncertain_floor < scorer.answer_floor < 1.0
 
@@ -256,3 +260,17 @@ def test_a_span_of_only_punctuation_is_never_the_answer() -> None:
     scored = scorer.score([bracket, sentence])
     assert scored is not None and scored.best == 1
     assert scorer.score([bracket, Candidate(1, (9, 10), "——", strong)]) is None
+
+
+def test_a_two_part_answers_confidence_is_that_of_what_it_quotes() -> None:
+    from qa.pipeline.answerer import combined
+    from qa.schema import Answer
+
+    answered = Answer("网格有多少个？", True, "全镇划分网格42个。", [], {}, 0.77, "answer")
+    refused = Answer("网格员有多少人？", False, None, [], {}, 0.09, "not_found")
+    both = combined("全镇划了多少个网格，网格员有多少人？", [answered, refused], 5, {})
+    assert both.found and both.outcome == "uncertain" and both.answer == "全镇划分网格42个。"
+    assert both.confidence == 0.77  # the quoted sentence's, not the refused part's
+    nearer = Answer("网格员有多少人？", False, None, [], {}, 0.05, "not_found")
+    neither = combined("网格员和志愿者各有多少人？", [refused, nearer], 5, {})
+    assert not neither.found and neither.confidence == 0.09  # how near the best part came

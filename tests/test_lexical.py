@@ -34,11 +34,16 @@ def test_scores_equal_bm25s_index(question: str) -> None:
     assert built.scores(tokenize(question))[-1] == 0.0
 
 
-def test_idf_counts_rows_holding_a_token() -> None:
+def test_document_frequency_counts_rows_holding_a_token_in_all_rows_or_some() -> None:
     index = LexicalIndex.build(TEXTS)
-    idf = index.idf({"学位", "亿元", "从未出现"})
-    assert idf["从未出现"] == 0.0
-    assert idf["学位"] > idf["亿元"] > 0  # 学位 is in one row, 亿元 in two
+    asked = {"学位", "亿元", "从未出现"}
+    everywhere = index.document_frequency(asked)
+    assert everywhere["从未出现"] == 0
+    assert everywhere["学位"] == 1 and everywhere["亿元"] == 2
+    holding = [row for row, text in enumerate(TEXTS) if "亿元" in text]
+    others = np.array([row for row in range(len(TEXTS)) if row not in holding])
+    assert index.document_frequency(asked, others)["亿元"] == 0
+    assert index.document_frequency(asked, np.array(holding))["亿元"] == 2
 
 
 def test_empty_corpus_is_refused() -> None:

@@ -13,6 +13,7 @@ has not seen; the final sentence model is refitted on all of them.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import itertools
 import json
 import sys
@@ -27,6 +28,7 @@ from sklearn.metrics import roc_auc_score
 
 from qa import ReportQA
 from qa.embed.embedder import load_embedder
+from qa.pipeline.background import BACKGROUND_PATH
 from qa.pipeline.features import FEATURES
 from qa.pipeline.scorer import FORMAT, AnswerScorer, ConfidenceModel
 from training.collect import CONFIDENCE_INPUTS, Rows, collect
@@ -275,6 +277,8 @@ def main() -> None:
             "written": "training/data/written_questions.jsonl: 645 questions on those reports, "
             "written by helper sessions that read only the reports",
             "not_used": "tests/data dev_zimao, dev_gov, dev_written, blind_single, blind_library",
+            # The term weights of the features were measured against this file (qa.pipeline.background).
+            "background_sha256": hashlib.sha256(BACKGROUND_PATH.read_bytes()).hexdigest(),
         },
         "metrics": metrics,
     }

@@ -127,8 +127,11 @@ class IndexStore(Protocol):
     def sentence_parts(self, rows: Iterable[int]) -> list[tuple[np.ndarray, np.ndarray]]:
         """Sentence spans (int32 (n, 2), inside the passage) and float16 vectors of each row."""
 
-    def idf(self, tokens: set[str]) -> dict[str, float]:
-        """Inverse document frequency of each lexical token over the passages."""
+    def document_frequency(
+        self, tokens: set[str], doc_ids: Iterable[str] | None = None
+    ) -> tuple[dict[str, int], int]:
+        """How many passages hold each lexical token, and how many passages were counted: all, or
+        those of ``doc_ids`` only."""
 
     def document_terms(self, doc_id: str, tokens: Iterable[str]) -> set[str]:
         """Which of the lexical ``tokens`` occur anywhere in document ``doc_id``."""

@@ -45,6 +45,15 @@ def tokenize(text: str) -> list[str]:
     return tokens
 
 
+def _runs(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The first and last row of each run of consecutive ids in ``rows`` (sorted)."""
+    rows = np.asarray(rows, dtype=np.int64)
+    if len(rows) == 0:
+        return rows, rows
+    breaks = np.flatnonzero(np.diff(rows) != 1)
+    return rows[np.r_[0, breaks + 1]], rows[np.r_[breaks, len(rows) - 1]]
+
+
 def idf_value(df: int, n: int) -> float:
     """Inverse document frequency (Lucene's form) of a token found in ``df`` of ``n`` rows; 0 if none."""
     return float(np.log(1 + (n - df + 0.5) / (df + 0.5))) if df else 0.0
@@ -123,30 +132,30 @@ class LexicalIndex:
     def load(cls, directory: Path, size: int) -> LexicalIndex:
         return cls(bm25s.BM25.load(str(directory), show_progress=False), size)
 
-    def idf(self, tokens: set[str]) -> dict[str, float]:
-        """Inverse document frequency (Lucene's form) of each token; 0 for tokens never indexed."""
-        vocab = self._bm25.vocab_dict
-        indptr = self._bm25.scores["indptr"]  # column t of the CSC matrix holds the rows containing token t
-        out = {}
-        for token in tokens:
-            t = vocab.get(token)
-            out[token] = idf_value(int(indptr[t + 1] - indptr[t]) if t is not None else 0, self.size)
-        return out
+    def document_frequency(self, tokens: set[str], rows: np.ndarray | None = None) -> dict[str, int]:
+        """How many rows hold each token: of every row, or of ``rows`` (sorted row ids) only."""
+        if rows is None:
+            indptr = self._bm25.scores["indptr"]  # column t of the CSC matrix holds the rows with token t
+            found = {token: self._bm25.vocab_dict.get(token) for token in tokens}
+            return {token: 0 if t is None else int(indptr[t + 1] - indptr[t]) for token, t in found.items()}
+        runs = _runs(rows)
+        return {token: self._frequency(token, runs) for token in tokens}
 
     def occurs_in(self, token: str, rows: np.ndarray) -> bool:
-        """Whether ``token`` occurs in any of ``rows`` (sorted row ids): a binary search of its
-        column, whose rows are ascending, instead of reading the texts."""
+        """Whether ``token`` occurs in any of ``rows`` (sorted row ids)."""
+        return self._frequency(token, _runs(rows)) > 0
+
+    def _frequency(self, token: str, runs: tuple[np.ndarray, np.ndarray]) -> int:
+        """How many rows of ``runs`` (first and last rows of each run of consecutive rows) hold
+        ``token``: binary searches of its column, whose rows are ascending, instead of reading texts.
+        A document's passages are one run, so a few reports are a few searches."""
         t = self._bm25.vocab_dict.get(token)
-        if t is None or len(rows) == 0:
-            return False
+        firsts, lasts = runs
+        if t is None or len(firsts) == 0:
+            return 0
         indptr = self._bm25.scores["indptr"]
         column = self._bm25.scores["indices"][indptr[t] : indptr[t + 1]]
-        first, last = int(rows[0]), int(rows[-1])
-        at = int(column.searchsorted(first))
-        if last - first + 1 == len(rows):  # one run of rows, as a document's passages are stored
-            return at < len(column) and int(column[at]) <= last
-        end = int(column.searchsorted(last, side="right"))
-        return bool(np.isin(column[at:end], rows, assume_unique=True).any())
+        return int((column.searchsorted(lasts, side="right") - column.searchsorted(firsts)).sum())
 
     def scores(self, query_tokens: list[str]) -> np.ndarray:
         """BM25 score of every row for the query tokens (unknown tokens are ignored)."""
@@ -218,8 +227,3 @@ def _fill_columns(
         fill += np.bincount(ids, minlength=len(fill))
         first = last
     return {"data": data, "indices": indices, "indptr": indptr}
-
-
-def unseen_idf(rows: int) -> float:
-    """The IDF a token would have if it occurred in none of ``rows`` rows: the largest possible."""
-    return float(np.log(1 + (rows + 0.5) / 0.5))

@@ -91,9 +91,13 @@ class IndexData(StoreBase):
         """Sentence spans and vectors of each of ``rows`` (see SentenceTable.of)."""
         return [self.sentences.of(row) for row in rows]
 
-    def idf(self, tokens: set[str]) -> dict[str, float]:
-        """Inverse document frequency of each lexical token (qa.index.lexical.tokenize) over the passages."""
-        return self.lexical.idf(tokens)
+    def document_frequency(
+        self, tokens: set[str], doc_ids: Iterable[str] | None = None
+    ) -> tuple[dict[str, int], int]:
+        """How many passages hold each lexical token (qa.index.lexical.tokenize), and how many
+        passages were counted: all, or those of ``doc_ids``."""
+        rows = self._allowed_rows(doc_ids)
+        return self.lexical.document_frequency(tokens, rows), self.lexical.size if rows is None else len(rows)
 
     @cached_property
     def _rows_of(self) -> dict[str, np.ndarray]:

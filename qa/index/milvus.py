@@ -31,7 +31,7 @@ import numpy as np
 from qa.errors import IndexStoreError
 from qa.index import faiss_dense, generations
 from qa.index.base import REBUILD_HINT, SentenceTable, StoreBase, build_manifest
-from qa.index.lexical import idf_value, tokenize
+from qa.index.lexical import tokenize
 from qa.index.milvus_schema import (
     ANALYZERS,
     ENTITY_FIELDS,
@@ -248,16 +248,25 @@ class MilvusStore(StoreBase):
         return [by_row[r] for r in rows]
 
     @cached_property
-    def _document_frequency(self) -> Counter[str]:
-        counts: Counter[str] = Counter()
+    def _frequencies(self) -> dict[str | None, tuple[Counter[str], int]]:
+        """doc_id -> (passages holding each token, passages); None -> the same over every document."""
+        counts: dict[str | None, tuple[Counter[str], int]] = {}
         for passage in self._passages.values():
-            counts.update(set(tokenize(passage.text)))
+            held = set(tokenize(passage.text))
+            for key in (passage.doc_id, None):
+                tokens, n = counts.setdefault(key, (Counter(), 0))
+                tokens.update(held)
+                counts[key] = (tokens, n + 1)
         return counts
 
-    def idf(self, tokens: set[str]) -> dict[str, float]:
-        """Inverse document frequency of each token (qa.index.lexical.tokenize), counted over the passages."""
-        counts, n = self._document_frequency, len(self._passages)
-        return {t: idf_value(counts[t], n) for t in tokens}
+    def document_frequency(
+        self, tokens: set[str], doc_ids: Iterable[str] | None = None
+    ) -> tuple[dict[str, int], int]:
+        """How many passages hold each token (qa.index.lexical.tokenize), and how many passages
+        were counted: all, or those of ``doc_ids``."""
+        keys: Iterable[str | None] = [None] if doc_ids is None else set(doc_ids)
+        chosen = [self._frequencies[d] for d in keys if d in self._frequencies]
+        return {t: sum(c[t] for c, _ in chosen) for t in tokens}, sum(size for _, size in chosen)
 
     def dense_search(
         self, query: np.ndarray, k: int, doc_ids: Iterable[str] | None = None

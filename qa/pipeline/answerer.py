@@ -38,7 +38,9 @@ def combined(question: str, parts: list[Answer], k: int, reason: dict[str, Any])
         "not_found" if not found else "answer" if all(p.outcome == "answer" for p in parts) else "uncertain"
     )
     text = "\n".join(p.answer for p in found if p.answer) or None
-    confidence = min(p.confidence for p in parts)
+    # How sure the quoted sentences are: the least sure of them; with nothing quoted, how near the
+    # best part came (below the floor, as a single refused answer's).
+    confidence = min(p.confidence for p in found) if found else max(p.confidence for p in parts)
     return Answer(question, bool(found), text, passages[:k], reason, confidence, outcome, parts)
 
 

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from qa.index.base import IndexStore
+from qa.pipeline.background import BACKGROUND_PATH, load_background
 from qa.pipeline.coverage import Missing, missing_report
 from qa.pipeline.features import FEATURES, Candidate, candidates
 from qa.pipeline.query import Query
@@ -69,6 +70,7 @@ def retrieve(
     hits = search(data, topic, vector, k, scope, settings.retrieval)
     passages = [data.passage(h.row).with_(score=round(h.score, 6)) for h in hits]
     depth = settings.answer.answer_passages
+    background = load_background(settings.answer.background_path or BACKGROUND_PATH)
     parts = data.sentence_parts([h.row for h in hits[:depth]])
     found = candidates(
         topic,
@@ -76,7 +78,9 @@ def retrieve(
         passages[:depth],
         parts,
         vector,
-        data.idf,
+        # Weighed over the reports searched and a fixed background, not over the whole index: a
+        # report's answers do not depend on which other reports share its index.
+        lambda tokens: background.idf(*data.document_frequency(tokens, scope.doc_ids)),
         data.document_terms,
         data.review_years,
         depth,
