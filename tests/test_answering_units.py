@@ -158,6 +158,13 @@ def test_reports_the_collection_lacks_are_named_with_what_it_has() -> None:
 def test_place_names_are_not_taken_from_ordinary_words() -> None:
     assert named_places(analyze("今年城市更新和乡镇建设有什么安排？")) == []
     assert named_places(analyze("成都市和重庆市的GDP")) == ["重庆", "成都市"]
+    assert named_places(analyze("今年市政设施和县政府办公楼投入多少？")) == []
+
+
+def test_a_city_named_by_its_governments_report_is_a_place() -> None:
+    # 市政 is a word (市政设施), 市政府 the city's government: "苏州市政府工作报告" names 苏州市.
+    assert named_places(analyze("苏州市政府工作报告里财政收入是多少？")) == ["苏州市"]
+    assert named_places(analyze("2025年义乌市政府工作报告提出了什么目标")) == ["义乌市"]
 
 
 def test_question_kinds() -> None:

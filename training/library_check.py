@@ -138,6 +138,11 @@ def paired_questions(
     return out
 
 
+# Cities with reports of their own that the dataset does not hold (general knowledge, for the check).
+CITIES = ("深圳市", "苏州市", "成都市", "杭州市", "武汉市", "南京市", "青岛市", "厦门市", "宁波市", "西安市",
+          "长沙市", "郑州市", "东莞市", "佛山市", "无锡市", "温州市", "大连市", "义乌市")  # fmt: skip
+
+
 # Comparisons of two reports: {a} and {b} name them (years, or provinces' short names).
 COMPARE = ("{a}和{b}{i}分别是多少？", "{a}与{b}相比，{i}有什么变化？", "{a}、{b}的{i}各是多少")
 
@@ -172,7 +177,7 @@ def comparisons(
 def missing(documents: list[DocumentInfo], count: int = 40, seed: int = 0) -> list[str]:
     """Generated questions about reports the collection lacks: a place it has in a year none of
     that place's reports covers, or a State Council report of a year it lacks; then ``count // 2``
-    each about a province it has no report of, and about a year no report of it covers."""
+    each about a province it has no report of, a city (``CITIES``), and a year no report of it covers."""
     rng = random.Random(seed)
     topics = sorted(EVERYDAY_WORDS)
     national_years = {d.year for d in documents if d.level == "national"}
@@ -203,6 +208,12 @@ def missing(documents: list[DocumentInfo], count: int = 40, seed: int = 0) -> li
         out.append(
             rng.choice(("{s}的{i}是多少？", "{s}今年{i}目标是多少", "{s}的{i}怎么样")).format(
                 s=rng.choice(absent_places), i=rng.choice(topics)
+            )
+        )
+    for _ in range(count // 2):  # a city, named the way people name its report
+        out.append(
+            rng.choice(("{c}政府工作报告里{i}是多少？", "{c}今年{i}目标是多少", "{c}去年{i}是多少？")).format(
+                c=rng.choice(CITIES), i=rng.choice(topics)
             )
         )
     for _ in range(count // 2 if absent_years else 0):

@@ -19,10 +19,11 @@ PROVINCES = (
 )  # fmt: skip
 # A named city, county or town: two to four characters before 市/县/镇/乡 (not 区: 开发区, 示范区
 # and 自贸区 are programmes, not places), at the start or after a pause or a year ("2025年深圳市"),
-# not beginning with a function word, and not 市场/市长/县委/镇长/乡镇/乡村/县城….
+# not beginning with a function word, and not 市场/市长/县委/镇长/乡镇/乡村/县城/市政…; but
+# 市政府/县政府 ("苏州市政府工作报告") is the place's government.
 _LOCALITY = re.compile(
     rf"(?:^|(?<=[,，。、？?\s年的]))(?![的了在和与及是有对把被从到各全本我])"
-    rf"[{CJK_RANGES}]{{2,4}}?(?:市|县|镇|乡)(?![场长委民政级区镇村城])"
+    rf"[{CJK_RANGES}]{{2,4}}?(?:市|县|镇|乡)(?![场长委民级区镇村城])(?!政(?!府))"
 )
 
 # Words that end like a place name and are none: 城市, 乡镇, 股市 …
