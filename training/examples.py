@@ -10,11 +10,12 @@ Three sources, kept apart from every question set we validate on:
   (``TRAIN_REPORTS``), each asked of its report alone: an indicator in everyday templates (the
   fact's sentence answers); an indicator of another report that this one never mentions, and a
   review-only indicator asked as this year's plan (nothing answers).
-- Questions people would type, written for training (``WRITTEN_QUESTIONS``): 645 questions on the
-  25 ``TRAIN_REPORTS`` by four helper sessions that read only those reports (no code, no question
+- Questions people would type, written for training (``WRITTEN_QUESTIONS``): 1,115 questions on the
+  25 ``TRAIN_REPORTS`` by nine helper sessions that read only those reports (no code, no question
   set): everyday and English wording, lists, plans, and questions the report does not answer (near
   misses among them), each with verbatim gold strings (five that matched a dev- or blind-set
-  question word for word were dropped). Each is asked of its report alone.
+  question word for word, and 30 matching a written or question-set question, were dropped). Each is
+  asked of its report alone.
 
 ``folds_by_document`` splits them for out-of-fold scoring, keeping each document's questions together.
 """

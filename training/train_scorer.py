@@ -274,8 +274,8 @@ def main() -> None:
             "cmrc2018": "dev split of ../shared/datasets/cmrc2018 (trial split held out), each question "
             "answerable and again with its paragraph filtered out",
             "reports": f"questions generated from {', '.join(TRAIN_REPORTS)} (no question set uses them)",
-            "written": "training/data/written_questions.jsonl: 645 questions on those reports, "
-            "written by helper sessions that read only the reports",
+            "written": f"training/data/written_questions.jsonl: {len(list(written_examples()))} questions "
+            "on those reports, written by helper sessions that read only the reports",
             "not_used": "tests/data dev_zimao, dev_gov, dev_written, blind_single, blind_library",
             # The term weights of the features were measured against this file (qa.pipeline.background).
             "background_sha256": hashlib.sha256(BACKGROUND_PATH.read_bytes()).hexdigest(),
