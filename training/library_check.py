@@ -21,7 +21,7 @@ from typing import Any
 from qa.evaluation import evaluate
 from qa.facts.extract import Fact
 from qa.index.catalog import years_covered
-from qa.pipeline.glossary import GLOSSARY_PATH
+from qa.pipeline.glossary import glossary_rows
 from qa.pipeline.places import PROVINCES
 from qa.schema import DocumentInfo
 from qa.text.normalize import has_cjk
@@ -90,9 +90,8 @@ def questions(
 
 def english_names() -> dict[str, str]:
     """Province short name -> its English name, read from the glossary's one-term rows ("hunan 湖南")."""
-    lines = GLOSSARY_PATH.read_text(encoding="utf-8").splitlines()
-    rows = (line.split("\t") for line in lines if "\t" in line)
-    return {zh: en.title() for en, zh in rows if zh in PROVINCES}
+    one_term = ((english, terms[0]) for english, terms in glossary_rows() if len(terms) == 1)
+    return {zh: english.title() for english, zh in one_term if zh in PROVINCES}
 
 
 def paired_questions(

@@ -133,6 +133,7 @@ class MilvusStore(StoreBase):
         self.documents = documents
         self.texts = texts
         self._passages = passages  # row -> passage, as of this snapshot
+        self._counted: dict[str | None, Counter[str]] = {}  # _frequency_of, by document
         self.collection: str = manifest["store"]["collection"]
         self.analyzer: str = manifest["store"]["analyzer"]
 
@@ -248,25 +249,29 @@ class MilvusStore(StoreBase):
         return [by_row[r] for r in rows]
 
     @cached_property
-    def _frequencies(self) -> dict[str | None, tuple[Counter[str], int]]:
-        """doc_id -> (passages holding each token, passages); None -> the same over every document."""
-        counts: dict[str | None, tuple[Counter[str], int]] = {}
-        for passage in self._passages.values():
-            held = set(tokenize(passage.text))
-            for key in (passage.doc_id, None):
-                tokens, n = counts.setdefault(key, (Counter(), 0))
-                tokens.update(held)
-                counts[key] = (tokens, n + 1)
-        return counts
+    def _passages_of(self) -> dict[str | None, list[Passage]]:
+        """doc_id -> its passages; None -> every passage."""
+        by_doc: dict[str | None, list[Passage]] = {None: list(self._passages.values())}
+        for passage in by_doc[None]:
+            by_doc.setdefault(passage.doc_id, []).append(passage)
+        return by_doc
+
+    def _frequency_of(self, key: str | None) -> Counter[str]:
+        """Passages of document ``key`` (None: of all) holding each token, counted on first use."""
+        if key not in self._counted:
+            counts: Counter[str] = Counter()
+            for passage in self._passages_of[key]:
+                counts.update(set(tokenize(passage.text)))
+            self._counted[key] = counts
+        return self._counted[key]
 
     def document_frequency(
         self, tokens: set[str], doc_ids: Iterable[str] | None = None
     ) -> tuple[dict[str, int], int]:
-        """How many passages hold each token (qa.index.lexical.tokenize), and how many passages
-        were counted: all, or those of ``doc_ids``."""
-        keys: Iterable[str | None] = [None] if doc_ids is None else set(doc_ids)
-        chosen = [self._frequencies[d] for d in keys if d in self._frequencies]
-        return {t: sum(c[t] for c, _ in chosen) for t in tokens}, sum(size for _, size in chosen)
+        """Passages holding each token (qa.index.lexical.tokenize), and passages counted (of doc_ids)."""
+        keys = [None] if doc_ids is None else [d for d in set(doc_ids) if d in self._passages_of]
+        counts = [self._frequency_of(key) for key in keys]
+        return {t: sum(c[t] for c in counts) for t in tokens}, sum(len(self._passages_of[k]) for k in keys)
 
     def dense_search(
         self, query: np.ndarray, k: int, doc_ids: Iterable[str] | None = None

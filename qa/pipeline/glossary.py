@@ -15,17 +15,25 @@ GLOSSARY_PATH = Path(__file__).parents[1] / "data" / "glossary.tsv"
 
 
 @cache
+def glossary_rows() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(English term as written, its report terms) for every row of the glossary file."""
+    rows = []
+    for line in GLOSSARY_PATH.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            english, chinese = line.split("\t")
+            rows.append((english, tuple(chinese.split())))
+    return tuple(rows)
+
+
+@cache
 def _entries() -> tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]:
     """(pattern of the English term, its report terms), longest term first so phrases win over words."""
     rows = []
-    for line in GLOSSARY_PATH.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        english, chinese = line.split("\t")
+    for english, terms in glossary_rows():
         prefix = english.endswith("*")  # "export*" also matches exports, exported
         words = re.escape(english.rstrip("*").lower()).replace(r"\ ", r"\s+")
         ending = r"[\w-]*" if prefix else r"\b"
-        rows.append((len(english), re.compile(rf"\b{words}{ending}"), tuple(chinese.split())))
+        rows.append((len(english), re.compile(rf"\b{words}{ending}"), terms))
     return tuple((pattern, terms) for _, pattern, terms in sorted(rows, key=lambda row: -row[0]))
 
 

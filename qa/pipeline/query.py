@@ -66,6 +66,7 @@ _ENGLISH_REFERENCE = re.compile(
 # Words the names leave dangling: "In the 's , what …", "What was GDP in the ?".
 _ENGLISH_POSSESSIVE = re.compile(r"(?<![a-z])'s\b", re.I)
 _ENGLISH_DANGLING = re.compile(r"(?:\b(?:in|of|from|for)\s+)?\bthe\s*(?=[,.?!]|$)", re.I)
+_SPACE_BEFORE_MARK = re.compile(r"\s+(?=[,.?!])")
 # What is left at the start once the names are gone: "广东省的GDP" -> "的GDP", "江苏和山东…" -> "和…".
 _LEFT_OVER = re.compile(r"^[\s的和与跟及、，,:：]+")
 
@@ -161,7 +162,7 @@ def without_names(query: Query, places: Iterable[str], use_glossary: bool = True
     if query.translated:  # an English question names its report in English: "Hunan's", "the report"
         text = _ENGLISH_REFERENCE.sub(" ", without_phrases(text, set(places)))
         text = _ENGLISH_DANGLING.sub("", " ".join(_ENGLISH_POSSESSIVE.sub("", text).split()))
-        text = re.sub(r"\s+(?=[,.?!])", "", text).lstrip(" ,")
+        text = _SPACE_BEFORE_MARK.sub("", text).lstrip(" ,")
     text = _LEFT_OVER.sub("", " ".join(text.split()))
     if normalize(text) == query.normalized or not has_words(_QUESTION_WORDS.sub("", text)):
         return query
