@@ -6,7 +6,8 @@
   no dev set uses; each report indexed alone, as a town or province deploys it. Never tuned on.
 - dev: tests/data/dev_zimao.jsonl (bundled report), dev_gov.jsonl (three reports together) and
   dev_written.jsonl (222 questions in people's words on nine reports no other set or training
-  question uses, each report alone; written 2026-12-04 by helpers that read only the reports).
+  question uses, each report alone; written 2026-12-04 by helpers that read only the reports);
+  the first two again with their questions in traditional characters (OpenCC s2t).
 - cmrc: the 1,002 questions of CMRC 2018's trial split (never a training row) against all 1,104
   paragraphs, each indexed as one document with ``ReportQA.from_paths``: R@1, R@5 (the gold
   paragraph among the passages) and whether the answer sentence holds a gold span.
@@ -21,6 +22,8 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
+
+import opencc
 
 from benchmarks.ablation import ROOT, dev_set_bots
 from qa import ReportQA
@@ -119,11 +122,16 @@ def main() -> None:
     if "dev" in wanted:
         written = each_report_alone(DATA / "dev_written.jsonl", args.work, embedder, args.reports_dir)
         sets["dev: written (9 reports, each alone)"] = written
+        traditional = opencc.OpenCC("s2t")
         for name, (bot, items) in dev_set_bots(args.reports_dir, args.work, embedder).items():
             sources = {d.doc_id: d.source for d in bot.documents}
             sets[f"dev: {name}"] = evaluate(
                 lambda q, k, bot=bot: bot.ask(q, k=k), items, k=5, sources=sources
             )
+            # The same questions typed in traditional characters (繁體), the reports as they are.
+            asked = [item | {"question": traditional.convert(item["question"])} for item in items]
+            result = evaluate(lambda q, k, bot=bot: bot.ask(q, k=k), asked, k=5, sources=sources)
+            sets[f"dev: {name}, asked in traditional characters"] = result | {"reliability": None}
     if "cmrc" in wanted:
         sets["CMRC 2018 trial"] = cmrc(args.work, embedder)
     report = _render(sets, embedder, time.time() - started)

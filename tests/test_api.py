@@ -53,6 +53,23 @@ def test_from_paths_answers_with_citation(tmp_path, report, hash_embedder):
     assert len(answer.passages) <= 3
 
 
+def test_a_report_in_traditional_characters_answers_simplified_questions(tmp_path, hash_embedder):
+    traditional = "一、2022年工作回顧\n全年完成財政總收入3.2億元，比上年增長6.5%。新增學位1200個。"
+    simplified = "一、2022年工作回顾\n全年完成财政总收入3.2亿元，比上年增长6.5%。新增学位1200个。"
+    bots = []
+    for name, text in (("traditional", traditional), ("simplified", simplified)):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "county.txt").write_text(text, encoding="utf-8")
+        bots.append(ReportQA.from_paths([tmp_path / name], tmp_path / f"ix-{name}", embedder=hash_embedder))
+    asked = [bot.ask("去年财政总收入是多少？") for bot in bots]
+    assert asked[0].answer == "全年完成財政總收入3.2億元，比上年增長6.5%。"  # quoted as the report has it
+    top = asked[0].passages[0]
+    assert top.text[top.highlight[0] : top.highlight[1]] == asked[0].answer
+    # Matched as if the report were simplified: the same BM25 score.
+    lexical = [answer.reason["passages"][0]["lexical"] for answer in asked]
+    assert lexical[0] == lexical[1] > 0
+
+
 def test_unchanged_documents_reuse_the_index_without_encoding(tmp_path, report):
     first = HashEmbedder()
     ReportQA.from_paths([report], index_dir=tmp_path / "ix", embedder=first)

@@ -34,6 +34,14 @@ def test_scores_equal_bm25s_index(question: str) -> None:
     assert built.scores(tokenize(question))[-1] == 0.0
 
 
+def test_traditional_and_simplified_characters_are_the_same_tokens() -> None:
+    # 繁體 questions find simplified reports and the reverse (qa.text.normalize, OpenCC t2s).
+    assert tokenize("財政總收入") == tokenize("财政总收入")
+    assert tokenize("鎮裡去年GDP") == tokenize("镇里去年gdp")
+    index = LexicalIndex.build(["全鎮財政總收入1.6億元", "新增优质学位3600个"])
+    assert index.scores(tokenize("财政总收入"))[0] > 0 and index.scores(tokenize("學位"))[1] > 0
+
+
 def test_document_frequency_counts_rows_holding_a_token_in_all_rows_or_some() -> None:
     index = LexicalIndex.build(TEXTS)
     asked = {"学位", "亿元", "从未出现"}

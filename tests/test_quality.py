@@ -104,6 +104,13 @@ def test_fiscal_revenue_question_cites_its_section(bot):
     assert bot.context(top, chars=0) == top.text  # offsets point at the stored document text
 
 
+def test_a_question_in_traditional_characters_is_answered_like_its_simplified_form(bot):
+    traditional, simplified = bot.ask("2022年財政總收入是多少？"), bot.ask("2022年财政总收入是多少？")
+    assert traditional.found and "财政总收入1.6亿元" in traditional.answer
+    assert traditional.answer == simplified.answer
+    assert abs(traditional.confidence - simplified.confidence) < 0.05  # only the embedding differs
+
+
 def test_english_question_is_answered_from_the_chinese_report(bot):
     answer = bot.ask("What was the town's total fiscal revenue in 2022?")
     assert any("财政总收入1.6亿元" in p.text for p in answer.passages[:3])

@@ -51,6 +51,11 @@ def test_national_gdp_target_one_point_per_report_citing_its_sentence(library: L
     assert years == sorted(years)
 
 
+def test_an_indicator_named_in_traditional_characters_is_the_same_series(library: Library) -> None:
+    simplified = library.series("国内生产总值", "plan", {"level": "national"})
+    assert simplified and library.series("國內生產總值", "plan", {"level": "national"}) == simplified
+
+
 def test_provincial_cross_section_one_point_per_province(library: Library) -> None:
     points = library.series(
         "地区生产总值",

@@ -10,7 +10,6 @@ own subject. The period and section come from the passage the figure is in.
 from __future__ import annotations
 
 import bisect
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Literal, get_args
@@ -39,6 +38,7 @@ from qa.facts.indicators import (
     strip_indicator,
 )
 from qa.schema import DocumentInfo, Passage, Period
+from qa.text.normalize import normalize
 from qa.text.sentences import split_sentences
 
 __all__ = ["PERIODS", "Fact", "collect_facts", "extract_facts", "select_facts"]
@@ -280,15 +280,11 @@ def select_facts(
     of one period; None means any. Raises ValueError for a period that is not review/plan/other."""
     if period is not None and period not in PERIODS:
         raise ValueError(f"period must be one of {', '.join(PERIODS)}")
-    wanted = _fold(indicator) if indicator else None
+    wanted = normalize(indicator) if indicator else None
     return [
         f
         for f in facts
         if (doc_id is None or f.doc_id == doc_id)
         and (period is None or f.period == period)
-        and (wanted is None or wanted in _fold(f.indicator))
+        and (wanted is None or wanted in normalize(f.indicator))
     ]
-
-
-def _fold(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).strip().lower()

@@ -21,6 +21,7 @@ from typing import Any
 from qa.errors import QuestionError
 from qa.facts.extract import PERIODS, Fact
 from qa.schema import DocumentInfo
+from qa.text.normalize import normalize
 from qa.text.numerals import parse_numeral
 
 __all__ = ["FAMILIES", "SERIES_FILTER_KEYS", "indicator_series", "normalize_indicator"]
@@ -57,8 +58,9 @@ _LEVEL_ALIASES = {"provincial": "province", "municipal": "city"}
 
 
 def normalize_indicator(name: str) -> str:
-    """An indicator's name without the words that introduce it (提出, 全省, 今年 …), width folded."""
-    folded = unicodedata.normalize("NFKC", name).strip().lower()
+    """An indicator's name without the words that introduce it (提出, 全省, 今年 …), normalized
+    (``qa.text.normalize``: width folded, 國內生產總值 as 国内生产总值)."""
+    folded = normalize(name)
     return _LEADING.sub("", folded) or folded
 
 

@@ -22,7 +22,8 @@ from qa.index.lexical import tokenize
 from qa.schema import DocumentInfo, Passage
 
 FORMAT_NAME = "report-qa-index"
-FORMAT_VERSION = 2
+# 3: lexical tokens of traditional characters are those of simplified ones (qa.text.normalize).
+FORMAT_VERSION = 3
 REBUILD_HINT = "rebuild it with `report-qa index PATH ... --rebuild`"
 
 

@@ -1,13 +1,18 @@
 """Text normalization for matching: the one function used at index time and at query time.
 
 Stored document text is never changed; normalization only feeds the lexical tokenizer and query
-analysis, so every offset shown to a user still points at the source text.
+analysis, so every offset shown to a user still points at the source text. Traditional characters
+become simplified ones (OpenCC's t2s), so a question typed in 繁體 matches a simplified report and a
+traditional report matches a simplified question.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
+
+import opencc
 
 # Chinese ideographs: CJK Extension A, the Unified Ideographs and the Compatibility Ideographs. The one
 # definition of "a Chinese character": put CJK_RANGES inside a regex character class, e.g. f"[{CJK_RANGES}]+".
@@ -16,10 +21,17 @@ CJK_CHAR = re.compile(f"[{CJK_RANGES}]")
 _SPACES = re.compile(r"\s+")
 
 
+@cache
+def _to_simplified() -> opencc.OpenCC:
+    """OpenCC's traditional-to-simplified converter (built once; converting is thread-safe)."""
+    return opencc.OpenCC("t2s")
+
+
 def fold_width(text: str) -> str:
-    """NFKC (full-width letters, digits and punctuation to half width), spaces collapsed, case kept
-    (for text a model reads: the embedding model tells GDP from gdp)."""
-    return _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+    """NFKC (full-width letters, digits and punctuation to half width), traditional characters to
+    simplified, spaces collapsed, case kept (for text a model reads: the embedding model tells GDP
+    from gdp)."""
+    return _SPACES.sub(" ", _to_simplified().convert(unicodedata.normalize("NFKC", text))).strip()
 
 
 def normalize(text: str) -> str:
