@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 
 import opencc
 
@@ -34,6 +34,9 @@ def fold_width(text: str) -> str:
     return _SPACES.sub(" ", _to_simplified().convert(unicodedata.normalize("NFKC", text))).strip()
 
 
+# A question's text and its best passages are normalized several times an ask (analysis, parts,
+# duplicate passages, refusal reasons): the recent ones are kept.
+@lru_cache(maxsize=4096)
 def normalize(text: str) -> str:
     """``fold_width`` and lower case: the form every match is made on."""
     return fold_width(text).lower()
