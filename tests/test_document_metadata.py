@@ -8,10 +8,13 @@ import json
 import shutil
 from pathlib import Path
 
+import opencc
 import pytest
 
+from qa.api import PASSAGE_CHARS
 from qa.errors import DocumentError
 from qa.ingest.loader import bundled_report_path, load_bundled, load_document
+from qa.ingest.structure import build_passages
 from tests.conftest import GOV_REPORTS, SHARED, write
 
 SEED = SHARED / "seed" / "000_288c1e282cea0f90.txt"
@@ -199,3 +202,21 @@ def test_metadata_agrees_with_real_reports(tmp_path: Path) -> None:
     assert rates["year"] >= 0.95 and rates["level"] >= 0.95 and rates["region"] >= 0.95
     # 30 national reports in the set start at "各位代表" with no title or date line at all.
     assert rates["year_text_only"] >= 0.6
+
+
+# ------------------------------------------------------------------------- traditional characters
+
+
+@pytest.mark.parametrize("name", ["2024_national.txt", "2026_province_fujian.txt", "1955_national.txt"])
+def test_a_report_in_traditional_characters_gets_the_same_metadata_and_periods(
+    tmp_path: Path, name: str
+) -> None:
+    simplified = load_document(GOV_REPORTS / name)
+    text = (GOV_REPORTS / name).read_text(encoding="utf-8")
+    traditional = load_document(write(tmp_path / name, opencc.OpenCC("s2t").convert(text)))
+    fields = ("title", "issuer", "region", "year", "level", "review_year")
+    assert [getattr(traditional, f) for f in fields] == [getattr(simplified, f) for f in fields]
+    assert traditional.text != simplified.text  # kept as written, title too
+    assert traditional.raw_title == opencc.OpenCC("s2t").convert(simplified.raw_title)
+    periods = [[p.period for p in build_passages(d, *PASSAGE_CHARS)] for d in (simplified, traditional)]
+    assert periods[0] == periods[1]

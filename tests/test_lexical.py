@@ -11,6 +11,7 @@ import scipy.sparse as sp
 
 from qa.index import lexical
 from qa.index.lexical import LexicalIndex, tokenize
+from qa.text.normalize import normalize
 
 TEXTS = [
     "全年预计完成财政总收入1.6亿元,比增8.8%",
@@ -40,6 +41,13 @@ def test_traditional_and_simplified_characters_are_the_same_tokens() -> None:
     assert tokenize("鎮裡去年GDP") == tokenize("镇里去年gdp")
     index = LexicalIndex.build(["全鎮財政總收入1.6億元", "新增优质学位3600个"])
     assert index.scores(tokenize("财政总收入"))[0] > 0 and index.scores(tokenize("學位"))[1] > 0
+
+
+def test_a_year_written_in_characters_is_the_year_in_digits() -> None:
+    assert normalize("二〇二二年财政总收入") == normalize("2022年财政总收入")
+    assert normalize("二○一九年") == "2019年" and normalize("一九九八年") == "1998年"
+    assert normalize("十二〇二二年") == "十二〇二二年"  # no year: a count of years goes on before it
+    assert normalize("两千零二十年") == "两千零二十年"  # a number, not digit by digit: left as it is
 
 
 def test_document_frequency_counts_rows_holding_a_token_in_all_rows_or_some() -> None:

@@ -54,6 +54,7 @@ def test_confidence_separates_right_answers_from_unanswerable_questions(result):
     ("question", "because"),
     [
         ("紫帽镇2021年的GDP是多少？", "2022–2023"),  # a year the report does not cover
+        ("二〇一九年紫帽镇的财政收入是多少？", "2019年"),  # the same, the year written in characters
         ("晋江市2022年财政总收入是多少？", "没有晋江市的报告"),  # a place the collection has no report of
     ],
 )

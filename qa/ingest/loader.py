@@ -18,6 +18,7 @@ from qa.ingest.cleaning import clean_lines, collapse_blank_lines, strip_chrome
 from qa.ingest.metadata import SIDECAR_SUFFIX, display_title, infer_metadata, read_sidecar, review_year
 from qa.ingest.readers import READERS
 from qa.schema import Document
+from qa.text.normalize import to_simplified
 
 __all__ = ["SUPPORTED_SUFFIXES", "bundled_report_path", "load_bundled", "load_document", "load_paths"]
 
@@ -66,15 +67,26 @@ def load_document(path: str | Path) -> Document:
     text = "\n".join(collapse_blank_lines(lines))
     if not text:
         raise DocumentError(f"{p} has no text after cleaning")
-    meta = infer_metadata(text, fields, p.stem)
+    # Title, issuer, region and year are read in simplified characters (國務院政府工作報告 names 国务院).
+    view = to_simplified(text)
+    meta = infer_metadata(view, {k: to_simplified(v) for k, v in fields.items()}, p.stem)
+    meta["title"] = _as_written(meta["title"], view, text)
     sidecar = read_sidecar(p)
     meta.update(sidecar)
     if "review_year" not in meta:  # after the sidecar: a corrected date or year changes it
-        meta["review_year"] = review_year(text, meta["date"], meta["year"], meta["level"])
+        meta["review_year"] = review_year(view, meta["date"], meta["year"], meta["level"])
     meta["raw_title"] = meta["title"]
     if "title" not in sidecar:  # a title someone wrote down is shown as written
-        meta["title"] = display_title(meta["title"], meta["year"], meta["region"], meta["level"])
+        shown = to_simplified(meta["title"])  # shown like the rest of the page, in simplified characters
+        meta["title"] = display_title(shown, meta["year"], meta["region"], meta["level"])
     return Document(text=text, source=p.name, **meta)
+
+
+def _as_written(found: str, view: str, text: str) -> str:
+    """``found``, read in ``view`` (``text`` in simplified characters), as ``text`` writes it: the
+    conversion changes characters, not lengths, so the same offsets hold it."""
+    at = view.find(found)
+    return text[at : at + len(found)] if at >= 0 and len(view) == len(text) else found
 
 
 def load_paths(paths: Iterable[str | Path]) -> list[Document]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 
 from qa.ingest.headings import ADDRESS, BARE_RANK, RANK, Heading, find_headings, line_spans, trim
 from qa.schema import Document, Passage, Period
+from qa.text.normalize import to_simplified
 from qa.text.sentences import split_sentences
 
 __all__ = [
@@ -59,7 +60,8 @@ _PERIOD_RULES: tuple[tuple[Period, re.Pattern[str]], ...] = (
 
 def _classify(title: str) -> tuple[Period | None, bool]:
     """The period a heading's own words give (None when they say nothing) and whether it is mixed."""
-    hits = [period for period, rule in _PERIOD_RULES if rule.search(title)]
+    simplified = to_simplified(title)  # 工作回顧 is 工作回顾
+    hits = [period for period, rule in _PERIOD_RULES if rule.search(simplified)]
     if not hits:
         return None, False
     return hits[0], hits[0] == "review" and "plan" in hits

@@ -22,24 +22,42 @@ _SPACES = re.compile(r"\s+")
 
 
 @cache
-def _to_simplified() -> opencc.OpenCC:
+def _converter() -> opencc.OpenCC:
     """OpenCC's traditional-to-simplified converter (built once; converting is thread-safe)."""
     return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """``text`` with its traditional characters as simplified ones (國務院 -> 国务院), nothing else
+    changed: what words written for simplified text (report titles, section words) are looked for in."""
+    return _converter().convert(text)
 
 
 def fold_width(text: str) -> str:
     """NFKC (full-width letters, digits and punctuation to half width), traditional characters to
     simplified, spaces collapsed, case kept (for text a model reads: the embedding model tells GDP
     from gdp)."""
-    return _SPACES.sub(" ", _to_simplified().convert(unicodedata.normalize("NFKC", text))).strip()
+    return _SPACES.sub(" ", to_simplified(unicodedata.normalize("NFKC", text))).strip()
+
+
+# A year written in characters, digit by digit (二〇二二年, 一九九八年), as typed and as printed in
+# dates: matched as the year in digits, so a question's year is a year however it is written.
+# (○, a white circle, stands in for 〇 in much typesetting.)
+_DIGIT_CHARACTERS = "〇○零一二三四五六七八九"
+_YEAR_IN_CHARACTERS = re.compile(
+    rf"(?<![{_DIGIT_CHARACTERS}十百千万两])[一二][{_DIGIT_CHARACTERS}]{{3}}(?=年)"
+)
+_DIGITS = str.maketrans(_DIGIT_CHARACTERS, "000123456789")
 
 
 # A question's text and its best passages are normalized several times an ask (analysis, parts,
 # duplicate passages, refusal reasons): the recent ones are kept.
 @lru_cache(maxsize=4096)
 def normalize(text: str) -> str:
-    """``fold_width`` and lower case: the form every match is made on."""
-    return fold_width(text).lower()
+    """``fold_width``, years written in characters as digits, lower case: the form every match is
+    made on."""
+    folded = _YEAR_IN_CHARACTERS.sub(lambda m: m.group().translate(_DIGITS), fold_width(text))
+    return folded.lower()
 
 
 def has_words(text: str) -> bool:
