@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from qa.pipeline.conversation import names_nothing, only_context, readings, resolve, topic_of
+from qa.pipeline.conversation import (
+    names_nothing,
+    only_context,
+    readings,
+    resolve,
+    term_in_answer,
+    topic_of,
+)
 
 
 @pytest.mark.parametrize(
@@ -88,3 +95,16 @@ def test_a_second_part_that_names_nothing_is_read_only_with_the_first_parts_topi
     assert any("粮食产量" in form for form in forms)
     # In a chat the same words may start a new question: read as it stands too.
     assert readings(part, "粮食产量")[0] == part
+
+
+@pytest.mark.parametrize(
+    ("sentence", "question", "term"),
+    [
+        ("城镇新增就业1102万人；", "新增工作岗位去年多少？", "城镇新增就业"),  # the report's words for it
+        ("生产总值6.66万亿元，社会消费品零售总额2.9万亿元。", "去年消费品零售多少？", "社会消费品零售总额"),
+        ("全年预计完成财政总收入1.6亿元,比增8.8%;", "去年财政收入多少？", "全年预计完成财政总收入"),
+        ("加快建设紫帽消防救援站。", "要建消防站吗？", ""),  # no figure: nothing to carry over
+    ],
+)
+def test_the_term_an_answer_gives_its_figure(sentence, question, term):
+    assert term_in_answer(sentence, question) == term

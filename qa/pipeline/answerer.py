@@ -16,7 +16,7 @@ import numpy as np
 
 from qa.index.base import IndexStore
 from qa.pipeline.answering import QueryEncoder, answer_from, decide, explain, retrieve
-from qa.pipeline.conversation import most_confident, readings, topic_of
+from qa.pipeline.conversation import most_confident, names_nothing, readings, term_in_answer, topic_of
 from qa.pipeline.coverage import Missing
 from qa.pipeline.lists import announced_items
 from qa.pipeline.parts import split_parts
@@ -131,6 +131,11 @@ class Answerer:
         if len(pieces) == 2:
             first = one(pieces[0])
             forms = readings(pieces[1], topic_of(pieces[0]), same_question=True)
+            # The first part's answer names its figure in the report's own words (城镇新增就业 for
+            # "新增工作岗位"): a second part that names nothing of its own is read with that term too.
+            term = term_in_answer(first.answer, pieces[0]) if first.found and first.answer else ""
+            if term and names_nothing(pieces[1]):
+                forms = list(dict.fromkeys([*forms, *readings(pieces[1], term, same_question=True)]))
             second = most_confident([one(form) for form in forms])
             second.question = pieces[1]
             return combined(question, [first, second], k, {"parts": pieces})
