@@ -4,14 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from qa.pipeline.conversation import (
-    names_nothing,
-    only_context,
-    readings,
-    resolve,
-    term_in_answer,
-    topic_of,
-)
+from qa.pipeline.conversation import names_nothing, only_context, readings, resolve, topic_of
+from qa.pipeline.parts import term_in_answer
 
 
 @pytest.mark.parametrize(

@@ -16,10 +16,10 @@ import numpy as np
 
 from qa.index.base import IndexStore
 from qa.pipeline.answering import QueryEncoder, answer_from, decide, explain, retrieve
-from qa.pipeline.conversation import most_confident, names_nothing, readings, term_in_answer, topic_of
+from qa.pipeline.conversation import most_confident, names_nothing, readings, topic_of
 from qa.pipeline.coverage import Missing
 from qa.pipeline.lists import announced_items
-from qa.pipeline.parts import split_parts
+from qa.pipeline.parts import split_parts, term_in_answer
 from qa.pipeline.query import Query, analyze
 from qa.pipeline.scope import latest_documents, named_groups, part_years
 from qa.pipeline.scorer import AnswerScorer

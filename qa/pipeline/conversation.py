@@ -57,25 +57,6 @@ def topic_of(question: str) -> str:
     return subject if len(subject) >= 2 and not names_nothing(subject) else ""
 
 
-_CLAUSE = re.compile(r"[，,；;：:。]")
-_FIGURE_START = re.compile(r"\d")
-
-
-def term_in_answer(sentence: str, question: str) -> str:
-    """The words an answer gives its figure, in the report's own terms: of the answer's clauses
-    holding a figure, the one sharing most characters with the question, up to its figure
-    ("新增工作岗位去年多少？" answered "城镇新增就业1102万人；" -> "城镇新增就业"); "" without one."""
-    asked = set(normalize(question))
-    best, shared = "", 0
-    for clause in _CLAUSE.split(normalize(sentence)):
-        figure = _FIGURE_START.search(clause)
-        term = clause[: figure.start()].strip() if figure else ""
-        overlap = len(asked & set(term))
-        if len(term) >= 2 and overlap > shared:
-            best, shared = term, overlap
-    return best
-
-
 def resolve(question: str, previous_topic: str) -> str:
     """The standalone form of ``question`` given the topic of the conversation so far."""
     if not previous_topic:

@@ -4,7 +4,9 @@ A question is split where a second question starts: after a question mark with m
 it, when each side is a question by its words or by its own question mark ("今年经济增长目标定的多少？
 失业率目标？"), or at a comma or semicolon (or English "and") when both sides carry a question word.
 The second part is then read like a follow-up of the first (``qa.pipeline.conversation.readings``):
-"今年计划多少" after "城镇新增就业去年完成多少" may ask about 城镇新增就业, and the answers decide.
+"今年计划多少" after "城镇新增就业去年完成多少" may ask about 城镇新增就业, and the answers decide;
+one that names nothing is also read with the term the first part's answer gives its figure
+(``term_in_answer``).
 """
 
 from __future__ import annotations
@@ -35,6 +37,25 @@ def _is_question(piece: str) -> bool:
     """A piece cut after a question mark: a question by its words, or by the question mark it ends
     with (a terse second question such as "失业率目标？" has no question word)."""
     return _asks(piece) or (_long_enough(piece) and piece.rstrip().endswith(("？", "?")))
+
+
+_ANSWER_CLAUSE = re.compile(r"[，,；;：:。]")
+_FIGURE_START = re.compile(r"\d")
+
+
+def term_in_answer(sentence: str, question: str) -> str:
+    """The words an answer gives its figure, in the report's own terms: of the answer's clauses
+    holding a figure, the one sharing most characters with the question, up to its figure
+    ("新增工作岗位去年多少？" answered "城镇新增就业1102万人；" -> "城镇新增就业"); "" without one."""
+    asked = set(normalize(question))
+    best, shared = "", 0
+    for clause in _ANSWER_CLAUSE.split(normalize(sentence)):
+        figure = _FIGURE_START.search(clause)
+        term = clause[: figure.start()].strip() if figure else ""
+        overlap = len(asked & set(term))
+        if len(term) >= 2 and overlap > shared:
+            best, shared = term, overlap
+    return best
 
 
 def split_parts(question: str) -> list[str]:

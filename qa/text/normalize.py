@@ -14,6 +14,8 @@ from functools import cache, lru_cache
 
 import opencc
 
+from qa.text.numerals import parse_numeral
+
 # Chinese ideographs: CJK Extension A, the Unified Ideographs and the Compatibility Ideographs. The one
 # definition of "a Chinese character": put CJK_RANGES inside a regex character class, e.g. f"[{CJK_RANGES}]+".
 CJK_RANGES = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -41,13 +43,12 @@ def fold_width(text: str) -> str:
 
 
 # A year written in characters, digit by digit (二〇二二年, 一九九八年), as typed and as printed in
-# dates: matched as the year in digits, so a question's year is a year however it is written.
-# (○, a white circle, stands in for 〇 in much typesetting.)
+# dates: matched as the year in digits (read by qa.text.numerals), so a question's year is a year
+# however it is written. (○, a white circle, stands in for 〇 in much typesetting.)
 _DIGIT_CHARACTERS = "〇○零一二三四五六七八九"
 _YEAR_IN_CHARACTERS = re.compile(
     rf"(?<![{_DIGIT_CHARACTERS}十百千万两])[一二][{_DIGIT_CHARACTERS}]{{3}}(?=年)"
 )
-_DIGITS = str.maketrans(_DIGIT_CHARACTERS, "000123456789")
 
 
 # A question's text and its best passages are normalized several times an ask (analysis, parts,
@@ -56,7 +57,7 @@ _DIGITS = str.maketrans(_DIGIT_CHARACTERS, "000123456789")
 def normalize(text: str) -> str:
     """``fold_width``, years written in characters as digits, lower case: the form every match is
     made on."""
-    folded = _YEAR_IN_CHARACTERS.sub(lambda m: m.group().translate(_DIGITS), fold_width(text))
+    folded = _YEAR_IN_CHARACTERS.sub(lambda m: str(int(parse_numeral(m.group()))), fold_width(text))
     return folded.lower()
 
 
