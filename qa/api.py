@@ -309,10 +309,13 @@ class ReportQA:
     def _check_model(self, data: IndexStore) -> None:
         built_with = data.manifest.get("model", {})
         if built_with != self.embedder.identity():
+            # The same name with other weights (an earlier adapter, another backend) is named as such.
+            same_name = built_with.get("name") == self.embedder.name
             raise IndexStoreError(
                 f"{self.index_dir} was built with model {built_with.get('name')!r} "
-                f"({built_with.get('source')}), not {self.embedder.name!r}; pass that model or "
-                f"{REBUILD_HINT}"
+                f"({built_with.get('source')}), not "
+                + ("this version of it" if same_name else f"{self.embedder.name!r}")
+                + f"; pass that model or {REBUILD_HINT}"
             )
 
     def _save(self, documents: list[Document], previous: IndexStore | None) -> IndexStore:

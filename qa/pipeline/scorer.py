@@ -99,8 +99,9 @@ class AnswerScorer:
 
     def calibrated_for(self, identity: dict[str, Any]) -> bool:
         """Whether the floors hold for this embedding model: cosine scales differ between models,
-        so the confidence is calibrated only for the model the scorer was trained with."""
-        return identity.get("name") == self.spec.get("model", {}).get("name")
+        so the confidence is calibrated only for the model (and its adapter) the scorer was trained with."""
+        trained = self.spec.get("model", {})
+        return all(identity.get(key) == trained.get(key) for key in ("name", "adapter"))
 
     def score(self, candidates: list[Candidate], calibrated: bool = True) -> Scored | None:
         """The best candidate, its confidence and the outcome; None without candidates.
