@@ -249,8 +249,25 @@ def test_a_model_file_of_other_features_is_refused(tmp_path: Path) -> None:
     path.write_text(json.dumps(spec), encoding="utf-8")
     with pytest.raises(ReportQAError, match="retrain"):
         AnswerScorer.load(path)
+    spec["sentence"] |= {"features": list(FEATURES), "lightgbm": spec["sentence"]["lightgbm"][0]}
+    path.write_text(json.dumps(spec), encoding="utf-8")  # one ranker, as files before the average
+    with pytest.raises(ReportQAError, match="retrain"):
+        AnswerScorer.load(path)
     with pytest.raises(ReportQAError, match="cannot read"):
         AnswerScorer.load(tmp_path / "missing.json")
+
+
+def test_the_sentence_score_is_the_mean_of_the_rankers() -> None:
+    spec = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    rankers = spec["sentence"]["lightgbm"]
+    assert len(rankers) >= 2  # several seeds, averaged
+    rows = np.random.default_rng(0).random((6, len(FEATURES))).astype(np.float32)
+    alone = [
+        AnswerScorer(spec | {"sentence": spec["sentence"] | {"lightgbm": [text]}}).sentence_scores(rows)
+        for text in rankers
+    ]
+    assert not np.allclose(alone[0], alone[1])  # the seeds differ
+    np.testing.assert_allclose(AnswerScorer(spec).sentence_scores(rows), np.mean(alone, axis=0))
 
 
 def test_a_span_of_only_punctuation_is_never_the_answer() -> None:

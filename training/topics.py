@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 import random
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 import jieba
 from jieba import posseg
@@ -22,7 +23,7 @@ from jieba import posseg
 from qa.ingest.structure import parse_sections, section_at, section_periods
 from qa.text.normalize import normalize
 from qa.text.sentences import split_sentences
-from training.examples import Example
+from training.examples import Example, fact_examples
 
 TOPIC_TEMPLATES = {
     "plan": (
@@ -85,3 +86,11 @@ def _term(sentence: str, report: str, reports: Iterable[str]) -> str | None:
         if report.count(term) == 1 and sum(term in text for text in reports) >= 3:
             return term
     return None
+
+
+def generated_examples(bot: Any) -> list[Example]:
+    """Every question generated from the reports of ``bot`` (a ReportQA of the training reports): the
+    fact questions of ``training.examples`` and the topic questions above, answerable or not."""
+    texts = {d.doc_id: bot.document_text(d.doc_id) for d in bot.documents}
+    sources = {d.doc_id: d.source for d in bot.documents}
+    return [*fact_examples(bot.facts(), texts, sources), *topic_examples(texts, sources)]
