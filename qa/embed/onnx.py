@@ -29,10 +29,12 @@ if TYPE_CHECKING:
 
 MODEL_FILE = "model.onnx"
 CONFIG_FILE = "report_qa_onnx.json"
-BACKEND = "onnxruntime-int8"
 # Bumped whenever ``qa.embed.onnx_graph`` writes another graph: part of the cached model's folder name,
-# so a changed graph is written anew instead of an older one being served.
-GRAPH_VERSION = 3  # 3: the adapter's low-rank updates run in float32 beside the int8 weights
+# so a changed graph is written anew instead of an older one being served, and of the backend in the
+# embedding identity, so an index of the older graph's vectors asks to be rebuilt.
+# 3: the adapter's low-rank updates run in float32 beside the int8 weights; 4: int8 weights per row.
+GRAPH_VERSION = 4
+BACKEND = f"onnxruntime-int8-g{GRAPH_VERSION}"
 
 
 def available() -> bool:
