@@ -271,6 +271,8 @@ def main() -> None:
         "and the floor are fitted on each fold's candidates collected with the one that never saw them",
     )
     args = parser.parse_args()
+    if args.rankers < 1:
+        parser.error("--rankers must be 1 or more")
     started = time.time()
     embedder = load_embedder()
     docs = args.work / "cmrc-docs"

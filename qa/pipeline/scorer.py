@@ -68,6 +68,7 @@ class AnswerScorer:
             spec.get("format") != FORMAT
             or tuple(sentence["features"]) != FEATURES
             or not isinstance(sentence["lightgbm"], list)  # one ranker before several were averaged
+            or not sentence["lightgbm"]
         ):
             raise ReportQAError(
                 "the answer scorer's model file does not match this version's features; "
