@@ -46,7 +46,8 @@ class QualityRuns(BenchBase):
 
         log("fp32 PyTorch reference: quality on both dev sets")
         model = plain_sentence_transformer(ensure_converted_model())
-        embedder = Embedder(model, DEFAULT_MODEL, self.embedder.source)
+        # The same adapter as the served model's, named in the identity: the scorer is calibrated for it.
+        embedder = Embedder(model, DEFAULT_MODEL, self.embedder.source, self.embedder.adapter)
         import torch
 
         threads = torch.get_num_threads()
