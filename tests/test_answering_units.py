@@ -217,6 +217,24 @@ def test_a_sentence_is_covered_with_the_subject_its_passage_opened_with() -> Non
     assert answer["gap_context"] > middle["gap_context"]  # 分布 beside the gap of 分布在[哪里]
 
 
+def test_a_sentence_is_placed_among_its_neighbours_by_cosine() -> None:
+    text = "黑尾前肛鳗是通鳃鳗科的一种。体长可达十公分。本鱼分布于台湾西南海域。"
+    passage = Passage("d", "《鱼类》", [], None, 0, len(text), text, passage_id="p")
+    cuts = [0, *(i + 1 for i, ch in enumerate(text) if ch == "。")]
+    spans = np.array(list(itertools.pairwise(cuts)), dtype=np.int32)
+    vectors = np.array([[0.6, 0.8], [0.0, 1.0], [1.0, 0.0]], dtype=np.float16)  # cosines 0.6, 0, 1
+    rarer = {"台湾": 5.0}  # the question's rarest term is in the last sentence alone
+    found = candidates(
+        analyze("黑尾前肛鳗在台湾吗？"), [Hit(row=0, score=1.0, dense=0.8, lexical=3.0)], [passage],
+        [(spans, vectors)], np.array([1, 0], dtype=np.float32),
+        lambda terms: {t: rarer.get(t, 1.0) for t in terms}, lambda doc_id, terms: terms, {}, 3,
+    )  # fmt: skip
+    rows = [dict(zip(FEATURES, c.features, strict=True)) for c in found]
+    assert [r["cosine_rank"] for r in rows] == [0.5, 1.0, 0.0]  # the nearest sentence is 0
+    assert [r["neighbour_cosine"] for r in rows] == pytest.approx([0.0, 1.0, 0.0])
+    assert [r["rarest_term"] for r in rows] == [0.0, 0.0, 1.0]
+
+
 @pytest.mark.parametrize(
     ("question", "before", "after"),
     [

@@ -101,6 +101,9 @@ FEATURES: tuple[str, ...] = (
     "length_log",  # log of the sentence length in characters
     "position",  # the sentence's place in its passage, 0 = first, 1 = last
     "heading",  # the sentence is a section or document title
+    "neighbour_cosine",  # the best cosine of the sentences just before and after
+    "cosine_rank",  # the sentence's place by cosine within its passage, 0 = nearest, 1 = farthest
+    "rarest_term",  # the sentence holds the question's term of highest IDF
 )
 
 
@@ -235,6 +238,7 @@ def candidates(
     weights = idf(terms)
     pair_weights = {t: w for t, w in weights.items() if len(t) == 2}
     every, pairs = _Weights(weights), _Weights(pair_weights)
+    rarest = max(weights, key=weights.__getitem__, default="")
     content = query.content
     kind = asks_for(query)
     best_lexical = max((h.lexical or 0.0 for h in hits), default=0.0)
@@ -259,8 +263,10 @@ def candidates(
         # "黑尾前肛鳗，为…"): what it covers together with them. (With the section heading as well,
         # the dev sets did worse: training/README.md.)
         opening = token_sets[0]
+        by_cosine = np.argsort(np.argsort(-cosines)) / max(1, len(cosines) - 1)
         focus = _Weights({t: w for t, w in weights.items() if t not in opening})
-        for j, ((start, end), cosine) in enumerate(zip(spans_list, cosines.tolist(), strict=True)):
+        cosine_list = cosines.tolist()
+        for j, ((start, end), cosine) in enumerate(zip(spans_list, cosine_list, strict=True)):
             text = passage.text[start:end]
             sentence = sentences[j]
             tokens = token_sets[j]
@@ -310,6 +316,9 @@ def candidates(
                         math.log(max(1, len(text))),
                         j / (len(spans_list) - 1) if len(spans_list) > 1 else 0.0,
                         float(_is_heading(passage, text)),
+                        max(cosine_list[max(0, j - 1) : j] + cosine_list[j + 1 : j + 2], default=0.0),
+                        float(by_cosine[j]),
+                        float(rarest in tokens),
                     ],
                 )
             )
