@@ -51,7 +51,7 @@ def _runs(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if len(rows) == 0:
         return rows, rows
     breaks = np.flatnonzero(np.diff(rows) != 1)
-    return rows[np.r_[0, breaks + 1]], rows[np.r_[breaks, len(rows) - 1]]
+    return rows[np.concatenate(([0], breaks + 1))], rows[np.concatenate((breaks, [len(rows) - 1]))]
 
 
 def idf_value(df: int, n: int) -> float:
@@ -141,9 +141,11 @@ class LexicalIndex:
         runs = _runs(rows)
         return {token: self._frequency(token, runs) for token in tokens}
 
-    def occurs_in(self, token: str, rows: np.ndarray) -> bool:
-        """Whether ``token`` occurs in any of ``rows`` (sorted row ids)."""
-        return self._frequency(token, _runs(rows)) > 0
+    def occurring_in(self, tokens: Iterable[str], rows: np.ndarray) -> set[str]:
+        """Which of ``tokens`` occur in any of ``rows`` (sorted row ids); the runs of ``rows`` are
+        found once for all the tokens (a question asks this for a few dozen)."""
+        runs = _runs(rows)
+        return {token for token in set(tokens) if self._frequency(token, runs) > 0}
 
     def _frequency(self, token: str, runs: tuple[np.ndarray, np.ndarray]) -> int:
         """How many rows of ``runs`` (first and last rows of each run of consecutive rows) hold

@@ -113,7 +113,7 @@ class IndexData(StoreBase):
         rows = self._rows_of.get(doc_id)
         if rows is None:
             return set()
-        return {t for t in set(tokens) if self.lexical.occurs_in(t, rows)}
+        return self.lexical.occurring_in(tokens, rows)
 
     def _allowed_rows(self, doc_ids: Iterable[str] | None) -> np.ndarray | None:
         if doc_ids is None:
