@@ -6,8 +6,9 @@ name) it must also come from that document. An item with "parts" (a list of stri
 question that asks two things) counts for answer@1 only when the answer holds a string of every
 part. An item with no answers is unanswerable: the right reply is ``found=False``.
 
-Beside hit@k, MRR and answer@1, the report says how well ``Answer.confidence`` separates right
-answers from unanswerable questions (ROC AUC) and how it compares with what is observed.
+Beside hit@k, MRR and answer@1, the report says how well ``Answer.confidence`` separates questions
+whose best sentence answers (quoted or refused) from unanswerable ones (ROC AUC) and how it compares
+with what is observed.
 """
 
 from __future__ import annotations
@@ -65,17 +66,31 @@ def roc_auc(positive: list[float], negative: list[float]) -> float | None:
     return wins / (len(positive) * len(negative))
 
 
+def _best_sentences(answer: Answer) -> str | None:
+    """What the answer quotes or, refused, would have quoted: the highlighted sentence of its first
+    passage (of each part's, for a question of several parts)."""
+    if answer.answer is not None:
+        return answer.answer
+    quoted = [
+        first.text[slice(*first.highlight)]
+        for first in (part.passages[0] for part in (answer.parts or [answer]) if part.passages)
+        if first.highlight is not None
+    ]
+    return " ".join(quoted) or None
+
+
 def reliability(rows: list[dict[str, Any]], bins: int = 5) -> list[dict[str, Any]]:
     """Predicted confidence vs the observed share whose best sentence answers, in equal-width bins.
 
-    ``confidence`` predicts that the best sentence answers the question (found or not); for an
-    unanswerable question it never does."""
+    ``confidence`` predicts that the best sentence answers the question (found or not, so a refused
+    question whose best sentence holds the answer counts as answered here); for an unanswerable
+    question it never does."""
     table = []
     for b in range(bins):
         lo, hi = b / bins, (b + 1) / bins
         inside = [r for r in rows if lo <= r["confidence"] < hi or (hi == 1 and r["confidence"] == 1)]
         if inside:
-            observed = sum(1 for r in inside if r["answerable"] and r["answer_hit"]) / len(inside)
+            observed = sum(1 for r in inside if r["answerable"] and r["sentence_hit"]) / len(inside)
             predicted = sum(r["confidence"] for r in inside) / len(inside)
             table.append({"bin": f"{lo:.1f}–{hi:.1f}", "n": len(inside), "predicted": round(predicted, 3),
                           "observed": round(observed, 3)})  # fmt: skip
@@ -103,7 +118,8 @@ def evaluate(
 
         rank = next((i for i, p in enumerate(answer.passages, start=1) if counts(p)), None)
         parts = item.get("parts") or [item["answers"]]
-        in_right_doc = any(counts(p) for p in answer.passages[: len(parts)])
+        in_right_doc = bool(item["answers"]) and any(counts(p) for p in answer.passages[: len(parts)])
+        best = _best_sentences(answer)
         rows.append(
             {
                 "id": item.get("id"),
@@ -111,8 +127,9 @@ def evaluate(
                 "answerable": bool(item["answers"]),
                 "rank": rank,
                 "found": answer.found,
-                "answer_hit": bool(item["answers"] and in_right_doc)
-                and all(_contains(answer.answer, part) for part in parts),
+                "answer_hit": in_right_doc and all(_contains(answer.answer, part) for part in parts),
+                # The best sentence holds the answer, refused or not: what the confidence predicts.
+                "sentence_hit": in_right_doc and all(_contains(best, part) for part in parts),
                 "answer": answer.answer,
                 "confidence": answer.confidence,
             }
@@ -138,7 +155,9 @@ def summarize(rows: list[dict[str, Any]], k: int = 5) -> dict[str, Any]:
         metrics["abstain_rate_unanswerable"] = sum(1 for r in unanswerable if not r["found"]) / len(
             unanswerable
         )
-    right = [r["confidence"] for r in answerable if r["answer_hit"]]
+    # Positives: answerable questions whose best sentence answers, refused or not (a right sentence
+    # refused for low confidence is a low-confidence positive; leaving it out would flatter the AUC).
+    right = [r["confidence"] for r in answerable if r["sentence_hit"]]
     metrics["confidence_auc"] = roc_auc(right, [r["confidence"] for r in unanswerable])
     return {
         "metrics": {key: round(v, 4) if isinstance(v, float) else v for key, v in metrics.items()},

@@ -1,0 +1,32 @@
+"""Unit tests of the measures in qa/evaluation.py: what counts for answer@1, the AUC and reliability."""
+
+from __future__ import annotations
+
+from qa.evaluation import evaluate
+from qa.schema import Answer, Passage
+
+TEXT = "全年财政总收入1.6亿元。新建公园两座。"
+SENTENCE = (0, TEXT.index("。") + 1)
+
+
+def _reply(question: str, found: bool, confidence: float) -> Answer:
+    passage = Passage("d", "《报告》", [], None, 0, len(TEXT), TEXT, passage_id="p", highlight=SENTENCE)
+    quoted = TEXT[slice(*SENTENCE)] if found else None
+    return Answer(question, found, quoted, [passage], {}, confidence, "answer" if found else "not_found")
+
+
+def test_a_refused_right_sentence_is_a_miss_for_answer_at_1_but_a_positive_for_the_auc() -> None:
+    items = [
+        {"question": "quoted", "answers": ["1.6亿元"]},
+        {"question": "refused", "answers": ["1.6亿元"]},
+        {"question": "nothing", "answers": []},
+    ]
+    replies = {"quoted": (True, 0.9), "refused": (False, 0.1), "nothing": (False, 0.2)}
+    result = evaluate(lambda q, k: _reply(q, *replies[q]), items)
+    metrics = result["metrics"]
+    assert metrics["answer@1"] == 0.5  # the refused question is not answered
+    # The refused question's best sentence is right: a positive, with a confidence below the
+    # unanswerable question's, so the AUC is 0.5, not the 1.0 it would be without it.
+    assert metrics["confidence_auc"] == 0.5
+    low = next(row for row in result["reliability"] if row["bin"] == "0.0–0.2")
+    assert low["n"] == 1 and low["observed"] == 1.0  # the refused question whose sentence is right
