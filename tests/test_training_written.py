@@ -30,17 +30,27 @@ def test_no_written_question_is_in_a_question_set() -> None:
         assert not written & asked, path.name
 
 
-def test_the_written_dev_set_asks_about_no_training_report() -> None:
-    items = load_questions(SETS / "dev_written.jsonl")
+@pytest.mark.parametrize("name", ["dev_written.jsonl", "dev_written_2.jsonl"])
+def test_the_written_dev_sets_ask_about_no_training_report(name: str) -> None:
+    items = load_questions(SETS / name)
     assert len({item["id"] for item in items}) == len(items) >= 200
     assert not {item["doc"] for item in items} & {f"{name}.txt" for name in TRAIN_REPORTS}
     assert all(item["answerable"] == bool(item["answers"]) for item in items)
 
 
+def test_the_written_dev_sets_share_no_report() -> None:
+    first, second = (
+        {item["doc"] for item in load_questions(SETS / n)}
+        for n in ("dev_written.jsonl", "dev_written_2.jsonl")
+    )
+    assert first and second and not first & second
+
+
 @pytest.mark.skipif(not REPORTS.is_dir(), reason="needs ../shared/datasets/gov_reports")
 def test_gold_strings_are_verbatim_in_their_report() -> None:
     texts: dict[str, str] = {}
-    for path, key in ((WRITTEN_QUESTIONS, "report"), (SETS / "dev_written.jsonl", "doc")):
+    written_sets = ((SETS / "dev_written.jsonl", "doc"), (SETS / "dev_written_2.jsonl", "doc"))
+    for path, key in ((WRITTEN_QUESTIONS, "report"), *written_sets):
         for item in load_questions(path):
             text = texts.setdefault(item[key], (REPORTS / item[key]).read_text(encoding="utf-8"))
             assert all(answer in text for answer in item["answers"]), item["id"]

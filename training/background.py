@@ -25,7 +25,9 @@ from qa.pipeline.background import BACKGROUND_PATH
 from training.examples import TRAIN_REPORTS, WRITTEN_QUESTIONS
 
 ROOT = Path(__file__).resolve().parents[1]
-QUESTION_SETS = ("dev_gov.jsonl", "dev_written.jsonl", "blind_single.jsonl")
+# dev_written_2.jsonl came after the shipped background (qa/data/background.json), which still
+# counts its ten reports: the next background built leaves them out.
+QUESTION_SETS = ("dev_gov.jsonl", "dev_written.jsonl", "dev_written_2.jsonl", "blind_single.jsonl")
 MIN_PASSAGES = 2
 
 
