@@ -68,7 +68,8 @@ class QualityRuns(BenchBase):
         from qa.ingest.loader import bundled_report_path, load_paths
 
         log("baselines: LangChain + FAISS, plain BM25")
-        model = plain_sentence_transformer(ensure_converted_model())
+        # The public model, as someone building LangChain + FAISS would download it: not our adapter.
+        model = plain_sentence_transformer(ensure_converted_model(adapted=False))
         sets = {"zimao": ([bundled_report_path()], self.zimao_items, "zimao")}
         if "gov" in self.config["baseline_sets"]:
             sets["gov"] = (self.gov_paths, self.gov_items, "gov3")

@@ -174,7 +174,9 @@ def render(r: dict[str, Any]) -> str:
         "# report-qa benchmarks",
         "",
         f"Written by `{r['command']}` ({r['mode']} mode) on {r['date']} in {r.get('total_s', '?')} s.",
-        "Everything below was measured in that one run; where load could tilt a comparison the two sides",
+        "That run measured every section; the sections listed below were measured again later, each",
+        "rerun replacing its sections' numbers, so a comparison across two sections may join two runs.",
+        "Within a section, where load could tilt a comparison the two sides",
         "alternate. The machine is shared: load average "
         f"{m.get('load_average_start')} at the start, {m.get('load_average_end')} at the end (2 cores),",
         "so absolute times are noisy; ratios measured side by side are the numbers to trust.",

