@@ -1,10 +1,11 @@
 """What the answer scorer sees: measured features of each candidate sentence of the top passages.
 
 Every candidate is one sentence of one of the first passages; its features describe how close it is
-to the question in meaning (cosine of the stored sentence vector, so no model call), in wording
-(IDF-weighted share of the question's character n-grams, longest shared run), where its passage
-ranked in each channel, and whether it holds what the question asks for (a figure with a fitting
-unit, a date, a list) from the part of the report (review or plan) the question asks about.
+to the question in meaning (cosine of the stored sentence vector, so no model call; its neighbours'
+and its rank within the passage), in wording (IDF-weighted share of the question's character
+n-grams, longest shared run, the question's rarest term), where its passage ranked in each channel,
+and whether it holds what the question asks for (a figure with a fitting unit, a date, a list) from
+the part of the report (review or plan) the question asks about.
 
 The same function makes the features at answer time and when the scorer is trained
 (``training/``), so the model always sees what it was trained on. ``FEATURES`` names the columns.
