@@ -6,6 +6,8 @@ name) it must also come from that document. An item with "parts" (a list of stri
 question that asks two things) counts for answer@1 only when the answer holds a string of every
 part. An item with no answers is unanswerable: the right reply is ``found=False``.
 
+hit@k and MRR read the passages as the answer shows them (the chosen sentence's passage first);
+``retrieval_mrr@10`` reads them in retrieval's own order, for comparing retrieval alone.
 Beside hit@k, MRR and answer@1, the report says how well ``Answer.confidence`` separates questions
 whose best sentence answers (quoted or refused) from unanswerable ones (ROC AUC) and how it compares
 with what is observed.
@@ -79,6 +81,15 @@ def _best_sentences(answer: Answer) -> str | None:
     return " ".join(quoted) or None
 
 
+def _retrieval_order(answer: Answer) -> list[Passage]:
+    """The answer's passages in the order retrieval ranked them, before the chosen sentence's passage
+    was moved first (from ``reason["passages"]``); the shown order when the reason does not say."""
+    by_id = {p.passage_id: p for p in answer.passages}
+    ids = [r.get("passage_id") for r in answer.reason.get("passages", [])]
+    ordered = [by_id[i] for i in ids if i in by_id]
+    return ordered if len(ordered) == len(answer.passages) else answer.passages
+
+
 def reliability(rows: list[dict[str, Any]], bins: int = 5) -> list[dict[str, Any]]:
     """Predicted confidence vs the observed share whose best sentence answers, in equal-width bins.
 
@@ -117,6 +128,7 @@ def evaluate(
             return right_doc and _contains(passage.text, item["answers"])
 
         rank = next((i for i, p in enumerate(answer.passages, start=1) if counts(p)), None)
+        retrieved = _retrieval_order(answer)
         parts = item.get("parts") or [item["answers"]]
         in_right_doc = bool(item["answers"]) and any(counts(p) for p in answer.passages[: len(parts)])
         best = _best_sentences(answer)
@@ -126,6 +138,8 @@ def evaluate(
                 "question": item["question"],
                 "answerable": bool(item["answers"]),
                 "rank": rank,
+                # Retrieval alone: the rank before the scorer put its sentence's passage first.
+                "retrieval_rank": next((i for i, p in enumerate(retrieved, start=1) if counts(p)), None),
                 "found": answer.found,
                 "answer_hit": in_right_doc and all(_contains(answer.answer, part) for part in parts),
                 # The best sentence holds the answer, refused or not: what the confidence predicts.
@@ -148,6 +162,8 @@ def summarize(rows: list[dict[str, Any]], k: int = 5) -> dict[str, Any]:
         for cutoff in sorted({*CUTOFFS, k}):
             metrics[f"hit@{cutoff}"] = sum(1 for r in answerable if r["rank"] and r["rank"] <= cutoff) / n
         metrics[f"mrr@{MRR_DEPTH}"] = sum(1 / r["rank"] for r in answerable if r["rank"]) / n
+        ranked = [r["retrieval_rank"] for r in answerable if r.get("retrieval_rank")]
+        metrics[f"retrieval_mrr@{MRR_DEPTH}"] = sum(1 / rank for rank in ranked) / n
         metrics["answer@1"] = sum(1 for r in answerable if r["answer_hit"]) / n
         metrics["found_rate_answerable"] = sum(1 for r in answerable if r["found"]) / n
     metrics["unanswerable"] = len(unanswerable)

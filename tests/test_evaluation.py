@@ -30,3 +30,14 @@ def test_a_refused_right_sentence_is_a_miss_for_answer_at_1_but_a_positive_for_t
     assert metrics["confidence_auc"] == 0.5
     low = next(row for row in result["reliability"] if row["bin"] == "0.0–0.2")
     assert low["n"] == 1 and low["observed"] == 1.0  # the refused question whose sentence is right
+
+
+def test_retrieval_rank_reads_the_order_retrieval_gave_before_the_answer_reordered_it() -> None:
+    first = Passage("d", "《报告》", [], None, 0, 12, "全年财政总收入1.6亿元。", passage_id="a")
+    chosen = Passage("d", "《报告》", [], None, 12, 20, "新建公园两座。", passage_id="b", highlight=(0, 7))
+    retrieval = {"passages": [{"passage_id": "a"}, {"passage_id": "b"}]}
+    shown = Answer("q", True, chosen.text, [chosen, first], retrieval, 0.9, "answer")
+    result = evaluate(lambda q, k: shown, [{"question": "q", "answers": ["1.6亿元"]}])
+    row = result["items"][0]
+    assert (row["rank"], row["retrieval_rank"]) == (2, 1)
+    assert result["metrics"]["mrr@10"] == 0.5 and result["metrics"]["retrieval_mrr@10"] == 1.0
