@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -37,10 +38,17 @@ class Rows:
     def astuple(self) -> tuple[np.ndarray, ...]:
         return self.qid, self.x, self.y, self.answerable
 
+    @cached_property
+    def _spans(self) -> dict[str, slice]:
+        """Each question's rows (contiguous, as collected): found once, not by a scan per question."""
+        starts = np.flatnonzero(np.r_[True, self.qid[1:] != self.qid[:-1]])
+        ends = np.r_[starts[1:], len(self.qid)]
+        return {str(self.qid[s]): slice(int(s), int(e)) for s, e in zip(starts, ends, strict=True)}
+
     def confidence_row(self, qid: str, scorer: AnswerScorer) -> tuple[list[float], int, bool]:
         """The confidence inputs of question ``qid`` under ``scorer``, whether its best candidate
         answers, and whether the question is answerable."""
-        mask = self.qid == qid
+        mask = self._spans[qid]
         x, y = self.x[mask], self.y[mask]
         scores = scorer.sentence_scores(x)
         best = int(np.argmax(scores))

@@ -194,6 +194,11 @@ class _Weights:
         return sum([w for t, w in self.items if t in first or t in second or t in third]) / self.total
 
 
+def _best_beside(values: list[float], j: int) -> float:
+    """The larger of the values just before and just after position ``j`` (0 at neither)."""
+    return max(values[max(0, j - 1) : j] + values[j + 1 : j + 2], default=0.0)
+
+
 def _is_heading(passage: Passage, sentence: str) -> bool:
     return sentence == passage.document or any(title.endswith(sentence) for title in passage.section)
 
@@ -271,7 +276,6 @@ def candidates(
             text = passage.text[start:end]
             sentence = sentences[j]
             tokens = token_sets[j]
-            neighbours = coverages[max(0, j - 1) : j] + coverages[j + 1 : j + 2]
             has_figure = analysed.figures[j]
             fits = _fits(kind, sentence)
             clause_coverage, clause = max(((every.share(t), c) for c, t in clauses[j]), default=(0.0, ""))
@@ -290,7 +294,7 @@ def candidates(
                         0.0,
                         pairs.share(tokens),
                         passage_coverage,
-                        max(neighbours, default=0.0),
+                        _best_beside(coverages, j),
                         every.share_of_union(tokens, opening, token_sets[j - 1] if j else frozenset()),
                         document_coverage,
                         _longest_run(content, sentence) / len(content) if content else 0.0,
@@ -317,7 +321,7 @@ def candidates(
                         math.log(max(1, len(text))),
                         j / (len(spans_list) - 1) if len(spans_list) > 1 else 0.0,
                         float(_is_heading(passage, text)),
-                        max(cosine_list[max(0, j - 1) : j] + cosine_list[j + 1 : j + 2], default=0.0),
+                        _best_beside(cosine_list, j),
                         float(by_cosine[j]),
                         float(rarest in tokens),
                     ],
