@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from qa.evaluation import load_questions
-from training.examples import TRAIN_REPORTS, WRITTEN_QUESTIONS, written_examples
+from training.examples import TRAIN_REPORTS, WRITTEN_FILES, written_examples
 
 REPORTS = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "gov_reports"
 SETS = Path(__file__).resolve().parent / "data"
@@ -50,7 +50,7 @@ def test_the_written_dev_sets_share_no_report() -> None:
 def test_gold_strings_are_verbatim_in_their_report() -> None:
     texts: dict[str, str] = {}
     written_sets = ((SETS / "dev_written.jsonl", "doc"), (SETS / "dev_written_2.jsonl", "doc"))
-    for path, key in ((WRITTEN_QUESTIONS, "report"), *written_sets):
+    for path, key in (*((path, "report") for path in WRITTEN_FILES), *written_sets):
         for item in load_questions(path):
             text = texts.setdefault(item[key], (REPORTS / item[key]).read_text(encoding="utf-8"))
             assert all(answer in text for answer in item["answers"]), item["id"]

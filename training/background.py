@@ -22,7 +22,7 @@ from qa.index.lexical import tokenize
 from qa.ingest.loader import load_paths
 from qa.ingest.structure import build_passages
 from qa.pipeline.background import BACKGROUND_PATH
-from training.examples import TRAIN_REPORTS, WRITTEN_QUESTIONS
+from training.examples import TRAIN_REPORTS, WRITTEN_FILES
 
 ROOT = Path(__file__).resolve().parents[1]
 # dev_written_2.jsonl came after the shipped background (qa/data/background.json), which still
@@ -34,7 +34,7 @@ MIN_PASSAGES = 2
 def asked_reports() -> set[str]:
     """File stems of every report a training question or a single-report dev or blind set asks about."""
     asked = set(TRAIN_REPORTS)
-    for path in (*(ROOT / "tests" / "data" / name for name in QUESTION_SETS), WRITTEN_QUESTIONS):
+    for path in (*(ROOT / "tests" / "data" / name for name in QUESTION_SETS), *WRITTEN_FILES):
         for line in path.read_text(encoding="utf-8").splitlines():
             item = json.loads(line)
             asked.add(Path(item.get("doc") or item.get("report") or "").stem)

@@ -344,8 +344,9 @@ def main() -> None:
             "cmrc2018": "dev split of ../shared/datasets/cmrc2018 (trial split held out), each question "
             "answerable and again with its paragraph filtered out",
             "reports": f"questions generated from {', '.join(TRAIN_REPORTS)} (no question set uses them)",
-            "written": f"training/data/written_questions.jsonl: {len(list(written_examples()))} questions "
-            "on those reports, written by helper sessions that read only the reports",
+            "written": f"training/data/written_questions.jsonl and written_questions_2.jsonl: "
+            f"{len(list(written_examples()))} questions on those reports, written by helper sessions "
+            "that read only the reports",
             "not_used": "tests/data dev_zimao, dev_gov, dev_written, dev_written_2, blind_single, "
             "blind_library",
             "embedding_adapter": "sentence model on the shipped adapter's candidates (it saw the CMRC and "
