@@ -15,7 +15,7 @@ from qa.errors import ReportQAError
 from qa.index.catalog import Catalog
 from qa.pipeline.background import BACKGROUND_PATH
 from qa.pipeline.coverage import missing_report
-from qa.pipeline.features import FEATURES, Candidate, asks_for, candidates, gap_context
+from qa.pipeline.features import FEATURES, Candidate, asks_for, candidates, gap_context, rarest_term
 from qa.pipeline.parts import split_parts
 from qa.pipeline.places import named_places
 from qa.pipeline.query import analyze
@@ -233,6 +233,14 @@ def test_a_sentence_is_placed_among_its_neighbours_by_cosine() -> None:
     assert [r["cosine_rank"] for r in rows] == [0.5, 1.0, 0.0]  # the nearest sentence is 0
     assert [r["neighbour_cosine"] for r in rows] == pytest.approx([0.0, 1.0, 0.0])
     assert [r["rarest_term"] for r in rows] == [0.0, 0.0, 1.0]
+
+
+def test_the_rarest_term_is_the_same_whatever_order_the_terms_come_in() -> None:
+    weights = {"消": 9.0, "防站": 9.0, "站": 9.0, "建": 2.0, "消防": 9.0}
+    orders = [dict(sorted(weights.items())), dict(sorted(weights.items(), reverse=True)), weights]
+    assert {rarest_term(w) for w in orders} == {"防站"}  # the longer among the heaviest, then the greater
+    assert rarest_term({"建": 2.0, "站": 3.0}) == "站"
+    assert rarest_term({}) == ""
 
 
 @pytest.mark.parametrize(

@@ -228,6 +228,13 @@ def _analysed(text: str, spans: tuple[tuple[int, int], ...]) -> _Analysed:
     return _Analysed(sentences, clauses, tokens, frozenset().union(*tokens), figures)
 
 
+def rarest_term(weights: dict[str, float]) -> str:
+    """The term of highest weight; among equals (every term no report holds weighs the most) the
+    longer, then the greater string: the same term whatever order the set of terms came in, so a
+    question gets the same features in every process (str hashing differs between processes)."""
+    return max(weights, key=lambda term: (weights[term], len(term), term), default="")
+
+
 def candidates(
     query: Query,
     hits: list[Hit],
@@ -244,7 +251,7 @@ def candidates(
     weights = idf(terms)
     pair_weights = {t: w for t, w in weights.items() if len(t) == 2}
     every, pairs = _Weights(weights), _Weights(pair_weights)
-    rarest = max(weights, key=weights.__getitem__, default="")
+    rarest = rarest_term(weights)
     content = query.content
     kind = asks_for(query)
     best_lexical = max((h.lexical or 0.0 for h in hits), default=0.0)
