@@ -13,6 +13,7 @@ from training.examples import TRAIN_REPORTS, WRITTEN_FILES, written_examples
 
 REPORTS = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "gov_reports"
 SETS = Path(__file__).resolve().parent / "data"
+WRITTEN_DEV_SETS = ("dev_written.jsonl", "dev_written_2.jsonl")
 
 
 def test_written_questions_are_on_training_reports_only() -> None:
@@ -30,7 +31,7 @@ def test_no_written_question_is_in_a_question_set() -> None:
         assert not written & asked, path.name
 
 
-@pytest.mark.parametrize("name", ["dev_written.jsonl", "dev_written_2.jsonl"])
+@pytest.mark.parametrize("name", WRITTEN_DEV_SETS)
 def test_the_written_dev_sets_ask_about_no_training_report(name: str) -> None:
     items = load_questions(SETS / name)
     assert len({item["id"] for item in items}) == len(items) >= 200
@@ -39,17 +40,14 @@ def test_the_written_dev_sets_ask_about_no_training_report(name: str) -> None:
 
 
 def test_the_written_dev_sets_share_no_report() -> None:
-    first, second = (
-        {item["doc"] for item in load_questions(SETS / n)}
-        for n in ("dev_written.jsonl", "dev_written_2.jsonl")
-    )
+    first, second = ({item["doc"] for item in load_questions(SETS / n)} for n in WRITTEN_DEV_SETS)
     assert first and second and not first & second
 
 
 @pytest.mark.skipif(not REPORTS.is_dir(), reason="needs ../shared/datasets/gov_reports")
 def test_gold_strings_are_verbatim_in_their_report() -> None:
     texts: dict[str, str] = {}
-    written_sets = ((SETS / "dev_written.jsonl", "doc"), (SETS / "dev_written_2.jsonl", "doc"))
+    written_sets = ((SETS / name, "doc") for name in WRITTEN_DEV_SETS)
     for path, key in (*((path, "report") for path in WRITTEN_FILES), *written_sets):
         for item in load_questions(path):
             text = texts.setdefault(item[key], (REPORTS / item[key]).read_text(encoding="utf-8"))

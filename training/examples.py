@@ -45,7 +45,7 @@ TRAIN_REPORTS = (
     "2026_province_hunan", "2026_province_yunnan",
 )  # fmt: skip
 WRITTEN_QUESTIONS = Path(__file__).resolve().parent / "data" / "written_questions.jsonl"
-# 625 more, written on 2026-12-05 by five other helper sessions on the same reports. The shipped
+# 592 more, written on 2026-12-05 by five other helper sessions on the same reports. The shipped
 # embedding adapter was trained before them (training.embedder_adapter reads the first file only).
 WRITTEN_QUESTIONS_2 = WRITTEN_QUESTIONS.with_name("written_questions_2.jsonl")
 WRITTEN_FILES = (WRITTEN_QUESTIONS, WRITTEN_QUESTIONS_2)

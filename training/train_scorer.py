@@ -39,6 +39,7 @@ from training.collect import CONFIDENCE_INPUTS, Rows, collect
 from training.examples import (
     SHARED,
     TRAIN_REPORTS,
+    WRITTEN_FILES,
     Example,
     cmrc_examples,
     folds_by_document,
@@ -344,7 +345,7 @@ def main() -> None:
             "cmrc2018": "dev split of ../shared/datasets/cmrc2018 (trial split held out), each question "
             "answerable and again with its paragraph filtered out",
             "reports": f"questions generated from {', '.join(TRAIN_REPORTS)} (no question set uses them)",
-            "written": f"training/data/written_questions.jsonl and written_questions_2.jsonl: "
+            "written": f"training/data/{' and '.join(path.name for path in WRITTEN_FILES)}: "
             f"{len(list(written_examples()))} questions on those reports, written by helper sessions "
             "that read only the reports",
             "not_used": "tests/data dev_zimao, dev_gov, dev_written, dev_written_2, blind_single, "
