@@ -7,7 +7,8 @@
 - dev: tests/data/dev_zimao.jsonl (bundled report), dev_gov.jsonl (three reports together) and
   dev_written.jsonl (222 questions in people's words on nine reports no other set or training
   question uses, each report alone; written 2026-12-04 by helpers that read only the reports) and
-  dev_written_2.jsonl (248 more on ten other reports, written the same way on 2026-12-05);
+  dev_written_2.jsonl and dev_written_3.jsonl (248 and 250 more, each on ten other reports, written
+  the same way on 2026-12-05);
   the first two again with their questions in traditional characters (OpenCC s2t).
 - cmrc: the 1,002 questions of CMRC 2018's trial split (never a training row) against all 1,104
   paragraphs, each indexed as one document with ``ReportQA.from_paths``: R@1, R@5 (the gold
@@ -125,6 +126,8 @@ def main() -> None:
         sets["dev: written (9 reports, each alone)"] = written
         second = each_report_alone(DATA / "dev_written_2.jsonl", args.work, embedder, args.reports_dir)
         sets["dev: written 2 (10 reports, each alone)"] = second
+        third = each_report_alone(DATA / "dev_written_3.jsonl", args.work, embedder, args.reports_dir)
+        sets["dev: written 3 (10 reports, each alone)"] = third
         traditional = opencc.OpenCC("s2t")
         for name, (bot, items) in dev_set_bots(args.reports_dir, args.work, embedder).items():
             sources = {d.doc_id: d.source for d in bot.documents}

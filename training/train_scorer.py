@@ -348,8 +348,8 @@ def main() -> None:
             "written": f"training/data/{' and '.join(path.name for path in WRITTEN_FILES)}: "
             f"{len(list(written_examples()))} questions on those reports, written by helper sessions "
             "that read only the reports",
-            "not_used": "tests/data dev_zimao, dev_gov, dev_written, dev_written_2, blind_single, "
-            "blind_library",
+            "not_used": "tests/data dev_zimao, dev_gov, dev_written, dev_written_2, dev_written_3, "
+            "blind_single, blind_library",
             "embedding_adapter": "sentence model on the shipped adapter's candidates (it saw the CMRC and "
             "written questions); confidence and floor on each fold's from an adapter trained without it"
             if args.fold_adapters
