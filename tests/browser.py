@@ -82,7 +82,8 @@ def server_url(bot: Any) -> Iterator[str]:
 
 @pytest.fixture
 def open_page(server_url: str, browser: Any) -> Iterator[Callable[..., Any]]:
-    """``open_page(viewport, path="/")``: see ``page_opener``; the pages close after the test."""
+    """``open_page(viewport, path="/", locale="zh-CN")``: see ``page_opener``; the pages close after
+    the test."""
     opener, contexts = page_opener(browser, server_url)
     yield opener
     for context in contexts:
@@ -90,15 +91,16 @@ def open_page(server_url: str, browser: Any) -> Iterator[Callable[..., Any]]:
 
 
 def page_opener(browser: Any, base_url: str) -> tuple[Callable[..., Any], list[Any]]:
-    """``open(viewport, path="/")`` -> a page in a fresh context (a new visitor); the contexts to close.
+    """``open(viewport, path="/", locale="zh-CN")`` -> a page in a fresh context (a new visitor whose
+    browser is set to ``locale``); the contexts to close.
 
     Requests that leave the machine are recorded in ``page.outside`` and refused; JS dialogs in
     ``page.dialogs``. The clipboard may be written and read (the copy button).
     """
     contexts: list[Any] = []
 
-    def open_page(viewport: dict[str, int], path: str = "/") -> Any:
-        context = browser.new_context(viewport=viewport, locale="zh-CN")
+    def open_page(viewport: dict[str, int], path: str = "/", locale: str = "zh-CN") -> Any:
+        context = browser.new_context(viewport=viewport, locale=locale)
         context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url)
         contexts.append(context)
         page = context.new_page()

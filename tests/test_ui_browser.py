@@ -165,6 +165,18 @@ def test_no_english_in_the_interface(open_page, size: str, tmp_path: Path) -> No
     assert no_sideways_scroll(page)
 
 
+@pytest.mark.parametrize("locale", ["en-US", "fr-FR"])
+def test_the_interface_is_chinese_whatever_the_browser_language(open_page, locale: str) -> None:
+    # Gradio words its own controls (upload box, footer) in the browser's language unless told.
+    page = open_page(LAPTOP, locale=locale)
+    assert page.evaluate("document.documentElement.lang") == "zh-CN"
+    ask(page, "2022年财政总收入是多少？")
+    assert english_words(page) == [], "chat"
+    page.get_by_role("tab", name="文档").click()
+    page.locator("#rq-documents").get_by_text(TITLE).first.wait_for()
+    assert english_words(page) == [], "documents"
+
+
 def test_blank_question_is_ignored(open_page) -> None:
     page = open_page(LAPTOP)
     box = page.locator("#rq-question textarea")

@@ -51,6 +51,7 @@ from qa.apps.models import (
     SeriesQuery,
 )
 from qa.apps.ui import build_ui, ui_assets
+from qa.apps.ui.language import ChinesePage
 from qa.apps.workers import AskWorkers
 from qa.embed.onnx import default_threads
 from qa.errors import ReportQAError
@@ -103,6 +104,8 @@ def create_app(
     add_admin_routes(app, bot, policy)
     _add_unknown_api_route(app)
     app.add_middleware(NoRemoteFiles)
+    if ui:
+        app.add_middleware(ChinesePage)  # Gradio's own words in Chinese, whatever the browser's language
     app.add_middleware(Guard, policy=policy)  # added last: outermost, so its headers go on everything
     if ui:
         # Mounted last: routes declared above take precedence over the catch-all "/" mount.
