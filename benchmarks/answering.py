@@ -7,13 +7,14 @@
 - dev: tests/data/dev_zimao.jsonl (bundled report), dev_gov.jsonl (three reports together) and
   dev_written.jsonl (222 questions in people's words on nine reports no other set or training
   question uses, each report alone; written 2026-12-04 by helpers that read only the reports) and
-  dev_written_2.jsonl and dev_written_3.jsonl (248 and 250 more, each on ten other reports, written
+  dev_written_2.jsonl and dev_written_3.jsonl (248 and 244 more, each on ten other reports, written
   the same way on 2026-12-05);
   the first two again with their questions in traditional characters (OpenCC s2t).
 - cmrc: the 1,002 questions of CMRC 2018's trial split (never a training row) against all 1,104
   paragraphs, each indexed as one document with ``ReportQA.from_paths``: R@1, R@5 (the gold
   paragraph among the passages) and whether the answer sentence holds a gold span.
-Indexes are kept in ``--work`` and reused when unchanged.
+Indexes are kept in ``--work`` and reused when unchanged. ``--items FILE`` also writes every
+question's outcome, which ``benchmarks.compare`` reads to set two runs side by side.
 """
 
 from __future__ import annotations
@@ -113,6 +114,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "ANSWERING.md")
     parser.add_argument("--sets", default="blind,dev,cmrc")
     parser.add_argument("--reports-dir", type=Path, default=SHARED / "gov_reports")
+    parser.add_argument("--items", type=Path, help="also write each question's outcome here (JSON)")
     args = parser.parse_args()
     wanted = set(args.sets.split(","))
     embedder = load_embedder()
@@ -146,8 +148,22 @@ def main() -> None:
     args.out.with_suffix(".json").write_text(
         json.dumps(summary, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
     )
+    if args.items:
+        args.items.write_text(
+            json.dumps(question_outcomes(sets), ensure_ascii=False) + "\n", encoding="utf-8"
+        )
     print(report)
     print("wrote", args.out, file=sys.stderr)
+
+
+def question_outcomes(sets: dict[str, dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Per set, per question: what ``benchmarks.compare`` needs to recompute answer@1 and the AUC."""
+    keep = ("id", "answerable", "answer_hit", "sentence_hit", "found", "confidence")
+    return {
+        name: [{key: row[key] for key in keep} for row in result["items"]]
+        for name, result in sets.items()
+        if result.get("items")
+    }
 
 
 def _render(sets: dict[str, dict[str, Any]], embedder: Embedder, seconds: float) -> str:

@@ -16,9 +16,11 @@ with what is observed.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from qa.errors import ReportQAError
 from qa.schema import Answer, Passage
@@ -60,12 +62,16 @@ def _contains(text: str | None, answers: list[str]) -> bool:
     return text is not None and any(normalize(a) in normalize(text) for a in answers)
 
 
-def roc_auc(positive: list[float], negative: list[float]) -> float | None:
+def roc_auc(positive: Sequence[float] | np.ndarray, negative: Sequence[float] | np.ndarray) -> float | None:
     """P(a positive scores above a negative), ties counting half; None when a side is empty."""
-    if not positive or not negative:
+    if len(positive) == 0 or len(negative) == 0:
         return None
-    wins = sum((p > n) + 0.5 * (p == n) for p in positive for n in negative)
-    return wins / (len(positive) * len(negative))
+    # Per positive: the negatives below it (left) and those below or equal (right); a tie counts half.
+    # Sorted once, so resampling it thousands of times (benchmarks.compare) takes seconds.
+    scores = np.asarray(positive, dtype=float)
+    ordered = np.sort(np.asarray(negative, dtype=float))
+    wins = np.searchsorted(ordered, scores, "left") + np.searchsorted(ordered, scores, "right")
+    return float(wins.sum() / 2 / (len(scores) * len(ordered)))
 
 
 def _best_sentences(answer: Answer) -> str | None:
