@@ -119,8 +119,8 @@ def test_admin_logs_in_uploads_and_removes(open_page, url: str, tmp_path: Path) 
     page.locator("#rq-upload-status").get_by_text("已加入").wait_for(timeout=REPLY_TIMEOUT_MS)
     page.screenshot(path=str(tmp_path / "admin-documents.png"))
 
-    visitor = open_page()  # a new page shows the new report
-    assert FAKE_TITLE in visitor.locator("#rq-documents").inner_text()
+    visitor = open_page()  # a new page shows the new report (its list fills in as the page loads)
+    visitor.locator("#rq-documents").get_by_text(FAKE_TITLE).first.wait_for(timeout=REPLY_TIMEOUT_MS)
     assert not visitor.locator("#rq-upload").is_visible()
 
     page.locator("#rq-remove-doc input").click()
