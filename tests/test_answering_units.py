@@ -196,7 +196,7 @@ def test_candidate_features_follow_the_declared_columns() -> None:
     assert first["clause_coverage"] >= first["coverage"] and first["clause_fits"] == 1.0
 
 
-def test_a_sentence_is_covered_with_the_subject_its_passage_opened_with() -> None:
+def test_a_sentence_is_covered_with_the_subject_its_passage_and_its_neighbour_name() -> None:
     text = "黑尾前肛鳗是通鳃鳗科的一种。体长可达十公分。本鱼分布于台湾西南海域。"
     passage = Passage("d", "《鱼类》", [], None, 0, len(text), text, passage_id="p")
     cuts = [0, *(i + 1 for i, ch in enumerate(text) if ch == "。")]
@@ -215,6 +215,9 @@ def test_a_sentence_is_covered_with_the_subject_its_passage_opened_with() -> Non
     # What the question asks of its subject (分布) is in the answer alone.
     assert answer["focus_coverage"] > max(opening["focus_coverage"], middle["focus_coverage"])
     assert answer["gap_context"] > middle["gap_context"]  # 分布 beside the gap of 分布在[哪里]
+    # 本鱼… points back to the sentences before it for its subject.
+    assert [r["points_back"] for r in rows] == [0.0, 0.0, 1.0]
+    assert [r["previous_coverage"] for r in rows] == [0.0, opening["coverage"], middle["coverage"]]
 
 
 def test_a_sentence_is_placed_among_its_neighbours_by_cosine() -> None:

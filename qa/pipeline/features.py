@@ -3,7 +3,8 @@
 Every candidate is one sentence of one of the first passages; its features describe how close it is
 to the question in meaning (cosine of the stored sentence vector, so no model call; its neighbours'
 and its rank within the passage), in wording (IDF-weighted share of the question's character
-n-grams, longest shared run, the question's rarest term), where its passage ranked in each channel,
+n-grams, longest shared run, the question's rarest term; those of the sentence before, for one that
+opens by pointing back to it), where its passage ranked in each channel,
 and whether it holds what the question asks for (a figure with a fitting unit, a date, a list) from
 the part of the report (review or plan) the question asks about.
 
@@ -68,6 +69,9 @@ _GAP = re.compile(
 )
 _GAP_CONTEXT = 6  # characters on each side of the gap
 _CLAUSE_END = re.compile(r"[，,。；;：:？?！!\s]")  # the gap's words stay within its clause
+# A sentence that opens by pointing back ("这些白点是…", "该台频率为…", "其…") takes its subject
+# from the sentence before: what that one covers is what this one is about.
+_POINTS_BACK = re.compile(r"^(?:它|其|该|这|那|此|本|他|她|彼)")
 
 FEATURES: tuple[str, ...] = (
     "cosine",  # question-sentence cosine of the stored vectors
@@ -105,6 +109,8 @@ FEATURES: tuple[str, ...] = (
     "neighbour_cosine",  # the best cosine of the sentences just before and after
     "cosine_rank",  # the sentence's place by cosine within its passage, 0 = nearest, 1 = farthest
     "rarest_term",  # the sentence holds the question's term of highest IDF
+    "points_back",  # the sentence opens with a word pointing back (它, 其, 该, 这 …)
+    "previous_coverage",  # coverage of the sentence just before (0 for the first)
 )
 
 
@@ -331,6 +337,8 @@ def candidates(
                         _best_beside(cosine_list, j),
                         float(by_cosine[j]),
                         float(rarest in tokens),
+                        float(_POINTS_BACK.match(sentence) is not None),
+                        coverages[j - 1] if j else 0.0,
                     ],
                 )
             )
