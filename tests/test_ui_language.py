@@ -45,6 +45,8 @@ def test_html_pages_carry_the_script_with_their_length_right() -> None:
         assert "navigator" not in PAGE and "Navigator.prototype" in response.text
         assert int(response.headers["content-length"]) == len(response.content)
         assert response.text.endswith("<body>正文</body></html>")
+    head = client.head("/")  # the length a GET gets, without the body
+    assert head.content == b"" and int(head.headers["content-length"]) == len(client.get("/").content)
 
 
 def test_other_answers_pass_untouched() -> None:

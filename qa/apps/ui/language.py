@@ -31,14 +31,15 @@ def with_chinese_script(page: bytes) -> bytes:
 class ChinesePage:
     """ASGI middleware: every html page it sends carries ``static/chinese.js`` first in its head.
 
-    Only html answers to GET are held back until complete (Gradio's page, about 100 KB); everything
-    else streams through untouched."""
+    Only html answers to GET are held back until complete (Gradio's page, about 100 KB); a HEAD
+    answer gives the length the GET would have (Gradio's pages all have a head); everything else
+    streams through untouched."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] != "http" or scope["method"] != "GET":
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
             await self.app(scope, receive, send)
             return
         start: dict | None = None
@@ -51,8 +52,11 @@ class ChinesePage:
                 html = headers.get(b"content-type", b"").startswith(b"text/html")
                 if not html or b"content-encoding" in headers:
                     await send(message)
-                    return
-                start = message
+                elif scope["method"] == "HEAD":
+                    length = int(headers.get(b"content-length", b"0")) + len(_TAG)
+                    await send(_with_length(message, length))
+                else:
+                    start = message
                 return
             if start is None or message["type"] != "http.response.body":
                 await send(message)
@@ -61,9 +65,13 @@ class ChinesePage:
             if message.get("more_body", False):
                 return
             body = with_chinese_script(b"".join(parts))
-            headers = [(k, v) for k, v in start.get("headers", []) if k != b"content-length"]
-            headers.append((b"content-length", str(len(body)).encode()))
-            await send({**start, "headers": headers})
+            await send(_with_length(start, len(body)))
             await send({"type": "http.response.body", "body": body})
 
         await self.app(scope, receive, send_page)
+
+
+def _with_length(start: dict, length: int) -> dict:
+    """The response's start message with its content-length set to ``length``."""
+    headers = [(k, v) for k, v in start.get("headers", []) if k != b"content-length"]
+    return {**start, "headers": [*headers, (b"content-length", str(length).encode())]}
