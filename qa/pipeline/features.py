@@ -220,6 +220,7 @@ class _Analysed:
     tokens: tuple[frozenset[str], ...]  # per sentence
     passage_tokens: frozenset[str]
     figures: tuple[bool, ...]  # per sentence: whether it holds a figure
+    points_back: tuple[bool, ...]  # per sentence: whether it opens with a word pointing back
 
 
 @lru_cache(maxsize=512)
@@ -231,7 +232,8 @@ def _analysed(text: str, spans: tuple[tuple[int, int], ...]) -> _Analysed:
     clauses = tuple(tuple((c, frozenset(tokenize(c))) for c in _CLAUSE.split(s)) for s in sentences)
     tokens = tuple(frozenset().union(*(t for _, t in parts)) for parts in clauses)
     figures = tuple(bool(_FIGURE.search(s)) for s in sentences)
-    return _Analysed(sentences, clauses, tokens, frozenset().union(*tokens), figures)
+    points_back = tuple(_POINTS_BACK.match(s) is not None for s in sentences)
+    return _Analysed(sentences, clauses, tokens, frozenset().union(*tokens), figures, points_back)
 
 
 def rarest_term(weights: dict[str, float]) -> str:
@@ -337,7 +339,7 @@ def candidates(
                         _best_beside(cosine_list, j),
                         float(by_cosine[j]),
                         float(rarest in tokens),
-                        float(_POINTS_BACK.match(sentence) is not None),
+                        float(analysed.points_back[j]),
                         coverages[j - 1] if j else 0.0,
                     ],
                 )
