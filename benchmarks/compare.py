@@ -99,8 +99,11 @@ def main() -> None:
     parser.add_argument("after", type=Path, help="the same, after it")
     parser.add_argument("--rounds", type=int, default=ROUNDS)
     args = parser.parse_args()
-    before, after = (json.loads(path.read_text(encoding="utf-8")) for path in (args.before, args.after))
-    result = compare(before, after, args.rounds)
+    try:
+        before, after = (json.loads(path.read_text(encoding="utf-8")) for path in (args.before, args.after))
+        result = compare(before, after, args.rounds)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:  # JSONDecodeError too
+        parser.error(f"cannot compare these files: {error}")  # one line, exit status 2
     print(f"{len(result['sets'])} sets: {', '.join(result['sets'])}; {result['rounds']} paired resamples")
     for measure in ("answer@1", "AUC"):
         r = result[measure]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from benchmarks.compare import compare, rule_sets
+from benchmarks.compare import compare, main, rule_sets
 from qa.evaluation import roc_auc
 
 
@@ -61,3 +63,16 @@ def test_only_dev_sets_asked_once_are_compared_and_both_runs_must_ask_the_same()
     assert rule_sets(sets, sets) == ["dev: a"]
     with pytest.raises(ValueError, match="different questions"):
         compare({"dev: a": run}, {"dev: a": _run([True, True], [0.9, 0.9], [])}, rounds=10)
+
+
+def test_unreadable_files_get_one_line_and_status_2(tmp_path, monkeypatch, capsys) -> None:
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps({"dev: a": _run([True], [0.9], [0.1])}), encoding="utf-8")
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json", encoding="utf-8")
+    for other in (broken, tmp_path / "missing.json"):
+        monkeypatch.setattr("sys.argv", ["compare", str(good), str(other)])
+        with pytest.raises(SystemExit) as stop:
+            main()
+        assert stop.value.code == 2
+        assert "cannot compare these files" in capsys.readouterr().err.strip().splitlines()[-1]
