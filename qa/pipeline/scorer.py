@@ -8,7 +8,9 @@ records the provenance and the held-out metrics), stored together in one JSON fi
    seeds, averaged), scores every candidate sentence (``qa.pipeline.features``); the best one is the
    answer;
 2. the confidence model, a logistic regression, turns the best sentence's score, its lead over the
-   runner-up and its features into a calibrated probability that it answers.
+   runner-up and its features into a calibrated probability that it answers: calibrated for the
+   share of unanswerable questions people ask (the model file's ``confidence.prior``), not for the
+   training mix's.
 
 Two floors on that probability give the three outcomes: an answer, a low-confidence answer shown as
 "可能相关", and "报告中没有".
