@@ -161,6 +161,22 @@ def test_place_names_are_not_taken_from_ordinary_words() -> None:
     assert named_places(analyze("今年市政设施和县政府办公楼投入多少？")) == []
 
 
+def test_a_city_named_without_its_suffix_is_a_place_among_reports_of_places() -> None:
+    question = analyze("洛阳今年GDP增长目标是多少？")
+    assert named_places(question) == []  # retrieval's reading is unchanged
+    assert named_places(question, cities=True) == ["洛阳"]
+    missing = missing_report(question, CATALOG, "地区生产总值增长5%")
+    assert missing is not None and missing.asked == "洛阳" and missing.reason.startswith("没有洛阳的报告")
+    # The sentence speaks of it: a topic of the report, not a report the collection lacks.
+    assert missing_report(analyze("广州新机场今年开工吗？"), CATALOG, "推进广州新机场建设") is None
+    # Inside a longer word it names no city; a city that is also a province is the province.
+    assert named_places(analyze("如何保障社会长治久安？"), cities=True) == []
+    assert named_places(analyze("吉林今年GDP目标是多少？"), cities=True) == ["吉林"]
+    # Texts that are not reports of places (no document has a region): a city is a topic there.
+    encyclopedia = Catalog([DocumentInfo("w1", "洛阳", "w1.txt"), DocumentInfo("w2", "龙门石窟", "w2.txt")])
+    assert missing_report(question, encyclopedia, "该市地处中原") is None
+
+
 def test_a_city_named_by_its_governments_report_is_a_place() -> None:
     # 市政 is a word (市政设施), 市政府 the city's government: "苏州市政府工作报告" names 苏州市.
     assert named_places(analyze("苏州市政府工作报告里财政收入是多少？")) == ["苏州市"]

@@ -78,7 +78,9 @@ def missing_report(query: Query, catalog: Catalog, sentence: str, refused: bool 
     also takes words such as 贫困县 for places).
     """
     documents = catalog.documents
-    for place in named_places(query):
+    # A city named without 市 is a place only among reports of places: in other texts (an
+    # encyclopedia's articles) it is a topic, whatever the sentence calls it.
+    for place in named_places(query, cities=any(d.region for d in documents)):
         core = place.rstrip("市县镇乡")
         ours = [d for d in documents if core and core in _place_of(d) + d.title]
         topic = core in sentence and not (refused and place in PROVINCES)

@@ -6,10 +6,19 @@ Read by the coverage check (a place the collection lacks is refused as such) and
 
 from __future__ import annotations
 
+import csv
+import importlib.util
+import logging
 import re
+from functools import cache
+from pathlib import Path
+
+import jieba
 
 from qa.pipeline.query import Query
 from qa.text.normalize import CJK_RANGES
+
+jieba.setLogLevel(logging.WARNING)  # not its dictionary-loading chatter on every first question
 
 # The provincial-level divisions, by the short names people use (a fact list, complete).
 PROVINCES = (
@@ -30,12 +39,38 @@ _LOCALITY = re.compile(
 _NOT_PLACES = ("城市", "城镇", "乡镇", "集镇", "村镇", "县市", "省市", "超市", "股市", "楼市", "县乡")
 
 
-def named_places(query: Query) -> list[str]:
-    """Places the question names: provinces by their short names, and cities, counties, towns."""
+@cache
+def prefecture_cities() -> frozenset[str]:
+    """The short names of China's prefecture-level cities (洛阳, 张家界, 深圳), from cpca's table of
+    administrative divisions (a fact list, complete; read from the file, without importing cpca and
+    its pandas). Names shared with a province (吉林) are the province's."""
+    spec = importlib.util.find_spec("cpca")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("cpca, a dependency of report-qa, is not installed: pip install -e .")
+    table = Path(next(iter(spec.submodule_search_locations))) / "resources" / "adcodes.csv"
+    with table.open(encoding="utf-8") as rows:
+        # A prefecture's code is PPCC00000000, CC not 00; only those named …市 are cities.
+        names = {
+            row["name"][:-1]
+            for row in csv.DictReader(rows)
+            if row["adcode"][2:4] != "00" and set(row["adcode"][4:]) == {"0"} and row["name"].endswith("市")
+        }
+    return frozenset(name for name in names if len(name) >= 2 and name not in PROVINCES)
+
+
+def named_places(query: Query, cities: bool = False) -> list[str]:
+    """Places the question names: provinces by their short names, and cities, counties, towns;
+    with ``cities``, also prefecture-level cities by their bare names (洛阳, not only 洛阳市), each a
+    word of its own as jieba reads the question (长治久安 does not name 长治)."""
     text = query.normalized
     places = [p for p in PROVINCES if p in text]
     for match in _LOCALITY.finditer(text):
         name = match.group(0)
         if not name.endswith(_NOT_PLACES) and "年" not in name and not any(p in name for p in places):
             places.append(name)
+    bare = [c for c in prefecture_cities() if c in text] if cities else []
+    if bare:
+        words = set(jieba.lcut(text))
+        named = [c for c in sorted(bare) if c in words or c + "市" in words]
+        places += [c for c in named if not any(c in p for p in places)]
     return places
