@@ -15,7 +15,15 @@ from qa.errors import ReportQAError
 from qa.index.catalog import Catalog
 from qa.pipeline.background import BACKGROUND_PATH
 from qa.pipeline.coverage import missing_report
-from qa.pipeline.features import FEATURES, Candidate, asks_for, candidates, gap_context, rarest_term
+from qa.pipeline.features import (
+    FEATURES,
+    Candidate,
+    asked_unit,
+    asks_for,
+    candidates,
+    gap_context,
+    rarest_term,
+)
 from qa.pipeline.parts import split_parts
 from qa.pipeline.places import named_places
 from qa.pipeline.query import analyze
@@ -189,6 +197,29 @@ def test_question_kinds() -> None:
     assert asks_for(analyze("什么时候建成？")) == "date"
     assert asks_for(analyze("有哪些民生实事？")) == "list"
     assert asks_for(analyze("今年要建消防站吗？")) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "gives", "does_not"),
+    [
+        ("2017年进出口总额是多少万亿元？", "进出口总额27.8万亿元", "进出口增长14.2%，实际使用外资1363亿美元"),
+        ("实际使用外资多少亿美元？", "实际使用外资1363亿美元", "外资8536亿元"),
+        ("去年PM2.5浓度是多少微克？", "平均浓度30微克/立方米", "浓度下降9.1%"),
+        ("地铁运营里程有多少公里？", "运营里程1.6万千米", "新增地铁12条"),
+        ("接待游客多少万人次？", "接待游客11亿人次", "游客1000万人"),
+        ("What was per capita disposable income, in yuan?", "人均可支配收入28000元", "增长5%"),
+        ("新增就业多少人？", "城镇新增就业一百二十万名", "新增就业岗位12个"),
+    ],
+)
+def test_the_unit_a_question_asks_its_figure_in(question: str, gives: str, does_not: str) -> None:
+    unit = asked_unit(analyze(question))
+    assert unit is not None and unit.search(gives) and not unit.search(does_not)
+
+
+def test_a_question_naming_no_unit_asks_for_none() -> None:
+    assert asked_unit(analyze("去年财政收入是多少？")) is None
+    assert asked_unit(analyze("How much did GDP grow?")) is None
+    assert asked_unit(analyze("建了多少个公园？")) is None  # a classifier, not a measure
 
 
 def test_candidate_features_follow_the_declared_columns() -> None:

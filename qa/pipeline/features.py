@@ -58,6 +58,22 @@ _ASKS_MONEY = re.compile(
     re.I,
 )
 _ASKS_FIGURE = re.compile(r"多少|几|多大|多长|how (?:much|many|long|big|large)|what percentage", re.I)
+# The unit of measure a question wants its figure in ("多少亿元", "几公里", "in yuan"): a sentence that
+# gives the topic's growth rate, or a figure in another unit, does not give it. Measures only: a
+# count's classifier (个, 家, 项) varies with the noun and is often left out of the answer.
+_MAGNITUDE = r"(?:万亿|亿|万|千|百)?"
+_ASKS_UNIT = re.compile(
+    r"(?:多少|几)\s*" + _MAGNITUDE
+    + r"(美元|元|人次|人|名|公里|千米|吨|亩|户|辆|平方米|立方米|微克|千瓦时|千瓦)"
+)  # fmt: skip
+_COUNT = r"(?:[0-9]+(?:\.[0-9]+)?|[一二两三四五六七八九十百千万]+)"
+_ENGLISH_UNITS = (
+    (re.compile(r"\b(?:us dollars|dollars|usd)\b", re.I), "美元"),
+    (re.compile(r"\b(?:yuan|rmb)\b", re.I), "元"),
+    (re.compile(r"\b(?:kilometers|kilometres|km)\b", re.I), "公里"),
+    (re.compile(r"\b(?:tons|tonnes)\b", re.I), "吨"),
+    (re.compile(r"\bmicrograms\b", re.I), "微克"),
+)
 # Clauses of a sentence: a report's sentence often lists several figures, one per clause.
 _CLAUSE = re.compile(r"[，,：:]")
 # Where a question leaves its gap: the words beside it are what an answering sentence holds around
@@ -111,6 +127,8 @@ FEATURES: tuple[str, ...] = (
     "rarest_term",  # the sentence holds the question's term of highest IDF
     "points_back",  # the sentence opens with a word pointing back (它, 其, 该, 这 …)
     "previous_coverage",  # coverage of the sentence just before (0 for the first)
+    "asks_unit",  # the question names the unit of the figure it wants (多少亿元, 几公里, in yuan)
+    "unit_fits",  # the sentence has a figure in that unit
 )
 
 
@@ -133,6 +151,19 @@ def asks_for(query: Query) -> str | None:
     if _ASKS_MONEY.search(text):
         return "money"
     return "figure" if _ASKS_FIGURE.search(text) else None
+
+
+def asked_unit(query: Query) -> re.Pattern[str] | None:
+    """A figure in the unit the question asks for (多少亿元 -> a number with 元, not 美元), or None
+    when it names none."""
+    text = query.normalized
+    found = _ASKS_UNIT.search(text)
+    unit = found.group(1) if found else next((u for p, u in _ENGLISH_UNITS if p.search(text)), None)
+    if unit is None:
+        return None
+    unit = {"千米": "公里", "名": "人"}.get(unit, unit)
+    after = {"元": "(?<!美)元", "人": "(?:人(?!次)|名)", "公里": "(?:公里|千米)"}.get(unit, re.escape(unit))
+    return re.compile(_COUNT + r"\s*" + _MAGNITUDE + after)
 
 
 def _fits(kind: str | None, sentence: str) -> bool:
@@ -262,6 +293,7 @@ def candidates(
     rarest = rarest_term(weights)
     content = query.content
     kind = asks_for(query)
+    unit = asked_unit(query)
     best_lexical = max((h.lexical or 0.0 for h in hits), default=0.0)
     english = not query.has_cjk
     gap = gap_context(query.normalized) if query.has_cjk else ("", "")
@@ -341,6 +373,8 @@ def candidates(
                         float(rarest in tokens),
                         float(analysed.points_back[j]),
                         coverages[j - 1] if j else 0.0,
+                        float(unit is not None),
+                        float(unit is not None and unit.search(sentence) is not None),
                     ],
                 )
             )
