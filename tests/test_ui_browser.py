@@ -95,7 +95,7 @@ def test_an_answer_in_words_with_its_citation_and_copy(open_page, size: str, tmp
 @pytest.mark.parametrize("size", VIEWPORTS)
 def test_a_refusal_is_never_styled_as_an_answer(open_page, size: str) -> None:
     page = open_page(VIEWPORTS[size])
-    reply = ask(page, "紫帽镇的地铁票价是多少？")
+    reply = ask(page, "镇里有多少家医院？")
     assert "报告中没有" in reply and "答案（原文摘录）" not in reply
     assert "报告里没有哪一句话能可靠地回答这个问题" in reply  # the reason, in Chinese
     assert "最相近的段落（仅供参考，不是答案）" in reply
