@@ -139,8 +139,9 @@ class Answer:
     ``outcome`` is "answer", "uncertain" (a low-confidence answer, shown as 可能相关) or
     "not_found" (报告中没有; then ``found`` is False). ``parts`` holds one Answer per part of a
     question that asks two things (or, for comparisons, per report); else it is empty. ``items``
-    holds the headings a quoted sentence announces ("重点抓好以下五个方面工作：" then （一）…（五）),
-    each a Passage of the heading's own words; else it is empty.
+    holds the items a quoted sentence announces: the headings after "重点抓好以下五个方面工作："
+    (（一）…（五）) or the sentences after "主要抓好三个方面；" that count them off (一是…二是…),
+    each a Passage of the item's own words; else it is empty.
     """
 
     question: str

@@ -88,10 +88,35 @@ def test_the_answer_carries_the_items_in_every_form(tmp_path: Path, hash_embedde
     assert bot.ask("新增学位多少个").items == []
 
 
+COUNTED = """某某县人民政府2024年政府工作报告
+
+二、2024年主要工作安排
+
+着力解决群众看病难问题，主要抓好三个方面；一是建设县医院新院区。年内完成主体工程。
+二是推进家庭医生签约服务。三是深化医保支付方式改革。同时要加强食品安全监管。
+
+安全生产要抓好两件事。一是排查隐患。二是落实责任。
+"""
+
+
+def test_sentences_counting_off_a_list_are_the_items_of_the_one_before(tmp_path: Path) -> None:
+    path = tmp_path / "county.txt"
+    path.write_text(COUNTED, encoding="utf-8")
+    [doc] = load_paths([path])
+    items = announced_items(doc.text, _marked(doc, "着力解决群众看病难问题，主要抓好三个方面；"))
+    expected = ["一是建设县医院新院区。", "二是推进家庭医生签约服务。", "三是深化医保支付方式改革。"]
+    assert [i.text for i in items] == expected  # text between items continues them; a new 一是 ends it
+    assert all(doc.text[i.start : i.end] == i.text for i in items)
+    # The sentence before 一是's own continuation announces nothing; nor does one item alone.
+    assert announced_items(doc.text, _marked(doc, "年内完成主体工程。")) == []
+    assert announced_items(doc.text, _marked(doc, "三是深化医保支付方式改革。")) == []
+
+
 @pytest.mark.skipif(not REPORTS.is_dir(), reason="the shared gov_reports dataset is not here")
 def test_items_on_the_real_reports_are_headings_that_follow_the_sentence() -> None:
-    """Over every colon sentence of the 88 reports: items cite heading lines right after it."""
-    announcing = 0
+    """Over every sentence of the 88 reports: items cite heading lines right after it, or the
+    sentences right after it that count off a list."""
+    announcing = counting = 0
     for doc in load_paths(sorted(REPORTS.glob("*.txt"))):
         starts = {s.start for s in parse_sections(doc.text)}
         for passage in build_passages(doc):
@@ -99,13 +124,18 @@ def test_items_on_the_real_reports_are_headings_that_follow_the_sentence() -> No
                 items = announced_items(doc.text, passage.with_(highlight=(s, e)))
                 if not items:
                     continue
-                announcing += 1
                 assert not doc.text[passage.start + e : items[0].start].strip()
+                numerals = zip("一二三四五六七八九", items, strict=False)
+                counted = [item.text.startswith((f"{n}是", f"第{n}")) for n, item in numerals]
+                counting += all(counted)
+                announcing += not any(counted)
                 for item in items:
-                    assert item.start in starts and doc.text[item.start : item.end] == item.text
+                    assert doc.text[item.start : item.end] == item.text
+                    assert all(counted) or item.start in starts  # counted off, or headings
                     assert "\n" not in item.text and item.text.strip() == item.text
-                    assert len(split_sentences(item.text)) == 1  # the heading's words, not its paragraph
+                    assert len(split_sentences(item.text)) == 1  # the item's own words, not its paragraph
     assert announcing >= 20  # reports announce their task areas this way (56 sentences when written)
+    assert counting >= 20  # and count off a sentence's items in running text (一是…二是…)
 
 
 @pytest.mark.skipif(not REPORTS.is_dir(), reason="the shared gov_reports dataset is not here")

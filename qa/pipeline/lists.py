@@ -1,4 +1,4 @@
-"""A sentence that announces a list: the headings it announces, as the answer's items.
+"""A sentence that announces a list: the items it announces, as the answer's items.
 
 Reports announce their task areas in one sentence and give them as the subsections that follow:
 "今年重点抓好以下五个方面工作：" then （一）…（五）. Quoted alone, such a sentence answers
@@ -6,14 +6,17 @@ Reports announce their task areas in one sentence and give them as the subsectio
 colon and the subsections of its own section begin right after it, the run of those subsection
 headings (one numbering kind, numbered in turn) is the list it announces: each is returned as a
 Passage of the document (the heading's first sentence, with offsets), so every item is cited like
-any other quote. Nothing is guessed: a colon sentence whose section goes on with more text before
-any subsection announces nothing this can show.
+any other quote. Within running text a report counts them off instead: "主要抓好三个方面；一是…。
+二是…。三是…。" When the sentence right after the quoted one opens with 一是 (or 第一，), the
+sentences opening with 二是, 三是 … in turn, within its section, are the items (each its first
+sentence). Nothing is guessed: a sentence followed by anything else announces nothing this can show.
 """
 
 from __future__ import annotations
 
 import functools
 import itertools
+import re
 
 from qa.ingest.structure import Section, parse_sections, section_at
 from qa.schema import Passage
@@ -24,7 +27,7 @@ _COLONS = ("：", ":")
 
 @functools.lru_cache(maxsize=32)
 def _sections(text: str) -> list[Section]:
-    # Parsed only when an answer ends with a colon; a few reports answered in a row share the work.
+    # Parsed only when an answer may announce a list; a few reports answered in a row share the work.
     return parse_sections(text)
 
 
@@ -50,21 +53,70 @@ def _heading_span(text: str, section: Section) -> tuple[int, int]:
     return spans[0] if spans else (section.start, section.start)
 
 
-def announced_items(text: str, top: Passage) -> list[Passage]:
-    """The subsection headings announced by the sentence ``top.highlight`` marks in ``top``.
+_ORDINALS = "一二三四五六七八九"
+_NUMERAL = f"(?:十[一二]?|[{_ORDINALS}])"  # 一 … 十二: a longer run is not one list a reader wants quoted
+_COUNTED = re.compile(rf"^(?:({_NUMERAL})是|第({_NUMERAL})[，,、：:是])")
 
-    ``text`` is the document's text. Empty when there is no marked sentence, it does not end with
-    a colon, or its section's next-level subsections do not begin right after it (only white
-    space between). The items take ``top``'s document and period (a list's headings sit in the
-    announcing sentence's part of the report).
+
+def _count(sentence: str) -> int | None:
+    """The number a sentence counts itself off with (二是… → 2, 第三，… → 3), or None."""
+    found = _COUNTED.match(sentence)
+    if found is None:
+        return None
+    numeral = found.group(1) or found.group(2)
+    if numeral.startswith("十"):
+        return 10 + (_ORDINALS.index(numeral[1]) + 1 if len(numeral) > 1 else 0)
+    return _ORDINALS.index(numeral) + 1
+
+
+def _counted_off(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The sentences of ``text[start:end]`` that count off one list (一是, 二是, … in turn), the
+    first of them opening the range, or [] when it does not open with 一是 / 第一."""
+    items: list[tuple[int, int]] = []
+    for s, e in split_sentences(text, start, end):
+        number = _count(text[s:e])
+        if number == len(items) + 1:
+            items.append((s, e))
+        elif not items or number is not None:
+            break  # nothing counted right after the quote, or another count begins
+    return items if len(items) >= 2 else []
+
+
+def _item(top: Passage, text: str, start: int, end: int, section: tuple[str, ...]) -> Passage:
+    return top.with_(
+        section=list(section),
+        start=start,
+        end=end,
+        text=text[start:end],
+        score=0.0,
+        highlight=None,
+        passage_id=f"{top.doc_id}:item:{start}",
+    )
+
+
+def announced_items(text: str, top: Passage) -> list[Passage]:
+    """The items announced by the sentence ``top.highlight`` marks in ``top``: the sentences right
+    after it that count off a list (一是…, 二是…), or the subsection headings of its section.
+
+    ``text`` is the document's text. Empty when there is no marked sentence, or no counted
+    sentence follows it and it does not end with a colon, or its section's next-level subsections
+    do not begin right after it (only white space between). The items take ``top``'s document and
+    period (a list sits in the announcing sentence's part of the report).
     """
     if top.highlight is None:
         return []
     start, end = (top.start + offset for offset in top.highlight)
-    if not text[start:end].rstrip().endswith(_COLONS):
-        return []
+    counts = _COUNTED.match(text[end : end + 16].lstrip()) is not None
+    if not counts and not text[start:end].rstrip().endswith(_COLONS):
+        return []  # the common case, decided without parsing the report's sections
     sections = _sections(text)
     own = section_at(sections, start)
+    counted = _counted_off(text, end, own.end if own else len(text)) if counts else []
+    if counted:
+        path = tuple(own.path) if own else tuple(top.section)
+        return [_item(top, text, s, e, path) for s, e in counted]
+    if not text[start:end].rstrip().endswith(_COLONS):
+        return []
     children = [
         s
         for s in sections
@@ -73,18 +125,6 @@ def announced_items(text: str, top: Passage) -> list[Passage]:
     following = [s for s in children if s.start >= end]
     if not following or text[end : following[0].start].strip():
         return []
-    items = []
-    for section in _numbered_run(following):
-        item_start, item_end = _heading_span(text, section)
-        items.append(
-            top.with_(
-                section=list(section.path),
-                start=item_start,
-                end=item_end,
-                text=text[item_start:item_end],
-                score=0.0,
-                highlight=None,
-                passage_id=f"{top.doc_id}:item:{item_start}",
-            )
-        )
+    spans = [(_heading_span(text, section), section.path) for section in _numbered_run(following)]
+    items = [_item(top, text, s, e, path) for (s, e), path in spans]
     return [item for item in items if item.text]

@@ -51,7 +51,8 @@ def _outcome_block(answer: Answer) -> str:
 
 
 def _items_list(items: list[Passage]) -> str:
-    """The headings the quoted sentence announces, each with where it stands in the report."""
+    """The items the quoted sentence announces (headings, or sentences counting off 一是…), each with
+    where it stands in the report."""
     if not items:
         return ""
     rows = "".join(
