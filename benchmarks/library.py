@@ -29,6 +29,7 @@ from typing import Any
 from benchmarks.ablation import ROOT
 from qa import Answer, ReportQA
 from qa.embed.embedder import load_embedder
+from qa.evaluation import load_questions
 from qa.ingest.loader import bundled_report_path
 from qa.text.normalize import normalize
 
@@ -79,17 +80,12 @@ def _score(item: dict[str, Any], answer: Answer, source: dict[str, str]) -> dict
     return {"refused": not answer.found}
 
 
-def _read(name: str) -> list[dict[str, Any]]:
-    lines = (ROOT / "tests" / "data" / name).read_text(encoding="utf-8").splitlines()
-    return [json.loads(line) for line in lines]
-
-
 def _dev_named() -> list[dict[str, Any]]:
     """dev_gov's answerable questions in the blind set's form: each names its one report."""
     return [
         {"group": "named", "question": item["question"], "answers_by_doc": {item["doc"]: item["answers"]}}
-        for item in _read("dev_gov.jsonl")
-        if item["answerable"]
+        for item in load_questions(ROOT / "tests" / "data" / "dev_gov.jsonl")
+        if item["answers"]
     ]
 
 
@@ -109,7 +105,10 @@ def main() -> None:
     beside = args.index_dir.with_name(args.index_dir.name + "-z")
     small = ReportQA.from_paths([bundled_report_path()], beside, embedder=embedder, rebuild=True)
     source = {d.doc_id: d.source for d in bot.documents}
-    items = _read("blind_library.jsonl")
+    items = [
+        json.loads(line)
+        for line in (ROOT / "tests/data/blind_library.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
     by_group: dict[str, list[dict[str, Any]]] = {}
     big_ms, small_ms = [], []
     for item in items:

@@ -107,7 +107,8 @@ def announced_items(text: str, top: Passage) -> list[Passage]:
         return []
     start, end = (top.start + offset for offset in top.highlight)
     counts = _COUNTED.match(text[end : end + 16].lstrip()) is not None
-    if not counts and not text[start:end].rstrip().endswith(_COLONS):
+    colon = text[start:end].rstrip().endswith(_COLONS)
+    if not (counts or colon):
         return []  # the common case, decided without parsing the report's sections
     sections = _sections(text)
     own = section_at(sections, start)
@@ -115,7 +116,7 @@ def announced_items(text: str, top: Passage) -> list[Passage]:
     if counted:
         path = tuple(own.path) if own else tuple(top.section)
         return [_item(top, text, s, e, path) for s, e in counted]
-    if not text[start:end].rstrip().endswith(_COLONS):
+    if not colon:
         return []
     children = [
         s
