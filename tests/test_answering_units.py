@@ -13,17 +13,10 @@ import pytest
 from qa.apps.messages import scope_notes
 from qa.errors import ReportQAError
 from qa.index.catalog import Catalog
+from qa.pipeline.asked import asked_unit, asks_for, gap_context
 from qa.pipeline.background import BACKGROUND_PATH
 from qa.pipeline.coverage import missing_report
-from qa.pipeline.features import (
-    FEATURES,
-    Candidate,
-    asked_unit,
-    asks_for,
-    candidates,
-    gap_context,
-    rarest_term,
-)
+from qa.pipeline.features import FEATURES, Candidate, candidates, rarest_term
 from qa.pipeline.parts import split_parts
 from qa.pipeline.places import named_places
 from qa.pipeline.query import analyze

@@ -24,70 +24,18 @@ from functools import lru_cache
 import numpy as np
 
 from qa.index.lexical import tokenize
+from qa.pipeline.asked import FIGURE, asked_unit, asks_for, fits, gap_context, gap_share, longest_run
 from qa.pipeline.query import Query
 from qa.pipeline.retrieval import Hit
 from qa.schema import Passage
 from qa.text.normalize import normalize
 
-_NUMBER = r"[0-9]+(?:\.[0-9]+)?"
-# A figure, not a year: "2022年" dates a sentence, it answers no "how much".
-_FIGURE = re.compile(
-    r"(?<![0-9.])" + _NUMBER + r"(?![0-9.]|\s*年)|[一二三四五六七八九十两百千万]+[个项家所条座人件名]"
-)
-_PERCENT = re.compile(_NUMBER + r"\s*%|百分之|个百分点")
-_MONEY = re.compile(_NUMBER + r"\s*(?:万亿|亿|万|千)?(?:元|美元)")
-_DATE = re.compile(r"\d{1,4}\s*(?:年|月|日|号)|年底|月底|年内|上半年|下半年|季度|之前|前完成|以来")
-_LIST = re.compile(r"、|等\d*[个项家所条座类]?")
-_UNIT = re.compile(
-    _NUMBER + r"\s*(?:万|亿)?(?:人次|人|名|亩|公里|千米|米|吨|斤|张|岁|个|家|所|项|套|户|辆|座|平方米)"
-)
-
-# What a question asks for, read from its question words (language-independent cues only).
-_ASKS_DATE = re.compile(
-    r"什么时候|何时|哪天|哪一天|哪年|哪一年|几月|什么时间|\bwhen\b|what date|what year", re.I
-)
-_ASKS_LIST = re.compile(r"哪些|哪几|有哪|包括|有什么|\bwhich\b|what are|\blist\b|what measures", re.I)
-_ASKS_PERCENT = re.compile(
-    r"增长多少|增长了多少|增幅|增速|涨了多少|涨幅|降了多少|降幅|下降多少|百分之|比例|比重|率|"
-    r"percent|percentage|growth|\bgrow|\brate\b|\brise\b|\bfall\b",
-    re.I,
-)
-_ASKS_MONEY = re.compile(
-    r"多少钱|多少元|几元|花了?多少|投入多少|投资多少|资金|金额|收入多少|"
-    r"how much money|spend|spent|cost|budget|invest",
-    re.I,
-)
-_ASKS_FIGURE = re.compile(r"多少|几|多大|多长|how (?:much|many|long|big|large)|what percentage", re.I)
-# The unit of measure a question wants its figure in ("多少亿元", "几公里", "in yuan"): a sentence that
-# gives the topic's growth rate, or a figure in another unit, does not give it. Measures only: a
-# count's classifier (个, 家, 项) varies with the noun and is often left out of the answer.
-_MAGNITUDE = r"(?:万亿|亿|万|千|百)?"
-_ASKS_UNIT = re.compile(
-    r"(?:多少|几)\s*" + _MAGNITUDE
-    + r"(美元|元|人次|人|名|公里|千米|吨|亩|户|辆|平方米|立方米|微克|千瓦时|千瓦)"
-)  # fmt: skip
-_COUNT = r"(?:[0-9]+(?:\.[0-9]+)?|[一二两三四五六七八九十百千万]+)"
-_ENGLISH_UNITS = (
-    (re.compile(r"\b(?:us dollars|dollars|usd)\b", re.I), "美元"),
-    (re.compile(r"\b(?:yuan|rmb)\b", re.I), "元"),
-    (re.compile(r"\b(?:kilometers|kilometres|km)\b", re.I), "公里"),
-    (re.compile(r"\b(?:tons|tonnes)\b", re.I), "吨"),
-    (re.compile(r"\bmicrograms\b", re.I), "微克"),
-)
 # Clauses of a sentence: a report's sentence often lists several figures, one per clause.
 _CLAUSE = re.compile(r"[，,：:]")
-# Where a question leaves its gap: the words beside it are what an answering sentence holds around
-# the answer ("该公司[哪一年]成立" -> "该公司于1990年成立"). Particles and yes/no tails left out.
-_GAP = re.compile(
-    r"哪(?:一|两|几)?(?:个|些|位|种|家|年|天|里|儿|国|所|座|条|部|名)?|什么(?:时候|地方|时间)?|"
-    r"多少(?:个|年|次|人|种)?|几(?:个|年|月|天|次|项|家|种|位|名)?|谁|何(?:时|地|处|人)?|"
-    r"怎么|怎样|如何|多大|多长|多久|多高|多远"
-)
-_GAP_CONTEXT = 6  # characters on each side of the gap
-_CLAUSE_END = re.compile(r"[，,。；;：:？?！!\s]")  # the gap's words stay within its clause
 # A sentence that opens by pointing back ("这些白点是…", "该台频率为…", "其…") takes its subject
 # from the sentence before: what that one covers is what this one is about.
 _POINTS_BACK = re.compile(r"^(?:它|其|该|这|那|此|本|他|她|彼)")
+
 
 FEATURES: tuple[str, ...] = (
     "cosine",  # question-sentence cosine of the stored vectors
@@ -140,70 +88,6 @@ class Candidate:
     span: tuple[int, int]  # offsets inside the passage text
     text: str
     features: np.ndarray
-
-
-def asks_for(query: Query) -> str | None:
-    """What kind of thing the question asks for: "date", "list", "percent", "money", "figure" or None."""
-    text = query.normalized
-    for kind, pattern in (("date", _ASKS_DATE), ("list", _ASKS_LIST), ("percent", _ASKS_PERCENT)):
-        if pattern.search(text):
-            return kind
-    if _ASKS_MONEY.search(text):
-        return "money"
-    return "figure" if _ASKS_FIGURE.search(text) else None
-
-
-def asked_unit(query: Query) -> re.Pattern[str] | None:
-    """A figure in the unit the question asks for (多少亿元 -> a number with 元, not 美元), or None
-    when it names none."""
-    text = query.normalized
-    found = _ASKS_UNIT.search(text)
-    unit = found.group(1) if found else next((u for p, u in _ENGLISH_UNITS if p.search(text)), None)
-    if unit is None:
-        return None
-    unit = {"千米": "公里", "名": "人"}.get(unit, unit)
-    after = {"元": "(?<!美)元", "人": "(?:人(?!次)|名)", "公里": "(?:公里|千米)"}.get(unit, re.escape(unit))
-    return re.compile(_COUNT + r"\s*" + _MAGNITUDE + after)
-
-
-def _fits(kind: str | None, sentence: str) -> bool:
-    patterns = {"date": _DATE, "list": _LIST, "percent": _PERCENT, "money": _MONEY, "figure": _UNIT}
-    pattern = patterns.get(kind or "")
-    if kind == "figure":
-        return bool(_UNIT.search(sentence) or _PERCENT.search(sentence) or _MONEY.search(sentence))
-    return pattern is not None and pattern.search(sentence) is not None
-
-
-def _longest_run(needle: str, haystack: str) -> int:
-    """Length of the longest substring of ``needle`` that occurs in ``haystack``."""
-    best, start, size = 0, 0, len(needle)
-    while start + best < size:  # a later start has no room for a longer run
-        if needle[start] in haystack:  # most characters are not: skip them without slicing
-            length = best + 1
-            while start + length <= size and needle[start : start + length] in haystack:
-                best = length
-                length += 1
-        start += 1
-    return best
-
-
-def gap_context(question: str) -> tuple[str, str]:
-    """The words just before and just after the first question word (within its clause)."""
-    found = _GAP.search(question)
-    if found is None:
-        return "", ""
-    before = _CLAUSE_END.split(question[: found.start()])[-1]
-    after = _CLAUSE_END.split(question[found.end() :])[0]
-    return before[-_GAP_CONTEXT:], after[:_GAP_CONTEXT]
-
-
-def _gap_share(context: tuple[str, str], sentence: str) -> float:
-    """How much of ``context`` the sentence holds: the longest run of the words before the gap and
-    of the words after it found in the sentence, over their lengths."""
-    before, after = context
-    if not before and not after:
-        return 0.0
-    return (_longest_run(before, sentence) + _longest_run(after, sentence)) / (len(before) + len(after))
 
 
 class _Weights:
@@ -262,7 +146,7 @@ def _analysed(text: str, spans: tuple[tuple[int, int], ...]) -> _Analysed:
     # and a passage's its sentences', so the text is tokenized once, clause by clause.
     clauses = tuple(tuple((c, frozenset(tokenize(c))) for c in _CLAUSE.split(s)) for s in sentences)
     tokens = tuple(frozenset().union(*(t for _, t in parts)) for parts in clauses)
-    figures = tuple(bool(_FIGURE.search(s)) for s in sentences)
+    figures = tuple(bool(FIGURE.search(s)) for s in sentences)
     points_back = tuple(_POINTS_BACK.match(s) is not None for s in sentences)
     return _Analysed(sentences, clauses, tokens, frozenset().union(*tokens), figures, points_back)
 
@@ -324,7 +208,7 @@ def candidates(
             sentence = sentences[j]
             tokens = token_sets[j]
             has_figure = analysed.figures[j]
-            fits = _fits(kind, sentence)
+            holds_asked = fits(kind, sentence)
             clause_coverage, clause = max(((every.share(t), c) for c, t in clauses[j]), default=(0.0, ""))
             rows.append(
                 (
@@ -344,18 +228,18 @@ def candidates(
                         _best_beside(coverages, j),
                         every.share_of_union(tokens, opening, token_sets[j - 1] if j else frozenset()),
                         document_coverage,
-                        _longest_run(content, sentence) / len(content) if content else 0.0,
+                        longest_run(content, sentence) / len(content) if content else 0.0,
                         focus.share(tokens) if focus.items else coverages[j],
-                        _gap_share(gap, sentence),
+                        gap_share(gap, sentence),
                         clause_coverage,
-                        float(_fits(kind, clause)),
+                        float(fits(kind, clause)),
                         float(kind in ("figure", "percent", "money")),
                         float(kind == "percent"),
                         float(kind == "money"),
                         float(kind == "date"),
                         float(kind == "list"),
                         float(has_figure),
-                        float(fits),
+                        float(holds_asked),
                         float(kind in ("figure", "percent", "money") and not has_figure),
                         float(asked is not None and passage.period == asked),
                         float(
