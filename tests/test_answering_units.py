@@ -13,6 +13,7 @@ import pytest
 from qa.apps.messages import scope_notes
 from qa.errors import ReportQAError
 from qa.index.catalog import Catalog
+from qa.pipeline.answering import uncovered_year
 from qa.pipeline.asked import asked_unit, asks_for, gap_context
 from qa.pipeline.background import BACKGROUND_PATH
 from qa.pipeline.coverage import missing_report
@@ -176,6 +177,25 @@ def test_a_city_named_without_its_suffix_is_a_place_among_reports_of_places() ->
     # Texts that are not reports of places (no document has a region): a city is a topic there.
     encyclopedia = Catalog([DocumentInfo("w1", "洛阳", "w1.txt"), DocumentInfo("w2", "龙门石窟", "w2.txt")])
     assert missing_report(question, encyclopedia, "该市地处中原") is None
+
+
+def test_policy_words_ending_like_a_place_name_are_no_places() -> None:
+    for question in (
+        "为了推动家电、农机、汽车下乡，中央财政拿出多少补贴？",
+        "统筹城乡发展有什么措施？",
+        "农民工返乡创业有什么政策？",
+        "今年，特色小镇建设多少个？",
+        "怎样建设鱼米之乡？",
+    ):
+        assert named_places(analyze(question), cities=True) == [], question
+    assert named_places(analyze("今年，晋江市GDP目标是多少？")) == ["晋江市"]
+
+
+def test_a_year_the_answer_sentence_names_in_full_width_digits_is_covered() -> None:
+    question = analyze("Will the government work on Shanghai's bid to host the 2010 World Expo?")
+    assert uncovered_year(question, 2001, "做好我国申办２０１０年上海世界博览会的工作。") is None
+    reason = uncovered_year(question, 2001, "做好申办世界博览会的工作。")
+    assert reason == "the report covers 2001–2002, not 2010"
 
 
 def test_a_city_named_by_its_governments_report_is_a_place() -> None:

@@ -93,7 +93,9 @@ def uncovered_year(query: Query, review_year: int | None, sentence: str) -> str 
     if not query.years or review_year is None:
         return None
     covered = {review_year, review_year + 1}
-    if covered & set(query.years) or any(str(y) in sentence for y in query.years):
+    # Normalized: older reports write years in full-width digits (２０１０年上海世界博览会).
+    named = normalize(sentence)
+    if covered & set(query.years) or any(str(y) in named for y in query.years):
         return None
     asked = "/".join(map(str, query.years))
     return f"the report covers {review_year}–{review_year + 1}, not {asked}"

@@ -35,8 +35,12 @@ _LOCALITY = re.compile(
     rf"[{CJK_RANGES}]{{2,4}}?(?:市|县|镇|乡)(?![场长委民级区镇村城])(?!政(?!府))"
 )
 
-# Words that end like a place name and are none: 城市, 乡镇, 股市 …
-_NOT_PLACES = ("城市", "城镇", "乡镇", "集镇", "村镇", "县市", "省市", "超市", "股市", "楼市", "县乡")
+# Words that end like a place name and are none: 城市, 乡镇, 股市; 城乡, 下乡 (家电下乡), 返乡
+# (农民工返乡), 之乡 (鱼米之乡), 水乡, 小镇 (特色小镇 is a programme) …
+_NOT_PLACES = (
+    "城市", "城镇", "乡镇", "集镇", "村镇", "县市", "省市", "超市", "股市", "楼市", "县乡",
+    "城乡", "下乡", "返乡", "回乡", "还乡", "家乡", "故乡", "老乡", "之乡", "水乡", "小镇", "重镇",
+)  # fmt: skip
 
 
 @cache
