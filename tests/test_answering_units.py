@@ -19,7 +19,7 @@ from qa.pipeline.background import BACKGROUND_PATH
 from qa.pipeline.coverage import missing_report
 from qa.pipeline.features import FEATURES, Candidate, candidates, rarest_term
 from qa.pipeline.parts import split_parts
-from qa.pipeline.places import named_places
+from qa.pipeline.places import containing, named_places
 from qa.pipeline.query import analyze
 from qa.pipeline.retrieval import Hit, named_documents, named_scope
 from qa.pipeline.scope import latest_documents, named_groups, part_years
@@ -169,6 +169,11 @@ def test_a_city_named_without_its_suffix_is_a_place_among_reports_of_places() ->
     assert named_places(question, cities=True) == ["洛阳"]
     missing = missing_report(question, CATALOG, "地区生产总值增长5%")
     assert missing is not None and missing.asked == "洛阳" and missing.reason.startswith("没有洛阳的报告")
+    # The reports listed instead start with the province that holds the city.
+    missing = missing_report(analyze("苏州今年GDP增长目标是多少？"), CATALOG, "地区生产总值增长5%")
+    assert missing is not None and missing.available[0] == "《2026年江苏省政府工作报告》"
+    missing = missing_report(analyze("淄博今年GDP增长目标是多少？"), CATALOG, "地区生产总值增长5%")
+    assert missing is not None and missing.available[0] == "《2026年山东省政府工作报告》"
     # The sentence speaks of it: a topic of the report, not a report the collection lacks.
     assert missing_report(analyze("广州新机场今年开工吗？"), CATALOG, "推进广州新机场建设") is None
     # Inside a longer word it names no city; a city that is also a province is the province.
@@ -177,6 +182,12 @@ def test_a_city_named_without_its_suffix_is_a_place_among_reports_of_places() ->
     # Texts that are not reports of places (no document has a region): a city is a topic there.
     encyclopedia = Catalog([DocumentInfo("w1", "洛阳", "w1.txt"), DocumentInfo("w2", "龙门石窟", "w2.txt")])
     assert missing_report(question, encyclopedia, "该市地处中原") is None
+
+
+def test_the_divisions_holding_a_place() -> None:
+    assert containing("晋江市") == ["泉州市", "福建省"]
+    assert containing("洛阳") == ["河南省"]
+    assert containing("紫帽镇") == [] and containing("河南省") == []
 
 
 def test_policy_words_ending_like_a_place_name_are_no_places() -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from itertools import zip_longest
 
 from qa.index.catalog import Catalog, covers_years
-from qa.pipeline.places import PROVINCES, named_places
+from qa.pipeline.places import PROVINCES, containing, named_places
 from qa.pipeline.query import NATIONAL_WORDS, Query
 from qa.schema import DocumentInfo
 
@@ -42,6 +42,18 @@ def _span(info: DocumentInfo) -> str:
 
 def _place_of(info: DocumentInfo) -> str:
     return info.region or ""
+
+
+def around(documents: list[DocumentInfo], place: str) -> list[DocumentInfo]:
+    """The documents, those of the city or province that holds ``place`` first (洛阳: 河南省's
+    report), then the newest."""
+    holders = [next((p for p in PROVINCES if d.startswith(p)), d.rstrip("市")) for d in containing(place)]
+    rank = {core: n for n, core in enumerate(holders)}
+
+    def nearness(info: DocumentInfo) -> int:
+        return min((n for core, n in rank.items() if core in _place_of(info) + info.title), default=len(rank))
+
+    return sorted(documents, key=lambda d: (nearness(d), -(d.year or 0), d.title))
 
 
 def _nearest(documents: list[DocumentInfo], years: Iterable[int], count: int = 3) -> list[DocumentInfo]:
@@ -85,7 +97,7 @@ def missing_report(query: Query, catalog: Catalog, sentence: str, refused: bool 
         ours = [d for d in documents if core and core in _place_of(d) + d.title]
         topic = core in sentence and not (refused and place in PROVINCES)
         if not ours and not topic:
-            return Missing(place, sorted(d.title for d in documents)[:5])
+            return Missing(place, [d.title for d in around(documents, place)][:5])
         if ours and (query.report_years or query.years) and not _fitting(ours, query):
             return Missing(f"{_years(query)}年{place}", [d.title for d in ours], tuple(map(_span, ours)))
     if NATIONAL_WORDS.search(query.normalized) and (query.report_years or query.years):

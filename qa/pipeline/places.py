@@ -44,22 +44,41 @@ _NOT_PLACES = (
 
 
 @cache
-def prefecture_cities() -> frozenset[str]:
-    """The short names of China's prefecture-level cities (洛阳, 张家界, 深圳), from cpca's table of
-    administrative divisions (a fact list, complete; read from the file, without importing cpca and
-    its pandas). Names shared with a province (吉林) are the province's."""
+def _divisions() -> dict[str, str]:
+    """China's provinces, prefectures and counties by code (PPCCDD000000: province PP, prefecture
+    CC, county DD), from cpca's table of administrative divisions (a fact list, complete; read from
+    the file, without importing cpca and its pandas)."""
     spec = importlib.util.find_spec("cpca")
     if spec is None or not spec.submodule_search_locations:
         raise ModuleNotFoundError("cpca, a dependency of report-qa, is not installed: pip install -e .")
     table = Path(next(iter(spec.submodule_search_locations))) / "resources" / "adcodes.csv"
     with table.open(encoding="utf-8") as rows:
-        # A prefecture's code is PPCC00000000, CC not 00; only those named …市 are cities.
-        names = {
-            row["name"][:-1]
-            for row in csv.DictReader(rows)
-            if row["adcode"][2:4] != "00" and set(row["adcode"][4:]) == {"0"} and row["name"].endswith("市")
-        }
+        return {row["adcode"]: row["name"] for row in csv.DictReader(rows)}
+
+
+@cache
+def prefecture_cities() -> frozenset[str]:
+    """The short names of China's prefecture-level cities (洛阳, 张家界, 深圳). Names shared with a
+    province (吉林) are the province's."""
+    # A prefecture's code is PPCC00000000, CC not 00; only those named …市 are cities.
+    names = {
+        name[:-1]
+        for code, name in _divisions().items()
+        if code[2:4] != "00" and set(code[4:]) == {"0"} and name.endswith("市")
+    }
     return frozenset(name for name in names if len(name) >= 2 and name not in PROVINCES)
+
+
+def containing(place: str) -> list[str]:
+    """The divisions that hold a city or county, nearest first (晋江市 -> 泉州市, 福建省; 洛阳 ->
+    河南省); empty when the name is not one division's (紫帽镇, or a county name two provinces share)."""
+    names = _divisions()
+    codes = [c for c, n in names.items() if n == place or (n[:-1] == place and n.endswith("市"))]
+    if len(codes) != 1 or codes[0][2:] == "0" * 10:
+        return []
+    code = codes[0]
+    parents = [code[:4] + "0" * 8] if code[4:6] != "00" else []
+    return [names[c] for c in [*parents, code[:2] + "0" * 10] if c in names]
 
 
 def named_places(query: Query, cities: bool = False) -> list[str]:
