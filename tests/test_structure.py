@@ -46,6 +46,18 @@ def test_sentences_keep_closers_and_quotations():
     ]
 
 
+def test_sentences_do_not_end_inside_brackets():
+    text = (
+        "氨碱法（Solvay process；又称“索尔维制碱法”）是1861年发明的。"
+        "安哥拉匡撒(符号: Kz; ISO: AOA)是货币。读《谁动了我的奶酪？》吧。"
+    )
+    assert _texts(text, split_sentences(text)) == [
+        "氨碱法（Solvay process；又称“索尔维制碱法”）是1861年发明的。",
+        "安哥拉匡撒(符号: Kz; ISO: AOA)是货币。",
+        "读《谁动了我的奶酪？》吧。",
+    ]
+
+
 def test_sentences_split_a_very_long_quotation():
     text = "“" + "很长的引语。" * 40 + "”完"
     spans = split_sentences(text)

@@ -1,9 +1,10 @@
 """Sentence spans for Chinese text: the unit that passages are built from and answers are quoted in.
 
 A sentence ends at 。！？；!?; or a line end. Closing quotes and brackets after the terminator stay
-with the sentence they end (``“……。”`` is one sentence), and a terminator inside a quotation does
-not end the sentence unless the quotation has run on for very long (an unbalanced quote mark must
-not swallow a whole paragraph). Offsets are absolute, so spans index the text they were cut from.
+with the sentence they end (``“……。”`` is one sentence), and a terminator inside a quotation or a
+bracket (``氨碱法（Solvay process；又称…）是…``, ``《谁动了我的奶酪？》``) does not end the sentence
+unless it has run on for very long (an unbalanced mark must not swallow a whole paragraph).
+Offsets are absolute, so spans index the text they were cut from.
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ import re
 TERMINATORS = "。！？；!?;"
 # Characters that close what a terminator ended: quotes and brackets, kept with the sentence.
 CLOSERS = "”’」』）)】〕》"
-_OPEN_QUOTES = "“「『"
-_CLOSE_QUOTES = "”」』"
+# Quotations and brackets: a terminator inside one ends no sentence.
+_OPEN_QUOTES = "“「『（(《【〔"
+_CLOSE_QUOTES = "”」』）)》】〕"
+_ENDING_QUOTES = "”」』"  # after a terminator, these end the sentence; a bracket or title does not
 # Past this many characters inside one quotation, terminators split again.
 LONG_QUOTE = 150
 
@@ -25,7 +28,7 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
     """Sentence spans ``(start, end)`` of ``text[start:end]``, as absolute offsets into ``text``.
 
     Splits after 。！？；!?; (with any closing quotes/brackets that follow) and at line ends;
-    keeps “quotations” whole unless longer than ``LONG_QUOTE`` characters. Spans are trimmed of
+    keeps “quotations” and (brackets) whole unless longer than ``LONG_QUOTE`` characters. Spans are trimmed of
     surrounding whitespace and whitespace-only spans are dropped, so every non-space character of
     the range lies in exactly one span.
     """
@@ -71,8 +74,8 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
             continue
         if ch in _CLOSE_QUOTES:
             depth = max(0, depth - 1)
-            # “……。” ends the sentence after the closing quote.
-            if depth or i == start or text[i - 1] not in TERMINATORS:
+            # “……。” ends the sentence after the closing quote; 《…？》 and （…。） go on.
+            if depth or i == start or text[i - 1] not in TERMINATORS or ch not in _ENDING_QUOTES:
                 continue
             cut = closer_run(i + 1)
         else:
