@@ -17,7 +17,7 @@ from qa.pipeline.answering import uncovered_year
 from qa.pipeline.asked import asked_unit, asks_for, gap_context
 from qa.pipeline.background import BACKGROUND_PATH
 from qa.pipeline.coverage import missing_report
-from qa.pipeline.features import FEATURES, Candidate, candidates, rarest_term
+from qa.pipeline.features import FEATURES, Candidate, candidates, lead_tokens, rarest_term
 from qa.pipeline.parts import split_parts
 from qa.pipeline.places import containing, named_places
 from qa.pipeline.query import analyze
@@ -289,6 +289,31 @@ def test_a_sentence_is_covered_with_the_subject_its_passage_and_its_neighbour_na
     # 本鱼… points back to the sentences before it for its subject.
     assert [r["points_back"] for r in rows] == [0.0, 0.0, 1.0]
     assert [r["previous_coverage"] for r in rows] == [0.0, opening["coverage"], middle["coverage"]]
+
+
+def test_a_passage_from_further_in_takes_its_subject_from_the_documents_first_sentence() -> None:
+    document = "黑尾前肛鳗是通鳃鳗科的一种。体长可达十公分。本鱼分布于台湾西南海域。"
+    start = document.index("体长")
+    text = document[start:]
+    passage = Passage("d", "《鱼类》", [], None, start, len(document), text, passage_id="d:0001")
+    spans = np.array([[0, text.index("。") + 1], [text.index("。") + 1, len(text)]], dtype=np.int32)
+
+    def answer_features(lead: dict[str, str]) -> dict[str, float]:
+        found = candidates(
+            analyze("黑尾前肛鳗分布在哪里？"), [Hit(row=0, score=1.0, dense=0.8, lexical=3.0)], [passage],
+            [(spans, np.eye(2, 4, dtype=np.float16))], np.array([1, 0, 0, 0], dtype=np.float32),
+            lambda terms: dict.fromkeys(terms, 1.0), lambda doc_id, terms: terms, {}, 3,
+            lambda doc_id: lead_tokens(lead.get(doc_id, "")),
+        )  # fmt: skip
+        return dict(zip(FEATURES, found[1].features, strict=True))
+
+    alone, led = answer_features({}), answer_features({"d": document})
+    assert lead_tokens(document) == lead_tokens("黑尾前肛鳗是通鳃鳗科的一种。")
+    # The subject named in the document's first sentence counts as the answer's context, and what
+    # is asked of it (分布) is all the focus holds.
+    assert led["context_coverage"] > alone["context_coverage"]
+    assert led["focus_coverage"] > alone["focus_coverage"]
+    assert led["coverage"] == alone["coverage"]
 
 
 def test_a_sentence_is_placed_among_its_neighbours_by_cosine() -> None:

@@ -17,7 +17,7 @@ import numpy as np
 from qa.index.base import IndexStore
 from qa.pipeline.background import BACKGROUND_PATH, load_background
 from qa.pipeline.coverage import Missing, missing_report
-from qa.pipeline.features import FEATURES, Candidate, candidates
+from qa.pipeline.features import FEATURES, Candidate, candidates, lead_tokens
 from qa.pipeline.query import Query
 from qa.pipeline.retrieval import Hit, Scope, search, search_scope, search_topic
 from qa.pipeline.scorer import AnswerScorer, Scored
@@ -84,6 +84,7 @@ def retrieve(
         data.document_terms,
         data.review_years,
         depth,
+        lambda doc_id: lead_tokens(data.texts.get(doc_id, "")),
     )
     return Retrieved(query, vector, hits, passages, found, scope, topic)
 

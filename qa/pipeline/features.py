@@ -4,7 +4,8 @@ Every candidate is one sentence of one of the first passages; its features descr
 to the question in meaning (cosine of the stored sentence vector, so no model call; its neighbours'
 and its rank within the passage), in wording (IDF-weighted share of the question's character
 n-grams, longest shared run, the question's rarest term; those of the sentence before, for one that
-opens by pointing back to it), where its passage ranked in each channel,
+opens by pointing back to it, and of the document's first sentence, which names the subject a
+passage from further in leaves out), where its passage ranked in each channel,
 and whether it holds what the question asks for (a figure with a fitting unit, a date, a list) from
 the part of the report (review or plan) the question asks about.
 
@@ -29,12 +30,14 @@ from qa.pipeline.query import Query
 from qa.pipeline.retrieval import Hit
 from qa.schema import Passage
 from qa.text.normalize import normalize
+from qa.text.sentences import split_sentences
 
 # Clauses of a sentence: a report's sentence often lists several figures, one per clause.
 _CLAUSE = re.compile(r"[，,：:]")
 # A sentence that opens by pointing back ("这些白点是…", "该台频率为…", "其…") takes its subject
 # from the sentence before: what that one covers is what this one is about.
 _POINTS_BACK = re.compile(r"^(?:它|其|该|这|那|此|本|他|她|彼)")
+_LEAD_CHARS = 400  # a document's first sentence is looked for in its first characters
 
 
 FEATURES: tuple[str, ...] = (
@@ -48,10 +51,10 @@ FEATURES: tuple[str, ...] = (
     "bigram_coverage",  # the same over character pairs only (names and terms, not single characters)
     "passage_coverage",  # coverage of the whole passage
     "neighbour_coverage",  # the best coverage of the sentences just before and after (a topic named there)
-    "context_coverage",  # coverage of the sentence with the one before it and its passage's first
+    "context_coverage",  # coverage of the sentence, the one before it, its passage's and document's first
     "document_coverage",  # share of the question's pairs found anywhere in the document
     "longest_run",  # longest run of the question's content shared with the sentence, over its length
-    "focus_coverage",  # coverage of the terms the passage's opening lacks: what is asked of its topic
+    "focus_coverage",  # coverage of the terms the passage's and document's openings lack: what is asked
     "gap_context",  # share of the words just before and after the question's gap found in the sentence
     "clause_coverage",  # coverage of the best clause (ended by ，：): the term and its figure together
     "clause_fits",  # that clause holds what the question asks for
@@ -151,6 +154,13 @@ def _analysed(text: str, spans: tuple[tuple[int, int], ...]) -> _Analysed:
     return _Analysed(sentences, clauses, tokens, frozenset().union(*tokens), figures, points_back)
 
 
+@lru_cache(maxsize=512)
+def lead_tokens(text: str) -> frozenset[str]:
+    """The lexical tokens of the first sentence of ``text`` (a document's subject)."""
+    spans = split_sentences(text, 0, min(len(text), _LEAD_CHARS))
+    return frozenset(tokenize(normalize(text[slice(*spans[0])]))) if spans else frozenset()
+
+
 def rarest_term(weights: dict[str, float]) -> str:
     """The term of highest weight; among equals (every term no report holds weighs the most) the
     longer, then the greater string: the same term whatever order the set of terms came in, so a
@@ -168,8 +178,12 @@ def candidates(
     document_terms: Callable[[str, set[str]], set[str]],
     review_years: dict[str, int | None],
     depth: int,
+    document_lead: Callable[[str], frozenset[str]] | None = None,
 ) -> list[Candidate]:
-    """The sentences of the first ``depth`` passages with their features (see ``FEATURES``)."""
+    """The sentences of the first ``depth`` passages with their features (see ``FEATURES``).
+
+    ``document_lead``: the tokens of a document's first sentence (an article's subject), which a
+    passage from further in often leaves out; without it, each passage's opening stands for it."""
     terms = set(tokenize(query.lexical_text))
     weights = idf(terms)
     pair_weights = {t: w for t, w in weights.items() if len(t) == 2}
@@ -199,7 +213,7 @@ def candidates(
         # A sentence often leaves its subject to the sentences before it ("本鱼分布于…" after
         # "黑尾前肛鳗，为…"): what it covers together with them. (With the section heading as well,
         # the dev sets did worse: training/README.md.)
-        opening = token_sets[0]
+        opening = token_sets[0] | (document_lead(passage.doc_id) if document_lead else frozenset())
         by_cosine = np.argsort(np.argsort(-cosines)) / max(1, len(cosines) - 1)
         focus = _Weights({t: w for t, w in weights.items() if t not in opening})
         cosine_list = cosines.tolist()
