@@ -1,7 +1,9 @@
-"""Places a question names: provinces by their short names, and cities, counties and towns.
+"""Places a question names: provinces by their short names, and cities, counties and towns; and
+the divisions that hold a city or county (晋江市 lies in 泉州市, 福建省).
 
-Read by the coverage check (a place the collection lacks is refused as such) and by retrieval
-(a report year named without any place means the State Council's report).
+Read by the coverage check (a place the collection lacks is refused as such, and the reports of
+the province that holds it are offered first) and by retrieval (a report year named without any
+place means the State Council's report).
 """
 
 from __future__ import annotations
