@@ -93,6 +93,8 @@ def asked_unit(query: Query) -> re.Pattern[str] | None:
 
 
 def fits(kind: str | None, sentence: str) -> bool:
+    """Whether ``sentence`` holds a thing of the ``kind`` asked for (``asks_for``): a date, a list,
+    a percentage, an amount of money, or any figure with its unit; False when nothing is asked."""
     patterns = {"date": _DATE, "list": _LIST, "percent": _PERCENT, "money": _MONEY, "figure": _UNIT}
     pattern = patterns.get(kind or "")
     if kind == "figure":
