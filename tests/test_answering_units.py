@@ -14,7 +14,6 @@ from qa.apps.messages import scope_notes
 from qa.errors import ReportQAError
 from qa.index.catalog import Catalog
 from qa.pipeline.answering import uncovered_year
-from qa.pipeline.asked import asked_unit, asks_for, gap_context
 from qa.pipeline.background import BACKGROUND_PATH
 from qa.pipeline.coverage import missing_report
 from qa.pipeline.features import FEATURES, Candidate, candidates, lead_tokens, rarest_term
@@ -215,37 +214,6 @@ def test_a_city_named_by_its_governments_report_is_a_place() -> None:
     assert named_places(analyze("2025年义乌市政府工作报告提出了什么目标")) == ["义乌市"]
 
 
-def test_question_kinds() -> None:
-    assert asks_for(analyze("去年GDP增长了多少？")) == "percent"
-    assert asks_for(analyze("投入多少资金？")) == "money"
-    assert asks_for(analyze("什么时候建成？")) == "date"
-    assert asks_for(analyze("有哪些民生实事？")) == "list"
-    assert asks_for(analyze("今年要建消防站吗？")) is None
-
-
-@pytest.mark.parametrize(
-    ("question", "gives", "does_not"),
-    [
-        ("2017年进出口总额是多少万亿元？", "进出口总额27.8万亿元", "进出口增长14.2%，实际使用外资1363亿美元"),
-        ("实际使用外资多少亿美元？", "实际使用外资1363亿美元", "外资8536亿元"),
-        ("去年PM2.5浓度是多少微克？", "平均浓度30微克/立方米", "浓度下降9.1%"),
-        ("地铁运营里程有多少公里？", "运营里程1.6万千米", "新增地铁12条"),
-        ("接待游客多少万人次？", "接待游客11亿人次", "游客1000万人"),
-        ("What was per capita disposable income, in yuan?", "人均可支配收入28000元", "增长5%"),
-        ("新增就业多少人？", "城镇新增就业一百二十万名", "新增就业岗位12个"),
-    ],
-)
-def test_the_unit_a_question_asks_its_figure_in(question: str, gives: str, does_not: str) -> None:
-    unit = asked_unit(analyze(question))
-    assert unit is not None and unit.search(gives) and not unit.search(does_not)
-
-
-def test_a_question_naming_no_unit_asks_for_none() -> None:
-    assert asked_unit(analyze("去年财政收入是多少？")) is None
-    assert asked_unit(analyze("How much did GDP grow?")) is None
-    assert asked_unit(analyze("建了多少个公园？")) is None  # a classifier, not a measure
-
-
 def test_candidate_features_follow_the_declared_columns() -> None:
     text = "全年财政总收入1.6亿元，比增8.8%。新建公园，环境更美。"
     passage = Passage("d", "《报告》", ["一、回顾"], "review", 0, len(text), text, passage_id="p")
@@ -340,20 +308,6 @@ def test_the_rarest_term_is_the_same_whatever_order_the_terms_come_in() -> None:
     assert {rarest_term(w) for w in orders} == {"防站"}  # the longer among the heaviest, then the greater
     assert rarest_term({"建": 2.0, "站": 3.0}) == "站"
     assert rarest_term({}) == ""
-
-
-@pytest.mark.parametrize(
-    ("question", "before", "after"),
-    [
-        ("该公司在哪一年成立？", "该公司在", "成立"),  # the question word's own measure word is the gap's
-        ("《战国无双3》是由哪两个公司合作开发的？", "无双3》是由", "公司合作开发"),
-        ("普通鸣冠雉主要以什么为食？", "鸣冠雉主要以", "为食"),
-        ("去年，全镇财政收入是多少", "镇财政收入是", ""),  # its clause only, six characters a side
-        ("今年要建消防站吗？", "", ""),  # a yes/no question has no gap
-    ],
-)
-def test_the_words_beside_a_questions_gap(question: str, before: str, after: str) -> None:
-    assert gap_context(question) == (before, after)
 
 
 def test_the_shipped_scorer_loads_and_states_its_provenance() -> None:

@@ -1,0 +1,60 @@
+"""Unit tests of what a question asks for (qa.pipeline.asked): its kind, its unit, its gap."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.pipeline.asked import asked_unit, asks_for, fits, gap_context
+from qa.pipeline.query import analyze
+
+
+def test_question_kinds() -> None:
+    assert asks_for(analyze("去年GDP增长了多少？")) == "percent"
+    assert asks_for(analyze("投入多少资金？")) == "money"
+    assert asks_for(analyze("什么时候建成？")) == "date"
+    assert asks_for(analyze("有哪些民生实事？")) == "list"
+    assert asks_for(analyze("今年要建消防站吗？")) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "gives", "does_not"),
+    [
+        ("2017年进出口总额是多少万亿元？", "进出口总额27.8万亿元", "进出口增长14.2%，实际使用外资1363亿美元"),
+        ("实际使用外资多少亿美元？", "实际使用外资1363亿美元", "外资8536亿元"),
+        ("去年PM2.5浓度是多少微克？", "平均浓度30微克/立方米", "浓度下降9.1%"),
+        ("地铁运营里程有多少公里？", "运营里程1.6万千米", "新增地铁12条"),
+        ("接待游客多少万人次？", "接待游客11亿人次", "游客1000万人"),
+        ("What was per capita disposable income, in yuan?", "人均可支配收入28000元", "增长5%"),
+        ("新增就业多少人？", "城镇新增就业一百二十万名", "新增就业岗位12个"),
+    ],
+)
+def test_the_unit_a_question_asks_its_figure_in(question: str, gives: str, does_not: str) -> None:
+    unit = asked_unit(analyze(question))
+    assert unit is not None and unit.search(gives) and not unit.search(does_not)
+
+
+def test_a_question_naming_no_unit_asks_for_none() -> None:
+    assert asked_unit(analyze("去年财政收入是多少？")) is None
+    assert asked_unit(analyze("How much did GDP grow?")) is None
+    assert asked_unit(analyze("建了多少个公园？")) is None  # a classifier, not a measure
+
+
+@pytest.mark.parametrize(
+    ("question", "before", "after"),
+    [
+        ("该公司在哪一年成立？", "该公司在", "成立"),  # the question word's own measure word is the gap's
+        ("《战国无双3》是由哪两个公司合作开发的？", "无双3》是由", "公司合作开发"),
+        ("普通鸣冠雉主要以什么为食？", "鸣冠雉主要以", "为食"),
+        ("去年，全镇财政收入是多少", "镇财政收入是", ""),  # its clause only, six characters a side
+        ("今年要建消防站吗？", "", ""),  # a yes/no question has no gap
+    ],
+)
+def test_the_words_beside_a_questions_gap(question: str, before: str, after: str) -> None:
+    assert gap_context(question) == (before, after)
+
+
+def test_a_sentence_holds_what_is_asked_for() -> None:
+    assert fits("percent", "地区生产总值增长5.5%") and not fits("percent", "地区生产总值5.3万亿元")
+    assert fits("money", "投入资金24万元") and fits("date", "2025年底前建成")
+    assert fits("figure", "新建公园3个") and not fits("figure", "新建公园")
+    assert not fits(None, "新建公园3个")
