@@ -183,6 +183,17 @@ def test_a_city_named_without_its_suffix_is_a_place_among_reports_of_places() ->
     assert missing_report(question, encyclopedia, "该市地处中原") is None
 
 
+def test_an_english_question_names_provinces_and_cities_by_their_english_names() -> None:
+    assert named_places(analyze("How many tourists did Luoyang receive last year?"), cities=True) == ["洛阳"]
+    assert named_places(analyze("What is Xi'an's GDP target?"), cities=True) == ["西安"]
+    assert named_places(analyze("What is Henan's GDP target?"), cities=True) == ["河南"]
+    assert named_places(analyze("How much did the country spend on defense?"), cities=True) == []
+    assert named_places(analyze("How many tourists did Luoyang receive last year?")) == []  # retrieval's
+    missing = missing_report(analyze("How many new jobs did Hefei create?"), CATALOG, "城镇新增就业")
+    assert missing is not None and missing.reason.startswith("没有合肥的报告")
+    assert missing_report(analyze("What is Jiangsu's GDP target?"), CATALOG, "地区生产总值增长5%") is None
+
+
 def test_the_divisions_holding_a_place() -> None:
     assert containing("晋江市") == ["泉州市", "福建省"]
     assert containing("洛阳") == ["河南省"]

@@ -16,6 +16,7 @@ from functools import cache
 from pathlib import Path
 
 import jieba
+from pypinyin import lazy_pinyin
 
 from qa.pipeline.query import Query
 from qa.text.normalize import CJK_RANGES
@@ -37,6 +38,8 @@ _LOCALITY = re.compile(
     rf"[{CJK_RANGES}]{{2,4}}?(?:市|县|镇|乡)(?![场长委民级区镇村城])(?!政(?!府))"
 )
 
+# An English word, with its apostrophes (Luoyang's, Xi'an).
+_ENGLISH_WORD = re.compile(r"[a-z]+(?:'[a-z]+)*")
 # Words that end like a place name and are none: 城市, 乡镇, 股市; 城乡, 下乡 (家电下乡), 返乡
 # (农民工返乡), 之乡 (鱼米之乡), 水乡, 小镇 (特色小镇 is a programme) …
 _NOT_PLACES = (
@@ -71,6 +74,29 @@ def prefecture_cities() -> frozenset[str]:
     return frozenset(name for name in names if len(name) >= 2 and name not in PROVINCES)
 
 
+@cache
+def english_cities() -> dict[str, str]:
+    """Prefecture-level cities by their pinyin as English writes them (luoyang -> 洛阳, from
+    pypinyin); a spelling two cities share (suzhou: 苏州, 宿州) or a province's (jilin) names none."""
+    spellings: dict[str, list[str]] = {}
+    for name in prefecture_cities():
+        spellings.setdefault("".join(lazy_pinyin(name)), []).append(name)
+    provinces = {"".join(lazy_pinyin(p)) for p in PROVINCES}
+    return {s: names[0] for s, names in spellings.items() if len(names) == 1 and s not in provinces}
+
+
+def _english_places(query: Query) -> list[str]:
+    """Provinces and prefecture-level cities an English question names: the provinces from its
+    glossary terms (Henan -> 河南), the cities by their pinyin (Luoyang's, Xi'an)."""
+    places = [term for term in query.translated if term in PROVINCES]
+    cities = english_cities()
+    for word in _ENGLISH_WORD.findall(query.normalized):
+        name = cities.get(word.removesuffix("'s").replace("'", ""))
+        if name and name not in places:
+            places.append(name)
+    return places
+
+
 def containing(place: str) -> list[str]:
     """The divisions that hold a city or county, nearest first (晋江市 -> 泉州市, 福建省; 洛阳 ->
     河南省); empty when the name is not one division's (紫帽镇, or a county name two provinces share)."""
@@ -86,16 +112,19 @@ def containing(place: str) -> list[str]:
 def named_places(query: Query, cities: bool = False) -> list[str]:
     """Places the question names: provinces by their short names, and cities, counties, towns;
     with ``cities``, also prefecture-level cities by their bare names (洛阳, not only 洛阳市), each a
-    word of its own as jieba reads the question (长治久安 does not name 长治)."""
+    word of its own as jieba reads the question (长治久安 does not name 长治), and the provinces and
+    cities an English question names (Henan, Luoyang), by their Chinese names."""
     text = query.normalized
     places = [p for p in PROVINCES if p in text]
     for match in _LOCALITY.finditer(text):
         name = match.group(0)
         if not name.endswith(_NOT_PLACES) and "年" not in name and not any(p in name for p in places):
             places.append(name)
-    bare = [c for c in prefecture_cities() if c in text] if cities else []
+    if not cities:
+        return places
+    bare = [c for c in prefecture_cities() if c in text]
     if bare:
         words = set(jieba.lcut(text))
         named = [c for c in sorted(bare) if c in words or c + "市" in words]
         places += [c for c in named if not any(c in p for p in places)]
-    return places
+    return places + [p for p in _english_places(query) if p not in places]
