@@ -58,6 +58,19 @@ def test_sentences_do_not_end_inside_brackets():
     ]
 
 
+def test_sentences_pair_each_closing_mark_with_its_opening_one():
+    # An unclosed bracket inside a quotation closes with it; a bracketed note after a sentence is a
+    # sentence of its own.
+    text = "他说：“见（附件。”然后。经济增长5%。（数据来源：统计局。）下一句。"
+    assert _texts(text, split_sentences(text)) == [
+        "他说：“见（附件。”",
+        "然后。",
+        "经济增长5%。",
+        "（数据来源：统计局。）",
+        "下一句。",
+    ]
+
+
 def test_sentences_split_a_very_long_quotation():
     text = "“" + "很长的引语。" * 40 + "”完"
     spans = split_sentences(text)

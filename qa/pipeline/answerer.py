@@ -17,7 +17,7 @@ import numpy as np
 from qa.index.base import IndexStore
 from qa.pipeline.answering import QueryEncoder, answer_from, decide, explain, retrieve
 from qa.pipeline.conversation import most_confident, names_nothing, readings, topic_of
-from qa.pipeline.coverage import Missing, around
+from qa.pipeline.coverage import lacking
 from qa.pipeline.lists import announced_items
 from qa.pipeline.parts import split_parts, term_in_answer
 from qa.pipeline.query import Query, analyze
@@ -98,7 +98,7 @@ class Answerer:
         return answer
 
     def _missing_part(self, question: str, label: str) -> Answer:
-        missing = Missing(label, [d.title for d in around(self.data.documents, label)][:5])
+        missing = lacking(label, self.data.documents)
         reason = {
             "not_found_because": missing.reason,
             "missing_report": {"asked": label, "available": missing.available},

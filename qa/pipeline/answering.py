@@ -90,13 +90,12 @@ def retrieve(
 
 
 def uncovered_year(query: Query, review_year: int | None, sentence: str) -> str | None:
-    """The reason when the question names only years the report neither reviews nor plans."""
+    """The reason when the question names only years the report neither reviews nor plans, and
+    the answer ``sentence`` (normalized: ２０１０年 is 2010年) names none of them."""
     if not query.years or review_year is None:
         return None
     covered = {review_year, review_year + 1}
-    # Normalized: older reports write years in full-width digits (２０１０年上海世界博览会).
-    named = normalize(sentence)
-    if covered & set(query.years) or any(str(y) in named for y in query.years):
+    if covered & set(query.years) or any(str(y) in sentence for y in query.years):
         return None
     asked = "/".join(map(str, query.years))
     return f"the report covers {review_year}–{review_year + 1}, not {asked}"
@@ -123,20 +122,21 @@ def decide(
         return Decision(None, None, "nothing indexed matches the filters")
     best = retrieved.candidates[scored.best]
     passage = retrieved.passages[best.passage]
-    missing = missing_report(retrieved.query, data.catalog, normalize(best.text))
+    sentence = normalize(best.text)  # as the question is: ２０１０年 names 2010
+    missing = missing_report(retrieved.query, data.catalog, sentence)
     if missing:
         return Decision(
             Scored(scored.best, min(scored.confidence, 0.01), "not_found"), best, missing.reason, missing
         )
     review_year = data.review_years.get(passage.doc_id)
-    year_reason = uncovered_year(retrieved.query, review_year, best.text) if years else None
+    year_reason = uncovered_year(retrieved.query, review_year, sentence) if years else None
     if year_reason:
         return Decision(Scored(scored.best, min(scored.confidence, 0.01), "not_found"), best, year_reason)
     if scored.outcome == "not_found":
         # Refused by the score: a province or year the collection lacks is then the reason to show.
-        lacking = missing_report(retrieved.query, data.catalog, normalize(best.text), refused=True)
-        if lacking:
-            return Decision(scored, best, lacking.reason, lacking)
+        lacks = missing_report(retrieved.query, data.catalog, sentence, refused=True)
+        if lacks:
+            return Decision(scored, best, lacks.reason, lacks)
         return Decision(scored, best, "no sentence of the report is likely to answer the question")
     return Decision(scored, best, None)
 

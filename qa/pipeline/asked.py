@@ -24,6 +24,8 @@ _LIST = re.compile(r"、|等\d*[个项家所条座类]?")
 _UNIT = re.compile(
     _NUMBER + r"\s*(?:万|亿)?(?:人次|人|名|亩|公里|千米|米|吨|斤|张|岁|个|家|所|项|套|户|辆|座|平方米)"
 )
+# What a sentence holds of each kind a question asks for ("figure": any of a unit, percent, money).
+_HOLDS = {"date": _DATE, "list": _LIST, "percent": _PERCENT, "money": _MONEY}
 
 # What a question asks for, read from its question words (language-independent cues only).
 _ASKS_DATE = re.compile(
@@ -95,10 +97,9 @@ def asked_unit(query: Query) -> re.Pattern[str] | None:
 def fits(kind: str | None, sentence: str) -> bool:
     """Whether ``sentence`` holds a thing of the ``kind`` asked for (``asks_for``): a date, a list,
     a percentage, an amount of money, or any figure with its unit; False when nothing is asked."""
-    patterns = {"date": _DATE, "list": _LIST, "percent": _PERCENT, "money": _MONEY, "figure": _UNIT}
-    pattern = patterns.get(kind or "")
     if kind == "figure":
         return bool(_UNIT.search(sentence) or _PERCENT.search(sentence) or _MONEY.search(sentence))
+    pattern = _HOLDS.get(kind or "")
     return pattern is not None and pattern.search(sentence) is not None
 
 

@@ -8,6 +8,7 @@ years, or that year's other reports).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import zip_longest
@@ -40,20 +41,30 @@ def _span(info: DocumentInfo) -> str:
     return f"{first}–{first + 1}年" if first else ""
 
 
-def _place_of(info: DocumentInfo) -> str:
-    return info.region or ""
+def _is_of(info: DocumentInfo, core: str) -> bool:
+    """Whether the document is a report of the place ``core`` (广东, 深圳) by its region or title."""
+    return core in (info.region or "") + info.title
 
 
-def around(documents: list[DocumentInfo], place: str) -> list[DocumentInfo]:
+def _by_nearness(documents: list[DocumentInfo], place: str) -> list[DocumentInfo]:
     """The documents, those of the city or province that holds ``place`` first (洛阳: 河南省's
     report), then the newest."""
     holders = [next((p for p in PROVINCES if d.startswith(p)), d.rstrip("市")) for d in containing(place)]
-    rank = {core: n for n, core in enumerate(holders)}
 
     def nearness(info: DocumentInfo) -> int:
-        return min((n for core, n in rank.items() if core in _place_of(info) + info.title), default=len(rank))
+        return next((n for n, core in enumerate(holders) if _is_of(info, core)), len(holders))
 
     return sorted(documents, key=lambda d: (nearness(d), -(d.year or 0), d.title))
+
+
+def lacking(label: str, documents: list[DocumentInfo]) -> Missing:
+    """A comparison's part that no document is (``scope.named_groups``: a year, "2020年"): the
+    reports of the nearest years, with the years they cover; of the nearest place, for a place."""
+    year = re.fullmatch(r"(\d{4})年", label)
+    if year:
+        nearest = _nearest(documents, [int(year.group(1))])
+        return Missing(label, [d.title for d in nearest], tuple(map(_span, nearest)))
+    return Missing(label, [d.title for d in _by_nearness(documents, label)][:5])
 
 
 def _nearest(documents: list[DocumentInfo], years: Iterable[int], count: int = 3) -> list[DocumentInfo]:
@@ -94,10 +105,10 @@ def missing_report(query: Query, catalog: Catalog, sentence: str, refused: bool 
     # encyclopedia's articles) it is a topic, whatever the sentence calls it.
     for place in named_places(query, cities=any(d.region for d in documents)):
         core = place.rstrip("市县镇乡")
-        ours = [d for d in documents if core and core in _place_of(d) + d.title]
+        ours = [d for d in documents if core and _is_of(d, core)]
         topic = core in sentence and not (refused and place in PROVINCES)
         if not ours and not topic:
-            return Missing(place, [d.title for d in around(documents, place)][:5])
+            return Missing(place, [d.title for d in _by_nearness(documents, place)][:5])
         if ours and (query.report_years or query.years) and not _fitting(ours, query):
             return Missing(f"{_years(query)}年{place}", [d.title for d in ours], tuple(map(_span, ours)))
     if NATIONAL_WORDS.search(query.normalized) and (query.report_years or query.years):

@@ -154,11 +154,15 @@ def _analysed(text: str, spans: tuple[tuple[int, int], ...]) -> _Analysed:
     return _Analysed(sentences, clauses, tokens, frozenset().union(*tokens), figures, points_back)
 
 
-@lru_cache(maxsize=512)
 def lead_tokens(text: str) -> frozenset[str]:
     """The lexical tokens of the first sentence of ``text`` (a document's subject)."""
-    spans = split_sentences(text, 0, min(len(text), _LEAD_CHARS))
-    return frozenset(tokenize(normalize(text[slice(*spans[0])]))) if spans else frozenset()
+    return _lead_tokens(text[:_LEAD_CHARS])  # the cache keeps the opening, not the document
+
+
+@lru_cache(maxsize=4096)
+def _lead_tokens(opening: str) -> frozenset[str]:
+    spans = split_sentences(opening)
+    return frozenset(tokenize(normalize(opening[slice(*spans[0])]))) if spans else frozenset()
 
 
 def rarest_term(weights: dict[str, float]) -> str:
@@ -178,12 +182,12 @@ def candidates(
     document_terms: Callable[[str, set[str]], set[str]],
     review_years: dict[str, int | None],
     depth: int,
-    document_lead: Callable[[str], frozenset[str]] | None = None,
+    document_lead: Callable[[str], frozenset[str]],
 ) -> list[Candidate]:
     """The sentences of the first ``depth`` passages with their features (see ``FEATURES``).
 
     ``document_lead``: the tokens of a document's first sentence (an article's subject), which a
-    passage from further in often leaves out; without it, each passage's opening stands for it."""
+    passage from further in often leaves out (``lead_tokens`` of its text)."""
     terms = set(tokenize(query.lexical_text))
     weights = idf(terms)
     pair_weights = {t: w for t, w in weights.items() if len(t) == 2}
@@ -213,7 +217,7 @@ def candidates(
         # A sentence often leaves its subject to the sentences before it ("本鱼分布于…" after
         # "黑尾前肛鳗，为…"): what it covers together with them. (With the section heading as well,
         # the dev sets did worse: training/README.md.)
-        opening = token_sets[0] | (document_lead(passage.doc_id) if document_lead else frozenset())
+        opening = token_sets[0] | document_lead(passage.doc_id)
         by_cosine = np.argsort(np.argsort(-cosines)) / max(1, len(cosines) - 1)
         focus = _Weights({t: w for t, w in weights.items() if t not in opening})
         cosine_list = cosines.tolist()

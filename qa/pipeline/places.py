@@ -16,7 +16,6 @@ from functools import cache
 from pathlib import Path
 
 import jieba
-from pypinyin import lazy_pinyin
 
 from qa.pipeline.query import Query
 from qa.text.normalize import CJK_RANGES
@@ -38,14 +37,24 @@ _LOCALITY = re.compile(
     rf"[{CJK_RANGES}]{{2,4}}?(?:市|县|镇|乡)(?![场长委民级区镇村城])(?!政(?!府))"
 )
 
-# An English word, with its apostrophes (Luoyang's, Xi'an).
-_ENGLISH_WORD = re.compile(r"[a-z]+(?:'[a-z]+)*")
-# Words that end like a place name and are none: 城市, 乡镇, 股市; 城乡, 下乡 (家电下乡), 返乡
-# (农民工返乡), 之乡 (鱼米之乡), 水乡, 小镇 (特色小镇 is a programme) …
-_NOT_PLACES = (
-    "城市", "城镇", "乡镇", "集镇", "村镇", "县市", "省市", "超市", "股市", "楼市", "县乡",
+# An English word, with its apostrophes (Luoyang's, Xi'an, Xi’an).
+_ENGLISH_WORD = re.compile(r"[a-z]+(?:['’][a-z]+)*")
+# Words that end like a place name and are none: 城市, 乡镇, 股市 …
+_NOT_PLACES = ("城市", "城镇", "乡镇", "集镇", "村镇", "县市", "省市", "超市", "股市", "楼市", "县乡")
+# Words that end like one and are policy words after a word of two or more characters (统筹城乡,
+# 家电下乡, 农民工返乡, 特色小镇, 工业重镇) or as an idiom of their own (江南水乡, 鱼米之乡), but end
+# township names after one character or a two-character name (王家乡, 石下乡, 古城乡: jieba reads 古城/乡).
+_POLICY_ENDINGS = (
     "城乡", "下乡", "返乡", "回乡", "还乡", "家乡", "故乡", "老乡", "之乡", "水乡", "小镇", "重镇",
 )  # fmt: skip
+# Prefecture-level cities whose English name is not pypinyin's reading of their characters.
+_ENGLISH_NAMES = {
+    "harbin": "哈尔滨", "hohhot": "呼和浩特", "urumqi": "乌鲁木齐", "lhasa": "拉萨", "ordos": "鄂尔多斯",
+    "qiqihar": "齐齐哈尔", "changzhi": "长治", "chaoyang": "朝阳", "changdu": "昌都", "luohe": "漯河",
+    "lvliang": "吕梁", "luliang": "吕梁",
+}  # fmt: skip
+# The names cpca's table gives its groupings, which are no places (重庆's 县, 湖北's 省直辖县级行政区划).
+_GROUPINGS = re.compile(r"^(?:县|市辖区)$|直辖县级行政区划$")
 
 
 @cache
@@ -77,21 +86,27 @@ def prefecture_cities() -> frozenset[str]:
 @cache
 def english_cities() -> dict[str, str]:
     """Prefecture-level cities by their pinyin as English writes them (luoyang -> 洛阳, from
-    pypinyin); a spelling two cities share (suzhou: 苏州, 宿州) or a province's (jilin) names none."""
+    pypinyin; Harbin, Urumqi and a few others by their English names); a spelling two cities share
+    (suzhou: 苏州, 宿州) or a province's (jilin) names none."""
+    # Imported here: only an English question naming a place needs it (its tables are ~50 MB).
+    from pypinyin import lazy_pinyin
+
     spellings: dict[str, list[str]] = {}
     for name in prefecture_cities():
         spellings.setdefault("".join(lazy_pinyin(name)), []).append(name)
     provinces = {"".join(lazy_pinyin(p)) for p in PROVINCES}
-    return {s: names[0] for s, names in spellings.items() if len(names) == 1 and s not in provinces}
+    unique = {s: names[0] for s, names in spellings.items() if len(names) == 1 and s not in provinces}
+    return unique | _ENGLISH_NAMES
 
 
 def _english_places(query: Query) -> list[str]:
     """Provinces and prefecture-level cities an English question names: the provinces from its
     glossary terms (Henan -> 河南), the cities by their pinyin (Luoyang's, Xi'an)."""
     places = [term for term in query.translated if term in PROVINCES]
-    cities = english_cities()
-    for word in _ENGLISH_WORD.findall(query.normalized):
-        name = cities.get(word.removesuffix("'s").replace("'", ""))
+    words = _ENGLISH_WORD.findall(query.normalized)
+    cities = english_cities() if words else {}
+    for word in words:
+        name = cities.get(re.sub(r"['’]s$", "", word).replace("'", "").replace("’", ""))
         if name and name not in places:
             places.append(name)
     return places
@@ -106,7 +121,19 @@ def containing(place: str) -> list[str]:
         return []
     code = codes[0]
     parents = [code[:4] + "0" * 8] if code[4:6] != "00" else []
-    return [names[c] for c in [*parents, code[:2] + "0" * 10] if c in names]
+    held_by = [names[c] for c in [*parents, code[:2] + "0" * 10] if c in names]
+    return [name for name in held_by if not _GROUPINGS.search(name)]
+
+
+def _is_place(name: str) -> bool:
+    """Whether a name the locality pattern took is a place, not a word (城市, 统筹城乡, 鱼米之乡)."""
+    if name.endswith(_NOT_PLACES):
+        return False
+    ending = next((e for e in _POLICY_ENDINGS if name.endswith(e)), None)
+    if ending is None:
+        return True
+    words = jieba.lcut(name)
+    return not (words == [name] or (words[-1] == ending and len(name) - len(ending) >= 2))
 
 
 def named_places(query: Query, cities: bool = False) -> list[str]:
@@ -118,7 +145,7 @@ def named_places(query: Query, cities: bool = False) -> list[str]:
     places = [p for p in PROVINCES if p in text]
     for match in _LOCALITY.finditer(text):
         name = match.group(0)
-        if not name.endswith(_NOT_PLACES) and "年" not in name and not any(p in name for p in places):
+        if _is_place(name) and "年" not in name and not any(p in name for p in places):
             places.append(name)
     if not cities:
         return places

@@ -14,14 +14,14 @@ import re
 TERMINATORS = "。！？；!?;"
 # Characters that close what a terminator ended: quotes and brackets, kept with the sentence.
 CLOSERS = "”’」』）)】〕》"
-# Quotations and brackets: a terminator inside one ends no sentence.
-_OPEN_QUOTES = "“「『（(《【〔"
-_CLOSE_QUOTES = "”」』）)》】〕"
-_ENDING_QUOTES = "”」』"  # after a terminator, these end the sentence; a bracket or title does not
-# Past this many characters inside one quotation, terminators split again.
+# Quotations and brackets by their closing mark: a terminator inside one ends no sentence.
+_PAIRS = {"“": "”", "「": "」", "『": "』", "（": "）", "(": ")", "《": "》", "【": "】", "〔": "〕"}
+_CLOSING = "".join(_PAIRS.values())
+_ENDING_QUOTES = "”」』"  # closing after a terminator, these end the sentence (“……。”)
+# Past this many characters inside one quotation or bracket, terminators split again.
 LONG_QUOTE = 150
 
-_EVENTS = re.compile(f"[{TERMINATORS}{_OPEN_QUOTES}{_CLOSE_QUOTES}\n\r]")
+_EVENTS = re.compile(f"[{TERMINATORS}{''.join(_PAIRS)}{_CLOSING}\n\r]")
 
 
 def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -37,8 +37,8 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
     spans: list[tuple[int, int]] = []
     sentence_start = start
     resume = start  # events before this were consumed by a closer run
-    depth = 0  # open “ quotations
-    quote_open = start
+    expected: list[str] = []  # the closing marks of the open quotations and brackets, innermost last
+    quote_open = start  # where the outermost of them opened
 
     def emit(s: int, e: int) -> None:
         while s < e and text[s].isspace():
@@ -48,12 +48,16 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
         if s < e:
             spans.append((s, e))
 
+    def close(mark: str) -> None:
+        """Close the innermost open quotation or bracket ``mark`` ends, and those inside it; a mark
+        nothing opened closes nothing."""
+        if mark in expected:
+            del expected[len(expected) - 1 - expected[::-1].index(mark) :]
+
     def closer_run(j: int) -> int:
         """End of the terminators and closers that follow position ``j``."""
-        nonlocal depth
         while j < end and (text[j] in TERMINATORS or text[j] in CLOSERS):
-            if text[j] in _CLOSE_QUOTES:
-                depth = max(0, depth - 1)
+            close(text[j])
             j += 1
         return j
 
@@ -65,21 +69,27 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
         if ch in "\n\r":
             emit(sentence_start, i)
             sentence_start = resume = i + 1
-            depth = 0  # a quotation never runs across a line end
+            expected.clear()  # a quotation never runs across a line end
             continue
-        if ch in _OPEN_QUOTES:
-            if depth == 0:
+        if ch in _PAIRS:
+            if not expected:
                 quote_open = i
-            depth += 1
+            expected.append(_PAIRS[ch])
             continue
-        if ch in _CLOSE_QUOTES:
-            depth = max(0, depth - 1)
-            # “……。” ends the sentence after the closing quote; 《…？》 and （…。） go on.
-            if depth or i == start or text[i - 1] not in TERMINATORS or ch not in _ENDING_QUOTES:
+        if ch in _CLOSING:
+            close(ch)
+            if expected or i == start or text[i - 1] not in TERMINATORS:
+                continue
+            # “……。” ends the sentence after the closing quote; a bracket or a title only when it
+            # opened the sentence (（注：……。）), else the sentence goes on (《……？》吧).
+            first = sentence_start
+            while first < i and text[first].isspace():
+                first += 1
+            if ch not in _ENDING_QUOTES and quote_open != first:
                 continue
             cut = closer_run(i + 1)
         else:
-            if depth and i - quote_open < LONG_QUOTE:
+            if expected and i - quote_open < LONG_QUOTE:
                 continue
             cut = closer_run(i + 1)
         emit(sentence_start, cut)
