@@ -96,22 +96,39 @@ def _retrieval_order(answer: Answer) -> list[Passage]:
     return ordered if len(ordered) == len(answer.passages) else answer.passages
 
 
+def binned(
+    p: Sequence[float] | np.ndarray,
+    y: Sequence[float] | np.ndarray,
+    weight: Sequence[float] | np.ndarray | None = None,
+    bins: int = 5,
+) -> list[tuple[float, float, int, float, float]]:
+    """(low edge, high edge, count, mean predicted, mean observed) for each equal-width bin of the
+    predicted probabilities ``p`` that holds any; the means weighted by ``weight`` when given (the
+    training script weighs each source by its share)."""
+    p, y = np.asarray(p, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    w = np.ones(len(p)) if weight is None else np.asarray(weight, dtype=np.float64)
+    table = []
+    for b in range(bins):
+        lo, hi = b / bins, (b + 1) / bins
+        inside = (p >= lo) & ((p < hi) if hi < 1 else (p <= hi))
+        if inside.any():
+            mean = (float(np.average(v[inside], weights=w[inside])) for v in (p, y))
+            table.append((lo, hi, int(inside.sum()), *mean))
+    return table
+
+
 def reliability(rows: list[dict[str, Any]], bins: int = 5) -> list[dict[str, Any]]:
     """Predicted confidence vs the observed share whose best sentence answers, in equal-width bins.
 
     ``confidence`` predicts that the best sentence answers the question (found or not, so a refused
     question whose best sentence holds the answer counts as answered here); for an unanswerable
     question it never does."""
-    table = []
-    for b in range(bins):
-        lo, hi = b / bins, (b + 1) / bins
-        inside = [r for r in rows if lo <= r["confidence"] < hi or (hi == 1 and r["confidence"] == 1)]
-        if inside:
-            observed = sum(1 for r in inside if r["answerable"] and r["sentence_hit"]) / len(inside)
-            predicted = sum(r["confidence"] for r in inside) / len(inside)
-            table.append({"bin": f"{lo:.1f}–{hi:.1f}", "n": len(inside), "predicted": round(predicted, 3),
-                          "observed": round(observed, 3)})  # fmt: skip
-    return table
+    predicted = [r["confidence"] for r in rows]
+    observed = [float(r["answerable"] and r["sentence_hit"]) for r in rows]
+    return [
+        {"bin": f"{lo:.1f}–{hi:.1f}", "n": n, "predicted": round(p, 3), "observed": round(o, 3)}
+        for lo, hi, n, p, o in binned(predicted, observed, bins=bins)
+    ]
 
 
 def evaluate(

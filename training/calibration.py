@@ -9,9 +9,9 @@ questions, and so every refusal at a floor set by quantile, stays the same.
 
 from __future__ import annotations
 
-import itertools
-
 import numpy as np
+
+from qa.evaluation import binned
 
 
 def prior_shift(trained_share: float, asked_share: float) -> float:
@@ -42,14 +42,8 @@ def reweighted(weight: np.ndarray, answerable: np.ndarray, asked_share: float) -
 def reliability(
     p: np.ndarray, y: np.ndarray, weight: np.ndarray | None = None, bins: int = 5
 ) -> list[dict[str, float]]:
-    """Predicted vs observed (weighted means) by bins of predicted probability."""
-    weight = np.ones(len(p)) if weight is None else np.asarray(weight, dtype=np.float64)
-    edges = np.linspace(0, 1, bins + 1)
-    table = []
-    for lo, hi in itertools.pairwise(edges):
-        m = (p >= lo) & ((p < hi) if hi < 1 else (p <= hi))
-        if m.any():
-            table.append({"bin": f"{lo:.1f}-{hi:.1f}", "n": int(m.sum()),
-                          "predicted": float(np.average(p[m], weights=weight[m])),
-                          "observed": float(np.average(y[m], weights=weight[m]))})  # fmt: skip
-    return table
+    """Predicted vs observed (weighted means) by bins of predicted probability (``qa.evaluation.binned``)."""
+    return [
+        {"bin": f"{lo:.1f}-{hi:.1f}", "n": n, "predicted": pred, "observed": obs}
+        for lo, hi, n, pred, obs in binned(p, y, weight, bins)
+    ]

@@ -13,9 +13,10 @@ import re
 from qa.pipeline.query import Query
 
 _NUMBER = r"[0-9]+(?:\.[0-9]+)?"
+_CHINESE_NUMBER = "[一二两三四五六七八九十百千万]+"
 # A figure, not a year: "2022年" dates a sentence, it answers no "how much".
 FIGURE = re.compile(
-    r"(?<![0-9.])" + _NUMBER + r"(?![0-9.]|\s*年)|[一二三四五六七八九十两百千万]+[个项家所条座人件名]"
+    r"(?<![0-9.])" + _NUMBER + r"(?![0-9.]|\s*年)|" + _CHINESE_NUMBER + "[个项家所条座人件名]"
 )
 _PERCENT = re.compile(_NUMBER + r"\s*%|百分之|个百分点")
 _MONEY = re.compile(_NUMBER + r"\s*(?:万亿|亿|万|千)?(?:元|美元)")
@@ -51,7 +52,7 @@ _ASKS_UNIT = re.compile(
     r"(?:多少|几)\s*" + _MAGNITUDE
     + r"(美元|元|人次|人|名|公里|千米|吨|亩|户|辆|平方米|立方米|微克|千瓦时|千瓦)"
 )  # fmt: skip
-_COUNT = r"(?:[0-9]+(?:\.[0-9]+)?|[一二两三四五六七八九十百千万]+)"
+_COUNT = f"(?:{_NUMBER}|{_CHINESE_NUMBER})"
 _ENGLISH_UNITS = (
     (re.compile(r"\b(?:us dollars|dollars|usd)\b", re.I), "美元"),
     (re.compile(r"\b(?:yuan|rmb)\b", re.I), "元"),

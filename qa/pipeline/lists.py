@@ -20,6 +20,7 @@ import re
 
 from qa.ingest.structure import Section, parse_sections, section_at
 from qa.schema import Passage
+from qa.text.numerals import parse_numeral
 from qa.text.sentences import split_sentences
 
 _COLONS = ("：", ":")
@@ -53,8 +54,9 @@ def _heading_span(text: str, section: Section) -> tuple[int, int]:
     return spans[0] if spans else (section.start, section.start)
 
 
-_ORDINALS = "一二三四五六七八九"
-_NUMERAL = f"(?:十[一二]?|[{_ORDINALS}])"  # 一 … 十二: a longer run is not one list a reader wants quoted
+_NUMERAL = (
+    "(?:十[一二]?|[一二三四五六七八九])"  # 一 … 十二: a longer run is not one list a reader wants quoted
+)
 _COUNTED = re.compile(rf"^(?:({_NUMERAL})是|第({_NUMERAL})[，,、：:是])")
 
 
@@ -63,10 +65,7 @@ def _count(sentence: str) -> int | None:
     found = _COUNTED.match(sentence)
     if found is None:
         return None
-    numeral = found.group(1) or found.group(2)
-    if numeral.startswith("十"):
-        return 10 + (_ORDINALS.index(numeral[1]) + 1 if len(numeral) > 1 else 0)
-    return _ORDINALS.index(numeral) + 1
+    return int(parse_numeral(found.group(1) or found.group(2)))
 
 
 def _counted_off(text: str, start: int, end: int) -> list[tuple[int, int]]:

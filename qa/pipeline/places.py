@@ -102,6 +102,8 @@ def english_cities() -> dict[str, str]:
 def _english_places(query: Query) -> list[str]:
     """Provinces and prefecture-level cities an English question names: the provinces from its
     glossary terms (Henan -> 河南), the cities by their pinyin (Luoyang's, Xi'an)."""
+    if query.has_cjk:  # a question in Chinese names its places in Chinese; its "GDP" needs no pinyin
+        return []
     places = [term for term in query.translated if term in PROVINCES]
     words = _ENGLISH_WORD.findall(query.normalized)
     cities = english_cities() if words else {}

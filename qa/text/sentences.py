@@ -20,6 +20,9 @@ _CLOSING = "".join(_PAIRS.values())
 _ENDING_QUOTES = "”」』"  # closing after a terminator, these end the sentence (“……。”)
 # Past this many characters inside one quotation or bracket, terminators split again.
 LONG_QUOTE = 150
+# Marks opened deeper than this are not followed: no text nests so far, and a run of unmatched
+# marks (a hostile upload) must not make each closing mark search a long list.
+_MAX_OPEN = 8
 
 _EVENTS = re.compile(f"[{TERMINATORS}{''.join(_PAIRS)}{_CLOSING}\n\r]")
 
@@ -51,8 +54,10 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
     def close(mark: str) -> None:
         """Close the innermost open quotation or bracket ``mark`` ends, and those inside it; a mark
         nothing opened closes nothing."""
-        if mark in expected:
-            del expected[len(expected) - 1 - expected[::-1].index(mark) :]
+        for depth in range(len(expected) - 1, -1, -1):
+            if expected[depth] == mark:
+                del expected[depth:]
+                return
 
     def closer_run(j: int) -> int:
         """End of the terminators and closers that follow position ``j``."""
@@ -74,7 +79,8 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
         if ch in _PAIRS:
             if not expected:
                 quote_open = i
-            expected.append(_PAIRS[ch])
+            if len(expected) < _MAX_OPEN:
+                expected.append(_PAIRS[ch])
             continue
         if ch in _CLOSING:
             close(ch)
