@@ -46,10 +46,15 @@ def _is_of(info: DocumentInfo, core: str) -> bool:
     return core in (info.region or "") + info.title
 
 
+def _holders(place: str) -> list[str]:
+    """The short names of the city and province that hold ``place``, nearest first (洛阳: 河南)."""
+    return [next((p for p in PROVINCES if d.startswith(p)), d.rstrip("市")) for d in containing(place)]
+
+
 def _by_nearness(documents: list[DocumentInfo], place: str) -> list[DocumentInfo]:
     """The documents, those of the city or province that holds ``place`` first (洛阳: 河南省's
     report), then the newest."""
-    holders = [next((p for p in PROVINCES if d.startswith(p)), d.rstrip("市")) for d in containing(place)]
+    holders = _holders(place)
 
     def nearness(info: DocumentInfo) -> int:
         return next((n for n, core in enumerate(holders) if _is_of(info, core)), len(holders))
@@ -89,7 +94,14 @@ def _fitting(documents: list[DocumentInfo], query: Query) -> list[DocumentInfo]:
     return [d for d in documents if covers_years(d, query.years)]
 
 
-def missing_report(query: Query, catalog: Catalog, sentence: str, refused: bool = False) -> Missing | None:
+def _held_here(place: str, documents: list[DocumentInfo]) -> bool:
+    """Whether a document of the city or province that holds ``place`` is indexed (洛阳: 河南's report)."""
+    return any(_is_of(info, core) for core in _holders(place) for info in documents)
+
+
+def missing_report(
+    query: Query, catalog: Catalog, sentence: str, refused: bool = False, passage: str = ""
+) -> Missing | None:
     """The report a question names that no indexed document is, or None.
 
     A place counts as named-and-missing only when no document is of that place and the answer
@@ -98,7 +110,9 @@ def missing_report(query: Query, catalog: Catalog, sentence: str, refused: bool 
     year no report of a collection covers. ``refused``: the question is refused anyway, so a
     province or year the sentence speaks of no longer makes it a topic, and the reason says what
     the collection lacks (a city or county still needs the sentence's exemption: the place pattern
-    also takes words such as 贫困县 for places).
+    also takes words such as 贫困县 for places). ``passage``, the answer's passage: a city of an
+    indexed province's report that the passage speaks of is that report's topic too (郑州航空港 named
+    in the sentence before the figure).
     """
     documents = catalog.documents
     # A city named without 市 is a place only among reports of places: in other texts (an
@@ -107,6 +121,7 @@ def missing_report(query: Query, catalog: Catalog, sentence: str, refused: bool 
         core = place.rstrip("市县镇乡")
         ours = [d for d in documents if core and _is_of(d, core)]
         topic = core in sentence and not (refused and place in PROVINCES)
+        topic = topic or (core in passage and _held_here(place, documents))
         if not ours and not topic:
             return Missing(place, [d.title for d in _by_nearness(documents, place)][:5])
         if ours and (query.report_years or query.years) and not _fitting(ours, query):
