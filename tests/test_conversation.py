@@ -4,8 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from qa.pipeline.conversation import names_nothing, only_context, readings, resolve, topic_of
+from qa.pipeline.conversation import (
+    SUBSTITUTED_WORDS,
+    Conversation,
+    names_nothing,
+    only_context,
+    readings,
+    resolve,
+    substitutions,
+    topic_of,
+)
 from qa.pipeline.parts import term_in_answer
+from qa.schema import Answer
 
 
 @pytest.mark.parametrize(
@@ -43,8 +53,6 @@ def test_first_question_is_left_alone():
 
 
 def test_resumed_conversation_has_the_same_topic_as_a_live_one():
-    from qa.pipeline.conversation import Conversation
-
     resumed = Conversation(bot=None, earlier_questions=["规上工业产值去年增长多少？"])  # type: ignore[arg-type]
     assert resumed.topic == "规上工业产值"
 
@@ -102,3 +110,47 @@ def test_a_second_part_that_names_nothing_is_read_only_with_the_first_parts_topi
 )
 def test_the_term_an_answer_gives_its_figure(sentence, question, term):
     assert term_in_answer(sentence, question) == term
+
+
+@pytest.mark.parametrize(
+    ("question", "previous", "expected"),
+    [
+        ("农民呢？", "城里人收入涨了多少？", "农民收入涨了多少?"),
+        ("那医疗呢？", "教育投入多少？", "医疗投入多少?"),
+    ],
+)
+def test_an_elliptical_name_is_put_in_for_a_word_of_the_earlier_question(question, previous, expected):
+    forms = substitutions(question, previous)
+    assert expected in forms and len(forms) <= SUBSTITUTED_WORDS
+    assert expected in readings(question, topic_of(previous), previous=previous)
+
+
+@pytest.mark.parametrize(
+    ("question", "previous"),
+    [
+        ("那今年的目标呢？", "规上工业产值去年增长多少？"),  # names nothing: the topic alone
+        ("今年呢？", "财政收入多少？"),
+        ("今年要建消防站吗？", "财政收入多少？"),  # not elliptical: a question of its own
+        ("What about farmers?", "How much did income grow?"),
+        ("农民呢？", "How much did income grow?"),
+    ],
+)
+def test_only_an_elliptical_question_that_names_something_replaces_a_word(question, previous):
+    assert substitutions(question, previous) == []
+
+
+class _ConfidentAbout:
+    """A bot that is sure only of questions holding ``words`` (a unit-test double)."""
+
+    def __init__(self, words: str) -> None:
+        self.words = words
+
+    def ask(self, question: str, k: int = 5, filters=None) -> Answer:
+        return Answer(question, True, question, confidence=0.9 if self.words in question else 0.1)
+
+
+def test_a_conversation_answers_the_most_confident_replacement():
+    chat = Conversation(_ConfidentAbout("农民收入"))  # type: ignore[arg-type]
+    chat.ask("城里人收入涨了多少？")
+    answer = chat.ask("农民呢？")
+    assert answer.reason["standalone_question"] == "农民收入涨了多少?" and answer.question == "农民呢？"

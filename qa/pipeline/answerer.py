@@ -130,7 +130,7 @@ class Answerer:
         pieces = split_parts(question)
         if len(pieces) == 2:
             first = one(pieces[0])
-            forms = readings(pieces[1], topic_of(pieces[0]), same_question=True)
+            forms = readings(pieces[1], topic_of(pieces[0]), same_question=True, previous=pieces[0])
             # The first part's answer names its figure in the report's own words (城镇新增就业 for
             # "新增工作岗位"): a second part that names nothing of its own is read with that term too.
             term = term_in_answer(first.answer, pieces[0]) if first.found and first.answer else ""

@@ -2,7 +2,9 @@
 
 A question after an earlier one can be read several ways: as it stands, with the earlier topic (its
 subject, without time words or the question itself) put in for a pronoun (它, 该项目, this) or in
-front of an elliptical question (那……呢, what about ...), or simply with the topic in front. Each
+front of an elliptical question (那……呢, what about ...), or simply with the topic in front; an
+elliptical question that names something ("农民呢？" after "城里人收入涨了多少？") is also read as the
+earlier question with one of its words replaced by that name ("农民收入涨了多少？"). Each
 reading is answered and the most confident answer wins, so a complete new question is answered as
 if asked alone and a real follow-up gets its topic. The answer keeps the user's own words and
 records the reading used in its reason.
@@ -10,9 +12,12 @@ records the reading used in its reason.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
+
+import jieba
 
 from qa.schema import Answer
 from qa.text.normalize import has_cjk, normalize
@@ -46,6 +51,9 @@ _NAMES_NOTHING = re.compile(
     r"增加|下降|减少|完成|实现|要|将|多少|几|怎么样|怎样|如何|呢|吗|[？?,，。\s]"
 )
 SHORT_QUESTION = 6  # characters; shorter questions lean on the conversation for their topic
+SUBSTITUTED_WORDS = 3  # an elliptical name is put in for each of the earlier question's first words
+
+jieba.setLogLevel(logging.WARNING)
 
 
 def topic_of(question: str) -> str:
@@ -83,14 +91,33 @@ def names_nothing(question: str) -> bool:
     return has_cjk(text) and not _NAMES_NOTHING.sub("", text)
 
 
-def readings(question: str, topic: str, same_question: bool = False) -> list[str]:
+def substitutions(question: str, previous: str) -> list[str]:
+    """``previous`` with one of its words replaced by what an elliptical ``question`` names:
+    "农民呢？" after "城里人收入涨了多少？" -> "农民收入涨了多少？", "城里人农民涨了多少？" (the words of
+    two or more characters that name something, the first ``SUBSTITUTED_WORDS`` of them); [] when
+    the question is not elliptical, names nothing, or either is not Chinese."""
+    text = normalize(question).strip()
+    elliptical = _ELLIPSIS_START.match(text) or _ELLIPSIS_END.search(text)
+    if not (elliptical and has_cjk(text) and has_cjk(previous)):
+        return []
+    name = _ELLIPSIS_END.sub("", _ELLIPSIS_START.sub("", text)).strip(" ,，？?")
+    if len(name) < 2 or names_nothing(name):
+        return []
+    earlier = normalize(previous).strip()
+    words = [w for w in dict.fromkeys(jieba.lcut(earlier)) if len(w) >= 2 and not names_nothing(w)]
+    return [earlier.replace(w, name, 1) for w in words[:SUBSTITUTED_WORDS] if w != name]
+
+
+def readings(question: str, topic: str, same_question: bool = False, previous: str = "") -> list[str]:
     """The ways to read ``question`` after a turn about ``topic``, the question as it stands first
     (unless it asks nothing on its own: ``only_context``). ``same_question``: ``question`` is the
     second part of one question whose first part is about ``topic`` ("去年粮食产量多少，今年计划
-    多少？"); if it names nothing itself, it can only be about that topic."""
+    多少？"); if it names nothing itself, it can only be about that topic. ``previous``: the earlier
+    question itself, for the readings that replace one of its words (``substitutions``)."""
     forms = [question, resolve(question, topic)]
     if topic and topic not in normalize(question):
         forms.append(topic + question.strip())
+    forms.extend(substitutions(question, previous))
     if topic and (only_context(question) or (same_question and names_nothing(question))):
         forms = [form for form in forms if form != question]
     return list(dict.fromkeys(forms))
@@ -108,6 +135,7 @@ class Conversation:
         """``earlier_questions`` resumes a conversation (e.g. a chat window's history) without re-asking."""
         self.bot = bot
         self.topic = ""
+        self.previous = ""  # the earlier question as it was answered (its standalone reading)
         self.turns: list[Answer] = []
         for question in earlier_questions:
             self._advance(question)
@@ -116,17 +144,19 @@ class Conversation:
         """Resume: the question's topic (as resolved in words alone) becomes the context."""
         standalone = resolve(question, self.topic)
         self.topic = topic_of(standalone) or self.topic
+        self.previous = standalone
         return standalone
 
     def ask(self, question: str, k: int = 5, filters: Mapping[str, Any] | None = None) -> Answer:
         """Answer ``question`` in the context of the earlier turns: the most confident reading."""
         answers = []
-        for reading in readings(question, self.topic):
+        for reading in readings(question, self.topic, previous=self.previous):
             answer = self.bot.ask(reading, k=k, filters=filters)
             answer.reason["standalone_question"] = reading
             answers.append(answer)
         answer = most_confident(answers)
-        self.topic = topic_of(answer.reason["standalone_question"]) or self.topic
+        self.previous = answer.reason["standalone_question"]
+        self.topic = topic_of(self.previous) or self.topic
         answer.question = question
         self.turns.append(answer)
         return answer
