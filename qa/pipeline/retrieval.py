@@ -8,7 +8,7 @@ boosts happen here, configured by ``RetrievalSettings``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -147,7 +147,6 @@ class Hit:
     lexical: float | None = None
     dense_rank: int | None = None
     lexical_rank: int | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
