@@ -115,8 +115,8 @@ def test_the_term_an_answer_gives_its_figure(sentence, question, term):
 @pytest.mark.parametrize(
     ("question", "previous", "expected"),
     [
-        ("农民呢？", "城里人收入涨了多少？", "农民收入涨了多少?"),
-        ("那医疗呢？", "教育投入多少？", "医疗投入多少?"),
+        ("农民呢？", "城里人收入涨了多少？", "农民收入涨了多少？"),
+        ("那医疗呢？", "教育投入多少？", "医疗投入多少？"),
     ],
 )
 def test_an_elliptical_name_is_put_in_for_a_word_of_the_earlier_question(question, previous, expected):
@@ -153,4 +153,4 @@ def test_a_conversation_answers_the_most_confident_replacement():
     chat = Conversation(_ConfidentAbout("农民收入"))  # type: ignore[arg-type]
     chat.ask("城里人收入涨了多少？")
     answer = chat.ask("农民呢？")
-    assert answer.reason["standalone_question"] == "农民收入涨了多少?" and answer.question == "农民呢？"
+    assert answer.reason["standalone_question"] == "农民收入涨了多少？" and answer.question == "农民呢？"

@@ -96,14 +96,14 @@ def substitutions(question: str, previous: str) -> list[str]:
     "农民呢？" after "城里人收入涨了多少？" -> "农民收入涨了多少？", "城里人农民涨了多少？" (the words of
     two or more characters that name something, the first ``SUBSTITUTED_WORDS`` of them); [] when
     the question is not elliptical, names nothing, or either is not Chinese."""
-    text = normalize(question).strip()
+    text = question.strip()  # as typed: the reading is shown in the answer's reason
     elliptical = _ELLIPSIS_START.match(text) or _ELLIPSIS_END.search(text)
     if not (elliptical and has_cjk(text) and has_cjk(previous)):
         return []
     name = _ELLIPSIS_END.sub("", _ELLIPSIS_START.sub("", text)).strip(" ,，？?")
     if len(name) < 2 or names_nothing(name):
         return []
-    earlier = normalize(previous).strip()
+    earlier = previous.strip()
     words = [w for w in dict.fromkeys(jieba.lcut(earlier)) if len(w) >= 2 and not names_nothing(w)]
     return [earlier.replace(w, name, 1) for w in words[:SUBSTITUTED_WORDS] if w != name]
 
