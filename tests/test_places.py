@@ -3,8 +3,11 @@ that only look like them, and the divisions that hold a place."""
 
 from __future__ import annotations
 
-from qa.pipeline.places import containing, named_places
+from qa.index.catalog import Catalog
+from qa.pipeline.coverage import missing_report
+from qa.pipeline.places import containing, named_places, names_as_word
 from qa.pipeline.query import analyze
+from qa.schema import DocumentInfo, Passage
 
 
 def test_place_names_are_not_taken_from_ordinary_words() -> None:
@@ -40,3 +43,34 @@ def test_a_city_named_by_its_governments_report_is_a_place() -> None:
     # 市政 is a word (市政设施), 市政府 the city's government: "苏州市政府工作报告" names 苏州市.
     assert named_places(analyze("苏州市政府工作报告里财政收入是多少？")) == ["苏州市"]
     assert named_places(analyze("2025年义乌市政府工作报告提出了什么目标")) == ["义乌市"]
+
+
+def test_a_place_is_named_as_a_word_of_its_own():
+    assert names_as_word("支持洛阳建设副中心城市", "洛阳")
+    assert names_as_word("洛阳市新增就业5万人", "洛阳")
+    assert not names_as_word("维护社会长治久安", "长治")
+    assert not names_as_word("新增就业5万人", "洛阳")
+
+
+JIANGSU = DocumentInfo(
+    "js", "2026年江苏省政府工作报告", "js.txt", region="江苏省", year=2026, level="province"
+)
+SHANDONG = DocumentInfo(
+    "sd", "2026年山东省政府工作报告", "sd.txt", region="山东省", year=2026, level="province"
+)
+SENTENCE = "全年完成投资1200亿元"
+
+
+def _missing(question: str, doc_id: str, text: str):
+    quoted = Passage(doc_id, "报告", ["一、"], "review", 0, len(text), text)
+    return missing_report(analyze(question), Catalog([JIANGSU, SHANDONG]), SENTENCE, passage=quoted)
+
+
+def test_a_city_the_quoted_passage_of_its_provinces_report_names_is_a_topic():
+    # 郑州航空港-like: the city named in the sentence before the figure, in its province's report.
+    assert _missing("苏州去年完成投资多少？", "js", "苏州加快建设。" + SENTENCE) is None
+    assert _missing("苏州去年完成投资多少？", "js", SENTENCE) is not None  # the passage does not name it
+    assert (
+        _missing("苏州去年完成投资多少？", "sd", "苏州加快建设。" + SENTENCE) is not None
+    )  # not its province
+    assert _missing("洛阳去年完成投资多少？", "js", "洛阳加快建设。" + SENTENCE) is not None  # 河南's

@@ -123,7 +123,7 @@ def decide(
     best = retrieved.candidates[scored.best]
     passage = retrieved.passages[best.passage]
     sentence = normalize(best.text)  # as the question is: ２０１０年 names 2010
-    missing = missing_report(retrieved.query, data.catalog, sentence, passage=normalize(passage.text))
+    missing = missing_report(retrieved.query, data.catalog, sentence, passage=passage)
     if missing:
         return Decision(
             Scored(scored.best, min(scored.confidence, 0.01), "not_found"), best, missing.reason, missing

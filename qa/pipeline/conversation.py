@@ -20,6 +20,7 @@ from typing import Any, Protocol
 import jieba
 
 from qa.schema import Answer
+from qa.settings import MAX_QUESTION_CHARS
 from qa.text.normalize import has_cjk, normalize
 
 
@@ -52,6 +53,7 @@ _NAMES_NOTHING = re.compile(
 )
 SHORT_QUESTION = 6  # characters; shorter questions lean on the conversation for their topic
 SUBSTITUTED_WORDS = 3  # an elliptical name is put in for each of the earlier question's first words
+MAX_NAME_CHARS = 12  # longer than this after 那…呢 is a question of its own, not a name
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -91,21 +93,43 @@ def names_nothing(question: str) -> bool:
     return has_cjk(text) and not _NAMES_NOTHING.sub("", text)
 
 
+def elliptical_name(question: str) -> str:
+    """What an elliptical question names ("农民呢？" -> "农民", "那医疗呢" -> "医疗"); "" when it is not
+    elliptical, is not Chinese, names nothing ("今年呢？") or is too long to be a name."""
+    text = question.strip()
+    if not (_ELLIPSIS_START.match(text) or _ELLIPSIS_END.search(text)) or not has_cjk(text):
+        return ""
+    name = _ELLIPSIS_END.sub("", _ELLIPSIS_START.sub("", text)).strip(" ,，？?")
+    return name if 2 <= len(name) <= MAX_NAME_CHARS and not names_nothing(name) else ""
+
+
+def _names_a_thing(word: str) -> bool:
+    """A word an elliptical name can stand in for: Chinese, two or more characters, not a time or
+    question word (去年, 多少) nor a word of address (请问)."""
+    return (
+        len(word) >= 2 and has_cjk(word) and not names_nothing(word) and not _LEADING_CONTEXT.fullmatch(word)
+    )
+
+
 def substitutions(question: str, previous: str) -> list[str]:
     """``previous`` with one of its words replaced by what an elliptical ``question`` names:
-    "农民呢？" after "城里人收入涨了多少？" -> "农民收入涨了多少？", "城里人农民涨了多少？" (the words of
-    two or more characters that name something, the first ``SUBSTITUTED_WORDS`` of them); [] when
-    the question is not elliptical, names nothing, or either is not Chinese."""
-    text = question.strip()  # as typed: the reading is shown in the answer's reason
-    elliptical = _ELLIPSIS_START.match(text) or _ELLIPSIS_END.search(text)
-    if not (elliptical and has_cjk(text) and has_cjk(previous)):
+    "农民呢？" after "城里人收入涨了多少？" -> ["农民收入涨了多少？", "城里人农民涨了多少？"]. The words
+    replaced are Chinese, of two or more characters, and name something (not 去年, 多少); only the
+    first ``SUBSTITUTED_WORDS`` of them, since each reading is answered in full. [] when the question
+    names nothing elliptically or the earlier question already holds the name ("收入呢？")."""
+    name = elliptical_name(question)
+    earlier = previous.strip()  # as typed: the reading is shown in the answer's reason
+    if not name or name in earlier:
         return []
-    name = _ELLIPSIS_END.sub("", _ELLIPSIS_START.sub("", text)).strip(" ,，？?")
-    if len(name) < 2 or names_nothing(name):
-        return []
-    earlier = previous.strip()
-    words = [w for w in dict.fromkeys(jieba.lcut(earlier)) if len(w) >= 2 and not names_nothing(w)]
-    return [earlier.replace(w, name, 1) for w in words[:SUBSTITUTED_WORDS] if w != name]
+    words = jieba.lcut(earlier)
+    replaceable = [n for n, word in enumerate(words) if _names_a_thing(word) and word not in name]
+    forms = []
+    for n in replaceable[:SUBSTITUTED_WORDS]:
+        end = n + 1
+        while end < len(words) and len(words[end]) >= 2 and words[end] in name:  # "农民收入" for 城里人 收入
+            end += 1
+        forms.append("".join([*words[:n], name, *words[end:]]))
+    return [form for form in forms if len(form) <= MAX_QUESTION_CHARS]
 
 
 def readings(question: str, topic: str, same_question: bool = False, previous: str = "") -> list[str]:
@@ -120,7 +144,8 @@ def readings(question: str, topic: str, same_question: bool = False, previous: s
     forms.extend(substitutions(question, previous))
     if topic and (only_context(question) or (same_question and names_nothing(question))):
         forms = [form for form in forms if form != question]
-    return list(dict.fromkeys(forms))
+    # Each reading is a question of its own: none longer than a question may be.
+    return [form for form in dict.fromkeys(forms) if len(form) <= MAX_QUESTION_CHARS] or [question]
 
 
 def most_confident(answers: list[Answer]) -> Answer:
@@ -135,7 +160,9 @@ class Conversation:
         """``earlier_questions`` resumes a conversation (e.g. a chat window's history) without re-asking."""
         self.bot = bot
         self.topic = ""
-        self.previous = ""  # the earlier question as it was answered (its standalone reading)
+        # The last question that was not an elliptical name, as typed: "工人呢？" after "农民呢？" still
+        # replaces a word of "城里人收入涨了多少？", in a live chat and in one resumed from its history alike.
+        self.previous = ""
         self.turns: list[Answer] = []
         for question in earlier_questions:
             self._advance(question)
@@ -144,7 +171,7 @@ class Conversation:
         """Resume: the question's topic (as resolved in words alone) becomes the context."""
         standalone = resolve(question, self.topic)
         self.topic = topic_of(standalone) or self.topic
-        self.previous = standalone
+        self.previous = self.previous if elliptical_name(question) else question
         return standalone
 
     def ask(self, question: str, k: int = 5, filters: Mapping[str, Any] | None = None) -> Answer:
@@ -155,8 +182,8 @@ class Conversation:
             answer.reason["standalone_question"] = reading
             answers.append(answer)
         answer = most_confident(answers)
-        self.previous = answer.reason["standalone_question"]
-        self.topic = topic_of(self.previous) or self.topic
+        self.previous = self.previous if elliptical_name(question) else question
+        self.topic = topic_of(answer.reason["standalone_question"]) or self.topic
         answer.question = question
         self.turns.append(answer)
         return answer

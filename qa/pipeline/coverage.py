@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from itertools import zip_longest
 
 from qa.index.catalog import Catalog, covers_years
-from qa.pipeline.places import PROVINCES, containing, named_places
+from qa.pipeline.places import PROVINCES, containing, named_places, names_as_word
 from qa.pipeline.query import NATIONAL_WORDS, Query
-from qa.schema import DocumentInfo
+from qa.schema import DocumentInfo, Passage
+from qa.text.normalize import normalize
 
 
 @dataclass(frozen=True)
@@ -94,13 +95,16 @@ def _fitting(documents: list[DocumentInfo], query: Query) -> list[DocumentInfo]:
     return [d for d in documents if covers_years(d, query.years)]
 
 
-def _held_here(place: str, documents: list[DocumentInfo]) -> bool:
-    """Whether a document of the city or province that holds ``place`` is indexed (洛阳: 河南's report)."""
-    return any(_is_of(info, core) for core in _holders(place) for info in documents)
+def _names_within(place: str, core: str, passage: Passage, documents: list[DocumentInfo]) -> bool:
+    """Whether ``passage`` is of the report of the city or province that holds ``place`` (洛阳:
+    河南's) and names it as a word of its own (郑州航空港, not the 长治 of 长治久安)."""
+    info = next((d for d in documents if d.doc_id == passage.doc_id), None)
+    held = info is not None and any(_is_of(info, holder) for holder in _holders(place))
+    return held and names_as_word(normalize(passage.text), core)
 
 
 def missing_report(
-    query: Query, catalog: Catalog, sentence: str, refused: bool = False, passage: str = ""
+    query: Query, catalog: Catalog, sentence: str, refused: bool = False, passage: Passage | None = None
 ) -> Missing | None:
     """The report a question names that no indexed document is, or None.
 
@@ -110,9 +114,9 @@ def missing_report(
     year no report of a collection covers. ``refused``: the question is refused anyway, so a
     province or year the sentence speaks of no longer makes it a topic, and the reason says what
     the collection lacks (a city or county still needs the sentence's exemption: the place pattern
-    also takes words such as 贫困县 for places). ``passage``, the answer's passage: a city of an
-    indexed province's report that the passage speaks of is that report's topic too (郑州航空港 named
-    in the sentence before the figure).
+    also takes words such as 贫困县 for places). ``passage``, the answer's passage: a city that the
+    quoted passage of its province's report names is that report's topic too (郑州航空港 named in
+    the sentence before the figure).
     """
     documents = catalog.documents
     # A city named without 市 is a place only among reports of places: in other texts (an
@@ -121,7 +125,7 @@ def missing_report(
         core = place.rstrip("市县镇乡")
         ours = [d for d in documents if core and _is_of(d, core)]
         topic = core in sentence and not (refused and place in PROVINCES)
-        topic = topic or (core in passage and _held_here(place, documents))
+        topic = topic or (passage is not None and _names_within(place, core, passage, documents))
         if not ours and not topic:
             return Missing(place, [d.title for d in _by_nearness(documents, place)][:5])
         if ours and (query.report_years or query.years) and not _fitting(ours, query):

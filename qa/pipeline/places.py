@@ -138,6 +138,12 @@ def _is_place(name: str) -> bool:
     return not (words == [name] or (words[-1] == ending and len(name) - len(ending) >= 2))
 
 
+def names_as_word(text: str, place: str) -> bool:
+    """Whether ``text`` names ``place`` (洛阳) as a word of its own, as jieba reads it: 洛阳 or 洛阳市,
+    not the 长治 of 长治久安."""
+    return place in text and any(w == place or w == place + "市" for w in jieba.lcut(text))
+
+
 def named_places(query: Query, cities: bool = False) -> list[str]:
     """Places the question names: provinces by their short names, and cities, counties, towns;
     with ``cities``, also prefecture-level cities by their bare names (洛阳, not only 洛阳市), each a
@@ -153,7 +159,6 @@ def named_places(query: Query, cities: bool = False) -> list[str]:
         return places
     bare = [c for c in prefecture_cities() if c in text]
     if bare:
-        words = set(jieba.lcut(text))
-        named = [c for c in sorted(bare) if c in words or c + "市" in words]
+        named = [c for c in sorted(bare) if names_as_word(text, c)]
         places += [c for c in named if not any(c in p for p in places)]
     return places + [p for p in _english_places(query) if p not in places]
