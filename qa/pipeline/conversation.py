@@ -171,8 +171,13 @@ class Conversation:
         """Resume: the question's topic (as resolved in words alone) becomes the context."""
         standalone = resolve(question, self.topic)
         self.topic = topic_of(standalone) or self.topic
-        self.previous = self.previous if elliptical_name(question) else question
+        self._remember(question)
         return standalone
+
+    def _remember(self, question: str) -> None:
+        """Keep ``question`` as the one later names replace words of, unless it is such a name."""
+        if not elliptical_name(question):
+            self.previous = question
 
     def ask(self, question: str, k: int = 5, filters: Mapping[str, Any] | None = None) -> Answer:
         """Answer ``question`` in the context of the earlier turns: the most confident reading."""
@@ -182,7 +187,7 @@ class Conversation:
             answer.reason["standalone_question"] = reading
             answers.append(answer)
         answer = most_confident(answers)
-        self.previous = self.previous if elliptical_name(question) else question
+        self._remember(question)
         self.topic = topic_of(answer.reason["standalone_question"]) or self.topic
         answer.question = question
         self.turns.append(answer)

@@ -12,7 +12,7 @@ import csv
 import importlib.util
 import logging
 import re
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import jieba
@@ -138,10 +138,16 @@ def _is_place(name: str) -> bool:
     return not (words == [name] or (words[-1] == ending and len(name) - len(ending) >= 2))
 
 
+@lru_cache(maxsize=256)
+def _words(text: str) -> frozenset[str]:
+    """The words of ``text`` as jieba reads them (once per text: a question names several cities)."""
+    return frozenset(jieba.lcut(text))
+
+
 def names_as_word(text: str, place: str) -> bool:
     """Whether ``text`` names ``place`` (洛阳) as a word of its own, as jieba reads it: 洛阳 or 洛阳市,
     not the 长治 of 长治久安."""
-    return place in text and any(w == place or w == place + "市" for w in jieba.lcut(text))
+    return place in text and not {place, place + "市"}.isdisjoint(_words(text))
 
 
 def named_places(query: Query, cities: bool = False) -> list[str]:
