@@ -6,6 +6,7 @@ import pytest
 
 from qa.pipeline.conversation import (
     Conversation,
+    elliptical_name,
     names_nothing,
     only_context,
     readings,
@@ -66,10 +67,18 @@ def test_resumed_conversation_has_the_same_topic_as_a_live_one():
         ("那今年的目标呢？", False),  # 目标 is something of its own to ask about
         ("今年要建消防站吗？", False),
         ("今年", False),  # no ellipsis: not a follow-up by its form
+        ("明年呢。", True),  # whatever ends the sentence after 呢
+        ("那明年呢 ？", True),
     ],
 )
 def test_a_bare_time_word_with_ellipsis_asks_nothing_on_its_own(question, alone):
     assert only_context(question) is alone
+
+
+@pytest.mark.parametrize("question", ["农民呢？", "农民呢", "农民呢 ？", "农民呢。", "农民呢?!", "那农民呢…"])
+def test_an_elliptical_name_is_read_whatever_ends_the_sentence(question):
+    assert elliptical_name(question) == "农民"
+    assert substitutions(question, "城里人收入涨了多少？")[0] == "农民收入涨了多少？"
 
 
 def test_such_a_question_is_read_only_with_the_topic():

@@ -36,7 +36,8 @@ _PRONOUN = re.compile(
     r"它们|它|其|该项目|该工程|这个项目|这项工作|这个|那个|这项|\b(?:it|this|that|they|them)\b", re.I
 )
 _ELLIPSIS_START = re.compile(r"^(?:那么|那|还有|另外|and\b|what about\b|how about\b)", re.I)
-_ELLIPSIS_END = re.compile(r"呢[？?]?$")
+# 呢 at the end, whatever ends the sentence after it: "农民呢？", "农民呢 ?", "农民呢。", "农民呢？！".
+_ELLIPSIS_END = re.compile(r"呢[\s？?。.！!…]*$")
 # Where the subject of a question ends: the first verb, time word or question word after it.
 _SUBJECT_END = re.compile(
     r"去年|今年|明年|\d{4}年|是|有|投了|投入|花了|完成|增长|下降|达到|要|会|能|将|计划|打算|准备|"
