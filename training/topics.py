@@ -17,12 +17,12 @@ import random
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-import jieba
 from jieba import posseg
 
 from qa.ingest.structure import parse_sections, section_at, section_periods
 from qa.text.normalize import normalize
 from qa.text.sentences import split_sentences
+from qa.text.words import cut_words
 from training.examples import Example, fact_examples
 
 TOPIC_TEMPLATES = {
@@ -68,7 +68,7 @@ def topic_examples(
             question = rng.choice(TOPIC_TEMPLATES[period]).format(t=term)
             n += 1
             yield Example(f"T{n}", question, "reports", True, sources[doc_id], "only", span=(start, end))
-            parts = [term, *(w for w in jieba.lcut(term) if len(w) >= 3)]
+            parts = [term, *(w for w in cut_words(term) if len(w) >= 3)]
             lacking = [d for d in doc_ids if not any(p in normalized[d] for p in parts)]
             # Only a specific term (in few reports) makes a fair unanswerable twin: a common one
             # (国际贸易) is surely spoken of in other words by a report that lacks the exact term.

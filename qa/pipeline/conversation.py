@@ -12,16 +12,14 @@ records the reading used in its reason.
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
-import jieba
-
 from qa.schema import Answer
 from qa.settings import MAX_QUESTION_CHARS
 from qa.text.normalize import has_cjk, normalize
+from qa.text.words import cut_words
 
 
 class Asker(Protocol):
@@ -55,8 +53,6 @@ _NAMES_NOTHING = re.compile(
 SHORT_QUESTION = 6  # characters; shorter questions lean on the conversation for their topic
 SUBSTITUTED_WORDS = 3  # an elliptical name is put in for each of the earlier question's first words
 MAX_NAME_CHARS = 12  # longer than this after 那…呢 is a question of its own, not a name
-
-jieba.setLogLevel(logging.WARNING)
 
 
 def topic_of(question: str) -> str:
@@ -122,7 +118,7 @@ def substitutions(question: str, previous: str) -> list[str]:
     earlier = previous.strip()  # as typed: the reading is shown in the answer's reason
     if not name or name in earlier:
         return []
-    words = jieba.lcut(earlier)
+    words = cut_words(earlier)
     replaceable = [n for n, word in enumerate(words) if _names_a_thing(word) and word not in name]
     forms = []
     for n in replaceable[:SUBSTITUTED_WORDS]:

@@ -10,17 +10,13 @@ from __future__ import annotations
 
 import csv
 import importlib.util
-import logging
 import re
 from functools import cache, lru_cache
 from pathlib import Path
 
-import jieba
-
 from qa.pipeline.query import Query
 from qa.text.normalize import CJK_RANGES
-
-jieba.setLogLevel(logging.WARNING)  # not its dictionary-loading chatter on every first question
+from qa.text.words import cut_words
 
 # The provincial-level divisions, by the short names people use (a fact list, complete).
 PROVINCES = (
@@ -134,14 +130,14 @@ def _is_place(name: str) -> bool:
     ending = next((e for e in _POLICY_ENDINGS if name.endswith(e)), None)
     if ending is None:
         return True
-    words = jieba.lcut(name)
-    return not (words == [name] or (words[-1] == ending and len(name) - len(ending) >= 2))
+    parts = cut_words(name)
+    return not (parts == [name] or (parts[-1] == ending and len(name) - len(ending) >= 2))
 
 
 @lru_cache(maxsize=256)
 def _words(text: str) -> frozenset[str]:
     """The words of ``text`` as jieba reads them (once per text: a question names several cities)."""
-    return frozenset(jieba.lcut(text))
+    return frozenset(cut_words(text))
 
 
 def names_as_word(text: str, place: str) -> bool:
