@@ -48,6 +48,13 @@ def test_two_part_questions_are_split(question: str, count: int) -> None:
     assert len(split_parts(question)) == count
 
 
+def test_parts_keep_the_askers_own_characters() -> None:
+    # The parts are cut where the normalized text would be, but shown as typed.
+    assert split_parts("去年糧食產量多少？今年目標是多少？") == ["去年糧食產量多少？", "今年目標是多少？"]
+    assert split_parts("ＧＤＰ去年增長多少﹖今年目標呢﹖") == ["ＧＤＰ去年增長多少﹖", "今年目標呢﹖"]
+    assert split_parts("GDP去年增长多少 ，今年计划多少？") == ["GDP去年增长多少", "今年计划多少？"]
+
+
 DOCS = [
     DocumentInfo("n23", "《2023年国务院报告》", "2023.txt", region="全国", year=2023, level="national",
                  review_year=2022),

@@ -75,7 +75,10 @@ def test_a_bare_time_word_with_ellipsis_asks_nothing_on_its_own(question, alone)
     assert only_context(question) is alone
 
 
-@pytest.mark.parametrize("question", ["农民呢？", "农民呢", "农民呢 ？", "农民呢。", "农民呢?!", "那农民呢…"])
+@pytest.mark.parametrize(
+    "question",
+    ["农民呢？", "农民呢", "农民呢 ？", "农民呢。", "农民呢?!", "那农民呢…", "那农民。", "那农民！"],
+)
 def test_an_elliptical_name_is_read_whatever_ends_the_sentence(question):
     assert elliptical_name(question) == "农民"
     assert substitutions(question, "城里人收入涨了多少？")[0] == "农民收入涨了多少？"

@@ -34,8 +34,9 @@ _PRONOUN = re.compile(
     r"它们|它|其|该项目|该工程|这个项目|这项工作|这个|那个|这项|\b(?:it|this|that|they|them)\b", re.I
 )
 _ELLIPSIS_START = re.compile(r"^(?:那么|那|还有|另外|and\b|what about\b|how about\b)", re.I)
+_SENTENCE_END = "？?。.！!…"
 # 呢 at the end, whatever ends the sentence after it: "农民呢？", "农民呢 ?", "农民呢。", "农民呢？！".
-_ELLIPSIS_END = re.compile(r"呢[\s？?。.！!…]*$")
+_ELLIPSIS_END = re.compile(rf"呢[\s{_SENTENCE_END}]*$")
 # Where the subject of a question ends: the first verb, time word or question word after it.
 _SUBJECT_END = re.compile(
     r"去年|今年|明年|\d{4}年|是|有|投了|投入|花了|完成|增长|下降|达到|要|会|能|将|计划|打算|准备|"
@@ -96,7 +97,8 @@ def elliptical_name(question: str) -> str:
     text = question.strip()
     if not (_ELLIPSIS_START.match(text) or _ELLIPSIS_END.search(text)) or not has_cjk(text):
         return ""
-    name = _ELLIPSIS_END.sub("", _ELLIPSIS_START.sub("", text)).strip(" ,，？?")
+    # Whatever ends the sentence goes, with or without 呢: "那农民。" names 农民 as "那农民呢？" does.
+    name = _ELLIPSIS_END.sub("", _ELLIPSIS_START.sub("", text)).strip(f" ,，{_SENTENCE_END}")
     return name if 2 <= len(name) <= MAX_NAME_CHARS and not names_nothing(name) else ""
 
 

@@ -12,6 +12,7 @@ one that names nothing is also read with the term the first part's answer gives 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from qa.text.normalize import normalize
 
@@ -26,17 +27,17 @@ MIN_PART_CHARS = 3  # a shorter piece ("呢？", "多少") is no question of its
 
 
 def _long_enough(text: str) -> bool:
-    return len(text.strip(" ？?，,；;")) >= MIN_PART_CHARS
+    return len(normalize(text).strip(" ?,;")) >= MIN_PART_CHARS
 
 
 def _asks(text: str) -> bool:
-    return _long_enough(text) and _ASKS.search(text) is not None
+    return _long_enough(text) and _ASKS.search(normalize(text)) is not None
 
 
 def _is_question(piece: str) -> bool:
     """A piece cut after a question mark: a question by its words, or by the question mark it ends
     with (a terse second question such as "失业率目标？" has no question word)."""
-    return _asks(piece) or (_long_enough(piece) and piece.rstrip().endswith(("？", "?")))
+    return _asks(piece) or (_long_enough(piece) and normalize(piece).endswith("?"))
 
 
 _ANSWER_CLAUSE = re.compile(r"[，,；;：:。]")
@@ -58,16 +59,31 @@ def term_in_answer(sentence: str, question: str) -> str:
     return best
 
 
+def _folded_alike(text: str) -> str:
+    """``text`` with each character folded on its own (NFKC, lower case) where it stays one
+    character: the same length as ``text``, so a mark found in it (？ as ?, ，as ,) is found at the
+    same place in ``text``."""
+    return "".join(f if len(f := unicodedata.normalize("NFKC", c).lower()) == 1 else c for c in text)
+
+
+def _cut(text: str, spans: list[tuple[int, int]]) -> list[str]:
+    """The stripped pieces of ``text`` between ``spans`` (start, end), empty ones left out."""
+    starts, ends = [0, *(end for _, end in spans)], [*(start for start, _ in spans), len(text)]
+    return [piece for s, e in zip(starts, ends, strict=True) if (piece := text[s:e].strip())]
+
+
 def split_parts(question: str) -> list[str]:
-    """The questions ``question`` asks, as written: itself alone, or two (never more)."""
-    text = normalize(question).strip()
-    pieces = [p for p in _AFTER_QUESTION_MARK.split(text) if p.strip()]
+    """The questions ``question`` asks, in the asker's own characters (a part typed in traditional
+    or full-width characters is shown as typed): itself alone, or two (never more)."""
+    text = question.strip()
+    folded = _folded_alike(text)
+    pieces = _cut(text, [m.span() for m in _AFTER_QUESTION_MARK.finditer(folded)])
     if len(pieces) < 2:
-        pauses = [m for m in _PAUSE.finditer(text) if _asks(text[: m.start()]) and _asks(text[m.end() :])]
+        pauses = [m for m in _PAUSE.finditer(folded) if _asks(text[: m.start()]) and _asks(text[m.end() :])]
         if not pauses:
             return [question]
         cut = pauses[-1]  # the last pause: a subject's own commas come before the second question
-        pieces = [text[: cut.start()], text[cut.end() :]]
+        pieces = _cut(text, [cut.span()])
     elif len(pieces) > 2 or not all(_is_question(p) for p in pieces):
         return [question]
     return pieces
