@@ -94,15 +94,15 @@ def _weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> flo
     return float(values[order][min(len(values) - 1, int(np.searchsorted(cumulative, q)))])
 
 
-def _fit_sentence(rows: Rows, questions: np.ndarray, rankers: int) -> dict[str, Any]:
+def _fit_sentence(rows: Rows, questions: np.ndarray, rankers: int, first_seed: int = 0) -> dict[str, Any]:
     """LightGBM ranking (lambdarank) over the candidates of the answerable questions in ``questions``:
-    ``rankers`` models of seeds 0, 1, … whose scores the product averages (one seed alone moved the
-    dev sets' answer@1 by up to 0.03)."""
+    ``rankers`` models of seeds ``first_seed``, ``first_seed`` + 1, … whose scores the product averages
+    (one seed alone moved the dev sets' answer@1 by up to 0.03)."""
     mask = np.isin(rows.qid, questions) & rows.answerable
     # Each source (CMRC, generated, written) weighs its share in all (_domain_weight).
     weight = _domain_weight(rows.qid[mask])
     models = []
-    for seed in range(rankers):
+    for seed in range(first_seed, first_seed + rankers):
         model = lightgbm.LGBMRanker(
             objective="lambdarank", n_estimators=300, learning_rate=0.05, num_leaves=15,
             min_child_samples=20, subsample=0.8, subsample_freq=1, colsample_bytree=0.8,
@@ -129,14 +129,14 @@ def _placeholder_confidence() -> dict[str, Any]:
 
 
 def _out_of_fold(
-    rows: Rows, folds: list[np.ndarray], scored: Rows, rankers: int
+    rows: Rows, folds: list[np.ndarray], scored: Rows, rankers: int, first_seed: int = 0
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per question: the confidence inputs of its best candidate in ``scored`` under the sentence
     model fitted on the other fold's ``rows``, and whether that candidate answers (label).
     Returns (inputs, label, answerable)."""
     inputs, labels, answerable = [], [], []
     for i, fold in enumerate(folds):
-        sentence = _fit_sentence(rows, folds[1 - i], rankers)
+        sentence = _fit_sentence(rows, folds[1 - i], rankers, first_seed)
         scorer = AnswerScorer(_spec(sentence, _placeholder_confidence(), {"answer": 1.0, "uncertain": 0.0}))
         for qid in fold:
             z, label, ans = scored.confidence_row(qid, scorer)
@@ -256,6 +256,12 @@ def main() -> None:
     parser.add_argument("--reuse-rows", action="store_true", help="reuse the candidates collected last time")
     parser.add_argument("--rankers", type=int, default=3, help="sentence models (seeds) averaged")
     parser.add_argument(
+        "--first-seed",
+        type=int,
+        default=0,
+        help="the rankers' first seed: another draw of the same method on the same rows (training/README.md)",
+    )
+    parser.add_argument(
         "--asked-unanswerable",
         type=float,
         default=ASKED_UNANSWERABLE,
@@ -308,7 +314,7 @@ def main() -> None:
 
     questions = np.unique(rows.qid)
     folds = folds_by_document(np.intersect1d(questions, scored.qid), [*examples[0], *examples[1]])
-    z, label, answerable = _out_of_fold(rows, folds, scored, args.rankers)
+    z, label, answerable = _out_of_fold(rows, folds, scored, args.rankers, args.first_seed)
     # Each source weighs its share in the confidence model and the floor too (_domain_weight).
     ordered = np.concatenate(folds)
     from_reports = _from_reports(ordered)
@@ -345,7 +351,7 @@ def main() -> None:
         "note": "out-of-fold on the training questions (2 folds by document; the confidence model too); "
         "the reliability with each source at its share and the unanswerable questions at the asked share",
     }
-    spec = _spec(_fit_sentence(rows, questions, args.rankers), confidence, floors)
+    spec = _spec(_fit_sentence(rows, questions, args.rankers, args.first_seed), confidence, floors)
     spec |= {
         "version": VERSION,
         "trained": time.strftime("%Y-%m-%d"),
@@ -365,6 +371,7 @@ def main() -> None:
             else "the shipped adapter's (it saw the CMRC and written questions)",
             # The term weights of the features were measured against this file (qa.pipeline.background).
             "background_sha256": hashlib.sha256(BACKGROUND_PATH.read_bytes()).hexdigest(),
+            "ranker_seeds": list(range(args.first_seed, args.first_seed + args.rankers)),
         },
         "metrics": metrics,
     }
