@@ -11,7 +11,7 @@ import scipy.sparse as sp
 
 from qa.index import lexical
 from qa.index.lexical import LexicalIndex, tokenize
-from qa.text.normalize import normalize
+from qa.text.normalize import fold_in_place, normalize
 
 TEXTS = [
     "全年预计完成财政总收入1.6亿元,比增8.8%",
@@ -132,3 +132,11 @@ def test_scores_summed_in_small_batches_equal_one_batch(monkeypatch) -> None:
     whole = index.scores(tokens)
     monkeypatch.setattr(lexical, "_SCORE_ENTRIES", 2)  # a bincount every column or two
     np.testing.assert_array_equal(index.scores(tokens), whole)
+
+
+def test_folding_in_place_keeps_every_offset():
+    text = "ＧＤＰ去年增長多少﹖今年目標呢？ ㎡ ﬁ İ"
+    folded = fold_in_place(text)
+    assert len(folded) == len(text)
+    assert folded.startswith("gdp去年增長多少?今年目標呢?")  # marks and letters folded, characters kept
+    assert folded.index("?") == text.index("﹖")

@@ -12,9 +12,8 @@ one that names nothing is also read with the term the first part's answer gives 
 from __future__ import annotations
 
 import re
-import unicodedata
 
-from qa.text.normalize import normalize
+from qa.text.normalize import fold_in_place, normalize
 
 _ASKS = re.compile(
     r"多少|几|什么|啥|哪|谁|何时|为何|吗|呢|怎么样|怎样|如何|多大|多高|多长|多久|多远|要不要|是否|是不是|有没有|会不会|能否|"
@@ -59,13 +58,6 @@ def term_in_answer(sentence: str, question: str) -> str:
     return best
 
 
-def _folded_alike(text: str) -> str:
-    """``text`` with each character folded on its own (NFKC, lower case) where it stays one
-    character: the same length as ``text``, so a mark found in it (？ as ?, ，as ,) is found at the
-    same place in ``text``."""
-    return "".join(f if len(f := unicodedata.normalize("NFKC", c).lower()) == 1 else c for c in text)
-
-
 def _cut(text: str, spans: list[tuple[int, int]]) -> list[str]:
     """The stripped pieces of ``text`` between ``spans`` (start, end), empty ones left out."""
     starts, ends = [0, *(end for _, end in spans)], [*(start for start, _ in spans), len(text)]
@@ -76,7 +68,7 @@ def split_parts(question: str) -> list[str]:
     """The questions ``question`` asks, in the asker's own characters (a part typed in traditional
     or full-width characters is shown as typed): itself alone, or two (never more)."""
     text = question.strip()
-    folded = _folded_alike(text)
+    folded = fold_in_place(text)  # where the marks are; the parts are cut from ``text``
     pieces = _cut(text, [m.span() for m in _AFTER_QUESTION_MARK.finditer(folded)])
     if len(pieces) < 2:
         pauses = [m for m in _PAUSE.finditer(folded) if _asks(text[: m.start()]) and _asks(text[m.end() :])]

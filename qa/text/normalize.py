@@ -42,6 +42,13 @@ def fold_width(text: str) -> str:
     return _SPACES.sub(" ", to_simplified(unicodedata.normalize("NFKC", text))).strip()
 
 
+def fold_in_place(text: str) -> str:
+    """``text`` with each character NFKC-folded and lower-cased on its own where it stays one
+    character (？ -> ?, Ａ -> a; ㎡ is left as it is): the same length as ``text``, so a mark or word
+    found in the result is found at the same offsets in ``text``."""
+    return "".join(f if len(f := unicodedata.normalize("NFKC", c).lower()) == 1 else c for c in text)
+
+
 # A year written in characters, digit by digit (二〇二二年, 一九九八年), as typed and as printed in
 # dates: matched as the year in digits (read by qa.text.numerals), so a question's year is a year
 # however it is written. (○, a white circle, stands in for 〇 in much typesetting.)
