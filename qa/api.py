@@ -20,7 +20,7 @@ from qa.index.base import REBUILD_HINT, IndexStore, SentenceTable, store_kind
 from qa.index.factory import StoreConfig
 from qa.index.generations import read_manifest
 from qa.ingest.loader import load_bundled, load_paths
-from qa.ingest.structure import build_passages, split_sentences
+from qa.ingest.structure import build_passages, document_lead, embedding_texts, split_sentences
 from qa.pipeline.answerer import Answerer
 from qa.pipeline.answering import Retrieved, retrieve
 from qa.pipeline.conversation import Conversation
@@ -31,7 +31,7 @@ from qa.settings import Settings
 
 DEFAULT_INDEX_DIR = "index"
 PASSAGE_CHARS = (80, 250)  # min, max characters per passage
-STRUCTURE_VERSION = 4  # bump when passage splitting changes, so old indexes are rebuilt
+STRUCTURE_VERSION = 5  # bump when passage splitting or embedding changes, so old indexes are rebuilt
 
 
 class ReportQA:
@@ -350,7 +350,12 @@ class ReportQA:
         missing = [p for p in passages if p.passage_id not in parts]
         if missing:
             spans = [np.array(split_sentences(p.text) or [(0, len(p.text))], dtype=np.int32) for p in missing]
-            texts = [p.text[s:e] for p, ss in zip(missing, spans, strict=True) for s, e in ss]
+            leads = {d.doc_id: document_lead(d) for d in documents}
+            texts = [
+                text
+                for p, ss in zip(missing, spans, strict=True)
+                for text in embedding_texts(p, ss.tolist(), leads[p.doc_id])
+            ]
             encoded = self.embedder.encode_passages(texts)
             at = 0
             for passage, ss in zip(missing, spans, strict=True):

@@ -20,8 +20,11 @@ from qa.text.normalize import to_simplified
 from qa.text.sentences import split_sentences
 
 __all__ = [
+    "Lead",
     "Section",
     "build_passages",
+    "document_lead",
+    "embedding_texts",
     "parse_sections",
     "section_at",
     "section_path_at",
@@ -265,3 +268,42 @@ def _clauses(text: str, start: int, end: int, max_chars: int) -> list[tuple[int,
         prev = cut
     pieces.append((s, end))
     return [span for s, e in pieces if (span := trim(text, s, e))]
+
+
+_SUBJECT_END = re.compile(r"[，,。；;：:（(\n]")
+SUBJECT_CHARS = 20  # a subject, not a sentence: a longer one would outweigh the sentence in its vector
+
+
+@dataclass(frozen=True)
+class Lead:
+    """A document's lead paragraph, whose sentences may leave its subject out: ``subject`` is the
+    document's first clause (an article's "黄鞍鹦嘴鱼"), ``end`` the offset where the paragraph ends."""
+
+    subject: str
+    end: int
+
+
+def document_lead(doc: Document) -> Lead:
+    """The lead paragraph of ``doc``: from its first character to the first line break after its
+    text begins. In an article of one paragraph, every sentence; in a report, its title line only."""
+    begin = len(doc.text) - len(doc.text.lstrip())
+    line_end = doc.text.find("\n", begin)
+    head = doc.text[begin : begin + SUBJECT_CHARS * 2]
+    cut = _SUBJECT_END.search(head)
+    subject = (head[: cut.start()] if cut else head)[:SUBJECT_CHARS].strip()
+    return Lead(subject, len(doc.text) if line_end < 0 else line_end)
+
+
+def embedding_texts(passage: Passage, spans: list[tuple[int, int]], lead: Lead) -> list[str]:
+    """The texts ``passage``'s sentences (``spans`` in its text) are embedded as. A sentence of the
+    document's lead paragraph follows the document's subject: such a sentence often leaves it out
+    ("牠们主要聚居于…" in an article on a fish), and its vector would not show what it is about. Past
+    the lead, a sentence is embedded alone: the subject of a long text is not every sentence's (with
+    a title line before every sentence of a report without headings, their vectors grew alike), and
+    with its heading before it the dev sets did no better (training/README.md)."""
+    texts = []
+    for start, end in spans:
+        sentence = passage.text[start:end]
+        in_lead = not passage.section and passage.start + start < lead.end
+        texts.append(f"{lead.subject}：{sentence}" if in_lead and lead.subject not in sentence else sentence)
+    return texts
