@@ -183,6 +183,8 @@ def _source_metrics(
         "refused_answerable": float((p[asked] < floor).mean()),
         "refused_unanswerable": float((p[unanswerable] < floor).mean()),
         "auc_right_vs_unanswerable": float(roc_auc_score(right[judged], p[judged])),
+        # The floor these questions alone would set (training/README.md, 2026-12-05 night).
+        "floor_alone": _weighted_quantile(p[asked], np.ones(int(asked.sum())), MAX_REFUSED_ANSWERABLE),
     }
 
 
