@@ -191,8 +191,9 @@ def _render(sets: dict[str, dict[str, Any]], embedder: Embedder, seconds: float)
     if "CMRC 2018 trial" in sets:
         m = sets["CMRC 2018 trial"]["metrics"]
         held = m["answer sentence holds the span"]
-        lines += ["", f"CMRC 2018 trial ({m['questions']} questions, 1,104 paragraphs): R@1 {m['R@1']}, "
-                  f"R@5 {m['R@5']}, answer given and its sentence holds the gold span {held}."]  # fmt: skip
+        lines += ["", f"CMRC 2018 trial ({m['questions']} questions, 1,104 paragraphs): R@1 {m['R@1']:.3f}, "
+                  f"R@5 {m['R@5']:.3f}, answer given and its sentence holds the gold span "
+                  f"{held:.3f}."]  # fmt: skip
     for name, result in sets.items():
         if result.get("reliability"):
             title = (
