@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from qa.ingest.headings import ADDRESS, BARE_RANK, RANK, Heading, find_headings, line_spans, trim
 from qa.schema import Document, Passage, Period
 from qa.text.normalize import to_simplified
-from qa.text.sentences import split_sentences
+from qa.text.sentences import TERMINATORS, split_sentences
 
 __all__ = [
     "Lead",
@@ -272,6 +272,7 @@ def _clauses(text: str, start: int, end: int, max_chars: int) -> list[tuple[int,
 
 _SUBJECT_END = re.compile(r"[，,。；;：:（(\n]")
 SUBJECT_CHARS = 20  # a subject, not a sentence: a longer one would outweigh the sentence in its vector
+TITLE_CHARS = 40  # a first line longer than this is a paragraph, not a title
 
 
 @dataclass(frozen=True)
@@ -284,14 +285,32 @@ class Lead:
 
 
 def document_lead(doc: Document) -> Lead:
-    """The lead paragraph of ``doc``: from its first character to the first line break after its
-    text begins. In an article of one paragraph, every sentence; in a report, its title line only."""
-    begin = len(doc.text) - len(doc.text.lstrip())
-    line_end = doc.text.find("\n", begin)
-    head = doc.text[begin : begin + SUBJECT_CHARS * 2]
+    """The lead paragraph of ``doc`` and its subject. The lead is the first paragraph (to the first
+    line break after the text begins), or the one after a title line (a first line that ends no
+    sentence and addresses no one: "黄鞍鹦嘴鱼", "# 黄鞍鹦嘴鱼"; not "各位代表："), as an article is
+    laid out. The subject is the first clause of the first line. In an article of one paragraph,
+    every sentence is in the lead; in a report, its title and the line after it."""
+    text = doc.text
+    begin = len(text) - len(text.lstrip())
+    line_end = _line_end(text, begin)
+    first = text[begin:line_end].strip()
+    if line_end < len(text) and _is_title(first):
+        after = line_end + len(text[line_end:]) - len(text[line_end:].lstrip())
+        line_end = _line_end(text, after)
+    head = first.lstrip("#=*> ")[: SUBJECT_CHARS * 2]
     cut = _SUBJECT_END.search(head)
-    subject = (head[: cut.start()] if cut else head)[:SUBJECT_CHARS].strip()
-    return Lead(subject, len(doc.text) if line_end < 0 else line_end)
+    return Lead((head[: cut.start()] if cut else head)[:SUBJECT_CHARS].strip(), line_end)
+
+
+def _line_end(text: str, start: int) -> int:
+    end = text.find("\n", start)
+    return len(text) if end < 0 else end
+
+
+def _is_title(line: str) -> bool:
+    """A first line that names the text rather than starting it: short, no sentence ended in it,
+    not an address ending in a colon."""
+    return 0 < len(line) <= TITLE_CHARS and not any(c in TERMINATORS for c in line) and line[-1] not in "：:"
 
 
 def embedding_texts(passage: Passage, spans: list[tuple[int, int]], lead: Lead) -> list[str]:
