@@ -1,0 +1,85 @@
+"""Lines a layout wrapped are joined back (qa.ingest.unwrap); a text of one paragraph per line is not."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from benchmarks.pdf_layout import render_pdf
+from qa.ingest.cleaning import clean_lines
+from qa.ingest.loader import bundled_report_path, load_bundled, load_document
+from qa.ingest.unwrap import _width, join_wrapped_lines
+
+
+def _wrapped(paragraphs: list[str], width: int = 60) -> list[str]:
+    """Each paragraph broken where it reaches ``width`` columns, as a page wraps it."""
+    lines = []
+    for paragraph in paragraphs:
+        line = ""
+        for ch in paragraph:
+            if _width(line + ch) > width:
+                lines.append(line)
+                line = ""
+            line += ch
+        lines.append(line)
+    return lines
+
+
+PARAGRAPHS = [
+    "全年预计完成财政总收入1.6亿元，比增8.8%；规上工业产值26.62亿元，比增7.6%；工业投资1.49亿元，比增142.42%；限上批发零售业销售额53.39亿元。",
+    "强化隐患排查整治，建设紫帽消防救援站，启动安置小区消防安全提升工程，为辖区所有出租房屋购买火灾意外险，完成铁灶路安全隐患整治工作。",
+    "高效运转“大数据+网格化+铁脚板”工作模式，织密织牢疫情防控防线，建立社区便民网格，畅通药品保供渠道，做好居家、就诊服务、生活保障等工作。",
+    "持续开展河道执法排查整治，累计拆除清退沿河畜禽养殖点15660多平方米，投入24万元完成2个河长制年度建设项目，水生态环境持续改善。",
+]
+
+
+def test_wrapped_paragraphs_are_joined_back():
+    assert join_wrapped_lines(_wrapped(PARAGRAPHS)) == PARAGRAPHS
+
+
+def test_a_page_break_inside_a_paragraph_is_joined_over():
+    lines = _wrapped(PARAGRAPHS)
+    lines.insert(2, "")  # the second line of the first paragraph ends a page
+    assert join_wrapped_lines(lines) == PARAGRAPHS
+
+
+def test_a_line_ended_by_a_quotation_of_a_sentence_ends_it():
+    ended = "他说：“全年预计完成财政总收入1.6亿元，比增8.8%，规上工业产值26.62亿元。”"
+    lines = [*_wrapped(PARAGRAPHS[:2]), ended, *_wrapped(PARAGRAPHS[2:])]
+    assert join_wrapped_lines(lines) == [*PARAGRAPHS[:2], ended, *PARAGRAPHS[2:]]
+
+
+def test_latin_words_cut_at_a_line_end_keep_their_space():
+    english = "Total fiscal revenue for the year is expected to reach 160 million yuan, up 8.8 percent."
+    cut = english.index(" million")  # a layout breaks Latin text between two words
+    lines = [english[:cut], english[cut + 1 :], *_wrapped(PARAGRAPHS)]  # the Chinese ones show the width
+    assert join_wrapped_lines(lines) == [english, *PARAGRAPHS]
+
+
+def test_one_paragraph_per_line_is_left_alone():
+    lines = clean_lines(bundled_report_path().read_text(encoding="utf-8"))  # the real report, as stored
+    assert join_wrapped_lines(lines) == lines
+
+
+def test_short_lines_of_a_list_are_left_alone():
+    items = [f"第{i}项 修建村道{i}公里" for i in range(1, 20)]
+    assert join_wrapped_lines(items) == items
+
+
+def test_a_report_printed_as_a_pdf_reads_as_its_text(tmp_path: Path):
+    text = bundled_report_path().read_text(encoding="utf-8")
+    pdf = load_document(render_pdf(text, tmp_path / "report.pdf"))  # real PDF, read back with pypdf
+    # Sentences no longer end at the page's line ends: each answer is quoted whole.
+    for sentence in (
+        "强化隐患排查整治,建设紫帽消防救援站,启动安置小区消防安全提升工程,为辖区所有出租房屋购买火灾意外险",
+        "投入24万元完成2个河长制年度建设项目,水生态环境持续改善。",
+    ):
+        assert sentence in text and sentence in pdf.text
+    assert pdf.title == load_bundled().title
+
+
+def test_a_tables_rows_are_never_joined():
+    rows = [
+        f"指标{i}：地区生产总值与一般公共预算收入\t{i}56.7亿元\t比上年增长百分之{i}点五" for i in range(12)
+    ]
+    lines = [*_wrapped(PARAGRAPHS), *rows]
+    assert join_wrapped_lines(lines) == [*PARAGRAPHS, *rows]
