@@ -1,0 +1,101 @@
+"""Reports published as PDFs: the written dev sets asked of their reports laid out as printed pages.
+
+    python -m benchmarks.pdf_layout [--work DIR] [--out benchmarks/PDF.md]
+
+Each report of ``dev_written*.jsonl`` is set as a PDF the way a printed report is (paragraphs
+indented two characters, lines broken at the page's width by the font's own metrics, 38 lines a
+page; reportlab with its built-in STSong-Light), read back through the product's loader (pypdf), and
+indexed alone; its questions are asked of it as of the .txt file (``benchmarks.answering``).
+Lines wrapped by the layout are joined back by ``qa.ingest.unwrap``; without that a sentence ended
+at every line end and answers were quoted cut off.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+from benchmarks.answering import COLUMNS, DATA, SHARED, _row, each_report_alone
+from qa.embed.embedder import load_embedder
+
+WRITTEN_SETS = ("dev_written.jsonl", "dev_written_2.jsonl", "dev_written_3.jsonl")
+FONT, SIZE, WIDTH, LINES_A_PAGE = "STSong-Light", 12, 450, 38
+
+
+def render_pdf(text: str, path: Path) -> Path:
+    """``text`` set as a printed report: one paragraph per line of ``text``, wrapped at the width."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+    lines: list[str] = []
+    for paragraph in filter(None, (p.strip() for p in text.split("\n"))):
+        line = ""
+        for ch in "\u3000\u3000" + paragraph:
+            if pdfmetrics.stringWidth(line + ch, FONT, SIZE) > WIDTH:
+                lines.append(line)
+                line = ""
+            line += ch
+        lines.append(line)
+    page = canvas.Canvas(str(path))
+    for start in range(0, len(lines), LINES_A_PAGE):
+        page.setFont(FONT, SIZE)
+        for i, line in enumerate(lines[start : start + LINES_A_PAGE]):
+            page.drawString(72, 780 - 19 * i, line)
+        page.showPage()
+    page.save()
+    return path
+
+
+def _as_pdf_set(questions: Path, pdfs: Path, reports: Path) -> Path:
+    """The question file with each report named as its PDF, the PDFs written beside it."""
+    items = [json.loads(line) for line in questions.read_text(encoding="utf-8").splitlines() if line.strip()]
+    for doc in {item["doc"] for item in items}:
+        target = pdfs / Path(doc).with_suffix(".pdf").name
+        if not target.exists():
+            render_pdf((reports / doc).read_text(encoding="utf-8"), target)
+    renamed = pdfs / questions.name
+    lines = [
+        json.dumps(item | {"doc": Path(item["doc"]).with_suffix(".pdf").name}, ensure_ascii=False)
+        for item in items
+    ]
+    renamed.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return renamed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--work", type=Path, default=Path("/tmp/report-qa-pdf"))
+    parser.add_argument("--out", type=Path, default=DATA.parents[1] / "benchmarks" / "PDF.md")
+    args = parser.parse_args()
+    started = time.time()
+    embedder = load_embedder()
+    reports, pdfs = SHARED / "gov_reports", args.work / "pdf"
+    pdfs.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for name in WRITTEN_SETS:
+        for layout, questions in (("text", DATA / name), ("PDF", _as_pdf_set(DATA / name, pdfs, reports))):
+            folder = pdfs if layout == "PDF" else reports
+            metrics = each_report_alone(questions, args.work / layout, embedder, folder)["metrics"]
+            rows.append((f"{name.removesuffix('.jsonl')}, as {layout}", _row(metrics)))
+    lines = [
+        "# Reports as PDFs: the written dev sets asked of their reports set as printed pages",
+        "",
+        f"`python -m benchmarks.pdf_layout` on {time.strftime('%Y-%m-%d')} ({time.time() - started:.0f} s, "
+        f"2 shared cores); model {embedder.name} ({embedder.source}).",
+        "",
+        "| set | " + " | ".join(COLUMNS) + " |",
+        "|---|" + "---|" * len(COLUMNS),
+        *(f"| {name} | " + " | ".join(str(row[c]) for c in COLUMNS) + " |" for name, row in rows),
+    ]
+    args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
