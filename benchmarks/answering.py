@@ -23,6 +23,7 @@ import argparse
 import json
 import sys
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -166,6 +167,16 @@ def question_outcomes(sets: dict[str, dict[str, Any]]) -> dict[str, list[dict[st
     }
 
 
+def metrics_table(sets: Iterable[tuple[str, dict[str, Any]]]) -> list[str]:
+    """A Markdown table of question sets' metrics (``COLUMNS``), one row per (name, metrics)."""
+    lines = ["| set | questions | " + " | ".join(COLUMNS) + " |", "|---|---|" + "---|" * len(COLUMNS)]
+    for name, metrics in sets:
+        row = _row(metrics)
+        cells = " | ".join("–" if row[c] is None else f"{row[c]:.3f}" for c in COLUMNS)
+        lines.append(f"| {name} | {metrics['questions']} | {cells} |")
+    return lines
+
+
 def _render(sets: dict[str, dict[str, Any]], embedder: Embedder, seconds: float) -> str:
     lines = [
         "# Answering: blind set, dev sets, CMRC 2018",
@@ -173,15 +184,8 @@ def _render(sets: dict[str, dict[str, Any]], embedder: Embedder, seconds: float)
         f"`python -m benchmarks.answering` on {time.strftime('%Y-%m-%d')} ({seconds:.0f} s, 2 shared cores); "
         f"model {embedder.name} ({embedder.source}); answer scorer qa/data/answer_scorer.json.",
         "",
-        "| set | questions | " + " | ".join(COLUMNS) + " |",
-        "|---|---|" + "---|" * len(COLUMNS),
+        *metrics_table((name, r["metrics"]) for name, r in sets.items() if "answer@1" in r["metrics"]),
     ]
-    for name, result in sets.items():
-        m = result["metrics"]
-        if "answer@1" in m:
-            row = _row(m)
-            cells = " | ".join("–" if row[c] is None else f"{row[c]:.3f}" for c in COLUMNS)
-            lines.append(f"| {name} | {m['questions']} | {cells} |")
     for name, result in sets.items():
         extra = {
             k: v for k, v in result["metrics"].items() if k in ("english answer@1", "two-part both answered")

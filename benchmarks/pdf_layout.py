@@ -17,7 +17,7 @@ import json
 import time
 from pathlib import Path
 
-from benchmarks.answering import COLUMNS, DATA, SHARED, _row, each_report_alone
+from benchmarks.answering import DATA, SHARED, each_report_alone, metrics_table
 from qa.embed.embedder import load_embedder
 
 WRITTEN_SETS = ("dev_written.jsonl", "dev_written_2.jsonl", "dev_written_3.jsonl")
@@ -82,16 +82,14 @@ def main() -> None:
         for layout, questions in (("text", DATA / name), ("PDF", _as_pdf_set(DATA / name, pdfs, reports))):
             folder = pdfs if layout == "PDF" else reports
             metrics = each_report_alone(questions, args.work / layout, embedder, folder)["metrics"]
-            rows.append((f"{name.removesuffix('.jsonl')}, as {layout}", _row(metrics)))
+            rows.append((f"{name.removesuffix('.jsonl')}, as {layout}", metrics))
     lines = [
         "# Reports as PDFs: the written dev sets asked of their reports set as printed pages",
         "",
         f"`python -m benchmarks.pdf_layout` on {time.strftime('%Y-%m-%d')} ({time.time() - started:.0f} s, "
         f"2 shared cores); model {embedder.name} ({embedder.source}).",
         "",
-        "| set | " + " | ".join(COLUMNS) + " |",
-        "|---|" + "---|" * len(COLUMNS),
-        *(f"| {name} | " + " | ".join(str(row[c]) for c in COLUMNS) + " |" for name, row in rows),
+        *metrics_table(rows),
     ]
     args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
