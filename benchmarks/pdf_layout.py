@@ -4,10 +4,12 @@
 
 Each report of ``dev_written*.jsonl`` is set as a PDF the way a printed report is (paragraphs
 indented two characters, lines broken at the page's width by the font's own metrics, 38 lines a
-page; reportlab with its built-in STSong-Light), read back through the product's loader (pypdf), and
+page, the title atop every page but the first and "— n —" below; reportlab with its built-in
+STSong-Light), read back through the product's loader (pypdf), and
 indexed alone; its questions are asked of it as of the .txt file (``benchmarks.answering``).
-Lines wrapped by the layout are joined back by ``qa.ingest.unwrap``; without that a sentence ended
-at every line end and answers were quoted cut off.
+Page numbers and running headers are dropped (``qa.ingest.pdf_pages``) and lines wrapped by the
+layout joined back (``qa.ingest.unwrap``); without that a sentence ended at every line end and
+answers were quoted cut off.
 """
 
 from __future__ import annotations
@@ -40,11 +42,17 @@ def render_pdf(text: str, path: Path) -> Path:
                 line = ""
             line += ch
         lines.append(line)
+    title = next(filter(None, (p.strip() for p in text.split("\n"))), "")
     page = canvas.Canvas(str(path))
-    for start in range(0, len(lines), LINES_A_PAGE):
+    for number, start in enumerate(range(0, len(lines), LINES_A_PAGE), start=1):
+        if number > 1:  # the running header: the title atop every page but the first
+            page.setFont(FONT, 9)
+            page.drawCentredString(297, 810, title)
         page.setFont(FONT, SIZE)
         for i, line in enumerate(lines[start : start + LINES_A_PAGE]):
             page.drawString(72, 780 - 19 * i, line)
+        page.setFont(FONT, 10)
+        page.drawCentredString(297, 40, f"— {number} —")
         page.showPage()
     page.save()
     return path

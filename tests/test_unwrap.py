@@ -75,6 +75,8 @@ def test_a_report_printed_as_a_pdf_reads_as_its_text(tmp_path: Path):
     ):
         assert sentence in text and sentence in pdf.text
     assert pdf.title == load_bundled().title
+    # Its page numbers and the running header (the title atop every page but the first) are gone.
+    assert "— 2 —" not in pdf.text and pdf.text.count(pdf.title) == text.count(pdf.title)
 
 
 def test_a_tables_rows_are_never_joined():

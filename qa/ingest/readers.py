@@ -21,6 +21,7 @@ from typing import Any
 
 from qa.errors import DocumentError
 from qa.ingest import limits
+from qa.ingest.pdf_pages import strip_page_furniture
 from qa.text.normalize import CJK_RANGES
 
 __all__ = [
@@ -253,7 +254,7 @@ def read_pdf(data: bytes, path: Path) -> str:
         if reader.is_encrypted and not reader.decrypt(""):
             raise DocumentError(f"{path} is a password-protected PDF; remove the password first")
         limits.check_pdf_pages(len(reader.pages), path)  # before any page is read
-        pages = _pdf_pages_text(reader, path)
+        pages = strip_page_furniture(_pdf_pages_text(reader, path))
     except DocumentError:
         raise
     except Exception as exc:  # pypdf raises many exception types on damaged files; all mean "corrupt"

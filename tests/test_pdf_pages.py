@@ -1,0 +1,48 @@
+"""Page numbers and running headers and footers are dropped from a PDF's pages (qa.ingest.pdf_pages)."""
+
+from __future__ import annotations
+
+from qa.ingest.pdf_pages import strip_page_furniture
+
+BODY = [
+    ["一、过去一年工作回顾", "全年地区生产总值增长百分之五点二，", "城镇新增就业一百二十万人。"],
+    ["二、今年工作安排", "今年发展主要预期目标是：", "地区生产总值增长百分之五左右，"],
+    ["城镇新增就业一百万人以上。", "三、加强政府自身建设", "坚持依法行政。"],
+    ["各位代表！", "让我们更加紧密地团结在一起，", "为完成全年目标任务而努力奋斗！"],
+]
+
+
+def _pages(top: str | None, bottom: str | None, first_top: str | None = None) -> list[str]:
+    pages = []
+    for n, lines in enumerate(BODY, start=1):
+        head = first_top if n == 1 else top
+        pages.append(
+            "\n".join([*([head] if head else []), *lines, *([bottom.format(n=n)] if bottom else [])])
+        )
+    return pages
+
+
+def _body(n: int) -> str:
+    return "\n".join(BODY[n])
+
+
+def test_page_numbers_are_dropped_in_their_usual_forms():
+    for bottom in ("— {n} —", "- {n} -", "{n}", "第{n}页", "第 {n} 页 共 4 页", "{n}/4"):
+        assert strip_page_furniture(_pages(None, bottom)) == [_body(n) for n in range(4)], bottom
+
+
+def test_a_running_header_is_dropped_but_the_title_on_the_first_page_kept():
+    pages = strip_page_furniture(_pages("2024年政府工作报告", "— {n} —", first_top="2024年政府工作报告"))
+    assert pages[0] == "2024年政府工作报告\n" + _body(0)
+    assert pages[1:] == [_body(n) for n in range(1, 4)]
+
+
+def test_a_line_few_pages_repeat_is_text():
+    pages = _pages(None, None)
+    pages[1] = "今年工作安排\n" + pages[1]  # at the top of one page of four
+    assert strip_page_furniture(pages) == pages
+
+
+def test_too_few_pages_show_no_running_line_but_still_their_numbers():
+    pages = _pages("2024年政府工作报告", "— {n} —")[:2]
+    assert strip_page_furniture(pages) == [_body(0), "2024年政府工作报告\n" + _body(1)]
