@@ -6,6 +6,7 @@ import pytest
 
 from qa.pipeline.conversation import (
     Conversation,
+    best_reading,
     elliptical_name,
     names_nothing,
     only_context,
@@ -201,3 +202,33 @@ def test_a_chain_of_names_replaces_words_of_the_last_full_question_live_and_resu
     live.bot = resumed.bot
     for chat in (live, resumed):
         assert chat.ask("工人呢？").reason["standalone_question"] == "工人收入涨了多少？"
+
+
+class _RevenueEverywhere:
+    """A bot sure of any question about 财政收入 and quoting a revenue sentence, unsure of the rest."""
+
+    def ask(self, question: str, k: int = 5, filters=None) -> Answer:
+        if "财政收入" in question:
+            return Answer(question, True, "预计今年财政收入继续恢复增长。", confidence=0.92)
+        return Answer(question, True, "建设紫帽消防救援站。", confidence=0.76)
+
+
+def test_words_put_in_do_not_win_a_question_that_names_its_own_thing():
+    chat = Conversation(_RevenueEverywhere())  # type: ignore[arg-type]
+    chat.ask("镇里去年财政收入多少？")
+    answer = chat.ask("今年要建消防站吗？")  # names 消防站: the revenue reading quotes nothing of it
+    assert answer.answer == "建设紫帽消防救援站。"
+    assert answer.reason["standalone_question"] == "今年要建消防站吗？"
+
+
+def test_a_reading_that_quotes_what_the_question_names_may_win():
+    question = "今年要建消防站吗？"
+    alone = Answer(question, True, "建设紫帽消防救援站。", confidence=0.5)
+    read = Answer(question, True, "新建紫帽消防站一座。", confidence=0.8)
+    assert best_reading(question, [(question, alone), ("紫帽" + question, read)]) is read
+    # A question that names nothing of its own ("今年目标是多少？") takes the most confident reading.
+    vague = Answer("今年目标是多少？", True, "财政收入增长7.6%。", confidence=0.9)
+    assert (
+        best_reading("今年目标是多少？", [("今年目标是多少？", alone), ("财政收入今年目标是多少？", vague)])
+        is vague
+    )

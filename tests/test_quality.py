@@ -13,6 +13,8 @@ import pytest
 
 from qa import ReportQA
 from qa.evaluation import evaluate, load_questions
+from qa.ingest.loader import bundled_report_path
+from tests.conftest import GOV_REPORTS
 
 DEV_SET = Path(__file__).parent / "data" / "dev_zimao.jsonl"
 
@@ -88,6 +90,18 @@ def test_a_new_question_after_another_is_answered_as_if_asked_alone(bot):
     alone = bot.ask("今年要建消防站吗？")
     follow = chat.ask("今年要建消防站吗？")
     assert follow.answer == alone.answer and "消防救援站" in follow.answer
+
+
+def test_a_new_question_in_a_library_is_not_read_with_the_last_topic(tmp_path, real_embedder):
+    # With a newer report beside it, "财政收入今年要建消防站吗？" finds a confident revenue sentence in
+    # that report (searched first for 今年); the question names 消防站, which that sentence lacks.
+    library = ReportQA.from_paths(
+        [bundled_report_path(), GOV_REPORTS / "2024_national.txt"], tmp_path / "ix", embedder=real_embedder
+    )
+    chat = library.chat()
+    chat.ask("镇里去年财政收入多少？")
+    follow = chat.ask("今年要建消防站吗？")
+    assert "消防救援站" in follow.answer and follow.answer == library.ask("今年要建消防站吗？").answer
 
 
 def test_review_and_plan_pairs_come_from_the_right_period(bot):

@@ -6,7 +6,8 @@ front of an elliptical question (那……呢, what about ...), or simply with t
 elliptical question that names something ("农民呢？" after "城里人收入涨了多少？") is also read as the
 earlier question with one of its words replaced by that name ("农民收入涨了多少？"). Each
 reading is answered and the most confident answer wins, so a complete new question is answered as
-if asked alone and a real follow-up gets its topic. The answer keeps the user's own words and
+if asked alone and a real follow-up gets its topic; a reading that put words in wins only when its
+answer quotes something the question itself names (``best_reading``). The answer keeps the user's own words and
 records the reading used in its reason.
 """
 
@@ -147,9 +148,31 @@ def readings(question: str, topic: str, same_question: bool = False, previous: s
     return [form for form in dict.fromkeys(forms) if len(form) <= MAX_QUESTION_CHARS] or [question]
 
 
+def _named_words(question: str) -> set[str]:
+    """The words ``question`` itself names things with (as ``_names_a_thing``), normalized."""
+    return {normalize(word) for word in cut_words(question) if _names_a_thing(word)}
+
+
 def most_confident(answers: list[Answer]) -> Answer:
     """The answer of highest confidence; on a tie the earlier reading (the question as it stands)."""
     return max(answers, key=lambda answer: answer.confidence)
+
+
+def best_reading(question: str, answered: list[tuple[str, Answer]]) -> Answer:
+    """The most confident answer among the readings of a chat turn ``question`` (reading, its
+    answer). A reading that put words in (the earlier topic, a replaced word) counts only when its
+    answer quotes something ``question`` names itself, if it names anything: the confidence is the
+    reading's, and the words put in must not win alone ("今年要建消防站吗？" read as "财政收入今年要建消防站
+    吗？" and answered with a revenue sentence of another report). A turn may start a new topic; the
+    second part of one question (``Answerer``) is about its first part's and keeps ``most_confident``."""
+    named = _named_words(question)
+
+    def backed(reading: str, answer: Answer) -> bool:
+        quoted = normalize(answer.answer or "")
+        return reading == question or not named or any(word in quoted for word in named)
+
+    kept = [answer for reading, answer in answered if backed(reading, answer)]
+    return most_confident(kept or [answer for _, answer in answered])
 
 
 class Conversation:
@@ -180,12 +203,12 @@ class Conversation:
 
     def ask(self, question: str, k: int = 5, filters: Mapping[str, Any] | None = None) -> Answer:
         """Answer ``question`` in the context of the earlier turns: the most confident reading."""
-        answers = []
+        answered = []
         for reading in readings(question, self.topic, previous=self.previous):
             answer = self.bot.ask(reading, k=k, filters=filters)
             answer.reason["standalone_question"] = reading
-            answers.append(answer)
-        answer = most_confident(answers)
+            answered.append((reading, answer))
+        answer = best_reading(question, answered)
         self._remember(question)
         self.topic = topic_of(answer.reason["standalone_question"]) or self.topic
         answer.question = question
