@@ -5,10 +5,10 @@ subject, without time words or the question itself) put in for a pronoun (它, �
 front of an elliptical question (那……呢, what about ...), or simply with the topic in front; an
 elliptical question that names something ("农民呢？" after "城里人收入涨了多少？") is also read as the
 earlier question with one of its words replaced by that name ("农民收入涨了多少？"). Each
-reading is answered and the most confident answer wins, so a complete new question is answered as
-if asked alone and a real follow-up gets its topic; a reading that put words in wins only when its
-answer quotes something the question itself names (``best_reading``). The answer keeps the user's own words and
-records the reading used in its reason.
+reading is answered and the most confident answer wins, so a complete new question is answered
+as if asked alone and a real follow-up gets its topic; a reading that put words in wins only when
+its answer quotes something the question itself names (``best_reading``). The answer keeps the
+user's own words and records the reading used in its reason.
 """
 
 from __future__ import annotations
