@@ -350,7 +350,8 @@ class ReportQA:
         missing = [p for p in passages if p.passage_id not in parts]
         if missing:
             spans = [np.array(split_sentences(p.text) or [(0, len(p.text))], dtype=np.int32) for p in missing]
-            leads = {d.doc_id: document_lead(d) for d in documents}
+            wanted = {p.doc_id for p in missing}
+            leads = {d.doc_id: document_lead(d) for d in documents if d.doc_id in wanted}
             texts = [
                 text
                 for p, ss in zip(missing, spans, strict=True)

@@ -273,6 +273,7 @@ def _clauses(text: str, start: int, end: int, max_chars: int) -> list[tuple[int,
 _SUBJECT_END = re.compile(r"[，,。；;：:（(\n]")
 SUBJECT_CHARS = 20  # a subject, not a sentence: a longer one would outweigh the sentence in its vector
 TITLE_CHARS = 40  # a first line longer than this is a paragraph, not a title
+_NON_BLANK = re.compile(r"\S")
 
 
 @dataclass(frozen=True)
@@ -291,15 +292,20 @@ def document_lead(doc: Document) -> Lead:
     laid out. The subject is the first clause of the first line. In an article of one paragraph,
     every sentence is in the lead; in a report, its title and the line after it."""
     text = doc.text
-    begin = len(text) - len(text.lstrip())
+    begin = _text_from(text, 0)
     line_end = _line_end(text, begin)
     first = text[begin:line_end].strip()
     if line_end < len(text) and _is_title(first):
-        after = line_end + len(text[line_end:]) - len(text[line_end:].lstrip())
-        line_end = _line_end(text, after)
+        line_end = _line_end(text, _text_from(text, line_end))
     head = first.lstrip("#=*> ")[: SUBJECT_CHARS * 2]
     cut = _SUBJECT_END.search(head)
     return Lead((head[: cut.start()] if cut else head)[:SUBJECT_CHARS].strip(), line_end)
+
+
+def _text_from(text: str, start: int) -> int:
+    """Where the text resumes after the blanks at ``start``."""
+    found = _NON_BLANK.search(text, start)
+    return found.start() if found else len(text)
 
 
 def _line_end(text: str, start: int) -> int:

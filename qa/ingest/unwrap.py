@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import unicodedata
 
+from qa.text.sentences import CLOSERS, TERMINATORS
+
 __all__ = ["join_wrapped_lines"]
 
 # A line ending in one of these ends a sentence (or a salutation's colon): the next one starts anew.
 # Closing quotes and brackets count only after one of them (“…。” ends; “铁脚板” does not).
-_ENDS = "。！？；!?;：:…"
-_CLOSERS = "”’」』）)】〕》\"'"
+_ENDS = tuple(TERMINATORS + "：:…")
+_CLOSERS = CLOSERS + "\"'"
 MIN_LINES = 8  # too few lines to tell a wrap width from chance
 MIN_WIDTH = 40  # display columns (20 CJK characters): narrower "full" lines are a list, not a page
 FULL = 0.85  # a full line may stop short of the width: an indent, marks pushed to the next line, glyphs
@@ -52,9 +54,7 @@ def join_wrapped_lines(lines: list[str]) -> list[str]:
     full = [
         bool(line) and w >= FULL * width and "\t" not in line for line, w in zip(lines, widths, strict=True)
     ]
-    open_ends = [
-        f and not line.rstrip(_CLOSERS).endswith(tuple(_ENDS)) for line, f in zip(lines, full, strict=True)
-    ]
+    open_ends = [f and not line.rstrip(_CLOSERS).endswith(_ENDS) for line, f in zip(lines, full, strict=True)]
     if sum(full) < FULL_SHARE * sum(map(bool, lines)) or sum(open_ends) < OPEN_SHARE * sum(full):
         return lines
     out: list[str] = []
