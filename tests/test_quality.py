@@ -92,16 +92,32 @@ def test_a_new_question_after_another_is_answered_as_if_asked_alone(bot):
     assert follow.answer == alone.answer and "消防救援站" in follow.answer
 
 
-def test_a_new_question_in_a_library_is_not_read_with_the_last_topic(tmp_path, real_embedder):
+@pytest.fixture(scope="module")
+def town_and_nation(tmp_path_factory, real_embedder):
+    """A library of the town's report and a newer report of the State Council."""
+    paths = [bundled_report_path(), GOV_REPORTS / "2024_national.txt"]
+    return ReportQA.from_paths(paths, tmp_path_factory.mktemp("town-nation"), embedder=real_embedder)
+
+
+def test_a_new_question_in_a_library_is_not_read_with_the_last_topic(town_and_nation):
     # With a newer report beside it, "财政收入今年要建消防站吗？" finds a confident revenue sentence in
     # that report (searched first for 今年); the question names 消防站, which that sentence lacks.
-    library = ReportQA.from_paths(
-        [bundled_report_path(), GOV_REPORTS / "2024_national.txt"], tmp_path / "ix", embedder=real_embedder
-    )
-    chat = library.chat()
+    chat = town_and_nation.chat()
     chat.ask("镇里去年财政收入多少？")
     follow = chat.ask("今年要建消防站吗？")
-    assert "消防救援站" in follow.answer and follow.answer == library.ask("今年要建消防站吗？").answer
+    assert "消防救援站" in follow.answer and follow.answer == town_and_nation.ask("今年要建消防站吗？").answer
+
+
+def test_a_level_of_government_named_in_a_library_chooses_its_reports(town_and_nation):
+    town = next(d.doc_id for d in town_and_nation.documents if d.level == "town")
+    revenue = town_and_nation.ask("镇里去年财政收入多少？")
+    assert revenue.passages[0].doc_id == town and revenue.reason["scope_level"] == "town"
+    assert "财政总收入" in revenue.answer
+    # The town's report gives no grain output: the nation's figure is shown only as 可能相关, and
+    # the reply says the town's report was searched first.
+    grain = town_and_nation.ask("全镇去年粮食产量多少？")
+    assert grain.outcome != "answer" and grain.passages[0].doc_id != town
+    assert grain.reason["scope_missed"]["scope_level"] == "town"
 
 
 def test_review_and_plan_pairs_come_from_the_right_period(bot):

@@ -91,6 +91,11 @@ def test_reasons_in_chinese() -> None:
     assert not_found_reason({"not_found_because": "something new"}).startswith("报告里没有")
     notes = scope_notes({"scope": "the newest report: 2026年国务院政府工作报告"})
     assert notes == ["问题没有指明哪份报告，按最新的报告回答：2026年国务院政府工作报告。"]
+    town = {"scope": "the reports: 紫帽镇人民政府2022年工作报告", "scope_level": "town"}
+    assert scope_notes(town) == ["问题没有指明哪份报告，按乡镇一级报告回答：紫帽镇人民政府2022年工作报告。"]
+    assert scope_notes({"scope_missed": town}) == [
+        "乡镇一级报告（紫帽镇人民政府2022年工作报告）里没有找到，以下回答来自其他报告。"
+    ]
     years = {"years": [2009], "reports": [f"《{y}年国务院政府工作报告》" for y in (2009, 2010, 2011, 2012)]}
     assert scope_notes({"years_scope": years}) == [
         "问题问的是2009年，只在涵盖这一时间的报告中查找："

@@ -127,18 +127,43 @@ def not_found_reason(reason: dict[str, Any]) -> str:
     return NOT_FOUND_REASONS.get(because, "报告里没有找到能回答这个问题的句子。")
 
 
+# The level of government a question named (镇里, 全省), as a scope note says it.
+_LEVEL_NAMES = {
+    "national": "国务院",
+    "province": "省一级",
+    "city": "市一级",
+    "county": "县一级",
+    "town": "乡镇一级",
+}
 # Reports named in a scope note; past this many, "等N份".
 _SCOPE_TITLES = 3
 
 
+def _shown(titles: list[str]) -> str:
+    """Titles in a note: the first few, then 等N份."""
+    more = f"等{len(titles)}份" if len(titles) > _SCOPE_TITLES else ""
+    return "、".join(titles[:_SCOPE_TITLES]) + more
+
+
+def _preferred(scope: dict[str, Any]) -> tuple[str, str]:
+    """Which reports were looked in first ("最新的乡镇一级", their titles), from ``reason["scope"]``
+    and ``reason["scope_level"]`` (or the same keys of ``reason["scope_missed"]``)."""
+    kind, _, titles = str(scope.get("scope", "")).partition(": ")
+    newest = "最新的" if kind.startswith("the newest") else ""
+    return newest + _LEVEL_NAMES.get(str(scope.get("scope_level")), ""), _shown(titles.split("、"))
+
+
 def scope_notes(reason: dict[str, Any]) -> list[str]:
-    """Notes on where an answer was looked for (the newest report; the State Council's report of a
-    year named without a region; the reports covering the years asked about), in Chinese."""
+    """Notes on where an answer was looked for (the newest report, or the reports of the level of
+    government the question named, and whether the answer came from elsewhere; the State Council's
+    report of a year named without a region; the reports covering the years asked about), in Chinese."""
     notes = []
-    scope = str(reason.get("scope") or "")
-    if scope:
-        titles = scope.split(": ", 1)[-1]
-        notes.append(f"问题没有指明哪份报告，按最新的报告回答：{titles}。")
+    if reason.get("scope"):
+        which, titles = _preferred(reason)
+        notes.append(f"问题没有指明哪份报告，按{which}报告回答：{titles}。")
+    if reason.get("scope_missed"):
+        which, titles = _preferred(reason["scope_missed"])
+        notes.append(f"{which}报告（{titles}）里没有找到，以下回答来自其他报告。")
     national = [str(t) for t in reason.get("national_by_title", [])]
     if national:
         notes.append(f"问题没有写地区，按通常的说法，这一年的政府工作报告指国务院的：{'、'.join(national)}。")
@@ -146,7 +171,5 @@ def scope_notes(reason: dict[str, Any]) -> list[str]:
     reports = [str(t) for t in years_scope.get("reports", [])]
     if reports:
         years = "、".join(f"{y}年" for y in years_scope.get("years", []))
-        shown = "、".join(reports[:_SCOPE_TITLES])
-        more = f"等{len(reports)}份" if len(reports) > _SCOPE_TITLES else ""
-        notes.append(f"问题问的是{years}，只在涵盖这一时间的报告中查找：{shown}{more}。")
+        notes.append(f"问题问的是{years}，只在涵盖这一时间的报告中查找：{_shown(reports)}。")
     return notes

@@ -2,8 +2,9 @@
 
 ``Answerer`` holds what every question needs (the index snapshot, the query encoder, the scorer,
 the settings). ``answer`` decides the shape of the reply: a comparison of named reports gets one
-part per report, a question asking two things one part per question, an unscoped 今年/去年 question
-the newest report; ``answer_one`` answers a standalone question (from the reports it names, if any).
+part per report, a question asking two things one part per question, a question naming no report
+the reports of the level it names or, for 今年/去年, the newest report first; ``answer_one``
+answers a standalone question (from the reports it names, if any).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from qa.pipeline.coverage import lacking
 from qa.pipeline.lists import announced_items
 from qa.pipeline.parts import split_parts, term_in_answer
 from qa.pipeline.query import Query, analyze
-from qa.pipeline.scope import latest_documents, named_groups, part_years
+from qa.pipeline.scope import named_groups, part_years, preferred_documents
 from qa.pipeline.scorer import AnswerScorer
 from qa.schema import Answer, DocumentInfo, Passage
 from qa.settings import Settings
@@ -107,8 +108,8 @@ class Answerer:
 
     def answer(self, question: str, k: int, filters: Mapping[str, Any] | None) -> Answer:
         """Answer ``question``: once per named report for a comparison, once per part for a
-        question asking two things (``Answer.parts``), from the newest report for an unscoped
-        今年/去年."""
+        question asking two things (``Answer.parts``), else first from the reports
+        ``preferred_documents`` chooses (the level named, the newest report for 今年/去年)."""
         query = self.query(question)  # bad input fails here, whole
         documents = self.data.documents
 
@@ -139,10 +140,22 @@ class Answerer:
             second = most_confident([one(form) for form in forms])
             second.question = pieces[1]
             return combined(question, [first, second], k, {"parts": pieces})
-        latest = latest_documents(query, self.data.catalog) if filters is None else []
-        if latest:
-            answer = one(question, latest)
-            if answer.found:
-                answer.reason["scope"] = "the newest report: " + "、".join(d.title for d in latest)
-                return answer
-        return one(question)
+        preferred, level = preferred_documents(query, self.data.catalog) if filters is None else ([], None)
+        if not preferred:
+            return one(question)
+        kind = "the newest report" if query.relative is not None else "the reports"
+        scope = {"scope": f"{kind}: " + "、".join(d.title for d in preferred)}
+        scope |= {"scope_level": level} if level is not None else {}
+        answer = one(question, preferred)
+        if answer.found:
+            answer.reason |= scope
+            return answer
+        # Nothing there answers: every report is searched, and the reply says so.
+        answer = one(question)
+        if answer.passages and answer.passages[0].doc_id not in {d.doc_id for d in preferred}:
+            answer.reason["scope_missed"] = scope
+            if level is not None and answer.outcome == "answer":
+                # The user named a level of government and this sentence is another level's: it
+                # may be what they want, but it is not an answer about what they asked.
+                answer.outcome = "uncertain"
+        return answer

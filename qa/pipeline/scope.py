@@ -2,8 +2,9 @@
 
 - A question naming several reports (two years, two provinces: "2023年和2025年…分别", "江苏和山东…")
   is a comparison: it is answered once per named report (``named_groups``).
-- A question saying 今年/去年 without naming any report means the newest report of its level
-  (``latest_documents``); the answer says which one it used.
+- A question naming no report is looked for first in the reports of the level of government it
+  names (镇里, 全省, 我市; ``asked_level``), and when it says 今年/去年, in the newest of them (by
+  default the newest national report); the answer says which ones it used (``preferred_documents``).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import re
 from qa.index.catalog import Catalog, covers_years
 from qa.pipeline.query import Query
 from qa.pipeline.retrieval import named_documents, prefer_national
-from qa.schema import DocumentInfo
+from qa.schema import DocumentInfo, Level
 
 # Words that ask for the same thing of several reports.
 _COMPARE = re.compile(
@@ -65,14 +66,43 @@ def _newest(infos: list[DocumentInfo]) -> list[DocumentInfo]:
     return [d for d in infos if (d.year or 0) == newest]
 
 
-def latest_documents(query: Query, catalog: Catalog) -> list[DocumentInfo]:
-    """The newest reports of the national level (else of any level) for an unscoped 今年/去年 question;
-    [] when the question names a year or a report, or there is nothing to choose."""
+# How people say which level of government they mean without naming its place: 镇里, 全省, 我市,
+# 全国. Not 城镇里, 乡镇, 城市里, 超市里, 全市场 or 国家级: those name no level of government.
+_LEVEL_WORDS: dict[Level, re.Pattern[str]] = {
+    "town": re.compile(r"(?<![城乡村集])镇(?:里|上|政府)|(?:全|本|我|咱|我们)(?:镇|乡)|乡政府"),
+    "county": re.compile(r"县(?:里|上|政府)|(?:全|本|我|咱|我们)县"),
+    "city": re.compile(r"(?<![城都超股上])市(?:里|政府)|(?:全|本|我|咱|我们)市(?!场)"),
+    "province": re.compile(r"省(?:里|上|政府)|(?:全|本|我|咱|我们)省"),
+    "national": re.compile(r"全国|国家(?!级)"),
+}
+
+
+def asked_level(query: Query) -> Level | None:
+    """The one level of government the question's words name (镇里 → town), else None (none, or
+    several: "全省在全国排第几")."""
+    levels = [level for level, words in _LEVEL_WORDS.items() if words.search(query.normalized)]
+    return levels[0] if len(levels) == 1 else None
+
+
+def preferred_documents(query: Query, catalog: Catalog) -> tuple[list[DocumentInfo], Level | None]:
+    """Where to look first for a question that names no report, and the level that chose them.
+
+    The reports of the level the question names (``asked_level``; "镇里有几所学校" in a library of a
+    town's and the State Council's reports); for a 今年/去年 question the newest of them, by default
+    the newest national reports (else of any level). A soft choice: the caller searches everything
+    when nothing there answers. ([], None) when the question names a year or a report, the
+    collection lacks the level, or the choice would be every report."""
     documents = catalog.documents
-    if query.years or query.report_years or query.relative is None or len(documents) < 2:
-        return []
+    if query.years or query.report_years or len(documents) < 2:
+        return [], None
     if named_documents(query, catalog):  # "福建省…去年…" names its report
-        return []
-    pool = prefer_national(documents)
-    newest = _newest(pool)
-    return newest if len(newest) < len(documents) else []
+        return [], None
+    level = asked_level(query)
+    if level is not None:
+        pool = [d for d in documents if d.level == level]
+    elif query.relative is not None:
+        pool = prefer_national(documents)
+    else:
+        return [], None
+    chosen = _newest(pool) if pool and query.relative is not None else pool
+    return (chosen, level) if 0 < len(chosen) < len(documents) else ([], None)
