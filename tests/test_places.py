@@ -14,6 +14,10 @@ def test_place_names_are_not_taken_from_ordinary_words() -> None:
     assert named_places(analyze("今年城市更新和乡镇建设有什么安排？")) == []
     assert named_places(analyze("成都市和重庆市的GDP")) == ["重庆", "成都市"]
     assert named_places(analyze("今年市政设施和县政府办公楼投入多少？")) == []
+    # 全市, 本县, 我镇 say which level, not which place; 天全县 is a county all the same.
+    assert named_places(analyze("谁负责全市的绿化？")) == []
+    assert named_places(analyze("请问我们本县有多少学校？")) == []
+    assert named_places(analyze("天全县今年GDP目标是多少？")) == ["天全县"]
 
 
 def test_the_divisions_holding_a_place() -> None:

@@ -35,6 +35,8 @@ _LOCALITY = re.compile(
 
 # An English word, with its apostrophes (Luoyang's, Xi'an, Xi’an).
 _ENGLISH_WORD = re.compile(r"[a-z]+(?:['’][a-z]+)*")
+# A character before 市/县/镇/乡 that makes a word for "this level" rather than a name: 全市, 本县, 我镇.
+_LEVEL_SAYERS = frozenset("全本我该此各咱每")
 # Words that end like a place name and are none: 城市, 乡镇, 股市 …
 _NOT_PLACES = ("城市", "城镇", "乡镇", "集镇", "村镇", "县市", "省市", "超市", "股市", "楼市", "县乡")
 # Words that end like one and are policy words after a word of two or more characters (统筹城乡,
@@ -64,6 +66,12 @@ def _divisions() -> dict[str, str]:
     table = Path(next(iter(spec.submodule_search_locations))) / "resources" / "adcodes.csv"
     with table.open(encoding="utf-8") as rows:
         return {row["adcode"]: row["name"] for row in csv.DictReader(rows)}
+
+
+@cache
+def _division_names() -> frozenset[str]:
+    """The full names of every division in cpca's table (天全县, 洛阳市, 河南省)."""
+    return frozenset(_divisions().values())
 
 
 @cache
@@ -124,8 +132,11 @@ def containing(place: str) -> list[str]:
 
 
 def _is_place(name: str) -> bool:
-    """Whether a name the locality pattern took is a place, not a word (城市, 统筹城乡, 鱼米之乡)."""
+    """Whether a name the locality pattern took is a place, not a word (城市, 统筹城乡, 鱼米之乡,
+    谁负责全市: 全市, 本县, 我镇 say which level, not which place; 天全县 is a county all the same)."""
     if name.endswith(_NOT_PLACES):
+        return False
+    if name[-2] in _LEVEL_SAYERS and name not in _division_names():
         return False
     ending = next((e for e in _POLICY_ENDINGS if name.endswith(e)), None)
     if ending is None:
