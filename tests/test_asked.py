@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.pipeline.asked import asked_unit, asks_for, fits, gap_context
+from qa.pipeline.asked import FIGURE, asked_unit, asks_for, fits, gap_context
 from qa.pipeline.query import analyze
 
 
@@ -58,3 +58,14 @@ def test_a_sentence_holds_what_is_asked_for() -> None:
     assert fits("money", "投入资金24万元") and fits("date", "2025年底前建成")
     assert fits("figure", "新建公园3个") and not fits("figure", "新建公园")
     assert not fits(None, "新建公园3个")
+
+
+def test_figures_written_in_chinese_numerals_are_figures() -> None:
+    # Laws and articles write amounts in characters: 三株, 二百元, 百分之三十.
+    assert FIGURE.search("按照砍伐一株补植三株的标准进行补植") and fits("figure", "砍伐一株补植三株")
+    assert fits("money", "并处二百元以上五百元以下的罚款") and fits("money", "新增三千万元")
+    assert FIGURE.search("绿地面积不得低于总用地面积的百分之三十")
+    # An ordinal numbers an article, a rate's base is no amount, and a year is a date.
+    for text in ("第四条 本办法自公布之日起施行", "第3条", "每万元GDP能耗下降", "一年来，我们坚持稳中求进"):
+        assert not FIGURE.search(text), text
+    assert not fits("money", "每万元GDP能耗下降") and not fits("figure", "建设一个中心")
