@@ -133,11 +133,12 @@ def containing(place: str) -> list[str]:
 
 def _is_place(name: str) -> bool:
     """Whether a name the locality pattern took is a place, not a word (城市, 统筹城乡, 鱼米之乡,
-    谁负责全市: 全市, 本县, 我镇 say which level, not which place; 天全县 is a county all the same)."""
+    谁负责全市: 全市, 本县, 我镇 say which level, not which place; 天全县 is a county all the same;
+    补贴的钱县: no place's name holds 的)."""
     if name.endswith(_NOT_PLACES):
         return False
-    if name[-2] in _LEVEL_SAYERS and name not in _division_names():
-        return False
+    if (name[-2] in _LEVEL_SAYERS or "的" in name) and name not in _division_names():
+        return False  # 全市 says which level; 补贴的钱县(里) is a phrase: no place name holds 的
     ending = next((e for e in _POLICY_ENDINGS if name.endswith(e)), None)
     if ending is None:
         return True
