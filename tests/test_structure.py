@@ -259,9 +259,9 @@ def test_periods_from_heading_paths():
 
 
 def test_period_rules_table():
-    def periods(*titles: str) -> list[str]:
+    def periods(*titles: str, work_report: bool = True) -> list[str]:
         sections = [Section(t, 1, i, i + 1, (t,)) for i, t in enumerate(titles)]
-        return section_periods(sections)
+        return section_periods(sections, work_report)
 
     assert periods("一、过去五年工作回顾", "二、2018年经济社会发展总体要求和政策取向") == ["review", "plan"]
     assert periods("一、1999年国内工作回顾", "二、坚持实行扩大内需的方针", "结束语") == [
@@ -274,6 +274,10 @@ def test_period_rules_table():
     mixed = [Section("一、回顾和今年目标", 1, 0, 9, ("一、回顾和今年目标",))]
     mixed.append(Section("（一）今年的主要目标", 2, 5, 9, (*mixed[0].path, "（一）今年的主要目标")))
     assert section_periods(mixed) == ["review", "plan"]  # under a mixed heading, subsections decide
+    # Outside a work report, a heading's place says nothing: a notice's articles are no plan.
+    assert periods("第一条 补贴时间", "第二条 补贴标准", work_report=False) == ["other", "other"]
+    summary = periods("一、2023年工作回顾", "二、存在的问题", "三、明年计划", work_report=False)
+    assert summary == ["review", "other", "plan"]
 
 
 # --- passages -------------------------------------------------------------------------------

@@ -176,13 +176,14 @@ def section_path_at(sections: list[Section], offset: int) -> tuple[str, ...]:
     return section.path if section else ()
 
 
-def section_periods(sections: list[Section]) -> list[Period]:
+def section_periods(sections: list[Section], work_report: bool = True) -> list[Period]:
     """The period of each section (parallel to ``sections``), decided from the heading path.
 
     A top-level heading's words decide for it and everything under it (table ``_PERIOD_RULES``).
-    A top-level heading with no period words is a review when it comes first (reports open with
-    what was done) and a task area ("plan") after that. Only under an undecided or mixed heading
-    do a subsection's own words count.
+    In a ``work_report``, a top-level heading with no period words is a review when it comes first
+    (reports open with what was done) and a task area ("plan") after that; in any other document (a
+    notice's 第一条 补贴时间, a manual's 使用方法) it says neither: "other". Only under an undecided
+    or mixed heading do a subsection's own words count.
     """
     periods: list[Period] = []
     open_: list[tuple[int, Period, bool]] = []  # (level, period, decided) of the ancestors
@@ -192,7 +193,8 @@ def section_periods(sections: list[Section]) -> list[Period]:
             open_.pop()
         own, mixed = _classify(s.title)
         if not open_:
-            period: Period = own or ("plan" if seen_review_or_plan else "review")
+            by_place: Period = ("plan" if seen_review_or_plan else "review") if work_report else "other"
+            period: Period = own or by_place
             decided = own is not None and not mixed
             seen_review_or_plan = seen_review_or_plan or period in ("review", "plan")
         elif open_[-1][2]:
@@ -214,7 +216,9 @@ def build_passages(doc: Document, min_chars: int = 80, max_chars: int = 250) -> 
     """
     text, doc_id = doc.text, doc.doc_id  # doc_id hashes the whole text: compute it once
     sections, body_end = _parse(text)
-    periods = section_periods(sections)
+    # Only a work report is laid out as what was done, then what is to be done (all 89 reports here
+    # are titled …工作报告); a regulation's or a manual's later sections are no plan.
+    periods = section_periods(sections, work_report="工作报告" in doc.title)
     by_start = {s.start: (s, p) for s, p in zip(sections, periods, strict=True)}
     bounds = sorted({0, body_end, len(text), *by_start})
     passages: list[Passage] = []
