@@ -109,6 +109,11 @@ def test_bad_sidecar(tmp_path: Path, content: str, message: str) -> None:
             "各位代表：\n现在，我代表省人民政府向大会报告工作。\n一、2025年工作回顾\n根据党中央、国务院部署……",
             ("memo", None, None, 2026, None, "province"),  # no name, so no issuer
         ),
+        (
+            # A local regulation citing the State Council is none of its reports.
+            "泉州市城市绿化管理办法\n第一条 为了促进绿化事业的发展，根据国务院《城市绿化条例》，制定本办法。",
+            ("泉州市城市绿化管理办法", None, None, None, None, None),
+        ),
     ],
 )
 def test_metadata_inference(tmp_path: Path, text: str, expected: tuple) -> None:

@@ -42,8 +42,10 @@ _BARE_UNITS = {"特别行政区", "自治区", "自治州", "自治县", "自治
 _HEAD_OF = "(?:省长|市长|县长|区长|镇长|乡长|主席|旗长|州长)"  # the speaker line: 福建省人民政府省长 赵龙
 _MUNICIPALITIES = {"北京市", "天津市", "上海市", "重庆市"}
 _TITLE_WORDS = ("工作报告", "报告", "规划", "纲要", "意见", "通知", "决定", "方案", "公报", "办法", "讲话")
+# The State Council speaking (受国务院委托, 代表国务院), not a text citing it: a local regulation opens
+# with "根据国务院《城市绿化条例》", and was read as a national report.
 _NATIONAL = re.compile(
-    r"国务院总理|(?:代表|受|根据)[^，。]{0,8}国务院|国务院(?:的|已经|已)?(?:决定|委托)|全国人民代表大会"
+    r"国务院总理|(?:代表|受)[^，。]{0,8}国务院|国务院(?:的|已经|已)?(?:决定|委托)|全国人民代表大会"
 )
 # How far the State Council's voice is looked for when nothing named the issuer: 1985's report opens
 # with a page on the year's achievements and first says "国务院已经决定" some 6,000 characters in.
