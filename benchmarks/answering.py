@@ -1,6 +1,7 @@
 """How well questions are answered: the blind set, both dev sets and CMRC 2018's held-out trial split.
 
-    python -m benchmarks.answering [--work DIR] [--out benchmarks/ANSWERING.md] [--sets blind,dev,cmrc]
+    python -m benchmarks.answering [--work DIR] [--out benchmarks/ANSWERING.md]
+        [--sets blind,dev,generic,cmrc]
 
 - blind: tests/data/blind_single.jsonl, written by a helper that never saw the code, on four reports
   no dev set uses; each report indexed alone, as a town or province deploys it. Never tuned on.
@@ -10,6 +11,10 @@
   dev_written_2.jsonl and dev_written_3.jsonl (248 and 244 more, each on ten other reports, written
   the same way on 2026-12-05);
   the first two again with their questions in traditional characters (OpenCC s2t).
+- generic: tests/data/dev_generic.jsonl, 80 questions on 8 documents that are no report (news, an
+  encyclopedia article, a company's announcement, a hospital's notice, a manual, a community's
+  summary, a biography, a county's notice; tests/data/dev_generic/), written by two helpers that
+  saw no code; validation like the dev sets, kept out of their mean.
 - cmrc: the 1,002 questions of CMRC 2018's trial split (never a training row) against all 1,104
   paragraphs, each indexed as one document with ``ReportQA.from_paths``: R@1, R@5 (the gold
   paragraph among the passages) and whether the answer sentence holds a gold span.
@@ -113,7 +118,7 @@ def main() -> None:
     )
     parser.add_argument("--work", type=Path, default=Path("/tmp/report-qa-answering"))
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "ANSWERING.md")
-    parser.add_argument("--sets", default="blind,dev,cmrc")
+    parser.add_argument("--sets", default="blind,dev,generic,cmrc")
     parser.add_argument("--reports-dir", type=Path, default=SHARED / "gov_reports")
     parser.add_argument("--items", type=Path, help="also write each question's outcome here (JSON)")
     args = parser.parse_args()
@@ -141,6 +146,9 @@ def main() -> None:
             asked = [item | {"question": traditional.convert(item["question"])} for item in items]
             result = evaluate(lambda q, k, bot=bot: bot.ask(q, k=k), asked, k=5, sources=sources)
             sets[f"dev: {name}, asked in traditional characters"] = result | {"reliability": None}
+    if "generic" in wanted:  # validation like the dev sets, but no report: not in their mean
+        generic = each_report_alone(DATA / "dev_generic.jsonl", args.work, embedder, DATA / "dev_generic")
+        sets["generic: 8 documents that are no report, each alone"] = generic
     if "cmrc" in wanted:
         sets["CMRC 2018 trial"] = cmrc(args.work, embedder)
     report = _render(sets, embedder, time.time() - started)
