@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from qa.evaluation import load_questions
-from training.examples import TRAIN_REPORTS, WRITTEN_FILES, written_examples
+from training.examples import GENERIC_DOCS, GENERIC_FILES, TRAIN_REPORTS, WRITTEN_FILES, written_examples
 
 REPORTS = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "gov_reports"
 SETS = Path(__file__).resolve().parent / "data"
@@ -25,8 +25,19 @@ def test_written_questions_are_on_training_reports_only() -> None:
     assert any(not e.answerable for e in examples)
 
 
+def test_written_questions_on_documents_that_are_no_report() -> None:
+    examples = list(written_examples(GENERIC_FILES, source="generic"))
+    texts = {path.name: path.read_text(encoding="utf-8") for path in GENERIC_DOCS.iterdir()}
+    assert len({e.qid for e in examples}) == len(examples) >= 400 and len(texts) == 30
+    assert {e.doc for e in examples} == set(texts)  # every document is asked about, and only those
+    assert all(e.source == "generic" and e.answerable == bool(e.answers) for e in examples)
+    assert all(answer in texts[e.doc] for e in examples for answer in e.answers)
+    # The generic validation set's documents are other documents.
+    assert not set(texts) & {path.name for path in (SETS / "dev_generic").iterdir()}
+
+
 def test_no_written_question_is_in_a_question_set() -> None:
-    written = {e.question for e in written_examples()}
+    written = {e.question for e in written_examples((*WRITTEN_FILES, *GENERIC_FILES))}
     for path in SETS.glob("*.jsonl"):
         asked = {json.loads(line).get("question") for line in path.read_text(encoding="utf-8").splitlines()}
         assert not written & asked, path.name
@@ -49,10 +60,11 @@ def test_the_written_dev_sets_share_no_report() -> None:
 @pytest.mark.skipif(not REPORTS.is_dir(), reason="needs ../shared/datasets/gov_reports")
 def test_gold_strings_are_verbatim_in_their_report() -> None:
     texts: dict[str, str] = {}
-    written_sets = ((SETS / name, "doc") for name in WRITTEN_DEV_SETS)
-    for path, key in (*((path, "report") for path in WRITTEN_FILES), *written_sets):
+    written_sets = ((SETS / name, "doc", REPORTS) for name in WRITTEN_DEV_SETS)
+    generic = (SETS / "dev_generic.jsonl", "doc", SETS / "dev_generic")
+    for path, key, folder in (*((path, "report", REPORTS) for path in WRITTEN_FILES), *written_sets, generic):
         for item in load_questions(path):
-            text = texts.setdefault(item[key], (REPORTS / item[key]).read_text(encoding="utf-8"))
+            text = texts.setdefault(item[key], (folder / item[key]).read_text(encoding="utf-8"))
             assert all(answer in text for answer in item["answers"]), item["id"]
 
 
@@ -65,6 +77,7 @@ def test_training_folds_keep_each_document_whole_and_split_each_source_in_half()
     examples += [Example(f"DEV_{n}-U", "q", "cmrc", False, f"p{n // 3}.txt") for n in range(60)]
     examples += [Example(f"W{n}", "q", "reports", True, f"r{n % 4}.txt") for n in range(20)]
     examples += [Example(f"R{n}", "q", "reports", True, f"/x/r{n % 4}.txt") for n in range(20)]
+    examples += [Example(f"W5{n}", "q", "generic", True, f"g{n % 6}.md") for n in range(12)]
     questions = np.array(sorted(e.qid for e in examples))
     first, second = folds_by_document(questions, examples)
     assert sorted([*first, *second]) == sorted(questions.tolist())
@@ -73,6 +86,10 @@ def test_training_folds_keep_each_document_whole_and_split_each_source_in_half()
     assert in_first.isdisjoint(document[q] for q in second)  # a document never spans both folds
     assert len({d for d in in_first if d.startswith("p")}) == 10  # half of the 20 paragraphs
     assert len({d for d in in_first if d.startswith("r")}) == 2  # half of the 4 reports
+    assert len({d for d in in_first if d.startswith("g")}) == 3  # half of the 6 generic documents
+    # A source added after the others leaves their folds as they were.
+    before = folds_by_document(questions[~np.char.startswith(questions, "W5")], examples[:-12])
+    assert set(before[0]) == {q for q in first if not q.startswith("W5")}
 
 
 def test_written_pairs_join_two_questions_of_one_report() -> None:

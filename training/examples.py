@@ -1,6 +1,6 @@
 """Training questions for the answer scorer, none from the dev or blind sets.
 
-Three sources, kept apart from every question set we validate on:
+Four sources, kept apart from every question set we validate on:
 
 - CMRC 2018's dev split (``../shared/datasets/cmrc2018``; its trial split stays held out): each
   question asked of the 1,104 paragraphs (the sentence holding the gold span is the answer) and once
@@ -16,6 +16,9 @@ Three sources, kept apart from every question set we validate on:
   lists, plans, and questions the report does not answer (near misses among them), each with
   verbatim gold strings (those that matched a dev-, blind-set or earlier written question word for
   word were dropped: 35 of the first, 33 of the second). Each is asked of its report alone.
+
+- Questions people would type on documents that are no report (``GENERIC_FILES``, on the 30
+  documents of ``GENERIC_DOCS``), written the same way, each asked of its document alone.
 
 ``folds_by_document`` splits them for out-of-fold scoring, keeping each document's questions together.
 """
@@ -49,6 +52,11 @@ WRITTEN_QUESTIONS = Path(__file__).resolve().parent / "data" / "written_question
 # embedding adapter was trained before them (training.embedder_adapter reads the first file only).
 WRITTEN_QUESTIONS_2 = WRITTEN_QUESTIONS.with_name("written_questions_2.jsonl")
 WRITTEN_FILES = (WRITTEN_QUESTIONS, WRITTEN_QUESTIONS_2)
+# Documents that are no report (news, encyclopedia articles, notices, manuals, rules, a company's
+# reports), 30 of them, and 480 questions on them, written on 2026-12-05 by six helper sessions that
+# read nothing but the five documents each wrote: the product answers from such text too.
+GENERIC_DOCS = WRITTEN_QUESTIONS.parent / "generic"
+GENERIC_FILES = (WRITTEN_QUESTIONS.with_name("written_generic.jsonl"),)
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "datasets"  # beside the checkout
 # Everyday words for official indicator names (general usage, written apart from any question
 # set): people ask about 物价 and 外贸, reports say 居民消费价格 and 进出口.
@@ -156,17 +164,18 @@ def cmrc_examples(cmrc_dir: Path, split: str = "dev") -> Iterator[Example]:
 
 
 def written_examples(
-    paths: tuple[Path, ...] = WRITTEN_FILES, kinds: tuple[str, ...] | None = None
+    paths: tuple[Path, ...] = WRITTEN_FILES, kinds: tuple[str, ...] | None = None, source: str = "reports"
 ) -> Iterator[Example]:
     """The written training questions (one JSON object per line) of ``paths``, each asked of its
-    report alone; only those of ``kinds`` (figure, plan, list, yesno, measure, unanswerable) when given."""
+    document alone; only those of ``kinds`` (figure, plan, list, yesno, measure, unanswerable) when
+    given. ``source``: "reports", or "generic" for ``GENERIC_FILES``."""
     lines = (line for path in paths for line in path.read_text(encoding="utf-8").splitlines())
     for line in lines:
         item = json.loads(line)
         if kinds is not None and item["kind"] not in kinds:
             continue
         yield Example(
-            item["id"], item["question"], "reports", bool(item["answerable"]), item["report"], "only",
+            item["id"], item["question"], source, bool(item["answerable"]), item["report"], "only",
             list(item["answers"]),
         )  # fmt: skip
 
@@ -273,7 +282,7 @@ def folds_by_document(questions: np.ndarray, examples: list[Example], seed: int 
     document = {e.qid: Path(e.doc).name for e in examples}
     rng = np.random.default_rng(seed)
     first: set[str] = set()
-    for source in ("cmrc", "reports"):
+    for source in ("cmrc", "reports", "generic"):  # a source added last leaves the others' folds as they were
         keys = sorted({Path(e.doc).name for e in examples if e.source == source})
         first |= set(rng.permutation(keys)[: len(keys) // 2].tolist())
     in_first = np.array([document[q] in first for q in questions.tolist()])

