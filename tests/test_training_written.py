@@ -105,3 +105,14 @@ def test_written_pairs_join_two_questions_of_one_report() -> None:
         assert first.qid != second.qid and first.doc == second.doc and doc_of[first.doc] == item["doc_id"]
         assert all(e.question.rstrip("？?") in item["question"] for e in (first, second))
         assert {first.answerable, second.answerable} == {True} and len(first.answers) == 1
+
+
+@pytest.mark.skipif(not REPORTS.is_dir(), reason="needs ../shared/datasets")
+def test_the_generic_documents_are_an_index_only_when_asked_for(tmp_path: Path) -> None:
+    from training.sources import document_paths, every_example
+
+    assert set(document_paths(tmp_path)) == {"cmrc", "reports"}
+    paths = document_paths(tmp_path, generic=True)
+    assert len(paths["generic"]) == 30 and len(list((tmp_path / "cmrc-docs").iterdir())) == 1104
+    examples = {"generic": list(written_examples(GENERIC_FILES, source="generic"))[:2], "cmrc": []}
+    assert [e.qid for e in every_example(examples)] == ["W5001", "W5002"]

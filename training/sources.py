@@ -1,10 +1,11 @@
 """The training questions by source, the index each is asked of, and their collected candidates.
 
-Three indexes: CMRC 2018's 1,104 paragraphs (its dev split's questions), the 25 training reports
-(questions generated from them and written on them) and the documents that are no report
-(``GENERIC_DOCS``: news, articles, notices, manuals, rules; the questions written on them). Each
-source is collected from its own index, so adding documents to one leaves the others' term weights,
-and so their rows, as they were.
+Indexes: CMRC 2018's 1,104 paragraphs (its dev split's questions), the 25 training reports
+(questions generated from them and written on them) and, with ``generic``, the documents that are
+no report (``GENERIC_DOCS``: news, articles, notices, manuals, rules; the questions written on them;
+not in the shipped scorer: training/README.md, 2026-12-05 late night). Each source is collected from
+its own index, so adding documents to one leaves the others' term weights, and so their rows, as
+they were.
 """
 
 from __future__ import annotations
@@ -37,8 +38,9 @@ from training.topics import generated_examples
 INDEXES = ("cmrc", "reports", "generic")  # in this order: the rows of each follow the last's
 
 
-def document_paths(work: Path) -> dict[str, list[Path]]:
-    """The documents of each index; CMRC's paragraphs are written into ``work`` once, a file each."""
+def document_paths(work: Path, generic: bool = False) -> dict[str, list[Path]]:
+    """The documents of each index (the generic one with ``generic``); CMRC's paragraphs are
+    written into ``work`` once, a file each."""
     docs = work / "cmrc-docs"
     docs.mkdir(parents=True, exist_ok=True)
     for line in (SHARED / "cmrc2018" / "corpus.jsonl").read_text(encoding="utf-8").splitlines():
@@ -46,42 +48,43 @@ def document_paths(work: Path) -> dict[str, list[Path]]:
         path = docs / f"{item['id']}.txt"
         if not path.exists():
             path.write_text(item["text"], encoding="utf-8")
-    return {
-        "cmrc": [docs],
-        "reports": [SHARED / "gov_reports" / f"{name}.txt" for name in TRAIN_REPORTS],
-        "generic": sorted(GENERIC_DOCS.iterdir()),
-    }
+    paths = {"cmrc": [docs], "reports": [SHARED / "gov_reports" / f"{name}.txt" for name in TRAIN_REPORTS]}
+    return paths | ({"generic": sorted(GENERIC_DOCS.iterdir())} if generic else {})
 
 
 def open_indexes(
     paths: dict[str, list[Path]], work: Path, embedder: Embedder, tag: str = ""
 ) -> dict[str, ReportQA]:
-    """One ReportQA per index (``work``/ix-NAME``tag``), built the first time."""
+    """One ReportQA per index of ``paths`` (``work``/ix-NAME``tag``), built the first time."""
     indexes = {}
-    for name in INDEXES:
+    for name in (name for name in INDEXES if name in paths):
         indexes[name] = ReportQA.from_paths(paths[name], work / f"ix-{name}{tag}", embedder=embedder)
     return indexes
 
 
 def training_examples(bots: dict[str, ReportQA]) -> dict[str, list[Example]]:
-    """Every training question, by the index it is asked of."""
-    return {
+    """Every training question, by the index it is asked of (the generic one's if ``bots`` has it)."""
+    examples = {
         "cmrc": list(cmrc_examples(SHARED / "cmrc2018", "dev")),
         "reports": [*generated_examples(bots["reports"]), *written_examples()],
-        "generic": list(written_examples(GENERIC_FILES, source="generic")),
     }
+    if "generic" in bots:
+        examples["generic"] = list(written_examples(GENERIC_FILES, source="generic"))
+    return examples
 
 
 def every_example(examples: dict[str, list[Example]]) -> list[Example]:
-    return [e for name in INDEXES for e in examples[name]]
+    return [e for name in INDEXES for e in examples.get(name, [])]
 
 
 def collect_all(bots: dict[str, ReportQA], examples: dict[str, list[Example]]) -> Rows:
     """Candidates and labels of every training question, each asked of its own index."""
-    counts = ", ".join(f"{len(examples[name])} {name}" for name in INDEXES)
-    print(f"questions: {counts}", file=sys.stderr, flush=True)
-    rows = [collect(bots[name], examples[name]) for name in INDEXES]
-    return rows[0] + rows[1] + rows[2]
+    names = [name for name in INDEXES if name in examples]
+    print("questions: " + ", ".join(f"{len(examples[n])} {n}" for n in names), file=sys.stderr, flush=True)
+    rows = collect(bots[names[0]], examples[names[0]])
+    for name in names[1:]:
+        rows = rows + collect(bots[name], examples[name])
+    return rows
 
 
 def _fold_embedder(adapter_path: Path, work: Path) -> Embedder:
@@ -108,7 +111,7 @@ def collect_cross_fitted(
     for fold, adapter_path in enumerate(adapters):
         bots = open_indexes(paths, work, _fold_embedder(adapter_path, work), f"-without-{fold}")
         mine = set(folds[fold].tolist())
-        chosen = {name: [e for e in examples[name] if e.qid in mine] for name in INDEXES}
+        chosen = {name: [e for e in group if e.qid in mine] for name, group in examples.items()}
         rows.append(collect_all(bots, chosen))
     return rows[0] + rows[1]
 
