@@ -69,3 +69,10 @@ def test_figures_written_in_chinese_numerals_are_figures() -> None:
     for text in ("第四条 本办法自公布之日起施行", "第3条", "每万元GDP能耗下降", "一年来，我们坚持稳中求进"):
         assert not FIGURE.search(text), text
     assert not fits("money", "每万元GDP能耗下降") and not fits("figure", "建设一个中心")
+
+
+def test_figures_in_units_of_any_kind_fit_a_figure_question() -> None:
+    # A manual's table gives 4.5 升 and 28 瓦, a notice 3 天: units of measure, not only a report's.
+    for text in ("水箱容量\t4.5 升", "额定功率\t28 瓦", "每 3 天更换一次", "孵化期约14天"):
+        assert fits("figure", text), text
+    assert not fits("figure", "每天更换清水")

@@ -22,25 +22,25 @@ _NUMERAL_START = f"(?<![第零〇{_CHINESE_DIGITS}])"
 # (一次性, 一头连着: words, not amounts).
 _LONE_ONE = f"(?!一(?![{_CHINESE_DIGITS}]))"
 _CHINESE_AMOUNT = _NUMERAL_START + _LONE_ONE + f"[一二两三四五六七八九十][{_CHINESE_DIGITS}]*"
-# Measures a Chinese-numeral amount is given in. Not the classifiers 个, 项, 家: 一个中心 and 两项制度
-# are words as often as counts, so they make a figure (FIGURE) but not one of a measure (_UNIT).
-_CHINESE_MEASURES = "(?:株|棵|只|头|次|倍|吨|亩|公里|千米|米|斤|岁|户|辆|台|平方米)"
+# Units of measure and counting words a figure is given in (general usage: lengths, areas, weights,
+# volumes, power, durations, counts). Not the classifiers 个, 项, 家 after a Chinese numeral: 一个中心
+# and 两项制度 are words as often as counts, so they make a figure (FIGURE) but not one in a unit.
+_MEASURES = (
+    "(?:人次|人|名|亩|公里|千米|平方米|立方米|厘米|毫米|米|吨|千克|公斤|克|斤|毫升|升|千瓦|瓦|小时|分钟|秒|"
+    "天|周|个月|岁|分贝|张|套|户|辆|座|台|部|件|枚|株|棵|只|头|次|倍)"
+)
 # A figure, not a year ("2022年" dates a sentence, it answers no "how much") nor an ordinal.
 FIGURE = re.compile(
     r"(?<![0-9.第])" + _NUMBER + r"(?![0-9.]|\s*年)|"
     + _NUMERAL_START + _CHINESE_NUMBER + "[个项家所条座人件名]|"
-    + _CHINESE_AMOUNT + "(?:万亿|亿|万|千)?(?:元|" + _CHINESE_MEASURES + ")|百分之" + _CHINESE_NUMBER
+    + _CHINESE_AMOUNT + "(?:万亿|亿|万|千)?(?:元|" + _MEASURES + ")|百分之" + _CHINESE_NUMBER
 )  # fmt: skip
 _PERCENT = re.compile(_NUMBER + r"\s*%|百分之|个百分点")
 _MONEY = re.compile(f"(?:{_NUMBER}|{_CHINESE_AMOUNT})" + r"\s*(?:万亿|亿|万|千)?(?:元|美元)")
 _DATE = re.compile(r"\d{1,4}\s*(?:年|月|日|号)|年底|月底|年内|上半年|下半年|季度|之前|前完成|以来")
 _LIST = re.compile(r"、|等\d*[个项家所条座类]?")
 _UNIT = re.compile(
-    _NUMBER
-    + r"\s*(?:万|亿)?(?:人次|人|名|亩|公里|千米|米|吨|斤|张|岁|个|家|所|项|套|户|辆|座|平方米)|"
-    + _CHINESE_AMOUNT
-    + r"(?:万|亿)?"
-    + _CHINESE_MEASURES
+    _NUMBER + r"\s*(?:万|亿)?(?:个|家|所|项|" + _MEASURES + ")|" + _CHINESE_AMOUNT + "(?:万|亿)?" + _MEASURES
 )
 # What a sentence holds of each kind a question asks for ("figure": any of a unit, percent, money).
 _HOLDS = {"date": _DATE, "list": _LIST, "percent": _PERCENT, "money": _MONEY}
