@@ -21,7 +21,7 @@ from qa.pipeline.parts import split_parts
 from qa.pipeline.places import named_places
 from qa.pipeline.query import analyze
 from qa.pipeline.retrieval import Hit, named_documents, named_scope
-from qa.pipeline.scope import asked_level, named_groups, part_years, preferred_documents
+from qa.pipeline.scope import named_groups, part_years
 from qa.pipeline.scorer import MODEL_PATH, AnswerScorer, default_scorer
 from qa.schema import DocumentInfo, Passage
 from qa.text.normalize import normalize
@@ -94,43 +94,6 @@ def test_each_part_of_a_comparison_asks_its_own_year() -> None:
 def test_a_year_the_collection_lacks_is_a_group_without_reports() -> None:
     groups = named_groups(analyze("2020年和2025年的政府工作报告分别提出了什么目标？"), CATALOG)
     assert [(label, len(infos)) for label, infos in groups] == [("2020年", 0), ("2025年", 1)]
-
-
-def test_unscoped_this_year_questions_go_to_the_newest_national_report() -> None:
-    def preferred(question: str) -> tuple[list[str], str | None]:
-        documents, level = preferred_documents(analyze(question), CATALOG)
-        return [d.doc_id for d in documents], level
-
-    assert preferred("今年的GDP增长目标是多少？") == (["n25"], None)
-    assert preferred("2023年的GDP增长目标是多少？") == ([], None)
-    assert preferred("GDP增长目标是多少？") == ([], None)
-    # A level of government named without its place: its reports first, the newest for 今年/去年.
-    assert preferred("全省今年GDP增长目标是多少？") == (["js", "sd"], "province")
-    assert preferred("全国去年GDP增长了多少？") == (["n25"], "national")
-    assert preferred("国家对粮食生产有什么支持？") == (["n23", "n25"], "national")
-    assert preferred("镇里今年GDP增长目标是多少？") == ([], None)  # no town's report: every report
-    assert preferred("江苏全省今年GDP增长目标是多少？") == ([], None)  # the place names its report
-
-
-@pytest.mark.parametrize(
-    ("question", "level"),
-    [
-        ("镇里去年财政收入多少？", "town"),
-        ("我们乡今年修几条路？", "town"),
-        ("全县有多少所学校？", "county"),
-        ("我市今年GDP目标是多少？", "city"),
-        ("省里今年给农民多少补贴？", "province"),
-        ("全国粮食产量多少？", "national"),
-        ("城镇里新增就业多少？", None),  # 城镇: towns and cities, no level of government
-        ("乡镇卫生院有多少家？", None),
-        ("超市里菜价涨了吗？", None),
-        ("全市场的利率是多少？", None),
-        ("有几个国家级开发区？", None),
-        ("全省GDP在全国排第几？", None),  # two levels: neither
-    ],
-)
-def test_the_level_of_government_a_question_names(question: str, level: str | None) -> None:
-    assert asked_level(analyze(question)) == level
 
 
 def test_a_report_year_without_a_place_means_the_state_councils_report() -> None:

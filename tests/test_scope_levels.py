@@ -1,0 +1,57 @@
+"""Which reports a question naming none is looked for in first: the level of government it names
+(镇里, 全省, 全国) and, for 今年/去年, the newest of them (``qa.pipeline.scope.preferred_documents``)."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.index.catalog import Catalog
+from qa.pipeline.query import analyze
+from qa.pipeline.scope import asked_level, preferred_documents
+from qa.schema import DocumentInfo
+
+CATALOG = Catalog(
+    [
+        DocumentInfo("n23", "《2023年国务院报告》", "2023.txt", region="全国", year=2023, level="national"),
+        DocumentInfo("n25", "《2025年国务院报告》", "2025.txt", region="全国", year=2025, level="national"),
+        DocumentInfo("js", "《2026年江苏省报告》", "js.txt", region="江苏省", year=2026, level="province"),
+        DocumentInfo("sd", "《2026年山东省报告》", "sd.txt", region="山东省", year=2026, level="province"),
+    ]
+)
+
+
+def test_unscoped_this_year_questions_go_to_the_newest_national_report() -> None:
+    def preferred(question: str) -> tuple[list[str], str | None]:
+        documents, level = preferred_documents(analyze(question), CATALOG)
+        return [d.doc_id for d in documents], level
+
+    assert preferred("今年的GDP增长目标是多少？") == (["n25"], None)
+    assert preferred("2023年的GDP增长目标是多少？") == ([], None)
+    assert preferred("GDP增长目标是多少？") == ([], None)
+    # A level of government named without its place: its reports first, the newest for 今年/去年.
+    assert preferred("全省今年GDP增长目标是多少？") == (["js", "sd"], "province")
+    assert preferred("全国去年GDP增长了多少？") == (["n25"], "national")
+    assert preferred("国家对粮食生产有什么支持？") == (["n23", "n25"], "national")
+    assert preferred("镇里今年GDP增长目标是多少？") == ([], None)  # no town's report: every report
+    assert preferred("江苏全省今年GDP增长目标是多少？") == ([], None)  # the place names its report
+
+
+@pytest.mark.parametrize(
+    ("question", "level"),
+    [
+        ("镇里去年财政收入多少？", "town"),
+        ("我们乡今年修几条路？", "town"),
+        ("全县有多少所学校？", "county"),
+        ("我市今年GDP目标是多少？", "city"),
+        ("省里今年给农民多少补贴？", "province"),
+        ("全国粮食产量多少？", "national"),
+        ("城镇里新增就业多少？", None),  # 城镇: towns and cities, no level of government
+        ("乡镇卫生院有多少家？", None),
+        ("超市里菜价涨了吗？", None),
+        ("全市场的利率是多少？", None),
+        ("有几个国家级开发区？", None),
+        ("全省GDP在全国排第几？", None),  # two levels: neither
+    ],
+)
+def test_the_level_of_government_a_question_names(question: str, level: str | None) -> None:
+    assert asked_level(analyze(question)) == level
