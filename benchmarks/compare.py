@@ -5,11 +5,13 @@
     python -m benchmarks.compare /tmp/a.json /tmp/b.json
 
 The scorer's variants are judged by the mean over the dev sets of answer@1 and of the confidence
-AUC (training/README.md). One set's standard error is about 0.025 for either, so most variants
-move both means by less than their noise. This is a paired bootstrap: each round resamples every
-set's answerable and unanswerable questions (with replacement, each kind apart), the same
-questions for both runs, and recomputes both means; it prints each mean's difference (after −
-before), its 95% interval and the share of rounds in which it is above 0.
+AUC (training/README.md), and by the mean share of unanswerable questions refused, which answer@1
+cannot see (it counts answerable questions only, so a more lenient scorer looks no worse). One
+set's standard error is about 0.025 for either, so most variants move the means by less than their
+noise. This is a paired bootstrap: each round resamples every set's answerable and unanswerable
+questions (with replacement, each kind apart), the same questions for both runs, and recomputes the
+means; it prints each mean's difference (after − before), its 95% interval and the share of rounds
+in which it is above 0.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import numpy as np
 from qa.evaluation import roc_auc
 
 ROUNDS = 2000
+MEASURES = ("answer@1", "AUC", "unanswerable refused")
 # The same questions in traditional characters are not another set: they would count twice.
 REPEATED = "asked in traditional characters"
 
@@ -36,24 +39,27 @@ def rule_sets(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
 def _arrays(rows: list[dict[str, Any]]) -> dict[str, np.ndarray]:
     return {
         key: np.array([row[key] for row in rows])
-        for key in ("answerable", "answer_hit", "sentence_hit", "confidence")
+        for key in ("answerable", "answer_hit", "sentence_hit", "found", "confidence")
     }
 
 
 def _measures(
     run: dict[str, np.ndarray], answerable: np.ndarray, unanswerable: np.ndarray
-) -> tuple[float, float]:
-    """answer@1 and AUC of one set over the questions at the given positions (repeats allowed)."""
+) -> tuple[float, float, float]:
+    """answer@1, AUC and the share of unanswerable questions refused, of one set over the questions
+    at the given positions (repeats allowed)."""
     right = answerable[run["sentence_hit"][answerable]]
     auc = roc_auc(run["confidence"][right], run["confidence"][unanswerable])
-    return float(run["answer_hit"][answerable].mean()), float("nan") if auc is None else auc
+    refused = float((~run["found"][unanswerable]).mean()) if len(unanswerable) else float("nan")
+    return float(run["answer_hit"][answerable].mean()), float("nan") if auc is None else auc, refused
 
 
 def compare(
     before: dict[str, Any], after: dict[str, Any], rounds: int = ROUNDS, seed: int = 0
 ) -> dict[str, Any]:
-    """Differences (after − before) of the sets' mean answer@1 and mean AUC, as measured and over
-    ``rounds`` paired resamples: {"sets", "answer@1": {...}, "AUC": {...}}."""
+    """Differences (after − before) of the sets' mean answer@1, mean AUC and mean share of
+    unanswerable questions refused, as measured and over ``rounds`` paired resamples:
+    {"sets", "answer@1": {...}, "AUC": {...}, "unanswerable refused": {...}}."""
     names = rule_sets(before, after)
     runs = []
     for name in names:
@@ -72,7 +78,7 @@ def compare(
         ]
     )
     result: dict[str, Any] = {"sets": names, "rounds": rounds}
-    for column, measure in enumerate(("answer@1", "AUC")):
+    for column, measure in enumerate(MEASURES):
         low, high = np.nanpercentile(samples[:, column], [2.5, 97.5])
         result[measure] = {
             "difference": round(float(observed[column]), 4),
@@ -83,12 +89,12 @@ def compare(
 
 
 def _mean_difference(runs: list[tuple[Any, ...]], picks: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
-    """(mean answer@1 after − before, mean AUC after − before) over the sets, on the picked questions."""
+    """The means' differences (after − before) over the sets, on the picked questions (``MEASURES``)."""
     differences = [
         np.subtract(_measures(second, a, u), _measures(first, a, u))
         for (first, second, *_), (a, u) in zip(runs, picks, strict=True)
     ]
-    return np.mean(differences, axis=0)
+    return np.nanmean(differences, axis=0)
 
 
 def main() -> None:
@@ -105,7 +111,7 @@ def main() -> None:
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:  # JSONDecodeError too
         parser.error(f"cannot compare these files: {error}")  # one line, exit status 2
     print(f"{len(result['sets'])} sets: {', '.join(result['sets'])}; {result['rounds']} paired resamples")
-    for measure in ("answer@1", "AUC"):
+    for measure in MEASURES:
         r = result[measure]
         low, high = r["interval"]
         above = f"above 0 in {r['above_zero']:.1%}"

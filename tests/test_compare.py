@@ -57,6 +57,15 @@ def test_a_clearly_better_run_is_above_zero_and_a_noisy_one_is_not() -> None:
     assert noisy["answer@1"]["above_zero"] < 0.9
 
 
+def test_unanswerable_questions_answered_show_though_answer_at_1_does_not_move() -> None:
+    before = {"dev: a": _run([True, False] * 20, [0.8, 0.3] * 20, [0.2] * 20)}
+    lenient = {"dev: a": _run([True, False] * 20, [0.8, 0.3] * 20, [0.2] * 10 + [0.6] * 10)}
+    result = compare(before, lenient, rounds=300)
+    assert result["answer@1"]["difference"] == 0.0
+    assert result["unanswerable refused"]["difference"] == -0.5
+    assert result["unanswerable refused"]["interval"][1] < 0
+
+
 def test_only_dev_sets_asked_once_are_compared_and_both_runs_must_ask_the_same() -> None:
     run = _run([True], [0.9], [0.1])
     sets = {"dev: a": run, "dev: a, asked in traditional characters": run, "blind": run}
