@@ -19,6 +19,8 @@ def test_place_names_are_not_taken_from_ordinary_words() -> None:
     assert named_places(analyze("请问我们本县有多少学校？")) == []
     assert named_places(analyze("天全县今年GDP目标是多少？")) == ["天全县"]
     assert named_places(analyze("补贴的钱县里和省里各出多少？")) == []
+    assert named_places(analyze("这个县面积有多大？")) == []
+    assert named_places(analyze("能不能找县医院专家在网上会诊？")) == []
 
 
 def test_the_divisions_holding_a_place() -> None:

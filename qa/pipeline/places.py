@@ -35,8 +35,11 @@ _LOCALITY = re.compile(
 
 # An English word, with its apostrophes (Luoyang's, Xi'an, Xi’an).
 _ENGLISH_WORD = re.compile(r"[a-z]+(?:['’][a-z]+)*")
-# A character before 市/县/镇/乡 that makes a word for "this level" rather than a name: 全市, 本县, 我镇.
-_LEVEL_SAYERS = frozenset("全本我该此各咱每")
+# A character before 市/县/镇/乡 that makes a word for "this level" rather than a name: 全市, 本县, 我镇,
+# 这个县; and characters no place's name holds, which mark a phrase: 的, and the 不/没 of a question
+# asked as A-not-A (能不能找县医院, 有没有). cpca's table has none of them in those places.
+_LEVEL_SAYERS = frozenset("全本我该此各咱每个")
+_PHRASE_MARKS = frozenset("的不没")
 # Words that end like a place name and are none: 城市, 乡镇, 股市 …
 _NOT_PLACES = ("城市", "城镇", "乡镇", "集镇", "村镇", "县市", "省市", "超市", "股市", "楼市", "县乡")
 # Words that end like one and are policy words after a word of two or more characters (统筹城乡,
@@ -133,12 +136,12 @@ def containing(place: str) -> list[str]:
 
 def _is_place(name: str) -> bool:
     """Whether a name the locality pattern took is a place, not a word (城市, 统筹城乡, 鱼米之乡,
-    谁负责全市: 全市, 本县, 我镇 say which level, not which place; 天全县 is a county all the same;
-    补贴的钱县: no place's name holds 的)."""
+    谁负责全市: 全市, 本县, 我镇, 这个县 say which level, not which place; 天全县 is a county all the
+    same; 补贴的钱县, 能不能找县: no place's name holds 的 or 不)."""
     if name.endswith(_NOT_PLACES):
         return False
-    if (name[-2] in _LEVEL_SAYERS or "的" in name) and name not in _division_names():
-        return False  # 全市 says which level; 补贴的钱县(里) is a phrase: no place name holds 的
+    if (name[-2] in _LEVEL_SAYERS or _PHRASE_MARKS.intersection(name)) and name not in _division_names():
+        return False  # 全市, 这个县 say which level; 补贴的钱县, 能不能找县(医院) are phrases
     ending = next((e for e in _POLICY_ENDINGS if name.endswith(e)), None)
     if ending is None:
         return True
