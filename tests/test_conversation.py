@@ -232,3 +232,17 @@ def test_a_reading_that_quotes_what_the_question_names_may_win():
         best_reading("今年目标是多少？", [("今年目标是多少？", alone), ("财政收入今年目标是多少？", vague)])
         is vague
     )
+
+
+def test_a_turn_naming_no_level_is_also_read_with_the_conversations_level() -> None:
+    history = ["镇里去年财政收入多少？", "那医疗呢？"]
+    live = Conversation(_ConfidentAbout("镇里医疗"))  # type: ignore[arg-type]
+    live.ask(history[0])
+    assert live.ask(history[1]).reason["standalone_question"] == "镇里医疗呢？"
+    resumed = Conversation(_ConfidentAbout("镇里今年"), earlier_questions=history)  # type: ignore[arg-type]
+    assert resumed.level == live.level == "镇里"
+    assert resumed.ask("今年要建消防站吗？").reason["standalone_question"] == "镇里今年要建消防站吗？"
+    # A turn that names a level is read with its own only, and then the conversation keeps that one.
+    assert not any(reading.startswith("镇里") for reading in live._readings("全国今年目标是多少？"))
+    live.ask("全国今年目标是多少？")
+    assert live.level == "全国"

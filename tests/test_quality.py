@@ -119,6 +119,10 @@ def test_a_level_of_government_named_in_a_library_chooses_its_reports(town_and_n
     assert grain.outcome != "answer"
     from_town = grain.passages[0].doc_id == town
     assert from_town == ("scope_missed" not in grain.reason)
+    # In a chat, a follow-up naming no level keeps the town's (before: the newest national report's).
+    chat = town_and_nation.chat()
+    chat.ask("镇里去年财政收入多少？")
+    assert chat.ask("那医疗呢？").passages[0].doc_id == town
 
 
 def test_review_and_plan_pairs_come_from_the_right_period(bot):

@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
+from qa.pipeline.scope import level_words
 from qa.schema import Answer
 from qa.settings import MAX_QUESTION_CHARS
 from qa.text.normalize import has_cjk, normalize
@@ -185,6 +186,9 @@ class Conversation:
         # The last question that was not an elliptical name, as typed: "工人呢？" after "农民呢？" still
         # replaces a word of "城里人收入涨了多少？", in a live chat and in one resumed from its history alike.
         self.previous = ""
+        # The level of government the conversation last named (镇里, 全省): a later question naming
+        # none is read with it too, as a place named in its topic (紫帽镇) carries over.
+        self.level = ""
         self.turns: list[Answer] = []
         for question in earlier_questions:
             self._advance(question)
@@ -197,14 +201,24 @@ class Conversation:
         return standalone
 
     def _remember(self, question: str) -> None:
-        """Keep ``question`` as the one later names replace words of, unless it is such a name."""
+        """Keep ``question`` as the one later names replace words of, unless it is such a name, and
+        the level of government it names, if any."""
         if not elliptical_name(question):
             self.previous = question
+        self.level = level_words(question) or self.level
+
+    def _readings(self, question: str) -> list[str]:
+        """``readings`` of a chat turn, and with the conversation's level of government in front when
+        the turn names none ("那医疗呢？" after "镇里去年财政收入多少？": 镇里医疗呢？)."""
+        forms = readings(question, self.topic, previous=self.previous)
+        if self.level and not level_words(question):
+            forms.append(self.level + _ELLIPSIS_START.sub("", question.strip()).lstrip(" ,，"))
+        return [form for form in dict.fromkeys(forms) if len(form) <= MAX_QUESTION_CHARS]
 
     def ask(self, question: str, k: int = 5, filters: Mapping[str, Any] | None = None) -> Answer:
         """Answer ``question`` in the context of the earlier turns: the most confident reading."""
         answered = []
-        for reading in readings(question, self.topic, previous=self.previous):
+        for reading in self._readings(question):
             answer = self.bot.ask(reading, k=k, filters=filters)
             answer.reason["standalone_question"] = reading
             answered.append((reading, answer))

@@ -15,6 +15,7 @@ from qa.index.catalog import Catalog, covers_years
 from qa.pipeline.query import Query
 from qa.pipeline.retrieval import named_documents, prefer_national
 from qa.schema import DocumentInfo, Level
+from qa.text.normalize import normalize
 
 # Words that ask for the same thing of several reports.
 _COMPARE = re.compile(
@@ -77,11 +78,24 @@ _LEVEL_WORDS: dict[Level, re.Pattern[str]] = {
 }
 
 
+def _named_level(text: str) -> tuple[Level, str] | None:
+    """The one level of government ``text`` names and the words naming it; None for none or several."""
+    found = {level: words.search(text) for level, words in _LEVEL_WORDS.items()}
+    named = [(level, match.group(0)) for level, match in found.items() if match]
+    return named[0] if len(named) == 1 else None
+
+
 def asked_level(query: Query) -> Level | None:
     """The one level of government the question's words name (镇里 → town), else None (none, or
     several: "全省在全国排第几")."""
-    levels = [level for level, words in _LEVEL_WORDS.items() if words.search(query.normalized)]
-    return levels[0] if len(levels) == 1 else None
+    named = _named_level(query.normalized)
+    return named[0] if named else None
+
+
+def level_words(question: str) -> str:
+    """The words by which ``question`` names its one level of government ("镇里"), else ""."""
+    named = _named_level(normalize(question))
+    return named[1] if named else ""
 
 
 def preferred_documents(query: Query, catalog: Catalog) -> tuple[list[DocumentInfo], Level | None]:
