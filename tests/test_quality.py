@@ -119,6 +119,9 @@ def test_a_level_of_government_named_in_a_library_chooses_its_reports(town_and_n
     assert grain.outcome != "answer"
     from_town = grain.passages[0].doc_id == town
     assert from_town == ("scope_missed" not in grain.reason)
+    # A level the library has no report of: the nation's target is shown as 可能相关, and why.
+    province = town_and_nation.ask("省里今年GDP目标多少？")
+    assert province.reason["level_lacking"] == "province" and province.outcome != "answer"
     # In a chat, a follow-up naming no level keeps the town's (before: the newest national report's).
     chat = town_and_nation.chat()
     chat.ask("镇里去年财政收入多少？")

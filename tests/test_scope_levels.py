@@ -32,7 +32,10 @@ def test_unscoped_this_year_questions_go_to_the_newest_national_report() -> None
     assert preferred("全省今年GDP增长目标是多少？") == (["js", "sd"], "province")
     assert preferred("全国去年GDP增长了多少？") == (["n25"], "national")
     assert preferred("国家对粮食生产有什么支持？") == (["n23", "n25"], "national")
-    assert preferred("镇里今年GDP增长目标是多少？") == ([], None)  # no town's report: every report
+    # No town's report: every report, and the reply says the town's is lacking. A city is never said
+    # lacking: a municipality's report (province level) says 全市 of itself.
+    assert preferred("镇里今年GDP增长目标是多少？") == ([], "town")
+    assert preferred("市里今年GDP增长目标是多少？") == ([], None)
     assert preferred("江苏全省今年GDP增长目标是多少？") == ([], None)  # the place names its report
 
 

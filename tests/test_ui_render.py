@@ -93,6 +93,7 @@ def test_reasons_in_chinese() -> None:
     assert notes == ["问题没有指明哪份报告，按最新的报告回答：2026年国务院政府工作报告。"]
     town = {"scope": "the reports: 紫帽镇人民政府2022年工作报告", "scope_level": "town"}
     assert scope_notes(town) == ["问题没有指明哪份报告，按乡镇一级报告回答：紫帽镇人民政府2022年工作报告。"]
+    assert scope_notes({"level_lacking": "province"}) == ["资料库里没有省一级的报告，以下回答来自其他报告。"]
     assert scope_notes({"scope_missed": town}) == [
         "乡镇一级报告（紫帽镇人民政府2022年工作报告）里没有找到，以下回答来自其他报告。"
     ]

@@ -164,6 +164,8 @@ def scope_notes(reason: dict[str, Any]) -> list[str]:
     if reason.get("scope_missed"):
         which, titles = _preferred(reason["scope_missed"])
         notes.append(f"{which}报告（{titles}）里没有找到，以下回答来自其他报告。")
+    if reason.get("level_lacking") in _LEVEL_NAMES:
+        notes.append(f"资料库里没有{_LEVEL_NAMES[reason['level_lacking']]}的报告，以下回答来自其他报告。")
     national = [str(t) for t in reason.get("national_by_title", [])]
     if national:
         notes.append(f"问题没有写地区，按通常的说法，这一年的政府工作报告指国务院的：{'、'.join(national)}。")

@@ -142,7 +142,11 @@ class Answerer:
             return combined(question, [first, second], k, {"parts": pieces})
         preferred, level = preferred_documents(query, self.data.catalog) if filters is None else ([], None)
         if not preferred:
-            return one(question)
+            answer = one(question)
+            if level is not None:  # a level the collection has no report of: whatever answers is another's
+                answer.reason["level_lacking"] = level
+                answer.outcome = "uncertain" if answer.outcome == "answer" else answer.outcome
+            return answer
         kind = "the newest report" if query.relative is not None else "the reports"
         scope = {"scope": f"{kind}: " + "、".join(d.title for d in preferred)}
         scope |= {"scope_level": level} if level is not None else {}

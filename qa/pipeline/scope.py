@@ -78,6 +78,12 @@ _LEVEL_WORDS: dict[Level, re.Pattern[str]] = {
 }
 
 
+# The levels whose absence from the collection is a fact the reply states ("没有省一级的报告"). Not a
+# city (a municipality's report, province level, says 全市 of itself) nor the nation (国家 is asked of
+# every report: a soft word, issue 11).
+LACKING_NOTED: frozenset[Level] = frozenset({"town", "county", "province"})
+
+
 def _named_level(text: str) -> tuple[Level, str] | None:
     """The one level of government ``text`` names and the words naming it; None for none or several."""
     found = {level: words.search(text) for level, words in _LEVEL_WORDS.items()}
@@ -104,8 +110,9 @@ def preferred_documents(query: Query, catalog: Catalog) -> tuple[list[DocumentIn
     The reports of the level the question names (``asked_level``; "镇里有几所学校" in a library of a
     town's and the State Council's reports); for a 今年/去年 question the newest of them, by default
     the newest national reports (else of any level). A soft choice: the caller searches everything
-    when nothing there answers. ([], None) when the question names a year or a report, the
-    collection lacks the level, or the choice would be every report."""
+    when nothing there answers. ([], None) when the question names a year or a report, or the
+    choice would be every report; ([], level) when the collection has no report of a town, county
+    or province level the question names (``LACKING_NOTED``), which the reply then says."""
     documents = catalog.documents
     if query.years or query.report_years or len(documents) < 2:
         return [], None
@@ -118,5 +125,7 @@ def preferred_documents(query: Query, catalog: Catalog) -> tuple[list[DocumentIn
         pool = prefer_national(documents)
     else:
         return [], None
-    chosen = _newest(pool) if pool and query.relative is not None else pool
-    return (chosen, level) if 0 < len(chosen) < len(documents) else ([], None)
+    if not pool:
+        return [], level if level in LACKING_NOTED else None
+    chosen = _newest(pool) if query.relative is not None else pool
+    return (chosen, level) if len(chosen) < len(documents) else ([], None)
