@@ -45,6 +45,13 @@ def combined(question: str, parts: list[Answer], k: int, reason: dict[str, Any])
     return Answer(question, bool(found), text, passages[:k], reason, confidence, outcome, parts)
 
 
+def _another_levels(answer: Answer) -> None:
+    """Show ``answer``, quoted from another level of government than the one the question named, as
+    可能相关 at most: it may be what the user wants, but it answers nothing about what they asked."""
+    if answer.outcome == "answer":
+        answer.outcome = "uncertain"
+
+
 @dataclass
 class Answerer:
     """The pipeline over one index snapshot."""
@@ -145,7 +152,7 @@ class Answerer:
             answer = one(question)
             if level is not None:  # a level the collection has no report of: whatever answers is another's
                 answer.reason["level_lacking"] = level
-                answer.outcome = "uncertain" if answer.outcome == "answer" else answer.outcome
+                _another_levels(answer)
             return answer
         kind = "the newest report" if query.relative is not None else "the reports"
         scope = {"scope": f"{kind}: " + "、".join(d.title for d in preferred)}
@@ -158,8 +165,6 @@ class Answerer:
         answer = one(question)
         if answer.passages and answer.passages[0].doc_id not in {d.doc_id for d in preferred}:
             answer.reason["scope_missed"] = scope
-            if level is not None and answer.outcome == "answer":
-                # The user named a level of government and this sentence is another level's: it
-                # may be what they want, but it is not an answer about what they asked.
-                answer.outcome = "uncertain"
+            if level is not None:
+                _another_levels(answer)
         return answer

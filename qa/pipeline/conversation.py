@@ -67,6 +67,11 @@ def topic_of(question: str) -> str:
     return subject if len(subject) >= 2 and not names_nothing(subject) else ""
 
 
+def _in_front(context: str, question: str) -> str:
+    """``question`` with ``context`` put in front of it, its opening 那/那么/还有 left out."""
+    return context + _ELLIPSIS_START.sub("", question.strip()).lstrip(" ,，")
+
+
 def resolve(question: str, previous_topic: str) -> str:
     """The standalone form of ``question`` given the topic of the conversation so far."""
     if not previous_topic:
@@ -76,7 +81,7 @@ def resolve(question: str, previous_topic: str) -> str:
     stripped = question.strip()
     elliptical = _ELLIPSIS_START.match(stripped) or _ELLIPSIS_END.search(stripped)
     if elliptical or len(stripped) <= SHORT_QUESTION or not topic_of(stripped):
-        return previous_topic + _ELLIPSIS_START.sub("", stripped).lstrip(" ,，")
+        return _in_front(previous_topic, stripped)
     return question
 
 
@@ -212,7 +217,7 @@ class Conversation:
         the turn names none ("那医疗呢？" after "镇里去年财政收入多少？": 镇里医疗呢？)."""
         forms = readings(question, self.topic, previous=self.previous)
         if self.level and not level_words(question):
-            forms.append(self.level + _ELLIPSIS_START.sub("", question.strip()).lstrip(" ,，"))
+            forms.append(_in_front(self.level, question))
         return [form for form in dict.fromkeys(forms) if len(form) <= MAX_QUESTION_CHARS]
 
     def ask(self, question: str, k: int = 5, filters: Mapping[str, Any] | None = None) -> Answer:
