@@ -39,6 +39,7 @@ from qa import ReportQA
 from qa.embed.embedder import Embedder, load_embedder
 from qa.evaluation import evaluate, load_questions, summarize
 from qa.text.normalize import normalize
+from training.examples import write_cmrc_paragraphs
 
 DATA = ROOT / "tests" / "data"
 SHARED = ROOT.parent / "shared" / "datasets"
@@ -81,12 +82,7 @@ def each_report_alone(questions: Path, work: Path, embedder: Embedder, reports: 
 
 def cmrc(work: Path, embedder: Embedder) -> dict[str, Any]:
     """CMRC 2018's trial split against every paragraph: retrieval and answer-sentence accuracy."""
-    docs = work / "cmrc-docs"
-    docs.mkdir(parents=True, exist_ok=True)
-    for line in (SHARED / "cmrc2018" / "corpus.jsonl").read_text(encoding="utf-8").splitlines():
-        item = json.loads(line)
-        if not (docs / f"{item['id']}.txt").exists():
-            (docs / f"{item['id']}.txt").write_text(item["text"], encoding="utf-8")
+    docs = write_cmrc_paragraphs(SHARED / "cmrc2018", work / "cmrc-docs")
     bot = ReportQA.from_paths([docs], work / "ix-cmrc", embedder=embedder)
     gold = dict(line.split("\t")[:2] for line in (SHARED / "cmrc2018" / "qrels.tsv").read_text().splitlines())
     source = {d.doc_id: d.source for d in bot.documents}

@@ -33,6 +33,7 @@ from training.examples import (
     SHARED,
     WRITTEN_QUESTIONS,
     cmrc_examples,
+    cmrc_paragraphs,
     folds_by_document,
     written_examples,
 )
@@ -69,10 +70,7 @@ def _triple(
 def training_pairs(rng: random.Random, skip_documents: frozenset[str] = frozenset()) -> list[Pair]:
     """CMRC 2018 dev-split and answerable written training questions with their sentences, except
     those of ``skip_documents`` (file names, as ``training.examples`` names them)."""
-    corpus = {}
-    for line in (SHARED / "cmrc2018" / "corpus.jsonl").read_text(encoding="utf-8").splitlines():
-        item = json.loads(line)
-        corpus[f"{item['id']}.txt"] = item["text"]
+    corpus = cmrc_paragraphs(SHARED / "cmrc2018")
     pairs = []
     for e in cmrc_examples(SHARED / "cmrc2018", "dev"):
         if e.answerable and e.doc not in skip_documents:

@@ -149,6 +149,21 @@ class Example:
     span: tuple[int, int] | None = None  # gold offsets in the document text (generated questions)
 
 
+def cmrc_paragraphs(cmrc_dir: Path) -> dict[str, str]:
+    """CMRC 2018's paragraphs by the file name each is indexed under ("{id}.txt", as ``Example.doc``)."""
+    lines = (cmrc_dir / "corpus.jsonl").read_text(encoding="utf-8").splitlines()
+    return {f"{item['id']}.txt": item["text"] for item in map(json.loads, lines)}
+
+
+def write_cmrc_paragraphs(cmrc_dir: Path, docs: Path) -> Path:
+    """Writes each CMRC 2018 paragraph into ``docs`` as a file of its own, once; returns ``docs``."""
+    docs.mkdir(parents=True, exist_ok=True)
+    for name, text in cmrc_paragraphs(cmrc_dir).items():
+        if not (docs / name).exists():
+            (docs / name).write_text(text, encoding="utf-8")
+    return docs
+
+
 def cmrc_examples(cmrc_dir: Path, split: str = "dev") -> Iterator[Example]:
     """CMRC 2018 questions of ``split``, each answerable and again with its paragraph filtered out."""
     gold = dict(

@@ -10,7 +10,6 @@ they were.
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -31,6 +30,7 @@ from training.examples import (
     Example,
     cmrc_examples,
     folds_by_document,
+    write_cmrc_paragraphs,
     written_examples,
 )
 from training.topics import generated_examples
@@ -41,13 +41,7 @@ INDEXES = ("cmrc", "reports", "generic")  # in this order: the rows of each foll
 def document_paths(work: Path, generic: bool = False) -> dict[str, list[Path]]:
     """The documents of each index (the generic one with ``generic``); CMRC's paragraphs are
     written into ``work`` once, a file each."""
-    docs = work / "cmrc-docs"
-    docs.mkdir(parents=True, exist_ok=True)
-    for line in (SHARED / "cmrc2018" / "corpus.jsonl").read_text(encoding="utf-8").splitlines():
-        item = json.loads(line)
-        path = docs / f"{item['id']}.txt"
-        if not path.exists():
-            path.write_text(item["text"], encoding="utf-8")
+    docs = write_cmrc_paragraphs(SHARED / "cmrc2018", work / "cmrc-docs")
     paths = {"cmrc": [docs], "reports": [SHARED / "gov_reports" / f"{name}.txt" for name in TRAIN_REPORTS]}
     return paths | ({"generic": sorted(GENERIC_DOCS.iterdir())} if generic else {})
 
