@@ -15,6 +15,14 @@ Period = Literal["review", "plan", "other"]
 # How the CLI and the web interface name each period: last year's work reviewed, this year's plan.
 PERIOD_LABELS: dict[Period, str] = {"review": "回顾", "plan": "计划", "other": "其他"}
 Level = Literal["national", "province", "city", "county", "town"]
+DocumentKind = Literal["work_report", "other"]
+
+
+def document_kind(title: str) -> DocumentKind:
+    """ "work_report" for a government work report, known by its title (…工作报告), else "other". A
+    work report's top-level headings are its review, then its plan, by their place; and its answers'
+    confidence is the one fitted on questions asked of reports (``qa.pipeline.scorer``)."""
+    return "work_report" if "工作报告" in title else "other"
 
 
 def content_hash(text: str) -> str:

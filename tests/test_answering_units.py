@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
-import hashlib
 import itertools
-import json
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from qa.apps.messages import scope_notes
-from qa.errors import ReportQAError
 from qa.index.catalog import Catalog
 from qa.pipeline.answering import uncovered_year
-from qa.pipeline.background import BACKGROUND_PATH
 from qa.pipeline.coverage import lacking, missing_report
-from qa.pipeline.features import FEATURES, Candidate, candidates, lead_tokens, rarest_term
+from qa.pipeline.features import FEATURES, candidates, lead_tokens, rarest_term
 from qa.pipeline.parts import split_parts
 from qa.pipeline.places import named_places
 from qa.pipeline.query import analyze
 from qa.pipeline.retrieval import Hit, named_documents, named_scope
 from qa.pipeline.scope import named_groups, part_years
-from qa.pipeline.scorer import MODEL_PATH, AnswerScorer, default_scorer
 from qa.schema import DocumentInfo, Passage
 from qa.text.normalize import normalize
 
@@ -300,61 +294,6 @@ def test_the_rarest_term_is_the_same_whatever_order_the_terms_come_in() -> None:
     assert {rarest_term(w) for w in orders} == {"防站"}  # the longer among the heaviest, then the greater
     assert rarest_term({"建": 2.0, "站": 3.0}) == "站"
     assert rarest_term({}) == ""
-
-
-def test_the_shipped_scorer_loads_and_states_its_provenance() -> None:
-    spec = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
-    assert spec["sentence"]["features"] == list(FEATURES)
-    unused = spec["provenance"]["not_used"]
-    assert all(name in unused for name in ("dev_zimao", "dev_written", "blind_single"))
-    # Trained on features weighed against the shipped background: retrain when it changes.
-    assert spec["provenance"]["background_sha256"] == hashlib.sha256(BACKGROUND_PATH.read_bytes()).hexdigest()
-    scorer = default_scorer()
-    assert 0.0 < scorer.uncertain_floor < scorer.answer_floor < 1.0
-
-
-def test_a_model_file_of_other_features_is_refused(tmp_path: Path) -> None:
-    spec = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
-    spec["sentence"]["features"] = ["cosine"]
-    path = tmp_path / "old.json"
-    path.write_text(json.dumps(spec), encoding="utf-8")
-    with pytest.raises(ReportQAError, match="retrain"):
-        AnswerScorer.load(path)
-    spec["sentence"] |= {"features": list(FEATURES), "lightgbm": spec["sentence"]["lightgbm"][0]}
-    path.write_text(json.dumps(spec), encoding="utf-8")  # one ranker, as files before the average
-    with pytest.raises(ReportQAError, match="retrain"):
-        AnswerScorer.load(path)
-    with pytest.raises(ReportQAError, match="cannot read"):
-        AnswerScorer.load(tmp_path / "missing.json")
-
-
-def test_the_sentence_score_is_the_mean_of_the_rankers() -> None:
-    spec = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
-    rankers = spec["sentence"]["lightgbm"]
-    assert len(rankers) >= 2  # several seeds, averaged
-    rows = np.random.default_rng(0).random((6, len(FEATURES))).astype(np.float32)
-    alone = [
-        AnswerScorer(spec | {"sentence": spec["sentence"] | {"lightgbm": [text]}}).sentence_scores(rows)
-        for text in rankers
-    ]
-    assert not np.allclose(alone[0], alone[1])  # the seeds differ
-    np.testing.assert_allclose(AnswerScorer(spec).sentence_scores(rows), np.mean(alone, axis=0))
-
-
-def test_a_span_of_only_punctuation_is_never_the_answer() -> None:
-    scorer = default_scorer()
-    strong = np.zeros(len(FEATURES), dtype=np.float32)
-    for name, value in (("cosine", 0.9), ("coverage", 1.0), ("bigram_coverage", 1.0), ("rank_inverse", 1.0)):
-        strong[FEATURES.index(name)] = value
-    weak = np.zeros(len(FEATURES), dtype=np.float32)
-    weak[FEATURES.index("cosine")] = 0.7
-    bracket = Candidate(0, (0, 1), "（", strong)
-    sentence = Candidate(0, (1, 9), "全年完成投资5亿元", weak)
-    scores = scorer.sentence_scores(np.stack([strong, weak]))
-    assert scores[0] > scores[1]  # on features alone the bracket would win
-    scored = scorer.score([bracket, sentence])
-    assert scored is not None and scored.best == 1
-    assert scorer.score([bracket, Candidate(1, (9, 10), "——", strong)]) is None
 
 
 def test_a_two_part_answers_confidence_is_that_of_what_it_quotes() -> None:

@@ -1,4 +1,5 @@
-"""Documents that are no government work report, with the real model: a regulation's articles.
+"""Documents that are no government work report, with the real model: a regulation's articles,
+judged by the confidence model of documents that are no report (qa.pipeline.scorer).
 
 Laws and regulations write amounts in characters (补植三株, 二百元以上) and say 全市 for the city
 that issued them; these are read as figures and as a word, not as a city the collection lacks.
@@ -34,3 +35,13 @@ def test_a_regulation_is_answered_from_its_articles(regulation, question, quoted
     why = (answer.confidence, answer.reason.get("not_found_because"))
     assert answer.found and quoted in answer.answer, why
     assert answer.passages[0].section[0].startswith("第")  # the chapter: 第三章 保护和管理
+
+
+def test_a_regulation_is_judged_as_a_document_that_is_no_report(regulation):
+    from qa.schema import document_kind
+
+    assert document_kind(regulation.documents[0].title) == "other"
+    # 老城区 for the article's 旧城改造区: the work reports' confidence model refused it (0.18); a
+    # document of another kind is judged by the model fitted on questions asked of such documents.
+    answer = regulation.ask("老城区改造绿地比例要求是多少？")
+    assert answer.found and "百分之二十五" in answer.answer, answer.confidence

@@ -7,6 +7,7 @@ import itertools
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from qa.evaluation import load_questions
@@ -108,11 +109,21 @@ def test_written_pairs_join_two_questions_of_one_report() -> None:
 
 
 @pytest.mark.skipif(not REPORTS.is_dir(), reason="needs ../shared/datasets")
-def test_the_generic_documents_are_an_index_only_when_asked_for(tmp_path: Path) -> None:
+def test_the_generic_documents_are_an_index_of_their_own(tmp_path: Path) -> None:
     from training.sources import document_paths, every_example
 
-    assert set(document_paths(tmp_path)) == {"cmrc", "reports"}
-    paths = document_paths(tmp_path, generic=True)
+    paths = document_paths(tmp_path)
+    assert set(paths) == {"cmrc", "reports", "generic"}
     assert len(paths["generic"]) == 30 and len(list((tmp_path / "cmrc-docs").iterdir())) == 1104
     examples = {"generic": list(written_examples(GENERIC_FILES, source="generic"))[:2], "cmrc": []}
     assert [e.qid for e in every_example(examples)] == ["W5001", "W5002"]
+
+
+def test_rows_without_some_questions_keep_every_other_row_in_order() -> None:
+    from training.collect import Rows
+
+    qid = np.array(["W5001", "W5001", "DEV_1", "R7", "R7"])
+    rows = Rows(qid, np.arange(10.0).reshape(5, 2), np.array([1, 0, 1, 0, 1]), np.ones(5, dtype=bool))
+    kept = rows.without(np.array(["W5001"]))
+    assert kept.qid.tolist() == ["DEV_1", "R7", "R7"] and kept.x[:, 0].tolist() == [4.0, 6.0, 8.0]
+    assert kept.y.tolist() == [1, 0, 1] and len(kept.answerable) == 3

@@ -38,6 +38,11 @@ class Rows:
     def astuple(self) -> tuple[np.ndarray, ...]:
         return self.qid, self.x, self.y, self.answerable
 
+    def without(self, qids: np.ndarray) -> Rows:
+        """The rows of every question but those of ``qids``."""
+        keep = ~np.isin(self.qid, qids)
+        return Rows(*(a[keep] for a in self.astuple()))
+
     @cached_property
     def _spans(self) -> dict[str, slice]:
         """Each question's rows (contiguous, as collected): found once, not by a scan per question."""

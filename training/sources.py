@@ -1,11 +1,10 @@
 """The training questions by source, the index each is asked of, and their collected candidates.
 
 Indexes: CMRC 2018's 1,104 paragraphs (its dev split's questions), the 25 training reports
-(questions generated from them and written on them) and, with ``generic``, the documents that are
-no report (``GENERIC_DOCS``: news, articles, notices, manuals, rules; the questions written on them;
-not in the shipped scorer: training/README.md, 2026-12-05 late night). Each source is collected from
-its own index, so adding documents to one leaves the others' term weights, and so their rows, as
-they were.
+(questions generated from them and written on them) and the documents that are no report
+(``GENERIC_DOCS``: news, articles, notices, manuals, rules; the questions written on them). Each
+source is collected from its own index, so adding documents to one leaves the others' term weights,
+and so their rows, as they were.
 """
 
 from __future__ import annotations
@@ -38,12 +37,11 @@ from training.topics import generated_examples
 INDEXES = ("cmrc", "reports", "generic")  # in this order: the rows of each follow the last's
 
 
-def document_paths(work: Path, generic: bool = False) -> dict[str, list[Path]]:
-    """The documents of each index (the generic one with ``generic``); CMRC's paragraphs are
-    written into ``work`` once, a file each."""
+def document_paths(work: Path) -> dict[str, list[Path]]:
+    """The documents of each index; CMRC's paragraphs are written into ``work`` once, a file each."""
     docs = write_cmrc_paragraphs(SHARED / "cmrc2018", work / "cmrc-docs")
     paths = {"cmrc": [docs], "reports": [SHARED / "gov_reports" / f"{name}.txt" for name in TRAIN_REPORTS]}
-    return paths | ({"generic": sorted(GENERIC_DOCS.iterdir())} if generic else {})
+    return paths | {"generic": sorted(GENERIC_DOCS.iterdir())}
 
 
 def open_indexes(
@@ -57,14 +55,12 @@ def open_indexes(
 
 
 def training_examples(bots: dict[str, ReportQA]) -> dict[str, list[Example]]:
-    """Every training question, by the index it is asked of (the generic one's if ``bots`` has it)."""
-    examples = {
+    """Every training question, by the index it is asked of."""
+    return {
         "cmrc": list(cmrc_examples(SHARED / "cmrc2018", "dev")),
         "reports": [*generated_examples(bots["reports"]), *written_examples()],
+        "generic": list(written_examples(GENERIC_FILES, source="generic")),
     }
-    if "generic" in bots:
-        examples["generic"] = list(written_examples(GENERIC_FILES, source="generic"))
-    return examples
 
 
 def every_example(examples: dict[str, list[Example]]) -> list[Example]:

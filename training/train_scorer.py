@@ -4,10 +4,14 @@
 
 Needs scikit-learn (``pip install -e ".[train]"``) and LightGBM; the product reads the model file
 with LightGBM and numpy. Data: training/examples.py (CMRC 2018's dev split and questions generated
-from reports no question set uses); never the dev or blind sets. Questions are split in two folds
-by document (``training.examples.folds_by_document``): the sentence model of one fold scores the
-other, so the confidence model and the floors are fitted on scores of documents the sentence model
-has not seen; the final sentence model is refitted on all of them.
+from reports no question set uses, and written on those reports and on documents that are no
+report); never the dev or blind sets. Questions are split in two folds by document
+(``training.examples.folds_by_document``): the sentence model of one fold scores the other, so the
+confidence models and the floors are fitted on scores of documents the sentence model has not seen;
+the final sentence model is refitted on all of them. Each kind of document (``qa.schema.document_kind``)
+has its own confidence model and floors: a work report's fitted on every question but those written
+on the documents that are no report; another document's on CMRC's and those. The questions written
+on the documents that are no report train no ranker (training/README.md, 2026-12-06).
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from sklearn.metrics import roc_auc_score
 from qa.embed.embedder import load_embedder
 from qa.pipeline.background import BACKGROUND_PATH
 from qa.pipeline.features import FEATURES
-from qa.pipeline.scorer import FORMAT, AnswerScorer, ConfidenceModel
+from qa.pipeline.scorer import FORMAT, KINDS, AnswerScorer, ConfidenceModel
 from training.calibration import prior_shift, reliability, reweighted, shifted
 from training.collect import CONFIDENCE_INPUTS, Rows
 from training.examples import GENERIC_FILES, TRAIN_REPORTS, WRITTEN_FILES, folds_by_document, written_examples
@@ -43,7 +47,7 @@ from training.sources import (
 )
 
 ROOT = Path(__file__).resolve().parents[1]
-VERSION = 1
+VERSION = 2  # 2: a confidence model and floors per kind of document
 CMRC_PREFIX = "DEV_"  # CMRC 2018's dev question ids; generated ones start with R (facts) or T (topics)
 WRITTEN_PREFIX = "W"  # the written questions' ids (training/data/written_questions.jsonl)
 # Shares of the total weight by source (training/README.md: 1:1:1 and 1:1:2 compared on the dev
@@ -109,19 +113,17 @@ def _fit_sentence(rows: Rows, questions: np.ndarray, rankers: int, first_seed: i
     return {"features": list(FEATURES), "lightgbm": models}
 
 
-def _spec(sentence: dict[str, Any], confidence: dict[str, Any], floors: dict[str, float]) -> dict[str, Any]:
+def _spec(sentence: dict[str, Any], confidence: dict[str, Any], floors: dict[str, Any]) -> dict[str, Any]:
     return {"format": FORMAT, "sentence": sentence, "confidence": confidence, "floors": floors}
 
 
-def _placeholder_confidence() -> dict[str, Any]:
+def _sentence_only(sentence: dict[str, Any]) -> AnswerScorer:
+    """A scorer of the sentence model alone: what the confidence inputs are read with."""
     n = len(CONFIDENCE_INPUTS)
-    return {
-        "inputs": CONFIDENCE_INPUTS,
-        "mean": [0.0] * n,
-        "scale": [1.0] * n,
-        "coef": [0.0] * n,
-        "intercept": 0.0,
-    }
+    zeros, ones = [0.0] * n, [1.0] * n
+    placeholder = {"inputs": CONFIDENCE_INPUTS, "mean": zeros, "scale": ones, "coef": zeros, "intercept": 0.0}
+    floors = {"answer": 1.0, "uncertain": 0.0}
+    return AnswerScorer(_spec(sentence, dict.fromkeys(KINDS, placeholder), dict.fromkeys(KINDS, floors)))
 
 
 def _out_of_fold(
@@ -132,8 +134,7 @@ def _out_of_fold(
     Returns (inputs, label, answerable)."""
     inputs, labels, answerable = [], [], []
     for i, fold in enumerate(folds):
-        sentence = _fit_sentence(rows, folds[1 - i], rankers, first_seed)
-        scorer = AnswerScorer(_spec(sentence, _placeholder_confidence(), {"answer": 1.0, "uncertain": 0.0}))
+        scorer = _sentence_only(_fit_sentence(rows, folds[1 - i], rankers, first_seed))
         for qid in fold:
             z, label, ans = scored.confidence_row(qid, scorer)
             inputs.append(z)
@@ -166,21 +167,48 @@ def _cross_fitted(z: np.ndarray, label: np.ndarray, weight: np.ndarray, first: n
     return p
 
 
+def _fit_kind(
+    z: np.ndarray,
+    label: np.ndarray,
+    weight: np.ndarray,
+    answerable: np.ndarray,
+    first: np.ndarray,
+    asked: float,
+) -> tuple[dict[str, Any], np.ndarray, dict[str, float]]:
+    """One kind of document's confidence model, its questions' cross-fitted confidences (``first``:
+    per question, in the first fold) and its floors. ``asked``: the share of unanswerable questions
+    people ask, which the model is calibrated for."""
+    confidence = _fit_confidence(z, label, weight)
+    # Calibrated for the share of unanswerable questions people ask, not the training mix's; the
+    # floor below is a quantile, so the same questions are refused either way.
+    trained_share = float(weight[~answerable].sum() / weight.sum())
+    shift = prior_shift(trained_share, asked)
+    confidence["intercept"] += shift
+    confidence["prior"] = {"trained_unanswerable": round(trained_share, 4), "asked_unanswerable": asked}
+    p = shifted(_cross_fitted(z, label, weight, first), shift)
+    # The lower floor: refuse no more than MAX_REFUSED_ANSWERABLE of the answerable questions, each
+    # source by its share: the written ones (people's wording) as well as the generated report
+    # questions (templates, easier: a floor set on them alone refused 2-3x as many real ones).
+    uncertain_floor = _weighted_quantile(p[answerable], weight[answerable], MAX_REFUSED_ANSWERABLE)
+    return confidence, p, {"answer": 0.5, "uncertain": round(uncertain_floor, 4)}
+
+
 def _source_metrics(
-    source: np.ndarray, p: np.ndarray, right: np.ndarray, answerable: np.ndarray, floor: float
+    source: np.ndarray, p: np.ndarray, right: np.ndarray, answerable: np.ndarray, floor: np.ndarray
 ) -> dict[str, float]:
-    """Out-of-fold measures of one source's questions (``source``: per question, of that source);
-    only the count when it has none (rows collected without it)."""
+    """Out-of-fold measures of one source's questions (``source``: per question, of that source;
+    ``floor``: per question, its kind's); only the count when it has none."""
     if not source.any():
         return {"questions": 0}
     asked, unanswerable = source & answerable, source & ~answerable
     judged = source & (right | ~answerable)
+    refused = p < floor
     return {
         "questions": int(source.sum()),
         "top1_right_answerable": float(right[asked].mean()),
-        "answered_right": float((right & (p >= floor))[asked].mean()),
-        "refused_answerable": float((p[asked] < floor).mean()),
-        "refused_unanswerable": float((p[unanswerable] < floor).mean()),
+        "answered_right": float((right & ~refused)[asked].mean()),
+        "refused_answerable": float(refused[asked].mean()),
+        "refused_unanswerable": float(refused[unanswerable].mean()),
         "auc_right_vs_unanswerable": float(roc_auc_score(right[judged], p[judged])),
         # The floor these questions alone would set (training/README.md, 2026-12-05 night).
         "floor_alone": _weighted_quantile(p[asked], np.ones(int(asked.sum())), MAX_REFUSED_ANSWERABLE),
@@ -208,10 +236,12 @@ def main() -> None:
         help="share of asked questions the report does not answer, which the confidence is calibrated for",
     )
     parser.add_argument(
-        "--generic",
-        action="store_true",
-        help="also the written questions on documents that are no report (training/data/generic; not "
-        "in the shipped scorer: they lowered the report dev sets' unanswerable refusals, training/README.md)",
+        "--keep-reports",
+        type=Path,
+        metavar="FILE",
+        help="keep FILE's sentence model and work reports' confidence and floors (a model file of this "
+        "version); fit only the other documents' confidence: another draw of the rankers moves the dev "
+        "sets' answer@1 by up to 0.02 (training/README.md)",
     )
     parser.add_argument(
         "--fold-adapters",
@@ -228,7 +258,7 @@ def main() -> None:
         parser.error("--asked-unanswerable must lie strictly between 0 and 1")
     started = time.time()
     embedder = load_embedder()
-    paths = document_paths(args.work, args.generic)
+    paths = document_paths(args.work)
     bots = open_indexes(paths, args.work, embedder)
     print(f"indexes ready after {time.time() - started:.0f} s", file=sys.stderr, flush=True)
 
@@ -250,47 +280,55 @@ def main() -> None:
 
     questions = np.unique(rows.qid)
     folds = folds_by_document(np.intersect1d(questions, scored.qid), every_example(examples))
-    z, label, answerable = _out_of_fold(rows, folds, scored, args.rankers, args.first_seed)
-    # Each source weighs its share in the confidence model and the floor too (_domain_weight).
+    generic_questions = np.array([e.qid for e in examples["generic"]])
+    ranked = rows.without(generic_questions)
+    z, label, answerable = _out_of_fold(ranked, folds, scored, args.rankers, args.first_seed)
+    # Each source weighs its share in the confidence models and the floors too (_domain_weight).
     ordered = np.concatenate(folds)
-    from_reports = _from_reports(ordered)
     weight = _domain_weight(ordered)
-    confidence = _fit_confidence(z, label, weight)
-    # Calibrated for the share of unanswerable questions people ask, not the training mix's; the
-    # floor below is a quantile, so the same questions are refused either way.
-    trained_share = float(weight[~answerable].sum() / weight.sum())
-    shift = prior_shift(trained_share, args.asked_unanswerable)
-    confidence["intercept"] += shift
-    confidence["prior"] = {
-        "trained_unanswerable": round(trained_share, 4),
-        "asked_unanswerable": args.asked_unanswerable,
-    }
-    p = shifted(_cross_fitted(z, label, weight, np.isin(ordered, folds[0])), shift)
-    # The lower floor: refuse no more than MAX_REFUSED_ANSWERABLE of the answerable questions, each
-    # source by its share: CMRC's and the written ones (people's wording) as well as the generated
-    # report questions (templates, easier: a floor set on them alone refused 2-3x as many real ones).
-    uncertain_floor = _weighted_quantile(p[answerable], weight[answerable], MAX_REFUSED_ANSWERABLE)
-    floors = {"answer": 0.5, "uncertain": round(uncertain_floor, 4)}
+    generic = np.isin(ordered, generic_questions)
+    of_reports = _from_reports(ordered) & ~generic
+    # The questions written on documents that are no report are answered by sentences that share few
+    # words with them: in the work reports' confidence model they taught it to accept a report's near
+    # misses (training/README.md, 2026-12-05 late night), so only the other documents' learns from them.
+    fitted_on = {"work_report": ~generic, "other": ~of_reports}
+    judges = {"work_report": of_reports, "other": ~of_reports}  # what each kind's model is measured on
+    first = np.isin(ordered, folds[0])
+    p, floor = np.zeros(len(ordered)), np.zeros(len(ordered))
+    confidence, floors = {}, {}
+    for kind in KINDS:
+        on = fitted_on[kind]
+        confidence[kind], p_on, floors[kind] = _fit_kind(
+            z[on], label[on], weight[on], answerable[on], first[on], args.asked_unanswerable
+        )
+        p[judges[kind]] = p_on[judges[kind][on]]
+        floor[judges[kind]] = floors[kind]["uncertain"]
     right = label.astype(bool)
-    # The written questions on documents that are no report, measured apart.
-    generic = np.isin(ordered, [e.qid for e in examples.get("generic", [])])
     metrics = {
         "questions": len(questions),
         "answerable": int(answerable.sum()),
         "candidates": len(rows.y),
         "top1_right_answerable": float(right[answerable].mean()),
         "auc_right_vs_unanswerable": float(roc_auc_score(right[right | ~answerable], p[right | ~answerable])),
-        "refused_answerable": float((p[answerable] < uncertain_floor).mean()),
-        "refused_unanswerable": float((p[~answerable] < uncertain_floor).mean()),
-        "reports_refused_answerable": float((p[answerable & from_reports] < uncertain_floor).mean()),
-        "reports_refused_unanswerable": float((p[~answerable & from_reports] < uncertain_floor).mean()),
-        "written": _source_metrics(_written(ordered) & ~generic, p, right, answerable, uncertain_floor),
-        "generic": _source_metrics(generic, p, right, answerable, uncertain_floor),
+        "refused_answerable": float((p < floor)[answerable].mean()),
+        "refused_unanswerable": float((p < floor)[~answerable].mean()),
+        "work_report": _source_metrics(of_reports, p, right, answerable, floor),
+        "written": _source_metrics(_written(ordered) & ~generic, p, right, answerable, floor),
+        "generic": _source_metrics(generic, p, right, answerable, floor),
         "reliability": reliability(p, label, reweighted(weight, answerable, args.asked_unanswerable)),
         "note": "out-of-fold on the training questions (2 folds by document; the confidence model too); "
         "the reliability with each source at its share and the unanswerable questions at the asked share",
     }
-    spec = _spec(_fit_sentence(rows, questions, args.rankers, args.first_seed), confidence, floors)
+    if args.keep_reports:
+        kept = json.loads(args.keep_reports.read_text(encoding="utf-8"))
+        sentence = kept["sentence"]
+        confidence["work_report"], floors["work_report"] = (
+            kept["confidence"]["work_report"],
+            kept["floors"]["work_report"],
+        )
+    else:
+        sentence = _fit_sentence(ranked, questions, args.rankers, args.first_seed)
+    spec = _spec(sentence, confidence, floors)
     spec |= {
         "version": VERSION,
         "trained": time.strftime("%Y-%m-%d"),
@@ -304,9 +342,7 @@ def main() -> None:
             "that read only the reports",
             "generic": f"training/data/{GENERIC_FILES[0].name}: {len(list(written_examples(GENERIC_FILES)))} "
             "questions on the 30 documents of training/data/generic (no report), written by helper "
-            "sessions that read only those documents"
-            if args.generic
-            else "none (--generic not given)",
+            "sessions that read only those documents",
             "not_used": "tests/data dev_zimao, dev_gov, dev_written, dev_written_2, dev_written_3, "
             "blind_single, blind_library",
             "embedding_adapter": "sentence model on the shipped adapter's candidates (it saw the CMRC and "
@@ -316,6 +352,14 @@ def main() -> None:
             # The term weights of the features were measured against this file (qa.pipeline.background).
             "background_sha256": hashlib.sha256(BACKGROUND_PATH.read_bytes()).hexdigest(),
             "ranker_seeds": list(range(args.first_seed, args.first_seed + args.rankers)),
+            # The sentence model and the work reports' confidence and floors, when kept: whose they are.
+            "kept": {
+                "file": str(args.keep_reports),
+                "trained": kept["trained"],
+                "provenance": kept["provenance"],
+            }
+            if args.keep_reports
+            else None,
         },
         "metrics": metrics,
     }

@@ -13,7 +13,7 @@ import functools
 import re
 from collections.abc import Iterable, Sequence
 
-from qa.schema import DocumentInfo
+from qa.schema import DocumentInfo, DocumentKind, document_kind
 
 _REGION_SUFFIX = re.compile(
     r"(?:人民政府|维吾尔自治区|壮族自治区|回族自治区|自治区|特别行政区|省|市|县|区|镇|乡|街道)$"
@@ -43,6 +43,7 @@ class Catalog:
 
     def __init__(self, documents: Sequence[DocumentInfo]) -> None:
         self.documents: list[DocumentInfo] = list(documents)
+        self._kinds: dict[str, DocumentKind] = {d.doc_id: document_kind(d.title) for d in self.documents}
         self._place: dict[str, list[int]] = {}  # a region's full or short name -> its reports
         self._covering: dict[int, list[int]] = {}
         self._titled: dict[int, list[int]] = {}
@@ -61,6 +62,10 @@ class Catalog:
                 self._titled.setdefault(info.year, []).append(i)
         self._name_lengths = sorted({len(name) for name in self._place})
         self.national = [d for d in self.documents if d.region == NATIONAL_REGION]
+
+    def kind(self, doc_id: str) -> DocumentKind:
+        """Whether the document is a work report or another kind (``qa.schema.document_kind``)."""
+        return self._kinds[doc_id]
 
     def __len__(self) -> int:
         return len(self.documents)

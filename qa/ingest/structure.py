@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, replace
 
 from qa.ingest.headings import ADDRESS, BARE_RANK, RANK, Heading, find_headings, line_spans, trim
-from qa.schema import Document, Passage, Period
+from qa.schema import Document, Passage, Period, document_kind
 from qa.text.normalize import to_simplified
 from qa.text.sentences import TERMINATORS, split_sentences
 
@@ -218,7 +218,7 @@ def build_passages(doc: Document, min_chars: int = 80, max_chars: int = 250) -> 
     sections, body_end = _parse(text)
     # Only a work report is laid out as what was done, then what is to be done (all 89 reports here
     # are titled …工作报告); a regulation's or a manual's later sections are no plan.
-    periods = section_periods(sections, work_report="工作报告" in doc.title)
+    periods = section_periods(sections, work_report=document_kind(doc.title) == "work_report")
     by_start = {s.start: (s, p) for s, p in zip(sections, periods, strict=True)}
     bounds = sorted({0, body_end, len(text), *by_start})
     passages: list[Passage] = []

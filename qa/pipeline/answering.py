@@ -117,7 +117,10 @@ def decide(
     """Score the candidates; a checkable fact (a report the collection lacks, a year the report
     does not cover) refuses whatever the score. ``years`` False skips the year check: a part of a
     comparison asks its own report about the other reports' years too."""
-    scored = scorer.score(retrieved.candidates, calibrated)
+    kinds = data.catalog.kind
+    scored = scorer.score(
+        retrieved.candidates, lambda c: kinds(retrieved.passages[c.passage].doc_id), calibrated
+    )
     if scored is None:
         return Decision(None, None, "nothing indexed matches the filters")
     best = retrieved.candidates[scored.best]

@@ -9,16 +9,20 @@ records the provenance and the held-out metrics), stored together in one JSON fi
    answer;
 2. the confidence model, a logistic regression, turns the best sentence's score, its lead over the
    runner-up and its features into a calibrated probability that it answers: calibrated for the
-   share of unanswerable questions people ask (the model file's ``confidence.prior``), not for the
-   training mix's.
+   share of unanswerable questions people ask (the model file's ``confidence.*.prior``), not for the
+   training mix's. There is one for each kind of document (``qa.schema.document_kind``): a work
+   report's is fitted without the questions written on other documents, whose answers share few
+   words with them and taught it to accept a report's near misses; another document's on those and
+   CMRC's.
 
-Two floors on that probability give the three outcomes: an answer, a low-confidence answer shown as
-"可能相关", and "报告中没有".
+Two floors on that probability (each kind its own) give the three outcomes: an answer, a
+low-confidence answer shown as "可能相关", and "报告中没有".
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -28,12 +32,14 @@ import numpy as np
 
 from qa.errors import ReportQAError
 from qa.pipeline.features import FEATURES, Candidate
+from qa.schema import DocumentKind
 from qa.text.normalize import has_words
 
 MODEL_PATH = Path(__file__).resolve().parents[1] / "data" / "answer_scorer.json"
 FORMAT = "report-qa-answer-scorer"
 Outcome = Literal["answer", "uncertain", "not_found"]
 MAX_LEAD = 4.0  # a lead over the runner-up beyond this says nothing more (and a lone candidate has this)
+KINDS: tuple[DocumentKind, ...] = ("work_report", "other")
 
 
 @dataclass(frozen=True)
@@ -61,8 +67,17 @@ class ConfidenceModel:
         return 1.0 / (1.0 + np.exp(-(z @ self.coef + self.intercept)))
 
 
+@dataclass(frozen=True)
+class Floors:
+    """At or above ``answer``: an answer; from ``uncertain``: 可能相关; below it: 报告中没有."""
+
+    answer: float
+    uncertain: float
+
+
 class AnswerScorer:
-    """Sentence model + confidence model + floors, as written by the training script."""
+    """Sentence model + a confidence model and floors per kind of document, as written by the
+    training script."""
 
     def __init__(self, spec: dict[str, Any]) -> None:
         sentence = spec["sentence"]
@@ -71,6 +86,7 @@ class AnswerScorer:
             or tuple(sentence["features"]) != FEATURES
             or not isinstance(sentence["lightgbm"], list)  # one ranker before several were averaged
             or not sentence["lightgbm"]
+            or set(spec["confidence"]) != set(KINDS)  # one confidence model before each kind had its own
         ):
             raise ReportQAError(
                 "the answer scorer's model file does not match this version's features; "
@@ -80,9 +96,11 @@ class AnswerScorer:
 
         # Several rankers of different seeds, averaged: one alone varies with its seed.
         self.boosters = [lightgbm.Booster(model_str=text) for text in sentence["lightgbm"]]
-        self.confidence = ConfidenceModel(spec["confidence"])
-        self.answer_floor = float(spec["floors"]["answer"])
-        self.uncertain_floor = float(spec["floors"]["uncertain"])
+        self.confidence = {kind: ConfidenceModel(spec["confidence"][kind]) for kind in KINDS}
+        self.floors = {
+            kind: Floors(float(spec["floors"][kind]["answer"]), float(spec["floors"][kind]["uncertain"]))
+            for kind in KINDS
+        }
         self.spec = spec
 
     @classmethod
@@ -114,8 +132,14 @@ class AnswerScorer:
         trained = self.spec.get("model", {})
         return all(identity.get(key) == trained.get(key) for key in ("name", "adapter"))
 
-    def score(self, candidates: list[Candidate], calibrated: bool = True) -> Scored | None:
-        """The best candidate, its confidence and the outcome; None without candidates.
+    def score(
+        self,
+        candidates: list[Candidate],
+        kind_of: Callable[[Candidate], DocumentKind],
+        calibrated: bool = True,
+    ) -> Scored | None:
+        """The best candidate, its confidence and the outcome; None without candidates. ``kind_of``:
+        the kind of the document a candidate is from, whose confidence model and floors judge it.
 
         Not ``calibrated`` (another embedding model), the best sentence is never refused on its
         confidence alone: it is shown as uncertain (可能相关)."""
@@ -126,18 +150,20 @@ class AnswerScorer:
             return None
         scores = self.sentence_scores(np.stack([candidates[i].features for i in keep]))
         inputs = self.confidence_inputs_of([candidates[i] for i in keep], scores)
-        row = [inputs[name] for name in self.confidence.inputs]
-        confidence = float(self.confidence.probabilities(np.array([row]))[0])
+        best = keep[int(np.argmax(scores))]
+        kind = kind_of(candidates[best])
+        model, floors = self.confidence[kind], self.floors[kind]
+        confidence = float(model.probabilities(np.array([[inputs[name] for name in model.inputs]]))[0])
         outcome: Outcome = (
             "uncertain"
             if not calibrated
             else "answer"
-            if confidence >= self.answer_floor
+            if confidence >= floors.answer
             else "uncertain"
-            if confidence >= self.uncertain_floor
+            if confidence >= floors.uncertain
             else "not_found"
         )
-        return Scored(keep[int(np.argmax(scores))], confidence, outcome)
+        return Scored(best, confidence, outcome)
 
 
 @cache
