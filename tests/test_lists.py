@@ -48,11 +48,17 @@ def _marked(doc: Document, sentence: str) -> Passage:
     return passage.with_(highlight=(start - passage.start, start - passage.start + len(sentence)))
 
 
+def _loaded(folder: Path, text: str) -> Document:
+    """``text`` written into a file of ``folder`` and loaded as a document."""
+    path = folder / "county.txt"
+    path.write_text(text, encoding="utf-8")
+    [doc] = load_paths([path])
+    return doc
+
+
 def _quoted(folder: Path, sentence: str) -> tuple[str, Passage]:
     """The document text of REPORT and its passage holding ``sentence``, the sentence marked."""
-    path = folder / "county.txt"
-    path.write_text(REPORT, encoding="utf-8")
-    [doc] = load_paths([path])
+    doc = _loaded(folder, REPORT)
     return doc.text, _marked(doc, sentence)
 
 
@@ -100,9 +106,7 @@ COUNTED = """某某县人民政府2024年政府工作报告
 
 
 def test_sentences_counting_off_a_list_are_the_items_of_the_one_before(tmp_path: Path) -> None:
-    path = tmp_path / "county.txt"
-    path.write_text(COUNTED, encoding="utf-8")
-    [doc] = load_paths([path])
+    doc = _loaded(tmp_path, COUNTED)
     items = announced_items(doc.text, _marked(doc, "着力解决群众看病难问题，主要抓好三个方面；"))
     expected = ["一是建设县医院新院区。", "二是推进家庭医生签约服务。", "三是深化医保支付方式改革。"]
     assert [i.text for i in items] == expected  # text between items continues them; a new 一是 ends it
@@ -112,10 +116,36 @@ def test_sentences_counting_off_a_list_are_the_items_of_the_one_before(tmp_path:
     assert announced_items(doc.text, _marked(doc, "三是深化医保支付方式改革。")) == []
 
 
+ARTICLES = """青岚市养犬管理条例
+
+第三章　养犬行为规范
+
+第十条　禁止携犬进入下列场所：
+（一）机关、学校、医院；
+（二）菜市场、商场等室内公共场所；
+（三）公共交通工具。
+重点管理区内，每日七时至二十一时不得携犬进入城市公园。
+
+第十一条　携犬出户时犬只产生的粪便，携犬人应当立即清除。
+"""
+
+
+def test_numbered_items_of_running_text_are_the_items_of_the_sentence_before(tmp_path: Path) -> None:
+    doc = _loaded(tmp_path, ARTICLES)
+    items = announced_items(doc.text, _marked(doc, "禁止携犬进入下列场所："))
+    expected = ["（一）机关、学校、医院；", "（二）菜市场、商场等室内公共场所；", "（三）公共交通工具。"]
+    assert [i.text for i in items] == expected  # no headings (they end with ；), counted off in turn
+    assert all(
+        doc.text[i.start : i.end] == i.text
+        and i.section == ["第三章 养犬行为规范", "第十条 禁止携犬进入下列场所"]
+        for i in items
+    )
+
+
 @pytest.mark.skipif(not REPORTS.is_dir(), reason="the shared gov_reports dataset is not here")
 def test_items_on_the_real_reports_are_headings_that_follow_the_sentence() -> None:
     """Over every sentence of the 88 reports: items cite heading lines right after it, or the
-    sentences right after it that count off a list."""
+    sentences right after it that count off a list (一是…, or numbered items ending in ；)."""
     announcing = counting = 0
     for doc in load_paths(sorted(REPORTS.glob("*.txt"))):
         starts = {s.start for s in parse_sections(doc.text)}
@@ -126,12 +156,14 @@ def test_items_on_the_real_reports_are_headings_that_follow_the_sentence() -> No
                     continue
                 assert not doc.text[passage.start + e : items[0].start].strip()
                 numerals = zip("一二三四五六七八九", items, strict=False)
-                counted = [item.text.startswith((f"{n}是", f"第{n}")) for n, item in numerals]
-                counting += all(counted)
-                announcing += not any(counted)
+                forms = ("{}是", "第{}", "（{}）", "{}、")  # 一是, 第一, and numbered items ending in ；
+                counted = [item.text.startswith(tuple(f.format(n) for f in forms)) for n, item in numerals]
+                headings = [item.start in starts for item in items]
+                counting += not any(headings)
+                announcing += all(headings)
                 for item in items:
                     assert doc.text[item.start : item.end] == item.text
-                    assert all(counted) or item.start in starts  # counted off, or headings
+                    assert all(counted) or all(headings)  # counted off, or headings
                     assert "\n" not in item.text and item.text.strip() == item.text
                     assert len(split_sentences(item.text)) == 1  # the item's own words, not its paragraph
     assert announcing >= 20  # reports announce their task areas this way (56 sentences when written)

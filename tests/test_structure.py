@@ -184,7 +184,7 @@ def test_national_style_heading_with_body_on_the_same_line():
 def test_restarted_list_nests_in_the_open_item_and_cycles_stay_shallow():
     text = (
         "一、回顾\n正文。\n二、任务\n要做到：\n"
-        "一、节约能源；\n二、改革产品结构；\n三、利用资源；\n"  # a list inside 二、, numbered like it
+        "一、节约能源\n二、改革产品结构\n三、利用资源\n"  # a list inside 二、, numbered like it
         "三、继续推进改革\n正文。\n"
     )
     paths = [s.path for s in parse_sections(text)]
@@ -192,6 +192,23 @@ def test_restarted_list_nests_in_the_open_item_and_cycles_stay_shallow():
     assert ("三、继续推进改革",) in paths
     cycle = "".join(f"（{n}）第{i}项\n正文。\n" for i in range(300) for n in "一二三")
     assert max(s.level for s in parse_sections(cycle)) <= 4
+
+
+def test_items_of_a_list_ending_in_semicolons_are_no_headings():
+    # "一、节约能源；" (1981's report) and "（一）机关、学校、医院；" (a regulation's article) are items
+    # of the sentence before them, the last one ending with 。: the list stays in its section's passage.
+    text = (
+        "一、回顾\n正文。\n二、任务\n要做到：\n"
+        "一、节约能源；\n二、改革产品结构；\n三、利用资源。\n"
+        "三、继续推进改革\n正文。\n"
+        "第十条　禁止携犬进入下列场所：\n（一）机关、学校、医院；\n（二）菜市场、商场等室内公共场所。\n"
+    )
+    paths = [s.path for s in parse_sections(text)]
+    article = ("第十条 禁止携犬进入下列场所",)  # an article is a sibling of 一、 (both rank 2)
+    assert paths == [("一、回顾",), ("二、任务",), ("三、继续推进改革",), article]
+    passages = build_passages(make_doc(text))
+    assert passage_with(passages, "改革产品结构").section == ["二、任务"]
+    assert "菜市场" in passage_with(passages, "机关、学校、医院").text
 
 
 def test_unnumbered_part_headings_and_closing_address():

@@ -180,7 +180,7 @@ def find_headings(text: str) -> list[Heading]:
                 and not _is_bare(text[lines[i + 1][0] : lines[i + 1][1]])
             )
             bare.append((Heading(s, e, "bare", None, "", line), alone))
-    found = _accept_weak(found)
+    found = _without_list_items(text, _accept_weak(found))
     recovered = _recover_numbers(found, [b for b, _ in bare])
     standalone = [b for b, ok in bare if ok and not b.recovered]
     return sorted(found + recovered + standalone, key=lambda h: h.start)
@@ -211,6 +211,23 @@ def _accept_weak(found: list[Heading]) -> list[Heading]:
                 run = []
         settle(run)
     return [h for h in found if id(h) in keep]
+
+
+def _without_list_items(text: str, found: list[Heading]) -> list[Heading]:
+    """Drop the numbered lines that are items of a list, not headings: an item ends with a
+    semicolon, as no heading does ("（一）机关、学校、医院；" under "禁止携犬进入下列场所：";
+    "一、节约能源，降低消耗；" in a report's paragraph), and the next number of the same kind right
+    after an item is the list's last item ("（三）公共交通工具……除外。")."""
+    kept: list[Heading] = []
+    item: Heading | None = None
+    for h in found:
+        follows = item is not None and h.kind == item.kind and h.number == (item.number or 0) + 1
+        if text[h.start : h.line_end].rstrip(CLOSERS).endswith(("；", ";")) or follows:
+            item = h
+            continue
+        kept.append(h)
+        item = None
+    return kept
 
 
 def _recover_numbers(found: list[Heading], bare: list[Heading]) -> list[Heading]:

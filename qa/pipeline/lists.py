@@ -9,7 +9,9 @@ Passage of the document (the heading's first sentence, with offsets), so every i
 any other quote. Within running text a report counts them off instead: "主要抓好三个方面；一是…。
 二是…。三是…。" When the sentence right after the quoted one opens with 一是 (or 第一，), the
 sentences opening with 二是, 三是 … in turn, within its section, are the items (each its first
-sentence). Nothing is guessed: a sentence followed by anything else announces nothing this can show.
+sentence); so are numbered items of running text, which end with a semicolon and are no headings
+("禁止携犬进入下列场所：" then "（一）机关、学校、医院；（二）…。", ``qa.ingest.headings``). Nothing is
+guessed: a sentence followed by anything else announces nothing this can show.
 """
 
 from __future__ import annotations
@@ -57,26 +59,41 @@ def _heading_span(text: str, section: Section) -> tuple[int, int]:
 _NUMERAL = (
     "(?:十[一二]?|[一二三四五六七八九])"  # 一 … 十二: a longer run is not one list a reader wants quoted
 )
-_COUNTED = re.compile(rf"^(?:({_NUMERAL})是|第({_NUMERAL})[，,、：:是])")
+# Counted off in words (一是, 第一，), even where the heading parser took 第一， for a heading; or
+# numbered as items ((一), 一、, 1.), which are items only where they are no heading.
+_COUNTED = re.compile(
+    rf"^(?:(?P<spoken>{_NUMERAL})是|第(?P<spoken_ordinal>{_NUMERAL})[，,、：:是]"
+    rf"|[（(](?P<paren>{_NUMERAL})[）)]|(?P<cn>{_NUMERAL})、|(?P<arabic>\d{{1,2}})[.．、](?!\d))"
+)
 
 
-def _count(sentence: str) -> int | None:
-    """The number a sentence counts itself off with (二是… → 2, 第三，… → 3), or None."""
+def _count(sentence: str) -> tuple[str, int] | None:
+    """How a sentence counts itself off, and its number: ("spoken", 2) for 二是… or 第二，…,
+    ("paren", 2) for （二）…, ("cn", 2) for 二、…, ("arabic", 2) for 2. …; None for none."""
     found = _COUNTED.match(sentence)
-    if found is None:
+    if found is None or found.lastgroup is None:
         return None
-    return int(parse_numeral(found.group(1) or found.group(2)))
+    form = found.lastgroup
+    return ("spoken" if form.startswith("spoken") else form), int(parse_numeral(found.group(form)))
 
 
-def _counted_off(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """The sentences of ``text[start:end]`` that count off one list (一是, 二是, … in turn), the
-    first of them opening the range, or [] when it does not open with 一是 / 第一."""
+def _counted_off(text: str, start: int, end: int, headings: set[int]) -> list[tuple[int, int]]:
+    """The sentences of ``text[start:end]`` that count off one list (一是, 二是, … in turn, or
+    （一）, （二）, …), the first of them opening the range, or [] when it does not open so. Only the
+    first item's way of numbering continues the list: a （一） inside a 一是 item is its own text. A
+    heading numbered like an item (its start in ``headings``) ends a list that is not spoken."""
     items: list[tuple[int, int]] = []
+    form = None
     for s, e in split_sentences(text, start, end):
-        number = _count(text[s:e])
-        if number == len(items) + 1:
+        counted = _count(text[s:e])
+        if s in headings and form != "spoken" and (counted is None or counted[0] != "spoken"):
+            break
+        if counted is not None and form is not None and counted[0] != form:
+            counted = None
+        if counted is not None and counted[1] == len(items) + 1:
             items.append((s, e))
-        elif not items or number is not None:
+            form = counted[0]
+        elif not items or counted is not None:
             break  # nothing counted right after the quote, or another count begins
     return items if len(items) >= 2 else []
 
@@ -95,7 +112,8 @@ def _item(top: Passage, text: str, start: int, end: int, section: tuple[str, ...
 
 def announced_items(text: str, top: Passage) -> list[Passage]:
     """The items announced by the sentence ``top.highlight`` marks in ``top``: the sentences right
-    after it that count off a list (一是…, 二是…), or the subsection headings of its section.
+    after it that count off a list (一是…, 二是…; （一）…；（二）…。), or the subsection headings of its
+    section.
 
     ``text`` is the document's text. Empty when there is no marked sentence, or no counted
     sentence follows it and it does not end with a colon, or its section's next-level subsections
@@ -111,12 +129,22 @@ def announced_items(text: str, top: Passage) -> list[Passage]:
         return []  # the common case, decided without parsing the report's sections
     sections = _sections(text)
     own = section_at(sections, start)
-    counted = _counted_off(text, end, own.end if own else len(text)) if counts else []
+    # Subsections that begin right after the colon come first: their headings are numbered as items are.
+    headings = _announced_headings(text, sections, own, top, end) if colon else []
+    starts = {s.start for s in sections}
+    counted = (
+        _counted_off(text, end, own.end if own else len(text), starts) if counts and not headings else []
+    )
     if counted:
         path = tuple(own.path) if own else tuple(top.section)
         return [_item(top, text, s, e, path) for s, e in counted]
-    if not colon:
-        return []
+    return headings
+
+
+def _announced_headings(
+    text: str, sections: list[Section], own: Section | None, top: Passage, end: int
+) -> list[Passage]:
+    """The run of ``own``'s next-level subsections beginning right after ``end``, as items."""
     children = [
         s
         for s in sections
