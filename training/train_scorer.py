@@ -283,7 +283,9 @@ def main() -> None:
     generic_questions = np.array([e.qid for e in examples["generic"]])
     ranked = rows.without(generic_questions)
     z, label, answerable = _out_of_fold(ranked, folds, scored, args.rankers, args.first_seed)
-    # Each source weighs its share in the confidence models and the floors too (_domain_weight).
+    # Each source weighs its share in the confidence models and the floors too (_domain_weight, over
+    # every question: the written share is spread over the reports' and the other documents' written
+    # questions alike, so each kind's model sees its written questions at that weight per question).
     ordered = np.concatenate(folds)
     weight = _domain_weight(ordered)
     generic = np.isin(ordered, generic_questions)
