@@ -76,3 +76,13 @@ def test_figures_in_units_of_any_kind_fit_a_figure_question() -> None:
     for text in ("水箱容量\t4.5 升", "额定功率\t28 瓦", "每 3 天更换一次", "孵化期约14天"):
         assert fits("figure", text), text
     assert not fits("figure", "每天更换清水")
+
+
+def test_a_figure_given_as_more_than_fits() -> None:
+    # 余 and 多 between a number and its magnitude or unit, as amounts are given.
+    for sentence in ("现场观众两万三千余人", "带动就业300余人", "全年投入3000多万元", "培训三千多名学员"):
+        assert fits("figure", sentence), sentence
+    assert fits("money", "全年投入3000多万元") and FIGURE.search("两万三千余人").group(0) == "两万三千余人"
+    wanted = asked_unit(analyze("投入了多少万元？"))
+    assert wanted is not None and wanted.search("全年投入3000多万元")
+    assert not fits("figure", "多方协同推进")  # 多 alone is no figure

@@ -29,19 +29,26 @@ _MEASURES = (
     "(?:人次|人|名|亩|公里|千米|平方米|立方米|厘米|毫米|米|吨|千克|公斤|克|斤|毫升|升|千瓦|瓦|小时|分钟|秒|"
     "天|周|个月|岁|分贝|张|套|户|辆|座|台|部|件|枚|株|棵|只|头|次|倍)"
 )
+# "More than" between a number and its magnitude or unit, as amounts are given: 300余人, 两万三千余人,
+# 3000多万元.
+_ABOUT = "(?:余|多)?"
 # A figure, not a year ("2022年" dates a sentence, it answers no "how much") nor an ordinal.
 FIGURE = re.compile(
     r"(?<![0-9.第])" + _NUMBER + r"(?![0-9.]|\s*年)|"
-    + _NUMERAL_START + _CHINESE_NUMBER + "[个项家所条座人件名]|"
-    + _CHINESE_AMOUNT + "(?:万亿|亿|万|千)?(?:元|" + _MEASURES + ")|百分之" + _CHINESE_NUMBER
+    + _NUMERAL_START + _CHINESE_NUMBER + _ABOUT + "[个项家所条座人件名]|"
+    + _CHINESE_AMOUNT + _ABOUT + "(?:万亿|亿|万|千)?" + _ABOUT + "(?:元|" + _MEASURES + ")|"
+    + "百分之" + _CHINESE_NUMBER
 )  # fmt: skip
 _PERCENT = re.compile(_NUMBER + r"\s*%|百分之|个百分点")
-_MONEY = re.compile(f"(?:{_NUMBER}|{_CHINESE_AMOUNT})" + r"\s*(?:万亿|亿|万|千)?(?:元|美元)")
+_MONEY = re.compile(
+    f"(?:{_NUMBER}|{_CHINESE_AMOUNT})" + r"\s*" + _ABOUT + "(?:万亿|亿|万|千)?" + _ABOUT + "(?:元|美元)"
+)
 _DATE = re.compile(r"\d{1,4}\s*(?:年|月|日|号)|年底|月底|年内|上半年|下半年|季度|之前|前完成|以来")
 _LIST = re.compile(r"、|等\d*[个项家所条座类]?")
 _UNIT = re.compile(
-    _NUMBER + r"\s*(?:万|亿)?(?:个|家|所|项|" + _MEASURES + ")|" + _CHINESE_AMOUNT + "(?:万|亿)?" + _MEASURES
-)
+    _NUMBER + r"\s*" + _ABOUT + "(?:万|亿)?" + _ABOUT + "(?:个|家|所|项|" + _MEASURES + ")|"
+    + _CHINESE_AMOUNT + _ABOUT + "(?:万|亿)?" + _ABOUT + _MEASURES
+)  # fmt: skip
 # What a sentence holds of each kind a question asks for ("figure": any of a unit, percent, money).
 _HOLDS = {"date": _DATE, "list": _LIST, "percent": _PERCENT, "money": _MONEY}
 
@@ -109,7 +116,7 @@ def asked_unit(query: Query) -> re.Pattern[str] | None:
         return None
     unit = {"千米": "公里", "名": "人"}.get(unit, unit)
     after = {"元": "(?<!美)元", "人": "(?:人(?!次)|名)", "公里": "(?:公里|千米)"}.get(unit, re.escape(unit))
-    return re.compile(_COUNT + r"\s*" + _MAGNITUDE + after)
+    return re.compile(_COUNT + r"\s*" + _ABOUT + _MAGNITUDE + _ABOUT + after)
 
 
 def fits(kind: str | None, sentence: str) -> bool:
