@@ -34,8 +34,9 @@ def write(path: Path, data: str | bytes, encoding: str = "utf-8") -> Path:
     return path
 
 
-def make_doc(text: str, title: str = "测试报告") -> Document:
-    """A Document of ``text`` as if loaded from test.txt."""
+def make_doc(text: str, title: str = "测试工作报告") -> Document:
+    """A Document of ``text`` as if loaded from test.txt, titled as a work report (review and plan
+    are a work report's parts) unless ``title`` says otherwise."""
     return Document(text=text, title=title, source="test.txt")
 
 

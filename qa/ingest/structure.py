@@ -180,11 +180,14 @@ def section_periods(sections: list[Section], work_report: bool = True) -> list[P
     """The period of each section (parallel to ``sections``), decided from the heading path.
 
     A top-level heading's words decide for it and everything under it (table ``_PERIOD_RULES``).
-    In a ``work_report``, a top-level heading with no period words is a review when it comes first
-    (reports open with what was done) and a task area ("plan") after that; in any other document (a
-    notice's 第一条 补贴时间, a manual's 使用方法) it says neither: "other". Only under an undecided
-    or mixed heading do a subsection's own words count.
+    A top-level heading with no period words is a review when it comes first (reports open with what
+    was done) and a task area ("plan") after that. Only under an undecided or mixed heading do a
+    subsection's own words count. Review and plan are a work report's parts: in any other document
+    every section is "other" (a regulation's 第二章 规划和建设 is urban planning, a summary's
+    一、主要工作成效 what was done, whatever the report words 规划 and 主要工作 would say).
     """
+    if not work_report:
+        return ["other"] * len(sections)
     periods: list[Period] = []
     open_: list[tuple[int, Period, bool]] = []  # (level, period, decided) of the ancestors
     seen_review_or_plan = False
@@ -193,7 +196,7 @@ def section_periods(sections: list[Section], work_report: bool = True) -> list[P
             open_.pop()
         own, mixed = _classify(s.title)
         if not open_:
-            by_place: Period = ("plan" if seen_review_or_plan else "review") if work_report else "other"
+            by_place: Period = "plan" if seen_review_or_plan else "review"
             period: Period = own or by_place
             decided = own is not None and not mixed
             seen_review_or_plan = seen_review_or_plan or period in ("review", "plan")
