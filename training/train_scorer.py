@@ -30,6 +30,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 
 from qa.embed.embedder import load_embedder
+from qa.errors import ReportQAError
 from qa.pipeline.background import BACKGROUND_PATH
 from qa.pipeline.features import FEATURES
 from qa.pipeline.scorer import FORMAT, KINDS, AnswerScorer, ConfidenceModel
@@ -215,6 +216,17 @@ def _source_metrics(
     }
 
 
+def _kept_parts(path: Path, parser: argparse.ArgumentParser) -> dict[str, Any]:
+    """The model file ``--keep-reports`` names, checked as the product checks it; one line when not."""
+    try:
+        spec = AnswerScorer.load(path).spec  # the checks the product makes (format, features, kinds)
+        if not {"trained", "provenance"} <= spec.keys():
+            raise ReportQAError(f"{path} has no trained date or provenance")
+    except ReportQAError as exc:
+        parser.error(f"--keep-reports: {exc}")
+    return spec
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -256,6 +268,8 @@ def main() -> None:
         parser.error("--rankers must be 1 or more")
     if not 0 < args.asked_unanswerable < 1:
         parser.error("--asked-unanswerable must lie strictly between 0 and 1")
+    # Read before the long collection, so a wrong file fails in a second with one line.
+    kept = _kept_parts(args.keep_reports, parser) if args.keep_reports else None
     started = time.time()
     embedder = load_embedder()
     paths = document_paths(args.work)
@@ -321,13 +335,11 @@ def main() -> None:
         "note": "out-of-fold on the training questions (2 folds by document; the confidence model too); "
         "the reliability with each source at its share and the unanswerable questions at the asked share",
     }
-    if args.keep_reports:
-        kept = json.loads(args.keep_reports.read_text(encoding="utf-8"))
+    if kept is not None:
         sentence = kept["sentence"]
-        confidence["work_report"], floors["work_report"] = (
-            kept["confidence"]["work_report"],
-            kept["floors"]["work_report"],
-        )
+        confidence["work_report"] = kept["confidence"]["work_report"]
+        floors["work_report"] = kept["floors"]["work_report"]
+        metrics["note"] += "; the work reports' measured with this run's rankers, not the kept ones"
     else:
         sentence = _fit_sentence(ranked, questions, args.rankers, args.first_seed)
     spec = _spec(sentence, confidence, floors)
@@ -360,7 +372,7 @@ def main() -> None:
                 "trained": kept["trained"],
                 "provenance": kept["provenance"],
             }
-            if args.keep_reports
+            if kept is not None
             else None,
         },
         "metrics": metrics,

@@ -131,14 +131,12 @@ def announced_items(text: str, top: Passage) -> list[Passage]:
     own = section_at(sections, start)
     # Subsections that begin right after the colon come first: their headings are numbered as items are.
     headings = _announced_headings(text, sections, own, top, end) if colon else []
+    if headings or not counts:
+        return headings
     starts = {s.start for s in sections}
-    counted = (
-        _counted_off(text, end, own.end if own else len(text), starts) if counts and not headings else []
-    )
-    if counted:
-        path = tuple(own.path) if own else tuple(top.section)
-        return [_item(top, text, s, e, path) for s, e in counted]
-    return headings
+    counted = _counted_off(text, end, own.end if own else len(text), starts)
+    path = tuple(own.path) if own else tuple(top.section)
+    return [_item(top, text, s, e, path) for s, e in counted]
 
 
 def _announced_headings(

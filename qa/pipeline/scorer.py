@@ -89,8 +89,8 @@ class AnswerScorer:
             or set(spec["confidence"]) != set(KINDS)  # one confidence model before each kind had its own
         ):
             raise ReportQAError(
-                "the answer scorer's model file does not match this version's features; "
-                "retrain it with `python -m training.train_scorer`"
+                "the answer scorer's model file does not match this version's features or kinds of "
+                "document; retrain it with `python -m training.train_scorer`"
             )
         import lightgbm  # loaded with the first scorer, not with the package
 
