@@ -11,9 +11,9 @@
   dev_written_2.jsonl and dev_written_3.jsonl (248 and 244 more, each on ten other reports, written
   the same way on 2026-12-05);
   the first two again with their questions in traditional characters (OpenCC s2t).
-- generic: tests/data/dev_generic.jsonl, 80 questions on 8 documents that are no report (news, an
-  encyclopedia article, a company's announcement, a hospital's notice, a manual, a community's
-  summary, a biography, a county's notice; tests/data/dev_generic/), written by two helpers that
+- generic: tests/data/dev_generic.jsonl, 200 questions on 18 documents that are no report (news, an
+  encyclopedia article, a company's announcement, notices, manuals, summaries, a biography, a
+  statistical bulletin, minutes, a contract …; tests/data/dev_generic/), written by four helpers that
   saw no code; validation like the dev sets, kept out of their mean.
 - cmrc: the 1,002 questions of CMRC 2018's trial split (never a training row) against all 1,104
   paragraphs, each indexed as one document with ``ReportQA.from_paths``: R@1, R@5 (the gold
@@ -144,7 +144,7 @@ def main() -> None:
             sets[f"dev: {name}, asked in traditional characters"] = result | {"reliability": None}
     if "generic" in wanted:  # validation like the dev sets, but no report: not in their mean
         generic = each_report_alone(DATA / "dev_generic.jsonl", args.work, embedder, DATA / "dev_generic")
-        sets["generic: 8 documents that are no report, each alone"] = generic
+        sets["generic: 18 documents that are no report, each alone"] = generic
     if "cmrc" in wanted:
         sets["CMRC 2018 trial"] = cmrc(args.work, embedder)
     report = _render(sets, embedder, time.time() - started)
