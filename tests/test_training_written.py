@@ -29,7 +29,7 @@ def test_written_questions_are_on_training_reports_only() -> None:
 def test_written_questions_on_documents_that_are_no_report() -> None:
     examples = list(written_examples(GENERIC_FILES, source="generic"))
     texts = {path.name: path.read_text(encoding="utf-8") for path in GENERIC_DOCS.iterdir()}
-    assert len({e.qid for e in examples}) == len(examples) >= 400 and len(texts) == 30
+    assert len({e.qid for e in examples}) == len(examples) >= 900 and len(texts) == 60
     assert {e.doc for e in examples} == set(texts)  # every document is asked about, and only those
     assert all(e.source == "generic" and e.answerable == bool(e.answers) for e in examples)
     assert all(answer in texts[e.doc] for e in examples for answer in e.answers)
@@ -114,7 +114,7 @@ def test_the_generic_documents_are_an_index_of_their_own(tmp_path: Path) -> None
 
     paths = document_paths(tmp_path)
     assert set(paths) == {"cmrc", "reports", "generic"}
-    assert len(paths["generic"]) == 30 and len(list((tmp_path / "cmrc-docs").iterdir())) == 1104
+    assert len(paths["generic"]) == 60 and len(list((tmp_path / "cmrc-docs").iterdir())) == 1104
     examples = {"generic": list(written_examples(GENERIC_FILES, source="generic"))[:2], "cmrc": []}
     assert [e.qid for e in every_example(examples)] == ["W5001", "W5002"]
 

@@ -17,7 +17,7 @@ Four sources, kept apart from every question set we validate on:
   verbatim gold strings (those that matched a dev-, blind-set or earlier written question word for
   word were dropped: 35 of the first, 33 of the second). Each is asked of its report alone.
 
-- Questions people would type on documents that are no report (``GENERIC_FILES``, on the 30
+- Questions people would type on documents that are no report (``GENERIC_FILES``, on the 60
   documents of ``GENERIC_DOCS``), written the same way, each asked of its document alone.
 
 ``folds_by_document`` splits them for out-of-fold scoring, keeping each document's questions together.
@@ -53,10 +53,14 @@ WRITTEN_QUESTIONS = Path(__file__).resolve().parent / "data" / "written_question
 WRITTEN_QUESTIONS_2 = WRITTEN_QUESTIONS.with_name("written_questions_2.jsonl")
 WRITTEN_FILES = (WRITTEN_QUESTIONS, WRITTEN_QUESTIONS_2)
 # Documents that are no report (news, encyclopedia articles, notices, manuals, rules, a company's
-# reports), 30 of them, and 480 questions on them, written on 2026-12-05 by six helper sessions that
-# read nothing but the five documents each wrote: the product answers from such text too.
+# reports; official papers such as bulletins, budgets, minutes, plans), 60 of them, and 960 questions
+# on them: each file by six helper sessions (2026-12-05, 2026-12-06) that read nothing but the five
+# documents each wrote. The product answers from such text too.
 GENERIC_DOCS = WRITTEN_QUESTIONS.parent / "generic"
-GENERIC_FILES = (WRITTEN_QUESTIONS.with_name("written_generic.jsonl"),)
+GENERIC_FILES = (
+    WRITTEN_QUESTIONS.with_name("written_generic.jsonl"),
+    WRITTEN_QUESTIONS.with_name("written_generic_2.jsonl"),
+)
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "datasets"  # beside the checkout
 # Everyday words for official indicator names (general usage, written apart from any question
 # set): people ask about 物价 and 外贸, reports say 居民消费价格 and 进出口.

@@ -36,7 +36,14 @@ from qa.pipeline.features import FEATURES
 from qa.pipeline.scorer import FORMAT, KINDS, AnswerScorer, ConfidenceModel
 from training.calibration import prior_shift, reliability, reweighted, shifted
 from training.collect import CONFIDENCE_INPUTS, Rows
-from training.examples import GENERIC_FILES, TRAIN_REPORTS, WRITTEN_FILES, folds_by_document, written_examples
+from training.examples import (
+    GENERIC_DOCS,
+    GENERIC_FILES,
+    TRAIN_REPORTS,
+    WRITTEN_FILES,
+    folds_by_document,
+    written_examples,
+)
 from training.sources import (
     cached_rows,
     collect_all,
@@ -354,9 +361,10 @@ def main() -> None:
             "written": f"training/data/{' and '.join(path.name for path in WRITTEN_FILES)}: "
             f"{len(list(written_examples()))} questions on those reports, written by helper sessions "
             "that read only the reports",
-            "generic": f"training/data/{GENERIC_FILES[0].name}: {len(list(written_examples(GENERIC_FILES)))} "
-            "questions on the 30 documents of training/data/generic (no report), written by helper "
-            "sessions that read only those documents",
+            "generic": f"training/data/{' and '.join(path.name for path in GENERIC_FILES)}: "
+            f"{len(list(written_examples(GENERIC_FILES)))} questions on the "
+            f"{sum(1 for _ in GENERIC_DOCS.iterdir())} documents of training/data/generic (no report), "
+            "written by helper sessions that read only those documents",
             "not_used": "tests/data dev_zimao, dev_gov, dev_written, dev_written_2, dev_written_3, "
             "blind_single, blind_library",
             "embedding_adapter": "sentence model on the shipped adapter's candidates (it saw the CMRC and "
