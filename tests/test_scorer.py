@@ -42,35 +42,56 @@ def test_the_shipped_scorer_loads_and_states_its_provenance() -> None:
 
 def test_a_model_file_of_other_features_is_refused(tmp_path: Path) -> None:
     spec = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
-    spec["sentence"]["features"] = ["cosine"]
+    rankers = spec["sentence"]["lightgbm"]
     path = tmp_path / "old.json"
-    path.write_text(json.dumps(spec), encoding="utf-8")
-    with pytest.raises(ReportQAError, match="retrain"):
-        AnswerScorer.load(path)
-    spec["sentence"] |= {"features": list(FEATURES), "lightgbm": spec["sentence"]["lightgbm"][0]}
-    path.write_text(json.dumps(spec), encoding="utf-8")  # one ranker, as files before the average
-    with pytest.raises(ReportQAError, match="retrain"):
-        AnswerScorer.load(path)
-    spec["sentence"]["lightgbm"] = [spec["sentence"]["lightgbm"]]
-    spec["confidence"] = spec["confidence"]["work_report"]  # one model for every kind, as files before
-    path.write_text(json.dumps(spec), encoding="utf-8")
-    with pytest.raises(ReportQAError, match="retrain"):
-        AnswerScorer.load(path)
+
+    def refused(sentence: dict, confidence: dict) -> None:
+        path.write_text(json.dumps(spec | {"sentence": sentence, "confidence": confidence}), encoding="utf-8")
+        with pytest.raises(ReportQAError, match="retrain"):
+            AnswerScorer.load(path)
+
+    refused(spec["sentence"] | {"features": ["cosine"]}, spec["confidence"])
+    # Files of earlier versions: one ranker; several for every kind; one confidence model for every kind.
+    refused(spec["sentence"] | {"lightgbm": rankers["work_report"][0]}, spec["confidence"])
+    refused(spec["sentence"] | {"lightgbm": rankers["work_report"]}, spec["confidence"])
+    refused(spec["sentence"], spec["confidence"]["work_report"])
+    refused(spec["sentence"] | {"lightgbm": {"work_report": rankers["work_report"]}}, spec["confidence"])
     with pytest.raises(ReportQAError, match="cannot read"):
         AnswerScorer.load(tmp_path / "missing.json")
 
 
 def test_the_sentence_score_is_the_mean_of_the_rankers() -> None:
     spec = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
-    rankers = spec["sentence"]["lightgbm"]
+    rankers = spec["sentence"]["lightgbm"]["work_report"]
     assert len(rankers) >= 2  # several seeds, averaged
     rows = np.random.default_rng(0).random((6, len(FEATURES))).astype(np.float32)
     alone = [
-        AnswerScorer(spec | {"sentence": spec["sentence"] | {"lightgbm": [text]}}).sentence_scores(rows)
+        AnswerScorer(
+            spec | {"sentence": spec["sentence"] | {"lightgbm": {kind: [text] for kind in KINDS}}}
+        ).sentence_scores(rows, "work_report")
         for text in rankers
     ]
     assert not np.allclose(alone[0], alone[1])  # the seeds differ
-    np.testing.assert_allclose(AnswerScorer(spec).sentence_scores(rows), np.mean(alone, axis=0))
+    np.testing.assert_allclose(
+        AnswerScorer(spec).sentence_scores(rows, "work_report"), np.mean(alone, axis=0)
+    )
+
+
+def test_each_candidate_is_scored_by_the_rankers_of_its_documents_kind() -> None:
+    spec = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    rankers = spec["sentence"]["lightgbm"]
+    assert set(rankers) == set(KINDS) and all(rankers.values())
+
+    class Spy(AnswerScorer):
+        def sentence_scores(self, matrix: np.ndarray, kind: DocumentKind) -> np.ndarray:
+            return np.full(len(matrix), 1.0 if kind == "other" else 0.0)
+
+    same = _features(cosine=0.8, coverage=1.0)
+    candidates = [Candidate(0, (0, 5), "报告里的句子", same), Candidate(1, (0, 5), "文章里的句子", same)]
+    scored = Spy(spec).score(candidates, lambda c: "other" if c.passage == 1 else "work_report")
+    assert scored is not None and scored.best == 1
+    scored = Spy(spec).score(candidates, lambda c: "other" if c.passage == 0 else "work_report")
+    assert scored is not None and scored.best == 0
 
 
 def test_a_span_of_only_punctuation_is_never_the_answer() -> None:
@@ -79,7 +100,7 @@ def test_a_span_of_only_punctuation_is_never_the_answer() -> None:
     weak = _features(cosine=0.7)
     bracket = Candidate(0, (0, 1), "（", strong)
     sentence = Candidate(0, (1, 9), "全年完成投资5亿元", weak)
-    scores = scorer.sentence_scores(np.stack([strong, weak]))
+    scores = scorer.sentence_scores(np.stack([strong, weak]), "work_report")
     assert scores[0] > scores[1]  # on features alone the bracket would win
     scored = scorer.score([bracket, sentence], _report)
     assert scored is not None and scored.best == 1

@@ -70,8 +70,6 @@ def test_gold_strings_are_verbatim_in_their_report() -> None:
 
 
 def test_training_folds_keep_each_document_whole_and_split_each_source_in_half() -> None:
-    import numpy as np
-
     from training.examples import Example, folds_by_document
 
     examples = [Example(f"DEV_{n}", "q", "cmrc", True, f"p{n // 3}.txt") for n in range(60)]
@@ -117,13 +115,3 @@ def test_the_generic_documents_are_an_index_of_their_own(tmp_path: Path) -> None
     assert len(paths["generic"]) == 60 and len(list((tmp_path / "cmrc-docs").iterdir())) == 1104
     examples = {"generic": list(written_examples(GENERIC_FILES, source="generic"))[:2], "cmrc": []}
     assert [e.qid for e in every_example(examples)] == ["W5001", "W5002"]
-
-
-def test_rows_without_some_questions_keep_every_other_row_in_order() -> None:
-    from training.collect import Rows
-
-    qid = np.array(["W5001", "W5001", "DEV_1", "R7", "R7"])
-    rows = Rows(qid, np.arange(10.0).reshape(5, 2), np.array([1, 0, 1, 0, 1]), np.ones(5, dtype=bool))
-    kept = rows.without(np.array(["W5001"]))
-    assert kept.qid.tolist() == ["DEV_1", "R7", "R7"] and kept.x[:, 0].tolist() == [4.0, 6.0, 8.0]
-    assert kept.y.tolist() == [1, 0, 1] and len(kept.answerable) == 3

@@ -16,6 +16,7 @@ import numpy as np
 from qa import ReportQA
 from qa.pipeline.features import FEATURES
 from qa.pipeline.scorer import AnswerScorer
+from qa.schema import DocumentKind
 from qa.text.normalize import normalize
 from training.examples import Example
 
@@ -38,11 +39,6 @@ class Rows:
     def astuple(self) -> tuple[np.ndarray, ...]:
         return self.qid, self.x, self.y, self.answerable
 
-    def without(self, qids: np.ndarray) -> Rows:
-        """The rows of every question but those of ``qids``."""
-        keep = ~np.isin(self.qid, qids)
-        return Rows(*(a[keep] for a in self.astuple()))
-
     @cached_property
     def _spans(self) -> dict[str, slice]:
         """Each question's rows (contiguous, as collected): found once, not by a scan per question."""
@@ -50,12 +46,15 @@ class Rows:
         ends = np.r_[starts[1:], len(self.qid)]
         return {str(self.qid[s]): slice(int(s), int(e)) for s, e in zip(starts, ends, strict=True)}
 
-    def confidence_row(self, qid: str, scorer: AnswerScorer) -> tuple[list[float], int, bool]:
-        """The confidence inputs of question ``qid`` under ``scorer``, whether its best candidate
-        answers, and whether the question is answerable."""
+    def confidence_row(
+        self, qid: str, scorer: AnswerScorer, kind: DocumentKind
+    ) -> tuple[list[float], int, bool]:
+        """The confidence inputs of question ``qid`` under ``scorer``'s rankers of ``kind`` (the kind
+        of the documents it was asked of), whether its best candidate answers, and whether the
+        question is answerable."""
         mask = self._spans[qid]
         x, y = self.x[mask], self.y[mask]
-        scores = scorer.sentence_scores(x)
+        scores = scorer.sentence_scores(x, kind)
         best = int(np.argmax(scores))
         inputs = scorer.confidence_inputs_of([_Row(row) for row in x], scores)
         return [inputs[name] for name in CONFIDENCE_INPUTS], int(y[best]), bool(self.answerable[mask][0])

@@ -9,9 +9,9 @@ report); never the dev or blind sets. Questions are split in two folds by docume
 (``training.examples.folds_by_document``): the sentence model of one fold scores the other, so the
 confidence models and the floors are fitted on scores of documents the sentence model has not seen;
 the final sentence model is refitted on all of them. Each kind of document (``qa.schema.document_kind``)
-has its own confidence model and floors: a work report's fitted on every question but those written
-on the documents that are no report; another document's on CMRC's and those. The questions written
-on the documents that are no report train no ranker (training/README.md, 2026-12-06).
+has its own rankers, confidence model and floors: a work report's fitted on every question but those
+written on the documents that are no report (training/README.md, 2026-12-06); another document's
+rankers on every question, its confidence model on CMRC's and those.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from qa.errors import ReportQAError
 from qa.pipeline.background import BACKGROUND_PATH
 from qa.pipeline.features import FEATURES
 from qa.pipeline.scorer import FORMAT, KINDS, AnswerScorer, ConfidenceModel
+from qa.schema import DocumentKind
 from training.calibration import prior_shift, reliability, reweighted, shifted
 from training.collect import CONFIDENCE_INPUTS, Rows
 from training.examples import (
@@ -55,7 +56,7 @@ from training.sources import (
 )
 
 ROOT = Path(__file__).resolve().parents[1]
-VERSION = 2  # 2: a confidence model and floors per kind of document
+VERSION = 3  # 2: a confidence model and floors per kind of document; 3: rankers per kind too
 CMRC_PREFIX = "DEV_"  # CMRC 2018's dev question ids; generated ones start with R (facts) or T (topics)
 WRITTEN_PREFIX = "W"  # the written questions' ids (training/data/written_questions.jsonl)
 # Shares of the total weight by source (training/README.md: 1:1:1 and 1:1:2 compared on the dev
@@ -102,7 +103,7 @@ def _weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> flo
     return float(values[order][min(len(values) - 1, int(np.searchsorted(cumulative, q)))])
 
 
-def _fit_sentence(rows: Rows, questions: np.ndarray, rankers: int, first_seed: int = 0) -> dict[str, Any]:
+def _fit_sentence(rows: Rows, questions: np.ndarray, rankers: int, first_seed: int = 0) -> list[str]:
     """LightGBM ranking (lambdarank) over the candidates of the answerable questions in ``questions``:
     ``rankers`` models of seeds ``first_seed``, ``first_seed`` + 1, … whose scores the product averages
     (one seed alone moved the dev sets' answer@1 by up to 0.03)."""
@@ -118,33 +119,51 @@ def _fit_sentence(rows: Rows, questions: np.ndarray, rankers: int, first_seed: i
         )  # fmt: skip
         model.fit(rows.x[mask], rows.y[mask].astype(int), group=_groups(rows.qid[mask]), sample_weight=weight)
         models.append(model.booster_.model_to_string())
-    return {"features": list(FEATURES), "lightgbm": models}
+    return models
+
+
+def _rankers_by_kind(
+    rows: Rows,
+    questions: np.ndarray,
+    generic: np.ndarray,
+    rankers: int,
+    first_seed: int = 0,
+    kinds: tuple[DocumentKind, ...] = KINDS,
+) -> dict[DocumentKind, list[str]]:
+    """Each kind's rankers on the answerable ones of ``questions``: a work report's without the
+    questions written on documents that are no report (``generic``; training/README.md,
+    2026-12-06), another document's with them."""
+    trained_on = {"work_report": np.setdiff1d(questions, generic), "other": questions}
+    return {kind: _fit_sentence(rows, trained_on[kind], rankers, first_seed) for kind in kinds}
 
 
 def _spec(sentence: dict[str, Any], confidence: dict[str, Any], floors: dict[str, Any]) -> dict[str, Any]:
     return {"format": FORMAT, "sentence": sentence, "confidence": confidence, "floors": floors}
 
 
-def _sentence_only(sentence: dict[str, Any]) -> AnswerScorer:
+def _sentence_only(rankers: dict[DocumentKind, list[str]]) -> AnswerScorer:
     """A scorer of the sentence model alone: what the confidence inputs are read with."""
     n = len(CONFIDENCE_INPUTS)
     zeros, ones = [0.0] * n, [1.0] * n
     placeholder = {"inputs": CONFIDENCE_INPUTS, "mean": zeros, "scale": ones, "coef": zeros, "intercept": 0.0}
     floors = {"answer": 1.0, "uncertain": 0.0}
+    sentence = {"features": list(FEATURES), "lightgbm": rankers}
     return AnswerScorer(_spec(sentence, dict.fromkeys(KINDS, placeholder), dict.fromkeys(KINDS, floors)))
 
 
 def _out_of_fold(
-    rows: Rows, folds: list[np.ndarray], scored: Rows, rankers: int, first_seed: int = 0
+    rows: Rows, folds: list[np.ndarray], scored: Rows, generic: np.ndarray, rankers: int, first_seed: int = 0
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per question: the confidence inputs of its best candidate in ``scored`` under the sentence
-    model fitted on the other fold's ``rows``, and whether that candidate answers (label).
+    """Per question: the confidence inputs of its best candidate in ``scored`` under the rankers of
+    its documents' kind fitted on the other fold's ``rows`` (``generic``: the questions written on
+    documents that are no report), and whether that candidate answers (label).
     Returns (inputs, label, answerable)."""
     inputs, labels, answerable = [], [], []
     for i, fold in enumerate(folds):
-        scorer = _sentence_only(_fit_sentence(rows, folds[1 - i], rankers, first_seed))
-        for qid in fold:
-            z, label, ans = scored.confidence_row(qid, scorer)
+        scorer = _sentence_only(_rankers_by_kind(rows, folds[1 - i], generic, rankers, first_seed))
+        kinds = np.where(_from_reports(fold) & ~np.isin(fold, generic), "work_report", "other")
+        for qid, kind in zip(fold, kinds, strict=True):
+            z, label, ans = scored.confidence_row(qid, scorer, kind)
             inputs.append(z)
             labels.append(label)
             answerable.append(ans)
@@ -302,8 +321,7 @@ def main() -> None:
     questions = np.unique(rows.qid)
     folds = folds_by_document(np.intersect1d(questions, scored.qid), every_example(examples))
     generic_questions = np.array([e.qid for e in examples["generic"]])
-    ranked = rows.without(generic_questions)
-    z, label, answerable = _out_of_fold(ranked, folds, scored, args.rankers, args.first_seed)
+    z, label, answerable = _out_of_fold(rows, folds, scored, generic_questions, args.rankers, args.first_seed)
     # Each source weighs its share in the confidence models and the floors too (_domain_weight, over
     # every question: the written share is spread over the reports' and the other documents' written
     # questions alike, so each kind's model sees its written questions at that weight per question).
@@ -342,14 +360,16 @@ def main() -> None:
         "note": "out-of-fold on the training questions (2 folds by document; the confidence model too); "
         "the reliability with each source at its share and the unanswerable questions at the asked share",
     }
+    fitted: tuple[DocumentKind, ...] = (
+        ("other",) if kept is not None else KINDS
+    )  # the other documents' alone when reports are kept
+    rankers = _rankers_by_kind(rows, questions, generic_questions, args.rankers, args.first_seed, fitted)
     if kept is not None:
-        sentence = kept["sentence"]
+        rankers["work_report"] = kept["sentence"]["lightgbm"]["work_report"]
         confidence["work_report"] = kept["confidence"]["work_report"]
         floors["work_report"] = kept["floors"]["work_report"]
         metrics["note"] += "; the work reports' measured with this run's rankers, not the kept ones"
-    else:
-        sentence = _fit_sentence(ranked, questions, args.rankers, args.first_seed)
-    spec = _spec(sentence, confidence, floors)
+    spec = _spec({"features": list(FEATURES), "lightgbm": rankers}, confidence, floors)
     spec |= {
         "version": VERSION,
         "trained": time.strftime("%Y-%m-%d"),

@@ -6,7 +6,8 @@ records the provenance and the held-out metrics), stored together in one JSON fi
 
 1. the sentence model, gradient-boosted trees (LightGBM, ranking objective; several of different
    seeds, averaged), scores every candidate sentence (``qa.pipeline.features``); the best one is the
-   answer;
+   answer. There is one for each kind of document too: a work report's is trained without the
+   questions written on other documents, another document's with them;
 2. the confidence model, a logistic regression, turns the best sentence's score, its lead over the
    runner-up and its features into a calibrated probability that it answers: calibrated for the
    share of unanswerable questions people ask (the model file's ``confidence.*.prior``), not for the
@@ -81,11 +82,13 @@ class AnswerScorer:
 
     def __init__(self, spec: dict[str, Any]) -> None:
         sentence = spec["sentence"]
+        rankers = sentence["lightgbm"]
         if (
             spec.get("format") != FORMAT
             or tuple(sentence["features"]) != FEATURES
-            or not isinstance(sentence["lightgbm"], list)  # one ranker before several were averaged
-            or not sentence["lightgbm"]
+            or not isinstance(rankers, dict)  # one list of rankers before each kind had its own
+            or set(rankers) != set(KINDS)
+            or not all(isinstance(texts, list) and texts for texts in rankers.values())
             or set(spec["confidence"]) != set(KINDS)  # one confidence model before each kind had its own
         ):
             raise ReportQAError(
@@ -95,7 +98,7 @@ class AnswerScorer:
         import lightgbm  # loaded with the first scorer, not with the package
 
         # Several rankers of different seeds, averaged: one alone varies with its seed.
-        self.boosters = [lightgbm.Booster(model_str=text) for text in sentence["lightgbm"]]
+        self.boosters = {kind: [lightgbm.Booster(model_str=text) for text in rankers[kind]] for kind in KINDS}
         self.confidence = {kind: ConfidenceModel(spec["confidence"][kind]) for kind in KINDS}
         self.floors = {
             kind: Floors(float(spec["floors"][kind]["answer"]), float(spec["floors"][kind]["uncertain"]))
@@ -111,10 +114,11 @@ class AnswerScorer:
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise ReportQAError(f"cannot read the answer scorer {path}: {exc}") from None
 
-    def sentence_scores(self, matrix: np.ndarray) -> np.ndarray:
-        """Ranking scores of the candidates (rows of features): higher answers better."""
+    def sentence_scores(self, matrix: np.ndarray, kind: DocumentKind) -> np.ndarray:
+        """Ranking scores of candidates (rows of features) from documents of ``kind``: higher answers
+        better."""
         # One thread: a question scores a few dozen rows, and the server's threads run questions.
-        scores = [booster.predict(matrix, raw_score=True, num_threads=1) for booster in self.boosters]
+        scores = [booster.predict(matrix, raw_score=True, num_threads=1) for booster in self.boosters[kind]]
         return np.mean(np.asarray(scores, dtype=np.float64), axis=0)
 
     def confidence_inputs_of(self, candidates: list[Candidate], scores: np.ndarray) -> dict[str, float]:
@@ -139,7 +143,8 @@ class AnswerScorer:
         calibrated: bool = True,
     ) -> Scored | None:
         """The best candidate, its confidence and the outcome; None without candidates. ``kind_of``:
-        the kind of the document a candidate is from, whose confidence model and floors judge it.
+        the kind of the document a candidate is from, whose ranker scores it and whose confidence
+        model and floors judge it when it is the best.
 
         Not ``calibrated`` (another embedding model), the best sentence is never refused on its
         confidence alone: it is shown as uncertain (可能相关)."""
@@ -148,7 +153,13 @@ class AnswerScorer:
         keep = [i for i, c in enumerate(candidates) if has_words(c.text)]
         if not keep:
             return None
-        scores = self.sentence_scores(np.stack([candidates[i].features for i in keep]))
+        matrix = np.stack([candidates[i].features for i in keep])
+        kinds = np.array([kind_of(candidates[i]) for i in keep])
+        # Each candidate by its document's kind's rankers. Where a library mixes kinds their scores
+        # are compared as they are: both rank the same features and most of their rows are shared.
+        scores = np.zeros(len(keep))
+        for kind in set(kinds.tolist()):
+            scores[kinds == kind] = self.sentence_scores(matrix[kinds == kind], kind)
         inputs = self.confidence_inputs_of([candidates[i] for i in keep], scores)
         best = keep[int(np.argmax(scores))]
         kind = kind_of(candidates[best])
