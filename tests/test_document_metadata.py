@@ -122,6 +122,19 @@ def test_metadata_inference(tmp_path: Path, text: str, expected: tuple) -> None:
     assert (doc.raw_title, doc.issuer, doc.region, doc.year, doc.date, doc.level) == expected
 
 
+@pytest.mark.parametrize(
+    "first",
+    [
+        "萤火虫的“冷光”从哪里来？",  # a headline may ask
+        "一只药箱走了三十年山路——专访石桥村乡村医生罗秀英",  # or carry its subtitle after a dash
+        "“青白流光——宋元龙泉窑瓷器精品展”展览介绍",  # a dash inside the name is no subtitle
+    ],
+)
+def test_an_articles_first_line_is_its_title(tmp_path: Path, first: str) -> None:
+    text = f"{first}\n\n文／周亦澄\n\n夏夜的田野里，点点绿光忽明忽暗。它们为什么会发光？"
+    assert load_document(write(tmp_path / "article.txt", text)).raw_title == first
+
+
 def test_title_falls_back_to_stem(tmp_path: Path) -> None:
     doc = load_document(write(tmp_path / "1985_national.txt", "各位代表：\n刚刚过去的１９８４年，是……"))
     assert doc.title == "1985_national" and doc.year == 1985

@@ -162,7 +162,10 @@ def _infer_title(head: list[str]) -> str | None:
         for c in candidates:
             if word in c:
                 return c
-    return candidates[0] if candidates and head and candidates[0] == head[0] else None
+    # Else the first line, whole, when it reads as a headline: an article's title may ask or
+    # exclaim (萤火虫的"冷光"从哪里来？) or carry its subtitle after a dash (…——专访…).
+    first = head[0].strip() if head else ""
+    return first if first and _is_heading_like(first.rstrip("？！?!")) else None
 
 
 def _is_heading_like(line: str) -> bool:
