@@ -21,8 +21,10 @@ __all__ = ["ADDRESS", "BARE_RANK", "MAX_TITLE", "RANK", "Heading", "find_heading
 
 # How a speaker addresses the delegates: such a line is no heading, and ends the body when it closes it.
 ADDRESS = re.compile(r"(?:各位代表|代表们|同志们|各位委员)")
-_TITLE_END = re.compile(r"[。！？；!?;：:]")
-_TITLE_CLAUSE_END = re.compile(r"[，,：:]")
+# A colon between digits is a time or a ratio (下午14:30, 1:1), not the end of a title.
+_COLON = r"(?<!\d)[：:]|[：:](?!\d)"
+_TITLE_END = re.compile(rf"[。！？；!?;]|{_COLON}")
+_TITLE_CLAUSE_END = re.compile(rf"[，,]|{_COLON}")
 _SPACES = re.compile(r"\s+")
 _COMMA = re.compile(r"[，,]")
 _CN = "一二三四五六七八九十百零〇两"
