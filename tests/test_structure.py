@@ -181,10 +181,12 @@ def test_national_style_heading_with_body_on_the_same_line():
     assert all(p.period == "plan" for p in passages)
 
 
-def test_a_time_in_a_heading_does_not_end_its_title():
+def test_a_time_or_a_bracket_in_a_heading_does_not_end_its_title():
     text = "一、体检时间\n1. 上午7:30—10:30。\n2. 下午14：30—17:00只办理报告解读。\n二、须知\n注意：空腹。\n"
     titles = [s.title for s in parse_sections(text)]
     assert titles == ["一、体检时间", "1. 上午7:30—10:30", "2. 下午14：30—17:00只办理报告解读", "二、须知"]
+    text = "第四条 租金\n1. 月租金为人民币3,800元（大写：叁仟捌佰元整），按月支付。\n"
+    assert parse_sections(text)[1].title == "1. 月租金为人民币3,800元"  # not cut inside the brackets
 
 
 def test_restarted_list_nests_in_the_open_item_and_cycles_stay_shallow():

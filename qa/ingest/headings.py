@@ -21,10 +21,11 @@ __all__ = ["ADDRESS", "BARE_RANK", "MAX_TITLE", "RANK", "Heading", "find_heading
 
 # How a speaker addresses the delegates: such a line is no heading, and ends the body when it closes it.
 ADDRESS = re.compile(r"(?:各位代表|代表们|同志们|各位委员)")
-# A colon between digits is a time or a ratio (下午14:30, 1:1), not the end of a title.
+# A colon between digits is a time or a ratio (下午14:30, 1:1), and a comma a thousands separator
+# (136,800元): neither ends a title.
 _COLON = r"(?<!\d)[：:]|[：:](?!\d)"
 _TITLE_END = re.compile(rf"[。！？；!?;]|{_COLON}")
-_TITLE_CLAUSE_END = re.compile(rf"[，,]|{_COLON}")
+_TITLE_CLAUSE_END = re.compile(rf"，|(?<!\d),|,(?!\d)|{_COLON}")
 _SPACES = re.compile(r"\s+")
 _COMMA = re.compile(r"[，,]")
 _CN = "一二三四五六七八九十百零〇两"
@@ -94,9 +95,16 @@ def _title_of(rest: str) -> tuple[str, bool]:
     m = _TITLE_END.search(rest)
     title = (rest[: m.start()] if m else rest).rstrip()
     if len(title) <= MAX_TITLE:
-        return title, True
+        return _before_open_bracket(title), True
     clause = _TITLE_CLAUSE_END.search(title, 1, MAX_TITLE + 1)
-    return title[: clause.start() if clause else MAX_TITLE], False
+    return _before_open_bracket(title[: clause.start() if clause else MAX_TITLE]), False
+
+
+def _before_open_bracket(title: str) -> str:
+    """A title cut inside brackets ends before them: 月租金为3,800元（大写：… → 月租金为3,800元."""
+    opened = max(title.rfind("（"), title.rfind("("))
+    closed = max(title.rfind("）"), title.rfind(")"))
+    return title[:opened].rstrip() if opened > 0 and closed < opened else title
 
 
 def _ends_sentence(line: str) -> bool:
