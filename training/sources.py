@@ -35,6 +35,11 @@ from training.examples import (
 from training.topics import generated_examples
 
 INDEXES = ("cmrc", "reports", "generic")  # in this order: the rows of each follow the last's
+CMRC_PREFIX = "DEV_"  # CMRC 2018's dev question ids; generated ones start with R (facts) or T (topics)
+WRITTEN_PREFIX = "W"  # the written questions' ids (training/data/written_questions.jsonl)
+# Shares of the total weight by source (training/README.md: 1:1:1 and 1:1:2 compared on the dev
+# sets; without the generated or the CMRC questions both did worse).
+SOURCE_SHARES = {"cmrc": 1.0, "generated": 1.0, "written": 2.0}
 
 
 def document_paths(work: Path) -> dict[str, list[Path]]:
@@ -113,3 +118,25 @@ def cached_rows(path: Path, reuse: bool, collect_rows: Callable[[], Rows]) -> Ro
     rows = collect_rows()
     np.savez(path, qid=rows.qid, x=rows.x, y=rows.y, answerable=rows.answerable)
     return rows
+
+
+def from_reports(qid: np.ndarray) -> np.ndarray:
+    """Per row: the question was asked of a training report (generated or written), not CMRC's."""
+    return ~np.char.startswith(qid.astype(str), CMRC_PREFIX)
+
+
+def is_written(qid: np.ndarray) -> np.ndarray:
+    """Per row: the question is one of the written ones (training/data/written_*.jsonl: on the
+    training reports, and on the documents that are no report)."""
+    return np.char.startswith(qid.astype(str), WRITTEN_PREFIX)
+
+
+def domain_weight(qid: np.ndarray) -> np.ndarray:
+    """Per row: each source's share of the total weight (``SOURCE_SHARES``) spread over its rows.
+    The few written questions are the nearest to what people ask; the many CMRC rows would
+    otherwise drown them."""
+    cmrc, written = ~from_reports(qid), is_written(qid)
+    weight = np.ones(len(qid))
+    for name, source in (("cmrc", cmrc), ("generated", ~cmrc & ~written), ("written", written)):
+        weight[source] = SOURCE_SHARES[name] * cmrc.sum() / max(1, source.sum())
+    return weight

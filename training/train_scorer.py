@@ -24,7 +24,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-import lightgbm
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
@@ -33,10 +32,10 @@ from qa.embed.embedder import load_embedder
 from qa.errors import ReportQAError
 from qa.pipeline.background import BACKGROUND_PATH
 from qa.pipeline.features import FEATURES
-from qa.pipeline.scorer import FORMAT, KINDS, AnswerScorer, ConfidenceModel
+from qa.pipeline.scorer import KINDS, AnswerScorer, ConfidenceModel
 from qa.schema import DocumentKind
 from training.calibration import prior_shift, reliability, reweighted, shifted
-from training.collect import CONFIDENCE_INPUTS, Rows
+from training.collect import CONFIDENCE_INPUTS
 from training.examples import (
     GENERIC_DOCS,
     GENERIC_FILES,
@@ -45,55 +44,26 @@ from training.examples import (
     folds_by_document,
     written_examples,
 )
+from training.rankers import model_spec, out_of_fold, rankers_by_kind
 from training.sources import (
     cached_rows,
     collect_all,
     collect_cross_fitted,
     document_paths,
+    domain_weight,
     every_example,
+    from_reports,
+    is_written,
     open_indexes,
     training_examples,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
 VERSION = 3  # 2: a confidence model and floors per kind of document; 3: rankers per kind too
-CMRC_PREFIX = "DEV_"  # CMRC 2018's dev question ids; generated ones start with R (facts) or T (topics)
-WRITTEN_PREFIX = "W"  # the written questions' ids (training/data/written_questions.jsonl)
-# Shares of the total weight by source (training/README.md: 1:1:1 and 1:1:2 compared on the dev
-# sets; without the generated or the CMRC questions both did worse).
-SOURCE_SHARES = {"cmrc": 1.0, "generated": 1.0, "written": 2.0}
 MAX_REFUSED_ANSWERABLE = 0.05  # the uncertain floor refuses at most this share of answerable questions
 # The share of questions people ask that their report does not answer, which the confidence is
 # calibrated for (training.calibration): issue 11's blind set was specified with at least 30 of 120.
 ASKED_UNANSWERABLE = 0.25
-
-
-def _groups(qid: np.ndarray) -> list[int]:
-    """Sizes of the runs of equal question ids (rows of one question are contiguous)."""
-    starts = np.flatnonzero(np.r_[True, qid[1:] != qid[:-1]])
-    return np.diff(np.r_[starts, len(qid)]).tolist()
-
-
-def _from_reports(qid: np.ndarray) -> np.ndarray:
-    """Per row: the question was asked of a training report (generated or written), not CMRC's."""
-    return ~np.char.startswith(qid.astype(str), CMRC_PREFIX)
-
-
-def _written(qid: np.ndarray) -> np.ndarray:
-    """Per row: the question is one of the written ones (training/data/written_*.jsonl: on the
-    training reports, and on the documents that are no report)."""
-    return np.char.startswith(qid.astype(str), WRITTEN_PREFIX)
-
-
-def _domain_weight(qid: np.ndarray) -> np.ndarray:
-    """Per row: each source's share of the total weight (``SOURCE_SHARES``) spread over its rows.
-    The few written questions are the nearest to what people ask; the many CMRC rows would
-    otherwise drown them."""
-    cmrc, written = ~_from_reports(qid), _written(qid)
-    weight = np.ones(len(qid))
-    for name, source in (("cmrc", cmrc), ("generated", ~cmrc & ~written), ("written", written)):
-        weight[source] = SOURCE_SHARES[name] * cmrc.sum() / max(1, source.sum())
-    return weight
 
 
 def _weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> float:
@@ -101,73 +71,6 @@ def _weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> flo
     order = np.argsort(values)
     cumulative = np.cumsum(weights[order]) / weights.sum()
     return float(values[order][min(len(values) - 1, int(np.searchsorted(cumulative, q)))])
-
-
-def _fit_sentence(rows: Rows, questions: np.ndarray, rankers: int, first_seed: int = 0) -> list[str]:
-    """LightGBM ranking (lambdarank) over the candidates of the answerable questions in ``questions``:
-    ``rankers`` models of seeds ``first_seed``, ``first_seed`` + 1, … whose scores the product averages
-    (one seed alone moved the dev sets' answer@1 by up to 0.03)."""
-    mask = np.isin(rows.qid, questions) & rows.answerable
-    # Each source (CMRC, generated, written) weighs its share in all (_domain_weight).
-    weight = _domain_weight(rows.qid[mask])
-    models = []
-    for seed in range(first_seed, first_seed + rankers):
-        model = lightgbm.LGBMRanker(
-            objective="lambdarank", n_estimators=300, learning_rate=0.05, num_leaves=15,
-            min_child_samples=20, subsample=0.8, subsample_freq=1, colsample_bytree=0.8,
-            random_state=seed, verbose=-1, n_jobs=2,
-        )  # fmt: skip
-        model.fit(rows.x[mask], rows.y[mask].astype(int), group=_groups(rows.qid[mask]), sample_weight=weight)
-        models.append(model.booster_.model_to_string())
-    return models
-
-
-def _rankers_by_kind(
-    rows: Rows,
-    questions: np.ndarray,
-    generic: np.ndarray,
-    rankers: int,
-    first_seed: int = 0,
-    kinds: tuple[DocumentKind, ...] = KINDS,
-) -> dict[DocumentKind, list[str]]:
-    """Each kind's rankers on the answerable ones of ``questions``: a work report's without the
-    questions written on documents that are no report (``generic``; training/README.md,
-    2026-12-06), another document's with them."""
-    trained_on = {"work_report": np.setdiff1d(questions, generic), "other": questions}
-    return {kind: _fit_sentence(rows, trained_on[kind], rankers, first_seed) for kind in kinds}
-
-
-def _spec(sentence: dict[str, Any], confidence: dict[str, Any], floors: dict[str, Any]) -> dict[str, Any]:
-    return {"format": FORMAT, "sentence": sentence, "confidence": confidence, "floors": floors}
-
-
-def _sentence_only(rankers: dict[DocumentKind, list[str]]) -> AnswerScorer:
-    """A scorer of the sentence model alone: what the confidence inputs are read with."""
-    n = len(CONFIDENCE_INPUTS)
-    zeros, ones = [0.0] * n, [1.0] * n
-    placeholder = {"inputs": CONFIDENCE_INPUTS, "mean": zeros, "scale": ones, "coef": zeros, "intercept": 0.0}
-    floors = {"answer": 1.0, "uncertain": 0.0}
-    sentence = {"features": list(FEATURES), "lightgbm": rankers}
-    return AnswerScorer(_spec(sentence, dict.fromkeys(KINDS, placeholder), dict.fromkeys(KINDS, floors)))
-
-
-def _out_of_fold(
-    rows: Rows, folds: list[np.ndarray], scored: Rows, generic: np.ndarray, rankers: int, first_seed: int = 0
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per question: the confidence inputs of its best candidate in ``scored`` under the rankers of
-    its documents' kind fitted on the other fold's ``rows`` (``generic``: the questions written on
-    documents that are no report), and whether that candidate answers (label).
-    Returns (inputs, label, answerable)."""
-    inputs, labels, answerable = [], [], []
-    for i, fold in enumerate(folds):
-        scorer = _sentence_only(_rankers_by_kind(rows, folds[1 - i], generic, rankers, first_seed))
-        kinds = np.where(_from_reports(fold) & ~np.isin(fold, generic), "work_report", "other")
-        for qid, kind in zip(fold, kinds, strict=True):
-            z, label, ans = scored.confidence_row(qid, scorer, kind)
-            inputs.append(z)
-            labels.append(label)
-            answerable.append(ans)
-    return np.array(inputs), np.array(labels), np.array(answerable)
 
 
 def _fit_confidence(z: np.ndarray, label: np.ndarray, weight: np.ndarray) -> dict[str, Any]:
@@ -321,14 +224,14 @@ def main() -> None:
     questions = np.unique(rows.qid)
     folds = folds_by_document(np.intersect1d(questions, scored.qid), every_example(examples))
     generic_questions = np.array([e.qid for e in examples["generic"]])
-    z, label, answerable = _out_of_fold(rows, folds, scored, generic_questions, args.rankers, args.first_seed)
-    # Each source weighs its share in the confidence models and the floors too (_domain_weight, over
+    z, label, answerable = out_of_fold(rows, folds, scored, generic_questions, args.rankers, args.first_seed)
+    # Each source weighs its share in the confidence models and the floors too (domain_weight, over
     # every question: the written share is spread over the reports' and the other documents' written
     # questions alike, so each kind's model sees its written questions at that weight per question).
     ordered = np.concatenate(folds)
-    weight = _domain_weight(ordered)
+    weight = domain_weight(ordered)
     generic = np.isin(ordered, generic_questions)
-    of_reports = _from_reports(ordered) & ~generic
+    of_reports = from_reports(ordered) & ~generic
     # The questions written on documents that are no report are answered by sentences that share few
     # words with them: in the work reports' confidence model they taught it to accept a report's near
     # misses (training/README.md, 2026-12-05 late night), so only the other documents' learns from them.
@@ -354,7 +257,7 @@ def main() -> None:
         "refused_answerable": float((p < floor)[answerable].mean()),
         "refused_unanswerable": float((p < floor)[~answerable].mean()),
         "work_report": _source_metrics(of_reports, p, right, answerable, floor),
-        "written": _source_metrics(_written(ordered) & ~generic, p, right, answerable, floor),
+        "written": _source_metrics(is_written(ordered) & ~generic, p, right, answerable, floor),
         "generic": _source_metrics(generic, p, right, answerable, floor),
         "reliability": reliability(p, label, reweighted(weight, answerable, args.asked_unanswerable)),
         "note": "out-of-fold on the training questions (2 folds by document; the confidence model too); "
@@ -363,13 +266,13 @@ def main() -> None:
     fitted: tuple[DocumentKind, ...] = (
         ("other",) if kept is not None else KINDS
     )  # the other documents' alone when reports are kept
-    rankers = _rankers_by_kind(rows, questions, generic_questions, args.rankers, args.first_seed, fitted)
+    rankers = rankers_by_kind(rows, questions, generic_questions, args.rankers, args.first_seed, fitted)
     if kept is not None:
         rankers["work_report"] = kept["sentence"]["lightgbm"]["work_report"]
         confidence["work_report"] = kept["confidence"]["work_report"]
         floors["work_report"] = kept["floors"]["work_report"]
         metrics["note"] += "; the work reports' measured with this run's rankers, not the kept ones"
-    spec = _spec({"features": list(FEATURES), "lightgbm": rankers}, confidence, floors)
+    spec = model_spec({"features": list(FEATURES), "lightgbm": rankers}, confidence, floors)
     spec |= {
         "version": VERSION,
         "trained": time.strftime("%Y-%m-%d"),
