@@ -156,6 +156,15 @@ def _kept_parts(path: Path, parser: argparse.ArgumentParser) -> dict[str, Any]:
     return spec
 
 
+def _kept_from(path: Path, spec: dict[str, Any]) -> dict[str, Any]:
+    """Where the kept work reports' parts of the model file ``spec`` (read from ``path``) came from."""
+    return spec["provenance"].get("kept") or {
+        "file": str(path),
+        "trained": spec["trained"],
+        "provenance": spec["provenance"],
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -297,14 +306,9 @@ def main() -> None:
             # The term weights of the features were measured against this file (qa.pipeline.background).
             "background_sha256": hashlib.sha256(BACKGROUND_PATH.read_bytes()).hexdigest(),
             "ranker_seeds": list(range(args.first_seed, args.first_seed + args.rankers)),
-            # The sentence model and the work reports' confidence and floors, when kept: whose they are.
-            "kept": {
-                "file": str(args.keep_reports),
-                "trained": kept["trained"],
-                "provenance": kept["provenance"],
-            }
-            if kept is not None
-            else None,
+            # The work reports' rankers, confidence and floors, when kept: whose they are (the file
+            # that first had them, when it kept them too).
+            "kept": _kept_from(args.keep_reports, kept) if kept is not None else None,
         },
         "metrics": metrics,
     }
