@@ -13,7 +13,7 @@ from qa.pipeline.features import FEATURES
 from qa.pipeline.scorer import FORMAT, KINDS, AnswerScorer
 from qa.schema import DocumentKind
 from training.collect import CONFIDENCE_INPUTS, Rows
-from training.sources import domain_weight, from_reports
+from training.sources import domain_weight, of_work_reports
 
 
 def _groups(qid: np.ndarray) -> list[int]:
@@ -83,7 +83,7 @@ def out_of_fold(
     inputs, labels, answerable = [], [], []
     for i, fold in enumerate(folds):
         scorer = sentence_only(rankers_by_kind(rows, folds[1 - i], generic, rankers, first_seed))
-        kinds = np.where(from_reports(fold) & ~np.isin(fold, generic), "work_report", "other")
+        kinds = np.where(of_work_reports(fold, generic), "work_report", "other")
         for qid, kind in zip(fold, kinds, strict=True):
             z, label, ans = scored.confidence_row(qid, scorer, kind)
             inputs.append(z)

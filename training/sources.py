@@ -125,6 +125,12 @@ def from_reports(qid: np.ndarray) -> np.ndarray:
     return ~np.char.startswith(qid.astype(str), CMRC_PREFIX)
 
 
+def of_work_reports(qid: np.ndarray, generic: np.ndarray) -> np.ndarray:
+    """Per row: the question was asked of a training work report, neither of CMRC's paragraphs nor
+    one of ``generic`` (the questions written on documents that are no report)."""
+    return from_reports(qid) & ~np.isin(qid, generic)
+
+
 def is_written(qid: np.ndarray) -> np.ndarray:
     """Per row: the question is one of the written ones (training/data/written_*.jsonl: on the
     training reports, and on the documents that are no report)."""

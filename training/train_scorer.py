@@ -52,8 +52,8 @@ from training.sources import (
     document_paths,
     domain_weight,
     every_example,
-    from_reports,
     is_written,
+    of_work_reports,
     open_indexes,
     training_examples,
 )
@@ -240,7 +240,7 @@ def main() -> None:
     ordered = np.concatenate(folds)
     weight = domain_weight(ordered)
     generic = np.isin(ordered, generic_questions)
-    of_reports = from_reports(ordered) & ~generic
+    of_reports = of_work_reports(ordered, generic_questions)
     # The questions written on documents that are no report are answered by sentences that share few
     # words with them: in the work reports' confidence model they taught it to accept a report's near
     # misses (training/README.md, 2026-12-05 late night), so only the other documents' learns from them.

@@ -154,15 +154,16 @@ class AnswerScorer:
         if not keep:
             return None
         matrix = np.stack([candidates[i].features for i in keep])
-        kinds = np.array([kind_of(candidates[i]) for i in keep])
+        kinds = [kind_of(candidates[i]) for i in keep]
         # Each candidate by its document's kind's rankers. Where a library mixes kinds their scores
         # are compared as they are: both rank the same features and most of their rows are shared.
         scores = np.zeros(len(keep))
-        for kind in set(kinds.tolist()):
-            scores[kinds == kind] = self.sentence_scores(matrix[kinds == kind], kind)
+        for kind in set(kinds):
+            of_kind = np.array([k == kind for k in kinds])
+            scores[of_kind] = self.sentence_scores(matrix[of_kind], kind)
         inputs = self.confidence_inputs_of([candidates[i] for i in keep], scores)
-        best = keep[int(np.argmax(scores))]
-        kind = kind_of(candidates[best])
+        top = int(np.argmax(scores))
+        best, kind = keep[top], kinds[top]
         model, floors = self.confidence[kind], self.floors[kind]
         confidence = float(model.probabilities(np.array([[inputs[name] for name in model.inputs]]))[0])
         outcome: Outcome = (
