@@ -165,6 +165,14 @@ def test_chapters_articles_and_numeral_lines():
     assert ("第二章 附则", "二") in paths
 
 
+def test_a_sentence_that_refers_to_a_chapter_is_no_heading():
+    text = (
+        "第十章 保障措施\n加强组织领导。\n"
+        "第十一章所列目标任务，由县发展和改革局会同县人力资源和社会保障局等部门分解落实，纳入年度目标责任考核。\n"
+    )
+    assert [s.title for s in parse_sections(text)] == ["第十章 保障措施"]
+
+
 def test_national_style_heading_with_body_on_the_same_line():
     text = (
         "二、2024年政府工作任务\n（一）扩大国内需求。推动消费从疫后恢复转向持续扩大。\n"

@@ -54,6 +54,9 @@ RANK = {name: rank for name, _, rank in _KINDS}
 _ARABIC_KINDS = {"arabic", "paren_arabic"}
 # Weak markers also number plain lists, so they start a heading only in a run with a short title.
 _WEAK = ("ordinal", "arabic", "paren_arabic")
+# A chapter or section is named, never explained: a long sentence after 第十一章 refers to the chapter
+# ("第十一章所列目标任务，由县发展和改革局…分解落实。"), unlike an article (第五条), whose text follows it.
+_NAMED_ONLY = ("chapter", "subchapter")
 # Markers that lost characters in a web copy: what survives -> the kind it belonged to.
 _FRAGMENTS = (
     (re.compile(rf"(?P<num>[{_CN}]{{1,3}})(?P<close>[）)]){_GAP}"), "paren_cn"),  # “（” lost
@@ -122,6 +125,8 @@ def _numbered(line: str, start: int, end: int) -> Heading | None:
         num = m.group("num")
         marker = line[: m.end()]
         title, short = _title_of(line[m.end() :])
+        if name in _NAMED_ONLY and not short:
+            return None
         style = marker.rstrip()[: m.start("num")] + "{}" + marker.rstrip()[m.end("num") :]
         try:
             number = int(parse_numeral(num))
