@@ -88,6 +88,8 @@ def test_reasons_in_chinese() -> None:
     )
     missing = {"not_found_because": "没有2025年广东省的报告；有：2026年广东省", "missing_report": {}}
     assert not_found_reason(missing) == "没有2025年广东省的报告；有：2026年广东省"
+    unnamed = {"not_found_because": "the document never speaks of 2023/2024"}
+    assert not_found_reason(unnamed) == "文档中没有提到2023/2024年。"
     assert not_found_reason({"not_found_because": "something new"}).startswith("报告里没有")
     notes = scope_notes({"scope": "the newest report: 2026年国务院政府工作报告"})
     assert notes == ["问题没有指明哪份报告，按最新的报告回答：2026年国务院政府工作报告。"]

@@ -110,6 +110,7 @@ def explain_error(exc: ReportQAError) -> tuple[str, str]:
 
 _CHINESE = re.compile(r"[\u4e00-\u9fff]")
 _YEARS = re.compile(r"the report covers (?P<first>\d{4})[–-](?P<last>\d{4}), not (?P<asked>\d{4})")
+_UNNAMED_YEARS = re.compile(r"the document never speaks of (?P<asked>[\d/]+)")
 NOT_FOUND_REASONS = {
     "nothing indexed matches the filters": "当前检索范围内没有报告，可以放宽「检索范围」的筛选。",
     "no sentence of the report is likely to answer the question": "报告里没有哪一句话能可靠地回答这个问题。",
@@ -124,6 +125,9 @@ def not_found_reason(reason: dict[str, Any]) -> str:
     years = _YEARS.search(because)
     if years:
         return f"报告涵盖{years['first']}–{years['last']}年，不含{years['asked']}年。"
+    unnamed = _UNNAMED_YEARS.search(because)
+    if unnamed:
+        return f"文档中没有提到{unnamed['asked']}年。"
     return NOT_FOUND_REASONS.get(because, "报告里没有找到能回答这个问题的句子。")
 
 

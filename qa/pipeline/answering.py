@@ -2,8 +2,8 @@
 
 ``retrieve`` runs everything up to the candidates and their features (the training script calls it
 too, so the scorer learns from exactly what it sees at answer time); ``decide`` applies the learned
-scorer and the one rule that states a checkable fact (a year the report does not cover);
-``qa.pipeline.answerer`` puts them together.
+scorer and the rules that state a checkable fact (a year the report does not cover, or that its
+document never speaks of); ``qa.pipeline.answerer`` puts them together.
 """
 
 from __future__ import annotations
@@ -21,9 +21,10 @@ from qa.pipeline.features import FEATURES, Candidate, candidates, lead_tokens
 from qa.pipeline.query import Query
 from qa.pipeline.retrieval import Hit, Scope, search, search_scope, search_topic
 from qa.pipeline.scorer import AnswerScorer, Scored
-from qa.schema import Answer, Passage
+from qa.schema import Answer, DocumentInfo, Passage
 from qa.settings import Settings
 from qa.text.normalize import normalize
+from qa.text.years import asked_years, years_spoken_of
 
 
 class QueryEncoder(Protocol):
@@ -101,6 +102,19 @@ def uncovered_year(query: Query, review_year: int | None, sentence: str) -> str 
     return f"the report covers {review_year}–{review_year + 1}, not {asked}"
 
 
+def unnamed_year(query: Query, text: str, info: DocumentInfo | None) -> str | None:
+    """The reason when the question asks about years the answer's document never speaks of
+    (``qa.text.years``: written out, spanned, or beside the document's own years): none of its
+    sentences can be about them."""
+    asked = asked_years(query.normalized, query.years)
+    if not asked:
+        return None
+    own = (info.year, info.review_year, int(info.date[:4]) if info.date else None) if info else ()
+    if years_spoken_of(text, own) & set(asked):
+        return None
+    return f"the document never speaks of {'/'.join(map(str, asked))}"
+
+
 @dataclass
 class Decision:
     """The chosen sentence (if any), how sure, and why not when refused."""
@@ -132,7 +146,13 @@ def decide(
             Scored(scored.best, min(scored.confidence, 0.01), "not_found"), best, missing.reason, missing
         )
     review_year = data.review_years.get(passage.doc_id)
-    year_reason = uncovered_year(retrieved.query, review_year, sentence) if years else None
+    info = next((d for d in data.documents if d.doc_id == passage.doc_id), None)
+    year_reason = (
+        uncovered_year(retrieved.query, review_year, sentence)
+        or unnamed_year(retrieved.query, data.texts.get(passage.doc_id, ""), info)
+        if years
+        else None
+    )
     if year_reason:
         return Decision(Scored(scored.best, min(scored.confidence, 0.01), "not_found"), best, year_reason)
     if scored.outcome == "not_found":

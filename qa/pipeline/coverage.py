@@ -18,6 +18,7 @@ from qa.pipeline.places import PROVINCES, containing, named_places, names_as_wor
 from qa.pipeline.query import NATIONAL_WORDS, Query
 from qa.schema import DocumentInfo, Passage
 from qa.text.normalize import normalize
+from qa.text.years import asked_years
 
 
 @dataclass(frozen=True)
@@ -142,7 +143,7 @@ def missing_report(
         return Missing(f"{years}年", [d.title for d in _nearest(documents, query.report_years)])
     # Years written as years ("2030年", not the 2000 of "2000亿元"), unless the sentence names them
     # ("到2035年…" may answer); undated reports could cover any year.
-    asked = [y for y in query.years if f"{y}年" in query.normalized and (refused or str(y) not in sentence)]
+    asked = [y for y in asked_years(query.normalized, query.years) if refused or str(y) not in sentence]
     uncovered = asked and len(asked) == len(query.years) and catalog.dated and not catalog.covering(asked)
     if len(documents) > 1 and not query.report_years and uncovered:
         # No report of the collection reviews or plans the year asked about. (One report alone

@@ -1,0 +1,84 @@
+"""The years a text speaks of: written out (2024年, ２０２４, 二〇二四年), inside a span (2021—2025年),
+from a year on (2021年以来), or as a five-year plan ("十四五").
+
+A question about a year its document never speaks of cannot be answered by that document: that is a
+fact the user can check, so ``qa.pipeline.answering`` refuses it with the reason. What counts as
+spoken of is meant generously, because a wrong refusal of an answerable question costs more than an
+answer shown with its confidence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+from qa.text.normalize import normalize
+from qa.text.numerals import parse_numeral
+
+__all__ = ["asked_years", "years_spoken_of"]
+
+_YEAR = r"(?:1[89]|20)\d{2}"
+_DIGITS = re.compile(rf"(?<!\d)({_YEAR})(?!\d)")
+_WRITTEN = re.compile(r"(?<![〇○零一二三四五六七八九])([一二][〇○零一二三四五六七八九]{3})\s*年")
+# 2021—2025年, 2021-2025, 2021年至2025年, 2021～2025: every year between counts.
+_SPAN = re.compile(rf"(?<!\d)({_YEAR})\s*年?\s*(?:[-—–~～至到]|——)\s*({_YEAR})(?!\d)")
+_MAX_SPAN = 30  # years; a longer "span" is two unrelated years with a dash between them
+# 2021年以来 / 2021年起 / 自2021年开始: every year from it to the latest the text speaks of.
+_FROM = re.compile(rf"(?<!\d)({_YEAR})\s*年?\s*(?:以来|起|开始|至今|以后|之后)")
+# The third five-year plan began in 1966, each after it five years later ("十四五" = 2021–2025).
+_PLAN = re.compile(r"“?十([一二三四五六七八九])五”?(?:规划|期间|时期|计划|末|初|以来|”)")
+_FIRST_PLAN_COUNTED, _ITS_START = 3, 1966
+# A year asked about is written as one: 2024年 in Chinese, "in 2024" or "2024's" in English; a bare
+# four-digit number may be an amount (补贴2000元, the 2000 yuan subsidy).
+_ASKED = re.compile(
+    rf"(?<!\d)({_YEAR})\s*年|"
+    rf"\b(?:in|since|by|during|for|from|to|until|till|before|after|between|and|of|year)\s+({_YEAR})\b|"
+    rf"\b({_YEAR})['’]s\b",
+    re.I,
+)
+
+
+# Once per document text (a store hands over the same str object each time, whose hash Python keeps).
+@lru_cache(maxsize=512)
+def _read(text: str) -> tuple[frozenset[int], tuple[int, ...]]:
+    """The years ``text`` writes out or spans (its five-year plans' included), and those it counts on
+    from (2021年以来)."""
+    text = normalize(text)
+    years = {int(y) for y in _DIGITS.findall(text)}
+    for written in _WRITTEN.findall(text):
+        try:
+            years.add(int(parse_numeral(written)))
+        except ValueError:
+            continue
+    for first, last in _SPAN.findall(text):
+        if 0 < int(last) - int(first) <= _MAX_SPAN:
+            years.update(range(int(first), int(last) + 1))
+    for n in _PLAN.findall(text):
+        plan = int(parse_numeral("十" + n))
+        if plan >= _FIRST_PLAN_COUNTED:
+            start = _ITS_START + 5 * (plan - _FIRST_PLAN_COUNTED)
+            years.update(range(start, start + 5))
+    return frozenset(years), tuple(sorted({int(y) for y in _FROM.findall(text)}))
+
+
+def years_spoken_of(text: str, own_years: Iterable[int | None]) -> set[int]:
+    """The years ``text`` names or spans, the years from each "2021年以来" to the latest it speaks of,
+    and each of the document's ``own_years`` (its title's, its date's, the one it reviews) with the
+    years beside them, which its 去年 and 明年 speak of."""
+    named, counted_from = _read(text)
+    years = set(named)
+    own = {y for y in own_years if y is not None}
+    years.update(y + d for y in own for d in (-1, 0, 1))
+    latest = max(years, default=None)
+    if latest is not None:
+        for first in counted_from:
+            years.update(range(first, latest + 1))
+    return years
+
+
+def asked_years(normalized_question: str, years: tuple[int, ...]) -> tuple[int, ...]:
+    """The years of ``years`` (``Query.years``: report titles left out) the question writes as years
+    (2024年, in 2024), not as amounts (2000元)."""
+    written = {int(y) for groups in _ASKED.findall(normalized_question) for y in groups if y}
+    return tuple(y for y in years if y in written)

@@ -1,0 +1,65 @@
+"""The years a document speaks of, and the years a question asks about (qa.text.years)."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.pipeline.answering import unnamed_year
+from qa.pipeline.query import analyze
+from qa.schema import DocumentInfo
+from qa.text.years import asked_years, years_spoken_of
+
+
+@pytest.mark.parametrize(
+    ("text", "spoken", "not_spoken"),
+    [
+        ("2025年全县地区生产总值386亿元。", {2025}, {2024, 2026}),
+        ("二〇二三年工作回顾。二○二二年也是。", {2022, 2023}, {2024}),
+        ("全年完成２０２４年度目标。", {2024}, {2023}),
+        ("2021—2025年累计投入5亿元。", {2021, 2023, 2025}, {2020, 2026}),
+        ("2021年至2025年每年补贴500元。", {2022, 2024}, {2026}),
+        ("“十四五”时期，全县新增就业2万人。", {2021, 2025}, {2020, 2026}),
+        ("十三五规划目标全面完成。", {2016, 2020}, {2021}),
+        ("1998-1600年", {1998}, {1999}),  # no span runs backwards
+        ("农村居民人均可支配收入23,875元。", set(), {2023, 2387}),
+    ],
+)
+def test_years_a_text_names_or_spans(text: str, spoken: set[int], not_spoken: set[int]) -> None:
+    years = years_spoken_of(text, ())
+    assert spoken <= years
+    assert not (not_spoken & years)
+
+
+def test_a_year_counted_from_runs_to_the_latest_year_spoken_of() -> None:
+    text = "自2021年起，每年为老人发放补贴。"
+    assert years_spoken_of(text, (2024,)) >= {2021, 2022, 2023, 2024, 2025}
+    assert years_spoken_of("2021年至今未变。", ()) == {2021}  # nothing later is spoken of
+
+
+def test_a_documents_own_year_covers_its_last_and_next_year() -> None:
+    assert years_spoken_of("去年全县GDP增长5%。", (2025,)) >= {2024, 2025, 2026}
+    assert 2023 not in years_spoken_of("去年全县GDP增长5%。", (2025,))
+
+
+def test_a_chinese_question_asks_about_the_years_written_as_years() -> None:
+    q = analyze("2024年全县GDP是多少？")
+    assert asked_years(q.normalized, q.years) == (2024,)
+    q = analyze("每户补贴2000元是真的吗？")  # an amount, not a year
+    assert asked_years(q.normalized, q.years) == ()
+    q = analyze("What was the county's GDP in 2024?")
+    assert asked_years(q.normalized, q.years) == (2024,)
+    q = analyze("Is the 2000 yuan subsidy paid every year?")
+    assert asked_years(q.normalized, q.years) == ()
+
+
+def test_a_year_the_document_never_speaks_of_is_the_reason_to_refuse() -> None:
+    text = "青溪县2025年国民经济和社会发展统计公报\n全年地区生产总值386.52亿元，比上年增长5.8%。"
+    info = DocumentInfo("d", "青溪县统计公报", "qingxi.txt", year=2025)
+    assert unnamed_year(analyze("2022年青溪县GDP是多少？"), text, info) == "the document never speaks of 2022"
+    assert unnamed_year(analyze("2024年青溪县GDP是多少？"), text, info) is None  # 上年 of a 2025 bulletin
+    assert unnamed_year(analyze("2025年青溪县GDP是多少？"), text, info) is None
+    assert unnamed_year(analyze("青溪县GDP是多少？"), text, info) is None
+    undated = DocumentInfo("d", "公报", "gongbao.txt")
+    assert (
+        unnamed_year(analyze("2024年青溪县GDP是多少？"), text, undated) == "the document never speaks of 2024"
+    )
