@@ -135,6 +135,25 @@ def test_an_articles_first_line_is_its_title(tmp_path: Path, first: str) -> None
     assert load_document(write(tmp_path / "article.txt", text)).raw_title == first
 
 
+def test_a_byline_stays_in_the_text_and_a_sites_header_does_not(tmp_path: Path) -> None:
+    byline = "作者：陆沉舟 | 发布时间：2025年10月18日 | 栏目：新车评测"
+    text = f"岚驰S6长测体验\n\n{byline}\n\n过去两年，20万元上下的纯电SUV几乎成了各家的必争之地。"
+    doc = load_document(write(tmp_path / "review.txt", text))
+    assert byline in doc.text.split("\n") and doc.date == "2025-10-18"  # kept, and read
+    header = "索引号：QZ06912-0340-2023-10003\n发布机构：紫帽镇人民政府\n"
+    doc = load_document(
+        write(tmp_path / "notice.txt", header + "关于开展消防检查的通知\n各村：现将有关事项通知如下。")
+    )
+    assert "索引号" not in doc.text and "发布机构" not in doc.text
+
+
+def test_a_lone_line_with_a_time_in_it_is_no_header(tmp_path: Path) -> None:
+    text = (
+        "新闻发布会实录\n\n时间：2025年5月22日上午10:00\n地点：市政府新闻发布厅\n\n主持人：各位记者，上午好。"
+    )
+    assert "时间：2025年5月22日上午10:00" in load_document(write(tmp_path / "fabuhui.txt", text)).text
+
+
 def test_title_falls_back_to_stem(tmp_path: Path) -> None:
     doc = load_document(write(tmp_path / "1985_national.txt", "各位代表：\n刚刚过去的１９８４年，是……"))
     assert doc.title == "1985_national" and doc.year == 1985

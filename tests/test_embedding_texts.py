@@ -23,6 +23,12 @@ def test_after_a_title_line_the_lead_is_the_next_paragraph():
     assert lead.end == text.index("\n第二段")
 
 
+def test_the_lead_after_a_title_passes_over_the_byline():
+    byline = "作者：阿禾的灶台　　发布日期：2024年10月12日"
+    text = f"# 梅干菜烧肉家常做法\n\n{byline}\n\n梅干菜烧肉是传统家常菜。\n第二段。"
+    assert document_lead(make_doc(text)).end == text.index("\n第二段")
+
+
 def test_an_address_or_a_sentence_is_no_title():
     for first in ("各位代表：", "黄鞍鹦嘴鱼是一种鱼。"):
         text = f"{first}\n牠们主要聚居于珊瑚礁。\n第二段。"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["SALUTATION", "SPEECH_DATE", "clean_lines", "collapse_blank_lines", "strip_chrome"]
+__all__ = ["SALUTATION", "SPEECH_DATE", "clean_lines", "collapse_blank_lines", "is_byline", "strip_chrome"]
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")  # keeps \t and the line breaks
@@ -45,6 +45,13 @@ _HEADER_LABELS = {
     "当前位置", "您的位置", "您当前的位置", "分享到", "分享",
 }  # fmt: skip
 _HEADER_LINE = re.compile(r"^[•·●▪■◆\-*【\[]*\s*([^:：]{1,16}?)\s*[:：]\s*(.*)$")
+# Fields of an article's byline: who wrote it and where it appeared. Readers ask about them
+# ("这篇文章是谁写的？"), so their lines stay in the text; they are metadata as well.
+_BYLINE_LABELS = {"作者", "记者", "通讯员", "撰稿", "撰文", "来源", "文章来源", "信息来源"}
+# Between the fields of one line: a bar, or a run of spaces (作者：阿禾　　发布日期：2024年10月12日).
+_FIELD_SEPARATOR = re.compile(r"\s*[|｜]\s*|[ \t\u3000\xa0]{2,}")
+# A colon between digits is a time (上午10:00), not another field.
+_FIELD_COLON = re.compile(r"(?<!\d)[:：]|[:：](?!\d)")
 # "首页 > 政务公开 > …", or its pieces when each link landed on a line of its own.
 _BREADCRUMB = re.compile(r"^(?:(?:网站)?首页\s*(?:[>＞»›/]|$)|[>＞»›]$)")
 # Markers that start the block of links and buttons below an article.
@@ -74,6 +81,12 @@ def _header_field(line: str) -> tuple[str, str] | None:
     return label, m.group(2).strip(" 】]")
 
 
+def is_byline(line: str) -> bool:
+    """Whether ``line`` is an article's byline (作者：…, 来源：…): text to keep, not page chrome."""
+    field = _header_field(line)
+    return field is not None and field[0] in _BYLINE_LABELS
+
+
 def _is_footer_marker(line: str) -> bool:
     key = re.sub(r"[\s【】\[\]()（）:：]", "", line)
     if key in _FOOTER_EXACT:
@@ -90,8 +103,9 @@ def strip_chrome(lines: list[str]) -> tuple[list[str], dict[str, str]]:
     links block below it. Returns the remaining lines and the header fields (label -> value).
 
     Conservative on purpose: only lines above the first body line (salutation, speech line or long
-    paragraph) can be header; a lone ``时间:…`` line there may be content, so header fields go only when
-    there are two or more; and the footer is cut only where every line after its first marker is short.
+    paragraph) can be header, and a byline (作者, 来源) stays in the text while its fields are read;
+    a lone ``时间:…`` line there may be content, so header fields go only when there are two or more;
+    and the footer is cut only where every line after its first marker is short.
     """
     zone_end, field_rows = len(lines), []
     for i, line in enumerate(lines):
@@ -100,19 +114,21 @@ def strip_chrome(lines: list[str]) -> tuple[list[str], dict[str, str]]:
             break
         if line and _header_field(line):
             field_rows.append(i)
-    if len(field_rows) < 2 and not any(len(re.findall("[:：]", lines[i])) >= 2 for i in field_rows):
+    if len(field_rows) < 2 and not any(len(_FIELD_COLON.findall(lines[i])) >= 2 for i in field_rows):
         field_rows = []
     fields: dict[str, str] = {}
     for i in field_rows:
-        label, value = _header_field(lines[i]) or ("", "")
-        fields.setdefault(label, value)
+        for segment in _FIELD_SEPARATOR.split(lines[i]):  # 作者：陆沉舟 | 发布时间：2025年10月18日
+            label, value = _header_field(segment) or ("", "")
+            if label:
+                fields.setdefault(label, value)
 
     out: list[str] = []
     seen: set[str] = set()
     for i, line in enumerate(lines):
         if i < zone_end and line:
             key = re.sub(r"\s+", "", line)
-            if i in field_rows or _BREADCRUMB.match(line) or key in seen:
+            if (i in field_rows and not is_byline(line)) or _BREADCRUMB.match(line) or key in seen:
                 continue  # a header field, a breadcrumb, or the title printed a second time
             seen.add(key)
         out.append(line)

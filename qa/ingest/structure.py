@@ -14,6 +14,7 @@ import itertools
 import re
 from dataclasses import dataclass, replace
 
+from qa.ingest.cleaning import is_byline
 from qa.ingest.headings import ADDRESS, BARE_RANK, RANK, Heading, find_headings, line_spans, trim
 from qa.schema import Document, Passage, Period, document_kind
 from qa.text.normalize import to_simplified
@@ -296,14 +297,18 @@ def document_lead(doc: Document) -> Lead:
     """The lead paragraph of ``doc`` and its subject. The lead is the first paragraph (to the first
     line break after the text begins), or the one after a title line (a first line that ends no
     sentence and addresses no one: "黄鞍鹦嘴鱼", "# 黄鞍鹦嘴鱼"; not "各位代表："), as an article is
-    laid out. The subject is the first clause of the first line. In an article of one paragraph,
-    every sentence is in the lead; in a report, its title and the line after it."""
+    laid out (its byline, 作者：…, passed over). The subject is the first clause of the first line.
+    In an article of one paragraph, every sentence is in the lead; in a report, its title and the
+    line after it."""
     text = doc.text
     begin = _text_from(text, 0)
     line_end = _line_end(text, begin)
     first = text[begin:line_end].strip()
     if line_end < len(text) and _is_title(first):
-        line_end = _line_end(text, _text_from(text, line_end))
+        start = _text_from(text, line_end)
+        while start < len(text) and is_byline(text[start : _line_end(text, start)]):
+            start = _text_from(text, _line_end(text, start))  # the byline between title and lead
+        line_end = _line_end(text, start)
     head = first.lstrip("#=*> ")[: SUBJECT_CHARS * 2]
     cut = _SUBJECT_END.search(head)
     return Lead((head[: cut.start()] if cut else head)[:SUBJECT_CHARS].strip(), line_end)
