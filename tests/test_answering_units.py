@@ -308,3 +308,17 @@ def test_a_two_part_answers_confidence_is_that_of_what_it_quotes() -> None:
     nearer = Answer("网格员有多少人？", False, None, [], {}, 0.05, "not_found")
     neither = combined("网格员和志愿者各有多少人？", [refused, nearer], 5, {})
     assert not neither.found and neither.confidence == 0.09  # how near the best part came
+
+
+def test_a_heading_that_asks_and_the_question_of_a_pair_are_no_candidates() -> None:
+    text = "三、哪些人更容易得高血压？\n高盐饮食的人。\n问：低保户要交钱吗？\n答：由政府全额资助。"
+    passage = Passage("d", "《问答》", ["三、哪些人更容易得高血压"], None, 0, len(text), text, passage_id="p")
+    cuts = [0, text.index("\n") + 1, text.index("问"), text.index("答"), len(text)]
+    spans = np.array(list(itertools.pairwise(cuts)), dtype=np.int32)
+    found = candidates(
+        analyze("哪些人容易得高血压？"), [Hit(row=0, score=1.0, dense=0.8, lexical=3.0)], [passage],
+        [(spans, np.eye(4, 4, dtype=np.float16))], np.array([1, 0, 0, 0], dtype=np.float32),
+        lambda terms: dict.fromkeys(terms, 1.0), lambda doc_id, terms: terms, {}, 3,
+        lambda doc_id: frozenset(),
+    )  # fmt: skip
+    assert [c.text.strip() for c in found] == ["高盐饮食的人。", "答：由政府全额资助。"]

@@ -38,6 +38,10 @@ _CLAUSE = re.compile(r"[，,：:]")
 # from the sentence before: what that one covers is what this one is about.
 _POINTS_BACK = re.compile(r"^(?:它|其|该|这|那|此|本|他|她|彼)")
 _LEAD_CHARS = 400  # a document's first sentence is looked for in its first characters
+# A heading that asks ("三、哪些人更容易得高血压？") or the 问 line of a question-and-answer pair is the
+# question its section answers, never the answer: neither is a candidate.
+_ASKS = re.compile(r"[？?][”’」』）)]*$")
+_QUESTION_LINE = re.compile(r"^问[：:]")
 
 
 FEATURES: tuple[str, ...] = (
@@ -125,6 +129,15 @@ def _best_beside(values: list[float], j: int) -> float:
 
 def _is_heading(passage: Passage, sentence: str) -> bool:
     return sentence == passage.document or any(title.endswith(sentence) for title in passage.section)
+
+
+def _asks(passage: Passage, sentence: str) -> bool:
+    """Whether ``sentence`` is a heading that asks or the 问 line of a question and its answer."""
+    sentence = sentence.strip()
+    if not _ASKS.search(sentence):
+        return False
+    asked = _ASKS.sub("", sentence)
+    return _QUESTION_LINE.match(sentence) is not None or _is_heading(passage, asked)
 
 
 # The passages a collection's questions reach are few and come back often: their sentences'
@@ -223,6 +236,8 @@ def candidates(
         cosine_list = cosines.tolist()
         for j, ((start, end), cosine) in enumerate(zip(spans_list, cosine_list, strict=True)):
             text = passage.text[start:end]
+            if _asks(passage, text):
+                continue
             sentence = sentences[j]
             tokens = token_sets[j]
             has_figure = analysed.figures[j]
