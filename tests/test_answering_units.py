@@ -221,15 +221,10 @@ def test_candidate_features_follow_the_declared_columns() -> None:
 
 def test_a_sentence_is_covered_with_the_subject_its_passage_and_its_neighbour_name() -> None:
     text = "黑尾前肛鳗是通鳃鳗科的一种。体长可达十公分。本鱼分布于台湾西南海域。"
-    passage = Passage("d", "《鱼类》", [], None, 0, len(text), text, passage_id="p")
     cuts = [0, *(i + 1 for i, ch in enumerate(text) if ch == "。")]
-    spans = np.array(list(itertools.pairwise(cuts)), dtype=np.int32)
-    found = candidates(
-        analyze("黑尾前肛鳗分布在哪里？"), [Hit(row=0, score=1.0, dense=0.8, lexical=3.0)], [passage],
-        [(spans, np.eye(3, 4, dtype=np.float16))], np.array([1, 0, 0, 0], dtype=np.float32),
-        lambda terms: dict.fromkeys(terms, 1.0), lambda doc_id, terms: terms, {}, 3,
-        lambda doc_id: frozenset(),
-    )  # fmt: skip
+    found = _candidates_of(
+        "黑尾前肛鳗分布在哪里？", Passage("d", "《鱼类》", [], None, 0, len(text), text), cuts
+    )
     rows = [dict(zip(FEATURES, c.features, strict=True)) for c in found]
     opening, middle, answer = rows
     assert opening["coverage"] > answer["coverage"]  # the subject's characters weigh most alone
@@ -312,13 +307,19 @@ def test_a_two_part_answers_confidence_is_that_of_what_it_quotes() -> None:
 
 def test_a_heading_that_asks_and_the_question_of_a_pair_are_no_candidates() -> None:
     text = "三、哪些人更容易得高血压？\n高盐饮食的人。\n问：低保户要交钱吗？\n答：由政府全额资助。"
-    passage = Passage("d", "《问答》", ["三、哪些人更容易得高血压"], None, 0, len(text), text, passage_id="p")
+    passage = Passage("d", "《问答》", ["三、哪些人更容易得高血压"], None, 0, len(text), text)
     cuts = [0, text.index("\n") + 1, text.index("问"), text.index("答"), len(text)]
+    found = _candidates_of("哪些人容易得高血压？", passage, cuts)
+    assert [c.text.strip() for c in found] == ["高盐饮食的人。", "答：由政府全额资助。"]
+
+
+def _candidates_of(question: str, passage: Passage, cuts: list[int]) -> list:
+    """The candidates of one passage cut into sentences at ``cuts``: the first sentence nearest the
+    question, each term weighing 1, every term found in the document."""
     spans = np.array(list(itertools.pairwise(cuts)), dtype=np.int32)
-    found = candidates(
-        analyze("哪些人容易得高血压？"), [Hit(row=0, score=1.0, dense=0.8, lexical=3.0)], [passage],
-        [(spans, np.eye(4, 4, dtype=np.float16))], np.array([1, 0, 0, 0], dtype=np.float32),
+    return candidates(
+        analyze(question), [Hit(row=0, score=1.0, dense=0.8, lexical=3.0)], [passage],
+        [(spans, np.eye(len(spans), 4, dtype=np.float16))], np.array([1, 0, 0, 0], dtype=np.float32),
         lambda terms: dict.fromkeys(terms, 1.0), lambda doc_id, terms: terms, {}, 3,
         lambda doc_id: frozenset(),
     )  # fmt: skip
-    assert [c.text.strip() for c in found] == ["高盐饮食的人。", "答：由政府全额资助。"]
