@@ -1,7 +1,7 @@
 """How well questions are answered: the blind set, both dev sets and CMRC 2018's held-out trial split.
 
     python -m benchmarks.answering [--work DIR] [--out benchmarks/ANSWERING.md]
-        [--sets blind,dev,generic,cmrc]
+        [--sets blind,dev,generic,mixed,cmrc]
 
 - blind: tests/data/blind_single.jsonl, written by a helper that never saw the code, on four reports
   no dev set uses; each report indexed alone, as a town or province deploys it. Never tuned on.
@@ -15,6 +15,9 @@
   encyclopedia article, a company's announcement, notices, manuals, summaries, a biography, a
   statistical bulletin, minutes, a contract …; tests/data/dev_generic/), written by four helpers that
   saw no code; validation like the dev sets, kept out of their mean.
+- mixed: the bundled report and those 18 documents in one library, asked dev_zimao's and the
+  generic set's questions: a library of both kinds, where each kind's rankers score its own
+  documents' sentences; an answer counts only from the question's own document.
 - cmrc: the 1,002 questions of CMRC 2018's trial split (never a training row) against all 1,104
   paragraphs, each indexed as one document with ``ReportQA.from_paths``: R@1, R@5 (the gold
   paragraph among the passages) and whether the answer sentence holds a gold span.
@@ -38,6 +41,7 @@ from benchmarks.ablation import ROOT, dev_set_bots
 from qa import ReportQA
 from qa.embed.embedder import Embedder, load_embedder
 from qa.evaluation import evaluate, load_questions, summarize
+from qa.ingest.loader import bundled_report_path
 from qa.text.normalize import normalize
 from training.examples import write_cmrc_paragraphs
 
@@ -80,6 +84,18 @@ def each_report_alone(questions: Path, work: Path, embedder: Embedder, reports: 
     return combined
 
 
+def mixed(work: Path, embedder: Embedder) -> dict[str, Any]:
+    """The bundled report and the generic set's 18 documents indexed together, each set's questions
+    asked of all 19: an answer counts only from the question's own document."""
+    generic = DATA / "dev_generic"
+    bundled = bundled_report_path()
+    bot = ReportQA.from_paths([bundled, *sorted(generic.iterdir())], work / "mixed", embedder=embedder)
+    items = [item | {"doc": bundled.name} for item in load_questions(DATA / "dev_zimao.jsonl")]
+    items += load_questions(DATA / "dev_generic.jsonl")
+    sources = {d.doc_id: d.source for d in bot.documents}
+    return evaluate(lambda q, k: bot.ask(q, k=k), items, k=5, sources=sources)
+
+
 def cmrc(work: Path, embedder: Embedder) -> dict[str, Any]:
     """CMRC 2018's trial split against every paragraph: retrieval and answer-sentence accuracy."""
     docs = write_cmrc_paragraphs(SHARED / "cmrc2018", work / "cmrc-docs")
@@ -114,7 +130,7 @@ def main() -> None:
     )
     parser.add_argument("--work", type=Path, default=Path("/tmp/report-qa-answering"))
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "ANSWERING.md")
-    parser.add_argument("--sets", default="blind,dev,generic,cmrc")
+    parser.add_argument("--sets", default="blind,dev,generic,mixed,cmrc")
     parser.add_argument("--reports-dir", type=Path, default=SHARED / "gov_reports")
     parser.add_argument("--items", type=Path, help="also write each question's outcome here (JSON)")
     args = parser.parse_args()
@@ -145,6 +161,10 @@ def main() -> None:
     if "generic" in wanted:  # validation like the dev sets, but no report: not in their mean
         generic = each_report_alone(DATA / "dev_generic.jsonl", args.work, embedder, DATA / "dev_generic")
         sets["generic: 18 documents that are no report, each alone"] = generic
+    if "mixed" in wanted:  # both kinds in one library: which document's sentence wins
+        sets["mixed: the bundled report and the 18 generic documents in one library"] = mixed(
+            args.work, embedder
+        )
     if "cmrc" in wanted:
         sets["CMRC 2018 trial"] = cmrc(args.work, embedder)
     report = _render(sets, embedder, time.time() - started)

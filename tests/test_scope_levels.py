@@ -12,12 +12,38 @@ from qa.schema import DocumentInfo
 
 CATALOG = Catalog(
     [
-        DocumentInfo("n23", "《2023年国务院报告》", "2023.txt", region="全国", year=2023, level="national"),
-        DocumentInfo("n25", "《2025年国务院报告》", "2025.txt", region="全国", year=2025, level="national"),
-        DocumentInfo("js", "《2026年江苏省报告》", "js.txt", region="江苏省", year=2026, level="province"),
-        DocumentInfo("sd", "《2026年山东省报告》", "sd.txt", region="山东省", year=2026, level="province"),
+        DocumentInfo(
+            "n23", "《2023年国务院政府工作报告》", "2023.txt", region="全国", year=2023, level="national"
+        ),
+        DocumentInfo(
+            "n25", "《2025年国务院政府工作报告》", "2025.txt", region="全国", year=2025, level="national"
+        ),
+        DocumentInfo(
+            "js", "《2026年江苏省政府工作报告》", "js.txt", region="江苏省", year=2026, level="province"
+        ),
+        DocumentInfo(
+            "sd", "《2026年山东省政府工作报告》", "sd.txt", region="山东省", year=2026, level="province"
+        ),
     ]
 )
+
+
+def test_this_year_means_the_newest_work_report_not_the_newest_document() -> None:
+    mixed = Catalog(
+        [
+            DocumentInfo(
+                "z", "紫帽镇人民政府2022年工作报告", "z.txt", region="紫帽镇", year=2022, level="town"
+            ),
+            DocumentInfo("plan", "老旧小区改造实施方案（2025—2027年）", "p.txt", year=2027),
+            DocumentInfo(
+                "sum", "柳塘乡人民政府2025年工作总结", "s.txt", region="柳塘乡", year=2025, level="town"
+            ),
+        ]
+    )
+    for question in ("今年要建消防站吗？", "镇里去年财政收入多少？"):
+        assert [d.doc_id for d in preferred_documents(analyze(question), mixed)[0]] == ["z"]
+    only_others = Catalog([mixed.documents[1], mixed.documents[2]])
+    assert preferred_documents(analyze("今年要建消防站吗？"), only_others) == ([], None)
 
 
 def test_unscoped_this_year_questions_go_to_the_newest_national_report() -> None:

@@ -131,3 +131,17 @@ def test_each_kind_of_document_is_judged_by_its_own_confidence_model_and_floors(
     assert elsewhere is not None and elsewhere.outcome == "answer" and elsewhere.confidence > 0.99
     spec["floors"]["other"]["answer"] = 2.0  # its own floors too: one no confidence reaches
     assert AnswerScorer(spec).score(found, lambda _: "other").outcome == "uncertain"
+
+
+def test_in_a_library_of_both_kinds_the_surer_kinds_best_is_the_answer() -> None:
+    spec = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    spec["confidence"]["other"]["intercept"] = -50.0  # nothing in an article is likely
+
+    class Spy(AnswerScorer):
+        def sentence_scores(self, matrix: np.ndarray, kind: DocumentKind) -> np.ndarray:
+            return np.full(len(matrix), 5.0 if kind == "other" else 0.0)  # raw scores favour the article
+
+    same = _features(cosine=0.8, coverage=1.0)
+    candidates = [Candidate(0, (0, 5), "报告里的句子", same), Candidate(1, (0, 5), "文章里的句子", same)]
+    scored = Spy(spec).score(candidates, lambda c: "other" if c.passage == 1 else "work_report")
+    assert scored is not None and scored.best == 0 and scored.confidence > 0.01

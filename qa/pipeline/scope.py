@@ -108,24 +108,28 @@ def preferred_documents(query: Query, catalog: Catalog) -> tuple[list[DocumentIn
     """Where to look first for a question that names no report, and the level that chose them.
 
     The reports of the level the question names (``asked_level``; "镇里有几所学校" in a library of a
-    town's and the State Council's reports); for a 今年/去年 question the newest of them, by default
-    the newest national reports (else of any level). A soft choice: the caller searches everything
-    when nothing there answers. ([], None) when the question names a year or a report, or the
-    choice would be every report; ([], level) when the collection has no report of a town, county
-    or province level the question names (``LACKING_NOTED``), which the reply then says."""
+    town's and the State Council's reports); for a 今年/去年 question the newest work reports among
+    them, by default the newest national reports (else of any level); other documents are never
+    the newest. A soft choice: the caller searches everything when nothing there answers. ([], None)
+    when the question names a year or a report, or the choice would be every report; ([], level)
+    when the collection has no report of a town, county or province level the question names
+    (``LACKING_NOTED``), which the reply then says."""
     documents = catalog.documents
     if query.years or query.report_years or len(documents) < 2:
         return [], None
     if named_documents(query, catalog):  # "福建省…去年…" names its report
         return [], None
     level = asked_level(query)
-    if level is not None:
-        pool = [d for d in documents if d.level == level]
-    elif query.relative is not None:
-        pool = prefer_national(documents)
-    else:
+    if level is None and query.relative is None:
         return [], None
+    pool = [d for d in documents if d.level == level] if level is not None else documents
     if not pool:
         return [], level if level in LACKING_NOTED else None
-    chosen = _newest(pool) if query.relative is not None else pool
-    return (chosen, level) if len(chosen) < len(documents) else ([], None)
+    chosen = pool if level is not None else []
+    if query.relative is not None:
+        # 今年/去年 means the newest of the reports, which review one year and plan the next; an
+        # article, a plan of several years or a contract has no year of its own in that sense.
+        reports = [d for d in pool if catalog.kind(d.doc_id) == "work_report"]
+        if reports:
+            chosen = _newest(reports if level is not None else prefer_national(reports))
+    return (chosen, level) if chosen and len(chosen) < len(documents) else ([], None)

@@ -155,17 +155,19 @@ class AnswerScorer:
             return None
         matrix = np.stack([candidates[i].features for i in keep])
         kinds = [kind_of(candidates[i]) for i in keep]
-        # Each candidate by its document's kind's rankers. Where a library mixes kinds their scores
-        # are compared as they are: both rank the same features and most of their rows are shared.
-        scores = np.zeros(len(keep))
-        for kind in set(kinds):
-            of_kind = np.array([k == kind for k in kinds])
-            scores[of_kind] = self.sentence_scores(matrix[of_kind], kind)
-        inputs = self.confidence_inputs_of([candidates[i] for i in keep], scores)
-        top = int(np.argmax(scores))
-        best, kind = keep[top], kinds[top]
-        model, floors = self.confidence[kind], self.floors[kind]
-        confidence = float(model.probabilities(np.array([[inputs[name] for name in model.inputs]]))[0])
+        # Each candidate by its document's kind's rankers, and each kind's best judged by that kind's
+        # confidence model. Where a library mixes kinds, the surest of those bests is the answer: the
+        # two rankers' raw scores are on scales of their own, their confidences are probabilities.
+        judged = []
+        for kind in sorted(set(kinds)):
+            of_kind = [n for n, k in enumerate(kinds) if k == kind]
+            scores = self.sentence_scores(matrix[of_kind], kind)
+            inputs = self.confidence_inputs_of([candidates[keep[n]] for n in of_kind], scores)
+            model = self.confidence[kind]
+            confidence = float(model.probabilities(np.array([[inputs[name] for name in model.inputs]]))[0])
+            judged.append((confidence, keep[of_kind[int(np.argmax(scores))]], kind))
+        confidence, best, kind = max(judged, key=lambda j: j[0])
+        floors = self.floors[kind]
         outcome: Outcome = (
             "uncertain"
             if not calibrated
