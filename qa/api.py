@@ -218,7 +218,7 @@ class ReportQA:
         """
         with self._write_lock, factory.write_lock(self.index_dir):
             data = self._latest()
-            info = next((d for d in data.documents if d.doc_id == doc_id), None)
+            info = data.catalog.info(doc_id)
             if info is None:
                 raise DocumentError(f"no document with id {doc_id!r} in {self.index_dir}")
             if len(data.documents) == 1:

@@ -49,3 +49,9 @@ def test_covering_and_titled_equal_checking_every_report(years: tuple[int, ...])
     assert catalog.covering(years) == [d for d in DOCS if covers_years(d, years)]
     assert catalog.titled(years) == [d for d in DOCS if d.year in years]
     assert catalog.national == [DOCS[0]]
+
+
+def test_a_document_is_looked_up_by_its_id() -> None:
+    docs = [DocumentInfo("a", "甲", "a.txt"), DocumentInfo("b", "乙", "b.txt")]
+    catalog = Catalog(docs)
+    assert catalog.info("b") is docs[1] and catalog.info("c") is None

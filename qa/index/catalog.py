@@ -43,6 +43,7 @@ class Catalog:
 
     def __init__(self, documents: Sequence[DocumentInfo]) -> None:
         self.documents: list[DocumentInfo] = list(documents)
+        self._by_id: dict[str, DocumentInfo] = {d.doc_id: d for d in self.documents}
         self._kinds: dict[str, DocumentKind] = {d.doc_id: document_kind(d.title) for d in self.documents}
         self._place: dict[str, list[int]] = {}  # a region's full or short name -> its reports
         self._covering: dict[int, list[int]] = {}
@@ -62,6 +63,10 @@ class Catalog:
                 self._titled.setdefault(info.year, []).append(i)
         self._name_lengths = sorted({len(name) for name in self._place})
         self.national = [d for d in self.documents if d.region == NATIONAL_REGION]
+
+    def info(self, doc_id: str) -> DocumentInfo | None:
+        """The document of ``doc_id``; None when the snapshot has none."""
+        return self._by_id.get(doc_id)
 
     def kind(self, doc_id: str) -> DocumentKind:
         """Whether the document is a work report or another kind (``qa.schema.document_kind``)."""

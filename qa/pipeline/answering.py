@@ -146,7 +146,7 @@ def decide(
             Scored(scored.best, min(scored.confidence, 0.01), "not_found"), best, missing.reason, missing
         )
     review_year = data.review_years.get(passage.doc_id)
-    info = next((d for d in data.documents if d.doc_id == passage.doc_id), None)
+    info = data.catalog.info(passage.doc_id)
     year_reason = (
         uncovered_year(retrieved.query, review_year, sentence)
         or unnamed_year(retrieved.query, data.texts.get(passage.doc_id, ""), info)

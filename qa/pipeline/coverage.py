@@ -96,12 +96,12 @@ def _fitting(documents: list[DocumentInfo], query: Query) -> list[DocumentInfo]:
     return [d for d in documents if covers_years(d, query.years)]
 
 
-def _names_within(place: str, core: str, passage: Passage | None, documents: list[DocumentInfo]) -> bool:
+def _names_within(place: str, core: str, passage: Passage | None, catalog: Catalog) -> bool:
     """Whether ``passage`` is of the report of the city or province that holds ``place`` (洛阳:
     河南's) and names it as a word of its own (郑州航空港, not the 长治 of 长治久安)."""
     if passage is None:
         return False
-    info = next((d for d in documents if d.doc_id == passage.doc_id), None)
+    info = catalog.info(passage.doc_id)
     held = info is not None and any(_is_of(info, holder) for holder in _holders(place))
     return held and names_as_word(normalize(passage.text), core)
 
@@ -129,7 +129,7 @@ def missing_report(
         ours = [d for d in documents if core and _is_of(d, core)]
         topic = core in sentence and not (refused and place in PROVINCES)
         # The quoted passage is read (jieba) only when nothing else decides it.
-        if not ours and not topic and not _names_within(place, core, passage, documents):
+        if not ours and not topic and not _names_within(place, core, passage, catalog):
             return Missing(place, [d.title for d in _by_nearness(documents, place)][:5])
         if ours and (query.report_years or query.years) and not _fitting(ours, query):
             return Missing(f"{_years(query)}年{place}", [d.title for d in ours], tuple(map(_span, ours)))
