@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from qa.text.sentences import SEPARATING_COLON
+
 __all__ = ["SALUTATION", "SPEECH_DATE", "clean_lines", "collapse_blank_lines", "is_byline", "strip_chrome"]
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
@@ -51,7 +53,7 @@ _BYLINE_LABELS = {"作者", "记者", "通讯员", "撰稿", "撰文", "来源",
 # Between the fields of one line: a bar, or a run of spaces (作者：阿禾　　发布日期：2024年10月12日).
 _FIELD_SEPARATOR = re.compile(r"\s*[|｜]\s*|[ \t\u3000\xa0]{2,}")
 # A colon between digits is a time (上午10:00), not another field.
-_FIELD_COLON = re.compile(r"(?<!\d)[:：]|[:：](?!\d)")
+_FIELD_COLON = re.compile(SEPARATING_COLON)
 # "首页 > 政务公开 > …", or its pieces when each link landed on a line of its own.
 _BREADCRUMB = re.compile(r"^(?:(?:网站)?首页\s*(?:[>＞»›/]|$)|[>＞»›]$)")
 # Markers that start the block of links and buttons below an article.

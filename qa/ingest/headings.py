@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from qa.text.normalize import CJK_CHAR
 from qa.text.numerals import chinese_numeral, parse_numeral
-from qa.text.sentences import CLOSERS, TERMINATORS
+from qa.text.sentences import CLOSERS, SEPARATING_COLON, TERMINATORS
 
 __all__ = ["ADDRESS", "BARE_RANK", "MAX_TITLE", "RANK", "Heading", "find_headings", "line_spans", "trim"]
 
@@ -23,9 +23,8 @@ __all__ = ["ADDRESS", "BARE_RANK", "MAX_TITLE", "RANK", "Heading", "find_heading
 ADDRESS = re.compile(r"(?:各位代表|代表们|同志们|各位委员)")
 # A colon between digits is a time or a ratio (下午14:30, 1:1), and a comma a thousands separator
 # (136,800元): neither ends a title.
-_COLON = r"(?<!\d)[：:]|[：:](?!\d)"
-_TITLE_END = re.compile(rf"[。！？；!?;]|{_COLON}")
-_TITLE_CLAUSE_END = re.compile(rf"，|(?<!\d),|,(?!\d)|{_COLON}")
+_TITLE_END = re.compile(rf"[。！？；!?;]|{SEPARATING_COLON}")
+_TITLE_CLAUSE_END = re.compile(rf"，|(?<!\d),|,(?!\d)|{SEPARATING_COLON}")
 _SPACES = re.compile(r"\s+")
 _COMMA = re.compile(r"[，,]")
 _CN = "一二三四五六七八九十百零〇两"

@@ -145,10 +145,9 @@ def decide(
         return Decision(
             Scored(scored.best, min(scored.confidence, 0.01), "not_found"), best, missing.reason, missing
         )
-    review_year = data.review_years.get(passage.doc_id)
     info = data.catalog.info(passage.doc_id)
     year_reason = (
-        uncovered_year(retrieved.query, review_year, sentence)
+        uncovered_year(retrieved.query, info.review_year if info else None, sentence)
         or unnamed_year(retrieved.query, data.texts.get(passage.doc_id, ""), info)
         if years
         else None

@@ -12,6 +12,9 @@ from __future__ import annotations
 import re
 
 TERMINATORS = "。！？；!?;"
+# A colon that separates (a label from its text, a heading from its body): not one between digits,
+# which is a time or a ratio (上午10:00, 1:1).
+SEPARATING_COLON = r"(?<!\d)[：:]|[：:](?!\d)"
 # Characters that close what a terminator ended: quotes and brackets, kept with the sentence.
 CLOSERS = "”’」』）)】〕》"
 # Quotations and brackets by their closing mark: a terminator inside one ends no sentence.
