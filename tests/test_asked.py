@@ -86,3 +86,14 @@ def test_a_figure_given_as_more_than_fits() -> None:
     wanted = asked_unit(analyze("投入了多少万元？"))
     assert wanted is not None and wanted.search("全年投入3000多万元")
     assert not fits("figure", "多方协同推进")  # 多 alone is no figure
+
+
+def test_amounts_as_contracts_and_tenders_write_them_are_money() -> None:
+    # Financial numerals, a currency sign, digits grouped by thousands, 零 for a skipped place.
+    for sentence in ("投标保证金：人民币叁万伍仟元整", "预算金额：¥3,600,000.00", "最高限价：3,560,000.00元"):
+        assert fits("money", sentence), sentence
+    assert FIGURE.search("壹拾叁万陆仟捌佰").group(0) == "壹拾叁万陆仟捌佰"
+    assert FIGURE.search("全国共有一千零四十四万人").group(0) == "一千零四十四万人"
+    # A lone financial digit is a word's character: the 伍 of 队伍, the 陆 of 大陆 and 陆续.
+    for text in ("加强干部队伍建设", "两岸大陆", "项目陆续开工"):
+        assert not FIGURE.search(text), text

@@ -12,16 +12,25 @@ import re
 
 from qa.pipeline.query import Query
 
-_NUMBER = r"[0-9]+(?:\.[0-9]+)?"
+# Digits grouped by thousands as budgets and tenders write them (3,560,000.00), or not.
+_NUMBER = r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?"
 _CHINESE_DIGITS = "一二两三四五六七八九十百千万"
-_CHINESE_NUMBER = f"[{_CHINESE_DIGITS}]+"
+# 零 stands inside a numeral for a skipped place (一千零四十四万, 二百零四个), never at its start.
+_CHINESE_NUMBER = f"[{_CHINESE_DIGITS}][{_CHINESE_DIGITS}零〇]*"
 # Not inside a longer Chinese numeral, nor an ordinal (第四条, 第3条).
 _NUMERAL_START = f"(?<![第零〇{_CHINESE_DIGITS}])"
 # A number in Chinese characters as laws and articles write amounts (二百元, 三株): it starts with a
 # digit, not with 百 or 万 (每万元 is a rate's base, not an amount), and is more than a lone 一
 # (一次性, 一头连着: words, not amounts).
 _LONE_ONE = f"(?!一(?![{_CHINESE_DIGITS}]))"
-_CHINESE_AMOUNT = _NUMERAL_START + _LONE_ONE + f"[一二两三四五六七八九十][{_CHINESE_DIGITS}]*"
+_CHINESE_AMOUNT = _NUMERAL_START + _LONE_ONE + f"[一二两三四五六七八九十][{_CHINESE_DIGITS}零〇]*"
+# An amount in the financial numerals contracts, tenders and receipts write (叁佰陆拾万, 壹拾叁万陆仟捌佰):
+# with a place (拾, 佰, 仟, 万, 亿), so that the 伍 of 队伍 and the 陆 of 大陆 are no amounts.
+_FINANCIAL_DIGITS = "壹贰叁肆伍陆柒捌玖"
+_FINANCIAL_PLACES = "拾佰仟万亿"
+_FINANCIAL_AMOUNT = f"[{_FINANCIAL_DIGITS}拾][{_FINANCIAL_DIGITS}零]*[{_FINANCIAL_PLACES}][{_FINANCIAL_DIGITS}{_FINANCIAL_PLACES}零]*"
+# A sum in a currency's sign (¥3,600,000.00; NFKC makes the full-width ￥ this one).
+_CURRENCY_SIGN = r"(?:¥|RMB|rmb)\s*"
 # Units of measure and counting words a figure is given in (general usage: lengths, areas, weights,
 # volumes, power, durations, counts). Not the classifiers 个, 项, 家 after a Chinese numeral: 一个中心
 # and 两项制度 are words as often as counts, so they make a figure (FIGURE) but not one in a unit.
@@ -37,12 +46,14 @@ FIGURE = re.compile(
     r"(?<![0-9.第])" + _NUMBER + r"(?![0-9.]|\s*年)|"
     + _NUMERAL_START + _CHINESE_NUMBER + _ABOUT + "[个项家所条座人件名]|"
     + _CHINESE_AMOUNT + _ABOUT + "(?:万亿|亿|万|千)?" + _ABOUT + "(?:元|" + _MEASURES + ")|"
+    + _FINANCIAL_AMOUNT + "|"
     + "百分之" + _CHINESE_NUMBER
 )  # fmt: skip
 _PERCENT = re.compile(_NUMBER + r"\s*%|百分之|个百分点")
 _MONEY = re.compile(
-    f"(?:{_NUMBER}|{_CHINESE_AMOUNT})" + r"\s*" + _ABOUT + "(?:万亿|亿|万|千)?" + _ABOUT + "(?:元|美元)"
-)
+    f"(?:{_NUMBER}|{_CHINESE_AMOUNT}|{_FINANCIAL_AMOUNT})" + r"\s*" + _ABOUT + "(?:万亿|亿|万|千)?" + _ABOUT
+    + "(?:元|美元)|" + _CURRENCY_SIGN + f"(?:{_NUMBER})"
+)  # fmt: skip
 _DATE = re.compile(r"\d{1,4}\s*(?:年|月|日|号)|年底|月底|年内|上半年|下半年|季度|之前|前完成|以来")
 _LIST = re.compile(r"、|等\d*[个项家所条座类]?")
 _UNIT = re.compile(
