@@ -4,7 +4,9 @@ A question set is JSON lines: {"question": str, "answers": [verbatim strings]} (
 A passage or answer counts when it contains any of the answers; with an optional "doc" (a file
 name) it must also come from that document. An item with "parts" (a list of string lists: a
 question that asks two things) counts for answer@1 only when the answer holds a string of every
-part. An item with no answers is unanswerable: the right reply is ``found=False``.
+part. What an answer holds is its quoted sentences and the items they announce (``Answer.items``,
+shown as the answer's list). An item with no answers is unanswerable: the right reply is
+``found=False``.
 
 hit@k and MRR read the passages as the answer shows them (the chosen sentence's passage first);
 ``retrieval_mrr@10`` reads them in retrieval's own order, for comparing retrieval alone.
@@ -87,6 +89,15 @@ def _best_sentences(answer: Answer) -> str | None:
     return " ".join(quoted) or None
 
 
+def _with_items(answer: Answer, quoted: str | None) -> str | None:
+    """What ``answer`` quotes (``quoted``) together with the items its sentences announce, which it
+    shows as their list ("包括：" and the headings or 一是… that follow "以下几类人群："); None when it
+    quotes nothing."""
+    if quoted is None:
+        return None
+    return " ".join([quoted, *(item.text for reply in (answer, *answer.parts) for item in reply.items)])
+
+
 def _retrieval_order(answer: Answer) -> list[Passage]:
     """The answer's passages in the order retrieval ranked them, before the chosen sentence's passage
     was moved first (from ``reason["passages"]``); the shown order when the reason does not say."""
@@ -154,7 +165,8 @@ def evaluate(
         retrieved = _retrieval_order(answer)
         parts = item.get("parts") or [item["answers"]]
         in_right_doc = bool(item["answers"]) and any(counts(p) for p in answer.passages[: len(parts)])
-        best = _best_sentences(answer)
+        best = _with_items(answer, _best_sentences(answer))
+        quoted = _with_items(answer, answer.answer)
         rows.append(
             {
                 "id": item.get("id"),
@@ -164,7 +176,7 @@ def evaluate(
                 # Retrieval alone: the rank before the scorer put its sentence's passage first.
                 "retrieval_rank": next((i for i, p in enumerate(retrieved, start=1) if counts(p)), None),
                 "found": answer.found,
-                "answer_hit": in_right_doc and all(_contains(answer.answer, part) for part in parts),
+                "answer_hit": in_right_doc and all(_contains(quoted, part) for part in parts),
                 # The best sentence holds the answer, refused or not: what the confidence predicts.
                 "sentence_hit": in_right_doc and all(_contains(best, part) for part in parts),
                 "answer": answer.answer,

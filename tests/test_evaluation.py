@@ -41,3 +41,21 @@ def test_retrieval_rank_reads_the_order_retrieval_gave_before_the_answer_reorder
     row = result["items"][0]
     assert (row["rank"], row["retrieval_rank"]) == (2, 1)
     assert result["metrics"]["mrr@10"] == 0.5 and result["metrics"]["retrieval_mrr@10"] == 1.0
+
+
+def test_the_items_an_answer_announces_count_as_quoted() -> None:
+    # "以下人群属于高危人群：" shown with its list: an item holding the gold string answers.
+    lead, item = "以下人群属于高危人群：", "1. 高盐饮食，口味偏重的人；"
+    text = lead + item
+    passage = Passage("d", "《文章》", [], None, 0, len(text), text, passage_id="p", highlight=(0, len(lead)))
+    listed = passage.with_(start=len(lead), text=item, highlight=None, passage_id="d:item")
+    items = [{"question": "哪些人容易得高血压？", "answers": ["高盐饮食"]}]
+
+    def reply(with_items: bool, found: bool = True) -> Answer:
+        answer = Answer(items[0]["question"], found, lead if found else None, [passage], {}, 0.9, "answer")
+        answer.items = [listed] if with_items else []
+        return answer
+
+    assert evaluate(lambda q, k: reply(True), items)["metrics"]["answer@1"] == 1.0
+    assert evaluate(lambda q, k: reply(False), items)["metrics"]["answer@1"] == 0.0
+    assert evaluate(lambda q, k: reply(True, found=False), items)["metrics"]["answer@1"] == 0.0

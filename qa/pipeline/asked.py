@@ -28,7 +28,10 @@ _CHINESE_AMOUNT = _NUMERAL_START + _LONE_ONE + f"[一二两三四五六七八九
 # with a place (拾, 佰, 仟, 万, 亿), so that the 伍 of 队伍 and the 陆 of 大陆 are no amounts.
 _FINANCIAL_DIGITS = "壹贰叁肆伍陆柒捌玖"
 _FINANCIAL_PLACES = "拾佰仟万亿"
-_FINANCIAL_AMOUNT = f"[{_FINANCIAL_DIGITS}拾][{_FINANCIAL_DIGITS}零]*[{_FINANCIAL_PLACES}][{_FINANCIAL_DIGITS}{_FINANCIAL_PLACES}零]*"
+_FINANCIAL_AMOUNT = (
+    f"[{_FINANCIAL_DIGITS}拾][{_FINANCIAL_DIGITS}零]*"  # 叁, 壹拾, 叁零
+    f"[{_FINANCIAL_PLACES}][{_FINANCIAL_DIGITS}{_FINANCIAL_PLACES}零]*"  # a place, then the rest: 万伍仟
+)
 # A sum in a currency's sign (¥3,600,000.00; NFKC makes the full-width ￥ this one).
 _CURRENCY_SIGN = r"(?:¥|RMB|rmb)\s*"
 # Units of measure and counting words a figure is given in (general usage: lengths, areas, weights,
