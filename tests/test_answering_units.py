@@ -313,6 +313,20 @@ def test_a_heading_that_asks_and_the_question_of_a_pair_are_no_candidates() -> N
     assert [c.text.strip() for c in found] == ["高盐饮食的人。", "答：由政府全额资助。"]
 
 
+def test_a_figure_the_question_states_is_no_figure_it_asks_for() -> None:
+    # "那2.9万所…每所有多少张床位？": the sentence restating 2.9万所 gives no figure asked for.
+    text = "今年要全面完成2.9万所乡镇卫生院建设任务。每所卫生院床位不少于20张。"
+    passage = Passage("d", "《报告》", [], "plan", 0, len(text), text)
+    cut = text.index("。") + 1
+    restating, giving = _candidates_of("那2.9万所乡镇卫生院每所有多少张床位？", passage, [0, cut, len(text)])
+    features = [dict(zip(FEATURES, c.features, strict=True)) for c in (restating, giving)]
+    assert features[0]["misses_figure"] == 1.0 and features[0]["fits"] == 0.0
+    assert features[1]["fits"] == 1.0 and features[1]["has_figure"] == 1.0
+    # Asked without the figure, the same sentence holds one.
+    alone = _candidates_of("乡镇卫生院有多少所？", passage, [0, cut, len(text)])[0]
+    assert dict(zip(FEATURES, alone.features, strict=True))["fits"] == 1.0
+
+
 def _candidates_of(question: str, passage: Passage, cuts: list[int]) -> list:
     """The candidates of one passage cut into sentences at ``cuts``: the first sentence nearest the
     question, each term weighing 1, every term found in the document."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.pipeline.asked import FIGURE, asked_unit, asks_for, fits, gap_context
+from qa.pipeline.asked import FIGURE, asked_unit, asks_for, fits, gap_context, stated_figures
 from qa.pipeline.query import analyze
 
 
@@ -97,3 +97,10 @@ def test_amounts_as_contracts_and_tenders_write_them_are_money() -> None:
     # A lone financial digit is a word's character: the 伍 of 队伍, the 陆 of 大陆 and 陆续.
     for text in ("加强干部队伍建设", "两岸大陆", "项目陆续开工"):
         assert not FIGURE.search(text), text
+
+
+def test_the_figures_a_question_states_are_read_as_whole_numbers() -> None:
+    stated = stated_figures("今年要建好的那2.9万所乡镇卫生院，每所有多少张床位？")
+    assert stated is not None and stated.sub(" ", "共2.9万所，床位12.9张") == "共 所，床位12.9张"
+    # 多少万所 and 几百人 ask for a figure; they state none.
+    assert stated_figures("全国有多少万所学校？") is None and stated_figures("几百人参加？") is None

@@ -133,6 +133,24 @@ def asked_unit(query: Query) -> re.Pattern[str] | None:
     return re.compile(_COUNT + r"\s*" + _ABOUT + _MAGNITUDE + _ABOUT + after)
 
 
+_DIGIT = re.compile(f"[0-9一二两三四五六七八九十{_FINANCIAL_DIGITS}拾]")
+
+
+def stated_figures(question: str) -> re.Pattern[str] | None:
+    """The figures a question itself writes ("那2.9万所乡镇卫生院每所有多少张床位？": 2.9), each as a
+    whole number, or None when it writes none: a sentence holding only those gives no figure the
+    question asks for."""
+    # A figure with a digit: 多少万所 and 几百人 ask for one, their 万所 and 百人 state none.
+    numbers = {m.group(0) for m in FIGURE.finditer(question) if _DIGIT.search(m.group(0))}
+    if not numbers:
+        return None
+    alternatives = "|".join(re.escape(n) for n in sorted(numbers, key=len, reverse=True))
+    # With the magnitude after it: what is left of 2.9万所 must not read as a figure of its own (万所).
+    return re.compile(
+        rf"(?<![0-9.,{_CHINESE_DIGITS}{_FINANCIAL_DIGITS}零])(?:{alternatives})(?![0-9.,])(?:万亿|亿|万|千|百)?"
+    )
+
+
 def fits(kind: str | None, sentence: str) -> bool:
     """Whether ``sentence`` holds a thing of the ``kind`` asked for (``asks_for``): a date, a list,
     a percentage, an amount of money, or any figure with its unit; False when nothing is asked."""

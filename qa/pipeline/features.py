@@ -25,7 +25,16 @@ from functools import lru_cache
 import numpy as np
 
 from qa.index.lexical import tokenize
-from qa.pipeline.asked import FIGURE, asked_unit, asks_for, fits, gap_context, gap_share, longest_run
+from qa.pipeline.asked import (
+    FIGURE,
+    asked_unit,
+    asks_for,
+    fits,
+    gap_context,
+    gap_share,
+    longest_run,
+    stated_figures,
+)
 from qa.pipeline.query import Query
 from qa.pipeline.retrieval import Hit
 from qa.schema import Passage
@@ -209,6 +218,7 @@ def candidates(
     content = query.content
     kind = asks_for(query)
     unit = asked_unit(query)
+    stated = stated_figures(query.normalized)
     best_lexical = max((h.lexical or 0.0 for h in hits), default=0.0)
     english = not query.has_cjk
     gap = gap_context(query.normalized) if query.has_cjk else ("", "")
@@ -240,9 +250,13 @@ def candidates(
                 continue
             sentence = sentences[j]
             tokens = token_sets[j]
-            has_figure = analysed.figures[j]
-            holds_asked = fits(kind, sentence)
             clause_coverage, clause = max(((every.share(t), c) for c, t in clauses[j]), default=(0.0, ""))
+            # What the sentence holds of the asked kind beyond the figures the question states.
+            beyond = sentence if stated is None else stated.sub(" ", sentence)
+            if stated is not None:
+                clause = stated.sub(" ", clause)
+            has_figure = analysed.figures[j] if stated is None else FIGURE.search(beyond) is not None
+            holds_asked = fits(kind, beyond)
             rows.append(
                 (
                     i,
@@ -291,7 +305,7 @@ def candidates(
                         float(analysed.points_back[j]),
                         coverages[j - 1] if j else 0.0,
                         float(unit is not None),
-                        float(unit is not None and unit.search(sentence) is not None),
+                        float(unit is not None and unit.search(beyond) is not None),
                     ],
                 )
             )
