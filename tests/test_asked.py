@@ -102,5 +102,7 @@ def test_amounts_as_contracts_and_tenders_write_them_are_money() -> None:
 def test_the_figures_a_question_states_are_read_as_whole_numbers() -> None:
     stated = stated_figures("今年要建好的那2.9万所乡镇卫生院，每所有多少张床位？")
     assert stated is not None and stated.sub(" ", "共2.9万所，床位12.9张") == "共 所，床位12.9张"
+    tender = stated_figures("3,560,000元的最高限价里，监理费占多少钱？")
+    assert tender is not None and not fits("money", tender.sub(" ", "最高限价：人民币3,560,000.00元"))
     # 多少万所 and 几百人 ask for a figure; they state none.
     assert stated_figures("全国有多少万所学校？") is None and stated_figures("几百人参加？") is None

@@ -145,9 +145,10 @@ def stated_figures(question: str) -> re.Pattern[str] | None:
     if not numbers:
         return None
     alternatives = "|".join(re.escape(n) for n in sorted(numbers, key=len, reverse=True))
-    # With the magnitude after it: what is left of 2.9万所 must not read as a figure of its own (万所).
+    # The same value with zero decimals (3,560,000.00 for 3,560,000), and with the magnitude after it:
+    # what is left of 2.9万所 must not read as a figure of its own (万所).
     return re.compile(
-        rf"(?<![0-9.,{_CHINESE_DIGITS}{_FINANCIAL_DIGITS}零])(?:{alternatives})(?![0-9.,])(?:万亿|亿|万|千|百)?"
+        rf"(?<![0-9.,{_CHINESE_DIGITS}{_FINANCIAL_DIGITS}零])(?:{alternatives})(?:\.0+)?(?![0-9.,])(?:万亿|亿|万|千|百)?"
     )
 
 
