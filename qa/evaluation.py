@@ -89,13 +89,11 @@ def _best_sentences(answer: Answer) -> str | None:
     return " ".join(quoted) or None
 
 
-def _with_items(answer: Answer, quoted: str | None) -> str | None:
-    """What ``answer`` quotes (``quoted``) together with the items its sentences announce, which it
+def _with_items(quoted: str | None, items: list[str]) -> str | None:
+    """What an answer quotes (``quoted``) together with the items its sentences announce, which it
     shows as their list ("包括：" and the headings or 一是… that follow "以下几类人群："); None when it
     quotes nothing."""
-    if quoted is None:
-        return None
-    return " ".join([quoted, *(item.text for reply in (answer, *answer.parts) for item in reply.items)])
+    return None if quoted is None else " ".join([quoted, *items])
 
 
 def _retrieval_order(answer: Answer) -> list[Passage]:
@@ -165,8 +163,9 @@ def evaluate(
         retrieved = _retrieval_order(answer)
         parts = item.get("parts") or [item["answers"]]
         in_right_doc = bool(item["answers"]) and any(counts(p) for p in answer.passages[: len(parts)])
-        best = _with_items(answer, _best_sentences(answer))
-        quoted = _with_items(answer, answer.answer)
+        items = [item.text for reply in (answer, *answer.parts) for item in reply.items]
+        best = _with_items(_best_sentences(answer), items)
+        quoted = _with_items(answer.answer, items)
         rows.append(
             {
                 "id": item.get("id"),

@@ -252,10 +252,10 @@ def candidates(
             tokens = token_sets[j]
             clause_coverage, clause = max(((every.share(t), c) for c, t in clauses[j]), default=(0.0, ""))
             # What the sentence holds of the asked kind beyond the figures the question states.
-            beyond = sentence if stated is None else stated.sub(" ", sentence)
+            beyond, has_figure = sentence, analysed.figures[j]
             if stated is not None:
-                clause = stated.sub(" ", clause)
-            has_figure = analysed.figures[j] if stated is None else FIGURE.search(beyond) is not None
+                beyond, clause = stated.sub(" ", sentence), stated.sub(" ", clause)
+                has_figure = FIGURE.search(beyond) is not None
             holds_asked = fits(kind, beyond)
             rows.append(
                 (
