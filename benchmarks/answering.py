@@ -9,7 +9,8 @@
   dev_written.jsonl (222 questions in people's words on nine reports no other set or training
   question uses, each report alone; written 2026-12-04 by helpers that read only the reports) and
   dev_written_2.jsonl and dev_written_3.jsonl (248 and 244 more, each on ten other reports, written
-  the same way on 2026-12-05);
+  the same way on 2026-12-05) and dev_written_4.jsonl (238 more on ten State Council reports of
+  1980-1997, written on 2026-12-06);
   the first two again with their questions in traditional characters (OpenCC s2t).
 - generic: tests/data/dev_generic.jsonl, 200 questions on 18 documents that are no report (news, an
   encyclopedia article, a company's announcement, notices, manuals, summaries, a biography, a
@@ -148,6 +149,8 @@ def main() -> None:
         sets["dev: written 2 (10 reports, each alone)"] = second
         third = each_report_alone(DATA / "dev_written_3.jsonl", args.work, embedder, args.reports_dir)
         sets["dev: written 3 (10 reports, each alone)"] = third
+        fourth = each_report_alone(DATA / "dev_written_4.jsonl", args.work, embedder, args.reports_dir)
+        sets["dev: written 4 (10 reports, each alone)"] = fourth
         traditional = opencc.OpenCC("s2t")
         for name, (bot, items) in dev_set_bots(args.reports_dir, args.work, embedder).items():
             sources = {d.doc_id: d.source for d in bot.documents}

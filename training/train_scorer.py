@@ -298,7 +298,7 @@ def main() -> None:
             f"{sum(1 for _ in GENERIC_DOCS.iterdir())} documents of training/data/generic (no report), "
             "written by helper sessions that read only those documents",
             "not_used": "tests/data dev_zimao, dev_gov, dev_written, dev_written_2, dev_written_3, "
-            "blind_single, blind_library",
+            "dev_written_4, blind_single, blind_library",
             "embedding_adapter": "sentence model on the shipped adapter's candidates (it saw the CMRC and "
             "written questions); confidence and floor on each fold's from an adapter trained without it"
             if args.fold_adapters
