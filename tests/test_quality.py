@@ -106,6 +106,8 @@ def test_a_new_question_in_a_library_is_not_read_with_the_last_topic(town_and_na
     chat.ask("镇里去年财政收入多少？")
     follow = chat.ask("今年要建消防站吗？")
     assert "消防救援站" in follow.answer and follow.answer == town_and_nation.ask("今年要建消防站吗？").answer
+    # 今年 naming no level looked in the State Council's report first, and the reply says whose.
+    assert follow.reason["scope_missed"]["scope_level"] == "national"
 
 
 def test_a_level_of_government_named_in_a_library_chooses_its_reports(town_and_nation):

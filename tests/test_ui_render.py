@@ -93,6 +93,10 @@ def test_reasons_in_chinese() -> None:
     assert not_found_reason({"not_found_because": "something new"}).startswith("报告里没有")
     notes = scope_notes({"scope": "the newest report: 2026年国务院政府工作报告"})
     assert notes == ["问题没有指明哪份报告，按最新的报告回答：2026年国务院政府工作报告。"]
+    national = {"scope": "the newest report: 2026年国务院政府工作报告", "scope_level": "national"}
+    assert scope_notes(national) == [
+        "问题没有指明哪份报告，按最新的国务院报告回答：2026年国务院政府工作报告。"
+    ]
     town = {"scope": "the reports: 紫帽镇人民政府2022年工作报告", "scope_level": "town"}
     assert scope_notes(town) == ["问题没有指明哪份报告，按乡镇一级报告回答：紫帽镇人民政府2022年工作报告。"]
     assert scope_notes({"level_lacking": "province"}) == ["资料库里没有省一级的报告，以下回答来自其他报告。"]

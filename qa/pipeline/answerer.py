@@ -156,7 +156,10 @@ class Answerer:
             return answer
         kind = "the newest report" if query.relative is not None else "the reports"
         scope = {"scope": f"{kind}: " + "、".join(d.title for d in preferred)}
-        scope |= {"scope_level": level} if level is not None else {}
+        # Named or, for 今年/去年 in a library of several levels, the State Council's by default: the
+        # note says which ("最新的国务院报告"), as the newest of all may be a town's.
+        shown = level or ("national" if all(d.level == "national" for d in preferred) else None)
+        scope |= {"scope_level": shown} if shown is not None else {}
         answer = one(question, preferred)
         if answer.found:
             answer.reason |= scope
