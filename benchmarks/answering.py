@@ -67,6 +67,15 @@ def _subset(result: dict[str, Any], items: list[dict[str, Any]], keep: Any) -> f
     return round(sum(r["answer_hit"] for r in rows) / len(rows), 4) if rows else None
 
 
+# The question sets written on reports each asked alone, and how the results name them.
+WRITTEN_DEV_SETS = (
+    ("dev_written.jsonl", "written (9 reports, each alone)"),
+    ("dev_written_2.jsonl", "written 2 (10 reports, each alone)"),
+    ("dev_written_3.jsonl", "written 3 (10 reports, each alone)"),
+    ("dev_written_4.jsonl", "written 4 (10 reports, each alone)"),
+)
+
+
 def each_report_alone(questions: Path, work: Path, embedder: Embedder, reports: Path) -> dict[str, Any]:
     """Each report of a question file indexed alone (as a town or province deploys it); all its
     questions asked of it. Adds English answer@1 and two-part both answered to the metrics."""
@@ -143,14 +152,8 @@ def main() -> None:
         blind = each_report_alone(DATA / "blind_single.jsonl", args.work, embedder, args.reports_dir)
         sets["blind (4 reports, each alone)"] = blind
     if "dev" in wanted:
-        written = each_report_alone(DATA / "dev_written.jsonl", args.work, embedder, args.reports_dir)
-        sets["dev: written (9 reports, each alone)"] = written
-        second = each_report_alone(DATA / "dev_written_2.jsonl", args.work, embedder, args.reports_dir)
-        sets["dev: written 2 (10 reports, each alone)"] = second
-        third = each_report_alone(DATA / "dev_written_3.jsonl", args.work, embedder, args.reports_dir)
-        sets["dev: written 3 (10 reports, each alone)"] = third
-        fourth = each_report_alone(DATA / "dev_written_4.jsonl", args.work, embedder, args.reports_dir)
-        sets["dev: written 4 (10 reports, each alone)"] = fourth
+        for file, label in WRITTEN_DEV_SETS:
+            sets[f"dev: {label}"] = each_report_alone(DATA / file, args.work, embedder, args.reports_dir)
         traditional = opencc.OpenCC("s2t")
         for name, (bot, items) in dev_set_bots(args.reports_dir, args.work, embedder).items():
             sources = {d.doc_id: d.source for d in bot.documents}

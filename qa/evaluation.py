@@ -163,9 +163,9 @@ def evaluate(
         retrieved = _retrieval_order(answer)
         parts = item.get("parts") or [item["answers"]]
         in_right_doc = bool(item["answers"]) and any(counts(p) for p in answer.passages[: len(parts)])
-        items = [item.text for reply in (answer, *answer.parts) for item in reply.items]
-        best = _with_items(_best_sentences(answer), items)
-        quoted = _with_items(answer.answer, items)
+        listed = [entry.text for reply in (answer, *answer.parts) for entry in reply.items]
+        best = _with_items(_best_sentences(answer), listed)
+        quoted = _with_items(answer.answer, listed)
         rows.append(
             {
                 "id": item.get("id"),

@@ -15,7 +15,8 @@ from training.examples import GENERIC_DOCS, GENERIC_FILES, TRAIN_REPORTS, WRITTE
 
 REPORTS = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "gov_reports"
 SETS = Path(__file__).resolve().parent / "data"
-WRITTEN_DEV_SETS = tuple(f"dev_written{n}.jsonl" for n in ("", "_2", "_3", "_4"))
+# Every written dev set there is (dev_written.jsonl, dev_written_2.jsonl …), a new one included.
+WRITTEN_DEV_SETS = tuple(sorted(path.name for path in SETS.glob("dev_written*.jsonl")))
 
 
 def test_written_questions_are_on_training_reports_only() -> None:
