@@ -302,7 +302,11 @@ def test_period_rules_table():
         "plan",
         "other",
     ]
-    assert periods("一、伟大的历史性转变", "二、打好第一个战役") == ["review", "plan"]
+    # A section is a plan by its place only after the report has named what was done: a report that
+    # opens on a situation or a task (1979, 1987) tells of the year done and ahead in each section.
+    assert periods("一、伟大的历史性转变", "二、打好第一个战役") == ["review", "other"]
+    assert periods("一、当前国内形势和基本任务", "二、坚持长期稳定发展经济的方针") == ["plan", "other"]
+    assert periods("首先报告２００１年的工作", "一、扩大和培育内需") == ["review", "plan"]  # a year named
     assert periods("四、持续加强政府自身建设") == ["other"]
     mixed = [Section("一、回顾和今年目标", 1, 0, 9, ("一、回顾和今年目标",))]
     mixed.append(Section("（一）今年的主要目标", 2, 5, 9, (*mixed[0].path, "（一）今年的主要目标")))

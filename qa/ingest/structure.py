@@ -19,6 +19,7 @@ from qa.ingest.headings import ADDRESS, BARE_RANK, RANK, Heading, find_headings,
 from qa.schema import Document, Passage, Period, document_kind
 from qa.text.normalize import to_simplified
 from qa.text.sentences import TERMINATORS, split_sentences
+from qa.text.years import years_spoken_of
 
 __all__ = [
     "Lead",
@@ -182,25 +183,30 @@ def section_periods(sections: list[Section], work_report: bool = True) -> list[P
 
     A top-level heading's words decide for it and everything under it (table ``_PERIOD_RULES``).
     A top-level heading with no period words is a review when it comes first (reports open with what
-    was done) and a task area ("plan") after that. Only under an undecided or mixed heading do a
-    subsection's own words count. Review and plan are a work report's parts: in any other document
-    every section is "other" (a regulation's 第二章 规划和建设 is urban planning, a summary's
-    一、主要工作成效 what was done, whatever the report words 规划 and 主要工作 would say).
+    was done) and a task area ("plan") after a section that named what was done, by its words or a
+    year (today's 一、2025年工作回顾 / 二、… / 三、…; 2002's 首先报告２００１年的工作). A report that
+    names neither first (1979's 伟大的历史性转变, 1987's 当前国内形势和基本任务) tells of the year
+    done and the year ahead in each later section: those are "other". Only under an undecided or
+    mixed heading do a subsection's own words count. Review and plan are a work report's parts: in
+    any other document every section is "other" (a regulation's 第二章 规划和建设 is urban planning,
+    a summary's 一、主要工作成效 what was done, whatever the report words 规划 and 主要工作 would say).
     """
     if not work_report:
         return ["other"] * len(sections)
     periods: list[Period] = []
     open_: list[tuple[int, Period, bool]] = []  # (level, period, decided) of the ancestors
-    seen_review_or_plan = False
+    first, review_named = True, False
     for s in sections:
         while open_ and open_[-1][0] >= s.level:
             open_.pop()
         own, mixed = _classify(s.title)
         if not open_:
-            by_place: Period = "plan" if seen_review_or_plan else "review"
+            by_place: Period = "review" if first else "plan" if review_named else "other"
             period: Period = own or by_place
             decided = own is not None and not mixed
-            seen_review_or_plan = seen_review_or_plan or period in ("review", "plan")
+            # The first section's heading naming a year (首先报告２００１年的工作) tells of that year.
+            review_named = review_named or own == "review" or (first and bool(years_spoken_of(s.title, ())))
+            first = first and period not in ("review", "plan")
         elif open_[-1][2]:
             period, decided = open_[-1][1], True
         else:
