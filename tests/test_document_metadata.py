@@ -241,6 +241,19 @@ def test_metadata_agrees_with_real_reports(tmp_path: Path) -> None:
     assert rates["year_text_only"] >= 0.6
 
 
+@pytest.mark.parametrize(
+    ("name", "review"),
+    [
+        ("1964_national.txt", 1964),  # given in December: 1965年计划草案, 1965年国家预算
+        ("1981_national.txt", 1981),  # given in November: 1982年经济和社会发展计划
+        ("1987_national.txt", 1986),  # given in March, like today's
+        ("2015_national.txt", 2014),  # 一、2014年工作回顾
+    ],
+)
+def test_a_report_laying_out_next_years_plan_looks_back_on_its_own_year(name: str, review: int) -> None:
+    assert load_document(GOV_REPORTS / name).review_year == review
+
+
 # ------------------------------------------------------------------------- traditional characters
 
 

@@ -54,6 +54,11 @@ _DASH_START = re.compile(r"^[—―－\-]{1,2}|^[（(]")  # a subtitle or speech
 
 
 _REVIEW_HEADING = re.compile(r"(?m)^.{0,6}?(\d{4})\s*年(?:国内)?工作(?:的)?回顾")
+# A year's plan or budget (1965年计划草案, 1981年国民经济计划, 1982年经济和社会发展计划, 1965年国家预算).
+_YEAR_PLAN = re.compile(
+    r"(?<![\d〇○零一二三四五六七八九])(\d{4}|[一二][〇○零一二三四五六七八九]{3})\s*年"
+    r"(?:的)?(?:国民经济|经济)?(?:和社会发展)?(?:的)?(?:年度)?(?:国家)?(?:计划|预算)"
+)
 
 
 def infer_metadata(text: str, fields: dict[str, str], stem: str) -> dict[str, Any]:
@@ -92,16 +97,32 @@ def infer_metadata(text: str, fields: dict[str, str], stem: str) -> dict[str, An
 
 def review_year(text: str, date: str | None, year: int | None, level: Level | None) -> int | None:
     """The year the report looks back on: its "N年工作回顾" heading, else the year before an
-    early-in-the-year delivery date (reports are delivered in January-March), else the year before
-    a State Council report's title year (it is titled by delivery), else ``year``."""
+    early-in-the-year delivery date (reports are delivered in January-March), else ``year`` when
+    the text lays out the plan of the year after it, else the year before a State Council report's
+    title year (it is titled by delivery), else ``year``."""
     heading = _REVIEW_HEADING.search(text[:20000])
     if heading:
         return int(heading.group(1))
     if date:
         return int(date[:4]) - 1 if int(date[5:7]) <= 6 else int(date[:4])
+    if year is not None and year + 1 in _plan_years(text):
+        # A report that lays out the next year's plan was given late in its own year and looks back
+        # on that year: 1964's (December), 1980's, 1981's and 1982's.
+        return year
     if year is not None and level == "national":
         return year - 1
     return year
+
+
+def _plan_years(text: str) -> set[int]:
+    """The years whose plan or budget ``text`` names."""
+    years = set()
+    for written in _YEAR_PLAN.findall(text):
+        try:
+            years.add(int(written) if written.isdigit() else int(parse_numeral(written)))
+        except ValueError:
+            continue
+    return years
 
 
 # A title that names no one but the genre: the year and issuer are put in front of these only, so a
