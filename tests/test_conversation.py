@@ -26,6 +26,8 @@ from qa.settings import MAX_QUESTION_CHARS
         ("紫湖郊野公园投了多少钱？", "紫湖郊野公园"),
         ("规上工业产值去年增长多少？", "规上工业产值"),
         ("2022年财政总收入是多少？", "财政总收入"),
+        ("白石镇去年财政总收入多少？", "白石镇财政总收入"),  # a place before the time word
+        ("青山县2025年新增学位多少个？", "青山县新增学位"),
         ("要不要建消防站", ""),
         ("比上年增长多少？", ""),
         ("今年预计增长多少？", ""),
@@ -44,6 +46,7 @@ def test_topic_is_the_subject_without_time_words(question, topic):
         ("2022年财政总收入是多少？", "比上年增长多少？", "财政总收入比上年增长多少？"),
         ("镇里去年财政收入多少？", "新增学位多少个", "新增学位多少个"),  # a new topic stands alone
         ("去年粮食产量增长多少？", "今年预计增长多少？", "粮食产量今年预计增长多少？"),
+        ("白石镇去年财政总收入多少？", "今年呢？", "白石镇财政总收入今年呢？"),
     ],
 )
 def test_follow_ups_borrow_the_topic(previous, follow_up, standalone):

@@ -65,6 +65,30 @@ def test_unscoped_this_year_questions_go_to_the_newest_national_report() -> None
     assert preferred("江苏全省今年GDP增长目标是多少？") == ([], None)  # the place names its report
 
 
+def test_a_place_with_reports_of_several_years_is_asked_its_newest_for_this_year() -> None:
+    two_years = Catalog(
+        [
+            *CATALOG.documents,
+            DocumentInfo(
+                "js25",
+                "《2025年江苏省政府工作报告》",
+                "js25.txt",
+                region="江苏省",
+                year=2025,
+                level="province",
+            ),
+        ]
+    )
+
+    def preferred(question: str) -> list[str]:
+        return [d.doc_id for d in preferred_documents(analyze(question), two_years)[0]]
+
+    assert preferred("江苏去年GDP增长了多少？") == ["js"]
+    assert preferred("去年江苏GDP增长了多少？") == ["js"]  # wherever the place is named
+    assert preferred("江苏GDP增长了多少？") == []  # no 今年/去年: both years' reports alike
+    assert preferred("山东去年GDP增长了多少？") == []  # its only report: nothing to choose
+
+
 @pytest.mark.parametrize(
     ("question", "level"),
     [

@@ -115,21 +115,13 @@ class Answerer:
 
     def answer(self, question: str, k: int, filters: Mapping[str, Any] | None) -> Answer:
         """Answer ``question``: once per named report for a comparison, once per part for a
-        question asking two things (``Answer.parts``), else first from the reports
-        ``preferred_documents`` chooses (the level named, the newest report for 今年/去年)."""
+        question asking two things (``Answer.parts``), each part as ``in_scope`` answers it."""
         query = self.query(question)  # bad input fails here, whole
         documents = self.data.documents
-
-        def one(
-            text: str, only: list[DocumentInfo] | None = None, years: tuple[int, ...] | None = None
-        ) -> Answer:
-            scoped = filters if only is None else {"doc_id": [d.doc_id for d in only]}
-            return self.answer_one(text, k, scoped, years)
-
         if filters is None and len(documents) > 1:
             groups = named_groups(query, self.data.catalog)
             if len(groups) >= 2:
-                parts = [one(question, infos, part_years(query, infos)) if infos
+                parts = [self.answer_one(question, k, _only(infos), part_years(query, infos)) if infos
                          else self._missing_part(question, label)
                          for label, infos in groups]  # fmt: skip
                 for (label, _), part in zip(groups, parts, strict=True):
@@ -137,19 +129,25 @@ class Answerer:
                 return combined(question, parts, k, {"compared": [label for label, _ in groups]})
         pieces = split_parts(question)
         if len(pieces) == 2:
-            first = one(pieces[0])
+            first = self.in_scope(pieces[0], k, filters)
             forms = readings(pieces[1], topic_of(pieces[0]), same_question=True, previous=pieces[0])
             # The first part's answer names its figure in the report's own words (城镇新增就业 for
             # "新增工作岗位"): a second part that names nothing of its own is read with that term too.
             term = term_in_answer(first.answer, pieces[0]) if first.found and first.answer else ""
             if term and names_nothing(pieces[1]):
                 forms = list(dict.fromkeys([*forms, *readings(pieces[1], term, same_question=True)]))
-            second = most_confident([one(form) for form in forms])
+            second = most_confident([self.in_scope(form, k, filters) for form in forms])
             second.question = pieces[1]
             return combined(question, [first, second], k, {"parts": pieces})
+        return self.in_scope(question, k, filters)
+
+    def in_scope(self, question: str, k: int, filters: Mapping[str, Any] | None) -> Answer:
+        """Answer one question first from the reports ``preferred_documents`` chooses (the level
+        named, the newest report for 今年/去年), then, when nothing there answers, from all."""
+        query = self.query(question)
         preferred, level = preferred_documents(query, self.data.catalog) if filters is None else ([], None)
         if not preferred:
-            answer = one(question)
+            answer = self.answer_one(question, k, filters)
             if level is not None:  # a level the collection has no report of: whatever answers is another's
                 answer.reason["level_lacking"] = level
                 _another_levels(answer)
@@ -160,14 +158,19 @@ class Answerer:
         # note says which ("最新的国务院报告"), as the newest of all may be a town's.
         shown = level or ("national" if all(d.level == "national" for d in preferred) else None)
         scope |= {"scope_level": shown} if shown is not None else {}
-        answer = one(question, preferred)
+        answer = self.answer_one(question, k, _only(preferred))
         if answer.found:
             answer.reason |= scope
             return answer
         # Nothing there answers: every report is searched, and the reply says so.
-        answer = one(question)
+        answer = self.answer_one(question, k, None)
         if answer.passages and answer.passages[0].doc_id not in {d.doc_id for d in preferred}:
             answer.reason["scope_missed"] = scope
             if level is not None:
                 _another_levels(answer)
         return answer
+
+
+def _only(documents: list[DocumentInfo]) -> dict[str, Any]:
+    """Filters that keep the search to ``documents``."""
+    return {"doc_id": [d.doc_id for d in documents]}

@@ -47,6 +47,8 @@ _SUBJECT_END = re.compile(
 _LEADING_CONTEXT = re.compile(
     r"^(?:\d{4}年|去年|今年|明年|比上年|比去年|同比|镇里|全镇|全省|全国|我们|请问)+"
 )
+# When a question asks, wherever it says it: "白石镇去年财政总收入多少？" is about 白石镇财政总收入.
+_WHEN = re.compile(r"(?:19|20)\d{2}年(?:度)?|去年|今年|明年")
 # Words that ask about a topic without naming one: time, aspect and measure words and question words
 # ("今年计划多少？", "增长了多少？", "今年的目标是多少？").
 _NAMES_NOTHING = re.compile(
@@ -60,7 +62,7 @@ MAX_NAME_CHARS = 12  # longer than this after 那…呢 is a question of its own
 
 def topic_of(question: str) -> str:
     """The subject of a question: "紫湖郊野公园投了多少钱？" -> "紫湖郊野公园"."""
-    text = _LEADING_CONTEXT.sub("", normalize(question))
+    text = _LEADING_CONTEXT.sub("", _WHEN.sub("", normalize(question)))
     cut = _SUBJECT_END.search(text)
     subject = text[: cut.start()] if cut else text
     # "今年预计增长多少？" and "今年的目标是多少？" have none: 预计 and 的目标 name nothing.

@@ -105,20 +105,24 @@ def level_words(question: str) -> str:
 
 
 def preferred_documents(query: Query, catalog: Catalog) -> tuple[list[DocumentInfo], Level | None]:
-    """Where to look first for a question that names no report, and the level that chose them.
+    """Where to look first for a question that names no year, and the level that chose them.
 
-    The reports of the level the question names (``asked_level``; "镇里有几所学校" in a library of a
-    town's and the State Council's reports); for a 今年/去年 question the newest work reports among
-    them, by default the newest national reports (else of any level); other documents are never
-    the newest. A soft choice: the caller searches everything when nothing there answers. ([], None)
-    when the question names a year or a report, or the choice would be every report; ([], level)
-    when the collection has no report of a town, county or province level the question names
-    (``LACKING_NOTED``), which the reply then says."""
+    For a question naming a place with reports of several years ("青山县去年…"), the newest of them
+    when it says 今年/去年. Otherwise the reports of the level the question names (``asked_level``;
+    "镇里有几所学校" in a library of a town's and the State Council's reports); for a 今年/去年
+    question the newest work reports among them, by default the newest national reports (else of any
+    level); other documents are never the newest. A soft choice: the caller searches everything when
+    nothing there answers. ([], None) when the question names a year, or the choice would be every
+    report it could be about; ([], level) when the collection has no report of a town, county or
+    province level the question names (``LACKING_NOTED``), which the reply then says."""
     documents = catalog.documents
     if query.years or query.report_years or len(documents) < 2:
         return [], None
-    if named_documents(query, catalog):  # "福建省…去年…" names its report
-        return [], None
+    named = named_documents(query, catalog)
+    if named:  # "福建省…去年…" names its reports; of several years', 今年/去年 means the newest
+        reports = [d for d in documents if d.doc_id in named and catalog.kind(d.doc_id) == "work_report"]
+        chosen = _newest(reports) if reports and query.relative is not None else []
+        return (chosen, None) if chosen and len(chosen) < len(named) else ([], None)
     level = asked_level(query)
     if level is None and query.relative is None:
         return [], None
