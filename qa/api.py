@@ -91,12 +91,15 @@ class ReportQA:
         milvus_uri: str | None = None,
         milvus_collection: str | None = None,
         settings: Settings | None = None,
+        client: str | None = None,
     ) -> ReportQA:
         """Index exactly the documents at ``paths`` (files or folders); reuse the index if unchanged.
 
         Changed or new documents are embedded; unchanged ones keep their vectors (also when the
-        index moves to another ``store``). An index of another model or format, or a damaged one,
-        raises ``IndexStoreError`` unless ``rebuild``.
+        index moves to another ``store``). Documents the index held that are not at ``paths`` leave
+        it (``add_documents`` adds to an index instead); every document that comes or goes is
+        recorded in the audit log with ``client``. An index of another model or format, or a
+        damaged one, raises ``IndexStoreError`` unless ``rebuild``.
         """
         settings = settings or Settings.from_env()
         documents = load_paths(paths)
@@ -123,8 +126,13 @@ class ReportQA:
             and {d.info for d in documents} == set(previous.documents)
         ):
             self._data = previous
-        else:
+            return self
+        with factory.write_lock(self.index_dir):
             self._data = self._save(documents, previous)
+            before = {d.content_hash: d for d in previous.documents} if previous is not None else {}
+            now = {d.content_hash: d for d in self._data.documents}
+            audit.record(self.index_dir, "remove", [d for h, d in before.items() if h not in now], client)
+            audit.record(self.index_dir, "add", [d for h, d in now.items() if h not in before], client)
         return self
 
     # ------------------------------------------------------------ public API
@@ -231,9 +239,16 @@ class ReportQA:
 
     def refresh(self) -> bool:
         """Open the index as saved now, when another process has saved a newer one (an upload in the
-        web page while this process answers); True when it changed."""
-        before = self._data
-        return self._latest() is not before
+        web page while this process answers, a ``report-qa remove`` beside a server); True when it
+        changed. While this object is adding or removing documents it does nothing: it opens what it
+        saves itself, and an older index read meanwhile must not replace that."""
+        if not self._write_lock.acquire(blocking=False):
+            return False
+        try:
+            before = self._data
+            return self._latest() is not before
+        finally:
+            self._write_lock.release()
 
     def _latest(self) -> IndexStore:
         """The index as saved now: this one, or a newer one that another process saved."""

@@ -208,3 +208,35 @@ def test_serve_loads_the_answer_scorer_before_it_says_ready(tmp_path, capsys, mo
     monkeypatch.setattr("qa.apps.server.serve", lambda bot, **_: served.append("scorer" in vars(bot)))
     code, out, _ = _run(["serve", "--index-dir", str(tmp_path / "ix")], capsys)
     assert code == 0 and "ready in" in out and served == [True]
+
+
+def test_add_keeps_what_the_index_holds_and_index_says_what_leaves_it(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr("qa.api.load_embedder", lambda model, settings: HashEmbedder())
+    reports = {}
+    for name, body in (("a", "新建学校2所。"), ("b", "新建医院1所。"), ("c", "新修道路3条。")):
+        reports[name] = tmp_path / f"{name}.txt"
+        reports[name].write_text(f"某县2023年政府工作报告{name}\n\n一、回顾\n\n{body}", encoding="utf-8")
+    index = ["--index-dir", str(tmp_path / "ix")]
+
+    def sources() -> list[str]:
+        return sorted(d.source for d in ReportQA(tmp_path / "ix", embedder=HashEmbedder()).documents)
+
+    code, out, _ = _run(["add", str(reports["a"]), *index], capsys)  # no index yet: it makes one
+    assert code == 0 and sources() == ["a.txt"]
+    code, out, _ = _run(["add", str(reports["b"]), *index], capsys)
+    assert code == 0 and "added " in out and "2 documents, " in out and sources() == ["a.txt", "b.txt"]
+    code, out, _ = _run(["add", str(reports["b"]), *index], capsys)
+    assert code == 0 and "nothing added" in out and sources() == ["a.txt", "b.txt"]
+    # index holds exactly its PATHs: what leaves is said, and recorded as removed by the CLI.
+    code, out, _ = _run(["index", str(reports["c"]), *index], capsys)
+    assert code == 0 and sources() == ["c.txt"]
+    assert sum(line.startswith("removed ") and "not among PATH" in line for line in out.splitlines()) == 2
+    code, out, _ = _run(["log", "--json", *index], capsys)
+    entries = [json.loads(line) for line in out.splitlines()]
+    assert [(e["action"], e["file"], e["client"]) for e in entries] == [
+        ("add", "a.txt", "cli"),
+        ("add", "b.txt", "cli"),
+        ("remove", "a.txt", "cli"),
+        ("remove", "b.txt", "cli"),
+        ("add", "c.txt", "cli"),
+    ]

@@ -1,4 +1,4 @@
-"""The ``report-qa`` command: ask, index, remove, log, eval, facts, serve (``python -m qa`` runs it too).
+"""The ``report-qa`` command: ask, index, add, remove, log, eval, facts, serve (``python -m qa`` runs it too).
 
 Every bad input ends in one readable line on stderr and exit code 2.
 """
@@ -22,8 +22,10 @@ from qa.evaluation import evaluate, load_questions
 from qa.facts import PERIODS, collect_facts, indicator_series, select_facts
 from qa.index import audit, factory
 from qa.index.factory import STORES, StoreConfig
+from qa.index.generations import read_manifest
 from qa.ingest.loader import load_bundled, load_paths
 from qa.ingest.structure import build_passages
+from qa.schema import DocumentInfo
 from qa.settings import Settings, SettingsError
 
 EXIT_BAD_INPUT = 2
@@ -94,21 +96,50 @@ def _index(args: argparse.Namespace, out: TextIO) -> int:
     elif not args.paths:
         raise ReportQAError("nothing to index: give PATH ... or --from INDEX_DIR")
     else:
+        held = _held_documents(Path(args.index_dir))
         bot = ReportQA.from_paths(
             args.paths,
             index_dir=args.index_dir,
             model=args.model,
             rebuild=args.rebuild,
+            client="cli",
             **_store_options(args),
         )
         documents, count = bot.documents, bot.passage_count
+        kept = {d.content_hash for d in documents}
+        for info in held:  # the index holds exactly PATH ...: say what left it (`add` keeps them)
+            if info.content_hash not in kept:
+                print(f"removed {_document_line(info)}: not among PATH", file=out)
     took = time.perf_counter() - started
     print(f"{_summary(len(documents), count)} in {args.index_dir} ({took:.1f} s)", file=out)
     for info in documents:
-        print(
-            f"  {info.doc_id}  {info.title}  ({info.source}, {info.year or '?'}, {info.region or '?'})",
-            file=out,
-        )
+        print(f"  {_document_line(info)}", file=out)
+    return 0
+
+
+def _document_line(info: DocumentInfo) -> str:
+    return f"{info.doc_id}  {info.title}  ({info.source}, {info.year or '?'}, {info.region or '?'})"
+
+
+def _held_documents(index_dir: Path) -> list[DocumentInfo]:
+    """The documents of the index in ``index_dir`` (none when there is no readable one)."""
+    try:
+        manifest = read_manifest(index_dir)
+    except ReportQAError:
+        return []
+    return [DocumentInfo(**d) for d in (manifest or {}).get("documents", [])]
+
+
+def _add(args: argparse.Namespace, out: TextIO) -> int:
+    if read_manifest(Path(args.index_dir)) is None:  # no index yet: these files make it
+        return _index(argparse.Namespace(**vars(args), source=None, rebuild=False), out)
+    bot = ReportQA(index_dir=args.index_dir, model=args.model, **_store_options(args))
+    added = bot.add_documents(args.paths, client="cli")
+    for info in added:
+        print(f"added {_document_line(info)}", file=out)
+    if not added:
+        print("nothing added: every file is in the index already", file=out)
+    print(f"{_summary(len(bot.documents), bot.passage_count)} in {args.index_dir}", file=out)
     return 0
 
 
@@ -116,7 +147,7 @@ def _remove(args: argparse.Namespace, out: TextIO) -> int:
     bot = ReportQA(index_dir=args.index_dir, model=args.model, **_store_options(args))
     for doc_id in args.doc_ids:
         info = bot.remove_document(doc_id, client="cli")
-        print(f"removed {info.doc_id}  {info.title}  ({info.source})", file=out)
+        print(f"removed {_document_line(info)}", file=out)
     print(f"{_summary(len(bot.documents), bot.passage_count)} in {args.index_dir}", file=out)
     return 0
 
@@ -252,7 +283,10 @@ def build_parser() -> argparse.ArgumentParser:
     common(ask)
     ask.set_defaults(run=_ask)
 
-    index = sub.add_parser("index", help="index files and folders (.txt .md .html .pdf .docx)")
+    index = sub.add_parser(
+        "index",
+        help="index exactly these files and folders (.txt .md .html .pdf .docx): others leave the index",
+    )
     index.add_argument("paths", nargs="*", metavar="PATH")
     index.add_argument(
         "--from",
@@ -265,6 +299,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     common(index)
     index.set_defaults(run=_index)
+
+    add = sub.add_parser("add", help="add files and folders to the index, keeping what it holds")
+    add.add_argument("paths", nargs="+", metavar="PATH")
+    common(add)
+    add.set_defaults(run=_add)
 
     remove = sub.add_parser("remove", help="remove documents (by doc_id) and their passages from the index")
     remove.add_argument("doc_ids", nargs="+", metavar="DOC_ID")

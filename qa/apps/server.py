@@ -37,6 +37,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from qa.api import ReportQA
 from qa.apps.admin import add_admin_routes
+from qa.apps.freshness import SeesOtherWriters
 from qa.apps.guard import Guard, Policy, is_loopback, security_headers
 from qa.apps.http import LenientHttpToolsProtocol, error_json, validation_error
 from qa.apps.messages import explain_error
@@ -104,6 +105,7 @@ def create_app(
     add_admin_routes(app, bot, policy)
     _add_unknown_api_route(app)
     app.add_middleware(NoRemoteFiles)
+    app.add_middleware(SeesOtherWriters, bot=bot)
     if ui:
         app.add_middleware(ChinesePage)  # Gradio's own words in Chinese, whatever the browser's language
     app.add_middleware(Guard, policy=policy)  # added last: outermost, so its headers go on everything

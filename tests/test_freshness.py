@@ -1,0 +1,37 @@
+"""A running server answers from the index as saved now: a document removed or added by another
+process (``report-qa remove`` beside the server) shows in its list and answers (qa.apps.freshness)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from qa import ReportQA
+from qa.apps.freshness import CHECK_EVERY_SECONDS
+from qa.apps.server import create_app
+from tests.conftest import HashEmbedder, write
+
+TOWN = "白石镇2025年政府工作报告\n各位代表：\n一、2024年工作回顾\n财政总收入完成2.35亿元，增长4.6%。\n"
+COUNTY = "青山县2026年政府工作报告\n各位代表：\n一、2025年工作回顾\n全年接待游客680万人次。\n"
+
+
+def test_a_document_another_process_removes_or_adds_leaves_the_servers_answers(tmp_path: Path) -> None:
+    paths = [write(tmp_path / "town.txt", TOWN), write(tmp_path / "county.txt", COUNTY)]
+    bot = ReportQA.from_paths(paths, tmp_path / "index", embedder=HashEmbedder())
+    county = next(d.doc_id for d in bot.documents if d.source == "county.txt")
+    with TestClient(create_app(bot, ui=False)) as client:
+        assert len(client.get("/api/documents").json()["documents"]) == 2
+        # Another process (the CLI) removes a document from the same folder.
+        ReportQA(index_dir=tmp_path / "index", embedder=HashEmbedder()).remove_document(county, client="cli")
+        time.sleep(CHECK_EVERY_SECONDS + 0.1)
+        listed = client.get("/api/documents").json()["documents"]
+        assert [d["doc_id"] for d in listed] == [d.doc_id for d in bot.documents] and len(listed) == 1
+        passages = client.post("/api/ask", json={"question": "去年接待游客多少人次？"}).json()["passages"]
+        assert all(p["doc_id"] != county for p in passages)
+        assert client.get("/healthz").json()["documents"] == 1
+        # And adds it again.
+        ReportQA(index_dir=tmp_path / "index", embedder=HashEmbedder()).add_documents([paths[1]])
+        time.sleep(CHECK_EVERY_SECONDS + 0.1)
+        assert client.get("/healthz").json()["documents"] == 2
