@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from qa.errors import QuestionError
 from qa.pipeline.conversation import (
     Conversation,
     best_reading,
@@ -16,8 +17,10 @@ from qa.pipeline.conversation import (
     topic_of,
 )
 from qa.pipeline.parts import term_in_answer
+from qa.pipeline.query import analyze, names_something
 from qa.schema import Answer
 from qa.settings import MAX_QUESTION_CHARS
+from qa.text.normalize import normalize
 
 
 @pytest.mark.parametrize(
@@ -249,3 +252,35 @@ def test_a_turn_naming_no_level_is_also_read_with_the_conversations_level() -> N
     assert not any(reading.startswith("镇里") for reading in live._readings("全国今年目标是多少？"))
     live.ask("全国今年目标是多少？")
     assert live.level == "全国"
+
+
+@pytest.mark.parametrize(
+    ("question", "names"),
+    [
+        ("的", False),
+        ("a", False),
+        ("是吗？", False),
+        ("What is it?", False),
+        ("多少？", False),
+        ("今年呢？", True),  # a time word: a follow-up's, read with the earlier topic
+        ("GDP?", True),
+        ("12", True),
+        ("去年财政收入多少？", True),
+        ("How much went into river works?", True),
+    ],
+)
+def test_a_question_names_something_to_look_for(question: str, names: bool) -> None:
+    assert names_something(normalize(question)) == names
+
+
+def test_a_follow_up_naming_nothing_itself_is_read_with_the_topic() -> None:
+    class Bot:
+        def ask(self, question: str, k: int = 5, filters=None) -> Answer:
+            analyze(question)  # "多少？" alone names nothing: QuestionError
+            return Answer(question, True, question, [], {}, 0.9, "answer")
+
+    chat = Conversation(Bot())  # type: ignore[arg-type]
+    chat.ask("紫湖郊野公园投了多少钱？")
+    assert chat.ask("多少？").reason["standalone_question"] == "紫湖郊野公园多少？"
+    with pytest.raises(QuestionError):
+        Conversation(Bot()).ask("多少？")  # type: ignore[arg-type]

@@ -187,6 +187,14 @@ def test_a_question_of_only_symbols_is_a_400_in_chinese(client: TestClient) -> N
     assert response.json()["code"] == "no_words" and "标点或符号" in response.json()["error"]
 
 
+@pytest.mark.parametrize("question", ["的", "a", "是吗？", "What is it?", "多少？"])
+def test_a_question_naming_nothing_to_look_for_is_a_400_in_chinese(client: TestClient, question: str) -> None:
+    # Searched anyway, "的" and "a" were answered with the nearest sentence at confidence 0.9.
+    response = client.post("/api/ask", json={"question": question})
+    assert response.status_code == 400
+    assert response.json()["code"] == "names_nothing" and "没有可以查找的内容" in response.json()["error"]
+
+
 def test_malformed_json_names_the_problem_in_chinese(client: TestClient) -> None:
     response = client.post("/api/ask", content=b"{not json", headers={"content-type": "application/json"})
     assert response.status_code == 422

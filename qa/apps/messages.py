@@ -20,6 +20,11 @@ _PATTERNS: list[tuple[re.Pattern[str], str, str]] = [
     (re.compile(r"^the question is empty"), "empty_question", "问题不能为空。"),
     (re.compile(r"^the question has no words"), "no_words", "问题里只有标点或符号，请写出想问的事。"),
     (
+        re.compile(r"^the question names nothing"),
+        "names_nothing",
+        "问题里没有可以查找的内容，请写出想问的事，例如：去年财政收入多少？",
+    ),
+    (
         re.compile(r"^the question has (?P<n>\d+) characters; the limit is (?P<limit>\d+)"),
         "question_too_long",
         "问题有 {n} 个字，超过了 {limit} 字的上限。",

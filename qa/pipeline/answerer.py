@@ -17,7 +17,7 @@ import numpy as np
 
 from qa.index.base import IndexStore
 from qa.pipeline.answering import QueryEncoder, answer_from, decide, explain, retrieve
-from qa.pipeline.conversation import most_confident, names_nothing, readings, topic_of
+from qa.pipeline.conversation import answer_readings, most_confident, names_nothing, readings, topic_of
 from qa.pipeline.coverage import lacking
 from qa.pipeline.lists import announced_items
 from qa.pipeline.parts import split_parts, term_in_answer
@@ -136,7 +136,8 @@ class Answerer:
             term = term_in_answer(first.answer, pieces[0]) if first.found and first.answer else ""
             if term and names_nothing(pieces[1]):
                 forms = list(dict.fromkeys([*forms, *readings(pieces[1], term, same_question=True)]))
-            second = most_confident([self.in_scope(form, k, filters) for form in forms])
+            answered = answer_readings(lambda form: self.in_scope(form, k, filters), forms)
+            second = most_confident([answer for _, answer in answered])
             second.question = pieces[1]
             return combined(question, [first, second], k, {"parts": pieces})
         return self.in_scope(question, k, filters)

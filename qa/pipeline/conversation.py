@@ -14,9 +14,10 @@ user's own words and records the reading used in its reason.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Protocol
 
+from qa.errors import QuestionError
 from qa.pipeline.scope import level_words
 from qa.schema import Answer
 from qa.settings import MAX_QUESTION_CHARS
@@ -161,6 +162,20 @@ def _named_words(question: str) -> set[str]:
     return {normalize(word) for word in cut_words(question) if _names_a_thing(word)}
 
 
+def answer_readings(ask: Callable[[str], Answer], forms: list[str]) -> list[tuple[str, Answer]]:
+    """Each reading with its answer. A reading that names nothing on its own ("多少？", "是吗？": a
+    QuestionError) is left out while another names something: read with the earlier topic, it does."""
+    answered, refused = [], []
+    for form in forms:
+        try:
+            answered.append((form, ask(form)))
+        except QuestionError as exc:
+            refused.append(exc)
+    if not answered:
+        raise refused[0]
+    return answered
+
+
 def most_confident(answers: list[Answer]) -> Answer:
     """The answer of highest confidence; on a tie the earlier reading (the question as it stands)."""
     return max(answers, key=lambda answer: answer.confidence)
@@ -224,11 +239,13 @@ class Conversation:
 
     def ask(self, question: str, k: int = 5, filters: Mapping[str, Any] | None = None) -> Answer:
         """Answer ``question`` in the context of the earlier turns: the most confident reading."""
-        answered = []
-        for reading in self._readings(question):
-            answer = self.bot.ask(reading, k=k, filters=filters)
+
+        def ask(reading: str) -> Answer:
+            return self.bot.ask(reading, k=k, filters=filters)
+
+        answered = answer_readings(ask, self._readings(question))
+        for reading, answer in answered:
             answer.reason["standalone_question"] = reading
-            answered.append((reading, answer))
         answer = best_reading(question, answered)
         self._remember(question)
         self.topic = topic_of(answer.reason["standalone_question"]) or self.topic

@@ -23,6 +23,24 @@ _QUESTION_WORDS = re.compile(
     r"请问|吗|呢|吧|么|？|\?"
 )
 _PAUSES = re.compile(r"[，,。！!\s]")
+# What names nothing to look for: Chinese particles and function characters, English function words.
+# A question of these alone ("的", "a", "是吗？", "What is it?") has nothing to search; searched
+# anyway, it was answered with whatever sentence was nearest, at confidence 0.9.
+_FUNCTION_CHARS = frozenset(
+    "的了吗呢吧啊呀么嘛是在和与及或也都就还又很"  # particles, copula, conjunctions, adverbs
+    "有个这那些之其被把给对于以为而且着过地得"  # pronouns, measure word, prepositions, aspect
+)
+_FUNCTION_WORDS = frozenset(
+    " ".join(
+        (
+            "a an the is are was were be been am do does did what which who whom whose how much many",
+            "when where why of in on at to for from by with and or it its this that these those there",
+            "i you we they he she me my our your his her not no yes any some can could will would",
+            "should shall may might must please tell about",
+        )
+    ).split()
+)
+_TOKEN = re.compile(r"\w+")
 
 
 # When a question asks about: words resolved against each report's own review year (a report
@@ -120,9 +138,21 @@ def _lexical_text(normalized: str, translated: tuple[str, ...]) -> str:
     return " ".join((_QUESTION_WORDS.sub(" ", _TITLE_YEAR.sub(" ", normalized)), *translated))
 
 
+def names_something(normalized: str) -> bool:
+    """Whether a (normalized) question holds a word to look for: a number, a Chinese character that
+    is no particle (的, 吗), a word of any other script that is no English function word (the, is)."""
+    for token in _TOKEN.findall(_QUESTION_WORDS.sub(" ", normalized)):
+        if has_cjk(token):
+            if any(ch not in _FUNCTION_CHARS for ch in token):
+                return True
+        elif token.lower() not in _FUNCTION_WORDS:
+            return True
+    return False
+
+
 def analyze(question: str, use_glossary: bool = True) -> Query:
     """Validate and analyse a question; raises QuestionError on empty or over-long input, or on
-    input without a letter, digit or Chinese character."""
+    input without a letter, digit or Chinese character, or naming nothing (``names_something``)."""
     if not isinstance(question, str) or not question.strip():
         raise QuestionError("the question is empty")
     if len(question) > MAX_QUESTION_CHARS:
@@ -131,6 +161,8 @@ def analyze(question: str, use_glossary: bool = True) -> Query:
         # "？？？" or a row of emoji asks nothing; searched anyway, it matched a stray bracket.
         raise QuestionError("the question has no words, only punctuation or symbols")
     normalized = normalize(question)
+    if not names_something(normalized):
+        raise QuestionError("the question names nothing to look for, only words like 的, 吗 or the")
     cjk = has_cjk(normalized)
     # A Chinese question's English words ("今年GDP增长多少") are looked up too: the glossary's
     # patterns need the words apart from the Chinese around them.
