@@ -241,6 +241,30 @@ def test_metadata_agrees_with_real_reports(tmp_path: Path) -> None:
     assert rates["year_text_only"] >= 0.6
 
 
+def test_a_notice_is_sent_by_its_signature_not_by_its_addressees(tmp_path: Path) -> None:
+    notice = (
+        "关于做好2026年春节期间安全生产工作的通知\n"
+        "各乡镇人民政府，县直各有关单位：\n"
+        "为切实做好2026年春节期间安全生产工作，现将有关事项通知如下：\n"
+        "一、压实安全责任\n各单位要落实安全生产责任制。\n"
+        "青山县人民政府办公室\n"
+        "2026年1月20日\n"
+    )
+    doc = load_document(write(tmp_path / "notice.txt", notice))
+    assert (doc.title, doc.issuer, doc.region, doc.level) == (
+        "关于做好2026年春节期间安全生产工作的通知",
+        "青山县人民政府办公室",
+        "青山县",
+        "county",
+    )
+    assert doc.date == "2026-01-20"
+    # A text that closes with a sentence has no signature: nothing is read from its end.
+    plain = load_document(
+        write(tmp_path / "plain.txt", notice.replace("青山县人民政府办公室\n2026年1月20日\n", ""))
+    )
+    assert plain.issuer is None and plain.date is None
+
+
 @pytest.mark.parametrize(
     ("name", "review"),
     [

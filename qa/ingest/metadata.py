@@ -64,6 +64,8 @@ _YEAR_PLAN = re.compile(
 def infer_metadata(text: str, fields: dict[str, str], stem: str) -> dict[str, Any]:
     """Title, issuer, region, year, date and level from the text and the page-header fields."""
     lines = [line for line in text.split("\n") if line]
+    # An official document's sender and date close it (落款): what a page header would say.
+    fields = _signature(lines) | fields
     head = _head(lines)
     head_text = "".join(head)  # a speech line may be broken over two lines
     opening = text[:3000]
@@ -93,6 +95,14 @@ def infer_metadata(text: str, fields: dict[str, str], stem: str) -> dict[str, An
     if year is None:
         year = _year_in(stem, suffix="")
     return {"title": title, "issuer": issuer, "region": region, "year": year, "date": date, "level": level}
+
+
+# A closing date line (in digits, as official documents write it since GB/T 9704-2012) and the
+# sender's line above it: no sentence (no punctuation), an organ's ending.
+_DATE_LINE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
+_ORGAN_LINE = re.compile(
+    r"[^，。；：,;:！？!?]{2,30}(?:政府|办公室|办公厅|委员会|局|厅|委|部|院|中心|公司|协会)"
+)
 
 
 def review_year(text: str, date: str | None, year: int | None, level: Level | None) -> int | None:
@@ -167,13 +177,28 @@ def _names_issuer(title: str, issuer: str) -> bool:
 
 
 def _head(lines: list[str]) -> list[str]:
-    """The lines above the salutation or the first paragraph: title, speech line, speaker."""
+    """The lines above the salutation or the first paragraph: title, speech line, speaker. A line
+    ending in a colon is a salutation too: a notice's addressees (各乡镇人民政府，县直各有关单位：)."""
     head = []
     for line in lines[:12]:
-        if SALUTATION.match(line) or (len(line) > 60 and not SPEECH_DATE.search(line)):
+        if SALUTATION.match(line) or line.rstrip().endswith(("：", ":")):
+            break
+        if len(line) > 60 and not SPEECH_DATE.search(line):
             break
         head.append(line)
     return head
+
+
+def _signature(lines: list[str]) -> dict[str, str]:
+    """The sender and date an official document closes with, as page-header fields: a last line that
+    is a date alone (2026年1月20日) after a line naming an organ (青山县人民政府办公室)."""
+    if len(lines) < 3 or not _DATE_LINE.fullmatch(lines[-1].strip()):
+        return {}
+    fields = {"成文日期": lines[-1].strip()}
+    sender = lines[-2].strip()
+    if _ORGAN_LINE.fullmatch(sender):
+        fields["发文机关"] = sender
+    return fields
 
 
 def _infer_title(head: list[str]) -> str | None:

@@ -146,8 +146,10 @@ def decide(
             Scored(scored.best, min(scored.confidence, 0.01), "not_found"), best, missing.reason, missing
         )
     info = data.catalog.info(passage.doc_id)
+    # A work report covers the year it reviews and the next; another document, the years it names.
+    covered_from = info.review_year if info and data.catalog.kind(passage.doc_id) == "work_report" else None
     year_reason = (
-        uncovered_year(retrieved.query, info.review_year if info else None, sentence)
+        uncovered_year(retrieved.query, covered_from, sentence)
         or unnamed_year(retrieved.query, data.texts.get(passage.doc_id, ""), info)
         if years
         else None
