@@ -240,3 +240,19 @@ def test_add_keeps_what_the_index_holds_and_index_says_what_leaves_it(tmp_path, 
         ("remove", "b.txt", "cli"),
         ("add", "c.txt", "cli"),
     ]
+
+
+def test_a_refusal_reads_in_chinese_in_the_terminal():
+    from qa.apps.terminal import format_answer
+    from qa.schema import Answer, Passage
+
+    passage = Passage("d", "某县2023年政府工作报告", ["一、回顾"], "review", 0, 8, "新建学校2所。", 0.5)
+    refused = Answer(
+        "镇里有多少人口？", False, None, [passage], {"not_found_because": _NOT_LIKELY}, 0.02, "not_found"
+    )
+    text = format_answer(refused)
+    assert text.startswith("报告中没有：报告里没有哪一句话能可靠地回答这个问题。")
+    assert "回顾 · 得分 0.5000" in text and "review" not in text and "the report" not in text
+
+
+_NOT_LIKELY = "no sentence of the report is likely to answer the question"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 
-from qa.apps.messages import scope_notes
+from qa.apps.messages import not_found_reason, scope_notes
 from qa.facts import Fact
 from qa.schema import PERIOD_LABELS, Answer
 
@@ -17,8 +17,7 @@ def _verdict(answer: Answer) -> str:
         return f"答案 ({sure}): {answer.answer}"
     if answer.outcome == "uncertain" and answer.answer:
         return f"可能相关 ({sure}，请核对原文): {answer.answer}"
-    why = answer.reason.get("not_found_because") or ""
-    return f"报告中没有 (the report does not say){': ' + why if why else ''}. 最相近的段落:"
+    return f"报告中没有：{not_found_reason(answer.reason)}最相近的段落："
 
 
 def _item_lines(answer: Answer) -> list[str]:
@@ -39,7 +38,7 @@ def format_answer(answer: Answer) -> str:
     for number, p in enumerate(answer.passages, start=1):
         path = " › ".join([p.document, *p.section])
         lines.append(f"\n[{number}] {path}")
-        lines.append(f"    {p.period} · score {p.score:.4f} · 字符 {p.start}–{p.end}")
+        lines.append(f"    {PERIOD_LABELS[p.period]} · 得分 {p.score:.4f} · 字符 {p.start}–{p.end}")
         text = p.text
         if p.highlight:
             s, e = p.highlight
