@@ -241,6 +241,9 @@ def test_add_upload_indexes_the_stored_copy(bot: ReportQA, tmp_path: Path) -> No
     stored = list((tmp_path / "ix" / UPLOADS).rglob("某县报告.txt"))
     assert len(stored) == 1 and stored[0].read_text(encoding="utf-8") == report_text(8)
     assert add_upload(bot, stored[0], "某县报告.txt") == []  # the same document again: nothing new
+    # The same text under another name adds nothing and keeps no second copy.
+    assert add_upload(bot, stored[0], "某县报告 (副本).txt") == []
+    assert [p.name for p in (tmp_path / "ix" / UPLOADS).rglob("*.txt")] == ["某县报告.txt"]
 
 
 def test_refused_upload_leaves_nothing_behind(bot: ReportQA, tmp_path: Path) -> None:

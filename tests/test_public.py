@@ -158,6 +158,9 @@ def test_admin_upload_and_removal_are_recorded(
         added = http.post("/api/documents", files={"file": ("某县报告.txt", text.encode())}, headers=ADMIN)
         assert added.status_code == 200, added.text
         doc = added.json()["added"][0]
+        assert added.json()["note"] is None
+        again = http.post("/api/documents", files={"file": ("副本.txt", text.encode())}, headers=ADMIN)
+        assert again.json()["added"] == [] and "已在索引中" in again.json()["note"]
         listed = http.get("/api/documents").json()["documents"]
         assert doc["doc_id"] in [d["doc_id"] for d in listed]
         answer = http.post(
@@ -278,7 +281,7 @@ def test_trusted_proxy_and_body_cap(tmp_path: Path) -> None:
             )
             assert response.status_code == 200, response.text
             clients = [c["client"] for c in other.get("/api/changes", headers=ADMIN).json()["changes"]]
-            assert clients == ["203.0.113.7", "127.0.0.21"]
+            assert clients == [None, "203.0.113.7", "127.0.0.21"]  # the index as built (Python), then both
 
             big = b"x" * (2 * 1024 * 1024)  # over the upload cap (0.5 MB + multipart slack)
             response = other.post("/api/documents", files={"file": ("big.txt", big)}, headers=ADMIN)

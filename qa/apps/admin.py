@@ -84,7 +84,8 @@ def add_admin_routes(app: FastAPI, bot: ReportQA, policy: Policy) -> None:
             with open(source, "wb") as out:
                 shutil.copyfileobj(file.file, out)
             added = add_upload(bot, source, file.filename or "upload", client=client_address(request))
-        return {"added": [d.to_dict() for d in added]}
+        note = None if added else f"《{file.filename or 'upload'}》的内容已在索引中，未重复加入。"
+        return {"added": [d.to_dict() for d in added], "note": note}
 
     not_found = {404: {"model": RefusalResponse, "description": "No such document"}}
 

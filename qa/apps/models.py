@@ -172,9 +172,11 @@ class RefusalResponse(BaseModel):
 
 
 class AddedResponse(BaseModel):
-    """The documents an upload added; empty when the same text was indexed already."""
+    """The documents an upload added; empty when the same text was indexed already, which ``note``
+    then says (in Chinese)."""
 
     added: list[DocumentModel]
+    note: str | None = None
 
 
 class RemovedResponse(BaseModel):

@@ -136,10 +136,19 @@ def add_upload(
     display = safe_name(name or Path(source).name)
     stored = store_upload(bot.index_dir, source, name, bot.settings.max_upload_mb)
     try:
-        return bot.add_documents([stored], client=client)
+        added = bot.add_documents([stored], client=client)
     except DocumentError as exc:
         # Loading is deterministic: a file refused now was never indexed, so its copy can go.
-        stored.unlink(missing_ok=True)
-        with contextlib.suppress(OSError):
-            stored.parent.rmdir()  # only when empty: another name may hold the same bytes
+        _discard(stored)
         raise DocumentError(str(exc).replace(str(stored), display)) from None
+    if not added and stored.name not in {d.source for d in bot.documents}:
+        _discard(stored)  # the same text under another name: the copy indexed already is kept
+    return added
+
+
+def _discard(stored: Path) -> None:
+    """Remove a stored upload that is no indexed document, and its folder when that is left empty
+    (another name may hold the same bytes)."""
+    stored.unlink(missing_ok=True)
+    with contextlib.suppress(OSError):
+        stored.parent.rmdir()
