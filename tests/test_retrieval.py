@@ -130,6 +130,9 @@ def test_questions_name_reports_by_region_and_year(question, named):
         ("粮食产量是多少", None, None),  # no year
         ("2018年粮食产量是多少", {"nat2019"}, None),  # everything allowed covers it already
         ("2018年粮食产量是多少", {"nat2019", "fj2026"}, {"nat2019"}),
+        # The 2024 report reviews 2023, zimao plans it: a result is in the one, a target in the other.
+        ("2023年新增就业完成了多少", None, {"nat2024"}),
+        ("2023年新增就业目标是多少", None, {"zimao"}),
     ],
 )
 def test_a_year_narrows_the_search_to_the_reports_covering_it(question, allowed, scope):

@@ -113,11 +113,19 @@ def year_documents(query: Query, catalog: Catalog, allowed: set[str] | None = No
     """doc_ids of the reports (among ``allowed``; None = all) that review or plan a year the
     question names, and of any report without a year; None when the question names no year, or
     no report or every report covers it. A year is a fact a reader can check: "2009年社会消费品
-    零售总额" is about the reports of 2009 and 2010, not the 2026 report that speaks of retail."""
+    零售总额" is about the reports of 2009 and 2010, not the 2026 report that speaks of retail.
+    A question of what was done in a year ("2025年…增长了多少") goes to the reports that review it,
+    one of what is planned ("2025年…目标") to those that plan it, when some do: a year's result is
+    told after the year, its target before."""
     if not query.years:
         return None
     pool = [d for d in catalog.documents if allowed is None or d.doc_id in allowed]
     covering = {d.doc_id for d in catalog.covering(query.years)} & {d.doc_id for d in pool}
+    if query.aspect is not None:
+        told = {
+            d.doc_id for d in pool if d.doc_id in covering and query.period_for(d.review_year) == query.aspect
+        }
+        covering = told or covering
     if not covering or len(covering) == len(pool):
         return None
     return covering | {d.doc_id for d in pool if d.year is None}
