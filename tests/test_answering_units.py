@@ -337,3 +337,15 @@ def _candidates_of(question: str, passage: Passage, cuts: list[int]) -> list:
         lambda terms: dict.fromkeys(terms, 1.0), lambda doc_id, terms: terms, {}, 3,
         lambda doc_id: frozenset(),
     )  # fmt: skip
+
+
+def test_a_refusal_naming_what_the_collection_has_says_how_many_when_it_lists_some() -> None:
+    provinces = ["广东", "江苏", "山东", "河南", "湖北", "安徽", "湖南", "云南"]
+    titled = [(p, f"《2026年{p}省政府工作报告》") for p in provinces]
+    many = Catalog(
+        [DocumentInfo(p, t, f"{p}.txt", region=f"{p}省", year=2026, level="province") for p, t in titled]
+    )
+    question = analyze("北京今年的经济增长目标是多少？")
+    missing = missing_report(question, many, "地区生产总值增长5%", refused=True)
+    assert missing is not None and len(missing.available) == 5
+    assert missing.reason.endswith("等8份")

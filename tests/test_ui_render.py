@@ -103,6 +103,11 @@ def test_reasons_in_chinese() -> None:
     assert scope_notes({"scope_missed": town}) == [
         "乡镇一级报告（紫帽镇人民政府2022年工作报告）里没有找到，以下回答来自其他报告。"
     ]
+    # A refusal answers nothing: what comes from the other reports is its nearest passage.
+    refused = {"scope_missed": town, "not_found_because": "no sentence of the report is likely to answer"}
+    assert scope_notes(refused) == [
+        "乡镇一级报告（紫帽镇人民政府2022年工作报告）里没有找到，最相近的段落来自其他报告。"
+    ]
     years = {"years": [2009], "reports": [f"《{y}年国务院政府工作报告》" for y in (2009, 2010, 2011, 2012)]}
     assert scope_notes({"years_scope": years}) == [
         "问题问的是2009年，只在涵盖这一时间的报告中查找："

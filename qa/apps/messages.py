@@ -170,11 +170,13 @@ def scope_notes(reason: dict[str, Any]) -> list[str]:
     if reason.get("scope"):
         which, titles = _preferred(reason)
         notes.append(f"问题没有指明哪份报告，按{which}报告回答：{titles}。")
+    # A refusal quotes nothing: its nearest passages, not an answer, come from the other reports.
+    shown = "最相近的段落" if reason.get("not_found_because") else "以下回答"
     if reason.get("scope_missed"):
         which, titles = _preferred(reason["scope_missed"])
-        notes.append(f"{which}报告（{titles}）里没有找到，以下回答来自其他报告。")
+        notes.append(f"{which}报告（{titles}）里没有找到，{shown}来自其他报告。")
     if reason.get("level_lacking") in _LEVEL_NAMES:
-        notes.append(f"资料库里没有{_LEVEL_NAMES[reason['level_lacking']]}的报告，以下回答来自其他报告。")
+        notes.append(f"资料库里没有{_LEVEL_NAMES[reason['level_lacking']]}的报告，{shown}来自其他报告。")
     national = [str(t) for t in reason.get("national_by_title", [])]
     if national:
         notes.append(f"问题没有写地区，按通常的说法，这一年的政府工作报告指国务院的：{'、'.join(national)}。")

@@ -141,16 +141,35 @@ def substitutions(question: str, previous: str) -> list[str]:
     return [form for form in forms if len(form) <= MAX_QUESTION_CHARS]
 
 
+def retimed(question: str, previous: str) -> list[str]:
+    """``previous`` asked of the time a time-only follow-up names ("2016年呢？" after "2015年GDP增长目标
+    是多少？" -> "2016年GDP增长目标是多少？"; "今年呢？" after "白石镇去年财政总收入多少？" -> "白石镇今年
+    财政总收入多少？"): its time words replaced, or the new one put in front. [] for any other question."""
+    when = _WHEN.findall(normalize(question))
+    earlier = previous.strip()
+    if not (when and earlier and only_context(question)):
+        return []
+    if not _WHEN.search(earlier):
+        return [when[0] + earlier]
+    return [_WHEN.sub(when[0], earlier, count=1)]
+
+
 def readings(question: str, topic: str, same_question: bool = False, previous: str = "") -> list[str]:
     """The ways to read ``question`` after a turn about ``topic``, the question as it stands first
     (unless it asks nothing on its own: ``only_context``). ``same_question``: ``question`` is the
     second part of one question whose first part is about ``topic`` ("去年粮食产量多少，今年计划
     多少？"); if it names nothing itself, it can only be about that topic. ``previous``: the earlier
-    question itself, for the readings that replace one of its words (``substitutions``)."""
-    forms = [question, resolve(question, topic)]
-    if topic and topic not in normalize(question):
-        forms.append(topic + question.strip())
-    forms.extend(substitutions(question, previous))
+    question itself, for the readings that replace one of its words (``substitutions``) or its
+    time (``retimed``). A name that replaces a word of the earlier question is not also put in front
+    of its topic: "那江苏呢？" after "广东今年地区生产总值增长目标是多少？" asks of 江苏, not of
+    广东地区生产总值."""
+    replaced = substitutions(question, previous)
+    forms = [question]
+    if not replaced:
+        forms.append(resolve(question, topic))
+        if topic and topic not in normalize(question):
+            forms.append(topic + question.strip())
+    forms += replaced + retimed(question, previous)
     if topic and (only_context(question) or (same_question and names_nothing(question))):
         forms = [form for form in forms if form != question]
     # Each reading is a question of its own: none longer than a question may be.

@@ -20,6 +20,8 @@ from qa.schema import DocumentInfo, Passage
 from qa.text.normalize import normalize
 from qa.text.years import asked_years
 
+_LISTED = 5  # reports a refusal names of those the collection has instead
+
 
 @dataclass(frozen=True)
 class Missing:
@@ -28,13 +30,21 @@ class Missing:
     asked: str  # "2025年广东省", "深圳市", "2020年"
     available: list[str]  # display titles of the nearest documents
     spans: tuple[str, ...] = ()  # the years each of them covers ("2022–2023年"), when the year was asked
+    total: int = 0  # how many documents there are to name, when more than ``available``
 
     @property
     def reason(self) -> str:
         """One line for users, in the page's language."""
         shown = [f"{t}（{s}）" if s else t for t, s in zip_longest(self.available, self.spans, fillvalue="")]
-        there = "、".join(shown[:5])
+        more = f"等{self.total}份" if self.total > len(shown) else ""  # not all of them: say how many
+        there = "、".join(shown) + more
         return f"没有{self.asked}的报告" + (f"；有：{there}" if there else "")
+
+
+def _by_place(asked: str, documents: list[DocumentInfo]) -> Missing:
+    """A place the collection lacks, with the reports it has, the nearest first."""
+    nearest = [d.title for d in _by_nearness(documents, asked)]
+    return Missing(asked, nearest[:_LISTED], total=len(nearest))
 
 
 def _span(info: DocumentInfo) -> str:
@@ -71,7 +81,7 @@ def lacking(label: str, documents: list[DocumentInfo]) -> Missing:
     if year:
         nearest = _nearest(documents, [int(year.group(1))])
         return Missing(label, [d.title for d in nearest], tuple(map(_span, nearest)))
-    return Missing(label, [d.title for d in _by_nearness(documents, label)][:5])
+    return _by_place(label, documents)
 
 
 def _nearest(documents: list[DocumentInfo], years: Iterable[int], count: int = 3) -> list[DocumentInfo]:
@@ -130,7 +140,7 @@ def missing_report(
         topic = core in sentence and not (refused and place in PROVINCES)
         # The quoted passage is read (jieba) only when nothing else decides it.
         if not ours and not topic and not _names_within(place, core, passage, catalog):
-            return Missing(place, [d.title for d in _by_nearness(documents, place)][:5])
+            return _by_place(place, documents)
         if ours and (query.report_years or query.years) and not _fitting(ours, query):
             return Missing(f"{_years(query)}年{place}", [d.title for d in ours], tuple(map(_span, ours)))
     if NATIONAL_WORDS.search(query.normalized) and (query.report_years or query.years):
