@@ -284,3 +284,16 @@ def test_a_follow_up_naming_nothing_itself_is_read_with_the_topic() -> None:
     assert chat.ask("多少？").reason["standalone_question"] == "紫湖郊野公园多少？"
     with pytest.raises(QuestionError):
         Conversation(Bot()).ask("多少？")  # type: ignore[arg-type]
+
+
+def test_a_time_only_follow_up_asks_the_turn_before_as_it_was_read() -> None:
+    class Bot:
+        def ask(self, question: str, k: int = 5, filters=None) -> Answer:
+            return Answer(question, True, question, [], {}, 0.5 + 0.1 * (question[0] == "江"), "answer")
+
+    chat = Conversation(Bot())  # type: ignore[arg-type]
+    chat.ask("广东今年地区生产总值增长目标是多少？")
+    assert chat.ask("那江苏呢？").reason["standalone_question"] == "江苏今年地区生产总值增长目标是多少？"
+    assert "江苏去年地区生产总值增长目标是多少？" in chat._readings("去年呢？")
+    earlier = "2015年GDP增长目标是多少？"
+    assert readings("2016年呢？", topic_of(earlier), previous=earlier)[-1] == "2016年GDP增长目标是多少？"

@@ -154,22 +154,25 @@ def retimed(question: str, previous: str) -> list[str]:
     return [_WHEN.sub(when[0], earlier, count=1)]
 
 
-def readings(question: str, topic: str, same_question: bool = False, previous: str = "") -> list[str]:
+def readings(
+    question: str, topic: str, same_question: bool = False, previous: str = "", last: str = ""
+) -> list[str]:
     """The ways to read ``question`` after a turn about ``topic``, the question as it stands first
     (unless it asks nothing on its own: ``only_context``). ``same_question``: ``question`` is the
     second part of one question whose first part is about ``topic`` ("去年粮食产量多少，今年计划
     多少？"); if it names nothing itself, it can only be about that topic. ``previous``: the earlier
-    question itself, for the readings that replace one of its words (``substitutions``) or its
-    time (``retimed``). A name that replaces a word of the earlier question is not also put in front
-    of its topic: "那江苏呢？" after "广东今年地区生产总值增长目标是多少？" asks of 江苏, not of
-    广东地区生产总值."""
+    question itself, for the readings that replace one of its words (``substitutions``); ``last``,
+    how the turn before was read (``previous`` when not given), for the one that changes its time
+    (``retimed``: "去年呢？" after "那江苏呢？" asks of 江苏, as that turn was read). A name that
+    replaces a word of the earlier question is not also put in front of its topic: "那江苏呢？"
+    after "广东今年地区生产总值增长目标是多少？" asks of 江苏, not of 广东地区生产总值."""
     replaced = substitutions(question, previous)
     forms = [question]
     if not replaced:
         forms.append(resolve(question, topic))
         if topic and topic not in normalize(question):
             forms.append(topic + question.strip())
-    forms += replaced + retimed(question, previous)
+    forms += replaced + retimed(question, last or previous)
     if topic and (only_context(question) or (same_question and names_nothing(question))):
         forms = [form for form in forms if form != question]
     # Each reading is a question of its own: none longer than a question may be.
@@ -230,6 +233,7 @@ class Conversation:
         # The level of government the conversation last named (镇里, 全省): a later question naming
         # none is read with it too, as a place named in its topic (紫帽镇) carries over.
         self.level = ""
+        self.last = ""  # how the last turn was read: its standalone question
         self.turns: list[Answer] = []
         for question in earlier_questions:
             self._advance(question)
@@ -239,6 +243,7 @@ class Conversation:
         standalone = resolve(question, self.topic)
         self.topic = topic_of(standalone) or self.topic
         self._remember(question)
+        self.last = standalone
         return standalone
 
     def _remember(self, question: str) -> None:
@@ -251,7 +256,7 @@ class Conversation:
     def _readings(self, question: str) -> list[str]:
         """``readings`` of a chat turn, and with the conversation's level of government in front when
         the turn names none ("那医疗呢？" after "镇里去年财政收入多少？": 镇里医疗呢？)."""
-        forms = readings(question, self.topic, previous=self.previous)
+        forms = readings(question, self.topic, previous=self.previous, last=self.last)
         if self.level and not level_words(question):
             forms.append(_in_front(self.level, question))
         return [form for form in dict.fromkeys(forms) if len(form) <= MAX_QUESTION_CHARS]
@@ -268,6 +273,7 @@ class Conversation:
         answer = best_reading(question, answered)
         self._remember(question)
         self.topic = topic_of(answer.reason["standalone_question"]) or self.topic
+        self.last = answer.reason["standalone_question"]
         answer.question = question
         self.turns.append(answer)
         return answer
