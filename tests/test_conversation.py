@@ -56,6 +56,14 @@ def test_follow_ups_borrow_the_topic(previous, follow_up, standalone):
     assert resolve(follow_up, topic_of(previous)) == standalone
 
 
+def test_this_year_in_an_english_question_is_no_pronoun():
+    topic = topic_of("今年重点抓好哪几个方面的工作？")
+    assert resolve("What are the plans for education this year?", topic) == (
+        "What are the plans for education this year?"
+    )
+    assert resolve("When will it be finished?", "消防站") == "When will 消防站 be finished?"
+
+
 def test_first_question_is_left_alone():
     assert resolve("那今年的目标呢？", "") == "那今年的目标呢？"
 

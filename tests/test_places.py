@@ -21,6 +21,8 @@ def test_place_names_are_not_taken_from_ordinary_words() -> None:
     assert named_places(analyze("补贴的钱县里和省里各出多少？")) == []
     assert named_places(analyze("这个县面积有多大？")) == []
     assert named_places(analyze("能不能找县医院专家在网上会诊？")) == []
+    assert named_places(analyze("公司今年计划上市吗？"), cities=True) == []  # 上市: to go public
+    assert named_places(analyze("成都市今年GDP目标是多少？")) == ["成都市"]  # ends in 都市, a place
 
 
 def test_the_divisions_holding_a_place() -> None:

@@ -80,6 +80,18 @@ def test_ask_k_limits_passages(client: TestClient) -> None:
     assert len(body["passages"]) == 1
 
 
+@pytest.mark.parametrize("question", [REVENUE_QUESTION, "今年要建消防站吗？", "镇里有多少人口？"])
+def test_k_changes_only_how_many_passages_are_shown(client: TestClient, question: str) -> None:
+    # With k=1 the answer was chosen from the first passage alone: another sentence, another confidence.
+    one, five = (client.post("/api/ask", json={"question": question, "k": k}).json() for k in (1, 5))
+    assert (one["answer"], one["confidence"], one["outcome"]) == (
+        five["answer"],
+        five["confidence"],
+        five["outcome"],
+    )
+    assert one["passages"] == five["passages"][:1]
+
+
 def test_ask_english_question(client: TestClient) -> None:
     response = client.post("/api/ask", json={"question": "How much went into river works?"})
     assert response.status_code == 200

@@ -50,6 +50,7 @@ class Retrieved:
     candidates: list[Candidate]
     scope: Scope  # the reports searched
     topic: Query  # what they were searched for (``search_topic``: the question without report names)
+    shown: int = 5  # passages the answer cites (``k``); ``passages`` holds all that were measured
 
 
 def retrieve(
@@ -68,9 +69,11 @@ def retrieve(
     scope = search_scope(data, query, filters, settings.retrieval)
     topic = search_topic(query, data.catalog, settings.retrieval)
     vector = embed(topic.text) if embed else encoder.encode_queries([topic.text])[0]
-    hits = search(data, topic, vector, k, scope, settings.retrieval)
-    passages = [data.passage(h.row).with_(score=round(h.score, 6)) for h in hits]
     depth = settings.answer.answer_passages
+    # The answer is chosen among the same passages however many are to be shown: with k=1 it was
+    # chosen from the first passage alone, and came out another sentence at another confidence.
+    hits = search(data, topic, vector, max(k, depth), scope, settings.retrieval)
+    passages = [data.passage(h.row).with_(score=round(h.score, 6)) for h in hits]
     background = load_background(settings.answer.background_path or BACKGROUND_PATH)
     parts = data.sentence_parts([h.row for h in hits[:depth]])
     found = candidates(
@@ -87,7 +90,7 @@ def retrieve(
         depth,
         lambda doc_id: lead_tokens(data.texts.get(doc_id, "")),
     )
-    return Retrieved(query, vector, hits, passages, found, scope, topic)
+    return Retrieved(query, vector, hits, passages, found, scope, topic, k)
 
 
 def uncovered_year(query: Query, review_year: int | None, sentence: str) -> str | None:
@@ -179,7 +182,8 @@ def answer_from(question: str, retrieved: Retrieved, decision: Decision, reason:
     reason = reason | {"not_found_because": decision.not_found_because}
     if decision.missing:
         reason["missing_report"] = {"asked": decision.missing.asked, "available": decision.missing.available}
-    return Answer(question, outcome != "not_found", text, passages, reason, round(confidence, 4), outcome)
+    shown = passages[: retrieved.shown]
+    return Answer(question, outcome != "not_found", text, shown, reason, round(confidence, 4), outcome)
 
 
 def explain(data: IndexStore, retrieved: Retrieved, decision: Decision) -> dict[str, Any]:

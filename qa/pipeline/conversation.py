@@ -33,8 +33,11 @@ class Asker(Protocol):
         ...
 
 
+# "this year", "that time" are no pronouns: "What are the plans for education this year?" stands alone.
 _PRONOUN = re.compile(
-    r"它们|它|其|该项目|该工程|这个项目|这项工作|这个|那个|这项|\b(?:it|this|that|they|them)\b", re.I
+    r"它们|它|其|该项目|该工程|这个项目|这项工作|这个|那个|这项|"
+    r"\b(?:it|this|that|they|them)\b(?!\s+(?:year|month|week|quarter|time|term|period)s?\b)",
+    re.I,
 )
 _ELLIPSIS_START = re.compile(r"^(?:那么|那|还有|另外|and\b|what about\b|how about\b)", re.I)
 _SENTENCE_END = "？?。.！!…"

@@ -40,8 +40,12 @@ _ENGLISH_WORD = re.compile(r"[a-z]+(?:['’][a-z]+)*")
 # asked as A-not-A (能不能找县医院, 有没有). cpca's table has none of them in those places.
 _LEVEL_SAYERS = frozenset("全本我该此各咱每个")
 _PHRASE_MARKS = frozenset("的不没")
-# Words that end like a place name and are none: 城市, 乡镇, 股市 …
-_NOT_PLACES = ("城市", "城镇", "乡镇", "集镇", "村镇", "县市", "省市", "超市", "股市", "楼市", "县乡")
+# Words that end like a place name and are none: 城市, 乡镇, 股市, 上市 (公司计划上市) … (no division's
+# name ends in any of them; 门市, 集市, 花市 and 都市 do: 厦门市, 辛集市, 攀枝花市, 成都市)
+_NOT_PLACES = (
+    "城市", "城镇", "乡镇", "集镇", "村镇", "县市", "省市", "超市", "股市", "楼市", "县乡",
+    "上市", "夜市", "菜市", "早市", "闹市", "车市", "债市", "黑市",
+)  # fmt: skip
 # Words that end like one and are policy words after a word of two or more characters (统筹城乡,
 # 家电下乡, 农民工返乡, 特色小镇, 工业重镇) or as an idiom of their own (江南水乡, 鱼米之乡), but end
 # township names after one character or a two-character name (王家乡, 石下乡, 古城乡: jieba reads 古城/乡).
