@@ -193,6 +193,8 @@ def test_upload_shows_progress_and_the_chat_says_what_is_searched(
     report.write_text(FAKE_REPORT, encoding="utf-8")
     broken = tmp_path / "损坏.pdf"
     broken.write_bytes(b"not a pdf at all")
+    picture = tmp_path / "图片.png"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n")
     page = open_page(LAPTOP)
     # Indexing is held up until the chat has been asked meanwhile: the note must not depend on timing.
     release, original = threading.Event(), bot.add_documents
@@ -204,9 +206,9 @@ def test_upload_shows_progress_and_the_chat_says_what_is_searched(
     bot.add_documents = held  # type: ignore[method-assign]
     try:
         page.get_by_role("tab", name="文档").click()
-        page.locator("#rq-upload input[type=file]").set_input_files([str(report), str(broken)])
+        page.locator("#rq-upload input[type=file]").set_input_files([str(report), str(broken), str(picture)])
         status = page.locator("#rq-upload-status")
-        status.get_by_text("文件 1/2 · 正在建立索引").wait_for(timeout=REPLY_TIMEOUT_MS)
+        status.get_by_text("文件 1/3 · 正在建立索引").wait_for(timeout=REPLY_TIMEOUT_MS)
         page.get_by_role("tab", name="问答").click()
         note = page.locator("#rq-chat-note")
         assert "现在提问，答案只来自已经加入的报告" in note.inner_text()
@@ -222,7 +224,9 @@ def test_upload_shows_progress_and_the_chat_says_what_is_searched(
     text = status.inner_text()
     assert f"✓ 已加入《{FAKE_TITLE}》" in text
     assert "✗ 损坏.pdf：不是 PDF 文件" in text  # the refusal in Chinese, naming the file
-    assert "/tmp" not in text and english_words(page) == []
+    assert "✗ 图片.png：不支持这种文件类型" in text  # Gradio's own check said so in English
+    # The one Latin word left is the user's own file name's (图片.png).
+    assert "/tmp" not in text and english_words(page) == ["png"]
     assert FAKE_TITLE in page.locator("#rq-documents").inner_text()
     page.screenshot(path=str(tmp_path / "documents.png"))
 

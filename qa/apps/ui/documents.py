@@ -32,11 +32,9 @@ from qa.apps.ui.render import (
     year_choices,
 )
 from qa.errors import ReportQAError
-from qa.ingest.loader import SUPPORTED_SUFFIXES
 from qa.ingest.uploads import add_upload
 from qa.schema import DocumentInfo
 
-UPLOAD_TYPES = list(SUPPORTED_SUFFIXES)
 PROGRESS_SECONDS = 0.5  # how often the progress line is renewed while a file is indexed
 REFRESHED = 6  # outputs of _refresh: list, header, three filters, the removal choice
 
@@ -70,7 +68,8 @@ def documents_tab(
         upload = gr.File(
             label="上传报告（.txt .md .html .pdf .docx，可多选）",
             file_count="multiple",
-            file_types=UPLOAD_TYPES,
+            # No file_types: Gradio's own check refuses other types in English ("Invalid file type:
+            # …"); the server's says so in Chinese, in the status line, beside the files it did add.
             type="filepath",
             elem_id="rq-upload",
         )
