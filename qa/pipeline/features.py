@@ -48,7 +48,9 @@ _CLAUSE = re.compile(r"[，,：:]")
 _POINTS_BACK = re.compile(r"^(?:它|其|该|这|那|此|本|他|她|彼)")
 _LEAD_CHARS = 400  # a document's first sentence is looked for in its first characters
 # A heading that asks ("三、哪些人更容易得高血压？") or the 问 line of a question-and-answer pair is the
-# question its section answers, never the answer: neither is a candidate.
+# question its section answers, never the answer: neither is a candidate. Nor is any heading or the
+# title: a label says what its section is about, the sentences under it say it ("今年的发展目标是
+# 什么？" chose "二、2023年的发展目标和主要工作安排" and refused it at 0.0002).
 _ASKS = re.compile(r"[？?][”’」』）)]*$")
 _QUESTION_LINE = re.compile(r"^问[：:]")
 
@@ -85,7 +87,7 @@ FEATURES: tuple[str, ...] = (
     "english_cosine",  # cosine for English questions (their similarities sit lower)
     "length_log",  # log of the sentence length in characters
     "position",  # the sentence's place in its passage, 0 = first, 1 = last
-    "heading",  # the sentence is a section or document title
+    "heading",  # the sentence is a section or document title (0: no heading is a candidate since 2026-12-06)
     "neighbour_cosine",  # the best cosine of the sentences just before and after
     "cosine_rank",  # the sentence's place by cosine within its passage, 0 = nearest, 1 = farthest
     "rarest_term",  # the sentence holds the question's term of highest IDF
@@ -246,7 +248,7 @@ def candidates(
         cosine_list = cosines.tolist()
         for j, ((start, end), cosine) in enumerate(zip(spans_list, cosine_list, strict=True)):
             text = passage.text[start:end]
-            if _asks(passage, text):
+            if _asks(passage, text) or _is_heading(passage, text.strip()):
                 continue
             sentence = sentences[j]
             tokens = token_sets[j]
@@ -298,7 +300,7 @@ def candidates(
                         cosine if english else 0.0,
                         math.log(max(1, len(text))),
                         j / (len(spans_list) - 1) if len(spans_list) > 1 else 0.0,
-                        float(_is_heading(passage, text)),
+                        0.0,  # heading: none is a candidate now; the column stays for the model file
                         _best_beside(cosine_list, j),
                         float(by_cosine[j]),
                         float(rarest in tokens),
