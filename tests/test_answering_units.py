@@ -313,6 +313,15 @@ def test_a_heading_that_asks_and_the_question_of_a_pair_are_no_candidates() -> N
     assert [c.text.strip() for c in found] == ["高盐饮食的人。", "答：由政府全额资助。"]
 
 
+def test_a_heading_the_title_and_the_address_alone_are_no_candidates() -> None:
+    # "今年的发展目标是什么？" chose the heading and refused it; "aaaaaaa" was answered "各位代表！".
+    text = "二、2023年的发展目标\n各位代表！\n2023年主要预期目标是：财政总收入增长7.6%。"
+    passage = Passage("d", "《某镇报告》", ["二、2023年的发展目标"], "plan", 0, len(text), text)
+    cuts = [0, text.index("各"), text.index("2023年主"), len(text)]
+    found = _candidates_of("今年的发展目标是什么？", passage, cuts)
+    assert [c.text.strip() for c in found] == ["2023年主要预期目标是：财政总收入增长7.6%。"]
+
+
 def test_a_figure_the_question_states_is_no_figure_it_asks_for() -> None:
     # "那2.9万所…每所有多少张床位？": the sentence restating 2.9万所 gives no figure asked for.
     text = "今年要全面完成2.9万所乡镇卫生院建设任务。每所卫生院床位不少于20张。"

@@ -25,6 +25,7 @@ from functools import lru_cache
 import numpy as np
 
 from qa.index.lexical import tokenize
+from qa.ingest.headings import ADDRESS
 from qa.pipeline.asked import (
     FIGURE,
     asked_unit,
@@ -53,6 +54,8 @@ _LEAD_CHARS = 400  # a document's first sentence is looked for in its first char
 # 什么？" chose "二、2023年的发展目标和主要工作安排" and refused it at 0.0002).
 _ASKS = re.compile(r"[？?][”’」』）)]*$")
 _QUESTION_LINE = re.compile(r"^问[：:]")
+# Nor is the address alone ("各位代表！"): it answered "aaaaaaa" at 0.67.
+_ADDRESS_ALONE = re.compile(rf"^\s*{ADDRESS.pattern}[！!：:，,。\s]*$")
 
 
 FEATURES: tuple[str, ...] = (
@@ -248,7 +251,7 @@ def candidates(
         cosine_list = cosines.tolist()
         for j, ((start, end), cosine) in enumerate(zip(spans_list, cosine_list, strict=True)):
             text = passage.text[start:end]
-            if _asks(passage, text) or _is_heading(passage, text.strip()):
+            if _asks(passage, text) or _is_heading(passage, text.strip()) or _ADDRESS_ALONE.match(text):
                 continue
             sentence = sentences[j]
             tokens = token_sets[j]
