@@ -187,7 +187,7 @@ def test_any_question_gets_an_answer_or_a_question_error(bot: ReportQA, question
     try:
         answer = bot.ask(question, k=k)
     except QuestionError:
-        assert not question.strip() or not has_words(question)
+        assert not question.strip() or not has_words(question) or not names_something(normalize(question))
         return
     assert len(answer.passages) <= k
     assert answer.found == (answer.answer is not None)
