@@ -305,3 +305,12 @@ def test_a_time_only_follow_up_asks_the_turn_before_as_it_was_read() -> None:
     assert "江苏去年地区生产总值增长目标是多少？" in chat._readings("去年呢？")
     earlier = "2015年GDP增长目标是多少？"
     assert readings("2016年呢？", topic_of(earlier), previous=earlier)[-1] == "2016年GDP增长目标是多少？"
+
+
+def test_an_english_follow_up_is_not_won_by_the_earlier_topic_put_in_front() -> None:
+    # "And what about education?" read as "财政总收入what about education?" re-quoted the revenue
+    # sentence at 0.92: an English question names its words in English, which no Chinese quote holds.
+    question, reading = "And what about education?", "财政总收入what about education?"
+    asked = Answer(question, True, "把教育强镇作为发展重要驱动力。", [], {}, 0.62, "answer")
+    glued = Answer(reading, True, "全年完成财政总收入1.6亿元。", [], {}, 0.92, "answer")
+    assert best_reading(question, [(question, asked), (reading, glued)]) is asked

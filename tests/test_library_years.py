@@ -55,3 +55,10 @@ def test_a_follow_up_keeps_the_place_and_the_topic(county):
     follow = chat.ask("今年呢？")
     assert follow.reason["standalone_question"] == "青山县地区生产总值今年呢？"
     assert follow.found and "6.5%" in follow.answer
+
+
+def test_a_part_naming_no_report_is_asked_of_the_one_the_question_names(county):
+    answer = county.ask("青山县2025年政府工作报告里，去年接待游客多少人次？今年地区生产总值预期增长多少？")
+    older = next(d.doc_id for d in county.documents if d.year == 2025)
+    assert [p.passages[0].doc_id for p in answer.parts] == [older, older]
+    assert "590万人次" in answer.parts[0].answer and "增长6%左右" in answer.parts[1].answer

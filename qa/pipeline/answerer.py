@@ -22,6 +22,7 @@ from qa.pipeline.coverage import lacking
 from qa.pipeline.lists import announced_items
 from qa.pipeline.parts import split_parts, term_in_answer
 from qa.pipeline.query import Query, analyze
+from qa.pipeline.retrieval import named_documents
 from qa.pipeline.scope import named_groups, part_years, preferred_documents
 from qa.pipeline.scorer import AnswerScorer
 from qa.schema import Answer, DocumentInfo, Passage
@@ -129,18 +130,32 @@ class Answerer:
                 return combined(question, parts, k, {"compared": [label for label, _ in groups]})
         pieces = split_parts(question)
         if len(pieces) == 2:
-            first = self.in_scope(pieces[0], k, filters)
+            first_filters, second_filters = (self._part_filters(query, piece, filters) for piece in pieces)
+            first = self.in_scope(pieces[0], k, first_filters)
             forms = readings(pieces[1], topic_of(pieces[0]), same_question=True, previous=pieces[0])
             # The first part's answer names its figure in the report's own words (城镇新增就业 for
             # "新增工作岗位"): a second part that names nothing of its own is read with that term too.
             term = term_in_answer(first.answer, pieces[0]) if first.found and first.answer else ""
             if term and names_nothing(pieces[1]):
                 forms = list(dict.fromkeys([*forms, *readings(pieces[1], term, same_question=True)]))
-            answered = answer_readings(lambda form: self.in_scope(form, k, filters), forms)
+            answered = answer_readings(lambda form: self.in_scope(form, k, second_filters), forms)
             second = most_confident([answer for _, answer in answered])
             second.question = pieces[1]
             return combined(question, [first, second], k, {"parts": pieces})
         return self.in_scope(question, k, filters)
+
+    def _part_filters(
+        self, whole: Query, part: str, filters: Mapping[str, Any] | None
+    ) -> Mapping[str, Any] | None:
+        """Where one part of a two-part question is looked for: a part that names no report is
+        about the ones the whole question names ("2014年报告中，去年…，今年增长目标是多少？" asks its
+        second part of the 2014 report, not of the newest); else as the question is."""
+        if filters is not None or len(self.data.documents) < 2:
+            return filters
+        named = named_documents(whole, self.data.catalog)
+        if named and not named_documents(self.query(part), self.data.catalog):
+            return {"doc_id": sorted(named)}
+        return filters
 
     def in_scope(self, question: str, k: int, filters: Mapping[str, Any] | None) -> Answer:
         """Answer one question first from the reports ``preferred_documents`` chooses (the level

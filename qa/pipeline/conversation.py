@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Protocol
 
 from qa.errors import QuestionError
+from qa.pipeline.glossary import report_terms
+from qa.pipeline.query import names_something
 from qa.pipeline.scope import level_words
 from qa.schema import Answer
 from qa.settings import MAX_QUESTION_CHARS
@@ -57,7 +59,8 @@ _WHEN = re.compile(r"(?:19|20)\d{2}年(?:度)?|去年|今年|明年")
 # ("今年计划多少？", "增长了多少？", "今年的目标是多少？").
 _NAMES_NOTHING = re.compile(
     r"(?:19|20)\d{2}年|去年|今年|明年|上年|那么|那|的|是|有|了|预计|预期|计划|打算|准备|目标|达到|增长|"
-    r"增加|下降|减少|完成|实现|要|将|多少|几|怎么样|怎样|如何|呢|吗|[？?,，。\s]"
+    r"增加|下降|减少|完成|实现|要|将|多少|几|什么|哪些|哪个|怎么样|怎样|如何|呢|吗|安排|部署|举措|措施|情况|进展|"
+    r"[？?,，。\s]"
 )
 SHORT_QUESTION = 6  # characters; shorter questions lean on the conversation for their topic
 SUBSTITUTED_WORDS = 3  # an elliptical name is put in for each of the earlier question's first words
@@ -183,8 +186,14 @@ def readings(
 
 
 def _named_words(question: str) -> set[str]:
-    """The words ``question`` itself names things with (as ``_names_a_thing``), normalized."""
-    return {normalize(word) for word in cut_words(question) if _names_a_thing(word)}
+    """The words ``question`` itself names things with (as ``_names_a_thing``), normalized. For an
+    English question, the report terms of its phrases (qa.pipeline.glossary); one that names
+    something the glossary lacks ("And what about education?") is named by the question itself,
+    which no Chinese quote holds: a reading that put the earlier topic in front cannot win for it."""
+    if has_cjk(question):
+        return {normalize(word) for word in cut_words(question) if _names_a_thing(word)}
+    english = normalize(question)
+    return set(report_terms(english)) or ({english} if names_something(english) else set())
 
 
 def answer_readings(ask: Callable[[str], Answer], forms: list[str]) -> list[tuple[str, Answer]]:
