@@ -201,6 +201,20 @@ def test_year_is_explicit_or_the_period_year() -> None:
     assert only("财政收入增长6%。", period="other").year is None
 
 
+def test_the_start_of_a_range_is_no_fact_and_several_years_are_no_one_year() -> None:
+    # The 2013 report's "从26.6万亿元增加到51.9万亿元" listed 26.6万亿元 (2007's) as 2012's GDP.
+    facts = facts_of("国内生产总值从26.6万亿元增加到51.9万亿元；城镇化率由45.9%提高到52.6%。")
+    assert [(f.indicator, f.value_text, f.year) for f in facts] == [
+        ("国内生产总值", "51.9万亿元", 2022),
+        ("城镇化率", "52.6%", 2022),
+    ]
+    # A five-year plan's target or a five-year total is of no one year (the 2016 report's 十三五
+    # target of 5000万人 stood beside that year's 1000万人 as the plan of 2016).
+    assert only("“十三五”时期城镇新增就业5000万人以上。", period="plan").year is None
+    assert only("五年累计新增城镇就业5870万人。", period="review").year is None
+    assert only("城镇新增就业1000万人以上。", period="plan").year == 2023
+
+
 def test_select_facts_filters_and_rejects_an_unknown_period() -> None:
     facts = facts_of("财政总收入1.6亿元，规上工业产值26.62亿元。")
     assert [f.indicator for f in select_facts(facts, indicator="财政")] == ["财政总收入"]

@@ -4,12 +4,16 @@ How a sentence is read, left to right: each figure (``qa.facts.figures``) gets t
 of it (``qa.facts.indicators``). A change verb right before the figure (增长 比增 下降 比上年增加 …)
 makes it a *growth* figure; a growth figure with no indicator of its own (``1.6亿元，比增8.8%``) is the
 change of the figure before it, not a fact of its own. ``A、B分别增长4.5%、5.7%`` gives each figure its
-own subject. The period and section come from the passage the figure is in.
+own subject. The start of a range (the 26.6万亿元 of 从26.6万亿元增加到51.9万亿元) is where the figure
+came from, no fact of its own. The period and section come from the passage the figure is in; the
+year from a year named before the figure, else the period's, except for a figure said over several
+years (十三五, 五年, 年均, 累计), which has none.
 """
 
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Literal, get_args
@@ -90,6 +94,17 @@ class _Draft:
     change_pct: float | None
     qualifier: str | None
     year: int | None
+    origin: bool = False  # the start of 从X增加到Y: where the figure came from, no fact of its own
+    years: bool = False  # said of several years (十三五, 五年, 年均, 累计): of no one year
+
+
+# 国内生产总值从26.6万亿元增加到51.9万亿元, 城镇化率由45.9%提高到52.6%: the first figure is the old level.
+_FROM = re.compile(r"[从由]\s*$")
+_TO = re.compile(r"\s*(?:增加|提高|上升|下降|降低|减少|扩大|缩小|增长|提升|调整|跃升|发展)?(?:到|至)")
+# Words before a figure that speak of several years, when no year is named before it.
+_SEVERAL_YEARS = re.compile(
+    r"十[一二三四五六七八九]五|[二三四五两]年(?:来|间|内|中)|五年|年均|累计|每年|今后|未来"
+)
 
 
 @dataclass
@@ -171,8 +186,11 @@ def _sentence_drafts(text: str, start: int, end: int) -> list[_Draft]:
         kind: Kind = "growth" if verb else "rate" if relative else "amount"
         pct = _signed(verb, figure.value) if verb and relative else None
         year = _year_before(text, start, figure.start)
-        drafts.append(_Draft(figure, indicator, kind, change_text, pct, qualifier or None, year))
-    return drafts
+        origin = bool(_FROM.search(raw)) and _TO.match(text, fig_end, end) is not None
+        years = year is None and _SEVERAL_YEARS.search(text, start, figure.start) is not None
+        draft = _Draft(figure, indicator, kind, change_text, pct, qualifier or None, year, origin, years)
+        drafts.append(draft)
+    return [d for d in drafts if not d.origin]
 
 
 def _listing(text: str, start: int, subjects_end: int, fig_end: int, end: int) -> _Listing:
@@ -244,7 +262,7 @@ def extract_facts(text: str, passages: Sequence[Passage], info: DocumentInfo) ->
                     change_pct=d.change_pct,
                     qualifier=d.qualifier,
                     period=passage.period,
-                    year=d.year or _period_year(passage.period, info.review_year),
+                    year=None if d.years else d.year or _period_year(passage.period, info.review_year),
                     doc_id=info.doc_id,
                     document=info.title,
                     section=list(passage.section),
