@@ -267,6 +267,10 @@ def test_a_turn_naming_no_level_is_also_read_with_the_conversations_level() -> N
     [
         ("的", False),
         ("a", False),
+        ("谢谢", False),  # small talk: answered with the report's thank-you sentence before
+        ("hello", False),
+        ("aaaaaaa", False),
+        ("谢谢，财政收入多少？", True),
         ("是吗？", False),
         ("What is it?", False),
         ("多少？", False),
@@ -314,3 +318,14 @@ def test_an_english_follow_up_is_not_won_by_the_earlier_topic_put_in_front() -> 
     asked = Answer(question, True, "把教育强镇作为发展重要驱动力。", [], {}, 0.62, "answer")
     glued = Answer(reading, True, "全年完成财政总收入1.6亿元。", [], {}, 0.92, "answer")
     assert best_reading(question, [(question, asked), (reading, glued)]) is asked
+
+
+def test_a_place_a_follow_up_names_may_be_named_by_the_report_quoted() -> None:
+    # "白石镇呢？" after "青山县去年新增学位多少个？": 白石镇's report names 白石镇, its sentence need not.
+    from qa.schema import Passage
+
+    report = Passage("b", "白石镇2025年政府工作报告", [], "plan", 0, 9, "新增公办幼儿园学位300个。")
+    question, reading = "白石镇呢？", "白石镇去年新增学位多少个？"
+    asked = Answer(question, True, "白石镇镇长 陈晓东", [], {}, 0.5, "answer")
+    read = Answer(reading, True, "新增公办幼儿园学位300个。", [report], {}, 0.6, "answer")
+    assert best_reading(question, [(question, asked), (reading, read)]) is read

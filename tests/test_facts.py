@@ -13,6 +13,7 @@ from qa.api import PASSAGE_CHARS
 from qa.facts import Fact, collect_facts, extract_facts, parse_number, select_facts
 from qa.ingest.loader import bundled_report_path, load_document, load_paths
 from qa.ingest.structure import build_passages
+from qa.schema import Document, Passage
 from tests.conftest import GOV_REPORTS, facts_of
 
 
@@ -213,6 +214,12 @@ def test_the_start_of_a_range_is_no_fact_and_several_years_are_no_one_year() -> 
     assert only("“十三五”时期城镇新增就业5000万人以上。", period="plan").year is None
     assert only("五年累计新增城镇就业5870万人。", period="review").year is None
     assert only("城镇新增就业1000万人以上。", period="plan").year == 2023
+    # Nor is a figure of a five-year plan's section (the 2016 report's 实现城镇新增就业5000万人以上。).
+    text = "实现城镇新增就业5000万人以上。"
+    doc = Document(text=text, title="某县报告", source="t.txt", review_year=2015)
+    for heading, year in (("二、“十三五”时期主要目标任务", None), ("三、推动“十三五”开好局", 2016)):
+        passage = Passage(doc.doc_id, doc.title, [heading], "plan", 0, len(text), text, passage_id="p")
+        assert extract_facts(text, [passage], doc.info)[0].year == year
 
 
 def test_select_facts_filters_and_rejects_an_unknown_period() -> None:

@@ -202,3 +202,17 @@ def test_relative_scores_keep_how_far_ahead_a_row_is():
     assert [r for r, _ in by_rank][:3] == [1, 2, 4]  # ranks alone put the middling rows first
     assert dict(fused)[5] == 0.0 and dict(fused)[7] == 0.0  # each channel's last gets nothing from it
     assert relative_scores([[(7, 3.0)], []], [1.0, 1.0]) == [(7, 1.0)]  # one row: full weight
+
+
+def test_a_named_place_is_searched_in_the_documents_of_no_place_that_speak_of_it(tmp_path):
+    from qa import ReportQA
+    from tests.conftest import HashEmbedder, write
+
+    report = "青山县2026年政府工作报告\n各位代表：\n一、2025年工作回顾\n全县地区生产总值达到312.5亿元。\n"
+    news = "青山县首条城际公交线路正式开通\n12月28日上午，青山县至临江市的城际公交线路正式开通运营。\n"
+    other = "临江市新开一家图书馆\n图书馆每天开放到晚上九点。\n"
+    paths = [write(tmp_path / n, t) for n, t in (("r.txt", report), ("news.txt", news), ("o.txt", other))]
+    bot = ReportQA.from_paths(paths, tmp_path / "index", embedder=HashEmbedder())
+    ids = {d.source: d.doc_id for d in bot.documents}
+    scope = bot.retrieve("青山县首条城际公交线路什么时候开通？").scope
+    assert scope.doc_ids == {ids["r.txt"], ids["news.txt"]}  # not the library news of 临江市

@@ -230,6 +230,16 @@ def _year_before(text: str, start: int, at: int) -> int | None:
     return int(parse_number(years[-1])) if years else None
 
 
+# A section on a five-year plan's whole period that names no year of its own ("二、“十三五”时期主要
+# 目标任务", not "一、2025年和“十四五”时期工作回顾" nor "三、…推动“十五五”开好局"): its figures are the
+# plan's, of no one year.
+_PLAN_PERIOD = re.compile(r"十[一二三四五六七八九]五[”\"]?(?:时期|期间)")
+
+
+def _plan_period(section: Sequence[str]) -> bool:
+    return any(_PLAN_PERIOD.search(t) and not YEAR.search(t) for t in section)
+
+
 def _period_year(period: Period, review_year: int | None) -> int | None:
     if review_year is None or period == "other":
         return None
@@ -262,7 +272,9 @@ def extract_facts(text: str, passages: Sequence[Passage], info: DocumentInfo) ->
                     change_pct=d.change_pct,
                     qualifier=d.qualifier,
                     period=passage.period,
-                    year=None if d.years else d.year or _period_year(passage.period, info.review_year),
+                    year=None
+                    if d.years or (d.year is None and _plan_period(passage.section))
+                    else d.year or _period_year(passage.period, info.review_year),
                     doc_id=info.doc_id,
                     document=info.title,
                     section=list(passage.section),

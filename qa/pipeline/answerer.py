@@ -180,7 +180,9 @@ class Answerer:
             return answer
         # Nothing there answers: every report is searched, and the reply says so.
         answer = self.answer_one(question, k, None)
-        if answer.passages and answer.passages[0].doc_id not in {d.doc_id for d in preferred}:
+        # A report the library lacks is the whole reason of its refusal: where it looked first is no news.
+        missed = answer.passages and answer.passages[0].doc_id not in {d.doc_id for d in preferred}
+        if missed and "missing_report" not in answer.reason:
             answer.reason["scope_missed"] = scope
             if level is not None:
                 _another_levels(answer)

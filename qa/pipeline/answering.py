@@ -219,6 +219,8 @@ def explain(data: IndexStore, retrieved: Retrieved, decision: Decision) -> dict[
         why["national_by_title"] = scoped
     if retrieved.topic.text != query.text:
         why["searched_for"] = retrieved.topic.text
-    if scope.by_year and scoped:
-        why["years_scope"] = {"years": list(query.years), "reports": scoped}
+    # The documents of no year searched beside them (an article, a manual) cover no year: not listed.
+    covering = [d.title for d in data.documents if d.doc_id in (scope.doc_ids or ()) and d.year is not None]
+    if scope.by_year and covering:
+        why["years_scope"] = {"years": list(query.years), "reports": covering}
     return why

@@ -225,7 +225,10 @@ def best_reading(question: str, answered: list[tuple[str, Answer]]) -> Answer:
     named = _named_words(question)
 
     def backed(reading: str, answer: Answer) -> bool:
-        quoted = normalize(answer.answer or "")
+        # The report quoted names a place as well as its sentence does ("白石镇呢？" after "青山县去年
+        # 新增学位多少个？": 白石镇's report says 新增公办幼儿园学位300个, not 白石镇).
+        document = normalize(answer.passages[0].document) if answer.found and answer.passages else ""
+        quoted = normalize(answer.answer or "") + document
         return reading == question or not named or any(word in quoted for word in named)
 
     kept = [answer for reading, answer in answered if backed(reading, answer)]

@@ -41,6 +41,10 @@ _FUNCTION_WORDS = frozenset(
     ).split()
 )
 _TOKEN = re.compile(r"\w+")
+# Greetings and thanks ask nothing either ("谢谢" was answered with the report's thank-you sentence,
+# "hello" with its salutation), nor does a run of one letter ("aaaaaaa").
+_SMALL_TALK = re.compile(r"你好|您好|谢谢|多谢|再见|拜拜|\b(?:hello|hi|hey|thanks|thank you|bye|ok|okay)\b")
+_ONE_LETTER_RUN = re.compile(r"(\w)\1*")
 
 
 # When a question asks about: words resolved against each report's own review year (a report
@@ -140,12 +144,13 @@ def _lexical_text(normalized: str, translated: tuple[str, ...]) -> str:
 
 def names_something(normalized: str) -> bool:
     """Whether a (normalized) question holds a word to look for: a number, a Chinese character that
-    is no particle (的, 吗), a word of any other script that is no English function word (the, is)."""
-    for token in _TOKEN.findall(_QUESTION_WORDS.sub(" ", normalized)):
+    is no particle (的, 吗), a word of any other script that is no English function word (the, is)
+    nor a run of one letter; greetings and thanks (谢谢, hello) are no words to look for."""
+    for token in _TOKEN.findall(_SMALL_TALK.sub(" ", _QUESTION_WORDS.sub(" ", normalized.lower()))):
         if has_cjk(token):
             if any(ch not in _FUNCTION_CHARS for ch in token):
                 return True
-        elif token.lower() not in _FUNCTION_WORDS:
+        elif token not in _FUNCTION_WORDS and not (token.isalpha() and _ONE_LETTER_RUN.fullmatch(token)):
             return True
     return False
 

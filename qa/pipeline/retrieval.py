@@ -182,9 +182,20 @@ def search_scope(
     national = False
     if doc_ids is None:
         named, national = named_scope(query, data.catalog)
-        doc_ids = named or None
+        doc_ids = (named | _speaking_of_places(data, query)) if named else None
     in_years = year_documents(query, data.catalog, doc_ids)
     return Scope(in_years, by_year=True) if in_years else Scope(doc_ids, national_by_title=national)
+
+
+def _speaking_of_places(data: IndexStore, query: Query) -> set[str]:
+    """The documents of no place (an article, a notice) whose text names a place the question names:
+    "青山县首条城际公交线路什么时候开通？" is about 青山县's reports and the news of that line too."""
+    places = data.catalog.place_names_in(query.named_text)
+    return {
+        d.doc_id
+        for d in data.documents
+        if d.region is None and any(place in data.texts.get(d.doc_id, "") for place in places)
+    }
 
 
 def search_topic(query: Query, catalog: Catalog, settings: RetrievalSettings | None = None) -> Query:
