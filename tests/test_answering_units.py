@@ -322,14 +322,6 @@ def test_a_heading_the_title_and_the_address_alone_are_no_candidates() -> None:
     assert [c.text.strip() for c in found] == ["2023年主要预期目标是：财政总收入增长7.6%。"]
 
 
-def test_the_line_saying_who_spoke_when_is_no_candidate() -> None:
-    text = "白石镇2025年政府工作报告\n白石镇镇长 陈晓东（2025年2月18日）\n全镇新增学位300个。"
-    head = Passage("d", "白石镇2025年政府工作报告", [], "other", 0, len(text), text)
-    cuts = [0, text.index("白石镇镇长"), text.index("全镇"), len(text)]
-    found = _candidates_of("白石镇新增学位多少？", head, cuts)
-    assert [c.text.strip() for c in found] == ["全镇新增学位300个。"]
-
-
 def test_a_figure_the_question_states_is_no_figure_it_asks_for() -> None:
     # "那2.9万所…每所有多少张床位？": the sentence restating 2.9万所 gives no figure asked for.
     text = "今年要全面完成2.9万所乡镇卫生院建设任务。每所卫生院床位不少于20张。"

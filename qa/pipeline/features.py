@@ -56,9 +56,6 @@ _ASKS = re.compile(r"[？?][”’」』）)]*$")
 _QUESTION_LINE = re.compile(r"^问[：:]")
 # Nor is the address alone ("各位代表！"): it answered "aaaaaaa" at 0.67.
 _ADDRESS_ALONE = re.compile(rf"^\s*(?:{ADDRESS.pattern}[、，,和及\s]*)+[！!：:，,。\s]*$")
-# Nor, in a report's head (outside every section), the line saying who spoke when: "白石镇镇长 陈晓东
-# （2025年2月18日）" answered "白石镇呢？" at 0.91, "——2026年1月27日在山东省…会议上" "山东呢？".
-_DATELINE = re.compile(r"^[—―－\-\s]*\d{4}年\d{1,2}月\d{1,2}日在|[（(]\d{4}年\d{1,2}月\d{1,2}日[）)]\s*$")
 
 
 FEATURES: tuple[str, ...] = (
@@ -255,8 +252,6 @@ def candidates(
         for j, ((start, end), cosine) in enumerate(zip(spans_list, cosine_list, strict=True)):
             text = passage.text[start:end]
             if _asks(passage, text) or _is_heading(passage, text.strip()) or _ADDRESS_ALONE.match(text):
-                continue
-            if not passage.section and _DATELINE.search(text.strip()):
                 continue
             sentence = sentences[j]
             tokens = token_sets[j]
