@@ -35,7 +35,7 @@ def test_english_questions_get_a_lexical_query_chinese_ones_are_unchanged():
     assert "固定资产投资" in english.lexical_text
     chinese = analyze("2023年固定资产投资增长多少？")
     assert chinese.translated == () and chinese.uses_lexical
-    assert not analyze("Hello there").uses_lexical  # nothing in the glossary: dense search only
+    assert not analyze("What colour is a quokka?").uses_lexical  # nothing in the glossary: dense search only
 
 
 def test_english_words_inside_a_chinese_question_are_looked_up() -> None:
