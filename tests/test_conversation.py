@@ -329,3 +329,16 @@ def test_a_place_a_follow_up_names_may_be_named_by_the_report_quoted() -> None:
     asked = Answer(question, True, "白石镇镇长 陈晓东", [], {}, 0.5, "answer")
     read = Answer(reading, True, "新增公办幼儿园学位300个。", [report], {}, 0.6, "answer")
     assert best_reading(question, [(question, asked), (reading, read)]) is read
+
+
+def test_thanks_in_a_chat_is_no_follow_up() -> None:
+    # "谢谢" after "镇里去年财政收入多少？" was read "镇里谢谢" and answered with the report's thanks.
+    class Bot:
+        def ask(self, question: str, k: int = 5, filters=None) -> Answer:
+            return Answer(question, True, question, [], {}, 0.9, "answer")
+
+    chat = Conversation(Bot())  # type: ignore[arg-type]
+    chat.ask("镇里去年财政收入多少？")
+    for thanks in ("谢谢", "谢谢！", "Thank you!"):
+        with pytest.raises(QuestionError):
+            chat.ask(thanks)

@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 from qa.errors import QuestionError
 from qa.pipeline.glossary import report_terms
-from qa.pipeline.query import names_something
+from qa.pipeline.query import NAMES_NOTHING, names_something, small_talk
 from qa.pipeline.scope import level_words
 from qa.schema import Answer
 from qa.settings import MAX_QUESTION_CHARS
@@ -278,6 +278,8 @@ class Conversation:
 
     def ask(self, question: str, k: int = 5, filters: Mapping[str, Any] | None = None) -> Answer:
         """Answer ``question`` in the context of the earlier turns: the most confident reading."""
+        if small_talk(normalize(question)):  # "谢谢" read as "镇里谢谢" quoted the report's thanks
+            raise QuestionError(NAMES_NOTHING)
 
         def ask(reading: str) -> Answer:
             return self.bot.ask(reading, k=k, filters=filters)

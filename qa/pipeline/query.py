@@ -41,6 +41,7 @@ _FUNCTION_WORDS = frozenset(
     ).split()
 )
 _TOKEN = re.compile(r"\w+")
+NAMES_NOTHING = "the question names nothing to look for, only words like 的, 吗 or the"
 # Greetings and thanks ask nothing either ("谢谢" was answered with the report's thank-you sentence,
 # "hello" with its salutation), nor does a run of one letter ("aaaaaaa").
 _SMALL_TALK = re.compile(r"你好|您好|谢谢|多谢|再见|拜拜|\b(?:hello|hi|hey|thanks|thank you|bye|ok|okay)\b")
@@ -155,6 +156,12 @@ def names_something(normalized: str) -> bool:
     return False
 
 
+def small_talk(normalized: str) -> bool:
+    """Whether a (normalized) question is a greeting or thanks and nothing more (谢谢, 你好, thank you):
+    no follow-up either, whatever the conversation was about."""
+    return bool(_SMALL_TALK.search(normalized.lower())) and not names_something(normalized)
+
+
 def analyze(question: str, use_glossary: bool = True) -> Query:
     """Validate and analyse a question; raises QuestionError on empty or over-long input, or on
     input without a letter, digit or Chinese character, or naming nothing (``names_something``)."""
@@ -167,7 +174,7 @@ def analyze(question: str, use_glossary: bool = True) -> Query:
         raise QuestionError("the question has no words, only punctuation or symbols")
     normalized = normalize(question)
     if not names_something(normalized):
-        raise QuestionError("the question names nothing to look for, only words like 的, 吗 or the")
+        raise QuestionError(NAMES_NOTHING)
     cjk = has_cjk(normalized)
     # A Chinese question's English words ("今年GDP增长多少") are looked up too: the glossary's
     # patterns need the words apart from the Chinese around them.
