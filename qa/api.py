@@ -18,7 +18,7 @@ from qa.facts import Fact, collect_facts, indicator_series, select_facts
 from qa.index import audit, factory
 from qa.index.base import REBUILD_HINT, IndexStore, SentenceTable, store_kind
 from qa.index.factory import StoreConfig
-from qa.index.generations import read_manifest
+from qa.index.generations import current_generation, read_manifest
 from qa.ingest.loader import load_bundled, load_paths
 from qa.ingest.structure import build_passages, document_lead, embedding_texts, split_sentences
 from qa.pipeline.answerer import Answerer
@@ -251,12 +251,17 @@ class ReportQA:
             self._write_lock.release()
 
     def _latest(self) -> IndexStore:
-        """The index as saved now: this one, or a newer one that another process saved."""
+        """The index as saved now: this one, or a newer one that another process saved. The live
+        generation's name is read first (a few bytes): the manifest only when it changed."""
+        live = current_generation(self.index_dir)
+        if live is not None and live == self._seen_generation:
+            return self._data
         if read_manifest(self.index_dir) not in (None, self._data.manifest):
             fresh = factory.load(self.index_dir, self._config)
             if fresh is not None:
                 self._check_model(fresh)
                 self._data = fresh
+        self._seen_generation = live  # only once it is open: a failed look is tried again
         return self._data
 
     def context(self, passage: Passage, chars: int = 200) -> str:
@@ -309,6 +314,7 @@ class ReportQA:
         self._config = config
         self.embedder = embedder or load_embedder(model, settings)
         self._write_lock = threading.Lock()
+        self._seen_generation: Path | None = None  # the live generation ``_latest`` last compared
         self._facts_cache: tuple[weakref.ref[IndexStore], list[Fact]] | None = None
 
     def _settings(self) -> dict[str, Any]:

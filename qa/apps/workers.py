@@ -23,21 +23,18 @@ import os
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from pathlib import Path
 from typing import Any
 
 import anyio
 
 from qa.api import ReportQA
 from qa.errors import IndexStoreError
-from qa.index.generations import current_generation
 from qa.settings import Settings
 
 log = logging.getLogger(__name__)
 
-# The worker process's own bot and the generation it has open (set by _open_index, per process).
+# The worker process's own bot (set by _open_index, per process).
 _bot: ReportQA | None = None
-_generation: Path | None = None
 
 
 def answer_json(bot: ReportQA, question: str, k: int, filters: dict[str, Any] | None) -> bytes:
@@ -67,21 +64,16 @@ def _exit_with_parent() -> None:
 
 
 def _open_index(index_dir: str, settings: Settings) -> None:
-    global _bot, _generation
+    global _bot
     _exit_with_parent()
-    _generation = current_generation(Path(index_dir))
     _bot = ReportQA(index_dir=index_dir, settings=settings)
     _bot.scorer  # noqa: B018  -- loaded lazily: at start, not at the first question
 
 
 def _ask_in_worker(question: str, k: int, filters: dict[str, Any] | None) -> bytes:
-    global _generation
     if _bot is None:
         raise RuntimeError("ask worker used before its index was opened")
-    now = current_generation(_bot.index_dir)
-    if now != _generation:
-        _bot.refresh()
-        _generation = now
+    _bot.refresh()  # a few bytes read unless another process saved a new index
     return answer_json(_bot, question, k, filters)
 
 

@@ -214,13 +214,13 @@ def explain(data: IndexStore, retrieved: Retrieved, decision: Decision) -> dict[
         "passages": [passage_reason(h) for h in retrieved.hits],
     }
     scope = retrieved.scope
-    scoped = [d.title for d in data.documents if d.doc_id in scope.doc_ids] if scope.doc_ids else []
-    if scope.national_by_title and scoped:
-        why["national_by_title"] = scoped
+    searched = [d for d in data.documents if d.doc_id in scope.doc_ids] if scope.doc_ids else []
+    if scope.national_by_title and searched:
+        why["national_by_title"] = [d.title for d in searched]
     if retrieved.topic.text != query.text:
         why["searched_for"] = retrieved.topic.text
     # The documents of no year searched beside them (an article, a manual) cover no year: not listed.
-    covering = [d.title for d in data.documents if d.doc_id in (scope.doc_ids or ()) and d.year is not None]
+    covering = [d.title for d in searched if d.year is not None]
     if scope.by_year and covering:
         why["years_scope"] = {"years": list(query.years), "reports": covering}
     return why
