@@ -140,6 +140,7 @@ def test_qualifiers_are_kept_apart_from_the_value() -> None:
         ("增发1万亿元国债。", "增发国债"),
         ("科林、麦都技改项目完成投资1520万元。", "麦都技改项目完成投资"),
         ("拆除违规广告牌83整治流动摊点569立案查处乱倾乱倒等行为16宗。", "立案查处乱倾乱倒等行为"),
+        ("每千人口拥有3岁以下婴幼儿托位数达到4.5个。", "每千人口拥有3岁以下婴幼儿托位数"),  # no break at 3岁
     ],
 )
 def test_indicator_is_the_noun_phrase_before_the_figure(sentence: str, indicator: str) -> None:
@@ -187,6 +188,8 @@ def test_respectively_lists_pair_subjects_with_figures() -> None:
         "提高一批企业的效益。",  # 一 as an article
         "确保千家万户用上清洁能源。",  # an idiom
         "连续3年前10名。",  # a rank
+        "15岁以上人口平均受教育年限达到9年以上。",  # an age that defines a group (was 人口平 = 15岁)
+        "为65岁以上老年人免费体检。",
     ],
 )
 def test_non_figures_are_skipped(sentence: str) -> None:
@@ -209,6 +212,14 @@ def test_the_start_of_a_range_is_no_fact_and_several_years_are_no_one_year() -> 
         ("国内生产总值", "51.9万亿元", 2022),
         ("城镇化率", "52.6%", 2022),
     ]
+    # 从 a few words before the start, and a new level with a time in front of it (the 2013 report's
+    # pension was listed as 提高到现 = 1721元, the 2003 report's figures as 增加到2002年).
+    facts = facts_of("企业退休人员基本养老金从2004年人均每月700元提高到现在的1721元。")
+    assert [(f.indicator, f.value_text) for f in facts] == [("企业退休人员基本养老金", "1721元")]
+    facts = facts_of("发电装机容量由1997年的2.54亿千瓦增加到2002年的3.53亿千瓦。")
+    assert [(f.indicator, f.value_text) for f in facts] == [("发电装机容量", "3.53亿千瓦")]
+    # A start with no name of its own names nothing, and its new level is named by nothing either.
+    assert facts_of("城镇居民家庭人均可支配收入，由1997年的5160元增加到2002年的7703元。") == []
     # A five-year plan's target or a five-year total is of no one year (the 2016 report's 十三五
     # target of 5000万人 stood beside that year's 1000万人 as the plan of 2016).
     assert only("“十三五”时期城镇新增就业5000万人以上。", period="plan").year is None

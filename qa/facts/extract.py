@@ -99,8 +99,16 @@ class _Draft:
 
 
 # 国内生产总值从26.6万亿元增加到51.9万亿元, 城镇化率由45.9%提高到52.6%: the first figure is the old level.
-_FROM = re.compile(r"[从由]\s*$")
+# 从…X提高到Y: 从 may stand a few words before X (从2004年人均每月700元提高到现在的1721元).
+_FROM = re.compile(r"[从由][^，,；;从由]{0,12}$")
 _TO = re.compile(r"\s*(?:增加|提高|上升|下降|降低|减少|扩大|缩小|增长|提升|调整|跃升|发展)?(?:到|至)")
+# The words of a new level with no name of its own (调整到29%, 提高到现在的1721元): the thing before.
+_YEAR_WRITTEN = r"(?:(?:1 ?9|2 ?0) ?\d ?\d|[一二][〇○零一二三四五六七八九]{3})\s*年(?:底|末)?"
+_TIME_THEN = rf"(?:现在|目前|当前|如今|{_YEAR_WRITTEN})?的?\s*$"
+_NEW_LEVEL_END = re.compile(r"(?:到|至|为)" + _TIME_THEN)
+_NEW_LEVEL = re.compile(r"^\s*[\u4e00-\u9fff]{0,3}?(?:到|至|为)" + _TIME_THEN)  # 增加到2002年的7703元
+# An age before a noun defines a group (65岁以上老年人, 3岁以下婴幼儿, 0—6岁儿童): no key figure.
+_AGE_GROUP = re.compile(r"(?:以上|以下)?的?[\u4e00-\u9fff]")
 # Words before a figure that speak of several years, when no year is named before it.
 _SEVERAL_YEARS = re.compile(
     r"十[一二三四五六七八九]五|[二三四五两]年(?:来|间|内|中)|五年|年均|累计|每年|今后|未来"
@@ -135,6 +143,8 @@ def _sentence_drafts(text: str, start: int, end: int) -> list[_Draft]:
         clause_start = max([last_end, *breaks])
         raw = text[clause_start : figure.start]
         if figure.chinese and not _chinese_count_ok(text, raw, fig_end, end):
+            continue
+        if figure.unit == "岁" and _AGE_GROUP.match(text, figure.end, end):
             continue
         # 出口增长近30%: a qualifier may stand between the change verb and the figure
         near = QUALIFIER_BEFORE.search(raw)
@@ -174,10 +184,15 @@ def _sentence_drafts(text: str, start: int, end: int) -> list[_Draft]:
             indicator = listing.subjects.pop(0) or indicator
         else:
             listing = None
-            if not indicator and previous and adjacent and raw.rstrip().endswith(("到", "至", "为")):
-                indicator = previous.indicator  # 积累率由36.5%调整到29%: the new level of the same thing
-        if len(indicator) <= 2 or (figure.unit in COUNTERS and COUNT_VERBS.search(indicator)):
-            noun = noun_after(text, fig_end, end)  # 新增9家国家级工厂, 增发1万亿元国债: named after
+            if _NEW_LEVEL.match(raw) or (not indicator and _NEW_LEVEL_END.search(raw)):
+                # 积累率由36.5%调整到29%: the new level of the thing before, or of nothing named
+                indicator = previous.indicator if previous and adjacent else ""
+        origin = bool(_FROM.search(raw)) and _TO.match(text, fig_end, end) is not None
+        # 新增9家国家级工厂, 增发1万亿元国债: named after; not 由5160元增加到…, whose next words are a verb
+        if not origin and (
+            len(indicator) <= 2 or (figure.unit in COUNTERS and COUNT_VERBS.search(indicator))
+        ):
+            noun = noun_after(text, fig_end, end)
             if noun:
                 indicator = indicator + noun if len(indicator) <= 4 else noun
         last_end = fig_end
@@ -186,7 +201,6 @@ def _sentence_drafts(text: str, start: int, end: int) -> list[_Draft]:
         kind: Kind = "growth" if verb else "rate" if relative else "amount"
         pct = _signed(verb, figure.value) if verb and relative else None
         year = _year_before(text, start, figure.start)
-        origin = bool(_FROM.search(raw)) and _TO.match(text, fig_end, end) is not None
         years = year is None and _SEVERAL_YEARS.search(text, start, figure.start) is not None
         draft = _Draft(figure, indicator, kind, change_text, pct, qualifier or None, year, origin, years)
         drafts.append(draft)
