@@ -57,7 +57,8 @@ _CLAUSE_END = re.compile(r"[，,、：:]")  # where an over-long sentence may be
 _PERIOD_RULES: tuple[tuple[Period, re.Pattern[str]], ...] = (
     ("other", re.compile(r"结束语|结语|名词解释|注释|附录|附件|附表")),
     ("other", re.compile(r"政府自身|自身建设|政府治理|人民.{0,4}满意|满意的?政府|服务型政府|法治型政府")),
-    ("review", re.compile(r"回顾|过去|成绩|成就|执行情况|决算|一年来|五年来|取得")),
+    # 形势和任务 (1987's 当前国内形势和基本任务) tells of the situation reached and the task ahead: mixed.
+    ("review", re.compile(r"回顾|过去|成绩|成就|执行情况|决算|一年来|五年来|取得|形势.{0,6}(?:任务|目标)")),
     ("plan", re.compile(r"目标|安排|任务|总体要求|政策取向|今年|明年|计划|规划|部署|建议|重点工作|主要工作")),
     ("plan", re.compile(r"展望|预算|考虑")),
 )
