@@ -108,3 +108,18 @@ def test_a_place_with_reports_of_several_years_is_asked_its_newest_for_this_year
 )
 def test_the_level_of_government_a_question_names(question: str, level: str | None) -> None:
     assert asked_level(analyze(question)) == level
+
+
+def test_an_answer_from_one_of_several_places_names_the_others() -> None:
+    from qa.pipeline.answerer import _other_places
+    from qa.schema import Answer, Passage
+
+    provinces = [d for d in CATALOG.documents if d.level == "province"]
+    quoted = Passage(
+        "sd", "《2026年山东省政府工作报告》", [], "plan", 0, 9, "地区生产总值增长5%。", passage_id="p"
+    )
+    answer = Answer("全省今年GDP增长目标是多少？", True, quoted.text, [quoted], {}, 0.8, "answer")
+    assert _other_places(provinces, answer) == {"other_places": {"quoted": "山东省", "others": ["江苏省"]}}
+    assert _other_places(provinces[1:], answer) == {}  # one place: nothing else could be meant
+    national = [d for d in CATALOG.documents if d.level == "national"]
+    assert _other_places(national, answer) == {}  # the quoted report is none of them: no claim

@@ -99,6 +99,12 @@ def test_reasons_in_chinese() -> None:
     ]
     town = {"scope": "the reports: 紫帽镇人民政府2022年工作报告", "scope_level": "town"}
     assert scope_notes(town) == ["问题没有指明哪份报告，按乡镇一级报告回答：紫帽镇人民政府2022年工作报告。"]
+    # 省里… in a library of several provinces quotes one: the note names it and the others.
+    provinces = {"scope": "the newest report: 2026年江苏省政府工作报告、2026年广东省政府工作报告"}
+    provinces |= {"scope_level": "province", "other_places": {"quoted": "江苏省", "others": ["广东省"]}}
+    assert scope_notes(provinces)[1] == (
+        "以下回答出自江苏省的报告；广东省的报告可能另有说法，在问题里写明地名可只查那里。"
+    )
     assert scope_notes({"level_lacking": "province"}) == ["资料库里没有省一级的报告，以下回答来自其他报告。"]
     assert scope_notes({"scope_missed": town}) == [
         "乡镇一级报告（紫帽镇人民政府2022年工作报告）里没有找到，以下回答来自其他报告。"

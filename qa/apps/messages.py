@@ -170,6 +170,14 @@ def scope_notes(reason: dict[str, Any]) -> list[str]:
     if reason.get("scope"):
         which, titles = _preferred(reason)
         notes.append(f"问题没有指明哪份报告，按{which}报告回答：{titles}。")
+    places = reason.get("other_places") or {}
+    if places:  # 省里… in a library of several provinces: one of them is quoted
+        others = [str(p) for p in places["others"]]
+        more = f"等{len(others)}地" if len(others) > _SCOPE_TITLES else ""
+        notes.append(
+            f"以下回答出自{places['quoted']}的报告；{'、'.join(others[:_SCOPE_TITLES])}{more}的报告"
+            "可能另有说法，在问题里写明地名可只查那里。"
+        )
     # A refusal quotes nothing: its nearest passages, not an answer, come from the other reports.
     shown = "最相近的段落" if reason.get("not_found_because") else "以下回答"
     if reason.get("scope_missed"):

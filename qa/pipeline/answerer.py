@@ -176,7 +176,7 @@ class Answerer:
         scope |= {"scope_level": shown} if shown is not None else {}
         answer = self.answer_one(question, k, _only(preferred))
         if answer.found:
-            answer.reason |= scope
+            answer.reason |= scope | _other_places(preferred, answer)
             return answer
         # Nothing there answers: every report is searched, and the reply says so.
         answer = self.answer_one(question, k, None)
@@ -187,6 +187,16 @@ class Answerer:
             if level is not None:
                 _another_levels(answer)
         return answer
+
+
+def _other_places(preferred: list[DocumentInfo], answer: Answer) -> dict[str, Any]:
+    """``{"other_places": {"quoted": place, "others": [...]}}`` when the reports looked in are of
+    several places (省里 in a library of three provinces) and the answer quotes one of them: the
+    others may say otherwise."""
+    regions = {d.doc_id: d.region for d in preferred if d.region}
+    quoted = regions.get(answer.passages[0].doc_id) if answer.passages else None
+    others = sorted(set(regions.values()) - {quoted})
+    return {"other_places": {"quoted": quoted, "others": others}} if quoted and others else {}
 
 
 def _only(documents: list[DocumentInfo]) -> dict[str, Any]:
