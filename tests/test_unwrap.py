@@ -7,7 +7,7 @@ from pathlib import Path
 from benchmarks.pdf_layout import render_pdf
 from qa.ingest.cleaning import clean_lines
 from qa.ingest.loader import bundled_report_path, load_bundled, load_document
-from qa.ingest.unwrap import _width, join_wrapped_lines
+from qa.ingest.unwrap import _width, join_split_figures, join_wrapped_lines
 
 
 def _wrapped(paragraphs: list[str], width: int = 60) -> list[str]:
@@ -85,3 +85,15 @@ def test_a_tables_rows_are_never_joined():
     ]
     lines = [*_wrapped(PARAGRAPHS), *rows]
     assert join_wrapped_lines(lines) == [*PARAGRAPHS, *rows]
+
+
+def test_a_figure_cut_by_a_line_break_is_made_whole():
+    # The 2017 report's "国内生产总值达到74.4⏎万亿元", in a text of one paragraph per line.
+    lines = ["——经济运行缓中趋稳。国内生产总值达到74.4", "万亿元，增长6.7%。", "新增就业1314", "万人。"]
+    assert join_split_figures(lines) == [
+        "——经济运行缓中趋稳。国内生产总值达到74.4万亿元，增长6.7%。",
+        "新增就业1314万人。",
+    ]
+    # A year or a list number before a new line, or a line starting with a word that is no unit, stays.
+    kept = ["二、2023年", "万众一心推进现代化建设。", "详见附件2", "名词解释", "第3", "一、工作回顾"]
+    assert join_split_figures(kept) == kept

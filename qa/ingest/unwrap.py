@@ -11,11 +11,13 @@ Latin letters are narrower, so a full line holds more of them.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
+from qa.facts.figures import UNITS
 from qa.text.sentences import CLOSERS, TERMINATORS
 
-__all__ = ["join_wrapped_lines"]
+__all__ = ["join_split_figures", "join_wrapped_lines"]
 
 # A line ending in one of these ends a sentence (or a salutation's colon): the next one starts anew.
 # Closing quotes and brackets count only after one of them (“…。” ends; “铁脚板” does not).
@@ -27,6 +29,24 @@ FULL = 0.85  # a full line may stop short of the width: an indent, marks pushed 
 #               wider or narrower than their nominal width
 FULL_SHARE = 0.3  # at least this share of the lines fills the width …
 OPEN_SHARE = 0.5  # … and at least this share of those ends inside a sentence
+
+
+# A line that ends in a number and one that starts with its unit: a figure cut in two by a hard line
+# break (the 2017 report's "国内生产总值达到74.4⏎万亿元"). A number never ends without its unit there.
+# Not a short line (a heading: 附件2⏎名词解释, 名 being a counter) nor a number that is a label.
+_NUMBER_END = re.compile(r".{6}(?<![件表图第号])[0-9０-９]+(?:[.．][0-9０-９]*)?$")
+_UNIT_START = re.compile(r"[百千万亿]*(?:" + "|".join(re.escape(u) for u in UNITS) + ")")
+
+
+def join_split_figures(lines: list[str]) -> list[str]:
+    """``lines`` with each figure cut by a line break (``74.4`` | ``万亿元，增长6.7%``) made whole."""
+    out: list[str] = []
+    for line in lines:
+        if out and _NUMBER_END.search(out[-1]) and _UNIT_START.match(line):
+            out[-1] += line
+        else:
+            out.append(line)
+    return out
 
 
 def _width(line: str) -> int:
