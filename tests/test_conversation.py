@@ -13,6 +13,7 @@ from qa.pipeline.conversation import (
     only_context,
     readings,
     resolve,
+    stands_alone,
     substitutions,
     topic_of,
 )
@@ -246,6 +247,31 @@ def test_a_reading_that_quotes_what_the_question_names_may_win():
         best_reading("今年目标是多少？", [("今年目标是多少？", alone), ("财政收入今年目标是多少？", vague)])
         is vague
     )
+
+
+def test_a_question_of_its_own_answered_as_it_stands_is_not_read_otherwise() -> None:
+    # Found by a helper in the page: after "安徽去年地区生产总值多少？", the reading with 安徽地区生产总值
+    # in front quoted Anhui's GDP sentence (it names 规上工业增加值) over the town's own figure.
+    question = "去年规上工业产值多少？"
+    assert stands_alone(question, "安徽地区生产总值")
+    assert not any(
+        stands_alone(q, "财政收入") for q in ("那医疗呢？", "今年呢？", "它什么时候建成？", "多少？")
+    )
+    own = Answer(question, True, "规上工业产值26.62亿元。", confidence=0.7, outcome="answer")
+    glued = Answer(question, True, "全省地区生产总值5.3万亿元，规上工业增加值增长9.4%。", confidence=0.9)
+    glued.outcome = "answer"
+    answered = [(question, own), ("安徽地区生产总值" + question, glued)]
+    assert best_reading(question, answered, alone=True) is own
+    assert best_reading(question, answered) is glued  # a follow-up's readings compete as before
+    # As it stands it is only 可能相关: the readings compete.
+    unsure = Answer(question, True, "工业投资1.49亿元。", confidence=0.3, outcome="uncertain")
+    assert best_reading(question, [(question, unsure), answered[1]], alone=True) is glued
+
+
+def test_a_topic_in_another_script_is_not_put_in_front() -> None:
+    topic = topic_of("What is the GDP growth target for 2018?")
+    forms = readings("2030年安徽地区生产总值目标是多少？", topic)
+    assert forms == ["2030年安徽地区生产总值目标是多少？"]
 
 
 def test_a_turn_naming_no_level_is_also_read_with_the_conversations_level() -> None:

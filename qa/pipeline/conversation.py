@@ -176,7 +176,8 @@ def readings(
     forms = [question]
     if not replaced:
         forms.append(resolve(question, topic))
-        if topic and topic not in normalize(question):
+        # Not a topic in another script: "What is …2018?" put in front of a Chinese question asks nothing.
+        if topic and topic not in normalize(question) and has_cjk(topic) == has_cjk(question):
             forms.append(topic + question.strip())
     forms += replaced + retimed(question, last or previous)
     if topic and (only_context(question) or (same_question and names_nothing(question))):
@@ -215,13 +216,24 @@ def most_confident(answers: list[Answer]) -> Answer:
     return max(answers, key=lambda answer: answer.confidence)
 
 
-def best_reading(question: str, answered: list[tuple[str, Answer]]) -> Answer:
+def stands_alone(question: str, topic: str) -> bool:
+    """Whether a chat turn is a question of its own after a turn about ``topic``: no pronoun, no
+    ellipsis, long enough and naming its own subject ("去年规上工业产值多少？", not "那医疗呢？")."""
+    return resolve(question, topic) == question and not only_context(question)
+
+
+def best_reading(question: str, answered: list[tuple[str, Answer]], alone: bool = False) -> Answer:
     """The most confident answer among the readings of a chat turn ``question`` (reading, its
     answer). A reading that put words in (the earlier topic, a replaced word) counts only when its
     answer quotes something ``question`` names itself, if it names anything: the confidence is the
     reading's, and the words put in must not win alone ("今年要建消防站吗？" read as "财政收入今年要建消防站
     吗？" and answered with a revenue sentence of another report). A turn may start a new topic; the
-    second part of one question (``Answerer``) is about its first part's and keeps ``most_confident``."""
+    second part of one question (``Answerer``) is about its first part's and keeps ``most_confident``.
+    A turn that ``stands_alone`` and is answered as it stands is not read otherwise: "去年规上工业产值
+    多少？" after "安徽去年地区生产总值多少？" had been answered from Anhui's GDP sentence."""
+    own = next((answer for reading, answer in answered if reading == question), None)
+    if alone and own is not None and own.outcome == "answer":
+        return own
     named = _named_words(question)
 
     def backed(reading: str, answer: Answer) -> bool:
@@ -287,7 +299,7 @@ class Conversation:
         answered = answer_readings(ask, self._readings(question))
         for reading, answer in answered:
             answer.reason["standalone_question"] = reading
-        answer = best_reading(question, answered)
+        answer = best_reading(question, answered, alone=stands_alone(question, self.topic))
         self._remember(question)
         self.topic = topic_of(answer.reason["standalone_question"]) or self.topic
         self.last = answer.reason["standalone_question"]
