@@ -62,3 +62,29 @@ def test_a_part_naming_no_report_is_asked_of_the_one_the_question_names(county):
     older = next(d.doc_id for d in county.documents if d.year == 2025)
     assert [p.passages[0].doc_id for p in answer.parts] == [older, older]
     assert "590万人次" in answer.parts[0].answer and "增长6%左右" in answer.parts[1].answer
+
+
+NATIONAL = """2026年国务院政府工作报告
+一、2025年工作回顾
+过去一年，国内生产总值增长5%，城镇新增就业1267万人。
+二、2026年经济社会发展总体要求和政策取向
+今年发展主要预期目标是：国内生产总值增长4.5%—5%；城镇新增就业1200万人以上。
+"""
+
+
+def test_the_second_part_is_asked_of_the_report_the_first_was_answered_from(tmp_path, real_embedder):
+    # Found by a helper in the page: the second part, naming no report, went to the newest State
+    # Council report (今年) while the first was answered from the town's.
+    newer = dict(year=2026, review=2025, gdp="312.5", growth="6.2", visitors=680, income=52, schools=9)
+    paths = [
+        write(tmp_path / "qingshan_2026.txt", REPORT.format(**newer, seats=4200, target="6.5")),
+        write(tmp_path / "national_2026.txt", NATIONAL),
+    ]
+    bot = ReportQA.from_paths(paths, tmp_path / "index", embedder=real_embedder)
+    answer = bot.ask("去年接待游客多少人次？今年地区生产总值预期增长多少？")
+    county = next(d.doc_id for d in bot.documents if d.region == "青山县")
+    assert [p.passages[0].doc_id for p in answer.parts] == [county, county]
+    assert "6.5%" in answer.parts[1].answer
+    # A second part that names another report is asked of it.
+    named = bot.ask("青山县去年接待游客多少人次？全国今年城镇新增就业目标是多少？")
+    assert "1200万人" in named.parts[1].answer

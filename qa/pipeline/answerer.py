@@ -23,7 +23,7 @@ from qa.pipeline.lists import announced_items
 from qa.pipeline.parts import split_parts, term_in_answer
 from qa.pipeline.query import Query, analyze
 from qa.pipeline.retrieval import named_documents
-from qa.pipeline.scope import named_groups, part_years, preferred_documents
+from qa.pipeline.scope import asked_level, named_groups, part_years, preferred_documents
 from qa.pipeline.scorer import AnswerScorer
 from qa.schema import Answer, DocumentInfo, Passage
 from qa.settings import Settings
@@ -138,7 +138,15 @@ class Answerer:
             term = term_in_answer(first.answer, pieces[0]) if first.found and first.answer else ""
             if term and names_nothing(pieces[1]):
                 forms = list(dict.fromkeys([*forms, *readings(pieces[1], term, same_question=True)]))
-            answered = answer_readings(lambda form: self.in_scope(form, k, second_filters), forms)
+            same = self._first_parts_report(first, pieces[1], second_filters)
+
+            def ask_second(form: str) -> Answer:
+                answer = self.in_scope(form, k, same) if same is not None else None
+                return (
+                    answer if answer is not None and answer.found else self.in_scope(form, k, second_filters)
+                )
+
+            answered = answer_readings(ask_second, forms)
             second = most_confident([answer for _, answer in answered])
             second.question = pieces[1]
             return combined(question, [first, second], k, {"parts": pieces})
@@ -153,9 +161,28 @@ class Answerer:
         if filters is not None or len(self.data.documents) < 2:
             return filters
         named = named_documents(whole, self.data.catalog)
-        if named and not named_documents(self.query(part), self.data.catalog):
+        if named and not self._names_elsewhere(part, named):
             return {"doc_id": sorted(named)}
         return filters
+
+    def _first_parts_report(
+        self, first: Answer, part: str, filters: Mapping[str, Any] | None
+    ) -> dict[str, Any] | None:
+        """Where the second part of a two-part question is looked for first: the report its first
+        part was answered from, when neither the user nor the part names any ("去年规上工业产值多少？
+        今年增长目标是多少？" asks one town's target, not the newest State Council report's)."""
+        if filters is not None or not (first.found and first.passages) or len(self.data.documents) < 2:
+            return None
+        doc_id = first.passages[0].doc_id
+        return None if self._names_elsewhere(part, {doc_id}) else {"doc_id": [doc_id]}
+
+    def _names_elsewhere(self, part: str, doc_ids: set[str]) -> bool:
+        """Whether one part of a question names a report, or a level of government none of ``doc_ids``
+        is of ("…？全国今年城镇新增就业目标是多少？" after a county's question)."""
+        query = self.query(part)
+        levels = {info.level for info in map(self.data.catalog.info, doc_ids) if info is not None}
+        level = asked_level(query)
+        return bool(named_documents(query, self.data.catalog)) or (level is not None and level not in levels)
 
     def in_scope(self, question: str, k: int, filters: Mapping[str, Any] | None) -> Answer:
         """Answer one question first from the reports ``preferred_documents`` chooses (the level
