@@ -50,6 +50,9 @@ def test_a_chinese_question_asks_about_the_years_written_as_years() -> None:
     assert asked_years(q.normalized, q.years) == (2024,)
     q = analyze("Is the 2000 yuan subsidy paid every year?")
     assert asked_years(q.normalized, q.years) == ()
+    # A year named twice is asked about once (a scope note had said 问题问的是2022年、2022年).
+    assert analyze("2022年的财政总收入和2022年的工业投资各是多少？").years == (2022,)
+    assert analyze("2023年和2021年的GDP分别是多少？").years == (2023, 2021)
 
 
 def test_a_year_the_document_never_speaks_of_is_the_reason_to_refuse() -> None:

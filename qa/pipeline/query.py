@@ -185,8 +185,11 @@ def analyze(question: str, use_glossary: bool = True) -> Query:
         normalized=normalized,
         lexical_text=_lexical_text(normalized, translated),
         has_cjk=cjk,
-        years=tuple(int(y) for y in _YEAR.findall(_TITLE_YEAR.sub(" ", normalized))),
-        report_years=tuple(int(y) for m in _TITLE_YEAR.findall(normalized) for y in _YEAR.findall(m)),
+        # Each year once, in the order named: "2022年的…和2022年的…" asks of one year.
+        years=tuple(dict.fromkeys(int(y) for y in _YEAR.findall(_TITLE_YEAR.sub(" ", normalized)))),
+        report_years=tuple(
+            dict.fromkeys(int(y) for m in _TITLE_YEAR.findall(normalized) for y in _YEAR.findall(m))
+        ),
         relative=_one_period(bool(_PAST_WORDS.search(normalized)), bool(_FUTURE_WORDS.search(normalized))),
         aspect=_one_period(bool(_DONE_CUES.search(normalized)), bool(_PLAN_CUES.search(normalized))),
         translated=translated,
