@@ -7,7 +7,7 @@ from pathlib import Path
 from benchmarks.pdf_layout import render_pdf
 from qa.ingest.cleaning import clean_lines
 from qa.ingest.loader import bundled_report_path, load_bundled, load_document
-from qa.ingest.unwrap import _width, join_split_figures, join_wrapped_lines
+from qa.ingest.unwrap import _width, join_broken_lines, join_wrapped_lines
 
 
 def _wrapped(paragraphs: list[str], width: int = 60) -> list[str]:
@@ -87,13 +87,30 @@ def test_a_tables_rows_are_never_joined():
     assert join_wrapped_lines(lines) == [*PARAGRAPHS, *rows]
 
 
-def test_a_figure_cut_by_a_line_break_is_made_whole():
-    # The 2017 report's "国内生产总值达到74.4⏎万亿元", in a text of one paragraph per line.
-    lines = ["——经济运行缓中趋稳。国内生产总值达到74.4", "万亿元，增长6.7%。", "新增就业1314", "万人。"]
-    assert join_split_figures(lines) == [
-        "——经济运行缓中趋稳。国内生产总值达到74.4万亿元，增长6.7%。",
+def test_a_paragraph_cut_by_a_hard_line_break_is_made_whole():
+    # The 2017 report's web copy breaks 27 paragraphs inside a sentence, one inside a figure.
+    lines = [
+        "——经济运行缓中趋稳、稳中向好。国内生产总值达到74.4",
+        "万亿元，增长6.7%。",
+        "坚持就业优先战略，实施更加积极的就业政策。城镇新增",
+        "就业预期目标比去年多100万人。",
+        "新增就业1314",  # too short to show a sentence, but a number and its unit
+        "万人。",
+    ]
+    assert join_broken_lines(lines) == [
+        "——经济运行缓中趋稳、稳中向好。国内生产总值达到74.4万亿元，增长6.7%。",
+        "坚持就业优先战略，实施更加积极的就业政策。城镇新增就业预期目标比去年多100万人。",
         "新增就业1314万人。",
     ]
-    # A year or a list number before a new line, or a line starting with a word that is no unit, stays.
-    kept = ["二、2023年", "万众一心推进现代化建设。", "详见附件2", "名词解释", "第3", "一、工作回顾"]
-    assert join_split_figures(kept) == kept
+    # A heading, a line ended by a sentence or a colon, or one before a heading or list item stays.
+    kept = [
+        "一、2025年工作回顾",
+        "过去一年，经济运行稳中有进。主要做了以下工作：",
+        "一是稳住经济大盘。全年地区生产总值增长5.4%，增速高于",
+        "（二）扩大内需",
+        "二、2023年",
+        "万众一心推进现代化建设。",
+        "详见附件2",
+        "名词解释",
+    ]
+    assert join_broken_lines(kept) == kept

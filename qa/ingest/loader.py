@@ -17,7 +17,7 @@ from qa.errors import DocumentError
 from qa.ingest.cleaning import clean_lines, collapse_blank_lines, strip_chrome
 from qa.ingest.metadata import SIDECAR_SUFFIX, display_title, infer_metadata, read_sidecar, review_year
 from qa.ingest.readers import READERS
-from qa.ingest.unwrap import join_split_figures, join_wrapped_lines
+from qa.ingest.unwrap import join_broken_lines, join_wrapped_lines
 from qa.schema import Document
 from qa.text.normalize import to_simplified
 
@@ -65,7 +65,7 @@ def load_document(path: str | Path) -> Document:
 
     raw = READERS[suffix](data, p)
     lines, fields = strip_chrome(clean_lines(raw))
-    text = "\n".join(collapse_blank_lines(join_split_figures(join_wrapped_lines(lines))))
+    text = "\n".join(collapse_blank_lines(join_broken_lines(join_wrapped_lines(lines))))
     if not text:
         raise DocumentError(f"{p} has no text after cleaning")
     # Title, issuer, region and year are read in simplified characters (國務院政府工作報告 names 国务院).

@@ -17,7 +17,7 @@ import unicodedata
 from qa.facts.figures import UNITS
 from qa.text.sentences import CLOSERS, TERMINATORS
 
-__all__ = ["join_split_figures", "join_wrapped_lines"]
+__all__ = ["join_broken_lines", "join_wrapped_lines"]
 
 # A line ending in one of these ends a sentence (or a salutation's colon): the next one starts anew.
 # Closing quotes and brackets count only after one of them (“…。” ends; “铁脚板” does not).
@@ -31,18 +31,36 @@ FULL_SHARE = 0.3  # at least this share of the lines fills the width …
 OPEN_SHARE = 0.5  # … and at least this share of those ends inside a sentence
 
 
-# A line that ends in a number and one that starts with its unit: a figure cut in two by a hard line
-# break (the 2017 report's "国内生产总值达到74.4⏎万亿元"). A number never ends without its unit there.
-# Not a short line (a heading: 附件2⏎名词解释, 名 being a counter) nor a number that is a label.
+# A hard line break inside a paragraph, where a web copy kept its source's line ends (the 2017
+# report breaks 27 paragraphs so: "…国内生产总值达到74.4⏎万亿元，增长6.7%…"): a line of body text
+# (a sentence has ended in it) that stops inside a sentence goes on in the next line, unless that
+# one starts a heading, a list item or a signature.
+MIN_BODY = 20  # characters; a heading ("一、2025年工作回顾") is shorter or has no sentence end in it
+_STARTS_ANEW = re.compile(
+    r"\s*(?:[一二三四五六七八九十]+[、．.]|[（(][一二三四五六七八九十\d]+[)）]|[0-9０-９]+[.．、)）]"
+    r"|第[一二三四五六七八九十百零\d]+[条章节部分]|——|[-—•·●]|各位代表)"
+)
+# Or a number at a line's end and its unit at the next one's start, in a line too short to show
+# a sentence: 新增就业1314⏎万人. Not a label (附件2⏎名词解释, 名 being a counter).
 _NUMBER_END = re.compile(r".{6}(?<![件表图第号])[0-9０-９]+(?:[.．][0-9０-９]*)?$")
 _UNIT_START = re.compile(r"[百千万亿]*(?:" + "|".join(re.escape(u) for u in UNITS) + ")")
 
 
-def join_split_figures(lines: list[str]) -> list[str]:
-    """``lines`` with each figure cut by a line break (``74.4`` | ``万亿元，增长6.7%``) made whole."""
+def _broken_after(line: str, following: str) -> bool:
+    """Whether ``line`` was cut by a line break and ``following`` goes on with it."""
+    if not line or not following or _STARTS_ANEW.match(following):
+        return False
+    if _NUMBER_END.search(line) and _UNIT_START.match(following):
+        return True
+    body = len(line) >= MIN_BODY and any(mark in line[:-1] for mark in "。！？；!?;")
+    return body and "\t" not in line and not line.rstrip(_CLOSERS).endswith(_ENDS)
+
+
+def join_broken_lines(lines: list[str]) -> list[str]:
+    """``lines`` (stripped, one paragraph each) with each paragraph a hard line break cut made whole."""
     out: list[str] = []
     for line in lines:
-        if out and _NUMBER_END.search(out[-1]) and _UNIT_START.match(line):
+        if out and _broken_after(out[-1], line):
             out[-1] += line
         else:
             out.append(line)
