@@ -85,6 +85,33 @@ def test_each_part_of_a_comparison_asks_its_own_year() -> None:
     assert set(part_years(analyze("2024年和2022年的GDP分别是多少？"), [n25])) == {2022, 2024}
 
 
+def test_a_years_result_is_asked_of_the_report_that_reviews_it() -> None:
+    # Found by a helper: "2014年和2015年GDP分别增长了多少？" quoted 2013's and 2014's growth, from the
+    # reports titled 2014 and 2015, at confidence 1.0.
+    docs = [DocumentInfo(f"n{y}", f"《{y}年国务院报告》", f"{y}.txt", region="全国", year=y, level="national",
+                         review_year=y - 1) for y in range(2014, 2018)]  # fmt: skip
+    catalog = Catalog(docs)
+    results = analyze("2014年和2015年GDP分别增长了多少？")
+    groups = named_groups(results, catalog)
+    assert [(label, [d.doc_id for d in infos]) for label, infos in groups] == [
+        ("2014年", ["n2015"]),
+        ("2015年", ["n2016"]),
+    ]
+    assert part_years(results, groups[0][1]) == (2014,)  # the 2015 report's review, not its plan
+    targets = named_groups(analyze("2014年和2015年GDP增长目标分别是多少？"), catalog)
+    assert [[d.doc_id for d in infos] for _, infos in targets] == [["n2014"], ["n2015"]]
+    # Three years listed, or a range, are each a part (three had lost one, a range its middle).
+    for question in (
+        "2014年、2015年、2016年城镇新增就业目标分别是多少？",
+        "2014年到2016年城镇新增就业目标各是多少？",
+    ):
+        assert [label for label, _ in named_groups(analyze(question), catalog)] == [
+            "2014年",
+            "2015年",
+            "2016年",
+        ]
+
+
 def test_a_year_the_collection_lacks_is_a_group_without_reports() -> None:
     groups = named_groups(analyze("2020年和2025年的政府工作报告分别提出了什么目标？"), CATALOG)
     assert [(label, len(infos)) for label, infos in groups] == [("2020年", 0), ("2025年", 1)]

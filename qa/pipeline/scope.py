@@ -14,18 +14,38 @@ import re
 from qa.index.catalog import Catalog, covers_years
 from qa.pipeline.query import Query
 from qa.pipeline.retrieval import named_documents, prefer_national
-from qa.schema import DocumentInfo, Level
+from qa.schema import DocumentInfo, Level, Period
 from qa.text.normalize import normalize
 
 # Words that ask for the same thing of several reports.
 _COMPARE = re.compile(
     r"分别|各是|各为|各自|和|与|跟|及|、|相比|对比|比较|变化|从.+到|compare|and|versus|vs\.?", re.I
 )
-# Years listed together ("2023年和2025年", "从2010年到2015年", "2016、2017"): each names a report.
+# Years listed together ("2023年和2025年", "2014、2015、2016年", "从2013年到2017年"): each names a report.
 # A lone year beside a report's title year ("2024年报告里2023年的…") is the period asked about.
-_LISTED_YEARS = re.compile(
-    r"(?<!\d)((?:19|20)\d{2})\s*年?\s*(?:和|与|跟|及|、|至|到|-|—|and|to)\s*((?:19|20)\d{2})(?!\d)"
+_YEAR_RUN = re.compile(
+    r"(?<!\d)(?:19|20)\d{2}\s*年?(?:\s*(?:和|与|跟|及|、|，|,|至|到|-|—|–|~|～|and|to)\s*(?:19|20)\d{2}(?!\d)\s*年?)+"
 )
+_RUN_PART = re.compile(r"((?:19|20)\d{2})|(至|到|-|—|–|~|～|to)")
+MAX_RANGE = 10  # years a range ("2013年到2017年") is read out to; a longer one names its ends
+
+
+def _listed_years(text: str) -> set[int]:
+    """The years ``text`` lists together, a range read out year by year; a lone year is none."""
+    listed: set[int] = set()
+    for run in _YEAR_RUN.finditer(text):
+        years, ranged = [], False
+        for year, to in _RUN_PART.findall(run.group()):
+            if to:
+                ranged = True
+            elif years and ranged and 0 < int(year) - years[-1] <= MAX_RANGE:
+                years += range(years[-1] + 1, int(year) + 1)
+                ranged = False
+            else:
+                years.append(int(year))
+                ranged = False
+        listed.update(years)
+    return listed
 
 
 def named_groups(query: Query, catalog: Catalog) -> list[tuple[str, list[DocumentInfo]]]:
@@ -35,7 +55,7 @@ def named_groups(query: Query, catalog: Catalog) -> list[tuple[str, list[Documen
     regions: dict[str, list[DocumentInfo]] = {}
     for info in catalog.named_in(query.named_text):
         regions.setdefault(info.region or "", []).append(info)
-    listed = {int(y) for pair in _LISTED_YEARS.findall(query.normalized) for y in pair}
+    listed = _listed_years(query.normalized)
     years = tuple(sorted(set(query.report_years) | listed))
     if len(regions) >= 2:
         groups = []
@@ -47,19 +67,36 @@ def named_groups(query: Query, catalog: Catalog) -> list[tuple[str, list[Documen
         pool = next(iter(regions.values()), None) or catalog.documents
         groups = []
         for year in sorted(set(years)):
-            titled = [d for d in pool if d.year == year] or [d for d in pool if covers_years(d, (year,))]
+            # A year's result is told in the report after it, its target in the report of the year.
+            titled = (
+                [d for d in pool if _tells(d, year, query.aspect)]
+                or [d for d in pool if d.year == year]
+                or [d for d in pool if covers_years(d, (year,))]
+            )
             groups.append((f"{year}年", prefer_national(titled)))
         return groups
     return []
 
 
+def _tells(info: DocumentInfo, year: int, aspect: Period | None) -> bool:
+    """Whether a report tells what ``aspect`` asks of ``year``: reviews it (a result) or plans it."""
+    if info.review_year is None or aspect is None:
+        return False
+    return year == (info.review_year if aspect == "review" else info.review_year + 1)
+
+
 def part_years(query: Query, infos: list[DocumentInfo]) -> tuple[int, ...]:
-    """The years one part of a comparison asks its reports about: the question's years that are
-    these reports' own title years ("2022年和2023年…各是多少": 2022 for the 2022 report), else all
-    of them. The other parts' years would otherwise turn this report's search to the wrong part: the
-    2023 report reviews 2022, so "2022" pulled its review passages for a question about its plan."""
+    """The years one part of a comparison asks its reports about: the question's years these
+    reports tell what it asks of (a result: the year they review), else their own title years
+    ("2022年和2023年…目标各是多少": 2022 for the 2022 report), else all of them. The other parts'
+    years would otherwise turn this report's search to the wrong part: the 2023 report reviews 2022,
+    so "2022" pulled its review passages for a question about its plan."""
     asked = sorted(set(query.years) | set(query.report_years))
-    return tuple(y for y in asked if any(d.year == y for d in infos)) or query.years
+    for own in (lambda d, y: _tells(d, y, query.aspect), lambda d, y: d.year == y):
+        years = tuple(y for y in asked if any(own(d, y) for d in infos))
+        if years:
+            return years
+    return query.years
 
 
 def _newest(infos: list[DocumentInfo]) -> list[DocumentInfo]:
