@@ -39,7 +39,8 @@ def combined(question: str, parts: list[Answer], k: int, reason: dict[str, Any])
     outcome = (
         "not_found" if not found else "answer" if all(p.outcome == "answer" for p in parts) else "uncertain"
     )
-    text = "\n".join(p.answer for p in found if p.answer) or None
+    # One sentence answering both parts (首班车…，末班车…) is quoted once.
+    text = "\n".join(dict.fromkeys(p.answer for p in found if p.answer)) or None
     # How sure the quoted sentences are: the least sure of them; with nothing quoted, how near the
     # best part came (below the floor, as a single refused answer's).
     confidence = min(p.confidence for p in found) if found else max(p.confidence for p in parts)
