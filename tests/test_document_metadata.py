@@ -135,6 +135,14 @@ def test_an_articles_first_line_is_its_title(tmp_path: Path, first: str) -> None
     assert load_document(write(tmp_path / "article.txt", text)).raw_title == first
 
 
+@pytest.mark.parametrize("heading", ["一、编制春耕规划", "（一）工作方案", "第一条 通知要求", "1. 意见建议"])
+def test_a_numbered_section_is_never_the_title(tmp_path: Path, heading: str) -> None:
+    # Found by a helper: 一、编制春耕规划 was taken for the notice's title by its word 规划 (year lost).
+    text = f"青石镇人民政府关于做好2025年春耕生产的通知\n{heading}\n各村要在3月10日前完成春耕生产规划编制。"
+    doc = load_document(write(tmp_path / "notice.txt", text))
+    assert (doc.raw_title, doc.year) == ("青石镇人民政府关于做好2025年春耕生产的通知", 2025)
+
+
 def test_a_byline_stays_in_the_text_and_a_sites_header_does_not(tmp_path: Path) -> None:
     byline = "作者：陆沉舟 | 发布时间：2025年10月18日 | 栏目：新车评测"
     text = f"岚驰S6长测体验\n\n{byline}\n\n过去两年，20万元上下的纯电SUV几乎成了各家的必争之地。"

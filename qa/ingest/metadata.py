@@ -176,12 +176,21 @@ def _names_issuer(title: str, issuer: str) -> bool:
     return issuer in title or (len(short) >= 2 and short in title)
 
 
+# A numbered section heading (一、编制春耕规划, （一）, 1., 第一条, 第二章) is body: the head ends before it.
+_SECTION_START = re.compile(
+    r"\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[.．、]\D"
+    r"|第[一二三四五六七八九十百零\d]+[条章节])"
+)
+
+
 def _head(lines: list[str]) -> list[str]:
-    """The lines above the salutation or the first paragraph: title, speech line, speaker. A line
-    ending in a colon is a salutation too: a notice's addressees (各乡镇人民政府，县直各有关单位：)."""
+    """The lines above the salutation, the first numbered section or the first paragraph: title,
+    speech line, speaker. A line ending in a colon is a salutation too: a notice's addressees
+    (各乡镇人民政府，县直各有关单位：). A section heading is none of them, whatever it names
+    (一、编制春耕规划 had been taken for a notice's title by its word 规划)."""
     head = []
     for line in lines[:12]:
-        if SALUTATION.match(line) or line.rstrip().endswith(("：", ":")):
+        if SALUTATION.match(line) or line.rstrip().endswith(("：", ":")) or _SECTION_START.match(line):
             break
         if len(line) > 60 and not SPEECH_DATE.search(line):
             break
