@@ -7,7 +7,7 @@ import pytest
 from qa.pipeline.answering import unnamed_year
 from qa.pipeline.query import analyze
 from qa.schema import DocumentInfo
-from qa.text.years import asked_years, years_spoken_of
+from qa.text.years import asked_years, years_spoken_of, years_told
 
 
 @pytest.mark.parametrize(
@@ -65,4 +65,48 @@ def test_a_year_the_document_never_speaks_of_is_the_reason_to_refuse() -> None:
     undated = DocumentInfo("d", "公报", "gongbao.txt")
     assert (
         unnamed_year(analyze("2024年青溪县GDP是多少？"), text, undated) == "the document never speaks of 2024"
+    )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "told"),
+    [
+        ("截至2023年末，临川市常住人口为412.5万人。", {2023}),
+        ("2024年高考中，学校本科上线率为98.6%。", {2024}),
+        ("二〇二三年全年粮食产量稳定。", {2023}),
+        ("2021—2025年累计完成投资。", {2021, 2022, 2023, 2024, 2025}),
+        ("城镇化率从2020年的53.2%提升到2025年的57.7%。", {2025}),  # 2020 is where it starts from
+        ("全省地区生产总值比2020年增长30%。", set()),  # a base year only
+        ("自2021年以来累计投资50亿元。", set()),  # counted from: any year since
+        ("力争2025年前建成。", set()),  # a deadline
+        ("每户补贴2000元。", set()),  # an amount
+    ],
+)
+def test_the_years_a_sentence_tells_of(sentence: str, told: set[int]) -> None:
+    assert years_told(sentence) == told
+
+
+def test_a_sentence_telling_of_another_year_answers_nothing_of_the_year_asked(
+    tmp_path, real_embedder
+) -> None:
+    # Found by a helper: "临川2022年的常住人口是多少？" was answered 96% sure with 截至2023年末… .
+    from qa import ReportQA
+    from tests.conftest import write
+
+    text = (
+        "临川市概况\n临川市位于江南丘陵地带，是区域性中心城市。"
+        "截至2023年末，临川市常住人口为412.5万人，城镇化率为63.8%。"
+        "2023年全市地区生产总值为3256亿元，比上年增长5.6%。2022年全市接待游客3000万人次。\n"
+    )
+    bot = ReportQA.from_paths(
+        [write(tmp_path / "linchuan.txt", text)], tmp_path / "index", embedder=real_embedder
+    )
+    asked = bot.ask("临川2022年的常住人口是多少？")
+    assert "412.5万人" not in (asked.answer or "")
+    assert "412.5万人" in (bot.ask("临川2023年的常住人口是多少？").answer or "")
+    assert "412.5万人" in (bot.ask("临川的常住人口是多少？").answer or "")
+    # Every sentence near it tells of another year: the reason says so.
+    assert bot.ask("临川2022年的城镇化率是多少？").reason["not_found_because"] in (
+        "the sentences found tell of 2023, not 2022",
+        "no sentence of the report is likely to answer the question",
     )

@@ -116,6 +116,7 @@ def explain_error(exc: ReportQAError) -> tuple[str, str]:
 _CHINESE = re.compile(r"[\u4e00-\u9fff]")
 _YEARS = re.compile(r"the report covers (?P<first>\d{4})[–-](?P<last>\d{4}), not (?P<asked>\d{4})")
 _UNNAMED_YEARS = re.compile(r"the document never speaks of (?P<asked>[\d/]+)")
+_OTHER_YEARS = re.compile(r"the sentences found tell of (?P<told>[\d/]+), not (?P<asked>[\d/]+)")
 NOT_FOUND_REASONS = {
     "nothing indexed matches the filters": "当前检索范围内没有报告，可以放宽「检索范围」的筛选。",
     "no sentence of the report is likely to answer the question": "报告里没有哪一句话能可靠地回答这个问题。",
@@ -133,6 +134,9 @@ def not_found_reason(reason: dict[str, Any]) -> str:
     unnamed = _UNNAMED_YEARS.search(because)
     if unnamed:
         return f"文档中没有提到{unnamed['asked']}年。"
+    other = _OTHER_YEARS.search(because)
+    if other:
+        return f"找到的句子说的是{other['told']}年的情况，不是{other['asked']}年的。"
     return NOT_FOUND_REASONS.get(because, "报告里没有找到能回答这个问题的句子。")
 
 

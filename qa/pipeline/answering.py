@@ -24,7 +24,7 @@ from qa.pipeline.scorer import AnswerScorer, Scored
 from qa.schema import Answer, DocumentInfo, Passage
 from qa.settings import Settings
 from qa.text.normalize import normalize
-from qa.text.years import asked_years, years_spoken_of
+from qa.text.years import asked_years, years_spoken_of, years_told
 
 
 class QueryEncoder(Protocol):
@@ -118,6 +118,17 @@ def unnamed_year(query: Query, text: str, info: DocumentInfo | None) -> str | No
     return f"the document never speaks of {'/'.join(map(str, asked))}"
 
 
+def other_years(query: Query, sentence: str) -> str | None:
+    """The reason when the answer ``sentence`` tells of years and of none the question asks about
+    (截至2023年末… for a question on 2022): the document has the figure of those, not of the year asked."""
+    asked = set(asked_years(query.normalized, query.years))
+    told = years_told(sentence)
+    if not asked or not told or told & asked:
+        return None
+    told_text, asked_text = ("/".join(map(str, sorted(years))) for years in (told, asked))
+    return f"the sentences found tell of {told_text}, not {asked_text}"
+
+
 @dataclass
 class Decision:
     """The chosen sentence (if any), how sure, and why not when refused."""
@@ -154,6 +165,7 @@ def decide(
     year_reason = (
         uncovered_year(retrieved.query, covered_from, sentence)
         or unnamed_year(retrieved.query, data.texts.get(passage.doc_id, ""), info)
+        or other_years(retrieved.query, sentence)
         if years
         else None
     )

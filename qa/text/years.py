@@ -16,7 +16,7 @@ from functools import lru_cache
 from qa.text.normalize import normalize
 from qa.text.numerals import parse_numeral
 
-__all__ = ["asked_years", "years_spoken_of"]
+__all__ = ["asked_years", "years_spoken_of", "years_told"]
 
 _YEAR = r"(?:1[89]|20)\d{2}"
 _DIGITS = re.compile(rf"(?<!\d)({_YEAR})(?!\d)")
@@ -82,3 +82,29 @@ def asked_years(normalized_question: str, years: tuple[int, ...]) -> tuple[int, 
     (2024年, in 2024), not as amounts (2000元)."""
     written = {int(y) for groups in _ASKED.findall(normalized_question) for y in groups if y}
     return tuple(y for y in years if y in written)
+
+
+# A year a sentence measures from (比2020年增长, 由2015年的…提高到, 与2019年相比) is no year it tells of.
+_BASE = re.compile(rf"(?:比|较|与|同|从|由|自)\s*(?:{_YEAR})\s*年?")
+# A year written as one (2023年), not a deadline or a start (2025年前, 2021年以来: no one year).
+_TOLD = re.compile(rf"(?<!\d)({_YEAR})\s*年(?!以来|起|开始|至今|以后|之后|前|以前|底前|末前)")
+_OPEN = re.compile(rf"(?<!\d)(?:{_YEAR})\s*年?\s*(?:以来|起|开始|至今|以后|之后|前|以前)")
+
+
+def years_told(sentence: str) -> frozenset[int]:
+    """The years a sentence tells of (截至2023年末, 2024年高考中, 2021—2025年, 二〇二三年): empty when
+    it names none, only years it measures from (比2020年), or a year it counts from or to (2021年
+    以来, 2025年前), which may take in any year."""
+    text = _BASE.sub(" ", normalize(sentence))
+    if _OPEN.search(text):
+        return frozenset()
+    years = {int(y) for y in _TOLD.findall(text)}
+    for written in _WRITTEN.findall(text):
+        try:
+            years.add(int(parse_numeral(written)))
+        except ValueError:
+            continue
+    for first, last in _SPAN.findall(text):
+        if 0 < int(last) - int(first) <= _MAX_SPAN:
+            years.update(range(int(first), int(last) + 1))
+    return frozenset(years)
