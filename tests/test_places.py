@@ -4,7 +4,7 @@ that only look like them, and the divisions that hold a place."""
 from __future__ import annotations
 
 from qa.index.catalog import Catalog
-from qa.pipeline.coverage import missing_report
+from qa.pipeline.coverage import missing_report, other_place
 from qa.pipeline.places import containing, named_places, names_as_word
 from qa.pipeline.query import analyze
 from qa.schema import DocumentInfo, Passage
@@ -83,3 +83,21 @@ def test_a_city_the_quoted_passage_of_its_provinces_report_names_is_a_topic():
         _missing("苏州去年完成投资多少？", "sd", "苏州加快建设。" + SENTENCE) is not None
     )  # not its province
     assert _missing("洛阳去年完成投资多少？", "js", "洛阳加快建设。" + SENTENCE) is not None  # 河南's
+
+
+def test_an_answer_that_speaks_of_another_place_only_is_no_answer() -> None:
+    # Found by a helper: "南州市的常住人口是多少？" quoted 临川市's population at 0.78.
+    article = DocumentInfo("a", "临川市", "city.txt")
+    sentence = "截至2023年末，临川市常住人口为412.5万人。"
+    assert other_place(analyze("南州市的常住人口是多少？"), sentence, article) == (
+        "the sentence found speaks of 临川市, not 南州市"
+    )
+    assert other_place(analyze("临川市的常住人口是多少？"), sentence, article) is None
+    assert other_place(analyze("常住人口是多少？"), sentence, article) is None  # no place asked
+    # A place within the one asked, or holding it, is the same place's news.
+    report = DocumentInfo("js", "2026年江苏省政府工作报告", "js.txt", region="江苏省")
+    assert other_place(analyze("江苏今年要建什么？"), "支持苏州市建设创新高地。", report) is None
+    assert other_place(analyze("苏州市今年要建什么？"), "全省建设创新高地。", report) is None
+    # The document of the place asked speaks of it in every sentence: 紫帽镇's report names 晋江市.
+    town = DocumentInfo("z", "紫帽镇人民政府2022年工作报告", "z.txt", region="紫帽镇")
+    assert other_place(analyze("紫帽镇去年财政收入多少？"), "完成晋江市下达的财政任务。", town) is None

@@ -92,6 +92,8 @@ def test_reasons_in_chinese() -> None:
     assert not_found_reason(unnamed) == "文档中没有提到2023/2024年。"
     other = {"not_found_because": "the sentences found tell of 2023, not 2022"}
     assert not_found_reason(other) == "找到的句子说的是2023年的情况，不是2022年的。"
+    place = {"not_found_because": "the sentence found speaks of 临川市, not 南州市"}
+    assert not_found_reason(place) == "找到的句子说的是临川市，不是南州市。"
     assert not_found_reason({"not_found_because": "something new"}).startswith("报告里没有")
     notes = scope_notes({"scope": "the newest report: 2026年国务院政府工作报告"})
     assert notes == ["问题没有指明哪份报告，按最新的报告回答：2026年国务院政府工作报告。"]

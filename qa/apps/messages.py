@@ -117,6 +117,7 @@ _CHINESE = re.compile(r"[\u4e00-\u9fff]")
 _YEARS = re.compile(r"the report covers (?P<first>\d{4})[–-](?P<last>\d{4}), not (?P<asked>\d{4})")
 _UNNAMED_YEARS = re.compile(r"the document never speaks of (?P<asked>[\d/]+)")
 _OTHER_YEARS = re.compile(r"the sentences found tell of (?P<told>[\d/]+), not (?P<asked>[\d/]+)")
+_OTHER_PLACES = re.compile(r"the sentence found speaks of (?P<told>\S+), not (?P<asked>\S+)")
 NOT_FOUND_REASONS = {
     "nothing indexed matches the filters": "当前检索范围内没有报告，可以放宽「检索范围」的筛选。",
     "no sentence of the report is likely to answer the question": "报告里没有哪一句话能可靠地回答这个问题。",
@@ -137,6 +138,9 @@ def not_found_reason(reason: dict[str, Any]) -> str:
     other = _OTHER_YEARS.search(because)
     if other:
         return f"找到的句子说的是{other['told']}年的情况，不是{other['asked']}年的。"
+    place = _OTHER_PLACES.search(because)
+    if place:
+        return f"找到的句子说的是{place['told']}，不是{place['asked']}。"
     return NOT_FOUND_REASONS.get(because, "报告里没有找到能回答这个问题的句子。")
 
 

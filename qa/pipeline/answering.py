@@ -16,7 +16,7 @@ import numpy as np
 
 from qa.index.base import IndexStore
 from qa.pipeline.background import BACKGROUND_PATH, load_background
-from qa.pipeline.coverage import Missing, missing_report
+from qa.pipeline.coverage import Missing, missing_report, other_place
 from qa.pipeline.features import FEATURES, Candidate, candidates, lead_tokens
 from qa.pipeline.query import Query
 from qa.pipeline.retrieval import Hit, Scope, search, search_scope, search_topic
@@ -166,6 +166,7 @@ def decide(
         uncovered_year(retrieved.query, covered_from, sentence)
         or unnamed_year(retrieved.query, data.texts.get(passage.doc_id, ""), info)
         or other_years(retrieved.query, sentence)
+        or other_place(retrieved.query, best.text, info)
         if years
         else None
     )

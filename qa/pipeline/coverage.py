@@ -15,7 +15,7 @@ from itertools import zip_longest
 
 from qa.index.catalog import Catalog, covers_years
 from qa.pipeline.places import PROVINCES, containing, named_places, names_as_word
-from qa.pipeline.query import NATIONAL_WORDS, Query
+from qa.pipeline.query import NATIONAL_WORDS, Query, analyze
 from qa.schema import DocumentInfo, Passage
 from qa.text.normalize import normalize
 from qa.text.years import asked_years
@@ -162,3 +162,25 @@ def missing_report(
         years = "/".join(map(str, asked))
         return Missing(f"{years}年", [d.title for d in nearest], tuple(map(_span, nearest)))
     return None
+
+
+def other_place(query: Query, sentence: str, info: DocumentInfo | None) -> str | None:
+    """The reason when the question names a place and the answer speaks of others only: its sentence
+    names places (else its document's title does), none of them the one asked, within it or holding it
+    (临川市's population for "南州市的常住人口是多少？"). A fact the user can check in the quote."""
+    asked = named_places(query)
+    if not asked:
+        return None
+    title = info.title if info else ""
+    told = named_places(analyze(sentence)) or named_places(analyze(title))
+    if not told:
+        return None
+    cores = {p.rstrip("市县镇乡省") for p in asked}
+    related = cores | {h for p in asked for h in _holders(p)}
+    for place in told:
+        core = place.rstrip("市县镇乡省")
+        if core in related or any(c in core or core in c for c in cores) or set(_holders(place)) & cores:
+            return None
+    if any(c in title for c in cores):  # the document is of the place asked: its sentences speak of it
+        return None
+    return f"the sentence found speaks of {'、'.join(told)}, not {'、'.join(asked)}"
