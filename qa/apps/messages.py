@@ -127,6 +127,9 @@ NOT_FOUND_REASONS = {
 def not_found_reason(reason: dict[str, Any]) -> str:
     """Why the reports do not answer, in Chinese (``Answer.reason``)."""
     because = str(reason.get("not_found_because") or "")
+    place = _OTHER_PLACES.search(because)  # before the Chinese passthrough: it names places
+    if place:
+        return f"找到的句子说的是{place['told']}，不是{place['asked']}。"
     if reason.get("missing_report") or _CHINESE.search(because):
         return because  # the coverage rule writes Chinese already: 没有2025年广东省的报告；有：…
     years = _YEARS.search(because)
@@ -138,9 +141,6 @@ def not_found_reason(reason: dict[str, Any]) -> str:
     other = _OTHER_YEARS.search(because)
     if other:
         return f"找到的句子说的是{other['told']}年的情况，不是{other['asked']}年的。"
-    place = _OTHER_PLACES.search(because)
-    if place:
-        return f"找到的句子说的是{place['told']}，不是{place['asked']}。"
     return NOT_FOUND_REASONS.get(because, "报告里没有找到能回答这个问题的句子。")
 
 
