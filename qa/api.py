@@ -199,8 +199,8 @@ class ReportQA:
     def add_documents(self, paths: Iterable[str | Path], *, client: str | None = None) -> list[DocumentInfo]:
         """Add (or, for the same content, skip) documents; returns the infos of those added.
 
-        Each document added is recorded in the index's audit log (qa.index.audit) with ``client``,
-        the address of whoever asked for it.
+        A file added again after an edit (same file name and title, other text) replaces its earlier
+        version. Each document added or replaced is recorded in the index's audit log with ``client``.
         """
         new = load_paths(paths)
         # The folder's lock for the whole read-modify-write: a writer in another process waits, and
@@ -209,21 +209,24 @@ class ReportQA:
             data = self._latest()
             known = {d.content_hash for d in data.documents}
             added = list({d.content_hash: d for d in new if d.content_hash not in known}.values())
+            # Answers must not quote what an edited file no longer says: its earlier version leaves.
+            editions = {(d.source, d.title) for d in added}
+            replaced = [old for old in data.documents if (old.source, old.title) in editions]
             if added:
                 passages, sentences = self._embed(added, None)
                 texts = {d.doc_id: d.text for d in added}
                 grown = data.add([d.info for d in added], texts, passages, sentences)
+                for old in replaced:
+                    grown = grown.delete_document(old.doc_id)
                 grown.save(self.index_dir)
                 self._data = grown
+                audit.record(self.index_dir, "remove", replaced, client)
                 audit.record(self.index_dir, "add", [d.info for d in added], client)
         return [d.info for d in added]
 
     def remove_document(self, doc_id: str, *, client: str | None = None) -> DocumentInfo:
-        """Remove a document and its passages from the index; returns its info.
-
-        Raises ``DocumentError`` for an unknown id, or for the only document of the index. The
-        removal is recorded in the index's audit log with ``client``, as in ``add_documents``.
-        """
+        """Remove a document and its passages from the index; returns its info. Raises ``DocumentError``
+        for an unknown id or the index's only document; recorded in the audit log as ``add_documents``."""
         with self._write_lock, factory.write_lock(self.index_dir):
             data = self._latest()
             info = data.catalog.info(doc_id)

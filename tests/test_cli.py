@@ -242,6 +242,31 @@ def test_add_keeps_what_the_index_holds_and_index_says_what_leaves_it(tmp_path, 
     ]
 
 
+def test_an_edited_file_added_or_indexed_again_replaces_its_earlier_version(tmp_path, capsys, monkeypatch):
+    # Found by a helper: `add` after an edit kept both versions, and answers quoted the old figure.
+    monkeypatch.setattr("qa.api.load_embedder", lambda model, settings: HashEmbedder())
+    report, other = tmp_path / "town.txt", tmp_path / "other.txt"
+    other.write_text("某县2023年政府工作报告\n\n一、回顾\n\n新建医院1所。", encoding="utf-8")
+    index = ["--index-dir", str(tmp_path / "ix")]
+
+    def texts() -> list[str]:
+        bot = ReportQA(tmp_path / "ix", embedder=HashEmbedder())
+        return sorted(bot.document_text(d.doc_id).split("\n")[-1] for d in bot.documents)
+
+    for seats, command in ((360, "index"), (480, "add"), (500, "index")):
+        report.write_text(
+            f"青石镇人民政府2025年工作报告\n\n一、回顾\n\n新增学位{seats}个。", encoding="utf-8"
+        )
+        paths = [str(report), str(other)] if command == "index" else [str(report)]
+        code, out, _ = _run([command, *paths, *index], capsys)
+        assert code == 0 and texts() == sorted(["新建医院1所。", f"新增学位{seats}个。"])
+        assert ("replaced " in out and "its file has changed" in out) == (seats != 360)
+        assert "not among PATH" not in out
+    code, out, _ = _run(["log", "--json", *index], capsys)
+    actions = [(e["action"], e["file"]) for e in map(json.loads, out.splitlines())]
+    assert actions[2:4] == [("remove", "town.txt"), ("add", "town.txt")]  # the add replaced the first
+
+
 def test_a_refusal_reads_in_chinese_in_the_terminal():
     from qa.apps.terminal import format_answer
     from qa.schema import Answer, Passage

@@ -29,7 +29,7 @@ from qa.apps.models import (
     RemovedResponse,
 )
 from qa.index import audit
-from qa.ingest.uploads import add_upload
+from qa.ingest.uploads import add_upload, replaced
 
 MAX_CHANGES = 1000  # lines of the audit log one GET returns at most
 
@@ -83,8 +83,11 @@ def add_admin_routes(app: FastAPI, bot: ReportQA, policy: Policy) -> None:
             source = Path(folder) / "upload"
             with open(source, "wb") as out:
                 shutil.copyfileobj(file.file, out)
+            held = bot.documents
             added = add_upload(bot, source, file.filename or "upload", client=client_address(request))
-        note = None if added else f"《{file.filename or 'upload'}》的内容已在索引中，未重复加入。"
+        older = "、".join(f"《{d.title}》" for d in replaced(held, bot))
+        note = f"已替换{older}的旧版本。" if older else None
+        note = note if added else f"《{file.filename or 'upload'}》的内容已在索引中，未重复加入。"
         return {"added": [d.to_dict() for d in added], "note": note}
 
     not_found = {404: {"model": RefusalResponse, "description": "No such document"}}

@@ -25,6 +25,7 @@ from qa.index.factory import STORES, StoreConfig
 from qa.index.generations import read_manifest
 from qa.ingest.loader import load_bundled, load_paths
 from qa.ingest.structure import build_passages
+from qa.ingest.uploads import replaced
 from qa.schema import DocumentInfo
 from qa.settings import Settings, SettingsError
 
@@ -107,8 +108,13 @@ def _index(args: argparse.Namespace, out: TextIO) -> int:
         )
         documents, count = bot.documents, bot.passage_count
         kept = {d.content_hash for d in documents}
+        editions = {(d.source, d.title) for d in documents}
         for info in held:  # the index holds exactly PATH ...: say what left it (`add` keeps them)
-            if info.content_hash not in kept:
+            if info.content_hash in kept:
+                continue
+            if (info.source, info.title) in editions:
+                print(f"replaced {_document_line(info)}: its file has changed", file=out)
+            else:
                 print(f"removed {_document_line(info)}: not among PATH", file=out)
     took = time.perf_counter() - started
     print(f"{_summary(len(documents), count)} in {args.index_dir} ({took:.1f} s)", file=out)
@@ -134,7 +140,10 @@ def _add(args: argparse.Namespace, out: TextIO) -> int:
     if read_manifest(Path(args.index_dir)) is None:  # no index yet: these files make it
         return _index(argparse.Namespace(**vars(args), source=None, rebuild=False), out)
     bot = ReportQA(index_dir=args.index_dir, model=args.model, **_store_options(args))
+    held = bot.documents
     added = bot.add_documents(args.paths, client="cli")
+    for info in replaced(held, bot):  # an edited file's earlier version
+        print(f"replaced {_document_line(info)}: its file has changed", file=out)
     for info in added:
         print(f"added {_document_line(info)}", file=out)
     if not added:

@@ -146,6 +146,13 @@ def add_upload(
     return added
 
 
+def replaced(held: list[DocumentInfo], bot: Any) -> list[DocumentInfo]:
+    """The documents of ``held`` (``bot.documents`` before an add) that ``bot``'s index no longer
+    holds: earlier versions of files added again after an edit (``ReportQA.add_documents``)."""
+    kept = {d.doc_id for d in bot.documents}
+    return [d for d in held if d.doc_id not in kept]
+
+
 def _discard(stored: Path) -> None:
     """Remove a stored upload that is no indexed document, and its folder when that is left empty
     (another name may hold the same bytes)."""

@@ -32,7 +32,7 @@ from qa.apps.ui.render import (
     year_choices,
 )
 from qa.errors import ReportQAError
-from qa.ingest.uploads import add_upload
+from qa.ingest.uploads import add_upload, replaced
 from qa.schema import DocumentInfo
 
 PROGRESS_SECONDS = 0.5  # how often the progress line is renewed while a file is indexed
@@ -157,6 +157,7 @@ def _add_files(bot: ReportQA, paths: list[str] | None, client: str, indexing: In
             name = Path(path).name
             started = time.monotonic()
             # Indexing runs in a worker so that this handler can report progress while it waits.
+            held = bot.documents
             job = pool.submit(add_upload, bot, path, name, client=client)
             while True:
                 try:
@@ -173,7 +174,8 @@ def _add_files(bot: ReportQA, paths: list[str] | None, client: str, indexing: In
                     break
             if new:
                 added += new
-                lines += [f"✓ 已加入《{md_escape(d.title)}》（{md_escape(name)}）" for d in new]
+                older = "，替换了旧版本" if replaced(held, bot) else ""
+                lines += [f"✓ 已加入《{md_escape(d.title)}》（{md_escape(name)}{older}）" for d in new]
             elif new is not None:
                 lines.append(f"・ {md_escape(name)} 已在索引中，未重复加入")
     indexing.update(None)
