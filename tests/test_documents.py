@@ -77,6 +77,21 @@ def test_other_encodings_via_detection(tmp_path: Path) -> None:
     assert load_document(write(tmp_path / "fr.txt", text, "cp1252")).text == text
 
 
+def test_a_utf8_text_with_a_few_bad_lines_is_read(tmp_path: Path) -> None:
+    # Found by a helper: one stray byte, a download cut mid-character or two lines pasted from a GBK
+    # file made a whole report "a binary file".
+    lines = ["青石镇人民政府2025年工作报告", *(f"第{i}项工作，新增学位{i}个。" for i in range(40))]
+    good = "\n".join(lines).encode()
+    at = good.index("，".encode())  # between two characters
+    stray = load_document(write(tmp_path / "stray.txt", good[:at] + b"\xff" + good[at:])).text
+    assert stray.count("\ufffd") == 1 and stray.replace("\ufffd", "") == "\n".join(lines)
+    cut = load_document(write(tmp_path / "cut.txt", good + "附件".encode()[:-1])).text
+    assert cut.startswith("\n".join(lines))
+    pasted = "\n".join(lines[:10]).encode() + b"\n" + "\n".join(lines[10:12]).encode("gbk") + b"\n"
+    pasted += "\n".join(lines[12:]).encode()
+    assert load_document(write(tmp_path / "pasted.txt", pasted)).text == "\n".join(lines)
+
+
 def test_no_nfkc_normalization(tmp_path: Path) -> None:
     # Offsets point into the stored text, so full-width characters must stay as they are.
     raw = "１９８９年，国民生产总值增长３．９％（初步统计）。"

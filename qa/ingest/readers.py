@@ -69,6 +69,9 @@ def decode_text(data: bytes, path: Path) -> str:
         return data.decode("utf-8")  # the common case, and unambiguous when it succeeds
     except UnicodeDecodeError:
         pass
+    mostly = _mostly_utf8(data)
+    if mostly is not None:
+        return mostly
     # Both Chinese legacy codecs decode most byte soup, so each result must look like Chinese text.
     # GB18030 goes first: Big5 bytes decoded as GB18030 come out as kana, Cyrillic and box drawing and
     # fail the check, while GBK bytes decoded as Big5 would pass it. charset-normalizer alone misjudges
@@ -88,6 +91,28 @@ def decode_text(data: bytes, path: Path) -> str:
         if _control_ratio(text) < 0.01:
             return text
     raise DocumentError(f"{path} looks like a binary file, not text (no UTF-8, GB18030 or Big5 reading fits)")
+
+
+MOSTLY_UTF8 = 0.95  # share of a text's lines that must be UTF-8 for the others to be read one by one
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    """A UTF-8 text with a few bad lines (a stray byte, a line pasted from a GBK file, a download cut
+    mid-character): each bad line read as GB18030 when that reads as Chinese, else with the bad bytes
+    as U+FFFD. None when too few lines are UTF-8 for it to be a UTF-8 text."""
+    lines = data.split(b"\n")
+    out, bad = [], 0
+    for line in lines:
+        try:
+            out.append(line.decode("utf-8"))
+            continue
+        except UnicodeDecodeError:
+            bad += 1
+        legacy = line.decode("gb18030", errors="replace")
+        out.append(legacy if _cjk_plausibility(legacy) >= 0.9 and "\ufffd" not in legacy
+                   else line.decode("utf-8", errors="replace"))  # fmt: skip
+    filled = sum(1 for line in lines if line.strip())
+    return "\n".join(out) if bad <= (1 - MOSTLY_UTF8) * filled else None
 
 
 def _cjk_plausibility(text: str) -> float:
