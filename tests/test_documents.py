@@ -180,6 +180,15 @@ def test_html_main_text(tmp_path: Path, suffix: str, charset: str) -> None:
     assert (doc.region, doc.level, doc.year, doc.date) == ("紫帽镇", "town", 2022, "2023-01-16")
 
 
+def test_html_after_a_huge_inline_picture_is_read(tmp_path: Path) -> None:
+    # Found by a helper: after one node over 10 MB (a picture as a data: URI) the rest of the page was
+    # dropped, and the upload succeeded with its first 22 characters.
+    picture = "data:image/png;base64," + "A" * 11_000_000
+    body = "".join(f"<p>第{i}项工作，新增学位{i}个。</p>" for i in range(20))
+    page = f"<html><body><h1>青石镇人民政府2025年工作报告</h1><p>前言。</p><img src='{picture}'/>{body}</body></html>"
+    assert load_document(write(tmp_path / "page.html", page)).text.endswith("第19项工作，新增学位19个。")
+
+
 def test_html_tiny_page_falls_back(tmp_path: Path) -> None:
     # trafilatura returns nothing for a page this small; the lxml fallback still reads it.
     doc = load_document(

@@ -191,8 +191,11 @@ def read_html(data: bytes, path: Path) -> str:
     import lxml.html
     import trafilatura  # imported here: it is slow to import and only HTML needs it
 
+    # huge_tree: libxml2 otherwise drops the rest of a page after one node over 10 MB (an inline
+    # picture as a data: URI, an inlined script), and the page read as its first lines only.
+    parser = lxml.html.HTMLParser(huge_tree=True)
     try:
-        tree = lxml.html.document_fromstring(html)
+        tree = lxml.html.document_fromstring(html, parser=parser)
     except Exception as exc:  # lxml raises ParserError or ValueError on an empty or non-HTML document
         raise DocumentError(f"{path} could not be parsed as HTML ({one_line(exc)})") from exc
     _flatten_data_tables(tree)
