@@ -185,7 +185,8 @@ def test_html_after_a_huge_inline_picture_is_read(tmp_path: Path) -> None:
     # dropped, and the upload succeeded with its first 22 characters.
     picture = "data:image/png;base64," + "A" * 11_000_000
     body = "".join(f"<p>第{i}项工作，新增学位{i}个。</p>" for i in range(20))
-    page = f"<html><body><h1>青石镇人民政府2025年工作报告</h1><p>前言。</p><img src='{picture}'/>{body}</body></html>"
+    head = "<html><body><h1>青石镇人民政府2025年工作报告</h1><p>前言。</p>"
+    page = f"{head}<img src='{picture}'/>{body}</body></html>"
     assert load_document(write(tmp_path / "page.html", page)).text.endswith("第19项工作，新增学位19个。")
 
 
