@@ -1,5 +1,6 @@
 """A running server answers from the index as saved now: a document removed or added by another
-process (``report-qa remove`` beside the server) shows in its list and answers (qa.apps.freshness)."""
+process (``report-qa remove`` beside the server) shows in its list and answers (qa.apps.freshness),
+and an edited file uploaded again replaces its earlier version."""
 
 from __future__ import annotations
 
@@ -35,3 +36,21 @@ def test_a_document_another_process_removes_or_adds_leaves_the_servers_answers(t
         ReportQA(index_dir=tmp_path / "index", embedder=HashEmbedder()).add_documents([paths[1]])
         time.sleep(CHECK_EVERY_SECONDS + 0.1)
         assert client.get("/healthz").json()["documents"] == 2
+
+
+def test_an_edited_upload_replaces_its_earlier_version_and_says_so(tmp_path: Path) -> None:
+    # Found by a helper: an edited file added again kept both versions, and answers quoted the old one.
+    bot = ReportQA.from_paths(
+        [write(tmp_path / "county.txt", COUNTY)], tmp_path / "ix", embedder=HashEmbedder()
+    )
+
+    def town(seats: int) -> bytes:
+        return f"青石镇人民政府2025年工作报告\n\n一、回顾\n\n新增学位{seats}个。".encode()
+
+    with TestClient(create_app(bot, ui=False)) as client:
+        first = client.post("/api/documents", files={"file": ("town.txt", town(480))})
+        assert first.status_code == 200 and first.json()["note"] is None
+        edited = client.post("/api/documents", files={"file": ("town.txt", town(500))}).json()
+        assert edited["note"] == "已替换《青石镇人民政府2025年工作报告》的旧版本。"
+    texts = [bot.document_text(d.doc_id) for d in bot.documents if d.source == "town.txt"]
+    assert len(texts) == 1 and texts[0].endswith("新增学位500个。")

@@ -246,23 +246,6 @@ def test_add_upload_indexes_the_stored_copy(bot: ReportQA, tmp_path: Path) -> No
     assert [p.name for p in (tmp_path / "ix" / UPLOADS).rglob("*.txt")] == ["某县报告.txt"]
 
 
-def test_an_edited_upload_replaces_its_earlier_version_and_says_so(bot: ReportQA, tmp_path: Path) -> None:
-    from fastapi.testclient import TestClient
-
-    from qa.apps.server import create_app
-
-    def town(seats: int) -> bytes:
-        return f"青石镇人民政府2025年工作报告\n\n一、回顾\n\n新增学位{seats}个。".encode()
-
-    with TestClient(create_app(bot), raise_server_exceptions=False) as client:
-        first = client.post("/api/documents", files={"file": ("town.txt", town(480))})
-        assert first.status_code == 200 and first.json()["note"] is None
-        edited = client.post("/api/documents", files={"file": ("town.txt", town(500))}).json()
-        assert edited["note"] == "已替换《青石镇人民政府2025年工作报告》的旧版本。"
-    texts = [bot.document_text(d.doc_id) for d in bot.documents if d.source == "town.txt"]
-    assert len(texts) == 1 and texts[0].endswith("新增学位500个。")
-
-
 def test_refused_upload_leaves_nothing_behind(bot: ReportQA, tmp_path: Path) -> None:
     blank = tmp_path / "blank.txt"
     blank.write_bytes("\u3000\n \u200b\n".encode())  # passes the type check, has no text

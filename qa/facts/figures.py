@@ -13,19 +13,10 @@ import unicodedata
 from dataclasses import dataclass
 
 from qa.text.numerals import parse_numeral as parse_number
+from qa.text.units import UNITS
 
 __all__ = ["FIGURE", "UNITS", "Figure", "parse_number", "read_figure"]
 
-# Longest first, so 个百分点 wins over 个, 人次 over 人, 千瓦时 over 千瓦.
-UNITS = (
-    "个百分点", "百分点", "%", "％", "‰",
-    "美元", "欧元", "港元", "元",
-    "平方公里", "平方千米", "平方米", "立方米", "公里", "千米", "公顷", "亩",
-    "千瓦时", "千瓦", "标箱", "吨", "公斤", "千克", "斤",
-    "人次", "人", "名", "位", "户", "岁", "倍",
-    "个", "家", "所", "件", "项", "条", "座", "台", "辆", "套", "间", "张", "宗", "株", "处",
-    "场次", "场", "次", "起", "批", "支", "栋", "幢", "艘", "架", "例", "笔", "种", "部",
-)  # fmt: skip
 _UNIT_RE = "|".join(re.escape(u) for u in UNITS)
 COUNTERS = frozenset(UNITS) - {"%", "％", "‰", "个百分点", "百分点", "元", "美元", "欧元", "港元"}
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from qa.facts.figures import UNITS
 from qa.text.sentences import CLOSERS, TERMINATORS
+from qa.text.units import UNITS
 
 __all__ = ["join_broken_lines", "join_wrapped_lines"]
 

@@ -31,17 +31,33 @@
     chart.querySelectorAll('.rq-series-source').forEach((s) => { s.hidden = s.dataset.i !== chosen; });
     chart.querySelectorAll('[data-rq-point]').forEach((p) => p.classList.toggle('rq-on', p.dataset.rqPoint === chosen));
   });
-  // Gradio's own tooltips that have no Chinese translation in its zh-CN locale.
-  const chinese = {'Scroll down': '滚动到最新', 'Clear': '清空', 'Copy': '复制', 'Copied': '已复制', 'Close': '关闭'};
+  // Gradio's own tooltips and screen-reader labels that have no Chinese in its zh-CN locale (and a
+  // key it shows untranslated while a file uploads).
+  const chinese = {
+    'Scroll down': '滚动到最新', 'Clear': '清空', 'Copy': '复制', 'Copied': '已复制', 'Close': '关闭',
+    'common.upload': '上传', 'Reset to default value': '恢复默认值', 'Remove this file': '移除此文件',
+    'Click to upload or drop files': '点击上传或拖放文件', 'chatbot conversation': '对话',
+    'Table actions': '表格操作', 'Gradio footer navigation': '页脚导航',
+  };
+  const patterns = [
+    [/^Select example (\d+): /, '选择示例 $1：'], [/^number input for (.*)$/, '$1（输入数字）'],
+    [/^range slider for (.*)$/, '$1（滑块）'], [/^user's message: /, '提问：'],
+    [/^bot's message: [\s\S]*$/, '回答'],  // Gradio puts the reply's whole html there
+  ];
+  const inChinese = (text) => chinese[text]
+    || patterns.reduce((out, [pattern, to]) => out.replace(pattern, to), text);
   const translate = (root) => {
     for (const el of root.querySelectorAll('[title], [aria-label]')) {
       for (const name of ['title', 'aria-label']) {
         const text = el.getAttribute(name);
-        if (text && chinese[text]) el.setAttribute(name, chinese[text]);
+        const said = text && inChinese(text);
+        if (said && said !== text) el.setAttribute(name, said);
       }
     }
   };
-  new MutationObserver(() => translate(document.body)).observe(document.body, {childList: true, subtree: true});
+  new MutationObserver(() => translate(document.body)).observe(document.body, {
+    childList: true, subtree: true, attributes: true, attributeFilter: ['title', 'aria-label'],
+  });
   translate(document.body);
   document.addEventListener('keydown', (event) => {
     // Points are focusable: Enter opens one as a click does.
