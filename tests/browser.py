@@ -45,9 +45,10 @@ _ENGLISH_WORDS = """(content) => {
     if (!visible(el) || el.closest('script, style, noscript') || el.closest(content)) continue;
     words.push(...(walker.currentNode.textContent.match(/[A-Za-z]{2,}/g) || []));
   }
-  for (const el of document.querySelectorAll('[placeholder], [title]')) {
+  // Tooltips and what a screen reader says (aria-label) are interface too.
+  for (const el of document.querySelectorAll('[placeholder], [title], [aria-label]')) {
     if (!visible(el) || el.closest(content)) continue;
-    const text = (el.getAttribute('placeholder') || '') + ' ' + (el.getAttribute('title') || '');
+    const text = ['placeholder', 'title', 'aria-label'].map((name) => el.getAttribute(name) || '').join(' ');
     words.push(...(text.match(/[A-Za-z]{2,}/g) || []));
   }
   return words;

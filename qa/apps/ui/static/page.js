@@ -37,12 +37,17 @@
     'Scroll down': '滚动到最新', 'Clear': '清空', 'Copy': '复制', 'Copied': '已复制', 'Close': '关闭',
     'common.upload': '上传', 'Reset to default value': '恢复默认值', 'Remove this file': '移除此文件',
     'Click to upload or drop files': '点击上传或拖放文件', 'chatbot conversation': '对话',
-    'Table actions': '表格操作', 'Gradio footer navigation': '页脚导航',
+    'Table actions': '表格操作', 'Gradio footer navigation': '页脚导航', 'More tabs': '更多标签页',
+    'Open cell menu': '打开菜单', 'File upload': '上传文件', 'Vega visualization': '图表',
+    'Select column': '选择列', 'Select row': '选择行', 'Select all': '全选',
   };
   const patterns = [
     [/^Select example (\d+): /, '选择示例 $1：'], [/^number input for (.*)$/, '$1（输入数字）'],
     [/^range slider for (.*)$/, '$1（滑块）'], [/^user's message: /, '提问：'],
     [/^bot's message: [\s\S]*$/, '回答'],  // Gradio puts the reply's whole html there
+    // The charts' own descriptions (Vega): axes, legend and title, named in Chinese.
+    [/^([XY])-axis titled '(.*?)' for a [\s\S]*$/, '$1 轴：$2'], [/^Symbol legend titled '(.*?)'[\s\S]*$/, '图例：$1'],
+    [/^Title text '(.*?)'$/, '标题：$1'],
   ];
   const inChinese = (text) => chinese[text]
     || patterns.reduce((out, [pattern, to]) => out.replace(pattern, to), text);
