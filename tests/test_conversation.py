@@ -368,3 +368,23 @@ def test_thanks_in_a_chat_is_no_follow_up() -> None:
     for thanks in ("谢谢", "谢谢！", "Thank you!"):
         with pytest.raises(QuestionError):
             chat.ask(thanks)
+
+
+def test_a_name_after_a_time_only_turn_asks_of_that_time_and_as_it_stands_asks_nothing() -> None:
+    # Found by a helper: "那CPI呢？" after "2015年GDP增长目标是多少？" → "2016年呢？" was answered from
+    # another year's report, and "湖北呢？" in a chain of provinces with the report's dateline.
+    class Bot:  # sure of what the turns mean: 2016's GDP target, then 2016's CPI target
+        def ask(self, question: str, k: int = 5, filters=None) -> Answer:
+            sure = question.startswith(("2016年GDP", "2016年CPI"))
+            return Answer(question, True, question, confidence=0.9 if sure else 0.1, outcome="answer")
+
+    for history in ([], ["2015年GDP增长目标是多少？", "2016年呢？"]):
+        chat = Conversation(Bot(), earlier_questions=history)  # type: ignore[arg-type]
+        if not history:
+            chat.ask("2015年GDP增长目标是多少？")
+            chat.ask("2016年呢？")
+        assert chat.ask("那CPI呢？").reason["standalone_question"] == "2016年CPI增长目标是多少？"
+    forms = readings("湖北呢？", "江苏GDP", previous="江苏今年GDP增长目标是多少？")
+    assert "湖北呢？" not in forms and "湖北今年GDP增长目标是多少？" in forms
+    # A place stands in for a place, not for the first word that names something.
+    assert substitutions("湖北呢？", "江苏今年GDP增长目标是多少？") == ["湖北今年GDP增长目标是多少？"]

@@ -19,7 +19,8 @@ from typing import Any, Protocol
 
 from qa.errors import QuestionError
 from qa.pipeline.glossary import report_terms
-from qa.pipeline.query import NAMES_NOTHING, names_something, small_talk
+from qa.pipeline.places import named_places
+from qa.pipeline.query import NAMES_NOTHING, analyze, names_something, small_talk
 from qa.pipeline.scope import level_words
 from qa.schema import Answer
 from qa.settings import MAX_QUESTION_CHARS
@@ -118,12 +119,21 @@ def elliptical_name(question: str) -> str:
     return name if 2 <= len(name) <= MAX_NAME_CHARS and not names_nothing(name) else ""
 
 
+_ACRONYM = re.compile(r"[A-Z][A-Z0-9]+")  # GDP, CPI, M2: names of things in a Chinese question
+
+
 def _names_a_thing(word: str) -> bool:
-    """A word an elliptical name can stand in for: Chinese, two or more characters, not a time or
-    question word (去年, 多少) nor a word of address (请问)."""
-    return (
-        len(word) >= 2 and has_cjk(word) and not names_nothing(word) and not _LEADING_CONTEXT.fullmatch(word)
-    )
+    """A word an elliptical name can stand in for: Chinese or an acronym (GDP), two or more
+    characters, not a time or question word (去年, 多少) nor a word of address (请问)."""
+    named = has_cjk(word) or bool(_ACRONYM.fullmatch(word))
+    return len(word) >= 2 and named and not names_nothing(word) and not _LEADING_CONTEXT.fullmatch(word)
+
+
+def _is_place(word: str) -> bool:
+    try:
+        return bool(named_places(analyze(word), cities=True))
+    except QuestionError:  # a word that names nothing a question could ask ("你好")
+        return False
 
 
 def substitutions(question: str, previous: str) -> list[str]:
@@ -138,6 +148,8 @@ def substitutions(question: str, previous: str) -> list[str]:
         return []
     words = cut_words(earlier)
     replaceable = [n for n, word in enumerate(words) if _names_a_thing(word) and word not in name]
+    if _is_place(name):  # a place stands in for a place: "湖北呢？" after "江苏今年GDP…" is not 江苏今年湖北…
+        replaceable = [n for n in replaceable if _is_place(words[n])] or replaceable
     forms = []
     for n in replaceable[:SUBSTITUTED_WORDS]:
         end = n + 1
@@ -180,7 +192,9 @@ def readings(
         if topic and topic not in normalize(question) and has_cjk(topic) == has_cjk(question):
             forms.append(topic + question.strip())
     forms += replaced + retimed(question, last or previous)
-    if topic and (only_context(question) or (same_question and names_nothing(question))):
+    # "湖北呢？" asks the earlier question of 湖北: as it stands it asks nothing, and it was answered
+    # with the report's dateline, which names 湖北.
+    if topic and (only_context(question) or (same_question and names_nothing(question)) or replaced):
         forms = [form for form in forms if form != question]
     # Each reading is a question of its own: none longer than a question may be.
     return [form for form in dict.fromkeys(forms) if len(form) <= MAX_QUESTION_CHARS] or [question]
@@ -267,16 +281,19 @@ class Conversation:
 
     def _advance(self, question: str) -> str:
         """Resume: the question's topic (as resolved in words alone) becomes the context."""
-        standalone = resolve(question, self.topic)
+        standalone = (retimed(question, self.last) or [resolve(question, self.topic)])[0]
         self.topic = topic_of(standalone) or self.topic
-        self._remember(question)
+        self._remember(question, standalone)
         self.last = standalone
         return standalone
 
-    def _remember(self, question: str) -> None:
-        """Keep ``question`` as the one later names replace words of, unless it is such a name, and
+    def _remember(self, question: str, standalone: str) -> None:
+        """Keep ``question`` as the one later names replace words of, unless it is such a name (a
+        time-only turn, its ``standalone`` reading: "那CPI呢？" after "2016年呢？" asks of 2016), and
         the level of government it names, if any."""
-        if not elliptical_name(question):
+        if only_context(question):
+            self.previous = standalone
+        elif not elliptical_name(question):
             self.previous = question
         self.level = level_words(question) or self.level
 
@@ -300,7 +317,7 @@ class Conversation:
         for reading, answer in answered:
             answer.reason["standalone_question"] = reading
         answer = best_reading(question, answered, alone=stands_alone(question, self.topic))
-        self._remember(question)
+        self._remember(question, answer.reason["standalone_question"])
         self.topic = topic_of(answer.reason["standalone_question"]) or self.topic
         self.last = answer.reason["standalone_question"]
         answer.question = question
