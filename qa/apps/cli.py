@@ -64,6 +64,8 @@ def _ask(args: argparse.Namespace, out: TextIO) -> int:
     for line in sys.stdin:
         question = line.rstrip("\n")
         if not question.strip():
+            if args.json:  # one object per line, so that the n-th answer is the n-th line's
+                print(json.dumps({"question": question, "error": "the question is empty"}), file=out)
             continue
         try:
             answer = bot.ask(question, k=args.k)
