@@ -65,6 +65,21 @@ def test_short_lines_of_a_list_are_left_alone():
     assert join_wrapped_lines(items) == items
 
 
+def test_a_plan_of_many_short_headings_is_unwrapped_too():
+    # Found by a helper: a 规划 wrapped at 30 characters kept its line ends (its 第X章 and 一、 lines
+    # outnumbered the full ones), and "永久基本农田保护面积不低于3." was quoted without its 2万亩.
+    paragraphs = [
+        "规划范围为青石镇全域，总面积186.4平方公里，包括12个行政村和2个社区。",
+        "到2035年，全镇常住人口达到4.5万人，城镇化率达到55%。耕地保有量不低于3.8万亩，永久基本农田保护面积不低于3.2万亩。",
+        "镇区形成“一心两轴三片区”的空间结构。规划镇区建设用地规模控制在320公顷以内。",
+    ]
+    lines = []
+    for n, paragraph in enumerate(paragraphs, start=1):
+        lines += [f"第{n}章 规划", f"{n}、分项", f"（{n}）细目", *_wrapped([paragraph])]
+    joined = join_wrapped_lines(lines)
+    assert all(paragraph in joined for paragraph in paragraphs)
+
+
 def test_a_report_printed_as_a_pdf_reads_as_its_text(tmp_path: Path):
     text = bundled_report_path().read_text(encoding="utf-8")
     pdf = load_document(render_pdf(text, tmp_path / "report.pdf"))  # real PDF, read back with pypdf

@@ -93,7 +93,10 @@ def join_wrapped_lines(lines: list[str]) -> list[str]:
         bool(line) and w >= FULL * width and "\t" not in line for line, w in zip(lines, widths, strict=True)
     ]
     open_ends = [f and not line.rstrip(_CLOSERS).endswith(_ENDS) for line, f in zip(lines, full, strict=True)]
-    if sum(full) < FULL_SHARE * sum(map(bool, lines)) or sum(open_ends) < OPEN_SHARE * sum(full):
+    # Numbered headings (第一章, 一、规划范围) are short whatever the page: a plan of many is wrapped all the
+    # same when its other lines fill the width.
+    body = sum(1 for line in lines if line and not _STARTS_ANEW.match(line))
+    if sum(full) < FULL_SHARE * body or sum(open_ends) < OPEN_SHARE * sum(full):
         return lines
     out: list[str] = []
     joining = False
