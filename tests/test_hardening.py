@@ -146,6 +146,9 @@ class Broken:
     def series(self, *args, **kwargs):
         return []  # and for the series chart of the 关键数据 tab
 
+    def refresh(self) -> bool:
+        return False  # the server looks for another process's index before a request: none
+
 
 class BrokenFacts(Broken):
     def facts(self, *args, **kwargs):
