@@ -17,7 +17,7 @@ from qa.facts import Fact
 from qa.facts.series import FAMILIES
 from qa.index.catalog import Catalog
 from qa.pipeline.query import Query
-from qa.pipeline.scope import named_groups
+from qa.pipeline.scope import asked_aspect, named_groups
 from qa.schema import Answer, Passage
 
 _ACROSS_PROVINCES = re.compile(r"各省|各个省|每个省|哪些省|哪几个省|所有省|全国各地|31个省|各地区")
@@ -55,7 +55,7 @@ def series_answer(
     indicator = _indicator(text)
     if indicator is None or len(catalog) < 2:
         return None
-    period = "review" if query.period_for(None) == "review" else "plan"
+    period = "review" if asked_aspect(query, catalog) == "review" else "plan"
     groups = named_groups(query, catalog)
     filters: dict
     if len(groups) >= 2:  # a comparison: the figure of each named report, or a search if one lacks it

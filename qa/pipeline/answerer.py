@@ -23,7 +23,7 @@ from qa.pipeline.lists import announced_items
 from qa.pipeline.parts import split_parts, term_in_answer
 from qa.pipeline.query import Query, analyze
 from qa.pipeline.retrieval import named_documents
-from qa.pipeline.scope import asked_level, named_groups, part_years, preferred_documents
+from qa.pipeline.scope import asked_aspect, asked_level, named_groups, part_years, preferred_documents
 from qa.pipeline.scorer import AnswerScorer
 from qa.schema import Answer, DocumentInfo, Passage
 from qa.settings import Settings
@@ -123,7 +123,8 @@ class Answerer:
         if filters is None and len(documents) > 1:
             groups = named_groups(query, self.data.catalog)
             if len(groups) >= 2:
-                parts = [self.answer_one(question, k, _only(infos), part_years(query, infos)) if infos
+                aspect = asked_aspect(query, self.data.catalog)
+                parts = [self.answer_one(question, k, _only(infos), part_years(query, infos, aspect)) if infos
                          else self._missing_part(question, label)
                          for label, infos in groups]  # fmt: skip
                 for (label, _), part in zip(groups, parts, strict=True):

@@ -48,6 +48,17 @@ def _listed_years(text: str) -> set[int]:
     return listed
 
 
+def asked_aspect(query: Query, catalog: Catalog) -> Period | None:
+    """What a question asks of its years: done ("review") or intended ("plan"), by its words
+    (``Query.aspect``, 今年/去年); a year's figure asked with neither ("2005年和2008年GDP分别增长多少？")
+    is its result when the library has a report that reviews every year asked, else None."""
+    aspect = query.aspect or query.relative
+    if aspect is None and query.years:
+        reviewed = {d.review_year for d in catalog.documents}
+        return "review" if set(query.years) <= reviewed else None
+    return aspect
+
+
 def named_groups(query: Query, catalog: Catalog) -> list[tuple[str, list[DocumentInfo]]]:
     """(label, reports) per report a comparison names; [] when the question is no comparison."""
     if not _COMPARE.search(query.normalized):
@@ -66,10 +77,11 @@ def named_groups(query: Query, catalog: Catalog) -> list[tuple[str, list[Documen
     if len(years) >= 2:
         pool = next(iter(regions.values()), None) or catalog.documents
         groups = []
+        aspect = asked_aspect(query, catalog)
         for year in sorted(set(years)):
             # A year's result is told in the report after it, its target in the report of the year.
             titled = (
-                [d for d in pool if _tells(d, year, query.aspect)]
+                [d for d in pool if _tells(d, year, aspect)]
                 or [d for d in pool if d.year == year]
                 or [d for d in pool if covers_years(d, (year,))]
             )
@@ -85,14 +97,15 @@ def _tells(info: DocumentInfo, year: int, aspect: Period | None) -> bool:
     return year == (info.review_year if aspect == "review" else info.review_year + 1)
 
 
-def part_years(query: Query, infos: list[DocumentInfo]) -> tuple[int, ...]:
+def part_years(query: Query, infos: list[DocumentInfo], aspect: Period | None) -> tuple[int, ...]:
     """The years one part of a comparison asks its reports about: the question's years these
-    reports tell what it asks of (a result: the year they review), else their own title years
-    ("2022年和2023年…目标各是多少": 2022 for the 2022 report), else all of them. The other parts'
+    reports tell what it asks of (``aspect``, as ``asked_aspect`` reads it: a result, the year they
+    review), else their own title years ("2022年和2023年…目标各是多少": 2022 for the 2022 report),
+    else all of them. The other parts'
     years would otherwise turn this report's search to the wrong part: the 2023 report reviews 2022,
     so "2022" pulled its review passages for a question about its plan."""
     asked = sorted(set(query.years) | set(query.report_years))
-    for own in (lambda d, y: _tells(d, y, query.aspect), lambda d, y: d.year == y):
+    for own in (lambda d, y: _tells(d, y, aspect), lambda d, y: d.year == y):
         years = tuple(y for y in asked if any(own(d, y) for d in infos))
         if years:
             return years
