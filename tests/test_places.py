@@ -101,3 +101,28 @@ def test_an_answer_that_speaks_of_another_place_only_is_no_answer() -> None:
     # The document of the place asked speaks of it in every sentence: 紫帽镇's report names 晋江市.
     town = DocumentInfo("z", "紫帽镇人民政府2022年工作报告", "z.txt", region="紫帽镇")
     assert other_place(analyze("紫帽镇去年财政收入多少？"), "完成晋江市下达的财政任务。", town) is None
+
+
+def test_a_place_named_beside_one_the_library_has_is_that_reports_topic() -> None:
+    # Found by a helper: "广东和香港、澳门怎么合作？" and "What will Guangdong support Shenzhen to build?"
+    # were refused with 没有香港的报告 / 没有深圳的报告, though the Guangdong report answers them.
+    docs = [
+        DocumentInfo(p, f"2026年{name}政府工作报告", f"{p}.txt", region=name, year=2026, level="province",
+                     review_year=2025)
+        for p, name in (("gd", "广东省"), ("js", "江苏省"), ("hn", "河南省"))
+    ]  # fmt: skip
+    catalog = Catalog(docs)
+
+    def lacks(question: str) -> str | None:
+        missing = missing_report(analyze(question), catalog, "无关的一句话。")
+        return missing.asked if missing else None
+
+    assert lacks("广东和香港、澳门怎么合作？") is None
+    assert lacks("广东支持深圳建设什么？") is None
+    assert lacks("What will Guangdong support Shenzhen to build?") is None
+    # Still lacking: the place asked about alone, a city its province only qualifies, two provinces
+    # side by side, and places compared.
+    assert lacks("香港今年GDP多少？") == "香港"
+    assert lacks("河南洛阳今年GDP目标是多少？") == "洛阳"
+    assert lacks("江苏和浙江今年GDP目标是多少？") == "浙江"
+    assert lacks("广东和香港哪个GDP高？") == "香港"

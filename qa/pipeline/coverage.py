@@ -58,6 +58,21 @@ def _is_of(info: DocumentInfo, core: str) -> bool:
     return core in (info.region or "") + info.title
 
 
+# Words that compare the places a question names, rather than ask one about the other.
+_COMPARES = re.compile(
+    r"哪个|哪一个|哪里|谁的|谁更|比较|相比|对比|分别|各是|各自|高于|低于|更高|更低|更多|更少|差距|排名|\bor\b|versus"
+)
+
+
+_PEERS = frozenset(PROVINCES) - {"香港", "澳门", "台湾"}  # provinces with work reports of their own
+
+
+def _has_report(place: str, documents: list[DocumentInfo]) -> bool:
+    """Whether a document is of ``place`` or of the city or province that holds it (苏州: 江苏's)."""
+    core = place.rstrip("市县镇乡")
+    return any(_is_of(d, name) for d in documents for name in (core, *_holders(place)) if name)
+
+
 def _holders(place: str) -> list[str]:
     """The short names of the city and province that hold ``place``, nearest first (洛阳: 河南)."""
     return [next((p for p in PROVINCES if d.startswith(p)), d.rstrip("市")) for d in containing(place)]
@@ -134,10 +149,23 @@ def missing_report(
     documents = catalog.documents
     # A city named without 市 is a place only among reports of places: in other texts (an
     # encyclopedia's articles) it is a topic, whatever the sentence calls it.
-    for place in named_places(query, cities=any(d.region for d in documents)):
+    places = named_places(query, cities=any(d.region for d in documents))
+    # A question naming a place the library has asks that place's report about the others it names
+    # ("广东和香港怎么合作？", "推进苏州与上海同城化发展了吗？"), unless it compares them (江苏和浙江哪个高).
+    about = [p for p in places if _has_report(p, documents)]
+    partners = bool(about) and not _COMPARES.search(query.normalized)
+    for place in places:
         core = place.rstrip("市县镇乡")
         ours = [d for d in documents if core and _is_of(d, core)]
-        topic = core in sentence and not (refused and place in PROVINCES)
+        # Two provinces side by side are asked alike (江苏和浙江今年…), not one of the other; a city named
+        # beside its province ("广东支持深圳建设什么？") is a topic of the province's report.
+        peers = place in _PEERS and any(a in _PEERS for a in about)
+        held = any(
+            h in {p.rstrip("省市") for p in places} and not re.search(f"{h}省?{core}", query.normalized)
+            for h in _holders(place)
+        )  # not 河南洛阳…: the city is what is asked about, its province only says which
+        partner = partners and ((place not in about and not peers) or held)
+        topic = (core in sentence and not (refused and place in PROVINCES)) or partner
         # The quoted passage is read (jieba) only when nothing else decides it.
         if not ours and not topic and not _names_within(place, core, passage, catalog):
             return _by_place(place, documents)
