@@ -111,11 +111,15 @@ def test_a_paragraph_cut_by_a_hard_line_break_is_made_whole():
         "就业预期目标比去年多100万人。",
         "新增就业1314",  # too short to show a sentence, but a number and its unit
         "万人。",
+        "深化生态环境分区管控。持续改善空气质量，以PM",  # a number starting a line is no list item
+        "2.5",
+        "浓度持续下降为主线。",
     ]
     assert join_broken_lines(lines) == [
         "——经济运行缓中趋稳、稳中向好。国内生产总值达到74.4万亿元，增长6.7%。",
         "坚持就业优先战略，实施更加积极的就业政策。城镇新增就业预期目标比去年多100万人。",
         "新增就业1314万人。",
+        "深化生态环境分区管控。持续改善空气质量，以PM2.5浓度持续下降为主线。",
     ]
     # A heading, a line ended by a sentence or a colon, or one before a heading or list item stays.
     kept = [

@@ -34,10 +34,10 @@ OPEN_SHARE = 0.5  # … and at least this share of those ends inside a sentence
 # A hard line break inside a paragraph, where a web copy kept its source's line ends (the 2017
 # report breaks 27 paragraphs so: "…国内生产总值达到74.4⏎万亿元，增长6.7%…"): a line of body text
 # (a sentence has ended in it) that stops inside a sentence goes on in the next line, unless that
-# one starts a heading, a list item or a signature.
+# one starts a heading, a list item or a signature (not a number: "…以PM⏎2.5⏎年平均浓度…").
 MIN_BODY = 20  # characters; a heading ("一、2025年工作回顾") is shorter or has no sentence end in it
 _STARTS_ANEW = re.compile(
-    r"\s*(?:[一二三四五六七八九十]+[、．.]|[（(][一二三四五六七八九十\d]+[)）]|[0-9０-９]+[.．、)）]"
+    r"\s*(?:[一二三四五六七八九十]+[、．.]|[（(][一二三四五六七八九十\d]+[)）]|[0-9０-９]+[.．、)）](?![0-9０-９])"
     r"|第[一二三四五六七八九十百零\d]+[条章节部分]|——|[-—•·●]|各位代表)"
 )
 # Or a number at a line's end and its unit at the next one's start, in a line too short to show
