@@ -17,6 +17,7 @@ from qa.pipeline.conversation import (
     substitutions,
     topic_of,
 )
+from qa.pipeline.english_follow_ups import english_readings
 from qa.pipeline.parts import term_in_answer
 from qa.pipeline.query import analyze, names_something
 from qa.schema import Answer
@@ -388,3 +389,22 @@ def test_a_name_after_a_time_only_turn_asks_of_that_time_and_as_it_stands_asks_n
     assert "湖北呢？" not in forms and "湖北今年GDP增长目标是多少？" in forms
     # A place stands in for a place, not for the first word that names something.
     assert substitutions("湖北呢？", "江苏今年GDP增长目标是多少？") == ["湖北今年GDP增长目标是多少？"]
+
+
+def test_an_english_follow_up_asks_the_turn_before_of_another_place_or_time() -> None:
+    # Found by a helper: "What about 2008?" was answered "2008年是极不平凡的一年。" at 0.995, and "What
+    # about Guangdong?" with Jiangsu's figure, read as "…this yearGuangdong?".
+    growth = "What was China's GDP growth in 2005?"
+    for follow_up in ("What about 2008?", "And in 2008?", "What was it in 2008?"):
+        assert "What was China's GDP growth in 2008?" in readings(
+            follow_up, topic_of(growth), previous=growth
+        )
+    jobs = "How many new urban jobs does Jiangsu plan to create this year?"
+    forms = readings("What about Guangdong?", topic_of(jobs), previous=jobs)
+    assert forms == ["How many new urban jobs does Guangdong plan to create this year?"]
+    chat = Conversation(_ConfidentAbout("Hubei plan"))  # type: ignore[arg-type]
+    for question in (jobs, "What about Guangdong?"):
+        chat.ask(question)
+    assert chat.ask("And Hubei?").reason["standalone_question"] == jobs.replace("Jiangsu", "Hubei")
+    # A follow-up that names another thing, not a place or a time, is read as before.
+    assert english_readings("What about the unemployment rate?", jobs) == []

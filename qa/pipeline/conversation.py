@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Protocol
 
 from qa.errors import QuestionError
+from qa.pipeline.english_follow_ups import english_readings
 from qa.pipeline.glossary import report_terms
 from qa.pipeline.places import named_places
 from qa.pipeline.query import NAMES_NOTHING, analyze, names_something, small_talk
@@ -183,8 +184,10 @@ def readings(
     how the turn before was read (``previous`` when not given), for the one that changes its time
     (``retimed``: "去年呢？" after "那江苏呢？" asks of 江苏, as that turn was read). A name that
     replaces a word of the earlier question is not also put in front of its topic: "那江苏呢？"
-    after "广东今年地区生产总值增长目标是多少？" asks of 江苏, not of 广东地区生产总值."""
-    replaced = substitutions(question, previous)
+    after "广东今年地区生产总值增长目标是多少？" asks of 江苏, not of 广东地区生产总值. An English one
+    ("What about Guangdong?", "And in 2008?") asks the turn before, as it was read, of that place or
+    time (``english_readings``)."""
+    replaced = substitutions(question, previous) + english_readings(question, last or previous)
     forms = [question]
     if not replaced:
         forms.append(resolve(question, topic))
@@ -288,10 +291,10 @@ class Conversation:
         return standalone
 
     def _remember(self, question: str, standalone: str) -> None:
-        """Keep ``question`` as the one later names replace words of, unless it is such a name (a
-        time-only turn, its ``standalone`` reading: "那CPI呢？" after "2016年呢？" asks of 2016), and
-        the level of government it names, if any."""
-        if only_context(question):
+        """Keep ``question`` as the one later names replace words of, unless it is such a name; for a
+        time-only or an English follow-up, its ``standalone`` reading ("那CPI呢？" after "2016年呢？"
+        asks of 2016). And keep the level of government it names, if any."""
+        if only_context(question) or english_readings(question, self.last or self.previous):
             self.previous = standalone
         elif not elliptical_name(question):
             self.previous = question
