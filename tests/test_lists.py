@@ -77,6 +77,25 @@ def test_a_colon_inside_running_text_announces_nothing(tmp_path: Path) -> None:
     assert announced_items(text, top) == []
 
 
+def test_a_colons_clauses_ended_by_semicolons_are_its_items(tmp_path: Path) -> None:
+    # Found by a helper: "今年主要预期目标有哪些？" was answered with the colon line alone, no targets.
+    targets = "国内生产总值增长8％左右；城镇新增就业900万人以上；居民消费价格涨幅3％左右；国际收支状况改善。"
+    for layout in ("今年的主要预期目标是：\n{}", "今年的主要预期目标是：{}"):
+        text = REPORT.replace("今年重点抓好以下三个方面工作：", layout.format(targets))
+        doc = _loaded(tmp_path, text)
+        first = (
+            "今年的主要预期目标是：" if "\n" in layout else "今年的主要预期目标是：国内生产总值增长8％左右；"
+        )
+        items = [i.text for i in announced_items(doc.text, _marked(doc, first))]
+        expected = [
+            "国内生产总值增长8％左右；",
+            "城镇新增就业900万人以上；",
+            "居民消费价格涨幅3％左右；",
+            "国际收支状况改善。",
+        ]
+        assert items == (expected if "\n" in layout else expected[1:])
+
+
 def test_a_sentence_without_a_colon_announces_nothing(tmp_path: Path) -> None:
     text, top = _quoted(tmp_path, "全年完成地区生产总值321.5亿元，增长6.2%。")
     assert announced_items(text, top) == []
@@ -145,8 +164,9 @@ def test_numbered_items_of_running_text_are_the_items_of_the_sentence_before(tmp
 @pytest.mark.skipif(not REPORTS.is_dir(), reason="the shared gov_reports dataset is not here")
 def test_items_on_the_real_reports_are_headings_that_follow_the_sentence() -> None:
     """Over every sentence of the 88 reports: items cite heading lines right after it, or the
-    sentences right after it that count off a list (一是…, or numbered items ending in ；)."""
-    announcing = counting = 0
+    sentences right after it that count off a list (一是…, or numbered items ending in ；), or the
+    clauses after its colon, each ended by a semicolon but the last."""
+    announcing = counting = listing = 0
     for doc in load_paths(sorted(REPORTS.glob("*.txt"))):
         starts = {s.start for s in parse_sections(doc.text)}
         for passage in build_passages(doc):
@@ -159,15 +179,19 @@ def test_items_on_the_real_reports_are_headings_that_follow_the_sentence() -> No
                 forms = ("{}是", "第{}", "（{}）", "{}、")  # 一是, 第一, and numbered items ending in ；
                 counted = [item.text.startswith(tuple(f.format(n) for f in forms)) for n, item in numerals]
                 headings = [item.start in starts for item in items]
-                counting += not any(headings)
+                colon = any(mark in passage.text[s:e] for mark in "：:")
+                clauses = colon and all(item.text.endswith(("；", ";")) for item in items[:-1])
+                counting += all(counted) and not any(headings)
                 announcing += all(headings)
+                listing += clauses and not all(counted) and not all(headings)
                 for item in items:
                     assert doc.text[item.start : item.end] == item.text
-                    assert all(counted) or all(headings)  # counted off, or headings
+                    assert all(counted) or all(headings) or clauses  # counted off, headings, or clauses
                     assert "\n" not in item.text and item.text.strip() == item.text
                     assert len(split_sentences(item.text)) == 1  # the item's own words, not its paragraph
     assert announcing >= 20  # reports announce their task areas this way (56 sentences when written)
     assert counting >= 20  # and count off a sentence's items in running text (一是…二是…)
+    assert listing >= 20  # and list their targets after a colon (主要预期目标是：…；…；…。)
 
 
 @pytest.mark.skipif(not REPORTS.is_dir(), reason="the shared gov_reports dataset is not here")

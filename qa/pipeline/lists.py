@@ -26,6 +26,8 @@ from qa.text.numerals import parse_numeral
 from qa.text.sentences import split_sentences
 
 _COLONS = ("：", ":")
+_SEMICOLONS = ("；", ";")
+MAX_CLAUSES = 15  # a colon's list longer than this is read as running text
 
 
 @functools.lru_cache(maxsize=32)
@@ -123,20 +125,40 @@ def announced_items(text: str, top: Passage) -> list[Passage]:
     if top.highlight is None:
         return []
     start, end = (top.start + offset for offset in top.highlight)
+    quoted = text[start:end].rstrip()
     counts = _COUNTED.match(text[end : end + 16].lstrip()) is not None
-    colon = text[start:end].rstrip().endswith(_COLONS)
-    if not (counts or colon):
+    colon = quoted.endswith(_COLONS)
+    # "主要预期目标是：国内生产总值增长8％左右；城镇新增就业…；…；国际收支状况改善。": the clauses after a
+    # colon, each ended by a semicolon, the last by a full stop, are the items of its list.
+    listed = colon or (quoted.endswith(_SEMICOLONS) and any(c in quoted for c in _COLONS))
+    if not (counts or listed):
         return []  # the common case, decided without parsing the report's sections
     sections = _sections(text)
     own = section_at(sections, start)
     # Subsections that begin right after the colon come first: their headings are numbered as items are.
     headings = _announced_headings(text, sections, own, top, end) if colon else []
+    path = tuple(own.path) if own else tuple(top.section)
+    if not headings and not counts and listed:
+        return [_item(top, text, s, e, path) for s, e in _clauses(text, end, own.end if own else len(text))]
     if headings or not counts:
         return headings
     starts = {s.start for s in sections}
     counted = _counted_off(text, end, own.end if own else len(text), starts)
-    path = tuple(own.path) if own else tuple(top.section)
     return [_item(top, text, s, e, path) for s, e in counted]
+
+
+def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The sentences from ``start`` that end with a semicolon, and the one ending the run with a full
+    stop: a colon's list of clauses, in one paragraph (the colon's own, or the next). [] unless at
+    least two."""
+    items: list[tuple[int, int]] = []
+    for s, e in split_sentences(text, start, end):
+        if items and "\n" in text[items[-1][1] : s]:
+            break  # a new paragraph: the list ended with the one before
+        items.append((s, e))
+        if not text[s:e].rstrip().endswith(_SEMICOLONS) or len(items) >= MAX_CLAUSES:
+            break
+    return items if len(items) >= 2 else []
 
 
 def _announced_headings(
