@@ -157,14 +157,10 @@ def missing_report(
     for place in places:
         core = place.rstrip("市县镇乡")
         ours = [d for d in documents if core and _is_of(d, core)]
-        # Two provinces side by side are asked alike (江苏和浙江今年…), not one of the other; a city named
-        # beside its province ("广东支持深圳建设什么？") is a topic of the province's report.
+        # Two provinces side by side are asked alike (江苏和浙江今年…), not one of the other. A city of the
+        # named province is no partner: "福建省政府工作报告里，福州市…是多少？" asks the city's figure.
         peers = place in _PEERS and any(a in _PEERS for a in about)
-        held = any(
-            h in {p.rstrip("省市") for p in places} and not re.search(f"{h}省?{core}", query.normalized)
-            for h in _holders(place)
-        )  # not 河南洛阳…: the city is what is asked about, its province only says which
-        partner = partners and ((place not in about and not peers) or held)
+        partner = partners and place not in about and not peers
         topic = (core in sentence and not (refused and place in PROVINCES)) or partner
         # The quoted passage is read (jieba) only when nothing else decides it.
         if not ours and not topic and not _names_within(place, core, passage, catalog):
