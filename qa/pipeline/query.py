@@ -196,6 +196,10 @@ def analyze(question: str, use_glossary: bool = True) -> Query:
     )
 
 
+_DIVISION_ENDS = "省市县镇乡区"
+_OFFICE = r"(?=长|委|政府|人大|政协)"  # 省长, 市委, 县政府 …: the office of the place, named by its level
+
+
 def without_names(query: Query, places: Iterable[str], use_glossary: bool = True) -> Query:
     """The question without the words that name its report (a title year, the issuer, ``places``),
     for searching inside the reports it names: a name chooses where to look, and left in the text it
@@ -205,6 +209,9 @@ def without_names(query: Query, places: Iterable[str], use_glossary: bool = True
     places = [p for p in places if p]
     text = NATIONAL_WORDS.sub(" ", _REPORT_REFERENCE.sub(" ", fold_width(query.text)))
     for place in sorted(places, key=len, reverse=True):
+        # "河南省长是谁？": 省 goes with 长 (the governor), not with 河南; only the name leaves.
+        if place[-1] in _DIVISION_ENDS:
+            text = re.sub(re.escape(place) + _OFFICE, place[-1], text)
         text = text.replace(place, " ")
     if query.translated:  # an English question names its report in English: "Hunan's", "the report"
         text = _ENGLISH_REFERENCE.sub(" ", without_phrases(text, set(places)))
