@@ -408,3 +408,10 @@ def test_an_english_follow_up_asks_the_turn_before_of_another_place_or_time() ->
     assert chat.ask("And Hubei?").reason["standalone_question"] == jobs.replace("Jiangsu", "Hubei")
     # A follow-up that names another thing, not a place or a time, is read as before.
     assert english_readings("What about the unemployment rate?", jobs) == []
+
+
+def test_an_elliptical_turn_naming_nothing_is_not_asked_as_it_stands() -> None:
+    # Found by a helper: "今年目标呢？" after "江苏呢？" was answered from the State Council's report.
+    forms = readings("今年目标呢？", "江苏规上工业增加值", previous="湖北去年规上工业增加值增长多少？")
+    assert "今年目标呢？" not in forms and any(form.startswith("江苏") for form in forms)
+    assert readings("今年目标是多少？", "江苏规上工业增加值")[0] == "今年目标是多少？"  # not elliptical

@@ -196,8 +196,10 @@ def readings(
             forms.append(topic + question.strip())
     forms += replaced + retimed(question, last or previous)
     # "湖北呢？" asks the earlier question of 湖北: as it stands it asks nothing, and it was answered
-    # with the report's dateline, which names 湖北.
-    if topic and (only_context(question) or (same_question and names_nothing(question)) or replaced):
+    # with the report's dateline, which names 湖北; nor does "今年目标呢？", which names nothing.
+    elliptical = bool(_ELLIPSIS_START.match(question.strip()) or _ELLIPSIS_END.search(question.strip()))
+    asks_nothing = names_nothing(question) and (same_question or elliptical)
+    if topic and (only_context(question) or asks_nothing or replaced):
         forms = [form for form in forms if form != question]
     # Each reading is a question of its own: none longer than a question may be.
     return [form for form in dict.fromkeys(forms) if len(form) <= MAX_QUESTION_CHARS] or [question]
