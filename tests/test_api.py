@@ -136,6 +136,12 @@ def test_add_documents_and_filters(tmp_path, report):
     assert hits and all(p.doc_id == town for p in hits)
     reopened = ReportQA(index_dir=tmp_path / "ix", embedder=HashEmbedder())
     assert {d.source for d in reopened.documents} == {"county.txt", "town.txt"}
+    # A region as people write it, with or without its level (某某镇 or 某某): found by a helper,
+    # "河南" matched nothing where "河南省" did.
+    hits = bot.ask("新增学位", k=5, filters={"region": "某某镇"}).passages
+    assert hits and all(p.doc_id == town for p in hits)
+    short = {p.doc_id for p in bot.ask("新增学位", k=5, filters={"region": "某某"}).passages}
+    assert short == {d.doc_id for d in bot.documents}  # 某某镇 and the county 某某县 alike
 
 
 def test_unknown_filter_is_refused(tmp_path, report):

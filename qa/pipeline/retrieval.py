@@ -15,7 +15,7 @@ import numpy as np
 
 from qa.errors import QuestionError
 from qa.index.base import IndexStore
-from qa.index.catalog import Catalog
+from qa.index.catalog import Catalog, short_region
 from qa.pipeline.places import named_places
 from qa.pipeline.query import NATIONAL_WORDS, Query, without_names
 from qa.schema import DocumentInfo
@@ -37,7 +37,10 @@ def filter_documents(data: IndexStore, filters: Mapping[str, Any] | None) -> set
     allowed: list[DocumentInfo] = list(data.documents)
     for key, value in filters.items():
         wanted = {str(v) for v in (value if isinstance(value, list | tuple | set) else [value])}
-        allowed = [d for d in allowed if str(getattr(d, key)) in wanted]
+        if key == "region":  # 河南 or 河南省, as people write it and as the question does
+            allowed = [d for d in allowed if d.region and {d.region, short_region(d.region)} & wanted]
+        else:
+            allowed = [d for d in allowed if str(getattr(d, key)) in wanted]
     return {d.doc_id for d in allowed}
 
 
