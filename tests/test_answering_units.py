@@ -121,6 +121,13 @@ def test_a_years_result_is_asked_of_the_report_that_reviews_it() -> None:
 def test_a_year_the_collection_lacks_is_a_group_without_reports() -> None:
     groups = named_groups(analyze("2020年和2025年的政府工作报告分别提出了什么目标？"), CATALOG)
     assert [(label, len(infos)) for label, infos in groups] == [("2020年", 0), ("2025年", 1)]
+    # One place's years: the part it lacks names the place and offers its reports (found by a helper:
+    # "没有2005年的报告；有：2005年国务院…" contradicted itself and left out Henan's own report).
+    groups = named_groups(analyze("2020年和2026年江苏的地区生产总值目标分别是多少？"), CATALOG)
+    assert [(label, len(infos)) for label, infos in groups] == [("2020年江苏", 0), ("2026年江苏", 1)]
+    assert lacking("2025年江苏", DOCS).reason.startswith(
+        "没有2025年江苏的报告；有：《2026年江苏省政府工作报告》"
+    )
 
 
 def test_a_report_year_without_a_place_means_the_state_councils_report() -> None:

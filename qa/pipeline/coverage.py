@@ -90,11 +90,14 @@ def _by_nearness(documents: list[DocumentInfo], place: str) -> list[DocumentInfo
 
 
 def lacking(label: str, documents: list[DocumentInfo]) -> Missing:
-    """A comparison's part that no document is (``scope.named_groups``: a year, "2020年"): the
-    reports of the nearest years, with the years they cover; of the nearest place, for a place."""
-    year = re.fullmatch(r"(\d{4})年", label)
+    """A comparison's part that no document is (``scope.named_groups``: a year, "2020年", or one
+    place's year, "2005年河南"): the reports of the nearest years (of that place), with the years they
+    cover; of the nearest place, for a place."""
+    year = re.fullmatch(r"(\d{4})年(.*)", label)  # "2005年", or "2005年河南" for one place's reports
     if year:
-        nearest = _nearest(documents, [int(year.group(1))])
+        place = year.group(2)
+        pool = [d for d in documents if _is_of(d, place)] if place else documents
+        nearest = _nearest(pool or documents, [int(year.group(1))])
         return Missing(label, [d.title for d in nearest], tuple(map(_span, nearest)))
     return _by_place(label, documents)
 

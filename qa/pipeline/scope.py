@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from qa.index.catalog import Catalog, covers_years
+from qa.index.catalog import NATIONAL_REGION, Catalog, covers_years, short_region
 from qa.pipeline.query import Query
 from qa.pipeline.retrieval import named_documents, prefer_national
 from qa.schema import DocumentInfo, Level, Period
@@ -76,6 +76,8 @@ def named_groups(query: Query, catalog: Catalog) -> list[tuple[str, list[Documen
         return groups
     if len(years) >= 2:
         pool = next(iter(regions.values()), None) or catalog.documents
+        region = next(iter(regions), "")
+        place = "" if region == NATIONAL_REGION else short_region(region)  # "2005年河南": one place's years
         groups = []
         aspect = asked_aspect(query, catalog)
         for year in sorted(set(years)):
@@ -85,7 +87,7 @@ def named_groups(query: Query, catalog: Catalog) -> list[tuple[str, list[Documen
                 or [d for d in pool if d.year == year]
                 or [d for d in pool if covers_years(d, (year,))]
             )
-            groups.append((f"{year}年", prefer_national(titled)))
+            groups.append((f"{year}年{place}", prefer_national(titled)))
         return groups
     return []
 
