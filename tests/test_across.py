@@ -66,3 +66,14 @@ def test_a_named_report_is_searched_for_the_question_without_its_name(provinces:
     assert answer.passages and {p.doc_id for p in answer.passages} <= guangdong
     assert answer.reason["searched_for"] == "今年地区生产总值增长目标是多少?"
     assert "searched_for" not in provinces.ask("地区生产总值增长目标是多少？", k=5).reason
+
+
+def test_the_two_provinces_of_a_library_are_asked_alike(tmp_path) -> None:
+    # Found by a helper: "两个省今年…分别是多少？" was answered from the State Council's report alone.
+    paths = [REPORTS / f"2026_province_{name}.txt" for name in ("jiangsu", "guangdong")]
+    two = ReportQA.from_paths(
+        [*paths, REPORTS / "2025_national.txt"], tmp_path / "ix", embedder=HashEmbedder()
+    )
+    answer = two.ask("两个省今年地区生产总值增长目标分别是多少？")
+    provinces = {d.doc_id for d in two.documents if d.level == "province"}
+    assert answer.found and {p.passages[0].doc_id for p in answer.parts} == provinces
