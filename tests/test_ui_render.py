@@ -197,6 +197,18 @@ def test_series_chart_labels_every_point_and_carries_its_sentence() -> None:
     )
     assert svg.count('class="rq-series-source"') == 2 and "<mark>" in svg
     assert "没有找到「国内生产总值」" in series_chart([], "国内生产总值")
+    # A line joins one place's points only (found by a helper: the State Council's, a town's and a
+    # province's targets were drawn as one trend).
+    mixed = [
+        _fact("国内生产总值", f"{v}%", f"增长{v}%", v, year=y, doc_id=d, document=f"{y}年{name}政府工作报告")
+        for v, y, d, name in (
+            (6.5, 2018, "n18", "国务院"),
+            (6.0, 2025, "town", "青石镇"),
+            (5.0, 2019, "n19", "国务院"),
+        )
+    ]
+    svg = series_chart(mixed, "国内生产总值", {"n18": "全国", "n19": "全国", "town": "青石镇"})
+    assert svg.count("<polyline") == 1 and svg.count("data-rq-point=") == 3
 
 
 class _SlowBot:

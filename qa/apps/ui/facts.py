@@ -8,7 +8,7 @@ sentence is already in the page, so a click (handled by ``static/page.js``) need
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import gradio as gr
@@ -112,8 +112,10 @@ def render_fact_source(fact: Fact) -> str:
     )
 
 
-def series_chart(points: Sequence[Fact], indicator: str) -> str:
-    """An indicator over the reports as SVG: one labelled point per report, each opening its sentence."""
+def series_chart(points: Sequence[Fact], indicator: str, regions: Mapping[str, str] | None = None) -> str:
+    """An indicator over the reports as SVG: one labelled point per report, each opening its sentence.
+    A line joins the points of one place only (``regions``: a document's region by doc_id): the State
+    Council's targets and a province's are no one series."""
     if not points:
         return f'<p class="rq-side-note">已索引的报告里没有找到「{escape(indicator)}」的年度数据。</p>'
     step, left, top, plot_h, label_h = 72, 40, 28, 160, 70
@@ -125,7 +127,14 @@ def series_chart(points: Sequence[Fact], indicator: str) -> str:
         return top + plot_h - (value - low) / spread * (plot_h - 20) - 10
 
     xy = [(left + step * i + step / 2, y(p.value)) for i, p in enumerate(points)]
-    line = " ".join(f"{x:.0f},{yy:.0f}" for x, yy in xy)
+    places: dict[str, list[tuple[float, float]]] = {}
+    for p, point in zip(points, xy, strict=True):
+        places.setdefault((regions or {}).get(p.doc_id, ""), []).append(point)
+    lines = "".join(
+        '<polyline points="{}"></polyline>'.format(" ".join(f"{x:.0f},{yy:.0f}" for x, yy in own))
+        for own in places.values()
+        if len(own) > 1
+    )
     marks = []
     for i, (p, (x, yy)) in enumerate(zip(points, xy, strict=True)):
         name = short_name(p.document)
@@ -144,7 +153,7 @@ def series_chart(points: Sequence[Fact], indicator: str) -> str:
     return (
         f'<div class="rq-series"><div class="rq-series-scroll">'
         f'<svg class="rq-series-svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-        f'role="img" aria-label="{escape(indicator)}历年走势"><polyline points="{line}"></polyline>'
+        f'role="img" aria-label="{escape(indicator)}历年走势">{lines}'
         f"{''.join(marks)}</svg></div>"
         '<p class="rq-side-note">点图上的点，可看到该数据的原文出处。</p>'
         f"{sources}</div>"
@@ -175,7 +184,7 @@ def _series(bot: ReportQA, indicator: str | None, period: str | None) -> str:
         points = bot.series(indicator, period=FACT_PERIODS.get(period or "", "plan"))
     except ReportQAError as exc:
         return f'<p class="rq-error">{escape(explain_error(exc)[1])}</p>'
-    return series_chart(points, indicator)
+    return series_chart(points, indicator, {d.doc_id: d.region or "" for d in bot.documents})
 
 
 def facts_tab(bot: ReportQA, tab: gr.Tab) -> None:
