@@ -16,7 +16,7 @@ from qa.pipeline.parts import split_parts
 from qa.pipeline.places import named_places
 from qa.pipeline.query import analyze
 from qa.pipeline.retrieval import Hit, named_documents, named_scope
-from qa.pipeline.scope import asked_aspect, named_groups, part_years
+from qa.pipeline.scope import named_groups, part_years
 from qa.schema import DocumentInfo, Passage
 from qa.text.normalize import normalize
 
@@ -83,39 +83,6 @@ def test_each_part_of_a_comparison_asks_its_own_year() -> None:
     assert part_years(regions, [d for d in DOCS if d.doc_id == "js"], regions.aspect) == (2026,)
     # A part whose reports carry none of the years as their own keeps the question's years.
     assert set(part_years(analyze("2024年和2022年的GDP分别是多少？"), [n25], None)) == {2022, 2024}
-
-
-def test_a_years_result_is_asked_of_the_report_that_reviews_it() -> None:
-    # Found by a helper: "2014年和2015年GDP分别增长了多少？" quoted 2013's and 2014's growth, from the
-    # reports titled 2014 and 2015, at confidence 1.0.
-    docs = [DocumentInfo(f"n{y}", f"《{y}年国务院报告》", f"{y}.txt", region="全国", year=y, level="national",
-                         review_year=y - 1) for y in range(2014, 2018)]  # fmt: skip
-    catalog = Catalog(docs)
-    results = analyze("2014年和2015年GDP分别增长了多少？")
-    groups = named_groups(results, catalog)
-    assert [(label, [d.doc_id for d in infos]) for label, infos in groups] == [
-        ("2014年", ["n2015"]),
-        ("2015年", ["n2016"]),
-    ]
-    assert part_years(results, groups[0][1], "review") == (2014,)  # the 2015 report's review, not its plan
-    # Without 了 or 目标 a past year's figure is its result, when a report reviews it (found by a helper:
-    # "2005年和2008年国内生产总值分别增长多少？" had quoted the 2006 and 2009 targets at 1.0).
-    bare = analyze("2014年和2015年GDP分别增长多少？")
-    assert asked_aspect(bare, catalog) == "review"
-    assert [[d.doc_id for d in infos] for _, infos in named_groups(bare, catalog)] == [["n2015"], ["n2016"]]
-    assert asked_aspect(analyze("2016年和2017年GDP分别增长多少？"), catalog) is None  # none reviews 2017
-    targets = named_groups(analyze("2014年和2015年GDP增长目标分别是多少？"), catalog)
-    assert [[d.doc_id for d in infos] for _, infos in targets] == [["n2014"], ["n2015"]]
-    # Three years listed, or a range, are each a part (three had lost one, a range its middle).
-    for question in (
-        "2014年、2015年、2016年城镇新增就业目标分别是多少？",
-        "2014年到2016年城镇新增就业目标各是多少？",
-    ):
-        assert [label for label, _ in named_groups(analyze(question), catalog)] == [
-            "2014年",
-            "2015年",
-            "2016年",
-        ]
 
 
 def test_a_year_the_collection_lacks_is_a_group_without_reports() -> None:

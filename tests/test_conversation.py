@@ -13,11 +13,9 @@ from qa.pipeline.conversation import (
     only_context,
     readings,
     resolve,
-    stands_alone,
     substitutions,
     topic_of,
 )
-from qa.pipeline.english_follow_ups import english_readings
 from qa.pipeline.parts import term_in_answer
 from qa.pipeline.query import analyze, names_something
 from qa.schema import Answer
@@ -250,31 +248,6 @@ def test_a_reading_that_quotes_what_the_question_names_may_win():
     )
 
 
-def test_a_question_of_its_own_answered_as_it_stands_is_not_read_otherwise() -> None:
-    # Found by a helper in the page: after "安徽去年地区生产总值多少？", the reading with 安徽地区生产总值
-    # in front quoted Anhui's GDP sentence (it names 规上工业增加值) over the town's own figure.
-    question = "去年规上工业产值多少？"
-    assert stands_alone(question, "安徽地区生产总值")
-    assert not any(
-        stands_alone(q, "财政收入") for q in ("那医疗呢？", "今年呢？", "它什么时候建成？", "多少？")
-    )
-    own = Answer(question, True, "规上工业产值26.62亿元。", confidence=0.7, outcome="answer")
-    glued = Answer(question, True, "全省地区生产总值5.3万亿元，规上工业增加值增长9.4%。", confidence=0.9)
-    glued.outcome = "answer"
-    answered = [(question, own), ("安徽地区生产总值" + question, glued)]
-    assert best_reading(question, answered, alone=True) is own
-    assert best_reading(question, answered) is glued  # a follow-up's readings compete as before
-    # As it stands it is only 可能相关: the readings compete.
-    unsure = Answer(question, True, "工业投资1.49亿元。", confidence=0.3, outcome="uncertain")
-    assert best_reading(question, [(question, unsure), answered[1]], alone=True) is glued
-
-
-def test_a_topic_in_another_script_is_not_put_in_front() -> None:
-    topic = topic_of("What is the GDP growth target for 2018?")
-    forms = readings("2030年安徽地区生产总值目标是多少？", topic)
-    assert forms == ["2030年安徽地区生产总值目标是多少？"]
-
-
 def test_a_turn_naming_no_level_is_also_read_with_the_conversations_level() -> None:
     history = ["镇里去年财政收入多少？", "那医疗呢？"]
     live = Conversation(_ConfidentAbout("镇里医疗"))  # type: ignore[arg-type]
@@ -369,49 +342,3 @@ def test_thanks_in_a_chat_is_no_follow_up() -> None:
     for thanks in ("谢谢", "谢谢！", "Thank you!"):
         with pytest.raises(QuestionError):
             chat.ask(thanks)
-
-
-def test_a_name_after_a_time_only_turn_asks_of_that_time_and_as_it_stands_asks_nothing() -> None:
-    # Found by a helper: "那CPI呢？" after "2015年GDP增长目标是多少？" → "2016年呢？" was answered from
-    # another year's report, and "湖北呢？" in a chain of provinces with the report's dateline.
-    class Bot:  # sure of what the turns mean: 2016's GDP target, then 2016's CPI target
-        def ask(self, question: str, k: int = 5, filters=None) -> Answer:
-            sure = question.startswith(("2016年GDP", "2016年CPI"))
-            return Answer(question, True, question, confidence=0.9 if sure else 0.1, outcome="answer")
-
-    for history in ([], ["2015年GDP增长目标是多少？", "2016年呢？"]):
-        chat = Conversation(Bot(), earlier_questions=history)  # type: ignore[arg-type]
-        if not history:
-            chat.ask("2015年GDP增长目标是多少？")
-            chat.ask("2016年呢？")
-        assert chat.ask("那CPI呢？").reason["standalone_question"] == "2016年CPI增长目标是多少？"
-    forms = readings("湖北呢？", "江苏GDP", previous="江苏今年GDP增长目标是多少？")
-    assert "湖北呢？" not in forms and "湖北今年GDP增长目标是多少？" in forms
-    # A place stands in for a place, not for the first word that names something.
-    assert substitutions("湖北呢？", "江苏今年GDP增长目标是多少？") == ["湖北今年GDP增长目标是多少？"]
-
-
-def test_an_english_follow_up_asks_the_turn_before_of_another_place_or_time() -> None:
-    # Found by a helper: "What about 2008?" was answered "2008年是极不平凡的一年。" at 0.995, and "What
-    # about Guangdong?" with Jiangsu's figure, read as "…this yearGuangdong?".
-    growth = "What was China's GDP growth in 2005?"
-    for follow_up in ("What about 2008?", "And in 2008?", "What was it in 2008?"):
-        assert "What was China's GDP growth in 2008?" in readings(
-            follow_up, topic_of(growth), previous=growth
-        )
-    jobs = "How many new urban jobs does Jiangsu plan to create this year?"
-    forms = readings("What about Guangdong?", topic_of(jobs), previous=jobs)
-    assert forms == ["How many new urban jobs does Guangdong plan to create this year?"]
-    chat = Conversation(_ConfidentAbout("Hubei plan"))  # type: ignore[arg-type]
-    for question in (jobs, "What about Guangdong?"):
-        chat.ask(question)
-    assert chat.ask("And Hubei?").reason["standalone_question"] == jobs.replace("Jiangsu", "Hubei")
-    # A follow-up that names another thing, not a place or a time, is read as before.
-    assert english_readings("What about the unemployment rate?", jobs) == []
-
-
-def test_an_elliptical_turn_naming_nothing_is_not_asked_as_it_stands() -> None:
-    # Found by a helper: "今年目标呢？" after "江苏呢？" was answered from the State Council's report.
-    forms = readings("今年目标呢？", "江苏规上工业增加值", previous="湖北去年规上工业增加值增长多少？")
-    assert "今年目标呢？" not in forms and any(form.startswith("江苏") for form in forms)
-    assert readings("今年目标是多少？", "江苏规上工业增加值")[0] == "今年目标是多少？"  # not elliptical

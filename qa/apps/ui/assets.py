@@ -32,8 +32,32 @@ MONO_FONTS = ["SFMono-Regular", "Consolas", "Liberation Mono", "Noto Sans Mono C
 # "In queue: 1 of 2" / "processing | 6.4s" in English); the page says what is going on itself.
 PRIVATE: dict[str, Any] = {"api_visibility": "private", "show_progress": "hidden"}
 
+# The key figures' table's columns (qa.apps.ui.facts), as shares of its width (%):
+# 编号 指标 数值 变化 变化率 时期 年份 出处.
+COLUMN_WIDTHS = (7, 22, 14, 16, 9, 7, 7, 18)
+PHONE_TABLE_PX = 760  # the table's width on a phone, where it scrolls sideways in its box
+
+
+def phone_table_css() -> str:
+    """On a phone the table keeps ``PHONE_TABLE_PX`` and scrolls sideways, so that words stay whole:
+    Gradio sizes each column as a share of the box, and the header and the rows came apart. (No
+    ``:is()``: Gradio scopes each selector of a rule, split at its commas.)"""
+    cells = ("#rq-facts-table thead th", "#rq-facts-table .virtual-row > *")
+    sized = "flex: 0 0 var(--rq-w) !important; width: var(--rq-w) !important;"
+    sized += " min-width: var(--rq-w) !important; max-width: var(--rq-w) !important;"
+    columns = "".join(
+        f"{cells[0]}:nth-child({n}), {cells[1]}:nth-child({n}) {{ --rq-w: {w * PHONE_TABLE_PX // 100}px; }}"
+        for n, w in enumerate(COLUMN_WIDTHS, start=1)
+    )
+    return (
+        "@media (max-width: 640px) {"
+        f"#rq-facts-table table, #rq-facts-table .virtual-body {{ min-width: {PHONE_TABLE_PX}px; }}"
+        f"{', '.join(cells)} {{ {sized} }}{columns}}}"
+    )
+
+
 _STATIC = resources.files("qa.apps.ui").joinpath("static")
-CSS = _STATIC.joinpath("ui.css").read_text(encoding="utf-8")
+CSS = _STATIC.joinpath("ui.css").read_text(encoding="utf-8") + phone_table_css()
 # Gradio scopes CSS to the app's box; its footer is outside, styled from the page's head.
 _OUTSIDE_CSS = _STATIC.joinpath("outside.css").read_text(encoding="utf-8")
 # (mode) => ...: scrolls the chat to the bottom ("bottom") or to the start of the new reply ("reply").

@@ -16,7 +16,7 @@ import pandas as pd
 
 from qa.api import ReportQA
 from qa.apps.messages import explain_error
-from qa.apps.ui.assets import PRIVATE
+from qa.apps.ui.assets import COLUMN_WIDTHS, PRIVATE
 from qa.apps.ui.render import document_choices, escape, mark_span
 from qa.errors import ReportQAError
 from qa.facts import Fact
@@ -207,7 +207,7 @@ def facts_tab(bot: ReportQA, tab: gr.Tab) -> None:
         interactive=False,
         wrap=True,
         max_height=460,
-        column_widths=["7%", "22%", "14%", "16%", "9%", "7%", "7%", "18%"],
+        column_widths=[f"{w}%" for w in COLUMN_WIDTHS],
         show_search="none",  # its box and tooltips are English; the 报告/时期 choices narrow instead
         buttons=[],
         label="关键数据（重点指标在前；表头的 ⋮ 菜单可排序，点一行看原文）",
