@@ -86,3 +86,20 @@ def test_an_elliptical_turn_naming_nothing_is_not_asked_as_it_stands() -> None:
     forms = readings("今年目标呢？", "江苏规上工业增加值", previous="湖北去年规上工业增加值增长多少？")
     assert "今年目标呢？" not in forms and any(form.startswith("江苏") for form in forms)
     assert readings("今年目标是多少？", "江苏规上工业增加值")[0] == "今年目标是多少？"  # not elliptical
+
+
+def test_a_name_after_a_name_asks_the_turn_before_as_it_was_read() -> None:
+    # Found by a helper: "那居民消费价格呢？" after "那山东呢？" went back to the first question's 安徽,
+    # read as 安徽今年居民消费价格生产总值增长目标是多少？.
+    first = "安徽今年地区生产总值增长目标是多少？"
+    chat = Conversation(_ConfidentAbout("山东今年居民消费价格增长"))  # type: ignore[arg-type]
+    chat.ask(first)
+    assert chat.ask("那山东呢？").reason["standalone_question"] == "山东今年地区生产总值增长目标是多少？"
+    assert (
+        chat.ask("那居民消费价格呢？").reason["standalone_question"] == "山东今年居民消费价格增长目标是多少？"
+    )
+    resumed = Conversation(_ConfidentAbout("山东今年居民消费价格增长"), [first, "那山东呢？"])  # type: ignore[arg-type]
+    assert (
+        resumed.ask("那居民消费价格呢？").reason["standalone_question"]
+        == "山东今年居民消费价格增长目标是多少？"
+    )

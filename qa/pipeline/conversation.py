@@ -26,7 +26,7 @@ from qa.pipeline.scope import level_words
 from qa.schema import Answer
 from qa.settings import MAX_QUESTION_CHARS
 from qa.text.normalize import has_cjk, normalize
-from qa.text.words import cut_words
+from qa.text.words import cut_words, parts_of
 
 
 class Asker(Protocol):
@@ -67,6 +67,7 @@ _NAMES_NOTHING = re.compile(
 SHORT_QUESTION = 6  # characters; shorter questions lean on the conversation for their topic
 SUBSTITUTED_WORDS = 3  # an elliptical name is put in for each of the earlier question's first words
 MAX_NAME_CHARS = 12  # longer than this after 那…呢 is a question of its own, not a name
+LONG_NAME = 4  # characters; a name this long may stand for a name of several words (居民消费价格)
 
 
 def topic_of(question: str) -> str:
@@ -147,17 +148,22 @@ def substitutions(question: str, previous: str) -> list[str]:
     earlier = previous.strip()  # as typed: the reading is shown in the answer's reason
     if not name or name in earlier:
         return []
-    words = cut_words(earlier)
+    words = [part for word in cut_words(earlier) for part in parts_of(word)]
     replaceable = [n for n, word in enumerate(words) if _names_a_thing(word) and word not in name]
-    if _is_place(name):  # a place stands in for a place: "湖北呢？" after "江苏今年GDP…" is not 江苏今年湖北…
-        replaceable = [n for n in replaceable if _is_place(words[n])] or replaceable
+    # A place stands in for a place, and a thing for a thing: "湖北呢？" after "江苏今年GDP…" is not
+    # 江苏今年湖北…, nor "那居民消费价格呢？" after "山东今年地区生产总值…" 居民消费价格今年….
+    place = _is_place(name)
+    replaceable = [n for n in replaceable if _is_place(words[n]) == place] or replaceable
     forms = []
     for n in replaceable[:SUBSTITUTED_WORDS]:
         end = n + 1
         while end < len(words) and len(words[end]) >= 2 and words[end] in name:  # "农民收入" for 城里人 收入
             end += 1
-        forms.append("".join([*words[:n], name, *words[end:]]))
-    return [form for form in forms if len(form) <= MAX_QUESTION_CHARS]
+        run = end
+        while len(name) >= LONG_NAME and run in replaceable:  # or the name it begins: 地区 生产总值
+            run += 1
+        forms += ["".join([*words[:n], name, *words[stop:]]) for stop in dict.fromkeys((end, run))]
+    return [form for form in dict.fromkeys(forms) if len(form) <= MAX_QUESTION_CHARS]
 
 
 def retimed(question: str, previous: str) -> list[str]:
@@ -286,20 +292,24 @@ class Conversation:
 
     def _advance(self, question: str) -> str:
         """Resume: the question's topic (as resolved in words alone) becomes the context."""
-        standalone = (retimed(question, self.last) or [resolve(question, self.topic)])[0]
+        # Read as a live turn would most likely be: of its time or its name, else with the topic.
+        named = substitutions(question, self.previous) + english_readings(
+            question, self.last or self.previous
+        )
+        standalone = (retimed(question, self.last) or named or [resolve(question, self.topic)])[0]
         self.topic = topic_of(standalone) or self.topic
         self._remember(question, standalone)
         self.last = standalone
         return standalone
 
     def _remember(self, question: str, standalone: str) -> None:
-        """Keep ``question`` as the one later names replace words of, unless it is such a name; for a
-        time-only or an English follow-up, its ``standalone`` reading ("那CPI呢？" after "2016年呢？"
-        asks of 2016). And keep the level of government it names, if any."""
-        if only_context(question) or english_readings(question, self.last or self.previous):
-            self.previous = standalone
-        elif not elliptical_name(question):
-            self.previous = question
+        """Keep ``question`` as the one later names replace words of; for a follow-up (a time, a name,
+        in Chinese or English), its ``standalone`` reading: "那CPI呢？" after "2016年呢？" asks of 2016,
+        "那居民消费价格呢？" after "那山东呢？" of 山东. And keep the level of government it names, if any."""
+        follow_up = only_context(question) or elliptical_name(question)
+        self.previous = (
+            standalone if follow_up or english_readings(question, self.last or self.previous) else question
+        )
         self.level = level_words(question) or self.level
 
     def _readings(self, question: str) -> list[str]:

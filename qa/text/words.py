@@ -12,3 +12,12 @@ jieba.setLogLevel(logging.WARNING)  # not its dictionary-loading chatter on ever
 def cut_words(text: str) -> list[str]:
     """The words of ``text`` in order, as jieba's default (precise) mode cuts them."""
     return jieba.lcut(text)
+
+
+def parts_of(word: str) -> list[str]:
+    """``word`` as two words of its own when jieba's search mode reads it so (农民收入 -> 农民, 收入),
+    else ``[word]``: a follow-up may replace one of them ("工人呢？" after "农民收入涨了多少？")."""
+    parts = [p for p in jieba.cut_for_search(word) if 2 <= len(p) < len(word)]
+    return next(
+        ([a, word[len(a) :]] for a in parts if word.startswith(a) and word[len(a) :] in parts), [word]
+    )
