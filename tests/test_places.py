@@ -118,6 +118,7 @@ def test_a_place_named_beside_one_the_library_has_is_that_reports_topic() -> Non
         return missing.asked if missing else None
 
     assert lacks("广东和香港、澳门怎么合作？") is None
+    assert lacks("江苏和浙江、上海怎么推进一体化？") is None  # provinces acting together
     assert lacks("推进苏州与上海同城化发展了吗？") in (None, "苏州")  # 苏州: its passage decides
     # Still lacking: the place asked about alone, a city of the province (the quoted passage may name
     # it: ``_names_within``), two provinces side by side, and places compared.

@@ -65,6 +65,8 @@ _COMPARES = re.compile(
 
 
 _PEERS = frozenset(PROVINCES) - {"香港", "澳门", "台湾"}  # provinces with work reports of their own
+# Words of provinces acting together (湖北和湖南、江西怎么合作？): one report's plans with the others.
+_TOGETHER = re.compile(r"合作|协同|协作|一体化|联动|共建|对接|互联互通|同城化|\bcooperat|\bwith\b")
 
 
 def _has_report(place: str, documents: list[DocumentInfo]) -> bool:
@@ -160,9 +162,10 @@ def missing_report(
     for place in places:
         core = place.rstrip("市县镇乡")
         ours = [d for d in documents if core and _is_of(d, core)]
-        # Two provinces side by side are asked alike (江苏和浙江今年…), not one of the other. A city of the
-        # named province is no partner: "福建省政府工作报告里，福州市…是多少？" asks the city's figure.
-        peers = place in _PEERS and any(a in _PEERS for a in about)
+        # Two provinces side by side are asked alike (江苏和浙江今年…), not one of the other, unless they
+        # act together (湖北和湖南、江西怎么合作？). A city of the named province is no partner:
+        # "福建省政府工作报告里，福州市…是多少？" asks the city's figure.
+        peers = place in _PEERS and any(a in _PEERS for a in about) and not _TOGETHER.search(query.normalized)
         partner = partners and place not in about and not peers
         topic = (core in sentence and not (refused and place in PROVINCES)) or partner
         # The quoted passage is read (jieba) only when nothing else decides it.
