@@ -27,6 +27,15 @@ def short_region(region: str) -> str:
     return _REGION_SUFFIX.sub("", region)
 
 
+# A plan of several years: 规划, 纲要, a vision (远景目标), or a span in its title (2026—2030年).
+_PLAN_TITLE = re.compile(r"规划|纲要|远景|(?:19|20)\d{2}\s*年?\s*[—\-–~～至到]+\s*(?:19|20)\d{2}")
+
+
+def spans_years(title: str) -> bool:
+    """Whether a document is a plan of several years by its title (its year is none it covers alone)."""
+    return bool(_PLAN_TITLE.search(title))
+
+
 def years_covered(info: DocumentInfo) -> set[int]:
     """The years a report is titled with, reviews or plans."""
     own = {info.year, info.review_year, info.review_year + 1 if info.review_year else None}
@@ -48,7 +57,9 @@ class Catalog:
         self._place: dict[str, list[int]] = {}  # a region's full or short name -> its reports
         self._covering: dict[int, list[int]] = {}
         self._titled: dict[int, list[int]] = {}
-        self.dated = True  # every report has a year: a year none covers is then a fact
+        # Every document has a year and none is a plan of several years (a 规划 titled with its 2035
+        # vision): a year none covers is then a fact.
+        self.dated = True
         for i, info in enumerate(self.documents):
             region = info.region or ""
             if region and region != NATIONAL_REGION:
@@ -56,7 +67,7 @@ class Catalog:
                 for name in {region, short} if len(short) >= 2 else {region}:
                     self._place.setdefault(name, []).append(i)
             covered = years_covered(info)
-            self.dated = self.dated and bool(covered)
+            self.dated = self.dated and bool(covered) and not spans_years(info.title)
             for year in covered:
                 self._covering.setdefault(year, []).append(i)
             if info.year is not None:

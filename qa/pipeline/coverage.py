@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import zip_longest
 
-from qa.index.catalog import Catalog, covers_years
+from qa.index.catalog import Catalog, covers_years, spans_years
 from qa.pipeline.places import PROVINCES, containing, named_places, names_as_word
 from qa.pipeline.query import NATIONAL_WORDS, Query, analyze
 from qa.schema import DocumentInfo, Passage
@@ -171,7 +171,10 @@ def missing_report(
         # The quoted passage is read (jieba) only when nothing else decides it.
         if not ours and not topic and not _names_within(place, core, passage, catalog):
             return _by_place(place, documents)
-        if ours and (query.report_years or query.years) and not _fitting(ours, query):
+        # A plan of several years (a 规划 of 2026—2030 titled with its 2035 vision) covers the years it
+        # names, which the answer step checks; the year of a report, a summary or a bulletin is a fact.
+        dated = not any(spans_years(d.title) for d in ours)
+        if ours and dated and (query.report_years or query.years) and not _fitting(ours, query):
             return Missing(f"{_years(query)}年{place}", [d.title for d in ours], tuple(map(_span, ours)))
     if NATIONAL_WORDS.search(query.normalized) and (query.report_years or query.years):
         national = [d for d in documents if d.level == "national"]
