@@ -132,15 +132,18 @@ def test_a_place_named_beside_one_the_library_has_is_that_reports_topic() -> Non
 def test_a_plan_of_several_years_is_not_refused_for_a_year_its_title_lacks() -> None:
     # Found by a helper: a county's 规划 titled with its 二〇三五年 vision was read as a 2035 document,
     # and every "2030年…" question refused with 没有2030年安平县的报告.
-    plan = DocumentInfo("p", "安平县国民经济和社会发展第十五个五年规划和二〇三五年远景目标纲要", "p.txt",
-                        region="安平县", year=2035, level="county", review_year=2035)  # fmt: skip
-    report = DocumentInfo("r", "2026年安平县政府工作报告", "r.txt", region="安平县", year=2026, level="county",
-                          review_year=2025)  # fmt: skip
-    for documents in ([plan], [plan, report]):
-        assert (
-            missing_report(analyze("2030年安平县城镇化率目标是多少？"), Catalog(documents), "无关。") is None
-        )
-    # A report alone still covers only its own years.
-    assert (
-        missing_report(analyze("2030年安平县城镇化率目标是多少？"), Catalog([report]), "无关。") is not None
-    )
+    def county(doc_id: str, title: str, year: int, review_year: int) -> DocumentInfo:
+        return DocumentInfo(doc_id, title, f"{doc_id}.txt", region="安平县", year=year, level="county",
+                            review_year=review_year)  # fmt: skip
+
+    plan = county("p", "安平县国民经济和社会发展第十五个五年规划和二〇三五年远景目标纲要", 2035, 2035)
+    reports = [
+        county("r", "2026年安平县政府工作报告", 2026, 2025),
+        county("o", "2024年安平县政府工作报告", 2024, 2023),
+    ]
+    question = analyze("安平县2030年城镇化率目标是多少？")
+    for documents in ([plan], [plan, *reports]):
+        assert missing_report(question, Catalog(documents), "无关。") is None
+    # Reports alone still cover only their own years.
+    lacking = missing_report(question, Catalog(reports), "无关。")
+    assert lacking is not None and lacking.asked == "2030年安平县"
