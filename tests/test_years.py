@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.pipeline.answering import unnamed_year
+from qa.pipeline.answering import other_years, unnamed_year
 from qa.pipeline.query import analyze
 from qa.schema import DocumentInfo
 from qa.text.years import asked_years, years_spoken_of, years_told
@@ -75,7 +75,7 @@ def test_a_year_the_document_never_speaks_of_is_the_reason_to_refuse() -> None:
         ("2024年高考中，学校本科上线率为98.6%。", {2024}),
         ("二〇二三年全年粮食产量稳定。", {2023}),
         ("2021—2025年累计完成投资。", {2021, 2022, 2023, 2024, 2025}),
-        ("城镇化率从2020年的53.2%提升到2025年的57.7%。", {2025}),  # 2020 is where it starts from
+        ("城镇化率从2020年的53.2%提升到2025年的57.7%。", {2020, 2025}),  # each year's figure
         ("全省地区生产总值比2020年增长30%。", set()),  # a base year only
         ("自2021年以来累计投资50亿元。", set()),  # counted from: any year since
         ("力争2025年前建成。", set()),  # a deadline
@@ -84,6 +84,14 @@ def test_a_year_the_document_never_speaks_of_is_the_reason_to_refuse() -> None:
 )
 def test_the_years_a_sentence_tells_of(sentence: str, told: set[int]) -> None:
     assert years_told(sentence) == told
+
+
+def test_a_sentence_with_the_start_of_a_rise_answers_its_years() -> None:
+    # Found by a helper: "2020年地区生产总值是多少？" was refused as 找到的句子说的是2025年的情况 for the
+    # sentence that gives it: 从2020年的186.5亿元增加到2025年的258.3亿元.
+    sentence = "全县地区生产总值从2020年的186.5亿元增加到2025年的258.3亿元，年均增长6.7%。"
+    assert other_years(analyze("2020年地区生产总值是多少？"), sentence) is None
+    assert other_years(analyze("2023年地区生产总值是多少？"), sentence) is not None
 
 
 def test_a_sentence_telling_of_another_year_answers_nothing_of_the_year_asked(

@@ -129,6 +129,9 @@ def other_years(query: Query, sentence: str) -> str | None:
     return f"the sentences found tell of {told_text}, not {asked_text}"
 
 
+_NOT_LIKELY = "no sentence of the report is likely to answer the question"
+
+
 @dataclass
 class Decision:
     """The chosen sentence (if any), how sure, and why not when refused."""
@@ -149,8 +152,9 @@ def decide(
     scored = scorer.score(
         retrieved.candidates, lambda c: kinds(retrieved.passages[c.passage].doc_id), calibrated
     )
-    if scored is None:
-        return Decision(None, None, "nothing indexed matches the filters")
+    if scored is None:  # no sentence to choose: nothing searched, or only headings found
+        empty = "nothing indexed matches the filters" if not retrieved.passages else _NOT_LIKELY
+        return Decision(None, None, empty)
     best = retrieved.candidates[scored.best]
     passage = retrieved.passages[best.passage]
     sentence = normalize(best.text)  # as the question is: ２０１０年 names 2010
@@ -177,7 +181,7 @@ def decide(
         lacks = missing_report(retrieved.query, data.catalog, sentence, refused=True)
         if lacks:
             return Decision(scored, best, lacks.reason, lacks)
-        return Decision(scored, best, "no sentence of the report is likely to answer the question")
+        return Decision(scored, best, _NOT_LIKELY)
     return Decision(scored, best, None)
 
 

@@ -84,17 +84,18 @@ def asked_years(normalized_question: str, years: tuple[int, ...]) -> tuple[int, 
     return tuple(y for y in years if y in written)
 
 
-# A year a sentence measures from (比2020年增长, 由2015年的…提高到, 与2019年相比) is no year it tells of.
-_BASE = re.compile(rf"(?:比|较|与|同|从|由|自)\s*(?:{_YEAR})\s*年?")
+# A year a sentence measures from (比2020年增长, 与2019年相比) is no year it tells of; the start of
+# "从2020年的186.5亿元增加到…" is: it gives that year's figure.
+_BASE = re.compile(rf"(?:比|较|与|同)\s*(?:{_YEAR})\s*年?")
 # A year written as one (2023年), not a deadline or a start (2025年前, 2021年以来: no one year).
 _TOLD = re.compile(rf"(?<!\d)({_YEAR})\s*年(?!以来|起|开始|至今|以后|之后|前|以前|底前|末前)")
 _OPEN = re.compile(rf"(?<!\d)(?:{_YEAR})\s*年?\s*(?:以来|起|开始|至今|以后|之后|前|以前)")
 
 
 def years_told(sentence: str) -> frozenset[int]:
-    """The years a sentence tells of (截至2023年末, 2024年高考中, 2021—2025年, 二〇二三年): empty when
-    it names none, only years it measures from (比2020年), or a year it counts from or to (2021年
-    以来, 2025年前), which may take in any year."""
+    """The years a sentence tells of (截至2023年末, 2024年高考中, 2021—2025年, 从2020年的…到2025年的…):
+    empty when it names none, only years it measures from (比2020年), or a year it counts from or to
+    (2021年以来, 2025年前), which may take in any year."""
     text = _BASE.sub(" ", normalize(sentence))
     if _OPEN.search(text):
         return frozenset()
