@@ -78,6 +78,9 @@ def test_a_plan_of_many_short_headings_is_unwrapped_too():
         lines += [f"第{n}章 规划", f"{n}、分项", f"（{n}）细目", *_wrapped([paragraph])]
     joined = join_wrapped_lines(lines)
     assert all(paragraph in joined for paragraph in paragraphs)
+    # A title as wide as the page does not take the chapter after it (第一章 had become part of it).
+    titled = join_wrapped_lines(["安平县国民经济和社会发展第十五个五年规划纲要要点一览", *lines])
+    assert titled[:2] == ["安平县国民经济和社会发展第十五个五年规划纲要要点一览", "第1章 规划"]
 
 
 def test_a_report_printed_as_a_pdf_reads_as_its_text(tmp_path: Path):

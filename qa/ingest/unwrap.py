@@ -103,7 +103,8 @@ def join_wrapped_lines(lines: list[str]) -> list[str]:
     for line, open_end in zip(lines, open_ends, strict=True):
         if joining and not line:
             continue  # a page break inside the paragraph
-        if joining and "\t" not in line:
+        # A heading or list item starts its own line, whatever fills the one before (a long title).
+        if joining and "\t" not in line and not _STARTS_ANEW.match(line):
             # In Latin text (words spaced) the wrap took the space between two words; CJK has none.
             latin = " " in out[-1][-30:] and out[-1][-1].isascii() and line[0].isascii()
             space = " " if latin and out[-1][-1].isalnum() and line[0].isalnum() else ""

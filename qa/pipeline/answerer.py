@@ -19,12 +19,13 @@ from qa.index.base import IndexStore
 from qa.pipeline.answering import QueryEncoder, answer_from, decide, explain, retrieve
 from qa.pipeline.conversation import answer_readings, most_confident, names_nothing, readings, topic_of
 from qa.pipeline.coverage import lacking
-from qa.pipeline.lists import announced_items
+from qa.pipeline.lists import announced_items, document_sections, subsection_items
 from qa.pipeline.parts import split_parts, term_in_answer
 from qa.pipeline.query import Query, analyze
 from qa.pipeline.retrieval import named_documents
 from qa.pipeline.scope import asked_aspect, asked_level, named_groups, part_years, preferred_documents
 from qa.pipeline.scorer import AnswerScorer
+from qa.pipeline.sections import asked_part, part_named, part_passage
 from qa.schema import Answer, DocumentInfo, Passage
 from qa.settings import Settings
 
@@ -105,7 +106,25 @@ class Answerer:
         top = answer.passages[0] if answer.found and answer.passages else None
         if top is not None and top.doc_id in data.texts:
             answer.items = announced_items(data.texts[top.doc_id], top)
-        return answer
+        return self._part_answer(question, answer) or answer
+
+    def _part_answer(self, question: str, answer: Answer) -> Answer | None:
+        """For "第五章讲的是什么？" not answered from inside that part: the part's heading, its subsections
+        as items (``qa.pipeline.sections``), from the document of the first passage found."""
+        asked = asked_part(question)
+        if not asked or not answer.passages:
+            return None
+        top = answer.passages[0]
+        text = self.data.texts.get(top.doc_id, "")
+        section = part_named(document_sections(text), asked)
+        if section is None or (answer.outcome == "answer" and section.start <= top.start < section.end):
+            return None
+        heading = part_passage(top, text, section)
+        passages = [heading, *(p for p in answer.passages if p.passage_id != heading.passage_id)]
+        reason = {"part": section.title, "not_found_because": None}
+        found = Answer(question, True, heading.text, passages[: len(answer.passages)], reason, 1.0, "answer")
+        found.items = subsection_items(text, section, heading)
+        return found
 
     def _missing_part(self, question: str, label: str) -> Answer:
         missing = lacking(label, self.data.documents)

@@ -31,8 +31,9 @@ MAX_CLAUSES = 15  # a colon's list longer than this is read as running text
 
 
 @functools.lru_cache(maxsize=32)
-def _sections(text: str) -> list[Section]:
-    # Parsed only when an answer may announce a list; a few reports answered in a row share the work.
+def document_sections(text: str) -> list[Section]:
+    """The sections of a document's text, parsed once: only when an answer may announce a list or
+    a question names a part, and a few reports answered in a row share the work."""
     return parse_sections(text)
 
 
@@ -133,7 +134,7 @@ def announced_items(text: str, top: Passage) -> list[Passage]:
     listed = colon or (quoted.endswith(_SEMICOLONS) and any(c in quoted for c in _COLONS))
     if not (counts or listed):
         return []  # the common case, decided without parsing the report's sections
-    sections = _sections(text)
+    sections = document_sections(text)
     own = section_at(sections, start)
     # Subsections that begin right after the colon come first: their headings are numbered as items are.
     headings = _announced_headings(text, sections, own, top, end) if colon else []
@@ -165,14 +166,26 @@ def _announced_headings(
     text: str, sections: list[Section], own: Section | None, top: Passage, end: int
 ) -> list[Passage]:
     """The run of ``own``'s next-level subsections beginning right after ``end``, as items."""
-    children = [
+    following = [s for s in _children(sections, own) if s.start >= end]
+    if not following or text[end : following[0].start].strip():
+        return []
+    return _heading_items(text, _numbered_run(following), top)
+
+
+def subsection_items(text: str, section: Section, top: Passage) -> list[Passage]:
+    """The headings of ``section``'s next-level subsections (第一节 … under 第五章), as items."""
+    return _heading_items(text, _numbered_run(_children(document_sections(text), section)), top)
+
+
+def _children(sections: list[Section], own: Section | None) -> list[Section]:
+    return [
         s
         for s in sections
         if s.level == (own.level + 1 if own else 1) and (own is None or own.start < s.start < own.end)
     ]
-    following = [s for s in children if s.start >= end]
-    if not following or text[end : following[0].start].strip():
-        return []
-    spans = [(_heading_span(text, section), section.path) for section in _numbered_run(following)]
+
+
+def _heading_items(text: str, sections: list[Section], top: Passage) -> list[Passage]:
+    spans = [(_heading_span(text, section), section.path) for section in sections]
     items = [_item(top, text, s, e, path) for (s, e), path in spans]
     return [item for item in items if item.text]
