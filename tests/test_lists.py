@@ -72,6 +72,16 @@ def test_a_colon_sentence_before_its_sections_subsections_announces_them(tmp_pat
         assert item.doc_id == top.doc_id and item.section[0].startswith("二、")
 
 
+def test_a_sections_opening_sentence_before_its_subsections_announces_them(tmp_path: Path) -> None:
+    # Found by a helper: "今年重点工作有哪些？" quoted 2014's "做好今年政府工作，要…。", the only sentence
+    # between 三、2014年重点工作 and its （一）…（九）, with no items.
+    doc = _loaded(
+        tmp_path, REPORT.replace("今年重点抓好以下三个方面工作：", "做好今年工作，要突出重点，务求实效。")
+    )
+    items = announced_items(doc.text, _marked(doc, "做好今年工作，要突出重点，务求实效。"))
+    assert [i.text for i in items] == ["（一）扩大有效投资", "（二）办好民生实事。", "（三）守牢安全底线"]
+
+
 def test_a_colon_inside_running_text_announces_nothing(tmp_path: Path) -> None:
     text, top = _quoted(tmp_path, "我们要做到以下几点：")
     assert announced_items(text, top) == []

@@ -137,7 +137,10 @@ def announced_items(text: str, top: Passage) -> list[Passage]:
     sections = document_sections(text)
     own = section_at(sections, start)
     # Subsections that begin right after the colon come first: their headings are numbered as items are.
-    headings = _announced_headings(text, sections, own, top, end) if colon else []
+    # So do those after a section's opening sentence, all that stands between its heading and them
+    # ("三、2014年重点工作" / "做好今年政府工作，要以深化改革为强大动力…。" / "（一）…").
+    opening = own is not None and not text[text.find("\n", own.start, own.end) + 1 : start].strip()
+    headings = _announced_headings(text, sections, own, top, end) if colon or (counts and opening) else []
     path = tuple(own.path) if own else tuple(top.section)
     if not headings and not counts and listed:
         return [_item(top, text, s, e, path) for s, e in _clauses(text, end, own.end if own else len(text))]
