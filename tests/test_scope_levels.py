@@ -156,3 +156,8 @@ def test_a_years_result_is_asked_of_the_report_that_reviews_it() -> None:
             "2015年",
             "2016年",
         ]
+    # A range without a word asking of each year names its two ends; years naming reports, the reports.
+    ends = named_groups(analyze("从2014年到2016年，GDP增长目标有什么变化？"), catalog)
+    assert [label for label, _ in ends] == ["2014年", "2016年"]
+    named = named_groups(analyze("2015年和2016年的政府工作报告中，国内生产总值分别增长了多少？"), catalog)
+    assert [[d.doc_id for d in infos] for _, infos in named] == [["n2015"], ["n2016"]]

@@ -30,22 +30,34 @@ _RUN_PART = re.compile(r"((?:19|20)\d{2})|(至|到|-|—|–|~|～|to)")
 MAX_RANGE = 10  # years a range ("2013年到2017年") is read out to; a longer one names its ends
 
 
-def _listed_years(text: str) -> set[int]:
-    """The years ``text`` lists together, a range read out year by year; a lone year is none."""
+# Words asking of each year of a range ("2013年到2017年…历年/分别"); without them a range names its
+# two ends ("从2019年到2024年，GDP增长目标有什么变化？" compares 2019's and 2024's).
+_EACH_YEAR = re.compile(r"历年|每年|各年|逐年|分别|各是|各自|每一年|each year|every year", re.I)
+# A run of years that names reports: "2019年和2024年的政府工作报告".
+_REPORTS_AFTER = re.compile(r"\s*的?\s*(?:政府工作)?报告")
+
+
+def _listed_years(text: str) -> tuple[set[int], set[int]]:
+    """The years ``text`` lists together (a range read out year by year when it asks of each, else its
+    ends), and those of them that name reports; a lone year is none."""
     listed: set[int] = set()
+    reports: set[int] = set()
+    each = _EACH_YEAR.search(text) is not None
     for run in _YEAR_RUN.finditer(text):
         years, ranged = [], False
         for year, to in _RUN_PART.findall(run.group()):
             if to:
                 ranged = True
-            elif years and ranged and 0 < int(year) - years[-1] <= MAX_RANGE:
+            elif each and years and ranged and 0 < int(year) - years[-1] <= MAX_RANGE:
                 years += range(years[-1] + 1, int(year) + 1)
                 ranged = False
             else:
                 years.append(int(year))
                 ranged = False
         listed.update(years)
-    return listed
+        if _REPORTS_AFTER.match(text, run.end()):
+            reports.update(years)
+    return listed, reports
 
 
 def asked_aspect(query: Query, catalog: Catalog) -> Period | None:
@@ -66,8 +78,9 @@ def named_groups(query: Query, catalog: Catalog) -> list[tuple[str, list[Documen
     regions: dict[str, list[DocumentInfo]] = {}
     for info in catalog.named_in(query.named_text):
         regions.setdefault(info.region or "", []).append(info)
-    listed = _listed_years(query.normalized)
+    listed, named_reports = _listed_years(query.normalized)
     years = tuple(sorted(set(query.report_years) | listed))
+    titles = set(query.report_years) | named_reports  # a report named by its year is that report
     if len(regions) >= 2:
         groups = []
         for region, infos in regions.items():
@@ -83,7 +96,7 @@ def named_groups(query: Query, catalog: Catalog) -> list[tuple[str, list[Documen
         for year in sorted(set(years)):
             # A year's result is told in the report after it, its target in the report of the year.
             titled = (
-                [d for d in pool if _tells(d, year, aspect)]
+                [d for d in pool if year not in titles and _tells(d, year, aspect)]
                 or [d for d in pool if d.year == year]
                 or [d for d in pool if covers_years(d, (year,))]
             )
