@@ -57,7 +57,7 @@ def series_answer(
     indicator = _indicator(text)
     if indicator is None or len(catalog) < 2:
         return None
-    period = "review" if asked_aspect(query, catalog) == "review" else "plan"
+    period = "review" if asked_aspect(query) == "review" else "plan"
     groups = named_groups(query, catalog)
     filters: dict
     if len(groups) >= 2:  # a comparison: the figure of each named report, or a search if one lacks it

@@ -138,12 +138,11 @@ def test_a_years_result_is_asked_of_the_report_that_reviews_it() -> None:
         ("2015年", ["n2016"]),
     ]
     assert part_years(results, groups[0][1], "review") == (2014,)  # the 2015 report's review, not its plan
-    # Without 了 or 目标 a past year's figure is its result, when a report reviews it (found by a helper:
-    # "2005年和2008年国内生产总值分别增长多少？" had quoted the 2006 and 2009 targets at 1.0).
-    bare = analyze("2014年和2015年GDP分别增长多少？")
-    assert asked_aspect(bare, catalog) == "review"
-    assert [[d.doc_id for d in infos] for _, infos in named_groups(bare, catalog)] == [["n2015"], ["n2016"]]
-    assert asked_aspect(analyze("2016年和2017年GDP分别增长多少？"), catalog) is None  # none reviews 2017
+    # Without 了 or 目标 a year beside a figure names its report (the library benchmark's comparisons ask
+    # so: "2019年和2023年赤字率分别是多少？"), though a past year's result may be meant.
+    bare = analyze("2014年和2015年赤字率分别是多少？")
+    assert asked_aspect(bare) is None
+    assert [[d.doc_id for d in infos] for _, infos in named_groups(bare, catalog)] == [["n2014"], ["n2015"]]
     targets = named_groups(analyze("2014年和2015年GDP增长目标分别是多少？"), catalog)
     assert [[d.doc_id for d in infos] for _, infos in targets] == [["n2014"], ["n2015"]]
     # Three years listed, or a range, are each a part (three had lost one, a range its middle).

@@ -142,7 +142,7 @@ class Answerer:
         if filters is None and len(documents) > 1:
             groups = named_groups(query, self.data.catalog)
             if len(groups) >= 2:
-                aspect = asked_aspect(query, self.data.catalog)
+                aspect = asked_aspect(query)
                 parts = [self.answer_one(question, k, _only(infos), part_years(query, infos, aspect)) if infos
                          else self._missing_part(question, label)
                          for label, infos in groups]  # fmt: skip
