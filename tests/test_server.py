@@ -70,6 +70,17 @@ def test_ask_returns_the_cited_answer(client: TestClient) -> None:
     assert top["text"][start:end] == body["answer"]
 
 
+def test_a_refusal_says_why_in_chinese_beside_the_librarys_reason(client: TestClient) -> None:
+    # Helpers found the JSON's not_found_because English for two of three kinds of refusal.
+    refused = client.post("/api/ask", json={"question": "2021年财政总收入是多少？"}).json()
+    assert refused["outcome"] == "not_found" and refused["reason"]["not_found_because"].startswith(
+        "the report"
+    )
+    assert refused["why_not_found"] == "报告涵盖2022–2023年，不含2021年。" and refused["notes"] == []
+    answered = client.post("/api/ask", json={"question": REVENUE_QUESTION}).json()
+    assert answered["why_not_found"] is None
+
+
 def test_ask_defaults_k_to_five(client: TestClient) -> None:
     body = client.post("/api/ask", json={"question": "今年要建消防站吗？"}).json()
     assert len(body["passages"]) == 5

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, computed_field, field_validator
 from pydantic_core import PydanticCustomError
 
+from qa.apps.messages import not_found_reason, scope_notes
 from qa.apps.ui import MAX_K
 from qa.facts import Fact
 from qa.schema import Period
@@ -68,7 +69,8 @@ class AnswerModel(BaseModel):
     "answer", "uncertain" (可能相关: shown, to be checked) or "not_found" (报告中没有). ``parts``
     holds one reply per report of a comparison or per part of a two-part question; ``items`` the
     headings a quoted sentence announces (…以下五个方面工作： then （一）…（五）), each cited (for a
-    two-part question or a comparison, on the part that quotes it).
+    two-part question or a comparison, on the part that quotes it). ``why_not_found`` and ``notes``
+    say in Chinese what ``reason`` records for programs.
     """
 
     question: str
@@ -80,6 +82,18 @@ class AnswerModel(BaseModel):
     parts: list[AnswerModel]
     items: list[PassageModel] = Field(default_factory=list)
     reason: dict[str, Any]
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def why_not_found(self) -> str | None:
+        """Why the reports do not answer, in Chinese, as the page says it (``reason`` is the library's)."""
+        return not_found_reason(self.reason) if self.outcome == "not_found" else None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def notes(self) -> list[str]:
+        """Where the answer was looked for, in Chinese (the newest report, a level, other places …)."""
+        return scope_notes(self.reason)
 
 
 class DocumentModel(BaseModel):
