@@ -147,3 +147,11 @@ def test_a_plan_of_several_years_is_not_refused_for_a_year_its_title_lacks() -> 
     # Reports alone still cover only their own years.
     lacking = missing_report(question, Catalog(reports), "无关。")
     assert lacking is not None and lacking.asked == "2030年安平县"
+
+
+def test_a_quoted_sentence_no_question_could_be_names_no_place() -> None:
+    # Found in review: other_place read a sentence as a question, and 谢谢 or a sentence over the
+    # question limit raised QuestionError from inside the answer step.
+    asked = analyze("南州市的常住人口是多少？")
+    assert other_place(asked, "谢谢", None) is None
+    assert other_place(asked, "临川市" * 800, None) is None

@@ -20,8 +20,8 @@ from typing import Any, Protocol
 from qa.errors import QuestionError
 from qa.pipeline.english_follow_ups import english_readings
 from qa.pipeline.glossary import report_terms
-from qa.pipeline.places import named_places
-from qa.pipeline.query import NAMES_NOTHING, analyze, names_something, small_talk
+from qa.pipeline.places import names_a_place
+from qa.pipeline.query import NAMES_NOTHING, names_something, small_talk
 from qa.pipeline.scope import level_words
 from qa.schema import Answer
 from qa.settings import MAX_QUESTION_CHARS
@@ -84,6 +84,11 @@ def _in_front(context: str, question: str) -> str:
     return context + _ELLIPSIS_START.sub("", question.strip()).lstrip(" ,，")
 
 
+def _elliptical(text: str) -> bool:
+    """Whether ``text`` (stripped) opens with 那/还有/what about or ends with 呢."""
+    return bool(_ELLIPSIS_START.match(text) or _ELLIPSIS_END.search(text))
+
+
 def resolve(question: str, previous_topic: str) -> str:
     """The standalone form of ``question`` given the topic of the conversation so far."""
     if not previous_topic:
@@ -91,7 +96,7 @@ def resolve(question: str, previous_topic: str) -> str:
     if _PRONOUN.search(question):
         return _PRONOUN.sub(previous_topic, question, count=1)
     stripped = question.strip()
-    elliptical = _ELLIPSIS_START.match(stripped) or _ELLIPSIS_END.search(stripped)
+    elliptical = _elliptical(stripped)
     if elliptical or len(stripped) <= SHORT_QUESTION or not topic_of(stripped):
         return _in_front(previous_topic, stripped)
     return question
@@ -114,7 +119,7 @@ def elliptical_name(question: str) -> str:
     """What an elliptical question names ("农民呢？" -> "农民", "那医疗呢" -> "医疗"); "" when it is not
     elliptical, is not Chinese, names nothing ("今年呢？") or is too long to be a name."""
     text = question.strip()
-    if not (_ELLIPSIS_START.match(text) or _ELLIPSIS_END.search(text)) or not has_cjk(text):
+    if not _elliptical(text) or not has_cjk(text):
         return ""
     # Whatever ends the sentence goes, with or without 呢: "那农民。" names 农民 as "那农民呢？" does.
     name = _ELLIPSIS_END.sub("", _ELLIPSIS_START.sub("", text)).strip(f" ,，{_SENTENCE_END}")
@@ -131,13 +136,6 @@ def _names_a_thing(word: str) -> bool:
     return len(word) >= 2 and named and not names_nothing(word) and not _LEADING_CONTEXT.fullmatch(word)
 
 
-def _is_place(word: str) -> bool:
-    try:
-        return bool(named_places(analyze(word), cities=True))
-    except QuestionError:  # a word that names nothing a question could ask ("你好")
-        return False
-
-
 def substitutions(question: str, previous: str) -> list[str]:
     """``previous`` with one of its words replaced by what an elliptical ``question`` names:
     "农民呢？" after "城里人收入涨了多少？" -> ["农民收入涨了多少？", "城里人农民涨了多少？"]. The words
@@ -152,8 +150,8 @@ def substitutions(question: str, previous: str) -> list[str]:
     replaceable = [n for n, word in enumerate(words) if _names_a_thing(word) and word not in name]
     # A place stands in for a place, and a thing for a thing: "湖北呢？" after "江苏今年GDP…" is not
     # 江苏今年湖北…, nor "那居民消费价格呢？" after "山东今年地区生产总值…" 居民消费价格今年….
-    place = _is_place(name)
-    replaceable = [n for n in replaceable if _is_place(words[n]) == place] or replaceable
+    place = names_a_place(name)
+    replaceable = [n for n in replaceable if names_a_place(words[n]) == place] or replaceable
     forms = []
     for n in replaceable[:SUBSTITUTED_WORDS]:
         end = n + 1
@@ -203,8 +201,7 @@ def readings(
     forms += replaced + retimed(question, last or previous)
     # "湖北呢？" asks the earlier question of 湖北: as it stands it asks nothing, and it was answered
     # with the report's dateline, which names 湖北; nor does "今年目标呢？", which names nothing.
-    elliptical = bool(_ELLIPSIS_START.match(question.strip()) or _ELLIPSIS_END.search(question.strip()))
-    asks_nothing = names_nothing(question) and (same_question or elliptical)
+    asks_nothing = names_nothing(question) and (same_question or _elliptical(question.strip()))
     if topic and (only_context(question) or asks_nothing or replaced):
         forms = [form for form in forms if form != question]
     # Each reading is a question of its own: none longer than a question may be.

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from itertools import zip_longest
 
 from qa.index.catalog import Catalog, covers_years, spans_years
-from qa.pipeline.places import PROVINCES, containing, named_places, names_as_word
-from qa.pipeline.query import NATIONAL_WORDS, Query, analyze
+from qa.pipeline.places import PROVINCES, containing, named_places, names_as_word, places_in
+from qa.pipeline.query import NATIONAL_WORDS, Query
 from qa.schema import DocumentInfo, Passage
 from qa.text.normalize import normalize
 from qa.text.years import asked_years
@@ -62,8 +62,6 @@ def _is_of(info: DocumentInfo, core: str) -> bool:
 _COMPARES = re.compile(
     r"哪个|哪一个|哪里|谁的|谁更|比较|相比|对比|分别|各是|各自|高于|低于|更高|更低|更多|更少|差距|排名|\bor\b|versus"
 )
-
-
 _PEERS = frozenset(PROVINCES) - {"香港", "澳门", "台湾"}  # provinces with work reports of their own
 # Words of provinces acting together (湖北和湖南、江西怎么合作？): one report's plans with the others.
 _TOGETHER = re.compile(r"合作|协同|协作|一体化|联动|共建|对接|互联互通|同城化|\bcooperat|\bwith\b")
@@ -71,8 +69,8 @@ _TOGETHER = re.compile(r"合作|协同|协作|一体化|联动|共建|对接|互
 
 def _has_report(place: str, documents: list[DocumentInfo]) -> bool:
     """Whether a document is of ``place`` or of the city or province that holds it (苏州: 江苏's)."""
-    core = place.rstrip("市县镇乡")
-    return any(_is_of(d, name) for d in documents for name in (core, *_holders(place)) if name)
+    names = [name for name in (place.rstrip("市县镇乡"), *_holders(place)) if name]  # looked up once
+    return any(_is_of(d, name) for d in documents for name in names)
 
 
 def _holders(place: str) -> list[str]:
@@ -205,7 +203,7 @@ def other_place(query: Query, sentence: str, info: DocumentInfo | None) -> str |
     if not asked:
         return None
     title = info.title if info else ""
-    told = named_places(analyze(sentence)) or named_places(analyze(title))
+    told = places_in(sentence) or places_in(title)
     if not told:
         return None
     cores = {p.rstrip("市县镇乡省") for p in asked}

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import re
 
-from qa.errors import QuestionError
-from qa.pipeline.places import named_places
-from qa.pipeline.query import analyze
+from qa.pipeline.places import names_a_place
 from qa.text.normalize import has_cjk
 
 _ABOUT = re.compile(r"^\s*(?:and\s+)?(?:what|how)\s+about\s+|^\s*and\s+", re.I)
@@ -30,10 +28,10 @@ def english_readings(question: str, previous: str) -> list[str]:
         return [_retimed(previous, times[0])]
     about = _ABOUT.match(question)
     name = question[about.end() :].strip(" ?.!") if about else ""
-    if not name or not _is_place(name):
+    if not name or not names_a_place(name):
         return []
     for word in _WORD.finditer(previous):
-        if _is_place(word.group(0)):
+        if names_a_place(word.group(0)):
             return [previous[: word.start()] + name + previous[word.end() :]]
     return []
 
@@ -45,10 +43,3 @@ def _retimed(previous: str, when: str) -> str:
     if _WHEN.search(previous):
         return _WHEN.sub(spoken, previous, count=1)
     return previous.rstrip(" ?.!") + f" {spoken}?"
-
-
-def _is_place(text: str) -> bool:
-    try:
-        return bool(named_places(analyze(text), cities=True))
-    except QuestionError:  # names nothing a question could ask
-        return False

@@ -14,7 +14,8 @@ import re
 from functools import cache, lru_cache
 from pathlib import Path
 
-from qa.pipeline.query import Query
+from qa.errors import QuestionError
+from qa.pipeline.query import Query, analyze
 from qa.text.normalize import CJK_RANGES
 from qa.text.words import cut_words
 
@@ -183,3 +184,17 @@ def named_places(query: Query, cities: bool = False) -> list[str]:
         named = [c for c in sorted(bare) if names_as_word(text, c)]
         places += [c for c in named if not any(c in p for p in places)]
     return places + [p for p in _english_places(query) if p not in places]
+
+
+def places_in(text: str, cities: bool = False) -> list[str]:
+    """``named_places`` of any text (a sentence, a title, a word), [] for one a question could not be
+    (谢谢, a sentence over the question limit)."""
+    try:
+        return named_places(analyze(text), cities=cities)
+    except QuestionError:
+        return []
+
+
+def names_a_place(text: str) -> bool:
+    """Whether ``text`` (a word or a short phrase: 湖北, Guangdong, 晋江市) names a place."""
+    return bool(places_in(text, cities=True))

@@ -39,13 +39,9 @@ _ASKED = re.compile(
 )
 
 
-# Once per document text (a store hands over the same str object each time, whose hash Python keeps).
-@lru_cache(maxsize=512)
-def _read(text: str) -> tuple[frozenset[int], tuple[int, ...]]:
-    """The years ``text`` writes out or spans (its five-year plans' included), and those it counts on
-    from (2021年以来)."""
-    text = normalize(text)
-    years = {int(y) for y in _DIGITS.findall(text)}
+def _written_and_spanned(text: str) -> set[int]:
+    """The years ``text`` (normalized) writes in characters (二〇二三年) or spans (2021—2025年)."""
+    years: set[int] = set()
     for written in _WRITTEN.findall(text):
         try:
             years.add(int(parse_numeral(written)))
@@ -54,6 +50,16 @@ def _read(text: str) -> tuple[frozenset[int], tuple[int, ...]]:
     for first, last in _SPAN.findall(text):
         if 0 < int(last) - int(first) <= _MAX_SPAN:
             years.update(range(int(first), int(last) + 1))
+    return years
+
+
+# Once per document text (a store hands over the same str object each time, whose hash Python keeps).
+@lru_cache(maxsize=512)
+def _read(text: str) -> tuple[frozenset[int], tuple[int, ...]]:
+    """The years ``text`` writes out or spans (its five-year plans' included), and those it counts on
+    from (2021年以来)."""
+    text = normalize(text)
+    years = {int(y) for y in _DIGITS.findall(text)} | _written_and_spanned(text)
     for n in _PLAN.findall(text):
         plan = int(parse_numeral("十" + n))
         if plan >= _FIRST_PLAN_COUNTED:
@@ -99,13 +105,4 @@ def years_told(sentence: str) -> frozenset[int]:
     text = _BASE.sub(" ", normalize(sentence))
     if _OPEN.search(text):
         return frozenset()
-    years = {int(y) for y in _TOLD.findall(text)}
-    for written in _WRITTEN.findall(text):
-        try:
-            years.add(int(parse_numeral(written)))
-        except ValueError:
-            continue
-    for first, last in _SPAN.findall(text):
-        if 0 < int(last) - int(first) <= _MAX_SPAN:
-            years.update(range(int(first), int(last) + 1))
-    return frozenset(years)
+    return frozenset({int(y) for y in _TOLD.findall(text)} | _written_and_spanned(text))
