@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+MAX_K = 20  # passages one answer shows at most (the page's slider, the HTTP API's k)
 MAX_QUESTION_CHARS = 2000  # longer input is refused (QuestionError); the web textbox stops typing here
 
 

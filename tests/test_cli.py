@@ -119,6 +119,8 @@ def test_end_to_end_shell_commands(tmp_path):
         "",
     ]
     assert "26.62亿元" in replies[0]["passages"][0]["text"]
+    # The same fields as the HTTP API's reply: the Chinese reason and notes too.
+    assert {"why_not_found", "notes"} <= set(replies[0]) and replies[0]["why_not_found"] is None
 
 
 def test_output_into_a_closed_pipe_ends_quietly(tmp_path):

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TextIO
 
 from qa.api import DEFAULT_INDEX_DIR, PASSAGE_CHARS, ReportQA
+from qa.apps.models import answer_json
 from qa.apps.terminal import format_answer, format_facts
 from qa.errors import ReportQAError
 from qa.evaluation import evaluate, load_questions
@@ -26,7 +27,7 @@ from qa.index.generations import read_manifest
 from qa.ingest.loader import load_bundled, load_paths
 from qa.ingest.structure import build_passages
 from qa.ingest.uploads import replaced
-from qa.schema import DocumentInfo
+from qa.schema import Answer, DocumentInfo
 from qa.settings import Settings, SettingsError
 
 EXIT_BAD_INPUT = 2
@@ -51,16 +52,11 @@ def _open(args: argparse.Namespace) -> ReportQA:
 
 
 def _ask(args: argparse.Namespace, out: TextIO) -> int:
-    if args.question is not None:
-        bot = _open(args)
-        answer = bot.ask(args.question, k=args.k)
-        print(
-            json.dumps(answer.to_dict(), ensure_ascii=False) if args.json else format_answer(answer), file=out
-        )
-        return 0
-    # No question: one question per line from stdin; a bad line is reported and the rest still run.
     bot = _open(args)
-    status = 0
+    if args.question is not None:
+        _print_answer(bot.ask(args.question, k=args.k), args.json, out)
+        return 0
+    status = 0  # no question: one a line from stdin; a bad line is reported and the rest still run
     for line in sys.stdin:
         question = line.rstrip("\n")
         if not question.strip():
@@ -73,10 +69,16 @@ def _ask(args: argparse.Namespace, out: TextIO) -> int:
             status = EXIT_BAD_INPUT
             print(json.dumps({"question": question, "error": str(exc)}, ensure_ascii=False), file=out)
             continue
-        print(
-            json.dumps(answer.to_dict(), ensure_ascii=False) if args.json else format_answer(answer), file=out
-        )
+        _print_answer(answer, args.json, out)
     return status
+
+
+def _print_answer(answer: Answer, as_json: bool, out: TextIO) -> None:
+    """One answer: as the HTTP API's JSON (one line), or as text."""
+    print(
+        json.dumps(answer_json(answer.to_dict()), ensure_ascii=False) if as_json else format_answer(answer),
+        file=out,
+    )
 
 
 def _index(args: argparse.Namespace, out: TextIO) -> int:

@@ -21,7 +21,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-from qa.apps.ui import MAX_K
+from qa.settings import MAX_K
 
 _NOT_FIELDS = ("body", "query", "int", "str", "bool", "float")
 

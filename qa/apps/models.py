@@ -8,10 +8,9 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, compute
 from pydantic_core import PydanticCustomError
 
 from qa.apps.messages import not_found_reason, scope_notes
-from qa.apps.ui import MAX_K
 from qa.facts import Fact
 from qa.schema import Period
-from qa.settings import MAX_QUESTION_CHARS
+from qa.settings import MAX_K, MAX_QUESTION_CHARS
 
 
 class Filters(BaseModel):
@@ -223,3 +222,9 @@ ADMIN_ERRORS: dict[int | str, dict[str, Any]] = {
     403: {"model": RefusalResponse, "description": "Wrong admin token, or none configured"},
     429: {"model": RefusalResponse, "description": "Too many requests from this client"},
 }
+
+
+def answer_json(answer: dict[str, Any]) -> dict[str, Any]:
+    """An answer (``Answer.to_dict()``) as the HTTP API and ``ask --json`` give it: with
+    ``why_not_found`` and ``notes`` in Chinese, on every part too."""
+    return AnswerModel.model_validate(answer).model_dump(mode="json")

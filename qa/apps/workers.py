@@ -42,10 +42,9 @@ def answer_json(bot: ReportQA, question: str, k: int, filters: dict[str, Any] | 
     write it from the route's ``response_model``."""
     from fastapi.responses import JSONResponse
 
-    from qa.apps.models import AnswerModel
+    from qa.apps.models import answer_json as as_json
 
-    answer = bot.ask(question, k=k, filters=filters).to_dict()
-    return bytes(JSONResponse(AnswerModel.model_validate(answer).model_dump(mode="json")).body)
+    return bytes(JSONResponse(as_json(bot.ask(question, k=k, filters=filters).to_dict())).body)
 
 
 def _exit_with_parent() -> None:

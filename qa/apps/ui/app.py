@@ -24,10 +24,9 @@ from qa.apps.ui.facts import facts_tab
 from qa.apps.ui.indexing import Indexing
 from qa.apps.ui.render import document_choices, header_html, region_choices, year_choices
 from qa.errors import ReportQAError
-from qa.settings import MAX_QUESTION_CHARS, Settings
+from qa.settings import MAX_K, MAX_QUESTION_CHARS, Settings
 
 DEFAULT_K = 5
-MAX_K = 20
 CONTEXT_CHARS = 200  # characters of surrounding text shown under "上下文"
 
 EXAMPLE_QUESTIONS = [
