@@ -323,6 +323,25 @@ def test_a_heading_that_asks_and_the_question_of_a_pair_are_no_candidates() -> N
     assert [c.text.strip() for c in found] == ["高盐饮食的人。", "答：由政府全额资助。"]
 
 
+@pytest.mark.parametrize(
+    "asking",
+    ["5.问：新生儿怎么参保？", "（五）问：新生儿怎么参保？", "Q5：新生儿怎么参保？", "新生儿怎么参保？"],
+)
+def test_a_numbered_question_line_and_a_line_that_only_asks_are_no_candidates(asking: str) -> None:
+    # A FAQ's numbered 问 line had been quoted back as the answer to its own question at 0.90.
+    text = f"{asking}\n答：出生后90天内办理参保登记的，自出生之日起享受待遇。"
+    passage = Passage("d", "《问答》", [], None, 0, len(text), text)
+    found = _candidates_of("新生儿怎么参保？", passage, [0, text.index("答"), len(text)])
+    assert [c.text.strip() for c in found] == ["答：出生后90天内办理参保登记的，自出生之日起享受待遇。"]
+
+
+def test_a_question_inside_a_paragraph_stays_a_candidate() -> None:
+    text = "为什么要这样做？因为群众需要。"
+    passage = Passage("d", "《讲话》", [], None, 0, len(text), text)
+    found = _candidates_of("为什么要这样做？", passage, [0, text.index("因"), len(text)])
+    assert len(found) == 2
+
+
 def test_a_heading_the_title_and_the_address_alone_are_no_candidates() -> None:
     # "今年的发展目标是什么？" chose the heading and refused it; "aaaaaaa" was answered "各位代表！".
     text = "二、2023年的发展目标\n各位代表！\n2023年主要预期目标是：财政总收入增长7.6%。"

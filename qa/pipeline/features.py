@@ -53,7 +53,10 @@ _LEAD_CHARS = 400  # a document's first sentence is looked for in its first char
 # title: a label says what its section is about, the sentences under it say it ("今年的发展目标是
 # 什么？" chose "二、2023年的发展目标和主要工作安排" and refused it at 0.0002).
 _ASKS = re.compile(r"[？?][”’」』）)]*$")
-_QUESTION_LINE = re.compile(r"^问[：:]")
+# The 问 line, numbered or not: "问：…", "5.问：…", "（五）问：…", "问题3：…", "Q2: …".
+_QUESTION_LINE = re.compile(
+    r"^(?:[（(]?[0-9一二三四五六七八九十]{1,3}[)）.、．]\s*)?(?:问题?\s*\d*|Q\s*\d*)\s*[：:]", re.I
+)
 # Nor is the address alone ("各位代表！"): it answered "aaaaaaa" at 0.67.
 _ADDRESS_ALONE = re.compile(rf"^\s*(?:{ADDRESS.pattern}[、，,和及\s]*)+[！!：:，,。\s]*$")
 
@@ -146,12 +149,30 @@ def _is_heading(passage: Passage, sentence: str) -> bool:
 
 
 def _asks(passage: Passage, sentence: str) -> bool:
-    """Whether ``sentence`` is a heading that asks or the 问 line of a question and its answer."""
+    """Whether ``sentence`` is a heading that asks, the 问 line of a question and its answer, or a
+    line that only asks (a FAQ's question, a Markdown heading "## 办卡要交押金吗？" once its marks
+    are gone): the question its text answers."""
     sentence = sentence.strip()
     if not _ASKS.search(sentence):
         return False
     asked = _ASKS.sub("", sentence)
-    return _QUESTION_LINE.match(sentence) is not None or _is_heading(passage, asked)
+    return (
+        _QUESTION_LINE.match(sentence) is not None
+        or _is_heading(passage, asked)
+        or _alone_on_its_line(passage, sentence)
+    )
+
+
+def _alone_on_its_line(passage: Passage, sentence: str) -> bool:
+    """Whether ``sentence`` is a whole line of ``passage``'s text, with more text after it."""
+    at = passage.text.find(sentence)
+    end = at + len(sentence)
+    return (
+        at >= 0
+        and (at == 0 or passage.text[at - 1] == "\n")
+        and passage.text[end : end + 1] == "\n"
+        and bool(passage.text[end:].strip())
+    )
 
 
 # The passages a collection's questions reach are few and come back often: their sentences'
