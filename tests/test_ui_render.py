@@ -123,6 +123,11 @@ def test_reasons_in_chinese() -> None:
         "问题问的是2009年，只在涵盖这一时间的报告中查找："
         "《2009年国务院政府工作报告》、《2010年国务院政府工作报告》、《2011年国务院政府工作报告》等4份。"
     ]
+    # Documents of no year were searched beside them (a news article may be the one that answers).
+    with_undated = {"years": [2026], "reports": ["《2025年参保政策问答》"], "undated": 2}
+    assert scope_notes({"years_scope": with_undated}) == [
+        "问题问的是2026年，只在涵盖这一时间的报告中查找：《2025年参保政策问答》，以及没有写明年份的文档。"
+    ]
 
 
 def test_parts_one_block_each_and_copy_text_with_citations() -> None:

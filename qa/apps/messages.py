@@ -200,5 +200,6 @@ def scope_notes(reason: dict[str, Any]) -> list[str]:
     reports = [str(t) for t in years_scope.get("reports", [])]
     if reports:
         years = "、".join(f"{y}年" for y in years_scope.get("years", []))
-        notes.append(f"问题问的是{years}，只在涵盖这一时间的报告中查找：{_shown(reports)}。")
+        undated = "，以及没有写明年份的文档" if years_scope.get("undated") else ""
+        notes.append(f"问题问的是{years}，只在涵盖这一时间的报告中查找：{_shown(reports)}{undated}。")
     return notes

@@ -236,8 +236,10 @@ def explain(data: IndexStore, retrieved: Retrieved, decision: Decision) -> dict[
         why["national_by_title"] = [d.title for d in searched]
     if retrieved.topic.text != query.text:
         why["searched_for"] = retrieved.topic.text
-    # The documents of no year searched beside them (an article, a manual) cover no year: not listed.
+    # The documents of no year searched beside them (an article, a manual) cover no year: not listed,
+    # but said, since one of them may be the one that answers.
     covering = [d.title for d in searched if d.year is not None]
     if scope.by_year and covering:
-        why["years_scope"] = {"years": list(query.years), "reports": covering}
+        undated = len(searched) - len(covering)
+        why["years_scope"] = {"years": list(query.years), "reports": covering, "undated": undated}
     return why
