@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from qa import ReportQA
@@ -68,6 +69,28 @@ def test_a_report_in_traditional_characters_answers_simplified_questions(tmp_pat
     # Matched as if the report were simplified: the same BM25 score.
     lexical = [answer.reason["passages"][0]["lexical"] for answer in asked]
     assert lexical[0] == lexical[1] > 0
+
+
+def test_the_model_reads_questions_and_sentences_in_simplified_characters(tmp_path):
+    class Recording(HashEmbedder):
+        def __init__(self) -> None:
+            super().__init__()
+            self.read: list[str] = []
+
+        def encode_queries(self, texts: list[str]) -> np.ndarray:
+            self.read += texts
+            return super().encode_queries(texts)
+
+        def encode_passages(self, texts: list[str], show_progress: bool | None = None) -> np.ndarray:
+            self.read += texts
+            return super().encode_passages(texts, show_progress)
+
+    (tmp_path / "county.txt").write_text("一、2022年工作回顧\n全年完成財政總收入3.2億元。", encoding="utf-8")
+    embedder = Recording()
+    bot = ReportQA.from_paths([tmp_path / "county.txt"], tmp_path / "ix", embedder=embedder)
+    assert bot.ask("去年財政總收入是多少？").answer == "全年完成財政總收入3.2億元。"  # quoted as written
+    assert any("财政总收入" in text for text in embedder.read)
+    assert not any(c in text for text in embedder.read for c in "財總億")
 
 
 def test_unchanged_documents_reuse_the_index_without_encoding(tmp_path, report):

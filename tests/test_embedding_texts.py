@@ -52,6 +52,15 @@ def test_sentences_of_the_lead_are_embedded_after_the_documents_subject():
     assert texts == ["黄鞍鹦嘴鱼，又名姬鹦哥鱼。", "黄鞍鹦嘴鱼：牠们主要聚居于珊瑚礁。"]
 
 
+def test_sentences_are_embedded_in_the_form_questions_are():
+    # A 繁體 report's sentence reads like the simplified question asking of it.
+    text = "一、工作回顧\n全年完成財政總收入1.6億元。"
+    passage = passage_with(build_passages(make_doc(text)), "財政")
+    spans = split_sentences(passage.text)
+    texts = embedding_texts(passage, spans, Lead("某鎮", len(text)))
+    assert "全年完成财政总收入1.6亿元。" in texts and not any("財" in t for t in texts)
+
+
 def test_sentences_past_the_lead_paragraph_are_embedded_alone():
     text = "政府工作报告\n——2023年1月16日在第三次会议上\n全年完成财政总收入1.6亿元。新建消防站一座。"
     doc = make_doc(text)

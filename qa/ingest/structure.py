@@ -344,10 +344,12 @@ def embedding_texts(passage: Passage, spans: list[tuple[int, int]], lead: Lead) 
     ("牠们主要聚居于…" in an article on a fish), and its vector would not show what it is about. Past
     the lead, a sentence is embedded alone: the subject of a long text is not every sentence's (with
     a title line before every sentence of a report without headings, their vectors grew alike), and
-    with its heading before it the dev sets did no better (training/README.md)."""
+    with its heading before it the dev sets did no better (training/README.md). Each text is in the
+    form questions are embedded in (simplified characters), so a simplified question meets a report
+    in 繁體."""
     texts = []
     for start, end in spans:
         sentence = passage.text[start:end]
         in_lead = not passage.section and passage.start + start < lead.end
         texts.append(f"{lead.subject}：{sentence}" if in_lead and lead.subject not in sentence else sentence)
-    return texts
+    return [to_simplified(text) for text in texts]

@@ -23,7 +23,7 @@ from qa.pipeline.retrieval import Hit, Scope, search, search_scope, search_topic
 from qa.pipeline.scorer import AnswerScorer, Scored
 from qa.schema import Answer, DocumentInfo, Passage
 from qa.settings import Settings
-from qa.text.normalize import normalize
+from qa.text.normalize import normalize, to_simplified
 from qa.text.years import asked_years, years_spoken_of, years_told
 
 
@@ -68,7 +68,11 @@ def retrieve(
     """
     scope = search_scope(data, query, filters, settings.retrieval)
     topic = search_topic(query, data.catalog, settings.retrieval)
-    vector = embed(topic.text) if embed else encoder.encode_queries([topic.text])[0]
+    # The model reads the question as it reads the reports' sentences (qa.ingest.structure.embedding_texts):
+    # in simplified characters, so a question typed in 繁體 meets a simplified report and the reverse
+    # (the model's tokenizer folds full width itself).
+    text = to_simplified(topic.text)
+    vector = embed(text) if embed else encoder.encode_queries([text])[0]
     depth = settings.answer.answer_passages
     # The answer is chosen among the same passages however many are to be shown: with k=1 it was
     # chosen from the first passage alone, and came out another sentence at another confidence.
