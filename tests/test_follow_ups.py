@@ -77,8 +77,18 @@ def test_an_english_follow_up_asks_the_turn_before_of_another_place_or_time() ->
     for question in (jobs, "What about Guangdong?"):
         chat.ask(question)
     assert chat.ask("And Hubei?").reason["standalone_question"] == jobs.replace("Jiangsu", "Hubei")
-    # A follow-up that names another thing, not a place or a time, is read as before.
-    assert english_readings("What about the unemployment rate?", jobs) == []
+    # Another thing is asked of the turn before's place and time (found by a helper: "And the CPI
+    # target?" after a question on Hubei was answered from a State Council report) ...
+    assert english_readings("What about the unemployment rate?", jobs) == [
+        "What about the unemployment rate in Jiangsu this year?"
+    ]
+    assert english_readings("And the CPI?", growth) == ["What about the CPI in 2005?"]
+    # ... but a thing of its own place is read as it stands, and a place only replaces the place.
+    assert english_readings("What about Hubei's CPI?", jobs) == []
+    assert english_readings("What about the CPI?", "What is GDP?") == []
+    assert english_readings("What about Hubei province?", jobs)[0].startswith(
+        "How many new urban jobs does Hubei"
+    )
 
 
 def test_an_elliptical_turn_naming_nothing_is_not_asked_as_it_stands() -> None:

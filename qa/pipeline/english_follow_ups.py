@@ -1,6 +1,7 @@
 """English follow-ups: "What about Guangdong?", "And in 2008?", "What was it in 2008?" after an English
 question. Each asks the earlier question again, of another place or another time; read as they stand,
-they were answered with whatever sentence names 2008 or Guangdong ("2008年是极不平凡的一年。")."""
+they were answered with whatever sentence names 2008 or Guangdong ("2008年是极不平凡的一年。"). And
+"And the CPI target?" asks of another thing at the earlier question's place and time."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ _WHEN = re.compile(rf"(?:\b(?:in|for|of)\s+)?(?:{_YEAR.pattern}|{_RELATIVE.patte
 # What a time-only follow-up says besides its time: "What was it in 2008?", "And in 2008?".
 _FILLER = re.compile(r"\b(?:what|how|about|and|in|for|of|was|is|were|it|that|then|the)\b|[?.!,\s]", re.I)
 _WORD = re.compile(r"[A-Za-z][A-Za-z\-]*")
+_PLACE_WORDS = {"the", "province", "city", "municipality", "region", "autonomous"}
 
 
 def english_readings(question: str, previous: str) -> list[str]:
@@ -28,18 +30,49 @@ def english_readings(question: str, previous: str) -> list[str]:
         return [_retimed(previous, times[0])]
     about = _ABOUT.match(question)
     name = question[about.end() :].strip(" ?.!") if about else ""
-    if not name or not names_a_place(name):
+    if not name:
         return []
-    for word in _WORD.finditer(previous):
-        if names_a_place(word.group(0)):
-            return [previous[: word.start()] + name + previous[word.end() :]]
-    return []
+    place = next((w for w in _WORD.finditer(previous) if names_a_place(w.group(0))), None)
+    if not _only_a_place(name):
+        return _of_another_thing(name, previous, place.group(0) if place else None)
+    return [previous[: place.start()] + name + previous[place.end() :]] if place else []
+
+
+def _only_a_place(name: str) -> bool:
+    """Whether ``name`` is a place and nothing else ("Guangdong", "Hong Kong", "Hubei province"; not
+    "Hubei's CPI", which asks a thing of its own place)."""
+    words = [w.group(0) for w in _WORD.finditer(name) if w.group(0).lower() not in _PLACE_WORDS]
+    at = 0
+    while at < len(words):
+        if at + 1 < len(words) and names_a_place(f"{words[at]} {words[at + 1]}"):
+            at += 2
+        elif names_a_place(words[at]):
+            at += 1
+        else:
+            return False
+    return bool(words)
+
+
+def _of_another_thing(thing: str, previous: str, place: str | None) -> list[str]:
+    """ "And the CPI target?" after "How many new jobs does Hubei plan for 2026?": the new thing, of
+    the earlier question's place and time (read as it stands, it was answered from another report).
+    [] when the thing names a place or the earlier question names neither place nor time."""
+    if names_a_place(thing):
+        return []
+    when = _WHEN.search(previous) if not _WHEN.search(thing) else None
+    qualifiers = ([f"in {place}"] if place else []) + ([_spoken(when.group(0))] if when else [])
+    return [f"What about {thing} {' '.join(qualifiers)}?"] if qualifiers else []
 
 
 def _retimed(previous: str, when: str) -> str:
     """``previous`` of the time ``when`` ("in 2008", "last year"), its own time replaced or added."""
-    when = when.strip()
-    spoken = when if not _YEAR.fullmatch(when) else f"in {when}"
+    spoken = _spoken(when)
     if _WHEN.search(previous):
         return _WHEN.sub(spoken, previous, count=1)
     return previous.rstrip(" ?.!") + f" {spoken}?"
+
+
+def _spoken(when: str) -> str:
+    """A time as a question says it: "2008" -> "in 2008"; "for 2026", "last year" as they are."""
+    when = when.strip()
+    return f"in {when}" if _YEAR.fullmatch(when) else when
