@@ -87,7 +87,7 @@ def test_reasons_in_chinese() -> None:
         "报告涵盖2022–2023年，不含2019年。"
     )
     missing = {"not_found_because": "没有2025年广东省的报告；有：2026年广东省", "missing_report": {}}
-    assert not_found_reason(missing) == "没有2025年广东省的报告；有：2026年广东省"
+    assert not_found_reason(missing) == "没有2025年广东省的报告；有：2026年广东省。"  # ends as a sentence
     unnamed = {"not_found_because": "the document never speaks of 2023/2024"}
     assert not_found_reason(unnamed) == "文档中没有提到2023/2024年。"
     other = {"not_found_because": "the sentences found tell of 2023, not 2022"}
@@ -270,3 +270,13 @@ def test_mark_span_clamps_and_escapes() -> None:
 def test_make_filters_drops_empty_selections() -> None:
     assert make_filters([], [], []) is None
     assert make_filters(["d1"], ["2022"], None) == {"doc_id": ["d1"], "year": [2022]}
+
+
+def test_a_confidence_is_shown_rounded_down() -> None:
+    # 0.4974 next to 可能相关 read 把握 50%, the floor of an answer.
+    from qa.apps.messages import shown_confidence
+    from qa.apps.terminal import format_answer
+
+    assert shown_confidence(0.4974) == 0.49 and shown_confidence(0.5) == 0.5 and shown_confidence(1.0) == 1.0
+    near = _answer("uncertain", confidence=0.4974)
+    assert "把握 49%" in format_answer(near) and "置信度 0.49" in render_answer(near)

@@ -7,6 +7,7 @@ knows still gets a Chinese sentence (the generic one of its class), never the En
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -131,7 +132,9 @@ def not_found_reason(reason: dict[str, Any]) -> str:
     if place:
         return f"找到的句子说的是{place['told']}，不是{place['asked']}。"
     if reason.get("missing_report") or _CHINESE.search(because):
-        return because  # the coverage rule writes Chinese already: 没有2025年广东省的报告；有：…
+        return _sentence_end(
+            because
+        )  # the coverage rule writes Chinese already: 没有2025年广东省的报告；有：…
     years = _YEARS.search(because)
     if years:
         return f"报告涵盖{years['first']}–{years['last']}年，不含{years['asked']}年。"
@@ -203,3 +206,15 @@ def scope_notes(reason: dict[str, Any]) -> list[str]:
         undated = "，以及没有写明年份的文档" if years_scope.get("undated") else ""
         notes.append(f"问题问的是{years}，只在涵盖这一时间的报告中查找：{_shown(reports)}{undated}。")
     return notes
+
+
+def shown_confidence(confidence: float) -> float:
+    """A confidence as the page and the terminal show it: rounded down to hundredths, so a value
+    under a floor never reads as the floor (0.4974 next to 可能相关 read "50%")."""
+    return math.floor(confidence * 100 + 1e-9) / 100
+
+
+def _sentence_end(text: str) -> str:
+    """``text`` ending as a sentence does (a reason that lists reports ends on a title: the terminal
+    ran it into 最相近的段落：)."""
+    return text if not text or text.endswith(("。", "！", "？", ".", "!", "?")) else text + "。"

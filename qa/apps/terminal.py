@@ -5,14 +5,14 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 
-from qa.apps.messages import not_found_reason, scope_notes
+from qa.apps.messages import not_found_reason, scope_notes, shown_confidence
 from qa.facts import Fact
 from qa.schema import PERIOD_LABELS, Answer
 
 
 def _verdict(answer: Answer) -> str:
     """The first line of a reply: the outcome in words, how sure, the quoted sentence or the reason."""
-    sure = f"把握 {answer.confidence:.0%}"
+    sure = f"把握 {shown_confidence(answer.confidence):.0%}"
     if answer.outcome == "answer" and answer.answer:
         return f"答案 ({sure}): {answer.answer}"
     if answer.outcome == "uncertain" and answer.answer:

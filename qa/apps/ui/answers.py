@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 
-from qa.apps.messages import not_found_reason, scope_notes
+from qa.apps.messages import not_found_reason, scope_notes, shown_confidence
 from qa.apps.ui.render import escape, mark_span, section_path
 from qa.schema import PERIOD_LABELS, Answer, Passage
 
@@ -120,8 +120,8 @@ def _context_html(passage: Passage, context: str) -> str:
 
 def _details(answer: Answer) -> str:
     """The raw numbers, folded away: they read like odds to a resident, so words come first."""
-    rows = [f"置信度 {answer.confidence:.2f}（模型估计这句话回答了问题的概率）"]
-    rows += [f"{_part_label(p)}：置信度 {p.confidence:.2f}" for p in answer.parts]
+    rows = [f"置信度 {shown_confidence(answer.confidence):.2f}（模型估计这句话回答了问题的概率）"]
+    rows += [f"{_part_label(p)}：置信度 {shown_confidence(p.confidence):.2f}" for p in answer.parts]
     if answer.reason.get("calibrated") is False:
         rows.append("当前模型未经校准，置信度仅供参考。")
     rows += [f"[{n}] 检索得分 {p.score:.4f}" for n, p in enumerate(answer.passages, start=1)]
