@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -26,6 +27,7 @@ def _assert_one_line_error(code, err):
     lines = err.strip().splitlines()
     assert lines[-1].startswith("report-qa: error:")
     assert sum(line.startswith("report-qa: error") for line in lines) == 1
+    assert re.search("[\u4e00-\u9fff]", lines[-1])  # said in Chinese, the library's English after it
 
 
 @pytest.mark.parametrize(

@@ -153,7 +153,9 @@ def test_cli_facts_from_files_without_an_index(tmp_path: Path, capsys, no_model)
 def test_cli_facts_unknown_document_is_one_line_exit_2(bot: ReportQA, capsys, no_model) -> None:
     assert main(["facts", "--doc", "nope", "--index-dir", str(bot.index_dir)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and err[0].startswith("report-qa: error: no document with id 'nope'")
+    assert (
+        len(err) == 1 and err[0].startswith("report-qa: error: ") and "no document with id 'nope'" in err[0]
+    )
 
 
 # ---------------------------------------------------------------- HTTP

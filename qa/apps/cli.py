@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TextIO
 
 from qa.api import DEFAULT_INDEX_DIR, PASSAGE_CHARS, ReportQA
+from qa.apps.messages import error_line
 from qa.apps.models import answer_json
 from qa.apps.terminal import format_answer, format_facts
 from qa.errors import ReportQAError
@@ -202,8 +203,7 @@ def _eval(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _facts(args: argparse.Namespace, out: TextIO) -> int:
-    # Figures need no embeddings, so this reads texts and passages without loading the model:
-    # from the files given (nothing is indexed), else from the index, else the bundled report.
+    # No model needed: texts and passages of the files given, else the index, else the bundled report.
     settings = Settings.from_env()
     config = StoreConfig.from_settings(settings, args.store, args.milvus_uri, args.milvus_collection)
     data = None if args.docs else factory.load(Path(args.index_dir), config)
@@ -377,7 +377,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     """Run the CLI; returns the exit code (0 ok, 2 bad input)."""
     args = build_parser().parse_args(argv)
     if getattr(args, "k", 1) < 1:
-        print("report-qa: error: --k must be at least 1", file=sys.stderr)
+        print("report-qa: error: --k 至少为 1（--k must be at least 1）", file=sys.stderr)
         return EXIT_BAD_INPUT
     out = out or sys.stdout
     try:
@@ -385,7 +385,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         out.flush()  # so that a reader gone away shows here, inside this handler
         return code
     except (ReportQAError, SettingsError) as exc:
-        print(f"report-qa: error: {exc}", file=sys.stderr)
+        print(f"report-qa: error: {error_line(exc)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130

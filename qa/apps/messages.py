@@ -112,6 +112,14 @@ def explain_error(exc: ReportQAError) -> tuple[str, str]:
     return next((code, message) for kind, code, message in _GENERIC if isinstance(exc, kind))
 
 
+def error_line(exc: Exception) -> str:
+    """A refused command's one line for a terminal: the Chinese message, then the library's English
+    (which names the file or value) in brackets."""
+    if not isinstance(exc, ReportQAError):
+        return str(exc)
+    return f"{explain_error(exc)[1]}（{exc}）"
+
+
 # ---------------------------------------------------------------- why an answer is what it is
 
 _CHINESE = re.compile(r"[\u4e00-\u9fff]")
