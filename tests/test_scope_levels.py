@@ -160,3 +160,18 @@ def test_a_years_result_is_asked_of_the_report_that_reviews_it() -> None:
     assert [label for label, _ in ends] == ["2014年", "2016年"]
     named = named_groups(analyze("2015年和2016年的政府工作报告中，国内生产总值分别增长了多少？"), catalog)
     assert [[d.doc_id for d in infos] for _, infos in named] == [["n2015"], ["n2016"]]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which province has a higher GDP growth target, Jiangsu or Shandong?",
+        "江苏还是山东的经济增长目标高？",
+        "Which has the higher CPI target, 2023 or 2025?",
+        "Compare the GDP growth target in 2023 with 2025.",
+        "2023年还是2025年的CPI目标高？",
+    ],
+)
+def test_which_of_two_is_a_comparison_too(question: str) -> None:
+    # Found by a helper: "…, Hubei or Anhui?" and "…in 2013 with 2018" were answered of one report.
+    assert len(named_groups(analyze(question), CATALOG)) == 2

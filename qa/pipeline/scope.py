@@ -17,14 +17,15 @@ from qa.pipeline.retrieval import named_documents, prefer_national
 from qa.schema import DocumentInfo, Level, Period
 from qa.text.normalize import normalize
 
-# Words that ask for the same thing of several reports.
+# Words that ask for the same thing of several reports (or which of them: 湖北还是安徽, Hubei or Anhui).
 _COMPARE = re.compile(
-    r"分别|各是|各为|各自|和|与|跟|及|、|相比|对比|比较|变化|从.+到|compare|and|versus|vs\.?", re.I
+    r"分别|各是|各为|各自|和|与|跟|及|、|相比|对比|比较|变化|从.+到|还是|或者|compare|and|versus|vs\.?|\bor\b|\bwith\b",
+    re.I,
 )
 # Years listed together ("2023年和2025年", "2014、2015、2016年", "从2013年到2017年"): each names a report.
 # A lone year beside a report's title year ("2024年报告里2023年的…") is the period asked about.
 _YEAR_RUN = re.compile(
-    r"(?<!\d)(?:19|20)\d{2}\s*年?(?:\s*(?:和|与|跟|及|、|，|,|至|到|-|—|–|~|～|and|to)\s*(?:19|20)\d{2}(?!\d)\s*年?)+"
+    r"(?<!\d)(?:19|20)\d{2}\s*年?(?:\s*(?:和|与|跟|及|、|，|,|至|到|-|—|–|~|～|还是|或|and|to|or|with|vs\.?)\s*(?:19|20)\d{2}(?!\d)\s*年?)+"
 )
 _RUN_PART = re.compile(r"((?:19|20)\d{2})|(至|到|-|—|–|~|～|to)")
 MAX_RANGE = 10  # years a range ("2013年到2017年") is read out to; a longer one names its ends
