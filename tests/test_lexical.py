@@ -43,6 +43,12 @@ def test_traditional_and_simplified_characters_are_the_same_tokens() -> None:
     assert index.scores(tokenize("财政总收入"))[0] > 0 and index.scores(tokenize("學位"))[1] > 0
 
 
+def test_a_subscript_written_with_an_underscore_is_the_same_token() -> None:
+    # Reports converted from print write PM_2.5 and CO_2 where people type PM2.5 and CO2.
+    assert tokenize("细颗粒物（PM_2.5）浓度") == tokenize("细颗粒物（PM2.5）浓度")
+    assert normalize("CO_2排放") == "co2排放" and normalize("a_b") == "a_b"
+
+
 def test_a_year_written_in_characters_is_the_year_in_digits() -> None:
     assert normalize("二〇二二年财政总收入") == normalize("2022年财政总收入")
     assert normalize("二○一九年") == "2019年" and normalize("一九九八年") == "1998年"

@@ -58,14 +58,19 @@ _YEAR_IN_CHARACTERS = re.compile(
 )
 
 
+# A subscript flattened into text writes an underscore before it: reports converted from print
+# have PM_2.5 and CO_2 where people type PM2.5 and CO2.
+_SUBSCRIPT = re.compile(r"(?<=[a-z])_(?=\d)")
+
+
 # A question's text and its best passages are normalized several times an ask (analysis, parts,
 # duplicate passages, refusal reasons): the recent ones are kept.
 @lru_cache(maxsize=4096)
 def normalize(text: str) -> str:
-    """``fold_width``, years written in characters as digits, lower case: the form every match is
-    made on."""
+    """``fold_width``, years written in characters as digits, lower case, a subscript's underscore
+    dropped: the form every match is made on."""
     folded = _YEAR_IN_CHARACTERS.sub(lambda m: str(int(parse_numeral(m.group()))), fold_width(text))
-    return folded.lower()
+    return _SUBSCRIPT.sub("", folded.lower())
 
 
 def has_words(text: str) -> bool:
