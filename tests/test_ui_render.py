@@ -280,3 +280,14 @@ def test_a_confidence_is_shown_rounded_down() -> None:
     assert shown_confidence(0.4974) == 0.49 and shown_confidence(0.5) == 0.5 and shown_confidence(1.0) == 1.0
     near = _answer("uncertain", confidence=0.4974)
     assert "把握 49%" in format_answer(near) and "置信度 0.49" in render_answer(near)
+
+
+def test_a_refused_part_in_the_terminal_leads_to_no_passages_of_its_own() -> None:
+    # Found by a helper: 【山东省】 报告中没有：…最相近的段落： and nothing followed it.
+    from qa.apps.terminal import format_answer
+
+    refused = _answer("not_found", reason={"report": "山东省", "not_found_because": "没有山东的报告"})
+    answered = _answer("answer", reason={"report": "湖南省"})
+    text = format_answer(_answer("uncertain", parts=[answered, refused]))
+    part_line = next(line for line in text.splitlines() if "【山东省】" in line)
+    assert "没有山东的报告" in part_line and "最相近的段落" not in part_line

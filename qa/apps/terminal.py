@@ -10,14 +10,15 @@ from qa.facts import Fact
 from qa.schema import PERIOD_LABELS, Answer
 
 
-def _verdict(answer: Answer) -> str:
-    """The first line of a reply: the outcome in words, how sure, the quoted sentence or the reason."""
+def _verdict(answer: Answer, passages_follow: bool = True) -> str:
+    """The first line of a reply: the outcome in words, how sure, the quoted sentence or the reason
+    (and, when ``passages_follow``, the words that lead to the nearest passages)."""
     sure = f"把握 {shown_confidence(answer.confidence):.0%}"
     if answer.outcome == "answer" and answer.answer:
         return f"答案 ({sure}): {answer.answer}"
     if answer.outcome == "uncertain" and answer.answer:
         return f"可能相关 ({sure}，请核对原文): {answer.answer}"
-    return f"报告中没有：{not_found_reason(answer.reason)}最相近的段落："
+    return f"报告中没有：{not_found_reason(answer.reason)}" + ("最相近的段落：" if passages_follow else "")
 
 
 def _item_lines(answer: Answer) -> list[str]:
@@ -34,7 +35,7 @@ def format_answer(answer: Answer) -> str:
     lines += [f"  ({note})" for note in scope_notes(answer.reason)]
     for part in answer.parts:
         label = part.reason.get("report") or part.question
-        lines += [f"  【{label}】 {_verdict(part)}", *_item_lines(part)]
+        lines += [f"  【{label}】 {_verdict(part, passages_follow=False)}", *_item_lines(part)]
     for number, p in enumerate(answer.passages, start=1):
         path = " › ".join([p.document, *p.section])
         lines.append(f"\n[{number}] {path}")
