@@ -83,6 +83,8 @@ def test_each_part_of_a_comparison_asks_its_own_year() -> None:
     assert part_years(regions, [d for d in DOCS if d.doc_id == "js"], regions.aspect) == (2026,)
     # A part whose reports carry none of the years as their own keeps the question's years.
     assert set(part_years(analyze("2024年和2022年的GDP分别是多少？"), [n25], None)) == {2022, 2024}
+    # Years naming reports ask about no year: the 2025 report is asked as "2025年政府工作报告中…" is.
+    assert part_years(analyze("2023年和2025年政府工作报告中，财政收入分别是多少？"), [n25], None) == ()
 
 
 def test_a_year_the_collection_lacks_is_a_group_without_reports() -> None:

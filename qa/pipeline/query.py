@@ -68,7 +68,9 @@ _LATIN_RUN = re.compile(r"[a-z][a-z&'\- ]*[a-z]|[a-z]")
 _YEAR = re.compile(r"(?<!\d)(19\d{2}|20\d{2})(?!\d)")
 # "2024年政府工作报告" / "the 2024 government work report" names a report, not the period asked about.
 _TITLE_YEAR = re.compile(
-    rf"(?<!\d)(?:19|20)\d{{2}}\s*年?(?:的|度)?[{CJK_RANGES}]{{0,8}}?(?:工作)?报告|"
+    # The years listed before one 报告 name reports too ("2022年和2023年政府工作报告中，…分别"): all leave.
+    rf"(?<!\d)(?:(?:19|20)\d{{2}}\s*年?\s*(?:和|与|跟|及|、|，|,)\s*)*"
+    rf"(?:19|20)\d{{2}}\s*年?(?:的|度)?[{CJK_RANGES}]{{0,8}}?(?:工作)?报告|"
     r"(?<!\d)(?:19|20)\d{2}(?:'s)?\s+(?:[a-z]+\s+){0,3}?report"
 )
 

@@ -117,8 +117,10 @@ def part_years(query: Query, infos: list[DocumentInfo], aspect: Period | None) -
     review), else their own title years ("2022年和2023年…目标各是多少": 2022 for the 2022 report),
     else all of them. The other parts'
     years would otherwise turn this report's search to the wrong part: the 2023 report reviews 2022,
-    so "2022" pulled its review passages for a question about its plan."""
-    asked = sorted(set(query.years) | set(query.report_years))
+    so "2022" pulled its review passages for a question about its plan. Years that name reports
+    ("2002年和2009年政府工作报告中，…") ask about none: each report is asked as "2009年政府工作报告中…"
+    would be (asked about 2009, its 财政收入 of 2008 had been refused)."""
+    asked = sorted(set(query.years))
     for own in (lambda d, y: _tells(d, y, aspect), lambda d, y: d.year == y):
         years = tuple(y for y in asked if any(own(d, y) for d in infos))
         if years:
