@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from qa.pipeline.answering import other_years, unnamed_year
+from qa.apps.messages import not_found_reason
+from qa.pipeline.answering import other_years, uncovered_year, unnamed_year
 from qa.pipeline.query import analyze
 from qa.schema import DocumentInfo
 from qa.text.years import asked_years, years_spoken_of, years_told
@@ -118,3 +119,15 @@ def test_a_sentence_telling_of_another_year_answers_nothing_of_the_year_asked(
         "the sentences found tell of 2023, not 2022",
         "no sentence of the report is likely to answer the question",
     )
+
+
+def test_what_a_year_only_planned_achieved_is_not_in_the_report() -> None:
+    # Found by a helper: "2023年国内生产总值增长了多少？" quoted the 2023 report's target at 0.84.
+    target = "今年发展主要预期目标是：国内生产总值增长5%左右；"
+    reason = uncovered_year(analyze("2023年国内生产总值增长了多少？"), 2022, target)
+    assert reason == "the report reviews 2022, and plans 2023 only"
+    assert (
+        not_found_reason({"not_found_because": reason}) == "报告回顾的是2022年；2023年只有目标，还没有结果。"
+    )
+    assert uncovered_year(analyze("2023年国内生产总值增长目标是多少？"), 2022, target) is None  # its plan
+    assert uncovered_year(analyze("2022年国内生产总值增长了多少？"), 2022, "增长3%。") is None  # its review

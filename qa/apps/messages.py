@@ -124,6 +124,7 @@ def error_line(exc: Exception) -> str:
 
 _CHINESE = re.compile(r"[\u4e00-\u9fff]")
 _YEARS = re.compile(r"the report covers (?P<first>\d{4})[–-](?P<last>\d{4}), not (?P<asked>\d{4})")
+_PLANNED_ONLY = re.compile(r"the report reviews (?P<reviewed>\d{4}), and plans (?P<asked>\d{4}) only")
 _UNNAMED_YEARS = re.compile(r"the document never speaks of (?P<asked>[\d/]+)")
 _OTHER_YEARS = re.compile(r"the sentences found tell of (?P<told>[\d/]+), not (?P<asked>[\d/]+)")
 _OTHER_PLACES = re.compile(r"the sentence found speaks of (?P<told>\S+), not (?P<asked>\S+)")
@@ -146,6 +147,9 @@ def not_found_reason(reason: dict[str, Any]) -> str:
     years = _YEARS.search(because)
     if years:
         return f"报告涵盖{years['first']}–{years['last']}年，不含{years['asked']}年。"
+    planned = _PLANNED_ONLY.search(because)
+    if planned:
+        return f"报告回顾的是{planned['reviewed']}年；{planned['asked']}年只有目标，还没有结果。"
     unnamed = _UNNAMED_YEARS.search(because)
     if unnamed:
         return f"文档中没有提到{unnamed['asked']}年。"

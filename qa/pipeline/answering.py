@@ -98,14 +98,16 @@ def retrieve(
 
 
 def uncovered_year(query: Query, review_year: int | None, sentence: str) -> str | None:
-    """The reason when the question names only years the report neither reviews nor plans, and
-    the answer ``sentence`` (normalized: ２０１０年 is 2010年) names none of them."""
-    if not query.years or review_year is None:
-        return None
-    covered = {review_year, review_year + 1}
-    if covered & set(query.years) or any(str(y) in sentence for y in query.years):
+    """The reason when the question names only years the report neither reviews nor plans, or asks
+    what the year it only plans achieved ("2023年国内生产总值增长了多少？" of the report that sets 2023's
+    target), and the answer ``sentence`` (normalized: ２０１０年 is 2010年) names none of them."""
+    if not query.years or review_year is None or any(str(y) in sentence for y in query.years):
         return None
     asked = "/".join(map(str, query.years))
+    if query.aspect == "review" and set(query.years) == {review_year + 1}:
+        return f"the report reviews {review_year}, and plans {asked} only"
+    if {review_year, review_year + 1} & set(query.years):
+        return None
     return f"the report covers {review_year}–{review_year + 1}, not {asked}"
 
 
