@@ -175,3 +175,20 @@ def test_a_years_result_is_asked_of_the_report_that_reviews_it() -> None:
 def test_which_of_two_is_a_comparison_too(question: str) -> None:
     # Found by a helper: "…, Hubei or Anhui?" and "…in 2013 with 2018" were answered of one report.
     assert len(named_groups(analyze(question), CATALOG)) == 2
+
+
+def test_a_compared_place_the_collection_lacks_is_a_part_of_its_own() -> None:
+    # Found by a helper: 江苏和浙江…分别 was refused whole (没有浙江的报告) or 浙江 dropped silently.
+    from qa.pipeline.answerer import _without
+
+    groups = named_groups(analyze("江苏和浙江今年GDP目标分别是多少？"), CATALOG)
+    assert [(label, [d.doc_id for d in infos]) for label, infos in groups] == [
+        ("江苏省", ["js"]),
+        ("浙江", []),
+    ]
+    assert (
+        _without("浙江、江苏和山东今年GDP目标分别是多少？", ["浙江"]) == "江苏和山东今年GDP目标分别是多少？"
+    )
+    assert _without("江苏和浙江省哪个高？", ["浙江"]) == "江苏哪个高？"
+    # A place named beside one the collection has, not compared with it, is no part.
+    assert named_groups(analyze("江苏和上海怎么合作？"), CATALOG) == []

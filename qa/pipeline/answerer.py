@@ -9,6 +9,7 @@ answers a standalone question (from the reports it names, if any).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -18,7 +19,7 @@ import numpy as np
 from qa.index.base import IndexStore
 from qa.pipeline.answering import QueryEncoder, answer_from, decide, explain, retrieve
 from qa.pipeline.conversation import answer_readings, most_confident, names_nothing, readings, topic_of
-from qa.pipeline.coverage import lacking
+from qa.pipeline.coverage import compared_without_report, lacking
 from qa.pipeline.lists import announced_items, document_sections, subsection_items
 from qa.pipeline.parts import split_parts, term_in_answer
 from qa.pipeline.query import Query, analyze
@@ -143,7 +144,10 @@ class Answerer:
             groups = named_groups(query, self.data.catalog)
             if len(groups) >= 2:
                 aspect = asked_aspect(query)
-                parts = [self.answer_one(question, k, _only(infos), part_years(query, infos, aspect)) if infos
+                # A report's part is asked without the places compared with it that the collection
+                # lacks: they have their own part, which says so.
+                asked = _without(question, compared_without_report(query, documents))
+                parts = [self.answer_one(asked, k, _only(infos), part_years(query, infos, aspect)) if infos
                          else self._missing_part(question, label)
                          for label, infos in groups]  # fmt: skip
                 for (label, _), part in zip(groups, parts, strict=True):
@@ -245,6 +249,14 @@ def _other_places(preferred: list[DocumentInfo], answer: Answer) -> dict[str, An
     quoted = regions.get(answer.passages[0].doc_id) if answer.passages else None
     others = sorted(set(regions.values()) - {quoted})
     return {"other_places": {"quoted": quoted, "others": others}} if quoted and others else {}
+
+
+def _without(question: str, places: list[str]) -> str:
+    """``question`` with ``places`` taken out ("广东和浙江…" without 浙江: "广东…")."""
+    for place in places:
+        name = re.escape(place) + "(?:省|市)?"
+        question = re.sub(rf"[和与及、，,]{name}|{name}[和与及、，,]?", "", question, count=1)
+    return question
 
 
 def _only(documents: list[DocumentInfo]) -> dict[str, Any]:

@@ -67,6 +67,15 @@ _PEERS = frozenset(PROVINCES) - {"香港", "澳门", "台湾"}  # provinces with
 _TOGETHER = re.compile(r"合作|协同|协作|一体化|联动|共建|对接|互联互通|同城化|\bcooperat|\bwith\b")
 
 
+def compared_without_report(query: Query, documents: list[DocumentInfo]) -> list[str]:
+    """The places a question compares (广东和浙江…分别, 哪个高) that no document is of, nor of a
+    place holding them: each is a part of the comparison that says what the collection lacks."""
+    if not _COMPARES.search(query.normalized):
+        return []
+    places = named_places(query, cities=any(d.region for d in documents))
+    return [p for p in places if not _has_report(p, documents)]
+
+
 def _has_report(place: str, documents: list[DocumentInfo]) -> bool:
     """Whether a document is of ``place`` or of the city or province that holds it (苏州: 江苏's)."""
     names = [name for name in (place.rstrip("市县镇乡"), *_holders(place)) if name]  # looked up once

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from qa.index.catalog import NATIONAL_REGION, Catalog, covers_years, short_region
+from qa.pipeline.coverage import compared_without_report
 from qa.pipeline.query import Query
 from qa.pipeline.retrieval import named_documents, prefer_national
 from qa.schema import DocumentInfo, Level, Period
@@ -80,12 +81,15 @@ def named_groups(query: Query, catalog: Catalog) -> list[tuple[str, list[Documen
     listed, named_reports = _listed_years(query.normalized)
     years = tuple(sorted(set(query.report_years) | listed))
     titles = set(query.report_years) | named_reports  # a report named by its year is that report
-    if len(regions) >= 2:
+    # A place compared with one the collection has, and of which it has no report, is a part too:
+    # it says so (广东和浙江…分别 had been refused whole, as 没有浙江的报告).
+    lacking = compared_without_report(query, catalog.documents) if regions else []
+    if len(regions) + len(lacking) >= 2:
         groups = []
         for region, infos in regions.items():
             fitting = [d for d in infos if covers_years(d, years)] if years else infos
             groups.append((region, _newest(fitting or infos)))
-        return groups
+        return groups + [(place, []) for place in lacking]
     if len(years) >= 2:
         pool = next(iter(regions.values()), None) or catalog.documents
         region = next(iter(regions), "")
