@@ -77,3 +77,15 @@ def test_the_two_provinces_of_a_library_are_asked_alike(tmp_path) -> None:
     answer = two.ask("两个省今年地区生产总值增长目标分别是多少？")
     provinces = {d.doc_id for d in two.documents if d.level == "province"}
     assert answer.found and {p.passages[0].doc_id for p in answer.parts} == provinces
+
+
+def test_a_report_year_of_several_places_says_whose_report_is_quoted(provinces: ReportQA) -> None:
+    # Found by a helper: "2026年政府工作报告里…" quoted one province, no note, in a library of several.
+    answer = provinces.ask("2026年政府工作报告里，城镇新增就业目标是多少？", k=5)
+    assert answer.found
+    places = answer.reason["other_places"]
+    regions = {d.doc_id: d.region for d in provinces.documents}
+    assert places["quoted"] == regions[answer.passages[0].doc_id]
+    assert len(places["others"]) == 30
+    named = provinces.ask("2026年江苏省政府工作报告里，城镇新增就业目标是多少？", k=5)
+    assert "other_places" not in named.reason

@@ -216,6 +216,11 @@ class Answerer:
         preferred, level = preferred_documents(query, self.data.catalog) if filters is None else ([], None)
         if not preferred:
             answer = self.answer_one(question, k, filters)
+            if answer.found and filters is None:
+                # A report year with no place, and several places' reports of it ("2026年政府工作报告
+                # 里…" and no State Council report of 2026): the note says whose is quoted.
+                named = map(self.data.catalog.info, named_documents(query, self.data.catalog))
+                answer.reason |= _other_places([d for d in named if d is not None], answer)
             if level is not None:  # a level the collection has no report of: whatever answers is another's
                 answer.reason["level_lacking"] = level
                 _another_levels(answer)
