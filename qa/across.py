@@ -69,7 +69,13 @@ def series_answer(
             facts.append(found[-1])  # the newest report of the group
         filters = {"doc_id": [f.doc_id for f in facts]}
     elif provinces or years:
-        filters = {"level": "province" if provinces else "national"}
+        # Years of one place ("广东历年…") are that place's reports; else the State Council's.
+        named = catalog.named_in(query.named_text) if years and not provinces else []
+        filters = (
+            {"doc_id": [d.doc_id for d in named]}
+            if named
+            else {"level": "province" if provinces else "national"}
+        )
         if query.report_years or query.years:
             filters["year"] = list(query.report_years or query.years)
         comparison = _COMPARISON.search(text)

@@ -89,3 +89,11 @@ def test_a_report_year_of_several_places_says_whose_report_is_quoted(provinces: 
     assert len(places["others"]) == 30
     named = provinces.ask("2026年江苏省政府工作报告里，城镇新增就业目标是多少？", k=5)
     assert "other_places" not in named.reason
+
+
+def test_a_places_years_are_that_places_reports(provinces: ReportQA) -> None:
+    # Found by a helper: 广东历年… answered with the State Council's series.
+    answer = provinces.ask("江苏历年地区生产总值增长目标是多少？", k=5)
+    jiangsu = [d.doc_id for d in provinces.documents if d.region == "江苏省"]
+    assert answer.reason["series"]["filters"] == {"doc_id": jiangsu}
+    assert [p.passages[0].doc_id for p in answer.parts] == jiangsu
