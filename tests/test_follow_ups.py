@@ -13,7 +13,7 @@ from qa.pipeline.conversation import (
     topic_of,
 )
 from qa.pipeline.english_follow_ups import english_readings
-from qa.schema import Answer
+from qa.schema import Answer, Passage
 from tests.test_conversation import _ConfidentAbout
 
 
@@ -113,3 +113,29 @@ def test_a_name_after_a_name_asks_the_turn_before_as_it_was_read() -> None:
         resumed.ask("那居民消费价格呢？").reason["standalone_question"]
         == "山东今年居民消费价格增长目标是多少？"
     )
+
+
+def test_a_follow_up_replaces_neither_a_places_name_nor_a_question_word() -> None:
+    # Found by a helper: "新增学位呢？" was read 新增学位镇… (refused: 没有新增学位镇的报告), "白石镇呢？"
+    # 白石镇镇…, and "那学校呢？" after "长者食堂开在哪里？" 长者食堂开在学校？.
+    toilets = "紫帽镇今年要建公厕吗？"
+    assert not any("学位镇" in form for form in substitutions("新增学位呢？", toilets))
+    assert "紫帽镇今年要建新增学位吗？" in substitutions("新增学位呢？", toilets)
+    assert substitutions("白石镇呢？", toilets) == ["白石镇今年要建公厕吗？"]
+    assert not any("学校？" in form for form in substitutions("那学校呢？", "长者食堂开在哪里？"))
+
+
+def test_a_reading_counts_when_its_sentence_names_what_was_asked_in_the_reports_words() -> None:
+    toilets = Answer("q", True, "实施公厕改造工程，新建公厕1座。", [], {}, 0.97, "answer")
+    station = Answer("q", True, "建设紫帽消防救援站。", [], {}, 0.6, "answer")
+    readings = [("紫帽镇今年消防站公厕吗？", toilets), ("紫帽镇今年要建消防站吗？", station)]
+    assert best_reading("那消防站呢？", readings) is station  # 消防站 as 消防救援站
+    # The sentence the turn before quoted, quoted again for a new name, answers nothing.
+    again = best_reading("长者食堂呢？", [("紫帽镇今年长者食堂公厕吗？", toilets)], said=toilets.answer)
+    assert not again.found and again.outcome == "not_found" and again.confidence <= 0.01
+    # A report's title says 报告: it does not back a reading that put the earlier topic in front.
+    report = Passage("z", "紫帽镇2022年工作报告", [], "review", 0, 9, "组织实施工程造林200亩。")
+    forest = Answer("q", True, "组织实施工程造林200亩。", [report], {}, 0.9, "answer")
+    refused = Answer("q", False, None, [], {}, 0.07, "not_found")
+    chosen = best_reading("作报告的是谁？", [("作报告的是谁？", refused), ("造林作报告的是谁？", forest)])
+    assert chosen is refused

@@ -131,6 +131,9 @@ _OTHER_PLACES = re.compile(r"the sentence found speaks of (?P<told>\S+), not (?P
 NOT_FOUND_REASONS = {
     "nothing indexed matches the filters": "当前检索范围内没有报告，可以放宽「检索范围」的筛选。",
     "no sentence of the report is likely to answer the question": "报告里没有哪一句话能可靠地回答这个问题。",
+    "only the sentence quoted for the question before was found": (
+        "只找到上一个问题引用的那句话，它没有说到这次问的内容。"
+    ),
 }
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from typing import Any, Protocol
 
 from qa.errors import QuestionError
@@ -127,13 +128,39 @@ def elliptical_name(question: str) -> str:
 
 
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9]+")  # GDP, CPI, M2: names of things in a Chinese question
+# Words that ask rather than name ("那学校呢？" after "长者食堂开在哪里？" is not 长者食堂开在学校？).
+_ASKING = re.compile(r"哪里|哪儿|哪些|哪个|什么|怎么|怎样|如何|为何|为什么|是否|有没有|多大|多长|多久|几时")
+# The one-character ends of place names a segmenter cuts off (紫帽 镇): the word before is no thing.
+_DIVISION_END = re.compile(r"[省市县区镇乡村]")
 
 
 def _names_a_thing(word: str) -> bool:
     """A word an elliptical name can stand in for: Chinese or an acronym (GDP), two or more
-    characters, not a time or question word (去年, 多少) nor a word of address (请问)."""
+    characters, not a time or question word (去年, 多少, 哪里) nor a word of address (请问)."""
     named = has_cjk(word) or bool(_ACRONYM.fullmatch(word))
-    return len(word) >= 2 and named and not names_nothing(word) and not _LEADING_CONTEXT.fullmatch(word)
+    asks = names_nothing(word) or _ASKING.fullmatch(word) is not None
+    return len(word) >= 2 and named and not asks and not _LEADING_CONTEXT.fullmatch(word)
+
+
+def _places_whole(words: list[str]) -> list[str]:
+    """``words`` with a place's one-character ending put back on it (紫帽 镇 -> 紫帽镇): "新增学位呢？"
+    had replaced 紫帽 and been refused as 没有新增学位镇的报告, and "白石镇呢？" read 白石镇镇…."""
+    whole: list[str] = []
+    for word in words:
+        if whole and _DIVISION_END.fullmatch(word) and has_cjk(whole[-1]) and names_a_place(whole[-1] + word):
+            whole[-1] += word
+        else:
+            whole.append(word)
+    return whole
+
+
+def _quotes(text: str, word: str) -> bool:
+    """Whether ``text`` names ``word``, or its characters in order with a little between (消防站 in
+    建设紫帽消防救援站, 新增学位 in 新增优质学位3600个): a report's fuller name of what a user names."""
+    if word in text:
+        return True
+    gap = f".{{0,{len(word) - 1}}}"
+    return len(word) >= 3 and re.search(gap.join(map(re.escape, word)), text) is not None
 
 
 def substitutions(question: str, previous: str) -> list[str]:
@@ -146,11 +173,11 @@ def substitutions(question: str, previous: str) -> list[str]:
     earlier = previous.strip()  # as typed: the reading is shown in the answer's reason
     if not name or name in earlier:
         return []
-    words = [part for word in cut_words(earlier) for part in parts_of(word)]
-    replaceable = [n for n, word in enumerate(words) if _names_a_thing(word) and word not in name]
     # A place stands in for a place, and a thing for a thing: "湖北呢？" after "江苏今年GDP…" is not
     # 江苏今年湖北…, nor "那居民消费价格呢？" after "山东今年地区生产总值…" 居民消费价格今年….
     place = names_a_place(name)
+    words = [part for word in _places_whole(cut_words(earlier)) for part in parts_of(word)]
+    replaceable = [n for n, word in enumerate(words) if _names_a_thing(word) and word not in name]
     replaceable = [n for n in replaceable if names_a_place(words[n]) == place] or replaceable
     forms = []
     for n in replaceable[:SUBSTITUTED_WORDS]:
@@ -214,7 +241,7 @@ def _named_words(question: str) -> set[str]:
     something the glossary lacks ("And what about education?") is named by the question itself,
     which no Chinese quote holds: a reading that put the earlier topic in front cannot win for it."""
     if has_cjk(question):
-        return {normalize(word) for word in cut_words(question) if _names_a_thing(word)}
+        return {normalize(word) for word in _places_whole(cut_words(question)) if _names_a_thing(word)}
     english = normalize(question)
     return set(report_terms(english)) or ({english} if names_something(english) else set())
 
@@ -244,7 +271,9 @@ def stands_alone(question: str, topic: str) -> bool:
     return resolve(question, topic) == question and not only_context(question)
 
 
-def best_reading(question: str, answered: list[tuple[str, Answer]], alone: bool = False) -> Answer:
+def best_reading(
+    question: str, answered: list[tuple[str, Answer]], alone: bool = False, said: str | None = None
+) -> Answer:
     """The most confident answer among the readings of a chat turn ``question`` (reading, its
     answer). A reading that put words in (the earlier topic, a replaced word) counts only when its
     answer quotes something ``question`` names itself, if it names anything: the confidence is the
@@ -261,12 +290,30 @@ def best_reading(question: str, answered: list[tuple[str, Answer]], alone: bool 
     def backed(reading: str, answer: Answer) -> bool:
         # The report quoted names a place as well as its sentence does ("白石镇呢？" after "青山县去年
         # 新增学位多少个？": 白石镇's report says 新增公办幼儿园学位300个, not 白石镇).
+        # Only a place, though: every report's title names 报告 ("作报告的是谁？" after "去年造林多少亩？"
+        # was read as 造林作报告的是谁？ and answered with the 造林 sentence).
         document = normalize(answer.passages[0].document) if answer.found and answer.passages else ""
-        quoted = normalize(answer.answer or "") + document
-        return reading == question or not named or any(word in quoted for word in named)
+        quoted = normalize(answer.answer or "")
+        return (
+            reading == question
+            or not named
+            or any(_quotes(quoted, term) for word in named for term in (word, *report_terms(word)))
+            or any(word in document and names_a_place(word) for word in named)
+        )
 
     kept = [answer for reading, answer in answered if backed(reading, answer)]
-    return most_confident(kept or [answer for _, answer in answered])
+    if kept:
+        return most_confident(kept)
+    # Nothing quotes what the turn names; the sentence the turn before quoted (``said``) is then no
+    # answer to it either ("新增学位呢？" after "今年要建公厕吗？" had quoted the 公厕 sentence again).
+    fresh = [answer for _, answer in answered if not (said and answer.answer == said)]
+    if fresh:
+        return most_confident(fresh)
+    again = most_confident([answer for _, answer in answered])
+    because = {"not_found_because": "only the sentence quoted for the question before was found"}
+    low = min(again.confidence, 0.01)  # a fact refuses it, as the answer step's facts do
+    return replace(again, found=False, answer=None, confidence=low, outcome="not_found", items=[],
+                   reason=again.reason | because)  # fmt: skip
 
 
 class Conversation:
@@ -328,7 +375,8 @@ class Conversation:
         answered = answer_readings(ask, self._readings(question))
         for reading, answer in answered:
             answer.reason["standalone_question"] = reading
-        answer = best_reading(question, answered, alone=stands_alone(question, self.topic))
+        said = self.turns[-1].answer if self.turns else None
+        answer = best_reading(question, answered, alone=stands_alone(question, self.topic), said=said)
         self._remember(question, answer.reason["standalone_question"])
         self.topic = topic_of(answer.reason["standalone_question"]) or self.topic
         self.last = answer.reason["standalone_question"]
