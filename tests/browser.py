@@ -28,9 +28,8 @@ PHONE = {"width": 390, "height": 844}
 VIEWPORTS = {"laptop": LAPTOP, "phone": PHONE}
 # Two shared cores may be busy with other work: waits are generous, never fixed sleeps for results.
 REPLY_TIMEOUT_MS = 120_000
-# Latin words a Chinese page may show: file types, abbreviations residents know, the ID of a report,
-# and Gradio's name in its footer (通过 API 使用 · 使用 Gradio 构建).
-ALLOWED_LATIN = {"PDF", "GDP", "CPI", "API", "ID", "OCR", "txt", "md", "html", "pdf", "docx", "Gradio"}
+# Latin words a Chinese page may show: file types, abbreviations residents know, the ID of a report.
+ALLOWED_LATIN = {"PDF", "GDP", "CPI", "API", "ID", "OCR", "txt", "md", "html", "pdf", "docx"}
 # Text that is content, not interface: document text and what the user typed.
 CONTENT = (
     ".rq-text, .rq-context, .rq-quote, .rq-fact-sentence, .rq-doc-id, .rq-file, .user-row, .rq-copy-source"

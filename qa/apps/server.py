@@ -126,7 +126,10 @@ def create_app(
             blocked_paths=[str(Path(bot.index_dir).resolve()), str(settings.cache_dir.resolve())],
             enable_monitoring=False,  # /gradio_api/monitoring/summary would list event timings
             mcp_server=False,
-            footer_links=["api", "settings"],
+            # No Gradio footer: its API page, settings panel (a screen recorder, a PWA notice) and run
+            # history are for developers, in English; the HTTP API is documented in README and /docs.
+            footer_links=[],
+            run_history=False,
             show_error=False,  # gr.Error messages still show; other exceptions do not leak internals
             **ui_assets(),
         )

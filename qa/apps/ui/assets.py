@@ -58,8 +58,6 @@ def phone_table_css() -> str:
 
 _STATIC = resources.files("qa.apps.ui").joinpath("static")
 CSS = _STATIC.joinpath("ui.css").read_text(encoding="utf-8") + phone_table_css()
-# Gradio scopes CSS to the app's box; its footer is outside, styled from the page's head.
-_OUTSIDE_CSS = _STATIC.joinpath("outside.css").read_text(encoding="utf-8")
 # (mode) => ...: scrolls the chat to the bottom ("bottom") or to the start of the new reply ("reply").
 _SCROLL = _STATIC.joinpath("scroll.js").read_text(encoding="utf-8").strip()
 PAGE_JS = _STATIC.joinpath("page.js").read_text(encoding="utf-8").strip()
@@ -76,4 +74,4 @@ def ui_assets() -> dict[str, Any]:
     theme = gr.themes.Soft(
         primary_hue="amber", secondary_hue="blue", neutral_hue="slate", font=SANS_FONTS, font_mono=MONO_FONTS
     )
-    return {"theme": theme, "css": CSS, "js": PAGE_JS, "head": f"<style>{_OUTSIDE_CSS}</style>"}
+    return {"theme": theme, "css": CSS, "js": PAGE_JS}

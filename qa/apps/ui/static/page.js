@@ -37,7 +37,7 @@
     'Scroll down': '滚动到最新', 'Clear': '清空', 'Copy': '复制', 'Copied': '已复制', 'Close': '关闭',
     'common.upload': '上传', 'Reset to default value': '恢复默认值', 'Remove this file': '移除此文件',
     'Click to upload or drop files': '点击上传或拖放文件', 'chatbot conversation': '对话',
-    'Table actions': '表格操作', 'Gradio footer navigation': '页脚导航', 'More tabs': '更多标签页',
+    'Table actions': '表格操作', 'More tabs': '更多标签页',
     'Open cell menu': '打开菜单', 'File upload': '上传文件', 'Vega visualization': '图表',
     'Select column': '选择列', 'Select row': '选择行', 'Select all': '全选',
   };
