@@ -82,6 +82,19 @@ def test_a_sections_opening_sentence_before_its_subsections_announces_them(tmp_p
     assert [i.text for i in items] == ["（一）扩大有效投资", "（二）办好民生实事。", "（三）守牢安全底线"]
 
 
+@pytest.mark.parametrize(
+    ("sentence", "count"), [("重点做好三个方面工作。", 3), ("重点做好四个方面工作。", 0)]
+)
+def test_a_sentence_telling_how_many_subsections_follow_announces_them(
+    tmp_path: Path, sentence: str, count: int
+) -> None:
+    # Found by a helper: Jiangsu's "重点做好十个方面工作。" (a full stop, after other paragraphs of its
+    # section) was quoted with none of its ten subsections. Only as many as it tells are its items.
+    text = REPORT.replace("今年重点抓好以下三个方面工作：", f"今年要突出重点。\n{sentence}")
+    doc = _loaded(tmp_path, text)
+    assert len(announced_items(doc.text, _marked(doc, sentence))) == count
+
+
 def test_a_colon_inside_running_text_announces_nothing(tmp_path: Path) -> None:
     text, top = _quoted(tmp_path, "我们要做到以下几点：")
     assert announced_items(text, top) == []

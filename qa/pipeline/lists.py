@@ -62,6 +62,8 @@ def _heading_span(text: str, section: Section) -> tuple[int, int]:
 _NUMERAL = (
     "(?:十[一二]?|[一二三四五六七八九])"  # 一 … 十二: a longer run is not one list a reader wants quoted
 )
+# A sentence telling how many items follow: 十个方面, 五项, 三件.
+_TOLD_COUNT = re.compile(rf"(?P<n>{_NUMERAL})(?:个方面|个领域|项|件|条|大)")
 # Counted off in words (一是, 第一，), even where the heading parser took 第一， for a heading; or
 # numbered as items ((一), 一、, 1.), which are items only where they are no heading.
 _COUNTED = re.compile(
@@ -140,7 +142,13 @@ def announced_items(text: str, top: Passage) -> list[Passage]:
     # So do those after a section's opening sentence, all that stands between its heading and them
     # ("三、2014年重点工作" / "做好今年政府工作，要以深化改革为强大动力…。" / "（一）…").
     opening = own is not None and not text[text.find("\n", own.start, own.end) + 1 : start].strip()
-    headings = _announced_headings(text, sections, own, top, end) if colon or (counts and opening) else []
+    # And those after a sentence that counts them ("重点做好十个方面工作。" then （一）…（十）), as many.
+    told = _TOLD_COUNT.search(quoted) if counts else None
+    headings = (
+        _announced_headings(text, sections, own, top, end) if colon or (counts and (opening or told)) else []
+    )
+    if headings and told and not (colon or opening) and len(headings) != parse_numeral(told["n"]):
+        headings = []
     path = tuple(own.path) if own else tuple(top.section)
     if not headings and not counts and listed:
         return [_item(top, text, s, e, path) for s, e in _clauses(text, end, own.end if own else len(text))]
