@@ -97,3 +97,16 @@ def test_a_places_years_are_that_places_reports(provinces: ReportQA) -> None:
     jiangsu = [d.doc_id for d in provinces.documents if d.region == "江苏省"]
     assert answer.reason["series"]["filters"] == {"doc_id": jiangsu}
     assert [p.passages[0].doc_id for p in answer.parts] == jiangsu
+
+
+def test_a_two_part_reply_says_where_it_looked(tmp_path) -> None:
+    # Found by a helper: each part said which report it used when asked alone; together, nothing.
+    from qa.ingest.loader import bundled_report_path
+
+    paths = [bundled_report_path(), REPORTS / "2026_province_jiangsu.txt"]
+    bot = ReportQA.from_paths(paths, tmp_path / "ix", embedder=HashEmbedder())
+    answer = bot.ask("去年规上工业产值多少？今年增长目标是多少？", k=5)
+    first, second = answer.parts
+    assert "2026年江苏省" in first.reason["scope"]  # the newest report, first
+    same = first.passages[0].doc_id == second.passages[0].doc_id
+    assert answer.reason.get("scope") == (first.reason["scope"] if same else None)

@@ -49,6 +49,10 @@ def combined(question: str, parts: list[Answer], k: int, reason: dict[str, Any])
     return Answer(question, bool(found), text, passages[:k], reason, confidence, outcome, parts)
 
 
+# The notes of where a question was looked for (``in_scope``), as ``qa.apps.messages.scope_notes`` reads them.
+_WHERE = ("scope", "scope_level", "other_places")
+
+
 def _another_levels(answer: Answer) -> None:
     """Show ``answer``, quoted from another level of government than the one the question named, as
     可能相关 at most: it may be what the user wants, but it answers nothing about what they asked."""
@@ -174,7 +178,14 @@ class Answerer:
             answered = answer_readings(ask_second, forms)
             second = most_confident([answer for _, answer in answered])
             second.question = pieces[1]
-            return combined(question, [first, second], k, {"parts": pieces})
+            # Where the first part looked (the newest report, …), when the second part was answered
+            # from the same report: the whole reply says so, as the page shows its notes (it had none).
+            same = (
+                bool(first.passages and second.passages)
+                and first.passages[0].doc_id == second.passages[0].doc_id
+            )
+            where = {key: first.reason[key] for key in _WHERE if key in first.reason} if same else {}
+            return combined(question, [first, second], k, {"parts": pieces} | where)
         return self.in_scope(question, k, filters)
 
     def _part_filters(
