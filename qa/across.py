@@ -21,7 +21,7 @@ from qa.pipeline.scope import asked_aspect, named_groups
 from qa.schema import Answer, Passage
 
 _ACROSS_PROVINCES = re.compile(
-    r"各省|各个省|每个省|哪些省|哪几个省|所有省|全国各地|31个省|各地区|两个省|两省"
+    r"各省|各个省|每个省|哪些省|哪几个省|哪个省|哪一个省|所有省|全国各地|31个省|各地区|两个省|两省"
 )
 _ACROSS_YEARS = re.compile(r"历年|每年|这些年|逐年|哪些年|哪几年|各年")
 _COMPARISON = re.compile(r"(高于|超过|大于|多于|不低于|低于|小于|少于|不高于)\s*([0-9]+(?:\.[0-9]+)?)")

@@ -110,3 +110,9 @@ def test_a_two_part_reply_says_where_it_looked(tmp_path) -> None:
     assert "2026年江苏省" in first.reason["scope"]  # the newest report, first
     same = first.passages[0].doc_id == second.passages[0].doc_id
     assert answer.reason.get("scope") == (first.reason["scope"] if same else None)
+
+
+def test_which_province_asks_every_province(provinces: ReportQA) -> None:
+    # Found by a helper: 哪个省…更高？ quoted one province's sentence.
+    answer = provinces.ask("哪个省2026年地区生产总值增长目标最高？", k=5)
+    assert answer.reason["series"]["filters"]["level"] == "province" and len(answer.parts) == 31
