@@ -212,7 +212,30 @@ def read_html(data: bytes, path: Path) -> str:
     text = re.sub(r"(?m)^- ", "", text or "")  # its marker for <li>; a list item may be an "一、…" heading
     if not text.strip():
         text = _html_fallback_text(tree)  # trafilatura gives up on very short pages
-    return _table_rows_to_tabs(text.replace(_CELL_SEP, "\t"))
+    return _table_rows_to_tabs(_with_head(tree, text).replace(_CELL_SEP, "\t"))
+
+
+# A page's byline under its heading: 发布时间：2026-01-18　来源：… (who issued it and when).
+_BYLINE = re.compile(r"(?:发布|印发|发文|成文|更新)(?:时间|日期)|来源[:：]|发布机构|发文机关")
+_TITLE_SUFFIX = re.compile(r"\s*[-_|｜—–]\s*[^-_|｜—–]{1,30}$")  # " - 青溪市人民政府网" after a page title
+
+
+def _with_head(tree: Any, text: str) -> str:
+    """``text`` with the page's heading (its first <h1>, else its <title> without the site's name) and
+    the byline under it in front, when the extracted text lacks them: trafilatura keeps both as
+    metadata only, and a notice's page was titled with its first question and lost its date."""
+    h1 = next((" ".join(h.text_content().split()) for h in tree.iter("h1") if h.text_content().strip()), "")
+    title = h1 or _TITLE_SUFFIX.sub("", " ".join((tree.findtext(".//title") or "").split()))
+    head = [title] if title and title not in text[: len(title) + 200] else []
+    for element in tree.iter("p", "div", "span", "time"):
+        line = " ".join(element.text_content().split())
+        if len(line) <= 120 and _BYLINE.search(line):
+            lines = text.split("\n")
+            if line not in (" ".join(kept.split()) for kept in lines[:3]):  # trafilatura may keep it last
+                text = "\n".join(kept for kept in lines if " ".join(kept.split()) != line)
+                head.append(line)
+            break
+    return "\n".join([*head, text]) if head else text
 
 
 _HTML_DROP = ("script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form", "iframe")
