@@ -181,7 +181,9 @@ def missing_report(
         # A plan of several years (a 规划 of 2026—2030 titled with its 2035 vision) covers the years it
         # names, which the answer step checks; the year of a report, a summary or a bulletin is a fact.
         dated = not any(spans_years(d.title) for d in ours)
-        if ours and dated and (query.report_years or query.years) and not _fitting(ours, query):
+        # A year the quoted sentence names is its report's to tell ("…2027年建成津潍高铁"), as below.
+        told = not refused and not query.report_years and any(str(y) in sentence for y in query.years)
+        if ours and dated and (query.report_years or query.years) and not told and not _fitting(ours, query):
             return Missing(f"{_years(query)}年{place}", [d.title for d in ours], tuple(map(_span, ours)))
     if NATIONAL_WORDS.search(query.normalized) and (query.report_years or query.years):
         national = [d for d in documents if d.level == "national"]

@@ -140,10 +140,10 @@ def _newest(infos: list[DocumentInfo]) -> list[DocumentInfo]:
 # How people say which level of government they mean without naming its place: 镇里, 全省, 我市,
 # 全国. Not 城镇里, 乡镇, 城市里, 超市里, 全市场 or 国家级: those name no level of government.
 _LEVEL_WORDS: dict[Level, re.Pattern[str]] = {
-    "town": re.compile(r"(?<![城乡村集])镇(?:里|上|政府)|(?:全|本|我|咱|我们)(?:镇|乡)|乡政府"),
-    "county": re.compile(r"县(?:里|上|政府)|(?:全|本|我|咱|我们)县"),
-    "city": re.compile(r"(?<![城都超股上])市(?:里|政府)|(?:全|本|我|咱|我们)市(?!场)"),
-    "province": re.compile(r"省(?:里|上|政府)|(?:全|本|我|咱|我们)省"),
+    "town": re.compile(r"(?<![城乡村集])镇(?:里|上|政府)|(?:全|本|我|咱|俺|我们|咱们|俺们)(?:镇|乡)|乡政府"),
+    "county": re.compile(r"县(?:里|上|政府)|(?:全|本|我|咱|俺|我们|咱们|俺们)县"),
+    "city": re.compile(r"(?<![城都超股上])市(?:里|政府)|(?:全|本|我|咱|俺|我们|咱们|俺们)市(?!场)"),
+    "province": re.compile(r"省(?:里|上|政府)|(?:全|本|我|咱|俺|我们|咱们|俺们)省"),
     "national": re.compile(r"全国|国家(?!级)"),
 }
 
