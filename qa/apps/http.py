@@ -69,7 +69,8 @@ def _hint(kind: str, error: dict[str, Any]) -> str:
     if kind.endswith("_type") or kind.endswith("_parsing"):
         return "类型不对"
     if kind in ("literal_error", "enum"):
-        return "只能取：" + str(ctx.get("expected", "")).replace(" or ", "、")
+        # pydantic writes "'review', 'plan' or 'other'": one list, in Chinese punctuation.
+        return "只能取：" + re.sub(r", | or ", "、", str(ctx.get("expected", "")))
     if kind.startswith("string_too"):
         return "长度超出限制"
     return "格式不对"
