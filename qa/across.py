@@ -92,7 +92,8 @@ def series_answer(
         highlight = (fact.sentence_start - passage.start, fact.sentence_end - passage.start)
         reason = {
             "report": titles[fact.doc_id],
-            "series": {"indicator": fact.indicator, "value": fact.value_text},
+            # With its qualifier, as /api/facts gives it: 5%以上 is not 5%.
+            "series": {"indicator": fact.indicator, "value": fact.value_text, "qualifier": fact.qualifier},
         }
         parts.append(Answer(titles[fact.doc_id], True, fact.sentence, [passage.with_(highlight=highlight)],
                             reason, 1.0, "answer"))  # fmt: skip

@@ -27,6 +27,7 @@ def test_each_province_answers_with_its_own_sentence(provinces: ReportQA) -> Non
     for part, fact in zip(answer.parts, series, strict=True):
         top = part.passages[0]
         assert part.answer == fact.sentence and fact.value_text in part.answer
+        assert part.reason["series"]["qualifier"] == fact.qualifier  # 5%以上 is not 5% (a helper found)
         assert texts[top.doc_id][top.start : top.end] == top.text  # cited from the source
         assert top.text[slice(*top.highlight)] == part.answer
     assert len(answer.passages) == 5
