@@ -192,5 +192,8 @@ def test_a_compared_place_the_collection_lacks_is_a_part_of_its_own() -> None:
         _without("浙江、江苏和山东今年GDP目标分别是多少？", ["浙江"]) == "江苏和山东今年GDP目标分别是多少？"
     )
     assert _without("江苏和浙江省哪个高？", ["浙江"]) == "江苏哪个高？"
+    # In the order asked (found by a helper: 浙江和广东… answered 广东 first).
+    ordered = named_groups(analyze("浙江、山东和江苏今年GDP目标分别是多少？"), CATALOG)
+    assert [label for label, _ in ordered] == ["浙江", "山东省", "江苏省"]
     # A place named beside one the collection has, not compared with it, is no part.
     assert named_groups(analyze("江苏和上海怎么合作？"), CATALOG) == []

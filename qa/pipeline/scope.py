@@ -89,7 +89,9 @@ def named_groups(query: Query, catalog: Catalog) -> list[tuple[str, list[Documen
         for region, infos in regions.items():
             fitting = [d for d in infos if covers_years(d, years)] if years else infos
             groups.append((region, _newest(fitting or infos)))
-        return groups + [(place, []) for place in lacking]
+        groups += [(place, []) for place in lacking]
+        # In the order the question names them (浙江和广东… answers 浙江 first).
+        return sorted(groups, key=lambda group: _named_at(query.named_text, group[0]))
     if len(years) >= 2:
         pool = next(iter(regions.values()), None) or catalog.documents
         region = next(iter(regions), "")
@@ -106,6 +108,12 @@ def named_groups(query: Query, catalog: Catalog) -> list[tuple[str, list[Documen
             groups.append((f"{year}年{place}", prefer_national(titled)))
         return groups
     return []
+
+
+def _named_at(text: str, region: str) -> int:
+    """Where ``text`` first names ``region`` by its full or short name; after everything if nowhere."""
+    found = [at for at in (text.find(region), text.find(short_region(region))) if at >= 0]
+    return min(found, default=len(text))
 
 
 def _tells(info: DocumentInfo, year: int, aspect: Period | None) -> bool:
