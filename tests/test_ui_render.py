@@ -291,3 +291,12 @@ def test_a_refused_part_in_the_terminal_leads_to_no_passages_of_its_own() -> Non
     text = format_answer(_answer("uncertain", parts=[answered, refused]))
     part_line = next(line for line in text.splitlines() if "【山东省】" in line)
     assert "没有山东的报告" in part_line and "最相近的段落" not in part_line
+
+
+def test_a_series_answer_shows_no_search_score() -> None:
+    # Found by a helper: a series answer's passages read 得分 0.0000 in the terminal.
+    from qa.apps.terminal import format_answer
+
+    series = _answer("answer", reason={"series": {"indicator": "地区生产总值"}})
+    assert "得分" not in format_answer(series) and "检索得分" not in render_answer(series)
+    assert "得分" in format_answer(_answer("answer")) and "检索得分" in render_answer(_answer("answer"))

@@ -36,10 +36,13 @@ def format_answer(answer: Answer) -> str:
     for part in answer.parts:
         label = part.reason.get("report") or part.question
         lines += [f"  【{label}】 {_verdict(part, passages_follow=False)}", *_item_lines(part)]
+    # A series answer looks its sentences up: they have no search score to show (it read 得分 0.0000).
+    scored = "series" not in answer.reason
     for number, p in enumerate(answer.passages, start=1):
         path = " › ".join([p.document, *p.section])
         lines.append(f"\n[{number}] {path}")
-        lines.append(f"    {PERIOD_LABELS[p.period]} · 得分 {p.score:.4f} · 字符 {p.start}–{p.end}")
+        score = f"得分 {p.score:.4f} · " if scored else ""
+        lines.append(f"    {PERIOD_LABELS[p.period]} · {score}字符 {p.start}–{p.end}")
         text = p.text
         if p.highlight:
             s, e = p.highlight
