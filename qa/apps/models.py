@@ -9,7 +9,7 @@ from pydantic_core import PydanticCustomError
 
 from qa.apps.messages import not_found_reason, scope_notes
 from qa.facts import Fact
-from qa.schema import Period
+from qa.schema import Level, Period
 from qa.settings import MAX_K, MAX_QUESTION_CHARS
 
 
@@ -21,6 +21,7 @@ class Filters(BaseModel):
     doc_id: StrictStr | list[StrictStr] | None = None
     year: StrictInt | list[StrictInt] | None = None
     region: StrictStr | list[StrictStr] | None = None
+    level: Level | list[Level] | None = None  # national, province, city, county, town (as /api/series)
 
     def to_query(self) -> dict[str, Any] | None:
         """The filters ``ReportQA.ask`` takes: only the keys that were given."""
