@@ -110,3 +110,16 @@ def test_gov_reports_sections_passages_and_periods():
     national = [k for k in both if k.endswith("national")]
     assert sum(both[k] for k in national) >= 0.9 * len(national)
     assert 0.15 <= shares["review"] / total <= 0.5 and 0.4 <= shares["plan"] / total <= 0.8
+
+
+def test_a_notices_list_of_attachments_is_no_heading() -> None:
+    # Found by a helper: "附件：1.…一览表" then "2.…联系方式" made the second a subsection of 六、工作要求,
+    # and the notice's sender and date were cited under it.
+    text = (
+        "关于做好参保缴费工作的通知\n六、工作要求\n参保率要稳定在95%以上。\n\n"
+        "附件：1.2026年度缴费标准一览表\n2.各县（区）医保经办机构联系方式\n\n青溪市人民政府办公室\n2025年9月20日\n\n"
+        "附件1\n2026年度缴费标准一览表\n普通居民：个人缴费400元。\n"
+    )
+    paths = [tuple(s.path) for s in parse_sections(text)]
+    assert ("六、工作要求",) in paths and ("附件1",) in paths
+    assert not any(path[-1].startswith("2.") for path in paths)

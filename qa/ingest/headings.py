@@ -27,6 +27,7 @@ _TITLE_END = re.compile(rf"[。！？；!?;]|{SEPARATING_COLON}")
 _TITLE_CLAUSE_END = re.compile(rf"，|(?<!\d),|,(?!\d)|{SEPARATING_COLON}")
 _SPACES = re.compile(r"\s+")
 _COMMA = re.compile(r"[，,]")
+_ATTACHMENTS = re.compile(r"\s*附件\s*[:：]\s*1\s*[.．、]")
 _CN = "一二三四五六七八九十百零〇两"
 MAX_TITLE = 40  # a heading's title (its first sentence, without the marker) is at most this long
 BARE_RANK = 1.5  # unnumbered part headings (several, before any number) sit above 一、
@@ -236,6 +237,12 @@ def _without_list_items(text: str, found: list[Heading]) -> list[Heading]:
     item: Heading | None = None
     for h in found:
         follows = item is not None and h.kind == item.kind and h.number == (item.number or 0) + 1
+        # A notice's list of attachments: "附件：1.…一览表" then "2.…联系方式" (its 落款 had been filed
+        # under that second item as a subsection).
+        line_before = text[text.rfind("\n", 0, max(0, h.start - 1)) + 1 : h.start]
+        follows = follows or (
+            h.kind == "arabic" and h.number == 2 and _ATTACHMENTS.match(line_before) is not None
+        )
         if text[h.start : h.line_end].rstrip(CLOSERS).endswith(("；", ";")) or follows:
             item = h
             continue
