@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import io
+import itertools
 import logging
 import re
 import time
@@ -227,7 +228,12 @@ def _with_head(tree: Any, text: str) -> str:
     h1 = next((" ".join(h.text_content().split()) for h in tree.iter("h1") if h.text_content().strip()), "")
     title = h1 or _TITLE_SUFFIX.sub("", " ".join((tree.findtext(".//title") or "").split()))
     head = [title] if title and title not in text[: len(title) + 200] else []
-    for element in tree.iter("p", "div", "span", "time"):
+    # A byline is a short line near the top: the first elements only, and no wrapping <div> (the text
+    # of a div holding others is the page's, read again for each one nested in it).
+    near_top = itertools.islice(
+        (e for e in tree.iter("p", "div", "span", "time") if e.tag != "div" or len(e) == 0), 300
+    )
+    for element in near_top:
         line = " ".join(element.text_content().split())
         if len(line) <= 120 and _BYLINE.search(line):
             lines = text.split("\n")

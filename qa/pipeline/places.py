@@ -195,6 +195,8 @@ def places_in(text: str, cities: bool = False) -> list[str]:
         return []
 
 
+# Asked of every word of a chat's earlier question, once for its readings and once more to remember it.
+@lru_cache(maxsize=4096)
 def names_a_place(text: str) -> bool:
     """Whether ``text`` (a word or a short phrase: 湖北, Guangdong, 晋江市) names a place."""
     return bool(places_in(text, cities=True))
