@@ -19,7 +19,7 @@ import numpy as np
 from qa.index.base import IndexStore
 from qa.pipeline.answering import QueryEncoder, answer_from, decide, explain, retrieve
 from qa.pipeline.conversation import answer_readings, most_confident, names_nothing, readings, topic_of
-from qa.pipeline.coverage import compared_without_report, lacking
+from qa.pipeline.coverage import lacking
 from qa.pipeline.lists import announced_items, document_sections, subsection_items
 from qa.pipeline.parts import split_parts, term_in_answer
 from qa.pipeline.query import Query, analyze
@@ -148,9 +148,9 @@ class Answerer:
             groups = named_groups(query, self.data.catalog)
             if len(groups) >= 2:
                 aspect = asked_aspect(query)
-                # A report's part is asked without the places compared with it that the collection
-                # lacks: they have their own part, which says so.
-                asked = _without(question, compared_without_report(query, documents))
+                # A report's part is asked without the places (or years) compared with it that the
+                # collection has no report of: they have their own part, which says so.
+                asked = _without(question, [label for label, infos in groups if not infos])
                 parts = [self.answer_one(asked, k, _only(infos), part_years(query, infos, aspect)) if infos
                          else self._missing_part(question, label)
                          for label, infos in groups]  # fmt: skip

@@ -22,7 +22,7 @@ from qa.errors import QuestionError
 from qa.pipeline.english_follow_ups import english_readings
 from qa.pipeline.glossary import report_terms
 from qa.pipeline.places import names_a_place
-from qa.pipeline.query import NAMES_NOTHING, names_something, small_talk
+from qa.pipeline.query import DIVISION_ENDS, NAMES_NOTHING, names_something, small_talk
 from qa.pipeline.scope import level_words
 from qa.schema import Answer
 from qa.settings import MAX_QUESTION_CHARS
@@ -130,8 +130,6 @@ def elliptical_name(question: str) -> str:
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9]+")  # GDP, CPI, M2: names of things in a Chinese question
 # Words that ask rather than name ("那学校呢？" after "长者食堂开在哪里？" is not 长者食堂开在学校？).
 _ASKING = re.compile(r"哪里|哪儿|哪些|哪个|什么|怎么|怎样|如何|为何|为什么|是否|有没有|多大|多长|多久|几时")
-# The one-character ends of place names a segmenter cuts off (紫帽 镇): the word before is no thing.
-_DIVISION_END = re.compile(r"[省市县区镇乡村]")
 
 
 def _names_a_thing(word: str) -> bool:
@@ -147,7 +145,8 @@ def _places_whole(words: list[str]) -> list[str]:
     had replaced 紫帽 and been refused as 没有新增学位镇的报告, and "白石镇呢？" read 白石镇镇…."""
     whole: list[str] = []
     for word in words:
-        if whole and _DIVISION_END.fullmatch(word) and has_cjk(whole[-1]) and names_a_place(whole[-1] + word):
+        ending = len(word) == 1 and word in DIVISION_ENDS
+        if whole and ending and has_cjk(whole[-1]) and names_a_place(whole[-1] + word):
             whole[-1] += word
         else:
             whole.append(word)

@@ -198,7 +198,8 @@ def analyze(question: str, use_glossary: bool = True) -> Query:
     )
 
 
-_DIVISION_ENDS = "省市县镇乡区"
+# The one-character ends of the names of divisions (河南省, 紫帽镇), which a segmenter may cut off.
+DIVISION_ENDS = "省市县区镇乡"
 _OFFICE = r"(?=长|委|政府|人大|政协)"  # 省长, 市委, 县政府 …: the office of the place, named by its level
 
 
@@ -212,7 +213,7 @@ def without_names(query: Query, places: Iterable[str], use_glossary: bool = True
     text = NATIONAL_WORDS.sub(" ", _REPORT_REFERENCE.sub(" ", fold_width(query.text)))
     for place in sorted(places, key=len, reverse=True):
         # "河南省长是谁？": 省 goes with 长 (the governor), not with 河南; only the name leaves.
-        if place[-1] in _DIVISION_ENDS:
+        if place[-1] in DIVISION_ENDS:
             text = re.sub(re.escape(place) + _OFFICE, place[-1], text)
         text = text.replace(place, " ")
     if query.translated:  # an English question names its report in English: "Hunan's", "the report"

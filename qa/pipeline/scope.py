@@ -72,7 +72,8 @@ def asked_aspect(query: Query) -> Period | None:
 
 
 def named_groups(query: Query, catalog: Catalog) -> list[tuple[str, list[DocumentInfo]]]:
-    """(label, reports) per report a comparison names; [] when the question is no comparison."""
+    """(label, reports) per report a comparison names, no reports for a place or year the collection
+    lacks; [] when the question is no comparison."""
     if not _COMPARE.search(query.normalized):
         return []
     regions: dict[str, list[DocumentInfo]] = {}
