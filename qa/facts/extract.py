@@ -101,7 +101,9 @@ class _Draft:
 # 国内生产总值从26.6万亿元增加到51.9万亿元, 城镇化率由45.9%提高到52.6%: the first figure is the old level.
 # 从…X提高到Y: 从 may stand a few words before X (从2004年人均每月700元提高到现在的1721元).
 _FROM = re.compile(r"[从由][^，,；;从由]{0,12}$")
-_TO = re.compile(r"\s*(?:增加|提高|上升|下降|降低|减少|扩大|缩小|增长|提升|调整|跃升|发展)?(?:到|至)")
+_TO = re.compile(
+    r"\s*(?:增加|提高|上升|下降|降低|减少|扩大|缩小|增长|提升|调整|跃升|发展|[增降升减涨])?(?:到|至)"
+)
 # The words of a new level with no name of its own (调整到29%, 提高到现在的1721元): the thing before.
 _YEAR_WRITTEN = r"(?:(?:1 ?9|2 ?0) ?\d ?\d|[一二][〇○零一二三四五六七八九]{3})\s*年(?:底|末)?"
 _TIME_THEN = rf"(?:现在|目前|当前|如今|{_YEAR_WRITTEN})?的?\s*$"
