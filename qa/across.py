@@ -24,7 +24,8 @@ _ACROSS_PROVINCES = re.compile(
     r"各省|各个省|每个省|哪些省|哪几个省|哪个省|哪一个省|所有省|全国各地|31个省|各地区|两个省|两省"
 )
 _ACROSS_YEARS = re.compile(r"历年|每年|这些年|逐年|哪些年|哪几年|各年")
-_COMPARISON = re.compile(r"(高于|超过|大于|多于|不低于|低于|小于|少于|不高于)\s*([0-9]+(?:\.[0-9]+)?)")
+# The figure compared with, its percent sign included for the refusal that quotes it.
+_COMPARISON = re.compile(r"(高于|超过|大于|多于|不低于|低于|小于|少于|不高于)\s*(\d+(?:\.\d+)?)\s*[%％]?")
 _ABOVE = ("高于", "超过", "大于", "多于", "不低于")
 
 
@@ -80,9 +81,31 @@ def series_answer(
             filters["year"] = list(query.report_years or query.years)
         comparison = _COMPARISON.search(text)
         threshold = comparison.groups() if comparison else None
-        facts = [f for f in series(indicator, period, filters) if _keeps(f, threshold)]
+        stated = series(indicator, period, filters)
+        facts = [f for f in stated if _keeps(f, threshold)]
+        if comparison and stated and not facts:  # "哪些省份…高于5%？" where none is: each figure shows it
+            asked = comparison.group(0).replace(" ", "")
+            reason = {
+                "series": {"indicator": indicator, "period": period, "filters": filters, "reports": 0},
+                "not_found_because": f"none of the {len(stated)} figures stated is {asked}",
+            }
+            passages = [p.passages[0] for p in _cited(stated, catalog, passage_of)]
+            return Answer(question, False, None, passages[:k], reason, 0.0, "not_found")
     else:
         return None
+    parts = _cited(facts, catalog, passage_of)
+    reason = {"series": {"indicator": indicator, "period": period, "filters": filters, "reports": len(parts)}}
+    if not parts:
+        reason["not_found_because"] = "no report of this kind states that figure"
+        return Answer(question, False, None, [], reason, 0.0, "not_found")
+    passages = [p.passages[0] for p in parts]
+    answer = "\n".join(f"{p.question}：{p.answer}" for p in parts)
+    # A look-up of the reports' own sentences (series precision 1.00 in benchmarks/SERIES.md).
+    return Answer(question, True, answer, passages[:k], reason, 1.0, "answer", parts)
+
+
+def _cited(facts: list[Fact], catalog: Catalog, passage_of: Callable[[str], Passage | None]) -> list[Answer]:
+    """One answer per fact: its report's sentence, highlighted in its passage."""
     titles = {d.doc_id: d.title for d in catalog.documents}
     parts = []
     for fact in facts:
@@ -97,11 +120,4 @@ def series_answer(
         }
         parts.append(Answer(titles[fact.doc_id], True, fact.sentence, [passage.with_(highlight=highlight)],
                             reason, 1.0, "answer"))  # fmt: skip
-    reason = {"series": {"indicator": indicator, "period": period, "filters": filters, "reports": len(parts)}}
-    if not parts:
-        reason["not_found_because"] = "no report of this kind states that figure"
-        return Answer(question, False, None, [], reason, 0.0, "not_found")
-    passages = [p.passages[0] for p in parts]
-    answer = "\n".join(f"{p.question}：{p.answer}" for p in parts)
-    # A look-up of the reports' own sentences (series precision 1.00 in benchmarks/SERIES.md).
-    return Answer(question, True, answer, passages[:k], reason, 1.0, "answer", parts)
+    return parts

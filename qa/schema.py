@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 Period = Literal["review", "plan", "other"]
 # How the CLI and the web interface name each period: last year's work reviewed, this year's plan.
 PERIOD_LABELS: dict[Period, str] = {"review": "回顾", "plan": "计划", "other": "其他"}
 Level = Literal["national", "province", "city", "county", "town"]
+LEVELS: tuple[Level, ...] = get_args(Level)
 DocumentKind = Literal["work_report", "other"]
 
 

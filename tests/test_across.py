@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from qa import ReportQA
+from qa.apps.messages import not_found_reason
 from tests.conftest import HashEmbedder
 
 REPORTS = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "gov_reports"
@@ -38,6 +39,12 @@ def test_a_threshold_keeps_the_reports_above_it(provinces: ReportQA) -> None:
     series = provinces.series("地区生产总值", period="plan", filters={"level": "province", "year": 2026})
     above = [f for f in series if f.value > 5]
     assert 0 < len(answer.parts) == len(above) < len(series)
+    # None above: refused with how many state it, each figure cited (it had been refused as stated
+    # by no report, with no passage).
+    highest = max(f.value for f in series)
+    answer = provinces.ask(f"哪些省份的地区生产总值增长目标高于{highest:g}%？", k=5)
+    assert answer.outcome == "not_found" and len(answer.passages) == 5
+    assert not_found_reason(answer.reason) == f"{len(series)}份报告给出了这个数字，没有一个高于{highest:g}%。"
 
 
 def test_an_ordinary_question_is_not_a_series_look_up(provinces: ReportQA) -> None:

@@ -15,7 +15,7 @@ from benchmarks.series import CASES, GDP_NATIONAL, NATIONAL_YEARS, Library, figu
 from qa.apps.cli import main
 from qa.errors import QuestionError
 from qa.facts.series import normalize_indicator
-from qa.pipeline.retrieval import FILTER_KEYS
+from qa.index.catalog import FILTER_KEYS
 
 GOV_REPORTS = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "gov_reports"
 pytestmark = pytest.mark.skipif(
@@ -64,6 +64,11 @@ def test_provincial_cross_section_one_point_per_province(library: Library) -> No
     )
     regions = [next(d.region for d in library.documents if d.doc_id == f.doc_id) for f in points]
     assert len(points) == 31 and len(set(regions)) == 31
+    # A region as people write it, as ask() reads it (江苏 had kept nothing, 江苏省 one report).
+    jiangsu = library.series("地区生产总值", "plan", {"region": "江苏", "year": 2026})
+    assert len(jiangsu) == 1 and jiangsu == library.series(
+        "地区生产总值", "plan", {"region": "江苏省", "year": 2026}
+    )
     assert all("年均" not in (f.change or "") and "比重" not in f.indicator for f in points)
 
 
@@ -132,4 +137,10 @@ def test_api_and_http_series(tmp_path: Path) -> None:
         assert (
             client.get("/api/series", params={"indicator": "国内生产总值", "period": "x"}).status_code == 422
         )
+        # An unknown level is refused as /api/ask refuses it, not answered with an empty list.
+        assert (
+            client.get("/api/series", params={"indicator": "国内生产总值", "level": "xyz"}).status_code == 422
+        )
+        guangdong = client.get("/api/series", params={"indicator": "地区生产总值", "region": "广东"})
+        assert [f["value_text"] for f in guangdong.json()["facts"]] == ["4.5%—5%"]
         assert client.get("/api/documents").json()["documents"][0]["raw_title"]

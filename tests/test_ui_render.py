@@ -79,7 +79,7 @@ def test_a_refusal_has_its_reason_and_no_highlight() -> None:
     empty = render_answer(
         Answer("q", False, None, [], {"not_found_because": "nothing indexed matches the filters"})
     )
-    assert "当前检索范围内没有报告" in empty and "rq-card" not in empty
+    assert "所选筛选条件下没有报告" in empty and "rq-card" not in empty
 
 
 def test_reasons_in_chinese() -> None:

@@ -28,7 +28,7 @@ from qa.index.generations import read_manifest
 from qa.ingest.loader import load_bundled, load_paths
 from qa.ingest.structure import build_passages
 from qa.ingest.uploads import replaced
-from qa.schema import Answer, DocumentInfo
+from qa.schema import LEVELS, Answer, DocumentInfo
 from qa.settings import Settings, SettingsError
 
 EXIT_BAD_INPUT = 2
@@ -343,8 +343,8 @@ def build_parser() -> argparse.ArgumentParser:
     facts.add_argument("--indicator", metavar="TEXT", help="only indicators containing TEXT, e.g. 财政")
     facts.add_argument("--period", choices=PERIODS, help="only review or plan (or other) figures")
     facts.add_argument("--series", action="store_true", help="one headline figure of --indicator per report")
-    for name, kind in (("--level", str), ("--year", int), ("--region", str)):  # --series: which reports
-        facts.add_argument(name, type=kind, help="--series: only reports of this " + name[2:])
+    for name, kind, values in (("--level", str, LEVELS), ("--year", int, None), ("--region", str, None)):
+        facts.add_argument(name, type=kind, choices=values, help="--series: only reports of this " + name[2:])
     facts.add_argument(
         "--docs", nargs="+", metavar="PATH", help="read these files/folders instead of the index (no model)"
     )

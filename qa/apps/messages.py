@@ -128,8 +128,9 @@ _PLANNED_ONLY = re.compile(r"the report reviews (?P<reviewed>\d{4}), and plans (
 _UNNAMED_YEARS = re.compile(r"the document never speaks of (?P<asked>[\d/]+)")
 _OTHER_YEARS = re.compile(r"the sentences found tell of (?P<told>[\d/]+), not (?P<asked>[\d/]+)")
 _OTHER_PLACES = re.compile(r"the sentence found speaks of (?P<told>\S+), not (?P<asked>\S+)")
+_NONE_COMPARED = re.compile(r"none of the (?P<count>\d+) figures stated is (?P<asked>\S+)")
 NOT_FOUND_REASONS = {
-    "nothing indexed matches the filters": "当前检索范围内没有报告，可以放宽「检索范围」的筛选。",
+    "nothing indexed matches the filters": "所选筛选条件下没有报告，可以放宽筛选。",
     "no sentence of the report is likely to answer the question": "报告里没有哪一句话能可靠地回答这个问题。",
     "only the sentence quoted for the question before was found": (
         "只找到上一个问题引用的那句话，它没有说到这次问的内容。"
@@ -143,6 +144,9 @@ def not_found_reason(reason: dict[str, Any]) -> str:
     place = _OTHER_PLACES.search(because)  # before the Chinese passthrough: it names places
     if place:
         return f"找到的句子说的是{place['told']}，不是{place['asked']}。"
+    compared = _NONE_COMPARED.search(because)  # before the Chinese passthrough: it names 高于5%
+    if compared:
+        return f"{compared['count']}份报告给出了这个数字，没有一个{compared['asked']}。"
     if reason.get("missing_report") or _CHINESE.search(because):
         return _sentence_end(
             because

@@ -146,7 +146,7 @@ class SeriesQuery(BaseModel):
 
     indicator: Annotated[str, Field(min_length=1, max_length=100, description="e.g. 国内生产总值")]
     period: Literal["plan", "review"] | None = "plan"  # empty: plan
-    level: Annotated[str | None, Field(max_length=20, description="national, province, city, …")] = None
+    level: Level | None = None  # as /api/ask takes it: an unknown level is a 422, not an empty list
     year: Annotated[int | None, Field(ge=1900, le=2100)] = None
     region: Annotated[str | None, Field(max_length=40)] = None
     doc_id: Annotated[str | None, Field(max_length=64)] = None

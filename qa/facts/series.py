@@ -20,13 +20,13 @@ from typing import Any
 
 from qa.errors import QuestionError
 from qa.facts.extract import PERIODS, Fact
+from qa.index.catalog import kept_documents
 from qa.schema import DocumentInfo
 from qa.text.normalize import normalize
 from qa.text.numerals import parse_numeral
 
-__all__ = ["FAMILIES", "SERIES_FILTER_KEYS", "indicator_series", "normalize_indicator"]
+__all__ = ["FAMILIES", "indicator_series", "normalize_indicator"]
 
-SERIES_FILTER_KEYS = ("doc_id", "year", "region", "level")
 # The same measure as reports write it; the first name of each is how it is asked for most often.
 # "经济" is what is left of 经济增长5%左右 once the change verb is read off.
 FAMILIES: tuple[tuple[str, ...], ...] = (
@@ -54,7 +54,6 @@ _TARGET = re.compile(r"目标(?:是|为|：|:)|预期目标")
 # How far back a figure's 目标 is looked for, to the last full stop: the targets are a list cut at ；
 # whose lead ("主要预期目标是：") often stands on the line above.
 _TARGET_WINDOW = 300
-_LEVEL_ALIASES = {"provincial": "province", "municipal": "city"}
 
 
 def normalize_indicator(name: str) -> str:
@@ -75,17 +74,8 @@ def _family(indicator: str) -> set[str]:
 def _allowed_documents(
     documents: Sequence[DocumentInfo], filters: Mapping[str, Any] | None
 ) -> dict[str, DocumentInfo]:
-    """The documents ``filters`` ({"doc_id"|"year"|"region"|"level": value or list; None = any}) keep."""
-    kept = list(documents)
-    for key, value in (filters or {}).items():
-        if key not in SERIES_FILTER_KEYS:
-            raise QuestionError(f"unknown filter {key!r}; filters are {', '.join(SERIES_FILTER_KEYS)}")
-        if value is None:
-            continue
-        values = value if isinstance(value, list | tuple | set) else [value]
-        wanted = {_LEVEL_ALIASES.get(str(v), str(v)) for v in values}
-        kept = [d for d in kept if str(getattr(d, key)) in wanted]
-    return {d.doc_id: d for d in kept}
+    """The documents ``filters`` keep, by doc_id (``qa.index.catalog.kept_documents``)."""
+    return {d.doc_id: d for d in kept_documents(documents, filters or {})}
 
 
 def _own_year(fact: Fact, info: DocumentInfo) -> int | None:

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
+from qa.errors import QuestionError
 from qa.schema import DocumentInfo, DocumentKind, document_kind
 
 _REGION_SUFFIX = re.compile(
@@ -25,6 +27,32 @@ NATIONAL_REGION = "全国"  # the State Council's reports: named by their issuer
 def short_region(region: str) -> str:
     """广东省 -> 广东, 紫帽镇人民政府 -> 紫帽: the name people use for a region."""
     return _REGION_SUFFIX.sub("", region)
+
+
+FILTER_KEYS = ("doc_id", "year", "region", "level")
+_LEVEL_ALIASES = {"provincial": "province", "municipal": "city"}
+
+
+def kept_documents(documents: Iterable[DocumentInfo], filters: Mapping[str, Any]) -> list[DocumentInfo]:
+    """The documents ``filters`` keep ({"doc_id"|"year"|"region"|"level": a value or a list, any of
+    which matches; None = any}): the one reading of a filter for the search and the series alike.
+    A region matches as people write it (河南 or 河南省). Raises QuestionError for an unknown key."""
+    unknown = set(filters) - set(FILTER_KEYS)
+    if unknown:
+        raise QuestionError(f"unknown filter {sorted(unknown)[0]!r}; filters are {', '.join(FILTER_KEYS)}")
+    kept = list(documents)
+    for key, value in filters.items():
+        if value is None:
+            continue
+        wanted = {str(v) for v in (value if isinstance(value, list | tuple | set) else [value])}
+        if key == "region":
+            kept = [d for d in kept if d.region and {d.region, short_region(d.region)} & wanted]
+        elif key == "level":
+            wanted = {_LEVEL_ALIASES.get(v, v) for v in wanted}
+            kept = [d for d in kept if d.level in wanted]
+        else:
+            kept = [d for d in kept if str(getattr(d, key)) in wanted]
+    return kept
 
 
 # A plan of several years: 规划, 纲要, a vision (远景目标), or a span in its title (2026—2030年).

@@ -21,12 +21,12 @@ import datetime as dt
 import json
 import re
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any
 
 from qa.errors import DocumentError
 from qa.ingest.cleaning import SALUTATION, SPEECH_DATE
 from qa.ingest.readers import one_line
-from qa.schema import Level
+from qa.schema import LEVELS, Level
 from qa.text.normalize import CJK_RANGES
 from qa.text.numerals import parse_numeral
 
@@ -370,5 +370,5 @@ def _sidecar_problem(key: str, value: Any) -> str | None:
             ok = False
         return None if ok else "must be an ISO date yyyy-mm-dd or null"
     if key == "level":
-        return None if value in get_args(Level) else f"must be one of {', '.join(get_args(Level))} or null"
+        return None if value in LEVELS else f"must be one of {', '.join(LEVELS)} or null"
     return None

@@ -13,9 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from qa.errors import QuestionError
 from qa.index.base import IndexStore
-from qa.index.catalog import Catalog, short_region
+from qa.index.catalog import Catalog, kept_documents
 from qa.pipeline.places import named_places
 from qa.pipeline.query import NATIONAL_WORDS, Query, without_names
 from qa.schema import DocumentInfo
@@ -24,24 +23,10 @@ from qa.text.normalize import normalize
 
 # ---------------------------------------------------------------- filters
 
-FILTER_KEYS = ("doc_id", "year", "region", "level")
-
 
 def filter_documents(data: IndexStore, filters: Mapping[str, Any] | None) -> set[str] | None:
-    """doc_ids allowed by ``filters`` ({"doc_id"|"year"|"region"|"level": value or list}); None = all."""
-    if not filters:
-        return None
-    unknown = set(filters) - set(FILTER_KEYS)
-    if unknown:
-        raise QuestionError(f"unknown filter {sorted(unknown)[0]!r}; filters are {', '.join(FILTER_KEYS)}")
-    allowed: list[DocumentInfo] = list(data.documents)
-    for key, value in filters.items():
-        wanted = {str(v) for v in (value if isinstance(value, list | tuple | set) else [value])}
-        if key == "region":  # 河南 or 河南省, as people write it and as the question does
-            allowed = [d for d in allowed if d.region and {d.region, short_region(d.region)} & wanted]
-        else:
-            allowed = [d for d in allowed if str(getattr(d, key)) in wanted]
-    return {d.doc_id for d in allowed}
+    """doc_ids allowed by ``filters`` (``qa.index.catalog.kept_documents``); None = all."""
+    return {d.doc_id for d in kept_documents(data.documents, filters)} if filters else None
 
 
 # ---------------------------------------------------------------- fusion
