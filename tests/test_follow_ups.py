@@ -4,6 +4,9 @@ one (湖北呢？, 今年目标呢？, What about Guangdong?, And in 2008?) as t
 
 from __future__ import annotations
 
+import pytest
+
+from qa.errors import QuestionError
 from qa.pipeline.conversation import (
     Conversation,
     best_reading,
@@ -13,6 +16,7 @@ from qa.pipeline.conversation import (
     topic_of,
 )
 from qa.pipeline.english_follow_ups import english_readings
+from qa.pipeline.query import analyze
 from qa.schema import Answer, Passage
 from tests.test_conversation import _ConfidentAbout
 
@@ -131,7 +135,8 @@ def test_a_reading_counts_when_its_sentence_names_what_was_asked_in_the_reports_
     readings = [("紫帽镇今年消防站公厕吗？", toilets), ("紫帽镇今年要建消防站吗？", station)]
     assert best_reading("那消防站呢？", readings) is station  # 消防站 as 消防救援站
     # The sentence the turn before quoted, quoted again for a new name, answers nothing.
-    again = best_reading("长者食堂呢？", [("紫帽镇今年长者食堂公厕吗？", toilets)], said=toilets.answer)
+    earlier = [("紫帽镇今年长者食堂公厕吗？", toilets)]
+    again = best_reading("长者食堂呢？", earlier, said=lambda: toilets.answer)
     assert not again.found and again.outcome == "not_found" and again.confidence <= 0.01
     # A report's title says 报告: it does not back a reading that put the earlier topic in front.
     report = Passage("z", "紫帽镇2022年工作报告", [], "review", 0, 9, "组织实施工程造林200亩。")
@@ -139,3 +144,29 @@ def test_a_reading_counts_when_its_sentence_names_what_was_asked_in_the_reports_
     refused = Answer("q", False, None, [], {}, 0.07, "not_found")
     chosen = best_reading("作报告的是谁？", [("作报告的是谁？", refused), ("造林作报告的是谁？", forest)])
     assert chosen is refused
+
+
+class _OneSentenceBot:
+    """Quotes the GDP sentence for every reading, as the reports did for "那教育呢？" read into the GDP
+    question ("云南今年教育生产总值增长目标是多少？")."""
+
+    sentence = "经济社会发展的主要预期目标为：地区生产总值增长4.5%左右。"
+
+    def ask(self, question: str, k: int = 5, filters: object = None) -> Answer:
+        analyze(question)  # refuses what a question alone refuses
+        return Answer(question, True, self.sentence, [], {}, 0.9, "answer")
+
+
+def test_the_sentence_quoted_last_is_no_answer_to_a_new_name_live_resumed_or_after_a_refusal() -> None:
+    # Found by a helper in the web page, which resumes the conversation from its history at each
+    # turn: the repeat had passed there, and in a live chat after a refused turn.
+    gdp = "云南今年地区生产总值增长目标是多少？"
+    resumed = Conversation(_OneSentenceBot(), [gdp]).ask("那教育呢？")
+    assert resumed.outcome == "not_found" and not resumed.found
+    live = Conversation(_OneSentenceBot())
+    assert live.ask(gdp).outcome == "answer"
+    assert [live.ask(q).outcome for q in ("那教育呢？", "那高铁呢？")] == ["not_found", "not_found"]
+    assert Conversation(_OneSentenceBot(), [gdp, "那教育呢？"]).ask("那高铁呢？").outcome == "not_found"
+    # A turn of punctuation is refused as it is alone, not read with the topic.
+    with pytest.raises(QuestionError, match="no words"):
+        live.ask("？？？")

@@ -13,6 +13,7 @@ user's own words and records the reading used in its reason.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
@@ -22,11 +23,11 @@ from qa.errors import QuestionError
 from qa.pipeline.english_follow_ups import english_readings
 from qa.pipeline.glossary import report_terms
 from qa.pipeline.places import names_a_place
-from qa.pipeline.query import DIVISION_ENDS, NAMES_NOTHING, names_something, small_talk
+from qa.pipeline.query import DIVISION_ENDS, NAMES_NOTHING, NO_WORDS, names_something, small_talk
 from qa.pipeline.scope import level_words
 from qa.schema import Answer
 from qa.settings import MAX_QUESTION_CHARS
-from qa.text.normalize import has_cjk, normalize
+from qa.text.normalize import has_cjk, has_words, normalize
 from qa.text.words import cut_words, parts_of
 
 
@@ -271,7 +272,7 @@ def stands_alone(question: str, topic: str) -> bool:
 
 
 def best_reading(
-    question: str, answered: list[tuple[str, Answer]], alone: bool = False, said: str | None = None
+    question: str, answered: list[tuple[str, Answer]], alone: bool = False, said: Callable | None = None
 ) -> Answer:
     """The most confident answer among the readings of a chat turn ``question`` (reading, its
     answer). A reading that put words in (the earlier topic, a replaced word) counts only when its
@@ -303,9 +304,10 @@ def best_reading(
     kept = [answer for reading, answer in answered if backed(reading, answer)]
     if kept:
         return most_confident(kept)
-    # Nothing quotes what the turn names; the sentence the turn before quoted (``said``) is then no
-    # answer to it either ("新增学位呢？" after "今年要建公厕吗？" had quoted the 公厕 sentence again).
-    fresh = [answer for _, answer in answered if not (said and answer.answer == said)]
+    # Nothing quotes what the turn names; the sentence quoted last (``said()``) is then no answer to
+    # it either ("新增学位呢？" after "今年要建公厕吗？" had quoted the 公厕 sentence again).
+    quoted = said() if said else None
+    fresh = [answer for _, answer in answered if not (quoted and answer.answer == quoted)]
     if fresh:
         return most_confident(fresh)
     again = most_confident([answer for _, answer in answered])
@@ -330,8 +332,9 @@ class Conversation:
         self.level = ""
         self.last = ""  # how the last turn was read: its standalone question
         self.turns: list[Answer] = []
+        self.resumed: list[str] = []  # the standalone readings of ``earlier_questions``
         for question in earlier_questions:
-            self._advance(question)
+            self.resumed.append(self._advance(question))
 
     def _advance(self, question: str) -> str:
         """Resume: the question's topic (as resolved in words alone) becomes the context."""
@@ -367,6 +370,8 @@ class Conversation:
         """Answer ``question`` in the context of the earlier turns: the most confident reading."""
         if small_talk(normalize(question)):  # "谢谢" read as "镇里谢谢" quoted the report's thanks
             raise QuestionError(NAMES_NOTHING)
+        if not has_words(question):  # "？？？" read as "安徽城镇新增就业？？？" had been answered
+            raise QuestionError(NO_WORDS)
 
         def ask(reading: str) -> Answer:
             return self.bot.ask(reading, k=k, filters=filters)
@@ -374,11 +379,20 @@ class Conversation:
         answered = answer_readings(ask, self._readings(question))
         for reading, answer in answered:
             answer.reason["standalone_question"] = reading
-        said = self.turns[-1].answer if self.turns else None
-        answer = best_reading(question, answered, alone=stands_alone(question, self.topic), said=said)
-        self._remember(question, answer.reason["standalone_question"])
-        self.topic = topic_of(answer.reason["standalone_question"]) or self.topic
-        self.last = answer.reason["standalone_question"]
+        answer = best_reading(question, answered, stands_alone(question, self.topic), lambda: self._said(ask))
+        standalone = answer.reason["standalone_question"]
+        self._remember(question, standalone)  # before ``last`` moves on: it reads the turn before
+        self.topic, self.last = topic_of(standalone) or self.topic, standalone
         answer.question = question
         self.turns.append(answer)
         return answer
+
+    def _said(self, ask: Callable[[str], Answer]) -> str | None:
+        """The sentence quoted last: by the last turn answered, else by a resumed question asked again
+        (the web page resumes from its history at each turn: the repeat had passed there)."""
+        quoted = next((turn.answer for turn in reversed(self.turns) if turn.answer), None)
+        for reading in reversed(self.resumed[-3:] if quoted is None else []):
+            with contextlib.suppress(QuestionError):
+                if (quoted := ask(reading).answer) is not None:
+                    break
+        return quoted

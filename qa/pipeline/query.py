@@ -42,6 +42,7 @@ _FUNCTION_WORDS = frozenset(
 )
 _TOKEN = re.compile(r"\w+")
 NAMES_NOTHING = "the question names nothing to look for, only words like 的, 吗 or the"
+NO_WORDS = "the question has no words, only punctuation or symbols"
 # Greetings and thanks ask nothing either ("谢谢" was answered with the report's thank-you sentence,
 # "hello" with its salutation), nor does a run of one letter ("aaaaaaa").
 _SMALL_TALK = re.compile(r"你好|您好|谢谢|多谢|再见|拜拜|\b(?:hello|hi|hey|thanks|thank you|bye|ok|okay)\b")
@@ -173,7 +174,7 @@ def analyze(question: str, use_glossary: bool = True) -> Query:
         raise QuestionError(f"the question has {len(question)} characters; the limit is {MAX_QUESTION_CHARS}")
     if not has_words(question):
         # "？？？" or a row of emoji asks nothing; searched anyway, it matched a stray bracket.
-        raise QuestionError("the question has no words, only punctuation or symbols")
+        raise QuestionError(NO_WORDS)
     normalized = normalize(question)
     if not names_something(normalized):
         raise QuestionError(NAMES_NOTHING)
