@@ -23,7 +23,7 @@ from qa.ingest.loader import load_bundled, load_paths
 from qa.ingest.structure import build_passages, document_lead, embedding_texts, split_sentences
 from qa.pipeline.answerer import Answerer
 from qa.pipeline.answering import Retrieved, retrieve
-from qa.pipeline.conversation import Conversation
+from qa.pipeline.chat import Conversation
 from qa.pipeline.query import analyze
 from qa.pipeline.scorer import AnswerScorer, default_scorer
 from qa.schema import Answer, Document, DocumentInfo, Passage

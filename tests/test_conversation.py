@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from qa.errors import QuestionError
+from qa.pipeline.chat import Conversation
 from qa.pipeline.conversation import (
-    Conversation,
     best_reading,
     elliptical_name,
     names_nothing,

@@ -7,9 +7,10 @@ from __future__ import annotations
 import pytest
 
 from qa.errors import QuestionError
+from qa.pipeline.chat import Conversation
 from qa.pipeline.conversation import (
-    Conversation,
     best_reading,
+    named_readings,
     readings,
     stands_alone,
     substitutions,
@@ -146,6 +147,19 @@ def test_a_reading_counts_when_its_sentence_names_what_was_asked_in_the_reports_
     assert chosen is refused
 
 
+def test_a_place_named_anew_is_not_read_with_the_earlier_places_topic_and_english_names_one() -> None:
+    # Found by a helper in the web chat: after a 云南 question, "安徽去年粮食产量怎么样？今年打算怎么做？"
+    # was read 云南地区生产总值安徽…, shown so, and its second part answered from 云南's report; and
+    # "And Anhui?" after a Chinese question was answered from 云南's again.
+    gdp = "云南今年地区生产总值增长目标是多少？"
+    anhui = "安徽去年粮食产量怎么样？今年打算怎么做？"
+    assert readings(anhui, topic_of(gdp), previous=gdp) == [anhui]
+    assert readings("去年粮食产量怎么样？", topic_of(gdp), previous=gdp)[1].startswith("云南")  # none named
+    assert named_readings("And Anhui?", gdp) == ["安徽今年地区生产总值增长目标是多少？"]
+    assert named_readings("What about Hubei province?", gdp) == ["湖北今年地区生产总值增长目标是多少？"]
+    assert named_readings("And education?", gdp) == []  # no place: not asked of one
+
+
 class _OneSentenceBot:
     """Quotes the GDP sentence for every reading, as the reports did for "那教育呢？" read into the GDP
     question ("云南今年教育生产总值增长目标是多少？")."""
@@ -170,3 +184,5 @@ def test_the_sentence_quoted_last_is_no_answer_to_a_new_name_live_resumed_or_aft
     # A turn of punctuation is refused as it is alone, not read with the topic.
     with pytest.raises(QuestionError, match="no words"):
         live.ask("？？？")
+    with pytest.raises(QuestionError, match="limit"):  # not an IndexError, as it had been
+        live.ask("这是一段很长的背景说明。" * 200 + gdp)

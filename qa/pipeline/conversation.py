@@ -13,31 +13,19 @@ user's own words and records the reading used in its reason.
 
 from __future__ import annotations
 
-import contextlib
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Any, Protocol
 
 from qa.errors import QuestionError
-from qa.pipeline.english_follow_ups import english_readings
+from qa.pipeline.english_follow_ups import chinese_follow_up, english_readings
 from qa.pipeline.glossary import report_terms
-from qa.pipeline.places import names_a_place
-from qa.pipeline.query import DIVISION_ENDS, NAMES_NOTHING, NO_WORDS, names_something, small_talk
-from qa.pipeline.scope import level_words
+from qa.pipeline.places import names_a_place, places_in
+from qa.pipeline.query import DIVISION_ENDS, names_something
 from qa.schema import Answer
 from qa.settings import MAX_QUESTION_CHARS
-from qa.text.normalize import has_cjk, has_words, normalize
+from qa.text.normalize import has_cjk, normalize
 from qa.text.words import cut_words, parts_of
-
-
-class Asker(Protocol):
-    """What a conversation needs of the bot: one standalone question in, one Answer out."""
-
-    def ask(self, question: str, k: int = 5, filters: Mapping[str, Any] | None = None) -> Answer:
-        """Answer a standalone question."""
-        ...
-
 
 # "this year", "that time" are no pronouns: "What are the plans for education this year?" stands alone.
 _PRONOUN = re.compile(
@@ -81,7 +69,7 @@ def topic_of(question: str) -> str:
     return subject if len(subject) >= 2 and not names_nothing(subject) else ""
 
 
-def _in_front(context: str, question: str) -> str:
+def in_front(context: str, question: str) -> str:
     """``question`` with ``context`` put in front of it, its opening 那/那么/还有 left out."""
     return context + _ELLIPSIS_START.sub("", question.strip()).lstrip(" ,，")
 
@@ -100,7 +88,7 @@ def resolve(question: str, previous_topic: str) -> str:
     stripped = question.strip()
     elliptical = _elliptical(stripped)
     if elliptical or len(stripped) <= SHORT_QUESTION or not topic_of(stripped):
-        return _in_front(previous_topic, stripped)
+        return in_front(previous_topic, stripped)
     return question
 
 
@@ -204,6 +192,23 @@ def retimed(question: str, previous: str) -> list[str]:
     return [_WHEN.sub(when[0], earlier, count=1)]
 
 
+def named_readings(question: str, previous: str, last: str = "") -> list[str]:
+    """The earlier question asked of what a follow-up names instead: one of its words replaced
+    (``substitutions``; an English place after a Chinese question as its Chinese name), or, in
+    English, the turn before (``last``, else ``previous``) of another place, time or thing."""
+    chinese = chinese_follow_up(question, previous)
+    return substitutions(chinese or question, previous) + english_readings(question, last or previous)
+
+
+def _elsewhere(question: str, topic: str) -> bool:
+    """Whether ``question`` names a place and ``topic`` another, none of the question's: the topic
+    put in front asks of two ("安徽去年粮食产量怎么样？" after a 云南 question had been read and shown as
+    云南地区生产总值安徽去年粮食产量怎么样？ and its second part answered from 云南's report)."""
+    asked = places_in(question, cities=True)
+    earlier = places_in(topic, cities=True) if asked and topic else []
+    return bool(earlier) and not set(asked) & set(earlier)
+
+
 def readings(
     question: str, topic: str, same_question: bool = False, previous: str = "", last: str = ""
 ) -> list[str]:
@@ -218,9 +223,9 @@ def readings(
     after "广东今年地区生产总值增长目标是多少？" asks of 江苏, not of 广东地区生产总值. An English one
     ("What about Guangdong?", "And in 2008?") asks the turn before, as it was read, of that place or
     time (``english_readings``)."""
-    replaced = substitutions(question, previous) + english_readings(question, last or previous)
+    replaced = named_readings(question, previous, last)
     forms = [question]
-    if not replaced:
+    if not replaced and not _elsewhere(question, topic):
         forms.append(resolve(question, topic))
         # Not a topic in another script: "What is …2018?" put in front of a Chinese question asks nothing.
         if topic and topic not in normalize(question) and has_cjk(topic) == has_cjk(question):
@@ -315,84 +320,3 @@ def best_reading(
     low = min(again.confidence, 0.01)  # a fact refuses it, as the answer step's facts do
     return replace(again, found=False, answer=None, confidence=low, outcome="not_found", items=[],
                    reason=again.reason | because)  # fmt: skip
-
-
-class Conversation:
-    """A run of questions where later ones may lean on earlier ones (``bot.chat()`` makes one)."""
-
-    def __init__(self, bot: Asker, earlier_questions: Iterable[str] = ()) -> None:
-        """``earlier_questions`` resumes a conversation (e.g. a chat window's history) without re-asking."""
-        self.bot = bot
-        self.topic = ""
-        # The last question that was not an elliptical name, as typed: "工人呢？" after "农民呢？" still
-        # replaces a word of "城里人收入涨了多少？", in a live chat and in one resumed from its history alike.
-        self.previous = ""
-        # The level of government the conversation last named (镇里, 全省): a later question naming
-        # none is read with it too, as a place named in its topic (紫帽镇) carries over.
-        self.level = ""
-        self.last = ""  # how the last turn was read: its standalone question
-        self.turns: list[Answer] = []
-        self.resumed: list[str] = []  # the standalone readings of ``earlier_questions``
-        for question in earlier_questions:
-            self.resumed.append(self._advance(question))
-
-    def _advance(self, question: str) -> str:
-        """Resume: the question's topic (as resolved in words alone) becomes the context."""
-        # Read as a live turn would most likely be: of its time or its name, else with the topic.
-        named = substitutions(question, self.previous) + english_readings(
-            question, self.last or self.previous
-        )
-        standalone = (retimed(question, self.last) or named or [resolve(question, self.topic)])[0]
-        self.topic = topic_of(standalone) or self.topic
-        self._remember(question, standalone)
-        self.last = standalone
-        return standalone
-
-    def _remember(self, question: str, standalone: str) -> None:
-        """Keep ``question`` as the one later names replace words of; for a follow-up (a time, a name,
-        in Chinese or English), its ``standalone`` reading: "那CPI呢？" after "2016年呢？" asks of 2016,
-        "那居民消费价格呢？" after "那山东呢？" of 山东. And keep the level of government it names, if any."""
-        follow_up = only_context(question) or elliptical_name(question)
-        self.previous = (
-            standalone if follow_up or english_readings(question, self.last or self.previous) else question
-        )
-        self.level = level_words(question) or self.level
-
-    def _readings(self, question: str) -> list[str]:
-        """``readings`` of a chat turn, and with the conversation's level of government in front when
-        the turn names none ("那医疗呢？" after "镇里去年财政收入多少？": 镇里医疗呢？)."""
-        forms = readings(question, self.topic, previous=self.previous, last=self.last)
-        if self.level and not level_words(question):
-            forms.append(_in_front(self.level, question))
-        return [form for form in dict.fromkeys(forms) if len(form) <= MAX_QUESTION_CHARS]
-
-    def ask(self, question: str, k: int = 5, filters: Mapping[str, Any] | None = None) -> Answer:
-        """Answer ``question`` in the context of the earlier turns: the most confident reading."""
-        if small_talk(normalize(question)):  # "谢谢" read as "镇里谢谢" quoted the report's thanks
-            raise QuestionError(NAMES_NOTHING)
-        if not has_words(question):  # "？？？" read as "安徽城镇新增就业？？？" had been answered
-            raise QuestionError(NO_WORDS)
-
-        def ask(reading: str) -> Answer:
-            return self.bot.ask(reading, k=k, filters=filters)
-
-        answered = answer_readings(ask, self._readings(question))
-        for reading, answer in answered:
-            answer.reason["standalone_question"] = reading
-        answer = best_reading(question, answered, stands_alone(question, self.topic), lambda: self._said(ask))
-        standalone = answer.reason["standalone_question"]
-        self._remember(question, standalone)  # before ``last`` moves on: it reads the turn before
-        self.topic, self.last = topic_of(standalone) or self.topic, standalone
-        answer.question = question
-        self.turns.append(answer)
-        return answer
-
-    def _said(self, ask: Callable[[str], Answer]) -> str | None:
-        """The sentence quoted last: by the last turn answered, else by a resumed question asked again
-        (the web page resumes from its history at each turn: the repeat had passed there)."""
-        quoted = next((turn.answer for turn in reversed(self.turns) if turn.answer), None)
-        for reading in reversed(self.resumed[-3:] if quoted is None else []):
-            with contextlib.suppress(QuestionError):
-                if (quoted := ask(reading).answer) is not None:
-                    break
-        return quoted

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from qa.pipeline.places import names_a_place
+from qa.pipeline.places import names_a_place, places_in
 from qa.text.normalize import has_cjk
 
 _ABOUT = re.compile(r"^\s*(?:and\s+)?(?:what|how)\s+about\s+|^\s*and\s+", re.I)
@@ -36,6 +36,18 @@ def english_readings(question: str, previous: str) -> list[str]:
     if not _only_a_place(name):
         return _of_another_thing(name, previous, place.group(0) if place else None)
     return [previous[: place.start()] + name + previous[place.end() :]] if place else []
+
+
+def chinese_follow_up(question: str, previous: str) -> str:
+    """ "安徽呢？" for "And Anhui?" or "What about Anhui?" after a Chinese question: the place asked of
+    as a Chinese follow-up would ask it (the Yunnan question before had been answered again); ""
+    otherwise."""
+    about = _ABOUT.match(question)
+    if has_cjk(question) or not has_cjk(previous) or not about:
+        return ""
+    name = question[about.end() :].strip(" ?.!")
+    places = places_in(name, cities=True) if _only_a_place(name) else []
+    return f"{places[0]}呢？" if len(places) == 1 else ""
 
 
 def _only_a_place(name: str) -> bool:

@@ -42,7 +42,6 @@ _FUNCTION_WORDS = frozenset(
 )
 _TOKEN = re.compile(r"\w+")
 NAMES_NOTHING = "the question names nothing to look for, only words like 的, 吗 or the"
-NO_WORDS = "the question has no words, only punctuation or symbols"
 # Greetings and thanks ask nothing either ("谢谢" was answered with the report's thank-you sentence,
 # "hello" with its salutation), nor does a run of one letter ("aaaaaaa").
 _SMALL_TALK = re.compile(r"你好|您好|谢谢|多谢|再见|拜拜|\b(?:hello|hi|hey|thanks|thank you|bye|ok|okay)\b")
@@ -165,16 +164,22 @@ def small_talk(normalized: str) -> bool:
     return bool(_SMALL_TALK.search(normalized.lower())) and not names_something(normalized)
 
 
-def analyze(question: str, use_glossary: bool = True) -> Query:
-    """Validate and analyse a question; raises QuestionError on empty or over-long input, or on
-    input without a letter, digit or Chinese character, or naming nothing (``names_something``)."""
+def check_text(question: str) -> None:
+    """Raise QuestionError for what no reading can make a question: empty or over-long input, or
+    input without a letter, digit or Chinese character (a chat turn's too, whatever came before)."""
     if not isinstance(question, str) or not question.strip():
         raise QuestionError("the question is empty")
     if len(question) > MAX_QUESTION_CHARS:
         raise QuestionError(f"the question has {len(question)} characters; the limit is {MAX_QUESTION_CHARS}")
     if not has_words(question):
         # "？？？" or a row of emoji asks nothing; searched anyway, it matched a stray bracket.
-        raise QuestionError(NO_WORDS)
+        raise QuestionError("the question has no words, only punctuation or symbols")
+
+
+def analyze(question: str, use_glossary: bool = True) -> Query:
+    """Validate and analyse a question; raises QuestionError on empty or over-long input, or on
+    input without a letter, digit or Chinese character, or naming nothing (``names_something``)."""
+    check_text(question)
     normalized = normalize(question)
     if not names_something(normalized):
         raise QuestionError(NAMES_NOTHING)

@@ -1,0 +1,119 @@
+"""A chat: a run of questions where later ones lean on earlier ones (``ReportQA.chat()`` makes one).
+
+Each turn is read the ways ``qa.pipeline.conversation`` lists and answered by its most confident
+reading; the conversation keeps what later turns read themselves with: its topic, the question names
+replace words of, its level of government, how its last turn was read and the sentences it quoted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Protocol
+
+from qa.errors import QuestionError
+from qa.pipeline.conversation import (
+    answer_readings,
+    best_reading,
+    elliptical_name,
+    in_front,
+    named_readings,
+    only_context,
+    readings,
+    resolve,
+    retimed,
+    stands_alone,
+    topic_of,
+)
+from qa.pipeline.query import NAMES_NOTHING, check_text, small_talk
+from qa.pipeline.scope import level_words
+from qa.schema import Answer
+from qa.settings import MAX_QUESTION_CHARS
+from qa.text.normalize import normalize
+
+
+class Asker(Protocol):
+    """What a conversation needs of the bot: one standalone question in, one Answer out."""
+
+    def ask(self, question: str, k: int = 5, filters: Mapping[str, Any] | None = None) -> Answer:
+        """Answer a standalone question."""
+        ...
+
+
+class Conversation:
+    """A run of questions where later ones may lean on earlier ones (``bot.chat()`` makes one)."""
+
+    def __init__(self, bot: Asker, earlier_questions: Iterable[str] = ()) -> None:
+        """``earlier_questions`` resumes a conversation (e.g. a chat window's history) without re-asking."""
+        self.bot = bot
+        self.topic = ""
+        # The last question that was not an elliptical name, as typed: "工人呢？" after "农民呢？" still
+        # replaces a word of "城里人收入涨了多少？", in a live chat and in one resumed from its history alike.
+        self.previous = ""
+        # The level of government the conversation last named (镇里, 全省): a later question naming
+        # none is read with it too, as a place named in its topic (紫帽镇) carries over.
+        self.level = ""
+        self.last = ""  # how the last turn was read: its standalone question
+        self.turns: list[Answer] = []
+        self.resumed: list[str] = []  # the standalone readings of ``earlier_questions``
+        for question in earlier_questions:
+            self.resumed.append(self._advance(question))
+
+    def _advance(self, question: str) -> str:
+        """Resume: the question's topic (as resolved in words alone) becomes the context."""
+        # Read as a live turn would most likely be: of its time or its name, else with the topic.
+        named = named_readings(question, self.previous, self.last)
+        standalone = (retimed(question, self.last) or named or [resolve(question, self.topic)])[0]
+        self.topic = topic_of(standalone) or self.topic
+        self._remember(question, standalone)
+        self.last = standalone
+        return standalone
+
+    def _remember(self, question: str, standalone: str) -> None:
+        """Keep ``question`` as the one later names replace words of; for a follow-up (a time, a name,
+        in Chinese or English), its ``standalone`` reading: "那CPI呢？" after "2016年呢？" asks of 2016,
+        "那居民消费价格呢？" after "那山东呢？" of 山东. And keep the level of government it names, if any."""
+        follow_up = only_context(question) or elliptical_name(question)
+        self.previous = (
+            standalone if follow_up or named_readings(question, self.previous, self.last) else question
+        )
+        self.level = level_words(question) or self.level
+
+    def _readings(self, question: str) -> list[str]:
+        """``readings`` of a chat turn, and with the conversation's level of government in front when
+        the turn names none ("那医疗呢？" after "镇里去年财政收入多少？": 镇里医疗呢？)."""
+        forms = readings(question, self.topic, previous=self.previous, last=self.last)
+        if self.level and not level_words(question):
+            forms.append(in_front(self.level, question))
+        return [form for form in dict.fromkeys(forms) if len(form) <= MAX_QUESTION_CHARS]
+
+    def ask(self, question: str, k: int = 5, filters: Mapping[str, Any] | None = None) -> Answer:
+        """Answer ``question`` in the context of the earlier turns: the most confident reading."""
+        if small_talk(normalize(question)):  # "谢谢" read as "镇里谢谢" quoted the report's thanks
+            raise QuestionError(NAMES_NOTHING)
+        # "？？？" had been read as "安徽城镇新增就业？？？" and answered, 3,000 characters had failed.
+        check_text(question)
+
+        def ask(reading: str) -> Answer:
+            return self.bot.ask(reading, k=k, filters=filters)
+
+        answered = answer_readings(ask, self._readings(question))
+        for reading, answer in answered:
+            answer.reason["standalone_question"] = reading
+        answer = best_reading(question, answered, stands_alone(question, self.topic), lambda: self._said(ask))
+        standalone = answer.reason["standalone_question"]
+        self._remember(question, standalone)  # before ``last`` moves on: it reads the turn before
+        self.topic, self.last = topic_of(standalone) or self.topic, standalone
+        answer.question = question
+        self.turns.append(answer)
+        return answer
+
+    def _said(self, ask: Callable[[str], Answer]) -> str | None:
+        """The sentence quoted last: by the last turn answered, else by a resumed question asked again
+        (the web page resumes from its history at each turn: the repeat had passed there)."""
+        quoted = next((turn.answer for turn in reversed(self.turns) if turn.answer), None)
+        for reading in reversed(self.resumed[-3:] if quoted is None else []):
+            with contextlib.suppress(QuestionError):
+                if (quoted := ask(reading).answer) is not None:
+                    break
+        return quoted
