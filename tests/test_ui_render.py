@@ -11,13 +11,15 @@ from qa import Answer, Passage
 from qa.apps.http import _encode_request_line
 from qa.apps.messages import explain_error, not_found_reason, scope_notes
 from qa.apps.ui.answers import citation, copy_text, render_answer
-from qa.apps.ui.app import _reply, make_filters
+from qa.apps.ui.app import EXAMPLE_QUESTIONS, _reply, example_questions, make_filters, welcome
 from qa.apps.ui.documents import _add_files
 from qa.apps.ui.facts import fact_value, growth_chart, headline_first, series_chart, short_name
 from qa.apps.ui.indexing import Indexing
 from qa.apps.ui.render import mark_span
 from qa.errors import DocumentError, QuestionError
 from qa.facts import Fact
+from qa.ingest.loader import load_bundled
+from qa.schema import DocumentInfo
 from qa.settings import Settings
 
 
@@ -258,6 +260,23 @@ def test_a_question_asked_while_indexing_says_so(hash_embedder, tmp_path: Path) 
         "正在加入新报告（《新报告.pdf》，文件 1/1 · 正在建立索引），这次的回答只来自已经加入的报告。"
         in reply["content"]
     )
+
+
+def test_example_questions_and_welcome_fit_the_library(hash_embedder, tmp_path: Path) -> None:
+    # Found by a helper: the bundled report's examples were offered on any library, where they were
+    # refused or answered from another report, under 问问这份报告 for three reports; and a question
+    # over the limit pasted into the box was cut short there without a word (now refused, saying so).
+    from qa import ReportQA
+
+    bundled = load_bundled()
+    other = DocumentInfo("other", "2026年安徽省政府工作报告", "anhui.txt")
+    assert example_questions([bundled.info]) == EXAMPLE_QUESTIONS
+    assert example_questions([other]) == [] and example_questions([bundled.info, other]) == []
+    assert "问问这份报告" in welcome([other]) and "问问这2份报告" in welcome([bundled.info, other])
+    bot = ReportQA(index_dir=tmp_path / "index", embedder=hash_embedder)
+    long = "背景" * 1000 + "财政收入多少？"
+    [_, reply] = _reply(bot, long, [{"role": "user", "content": long}], [], [], [], 5)
+    assert "超过了 2000 字的上限" in reply["content"]
 
 
 def test_mark_span_clamps_and_escapes() -> None:

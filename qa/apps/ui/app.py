@@ -24,17 +24,34 @@ from qa.apps.ui.facts import facts_tab
 from qa.apps.ui.indexing import Indexing
 from qa.apps.ui.render import document_choices, header_html, region_choices, year_choices
 from qa.errors import ReportQAError
+from qa.ingest.loader import load_bundled
+from qa.schema import DocumentInfo
 from qa.settings import MAX_K, MAX_QUESTION_CHARS, Settings
 
 DEFAULT_K = 5
 CONTEXT_CHARS = 200  # characters of surrounding text shown under "上下文"
 
+# Questions the bundled report answers: shown only when it is the library (on another library they
+# had been refused or answered from another report).
 EXAMPLE_QUESTIONS = [
     "2022年财政总收入是多少？",
     "今年要建消防站吗？",
     "去年规上工业产值多少？今年增长目标是多少？",
     "今年新增学位多少个？",
 ]
+
+
+def example_questions(documents: Sequence[DocumentInfo]) -> list[str]:
+    """The example questions for a library: the bundled report's when it is the only document."""
+    alone = len(documents) == 1 and documents[0].doc_id == load_bundled().doc_id
+    return EXAMPLE_QUESTIONS if alone else []
+
+
+def welcome(documents: Sequence[DocumentInfo]) -> str:
+    """The empty chat's greeting, naming the library as one report or several."""
+    which = "这份报告" if len(documents) == 1 else f"这{len(documents)}份报告" if documents else "报告"
+    return f"**问问{which}**<br>用中文或英文提问，答案会逐字引自报告原文，并附上出处段落。"
+
 
 # ---------------------------------------------------------------- filters
 
@@ -95,10 +112,8 @@ def _chat_tab(bot: ReportQA, demo: gr.Blocks, indexing: Indexing) -> tuple[gr.Dr
                 height="62vh",
                 min_height=380,
                 elem_id="rq-chat",
-                placeholder=(
-                    "**问问这份报告**<br>用中文或英文提问，答案会逐字引自报告原文，并附上出处段落。"
-                ),
-                examples=[{"text": q} for q in EXAMPLE_QUESTIONS],
+                placeholder=welcome(documents),
+                examples=[{"text": q} for q in example_questions(documents)] or None,
                 latex_delimiters=[],  # report text is not LaTeX; "$" must stay a dollar sign
                 feedback_options=None,
                 buttons=[],  # each answer has its own copy button, with its citation
@@ -110,7 +125,6 @@ def _chat_tab(bot: ReportQA, demo: gr.Blocks, indexing: Indexing) -> tuple[gr.Dr
                     label="问题",  # read out by screen readers (Gradio's default is "Textbox")
                     show_label=False,
                     placeholder="输入问题，回车发送",  # short: a phone shows it whole
-                    max_length=MAX_QUESTION_CHARS,
                     lines=1,
                     max_lines=4,
                     autofocus=True,
