@@ -71,6 +71,8 @@ class Document:
     level: Level | None = None
     review_year: int | None = None
     raw_title: str | None = None  # as printed; ``title`` is what readers see (see DocumentInfo)
+    # (start of a heading line, its level) where the file's markup gives levels (qa.ingest.outline)
+    outline: tuple[tuple[int, int], ...] = ()
 
     @property
     def content_hash(self) -> str:

@@ -29,9 +29,14 @@ def test_a_pages_heading_and_byline_are_its_first_lines(tmp_path: Path) -> None:
     # date; a page without <h1> was titled with its file name.
     (tmp_path / "wenda.html").write_text(PAGE, encoding="utf-8")
     lines = read_html(PAGE.encode(), tmp_path / "wenda.html").split("\n")
-    assert lines[:2] == ["青溪市住房公积金新政策问答", "发布时间：2026-01-18 来源：青溪市住房公积金管理中心"]
+    # The heading marked with its level (qa.ingest.outline), which the loader takes out of the text.
+    assert lines[:2] == [
+        "# 青溪市住房公积金新政策问答",
+        "发布时间：2026-01-18 来源：青溪市住房公积金管理中心",
+    ]
     [doc] = load_paths([tmp_path / "wenda.html"])  # the byline's fields are read as the page's head
     assert (doc.title, doc.date) == ("青溪市住房公积金新政策问答", "2026-01-18")
+    assert doc.text.startswith("青溪市住房公积金新政策问答\n") and doc.outline == ((0, 1),)
     bare = PAGE.replace("<h1>青溪市住房公积金新政策问答</h1>", "")  # the <title>, without the site's name
     (tmp_path / "simple.html").write_text(bare, encoding="utf-8")
     assert load_paths([tmp_path / "simple.html"])[0].title == "青溪市住房公积金新政策问答"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from qa.text.normalize import CJK_CHAR
@@ -31,6 +32,7 @@ _ATTACHMENTS = re.compile(r"\s*附件\s*[:：]\s*1\s*[.．、]")
 _CN = "一二三四五六七八九十百零〇两"
 MAX_TITLE = 40  # a heading's title (its first sentence, without the marker) is at most this long
 BARE_RANK = 1.5  # unnumbered part headings (several, before any number) sit above 一、
+OUTLINE_OFFSET = 10  # a marked level's rank is level - this: outside every numbered kind
 _GAP = r"[ \t\u3000\xa0]*"  # spaces after a marker (NBSP in web copies)
 
 # Numbered heading markers at a line start, outermost first: (kind, marker, rank). Lower rank =
@@ -78,10 +80,14 @@ class Heading:
     short: bool = True
     style: str = ""  # how this kind's marker is written here, "{}" for the number
     recovered: bool = False  # the marker is rebuilt from style and number
+    level: int | None = None  # the level the file's markup gives it (Word's Heading 2, ##, <h2>)
 
     @property
     def rank(self) -> float:
-        """Nesting rank of the kind: lower is outer, equal ranks are siblings."""
+        """Nesting rank: a marked level outside every numbered kind (一、 under ## nests below it),
+        else the kind's; lower is outer, equal ranks are siblings."""
+        if self.level is not None:
+            return self.level - OUTLINE_OFFSET
         return RANK.get(self.kind, BARE_RANK)
 
     def full_title(self) -> str:
@@ -173,19 +179,25 @@ def line_spans(text: str) -> list[tuple[int, int]]:
     return [span for m in re.finditer(r"[^\n]+", text) if (span := trim(text, *m.span()))]
 
 
-def find_headings(text: str) -> list[Heading]:
-    """Headings in document order: numbered, named, marker fragments, recovered and bare ones."""
+def find_headings(text: str, outline: Sequence[tuple[int, int]] = ()) -> list[Heading]:
+    """Headings in document order: those the file's markup marks (``outline``: line start, level),
+    numbered, named, marker fragments, recovered and bare ones. Where markup marks headings, no
+    unnumbered line is guessed to be one."""
     lines = line_spans(text)
+    marks = _sections_marked(lines, outline)
     found: list[Heading] = []
     bare: list[tuple[Heading, bool]] = []  # candidate, whether it may stand alone
     for i, (s, e) in enumerate(lines):
         line = text[s:e]
+        if s in marks:
+            found.append(Heading(s, e, "outline", None, "", _title_of(line)[0], level=marks[s]))
+            continue
         after_sentence = i > 0 and _ends_sentence(text[lines[i - 1][0] : lines[i - 1][1]])
         after_heading = bool(found) and found[-1].line_end == lines[i - 1][1]
         h = _numbered(line, s, e) or _fragment(line, s, e, i == 0 or after_sentence or after_heading)
         if h is not None:
             found.append(h)
-        elif i + 1 < len(lines) and _is_bare(line):
+        elif not outline and i + 1 < len(lines) and _is_bare(line):
             # Alone (no numbered siblings to vouch for it) it must look like a title: after a
             # finished sentence, no comma, not dangling (…发展的), not followed by another short line.
             alone = (
@@ -199,6 +211,17 @@ def find_headings(text: str) -> list[Heading]:
     recovered = _recover_numbers(found, [b for b, _ in bare])
     standalone = [b for b, ok in bare if ok and not b.recovered]
     return sorted(found + recovered + standalone, key=lambda h: h.start)
+
+
+def _sections_marked(lines: list[tuple[int, int]], outline: Sequence[tuple[int, int]]) -> dict[int, int]:
+    """Line start -> level of the marked headings, but the document's title: a first line that is
+    the only one of the outermost level (# 石岭县2024年政府工作报告 above ## 2023年工作回顾 …)."""
+    marks = dict(outline)
+    if lines and lines[0][0] in marks:
+        top = min(marks.values())
+        if marks[lines[0][0]] == top and sum(level == top for level in marks.values()) == 1:
+            del marks[lines[0][0]]
+    return marks
 
 
 def _accept_weak(found: list[Heading]) -> list[Heading]:
@@ -243,7 +266,8 @@ def _without_list_items(text: str, found: list[Heading]) -> list[Heading]:
         follows = follows or (
             h.kind == "arabic" and h.number == 2 and _ATTACHMENTS.match(line_before) is not None
         )
-        if text[h.start : h.line_end].rstrip(CLOSERS).endswith(("；", ";")) or follows:
+        item_like = text[h.start : h.line_end].rstrip(CLOSERS).endswith(("；", ";")) or follows
+        if item_like and h.kind != "outline":
             item = h
             continue
         kept.append(h)

@@ -16,6 +16,8 @@ from pathlib import Path
 from qa.errors import DocumentError
 from qa.ingest.cleaning import clean_lines, collapse_blank_lines, strip_chrome
 from qa.ingest.metadata import SIDECAR_SUFFIX, display_title, infer_metadata, read_sidecar, review_year
+from qa.ingest.outline import SUFFIXES as OUTLINED
+from qa.ingest.outline import take_outline
 from qa.ingest.readers import READERS
 from qa.ingest.unwrap import join_broken_lines, join_wrapped_lines
 from qa.schema import Document
@@ -66,6 +68,7 @@ def load_document(path: str | Path) -> Document:
     raw = READERS[suffix](data, p)
     lines, fields = strip_chrome(clean_lines(raw))
     text = "\n".join(collapse_blank_lines(join_broken_lines(join_wrapped_lines(lines))))
+    text, levels = take_outline(text) if suffix in OUTLINED else (text, ())
     if not text:
         raise DocumentError(f"{p} has no text after cleaning")
     # Title, issuer, region and year are read in simplified characters (國務院政府工作報告 names 国务院).
@@ -80,7 +83,7 @@ def load_document(path: str | Path) -> Document:
     if "title" not in sidecar:  # a title someone wrote down is shown as written
         shown = to_simplified(meta["title"])  # shown like the rest of the page, in simplified characters
         meta["title"] = display_title(shown, meta["year"], meta["region"], meta["level"])
-    return Document(text=text, source=p.name, **meta)
+    return Document(text=text, source=p.name, outline=levels, **meta)
 
 
 def _as_written(found: str, view: str, text: str) -> str:

@@ -22,6 +22,7 @@ from typing import Any
 
 from qa.errors import DocumentError
 from qa.ingest import limits
+from qa.ingest.outline import marked
 from qa.ingest.pdf_pages import strip_page_furniture
 from qa.text.normalize import CJK_RANGES
 
@@ -141,7 +142,8 @@ def _control_ratio(text: str) -> float:
 
 
 _MD_RULES = [  # [ \t], not \s: a pattern must not run across lines
-    (re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(.*?)[ \t]*#*[ \t]*$", re.M), r"\1"),  # ATX heading markers
+    # ATX headings keep their marks, closing ones dropped: the loader reads their levels (qa.ingest.outline)
+    (re.compile(r"^[ \t]{0,3}(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$", re.M), r"\1 \2"),
     (re.compile(r"^[ \t]{0,3}>[ \t]?", re.M), ""),  # block quotes
     (re.compile(r"^[ \t]*(?:[-*_][ \t]*){3,}$", re.M), ""),  # horizontal rules
     # table rules (|---|:---|), with their line end so the rows stay together
@@ -213,7 +215,24 @@ def read_html(data: bytes, path: Path) -> str:
     text = re.sub(r"(?m)^- ", "", text or "")  # its marker for <li>; a list item may be an "一、…" heading
     if not text.strip():
         text = _html_fallback_text(tree)  # trafilatura gives up on very short pages
-    return _table_rows_to_tabs(_with_head(tree, text).replace(_CELL_SEP, "\t"))
+    return _table_rows_to_tabs(_with_levels(tree, _with_head(tree, text)).replace(_CELL_SEP, "\t"))
+
+
+def _with_levels(tree: Any, text: str) -> str:
+    """``text`` with each line that is a heading of the page (<h1>–<h6>, in order) marked with its level."""
+    headings = [
+        (int(h.tag[1]), " ".join(h.text_content().split()))
+        for h in tree.iter("h1", "h2", "h3", "h4", "h5", "h6")
+    ]
+    headings = [(level, title) for level, title in headings if title]
+    lines = text.split("\n")
+    at = 0  # headings before it are placed; one the extraction dropped is skipped
+    for i, line in enumerate(lines):
+        found = next((j for j in range(at, len(headings)) if headings[j][1] == " ".join(line.split())), None)
+        if found is not None:
+            lines[i] = marked(*headings[found])
+            at = found + 1
+    return "\n".join(lines)
 
 
 # A page's byline under its heading: 发布时间：2026-01-18　来源：… (who issued it and when).
@@ -350,10 +369,17 @@ def read_docx(data: bytes, path: Path) -> str:
             if isinstance(block, Table):
                 lines.extend(_docx_table_rows(block))
             else:
-                lines.append(block.text)
+                level = _DOCX_HEADING.fullmatch(block.style.name if block.style is not None else "")
+                lines.append(
+                    marked(int(level.group(1)), block.text) if level and block.text.strip() else block.text
+                )
     except Exception as exc:  # a zip without word/document.xml, or malformed XML inside
         raise DocumentError(f"{path} is not a readable .docx file ({one_line(exc)})") from exc
     return "\n".join(lines)
+
+
+# Word's heading styles by name (Heading 2; 标题 2 where a Chinese Word or WPS names its own).
+_DOCX_HEADING = re.compile(r"(?:heading|标题)\s*([1-6])", re.I)
 
 
 def _docx_table_rows(table: Any) -> list[str]:

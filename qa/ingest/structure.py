@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from qa.ingest.cleaning import is_byline
@@ -73,9 +74,10 @@ def _classify(title: str) -> tuple[Period | None, bool]:
     return hits[0], hits[0] == "review" and "plan" in hits
 
 
-def _parse(text: str) -> tuple[list[Section], int]:
-    """Sections in document order, and where the body ends (a closing address starts there)."""
-    headings = find_headings(text)
+def _parse(text: str, outline: Sequence[tuple[int, int]] = ()) -> tuple[list[Section], int]:
+    """Sections in document order, and where the body ends (a closing address starts there);
+    ``outline``: the heading levels the file's markup gives (``Document.outline``)."""
+    headings = find_headings(text, outline)
     body_end = _closing_start(text, headings)
     sections: list[Section] = []
     stack: list[tuple[Heading, float, int]] = []  # heading, effective rank, index in sections
@@ -226,7 +228,7 @@ def build_passages(doc: Document, min_chars: int = 80, max_chars: int = 250) -> 
     when that stays under ``1.3 * max_chars``. ``passage.text == doc.text[start:end]`` always.
     """
     text, doc_id = doc.text, doc.doc_id  # doc_id hashes the whole text: compute it once
-    sections, body_end = _parse(text)
+    sections, body_end = _parse(text, doc.outline)
     # Only a work report is laid out as what was done, then what is to be done (all 89 reports here
     # are titled …工作报告); a regulation's or a manual's later sections are no plan.
     periods = section_periods(sections, work_report=document_kind(doc.title) == "work_report")

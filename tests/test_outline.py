@@ -1,0 +1,80 @@
+"""Heading levels from the file's markup (Word's Heading styles, Markdown's #, HTML's <hN>) nest sections
+(qa.ingest.outline, qa.ingest.headings). Found by a helper loading a county's own Word report: its
+unnumbered sub-headings were top-level sections and the review's subsections read as plans."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import docx
+import pytest
+
+from qa.ingest.loader import load_document
+from qa.ingest.outline import take_outline
+from qa.ingest.structure import build_passages
+
+TITLE = "石岭县2024年政府工作报告"
+# (level, heading, paragraph under it)
+OUTLINE = [
+    (1, "2023年工作回顾", "过去一年，全县经济持续恢复，地区生产总值增长5.1%。"),
+    (2, "农业基础持续巩固", "全县粮食播种面积稳定在52.6万亩，粮食总产量达到23.8万吨。"),
+    (3, "生猪产业", "生猪出栏31.2万头，新建标准化养殖场4个。"),
+    (2, "工业经济稳中向好", "规上工业增加值增长7.2%。"),
+    (1, "2024年主要目标和重点工作", "今年全县地区生产总值增长目标为6%左右。"),
+    (2, "全力推进乡村振兴", "新建高标准农田5万亩。"),
+]
+EXPECTED = {
+    "过去一年": (["2023年工作回顾"], "review"),
+    "粮食播种面积": (["2023年工作回顾", "农业基础持续巩固"], "review"),
+    "生猪出栏": (["2023年工作回顾", "农业基础持续巩固", "生猪产业"], "review"),
+    "规上工业": (["2023年工作回顾", "工业经济稳中向好"], "review"),
+    "增长目标": (["2024年主要目标和重点工作"], "plan"),
+    "高标准农田": (["2024年主要目标和重点工作", "全力推进乡村振兴"], "plan"),
+}
+
+
+def _docx(path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph(TITLE, style="Title")
+    document.add_paragraph("——2024年1月10日在石岭县第十八届人民代表大会第四次会议上")
+    for level, heading, paragraph in OUTLINE:
+        document.add_heading(heading, level=level)
+        document.add_paragraph(paragraph)
+    document.save(path)
+
+
+def _markdown(path: Path) -> None:
+    body = "".join(
+        f"{'#' * (level + 1)} {heading}\n\n{paragraph}\n\n" for level, heading, paragraph in OUTLINE
+    )
+    path.write_text(f"# {TITLE}\n\n{body}", encoding="utf-8")
+
+
+def _html(path: Path) -> None:
+    body = "".join(
+        f"<h{level + 1}>{heading}</h{level + 1}><p>{paragraph}</p>" for level, heading, paragraph in OUTLINE
+    )
+    path.write_text(f"<html><body><article><h1>{TITLE}</h1>{body}</article></body></html>", encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("name", "write"), [("report.docx", _docx), ("report.md", _markdown), ("report.html", _html)]
+)
+def test_marked_levels_nest_sections_and_their_periods(tmp_path: Path, name, write) -> None:
+    path = tmp_path / name
+    write(path)
+    doc = load_document(path)
+    assert doc.title == TITLE and "#" not in doc.text  # the marks leave the text the answers quote
+    found = {}
+    for passage in build_passages(doc):
+        assert doc.text[passage.start : passage.end] == passage.text
+        for words in EXPECTED:
+            if words in passage.text:
+                found[words] = (passage.section, passage.period)
+    assert found == EXPECTED  # the title line above the top level is no section of its own
+
+
+def test_take_outline_keeps_offsets_of_the_text_without_marks() -> None:
+    text, outline = take_outline("# 标题\n正文。\n  ## 小节 ##\n1. # 不是标题\n#没有空格")
+    assert text == "标题\n正文。\n小节\n1. # 不是标题\n#没有空格"
+    assert [(text[at : at + 2], level) for at, level in outline] == [("标题", 1), ("小节", 2)]
