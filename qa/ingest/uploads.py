@@ -29,8 +29,8 @@ from typing import Any
 
 from qa.errors import DocumentError
 from qa.ingest import limits
+from qa.ingest.encodings import MAGIC
 from qa.ingest.loader import SUPPORTED_SUFFIXES
-from qa.ingest.readers import MAGIC
 from qa.schema import DocumentInfo
 from qa.settings import Settings
 
