@@ -119,6 +119,45 @@ def test_a_colons_clauses_ended_by_semicolons_are_its_items(tmp_path: Path) -> N
         assert items == (expected if "\n" in layout else expected[1:])
 
 
+@pytest.mark.parametrize(
+    ("sentence", "lines", "expected"),
+    [
+        ("重点排查以下部位：", "- 水库大坝\n- 河道堤防\n* 山塘", ["水库大坝", "河道堤防", "山塘"]),
+        (
+            "突出了以下两个方面。",
+            "——坚持创新发展。要素齐全。\n——坚持协调发展。",
+            ["坚持创新发展。", "坚持协调发展。"],
+        ),
+        (
+            "明确了以下标准：",
+            "（1）首小时3元；\n（2）此后每小时2元。",
+            ["（1）首小时3元；", "（2）此后每小时2元。"],
+        ),
+        ("主要措施有：", "①建立台账；\n②定期回访。", ["①建立台账；", "②定期回访。"]),
+    ],
+)
+def test_lines_a_sentence_announces_are_its_items(
+    tmp_path: Path, sentence: str, lines: str, expected
+) -> None:
+    # Found by helpers: a notice's bullets, a report's —— lines and （1） items were none (the colon
+    # line was quoted alone), and "- " stayed in the quote.
+    doc = _loaded(
+        tmp_path, REPORT.replace("今年重点抓好以下三个方面工作：", f"{sentence}\n{lines}\n后面的话。")
+    )
+    items = announced_items(doc.text, _marked(doc, sentence))
+    assert [i.text for i in items] == expected
+    assert all(doc.text[i.start : i.end] == i.text for i in items)
+
+
+def test_a_sentence_pointing_to_what_follows_announces_subsections_with_a_full_stop(tmp_path: Path) -> None:
+    # Found by a helper: 2006's "今年要着重做好以下几方面的工作。" was quoted without its （一）…（八）.
+    doc = _loaded(
+        tmp_path, REPORT.replace("今年重点抓好以下三个方面工作：", "今年要着重做好以下几方面的工作。")
+    )
+    items = announced_items(doc.text, _marked(doc, "今年要着重做好以下几方面的工作。"))
+    assert [i.text for i in items] == ["（一）扩大有效投资", "（二）办好民生实事。", "（三）守牢安全底线"]
+
+
 def test_a_sentence_without_a_colon_announces_nothing(tmp_path: Path) -> None:
     text, top = _quoted(tmp_path, "全年完成地区生产总值321.5亿元，增长6.2%。")
     assert announced_items(text, top) == []
@@ -188,8 +227,9 @@ def test_numbered_items_of_running_text_are_the_items_of_the_sentence_before(tmp
 def test_items_on_the_real_reports_are_headings_that_follow_the_sentence() -> None:
     """Over every sentence of the 88 reports: items cite heading lines right after it, or the
     sentences right after it that count off a list (一是…, or numbered items ending in ；), or the
-    clauses after its colon, each ended by a semicolon but the last."""
-    announcing = counting = listing = 0
+    clauses after its colon, each ended by a semicolon but the last, or the lines after it that open
+    with a dash (——), each its first sentence."""
+    announcing = counting = listing = dashed = 0
     for doc in load_paths(sorted(REPORTS.glob("*.txt"))):
         starts = {s.start for s in parse_sections(doc.text)}
         for passage in build_passages(doc):
@@ -197,24 +237,34 @@ def test_items_on_the_real_reports_are_headings_that_follow_the_sentence() -> No
                 items = announced_items(doc.text, passage.with_(highlight=(s, e)))
                 if not items:
                     continue
-                assert not doc.text[passage.start + e : items[0].start].strip()
+                assert doc.text[passage.start + e : items[0].start].strip() in ("", "——", "-", "•", "●", "·")
                 numerals = zip("一二三四五六七八九", items, strict=False)
                 forms = ("{}是", "第{}", "（{}）", "{}、")  # 一是, 第一, and numbered items ending in ；
                 counted = [item.text.startswith(tuple(f.format(n) for f in forms)) for n, item in numerals]
+                if not all(counted):  # （1）, ① (Guizhou's 十件民生实事 run (1)…(10) in one paragraph)
+                    counted = [
+                        item.text.startswith((f"（{n}）", chr(0x245F + n))) for n, item in enumerate(items, 1)
+                    ]
                 headings = [item.start in starts for item in items]
                 colon = any(mark in passage.text[s:e] for mark in "：:")
                 clauses = colon and all(item.text.endswith(("；", ";")) for item in items[:-1])
+                marks = {
+                    doc.text[doc.text.rfind("\n", 0, item.start) + 1 : item.start].strip() for item in items
+                }
+                bulleted = marks <= {"——", "-", "•", "●", "·"}  # each the first sentence of a dash's line
                 counting += all(counted) and not any(headings)
                 announcing += all(headings)
                 listing += clauses and not all(counted) and not all(headings)
+                dashed += bulleted and not all(headings)
                 for item in items:
                     assert doc.text[item.start : item.end] == item.text
-                    assert all(counted) or all(headings) or clauses  # counted off, headings, or clauses
+                    assert all(counted) or all(headings) or clauses or bulleted
                     assert "\n" not in item.text and item.text.strip() == item.text
                     assert len(split_sentences(item.text)) == 1  # the item's own words, not its paragraph
     assert announcing >= 20  # reports announce their task areas this way (56 sentences when written)
     assert counting >= 20  # and count off a sentence's items in running text (一是…二是…)
     assert listing >= 20  # and list their targets after a colon (主要预期目标是：…；…；…。)
+    assert dashed >= 5  # and list achievements as lines opening with ——
 
 
 @pytest.mark.skipif(not REPORTS.is_dir(), reason="the shared gov_reports dataset is not here")

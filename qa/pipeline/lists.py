@@ -68,8 +68,14 @@ _TOLD_COUNT = re.compile(rf"(?P<n>{_NUMERAL})(?:个方面|个领域|项|件|条|
 # numbered as items ((一), 一、, 1.), which are items only where they are no heading.
 _COUNTED = re.compile(
     rf"^(?:(?P<spoken>{_NUMERAL})是|第(?P<spoken_ordinal>{_NUMERAL})[，,、：:是]"
-    rf"|[（(](?P<paren>{_NUMERAL})[）)]|(?P<cn>{_NUMERAL})、|(?P<arabic>\d{{1,2}})[.．、](?!\d))"
+    rf"|[（(](?P<paren>{_NUMERAL})[）)]|(?P<cn>{_NUMERAL})、|(?P<arabic>\d{{1,2}})[.．、](?!\d)"
+    r"|[（(](?P<paren_arabic>\d{1,2})[）)]|(?P<circled>[\u2460-\u2473]))"  # （1）, ①
 )
+# Words that point to what follows (以下几方面, 如下, 下列): such a sentence announces a list with a full
+# stop too ("今年要着重做好以下几方面的工作。" then （一）…（八）).
+_FOLLOWING = re.compile(r"以下|如下|下列")
+# A list's lines marked with a bullet or a dash, as Markdown and reports write them (- …, • …, ——…).
+_BULLET = re.compile(r"[ \t]*(?:[-*+•·●▪■◆][ \t]+|——)")
 
 
 def _count(sentence: str) -> tuple[str, int] | None:
@@ -79,7 +85,9 @@ def _count(sentence: str) -> tuple[str, int] | None:
     if found is None or found.lastgroup is None:
         return None
     form = found.lastgroup
-    return ("spoken" if form.startswith("spoken") else form), int(parse_numeral(found.group(form)))
+    number = found.group(form)
+    value = ord(number) - 0x245F if form == "circled" else int(parse_numeral(number))
+    return ("spoken" if form.startswith("spoken") else form), value
 
 
 def _counted_off(text: str, start: int, end: int, headings: set[int]) -> list[tuple[int, int]]:
@@ -134,10 +142,14 @@ def announced_items(text: str, top: Passage) -> list[Passage]:
     # "主要预期目标是：国内生产总值增长8％左右；城镇新增就业…；…；国际收支状况改善。": the clauses after a
     # colon, each ended by a semicolon, the last by a full stop, are the items of its list.
     listed = colon or (quoted.endswith(_SEMICOLONS) and any(c in quoted for c in _COLONS))
-    if not (counts or listed):
+    following = _FOLLOWING.search(quoted) is not None
+    bullets = _bulleted(text, end) if colon or following or _TOLD_COUNT.search(quoted) else []
+    if not (counts or listed or bullets):
         return []  # the common case, decided without parsing the report's sections
     sections = document_sections(text)
     own = section_at(sections, start)
+    if bullets:
+        return [_item(top, text, s, e, tuple(own.path) if own else tuple(top.section)) for s, e in bullets]
     # Subsections that begin right after the colon come first: their headings are numbered as items are.
     # So do those after a section's opening sentence, all that stands between its heading and them
     # ("三、2014年重点工作" / "做好今年政府工作，要以深化改革为强大动力…。" / "（一）…").
@@ -145,7 +157,9 @@ def announced_items(text: str, top: Passage) -> list[Passage]:
     # And those after a sentence that counts them ("重点做好十个方面工作。" then （一）…（十）), as many.
     told = _TOLD_COUNT.search(quoted) if counts else None
     headings = (
-        _announced_headings(text, sections, own, top, end) if colon or (counts and (opening or told)) else []
+        _announced_headings(text, sections, own, top, end)
+        if colon or (counts and (opening or told or following))
+        else []
     )
     if headings and told and not (colon or opening) and len(headings) != parse_numeral(told["n"]):
         headings = []
@@ -157,6 +171,25 @@ def announced_items(text: str, top: Passage) -> list[Passage]:
     starts = {s.start for s in sections}
     counted = _counted_off(text, end, own.end if own else len(text), starts)
     return [_item(top, text, s, e, path) for s, e in counted]
+
+
+def _bulleted(text: str, end: int) -> list[tuple[int, int]]:
+    """The lines right after the line ``end`` ends that open with a bullet or a dash, each its first
+    sentence without the mark (a quote holds no "- "); [] unless at least two, or when text follows
+    ``end`` on its line."""
+    items: list[tuple[int, int]] = []
+    at = text.find("\n", end)
+    if at < 0 or text[end:at].strip():
+        return []
+    while at >= 0:
+        start, at = at + 1, text.find("\n", at + 1)
+        stop = len(text) if at < 0 else at
+        mark = _BULLET.match(text, start, stop)
+        first = split_sentences(text, mark.end(), stop)[:1] if mark else []  # a long line: its first sentence
+        if not first:
+            break
+        items.append(first[0])
+    return items if len(items) >= 2 else []
 
 
 def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
