@@ -114,8 +114,9 @@ class Answerer:
         return self._part_answer(question, answer) or answer
 
     def _part_answer(self, question: str, answer: Answer) -> Answer | None:
-        """For "第五章讲的是什么？" not answered from inside that part: the part's heading, its subsections
-        as items (``qa.pipeline.sections``), from the document of the first passage found."""
+        """For "第五章讲的是什么？" or "第十条规定了什么？" not answered from inside that part: the part's
+        heading line, its subsections (or what its line announces: 严禁下列行为：) as items
+        (``qa.pipeline.sections``), from the document of the first passage found."""
         asked = asked_part(question)
         if not asked or not answer.passages:
             return None
@@ -128,7 +129,7 @@ class Answerer:
         passages = [heading, *(p for p in answer.passages if p.passage_id != heading.passage_id)]
         reason = {"part": section.title, "not_found_because": None}
         found = Answer(question, True, heading.text, passages[: len(answer.passages)], reason, 1.0, "answer")
-        found.items = subsection_items(text, section, heading)
+        found.items = subsection_items(text, section, heading) or announced_items(text, heading)
         return found
 
     def _missing_part(self, question: str, label: str) -> Answer:

@@ -1,7 +1,9 @@
-"""A question about a numbered part of a document ("第五章讲的是什么？", "第二节主要写了什么？"): its
-heading is the answer, quoted, and its subsections are the items. Headings are no candidate sentences
-(one quoted for "今年的发展目标是什么？" answered nothing), so such a question found only headings and
-was refused, though the part it names is there to read."""
+"""A question about a numbered part of a document ("第五章讲的是什么？", "第二节主要写了什么？",
+"第十一条规定了什么？"): its heading line is the answer, quoted (an article's line is its text), and its
+subsections or the items its line announces are the items. Headings are no candidate sentences (one
+quoted for "今年的发展目标是什么？" answered nothing), so such a question found only headings and was
+refused, though the part it names is there to read; an article asked by its number alone was refused
+or answered with another article (6 of 6, a helper found)."""
 
 from __future__ import annotations
 
@@ -11,9 +13,9 @@ from qa.ingest.structure import Section
 from qa.schema import Passage
 from qa.text.numerals import chinese_numeral, parse_numeral
 
-# A part named by its number and asked what it holds. Not 第X条: an article's text is its answer.
-_PART = re.compile(r"第([一二三四五六七八九十百零〇两\d]{1,4})(章|节|部分|编)")
-_ASKS_WHAT = re.compile(r"讲|写|是什么|内容|关于|主要|哪些|什么|说")
+# A part named by its number and asked what it holds.
+_PART = re.compile(r"第([一二三四五六七八九十百零〇两\d]{1,4})(章|节|部分|编|条)")
+_ASKS_WHAT = re.compile(r"讲|写|是什么|内容|关于|主要|哪些|什么|说|规定")
 
 
 def asked_part(question: str) -> list[tuple[int, str]]:
