@@ -149,6 +149,29 @@ def test_lines_a_sentence_announces_are_its_items(
     assert all(doc.text[i.start : i.end] == i.text for i in items)
 
 
+def test_a_list_counted_off_inside_its_sentence_and_bullets_after_blank_lines(tmp_path: Path) -> None:
+    # Found by a helper: a 纪要's "会议要求，一是…；二是…；三是…。" quoted 一是 alone, and Markdown's and a
+    # web page's bullet lists (a blank line before them, <li> items) brought no items.
+    minutes = "会议要求，一是压实防火责任；二是设置检查站86个；三是加强宣传。"
+    doc = _loaded(tmp_path, REPORT.replace("今年重点抓好以下三个方面工作：", minutes))
+    items = announced_items(doc.text, _marked(doc, "会议要求，一是压实防火责任；"))
+    assert [i.text for i in items] == ["一是压实防火责任；", "二是设置检查站86个；", "三是加强宣传。"]
+    doc = _loaded(
+        tmp_path,
+        REPORT.replace("今年重点抓好以下三个方面工作：", "主要任务包括：\n\n* 分类投放\n\n* 分类收运"),
+    )
+    assert [i.text for i in announced_items(doc.text, _marked(doc, "主要任务包括："))] == [
+        "分类投放",
+        "分类收运",
+    ]
+    page = "<html><body><article><p>全年禁止燃放的区域包括：</p><ul><li>学校周边</li><li>医院周边</li></ul>"
+    path = tmp_path / "notice.html"
+    path.write_text(page + "<p>本通告自发布之日起施行。</p></article></body></html>", encoding="utf-8")
+    [doc] = load_paths([path])
+    items = announced_items(doc.text, _marked(doc, "全年禁止燃放的区域包括："))
+    assert [i.text for i in items] == ["学校周边", "医院周边"]
+
+
 def test_a_sentence_pointing_to_what_follows_announces_subsections_with_a_full_stop(tmp_path: Path) -> None:
     # Found by a helper: 2006's "今年要着重做好以下几方面的工作。" was quoted without its （一）…（八）.
     doc = _loaded(

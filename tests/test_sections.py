@@ -85,3 +85,15 @@ def test_an_article_asked_by_its_number_is_answered_with_its_text(tmp_path) -> N
     listed = ["（一）公车私用；", "（二）擅自借用车辆；", "（三）违规长时间停放。"]
     assert [item.text for item in answer.items] == listed
     assert bot.ask("第九条规定了什么？").answer != "第十条 严禁下列行为："  # no such article: no look-up
+
+
+def test_a_chapters_heading_quoted_as_the_answer_still_brings_its_articles(tmp_path, real_embedder) -> None:
+    # Found by a helper: headings spaced otherwise than their titles ("第二章  使用管理") are candidates,
+    # and the real model quoted one for "第二章主要写了什么？" without its articles (5 of 5 chapters).
+    spaced = RULES.replace("章 ", "章  ").replace("条 ", "条  ")
+    bot = ReportQA.from_paths(
+        [write(tmp_path / "spaced.txt", spaced)], tmp_path / "ix", embedder=real_embedder
+    )
+    for question, first in (("第一章主要写了什么？", "第一条"), ("第二章讲了什么？", "第十条")):
+        answer = bot.ask(question)
+        assert answer.outcome == "answer" and answer.items and answer.items[0].text.startswith(first)

@@ -111,10 +111,17 @@ def read_html(data: bytes, path: Path) -> str:
         deduplicate=False,
         prune_xpath=[f"//{tag}" for tag in ("nav", "header", "footer", "aside", "form")],
     )
-    text = re.sub(r"(?m)^- ", "", text or "")  # its marker for <li>; a list item may be an "一、…" heading
+    # Its marker for <li> stays, as Markdown's does (a list's items: qa.pipeline.lists), but before a
+    # number: a list item may be an "一、…" heading.
+    text = _NUMBERED_ITEM.sub("", text or "")
     if not text.strip():
         text = _html_fallback_text(tree)  # trafilatura gives up on very short pages
     return _table_rows_to_tabs(_with_levels(tree, _with_head(tree, text)).replace(_CELL_SEP, "\t"))
+
+
+_NUMBERED_ITEM = re.compile(
+    r"(?m)^- (?=第?[一二三四五六七八九十百\d]+[、.．章节条]|[（(][一二三四五六七八九十\d]+[）)])"
+)
 
 
 def _with_levels(tree: Any, text: str) -> str:

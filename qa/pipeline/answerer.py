@@ -123,9 +123,14 @@ class Answerer:
         top = answer.passages[0]
         text = self.data.texts.get(top.doc_id, "")
         section = part_named(document_sections(text), asked)
-        if section is None or (answer.outcome == "answer" and section.start <= top.start < section.end):
+        if section is None:
             return None
         heading = part_passage(top, text, section)
+        # An answer from inside the part stands, unless it quotes the part's heading (no candidate, but
+        # one spaced otherwise than its title: "第三章  项目申报和审批" had been quoted without its 第七条…).
+        inside = answer.outcome == "answer" and section.start <= top.start < section.end
+        if inside and " ".join((answer.answer or "").split()) != " ".join(heading.text.split()):
+            return None
         passages = [heading, *(p for p in answer.passages if p.passage_id != heading.passage_id)]
         reason = {"part": section.title, "not_found_because": None}
         found = Answer(question, True, heading.text, passages[: len(answer.passages)], reason, 1.0, "answer")

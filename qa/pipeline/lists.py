@@ -74,6 +74,8 @@ _COUNTED = re.compile(
 # Words that point to what follows (以下几方面, 如下, 下列): such a sentence announces a list with a full
 # stop too ("今年要着重做好以下几方面的工作。" then （一）…（八）).
 _FOLLOWING = re.compile(r"以下|如下|下列")
+# A list counted off inside the sentence that announces it: "会议要求，一是…；" (二是… follow).
+_INLINE_FIRST = re.compile(r"[，,：:]\s*(?=一是|第一[，,、])")
 # A list's lines marked with a bullet or a dash, as Markdown and reports write them (- …, • …, ——…).
 _BULLET = re.compile(r"[ \t]*(?:[-*+•·●▪■◆][ \t]+|——)")
 
@@ -144,12 +146,19 @@ def announced_items(text: str, top: Passage) -> list[Passage]:
     listed = colon or (quoted.endswith(_SEMICOLONS) and any(c in quoted for c in _COLONS))
     following = _FOLLOWING.search(quoted) is not None
     bullets = _bulleted(text, end) if colon or following or _TOLD_COUNT.search(quoted) else []
-    if not (counts or listed or bullets):
+    inline = _INLINE_FIRST.search(quoted)  # 会议要求，一是…； then 二是…；三是…。
+    if not (counts or listed or bullets or inline or following):
         return []  # the common case, decided without parsing the report's sections
     sections = document_sections(text)
     own = section_at(sections, start)
+    path = tuple(own.path) if own else tuple(top.section)
     if bullets:
-        return [_item(top, text, s, e, tuple(own.path) if own else tuple(top.section)) for s, e in bullets]
+        return [_item(top, text, s, e, path) for s, e in bullets]
+    if inline:
+        starts = {s.start for s in sections}
+        counted = _counted_off(text, start + inline.end(), own.end if own else len(text), starts)
+        if counted:
+            return [_item(top, text, s, e, path) for s, e in counted]
     # Subsections that begin right after the colon come first: their headings are numbered as items are.
     # So do those after a section's opening sentence, all that stands between its heading and them
     # ("三、2014年重点工作" / "做好今年政府工作，要以深化改革为强大动力…。" / "（一）…").
@@ -158,12 +167,11 @@ def announced_items(text: str, top: Passage) -> list[Passage]:
     told = _TOLD_COUNT.search(quoted) if counts else None
     headings = (
         _announced_headings(text, sections, own, top, end)
-        if colon or (counts and (opening or told or following))
+        if colon or following or (counts and (opening or told))
         else []
     )
     if headings and told and not (colon or opening) and len(headings) != parse_numeral(told["n"]):
         headings = []
-    path = tuple(own.path) if own else tuple(top.section)
     if not headings and not counts and listed:
         return [_item(top, text, s, e, path) for s, e in _clauses(text, end, own.end if own else len(text))]
     if headings or not counts:
@@ -184,6 +192,8 @@ def _bulleted(text: str, end: int) -> list[tuple[int, int]]:
     while at >= 0:
         start, at = at + 1, text.find("\n", at + 1)
         stop = len(text) if at < 0 else at
+        if not text[start:stop].strip():
+            continue  # Markdown sets a blank line before a list, and may between its items
         mark = _BULLET.match(text, start, stop)
         first = split_sentences(text, mark.end(), stop)[:1] if mark else []  # a long line: its first sentence
         if not first:
