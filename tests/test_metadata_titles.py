@@ -82,3 +82,16 @@ def test_all_88_reports_titled_with_year_and_issuer() -> None:
         assert doc.title != doc.source.removesuffix(".txt") and doc.raw_title
         if t["level"] != "national":  # the reference titles of the provinces are the display titles
             assert doc.title == t["title"], t["file"]
+
+
+def test_a_plan_titled_with_a_span_is_of_its_first_year_and_covers_each(tmp_path: Path) -> None:
+    # Found by a helper: "…实施方案（2025—2027年）" was of 2027, and questions on 2026 left it out.
+    from qa.index.catalog import covers_years
+
+    path = tmp_path / "plan.md"
+    title = "清河县农村生活污水治理三年行动实施方案（2025—2027年）"
+    path.write_text(f"{title}\n\n到2026年，完成38个行政村生活污水治理。\n", encoding="utf-8")
+    doc = load_document(path)
+    assert doc.title == title and doc.year == 2025
+    assert all(covers_years(doc.info, [year]) for year in (2025, 2026, 2027))
+    assert not covers_years(doc.info, [2028])

@@ -16,6 +16,7 @@ from typing import Any
 
 from qa.errors import QuestionError
 from qa.schema import DocumentInfo, DocumentKind, document_kind
+from qa.text.years import title_span
 
 _REGION_SUFFIX = re.compile(
     r"(?:人民政府|维吾尔自治区|壮族自治区|回族自治区|自治区|特别行政区|省|市|县|区|镇|乡|街道)$"
@@ -65,9 +66,9 @@ def spans_years(title: str) -> bool:
 
 
 def years_covered(info: DocumentInfo) -> set[int]:
-    """The years a report is titled with, reviews or plans."""
+    """The years a report is titled with (each year of a span: 2025—2027年), reviews or plans."""
     own = {info.year, info.review_year, info.review_year + 1 if info.review_year else None}
-    return {y for y in own if y is not None}
+    return {y for y in own if y is not None} | set(title_span(info.title) or ())
 
 
 def covers_years(info: DocumentInfo, years: Iterable[int]) -> bool:

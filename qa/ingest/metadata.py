@@ -29,6 +29,7 @@ from qa.ingest.readers import one_line
 from qa.schema import LEVELS, Level
 from qa.text.normalize import CJK_RANGES
 from qa.text.numerals import parse_numeral
+from qa.text.years import title_span
 
 __all__ = ["META_FIELDS", "SIDECAR_SUFFIX", "display_title", "infer_metadata", "read_sidecar", "review_year"]
 
@@ -84,7 +85,8 @@ def infer_metadata(text: str, fields: dict[str, str], stem: str) -> dict[str, An
     )  # fmt: skip
     date = header_date or speech_date
 
-    year = _year_in(title_found or "")
+    span = title_span(title_found or "")  # a plan of 2025—2027年 is of its first year, when it is issued
+    year = span.start if span else _year_in(title_found or "")
     if year is None and speech_date:
         year = int(speech_date[:4])
     if year is None:

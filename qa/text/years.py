@@ -53,6 +53,14 @@ def _written_and_spanned(text: str) -> set[int]:
     return years
 
 
+def title_span(title: str) -> range | None:
+    """The years a title spans (…三年行动实施方案（2025—2027年）: 2025–2027), or None."""
+    for first, last in _SPAN.findall(normalize(title)):
+        if 0 < int(last) - int(first) <= _MAX_SPAN:
+            return range(int(first), int(last) + 1)
+    return None
+
+
 # Once per document text (a store hands over the same str object each time, whose hash Python keeps).
 @lru_cache(maxsize=512)
 def _read(text: str) -> tuple[frozenset[int], tuple[int, ...]]:
