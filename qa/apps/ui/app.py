@@ -48,8 +48,9 @@ def example_questions(documents: Sequence[DocumentInfo]) -> list[str]:
 
 
 def welcome(documents: Sequence[DocumentInfo]) -> str:
-    """The empty chat's greeting, naming the library as one report or several."""
-    which = "这份报告" if len(documents) == 1 else f"这{len(documents)}份报告" if documents else "报告"
+    """The empty chat's greeting, naming the library as one report or several (no count: reports are
+    added while the page is open)."""
+    which = "这份报告" if len(documents) == 1 else "这些报告"
     return f"**问问{which}**<br>用中文或英文提问，答案会逐字引自报告原文，并附上出处段落。"
 
 
