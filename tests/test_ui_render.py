@@ -263,9 +263,10 @@ def test_a_question_asked_while_indexing_says_so(hash_embedder, tmp_path: Path) 
 
 
 def test_example_questions_and_welcome_fit_the_library(hash_embedder, tmp_path: Path) -> None:
-    # Found by a helper: the bundled report's examples were offered on any library, where they were
-    # refused or answered from another report, under 问问这份报告 for three reports (no count: a sixth added later kept 这5份); and a question
-    # over the limit pasted into the box was cut short there without a word (now refused, saying so).
+    # Found by helpers: the bundled report's examples were offered on any library, where they were
+    # refused or answered from another report, under 问问这份报告 for three reports (and no count: a
+    # report added later left 这5份 for six); and a question over the limit pasted into the box was cut
+    # short there without a word (now refused, saying so).
     from qa import ReportQA
 
     bundled = load_bundled()
