@@ -12,13 +12,15 @@ from qa.pipeline.conversation import (
     best_reading,
     named_readings,
     readings,
+    retimed,
     stands_alone,
     substitutions,
     topic_of,
 )
 from qa.pipeline.english_follow_ups import english_readings
-from qa.pipeline.query import analyze
+from qa.pipeline.query import analyze, small_talk
 from qa.schema import Answer, Passage
+from qa.text.normalize import normalize
 from tests.test_conversation import _ConfidentAbout
 
 
@@ -186,3 +188,21 @@ def test_the_sentence_quoted_last_is_no_answer_to_a_new_name_live_resumed_or_aft
         live.ask("？？？")
     with pytest.raises(QuestionError, match="limit"):  # not an IndexError, as it had been
         live.ask("这是一段很长的背景说明。" * 200 + gdp)
+
+
+def test_the_whole_country_is_a_place_a_follow_up_names_and_english_takes_no_chinese_words() -> None:
+    # Found by a helper in the web chat: "全国呢？" after a Shandong question replaced 城镇新增就业 and
+    # quoted Shandong's sentence again (it says 全国); "河南呢？" after a 全国 question was read 全国河南呢？;
+    # and Chinese follow-ups were glued into an English question (What is Henan's 去年就业多少？).
+    assert substitutions("全国呢？", "山东去年城镇新增就业多少？") == ["全国去年城镇新增就业多少？"]
+    assert substitutions("河南呢？", "2021年全国粮食产量多少？") == ["2021年河南粮食产量多少？"]
+    chat = Conversation(_OneSentenceBot(), ["2021年全国粮食产量多少？"])
+    assert not any(form.startswith("全国河南") for form in chat._readings("河南呢？"))
+    english = "What is Henan's GDP target this year?"
+    assert substitutions("去年就业多少？今年目标呢？", english) == [] and retimed("去年呢？", english) == []
+
+
+def test_acknowledgements_ask_nothing() -> None:
+    # "好的" had been answered with 主要指标好于预期, in a chat and over HTTP.
+    assert all(small_talk(normalize(said)) for said in ("好的", "嗯", "明白了", "收到", "哦", "好的，谢谢！"))
+    assert not small_talk(normalize("收到多少补贴？")) and not small_talk(normalize("嗯，那教育呢？"))

@@ -25,6 +25,7 @@ from qa.pipeline.conversation import (
     stands_alone,
     topic_of,
 )
+from qa.pipeline.places import places_in
 from qa.pipeline.query import NAMES_NOTHING, check_text, small_talk
 from qa.pipeline.scope import level_words
 from qa.schema import Answer
@@ -81,9 +82,10 @@ class Conversation:
 
     def _readings(self, question: str) -> list[str]:
         """``readings`` of a chat turn, and with the conversation's level of government in front when
-        the turn names none ("那医疗呢？" after "镇里去年财政收入多少？": 镇里医疗呢？)."""
+        the turn names neither a level nor a place ("那医疗呢？" after "镇里去年财政收入多少？": 镇里医疗呢？;
+        not 全国河南呢？ for "河南呢？" after a 全国 question)."""
         forms = readings(question, self.topic, previous=self.previous, last=self.last)
-        if self.level and not level_words(question):
+        if self.level and not level_words(question) and not places_in(question, cities=True):
             forms.append(in_front(self.level, question))
         return [form for form in dict.fromkeys(forms) if len(form) <= MAX_QUESTION_CHARS]
 

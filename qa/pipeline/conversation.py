@@ -151,6 +151,15 @@ def _quotes(text: str, word: str) -> bool:
     return len(word) >= 3 and re.search(gap.join(map(re.escape, word)), text) is not None
 
 
+# The whole country, as a place a follow-up names ("全国呢？" after "山东去年城镇新增就业多少？" asks the
+# national figure; 全国 had replaced 城镇新增就业, and Shandong's sentence, which says 全国, was quoted).
+_COUNTRY = re.compile(r"全国|国家|中央(?:政府)?|国务院(?:的?(?:政府工作)?报告)?")
+
+
+def _place_like(word: str) -> bool:
+    return names_a_place(word) or _COUNTRY.fullmatch(word) is not None
+
+
 def substitutions(question: str, previous: str) -> list[str]:
     """``previous`` with one of its words replaced by what an elliptical ``question`` names:
     "农民呢？" after "城里人收入涨了多少？" -> ["农民收入涨了多少？", "城里人农民涨了多少？"]. The words
@@ -159,14 +168,15 @@ def substitutions(question: str, previous: str) -> list[str]:
     names nothing elliptically or the earlier question already holds the name ("收入呢？")."""
     name = elliptical_name(question)
     earlier = previous.strip()  # as typed: the reading is shown in the answer's reason
-    if not name or name in earlier:
+    if not name or name in earlier or not has_cjk(earlier):  # not into an English question's words
         return []
     # A place stands in for a place, and a thing for a thing: "湖北呢？" after "江苏今年GDP…" is not
     # 江苏今年湖北…, nor "那居民消费价格呢？" after "山东今年地区生产总值…" 居民消费价格今年….
-    place = names_a_place(name)
+    place = _place_like(name)
     words = [part for word in _places_whole(cut_words(earlier)) for part in parts_of(word)]
-    replaceable = [n for n, word in enumerate(words) if _names_a_thing(word) and word not in name]
-    replaceable = [n for n in replaceable if names_a_place(words[n]) == place] or replaceable
+    named = [_names_a_thing(word) or (place and _COUNTRY.fullmatch(word) is not None) for word in words]
+    replaceable = [n for n, word in enumerate(words) if named[n] and word not in name]
+    replaceable = [n for n in replaceable if _place_like(words[n]) == place] or replaceable
     forms = []
     for n in replaceable[:SUBSTITUTED_WORDS]:
         end = n + 1
@@ -185,7 +195,7 @@ def retimed(question: str, previous: str) -> list[str]:
     财政总收入多少？"): its time words replaced, or the new one put in front. [] for any other question."""
     when = _WHEN.findall(normalize(question))
     earlier = previous.strip()
-    if not (when and earlier and only_context(question)):
+    if not (when and has_cjk(earlier) and only_context(question)):  # 去年 is put in no English question
         return []
     if not _WHEN.search(earlier):
         return [when[0] + earlier]

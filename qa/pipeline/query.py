@@ -42,9 +42,13 @@ _FUNCTION_WORDS = frozenset(
 )
 _TOKEN = re.compile(r"\w+")
 NAMES_NOTHING = "the question names nothing to look for, only words like 的, 吗 or the"
-# Greetings and thanks ask nothing either ("谢谢" was answered with the report's thank-you sentence,
-# "hello" with its salutation), nor does a run of one letter ("aaaaaaa").
-_SMALL_TALK = re.compile(r"你好|您好|谢谢|多谢|再见|拜拜|\b(?:hello|hi|hey|thanks|thank you|bye|ok|okay)\b")
+# Greetings, thanks and acknowledgements ask nothing either ("谢谢" was answered with the report's
+# thank-you sentence, "hello" with its salutation, "好的" with 主要指标好于预期), nor does a run of one
+# letter ("aaaaaaa").
+_SMALL_TALK = re.compile(
+    r"你好|您好|谢谢|多谢|再见|拜拜|好的|好吧|明白了?|知道了|收到|了解了|^[嗯哦噢喔]+"
+    r"|\b(?:hello|hi|hey|thanks|thank you|bye|ok|okay)\b"
+)
 _ONE_LETTER_RUN = re.compile(r"(\w)\1*")
 
 
