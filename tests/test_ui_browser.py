@@ -198,6 +198,20 @@ def test_blank_question_is_ignored(open_page) -> None:
     assert page.locator("#rq-chat .message").count() == 0
 
 
+def test_the_box_is_locked_while_a_question_is_answered(open_page) -> None:
+    # Found by a helper: a question sent while another was being answered replaced it in the chat, or
+    # was left without an answer.
+    page = open_page(LAPTOP)
+    locked = "() => document.querySelector('#rq-question textarea').disabled"
+    box = page.locator("#rq-question textarea")
+    box.fill("今年要建消防站吗？")
+    box.press("Enter")
+    page.wait_for_function(locked, timeout=REPLY_TIMEOUT_MS)  # while the answer is looked for
+    page.wait_for_function(f"() => !({locked})()", timeout=REPLY_TIMEOUT_MS)  # open again after it
+    assert page.locator(".rq-reply").count() == 1 and page.locator(".rq-pending").count() == 0
+    assert "今年要建消防站吗" in page.locator("#rq-chat").inner_text()
+
+
 def test_upload_shows_progress_and_the_chat_says_what_is_searched(
     open_page, bot: ReportQA, tmp_path: Path
 ) -> None:

@@ -160,7 +160,7 @@ def _chat_tab(bot: ReportQA, demo: gr.Blocks, indexing: Indexing) -> tuple[gr.Dr
         # fn=None: the scroll steps run in the browser only, with no round trip to the server.
         step.then(None, js=scroll_js("bottom"), **PRIVATE).then(
             reply, answer_inputs, chatbot, **PRIVATE
-        ).then(None, js=scroll_js("reply"), **PRIVATE)
+        ).then(None, js=scroll_js("reply"), **PRIVATE).then(_ready, None, question, **PRIVATE)
 
     def shared(
         history: list, docs: list, years: list, regions: list, count: float, request: gr.Request
@@ -186,15 +186,22 @@ def _filter(choices: Sequence[Any], label: str, elem_id: str, **extra: Any) -> g
 PENDING = {"role": "assistant", "content": '<div class="rq-pending">正在从报告中查找……</div>'}
 
 
-def _take_question(q: str, history: list | None) -> tuple[str, list, str]:
-    """Move the typed question into the chat; clears the box. Blank input changes nothing."""
+def _take_question(q: str, history: list | None) -> tuple[Any, list, str]:
+    """Move the typed question into the chat; clears the box and locks it until the answer is in
+    (``_ready``): a question sent while another was answered had replaced it, or lost its own
+    answer. Blank input changes nothing."""
     history = list(history or [])
     if not q or not q.strip():
         return q, history, ""
-    return "", [*history, {"role": "user", "content": q}, PENDING], q
+    return gr.Textbox(value="", interactive=False), [*history, {"role": "user", "content": q}, PENDING], q
 
 
-def _take_example(history: list | None, evt: gr.SelectData) -> tuple[str, list, str]:
+def _ready() -> Any:
+    """The question box, open again once the answer is in."""
+    return gr.Textbox(interactive=True)
+
+
+def _take_example(history: list | None, evt: gr.SelectData) -> tuple[Any, list, str]:
     """A click on an example question asks it, as if typed."""
     value = evt.value
     text = value.get("text", "") if isinstance(value, dict) else str(value)
