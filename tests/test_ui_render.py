@@ -11,7 +11,14 @@ from qa import Answer, Passage
 from qa.apps.http import _encode_request_line
 from qa.apps.messages import explain_error, not_found_reason, scope_notes
 from qa.apps.ui.answers import citation, copy_text, render_answer
-from qa.apps.ui.app import EXAMPLE_QUESTIONS, _reply, example_questions, make_filters, welcome
+from qa.apps.ui.app import (
+    EXAMPLE_QUESTIONS,
+    _reply,
+    _take_question,
+    example_questions,
+    make_filters,
+    welcome,
+)
 from qa.apps.ui.documents import _add_files
 from qa.apps.ui.facts import fact_value, growth_chart, headline_first, series_chart, short_name
 from qa.apps.ui.indexing import Indexing
@@ -278,6 +285,9 @@ def test_example_questions_and_welcome_fit_the_library(hash_embedder, tmp_path: 
     long = "背景" * 1000 + "财政收入多少？"
     [_, reply] = _reply(bot, long, [{"role": "user", "content": long}], [], [], [], 5)
     assert "超过了 2000 字的上限" in reply["content"]
+    # Typed into the box, it is refused at once and stays there to be shortened (it had been emptied).
+    kept, history, pending = _take_question(long, [])
+    assert kept == long and pending == "" and "超过了 2000 字的上限" in history[-1]["content"]
 
 
 def test_mark_span_clamps_and_escapes() -> None:

@@ -23,8 +23,9 @@ from qa.apps.ui.documents import documents_tab
 from qa.apps.ui.facts import facts_tab
 from qa.apps.ui.indexing import Indexing
 from qa.apps.ui.render import document_choices, header_html, region_choices, year_choices
-from qa.errors import ReportQAError
+from qa.errors import QuestionError, ReportQAError
 from qa.ingest.loader import load_bundled
+from qa.pipeline.query import check_text
 from qa.schema import DocumentInfo
 from qa.settings import MAX_K, MAX_QUESTION_CHARS, Settings
 
@@ -193,6 +194,10 @@ def _take_question(q: str, history: list | None) -> tuple[Any, list, str]:
     history = list(history or [])
     if not q or not q.strip():
         return q, history, ""
+    try:
+        check_text(q)
+    except QuestionError as exc:  # too long, or only punctuation: said at once, the text kept to mend
+        return q, [*history, {"role": "assistant", "content": render_error(explain_error(exc)[1])}], ""
     return gr.Textbox(value="", interactive=False), [*history, {"role": "user", "content": q}, PENDING], q
 
 
