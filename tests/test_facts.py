@@ -212,6 +212,8 @@ def test_the_start_of_a_range_is_no_fact_and_several_years_are_no_one_year() -> 
         ("国内生产总值", "51.9万亿元", 2022),
         ("城镇化率", "52.6%", 2022),
     ]
+    # 年均 behind an indicator goes whole (城镇新增就业年 had been listed), the figure of no one year.
+    assert [(f.indicator, f.year) for f in facts_of("就业年均1270多万人。")] == [("就业", None)]
     # One-character verbs (降至, 增至: the 2023 report's 关税总水平 9.8% had been 2022's).
     facts = facts_of("关税总水平从9.8%降至7.4%；装机规模由6.5亿千瓦增至12亿千瓦以上。")
     assert [(f.indicator, f.value_text) for f in facts] == [("关税总水平", "7.4%"), ("装机规模", "12亿千瓦")]
