@@ -27,6 +27,9 @@ _ACROSS_YEARS = re.compile(r"历年|每年|这些年|逐年|哪些年|哪几年|
 # The figure compared with, its percent sign included for the refusal that quotes it.
 _COMPARISON = re.compile(r"(高于|超过|大于|多于|不低于|低于|小于|少于|不高于)\s*(\d+(?:\.\d+)?)\s*[%％]?")
 _ABOVE = ("高于", "超过", "大于", "多于", "不低于")
+# What a question asks of the figure: its change (增长多少) or its level (多少万亿元).
+_GROWTH = re.compile(r"增长|增速|增幅|涨幅|提高了?多少|growth|grow", re.I)
+_AMOUNT = re.compile(r"多少(?:万亿|亿|万)?元|总量|规模|how much", re.I)
 
 
 def _indicator(text: str) -> str | None:
@@ -48,7 +51,7 @@ def series_answer(
     question: str,
     query: Query,
     catalog: Catalog,
-    series: Callable[[str, str, dict], list[Fact]],
+    series: Callable[..., list[Fact]],
     passage_of: Callable[[str], Passage | None],
     k: int,
 ) -> Answer | None:
@@ -81,7 +84,12 @@ def series_answer(
             filters["year"] = list(query.report_years or query.years)
         comparison = _COMPARISON.search(text)
         threshold = comparison.groups() if comparison else None
-        stated = series(indicator, period, filters)
+        # Of every report, its change (增长多少) or its level (多少万亿元) when the question asks one: each
+        # part had been the report's first figure, 生产总值6.66万亿元 for 增长多少 (a comparison keeps it:
+        # on the generated comparisons, its parts' first passages held the figure less often).
+        growth, amount = _GROWTH.search(text) is not None, _AMOUNT.search(text) is not None
+        measure = "growth" if growth and not amount else "amount" if amount and not growth else None
+        stated = series(indicator, period, filters, measure)
         facts = [f for f in stated if _keeps(f, threshold)]
         if comparison and stated and not facts:  # "哪些省份…高于5%？" where none is: each figure shows it
             asked = comparison.group(0).replace(" ", "")

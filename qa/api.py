@@ -15,6 +15,7 @@ from qa.across import series_answer
 from qa.embed.embedder import Embedder, load_embedder
 from qa.errors import DocumentError, IndexStoreError
 from qa.facts import Fact, collect_facts, indicator_series, select_facts
+from qa.facts.series import Measure
 from qa.index import audit, factory
 from qa.index.base import REBUILD_HINT, IndexStore, SentenceTable, store_kind
 from qa.index.factory import StoreConfig
@@ -291,16 +292,21 @@ class ReportQA:
         return select_facts(cached[1], doc_id=doc_id, indicator=indicator, period=period)
 
     def series(
-        self, indicator: str, period: str = "plan", filters: Mapping[str, Any] | None = None
+        self,
+        indicator: str,
+        period: str = "plan",
+        filters: Mapping[str, Any] | None = None,
+        measure: Measure | None = None,
     ) -> list[Fact]:
         """One headline figure of ``indicator`` per report, sorted by year (qa.facts.series): the
         annual target (``period="plan"``) or result (``"review"``), never a five-year figure, a share
         or a sub-indicator. ``filters`` keeps reports by doc_id, year, region or level (national,
         province, …), each a value or a list: ``series("地区生产总值", filters={"level": "province",
-        "year": 2026})`` is one point per province. Raises QuestionError for a bad period or filter.
+        "year": 2026})`` is one point per province; ``measure`` keeps changes or levels only. Raises
+        QuestionError for a bad period or filter.
         """
         data = self._data
-        return indicator_series(self.facts(), data.documents, data.texts, indicator, period, filters)
+        return indicator_series(self.facts(), data.documents, data.texts, indicator, period, filters, measure)
 
     # ------------------------------------------------------------ building
 

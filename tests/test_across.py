@@ -124,3 +124,18 @@ def test_which_province_asks_every_province(provinces: ReportQA) -> None:
     # Found by a helper: 哪个省…更高？ quoted one province's sentence.
     answer = provinces.ask("哪个省2026年地区生产总值增长目标最高？", k=5)
     assert answer.reason["series"]["filters"]["level"] == "province" and len(answer.parts) == 31
+
+
+def test_a_growth_question_is_answered_with_changes_and_an_amount_question_with_levels(
+    provinces: ReportQA,
+) -> None:
+    # Found by a helper: "各省去年地区生产总值增长多少？" quoted Henan's 生产总值6.66万亿元 (no change).
+    answer = provinces.ask("各省去年地区生产总值增长多少？")
+    assert answer.parts and all(
+        p.reason["series"]["value"].endswith("%") or "增长" in p.answer for p in answer.parts
+    )
+    filters = {"level": "province", "year": 2026}
+    levels = provinces.series("地区生产总值", "review", filters, measure="amount")
+    assert levels and all(f.kind == "amount" for f in levels)
+    changes = provinces.series("地区生产总值", "review", filters, measure="growth")
+    assert changes and all(f.kind == "growth" or f.change_pct is not None for f in changes)

@@ -16,7 +16,7 @@ import dataclasses
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, Literal
 
 from qa.errors import QuestionError
 from qa.facts.extract import PERIODS, Fact
@@ -25,7 +25,9 @@ from qa.schema import DocumentInfo
 from qa.text.normalize import normalize
 from qa.text.numerals import parse_numeral
 
-__all__ = ["FAMILIES", "indicator_series", "normalize_indicator"]
+__all__ = ["FAMILIES", "Measure", "indicator_series", "normalize_indicator"]
+
+Measure = Literal["growth", "amount"]  # a change (增长5.6%) or a level (6.66万亿元)
 
 # The same measure as reports write it; the first name of each is how it is asked for most often.
 # "经济" is what is left of 经济增长5%左右 once the change verb is read off.
@@ -85,9 +87,13 @@ def _own_year(fact: Fact, info: DocumentInfo) -> int | None:
     return info.review_year + 1 if fact.period == "plan" else info.review_year
 
 
-def _candidate(fact: Fact, info: DocumentInfo, names: set[str], period: str) -> bool:
+def _candidate(fact: Fact, info: DocumentInfo, names: set[str], period: str, measure: Measure | None) -> bool:
     if fact.period != period or normalize_indicator(fact.indicator) not in names:
         return False
+    if measure == "growth" and fact.kind != "growth" and fact.change_pct is None:
+        return False  # 增长多少: not a level that states no change (生产总值6.66万亿元)
+    if measure == "amount" and fact.kind != "amount":
+        return False  # 多少万亿元: not a growth rate
     if fact.indicator.endswith("经济") and fact.kind != "growth":
         return False  # 经济 alone names the measure only in 经济增长5%
     lead = fact.sentence[: fact.start - fact.sentence_start]
@@ -121,8 +127,10 @@ def indicator_series(
     indicator: str,
     period: str = "plan",
     filters: Mapping[str, Any] | None = None,
+    measure: Measure | None = None,
 ) -> list[Fact]:
-    """The headline fact of ``indicator`` in each report ``filters`` keeps, sorted by year and region.
+    """The headline fact of ``indicator`` in each report ``filters`` keeps, sorted by year and region;
+    ``measure`` "growth" keeps changes (增长5.6%, or a level with its change), "amount" levels only.
 
     A report that states no such figure has no point. Each fact's ``indicator`` is its normalized
     name; everything else (value as written, sentence, offsets) is as extracted. Raises
@@ -137,7 +145,7 @@ def indicator_series(
     best: dict[str, tuple[tuple[int, int], Fact]] = {}
     for fact in facts:
         info = allowed.get(fact.doc_id)
-        if info is None or not _candidate(fact, info, names, period):
+        if info is None or not _candidate(fact, info, names, period, measure):
             continue
         rank = _rank(fact, texts[fact.doc_id])
         if fact.doc_id not in best or rank < best[fact.doc_id][0]:
