@@ -165,14 +165,8 @@ class ReportQA:
         answerer = Answerer(data, self.embedder, self.scorer, self.settings)
         if filters is None:
             query = answerer.query(question)
-            rows = {}
-
-            def passage_of(passage_id: str) -> Passage | None:
-                if not rows:
-                    rows.update((p.passage_id, p) for _, p in data.passage_rows())
-                return rows.get(passage_id)
-
-            across = series_answer(question, query, data.catalog, self.series, passage_of, k)
+            rows = functools.cache(lambda: {p.passage_id: p for _, p in data.passage_rows()})  # when cited
+            across = series_answer(question, query, data.catalog, self.series, lambda pid: rows().get(pid), k)
             if across is not None:
                 return across
         return answerer.answer(question, k, filters)
@@ -300,11 +294,9 @@ class ReportQA:
     ) -> list[Fact]:
         """One headline figure of ``indicator`` per report, sorted by year (qa.facts.series): the
         annual target (``period="plan"``) or result (``"review"``), never a five-year figure, a share
-        or a sub-indicator. ``filters`` keeps reports by doc_id, year, region or level (national,
-        province, …), each a value or a list: ``series("地区生产总值", filters={"level": "province",
-        "year": 2026})`` is one point per province; ``measure`` keeps changes or levels only. Raises
-        QuestionError for a bad period or filter.
-        """
+        or a sub-indicator. ``filters`` keeps reports by doc_id, year, region or level, each a value or
+        a list (``{"level": "province", "year": 2026}``: one point per province); ``measure``
+        ("growth", "amount") keeps changes or levels only. QuestionError for a bad period or filter."""
         data = self._data
         return indicator_series(self.facts(), data.documents, data.texts, indicator, period, filters, measure)
 

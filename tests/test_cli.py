@@ -12,6 +12,7 @@ import pytest
 
 from qa import ReportQA
 from qa.apps.cli import main
+from qa.ingest.loader import bundled_report_path
 from tests.conftest import HashEmbedder
 
 
@@ -73,6 +74,14 @@ def test_index_of_another_model_exits_2(tmp_path, capsys):
     assert "built with model" in err
 
 
+def test_asking_a_folder_that_holds_no_index_exits_2_and_builds_nothing(tmp_path, capsys):
+    # Found by a helper: a mistyped --index-dir built the bundled town report there and answered every
+    # question of another report from it, with exit 0.
+    code, _, err = _run(["ask", "湖南今年GDP目标是多少？", "--index-dir", str(tmp_path / "typo")], capsys)
+    _assert_one_line_error(code, err)
+    assert "没有索引" in err and not (tmp_path / "typo").exists()
+
+
 @pytest.mark.parametrize("damage", ["format", "truncate"])
 def test_damaged_or_foreign_format_index_exits_2(tmp_path, capsys, damage):
     report = tmp_path / "r.txt"
@@ -96,8 +105,16 @@ def test_end_to_end_shell_commands(tmp_path):
     """The installed command on the bundled report, with the real model: ask, JSON from stdin, reuse."""
     env_cmd = [sys.executable, "-m", "qa"]
     ix = str(tmp_path / "ix")
-    out = subprocess.run(
-        [*env_cmd, "ask", "2022年财政总收入是多少？", "--index-dir", ix],
+    out = subprocess.run(  # the bundled report's file given: a folder named that holds no index is refused
+        [
+            *env_cmd,
+            "ask",
+            "2022年财政总收入是多少？",
+            "--index-dir",
+            ix,
+            "--docs",
+            str(bundled_report_path()),
+        ],
         capture_output=True,
         text=True,
         check=True,

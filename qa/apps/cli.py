@@ -15,18 +15,17 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
-from qa.api import DEFAULT_INDEX_DIR, PASSAGE_CHARS, ReportQA
+from qa.api import DEFAULT_INDEX_DIR, ReportQA
+from qa.apps.facts_command import facts_command
 from qa.apps.messages import error_line
 from qa.apps.models import answer_json
-from qa.apps.terminal import format_answer, format_facts
-from qa.errors import ReportQAError
+from qa.apps.terminal import format_answer
+from qa.errors import IndexStoreError, ReportQAError
 from qa.evaluation import evaluate, load_questions
-from qa.facts import PERIODS, collect_facts, indicator_series, select_facts
+from qa.facts import PERIODS
 from qa.index import audit, factory
 from qa.index.factory import STORES, StoreConfig
 from qa.index.generations import read_manifest
-from qa.ingest.loader import load_bundled, load_paths
-from qa.ingest.structure import build_passages
 from qa.ingest.uploads import replaced
 from qa.schema import LEVELS, Answer, DocumentInfo
 from qa.settings import Settings, SettingsError
@@ -53,6 +52,13 @@ def _open(args: argparse.Namespace) -> ReportQA:
 
 
 def _ask(args: argparse.Namespace, out: TextIO) -> int:
+    # A folder named that holds no index is a mistake (a typo, a relative path), not a wish for the
+    # bundled report built there, which had answered every question of another report (exit 0).
+    named = Path(args.index_dir) != Path(DEFAULT_INDEX_DIR)
+    if named and not args.docs and read_manifest(Path(args.index_dir)) is None:
+        raise IndexStoreError(
+            f"{args.index_dir} holds no index; build one with `report-qa index PATH ... --index-dir`"
+        )
     bot = _open(args)
     if args.question is not None:
         _print_answer(bot.ask(args.question, k=args.k), args.json, out)
@@ -76,10 +82,10 @@ def _ask(args: argparse.Namespace, out: TextIO) -> int:
 
 def _print_answer(answer: Answer, as_json: bool, out: TextIO) -> None:
     """One answer: as the HTTP API's JSON (one line), or as text."""
-    print(
-        json.dumps(answer_json(answer.to_dict()), ensure_ascii=False) if as_json else format_answer(answer),
-        file=out,
+    shown = (
+        json.dumps(answer_json(answer.to_dict()), ensure_ascii=False) if as_json else format_answer(answer)
     )
+    print(shown, file=out)
 
 
 def _index(args: argparse.Namespace, out: TextIO) -> int:
@@ -202,38 +208,6 @@ def _eval(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def _facts(args: argparse.Namespace, out: TextIO) -> int:
-    # No model needed: texts and passages of the files given, else the index, else the bundled report.
-    settings = Settings.from_env()
-    config = StoreConfig.from_settings(settings, args.store, args.milvus_uri, args.milvus_collection)
-    data = None if args.docs else factory.load(Path(args.index_dir), config)
-    if data is not None:
-        infos, texts, passages = data.documents, data.texts, [p for _, p in data.passage_rows()]
-    else:
-        documents = list(
-            {d.content_hash: d for d in load_paths(args.docs or []) or [load_bundled()]}.values()
-        )
-        infos, texts = [d.info for d in documents], {d.doc_id: d.text for d in documents}
-        passages = [p for d in documents for p in build_passages(d, *PASSAGE_CHARS)]
-    if args.doc and args.doc not in texts:
-        known = ", ".join(f"{d.doc_id} ({d.source})" for d in infos[:5])
-        raise ReportQAError(
-            f"no document with id {args.doc!r}; known: {known}{' ...' if len(infos) > 5 else ''}"
-        )
-    found = collect_facts(infos, texts, passages)
-    if args.series:  # one headline figure per report (qa.facts.series)
-        where = {"doc_id": args.doc, "level": args.level, "year": args.year, "region": args.region}
-        facts = indicator_series(found, infos, texts, args.indicator or "", args.period or "plan", where)
-    else:
-        facts = select_facts(found, args.doc, args.indicator, args.period)
-    if args.json:
-        for fact in facts:
-            print(json.dumps(fact.to_dict(), ensure_ascii=False), file=out)
-    else:
-        print(format_facts(facts), file=out)
-    return 0
-
-
 def _serve(args: argparse.Namespace, out: TextIO) -> int:
     from qa.apps.server import serve  # the web stack loads only for this command
 
@@ -350,7 +324,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     facts.add_argument("--index-dir", default=DEFAULT_INDEX_DIR, help="index folder (default: ./index)")
     stores(facts)
-    facts.set_defaults(run=_facts)
+    facts.set_defaults(run=facts_command)
 
     srv = sub.add_parser("serve", help="start the web chat and the JSON API")
     srv.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")

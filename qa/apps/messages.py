@@ -72,6 +72,11 @@ _PATTERNS: list[tuple[re.Pattern[str], str, str]] = [
         "{name}：文件大小 {size}，超过了 {limit} MB 的上传上限。",
     ),
     (
+        re.compile(r"^(?P<name>.+?) holds no index"),
+        "no_index",
+        "{name}：这里还没有索引，请先用 report-qa index 建立，或用 --docs 直接读文件。",
+    ),
+    (
         re.compile(r"^(?P<name>.+?) (?:holds|would unpack)"),
         "docx_too_large",
         "{name}：.docx 解压后过大，已拒绝（可能是压缩炸弹）。",
