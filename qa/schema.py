@@ -14,6 +14,7 @@ from typing import Any, Literal, get_args
 Period = Literal["review", "plan", "other"]
 # How the CLI and the web interface name each period: last year's work reviewed, this year's plan.
 PERIOD_LABELS: dict[Period, str] = {"review": "回顾", "plan": "计划", "other": "其他"}
+SHOWN_PERIODS: tuple[Period, ...] = ("review", "plan")  # the periods a citation names (其他 tells nothing)
 Level = Literal["national", "province", "city", "county", "town"]
 LEVELS: tuple[Level, ...] = get_args(Level)
 DocumentKind = Literal["work_report", "other"]

@@ -5,11 +5,13 @@ chat's note while a report is being added."""
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from qa import Answer, Passage
 from qa.apps.http import _encode_request_line
 from qa.apps.messages import explain_error, not_found_reason, scope_notes
+from qa.apps.terminal import format_answer
 from qa.apps.ui.answers import citation, copy_text, render_answer
 from qa.apps.ui.app import (
     EXAMPLE_QUESTIONS,
@@ -71,6 +73,14 @@ def test_an_answer_is_marked_escaped_cited_and_scores_are_folded() -> None:
     assert '<details class="rq-details"><summary>评分细节</summary>' in html and "0.0321" in html
     assert html.index("0.0321") > html.index("评分细节")  # the score only behind the toggle
     assert "\n" not in html  # one line of HTML, so the chat's Markdown cannot take over
+
+
+def test_only_review_and_plan_are_named_with_a_citation() -> None:
+    # Found by a helper: every sentence of an article, a recipe or a leaflet was tagged 其他.
+    answer = _answer("answer")
+    assert "· 回顾</div>" in render_answer(answer) and "回顾 · 得分" in format_answer(answer)
+    other = replace(answer, passages=[p.with_(period="other") for p in answer.passages])
+    assert "其他" not in render_answer(other) and "其他" not in format_answer(other)
 
 
 def test_uncertain_is_shown_as_such_not_as_an_answer() -> None:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from qa.apps.messages import not_found_reason, scope_notes, shown_confidence
 from qa.facts import Fact
-from qa.schema import PERIOD_LABELS, Answer
+from qa.schema import PERIOD_LABELS, SHOWN_PERIODS, Answer
 
 
 def _verdict(answer: Answer, passages_follow: bool = True) -> str:
@@ -42,7 +42,8 @@ def format_answer(answer: Answer) -> str:
         path = " › ".join([p.document, *p.section])
         lines.append(f"\n[{number}] {path}")
         score = f"得分 {p.score:.4f} · " if scored else ""
-        lines.append(f"    {PERIOD_LABELS[p.period]} · {score}字符 {p.start}–{p.end}")
+        period = f"{PERIOD_LABELS[p.period]} · " if p.period in SHOWN_PERIODS else ""
+        lines.append(f"    {period}{score}字符 {p.start}–{p.end}")
         text = p.text
         if p.highlight:
             s, e = p.highlight

@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from qa.apps.messages import not_found_reason, scope_notes, shown_confidence
 from qa.apps.ui.render import escape, mark_span, section_path
-from qa.schema import PERIOD_LABELS, Answer, Passage
+from qa.schema import PERIOD_LABELS, SHOWN_PERIODS, Answer, Passage
 
 OUTCOME_WORDS = {"answer": "答案", "uncertain": "可能相关（请核对原文）", "not_found": "报告中没有"}
 
@@ -35,10 +35,10 @@ def _outcome_block(answer: Answer) -> str:
             f'<div class="rq-none">{OUTCOME_WORDS["not_found"]}</div>'
             f'<div class="rq-hint">{escape(not_found_reason(answer.reason))}</div>'
         )
-    period = PERIOD_LABELS.get(top.period, PERIOD_LABELS["other"])
-    below_quote = (
-        _items_list(answer.items) + f'<div class="rq-source">—— {escape(citation(top))} · {period}</div>'
-    )
+    # Only 回顾 and 计划 tell a reader something: "其他" had tagged every sentence of an article.
+    period = f" · {PERIOD_LABELS[top.period]}" if top.period in SHOWN_PERIODS else ""
+    source = f'<div class="rq-source">—— {escape(citation(top))}{period}</div>'
+    below_quote = _items_list(answer.items) + source
     if answer.outcome == "answer":
         return (
             f'<div class="rq-lead rq-lead-answer">{OUTCOME_WORDS["answer"]}（原文摘录）</div>'
@@ -84,7 +84,7 @@ def render_passage(number: int, passage: Passage, context: str | None, outcome: 
     The answer span is highlighted only for an answer; for 可能相关 it is underlined, and for a
     refusal it is not marked at all, so the nearest sentence never looks like an answer.
     """
-    period = passage.period if passage.period in PERIOD_LABELS else "other"
+    period, shown = passage.period, passage.period in SHOWN_PERIODS
     path = section_path(passage)
     span = passage.highlight if outcome != "not_found" else None
     tag = "mark" if outcome == "answer" else "u"
@@ -93,7 +93,7 @@ def render_passage(number: int, passage: Passage, context: str | None, outcome: 
         '<div class="rq-card-head">',
         f'<span class="rq-num">[{number}]</span>',
         f'<span class="rq-doc">{escape(passage.document)}</span>',
-        f'<span class="rq-badge rq-period-{period}">{PERIOD_LABELS[period]}</span>',
+        f'<span class="rq-badge rq-period-{period}">{PERIOD_LABELS[period]}</span>' if shown else "",
         "</div>",
         f'<div class="rq-path">{escape(path)}</div>' if path else "",
         f'<div class="rq-text">{mark_span(passage.text, span, tag)}</div>',
