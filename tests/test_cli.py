@@ -82,6 +82,22 @@ def test_asking_a_folder_that_holds_no_index_exits_2_and_builds_nothing(tmp_path
     assert "没有索引" in err and not (tmp_path / "typo").exists()
 
 
+def test_ask_and_serve_with_docs_keep_what_the_index_holds(tmp_path, capsys):
+    # Found by a helper: restarting a server with `serve --docs FILE` (or one `ask --docs FILE` on its
+    # folder) removed every document uploaded over HTTP since; `eval --docs` still holds exactly them.
+    office, uploaded = tmp_path / "office.txt", tmp_path / "uploaded.txt"
+    office.write_text("青山县2024年政府工作报告\n\n一、回顾\n\n新建学校2所。", encoding="utf-8")
+    uploaded.write_text("白石镇2024年政府工作报告\n\n一、回顾\n\n新建公厕3座。", encoding="utf-8")
+    ix = tmp_path / "ix"
+    assert _run(["index", str(office), "--index-dir", str(ix)], capsys)[0] == 0
+    ReportQA(index_dir=ix).add_documents([uploaded], client="http")  # as the page's upload does
+    code, _, _ = _run(["ask", "新建学校几所？", "--docs", str(office), "--index-dir", str(ix)], capsys)
+    assert code == 0 and {d.source for d in ReportQA(index_dir=ix).documents} == {
+        "office.txt",
+        "uploaded.txt",
+    }
+
+
 @pytest.mark.parametrize("damage", ["format", "truncate"])
 def test_damaged_or_foreign_format_index_exits_2(tmp_path, capsys, damage):
     report = tmp_path / "r.txt"

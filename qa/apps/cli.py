@@ -43,12 +43,17 @@ def _summary(documents: int, passages: int) -> str:
     return f"{documents} document{'s' * (documents != 1)}, {passages} passage{'s' * (passages != 1)}"
 
 
-def _open(args: argparse.Namespace) -> ReportQA:
+def _open(args: argparse.Namespace, exactly: bool = False) -> ReportQA:
+    """The bot of ``--index-dir``, with ``--docs`` added to it (``exactly``: the index holds only them,
+    for ``eval``). Restarting a server with ``serve --docs FILE`` had removed every document uploaded
+    over HTTP since, and one ``ask --docs`` on its folder too: an index there keeps what it holds."""
+    options = {"model": args.model, **_store_options(args)}
+    if getattr(args, "docs", None) and (exactly or not _held_documents(Path(args.index_dir))):
+        return ReportQA.from_paths(args.docs, index_dir=args.index_dir, **options)
+    bot = ReportQA(index_dir=args.index_dir, **options)
     if getattr(args, "docs", None):
-        return ReportQA.from_paths(
-            args.docs, index_dir=args.index_dir, model=args.model, **_store_options(args)
-        )
-    return ReportQA(index_dir=args.index_dir, model=args.model, **_store_options(args))
+        bot.add_documents(args.docs, client="cli")
+    return bot
 
 
 def _ask(args: argparse.Namespace, out: TextIO) -> int:
@@ -194,7 +199,7 @@ def _log(args: argparse.Namespace, out: TextIO) -> int:
 
 def _eval(args: argparse.Namespace, out: TextIO) -> int:
     items = load_questions(args.qa_file)
-    bot = _open(args)
+    bot = _open(args, exactly=True)
     sources = {d.doc_id: d.source for d in bot.documents}
     result = evaluate(lambda q, k: bot.ask(q, k=k), items, k=args.k, sources=sources)
     if args.json:
@@ -266,7 +271,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("question", nargs="?", help="the question; omit to read questions from stdin")
     ask.add_argument("--k", type=int, default=5, help="passages to show (default 5)")
     ask.add_argument("--json", action="store_true", help="print JSON (one object per question)")
-    ask.add_argument("--docs", nargs="+", metavar="PATH", help="index these files/folders first")
+    ask.add_argument("--docs", nargs="+", metavar="PATH", help="add these files/folders to the index first")
     common(ask)
     ask.set_defaults(run=_ask)
 
@@ -334,7 +339,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="read-only for visitors even on a loopback address (behind a reverse proxy)",
     )
-    srv.add_argument("--docs", nargs="+", metavar="PATH", help="index these files/folders first")
+    srv.add_argument("--docs", nargs="+", metavar="PATH", help="add these files/folders to the index first")
     srv.add_argument(
         "--ask-workers",
         type=_count,

@@ -36,6 +36,7 @@ from qa.settings import Settings
 
 UPLOADS = "uploads"
 MAX_NAME_CHARS = 120
+MAX_NAME_BYTES = 240  # a file system's names end at 255 bytes (a longer upload had failed with a 500)
 _UNSAFE = re.compile(r"[^\w.\-()（） ]+")  # \w is Unicode: Chinese names stay readable
 _BINARY_MAGIC = tuple(MAGIC)  # PDF, zip, old Office, images, gzip
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
@@ -49,10 +50,13 @@ def safe_name(name: str) -> str:
     name = unicodedata.normalize("NFC", str(name)).replace("\\", "/").split("/")[-1]
     name = "".join(c for c in name if unicodedata.category(c)[0] != "C")  # controls, format chars
     name = re.sub(r"\s+", " ", _UNSAFE.sub("_", name))
-    if len(name) > MAX_NAME_CHARS:  # keep a short suffix: it says how to read the file
-        stem, dot, suffix = name.rpartition(".")
+    if len(name) > MAX_NAME_CHARS or len(name.encode()) > MAX_NAME_BYTES:  # keep a short suffix: it
+        stem, dot, suffix = name.rpartition(".")  # says how to read the file
         keep = f".{suffix}" if dot and len(suffix) <= 10 else ""
-        name = stem[: MAX_NAME_CHARS - len(keep)] + keep if keep else name[:MAX_NAME_CHARS]
+        stem = (stem if keep else name)[: MAX_NAME_CHARS - len(keep)]
+        while len((stem + keep).encode()) > MAX_NAME_BYTES:  # 84 Chinese characters fill 255 bytes
+            stem = stem[:-1]
+        name = stem + keep
     name = re.sub(r"\.{2,}", ".", name).strip("._ ")
     return name or "upload"
 
