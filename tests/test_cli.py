@@ -147,12 +147,10 @@ def test_end_to_end_shell_commands(tmp_path):
     replies = [json.loads(line) for line in batch.stdout.splitlines()]
     assert batch.returncode == 2  # one line was too long; the others were still answered
     # One object per line, a blank one's too: the n-th reply answers the n-th line.
-    assert [r.get("error", "")[:20] for r in replies] == [
-        "",
-        "the question is empt",
-        "the question has 300",
-        "",
-    ]
+    # A refused line as HTTP refuses it: the Chinese message, its code, the library's English line.
+    assert [r.get("code", "") for r in replies] == ["", "empty_question", "question_too_long", ""]
+    assert replies[2]["error"] == "问题有 3000 个字，超过了 2000 字的上限。"
+    assert replies[2]["detail"].startswith("the question has 3000 characters")
     assert "26.62亿元" in replies[0]["passages"][0]["text"]
     # The same fields as the HTTP API's reply: the Chinese reason and notes too.
     assert {"why_not_found", "notes"} <= set(replies[0]) and replies[0]["why_not_found"] is None

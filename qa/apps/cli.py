@@ -17,7 +17,7 @@ from typing import TextIO
 
 from qa.api import DEFAULT_INDEX_DIR, ReportQA
 from qa.apps.facts_command import facts_command
-from qa.apps.messages import error_line
+from qa.apps.messages import error_line, explain_error
 from qa.apps.models import answer_json
 from qa.apps.terminal import format_answer
 from qa.errors import IndexStoreError, ReportQAError
@@ -71,15 +71,15 @@ def _ask(args: argparse.Namespace, out: TextIO) -> int:
     status = 0  # no question: one a line from stdin; a bad line is reported and the rest still run
     for line in sys.stdin:
         question = line.rstrip("\n")
-        if not question.strip():
-            if args.json:  # one object per line, so that the n-th answer is the n-th line's
-                print(json.dumps({"question": question, "error": "the question is empty"}), file=out)
-            continue
         try:
             answer = bot.ask(question, k=args.k)
         except ReportQAError as exc:
-            status = EXIT_BAD_INPUT
-            print(json.dumps({"question": question, "error": str(exc)}, ensure_ascii=False), file=out)
+            if question.strip() or args.json:  # one object per line: the n-th answers the n-th line
+                # As HTTP refuses a question: the message in Chinese, its code, the library's line.
+                code, message = explain_error(exc)
+                refused = {"question": question, "error": message, "code": code, "detail": str(exc)}
+                print(json.dumps(refused, ensure_ascii=False), file=out)
+            status = EXIT_BAD_INPUT if question.strip() else status
             continue
         _print_answer(answer, args.json, out)
     return status
