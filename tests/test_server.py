@@ -188,6 +188,10 @@ def test_ask_malformed_body_is_a_4xx(client: TestClient, content: bytes, content
 def test_ask_wrong_method_and_unknown_route(client: TestClient) -> None:
     _assert_clean_error(client.get("/api/ask"), status=405)
     _assert_clean_error(client.post("/api/nothing-here", json={}), status=404)
+    # Found by a helper: HEAD and OPTIONS fell through to the page's English {"detail": "Not Found"}.
+    _assert_clean_error(client.options("/api/ask"), status=405)
+    assert client.head("/api/nothing-here").status_code == 404  # a HEAD reply has no body to read
+    assert client.head("/healthz").status_code == 200  # what uptime monitors ask
 
 
 def _assert_clean_error(response, status: int | None = None) -> None:

@@ -181,7 +181,8 @@ def _add_routes(app: FastAPI, bot: ReportQA, at_once: int, workers: AskWorkers |
         found = bot.series(query.indicator, period=query.period or "plan", filters=query.filters())
         return {"facts": [f.to_dict() for f in found]}
 
-    @app.get("/healthz", response_model=Health, tags=["ops"])
+    # HEAD too: uptime monitors and `curl -I` check with it (it fell through to the page's English 404).
+    @app.api_route("/healthz", methods=["GET", "HEAD"], response_model=Health, tags=["ops"])
     def healthz() -> dict[str, Any]:
         """Liveness and what is loaded."""
         return {
@@ -195,7 +196,9 @@ def _add_routes(app: FastAPI, bot: ReportQA, at_once: int, workers: AskWorkers |
 def _add_unknown_api_route(app: FastAPI) -> None:
     # Without this, an unknown /api/... path would fall through to the Gradio mount's HTML 404.
     @app.api_route(
-        "/api/{path:path}", methods=["GET", "POST", "PUT", "DELETE", "PATCH"], include_in_schema=False
+        "/api/{path:path}",
+        methods=["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"],
+        include_in_schema=False,
     )
     def unknown_api(path: str, request: Request) -> JSONResponse:
         # A full match here beats the partial (wrong-method) match of a real route, so say 405 here.
