@@ -183,6 +183,12 @@ def test_ask_bad_input_is_a_4xx_with_one_error_line(client: TestClient, payload:
 def test_ask_malformed_body_is_a_4xx(client: TestClient, content: bytes, content_type: str) -> None:
     response = client.post("/api/ask", content=content, headers={"content-type": content_type})
     _assert_clean_error(response)
+    # Found by a helper: a body not in UTF-8 had the vague 请求无法处理 (http_400), and JSON sent as
+    # text/plain was told it is no JSON object without a word on the header.
+    if content.startswith(b"\xff"):
+        assert response.json()["code"] == "invalid_json"
+    if content_type == "text/plain":
+        assert "Content-Type" in response.json()["error"]
 
 
 def test_ask_wrong_method_and_unknown_route(client: TestClient) -> None:

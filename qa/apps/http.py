@@ -55,8 +55,8 @@ def _one(error: dict[str, Any]) -> tuple[str, str]:
         return "missing_field", f"缺少字段：{field or '请求体'}。"
     if kind == "extra_forbidden":
         return "unknown_field", f"不认识的字段：{field}。"
-    if not field:
-        return "invalid_request", "请求体应是一个 JSON 对象。"
+    if not field:  # plain `curl -d` sends form data, which FastAPI does not read as JSON
+        return "invalid_request", "请求体应是一个 JSON 对象（请求头 Content-Type: application/json）。"
     return "invalid_field", f"字段 {field} 的值不对（{_hint(kind, error)}）。"
 
 

@@ -222,6 +222,9 @@ def _add_error_handlers(app: FastAPI, policy: Policy) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400 and "parsing the body" in str(exc.detail):  # a body not in UTF-8, say
+            message = "请求体不是有效的 JSON（应为 UTF-8 编码）。"
+            return error_json(400, "invalid_json", message, str(exc.detail))
         message = HTTP_MESSAGES.get(exc.status_code, "请求无法处理。")
         return error_json(exc.status_code, f"http_{exc.status_code}", message, str(exc.detail), exc.headers)
 
