@@ -90,6 +90,10 @@ def test_a_utf8_text_with_a_few_bad_lines_is_read(tmp_path: Path) -> None:
     pasted = "\n".join(lines[:10]).encode() + b"\n" + "\n".join(lines[10:12]).encode("gbk") + b"\n"
     pasted += "\n".join(lines[12:]).encode()
     assert load_document(write(tmp_path / "pasted.txt", pasted)).text == "\n".join(lines)
+    short = "\n".join(lines[:8]).encode()  # a short text with one stray byte had been "binary"
+    at = short.index("，".encode())
+    strayed = load_document(write(tmp_path / "short.txt", short[:at] + b"\xff" + short[at:])).text
+    assert strayed.count("\ufffd") == 1
 
 
 def test_no_nfkc_normalization(tmp_path: Path) -> None:

@@ -86,7 +86,8 @@ def _mostly_utf8(data: bytes) -> str | None:
         out.append(legacy if _cjk_plausibility(legacy) >= 0.9 and "\ufffd" not in legacy
                    else line.decode("utf-8", errors="replace"))  # fmt: skip
     filled = sum(1 for line in lines if line.strip())
-    return "\n".join(out) if bad <= (1 - MOSTLY_UTF8) * filled else None
+    # One bad line passes in a short text too (a 12-line notice with one stray byte had been "binary").
+    return "\n".join(out) if bad <= max(1, (1 - MOSTLY_UTF8) * filled) and bad < filled else None
 
 
 def _cjk_plausibility(text: str) -> float:
