@@ -52,5 +52,8 @@ def test_an_edited_upload_replaces_its_earlier_version_and_says_so(tmp_path: Pat
         assert first.status_code == 200 and first.json()["note"] is None
         edited = client.post("/api/documents", files={"file": ("town.txt", town(500))}).json()
         assert edited["note"] == "已替换《青石镇人民政府2025年工作报告》的旧版本。"
+        # Under another name both stay, and the upload says so (a helper's answers had quietly worsened).
+        renamed = client.post("/api/documents", files={"file": ("town_修订版.txt", town(520))}).json()
+        assert renamed["note"].startswith("索引里已有同标题的文档（town.txt）")
     texts = [bot.document_text(d.doc_id) for d in bot.documents if d.source == "town.txt"]
     assert len(texts) == 1 and texts[0].endswith("新增学位500个。")

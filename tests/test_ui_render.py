@@ -243,7 +243,7 @@ class _SlowBot:
 
     def add_documents(self, paths, client=None):
         time.sleep(1.2)
-        info = type("Info", (), {"title": "某县2023年政府工作报告"})()
+        info = type("Info", (), {"title": "某县2023年政府工作报告", "doc_id": "a1"})()
         return [info]
 
 

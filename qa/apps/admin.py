@@ -20,6 +20,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from qa.api import ReportQA
 from qa.apps.guard import Policy, Refusal, error_response
+from qa.apps.messages import namesake_note
 from qa.apps.models import (
     ADMIN_ERRORS,
     ERRORS,
@@ -29,7 +30,7 @@ from qa.apps.models import (
     RemovedResponse,
 )
 from qa.index import audit
-from qa.ingest.uploads import add_upload, replaced
+from qa.ingest.uploads import add_upload, namesakes, replaced
 
 MAX_CHANGES = 1000  # lines of the audit log one GET returns at most
 
@@ -87,6 +88,8 @@ def add_admin_routes(app: FastAPI, bot: ReportQA, policy: Policy) -> None:
             added = add_upload(bot, source, file.filename or "upload", client=client_address(request))
         older = "、".join(f"《{d.title}》" for d in replaced(held, bot))
         note = f"已替换{older}的旧版本。" if older else None
+        if twins := namesakes(added, bot):
+            note = namesake_note(twins)
         note = note if added else f"《{file.filename or 'upload'}》的内容已在索引中，未重复加入。"
         return {"added": [d.to_dict() for d in added], "note": note}
 

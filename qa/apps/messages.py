@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from qa.errors import DocumentError, QuestionError, ReportQAError
+from qa.schema import DocumentInfo
 
 SUPPORTED = ".txt .md .html .pdf .docx"
 
@@ -242,3 +243,9 @@ def _sentence_end(text: str) -> str:
     """``text`` ending as a sentence does (a reason that lists reports ends on a title: the terminal
     ran it into 最相近的段落：)."""
     return text if not text or text.endswith(("。", "！", "？", ".", "!", "?")) else text + "。"
+
+
+def namesake_note(twins: list[DocumentInfo]) -> str:
+    """What an upload says when the index holds other documents of its title."""
+    held = "、".join(d.source for d in twins)
+    return f"索引里已有同标题的文档（{held}），两份都会被检索；如果这是修订版，请删除旧的那份。"

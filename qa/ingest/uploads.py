@@ -157,6 +157,14 @@ def replaced(held: list[DocumentInfo], bot: Any) -> list[DocumentInfo]:
     return [d for d in held if d.doc_id not in kept]
 
 
+def namesakes(added: list[DocumentInfo], bot: Any) -> list[DocumentInfo]:
+    """The documents ``bot`` holds besides ``added`` that bear the title of one of them: an edited
+    report uploaded under another file name (or another encoding) is kept beside the old one, and
+    both are searched; the uploader should know (a helper's answers fell from 答案 to 可能相关)."""
+    titles, new = {d.title for d in added}, {d.doc_id for d in added}
+    return [d for d in bot.documents if d.title in titles and d.doc_id not in new]
+
+
 def _discard(stored: Path) -> None:
     """Remove a stored upload that is no indexed document, and its folder when that is left empty
     (another name may hold the same bytes)."""

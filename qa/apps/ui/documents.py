@@ -19,7 +19,7 @@ import gradio as gr
 
 from qa.api import ReportQA
 from qa.apps.guard import Policy
-from qa.apps.messages import explain_error
+from qa.apps.messages import explain_error, namesake_note
 from qa.apps.ui.assets import PRIVATE
 from qa.apps.ui.indexing import Indexing
 from qa.apps.ui.render import (
@@ -32,7 +32,7 @@ from qa.apps.ui.render import (
     year_choices,
 )
 from qa.errors import ReportQAError
-from qa.ingest.uploads import add_upload, replaced
+from qa.ingest.uploads import add_upload, namesakes, replaced
 from qa.schema import DocumentInfo
 
 PROGRESS_SECONDS = 0.5  # how often the progress line is renewed while a file is indexed
@@ -176,6 +176,8 @@ def _add_files(bot: ReportQA, paths: list[str] | None, client: str, indexing: In
                 added += new
                 older = "，替换了旧版本" if replaced(held, bot) else ""
                 lines += [f"✓ 已加入《{md_escape(d.title)}》（{md_escape(name)}{older}）" for d in new]
+                if twins := namesakes(new, bot):
+                    lines.append(f"・ {md_escape(namesake_note(twins))}")
             elif new is not None:
                 lines.append(f"・ {md_escape(name)} 已在索引中，未重复加入")
     indexing.update(None)
