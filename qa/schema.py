@@ -53,6 +53,13 @@ class DocumentInfo:
     # The title as printed (or the file name where none was); ``title`` is the display title with
     # year and issuer (qa.ingest.metadata.display_title). None in manifests written before it existed.
     raw_title: str | None = None
+    # (start of a heading line, its level) where the file's markup gives levels (``Document.outline``),
+    # kept with the index so that a question's sections read them too (qa.pipeline.lists).
+    outline: tuple[tuple[int, int], ...] = ()
+
+    def __post_init__(self) -> None:
+        # A manifest's JSON gives lists: a frozen, hashable info holds tuples.
+        object.__setattr__(self, "outline", tuple(tuple(mark) for mark in self.outline))
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -99,6 +106,7 @@ class Document:
             chars=len(self.text),
             content_hash=self.content_hash,
             raw_title=self.raw_title,
+            outline=self.outline,
         )
 
 

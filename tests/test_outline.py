@@ -78,3 +78,32 @@ def test_take_outline_keeps_offsets_of_the_text_without_marks() -> None:
     text, outline = take_outline("# 标题\n正文。\n  ## 小节 ##\n1. # 不是标题\n#没有空格")
     assert text == "标题\n正文。\n小节\n1. # 不是标题\n#没有空格"
     assert [(text[at : at + 2], level) for at, level in outline] == [("标题", 1), ("小节", 2)]
+
+
+def test_a_sentence_announcing_marked_subsections_brings_them_after_a_reload(tmp_path: Path) -> None:
+    # The sections read when answering know the markup's levels: the stored text holds no marks, and
+    # a helper's Word report had answered "重点抓好以下几个方面的工作。" with no items.
+    from qa import ReportQA
+    from qa.pipeline.lists import announced_items
+    from tests.conftest import HashEmbedder
+
+    document = docx.Document()
+    document.add_paragraph(TITLE, style="Title")
+    document.add_heading("2024年主要目标和重点工作", level=1)
+    document.add_paragraph("今年重点抓好以下几个方面的工作。")
+    for heading in ("做强特色产业", "补齐基础设施短板", "办好民生实事"):
+        document.add_heading(heading, level=2)
+        document.add_paragraph(f"{heading}，全年完成投资1亿元。")
+    document.save(tmp_path / "plan.docx")
+    ReportQA.from_paths([tmp_path / "plan.docx"], tmp_path / "ix", embedder=HashEmbedder())
+    bot = ReportQA(index_dir=tmp_path / "ix", embedder=HashEmbedder())  # read back from its manifest
+    [info] = bot.documents
+    text = bot.document_text(info.doc_id)
+    sentence = "今年重点抓好以下几个方面的工作。"
+    start = text.index(sentence)
+    top = next(p for _, p in bot._data.passage_rows() if p.start <= start < p.end)
+    top = top.with_(highlight=(start - top.start, start - top.start + len(sentence)))
+    items = announced_items(text, top, info.outline)
+    assert [i.text for i in items] == ["做强特色产业", "补齐基础设施短板", "办好民生实事"]
+    assert items[0].section == ["2024年主要目标和重点工作", "做强特色产业"]  # under their Heading 1
+    assert announced_items(text, top)[0].section == ["做强特色产业"]  # read from the text alone

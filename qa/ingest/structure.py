@@ -156,13 +156,13 @@ def _closing_start(text: str, headings: list[Heading]) -> int:
     return len(text)
 
 
-def parse_sections(text: str) -> list[Section]:
+def parse_sections(text: str, outline: Sequence[tuple[int, int]] = ()) -> list[Section]:
     """Every heading's section, in document order (parents before their subsections).
 
     Text before the first heading (title, date, 各位代表：) and a closing address after the last
     heading belong to no section. Use ``section_at``/``section_path_at`` to look up an offset.
     """
-    return _parse(text)[0]
+    return _parse(text, outline)[0]
 
 
 def section_at(sections: list[Section], offset: int) -> Section | None:

@@ -110,7 +110,7 @@ class Answerer:
         answer = answer_from(question, retrieved, decision, reason | explain(data, retrieved, decision))
         top = answer.passages[0] if answer.found and answer.passages else None
         if top is not None and top.doc_id in data.texts:
-            answer.items = announced_items(data.texts[top.doc_id], top)
+            answer.items = announced_items(data.texts[top.doc_id], top, self._outline(top.doc_id))
         return self._part_answer(question, answer) or answer
 
     def _part_answer(self, question: str, answer: Answer) -> Answer | None:
@@ -121,8 +121,8 @@ class Answerer:
         if not asked or not answer.passages:
             return None
         top = answer.passages[0]
-        text = self.data.texts.get(top.doc_id, "")
-        section = part_named(document_sections(text), asked)
+        text, outline = self.data.texts.get(top.doc_id, ""), self._outline(top.doc_id)
+        section = part_named(document_sections(text, outline), asked)
         if section is None:
             return None
         heading = part_passage(top, text, section)
@@ -134,8 +134,15 @@ class Answerer:
         passages = [heading, *(p for p in answer.passages if p.passage_id != heading.passage_id)]
         reason = {"part": section.title, "not_found_because": None}
         found = Answer(question, True, heading.text, passages[: len(answer.passages)], reason, 1.0, "answer")
-        found.items = subsection_items(text, section, heading) or announced_items(text, heading)
+        found.items = subsection_items(text, section, heading, outline) or announced_items(
+            text, heading, outline
+        )
         return found
+
+    def _outline(self, doc_id: str) -> tuple[tuple[int, int], ...]:
+        """The heading levels of a document's markup, as its passages were cut with them."""
+        info = self.data.catalog.info(doc_id)
+        return info.outline if info else ()
 
     def _missing_part(self, question: str, label: str) -> Answer:
         missing = lacking(label, self.data.documents)

@@ -31,10 +31,10 @@ MAX_CLAUSES = 15  # a colon's list longer than this is read as running text
 
 
 @functools.lru_cache(maxsize=32)
-def document_sections(text: str) -> list[Section]:
+def document_sections(text: str, outline: tuple[tuple[int, int], ...] = ()) -> list[Section]:
     """The sections of a document's text, parsed once: only when an answer may announce a list or
     a question names a part, and a few reports answered in a row share the work."""
-    return parse_sections(text)
+    return parse_sections(text, outline)
 
 
 def _numbered_run(sections: list[Section]) -> list[Section]:
@@ -125,7 +125,7 @@ def _item(top: Passage, text: str, start: int, end: int, section: tuple[str, ...
     )
 
 
-def announced_items(text: str, top: Passage) -> list[Passage]:
+def announced_items(text: str, top: Passage, outline: tuple[tuple[int, int], ...] = ()) -> list[Passage]:
     """The items announced by the sentence ``top.highlight`` marks in ``top``: the sentences right
     after it that count off a list (一是…, 二是…; （一）…；（二）…。), or the subsection headings of its
     section.
@@ -149,7 +149,7 @@ def announced_items(text: str, top: Passage) -> list[Passage]:
     inline = _INLINE_FIRST.search(quoted)  # 会议要求，一是…； then 二是…；三是…。
     if not (counts or listed or bullets or inline or following):
         return []  # the common case, decided without parsing the report's sections
-    sections = document_sections(text)
+    sections = document_sections(text, outline)
     own = section_at(sections, start)
     path = tuple(own.path) if own else tuple(top.section)
     if bullets:
@@ -226,9 +226,11 @@ def _announced_headings(
     return _heading_items(text, _numbered_run(following), top)
 
 
-def subsection_items(text: str, section: Section, top: Passage) -> list[Passage]:
+def subsection_items(
+    text: str, section: Section, top: Passage, outline: tuple[tuple[int, int], ...] = ()
+) -> list[Passage]:
     """The headings of ``section``'s next-level subsections (第一节 … under 第五章), as items."""
-    return _heading_items(text, _numbered_run(_children(document_sections(text), section)), top)
+    return _heading_items(text, _numbered_run(_children(document_sections(text, outline), section)), top)
 
 
 def _children(sections: list[Section], own: Section | None) -> list[Section]:
