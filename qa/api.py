@@ -32,7 +32,7 @@ from qa.settings import Settings
 
 DEFAULT_INDEX_DIR = "index"
 PASSAGE_CHARS = (80, 250)  # min, max characters per passage
-STRUCTURE_VERSION = 16  # bump when passage splitting, periods or embedding change, so old indexes are rebuilt
+STRUCTURE_VERSION = 17  # bump when passage splitting, periods or embedding change, so old indexes are rebuilt
 
 
 class ReportQA:

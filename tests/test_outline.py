@@ -107,3 +107,18 @@ def test_a_sentence_announcing_marked_subsections_brings_them_after_a_reload(tmp
     assert [i.text for i in items] == ["做强特色产业", "补齐基础设施短板", "办好民生实事"]
     assert items[0].section == ["2024年主要目标和重点工作", "做强特色产业"]  # under their Heading 1
     assert announced_items(text, top)[0].section == ["做强特色产业"]  # read from the text alone
+
+
+def test_a_markdown_title_alone_marked_leaves_the_headings_to_be_read_as_before(tmp_path: Path) -> None:
+    # Only the title marked (# …) is no outline of the sections: the unnumbered part headings are
+    # found from the text as when the marks were stripped (they had been lost).
+    body = "各位代表：\n\n现在，我代表县人民政府作报告。\n\n发展成就\n\n全年新建学校2所。\n\n"
+    body += "今年安排\n\n新建公厕3座。\n"
+    path = tmp_path / "title_only.md"
+    path.write_text(f"# {TITLE}\n\n{body}", encoding="utf-8")
+    plain = tmp_path / "title_only.txt"
+    plain.write_text(f"{TITLE}\n\n{body}", encoding="utf-8")
+    marked_doc, plain_doc = load_document(path), load_document(plain)
+    assert marked_doc.text == plain_doc.text
+    sections = [p.section for p in build_passages(marked_doc)]
+    assert sections == [p.section for p in build_passages(plain_doc)] and ["发展成就"] in sections

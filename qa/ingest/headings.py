@@ -181,8 +181,8 @@ def line_spans(text: str) -> list[tuple[int, int]]:
 
 def find_headings(text: str, outline: Sequence[tuple[int, int]] = ()) -> list[Heading]:
     """Headings in document order: those the file's markup marks (``outline``: line start, level),
-    numbered, named, marker fragments, recovered and bare ones. Where markup marks headings, no
-    unnumbered line is guessed to be one."""
+    numbered, named, marker fragments, recovered and bare ones. Where markup marks headings (more
+    than the title), no unnumbered line is guessed to be one."""
     lines = line_spans(text)
     marks = _sections_marked(lines, outline)
     found: list[Heading] = []
@@ -197,7 +197,7 @@ def find_headings(text: str, outline: Sequence[tuple[int, int]] = ()) -> list[He
         h = _numbered(line, s, e) or _fragment(line, s, e, i == 0 or after_sentence or after_heading)
         if h is not None:
             found.append(h)
-        elif not outline and i + 1 < len(lines) and _is_bare(line):
+        elif not marks and i + 1 < len(lines) and _is_bare(line):
             # Alone (no numbered siblings to vouch for it) it must look like a title: after a
             # finished sentence, no comma, not dangling (…发展的), not followed by another short line.
             alone = (
