@@ -154,9 +154,8 @@ def not_found_reason(reason: dict[str, Any]) -> str:
     if compared:
         return f"{compared['count']}份报告给出了这个数字，没有一个{compared['asked']}。"
     if reason.get("missing_report") or _CHINESE.search(because):
-        return _sentence_end(
-            because
-        )  # the coverage rule writes Chinese already: 没有2025年广东省的报告；有：…
+        # The coverage rule writes Chinese already: 没有2025年广东省的报告；有：…
+        return _sentence_end(because)
     years = _YEARS.search(because)
     if years:
         return f"报告涵盖{years['first']}–{years['last']}年，不含{years['asked']}年。"
