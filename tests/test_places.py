@@ -3,10 +3,14 @@ that only look like them, and the divisions that hold a place."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from qa.index.catalog import Catalog
+from qa.pipeline.answering import decide
 from qa.pipeline.coverage import missing_report, other_place
 from qa.pipeline.places import containing, named_places, names_as_word
 from qa.pipeline.query import analyze
+from qa.pipeline.scorer import Scored
 from qa.schema import DocumentInfo, Passage
 
 
@@ -83,6 +87,26 @@ def test_a_city_the_quoted_passage_of_its_provinces_report_names_is_a_topic():
         _missing("苏州去年完成投资多少？", "sd", "苏州加快建设。" + SENTENCE) is not None
     )  # not its province
     assert _missing("洛阳去年完成投资多少？", "js", "洛阳加快建设。" + SENTENCE) is not None  # 河南's
+
+
+def test_a_refused_question_on_a_city_its_provinces_passage_names_is_no_missing_report() -> None:
+    # Found by a helper: "What are Changsha's plans this year?" on Hunan's report, refused by the
+    # score, said 没有长沙的报告 though the passage shown names 长沙.
+    text = "支持南京建设创新高地。" + SENTENCE
+    quoted = Passage("js", "报告", ["一、"], "plan", 0, len(text), text)
+    retrieved = SimpleNamespace(
+        query=analyze("What are Nanjing's plans this year?"),
+        passages=[quoted],
+        candidates=[SimpleNamespace(passage=0, text=SENTENCE)],
+    )
+    data = SimpleNamespace(catalog=Catalog([JIANGSU, SHANDONG]), texts={"js": text})
+    refusing = SimpleNamespace(score=lambda candidates, kind, calibrated: Scored(0, 0.05, "not_found"))
+    decision = decide(retrieved, data, refusing)  # type: ignore[arg-type]
+    assert decision.scored is not None and decision.scored.outcome == "not_found"
+    assert decision.missing is None and "南京" not in (decision.not_found_because or "")
+    # The passage not naming the city, the library's lack of its report is the reason.
+    retrieved.passages = [Passage("js", "报告", ["一、"], "plan", 0, len(SENTENCE), SENTENCE)]
+    assert decide(retrieved, data, refusing).missing is not None  # type: ignore[arg-type]
 
 
 def test_an_answer_that_speaks_of_another_place_only_is_no_answer() -> None:

@@ -183,8 +183,9 @@ def decide(
     if year_reason:
         return Decision(Scored(scored.best, min(scored.confidence, 0.01), "not_found"), best, year_reason)
     if scored.outcome == "not_found":
-        # Refused by the score: a province or year the collection lacks is then the reason to show.
-        lacks = missing_report(retrieved.query, data.catalog, sentence, refused=True)
+        # Refused by the score: a province or year the collection lacks is then the reason to show,
+        # but not a city the quoted passage of its province's report names (Changsha in Hunan's).
+        lacks = missing_report(retrieved.query, data.catalog, sentence, refused=True, passage=passage)
         if lacks:
             return Decision(scored, best, lacks.reason, lacks)
         return Decision(scored, best, _NOT_LIKELY)
