@@ -206,3 +206,14 @@ def test_acknowledgements_ask_nothing() -> None:
     # "好的" had been answered with 主要指标好于预期, in a chat and over HTTP.
     assert all(small_talk(normalize(said)) for said in ("好的", "嗯", "明白了", "收到", "哦", "好的，谢谢！"))
     assert not small_talk(normalize("收到多少补贴？")) and not small_talk(normalize("嗯，那教育呢？"))
+
+
+def test_a_turn_asking_for_more_of_the_topic_keeps_it_and_the_next_name_replaces_it() -> None:
+    # Found by a helper: "具体措施呢？" after "今年教育方面有什么打算？" replaced 教育 (今年具体措施方面…),
+    # and the readings piled up turn after turn (医疗方面具体措施具体有哪些措施？).
+    assert topic_of("那医疗呢？") == "医疗" and topic_of("教育方面具体措施呢？") == "教育"
+    chat = Conversation(_ConfidentAbout("医疗具体"))  # type: ignore[arg-type]
+    chat.ask("今年教育方面有什么打算？")
+    assert chat.ask("具体措施呢？").reason["standalone_question"] == "教育具体措施呢？"
+    assert chat.ask("那医疗呢？").reason["standalone_question"] == "医疗具体措施呢？"
+    assert chat.ask("具体有哪些措施？").reason["standalone_question"] == "医疗具体有哪些措施？"

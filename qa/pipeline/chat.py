@@ -18,6 +18,7 @@ from qa.pipeline.conversation import (
     elliptical_name,
     in_front,
     named_readings,
+    names_nothing,
     only_context,
     readings,
     resolve,
@@ -74,7 +75,9 @@ class Conversation:
         """Keep ``question`` as the one later names replace words of; for a follow-up (a time, a name,
         in Chinese or English), its ``standalone`` reading: "那CPI呢？" after "2016年呢？" asks of 2016,
         "那居民消费价格呢？" after "那山东呢？" of 山东. And keep the level of government it names, if any."""
-        follow_up = only_context(question) or elliptical_name(question)
+        # A turn that names nothing ("今年目标呢？") is its reading too: "那就业呢？" after it had been put
+        # in front of its topic (经济目标就业呢？) with no word of it to replace.
+        follow_up = only_context(question) or elliptical_name(question) or names_nothing(question)
         self.previous = (
             standalone if follow_up or named_readings(question, self.previous, self.last) else question
         )

@@ -48,10 +48,12 @@ _LEADING_CONTEXT = re.compile(
 # When a question asks, wherever it says it: "白石镇去年财政总收入多少？" is about 白石镇财政总收入.
 _WHEN = re.compile(r"(?:19|20)\d{2}年(?:度)?|去年|今年|明年")
 # Words that ask about a topic without naming one: time, aspect and measure words and question words
-# ("今年计划多少？", "增长了多少？", "今年的目标是多少？").
+# ("今年计划多少？", "增长了多少？", "今年的目标是多少？"), and the words that ask for more of it
+# ("具体措施呢？" asks the topic's measures: it had replaced 教育 in "今年教育方面有什么打算？").
 _NAMES_NOTHING = re.compile(
     r"(?:19|20)\d{2}年|去年|今年|明年|上年|那么|那|的|是|有|了|预计|预期|计划|打算|准备|目标|达到|增长|"
     r"增加|下降|减少|完成|实现|要|将|多少|几|什么|哪些|哪个|怎么样|怎样|如何|呢|吗|安排|部署|举措|措施|情况|进展|"
+    r"具体|主要|重点|详细|其他|其它|方面|成效|效果|"
     r"[？?,，。\s]"
 )
 SHORT_QUESTION = 6  # characters; shorter questions lean on the conversation for their topic
@@ -62,10 +64,16 @@ LONG_NAME = 4  # characters; a name this long may stand for a name of several wo
 
 def topic_of(question: str) -> str:
     """The subject of a question: "紫湖郊野公园投了多少钱？" -> "紫湖郊野公园"."""
-    text = _LEADING_CONTEXT.sub("", _WHEN.sub("", normalize(question)))
+    # "那医疗呢？" is about 医疗: 那 had led every later reading (那医疗具体有哪些措施？).
+    text = _LEADING_CONTEXT.sub("", _ELLIPSIS_START.sub("", _WHEN.sub("", normalize(question)).strip()))
     cut = _SUBJECT_END.search(text)
-    subject = text[: cut.start()] if cut else text
-    # "今年预计增长多少？" and "今年的目标是多少？" have none: 预计 and 的目标 name nothing.
+    words = cut_words(text[: cut.start()] if cut else text)
+    # Without the aspect words after it: "教育方面具体措施呢？" is about 教育 (its words had piled up turn
+    # after turn: 医疗方面具体措施具体有哪些措施？). "今年预计增长多少？" and "今年的目标是多少？" have
+    # none: 预计 and 的目标 name nothing.
+    while words and names_nothing(words[-1]):
+        words.pop()
+    subject = "".join(words)
     return subject if len(subject) >= 2 and not names_nothing(subject) else ""
 
 
