@@ -82,7 +82,7 @@ class ReportQA:
     @classmethod
     def from_paths(
         cls,
-        paths: Iterable[str | Path],
+        paths: Iterable[str | Path] | str | Path,
         index_dir: str | Path = DEFAULT_INDEX_DIR,
         model: str | None = None,
         *,
@@ -104,6 +104,8 @@ class ReportQA:
         """
         settings = settings or Settings.from_env()
         documents = load_paths(paths)
+        if not documents:
+            raise DocumentError("nothing to index: give at least one file or folder")
         config = StoreConfig.from_settings(settings, store, milvus_uri, milvus_collection)
         # Without --rebuild an existing index must be readable and of this model: replacing a
         # damaged or foreign index silently could throw away something the user still wants.
@@ -191,7 +193,9 @@ class ReportQA:
         """A conversation: follow-up questions ("那今年的目标呢？") lean on the earlier ones."""
         return Conversation(self, earlier_questions)
 
-    def add_documents(self, paths: Iterable[str | Path], *, client: str | None = None) -> list[DocumentInfo]:
+    def add_documents(
+        self, paths: Iterable[str | Path] | str | Path, *, client: str | None = None
+    ) -> list[DocumentInfo]:
         """Add (or, for the same content, skip) documents; returns the infos of those added.
 
         A file added again after an edit (same file name and title, other text) replaces its earlier

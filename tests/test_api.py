@@ -198,6 +198,22 @@ def test_bad_files_raise_document_error_and_write_nothing(tmp_path, name):
     assert embedder.encoded == 0
 
 
+def test_one_path_given_alone_is_that_file(tmp_path, report, monkeypatch):
+    # Found by a helper: "/data/a.txt" had been read as the paths "/", "d", … and the disk walked from "/".
+    monkeypatch.chdir(report.parent)
+    bot = ReportQA.from_paths(str(report), index_dir=tmp_path / "ix", embedder=HashEmbedder())
+    assert [d.source for d in bot.documents] == ["county.txt"]
+    (tmp_path / "docs" / "town.txt").write_text("某镇2023年工作报告\n\n全年新建公厕3座。", encoding="utf-8")
+    assert [d.source for d in bot.add_documents("town.txt")] == ["town.txt"]  # relative, too
+
+
+@pytest.mark.parametrize("paths", [[], None, [123], 5])
+def test_no_paths_or_what_is_no_path_raise_document_error_and_write_nothing(tmp_path, paths):
+    with pytest.raises(DocumentError):
+        ReportQA.from_paths(paths, index_dir=tmp_path / "ix", embedder=HashEmbedder())
+    assert not (tmp_path / "ix").exists()
+
+
 def test_bad_file_in_add_documents_keeps_the_index(tmp_path, report):
     bot = ReportQA.from_paths([report], index_dir=tmp_path / "ix", embedder=HashEmbedder())
     (tmp_path / "empty.txt").write_bytes(b"")

@@ -10,6 +10,7 @@ title, issuer, region, years, date and level (or takes them from a ``.meta.json`
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -93,14 +94,23 @@ def _as_written(found: str, view: str, text: str) -> str:
     return text[at : at + len(found)] if at >= 0 and len(view) == len(text) else found
 
 
-def load_paths(paths: Iterable[str | Path]) -> list[Document]:
+def load_paths(paths: Iterable[str | Path] | str | Path) -> list[Document]:
     """Load files and folders, in the order given; a folder contributes its supported files, recursively,
     sorted by path. Sidecars (``*.meta.json``) and hidden files are skipped; a file named twice loads once.
+    One path given alone (a string, not a list) is that one file or folder.
 
-    Raises ``DocumentError`` for a missing path, a folder with no supported file, or any bad file.
+    Raises ``DocumentError`` for a missing path, something that is no path, a folder with no
+    supported file, or any bad file.
     """
+    # A string is iterable too: "/data/a.txt" had been read as the paths "/", "d", … and the whole
+    # disk walked from "/".
+    given = [paths] if isinstance(paths, str | os.PathLike) else paths
+    if not isinstance(given, Iterable):
+        raise DocumentError(f"{paths!r}: give the files to load as a path or a list of paths")
     files: list[Path] = []
-    for path in paths:
+    for path in given:
+        if not isinstance(path, str | os.PathLike):
+            raise DocumentError(f"{path!r}: not a file path")
         p = Path(path)
         if p.is_dir():
             found = sorted(f for f in p.rglob("*") if f.is_file() and _is_loadable(f.relative_to(p)))
