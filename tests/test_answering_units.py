@@ -391,3 +391,6 @@ def test_a_refusal_naming_what_the_collection_has_says_how_many_when_it_lists_so
     missing = missing_report(question, many, "地区生产总值增长5%", refused=True)
     assert missing is not None and len(missing.available) == 5
     assert missing.reason.endswith("等8份")
+    # A year the library lacks lists its three nearest reports, and says how many it holds.
+    missing = missing_report(analyze("2014年地区生产总值是多少？"), many, "地区生产总值增长5%", refused=True)
+    assert missing is not None and len(missing.available) == 3 and missing.reason.endswith("等8份")

@@ -106,8 +106,7 @@ def lacking(label: str, documents: list[DocumentInfo]) -> Missing:
     if year:
         place = year.group(2)
         pool = [d for d in documents if _is_of(d, place)] if place else documents
-        nearest = _nearest(pool or documents, [int(year.group(1))])
-        return Missing(label, [d.title for d in nearest], tuple(map(_span, nearest)))
+        return _by_year(label, pool or documents, [int(year.group(1))])
     return _by_place(label, documents)
 
 
@@ -115,6 +114,13 @@ def _nearest(documents: list[DocumentInfo], years: Iterable[int], count: int = 3
     """The ``count`` documents whose title years are closest to any of ``years``."""
     wanted = list(years)
     return sorted(documents, key=lambda d: min(abs((d.year or 0) - y) for y in wanted))[:count]
+
+
+def _by_year(asked: str, documents: list[DocumentInfo], years: Iterable[int]) -> Missing:
+    """A year the collection lacks, with the reports of the nearest years and the years they cover,
+    and how many there are in all (a list of three of five had read as the whole library)."""
+    nearest = _nearest(documents, years)
+    return Missing(asked, [d.title for d in nearest], tuple(map(_span, nearest)), total=len(documents))
 
 
 def _asked(query: Query) -> tuple[int, ...]:
@@ -188,11 +194,10 @@ def missing_report(
     if NATIONAL_WORDS.search(query.normalized) and (query.report_years or query.years):
         national = [d for d in documents if d.level == "national"]
         if not _fitting(national, query):
-            nearest = _nearest(national, _asked(query))
-            return Missing(f"{_years(query)}年国务院", [d.title for d in nearest], tuple(map(_span, nearest)))
+            return _by_year(f"{_years(query)}年国务院", national, _asked(query))
     if query.report_years and not catalog.titled(query.report_years):
         years = "/".join(map(str, query.report_years))
-        return Missing(f"{years}年", [d.title for d in _nearest(documents, query.report_years)])
+        return _by_year(f"{years}年", documents, query.report_years)
     # Years written as years ("2030年", not the 2000 of "2000亿元"), unless the sentence names them
     # ("到2035年…" may answer); undated reports could cover any year.
     asked = [y for y in asked_years(query.normalized, query.years) if refused or str(y) not in sentence]
@@ -200,9 +205,7 @@ def missing_report(
     if len(documents) > 1 and not query.report_years and uncovered:
         # No report of the collection reviews or plans the year asked about. (One report alone
         # says the same with the years it covers: ``answering.uncovered_year``.)
-        nearest = _nearest(documents, asked)
-        years = "/".join(map(str, asked))
-        return Missing(f"{years}年", [d.title for d in nearest], tuple(map(_span, nearest)))
+        return _by_year(f"{'/'.join(map(str, asked))}年", documents, asked)
     return None
 
 
