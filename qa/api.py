@@ -13,7 +13,7 @@ import numpy as np
 
 from qa.across import series_answer
 from qa.embed.embedder import Embedder, load_embedder
-from qa.errors import DocumentError, IndexStoreError
+from qa.errors import DocumentError, IndexStoreError, QuestionError
 from qa.facts import Fact, collect_facts, indicator_series, select_facts
 from qa.facts.series import Measure
 from qa.index import audit, factory
@@ -161,8 +161,8 @@ class ReportQA:
         ``Answer.confidence`` is the calibrated probability that the quoted sentence answers;
         ``Answer.outcome`` is "answer", "uncertain" (可能相关) or "not_found" (报告中没有).
         """
-        if not isinstance(k, int) or k < 1:
-            raise ValueError("k must be a positive integer")
+        if not isinstance(k, int) or isinstance(k, bool) or k < 1:
+            raise QuestionError(f"k must be a positive whole number, not {k!r}")
         data = self._data  # one snapshot for the whole question, even if documents are added meanwhile
         answerer = Answerer(data, self.embedder, self.scorer, self.settings)
         if filters is None:

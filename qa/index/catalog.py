@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from qa.errors import QuestionError
-from qa.schema import DocumentInfo, DocumentKind, document_kind
+from qa.schema import LEVELS, DocumentInfo, DocumentKind, document_kind
 from qa.text.years import title_span
 
 _REGION_SUFFIX = re.compile(
@@ -34,6 +34,17 @@ FILTER_KEYS = ("doc_id", "year", "region", "level")
 _LEVEL_ALIASES = {"provincial": "province", "municipal": "city"}
 
 
+def _check_filter(key: str, values: Iterable[Any]) -> None:
+    """Raise QuestionError for a value no document can have: a level not among ``LEVELS`` (nor an
+    alias of one), a year that is not a whole number. A typo had kept nothing, silently."""
+    for value in values:
+        if key == "level" and _LEVEL_ALIASES.get(str(value), str(value)) not in LEVELS:
+            raise QuestionError(f"unknown level {value!r}; levels are {', '.join(LEVELS)}")
+        whole = (isinstance(value, int) and not isinstance(value, bool)) or str(value).strip().isdigit()
+        if key == "year" and not whole:
+            raise QuestionError(f"year must be a whole number such as 2024, not {value!r}")
+
+
 def kept_documents(documents: Iterable[DocumentInfo], filters: Mapping[str, Any]) -> list[DocumentInfo]:
     """The documents ``filters`` keep ({"doc_id"|"year"|"region"|"level": a value or a list, any of
     which matches; None = any}): the one reading of a filter for the search and the series alike.
@@ -45,7 +56,9 @@ def kept_documents(documents: Iterable[DocumentInfo], filters: Mapping[str, Any]
     for key, value in filters.items():
         if value is None:
             continue
-        wanted = {str(v) for v in (value if isinstance(value, list | tuple | set) else [value])}
+        values = value if isinstance(value, list | tuple | set) else [value]
+        _check_filter(key, values)
+        wanted = {str(v) for v in values}
         if key == "region":
             kept = [d for d in kept if d.region and {d.region, short_region(d.region)} & wanted]
         elif key == "level":

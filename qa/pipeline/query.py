@@ -171,7 +171,9 @@ def small_talk(normalized: str) -> bool:
 def check_text(question: str) -> None:
     """Raise QuestionError for what no reading can make a question: empty or over-long input, or
     input without a letter, digit or Chinese character (a chat turn's too, whatever came before)."""
-    if not isinstance(question, str) or not question.strip():
+    if not isinstance(question, str):
+        raise QuestionError(f"the question must be text, not {type(question).__name__}")
+    if not question.strip():
         raise QuestionError("the question is empty")
     if len(question) > MAX_QUESTION_CHARS:
         raise QuestionError(f"the question has {len(question)} characters; the limit is {MAX_QUESTION_CHARS}")
