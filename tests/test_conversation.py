@@ -276,7 +276,12 @@ def test_a_turn_naming_no_level_is_also_read_with_the_conversations_level() -> N
         ("多少？", False),
         ("今年呢？", True),  # a time word: a follow-up's, read with the earlier topic
         ("GDP?", True),
-        ("12", True),
+        ("12", False),  # a number alone (a menu choice, a slip): had quoted a sentence holding it
+        ("2026", False),
+        ("2026年", True),
+        ("5G", True),
+        ("您好，能帮我查一下吗", False),  # words to the bot, before a question
+        ("老师您好，打扰一下可以吗？", True),  # 老师 may be what is asked about
         ("去年财政收入多少？", True),
         ("How much went into river works?", True),
     ],

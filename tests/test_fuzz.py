@@ -24,9 +24,9 @@ from qa.apps.server import create_app
 from qa.errors import DocumentError, QuestionError
 from qa.ingest.loader import load_document
 from qa.ingest.structure import build_passages
-from qa.pipeline.query import analyze, names_something
+from qa.pipeline.query import analyze, as_meant, names_something
 from qa.schema import Document
-from qa.text.normalize import has_words, normalize
+from qa.text.normalize import has_cjk, has_words, normalize
 from tests.conftest import HashEmbedder
 from tests.index_worker import report_text
 
@@ -169,7 +169,8 @@ def test_any_question_is_analyzed_or_refused(question: str) -> None:
         )
         assert any(refused_for)
         return
-    assert query.text == question
+    assert query.text == as_meant(question)  # as typed, but for spaces in Chinese and abbreviations
+    assert as_meant(query.text) == query.text and (has_cjk(question) or query.text == question)
 
 
 @pytest.fixture(scope="module")

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import re
 
+from qa.pipeline.query import names_something
 from qa.text.normalize import fold_in_place, normalize
 
 _ASKS = re.compile(
-    r"多少|几|什么|啥|哪|谁|何时|为何|吗|呢|怎么样|怎样|如何|多大|多高|多长|多久|多远|要不要|是否|是不是|有没有|会不会|能否|"
+    r"多少|几(?![十百千万])|什么|啥|哪|谁|何时|为何|吗|呢|怎么样|怎样|如何|多大|多高|多长|多久|多远|要不要|是否|是不是|有没有|会不会|能否|"
     r"\b(?:how|what|when|which|who|whether|is|are|does|did|will)\b",
     re.I,
 )
@@ -77,5 +78,9 @@ def split_parts(question: str) -> list[str]:
         cut = pauses[-1]  # the last pause: a subject's own commas come before the second question
         pieces = _cut(text, [cut.span()])
     elif len(pieces) > 2 or not all(_is_question(p) for p in pieces):
+        return [question]
+    # A greeting or a word to the bot is no question of its own ("你好，在吗？今年…", "您好，能帮我查一下
+    # 吗，今年…"): as a part it had been refused, and the whole question with it.
+    if not all(names_something(normalize(p)) for p in pieces):
         return [question]
     return pieces

@@ -45,8 +45,14 @@ _PHRASE_MARKS = frozenset("的不没")
 # name ends in any of them; 门市, 集市, 花市 and 都市 do: 厦门市, 辛集市, 攀枝花市, 成都市)
 _NOT_PLACES = (
     "城市", "城镇", "乡镇", "集镇", "村镇", "县市", "省市", "超市", "股市", "楼市", "县乡",
-    "上市", "夜市", "菜市", "早市", "闹市", "车市", "债市", "黑市",
+    "上市", "夜市", "菜市", "早市", "闹市", "车市", "债市", "黑市", "牛市", "熊市",
 )  # fmt: skip
+# Where the asker is, not what the question asks about: "我在芜湖上班，请问今年全省…" had been refused
+# as 没有芜湖的报告. A place named right after these (a few characters on, within the clause: 我在安徽
+# 芜湖) is the asker's, unless the question names it again.
+_ASKERS_PLACE = re.compile(
+    r"我们?(?:现在|目前|一直|平时)?(?:在|是|住在?|家在|家住|老家(?:在|是)?|来自|从|回)[^，,。；;？?！!]{0,4}$"
+)
 # Words that end like one and are policy words after a word of two or more characters (统筹城乡,
 # 家电下乡, 农民工返乡, 特色小镇, 工业重镇) or as an idiom of their own (江南水乡, 鱼米之乡), but end
 # township names after one character or a two-character name (王家乡, 石下乡, 古城乡: jieba reads 古城/乡).
@@ -183,7 +189,14 @@ def named_places(query: Query, cities: bool = False) -> list[str]:
     if bare:
         named = [c for c in sorted(bare) if names_as_word(text, c)]
         places += [c for c in named if not any(c in p for p in places)]
-    return places + [p for p in _english_places(query) if p not in places]
+    places += [p for p in _english_places(query) if p not in places]
+    return [p for p in places if not _askers_own(text, p)]
+
+
+def _askers_own(text: str, place: str) -> bool:
+    """Whether every time ``text`` names ``place`` it says where the asker is (我在芜湖上班)."""
+    starts = [m.start() for m in re.finditer(re.escape(place), text)]
+    return bool(starts) and all(_ASKERS_PLACE.search(text, 0, start) for start in starts)
 
 
 def places_in(text: str, cities: bool = False) -> list[str]:

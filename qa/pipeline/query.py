@@ -47,6 +47,9 @@ NAMES_NOTHING = "the question names nothing to look for, only words like 的, �
 # letter ("aaaaaaa").
 _SMALL_TALK = re.compile(
     r"你好|您好|谢谢|多谢|再见|拜拜|好的|好吧|明白了?|知道了|收到|了解了|^[嗯哦噢喔]+"
+    # Words to the bot before a question: 在吗, 打扰一下, 能帮我查一下吗, 我想咨询个事儿.
+    r"|在吗|在不在|打扰(?:一下|了)?|麻烦(?:你|您)|(?:能|可以)?帮(?:我|忙)查(?:一下|查)?|可以吗|听得[到见]吗"
+    r"|你是谁|我?想咨询(?:一下|个事儿?)?|想问问|问一下|^喂+|^(?:那个|呃+|额+)"
     r"|\b(?:hello|hi|hey|thanks|thank you|bye|ok|okay)\b"
 )
 _ONE_LETTER_RUN = re.compile(r"(\w)\1*")
@@ -153,11 +156,13 @@ def names_something(normalized: str) -> bool:
     """Whether a (normalized) question holds a word to look for: a number, a Chinese character that
     is no particle (的, 吗), a word of any other script that is no English function word (the, is)
     nor a run of one letter; greetings and thanks (谢谢, hello) are no words to look for."""
-    for token in _TOKEN.findall(_SMALL_TALK.sub(" ", _QUESTION_WORDS.sub(" ", normalized.lower()))):
+    for token in _TOKEN.findall(_QUESTION_WORDS.sub(" ", _SMALL_TALK.sub(" ", normalized.lower()))):
         if has_cjk(token):
             if any(ch not in _FUNCTION_CHARS for ch in token):
                 return True
-        elif token not in _FUNCTION_WORDS and not (token.isalpha() and _ONE_LETTER_RUN.fullmatch(token)):
+        # A number alone ("1", "2026": a menu choice, a slip) asks nothing; it had quoted a sentence
+        # holding that digit as the answer.
+        elif token not in _FUNCTION_WORDS and not token.isdigit() and not _ONE_LETTER_RUN.fullmatch(token):
             return True
     return False
 
@@ -182,10 +187,32 @@ def check_text(question: str) -> None:
         raise QuestionError("the question has no words, only punctuation or symbols")
 
 
+# Spaces typed between Chinese characters ("今 年 城 镇 新 增 就 业"): Chinese writes none, and
+# "今 年" was no 今年 (this year's and last year's figures were swapped).
+_SPACE_IN_CHINESE = re.compile(rf"(?<=[{CJK_RANGES}])\s+(?=[{CJK_RANGES}])")
+# Letters typed apart ("G D P") and abbreviations typed in lower case on a phone (gdp, cpi, 5g, pm2.5):
+# Chinese official text writes them in capitals, and the model told gdp from GDP.
+_SPACED_LETTERS = re.compile(r"(?<![A-Za-z])[A-Za-z](?: [A-Za-z])+(?![A-Za-z])")
+_LOWER_ABBREVIATION = re.compile(r"(?<![A-Za-z0-9.])(?=[0-9.]*[a-z])[a-z0-9.]{1,5}(?![A-Za-z0-9.])")
+
+
+def as_meant(question: str) -> str:
+    """A question with Chinese words as typed on a phone read as meant: no spaces between Chinese
+    characters, letters typed apart joined, lower-case abbreviations (up to five letters and digits)
+    in capitals. A question without Chinese is left as it is."""
+    if not has_cjk(question):
+        return question
+    text = _SPACE_IN_CHINESE.sub("", question)
+    text = _SPACED_LETTERS.sub(lambda m: m.group().replace(" ", ""), text)
+    return _LOWER_ABBREVIATION.sub(lambda m: m.group().upper(), text)
+
+
 def analyze(question: str, use_glossary: bool = True) -> Query:
     """Validate and analyse a question; raises QuestionError on empty or over-long input, or on
-    input without a letter, digit or Chinese character, or naming nothing (``names_something``)."""
+    input without a letter, digit or Chinese character, or naming nothing (``names_something``).
+    A Chinese question is read as meant (``as_meant``)."""
     check_text(question)
+    question = as_meant(question)
     normalized = normalize(question)
     if not names_something(normalized):
         raise QuestionError(NAMES_NOTHING)

@@ -1,0 +1,75 @@
+"""Questions as people type them on a phone, read as they mean them (found by a helper that typed
+223 questions the messy way): spaces between Chinese characters, abbreviations in lower case or typed
+apart, a number alone, a greeting or a word to the bot before the question, where the asker lives."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.errors import QuestionError
+from qa.pipeline.parts import split_parts
+from qa.pipeline.places import named_places
+from qa.pipeline.query import analyze, as_meant
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("去 年 国 内 生 产 总 值 是 多 少", "去年国内生产总值是多少"),  # "今 年" was no 今年
+        ("今\u3000年城镇新增就业", "今年城镇新增就业"),
+        ("去年 G D P 是多少", "去年 GDP 是多少"),
+        ("今年gdp增长目标", "今年GDP增长目标"),
+        ("pm2.5下降多少", "PM2.5下降多少"),
+        ("5g基站建了多少", "5G基站建了多少"),
+        ("What is the gdp target?", "What is the gdp target?"),  # no Chinese: as typed
+        ("今年iPhone出口", "今年iPhone出口"),  # a name in mixed case stays
+    ],
+)
+def test_a_chinese_question_typed_on_a_phone_is_read_as_meant(typed: str, meant: str) -> None:
+    assert as_meant(typed) == meant
+    query = analyze(typed)
+    assert query.text == meant and query.relative == analyze(meant).relative
+
+
+@pytest.mark.parametrize("question", ["1", "12", "2026", "？1", "３"])
+def test_a_number_alone_asks_nothing(question: str) -> None:
+    # It had been answered with a sentence holding that digit, at up to 1.00.
+    with pytest.raises(QuestionError, match="names nothing"):
+        analyze(question)
+    assert analyze("2026年的GDP目标").years == (2026,)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "你好，在吗？今年城镇新增就业目标是多少",  # the greeting had been a part: the whole question refused
+        "在吗在吗？今年GDP目标是多少",
+        "您好，能帮我查一下吗，今年城镇新增就业目标是多少",  # a part of its own: answered 可能相关
+        "喂喂，听得到吗，今年GDP是多少",
+        "我儿子投了几十份简历都没回音，想问问今年城镇新增就业目标是多少",  # 几十 asks nothing
+    ],
+)
+def test_a_greeting_or_a_story_before_a_question_is_no_part_of_its_own(question: str) -> None:
+    assert split_parts(question) == [question]
+
+
+def test_two_questions_are_still_two_parts() -> None:
+    assert split_parts("去年粮食产量多少？今年目标是多少？") == ["去年粮食产量多少？", "今年目标是多少？"]
+
+
+@pytest.mark.parametrize(
+    ("question", "places"),
+    [
+        ("我在芜湖上班，请问今年全省城镇新增就业目标是多少？", []),  # had been 没有芜湖的报告
+        ("我是北京的，今年财政赤字多少", []),
+        ("我老家阜阳的，今年安徽有什么项目", ["安徽"]),
+        ("我在安徽芜湖工作，今年GDP多少", []),
+        ("我在芜湖，芜湖今年有什么项目？", ["芜湖"]),  # named again: asked about
+        ("我想问芜湖今年GDP多少", ["芜湖"]),
+        ("股市2017年会牛市吗？", []),  # had been 没有会牛市的报告
+    ],
+)
+def test_where_the_asker_is_and_words_ending_in_shi_are_no_place_asked_about(
+    question: str, places: list[str]
+) -> None:
+    assert named_places(analyze(question), cities=True) == places
