@@ -63,6 +63,8 @@ def test_a_place_is_named_as_a_word_of_its_own():
     assert names_as_word("洛阳市新增就业5万人", "洛阳")
     assert not names_as_word("维护社会长治久安", "长治")
     assert not names_as_word("新增就业5万人", "洛阳")
+    assert names_as_word("岳阳港去年集装箱吞吐量是多少？", "岳阳")  # its port
+    assert not names_as_word("穿中山装", "中山")
 
 
 JIANGSU = DocumentInfo(

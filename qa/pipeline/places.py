@@ -168,8 +168,9 @@ def _words(text: str) -> frozenset[str]:
 
 def names_as_word(text: str, place: str) -> bool:
     """Whether ``text`` names ``place`` (洛阳) as a word of its own, as jieba reads it: 洛阳 or 洛阳市,
-    not the 长治 of 长治久安."""
-    return place in text and not {place, place + "市"}.isdisjoint(_words(text))
+    or its port (岳阳港, one word to jieba: a library had quoted Guangdong's ports for it), not the 长治
+    of 长治久安 nor the 中山 of 中山装."""
+    return place in text and not {place, place + "市", place + "港"}.isdisjoint(_words(text))
 
 
 def named_places(query: Query, cities: bool = False) -> list[str]:
