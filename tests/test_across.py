@@ -139,3 +139,10 @@ def test_a_growth_question_is_answered_with_changes_and_an_amount_question_with_
     assert levels and all(f.kind == "amount" for f in levels)
     changes = provinces.series("地区生产总值", "review", filters, measure="growth")
     assert changes and all(f.kind == "growth" or f.change_pct is not None for f in changes)
+
+
+def test_an_across_question_no_key_figure_matches_is_searched_as_any_question(provinces: ReportQA) -> None:
+    # Found by a helper: "历年居民消费价格涨幅目标是多少？" (the reports write 居民消费价格总水平) was refused
+    # at once, with no passage shown.
+    answer = provinces.ask("历年居民消费价格涨幅目标是多少？")  # no State Council report here
+    assert "series" not in answer.reason and answer.passages
