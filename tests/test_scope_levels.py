@@ -63,6 +63,11 @@ def test_unscoped_this_year_questions_go_to_the_newest_national_report() -> None
     assert preferred("镇里今年GDP增长目标是多少？") == ([], "town")
     assert preferred("市里今年GDP增长目标是多少？") == ([], None)
     assert preferred("江苏全省今年GDP增长目标是多少？") == ([], None)  # the place names its report
+    # A report named by its place in time (a helper: 14 of 15 answered from another year's report).
+    assert preferred("最新的报告里GDP增长目标是多少？") == (["n25"], None)
+    assert preferred("最早的一份政府工作报告说了什么？") == (["n23"], None)
+    assert preferred("What does the latest report say about GDP?") == (["n25"], None)
+    assert preferred("全省最新的报告里GDP增长目标是多少？") == (["js", "sd"], "province")
 
 
 def test_a_place_with_reports_of_several_years_is_asked_its_newest_for_this_year() -> None:

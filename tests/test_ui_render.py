@@ -120,6 +120,10 @@ def test_reasons_in_chinese() -> None:
     assert scope_notes(national) == [
         "问题没有指明哪份报告，按最新的国务院报告回答：2026年国务院政府工作报告。"
     ]
+    earliest = {"scope": "the earliest report: 2002年国务院政府工作报告", "scope_level": "national"}
+    assert scope_notes(earliest | {"scope_asked": True}) == [
+        "按最早的国务院报告回答：2002年国务院政府工作报告。"
+    ]
     town = {"scope": "the reports: 紫帽镇人民政府2022年工作报告", "scope_level": "town"}
     assert scope_notes(town) == ["问题没有指明哪份报告，按乡镇一级报告回答：紫帽镇人民政府2022年工作报告。"]
     # 省里… in a library of several provinces quotes one: the note names it and the others.

@@ -201,7 +201,7 @@ def _preferred(scope: dict[str, Any]) -> tuple[str, str]:
     """Which reports were looked in first ("最新的乡镇一级", their titles), from ``reason["scope"]``
     and ``reason["scope_level"]`` (or the same keys of ``reason["scope_missed"]``)."""
     kind, _, titles = str(scope.get("scope", "")).partition(": ")
-    newest = "最新的" if kind.startswith("the newest") else ""
+    newest = {"the newest": "最新的", "the earliest": "最早的"}.get(kind.rsplit(" ", 1)[0], "")
     return newest + _LEVEL_NAMES.get(str(scope.get("scope_level")), ""), _shown(titles.split("、"))
 
 
@@ -212,7 +212,8 @@ def scope_notes(reason: dict[str, Any]) -> list[str]:
     notes = []
     if reason.get("scope"):
         which, titles = _preferred(reason)
-        notes.append(f"问题没有指明哪份报告，按{which}报告回答：{titles}。")
+        unnamed = "" if reason.get("scope_asked") else "问题没有指明哪份报告，"
+        notes.append(f"{unnamed}按{which}报告回答：{titles}。")
     places = reason.get("other_places") or {}
     if places:  # 省里… in a library of several provinces: one of them is quoted
         others = [str(p) for p in places["others"]]

@@ -24,7 +24,14 @@ from qa.pipeline.lists import announced_items, document_sections, subsection_ite
 from qa.pipeline.parts import split_parts, term_in_answer
 from qa.pipeline.query import Query, analyze
 from qa.pipeline.retrieval import named_documents
-from qa.pipeline.scope import asked_aspect, asked_level, named_groups, part_years, preferred_documents
+from qa.pipeline.scope import (
+    asked_aspect,
+    asked_by_time,
+    asked_level,
+    named_groups,
+    part_years,
+    preferred_documents,
+)
 from qa.pipeline.scorer import AnswerScorer
 from qa.pipeline.sections import asked_part, part_named, part_passage
 from qa.schema import Answer, DocumentInfo, Passage
@@ -249,8 +256,11 @@ class Answerer:
                 answer.reason["level_lacking"] = level
                 _another_levels(answer)
             return answer
-        kind = "the newest report" if query.relative is not None else "the reports"
-        scope = {"scope": f"{kind}: " + "、".join(d.title for d in preferred)}
+        asked = asked_by_time(query)  # the question's own words (最新的报告), not a default
+        by_time = asked or ("newest" if query.relative is not None else None)
+        kind = f"the {by_time} report" if by_time else "the reports"
+        scope: dict[str, Any] = {"scope": f"{kind}: " + "、".join(d.title for d in preferred)}
+        scope |= {"scope_asked": True} if asked else {}
         # Named or, for 今年/去年 in a library of several levels, the State Council's by default: the
         # note says which ("最新的国务院报告"), as the newest of all may be a town's.
         shown = level or ("national" if all(d.level == "national" for d in preferred) else None)

@@ -141,9 +141,29 @@ def part_years(query: Query, infos: list[DocumentInfo], aspect: Period | None) -
     return query.years
 
 
-def _newest(infos: list[DocumentInfo]) -> list[DocumentInfo]:
-    newest = max((d.year or 0) for d in infos)
-    return [d for d in infos if (d.year or 0) == newest]
+def _newest(infos: list[DocumentInfo], earliest: bool = False) -> list[DocumentInfo]:
+    years = [(d.year or 0) for d in infos]
+    chosen = min(years) if earliest else max(years)
+    return [d for d in infos if (d.year or 0) == chosen]
+
+
+# A report named by its place in time: 最新的报告, 最近一份政府工作报告, 最早的报告 (the newest or the
+# earliest of the reports the question could be about, as for 今年/去年; a helper had got 14 of 15
+# such questions answered from another year's report).
+_BY_TIME = re.compile(
+    r"(?P<when>最新|最近|最早)(?:的|一份|一次|一年)*的?(?:政府)?(?:工作)?报告"
+    r"|\b(?P<english>latest|newest|most recent|earliest|first)\s+(?:government\s+)?(?:work\s+)?report",
+    re.I,
+)
+
+
+def asked_by_time(query: Query) -> str | None:
+    """ "newest" or "earliest" when the question names its report so (最新的报告), else None."""
+    named = _BY_TIME.search(query.normalized)
+    if named is None:
+        return None
+    word = (named.group("when") or named.group("english")).lower()
+    return "earliest" if word in ("最早", "earliest", "first") else "newest"
 
 
 # How people say which level of government they mean without naming its place: 镇里, 全省, 我市,
@@ -197,22 +217,25 @@ def preferred_documents(query: Query, catalog: Catalog) -> tuple[list[DocumentIn
     documents = catalog.documents
     if query.years or query.report_years or len(documents) < 2:
         return [], None
+    by_time = asked_by_time(query)
+    dated = query.relative is not None or by_time is not None
+    earliest = by_time == "earliest"
     named = named_documents(query, catalog)
     if named:  # "福建省…去年…" names its reports; of several years', 今年/去年 means the newest
         reports = [d for d in documents if d.doc_id in named and catalog.kind(d.doc_id) == "work_report"]
-        chosen = _newest(reports) if reports and query.relative is not None else []
+        chosen = _newest(reports, earliest) if reports and dated else []
         return (chosen, None) if chosen and len(chosen) < len(named) else ([], None)
     level = asked_level(query)
-    if level is None and query.relative is None:
+    if level is None and not dated:
         return [], None
     pool = [d for d in documents if d.level == level] if level is not None else documents
     if not pool:
         return [], level if level in LACKING_NOTED else None
     chosen = pool if level is not None else []
-    if query.relative is not None:
+    if dated:
         # 今年/去年 means the newest of the reports, which review one year and plan the next; an
         # article, a plan of several years or a contract has no year of its own in that sense.
         reports = [d for d in pool if catalog.kind(d.doc_id) == "work_report"]
         if reports:
-            chosen = _newest(reports if level is not None else prefer_national(reports))
+            chosen = _newest(reports if level is not None else prefer_national(reports), earliest)
     return (chosen, level) if chosen and len(chosen) < len(documents) else ([], None)
