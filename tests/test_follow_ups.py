@@ -217,3 +217,12 @@ def test_a_turn_asking_for_more_of_the_topic_keeps_it_and_the_next_name_replaces
     assert chat.ask("具体措施呢？").reason["standalone_question"] == "教育具体措施呢？"
     assert chat.ask("那医疗呢？").reason["standalone_question"] == "医疗具体措施呢？"
     assert chat.ask("具体有哪些措施？").reason["standalone_question"] == "医疗具体有哪些措施？"
+
+
+def test_a_report_named_by_its_year_asks_the_turn_before_of_that_year() -> None:
+    # Found by a helper: "2008年的报告呢？" after "2009年呢？" replaced a word of the earlier question
+    # (2009年2008年的报告工作报告里财政赤字是多少？) and was refused for 2009.
+    earlier = "2009年政府工作报告里财政赤字是多少？"
+    assert retimed("2008年的报告呢？", earlier) == ["2008年政府工作报告里财政赤字是多少？"]
+    assert substitutions("那2006年的报告呢？", earlier) == []
+    assert substitutions("全国呢？", "山东去年城镇新增就业多少？") == ["全国去年城镇新增就业多少？"]

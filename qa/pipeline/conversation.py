@@ -100,10 +100,25 @@ def resolve(question: str, previous_topic: str) -> str:
     return question
 
 
+# A report named by its year after the time words ("2008年的报告呢？"): a time follow-up too; it had
+# replaced a word of the earlier question (2009年2008年的报告工作报告里…).
+_REPORT_AFTER_TIME = re.compile(r"^的?(?:政府工作)?报告(?:里|中)?")
+
+
+def _after_time(question: str) -> str:
+    """``question`` without its opening 那/还有 and the time and level words after it."""
+    return _LEADING_CONTEXT.sub("", _ELLIPSIS_START.sub("", normalize(question).strip()).lstrip(" ,，"))
+
+
+def _names_a_report_by_time(question: str) -> bool:
+    """Whether ``question`` names nothing but a report by its time ("2008年的报告呢？")."""
+    return bool(_REPORT_AFTER_TIME.match(_after_time(question))) and only_context(question)
+
+
 def only_context(question: str) -> bool:
-    """Whether ``question`` holds nothing but time words around an ellipsis ("今年呢？", "那明年呢"):
-    it asks nothing on its own, only "and then?" of the earlier topic."""
-    text = _LEADING_CONTEXT.sub("", _ELLIPSIS_START.sub("", normalize(question).strip()).lstrip(" ,，"))
+    """Whether ``question`` holds nothing but time words around an ellipsis ("今年呢？", "那明年呢",
+    "2008年的报告呢？"): it asks nothing on its own, only "and then?" of the earlier topic."""
+    text = _REPORT_AFTER_TIME.sub("", _after_time(question))
     return bool(_ELLIPSIS_END.search(text)) and not _ELLIPSIS_END.sub("", text).strip(" ？?,，")
 
 
@@ -117,7 +132,7 @@ def elliptical_name(question: str) -> str:
     """What an elliptical question names ("农民呢？" -> "农民", "那医疗呢" -> "医疗"); "" when it is not
     elliptical, is not Chinese, names nothing ("今年呢？") or is too long to be a name."""
     text = question.strip()
-    if not _elliptical(text) or not has_cjk(text):
+    if not _elliptical(text) or not has_cjk(text) or _names_a_report_by_time(text):
         return ""
     # Whatever ends the sentence goes, with or without 呢: "那农民。" names 农民 as "那农民呢？" does.
     name = _ELLIPSIS_END.sub("", _ELLIPSIS_START.sub("", text)).strip(f" ,，{_SENTENCE_END}")
