@@ -75,9 +75,15 @@ def test_provincial_cross_section_one_point_per_province(library: Library) -> No
 def test_five_year_shares_and_sub_indicators_stay_out(library: Library) -> None:
     everything = library.series("国内生产总值", "plan")
     for f in everything:
-        assert f.indicator in ("国内生产总值", "地区生产总值", "生产总值", "经济增长"), f.indicator
+        named = normalize_indicator(f.indicator)
+        assert named in ("国内生产总值", "地区生产总值", "生产总值", "经济增长"), f.indicator
         assert "年均" not in (f.change or "") and "五年" not in f.sentence[: f.start - f.sentence_start]
     assert normalize_indicator("提出国内生产总值") == "国内生产总值"
+    # Found by a helper: the 2004 report's 7% (中央提出今年经济增长预期目标为7%左右) was missing from the
+    # GDP series, and 2008's deficit (中央财政赤字预算拟安排1800亿元) from the deficit's.
+    assert normalize_indicator("中央提出今年经济增长预期目标") == "经济增长"
+    assert normalize_indicator("中央财政赤字预算") == "中央财政赤字"
+    assert normalize_indicator("一般公共预算") == "一般公共预算"
 
 
 def test_review_series_is_never_marked_plan(library: Library) -> None:

@@ -42,7 +42,12 @@ FAMILIES: tuple[tuple[str, ...], ...] = (
     ("粮食产量", "粮食总产量"),
 )  # fmt: skip
 # Words in front of a name that only place or introduce it: 提出国内生产总值, 全省地区生产总值, 今年…
-_LEADING = re.compile(r"^(?:提出了?|建议|其中|包括|今年|全年|全国|全省|全市|全区|全县|我省|我市|我区|我国)+")
+_LEADING = re.compile(
+    r"^(?:中央提出了?|提出了?|建议|其中|包括|今年|全年|全国|全省|全市|全区|全县|我省|我市|我区|我国)+"
+)
+# Words after a name that only say it is a target or a budget: 经济增长预期目标为7%左右 (the 2004 report's
+# target had been missing from the GDP series), 中央财政赤字预算拟安排1800亿元.
+_TRAILING = re.compile(r"(?:预期)?目标$|(?<=赤字)预算$")
 # A multi-year figure, read in the sentence before the figure: 年均增长, 今后五年, 到2030年, “十五五”时期.
 _MULTI_YEAR = re.compile(r"年均|五年|累计|(?:到|至)\d{4}年|“?十[一二三四五]?五”?(?:时期|期间|末|规划)|远景")
 # Last year's result quoted in the plan section: 过去一年…国内生产总值增长10.3%.
@@ -59,10 +64,11 @@ _TARGET_WINDOW = 300
 
 
 def normalize_indicator(name: str) -> str:
-    """An indicator's name without the words that introduce it (提出, 全省, 今年 …), normalized
+    """An indicator's name without the words that introduce it (提出, 全省, 今年 …) or say it is a
+    target (…预期目标), normalized
     (``qa.text.normalize``: width folded, 國內生產總值 as 国内生产总值)."""
     folded = normalize(name)
-    return _LEADING.sub("", folded) or folded
+    return _TRAILING.sub("", _LEADING.sub("", folded)) or folded
 
 
 def _family(indicator: str) -> set[str]:
