@@ -23,10 +23,13 @@ from qa.schema import Answer, Passage
 _ACROSS_PROVINCES = re.compile(
     r"各省|各个省|每个省|哪些省|哪几个省|哪个省|哪一个省|所有省|全国各地|31个省|各地区|两个省|两省"
 )
-_ACROSS_YEARS = re.compile(r"历年|每年|这些年|逐年|哪些年|哪几年|各年")
+_ACROSS_YEARS = re.compile(r"历年|每年|这些年|逐年|哪些年|哪几年|哪一年|哪年|各年")
 # The figure compared with, its percent sign included for the refusal that quotes it.
 _COMPARISON = re.compile(r"(高于|超过|大于|多于|不低于|低于|小于|少于|不高于)\s*(\d+(?:\.\d+)?)\s*[%％]?")
 _ABOVE = ("高于", "超过", "大于", "多于", "不低于")
+# Which report's figure is the highest or the lowest (哪一年的增长目标最低？, 哪个省最高): ties are all kept.
+_HIGHEST = re.compile(r"最高|最大|最多|最快|highest|largest|biggest|fastest", re.I)
+_LOWEST = re.compile(r"最低|最小|最少|最慢|lowest|smallest|slowest", re.I)
 # What a question asks of the figure: its change (增长多少) or its level (多少万亿元).
 _GROWTH = re.compile(r"增长|增速|增幅|涨幅|提高了?多少|growth|grow", re.I)
 _AMOUNT = re.compile(r"多少(?:万亿|亿|万)?元|总量|规模|how much", re.I)
@@ -37,11 +40,25 @@ def _indicator(text: str) -> str | None:
     return next((names[0] for names in FAMILIES if any(n in text for n in names)), None)
 
 
+def _compared_value(fact: Fact) -> float:
+    """The number a comparison reads: a rate as stated, else the change when one is given."""
+    return fact.change_pct if fact.unit != "%" and fact.change_pct is not None else fact.value
+
+
+def _extremes(facts: list[Fact], text: str) -> tuple[list[Fact], str | None]:
+    """The facts of the highest or the lowest figure when the question asks for it, and which."""
+    extreme = "highest" if _HIGHEST.search(text) else "lowest" if _LOWEST.search(text) else None
+    if extreme is None or not facts:
+        return facts, None
+    chosen = (max if extreme == "highest" else min)(map(_compared_value, facts))
+    return [f for f in facts if _compared_value(f) == chosen], extreme
+
+
 def _keeps(fact: Fact, comparison: tuple[str, str] | None) -> bool:
     if comparison is None:
         return True
     word, number = comparison
-    value = fact.change_pct if fact.unit != "%" and fact.change_pct is not None else fact.value
+    value = _compared_value(fact)
     if word in _ABOVE:
         return value > float(number) or (word == "不低于" and value == float(number))
     return value < float(number) or (word == "不高于" and value == float(number))
@@ -72,6 +89,8 @@ def series_answer(
                 return None
             facts.append(found[-1])  # the newest report of the group
         filters = {"doc_id": [f.doc_id for f in facts]}
+        stated = facts
+        facts, extreme = _extremes(facts, text)
     elif provinces or years:
         # Years of one place ("广东历年…") are that place's reports; else the State Council's.
         named = catalog.named_in(query.named_text) if years and not provinces else []
@@ -90,7 +109,7 @@ def series_answer(
         growth, amount = _GROWTH.search(text) is not None, _AMOUNT.search(text) is not None
         measure = "growth" if growth and not amount else "amount" if amount and not growth else None
         stated = series(indicator, period, filters, measure)
-        facts = [f for f in stated if _keeps(f, threshold)]
+        facts, extreme = _extremes([f for f in stated if _keeps(f, threshold)], text)
         if comparison and stated and not facts:  # "哪些省份…高于5%？" where none is: each figure shows it
             asked = comparison.group(0).replace(" ", "")
             reason = {
@@ -107,6 +126,8 @@ def series_answer(
         # the search answers as it can, with the passages it finds; an empty refusal had shown none.
         return None
     reason = {"series": {"indicator": indicator, "period": period, "filters": filters, "reports": len(parts)}}
+    if extreme:  # of how many stated figures: the note says so (the quotes are the reports' own)
+        reason["series"] |= {"extreme": extreme, "of": len(stated)}
     passages = [p.passages[0] for p in parts]
     answer = "\n".join(f"{p.question}：{p.answer}" for p in parts)
     # A look-up of the reports' own sentences (series precision 1.00 in benchmarks/SERIES.md).

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from qa import ReportQA
-from qa.apps.messages import not_found_reason
+from qa.apps.messages import not_found_reason, scope_notes
 from tests.conftest import HashEmbedder
 
 REPORTS = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "gov_reports"
@@ -122,7 +122,7 @@ def test_a_two_part_reply_says_where_it_looked(tmp_path) -> None:
 
 def test_which_province_asks_every_province(provinces: ReportQA) -> None:
     # Found by a helper: 哪个省…更高？ quoted one province's sentence.
-    answer = provinces.ask("哪个省2026年地区生产总值增长目标最高？", k=5)
+    answer = provinces.ask("哪个省2026年地区生产总值增长目标更高？", k=5)
     assert answer.reason["series"]["filters"]["level"] == "province" and len(answer.parts) == 31
 
 
@@ -146,3 +146,18 @@ def test_an_across_question_no_key_figure_matches_is_searched_as_any_question(pr
     # at once, with no passage shown.
     answer = provinces.ask("历年居民消费价格涨幅目标是多少？")  # no State Council report here
     assert "series" not in answer.reason and answer.passages
+
+
+def test_the_highest_or_the_lowest_figure_is_that_reports_own(provinces: ReportQA) -> None:
+    # Found by a helper: "哪一年的GDP增长目标最低？" had been refused in 4 of 4 wordings.
+    series = provinces.series("地区生产总值", period="plan", filters={"level": "province", "year": 2026})
+    values = [f.value for f in series]
+    for question, chosen in [
+        ("哪个省2026年地区生产总值增长目标最高？", max),
+        ("哪个省的GDP增长目标最低？", min),
+    ]:
+        answer = provinces.ask(question)
+        assert answer.found and answer.parts and answer.reason["series"]["of"] == len(series)
+        kept = [f for f in series if f.value == chosen(values)]
+        assert [p.answer for p in answer.parts] == [f.sentence for f in kept]
+    assert "以下是其中最低的" in " ".join(scope_notes(answer.reason))

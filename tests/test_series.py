@@ -14,7 +14,7 @@ import pytest
 from benchmarks.series import CASES, GDP_NATIONAL, NATIONAL_YEARS, Library, figure, load_library, measure
 from qa.apps.cli import main
 from qa.errors import QuestionError
-from qa.facts.series import normalize_indicator
+from qa.facts.series import indicator_series, normalize_indicator
 from qa.index.catalog import FILTER_KEYS
 
 GOV_REPORTS = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "gov_reports"
@@ -84,6 +84,10 @@ def test_five_year_shares_and_sub_indicators_stay_out(library: Library) -> None:
     assert normalize_indicator("中央提出今年经济增长预期目标") == "经济增长"
     assert normalize_indicator("中央财政赤字预算") == "中央财政赤字"
     assert normalize_indicator("一般公共预算") == "一般公共预算"
+    growth = indicator_series(
+        library.facts, library.documents, library.texts, "国内生产总值", "plan", {"year": 2004}, "growth"
+    )
+    assert [f.value_text for f in growth] == ["7%"]  # a rate whose name says growth is a growth
 
 
 def test_review_series_is_never_marked_plan(library: Library) -> None:

@@ -214,6 +214,10 @@ def scope_notes(reason: dict[str, Any]) -> list[str]:
         which, titles = _preferred(reason)
         unnamed = "" if reason.get("scope_asked") else "问题没有指明哪份报告，"
         notes.append(f"{unnamed}按{which}报告回答：{titles}。")
+    series = reason.get("series") or {}
+    if series.get("extreme"):  # 哪一年…最低: the quotes are the reports' own, the ranking is ours
+        which = "最高" if series["extreme"] == "highest" else "最低"
+        notes.append(f"{series['of']}份报告给出了这个数字，以下是其中{which}的。")
     places = reason.get("other_places") or {}
     if places:  # 省里… in a library of several provinces: one of them is quoted
         others = [str(p) for p in places["others"]]

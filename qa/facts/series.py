@@ -39,6 +39,8 @@ FAMILIES: tuple[tuple[str, ...], ...] = (
     ("城镇调查失业率", "全国城镇调查失业率", "调查失业率"),
     ("城镇登记失业率",),
     ("赤字率", "财政赤字率"),
+    ("中央财政赤字",),
+    ("财政赤字", "全国财政赤字"),
     ("粮食产量", "粮食总产量"),
 )  # fmt: skip
 # Words in front of a name that only place or introduce it: 提出国内生产总值, 全省地区生产总值, 今年…
@@ -96,8 +98,15 @@ def _own_year(fact: Fact, info: DocumentInfo) -> int | None:
 def _candidate(fact: Fact, info: DocumentInfo, names: set[str], period: str, measure: Measure | None) -> bool:
     if fact.period != period or normalize_indicator(fact.indicator) not in names:
         return False
-    if measure == "growth" and fact.kind != "growth" and fact.change_pct is None:
-        return False  # 增长多少: not a level that states no change (生产总值6.66万亿元)
+    # 增长多少: not a level that states no change (生产总值6.66万亿元); a rate whose name says it is a
+    # growth is one (经济增长预期目标为7%左右).
+    growth = (
+        fact.kind == "growth"
+        or fact.change_pct is not None
+        or (fact.unit == "%" and "增长" in fact.indicator)
+    )
+    if measure == "growth" and not growth:
+        return False
     if measure == "amount" and fact.kind != "amount":
         return False  # 多少万亿元: not a growth rate
     if fact.indicator.endswith("经济") and fact.kind != "growth":
