@@ -140,6 +140,7 @@ _CHINESE = re.compile(r"[\u4e00-\u9fff]")
 _YEARS = re.compile(r"the report covers (?P<first>\d{4})[–-](?P<last>\d{4}), not (?P<asked>\d{4})")
 _PLANNED_ONLY = re.compile(r"the report reviews (?P<reviewed>\d{4}), and plans (?P<asked>\d{4}) only")
 _UNNAMED_YEARS = re.compile(r"the document never speaks of (?P<asked>[\d/]+)")
+_UNNAMED_THINGS = re.compile(r"the document never names (?P<asked>\S+)")
 _OTHER_YEARS = re.compile(r"the sentences found tell of (?P<told>[\d/]+), not (?P<asked>[\d/]+)")
 _OTHER_PLACES = re.compile(r"the sentence found speaks of (?P<told>\S+), not (?P<asked>\S+)")
 _NONE_COMPARED = re.compile(r"none of the (?P<count>\d+) figures stated is (?P<asked>\S+)")
@@ -161,6 +162,9 @@ def not_found_reason(reason: dict[str, Any]) -> str:
     compared = _NONE_COMPARED.search(because)  # before the Chinese passthrough: it names 高于5%
     if compared:
         return f"{compared['count']}份报告给出了这个数字，没有一个{compared['asked']}。"
+    things = _UNNAMED_THINGS.search(because)  # before the Chinese passthrough: it names them
+    if things:
+        return f"报告里没有提到{things['asked']}。"
     if reason.get("missing_report") or _CHINESE.search(because):
         # The coverage rule writes Chinese already: 没有2025年广东省的报告；有：…
         return _sentence_end(because)

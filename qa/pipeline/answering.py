@@ -18,6 +18,7 @@ from qa.index.base import IndexStore
 from qa.pipeline.background import BACKGROUND_PATH, load_background
 from qa.pipeline.coverage import Missing, missing_report, other_place
 from qa.pipeline.features import FEATURES, Candidate, candidates, lead_tokens
+from qa.pipeline.names import unnamed_reason
 from qa.pipeline.query import Query
 from qa.pipeline.retrieval import Hit, Scope, search, search_scope, search_topic
 from qa.pipeline.scorer import AnswerScorer, Scored
@@ -175,6 +176,7 @@ def decide(
     year_reason = (
         uncovered_year(retrieved.query, covered_from, sentence)
         or unnamed_year(retrieved.query, data.texts.get(passage.doc_id, ""), info)
+        or unnamed_reason(retrieved.query.normalized, data.texts.get(passage.doc_id, ""))
         or other_years(retrieved.query, sentence)
         or other_place(retrieved.query, best.text, info)
         if years
