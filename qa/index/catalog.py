@@ -30,6 +30,7 @@ def short_region(region: str) -> str:
     return _REGION_SUFFIX.sub("", region)
 
 
+_LATIN_WORD = re.compile(r"[a-z]+")
 FILTER_KEYS = ("doc_id", "year", "region", "level")
 _LEVEL_ALIASES = {"provincial": "province", "municipal": "city"}
 
@@ -133,14 +134,37 @@ class Catalog:
 
     def place_names_in(self, text: str) -> list[str]:
         """The region names (full, or short of two or more characters) of reports that occur in
-        ``text``, longest first."""
+        ``text``, or whose pinyin is one of its English words (Qingshi town: 青石), longest first."""
         found = {
             text[start : start + length]
             for length in self._name_lengths
             for start in range(len(text) - length + 1)
             if text[start : start + length] in self._place
         }
+        words = _LATIN_WORD.findall(text.lower())
+        found |= {self._spelled[word] for word in words if word in self._spelled} if words else set()
         return sorted(found, key=lambda name: (-len(name), name))
+
+    @functools.cached_property
+    def _spelled(self) -> dict[str, str]:
+        """The short region names by their pinyin, as English writes them (qingshi: 青石); a spelling
+        two names share (shanxi: 山西, 陕西) names none. An English question naming a town or county
+        had been answered from another town's report at 0.97."""
+        from pypinyin import lazy_pinyin  # its tables are ~50 MB: only an English question needs them
+
+        cores: dict[str, str] = {}  # 紫帽镇人民政府 -> 紫帽 (its suffixes taken off one by one)
+        for name in self._place:
+            core = name
+            while (shorter := short_region(core)) != core:
+                core = shorter
+            if len(core) >= 2:
+                cores[name] = core
+        spellings: dict[str, set[str]] = {}
+        for core in cores.values():
+            spellings.setdefault("".join(lazy_pinyin(core)), set()).add(core)
+        # The shortest name of each: as a Chinese question names it (青石 of 青石镇).
+        named = {core: name for name, core in sorted(cores.items(), key=lambda item: -len(item[0]))}
+        return {spelling: named[found.pop()] for spelling, found in spellings.items() if len(found) == 1}
 
     def named_in(self, text: str) -> list[DocumentInfo]:
         """Reports whose region, or its short name of two or more characters, occurs in ``text``
