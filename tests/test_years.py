@@ -131,3 +131,16 @@ def test_what_a_year_only_planned_achieved_is_not_in_the_report() -> None:
     )
     assert uncovered_year(analyze("2023年国内生产总值增长目标是多少？"), 2022, target) is None  # its plan
     assert uncovered_year(analyze("2022年国内生产总值增长了多少？"), 2022, "增长3%。") is None  # its review
+
+
+def test_a_years_target_is_not_in_the_report_that_only_reviews_the_year() -> None:
+    # Found by a helper: "2012年国内生产总值增长目标是多少？" of a library lacking the 2012 report had
+    # quoted 2012's result from the 2013 report at 0.99.
+    result = "2012年，全面实现年初确定的主要目标，国内生产总值增长7.8%。"
+    reason = uncovered_year(analyze("2012年国内生产总值增长目标是多少？"), 2012, result)
+    assert not_found_reason({"not_found_because": reason}) == (
+        "报告回顾的是2012年的结果；2012年的目标在当年的报告里。"
+    )
+    stated = "国内生产总值增长7.8%，超过7.5%的预期目标。"  # the review states the target
+    assert uncovered_year(analyze("2012年国内生产总值增长目标是多少？"), 2012, stated) is None
+    assert uncovered_year(analyze("2012年国内生产总值增长了多少？"), 2012, result) is None

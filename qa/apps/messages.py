@@ -139,6 +139,7 @@ def error_line(exc: Exception) -> str:
 _CHINESE = re.compile(r"[\u4e00-\u9fff]")
 _YEARS = re.compile(r"the report covers (?P<first>\d{4})[–-](?P<last>\d{4}), not (?P<asked>\d{4})")
 _PLANNED_ONLY = re.compile(r"the report reviews (?P<reviewed>\d{4}), and plans (?P<asked>\d{4}) only")
+_REVIEWED_ONLY = re.compile(r"the report reviews (?P<asked>\d{4}), and sets no target for it")
 _UNNAMED_YEARS = re.compile(r"the document never speaks of (?P<asked>[\d/]+)")
 _UNNAMED_THINGS = re.compile(r"the document never names (?P<asked>\S+)")
 _OTHER_YEARS = re.compile(r"the sentences found tell of (?P<told>[\d/]+), not (?P<asked>[\d/]+)")
@@ -174,6 +175,9 @@ def not_found_reason(reason: dict[str, Any]) -> str:
     planned = _PLANNED_ONLY.search(because)
     if planned:
         return f"报告回顾的是{planned['reviewed']}年；{planned['asked']}年只有目标，还没有结果。"
+    reviewed = _REVIEWED_ONLY.search(because)
+    if reviewed:
+        return f"报告回顾的是{reviewed['asked']}年的结果；{reviewed['asked']}年的目标在当年的报告里。"
     unnamed = _UNNAMED_YEARS.search(because)
     if unnamed:
         return f"文档中没有提到{unnamed['asked']}年。"

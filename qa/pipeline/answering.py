@@ -8,6 +8,7 @@ document never speaks of); ``qa.pipeline.answerer`` puts them together.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -98,13 +99,23 @@ def retrieve(
     return Retrieved(query, vector, hits, passages, found, scope, topic, k)
 
 
+_TARGET_STATED = re.compile(r"目标(?:是|为)|预期(?:目标|增长)|计划(?:增长|完成|投资)|控制在")
+
+
 def uncovered_year(query: Query, review_year: int | None, sentence: str) -> str | None:
     """The reason when the question names only years the report neither reviews nor plans, or asks
     what the year it only plans achieved ("2023年国内生产总值增长了多少？" of the report that sets 2023's
     target), and the answer ``sentence`` (normalized: ２０１０年 is 2010年) names none of them."""
-    if not query.years or review_year is None or any(str(y) in sentence for y in query.years):
+    if not query.years or review_year is None:
         return None
     asked = "/".join(map(str, query.years))
+    # And the reverse: a year's target is set by the report that plans it, not the one that reviews
+    # the year ("2012年国内生产总值增长目标是多少？" had quoted 2012's result, 7.8%, at 0.99), unless the
+    # sentence states the target (超过7.5%的预期目标).
+    if query.aspect == "plan" and set(query.years) == {review_year} and not _TARGET_STATED.search(sentence):
+        return f"the report reviews {asked}, and sets no target for it"
+    if any(str(y) in sentence for y in query.years):
+        return None
     if query.aspect == "review" and set(query.years) == {review_year + 1}:
         return f"the report reviews {review_year}, and plans {asked} only"
     if {review_year, review_year + 1} & set(query.years):
