@@ -161,3 +161,11 @@ def test_the_highest_or_the_lowest_figure_is_that_reports_own(provinces: ReportQ
         kept = [f for f in series if f.value == chosen(values)]
         assert [p.answer for p in answer.parts] == [f.sentence for f in kept]
     assert "以下是其中最低的" in " ".join(scope_notes(answer.reason))
+
+
+def test_a_rate_named_as_a_change_is_the_change_asked_for(provinces: ReportQA) -> None:
+    # Found by a helper: 各省居民消费价格涨幅目标 listed one province, 各省CPI目标 five.
+    worded = provinces.ask("各省居民消费价格涨幅目标是多少？")
+    assert len(worded.parts) > 10 and [p.answer for p in worded.parts] == [
+        p.answer for p in provinces.ask("各省CPI目标是多少？").parts
+    ]

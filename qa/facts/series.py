@@ -57,6 +57,7 @@ _REVIEW_WORDS = re.compile(r"过去一年|过去五年|一年来|去年|上年|�
 # A year named before the figure (2015年国内生产总值, 一九三六年的粮食产量, １９９７年): not the report's own
 # year, it is some other year's figure.
 _LEAD_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d|[一二][〇○零一二三四五六七八九]{3})年")
+_CHANGE_NAME = re.compile(r"增长|涨幅|增速|增幅|上涨")  # a rate named as a change
 _BASE_OF_CHANGE = re.compile(r"(?:从|由)\s*$")  # 从54万亿元增加到82.7万亿元: the figure is where it started
 # A sentence that states targets: 主要预期目标是：, 目标为：; not 目标任务 said in passing.
 _TARGET = re.compile(r"目标(?:是|为|：|:)|预期目标")
@@ -99,11 +100,11 @@ def _candidate(fact: Fact, info: DocumentInfo, names: set[str], period: str, mea
     if fact.period != period or normalize_indicator(fact.indicator) not in names:
         return False
     # 增长多少: not a level that states no change (生产总值6.66万亿元); a rate whose name says it is a
-    # growth is one (经济增长预期目标为7%左右).
+    # change is one (经济增长预期目标为7%左右, 居民消费价格涨幅2%左右: 各省…涨幅目标 had kept one province).
     growth = (
         fact.kind == "growth"
         or fact.change_pct is not None
-        or (fact.unit == "%" and "增长" in fact.indicator)
+        or (fact.unit == "%" and _CHANGE_NAME.search(fact.indicator) is not None)
     )
     if measure == "growth" and not growth:
         return False
