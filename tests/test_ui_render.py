@@ -8,6 +8,9 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+import gradio as gr
+import pytest
+
 from qa import Answer, Passage
 from qa.apps.http import _encode_request_line
 from qa.apps.messages import explain_error, not_found_reason, scope_notes
@@ -17,6 +20,7 @@ from qa.apps.ui.app import (
     EXAMPLE_QUESTIONS,
     _reply,
     _take_question,
+    api_answer,
     example_questions,
     make_filters,
     welcome,
@@ -344,3 +348,14 @@ def test_a_series_answer_shows_no_search_score() -> None:
     series = _answer("answer", reason={"series": {"indicator": "地区生产总值"}})
     assert "得分" not in format_answer(series) and "检索得分" not in render_answer(series)
     assert "得分" in format_answer(_answer("answer")) and "检索得分" in render_answer(_answer("answer"))
+
+
+def test_the_gradio_api_replies_as_http_does(hash_embedder, tmp_path: Path) -> None:
+    # Found by a helper: gradio_client's /ask gave no why_not_found or notes, which /api/ask gives.
+    from qa import ReportQA
+
+    bot = ReportQA(index_dir=tmp_path / "index", embedder=hash_embedder)
+    reply = api_answer(bot, "浙江今年GDP目标是多少？", 3)
+    assert reply["why_not_found"] and reply["why_not_found"].startswith("没有浙江的报告") and "notes" in reply
+    with pytest.raises(gr.Error):
+        api_answer(bot, "财政收入", 0)

@@ -17,6 +17,7 @@ import gradio as gr
 from qa.api import ReportQA
 from qa.apps.guard import Policy
 from qa.apps.messages import explain_error
+from qa.apps.models import answer_json
 from qa.apps.ui.answers import render_answer, render_error
 from qa.apps.ui.assets import PRIVATE, scroll_js
 from qa.apps.ui.documents import documents_tab
@@ -252,16 +253,22 @@ def _reply(
     return [*history, {"role": "assistant", "content": content}]
 
 
+def api_answer(bot: ReportQA, question: str, k: int = DEFAULT_K) -> dict:
+    """The reply of ``/ask`` for gradio_client: the Answer as HTTP /api/ask gives it (with
+    ``why_not_found`` and ``notes`` in Chinese; they had been missing here), or a gr.Error in Chinese."""
+    if not isinstance(k, int) or isinstance(k, bool) or not 1 <= k <= MAX_K:
+        raise gr.Error(f"k 必须是 1 到 {MAX_K} 的整数")
+    try:
+        return answer_json(bot.ask(question, k=k).to_dict())
+    except ReportQAError as exc:
+        raise gr.Error(explain_error(exc)[1]) from None
+
+
 def _api_endpoints(bot: ReportQA) -> None:
     """``/ask`` for gradio_client: (question, k) -> the Answer dict."""
 
     def ask(question: str, k: int = DEFAULT_K) -> dict:
         """Answer a question from the indexed reports, with up to k cited passages (1-20)."""
-        if not isinstance(k, int) or isinstance(k, bool) or not 1 <= k <= MAX_K:
-            raise gr.Error(f"k 必须是 1 到 {MAX_K} 的整数")
-        try:
-            return bot.ask(question, k=k).to_dict()
-        except ReportQAError as exc:
-            raise gr.Error(explain_error(exc)[1]) from None
+        return api_answer(bot, question, k)
 
     gr.api(ask, api_name="ask")
