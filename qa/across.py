@@ -27,6 +27,8 @@ _ACROSS_YEARS = re.compile(r"历年|每年|这些年|逐年|哪些年|哪几年|
 # The figure compared with, its percent sign included for the refusal that quotes it.
 _COMPARISON = re.compile(r"(高于|超过|大于|多于|不低于|低于|小于|少于|不高于)\s*(\d+(?:\.\d+)?)\s*[%％]?")
 _ABOVE = ("高于", "超过", "大于", "多于", "不低于")
+# A bound written after the figure: "哪些省份的经济增长目标是5%以上？" (it had kept every province).
+_AT_LEAST = re.compile(r"(\d+(?:\.\d+)?)\s*[%％]?\s*及?(以上|以下)")
 # Which report's figure is the highest or the lowest (哪一年的增长目标最低？, 哪个省最高): ties are all kept.
 _HIGHEST = re.compile(r"最高|最大|最多|最快|highest|largest|biggest|fastest", re.I)
 _LOWEST = re.compile(r"最低|最小|最少|最慢|lowest|smallest|slowest", re.I)
@@ -52,6 +54,14 @@ def _extremes(facts: list[Fact], text: str) -> tuple[list[Fact], str | None]:
         return facts, None
     chosen = (max if extreme == "highest" else min)(map(_compared_value, facts))
     return [f for f in facts if _compared_value(f) == chosen], extreme
+
+
+def _threshold(match: re.Match[str]) -> tuple[str, str]:
+    """(comparison word, figure) of 高于5% or of 5%以上 (as 不低于5%)."""
+    first, second = match.groups()
+    if second in ("以上", "以下"):
+        return ("不低于" if second == "以上" else "不高于"), first
+    return first, second
 
 
 def _keeps(fact: Fact, comparison: tuple[str, str] | None) -> bool:
@@ -101,8 +111,8 @@ def series_answer(
         )
         if query.report_years or query.years:
             filters["year"] = list(query.report_years or query.years)
-        comparison = _COMPARISON.search(text)
-        threshold = comparison.groups() if comparison else None
+        comparison = _COMPARISON.search(text) or _AT_LEAST.search(text)
+        threshold = _threshold(comparison) if comparison else None
         # Of every report, its change (增长多少) or its level (多少万亿元) when the question asks one: each
         # part had been the report's first figure, 生产总值6.66万亿元 for 增长多少 (a comparison keeps it:
         # on the generated comparisons, its parts' first passages held the figure less often).

@@ -39,6 +39,9 @@ def test_a_threshold_keeps_the_reports_above_it(provinces: ReportQA) -> None:
     series = provinces.series("地区生产总值", period="plan", filters={"level": "province", "year": 2026})
     above = [f for f in series if f.value > 5]
     assert 0 < len(answer.parts) == len(above) < len(series)
+    # A bound after the figure (a helper: "…是5%以上？" had kept every province).
+    at_least = provinces.ask("哪些省份的地区生产总值增长目标是5%以上？")
+    assert len(at_least.parts) == len([f for f in series if f.value >= 5]) < len(series)
     # None above: refused with how many state it, each figure cited (it had been refused as stated
     # by no report, with no passage).
     highest = max(f.value for f in series)
