@@ -47,8 +47,8 @@ def _one(error: dict[str, Any]) -> tuple[str, str]:
         return "invalid_json", "请求体不是有效的 JSON。"
     if field == "question" and kind in ("string_too_short", "blank_question"):
         return "empty_question", "问题不能为空。"
-    if field == "question" and kind == "string_too_long":
-        return "question_too_long", f"问题太长，最多 {limit} 个字。"
+    if field == "question" and kind == "string_too_long":  # as the library says it (ask --json too)
+        return "question_too_long", f"问题有 {len(error.get('input') or '')} 个字，超过了 {limit} 字的上限。"
     if field == "k":
         return "invalid_k", f"k 应是 1 到 {MAX_K} 之间的整数。"
     if kind == "missing":
