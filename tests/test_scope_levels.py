@@ -167,6 +167,11 @@ def test_a_years_result_is_asked_of_the_report_that_reviews_it() -> None:
     assert [label for label, _ in ends] == ["2014年", "2016年"]
     named = named_groups(analyze("2015年和2016年的政府工作报告中，国内生产总值分别增长了多少？"), catalog)
     assert [[d.doc_id for d in infos] for _, infos in named] == [["n2015"], ["n2016"]]
+    # A target of a year no report plans is a part of its own that says so (a helper: "2007年和2008年…
+    # 目标" had quoted the 2008 report's target for 2007); a bare year beside a figure keeps its reviewer.
+    gap = named_groups(analyze("2013年和2014年GDP增长目标分别是多少？"), catalog)
+    assert [[d.doc_id for d in infos] for _, infos in gap] == [[], ["n2014"]]
+    assert named_groups(analyze("2013年和2014年赤字率分别是多少？"), catalog)[0][1][0].doc_id == "n2014"
 
 
 @pytest.mark.parametrize(

@@ -100,11 +100,13 @@ def named_groups(query: Query, catalog: Catalog) -> list[tuple[str, list[Documen
         groups = []
         aspect = asked_aspect(query)
         for year in sorted(set(years)):
-            # A year's result is told in the report after it, its target in the report of the year.
+            # A year's result is told in the report after it, its target in the report of the year;
+            # asked which, a year no report tells is a part of its own that says so ("2007年和2008年…
+            # 目标" had quoted the 2008 report's target for 2007).
             titled = (
                 [d for d in pool if year not in titles and _tells(d, year, aspect)]
                 or [d for d in pool if d.year == year]
-                or [d for d in pool if covers_years(d, (year,))]
+                or [d for d in pool if aspect is None and covers_years(d, (year,))]
             )
             groups.append((f"{year}年{place}", prefer_national(titled)))
         return groups
