@@ -248,9 +248,11 @@ class _SlowBot:
 
     def __init__(self, index_dir: Path) -> None:
         self.index_dir, self.settings, self.documents = index_dir, Settings(), []
+        self.added = 0
 
     def add_documents(self, paths, client=None):
         time.sleep(1.2)
+        self.added += 1
         info = type("Info", (), {"title": "某县2023年政府工作报告", "doc_id": "a1"})()
         return [info]
 
@@ -273,17 +275,33 @@ def test_upload_progress_and_the_chat_note(tmp_path: Path, monkeypatch) -> None:
     assert indexing.chat_note() is None
 
 
+def test_a_batch_goes_on_when_its_page_is_reloaded_or_closed(tmp_path: Path) -> None:
+    # Found by a helper: F5 or a closed tab mid-batch dropped the files after the one being indexed,
+    # and the chat's note (正在加入新报告…) stood for every later answer of every user.
+    paths = [tmp_path / f"{n}.txt" for n in "abc"]
+    for path in paths:
+        path.write_text("某县2023年政府工作报告\n正文。", encoding="utf-8")
+    bot, indexing = _SlowBot(tmp_path / "index"), Indexing()
+    page = _add_files(bot, [str(p) for p in paths], "127.0.0.1", indexing)  # type: ignore[arg-type]
+    next(page)  # the first progress line: then the page goes away
+    page.close()
+    deadline = time.monotonic() + 30
+    while indexing.chat_note() is not None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert bot.added == 3 and indexing.chat_note() is None
+
+
 def test_a_question_asked_while_indexing_says_so(hash_embedder, tmp_path: Path) -> None:
     from qa import ReportQA
 
     bot = ReportQA(index_dir=tmp_path / "index", embedder=hash_embedder)
     indexing = Indexing()
-    indexing.update("《新报告.pdf》，文件 1/1 · 正在建立索引")
+    indexing.begin("新报告.pdf", 1, 1)
     [_, reply] = _reply(bot, "财政收入多少？", [{"role": "user", "content": "财政收入多少？"}], [], [], [], 5,
                         indexing.chat_note())  # fmt: skip
     assert (
-        "正在加入新报告（《新报告.pdf》，文件 1/1 · 正在建立索引），这次的回答只来自已经加入的报告。"
-        in reply["content"]
+        "正在加入新报告（《新报告.pdf》，文件 1/1 · 正在建立索引 · 已用 0 秒 · 总进度 0%），"
+        "这次的回答只来自已经加入的报告。" in reply["content"]
     )
 
 

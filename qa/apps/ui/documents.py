@@ -10,9 +10,9 @@ public server the controls are not built at all.
 
 from __future__ import annotations
 
-import time
+import threading
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor, TimeoutError
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import gradio as gr
@@ -145,51 +145,61 @@ def _refresh(bot: ReportQA) -> tuple:
     )
 
 
-def _add_files(bot: ReportQA, paths: list[str] | None, client: str, indexing: Indexing) -> Iterator[tuple]:
-    """Index uploaded files one by one (one bad file does not keep the good ones out), saying how far
-    it is in the status line and in the chat's note as it goes; yields the outputs of the upload."""
-    paths = list(paths or [])
-    added: list[DocumentInfo] = []
-    lines: list[str] = []
-    keep = [gr.skip()] * REFRESHED  # the list, header and filters change only at the end
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="report-qa-upload") as pool:
-        for number, path in enumerate(paths, start=1):
+@dataclass
+class _Batch:
+    """One upload's files as its worker gets through them: what it said of each, what it added."""
+
+    paths: list[str]
+    lines: list[str] = field(default_factory=list)
+    added: list[DocumentInfo] = field(default_factory=list)
+    done: threading.Event = field(default_factory=threading.Event)
+
+
+def _index_batch(bot: ReportQA, batch: _Batch, client: str, indexing: Indexing) -> None:
+    """Index the batch's files one by one (one bad file does not keep the good ones out). It runs to
+    the end whatever the page does: a reload or a closed tab mid-batch had dropped the files after
+    the one being indexed, and left the chat's note standing."""
+    try:
+        for number, path in enumerate(batch.paths, start=1):
             name = Path(path).name
-            started = time.monotonic()
-            # Indexing runs in a worker so that this handler can report progress while it waits.
+            indexing.begin(name, number, len(batch.paths))
             held = bot.documents
-            job = pool.submit(add_upload, bot, path, name, client=client)
-            while True:
-                try:
-                    new = job.result(timeout=PROGRESS_SECONDS)
-                    break
-                except TimeoutError:
-                    status = _progress(number, len(paths), time.monotonic() - started)
-                    indexing.update(f"《{name}》，{status}")
-                    note = banner(f"正在加入《{name}》（{status}）。现在提问，答案只来自已经加入的报告。")
-                    yield gr.skip(), _lines([*lines, f"⏳ {md_escape(name)}：{status}"]), note, *keep
-                except ReportQAError as exc:
-                    lines.append(f"✗ {md_escape(_upload_error(exc, path, name))}")
-                    new = None
-                    break
+            try:
+                new = add_upload(bot, path, name, client=client)
+            except ReportQAError as exc:
+                batch.lines.append(f"✗ {md_escape(_upload_error(exc, path, name))}")
+                continue
             if new:
-                added += new
+                batch.added += new
                 older = "，替换了旧版本" if replaced(held, bot) else ""
-                lines += [f"✓ 已加入《{md_escape(d.title)}》（{md_escape(name)}{older}）" for d in new]
+                batch.lines += [f"✓ 已加入《{md_escape(d.title)}》（{md_escape(name)}{older}）" for d in new]
                 if twins := namesakes(new, bot):
-                    lines.append(f"・ {md_escape(namesake_note(twins))}")
-            elif new is not None:
-                lines.append(f"・ {md_escape(name)} 已在索引中，未重复加入")
-    indexing.update(None)
-    titles = "、".join(f"《{d.title}》" for d in added)
-    note = banner(f"已加入：{titles}。现在提问会同时检索它。") if added else ""
-    yield None, _lines(lines), note, *_refresh(bot)
+                    batch.lines.append(f"・ {md_escape(namesake_note(twins))}")
+            else:
+                batch.lines.append(f"・ {md_escape(name)} 已在索引中，未重复加入")
+    finally:
+        indexing.finish()
+        batch.done.set()
 
 
-def _progress(number: int, total: int, seconds: float) -> str:
-    """文件 1/2 · 正在建立索引 · 已用 4 秒 · 总进度 0%: files done so far make the percentage."""
-    done = round(100 * (number - 1) / total)
-    return f"文件 {number}/{total} · 正在建立索引 · 已用 {int(seconds)} 秒 · 总进度 {done}%"
+def _add_files(bot: ReportQA, paths: list[str] | None, client: str, indexing: Indexing) -> Iterator[tuple]:
+    """Index uploaded files in a worker of their own, saying how far it is in the status line and in
+    the chat's note as it goes; yields the outputs of the upload."""
+    batch = _Batch(list(paths or []))
+    keep = [gr.skip()] * REFRESHED  # the list, header and filters change only at the end
+    worker = threading.Thread(
+        target=_index_batch, args=(bot, batch, client, indexing), name="report-qa-upload"
+    )
+    worker.start()
+    while not batch.done.wait(PROGRESS_SECONDS):
+        current = indexing.current()
+        if current is not None:
+            name, status = current
+            note = banner(f"正在加入《{name}》（{status}）。现在提问，答案只来自已经加入的报告。")
+            yield gr.skip(), _lines([*batch.lines, f"⏳ {md_escape(name)}：{status}"]), note, *keep
+    titles = "、".join(f"《{d.title}》" for d in batch.added)
+    note = banner(f"已加入：{titles}。现在提问会同时检索它。") if batch.added else ""
+    yield None, _lines(batch.lines), note, *_refresh(bot)
 
 
 def _lines(lines: list[str]) -> str:
