@@ -206,6 +206,15 @@ def test_acknowledgements_ask_nothing() -> None:
     # "好的" had been answered with 主要指标好于预期, in a chat and over HTTP.
     assert all(small_talk(normalize(said)) for said in ("好的", "嗯", "明白了", "收到", "哦", "好的，谢谢！"))
     assert not small_talk(normalize("收到多少补贴？")) and not small_talk(normalize("嗯，那教育呢？"))
+    # A one-word yes ("好" had been answered at 0.88, "行" at 0.90), and a number typed in a chat
+    # (read with the earlier topic, "12345" had been answered).
+    assert all(small_talk(normalize(said)) for said in ("好", "行！", "可以", "谢谢你"))
+    assert not small_talk(normalize("好好学习")) and not small_talk(normalize("行政村有多少个？"))
+    chat = Conversation(_ConfidentAbout("就业"))  # type: ignore[arg-type]
+    chat.ask("河南去年城镇新增就业多少？")
+    for said in ("12345", "好"):
+        with pytest.raises(QuestionError):
+            chat.ask(said)
 
 
 def test_a_turn_asking_for_more_of_the_topic_keeps_it_and_the_next_name_replaces_it() -> None:

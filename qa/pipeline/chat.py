@@ -94,10 +94,13 @@ class Conversation:
 
     def ask(self, question: str, k: int = 5, filters: Mapping[str, Any] | None = None) -> Answer:
         """Answer ``question`` in the context of the earlier turns: the most confident reading."""
-        if small_talk(normalize(question)):  # "谢谢" read as "镇里谢谢" quoted the report's thanks
-            raise QuestionError(NAMES_NOTHING)
         # "？？？" had been read as "安徽城镇新增就业？？？" and answered, 3,000 characters had failed.
         check_text(question)
+        # "谢谢" read as "镇里谢谢" quoted the report's thanks; "12345" after a question was read with
+        # its topic and answered: a number alone asks nothing, in a chat as on its own.
+        text = normalize(question)
+        if small_talk(text) or not any(ch.isalpha() for ch in text):
+            raise QuestionError(NAMES_NOTHING)
 
         def ask(reading: str) -> Answer:
             return self.bot.ask(reading, k=k, filters=filters)

@@ -46,7 +46,9 @@ NAMES_NOTHING = "the question names nothing to look for, only words like 的, �
 # thank-you sentence, "hello" with its salutation, "好的" with 主要指标好于预期), nor does a run of one
 # letter ("aaaaaaa").
 _SMALL_TALK = re.compile(
-    r"你好|您好|谢谢|多谢|再见|拜拜|好的|好吧|明白了?|知道了|收到|了解了|^[嗯哦噢喔]+"
+    r"你好|您好|谢谢(?:你|您|啦)?|多谢|再见|拜拜|好的|好吧|明白了?|知道了|收到|了解了|^[嗯哦噢喔]+"
+    # A one-word yes on its own (好, 行, 可以: "好" had been answered at 0.88 with a sentence of 好).
+    r"|^(?:好|行|对|是的|可以|没问题|好嘞)[啊呀吧的了哈嘛]*[\s!！。.~～]*$"
     # Words to the bot before a question: 在吗, 打扰一下, 能帮我查一下吗, 我想咨询个事儿.
     r"|在吗|在不在|打扰(?:一下|了)?|麻烦(?:你|您)|(?:能|可以)?帮(?:我|忙)查(?:一下|查)?|可以吗|听得[到见]吗"
     r"|你是谁|我?想咨询(?:一下|个事儿?)?|想问问|问一下|^喂+|^(?:那个|呃+|额+)"
