@@ -170,6 +170,9 @@ def test_parts_one_block_each_and_copy_text_with_citations() -> None:
 
 def test_errors_in_chinese_with_stable_codes() -> None:
     assert explain_error(QuestionError("the question is empty")) == ("empty_question", "问题不能为空。")
+    # A report another page removed: no internal id shown (a helper saw 没有这份报告：96edb4c9df0a76f4。).
+    gone = explain_error(DocumentError("no document with id '96edb4c9df0a76f4' in /ix"))
+    assert gone == ("not_found", "索引里没有这份报告（可能已被移除）。")
     code, message = explain_error(QuestionError("the question has no words, only punctuation or symbols"))
     assert code == "no_words" and message == "问题里只有标点或符号，请写出想问的事。"
     code, message = explain_error(

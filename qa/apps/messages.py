@@ -42,7 +42,11 @@ _PATTERNS: list[tuple[re.Pattern[str], str, str]] = [
     (re.compile(r"^k must be a positive whole number"), "bad_k", "引用段落数 k 要是正整数。"),
     (re.compile(r"^period must be one of"), "bad_period", "时期只能是 plan（计划）或 review（回顾）。"),
     (re.compile(r"^a series needs an indicator"), "empty_indicator", "请给出指标名称，例如：国内生产总值。"),
-    (re.compile(r"^no document with id '(?P<name>[^']*)'"), "not_found", "没有这份报告：{name}。"),
+    (
+        re.compile(r"^no document with id '(?P<name>[^']*)'"),
+        "not_found",
+        "索引里没有这份报告（可能已被移除）。",
+    ),
     (
         re.compile(r"^(?P<name>.+?) is the only document"),
         "last_document",
