@@ -210,6 +210,11 @@ def test_the_box_is_locked_while_a_question_is_answered(open_page) -> None:
     page.wait_for_function(f"() => !({locked})()", timeout=REPLY_TIMEOUT_MS)  # open again after it
     assert page.locator(".rq-reply").count() == 1 and page.locator(".rq-pending").count() == 0
     assert "今年要建消防站吗" in page.locator("#rq-chat").inner_text()
+    # And the focus is back in the box for the next question (a helper needed 17 Tab presses).
+    page.wait_for_function(
+        "() => document.activeElement === document.querySelector('#rq-question textarea')",
+        timeout=REPLY_TIMEOUT_MS,
+    )
 
 
 def test_upload_shows_progress_and_the_chat_says_what_is_searched(

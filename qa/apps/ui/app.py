@@ -19,7 +19,7 @@ from qa.apps.guard import Policy
 from qa.apps.messages import explain_error
 from qa.apps.models import answer_json
 from qa.apps.ui.answers import render_answer, render_error
-from qa.apps.ui.assets import PRIVATE, scroll_js
+from qa.apps.ui.assets import FOCUS_QUESTION_JS, PRIVATE, scroll_js
 from qa.apps.ui.documents import documents_tab
 from qa.apps.ui.facts import facts_tab
 from qa.apps.ui.indexing import Indexing
@@ -162,7 +162,9 @@ def _chat_tab(bot: ReportQA, demo: gr.Blocks, indexing: Indexing) -> tuple[gr.Dr
         # fn=None: the scroll steps run in the browser only, with no round trip to the server.
         step.then(None, js=scroll_js("bottom"), **PRIVATE).then(
             reply, answer_inputs, chatbot, **PRIVATE
-        ).then(None, js=scroll_js("reply"), **PRIVATE).then(_ready, None, question, **PRIVATE)
+        ).then(None, js=scroll_js("reply"), **PRIVATE).then(_ready, None, question, **PRIVATE).then(
+            None, js=FOCUS_QUESTION_JS, **PRIVATE
+        )
 
     def shared(
         history: list, docs: list, years: list, regions: list, count: float, request: gr.Request

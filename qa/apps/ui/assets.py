@@ -68,6 +68,15 @@ def scroll_js(mode: Literal["bottom", "reply"]) -> str:
     return f"() => ({_SCROLL})({mode!r})"
 
 
+# Back to the question box once an answer is in, for keyboard users (the focus had dropped to the
+# page: 17 Tab presses back after one answer, 21 after two); not on a touch screen, where it would
+# bring up the keyboard over the answer, nor when the reader has moved the focus somewhere.
+FOCUS_QUESTION_JS = (
+    "() => { if (matchMedia('(pointer: fine)').matches && document.activeElement === document.body)"
+    " document.querySelector('#rq-question textarea')?.focus(); }"
+)
+
+
 def ui_assets() -> dict[str, Any]:
     """Theme, CSS and page script for ``gr.mount_gradio_app`` / ``Blocks.launch`` (Gradio 6 takes
     them there)."""
