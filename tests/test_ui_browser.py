@@ -269,3 +269,18 @@ def test_upload_shows_progress_and_the_chat_says_what_is_searched(
     assert page.evaluate("window.__xss") is None
     assert page.locator(".rq-reply script, .rq-reply b").count() == 0
     assert page.dialogs == [] and page.outside == []
+
+
+def test_gradios_notice_of_a_file_over_the_limit_is_in_chinese(open_page) -> None:
+    # Found by a helper: an upload over 50 MB was refused by Gradio's own script in English.
+    page = open_page(LAPTOP)
+    refused = 'File(s) exceed the maximum allowed size of 50.0 Mb: "huge.txt"'
+    page.evaluate(
+        """(refused) => { const box = document.createElement('div'); box.className = 'toast-body';
+        box.innerHTML = '<div>Error</div><div></div>'; box.lastChild.textContent = refused;
+        document.body.appendChild(box); }""",
+        refused,
+    )
+    page.wait_for_function("() => document.querySelector('.toast-body').innerText.includes('上传上限')")
+    text = page.locator(".toast-body").inner_text()
+    assert "错误" in text and "文件超过 50.0 MB 的上传上限" in text and "exceed" not in text

@@ -60,7 +60,24 @@
       }
     }
   };
-  new MutationObserver(() => translate(document.body)).observe(document.body, {
+  // Gradio's notices (toasts) are English words of its own: an upload over the size limit is refused
+  // before the server sees it, with "File(s) exceed the maximum allowed size of 50.0 Mb: …".
+  const notices = [
+    [/^File\(s\) exceed the maximum allowed size of ([\d.]+) ?Mb: ([\s\S]*)$/,
+      '文件超过 $1 MB 的上传上限：$2。这次选择的文件都没有上传，请去掉它后再上传其余文件。'],
+    [/^Error$/, '错误'], [/^Warning$/, '提示'], [/^Info$/, '提示'],
+  ];
+  const translateNotices = (root) => {
+    for (const box of root.querySelectorAll('.toast-body')) {
+      const walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const text = node.nodeValue.trim();
+        const said = notices.reduce((out, [pattern, to]) => out.replace(pattern, to), text);
+        if (said !== text) node.nodeValue = said;
+      }
+    }
+  };
+  new MutationObserver(() => { translate(document.body); translateNotices(document.body); }).observe(document.body, {
     childList: true, subtree: true, attributes: true, attributeFilter: ['title', 'aria-label'],
   });
   translate(document.body);
