@@ -139,7 +139,7 @@ def test_a_years_target_is_not_in_the_report_that_only_reviews_the_year() -> Non
     result = "2012年，全面实现年初确定的主要目标，国内生产总值增长7.8%。"
     reason = uncovered_year(analyze("2012年国内生产总值增长目标是多少？"), 2012, result)
     assert not_found_reason({"not_found_because": reason}) == (
-        "报告回顾的是2012年的结果；2012年的目标在当年的报告里。"
+        "报告回顾的是2012年的结果；2012年的目标要看2012年的政府工作报告。"
     )
     stated = "国内生产总值增长7.8%，超过7.5%的预期目标。"  # the review states the target
     assert uncovered_year(analyze("2012年国内生产总值增长目标是多少？"), 2012, stated) is None

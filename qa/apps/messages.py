@@ -181,7 +181,8 @@ def not_found_reason(reason: dict[str, Any]) -> str:
         return f"报告回顾的是{planned['reviewed']}年；{planned['asked']}年只有目标，还没有结果。"
     reviewed = _REVIEWED_ONLY.search(because)
     if reviewed:
-        return f"报告回顾的是{reviewed['asked']}年的结果；{reviewed['asked']}年的目标在当年的报告里。"
+        year = reviewed["asked"]
+        return f"报告回顾的是{year}年的结果；{year}年的目标要看{year}年的政府工作报告。"
     unnamed = _UNNAMED_YEARS.search(because)
     if unnamed:
         return f"文档中没有提到{unnamed['asked']}年。"
