@@ -88,6 +88,9 @@ def test_five_year_shares_and_sub_indicators_stay_out(library: Library) -> None:
         library.facts, library.documents, library.texts, "国内生产总值", "plan", {"year": 2004}, "growth"
     )
     assert [f.value_text for f in growth] == ["7%"]  # a rate whose name says growth is a growth
+    # The level this year's change reaches, after last year's (赤字率从去年的2.1%提高到2.3%).
+    deficits = library.series("赤字率", "plan", {"level": "national", "year": [2015, 2016]})
+    assert [f.value_text for f in deficits] == ["2.3%", "3%"]
 
 
 def test_review_series_is_never_marked_plan(library: Library) -> None:
