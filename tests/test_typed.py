@@ -19,6 +19,7 @@ from qa.pipeline.query import analyze, as_meant
         ("今\u3000年城镇新增就业", "今年城镇新增就业"),
         ("去年 G D P 是多少", "去年 GDP 是多少"),
         ("今年gdp增长目标", "今年GDP增长目标"),
+        ("去年Gdp是多少", "去年GDP是多少"),  # as a phone's keyboard capitalizes it
         ("pm2.5下降多少", "PM2.5下降多少"),
         ("5g基站建了多少", "5G基站建了多少"),
         ("What is the gdp target?", "What is the gdp target?"),  # no Chinese: as typed

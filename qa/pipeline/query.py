@@ -195,7 +195,10 @@ _SPACE_IN_CHINESE = re.compile(rf"(?<=[{CJK_RANGES}])\s+(?=[{CJK_RANGES}])")
 # Letters typed apart ("G D P") and abbreviations typed in lower case on a phone (gdp, cpi, 5g, pm2.5):
 # Chinese official text writes them in capitals, and the model told gdp from GDP.
 _SPACED_LETTERS = re.compile(r"(?<![A-Za-z])[A-Za-z](?: [A-Za-z])+(?![A-Za-z])")
-_LOWER_ABBREVIATION = re.compile(r"(?<![A-Za-z0-9.])(?=[0-9.]*[a-z])[a-z0-9.]{1,5}(?![A-Za-z0-9.])")
+# (or a short one with a capital first, as a phone's keyboard types it: Gdp, Cpi; not Apple).
+_LOWER_ABBREVIATION = re.compile(
+    r"(?<![A-Za-z0-9.])(?:(?=[0-9.]*[a-z])[a-z0-9.]{1,5}|[A-Z](?=[0-9.]*[a-z])[a-z0-9.]{1,3})(?![A-Za-z0-9.])"
+)
 
 
 def as_meant(question: str) -> str:
