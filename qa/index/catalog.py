@@ -30,7 +30,7 @@ def short_region(region: str) -> str:
     return _REGION_SUFFIX.sub("", region)
 
 
-_LATIN_WORD = re.compile(r"[a-z]+")
+_LATIN_WORD = re.compile(r"[a-z]+")  # a word of an English question, which may spell a region in pinyin
 FILTER_KEYS = ("doc_id", "year", "region", "level")
 _LEVEL_ALIASES = {"provincial": "province", "municipal": "city"}
 

@@ -2,12 +2,13 @@
 
 "县城南环路什么时候通车？" of a report that builds 东环路 and names no 南环路 cannot be answered from it;
 its closest sentence (东环路's "2025年6月建成通车") had been quoted at 0.95. A road, village, school,
-hospital, port, park or reservoir is named by a word or two before what it is (南环|路, 中坪|村, 第三|
-幼儿园): when the document holds neither that name nor the whole, it speaks of another one.
+hospital, port, park or reservoir is named by the word before what it is (南环|路, 中坪|村, 第三|幼儿园):
+when the document holds neither that name nor the whole, it speaks of another one.
 
-Only names are read, not descriptions: the two characters before the kind must not be a question,
-pointer or verb word (修哪条路, 这所学校, 新建幼儿园), and a name the document uses on its own (乡村 of
-乡村公路, 公办 of 公办幼儿园) is a word of the document's, not another thing's name.
+Only names are read, not descriptions: a name is one word as the segmenter keeps it (南环路, 中坪村) or
+an ordinal and its kind, with no question, pointer or verb character in it (修哪条路, 这所学校,
+新建幼儿园), and a name the document uses on its own (乡村 of 乡村公路, 公办 of 公办幼儿园) is a word of
+the document's, not another thing's name.
 """
 
 from __future__ import annotations
