@@ -74,3 +74,18 @@ def test_where_the_asker_is_and_words_ending_in_shi_are_no_place_asked_about(
     question: str, places: list[str]
 ) -> None:
     assert named_places(analyze(question), cities=True) == places
+
+
+@pytest.mark.parametrize(
+    ("question", "years", "relative"),
+    [
+        ("我2023年来的深圳 广东去年gdp增长多少", (), "review"),  # had been 没有2023年广东的报告
+        ("我去年退休了，今年养老金涨多少？", (), "plan"),
+        ("我想知道2022年财政收入", (2022,), None),  # asking, not telling
+        ("2023年我们镇财政收入多少？", (2023,), None),  # the question itself
+    ],
+)
+def test_the_years_of_the_askers_story_are_not_the_years_asked(question: str, years: tuple, relative) -> None:
+    query = analyze(question)
+    assert (query.years, query.relative) == (years, relative)
+    assert "来的深圳" in query.text or "来的深圳" not in question  # the story's words stay

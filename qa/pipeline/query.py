@@ -201,6 +201,26 @@ _LOWER_ABBREVIATION = re.compile(
 )
 
 
+# The asker's own story before the question ("我2023年来的深圳，广东去年GDP增长多少？", "我儿子今年毕业，…"):
+# a clause that opens with 我, asks nothing and is not the last. Its years and time words are the
+# asker's, not the question's (没有2023年广东的报告 had refused it); its words stay, as they may name
+# the topic (我有高血压，…: leaving such clauses out lost generic questions).
+_CLAUSE = re.compile(r"[^，,。；;！!？?\s]+[，,。；;！!？?\s]*")
+_ASKING = re.compile(r"想知道|想了解|想问|问问|请问|打听|查一下|告诉")
+_STORY_TIME = re.compile(r"(?:19|20)\d{2}\s*年|今年|去年|明年|前年")
+
+
+def _untimed_story(question: str, normalized: str) -> str:
+    """``normalized`` with the years and time words of the asker's story taken out."""
+    clauses = _CLAUSE.findall(question)
+    for clause in clauses[:-1]:
+        story = clause.startswith("我") and len(_PAUSES.sub("", clause)) >= 3
+        if story and not _QUESTION_WORDS.search(clause) and not _ASKING.search(clause):
+            told = normalize(clause.strip())
+            normalized = normalized.replace(told, _STORY_TIME.sub("", told), 1)
+    return normalized
+
+
 def as_meant(question: str) -> str:
     """A question with Chinese words as typed on a phone read as meant: no spaces between Chinese
     characters, letters typed apart joined, lower-case abbreviations (up to five letters and digits)
@@ -217,7 +237,7 @@ def analyze(question: str, use_glossary: bool = True, typed: bool = True) -> Que
     input without a letter, digit or Chinese character, or naming nothing (``names_something``).
     A Chinese question as ``typed`` by a user is read as meant (``as_meant``)."""
     check_text(question)
-    question = as_meant(question) if typed else question
+    asked, question = question, as_meant(question) if typed else question
     normalized = normalize(question)
     if not names_something(normalized):
         raise QuestionError(NAMES_NOTHING)
@@ -226,17 +246,18 @@ def analyze(question: str, use_glossary: bool = True, typed: bool = True) -> Que
     # patterns need the words apart from the Chinese around them.
     english = " ".join(_LATIN_RUN.findall(normalized)) if cjk else normalized
     translated = tuple(report_terms(english)) if use_glossary and english else ()
+    timed = _untimed_story(asked, normalized) if typed and cjk else normalized
     return Query(
         text=question,
         normalized=normalized,
         lexical_text=_lexical_text(normalized, translated),
         has_cjk=cjk,
         # Each year once, in the order named: "2022年的…和2022年的…" asks of one year.
-        years=tuple(dict.fromkeys(int(y) for y in _YEAR.findall(_TITLE_YEAR.sub(" ", normalized)))),
+        years=tuple(dict.fromkeys(int(y) for y in _YEAR.findall(_TITLE_YEAR.sub(" ", timed)))),
         report_years=tuple(
-            dict.fromkeys(int(y) for m in _TITLE_YEAR.findall(normalized) for y in _YEAR.findall(m))
+            dict.fromkeys(int(y) for m in _TITLE_YEAR.findall(timed) for y in _YEAR.findall(m))
         ),
-        relative=_one_period(bool(_PAST_WORDS.search(normalized)), bool(_FUTURE_WORDS.search(normalized))),
+        relative=_one_period(bool(_PAST_WORDS.search(timed)), bool(_FUTURE_WORDS.search(timed))),
         aspect=_one_period(bool(_DONE_CUES.search(normalized)), bool(_PLAN_CUES.search(normalized))),
         translated=translated,
     )
