@@ -21,6 +21,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from qa.apps.messages import explain_error
+from qa.errors import QuestionError
+from qa.pipeline.query import check_text
 from qa.settings import MAX_K
 
 _NOT_FIELDS = ("body", "query", "int", "str", "bool", "float")
@@ -42,13 +45,15 @@ def _one(error: dict[str, Any]) -> tuple[str, str]:
     location = [str(x) for x in error.get("loc", ()) if x not in _NOT_FIELDS and "[" not in str(x)]
     field = ".".join(location)
     kind = str(error.get("type", ""))
-    limit = (error.get("ctx") or {}).get("max_length") or (error.get("ctx") or {}).get("le")
     if kind == "json_invalid":
         return "invalid_json", "请求体不是有效的 JSON。"
     if field == "question" and kind in ("string_too_short", "blank_question"):
         return "empty_question", "问题不能为空。"
-    if field == "question" and kind == "string_too_long":  # as the library says it (ask --json too)
-        return "question_too_long", f"问题有 {len(error.get('input') or '')} 个字，超过了 {limit} 字的上限。"
+    if field == "question" and kind == "string_too_long":  # in the library's words, as ask --json says it
+        try:
+            check_text(str(error.get("input") or ""))
+        except QuestionError as exc:
+            return explain_error(exc)
     if field == "k":
         return "invalid_k", f"k 应是 1 到 {MAX_K} 之间的整数。"
     if kind == "missing":

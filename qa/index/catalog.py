@@ -31,6 +31,7 @@ def short_region(region: str) -> str:
 
 
 _LATIN_WORD = re.compile(r"[a-z]+")  # a word of an English question, which may spell a region in pinyin
+_VOWEL = re.compile(r"[aeiouv]")
 FILTER_KEYS = ("doc_id", "year", "region", "level")
 _LEVEL_ALIASES = {"provincial": "province", "municipal": "city"}
 
@@ -141,7 +142,9 @@ class Catalog:
             for start in range(len(text) - length + 1)
             if text[start : start + length] in self._place
         }
-        words = _LATIN_WORD.findall(text.lower())
+        # Only words that could spell a name (qingshi, zimao): a Chinese question's GDP or CPI is none,
+        # and must not load pypinyin's tables for every such question.
+        words = [w for w in _LATIN_WORD.findall(text.lower()) if len(w) >= 4 and _VOWEL.search(w)]
         found |= {self._spelled[word] for word in words if word in self._spelled} if words else set()
         return sorted(found, key=lambda name: (-len(name), name))
 

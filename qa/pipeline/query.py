@@ -207,7 +207,8 @@ _LOWER_ABBREVIATION = re.compile(
 # the topic (我有高血压，…: leaving such clauses out lost generic questions).
 _CLAUSE = re.compile(r"[^，,。；;！!？?\s]+[，,。；;！!？?\s]*")
 _ASKING = re.compile(r"想知道|想了解|想问|问问|请问|打听|查一下|告诉")
-_STORY_TIME = re.compile(r"(?:19|20)\d{2}\s*年|今年|去年|明年|前年")
+# What the story says of time is what the query's years and periods are read from, nothing else.
+_STORY_TIME = re.compile("|".join(p.pattern for p in (_YEAR, _PAST_WORDS, _FUTURE_WORDS)))
 
 
 def _untimed_story(question: str, normalized: str) -> str:
