@@ -127,6 +127,26 @@ def test_a_second_part_that_names_nothing_is_read_only_with_the_first_parts_topi
 
 
 @pytest.mark.parametrize(
+    ("part", "names_it"),
+    [
+        ("what is the target for this year?", False),
+        ("and how many are planned this year?", False),
+        ("What is this year's target?", False),
+        ("what is the CPI target this year?", True),
+        ("Will the province build a new airport?", True),
+    ],
+)
+def test_an_english_second_part_that_names_nothing_is_read_only_with_the_first_parts_topic(part, names_it):
+    # It had been answered as it stands, with the GDP target, whatever the first part asked.
+    topic = topic_of("How many new urban jobs were created last year")
+    assert topic == "new urban jobs created"
+    assert names_nothing(part) is not names_it
+    forms = readings(part, topic, same_question=True)
+    assert (part in forms) is names_it
+    assert any(form.endswith(", new urban jobs created?") for form in forms)
+
+
+@pytest.mark.parametrize(
     ("sentence", "question", "term"),
     [
         ("城镇新增就业1102万人；", "新增工作岗位去年多少？", "城镇新增就业"),  # the report's words for it

@@ -21,7 +21,7 @@ from qa.errors import QuestionError
 from qa.pipeline.english_follow_ups import chinese_follow_up, english_readings
 from qa.pipeline.glossary import report_terms
 from qa.pipeline.places import names_a_place, places_in
-from qa.pipeline.query import DIVISION_ENDS, names_something
+from qa.pipeline.query import DIVISION_ENDS, FUNCTION_WORDS, names_something
 from qa.schema import Answer
 from qa.settings import MAX_QUESTION_CHARS
 from qa.text.normalize import has_cjk, normalize
@@ -56,6 +56,19 @@ _NAMES_NOTHING = re.compile(
     r"具体|主要|重点|详细|其他|其它|方面|成效|效果|"
     r"[？?,，。\s]"
 )
+# The same in English: question, function, time and aspect words ("what is the target for this year?",
+# "and how many are planned?"): the second part of "How many new urban jobs were created last year
+# and what is the target for this year?" had been answered alone, with the GDP target.
+_ENGLISH_NAMES_NOTHING = FUNCTION_WORDS | frozenset(
+    " ".join(
+        (
+            "whats s then so last next coming current year years target targets goal goals plan plans",
+            "planned planning aim aims expected expect set figure number growth increase rise reached reach",
+            "achieved achieve result results progress measures specific details",
+        )
+    ).split()
+)
+_ENGLISH_WORD = re.compile(r"[a-z][a-z&]*")
 SHORT_QUESTION = 6  # characters; shorter questions lean on the conversation for their topic
 SUBSTITUTED_WORDS = 3  # an elliptical name is put in for each of the earlier question's first words
 MAX_NAME_CHARS = 12  # longer than this after 那…呢 is a question of its own, not a name
@@ -63,7 +76,11 @@ LONG_NAME = 4  # characters; a name this long may stand for a name of several wo
 
 
 def topic_of(question: str) -> str:
-    """The subject of a question: "紫湖郊野公园投了多少钱？" -> "紫湖郊野公园"."""
+    """The subject of a question: "紫湖郊野公园投了多少钱？" -> "紫湖郊野公园"; of an English one, the
+    words that name something ("How many new urban jobs were created last year?" -> "new urban jobs
+    created")."""
+    if not has_cjk(question):
+        return " ".join(_english_naming_words(question))
     # "那医疗呢？" is about 医疗: 那 had led every later reading (那医疗具体有哪些措施？).
     text = _LEADING_CONTEXT.sub("", _ELLIPSIS_START.sub("", _WHEN.sub("", normalize(question)).strip()))
     cut = _SUBJECT_END.search(text)
@@ -78,8 +95,17 @@ def topic_of(question: str) -> str:
 
 
 def in_front(context: str, question: str) -> str:
-    """``question`` with ``context`` put in front of it, its opening 那/那么/还有 left out."""
-    return context + _ELLIPSIS_START.sub("", question.strip()).lstrip(" ,，")
+    """``question`` with ``context`` put in front of it, its opening 那/那么/还有 left out; an English
+    question with the context after it ("what is the target for this year, new urban jobs created?")."""
+    rest = _ELLIPSIS_START.sub("", question.strip()).lstrip(" ,，")
+    if not has_cjk(rest) and not has_cjk(context):
+        return f"{rest.rstrip(' ?.!')}, {context}?"
+    return context + rest
+
+
+def _english_naming_words(question: str) -> list[str]:
+    """The words of an English question that are none of ``_ENGLISH_NAMES_NOTHING``."""
+    return [w for w in _ENGLISH_WORD.findall(question.lower()) if w not in _ENGLISH_NAMES_NOTHING]
 
 
 def _elliptical(text: str) -> bool:
@@ -123,9 +149,12 @@ def only_context(question: str) -> bool:
 
 
 def names_nothing(question: str) -> bool:
-    """Whether a Chinese question names nothing to ask about, only when and how much ("今年计划多少？")."""
+    """Whether a question names nothing to ask about, only when and how much ("今年计划多少？", "What is
+    the target for this year?")."""
     text = normalize(question)
-    return has_cjk(text) and not _NAMES_NOTHING.sub("", text)
+    if not has_cjk(text):
+        return bool(_ENGLISH_WORD.search(text.lower())) and not _english_naming_words(text)
+    return not _NAMES_NOTHING.sub("", text)
 
 
 def elliptical_name(question: str) -> str:
@@ -262,7 +291,7 @@ def readings(
         forms.append(resolve(question, topic))
         # Not a topic in another script: "What is …2018?" put in front of a Chinese question asks nothing.
         if topic and topic not in normalize(question) and has_cjk(topic) == has_cjk(question):
-            forms.append(topic + question.strip())
+            forms.append(in_front(topic, question) if not has_cjk(question) else topic + question.strip())
     forms += replaced + retimed(question, last or previous)
     # "湖北呢？" asks the earlier question of 湖北: as it stands it asks nothing, and it was answered
     # with the report's dateline, which names 湖北; nor does "今年目标呢？", which names nothing.

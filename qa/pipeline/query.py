@@ -30,7 +30,7 @@ _FUNCTION_CHARS = frozenset(
     "的了吗呢吧啊呀么嘛是在和与及或也都就还又很"  # particles, copula, conjunctions, adverbs
     "有个这那些之其被把给对于以为而且着过地得"  # pronouns, measure word, prepositions, aspect
 )
-_FUNCTION_WORDS = frozenset(
+FUNCTION_WORDS = frozenset(
     " ".join(
         (
             "a an the is are was were be been am do does did what which who whom whose how much many",
@@ -164,7 +164,7 @@ def names_something(normalized: str) -> bool:
                 return True
         # A number alone ("1", "2026": a menu choice, a slip) asks nothing; it had quoted a sentence
         # holding that digit as the answer.
-        elif token not in _FUNCTION_WORDS and not token.isdigit() and not _ONE_LETTER_RUN.fullmatch(token):
+        elif token not in FUNCTION_WORDS and not token.isdigit() and not _ONE_LETTER_RUN.fullmatch(token):
             return True
     return False
 
