@@ -17,9 +17,10 @@ from typing import Any
 import numpy as np
 
 from qa.index.base import IndexStore
-from qa.pipeline.answering import QueryEncoder, answer_from, decide, explain, retrieve
+from qa.pipeline.answering import NOT_LIKELY, QueryEncoder, answer_from, decide, explain, retrieve
 from qa.pipeline.conversation import answer_readings, most_confident, names_nothing, readings, topic_of
 from qa.pipeline.coverage import lacking
+from qa.pipeline.everyday import official_readings
 from qa.pipeline.lists import announced_items, document_sections, subsection_items
 from qa.pipeline.parts import split_parts, term_in_answer
 from qa.pipeline.query import Query, analyze
@@ -36,6 +37,7 @@ from qa.pipeline.scorer import AnswerScorer
 from qa.pipeline.sections import asked_part, part_named, part_passage
 from qa.schema import Answer, DocumentInfo, Passage
 from qa.settings import Settings
+from qa.text.normalize import normalize
 
 
 def combined(question: str, parts: list[Answer], k: int, reason: dict[str, Any]) -> Answer:
@@ -101,7 +103,27 @@ class Answerer:
     ) -> Answer:
         """Answer one standalone question. ``part_years``: for one part of a comparison, the
         years it asks its report about (``scope.part_years``); the year check of ``decide`` is
-        then skipped, as the question names the other reports' years too."""
+        then skipped, as the question names the other reports' years too.
+
+        A question in everyday words that no sentence is likely to answer as asked is asked again in
+        the report's terms (``qa.pipeline.everyday``: 幼儿园 -> 学前教育); a reading's answer is taken
+        when it is found, more confident, and its sentence holds the term put in. A refusal for a
+        stated reason (a year, a report, a name the document lacks) stands, and so does a 可能相关
+        answer (a reading's more confident sentence had replaced a right one)."""
+        answer = self._as_asked(question, k, filters, part_years)
+        if answer.reason.get("not_found_because") != NOT_LIKELY:
+            return answer
+        for reading, term in official_readings(question):
+            other = self._as_asked(reading, k, filters, part_years)
+            if other.found and other.confidence > answer.confidence and term in normalize(other.answer or ""):
+                other.question, answer = question, other
+                other.reason["reading"] = reading
+        return answer
+
+    def _as_asked(
+        self, question: str, k: int, filters: Mapping[str, Any] | None, part_years: tuple[int, ...] | None
+    ) -> Answer:
+        """``answer_one`` for the question in its own words."""
         data, settings = self.data, self.settings
         query = self.query(question)
         if part_years is not None:

@@ -147,7 +147,7 @@ def other_years(query: Query, sentence: str) -> str | None:
     return f"the sentences found tell of {told_text}, not {asked_text}"
 
 
-_NOT_LIKELY = "no sentence of the report is likely to answer the question"
+NOT_LIKELY = "no sentence of the report is likely to answer the question"
 
 
 @dataclass
@@ -171,7 +171,7 @@ def decide(
         retrieved.candidates, lambda c: kinds(retrieved.passages[c.passage].doc_id), calibrated
     )
     if scored is None:  # no sentence to choose: nothing searched, or only headings found
-        empty = "nothing indexed matches the filters" if not retrieved.passages else _NOT_LIKELY
+        empty = "nothing indexed matches the filters" if not retrieved.passages else NOT_LIKELY
         return Decision(None, None, empty)
     best = retrieved.candidates[scored.best]
     passage = retrieved.passages[best.passage]
@@ -201,7 +201,7 @@ def decide(
         lacks = missing_report(retrieved.query, data.catalog, sentence, refused=True, passage=passage)
         if lacks:
             return Decision(scored, best, lacks.reason, lacks)
-        return Decision(scored, best, _NOT_LIKELY)
+        return Decision(scored, best, NOT_LIKELY)
     return Decision(scored, best, None)
 
 

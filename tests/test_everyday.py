@@ -1,0 +1,43 @@
+"""Questions in everyday words asked again in the report's terms (qa.pipeline.everyday)."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa import ReportQA
+from qa.pipeline import answerer, everyday
+from qa.pipeline.everyday import official_readings
+from tests.conftest import GOV_REPORTS
+
+
+def test_the_everyday_word_is_read_as_each_report_term():
+    assert official_readings("孩子上幼儿园免费吗？") == [("孩子上学前教育免费吗?", "学前教育")]
+    # The longest word is read, not a word inside it (看病 in 看病报销).
+    assert [term for _, term in official_readings("看病报销有什么新变化")] == ["医保", "医疗保障"]
+
+
+def test_a_question_already_in_the_reports_terms_is_not_read_again():
+    assert official_readings("幼儿园和学前教育有什么政策？") == []
+    assert official_readings("今年财政收入多少？") == []
+
+
+def test_no_more_readings_than_the_cap(monkeypatch):
+    words = tuple((f"词{i}", (f"术语{i}a", f"术语{i}b")) for i in range(4))
+    monkeypatch.setattr(everyday, "_entries", lambda: words)
+    assert len(official_readings("词0词1词2词3")) == everyday.MAX_READINGS
+
+
+@pytest.fixture(scope="module")
+def hunan(tmp_path_factory, real_embedder):
+    report = GOV_REPORTS / "2026_province_hunan.txt"
+    return ReportQA.from_paths([report], tmp_path_factory.mktemp("everyday"), embedder=real_embedder)
+
+
+def test_an_everyday_question_refused_as_asked_is_answered_in_the_reports_terms(hunan, monkeypatch):
+    answer = hunan.ask("上幼儿园免费吗？")
+    assert answer.found and "学前教育" in answer.answer
+    assert answer.reason["reading"] == "上学前教育免费吗?"
+    assert answer.question == "上幼儿园免费吗？"
+    # As asked, no sentence was likely enough: the reading is what answers it.
+    monkeypatch.setattr(answerer, "official_readings", lambda question: [])
+    assert not hunan.ask("上幼儿园免费吗？").found
