@@ -25,6 +25,9 @@ def test_place_names_are_not_taken_from_ordinary_words() -> None:
     assert named_places(analyze("补贴的钱县里和省里各出多少？")) == []
     assert named_places(analyze("这个县面积有多大？")) == []
     assert named_places(analyze("能不能找县医院专家在网上会诊？")) == []
+    # A verb of going before 县 makes a phrase: it had been refused as 没有病人送到县的报告.
+    assert named_places(analyze("病人送到县医院现在要多长时间？")) == []
+    assert named_places(analyze("进贤县今年修路吗？")) == ["进贤县"]  # a county's name may hold 进
     assert named_places(analyze("公司今年计划上市吗？"), cities=True) == []  # 上市: to go public
     assert named_places(analyze("成都市今年GDP目标是多少？")) == ["成都市"]  # ends in 都市, a place
 
@@ -127,6 +130,26 @@ def test_an_answer_that_speaks_of_another_place_only_is_no_answer() -> None:
     # The document of the place asked speaks of it in every sentence: 紫帽镇's report names 晋江市.
     town = DocumentInfo("z", "紫帽镇人民政府2022年工作报告", "z.txt", region="紫帽镇")
     assert other_place(analyze("紫帽镇去年财政收入多少？"), "完成晋江市下达的财政任务。", town) is None
+    # So does a passage that names it: a story's 云南省…福贡县 before "他从上海飞到这里".
+    story = DocumentInfo("s", "山村里的候鸟医生", "s.txt")
+    flies = "此后每年11月，他都会从上海飞到这里住上五个月。"
+    asked = analyze("他每年什么时候去云南？")
+    assert other_place(asked, flies, story) is not None
+    assert other_place(asked, flies, story, "清晨，云南省怒江州福贡县匹河乡。" + flies) is None
+
+
+def test_a_place_asked_of_a_document_that_is_no_report_is_its_topic() -> None:
+    # Found by a helper: "陈国平在新疆待了几年？" of a news story was refused as 没有新疆的报告.
+    story = DocumentInfo("s", "山村里的候鸟医生", "s.txt")
+    text = "我年轻时在新疆支边行医八年。"
+    quoted = Passage("s", story.title, [], "other", 0, len(text), text)
+    catalog = Catalog([story])
+    asked = analyze("陈国平在四川待了几年？")
+    assert missing_report(asked, catalog, text, passage=quoted) is None
+    assert missing_report(asked, catalog, text, refused=True, passage=quoted) is None
+    # Of a work report's passage, a province the library lacks is still a missing report.
+    report = Passage("js", "报告", ["一、"], "plan", 0, len(SENTENCE), SENTENCE)
+    assert missing_report(analyze("四川去年完成投资多少？"), Catalog([JIANGSU]), SENTENCE, passage=report)
 
 
 def test_a_place_named_beside_one_the_library_has_is_that_reports_topic() -> None:

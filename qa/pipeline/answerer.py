@@ -62,13 +62,6 @@ def combined(question: str, parts: list[Answer], k: int, reason: dict[str, Any])
 _WHERE = ("scope", "scope_level", "other_places")
 
 
-def _another_levels(answer: Answer) -> None:
-    """Show ``answer``, quoted from another level of government than the one the question named, as
-    可能相关 at most: it may be what the user wants, but it answers nothing about what they asked."""
-    if answer.outcome == "answer":
-        answer.outcome = "uncertain"
-
-
 @dataclass
 class Answerer:
     """The pipeline over one index snapshot."""
@@ -276,7 +269,7 @@ class Answerer:
                 answer.reason |= _other_places([d for d in named if d is not None], answer)
             if level is not None:  # a level the collection has no report of: whatever answers is another's
                 answer.reason["level_lacking"] = level
-                _another_levels(answer)
+                self._another_levels(answer)
             return answer
         asked = asked_by_time(query)  # the question's own words (最新的报告), not a default
         by_time = asked or ("newest" if query.relative is not None else None)
@@ -289,6 +282,9 @@ class Answerer:
         scope |= {"scope_level": shown} if shown is not None else {}
         answer = self.answer_one(question, k, _only(preferred))
         if answer.found:
+            surer = self._surer_elsewhere(question, k, preferred) if answer.outcome == "uncertain" else None
+            if surer is not None:
+                return surer
             answer.reason |= scope | _other_places(preferred, answer)
             return answer
         # Nothing there answers: every report is searched, and the reply says so.
@@ -298,8 +294,28 @@ class Answerer:
         if missed and "missing_report" not in answer.reason:
             answer.reason["scope_missed"] = scope
             if level is not None:
-                _another_levels(answer)
+                self._another_levels(answer)
         return answer
+
+    def _surer_elsewhere(self, question: str, k: int, preferred: list[DocumentInfo]) -> Answer | None:
+        """The answer of the documents that are no work report, when one answers surely: 今年 or 国家
+        chose the reports, and says nothing against a notice or a FAQ ("今年一共招多少本科生？" of an
+        admissions rule beside a State Council report had quoted the report at 可能相关)."""
+        catalog = self.data.catalog
+        chosen = {d.doc_id for d in preferred}
+        others = [
+            d for d in catalog.documents if catalog.kind(d.doc_id) == "other" and d.doc_id not in chosen
+        ]
+        answer = self.answer_one(question, k, _only(others)) if others else None
+        return answer if answer is not None and answer.outcome == "answer" else None
+
+    def _another_levels(self, answer: Answer) -> None:
+        """Show ``answer``, quoted from another level of government than the one the question named,
+        as 可能相关 at most: it may be what the user wants, but it answers nothing about what they
+        asked. A document that is no work report is of no level: its answer stands."""
+        top = answer.passages[0].doc_id if answer.passages else None
+        if answer.outcome == "answer" and top is not None and self.data.catalog.kind(top) == "work_report":
+            answer.outcome = "uncertain"
 
 
 def _other_places(preferred: list[DocumentInfo], answer: Answer) -> dict[str, Any]:

@@ -189,7 +189,7 @@ def decide(
         or unnamed_year(retrieved.query, data.texts.get(passage.doc_id, ""), info)
         or unnamed_reason(retrieved.query.normalized, data.texts.get(passage.doc_id, ""))
         or other_years(retrieved.query, sentence)
-        or other_place(retrieved.query, best.text, info)
+        or other_place(retrieved.query, best.text, info, passage.text)
         if years
         else None
     )

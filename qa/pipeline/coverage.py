@@ -162,9 +162,12 @@ def missing_report(
     the collection lacks (a city or county still needs the sentence's exemption: the place pattern
     also takes words such as 贫困县 for places). ``passage``, the answer's passage: a city that the
     quoted passage of its province's report names is that report's topic too (郑州航空港 named in
-    the sentence before the figure).
+    the sentence before the figure), and so is any place asked of a document that is no work report.
     """
     documents = catalog.documents
+    # A place asked of a document that is no work report is its topic (陈国平在新疆待了几年？ of a news
+    # story), not a report the collection lacks: it had been refused as 没有新疆的报告.
+    of_other = passage is not None and catalog.kind(passage.doc_id) != "work_report"
     # A city named without 市 is a place only among reports of places: in other texts (an
     # encyclopedia's articles) it is a topic, whatever the sentence calls it.
     places = named_places(query, cities=any(d.region for d in documents))
@@ -182,7 +185,7 @@ def missing_report(
         partner = partners and place not in about and not peers
         topic = (core in sentence and not (refused and place in PROVINCES)) or partner
         # The quoted passage is read (jieba) only when nothing else decides it.
-        if not ours and not topic and not _names_within(place, core, passage, catalog):
+        if not ours and not topic and not of_other and not _names_within(place, core, passage, catalog):
             return _by_place(place, documents)
         # A plan of several years (a 规划 of 2026—2030 titled with its 2035 vision) covers the years it
         # names, which the answer step checks; the year of a report, a summary or a bulletin is a fact.
@@ -209,10 +212,12 @@ def missing_report(
     return None
 
 
-def other_place(query: Query, sentence: str, info: DocumentInfo | None) -> str | None:
+def other_place(query: Query, sentence: str, info: DocumentInfo | None, passage: str = "") -> str | None:
     """The reason when the question names a place and the answer speaks of others only: its sentence
     names places (else its document's title does), none of them the one asked, within it or holding it
-    (临川市's population for "南州市的常住人口是多少？"). A fact the user can check in the quote."""
+    (临川市's population for "南州市的常住人口是多少？"). A fact the user can check in the quote; not
+    when the ``passage`` around the sentence names the place asked (a story's 云南省…福贡县 before
+    "他从上海飞到这里": "他每年什么时候去云南？" had been refused as speaking of 上海)."""
     asked = named_places(query)
     if not asked:
         return None
@@ -226,6 +231,6 @@ def other_place(query: Query, sentence: str, info: DocumentInfo | None) -> str |
         core = place.rstrip("市县镇乡省")
         if core in related or any(c in core or core in c for c in cores) or set(_holders(place)) & cores:
             return None
-    if any(c in title for c in cores):  # the document is of the place asked: its sentences speak of it
+    if any(c in title or c in passage for c in cores):  # the document or passage is of the place asked
         return None
     return f"the sentence found speaks of {'、'.join(told)}, not {'、'.join(asked)}"

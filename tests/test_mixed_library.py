@@ -1,0 +1,52 @@
+"""A library of work reports and other documents (a notice, a guide): 今年 and 国家 choose among the
+reports, and say nothing against the other documents (qa.pipeline.answerer.Answerer.in_scope)."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa import ReportQA
+from tests.conftest import GOV_REPORTS
+
+RULES = (
+    "江南理工大学2025年本科招生章程\n\n"
+    "第一章 总则\n\n"
+    "第一条 为做好学校本科招生工作，根据有关规定，制定本章程。\n\n"
+    "第二章 招生计划\n\n"
+    "第十条 学校2025年本科招生计划为4600人，其中普通类计划4350人，艺术类计划180人。\n\n"
+    "第十一条 学校根据各省生源情况确定分省计划，并向社会公布。\n"
+)
+GUIDE = (
+    "泉州城市博物馆参观指南\n\n"
+    "一、开放时间\n\n"
+    "本馆每周二至周日开放，每周一闭馆（国家法定节假日除外）。开放时间为9:00至17:00，16:30停止入馆。\n\n"
+    "二、预约方式\n\n"
+    "个人参观可通过微信公众号预约，团体参观须提前三天电话预约。\n"
+)
+
+
+@pytest.fixture(scope="module")
+def library(tmp_path_factory, real_embedder):
+    folder = tmp_path_factory.mktemp("mixed-docs")
+    (folder / "rules.txt").write_text(RULES, encoding="utf-8")
+    (folder / "guide.txt").write_text(GUIDE, encoding="utf-8")
+    paths = [folder / "rules.txt", folder / "guide.txt", GOV_REPORTS / "2016_national.txt"]
+    return ReportQA.from_paths(paths, tmp_path_factory.mktemp("mixed-index"), embedder=real_embedder)
+
+
+def test_this_year_of_a_notice_is_answered_from_the_notice(library):
+    # It had been answered 可能相关 from the State Council report's 高校毕业生 sentence.
+    answer = library.ask("今年一共招多少本科生？")
+    assert answer.outcome == "answer" and "4600人" in answer.answer
+    assert "scope" not in answer.reason  # no note that the newest State Council report was used
+
+
+def test_a_level_word_of_a_guide_does_not_demote_its_answer(library):
+    # 国家法定节假日 had chosen the national report, and the guide's right answer was shown 可能相关.
+    answer = library.ask("国家法定节假日博物馆开门吗？")
+    assert answer.outcome == "answer" and "国家法定节假日除外" in answer.answer
+
+
+def test_this_year_of_the_reports_still_goes_to_the_report(library):
+    answer = library.ask("今年GDP增长目标是多少？")
+    assert answer.found and answer.passages[0].document.startswith("2016年")
