@@ -168,7 +168,20 @@ def test_the_term_an_answer_gives_its_figure(sentence, question, term):
         (
             "农民呢？",
             "请问2024年城里人收入涨了多少？",
-            ["请问2024年农民收入涨了多少？", "请问2024年城里人农民涨了多少？"],
+            ["请问2024年农民收入涨了多少？", "请问2024年城里人农民涨了多少？", "2024年农民呢？"],
+        ),
+        # The whole subject too, and the name at the earlier time: a part of 国内生产总值 had been
+        # replaced (2018年国内医疗总值…), and no reading asked 医疗 of 2018 alone.
+        (
+            "那医疗呢？",
+            "2018年国内生产总值增长目标是多少？",
+            [
+                "2018年医疗生产总值增长目标是多少？",
+                "2018年国内医疗总值增长目标是多少？",
+                "2018年国内生产医疗增长目标是多少？",
+                "2018年医疗增长目标是多少？",
+                "2018年医疗呢？",
+            ],
         ),
         ("农民收入呢？", "城里人收入涨了多少？", ["农民收入涨了多少？"]),
         # Only the first SUBSTITUTED_WORDS words that name something (教育 is the fourth).

@@ -18,10 +18,10 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from qa.errors import QuestionError
-from qa.pipeline.english_follow_ups import chinese_follow_up, english_readings
+from qa.pipeline.english_follow_ups import chinese_follow_up, english_naming_words, english_readings
 from qa.pipeline.glossary import report_terms
 from qa.pipeline.places import names_a_place, places_in
-from qa.pipeline.query import DIVISION_ENDS, FUNCTION_WORDS, names_something
+from qa.pipeline.query import DIVISION_ENDS, names_something
 from qa.schema import Answer
 from qa.settings import MAX_QUESTION_CHARS
 from qa.text.normalize import has_cjk, normalize
@@ -54,21 +54,14 @@ _NAMES_NOTHING = re.compile(
     r"(?:19|20)\d{2}年|去年|今年|明年|上年|那么|那|的|是|有|了|预计|预期|计划|打算|准备|目标|达到|增长|"
     r"增加|下降|减少|完成|实现|要|将|多少|几|什么|哪些|哪个|怎么样|怎样|如何|呢|吗|安排|部署|举措|措施|情况|进展|"
     r"具体|主要|重点|详细|其他|其它|方面|成效|效果|"
+    # How to do it, what it came to: "具体怎么做？", "怎么落实？", "完成得怎样？", "实际增长了多少？",
+    # "这个目标完成了吗？" had been answered as they stood, with whatever sentence said 具体举措 or 目标.
+    r"怎么|做|干|办|落实|得|实际|这个|这项|这些|"
     r"[？?,，。\s]"
 )
-# The same in English: question, function, time and aspect words ("what is the target for this year?",
-# "and how many are planned?"): the second part of "How many new urban jobs were created last year
-# and what is the target for this year?" had been answered alone, with the GDP target.
-_ENGLISH_NAMES_NOTHING = FUNCTION_WORDS | frozenset(
-    " ".join(
-        (
-            "whats s then so last next coming current year years target targets goal goals plan plans",
-            "planned planning aim aims expected expect set figure number growth increase rise reached reach",
-            "achieved achieve result results progress measures specific details",
-        )
-    ).split()
-)
-_ENGLISH_WORD = re.compile(r"[a-z][a-z&]*")
+# Words that ask how something named before went or is done: a turn naming nothing else ("完成了吗？",
+# "具体怎么做？") is about the earlier topic, while "今年的目标是多少？" may ask the year's targets anew.
+_REFERS_BACK = re.compile(r"完成|落实|怎么做|怎样做|如何做|怎么办|效果|成效|进展|具体|这个|这项|这些|实际")
 SHORT_QUESTION = 6  # characters; shorter questions lean on the conversation for their topic
 SUBSTITUTED_WORDS = 3  # an elliptical name is put in for each of the earlier question's first words
 MAX_NAME_CHARS = 12  # longer than this after 那…呢 is a question of its own, not a name
@@ -80,7 +73,7 @@ def topic_of(question: str) -> str:
     words that name something ("How many new urban jobs were created last year?" -> "new urban jobs
     created")."""
     if not has_cjk(question):
-        return " ".join(_english_naming_words(question))
+        return " ".join(english_naming_words(question))
     # "那医疗呢？" is about 医疗: 那 had led every later reading (那医疗具体有哪些措施？).
     text = _LEADING_CONTEXT.sub("", _ELLIPSIS_START.sub("", _WHEN.sub("", normalize(question)).strip()))
     cut = _SUBJECT_END.search(text)
@@ -101,11 +94,6 @@ def in_front(context: str, question: str) -> str:
     if not has_cjk(rest) and not has_cjk(context):
         return f"{rest.rstrip(' ?.!')}, {context}?"
     return context + rest
-
-
-def _english_naming_words(question: str) -> list[str]:
-    """The words of an English question that are none of ``_ENGLISH_NAMES_NOTHING``."""
-    return [w for w in _ENGLISH_WORD.findall(question.lower()) if w not in _ENGLISH_NAMES_NOTHING]
 
 
 def _elliptical(text: str) -> bool:
@@ -153,7 +141,7 @@ def names_nothing(question: str) -> bool:
     the target for this year?")."""
     text = normalize(question)
     if not has_cjk(text):
-        return bool(_ENGLISH_WORD.search(text.lower())) and not _english_naming_words(text)
+        return any(ch.isalpha() for ch in text) and not english_naming_words(text)
     return not _NAMES_NOTHING.sub("", text)
 
 
@@ -238,7 +226,21 @@ def substitutions(question: str, previous: str) -> list[str]:
         while len(name) >= LONG_NAME and run in replaceable:  # or the name it begins: 地区 生产总值
             run += 1
         forms += ["".join([*words[:n], name, *words[stop:]]) for stop in dict.fromkeys((end, run))]
+    if not place:
+        forms += _of_the_subject(name, question, earlier)
     return [form for form in dict.fromkeys(forms) if len(form) <= MAX_QUESTION_CHARS]
+
+
+def _of_the_subject(name: str, question: str, earlier: str) -> list[str]:
+    """The earlier question with its whole subject replaced by ``name``, when the subject is words
+    that name things ("那医疗呢？" after "2018年国内生产总值增长目标是多少？": 2018年医疗增长目标是多少？,
+    where one word's part had been replaced: 2018年国内医疗总值…); and the name asked at the earlier
+    question's time (2018年医疗呢？), which no reading had asked."""
+    subject = topic_of(earlier)
+    whole = len(subject) > len(name) and all(_names_a_thing(word) for word in cut_words(subject))
+    forms = [earlier.replace(subject, name, 1)] if whole else []
+    when = _WHEN.findall(normalize(earlier))
+    return forms + ([in_front("".join(dict.fromkeys(when)), question)] if when else [])
 
 
 def retimed(question: str, previous: str) -> list[str]:
@@ -295,9 +297,16 @@ def readings(
     forms += replaced + retimed(question, last or previous)
     # "湖北呢？" asks the earlier question of 湖北: as it stands it asks nothing, and it was answered
     # with the report's dateline, which names 湖北; nor does "今年目标呢？", which names nothing.
-    asks_nothing = names_nothing(question) and (same_question or _elliptical(question.strip()))
+    asks_nothing = names_nothing(question) and (
+        same_question or _elliptical(question.strip()) or _REFERS_BACK.search(question) is not None
+    )
     if topic and (only_context(question) or asks_nothing or replaced):
         forms = [form for form in forms if form != question]
+    # Of the earlier question's time too: "完成了吗？" after "2014年GDP增长目标是多少？" asks of 2014,
+    # which the topic alone (GDP) leaves to whatever report answers.
+    when = _WHEN.findall(normalize(previous)) if asks_nothing and topic else []
+    if when and not _WHEN.search(normalize(question)):
+        forms.append(in_front("".join(dict.fromkeys(when)), resolve(question, topic)))
     # Each reading is a question of its own: none longer than a question may be.
     return [form for form in dict.fromkeys(forms) if len(form) <= MAX_QUESTION_CHARS] or [question]
 

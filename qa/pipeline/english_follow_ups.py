@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from qa.pipeline.places import names_a_place, places_in
+from qa.pipeline.query import FUNCTION_WORDS
 from qa.text.normalize import has_cjk
 
 _ABOUT = re.compile(r"^\s*(?:and\s+)?(?:what|how)\s+about\s+|^\s*and\s+", re.I)
@@ -18,6 +19,26 @@ _WHEN = re.compile(rf"(?:\b(?:in|for|of)\s+)?(?:{_YEAR.pattern}|{_RELATIVE.patte
 _FILLER = re.compile(r"\b(?:what|how|about|and|in|for|of|was|is|were|it|that|then|the)\b|[?.!,\s]", re.I)
 _WORD = re.compile(r"[A-Za-z][A-Za-z\-]*")
 _PLACE_WORDS = {"the", "province", "city", "municipality", "region", "autonomous"}
+
+# The same in English: question, function, time and aspect words ("what is the target for this year?",
+# "and how many are planned?"): the second part of "How many new urban jobs were created last year
+# and what is the target for this year?" had been answered alone, with the GDP target.
+_ENGLISH_NAMES_NOTHING = FUNCTION_WORDS | frozenset(
+    " ".join(
+        (
+            "whats s then so last next coming current year years target targets goal goals plan plans",
+            "planned planning aim aims expected expect set figure number growth increase rise reached reach",
+            "achieved achieve result results progress measures specific details",
+        )
+    ).split()
+)
+_ENGLISH_WORD = re.compile(r"[a-z][a-z&]*")  # R&D is one word
+
+
+def english_naming_words(question: str) -> list[str]:
+    """The words of an English question that name something: none of ``_ENGLISH_NAMES_NOTHING``
+    ("How many new urban jobs were created last year?" -> new, urban, jobs, created)."""
+    return [w for w in _ENGLISH_WORD.findall(question.lower()) if w not in _ENGLISH_NAMES_NOTHING]
 
 
 def english_readings(question: str, previous: str) -> list[str]:
