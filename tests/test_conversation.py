@@ -7,7 +7,6 @@ import pytest
 from qa.errors import QuestionError
 from qa.pipeline.chat import Conversation
 from qa.pipeline.conversation import (
-    best_reading,
     elliptical_name,
     names_nothing,
     only_context,
@@ -18,6 +17,7 @@ from qa.pipeline.conversation import (
 )
 from qa.pipeline.parts import term_in_answer
 from qa.pipeline.query import analyze, names_something
+from qa.pipeline.reading_choice import best_reading
 from qa.schema import Answer
 from qa.settings import MAX_QUESTION_CHARS
 from qa.text.normalize import normalize
@@ -62,6 +62,10 @@ def test_this_year_in_an_english_question_is_no_pronoun():
         "What are the plans for education this year?"
     )
     assert resolve("When will it be finished?", "消防站") == "When will 消防站 be finished?"
+    # An English topic is not run into a Chinese turn (what was gdp growth last year去年完成得怎样？),
+    # but an acronym may be.
+    assert resolve("去年完成得怎样？", "new urban jobs created") == "去年完成得怎样？"
+    assert resolve("去年完成得怎样？", "gdp") == "gdp去年完成得怎样？"
 
 
 def test_first_question_is_left_alone():

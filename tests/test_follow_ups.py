@@ -8,17 +8,10 @@ import pytest
 
 from qa.errors import QuestionError
 from qa.pipeline.chat import Conversation
-from qa.pipeline.conversation import (
-    best_reading,
-    named_readings,
-    readings,
-    retimed,
-    stands_alone,
-    substitutions,
-    topic_of,
-)
+from qa.pipeline.conversation import named_readings, readings, retimed, substitutions, topic_of
 from qa.pipeline.english_follow_ups import english_readings
 from qa.pipeline.query import analyze, small_talk
+from qa.pipeline.reading_choice import best_reading, stands_alone
 from qa.schema import Answer, Passage
 from qa.text.normalize import normalize
 from tests.test_conversation import _ConfidentAbout
@@ -141,6 +134,12 @@ def test_a_reading_counts_when_its_sentence_names_what_was_asked_in_the_reports_
     earlier = [("紫帽镇今年长者食堂公厕吗？", toilets)]
     again = best_reading("长者食堂呢？", earlier, said=lambda: toilets.answer)
     assert not again.found and again.outcome == "not_found" and again.confidence <= 0.01
+    # Nor are its parts: a refusal had shown the two answers of the turn before.
+    both = Answer(
+        "q", True, "实施公厕改造工程，新建公厕1座。", [], {}, 0.97, "answer", parts=[toilets, station]
+    )
+    again = best_reading("那医疗呢？", [("紫帽镇今年医疗公厕吗？", both)], said=lambda: both.answer)
+    assert not again.found and again.parts == []
     # A report's title says 报告: it does not back a reading that put the earlier topic in front.
     report = Passage("z", "紫帽镇2022年工作报告", [], "review", 0, 9, "组织实施工程造林200亩。")
     forest = Answer("q", True, "组织实施工程造林200亩。", [report], {}, 0.9, "answer")

@@ -18,12 +18,13 @@ import numpy as np
 
 from qa.index.base import IndexStore
 from qa.pipeline.answering import NOT_LIKELY, QueryEncoder, answer_from, decide, explain, retrieve
-from qa.pipeline.conversation import answer_readings, most_confident, names_nothing, readings, topic_of
+from qa.pipeline.conversation import names_nothing, readings, topic_of
 from qa.pipeline.coverage import lacking
 from qa.pipeline.everyday import official_readings
 from qa.pipeline.lists import announced_items, document_sections, subsection_items
 from qa.pipeline.parts import split_parts, term_in_answer
 from qa.pipeline.query import Query, analyze
+from qa.pipeline.reading_choice import answer_readings, most_confident
 from qa.pipeline.retrieval import named_documents
 from qa.pipeline.scope import (
     asked_aspect,

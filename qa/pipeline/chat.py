@@ -13,8 +13,6 @@ from typing import Any, Protocol
 
 from qa.errors import QuestionError
 from qa.pipeline.conversation import (
-    answer_readings,
-    best_reading,
     elliptical_name,
     in_front,
     named_readings,
@@ -23,11 +21,11 @@ from qa.pipeline.conversation import (
     readings,
     resolve,
     retimed,
-    stands_alone,
     topic_of,
 )
 from qa.pipeline.places import places_in
 from qa.pipeline.query import NAMES_NOTHING, check_text, small_talk
+from qa.pipeline.reading_choice import answer_readings, best_reading, stands_alone
 from qa.pipeline.scope import level_words
 from qa.schema import Answer
 from qa.settings import MAX_QUESTION_CHARS

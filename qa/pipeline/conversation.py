@@ -7,22 +7,17 @@ elliptical question that names something ("农民呢？" after "城里人收入�
 earlier question with one of its words replaced by that name ("农民收入涨了多少？"). Each
 reading is answered and the most confident answer wins, so a complete new question is answered
 as if asked alone and a real follow-up gets its topic; a reading that put words in wins only when
-its answer quotes something the question itself names (``best_reading``). The answer keeps the
-user's own words and records the reading used in its reason.
+its answer quotes something the question itself names (``qa.pipeline.reading_choice``). The
+answer keeps the user's own words and records the reading used in its reason.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import replace
 
-from qa.errors import QuestionError
 from qa.pipeline.english_follow_ups import chinese_follow_up, english_naming_words, english_readings
-from qa.pipeline.glossary import report_terms
 from qa.pipeline.places import names_a_place, places_in
-from qa.pipeline.query import DIVISION_ENDS, names_something
-from qa.schema import Answer
+from qa.pipeline.query import DIVISION_ENDS
 from qa.settings import MAX_QUESTION_CHARS
 from qa.text.normalize import has_cjk, normalize
 from qa.text.words import cut_words, parts_of
@@ -101,6 +96,13 @@ def _elliptical(text: str) -> bool:
     return bool(_ELLIPSIS_START.match(text) or _ELLIPSIS_END.search(text))
 
 
+def _fits_in(topic: str, question: str) -> bool:
+    """Whether ``topic`` can be put into ``question``: of its script, or an acronym (GDP) in a Chinese
+    one. An English topic had been run into a Chinese turn: what was gdp growth last year去年完成得怎样？"""
+    same = has_cjk(topic) == has_cjk(question)
+    return same or (has_cjk(question) and _ACRONYM.fullmatch(topic.upper()) is not None)
+
+
 def resolve(question: str, previous_topic: str) -> str:
     """The standalone form of ``question`` given the topic of the conversation so far."""
     if not previous_topic:
@@ -109,7 +111,8 @@ def resolve(question: str, previous_topic: str) -> str:
         return _PRONOUN.sub(previous_topic, question, count=1)
     stripped = question.strip()
     elliptical = _elliptical(stripped)
-    if elliptical or len(stripped) <= SHORT_QUESTION or not topic_of(stripped):
+    alone = elliptical or len(stripped) <= SHORT_QUESTION or not topic_of(stripped)
+    if alone and _fits_in(previous_topic, stripped):
         return in_front(previous_topic, stripped)
     return question
 
@@ -161,7 +164,7 @@ _ACRONYM = re.compile(r"[A-Z][A-Z0-9]+")  # GDP, CPI, M2: names of things in a C
 _ASKING = re.compile(r"哪里|哪儿|哪些|哪个|什么|怎么|怎样|如何|为何|为什么|是否|有没有|多大|多长|多久|几时")
 
 
-def _names_a_thing(word: str) -> bool:
+def names_a_thing(word: str) -> bool:
     """A word an elliptical name can stand in for: Chinese or an acronym (GDP), two or more
     characters, not a time or question word (去年, 多少, 哪里) nor a word of address (请问)."""
     named = has_cjk(word) or bool(_ACRONYM.fullmatch(word))
@@ -169,7 +172,7 @@ def _names_a_thing(word: str) -> bool:
     return len(word) >= 2 and named and not asks and not _LEADING_CONTEXT.fullmatch(word)
 
 
-def _places_whole(words: list[str]) -> list[str]:
+def places_whole(words: list[str]) -> list[str]:
     """``words`` with a place's one-character ending put back on it (紫帽 镇 -> 紫帽镇): "新增学位呢？"
     had replaced 紫帽 and been refused as 没有新增学位镇的报告, and "白石镇呢？" read 白石镇镇…."""
     whole: list[str] = []
@@ -180,15 +183,6 @@ def _places_whole(words: list[str]) -> list[str]:
         else:
             whole.append(word)
     return whole
-
-
-def _quotes(text: str, word: str) -> bool:
-    """Whether ``text`` names ``word``, or its characters in order with a little between (消防站 in
-    建设紫帽消防救援站, 新增学位 in 新增优质学位3600个): a report's fuller name of what a user names."""
-    if word in text:
-        return True
-    gap = f".{{0,{len(word) - 1}}}"
-    return len(word) >= 3 and re.search(gap.join(map(re.escape, word)), text) is not None
 
 
 # The whole country, as a place a follow-up names ("全国呢？" after "山东去年城镇新增就业多少？" asks the
@@ -213,8 +207,8 @@ def substitutions(question: str, previous: str) -> list[str]:
     # A place stands in for a place, and a thing for a thing: "湖北呢？" after "江苏今年GDP…" is not
     # 江苏今年湖北…, nor "那居民消费价格呢？" after "山东今年地区生产总值…" 居民消费价格今年….
     place = _place_like(name)
-    words = [part for word in _places_whole(cut_words(earlier)) for part in parts_of(word)]
-    named = [_names_a_thing(word) or (place and _COUNTRY.fullmatch(word) is not None) for word in words]
+    words = [part for word in places_whole(cut_words(earlier)) for part in parts_of(word)]
+    named = [names_a_thing(word) or (place and _COUNTRY.fullmatch(word) is not None) for word in words]
     replaceable = [n for n, word in enumerate(words) if named[n] and word not in name]
     replaceable = [n for n in replaceable if _place_like(words[n]) == place] or replaceable
     forms = []
@@ -237,7 +231,7 @@ def _of_the_subject(name: str, question: str, earlier: str) -> list[str]:
     where one word's part had been replaced: 2018年国内医疗总值…); and the name asked at the earlier
     question's time (2018年医疗呢？), which no reading had asked."""
     subject = topic_of(earlier)
-    whole = len(subject) > len(name) and all(_names_a_thing(word) for word in cut_words(subject))
+    whole = len(subject) > len(name) and all(names_a_thing(word) for word in cut_words(subject))
     forms = [earlier.replace(subject, name, 1)] if whole else []
     when = _WHEN.findall(normalize(earlier))
     return forms + ([in_front("".join(dict.fromkeys(when)), question)] if when else [])
@@ -309,85 +303,3 @@ def readings(
         forms.append(in_front("".join(dict.fromkeys(when)), resolve(question, topic)))
     # Each reading is a question of its own: none longer than a question may be.
     return [form for form in dict.fromkeys(forms) if len(form) <= MAX_QUESTION_CHARS] or [question]
-
-
-def _named_words(question: str) -> set[str]:
-    """The words ``question`` itself names things with (as ``_names_a_thing``), normalized. For an
-    English question, the report terms of its phrases (qa.pipeline.glossary); one that names
-    something the glossary lacks ("And what about education?") is named by the question itself,
-    which no Chinese quote holds: a reading that put the earlier topic in front cannot win for it."""
-    if has_cjk(question):
-        return {normalize(word) for word in _places_whole(cut_words(question)) if _names_a_thing(word)}
-    english = normalize(question)
-    return set(report_terms(english)) or ({english} if names_something(english) else set())
-
-
-def answer_readings(ask: Callable[[str], Answer], forms: list[str]) -> list[tuple[str, Answer]]:
-    """Each reading with its answer. A reading that names nothing on its own ("多少？", "是吗？": a
-    QuestionError) is left out while another names something: read with the earlier topic, it does."""
-    answered, refused = [], []
-    for form in forms:
-        try:
-            answered.append((form, ask(form)))
-        except QuestionError as exc:
-            refused.append(exc)
-    if not answered:
-        raise refused[0]
-    return answered
-
-
-def most_confident(answers: list[Answer]) -> Answer:
-    """The answer of highest confidence; on a tie the earlier reading (the question as it stands)."""
-    return max(answers, key=lambda answer: answer.confidence)
-
-
-def stands_alone(question: str, topic: str) -> bool:
-    """Whether a chat turn is a question of its own after a turn about ``topic``: no pronoun, no
-    ellipsis, long enough and naming its own subject ("去年规上工业产值多少？", not "那医疗呢？")."""
-    return resolve(question, topic) == question and not only_context(question)
-
-
-def best_reading(
-    question: str, answered: list[tuple[str, Answer]], alone: bool = False, said: Callable | None = None
-) -> Answer:
-    """The most confident answer among the readings of a chat turn ``question`` (reading, its
-    answer). A reading that put words in (the earlier topic, a replaced word) counts only when its
-    answer quotes something ``question`` names itself, if it names anything: the confidence is the
-    reading's, and the words put in must not win alone ("今年要建消防站吗？" read as "财政收入今年要建消防站
-    吗？" and answered with a revenue sentence of another report). A turn may start a new topic; the
-    second part of one question (``Answerer``) is about its first part's and keeps ``most_confident``.
-    A turn that ``stands_alone`` and is answered as it stands is not read otherwise: "去年规上工业产值
-    多少？" after "安徽去年地区生产总值多少？" had been answered from Anhui's GDP sentence."""
-    own = next((answer for reading, answer in answered if reading == question), None)
-    if alone and own is not None and own.outcome == "answer":
-        return own
-    named = _named_words(question)
-
-    def backed(reading: str, answer: Answer) -> bool:
-        # The report quoted names a place as well as its sentence does ("白石镇呢？" after "青山县去年
-        # 新增学位多少个？": 白石镇's report says 新增公办幼儿园学位300个, not 白石镇).
-        # Only a place, though: every report's title names 报告 ("作报告的是谁？" after "去年造林多少亩？"
-        # was read as 造林作报告的是谁？ and answered with the 造林 sentence).
-        document = normalize(answer.passages[0].document) if answer.found and answer.passages else ""
-        quoted = normalize(answer.answer or "")
-        return (
-            reading == question
-            or not named
-            or any(_quotes(quoted, term) for word in named for term in (word, *report_terms(word)))
-            or any(word in document and names_a_place(word) for word in named)
-        )
-
-    kept = [answer for reading, answer in answered if backed(reading, answer)]
-    if kept:
-        return most_confident(kept)
-    # Nothing quotes what the turn names; the sentence quoted last (``said()``) is then no answer to
-    # it either ("新增学位呢？" after "今年要建公厕吗？" had quoted the 公厕 sentence again).
-    quoted = said() if said else None
-    fresh = [answer for _, answer in answered if not (quoted and answer.answer == quoted)]
-    if fresh:
-        return most_confident(fresh)
-    again = most_confident([answer for _, answer in answered])
-    because = {"not_found_because": "only the sentence quoted for the question before was found"}
-    low = min(again.confidence, 0.01)  # a fact refuses it, as the answer step's facts do
-    return replace(again, found=False, answer=None, confidence=low, outcome="not_found", items=[],
-                   reason=again.reason | because)  # fmt: skip

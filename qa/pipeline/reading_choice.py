@@ -1,0 +1,110 @@
+"""Which reading of a chat turn answers it: each reading (``qa.pipeline.conversation.readings``) is
+asked, and ``best_reading`` keeps the most confident one whose answer quotes what the turn itself
+names, so that words put in from the earlier turns never win alone."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import replace
+
+from qa.errors import QuestionError
+from qa.pipeline.conversation import names_a_thing, only_context, places_whole, resolve
+from qa.pipeline.glossary import report_terms
+from qa.pipeline.places import names_a_place
+from qa.pipeline.query import names_something
+from qa.schema import Answer
+from qa.text.normalize import has_cjk, normalize
+from qa.text.words import cut_words
+
+
+def _quotes(text: str, word: str) -> bool:
+    """Whether ``text`` names ``word``, or its characters in order with a little between (消防站 in
+    建设紫帽消防救援站, 新增学位 in 新增优质学位3600个): a report's fuller name of what a user names."""
+    if word in text:
+        return True
+    gap = f".{{0,{len(word) - 1}}}"
+    return len(word) >= 3 and re.search(gap.join(map(re.escape, word)), text) is not None
+
+
+def _named_words(question: str) -> set[str]:
+    """The words ``question`` itself names things with (as ``_names_a_thing``), normalized. For an
+    English question, the report terms of its phrases (qa.pipeline.glossary); one that names
+    something the glossary lacks ("And what about education?") is named by the question itself,
+    which no Chinese quote holds: a reading that put the earlier topic in front cannot win for it."""
+    if has_cjk(question):
+        return {normalize(word) for word in places_whole(cut_words(question)) if names_a_thing(word)}
+    english = normalize(question)
+    return set(report_terms(english)) or ({english} if names_something(english) else set())
+
+
+def answer_readings(ask: Callable[[str], Answer], forms: list[str]) -> list[tuple[str, Answer]]:
+    """Each reading with its answer. A reading that names nothing on its own ("多少？", "是吗？": a
+    QuestionError) is left out while another names something: read with the earlier topic, it does."""
+    answered, refused = [], []
+    for form in forms:
+        try:
+            answered.append((form, ask(form)))
+        except QuestionError as exc:
+            refused.append(exc)
+    if not answered:
+        raise refused[0]
+    return answered
+
+
+def most_confident(answers: list[Answer]) -> Answer:
+    """The answer of highest confidence; on a tie the earlier reading (the question as it stands)."""
+    return max(answers, key=lambda answer: answer.confidence)
+
+
+def stands_alone(question: str, topic: str) -> bool:
+    """Whether a chat turn is a question of its own after a turn about ``topic``: no pronoun, no
+    ellipsis, long enough and naming its own subject ("去年规上工业产值多少？", not "那医疗呢？")."""
+    return resolve(question, topic) == question and not only_context(question)
+
+
+def best_reading(
+    question: str, answered: list[tuple[str, Answer]], alone: bool = False, said: Callable | None = None
+) -> Answer:
+    """The most confident answer among the readings of a chat turn ``question`` (reading, its
+    answer). A reading that put words in (the earlier topic, a replaced word) counts only when its
+    answer quotes something ``question`` names itself, if it names anything: the confidence is the
+    reading's, and the words put in must not win alone ("今年要建消防站吗？" read as "财政收入今年要建消防站
+    吗？" and answered with a revenue sentence of another report). A turn may start a new topic; the
+    second part of one question (``Answerer``) is about its first part's and keeps ``most_confident``.
+    A turn that ``stands_alone`` and is answered as it stands is not read otherwise: "去年规上工业产值
+    多少？" after "安徽去年地区生产总值多少？" had been answered from Anhui's GDP sentence."""
+    own = next((answer for reading, answer in answered if reading == question), None)
+    if alone and own is not None and own.outcome == "answer":
+        return own
+    named = _named_words(question)
+
+    def backed(reading: str, answer: Answer) -> bool:
+        # The report quoted names a place as well as its sentence does ("白石镇呢？" after "青山县去年
+        # 新增学位多少个？": 白石镇's report says 新增公办幼儿园学位300个, not 白石镇).
+        # Only a place, though: every report's title names 报告 ("作报告的是谁？" after "去年造林多少亩？"
+        # was read as 造林作报告的是谁？ and answered with the 造林 sentence).
+        document = normalize(answer.passages[0].document) if answer.found and answer.passages else ""
+        quoted = normalize(answer.answer or "")
+        return (
+            reading == question
+            or not named
+            or any(_quotes(quoted, term) for word in named for term in (word, *report_terms(word)))
+            or any(word in document and names_a_place(word) for word in named)
+        )
+
+    kept = [answer for reading, answer in answered if backed(reading, answer)]
+    if kept:
+        return most_confident(kept)
+    # Nothing quotes what the turn names; the sentence quoted last (``said()``) is then no answer to
+    # it either ("新增学位呢？" after "今年要建公厕吗？" had quoted the 公厕 sentence again).
+    quoted = said() if said else None
+    fresh = [answer for _, answer in answered if not (quoted and answer.answer == quoted)]
+    if fresh:
+        return most_confident(fresh)
+    again = most_confident([answer for _, answer in answered])
+    because = {"not_found_because": "only the sentence quoted for the question before was found"}
+    low = min(again.confidence, 0.01)  # a fact refuses it, as the answer step's facts do
+    # Nor are the parts of the answer found: a refusal had shown the turn before's two answers.
+    return replace(again, found=False, answer=None, confidence=low, outcome="not_found", items=[], parts=[],
+                   reason=again.reason | because)  # fmt: skip
