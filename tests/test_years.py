@@ -78,6 +78,7 @@ def test_a_year_the_document_never_speaks_of_is_the_reason_to_refuse() -> None:
         ("2021—2025年累计完成投资。", {2021, 2022, 2023, 2024, 2025}),
         ("城镇化率从2020年的53.2%提升到2025年的57.7%。", {2020, 2025}),  # each year's figure
         ("全省地区生产总值比2020年增长30%。", set()),  # a base year only
+        ("经济总量占全国比重由2020年的7.2%提升至7.4%。", set()),  # and the present's, of no year named
         ("自2021年以来累计投资50亿元。", set()),  # counted from: any year since
         ("力争2025年前建成。", set()),  # a deadline
         ("每户补贴2000元。", set()),  # an amount

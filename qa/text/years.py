@@ -104,13 +104,18 @@ _BASE = re.compile(rf"(?:比|较|与|同)\s*(?:{_YEAR})\s*年?")
 # A year written as one (2023年), not a deadline or a start (2025年前, 2021年以来: no one year).
 _TOLD = re.compile(rf"(?<!\d)({_YEAR})\s*年(?!以来|起|开始|至今|以后|之后|前|以前|底前|末前)")
 _OPEN = re.compile(rf"(?<!\d)(?:{_YEAR})\s*年?\s*(?:以来|起|开始|至今|以后|之后|前|以前)")
+# From a year's figure to one of no year named (占全国比重由2020年的7.2%提升至7.4%): the second is the
+# present's, whichever year that is. "What was Shandong's GDP growth in 2025?" had been refused as
+# told of 2020 only.
+_TO_UNNAMED = re.compile(rf"(?:由|从)\s*(?:{_YEAR})\s*年[^，。；,;]{{0,20}}?(?:至|到)(?!\s*(?:{_YEAR})\s*年)")
 
 
 def years_told(sentence: str) -> frozenset[int]:
     """The years a sentence tells of (截至2023年末, 2024年高考中, 2021—2025年, 从2020年的…到2025年的…):
-    empty when it names none, only years it measures from (比2020年), or a year it counts from or to
-    (2021年以来, 2025年前), which may take in any year."""
+    empty when it names none, only years it measures from (比2020年), a year it counts from or to
+    (2021年以来, 2025年前), which may take in any year, or a change from a year to the present
+    (由2020年的7.2%提升至7.4%)."""
     text = _BASE.sub(" ", normalize(sentence))
-    if _OPEN.search(text):
+    if _OPEN.search(text) or _TO_UNNAMED.search(text):
         return frozenset()
     return frozenset({int(y) for y in _TOLD.findall(text)} | _written_and_spanned(text))
