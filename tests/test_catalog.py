@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.index.catalog import Catalog, covers_years, short_region
+from qa.index.catalog import Catalog, covers_years, kept_documents, short_region
 from qa.schema import DocumentInfo
 
 
@@ -64,3 +64,12 @@ def test_an_english_question_names_a_report_by_its_regions_pinyin() -> None:
     assert catalog.place_names_in("what was qingshi town's fiscal revenue?") == ["青石"]
     assert [d.doc_id for d in catalog.named_in("how much did zimao spend on roads?")] == ["zm"]
     assert catalog.place_names_in("what is shanxi's gdp target?") == []
+
+
+def test_a_region_filter_may_name_the_region_in_english() -> None:
+    # Found by a helper: {"region": "Guangdong"} kept nothing, though questions read Guangdong.
+    docs = [_info("gd", "广东省"), _info("sd", "山东省"), _info("qs", "青石镇")]
+    for value in ("Guangdong", "guangdong province", "广东", "广东省"):
+        assert [d.doc_id for d in kept_documents(docs, {"region": value})] == ["gd"]
+    assert [d.doc_id for d in kept_documents(docs, {"region": ["Qingshi", "Shandong"]})] == ["sd", "qs"]
+    assert kept_documents(docs, {"region": "Hunan"}) == []

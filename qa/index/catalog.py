@@ -50,7 +50,8 @@ def _check_filter(key: str, values: Iterable[Any]) -> None:
 def kept_documents(documents: Iterable[DocumentInfo], filters: Mapping[str, Any]) -> list[DocumentInfo]:
     """The documents ``filters`` keep ({"doc_id"|"year"|"region"|"level": a value or a list, any of
     which matches; None = any}): the one reading of a filter for the search and the series alike.
-    A region matches as people write it (河南 or 河南省). Raises QuestionError for an unknown key."""
+    A region matches as people write it (河南, 河南省, Henan or Henan Province: an English name had kept
+    nothing, though questions read it). Raises QuestionError for an unknown key."""
     unknown = set(filters) - set(FILTER_KEYS)
     if unknown:
         raise QuestionError(f"unknown filter {sorted(unknown)[0]!r}; filters are {', '.join(FILTER_KEYS)}")
@@ -62,13 +63,42 @@ def kept_documents(documents: Iterable[DocumentInfo], filters: Mapping[str, Any]
         _check_filter(key, values)
         wanted = {str(v) for v in values}
         if key == "region":
-            kept = [d for d in kept if d.region and {d.region, short_region(d.region)} & wanted]
+            spelled = {_spelling(v) for v in wanted if not _CJK.search(v)}  # "Guangdong", "Hunan Province"
+            kept = [
+                d
+                for d in kept
+                if d.region
+                and (
+                    {d.region, short_region(d.region)} & wanted or (spelled and _pinyin(d.region) in spelled)
+                )
+            ]
         elif key == "level":
             wanted = {_LEVEL_ALIASES.get(v, v) for v in wanted}
             kept = [d for d in kept if d.level in wanted]
         else:
             kept = [d for d in kept if str(getattr(d, key)) in wanted]
     return kept
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+# What an English region name says besides the name: "Guangdong Province", "the City of Wuhan".
+_REGION_WORDS = re.compile(r"\b(?:the|of|province|city|municipality|county|town|autonomous|region)\b|[^a-z]")
+
+
+def _spelling(value: str) -> str:
+    """An English region name as pinyin letters: "Guangdong Province" -> guangdong."""
+    return _REGION_WORDS.sub("", value.lower())
+
+
+@functools.cache
+def _pinyin(region: str) -> str:
+    """A region's shortest name in pinyin letters (广东省 -> guangdong; 陕西 and 山西 are both shanxi)."""
+    from pypinyin import lazy_pinyin  # only a filter written in English needs its tables
+
+    core = region
+    while (shorter := short_region(core)) != core:
+        core = shorter
+    return "".join(lazy_pinyin(core))
 
 
 # A plan of several years: 规划, 纲要, a vision (远景目标), or a span in its title (2026—2030年).
