@@ -90,15 +90,19 @@ def _spelling(value: str) -> str:
     return _REGION_WORDS.sub("", value.lower())
 
 
+def _core(name: str) -> str:
+    """A region's shortest name, its suffixes taken off one by one (紫帽镇人民政府 -> 紫帽)."""
+    while (shorter := short_region(name)) != name:
+        name = shorter
+    return name
+
+
 @functools.cache
 def _pinyin(region: str) -> str:
     """A region's shortest name in pinyin letters (广东省 -> guangdong; 陕西 and 山西 are both shanxi)."""
     from pypinyin import lazy_pinyin  # only a filter written in English needs its tables
 
-    core = region
-    while (shorter := short_region(core)) != core:
-        core = shorter
-    return "".join(lazy_pinyin(core))
+    return "".join(lazy_pinyin(_core(region)))
 
 
 # A plan of several years: 规划, 纲要, a vision (远景目标), or a span in its title (2026—2030年).
@@ -185,13 +189,7 @@ class Catalog:
         had been answered from another town's report at 0.97."""
         from pypinyin import lazy_pinyin  # its tables are ~50 MB: only an English question needs them
 
-        cores: dict[str, str] = {}  # 紫帽镇人民政府 -> 紫帽 (its suffixes taken off one by one)
-        for name in self._place:
-            core = name
-            while (shorter := short_region(core)) != core:
-                core = shorter
-            if len(core) >= 2:
-                cores[name] = core
+        cores = {name: core for name in self._place if len(core := _core(name)) >= 2}
         spellings: dict[str, set[str]] = {}
         for core in cores.values():
             spellings.setdefault("".join(lazy_pinyin(core)), set()).add(core)
