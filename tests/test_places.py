@@ -92,6 +92,8 @@ def test_a_city_the_quoted_passage_of_its_provinces_report_names_is_a_topic():
         _missing("苏州去年完成投资多少？", "sd", "苏州加快建设。" + SENTENCE) is not None
     )  # not its province
     assert _missing("洛阳去年完成投资多少？", "js", "洛阳加快建设。" + SENTENCE) is not None  # 河南's
+    # Named sentences before, in a list of cities: the figure is the province's, not the city's.
+    assert _missing("苏州去年完成投资多少？", "js", "支持苏州建设。创新能力提升。" + SENTENCE) is not None
 
 
 def test_a_refused_question_on_a_city_its_provinces_passage_names_is_no_missing_report() -> None:

@@ -139,14 +139,26 @@ def _fitting(documents: list[DocumentInfo], query: Query) -> list[DocumentInfo]:
     return [d for d in documents if covers_years(d, query.years)]
 
 
-def _names_within(place: str, core: str, passage: Passage | None, catalog: Catalog) -> bool:
+_SENTENCE_END = re.compile(r"[。！？；!?;]")
+
+
+def _names_within(
+    place: str, core: str, passage: Passage | None, catalog: Catalog, sentence: str = ""
+) -> bool:
     """Whether ``passage`` is of the report of the city or province that holds ``place`` (洛阳:
-    河南's) and names it as a word of its own (郑州航空港, not the 长治 of 长治久安)."""
+    河南's) and names it as a word of its own (郑州航空港, not the 长治 of 长治久安): in ``sentence``
+    or the one just before it, when given (宜昌 in a list of cities three sentences on had let
+    Hubei's GDP answer "What was Yichang's GDP last year?" at 0.66), else anywhere."""
     if passage is None:
         return False
     info = catalog.info(passage.doc_id)
     held = info is not None and any(_is_of(info, holder) for holder in _holders(place))
-    return held and names_as_word(normalize(passage.text), core)
+    text = normalize(passage.text)
+    at = text.find(sentence) if sentence else -1
+    if at >= 0:
+        before = [piece for piece in _SENTENCE_END.split(text[:at]) if piece.strip()]
+        text = (before[-1] if before else "") + sentence
+    return held and names_as_word(text, core)
 
 
 def missing_report(
@@ -185,7 +197,8 @@ def missing_report(
         partner = partners and place not in about and not peers
         topic = (core in sentence and not (refused and place in PROVINCES)) or partner
         # The quoted passage is read (jieba) only when nothing else decides it.
-        if not ours and not topic and not of_other and not _names_within(place, core, passage, catalog):
+        near = "" if refused else sentence  # a refusal's reason may point at the passage shown
+        if not ours and not topic and not of_other and not _names_within(place, core, passage, catalog, near):
             return _by_place(place, documents)
         # A plan of several years (a 规划 of 2026—2030 titled with its 2035 vision) covers the years it
         # names, which the answer step checks; the year of a report, a summary or a bulletin is a fact.
