@@ -32,6 +32,10 @@ from qa.text.normalize import normalize
         ("白石镇去年财政总收入多少？", "白石镇财政总收入"),  # a place before the time word
         ("青山县2025年新增学位多少个？", "青山县新增学位"),
         ("要不要建消防站", ""),
+        # Its subject after an opening verb, with what it counts; not cut inside a word (产能).
+        ("2018年要减税多少？", "减税"),
+        ("2017年要压减多少钢铁产能？", "压减钢铁产能"),
+        ("2017年压减钢铁产能怎么落实？", "压减钢铁产能"),
         ("比上年增长多少？", ""),
         ("今年预计增长多少？", ""),
         ("今年的目标是多少？", ""),

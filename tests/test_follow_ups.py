@@ -8,7 +8,14 @@ import pytest
 
 from qa.errors import QuestionError
 from qa.pipeline.chat import Conversation
-from qa.pipeline.conversation import named_readings, readings, retimed, substitutions, topic_of
+from qa.pipeline.conversation import (
+    named_readings,
+    points_back_only,
+    readings,
+    retimed,
+    substitutions,
+    topic_of,
+)
 from qa.pipeline.english_follow_ups import english_readings
 from qa.pipeline.query import analyze, small_talk
 from qa.pipeline.reading_choice import best_reading, stands_alone
@@ -234,3 +241,42 @@ def test_a_report_named_by_its_year_asks_the_turn_before_of_that_year() -> None:
     assert retimed("2008年的报告呢？", earlier) == ["2008年政府工作报告里财政赤字是多少？"]
     assert substitutions("那2006年的报告呢？", earlier) == []
     assert substitutions("全国呢？", "山东去年城镇新增就业多少？") == ["全国去年城镇新增就业多少？"]
+
+
+@pytest.mark.parametrize(
+    ("follow_up", "previous", "reading"),
+    [
+        # Found by a helper: 去年呢？ after a year's question had asked the newest report's 去年 (0 of 14).
+        ("去年呢？", "2010年财政赤字多少？", "2009年财政赤字多少？"),
+        ("前年呢？", "2011年国内生产总值增长目标是多少？", "2009年国内生产总值增长目标是多少？"),
+        ("上一年呢？", "2010年城镇新增就业目标是多少？", "2009年城镇新增就业目标是多少？"),
+        ("今年呢？", "白石镇去年财政总收入多少？", "白石镇今年财政总收入多少？"),  # no year to count from
+    ],
+)
+def test_a_relative_year_counts_from_the_conversations_year(follow_up, previous, reading) -> None:
+    assert retimed(follow_up, previous) == [reading]
+    assert readings(follow_up, topic_of(previous), previous=previous) == [reading]  # that reading alone
+
+
+def test_a_question_that_only_points_back_asks_nothing_on_its_own() -> None:
+    for question in ("完成了吗？", "具体怎么做？", "效果怎么样？", "这个目标完成了吗？", "Was it achieved?"):
+        assert points_back_only(question)
+    for question in ("今年计划多少？", "今年要建消防站吗？", "增长了多少？"):
+        assert not points_back_only(question)
+
+
+def test_a_drill_down_asks_within_the_turn_befores_year() -> None:
+    forms = readings("其中中央财政赤字多少？", "财政赤字", previous="2010年财政赤字安排了多少？")
+    assert "其中中央财政赤字多少？" not in forms and "2010年中央财政赤字多少？" in forms
+
+
+def test_a_turn_that_points_back_is_not_answered_with_the_sentence_quoted_before() -> None:
+    # "具体怎么做？" had quoted the turn before's sentence again, at 0.97.
+    said = "积极稳妥推进医药卫生体制改革，全面落实五项重点工作。"
+    again = Answer("q", True, said, [], {}, 0.97, "answer")
+    other = Answer("q", True, "组织实施医药卫生体制改革。", [], {}, 0.91, "answer")
+    forms = [("医改具体怎么做？", again), ("2010年医改具体怎么做？", other)]
+    assert best_reading("具体怎么做？", forms, said=lambda: said) is other
+    # A turn that names its own thing may be answered by that sentence again.
+    forms = [("医药卫生体制改革呢？", again), ("2010年医药卫生体制改革呢？", other)]
+    assert best_reading("那医药卫生体制改革呢？", forms, said=lambda: said) is again

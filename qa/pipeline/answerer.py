@@ -16,14 +16,15 @@ from typing import Any
 
 import numpy as np
 
+from qa.errors import QuestionError
 from qa.index.base import IndexStore
 from qa.pipeline.answering import NOT_LIKELY, QueryEncoder, answer_from, decide, explain, retrieve
-from qa.pipeline.conversation import names_nothing, readings, topic_of
+from qa.pipeline.conversation import names_nothing, points_back_only, readings, topic_of
 from qa.pipeline.coverage import lacking
 from qa.pipeline.everyday import official_readings
 from qa.pipeline.lists import announced_items, document_sections, subsection_items
 from qa.pipeline.parts import split_parts, term_in_answer
-from qa.pipeline.query import Query, analyze
+from qa.pipeline.query import NAMES_NOTHING, Query, analyze
 from qa.pipeline.reading_choice import answer_readings, most_confident
 from qa.pipeline.retrieval import named_documents
 from qa.pipeline.scope import (
@@ -179,6 +180,8 @@ class Answerer:
         """Answer ``question``: once per named report for a comparison, once per part for a
         question asking two things (``Answer.parts``), each part as ``in_scope`` answers it."""
         query = self.query(question)  # bad input fails here, whole
+        if points_back_only(question):  # "完成了吗？" asks of an earlier question, which a chat has
+            raise QuestionError(NAMES_NOTHING)
         documents = self.data.documents
         if filters is None and len(documents) > 1:
             groups = named_groups(query, self.data.catalog)

@@ -37,16 +37,22 @@ _SUBJECT_END = re.compile(
     r"去年|今年|明年|\d{4}年|是|有|投了|投入|花了|完成|增长|下降|达到|要|会|能|将|计划|打算|准备|"
     r"多少|几|什么|哪|怎么|如何|吗|呢|[？?,，。]"
 )
+_COUNTED = re.compile(r"(?:多少|几)(?:个|项|万|亿|吨|元|人|户)?([一-鿿]{2,8})[？?。]?$")
+_OPENING_VERB = re.compile(r"^(?:要|会|能|将|计划|打算|准备)+(?!不)")  # not 要不要: it asks
 _LEADING_CONTEXT = re.compile(
-    r"^(?:\d{4}年|去年|今年|明年|比上年|比去年|同比|镇里|全镇|全省|全国|我们|请问)+"
+    r"^(?:\d{4}年|去年|今年|明年|前年|上一年|上年|下一年|比上年|比去年|同比|镇里|全镇|全省|全国|我们|请问)+"
 )
 # When a question asks, wherever it says it: "白石镇去年财政总收入多少？" is about 白石镇财政总收入.
-_WHEN = re.compile(r"(?:19|20)\d{2}年(?:度)?|去年|今年|明年")
+_WHEN = re.compile(r"(?:19|20)\d{2}年(?:度)?|去年|今年|明年|前年|上一年|上年|下一年")
+# A year counted from the conversation's ("去年呢？" after "2010年财政赤字多少？" asks of 2009; it had
+# been read as the newest report's 去年, and 14 of 14 such turns failed).
+_YEARS_AWAY = {"去年": -1, "上年": -1, "上一年": -1, "前年": -2, "明年": 1, "下一年": 1}
+_EXPLICIT_YEAR = re.compile(r"((?:19|20)\d{2})年")
 # Words that ask about a topic without naming one: time, aspect and measure words and question words
 # ("今年计划多少？", "增长了多少？", "今年的目标是多少？"), and the words that ask for more of it
 # ("具体措施呢？" asks the topic's measures: it had replaced 教育 in "今年教育方面有什么打算？").
 _NAMES_NOTHING = re.compile(
-    r"(?:19|20)\d{2}年|去年|今年|明年|上年|那么|那|的|是|有|了|预计|预期|计划|打算|准备|目标|达到|增长|"
+    r"(?:19|20)\d{2}年|去年|今年|明年|前年|上一年|下一年|上年|那么|那|的|是|有|了|预计|预期|计划|打算|准备|目标|达到|增长|"
     r"增加|下降|减少|完成|实现|要|将|多少|几|什么|哪些|哪个|怎么样|怎样|如何|呢|吗|安排|部署|举措|措施|情况|进展|"
     r"具体|主要|重点|详细|其他|其它|方面|成效|效果|"
     # How to do it, what it came to: "具体怎么做？", "怎么落实？", "完成得怎样？", "实际增长了多少？",
@@ -56,6 +62,7 @@ _NAMES_NOTHING = re.compile(
 )
 # Words that ask how something named before went or is done: a turn naming nothing else ("完成了吗？",
 # "具体怎么做？") is about the earlier topic, while "今年的目标是多少？" may ask the year's targets anew.
+_WITHIN = "其中"  # a drill-down into the turn before ("其中中央财政赤字多少？")
 _REFERS_BACK = re.compile(r"完成|落实|怎么做|怎样做|如何做|怎么办|效果|成效|进展|具体|这个|这项|这些|实际")
 SHORT_QUESTION = 6  # characters; shorter questions lean on the conversation for their topic
 SUBSTITUTED_WORDS = 3  # an elliptical name is put in for each of the earlier question's first words
@@ -71,8 +78,14 @@ def topic_of(question: str) -> str:
         return " ".join(english_naming_words(question))
     # "那医疗呢？" is about 医疗: 那 had led every later reading (那医疗具体有哪些措施？).
     text = _LEADING_CONTEXT.sub("", _ELLIPSIS_START.sub("", _WHEN.sub("", normalize(question)).strip()))
-    cut = _SUBJECT_END.search(text)
+    # A question opening with its verb names its subject after it: "2018年要减税多少？" is about 减税.
+    text = _OPENING_VERB.sub("", text)
+    cut = _subject_end(text)
     words = cut_words(text[: cut.start()] if cut else text)
+    # And what it counts, named after 多少 ("2017年要压减多少钢铁产能？" is about 压减钢铁产能, not 压减).
+    counted = _COUNTED.match(text, cut.start()) if cut else None
+    if counted and not names_nothing(counted.group(1)):
+        words += cut_words(counted.group(1))
     # Without the aspect words after it: "教育方面具体措施呢？" is about 教育 (its words had piled up turn
     # after turn: 医疗方面具体措施具体有哪些措施？). "今年预计增长多少？" and "今年的目标是多少？" have
     # none: 预计 and 的目标 name nothing.
@@ -80,6 +93,16 @@ def topic_of(question: str) -> str:
         words.pop()
     subject = "".join(words)
     return subject if len(subject) >= 2 and not names_nothing(subject) else ""
+
+
+def _subject_end(text: str) -> re.Match[str] | None:
+    """Where the subject of ``text`` ends: the first verb, time or question word (``_SUBJECT_END``)
+    that starts a word, not one inside a word (the 能 of 产能: 压减钢铁产能 had been 压减钢铁产)."""
+    starts, at = set(), 0
+    for word in cut_words(text):
+        starts.add(at)
+        at += len(word)
+    return next((m for m in _SUBJECT_END.finditer(text) if m.start() in starts), None)
 
 
 def in_front(context: str, question: str) -> str:
@@ -146,6 +169,14 @@ def names_nothing(question: str) -> bool:
     if not has_cjk(text):
         return any(ch.isalpha() for ch in text) and not english_naming_words(text)
     return not _NAMES_NOTHING.sub("", text)
+
+
+def points_back_only(question: str) -> bool:
+    """Whether ``question`` names nothing and points back at an earlier one ("完成了吗？", "具体怎么做？",
+    "Was it achieved?"): asked on its own, it asks about nothing (it had been answered at 0.88 with
+    whatever sentence said 完成了)."""
+    text = normalize(question)
+    return names_nothing(text) and bool(_REFERS_BACK.search(text) or _PRONOUN.search(text))
 
 
 def elliptical_name(question: str) -> str:
@@ -240,14 +271,18 @@ def _of_the_subject(name: str, question: str, earlier: str) -> list[str]:
 def retimed(question: str, previous: str) -> list[str]:
     """``previous`` asked of the time a time-only follow-up names ("2016年呢？" after "2015年GDP增长目标
     是多少？" -> "2016年GDP增长目标是多少？"; "今年呢？" after "白石镇去年财政总收入多少？" -> "白石镇今年
-    财政总收入多少？"): its time words replaced, or the new one put in front. [] for any other question."""
+    财政总收入多少？"; "去年呢？" after "2010年财政赤字多少？" -> "2009年财政赤字多少？"): its time words
+    replaced, or the new one put in front. [] for any other question."""
     when = _WHEN.findall(normalize(question))
     earlier = previous.strip()
     if not (when and has_cjk(earlier) and only_context(question)):  # 去年 is put in no English question
         return []
+    asked, year = when[0], _EXPLICIT_YEAR.search(normalize(earlier))
+    if asked in _YEARS_AWAY and year:  # of the year the conversation is about, not of today
+        asked = f"{int(year.group(1)) + _YEARS_AWAY[asked]}年"
     if not _WHEN.search(earlier):
-        return [when[0] + earlier]
-    return [_WHEN.sub(when[0], earlier, count=1)]
+        return [asked + earlier]
+    return [_WHEN.sub(asked, earlier, count=1)]
 
 
 def named_readings(question: str, previous: str, last: str = "") -> list[str]:
@@ -288,18 +323,22 @@ def readings(
         # Not a topic in another script: "What is …2018?" put in front of a Chinese question asks nothing.
         if topic and topic not in normalize(question) and has_cjk(topic) == has_cjk(question):
             forms.append(in_front(topic, question) if not has_cjk(question) else topic + question.strip())
-    forms += replaced + retimed(question, last or previous)
+    timed = retimed(question, last or previous)
+    forms = timed or forms + replaced  # "去年呢？" asks the turn before of that time, nothing else
     # "湖北呢？" asks the earlier question of 湖北: as it stands it asks nothing, and it was answered
     # with the report's dateline, which names 湖北; nor does "今年目标呢？", which names nothing.
     asks_nothing = names_nothing(question) and (
         same_question or _elliptical(question.strip()) or _REFERS_BACK.search(question) is not None
     )
-    if topic and (only_context(question) or asks_nothing or replaced):
+    # "其中中央财政赤字多少？" asks within the turn before: of its time, not as it stands (the newest report).
+    within = normalize(question).startswith(_WITHIN)
+    if topic and (only_context(question) or asks_nothing or replaced or within):
         forms = [form for form in forms if form != question]
     # Of the earlier question's time too: "完成了吗？" after "2014年GDP增长目标是多少？" asks of 2014,
     # which the topic alone (GDP) leaves to whatever report answers.
-    when = _WHEN.findall(normalize(previous)) if asks_nothing and topic else []
+    when = _WHEN.findall(normalize(previous)) if (asks_nothing or within) and topic else []
     if when and not _WHEN.search(normalize(question)):
-        forms.append(in_front("".join(dict.fromkeys(when)), resolve(question, topic)))
+        asked = question.strip()[len(_WITHIN) :] if within else resolve(question, topic)
+        forms.append(in_front("".join(dict.fromkeys(when)), asked))
     # Each reading is a question of its own: none longer than a question may be.
     return [form for form in dict.fromkeys(forms) if len(form) <= MAX_QUESTION_CHARS] or [question]
