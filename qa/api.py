@@ -103,9 +103,7 @@ class ReportQA:
         damaged one, raises ``IndexStoreError`` unless ``rebuild``.
         """
         settings = settings or Settings.from_env()
-        documents = load_paths(paths)
-        if not documents:
-            raise DocumentError("nothing to index: give at least one file or folder")
+        documents = load_paths(paths)  # never empty: no paths raise DocumentError
         config = StoreConfig.from_settings(settings, store, milvus_uri, milvus_collection)
         # Without --rebuild an existing index must be readable and of this model: replacing a
         # damaged or foreign index silently could throw away something the user still wants.

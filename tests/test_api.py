@@ -229,11 +229,26 @@ def test_one_path_given_alone_is_that_file(tmp_path, report, monkeypatch):
     assert [d.source for d in bot.add_documents("town.txt")] == ["town.txt"]  # relative, too
 
 
-@pytest.mark.parametrize("paths", [[], None, [123], 5])
+@pytest.mark.parametrize("paths", [[], None, [123], 5, "", [""], ["  "]])
 def test_no_paths_or_what_is_no_path_raise_document_error_and_write_nothing(tmp_path, paths):
     with pytest.raises(DocumentError):
         ReportQA.from_paths(paths, index_dir=tmp_path / "ix", embedder=HashEmbedder())
     assert not (tmp_path / "ix").exists()
+
+
+@pytest.mark.parametrize("paths", ["", [], [""]])
+def test_an_empty_path_adds_nothing_and_keeps_the_index(tmp_path, report, monkeypatch, paths):
+    # Found by a helper: "" was the current folder; add_documents("") put 96 repo files in an index,
+    # and `index ""` removed every document the index held.
+    bot = ReportQA.from_paths([report], index_dir=tmp_path / "ix", embedder=HashEmbedder())
+    monkeypatch.chdir(report.parent)
+    with pytest.raises(DocumentError):
+        bot.add_documents(paths)
+    with pytest.raises(DocumentError):
+        ReportQA.from_paths(paths, index_dir=tmp_path / "ix", embedder=HashEmbedder())
+    assert [d.source for d in ReportQA(index_dir=tmp_path / "ix", embedder=HashEmbedder()).documents] == [
+        report.name
+    ]
 
 
 def test_bad_file_in_add_documents_keeps_the_index(tmp_path, report):

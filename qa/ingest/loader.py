@@ -99,18 +99,25 @@ def load_paths(paths: Iterable[str | Path] | str | Path) -> list[Document]:
     sorted by path. Sidecars (``*.meta.json``) and hidden files are skipped; a file named twice loads once.
     One path given alone (a string, not a list) is that one file or folder.
 
-    Raises ``DocumentError`` for a missing path, something that is no path, a folder with no
-    supported file, or any bad file.
+    Raises ``DocumentError`` for no paths, an empty or missing path, something that is no path, a
+    folder with no supported file, or any bad file.
     """
     # A string is iterable too: "/data/a.txt" had been read as the paths "/", "d", … and the whole
     # disk walked from "/".
     given = [paths] if isinstance(paths, str | os.PathLike) else paths
     if not isinstance(given, Iterable):
         raise DocumentError(f"{paths!r}: give the files to load as a path or a list of paths")
+    given = list(given)
+    if not given:  # add_documents([]) had done nothing, silently
+        raise DocumentError("nothing to index: give at least one file or folder")
     files: list[Path] = []
     for path in given:
         if not isinstance(path, str | os.PathLike):
             raise DocumentError(f"{path!r}: not a file path")
+        # "" (an unset variable, an empty form field) is no path: Path("") is the current folder,
+        # and `index ""` had indexed it and removed everything the index held.
+        if not str(os.fspath(path)).strip():
+            raise DocumentError("an empty path: give a file or folder")
         p = Path(path)
         if p.is_dir():
             found = sorted(f for f in p.rglob("*") if f.is_file() and _is_loadable(f.relative_to(p)))
