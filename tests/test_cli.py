@@ -74,10 +74,22 @@ def test_index_of_another_model_exits_2(tmp_path, capsys):
     assert "built with model" in err
 
 
-def test_asking_a_folder_that_holds_no_index_exits_2_and_builds_nothing(tmp_path, capsys):
-    # Found by a helper: a mistyped --index-dir built the bundled town report there and answered every
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["ask", "湖南今年GDP目标是多少？"],
+        ["facts"],  # had listed the bundled report's figures
+        ["remove", "abc"],  # had built the bundled report's index in the mistyped folder
+        ["eval", "{tmp}/set.jsonl"],  # the same, and scored against it
+        ["log"],
+    ],
+)
+def test_a_folder_that_holds_no_index_exits_2_and_builds_nothing(tmp_path, capsys, argv):
+    # Found by helpers: a mistyped --index-dir built the bundled town report there and answered every
     # question of another report from it, with exit 0.
-    code, _, err = _run(["ask", "湖南今年GDP目标是多少？", "--index-dir", str(tmp_path / "typo")], capsys)
+    (tmp_path / "set.jsonl").write_text('{"question": "GDP目标", "answers": ["5%"]}\n', encoding="utf-8")
+    argv = [a.format(tmp=tmp_path) for a in argv]
+    code, _, err = _run([*argv, "--index-dir", str(tmp_path / "typo")], capsys)
     _assert_one_line_error(code, err)
     assert "没有索引" in err and not (tmp_path / "typo").exists()
 

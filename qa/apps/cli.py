@@ -17,10 +17,11 @@ from typing import TextIO
 
 from qa.api import DEFAULT_INDEX_DIR, ReportQA
 from qa.apps.facts_command import facts_command
+from qa.apps.index_folder import require_index
 from qa.apps.messages import error_line, explain_error
 from qa.apps.models import answer_json
 from qa.apps.terminal import format_answer
-from qa.errors import IndexStoreError, ReportQAError
+from qa.errors import ReportQAError
 from qa.evaluation import evaluate, load_questions
 from qa.facts import PERIODS
 from qa.index import audit, factory
@@ -57,13 +58,7 @@ def _open(args: argparse.Namespace, exactly: bool = False) -> ReportQA:
 
 
 def _ask(args: argparse.Namespace, out: TextIO) -> int:
-    # A folder named that holds no index is a mistake (a typo, a relative path), not a wish for the
-    # bundled report built there, which had answered every question of another report (exit 0).
-    named = Path(args.index_dir) != Path(DEFAULT_INDEX_DIR)
-    if named and not args.docs and read_manifest(Path(args.index_dir)) is None:
-        raise IndexStoreError(
-            f"{args.index_dir} holds no index; build one with `report-qa index PATH ... --index-dir`"
-        )
+    require_index(args.index_dir, args.docs)
     bot = _open(args)
     if args.question is not None:
         _print_answer(bot.ask(args.question, k=args.k), args.json, out)
@@ -169,6 +164,7 @@ def _add(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _remove(args: argparse.Namespace, out: TextIO) -> int:
+    require_index(args.index_dir)
     bot = ReportQA(index_dir=args.index_dir, model=args.model, **_store_options(args))
     for doc_id in args.doc_ids:
         info = bot.remove_document(doc_id, client="cli")
@@ -180,6 +176,7 @@ def _remove(args: argparse.Namespace, out: TextIO) -> int:
 def _log(args: argparse.Namespace, out: TextIO) -> int:
     if args.last is not None and args.last < 1:
         raise ReportQAError("--last must be at least 1")
+    require_index(args.index_dir)
     # The audit log is a plain file in the index folder: no model, no store connection needed.
     entries = audit.read(Path(args.index_dir), args.last)
     for entry in entries:
@@ -199,6 +196,7 @@ def _log(args: argparse.Namespace, out: TextIO) -> int:
 
 def _eval(args: argparse.Namespace, out: TextIO) -> int:
     items = load_questions(args.qa_file)
+    require_index(args.index_dir, args.docs)
     bot = _open(args, exactly=True)
     sources = {d.doc_id: d.source for d in bot.documents}
     result = evaluate(lambda q, k: bot.ask(q, k=k), items, k=args.k, sources=sources)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TextIO
 
 from qa.api import PASSAGE_CHARS
+from qa.apps.index_folder import require_index
 from qa.apps.terminal import format_facts
 from qa.errors import ReportQAError
 from qa.facts import collect_facts, indicator_series, select_facts
@@ -23,12 +24,13 @@ def facts_command(args: argparse.Namespace, out: TextIO) -> int:
     report (no model needed), or with ``--series`` one headline figure per report; text or JSON lines."""
     settings = Settings.from_env()
     config = StoreConfig.from_settings(settings, args.store, args.milvus_uri, args.milvus_collection)
+    require_index(args.index_dir, args.docs)
     data = None if args.docs else factory.load(Path(args.index_dir), config)
     if data is not None:
         infos, texts, passages = data.documents, data.texts, [p for _, p in data.passage_rows()]
     else:
         documents = list(
-            {d.content_hash: d for d in load_paths(args.docs or []) or [load_bundled()]}.values()
+            {d.content_hash: d for d in (load_paths(args.docs) if args.docs else [load_bundled()])}.values()
         )
         infos, texts = [d.info for d in documents], {d.doc_id: d.text for d in documents}
         passages = [p for d in documents for p in build_passages(d, *PASSAGE_CHARS)]
