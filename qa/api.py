@@ -28,7 +28,7 @@ from qa.pipeline.chat import Conversation
 from qa.pipeline.query import analyze
 from qa.pipeline.scorer import AnswerScorer, default_scorer
 from qa.schema import Answer, Document, DocumentInfo, Passage
-from qa.settings import Settings
+from qa.settings import MAX_K, Settings
 
 DEFAULT_INDEX_DIR = "index"
 PASSAGE_CHARS = (80, 250)  # min, max characters per passage
@@ -159,8 +159,9 @@ class ReportQA:
         ``Answer.confidence`` is the calibrated probability that the quoted sentence answers;
         ``Answer.outcome`` is "answer", "uncertain" (可能相关) or "not_found" (报告中没有).
         """
-        if not isinstance(k, int) or isinstance(k, bool) or k < 1:
-            raise QuestionError(f"k must be a positive whole number, not {k!r}")
+        # The page's slider and HTTP stop at MAX_K: the API and the CLI had returned 100 passages.
+        if not isinstance(k, int) or isinstance(k, bool) or not 1 <= k <= MAX_K:
+            raise QuestionError(f"k must be a whole number from 1 to {MAX_K}, not {k!r}")
         data = self._data  # one snapshot for the whole question, even if documents are added meanwhile
         answerer = Answerer(data, self.embedder, self.scorer, self.settings)
         if filters is None:
@@ -275,7 +276,8 @@ class ReportQA:
         """Key figures of the indexed reports (财政总收入 1.6亿元 比增8.8%), in document and text order.
 
         ``doc_id`` keeps one document, ``indicator`` the facts whose indicator contains it, ``period``
-        one of review/plan/other; None means any. Raises ValueError for another period.
+        one of review/plan/other; None means any. Raises QuestionError for another period, or an
+        indicator or doc_id that is no text.
         """
         data = self._data  # one snapshot, as in ask()
         cached = self._facts_cache

@@ -174,19 +174,29 @@ def test_unknown_filter_is_refused(tmp_path, report):
 
 
 @pytest.mark.parametrize(
-    "filters", [{"level": "bogus"}, {"level": "省"}, {"year": "abc"}, {"year": 2023.5}, {"year": True}]
+    "filters",
+    [
+        {"level": "bogus"},
+        {"level": "省"},
+        {"year": "abc"},
+        {"year": 2023.5},
+        {"year": True},
+        {"region": 123},
+        {"doc_id": 5},
+        "广东",  # not a mapping: it had been read key by key (unknown filter '东')
+    ],
 )
 def test_a_filter_value_no_document_can_have_is_refused(tmp_path, report, filters):
     # Found by a helper: a typo in a value had kept nothing, silently ("nothing indexed matches").
     bot = ReportQA.from_paths([report], index_dir=tmp_path / "ix", embedder=HashEmbedder())
-    with pytest.raises(QuestionError, match=r"level|year"):
+    with pytest.raises(QuestionError, match=r"level|year|region|doc_id|filters"):
         bot.ask("消防", filters=filters)
     with pytest.raises(QuestionError):
         bot.series("地区生产总值", filters=filters)
     assert bot.ask("消防", filters={"year": "2023", "level": ["county", "provincial"]}).passages
 
 
-@pytest.mark.parametrize("k", [0, -1, "5", 2.5, None, True])
+@pytest.mark.parametrize("k", [0, -1, "5", 2.5, None, True, 21])  # 21: past the page's and HTTP's 20
 def test_a_bad_k_or_a_question_that_is_no_text_raises_question_error(tmp_path, report, k):
     bot = ReportQA.from_paths([report], index_dir=tmp_path / "ix", embedder=HashEmbedder())
     with pytest.raises(QuestionError, match="k must be"):

@@ -60,8 +60,9 @@ def test_bad_files_exit_2_with_one_line(tmp_path, capsys, setup, argv):
     assert not (tmp_path / "index").exists()
 
 
-def test_bad_k_exits_2(capsys):
-    code, _, err = _run(["ask", "问题", "--k", "0"], capsys)
+@pytest.mark.parametrize("k", ["0", "21"])
+def test_bad_k_exits_2(capsys, k):
+    code, _, err = _run(["ask", "问题", "--k", k], capsys)
     _assert_one_line_error(code, err)
 
 

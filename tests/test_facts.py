@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from qa.api import PASSAGE_CHARS
+from qa.errors import QuestionError
 from qa.facts import Fact, collect_facts, extract_facts, parse_number, select_facts
 from qa.ingest.loader import bundled_report_path, load_document, load_paths
 from qa.ingest.structure import build_passages
@@ -245,7 +246,7 @@ def test_select_facts_filters_and_rejects_an_unknown_period() -> None:
     assert [f.indicator for f in select_facts(facts, indicator="ＩＮＤ")] == []
     assert select_facts(facts, period="plan") == []
     assert select_facts(facts, doc_id="nope") == []
-    with pytest.raises(ValueError, match="period"):
+    with pytest.raises(QuestionError, match="period"):
         select_facts(facts, period="future")
 
 

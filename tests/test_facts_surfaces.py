@@ -15,6 +15,7 @@ from qa import ReportQA
 from qa.apps.cli import main
 from qa.apps.server import create_app
 from qa.apps.ui.facts import FACTS_HINT, _select_fact, facts_table, growth_chart, render_fact_source
+from qa.errors import QuestionError
 from qa.ingest.loader import bundled_report_path
 from tests.conftest import HashEmbedder, facts_of
 
@@ -78,8 +79,10 @@ def test_facts_api_filters_and_caches_per_snapshot(bot: ReportQA, monkeypatch, t
     assert bot.facts(doc_id=doc_id) == bot.facts()
     assert bot.facts(doc_id="0000000000000000") == []
     assert {f.period for f in bot.facts(period="plan")} == {"plan"}
-    with pytest.raises(ValueError):
+    with pytest.raises(QuestionError):
         bot.facts(period="next year")
+    with pytest.raises(QuestionError, match="indicator"):  # had been a TypeError from normalize()
+        bot.facts(indicator=5)  # type: ignore[arg-type]
 
     import qa.api
 

@@ -353,9 +353,6 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     """Run the CLI; returns the exit code (0 ok, 2 bad input)."""
     args = build_parser().parse_args(argv)
-    if getattr(args, "k", 1) < 1:
-        print("report-qa: error: --k 至少为 1（--k must be at least 1）", file=sys.stderr)
-        return EXIT_BAD_INPUT
     out = out or sys.stdout
     try:
         code = args.run(args, out)

@@ -39,7 +39,11 @@ _PATTERNS: list[tuple[re.Pattern[str], str, str]] = [
     ),
     (re.compile(r"^year must be a whole number"), "bad_year", "年份要写成整数，例如 2024。"),
     (re.compile(r"^the question must be text"), "question_not_text", "问题要写成文字。"),
-    (re.compile(r"^k must be a positive whole number"), "bad_k", "引用段落数 k 要是正整数。"),
+    (
+        re.compile(r"^k must be a whole number from 1 to (?P<name>\d+)"),
+        "bad_k",
+        "引用段落数 k 要是 1 到 {name} 的整数。",
+    ),
     (re.compile(r"^period must be one of"), "bad_period", "时期只能是 plan（计划）或 review（回顾）。"),
     (re.compile(r"^a series needs an indicator"), "empty_indicator", "请给出指标名称，例如：国内生产总值。"),
     (

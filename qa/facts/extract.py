@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Literal, get_args
 
+from qa.errors import QuestionError
 from qa.facts.figures import (
     COUNTERS,
     FIGURE,
@@ -323,9 +324,13 @@ def select_facts(
     facts: Iterable[Fact], doc_id: str | None = None, indicator: str | None = None, period: str | None = None
 ) -> list[Fact]:
     """The facts of one document, whose indicator contains ``indicator`` (width and case ignored),
-    of one period; None means any. Raises ValueError for a period that is not review/plan/other."""
+    of one period; None means any. Raises QuestionError for a period that is not review/plan/other,
+    or an indicator or document id that is no text."""
     if period is not None and period not in PERIODS:
-        raise ValueError(f"period must be one of {', '.join(PERIODS)}")
+        raise QuestionError(f"period must be one of {', '.join(PERIODS)}")
+    for name, value in (("indicator", indicator), ("doc_id", doc_id)):
+        if value is not None and not isinstance(value, str):
+            raise QuestionError(f"{name} must be text, not {value!r}")
     wanted = normalize(indicator) if indicator else None
     return [
         f

@@ -45,6 +45,8 @@ def _check_filter(key: str, values: Iterable[Any]) -> None:
         whole = (isinstance(value, int) and not isinstance(value, bool)) or str(value).strip().isdigit()
         if key == "year" and not whole:
             raise QuestionError(f"year must be a whole number such as 2024, not {value!r}")
+        if key in ("region", "doc_id") and not isinstance(value, str):  # had kept nothing, silently
+            raise QuestionError(f"{key} must be text, not {value!r}")
 
 
 def kept_documents(documents: Iterable[DocumentInfo], filters: Mapping[str, Any]) -> list[DocumentInfo]:
@@ -52,6 +54,8 @@ def kept_documents(documents: Iterable[DocumentInfo], filters: Mapping[str, Any]
     which matches; None = any}): the one reading of a filter for the search and the series alike.
     A region matches as people write it (河南, 河南省, Henan or Henan Province: an English name had kept
     nothing, though questions read it). Raises QuestionError for an unknown key."""
+    if not isinstance(filters, Mapping):  # filters="广东" had been read key by key: unknown filter '东'
+        raise QuestionError(f"filters must be a mapping such as {{'region': '广东'}}, not {filters!r}")
     unknown = set(filters) - set(FILTER_KEYS)
     if unknown:
         raise QuestionError(f"unknown filter {sorted(unknown)[0]!r}; filters are {', '.join(FILTER_KEYS)}")
