@@ -246,6 +246,17 @@ def test_numbered_items_of_running_text_are_the_items_of_the_sentence_before(tmp
     )
 
 
+def test_an_item_numbered_like_a_decimal_is_the_next_item(tmp_path: Path) -> None:
+    # Found by a helper: "2.65周岁以上的老年人；" was read as 2.65, and 免票对象 came back with no items.
+    text = (
+        "门票管理规定\n\n三、优惠政策\n\n（一）免票对象：\n"
+        "1.身高1.2米以下的儿童；\n2.65周岁以上的老年人；\n3.现役军人。\n"
+    )
+    doc = _loaded(tmp_path, text)
+    items = announced_items(doc.text, _marked(doc, "（一）免票对象："))
+    assert [i.text for i in items] == ["1.身高1.2米以下的儿童；", "2.65周岁以上的老年人；", "3.现役军人。"]
+
+
 @pytest.mark.skipif(not REPORTS.is_dir(), reason="the shared gov_reports dataset is not here")
 def test_items_on_the_real_reports_are_headings_that_follow_the_sentence() -> None:
     """Over every sentence of the 88 reports: items cite heading lines right after it, or the

@@ -47,6 +47,8 @@ def test_the_reason_names_what_the_report_does_not_mention() -> None:
     assert reason == "the document never names 南环路"
     assert not_found_reason({"not_found_because": reason}) == "报告里没有提到南环路。"
     assert unnamed_reason(normalize("东环路什么时候通车？"), REPORT) is None
+    # A name another document of the library holds is no name the library lacks.
+    assert unnamed_reason(normalize("县城南环路什么时候通车？"), REPORT, ["南环路通车了。"]) is None
 
 
 def test_a_confident_answer_about_another_road_is_refused_with_the_reason() -> None:

@@ -44,6 +44,8 @@ def test_this_year_means_the_newest_work_report_not_the_newest_document() -> Non
         assert [d.doc_id for d in preferred_documents(analyze(question), mixed)[0]] == ["z"]
     only_others = Catalog([mixed.documents[1], mixed.documents[2]])
     assert preferred_documents(analyze("今年要建消防站吗？"), only_others) == ([], None)
+    # Nor does a level word name anything there: no "资料库里没有乡镇一级的报告" note on a news story.
+    assert preferred_documents(analyze("镇政府每年给他多少补贴？"), only_others) == ([], None)
 
 
 def test_unscoped_this_year_questions_go_to_the_newest_national_report() -> None:

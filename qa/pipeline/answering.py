@@ -187,7 +187,7 @@ def decide(
     year_reason = (
         uncovered_year(retrieved.query, covered_from, sentence)
         or unnamed_year(retrieved.query, data.texts.get(passage.doc_id, ""), info)
-        or unnamed_reason(retrieved.query.normalized, data.texts.get(passage.doc_id, ""))
+        or unnamed_reason(retrieved.query.normalized, data.texts.get(passage.doc_id, ""), data.texts.values())
         or other_years(retrieved.query, sentence)
         or other_place(retrieved.query, best.text, info, passage.text)
         if years

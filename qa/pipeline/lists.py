@@ -101,7 +101,14 @@ def _counted_off(text: str, start: int, end: int, headings: set[int]) -> list[tu
     form = None
     for s, e in split_sentences(text, start, end):
         counted = _count(text[s:e])
+        # "2.65周岁以上的老年人；" after item 1. is item 2, not a decimal (免票对象 had come back empty).
+        if counted is None and form == "arabic" and re.match(rf"{len(items) + 1}[.．]\d", text[s:e]):
+            counted = ("arabic", len(items) + 1)
         if s in headings and form != "spoken" and (counted is None or counted[0] != "spoken"):
+            # Unless it is the next item after one ended by a semicolon: the list's last ("3.现役军人。").
+            last = bool(items) and text[items[-1][0] : items[-1][1]].rstrip().endswith(_SEMICOLONS)
+            if last and counted == (form, len(items) + 1):
+                items.append((s, e))
             break
         if counted is not None and form is not None and counted[0] != form:
             counted = None

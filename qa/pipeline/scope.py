@@ -227,7 +227,10 @@ def preferred_documents(query: Query, catalog: Catalog) -> tuple[list[DocumentIn
         reports = [d for d in documents if d.doc_id in named and catalog.kind(d.doc_id) == "work_report"]
         chosen = _newest(reports, earliest) if reports and dated else []
         return (chosen, None) if chosen and len(chosen) < len(named) else ([], None)
-    level = asked_level(query)
+    # 镇里, 全省 name a level of government's work reports: of none in a library of other documents
+    # (镇政府每年给他多少补贴？ of a news story had been noted as 资料库里没有乡镇一级的报告).
+    reported = any(catalog.kind(d.doc_id) == "work_report" for d in documents)
+    level = asked_level(query) if reported else None
     if level is None and not dated:
         return [], None
     pool = [d for d in documents if d.level == level] if level is not None else documents
