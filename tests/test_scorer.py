@@ -12,9 +12,10 @@ import pytest
 from qa.errors import ReportQAError
 from qa.index.catalog import Catalog
 from qa.pipeline.background import BACKGROUND_PATH
-from qa.pipeline.features import FEATURES, Candidate
+from qa.pipeline.features import FEATURES, Candidate, sentence_periods
 from qa.pipeline.scorer import KINDS, MODEL_PATH, AnswerScorer, default_scorer
-from qa.schema import DocumentInfo, DocumentKind, document_kind
+from qa.schema import DocumentInfo, DocumentKind, Passage, document_kind
+from qa.text.sentences import split_sentences
 
 
 def _report(_: Candidate) -> DocumentKind:
@@ -145,3 +146,17 @@ def test_in_a_library_of_both_kinds_the_surer_kinds_best_is_the_answer() -> None
     candidates = [Candidate(0, (0, 5), "报告里的句子", same), Candidate(1, (0, 5), "文章里的句子", same)]
     scored = Spy(spec).score(candidates, lambda c: "other" if c.passage == 1 else "work_report")
     assert scored is not None and scored.best == 0 and scored.confidence > 0.01
+
+
+def test_last_years_results_told_in_the_plan_part_are_review_sentences() -> None:
+    # Found by a helper: "三、2011年的工作" opens with 2010's results, which had answered the 2011
+    # GDP target as a plan sentence (0.82).
+    text = (
+        "2011年，是开局之年。过去一年，我们取得了很大成绩。国内生产总值增长10.3%。\n"
+        "今年，形势依然复杂。主要预期目标是：国内生产总值增长8%左右。"
+    )
+    plan = Passage("d", "报告", ["三、2011年的工作"], "plan", 0, len(text), text)
+    spans = [list(span) for span in split_sentences(text, 0, len(text))]
+    assert sentence_periods(plan, spans) == ["plan", "review", "review", "plan", "plan"]
+    review = Passage("d", "报告", ["一、回顾"], "review", 0, len(text), text)
+    assert set(sentence_periods(review, spans)) == {"review"}  # only a plan part tells last year so
