@@ -16,7 +16,9 @@ from qa.apps.cli import main
 from qa.apps.server import create_app
 from qa.apps.ui.facts import FACTS_HINT, _select_fact, facts_table, growth_chart, render_fact_source
 from qa.errors import QuestionError
+from qa.facts.extract import extract_facts
 from qa.ingest.loader import bundled_report_path
+from qa.schema import DocumentInfo, Passage
 from tests.conftest import HashEmbedder, facts_of
 
 TITLE = "紫帽镇人民政府2022年工作报告"
@@ -254,3 +256,17 @@ def test_fact_source_is_escaped() -> None:
     html = render_fact_source(fact)
     assert "<b>" not in html and "<script>" not in html
     assert "<mark>6%</mark>" in html
+
+
+def test_last_years_results_told_in_the_plan_part_are_review_facts() -> None:
+    # Found by a helper: the 关键数据 tab listed 2010's 增长10.3% as 2011's plan (三、2011年的工作).
+    text = (
+        "过去一年，我们取得了很大成绩。国内生产总值增长10.3%。\n今年主要预期目标是：国内生产总值增长8%左右。"
+    )
+    info = DocumentInfo("d", "2011年政府工作报告", "d.txt", year=2011, review_year=2010)
+    plan = Passage("d", info.title, ["三、2011年的工作"], "plan", 0, len(text), text)
+    facts = extract_facts(text, [plan], info)
+    assert [(f.value_text, f.period, f.year) for f in facts] == [
+        ("10.3%", "review", 2010),
+        ("8%", "plan", 2011),
+    ]

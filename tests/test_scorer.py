@@ -11,8 +11,9 @@ import pytest
 
 from qa.errors import ReportQAError
 from qa.index.catalog import Catalog
+from qa.ingest.structure import sentence_periods
 from qa.pipeline.background import BACKGROUND_PATH
-from qa.pipeline.features import FEATURES, Candidate, sentence_periods
+from qa.pipeline.features import FEATURES, Candidate
 from qa.pipeline.scorer import KINDS, MODEL_PATH, AnswerScorer, default_scorer
 from qa.schema import DocumentInfo, DocumentKind, Passage, document_kind
 from qa.text.sentences import split_sentences

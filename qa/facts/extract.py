@@ -42,6 +42,7 @@ from qa.facts.indicators import (
     split_subjects,
     strip_indicator,
 )
+from qa.ingest.structure import sentence_periods
 from qa.schema import DocumentInfo, Passage, Period
 from qa.text.normalize import normalize
 from qa.text.sentences import split_sentences
@@ -263,6 +264,13 @@ def _period_year(period: Period, review_year: int | None) -> int | None:
     return review_year + 1 if period == "plan" else review_year
 
 
+def _periods(passage: Passage) -> list[tuple[int, Period]]:
+    """Where each sentence of ``passage`` starts (a document offset) and its period
+    (``sentence_periods``: last year's results told in the plan part are review)."""
+    spans = split_sentences(passage.text)
+    return [(passage.start + s, p) for (s, _), p in zip(spans, sentence_periods(passage, spans), strict=True)]
+
+
 def extract_facts(text: str, passages: Sequence[Passage], info: DocumentInfo) -> list[Fact]:
     """Every figure of one document, in text order.
 
@@ -272,12 +280,16 @@ def extract_facts(text: str, passages: Sequence[Passage], info: DocumentInfo) ->
     ordered = sorted((p for p in passages if p.doc_id == info.doc_id), key=lambda p: p.start)
     starts = [p.start for p in ordered]
     facts: list[Fact] = []
+    periods: dict[int, list[tuple[int, Period]]] = {}  # by passage, computed once
     for s, e in split_sentences(text):
         for d in _sentence_drafts(text, s, e):
             i = bisect.bisect_right(starts, d.figure.start) - 1
             if i < 0 or ordered[i].end < d.figure.end:
                 continue
             passage = ordered[i]
+            if i not in periods:
+                periods[i] = _periods(passage)
+            period = next((p for at, p in reversed(periods[i]) if at <= d.figure.start), passage.period)
             facts.append(
                 Fact(
                     indicator=d.indicator,
@@ -288,10 +300,10 @@ def extract_facts(text: str, passages: Sequence[Passage], info: DocumentInfo) ->
                     change=d.change,
                     change_pct=d.change_pct,
                     qualifier=d.qualifier,
-                    period=passage.period,
+                    period=period,
                     year=None
                     if d.years or (d.year is None and _plan_period(passage.section))
-                    else d.year or _period_year(passage.period, info.review_year),
+                    else d.year or _period_year(period, info.review_year),
                     doc_id=info.doc_id,
                     document=info.title,
                     section=list(passage.section),

@@ -219,6 +219,31 @@ def section_periods(sections: list[Section], work_report: bool = True) -> list[P
     return periods
 
 
+# Last year told in the plan part, up to the paragraph's end or a sentence of this year: "三、2011年的
+# 工作" opens with "过去一年，我们的各项工作取得了很大成绩。国内生产总值增长10.3%…" (2010's results), which
+# had answered "2011年国内生产总值增长目标是多少？" as a plan.
+_REVIEW_OPENING = re.compile(r"^\s*(?:过去一年|一年来|去年|上年|刚刚过去的一年)")
+_PLAN_OPENING = re.compile(r"^\s*(?:今年|明年|新的一年|\d{4}年(?:是|，|,)|要|将)")
+
+
+def sentence_periods(passage: Passage, spans: Sequence[Sequence[int]]) -> list[Period]:
+    """The period of each sentence of ``passage``: its passage's, but review within a plan passage
+    from a sentence opening with 过去一年 or 去年 to the paragraph's end or a sentence opening with
+    今年."""
+    periods: list[Period] = []
+    current = passage.period
+    for n, (start, end) in enumerate(spans):
+        sentence = passage.text[start:end]
+        if n and "\n" in passage.text[spans[n - 1][1] : start]:
+            current = passage.period  # a new paragraph
+        if passage.period == "plan" and _REVIEW_OPENING.match(sentence):
+            current = "review"
+        elif _PLAN_OPENING.match(sentence):
+            current = passage.period
+        periods.append(current)
+    return periods
+
+
 def build_passages(doc: Document, min_chars: int = 80, max_chars: int = 250) -> list[Passage]:
     """Passages of consecutive sentences, each inside one section, roughly min..max characters.
 

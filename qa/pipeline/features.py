@@ -26,6 +26,7 @@ import numpy as np
 
 from qa.index.lexical import tokenize
 from qa.ingest.headings import ADDRESS
+from qa.ingest.structure import sentence_periods
 from qa.pipeline.asked import (
     FIGURE,
     asked_unit,
@@ -53,30 +54,6 @@ _LEAD_CHARS = 400  # a document's first sentence is looked for in its first char
 # title: a label says what its section is about, the sentences under it say it ("今年的发展目标是
 # 什么？" chose "二、2023年的发展目标和主要工作安排" and refused it at 0.0002).
 _ASKS = re.compile(r"[？?][”’」』）)]*$")
-# Last year told in the plan part, up to the paragraph's end or a sentence of this year: "三、2011年的
-# 工作" opens with "过去一年，我们的各项工作取得了很大成绩。国内生产总值增长10.3%…" (2010's results), which
-# had answered "2011年国内生产总值增长目标是多少？" as a plan.
-_REVIEW_OPENING = re.compile(r"^\s*(?:过去一年|一年来|去年|上年|刚刚过去的一年)")
-_PLAN_OPENING = re.compile(r"^\s*(?:今年|明年|新的一年|\d{4}年(?:是|，|,)|要|将)")
-
-
-def sentence_periods(passage: Passage, spans: list[list[int]]) -> list[str]:
-    """The period of each sentence of ``passage``: its passage's, but review within a plan passage
-    from a sentence opening with 过去一年 or 去年 to the paragraph's end or a sentence opening with
-    今年."""
-    periods, current = [], passage.period
-    for n, (start, end) in enumerate(spans):
-        sentence = passage.text[start:end]
-        if n and "\n" in passage.text[spans[n - 1][1] : start]:
-            current = passage.period  # a new paragraph
-        if passage.period == "plan" and _REVIEW_OPENING.match(sentence):
-            current = "review"
-        elif _PLAN_OPENING.match(sentence):
-            current = passage.period
-        periods.append(current)
-    return periods
-
-
 # The 问 line, numbered or not: "问：…", "5.问：…", "（五）问：…", "问题3：…", "Q2: …".
 _QUESTION_LINE = re.compile(
     r"^(?:[（(]?[0-9一二三四五六七八九十]{1,3}[)）.、．]\s*)?(?:问题?\s*\d*|Q\s*\d*)\s*[：:]", re.I
