@@ -270,3 +270,9 @@ def test_last_years_results_told_in_the_plan_part_are_review_facts() -> None:
         ("10.3%", "review", 2010),
         ("8%", "plan", 2011),
     ]
+
+
+def test_durations_keep_their_unit() -> None:
+    # Found by a helper: 合同期限36个月 had been listed as 36个.
+    facts = facts_of("劳动合同期限为36个月，年休假5天，面试2小时。")
+    assert [f.value_text for f in facts] == ["36个月", "5天", "2小时"]
