@@ -95,8 +95,14 @@ def test_uncertain_is_shown_as_such_not_as_an_answer() -> None:
 
 def test_a_refusal_has_its_reason_and_no_highlight() -> None:
     reason = {"not_found_because": "no sentence of the report is likely to answer the question"}
-    html = render_answer(_answer("not_found", reason=reason))
+    refused = _answer("not_found", reason=reason)
+    refused.passages = [p.with_(document="某县2023年政府工作报告") for p in refused.passages]
+    html = render_answer(refused)
     assert "报告中没有" in html and "报告里没有哪一句话能可靠地回答这个问题" in html
+    # A document that is no work report is called so (a contract had been "报告中没有").
+    other = render_answer(_answer("not_found", reason=reason))
+    assert "文档中没有" in other and "报告中没有" not in other
+    assert "文档里没有哪一句话能可靠地回答这个问题" in other
     assert "<mark>" not in html and "<u>" not in html and "rq-copy" not in html
     assert "最相近的段落（仅供参考，不是答案）" in html and "另外 1 个相关段落" in html
     empty = render_answer(

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from qa.errors import DocumentError, QuestionError, ReportQAError
-from qa.schema import DocumentInfo
+from qa.schema import DocumentInfo, document_kind
 
 SUPPORTED = ".txt .md .html .pdf .docx"
 
@@ -162,8 +163,16 @@ NOT_FOUND_REASONS = {
 }
 
 
-def not_found_reason(reason: dict[str, Any]) -> str:
-    """Why the reports do not answer, in Chinese (``Answer.reason``)."""
+def source_noun(titles: Iterable[str]) -> str:
+    """What to call the nearest document (its title first): 报告 for a work report, 文档 for another
+    kind (a contract or a hospital guide had been "报告中没有")."""
+    first = next(iter(titles), None)
+    return "文档" if first is not None and document_kind(first) == "other" else "报告"
+
+
+def not_found_reason(reason: dict[str, Any], noun: str = "报告") -> str:
+    """Why the reports do not answer, in Chinese (``Answer.reason``); ``noun`` names the documents
+    searched (``source_noun``) where the reason is no report's own (a year it reviews)."""
     because = str(reason.get("not_found_because") or "")
     place = _OTHER_PLACES.search(because)  # before the Chinese passthrough: it names places
     if place:
@@ -173,7 +182,7 @@ def not_found_reason(reason: dict[str, Any]) -> str:
         return f"{compared['count']}份报告给出了这个数字，没有一个{compared['asked']}。"
     things = _UNNAMED_THINGS.search(because)  # before the Chinese passthrough: it names them
     if things:
-        return f"报告里没有提到{things['asked']}。"
+        return f"{noun}里没有提到{things['asked']}。"
     if reason.get("missing_report") or _CHINESE.search(because):
         # The coverage rule writes Chinese already: 没有2025年广东省的报告；有：…
         return _sentence_end(because)
@@ -193,7 +202,8 @@ def not_found_reason(reason: dict[str, Any]) -> str:
     other = _OTHER_YEARS.search(because)
     if other:
         return f"找到的句子说的是{other['told']}年的情况，不是{other['asked']}年的。"
-    return NOT_FOUND_REASONS.get(because, "报告里没有找到能回答这个问题的句子。")
+    shown = NOT_FOUND_REASONS.get(because, "报告里没有找到能回答这个问题的句子。")
+    return noun + shown[2:] if shown.startswith("报告里") else shown
 
 
 # The level of government a question named (镇里, 全省), as a scope note says it.

@@ -271,7 +271,10 @@ class Answerer:
                 # 里…" and no State Council report of 2026): the note says whose is quoted.
                 named = map(self.data.catalog.info, named_documents(query, self.data.catalog))
                 answer.reason |= _other_places([d for d in named if d is not None], answer)
-            if level is not None:  # a level the collection has no report of: whatever answers is another's
+            # A level the collection has no report of: whatever report answers is another level's (a
+            # document that is no report is of none: the note had said 资料库里没有乡镇一级的报告 on a
+            # news story's answer about that very town).
+            if level is not None and (not answer.found or self._of_a_report(answer)):
                 answer.reason["level_lacking"] = level
                 self._another_levels(answer)
             return answer
@@ -295,7 +298,7 @@ class Answerer:
         answer = self.answer_one(question, k, None)
         # A report the library lacks is the whole reason of its refusal: where it looked first is no news.
         missed = answer.passages and answer.passages[0].doc_id not in {d.doc_id for d in preferred}
-        if missed and "missing_report" not in answer.reason:
+        if missed and "missing_report" not in answer.reason and self._of_a_report(answer):
             answer.reason["scope_missed"] = scope
             if level is not None:
                 self._another_levels(answer)
@@ -319,9 +322,13 @@ class Answerer:
         """Show ``answer``, quoted from another level of government than the one the question named,
         as 可能相关 at most: it may be what the user wants, but it answers nothing about what they
         asked. A document that is no work report is of no level: its answer stands."""
-        top = answer.passages[0].doc_id if answer.passages else None
-        if answer.outcome == "answer" and top is not None and self.data.catalog.kind(top) == "work_report":
+        if answer.outcome == "answer" and self._of_a_report(answer):
             answer.outcome = "uncertain"
+
+    def _of_a_report(self, answer: Answer) -> bool:
+        """Whether ``answer``'s first passage is of a work report (the levels and years of the scope
+        notes are work reports'; a notice or a story has none)."""
+        return bool(answer.passages) and self.data.catalog.kind(answer.passages[0].doc_id) == "work_report"
 
 
 def _other_places(preferred: list[DocumentInfo], answer: Answer) -> dict[str, Any]:

@@ -13,11 +13,12 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 
-from qa.apps.messages import not_found_reason, scope_notes, shown_confidence
+from qa.apps.messages import not_found_reason, scope_notes, shown_confidence, source_noun
 from qa.apps.ui.render import escape, mark_span, section_path
 from qa.schema import PERIOD_LABELS, SHOWN_PERIODS, Answer, Passage
 
-OUTCOME_WORDS = {"answer": "答案", "uncertain": "可能相关（请核对原文）", "not_found": "报告中没有"}
+# Not found: 报告中没有, or 文档中没有 (``source_noun``).
+OUTCOME_WORDS = {"answer": "答案", "uncertain": "可能相关（请核对原文）"}
 
 
 def citation(passage: Passage) -> str:
@@ -31,9 +32,10 @@ def _outcome_block(answer: Answer) -> str:
     """The words for the outcome, then the quote with its citation, or the reason there is none."""
     top = answer.passages[0] if answer.passages else None
     if answer.outcome == "not_found" or not answer.answer or top is None:
+        noun = source_noun(p.document for p in answer.passages)
         return (
-            f'<div class="rq-none">{OUTCOME_WORDS["not_found"]}</div>'
-            f'<div class="rq-hint">{escape(not_found_reason(answer.reason))}</div>'
+            f'<div class="rq-none">{noun}中没有</div>'
+            f'<div class="rq-hint">{escape(not_found_reason(answer.reason, noun))}</div>'
         )
     # Only 回顾 and 计划 tell a reader something: "其他" had tagged every sentence of an article.
     period = f" · {PERIOD_LABELS[top.period]}" if top.period in SHOWN_PERIODS else ""
