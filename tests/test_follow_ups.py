@@ -12,6 +12,7 @@ from qa.pipeline.conversation import (
     named_readings,
     points_back_only,
     readings,
+    resolve,
     retimed,
     substitutions,
     topic_of,
@@ -229,9 +230,10 @@ def test_a_turn_asking_for_more_of_the_topic_keeps_it_and_the_next_name_replaces
     assert topic_of("那医疗呢？") == "医疗" and topic_of("教育方面具体措施呢？") == "教育"
     chat = Conversation(_ConfidentAbout("医疗具体"))  # type: ignore[arg-type]
     chat.ask("今年教育方面有什么打算？")
-    assert chat.ask("具体措施呢？").reason["standalone_question"] == "教育具体措施呢？"
-    assert chat.ask("那医疗呢？").reason["standalone_question"] == "医疗具体措施呢？"
-    assert chat.ask("具体有哪些措施？").reason["standalone_question"] == "医疗具体有哪些措施？"
+    # (Of the conversation's time too, since 2026-12-06.)
+    assert chat.ask("具体措施呢？").reason["standalone_question"] == "今年教育具体措施呢？"
+    assert chat.ask("那医疗呢？").reason["standalone_question"] == "今年医疗具体措施呢？"
+    assert chat.ask("具体有哪些措施？").reason["standalone_question"] == "今年医疗具体有哪些措施？"
 
 
 def test_a_report_named_by_its_year_asks_the_turn_before_of_that_year() -> None:
@@ -277,6 +279,24 @@ def test_a_turn_that_points_back_is_not_answered_with_the_sentence_quoted_before
     other = Answer("q", True, "组织实施医药卫生体制改革。", [], {}, 0.91, "answer")
     forms = [("医改具体怎么做？", again), ("2010年医改具体怎么做？", other)]
     assert best_reading("具体怎么做？", forms, said=lambda: said) is other
+    # "实际是多少？" asks what was said: the sentence just quoted may answer it (1312万 after 2015年呢？).
+    assert best_reading("实际是多少？", [("2015年就业实际是多少？", again)], said=lambda: said) is again
+    # Nor is a sentence of the turn before's parts an answer to one asking for more.
+    both = said + "\n" + other.answer
+    assert not best_reading("具体怎么做？", [("医改具体怎么做？", other)], said=lambda: both).found
     # A turn that names its own thing may be answered by that sentence again.
     forms = [("医药卫生体制改革呢？", again), ("2010年医药卫生体制改革呢？", other)]
     assert best_reading("那医药卫生体制改革呢？", forms, said=lambda: said) is again
+
+
+def test_a_chats_place_year_and_language_carry_over() -> None:
+    # Found by a helper re-checking the chat: the province was lost on a topic switch (10 of 10), the
+    # year after a follow-up or a two-part question, and English turns were read as 2015年2016, gdp?.
+    anhui = "安徽今年地区生产总值增长目标是多少？"
+    assert "安徽今年医疗呢？" in readings("那医疗呢？", topic_of(anhui), previous=anhui)
+    earlier = "2015年GDP增长目标是多少？"
+    assert readings("What about 2016?", topic_of(earlier), previous=earlier) == ["2016年GDP增长目标是多少？"]
+    assert readings("And last year?", topic_of(earlier), previous=earlier) == ["2014年GDP增长目标是多少？"]
+    two = "2015年要减少多少农村贫困人口？去年减少了多少？"
+    assert readings("具体怎么做？", topic_of(two), previous=two) == ["2015年减少农村贫困人口具体怎么做？"]
+    assert resolve("那就业呢？", "met") == "那就业呢？"  # an English word is put in no Chinese turn

@@ -17,6 +17,7 @@ _RELATIVE = re.compile(r"\b(?:this|last|next)\s+year\b", re.I)
 _WHEN = re.compile(rf"(?:\b(?:in|for|of)\s+)?(?:{_YEAR.pattern}|{_RELATIVE.pattern})", re.I)
 # What a time-only follow-up says besides its time: "What was it in 2008?", "And in 2008?".
 _FILLER = re.compile(r"\b(?:what|how|about|and|in|for|of|was|is|were|it|that|then|the)\b|[?.!,\s]", re.I)
+_CHINESE_TIME = {"this": "今年", "last": "去年", "next": "明年"}
 _WORD = re.compile(r"[A-Za-z][A-Za-z\-]*")
 _PLACE_WORDS = {"the", "province", "city", "municipality", "region", "autonomous"}
 
@@ -61,12 +62,18 @@ def english_readings(question: str, previous: str) -> list[str]:
 
 def chinese_follow_up(question: str, previous: str) -> str:
     """ "安徽呢？" for "And Anhui?" or "What about Anhui?" after a Chinese question: the place asked of
-    as a Chinese follow-up would ask it (the Yunnan question before had been answered again); ""
-    otherwise."""
+    as a Chinese follow-up would ask it (the Yunnan question before had been answered again), and
+    "2016年呢？" or "去年呢？" for "What about 2016?" or "And last year?"; "" otherwise."""
     about = _ABOUT.match(question)
     if has_cjk(question) or not has_cjk(previous) or not about:
         return ""
     name = question[about.end() :].strip(" ?.!")
+    # Or the time: "What about 2016?" had been read 2015年2016, gdp? after a 2015 question.
+    year, relative = _YEAR.fullmatch(name.removeprefix("in ").strip()), _RELATIVE.fullmatch(name)
+    if year:
+        return f"{year.group(0)}年呢？"
+    if relative:
+        return f"{_CHINESE_TIME[relative.group(0).split()[0].lower()]}呢？"
     places = places_in(name, cities=True) if _only_a_place(name) else []
     return f"{places[0]}呢？" if len(places) == 1 else ""
 

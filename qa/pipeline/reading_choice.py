@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from qa.errors import QuestionError
-from qa.pipeline.conversation import names_a_thing, only_context, places_whole, points_back_only, resolve
+from qa.pipeline.conversation import asks_for_more, names_a_thing, only_context, places_whole, resolve
 from qa.pipeline.glossary import report_terms
 from qa.pipeline.places import names_a_place
 from qa.pipeline.query import names_something
@@ -96,15 +96,17 @@ def best_reading(
     kept = [answer for reading, answer in answered if backed(reading, answer)]
     # A turn that only points back asks for more than was said ("具体怎么做？", "效果怎么样？" had quoted
     # the sentence of the turn before again, at 0.97): that sentence is no answer to it.
-    if kept and said and points_back_only(question):
-        quoted = said()
-        kept = [answer for answer in kept if not (quoted and answer.answer == quoted)]
+    # ("实际是多少？" may be answered by the sentence just quoted: it asks what that said.) A sentence
+    # of the turn before's parts counts too (it had been quoted again after a two-part question).
+    if kept and said and asks_for_more(question):
+        quoted = said() or ""
+        kept = [answer for answer in kept if not (answer.answer and answer.answer in quoted)]
     if kept:
         return most_confident(kept)
     # Nothing quotes what the turn names; the sentence quoted last (``said()``) is then no answer to
     # it either ("新增学位呢？" after "今年要建公厕吗？" had quoted the 公厕 sentence again).
     quoted = said() if said else None
-    fresh = [answer for _, answer in answered if not (quoted and answer.answer == quoted)]
+    fresh = [answer for _, answer in answered if not (quoted and answer.answer and answer.answer in quoted)]
     if fresh:
         return most_confident(fresh)
     again = most_confident([answer for _, answer in answered])
