@@ -300,3 +300,6 @@ def test_a_chats_place_year_and_language_carry_over() -> None:
     two = "2015年要减少多少农村贫困人口？去年减少了多少？"
     assert readings("具体怎么做？", topic_of(two), previous=two) == ["2015年减少农村贫困人口具体怎么做？"]
     assert resolve("那就业呢？", "met") == "那就业呢？"  # an English word is put in no Chinese turn
+    # "Was it achieved?" asks the earlier Chinese target's 完成了吗？ (3 of 3 had quoted boilerplate).
+    for asked in ("Was it achieved?", "was the target met?"):
+        assert readings(asked, topic_of(earlier), previous=earlier) == ["2015年gdp完成了吗？"]

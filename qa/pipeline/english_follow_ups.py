@@ -29,7 +29,7 @@ _ENGLISH_NAMES_NOTHING = FUNCTION_WORDS | frozenset(
         (
             "whats s then so last next coming current year years target targets goal goals plan plans",
             "planned planning aim aims expected expect set figure number growth increase rise reached reach",
-            "achieved achieve result results progress measures specific details",
+            "achieved achieve result results progress measures specific details met meet hit done",
         )
     ).split()
 )
@@ -76,6 +76,19 @@ def chinese_follow_up(question: str, previous: str) -> str:
         return f"{_CHINESE_TIME[relative.group(0).split()[0].lower()]}呢？"
     places = places_in(name, cities=True) if _only_a_place(name) else []
     return f"{places[0]}呢？" if len(places) == 1 else ""
+
+
+# "Was it achieved?", "Was the target met?" after a Chinese question: its 完成了吗？ (read as it stood,
+# it had been answered from the town report's boilerplate, 3 of 3).
+_DONE = re.compile(r"\b(?:achieved|met|reached|hit|completed|accomplished|fulfilled|done)\b", re.I)
+
+
+def chinese_pointing(question: str, previous: str) -> str:
+    """ "完成了吗？" for an English turn that only asks whether the earlier Chinese question's target
+    was met; "" otherwise."""
+    if has_cjk(question) or not has_cjk(previous) or english_naming_words(question):
+        return ""
+    return "完成了吗？" if _DONE.search(question) else ""
 
 
 def _only_a_place(name: str) -> bool:
