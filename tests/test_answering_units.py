@@ -311,6 +311,8 @@ def test_a_two_part_answers_confidence_is_that_of_what_it_quotes() -> None:
     both = combined("全镇划了多少个网格，网格员有多少人？", [answered, refused], 5, {})
     assert both.found and both.outcome == "uncertain" and both.answer == "全镇划分网格42个。"
     assert both.confidence == 0.77  # the quoted sentence's, not the refused part's
+    two = combined("网格有多少个？网格员有多少人？", [answered, refused], 5, {"parts": ["网格", "网格员"]})
+    assert two.reason["parts_not_found"] == [2] and "parts_not_found" not in both.reason  # noted as 第2问
     once = Answer("末班车几点？", True, "首班车6时整，末班车22时30分。", [], {}, 0.8, "answer")
     twice = combined("首班车几点？末班车几点？", [once, once], 5, {})
     assert twice.answer == "首班车6时整，末班车22时30分。"  # one sentence answering both, quoted once

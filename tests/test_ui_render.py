@@ -126,6 +126,7 @@ def test_reasons_in_chinese() -> None:
     assert not_found_reason({"not_found_because": "something new"}).startswith("报告里没有")
     notes = scope_notes({"scope": "the newest report: 2026年国务院政府工作报告"})
     assert notes == ["问题没有指明哪份报告，按最新的报告回答：2026年国务院政府工作报告。"]
+    assert scope_notes({"parts_not_found": [2]}) == ["第2问没有找到答案，见下文。"]
     national = {"scope": "the newest report: 2026年国务院政府工作报告", "scope_level": "national"}
     assert scope_notes(national) == [
         "问题没有指明哪份报告，按最新的国务院报告回答：2026年国务院政府工作报告。"

@@ -237,6 +237,8 @@ def scope_notes(reason: dict[str, Any]) -> list[str]:
     government the question named, and whether the answer came from elsewhere; the State Council's
     report of a year named without a region; the reports covering the years asked about), in Chinese."""
     notes = []
+    if reason.get("parts_not_found"):
+        notes.append(f"第{'、'.join(map(str, reason['parts_not_found']))}问没有找到答案，见下文。")
     if reason.get("scope"):
         which, titles = _preferred(reason)
         unnamed = "" if reason.get("scope_asked") else "问题没有指明哪份报告，"

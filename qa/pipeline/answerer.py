@@ -57,6 +57,11 @@ def combined(question: str, parts: list[Answer], k: int, reason: dict[str, Any])
     # How sure the quoted sentences are: the least sure of them; with nothing quoted, how near the
     # best part came (below the floor, as a single refused answer's).
     confidence = min(p.confidence for p in found) if found else max(p.confidence for p in parts)
+    # Which parts went unanswered, when others did not: the whole reply is found, and a reader of its
+    # outcome alone had no sign that half the question was not (an integrator's finding).
+    asked_two = found and "parts" in reason  # a comparison's part names its report, and says why
+    unanswered = [n for n, p in enumerate(parts, start=1) if not p.found] if asked_two else []
+    reason = reason | ({"parts_not_found": unanswered} if unanswered else {})
     return Answer(question, bool(found), text, passages[:k], reason, confidence, outcome, parts)
 
 
