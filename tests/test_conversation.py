@@ -188,6 +188,7 @@ def test_the_term_an_answer_gives_its_figure(sentence, question, term):
                 "2018年国内医疗总值增长目标是多少？",
                 "2018年国内生产医疗增长目标是多少？",
                 "2018年医疗增长目标是多少？",
+                "2018年医疗国内生产总值增长目标是多少？",  # a kind of the subject (地方财政赤字)
                 "2018年医疗呢？",
             ],
         ),

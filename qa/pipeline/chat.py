@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 from qa.errors import QuestionError
 from qa.pipeline.conversation import (
+    drills_down,
     elliptical_name,
     in_front,
     named_readings,
@@ -75,7 +76,12 @@ class Conversation:
         "那居民消费价格呢？" after "那山东呢？" of 山东. And keep the level of government it names, if any."""
         # A turn that names nothing ("今年目标呢？") is its reading too: "那就业呢？" after it had been put
         # in front of its topic (经济目标就业呢？) with no word of it to replace.
-        follow_up = only_context(question) or elliptical_name(question) or names_nothing(question)
+        follow_up = (
+            only_context(question)
+            or elliptical_name(question)
+            or names_nothing(question)
+            or drills_down(question)
+        )
         self.previous = (
             standalone if follow_up or named_readings(question, self.previous, self.last) else question
         )

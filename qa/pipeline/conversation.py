@@ -187,6 +187,11 @@ def points_back_only(question: str) -> bool:
     return names_nothing(text) and bool(_REFERS_BACK.search(text) or _PRONOUN.search(text))
 
 
+def drills_down(question: str) -> bool:
+    """Whether ``question`` asks within the turn before ("其中中央财政赤字多少？")."""
+    return normalize(question).startswith(_WITHIN)
+
+
 def asks_for_more(question: str) -> bool:
     """Whether a turn that only points back asks for more than was said ("具体怎么做？", "效果怎么样？"),
     not what it said ("完成了吗？", "实际是多少？")."""
@@ -201,6 +206,7 @@ def elliptical_name(question: str) -> str:
         return ""
     # Whatever ends the sentence goes, with or without 呢: "那农民。" names 农民 as "那农民呢？" does.
     name = _ELLIPSIS_END.sub("", _ELLIPSIS_START.sub("", text)).strip(f" ,，{_SENTENCE_END}")
+    name = name.removesuffix("的")  # "那中央的呢？" names 中央 (of the earlier thing)
     return name if 2 <= len(name) <= MAX_NAME_CHARS and not names_nothing(name) else ""
 
 
@@ -277,7 +283,8 @@ def _of_the_subject(name: str, question: str, earlier: str) -> list[str]:
     question's time (2018年医疗呢？), which no reading had asked."""
     subject = topic_of(earlier)
     whole = len(subject) > len(name) and all(names_a_thing(word) for word in cut_words(subject))
-    forms = [earlier.replace(subject, name, 1)] if whole else []
+    # And the name as a kind of the subject: "那中央的呢？" after "2016年财政赤字是多少？" asks 中央财政赤字.
+    forms = [earlier.replace(subject, name, 1), earlier.replace(subject, name + subject, 1)] if whole else []
     # The earlier question's places too: "那医疗呢？" after "安徽今年地区生产总值增长目标是多少？" asks
     # 安徽今年医疗呢？ (read 今年医疗呢？, 10 of 10 such turns had been answered from the State Council's).
     places = [p for p in places_in(earlier, cities=True) if p not in name]
@@ -350,7 +357,7 @@ def readings(
         same_question or _elliptical(question.strip()) or _REFERS_BACK.search(question) is not None
     )
     # "其中中央财政赤字多少？" asks within the turn before: of its time, not as it stands (the newest report).
-    within = normalize(question).startswith(_WITHIN)
+    within = drills_down(question)
     if topic and (only_context(question) or asks_nothing or replaced or within):
         forms = [form for form in forms if form != question]
     # Of the earlier question's time too: "完成了吗？" after "2014年GDP增长目标是多少？" asks of 2014,
