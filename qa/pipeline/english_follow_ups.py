@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from qa.pipeline.glossary import report_terms
 from qa.pipeline.places import names_a_place, places_in
 from qa.pipeline.query import FUNCTION_WORDS
 from qa.text.normalize import has_cjk
@@ -74,7 +75,12 @@ def chinese_follow_up(question: str, previous: str) -> str:
         return f"{year.group(0)}年呢？"
     if relative:
         return f"{_CHINESE_TIME[relative.group(0).split()[0].lower()]}呢？"
-    places = places_in(name, cities=True) if _only_a_place(name) else []
+    if not _only_a_place(name):
+        # Or a thing, in the report's words: "And the CPI target?" after "2015年GDP增长目标是多少？" asks
+        # 2015年居民消费价格…; read as "the CPI target, gdp?", it had quoted the GDP target again.
+        terms = report_terms(name.lower())
+        return f"{max(terms, key=len)}呢？" if terms and not names_a_place(name) else ""
+    places = places_in(name, cities=True)
     return f"{places[0]}呢？" if len(places) == 1 else ""
 
 
