@@ -28,7 +28,7 @@ from qa.apps.ui.app import (
 from qa.apps.ui.documents import _add_files
 from qa.apps.ui.facts import fact_value, growth_chart, headline_first, series_chart, short_name
 from qa.apps.ui.indexing import Indexing
-from qa.apps.ui.render import mark_span
+from qa.apps.ui.render import header_html, mark_span
 from qa.errors import DocumentError, QuestionError
 from qa.facts import Fact
 from qa.ingest.loader import load_bundled
@@ -387,3 +387,11 @@ def test_the_gradio_api_replies_as_http_does(hash_embedder, tmp_path: Path) -> N
     assert reply["why_not_found"] and reply["why_not_found"].startswith("没有浙江的报告") and "notes" in reply
     with pytest.raises(gr.Error):
         api_answer(bot, "财政收入", 0)
+
+
+def test_the_header_counts_reports_or_documents() -> None:
+    reports = [DocumentInfo(f"r{n}", f"{2020 + n}年政府工作报告", f"r{n}.txt") for n in range(2)]
+    assert "当前共 2 份报告" in header_html(reports)
+    guide = DocumentInfo("g", "青州市第二人民医院门诊就医指南", "g.txt")  # had been counted as a 报告
+    assert "当前共 3 份文档" in header_html([*reports, guide]) and "当前文档：" in header_html([guide])
+    assert "问问这份文档" in welcome([guide]) and "问问这些报告" in welcome(reports)

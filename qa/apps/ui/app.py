@@ -23,7 +23,7 @@ from qa.apps.ui.assets import FOCUS_QUESTION_JS, PRIVATE, scroll_js
 from qa.apps.ui.documents import documents_tab
 from qa.apps.ui.facts import facts_tab
 from qa.apps.ui.indexing import Indexing
-from qa.apps.ui.render import document_choices, header_html, region_choices, year_choices
+from qa.apps.ui.render import document_choices, header_html, library_noun, region_choices, year_choices
 from qa.errors import QuestionError, ReportQAError
 from qa.ingest.loader import load_bundled
 from qa.pipeline.query import check_text
@@ -52,8 +52,9 @@ def example_questions(documents: Sequence[DocumentInfo]) -> list[str]:
 def welcome(documents: Sequence[DocumentInfo]) -> str:
     """The empty chat's greeting, naming the library as one report or several (no count: reports are
     added while the page is open)."""
-    which = "这份报告" if len(documents) == 1 else "这些报告"
-    return f"**问问{which}**<br>用中文或英文提问，答案会逐字引自报告原文，并附上出处段落。"
+    noun = library_noun(documents)
+    which = f"这份{noun}" if len(documents) == 1 else f"这些{noun}"
+    return f"**问问{which}**<br>用中文或英文提问，答案会逐字引自{noun}原文，并附上出处段落。"
 
 
 # ---------------------------------------------------------------- filters

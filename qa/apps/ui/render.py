@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-from qa.schema import DocumentInfo, Passage
+from qa.schema import DocumentInfo, Passage, document_kind
 
 LEVEL_LABELS = {"national": "国家", "province": "省级", "city": "市级", "county": "县级", "town": "乡镇"}
 
@@ -97,17 +97,24 @@ def region_choices(documents: Sequence[DocumentInfo]) -> list[str]:
     return sorted({d.region for d in documents if d.region})
 
 
+def library_noun(documents: Sequence[DocumentInfo]) -> str:
+    """报告 for a library of work reports; 文档 when it holds others (a contract, a guide): "6 份报告"
+    had named none of them."""
+    return "报告" if all(document_kind(d.title) == "work_report" for d in documents) else "文档"
+
+
 def header_html(documents: Sequence[DocumentInfo]) -> str:
     """The page header: the title, the promise, and which reports are indexed."""
+    noun = library_noun(documents)
     if not documents:
         indexed = "索引中还没有报告，请在「文档」页上传。"
     elif len(documents) == 1:
-        indexed = f"当前报告：《{escape(documents[0].title)}》"
+        indexed = f"当前{noun}：《{escape(documents[0].title)}》"
     else:
-        indexed = f"当前共 {len(documents)} 份报告，最新加入：《{escape(documents[-1].title)}》"
+        indexed = f"当前共 {len(documents)} 份{noun}，最新加入：《{escape(documents[-1].title)}》"
     return (
         '<div id="rq-header"><h1>政府工作报告问答</h1>'
-        "<p>答案逐字摘自报告原文并注明出处；报告里没有的，就直说没有。</p>"
+        f"<p>答案逐字摘自{noun}原文并注明出处；{noun}里没有的，就直说没有。</p>"
         f'<p class="rq-docs">{indexed}</p></div>'
     )
 
