@@ -163,16 +163,15 @@ NOT_FOUND_REASONS = {
 }
 
 
-def source_noun(titles: Iterable[str]) -> str:
-    """What to call the nearest document (its title first): 报告 for a work report, 文档 for another
-    kind (a contract or a hospital guide had been "报告中没有")."""
-    first = next(iter(titles), None)
-    return "文档" if first is not None and document_kind(first) == "other" else "报告"
+def document_noun(titles: Iterable[str]) -> str:
+    """What to call the documents of ``titles``: 报告 when all are work reports, 文档 when any is
+    another kind (a contract or a hospital guide had been "报告中没有", a library of them "6 份报告")."""
+    return "文档" if any(document_kind(title) == "other" for title in titles) else "报告"
 
 
 def not_found_reason(reason: dict[str, Any], noun: str = "报告") -> str:
     """Why the reports do not answer, in Chinese (``Answer.reason``); ``noun`` names the documents
-    searched (``source_noun``) where the reason is no report's own (a year it reviews)."""
+    searched (``document_noun``) where the reason is no report's own (a year it reviews)."""
     because = str(reason.get("not_found_because") or "")
     place = _OTHER_PLACES.search(because)  # before the Chinese passthrough: it names places
     if place:

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, computed_field, field_validator
 from pydantic_core import PydanticCustomError
 
-from qa.apps.messages import not_found_reason, scope_notes, source_noun
+from qa.apps.messages import document_noun, not_found_reason, scope_notes
 from qa.facts import Fact
 from qa.schema import Level, Period
 from qa.settings import MAX_K, MAX_QUESTION_CHARS
@@ -87,7 +87,7 @@ class AnswerModel(BaseModel):
     @property
     def why_not_found(self) -> str | None:
         """Why the reports do not answer, in Chinese, as the page says it (``reason`` is the library's)."""
-        noun = source_noun(p.document for p in self.passages)
+        noun = document_noun(p.document for p in self.passages[:1])
         return not_found_reason(self.reason, noun) if self.outcome == "not_found" else None
 
     @computed_field  # type: ignore[prop-decorator]

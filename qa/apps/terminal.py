@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 
-from qa.apps.messages import not_found_reason, scope_notes, shown_confidence, source_noun
+from qa.apps.messages import document_noun, not_found_reason, scope_notes, shown_confidence
 from qa.facts import Fact
 from qa.schema import PERIOD_LABELS, SHOWN_PERIODS, Answer
 
@@ -18,7 +18,7 @@ def _verdict(answer: Answer, passages_follow: bool = True) -> str:
         return f"答案 ({sure}): {answer.answer}"
     if answer.outcome == "uncertain" and answer.answer:
         return f"可能相关 ({sure}，请核对原文): {answer.answer}"
-    noun = source_noun(p.document for p in answer.passages)
+    noun = document_noun(p.document for p in answer.passages[:1])
     lead = "最相近的段落：" if passages_follow else ""
     return f"{noun}中没有：{not_found_reason(answer.reason, noun)}{lead}"
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from qa.errors import QuestionError
 from qa.schema import LEVELS, DocumentInfo, DocumentKind, document_kind
+from qa.text.normalize import has_cjk
 from qa.text.years import title_span
 
 _REGION_SUFFIX = re.compile(
@@ -67,7 +68,7 @@ def kept_documents(documents: Iterable[DocumentInfo], filters: Mapping[str, Any]
         _check_filter(key, values)
         wanted = {str(v) for v in values}
         if key == "region":
-            spelled = {_spelling(v) for v in wanted if not _CJK.search(v)}  # "Guangdong", "Hunan Province"
+            spelled = {_spelling(v) for v in wanted if not has_cjk(v)}  # "Guangdong", "Hunan Province"
             kept = [
                 d
                 for d in kept
@@ -84,7 +85,6 @@ def kept_documents(documents: Iterable[DocumentInfo], filters: Mapping[str, Any]
     return kept
 
 
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 # What an English region name says besides the name: "Guangdong Province", "the City of Wuhan".
 _REGION_WORDS = re.compile(r"\b(?:the|of|province|city|municipality|county|town|autonomous|region)\b|[^a-z]")
 

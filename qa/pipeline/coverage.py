@@ -18,6 +18,7 @@ from qa.pipeline.places import PROVINCES, containing, named_places, names_as_wor
 from qa.pipeline.query import NATIONAL_WORDS, Query
 from qa.schema import DocumentInfo, Passage
 from qa.text.normalize import normalize
+from qa.text.sentences import split_sentences
 from qa.text.years import asked_years
 
 _LISTED = 5  # reports a refusal names of those the collection has instead
@@ -139,9 +140,6 @@ def _fitting(documents: list[DocumentInfo], query: Query) -> list[DocumentInfo]:
     return [d for d in documents if covers_years(d, query.years)]
 
 
-_SENTENCE_END = re.compile(r"[。！？；!?;]")
-
-
 def _names_within(
     place: str, core: str, passage: Passage | None, catalog: Catalog, sentence: str = ""
 ) -> bool:
@@ -156,8 +154,8 @@ def _names_within(
     text = normalize(passage.text)
     at = text.find(sentence) if sentence else -1
     if at >= 0:
-        before = [piece for piece in _SENTENCE_END.split(text[:at]) if piece.strip()]
-        text = (before[-1] if before else "") + sentence
+        before = split_sentences(text, 0, at)
+        text = (text[before[-1][0] : before[-1][1]] if before else "") + sentence
     return held and names_as_word(text, core)
 
 

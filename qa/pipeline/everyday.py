@@ -13,6 +13,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+from qa.pipeline.glossary import term_rows
 from qa.text.normalize import normalize
 
 EVERYDAY_PATH = Path(__file__).parents[1] / "data" / "everyday.tsv"
@@ -22,11 +23,7 @@ MAX_READINGS = 3  # each one costs a search
 @cache
 def _entries() -> tuple[tuple[str, tuple[str, ...]], ...]:
     """(everyday word, its report terms), longest word first so 看病报销 wins over 看病."""
-    rows = []
-    for line in EVERYDAY_PATH.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            word, terms = line.split("\t")
-            rows.append((normalize(word), tuple(normalize(t) for t in terms.split())))
+    rows = [(normalize(word), tuple(map(normalize, terms))) for word, terms in term_rows(EVERYDAY_PATH)]
     return tuple(sorted(rows, key=lambda row: -len(row[0])))
 
 

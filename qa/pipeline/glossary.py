@@ -14,15 +14,21 @@ from pathlib import Path
 GLOSSARY_PATH = Path(__file__).parents[1] / "data" / "glossary.tsv"
 
 
+def term_rows(path: Path) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(a word as written, its report terms) for every row of a term table: the word, a tab, the
+    terms separated by spaces; blank lines and lines opening with # skipped."""
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            word, terms = line.split("\t")
+            rows.append((word, tuple(terms.split())))
+    return tuple(rows)
+
+
 @cache
 def glossary_rows() -> tuple[tuple[str, tuple[str, ...]], ...]:
     """(English term as written, its report terms) for every row of the glossary file."""
-    rows = []
-    for line in GLOSSARY_PATH.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            english, chinese = line.split("\t")
-            rows.append((english, tuple(chinese.split())))
-    return tuple(rows)
+    return term_rows(GLOSSARY_PATH)
 
 
 @cache

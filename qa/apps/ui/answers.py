@@ -13,11 +13,11 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 
-from qa.apps.messages import not_found_reason, scope_notes, shown_confidence, source_noun
+from qa.apps.messages import document_noun, not_found_reason, scope_notes, shown_confidence
 from qa.apps.ui.render import escape, mark_span, section_path
 from qa.schema import PERIOD_LABELS, SHOWN_PERIODS, Answer, Passage
 
-# Not found: 报告中没有, or 文档中没有 (``source_noun``).
+# Not found: 报告中没有, or 文档中没有 (``document_noun`` of the nearest passage).
 OUTCOME_WORDS = {"answer": "答案", "uncertain": "可能相关（请核对原文）"}
 
 
@@ -32,7 +32,7 @@ def _outcome_block(answer: Answer) -> str:
     """The words for the outcome, then the quote with its citation, or the reason there is none."""
     top = answer.passages[0] if answer.passages else None
     if answer.outcome == "not_found" or not answer.answer or top is None:
-        noun = source_noun(p.document for p in answer.passages)
+        noun = document_noun(p.document for p in answer.passages[:1])
         return (
             f'<div class="rq-none">{noun}中没有</div>'
             f'<div class="rq-hint">{escape(not_found_reason(answer.reason, noun))}</div>'

@@ -16,14 +16,14 @@ import gradio as gr
 
 from qa.api import ReportQA
 from qa.apps.guard import Policy
-from qa.apps.messages import explain_error
+from qa.apps.messages import document_noun, explain_error
 from qa.apps.models import answer_json
 from qa.apps.ui.answers import render_answer, render_error
 from qa.apps.ui.assets import FOCUS_QUESTION_JS, PRIVATE, scroll_js
 from qa.apps.ui.documents import documents_tab
 from qa.apps.ui.facts import facts_tab
 from qa.apps.ui.indexing import Indexing
-from qa.apps.ui.render import document_choices, header_html, library_noun, region_choices, year_choices
+from qa.apps.ui.render import document_choices, header_html, region_choices, year_choices
 from qa.errors import QuestionError, ReportQAError
 from qa.ingest.loader import load_bundled
 from qa.pipeline.query import check_text
@@ -52,7 +52,7 @@ def example_questions(documents: Sequence[DocumentInfo]) -> list[str]:
 def welcome(documents: Sequence[DocumentInfo]) -> str:
     """The empty chat's greeting, naming the library as one report or several (no count: reports are
     added while the page is open)."""
-    noun = library_noun(documents)
+    noun = document_noun(d.title for d in documents)
     which = f"这份{noun}" if len(documents) == 1 else f"这些{noun}"
     return f"**问问{which}**<br>用中文或英文提问，答案会逐字引自{noun}原文，并附上出处段落。"
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-from qa.schema import DocumentInfo, Passage, document_kind
+from qa.apps.messages import document_noun
+from qa.schema import DocumentInfo, Passage
 
 LEVEL_LABELS = {"national": "国家", "province": "省级", "city": "市级", "county": "县级", "town": "乡镇"}
 
@@ -97,15 +98,9 @@ def region_choices(documents: Sequence[DocumentInfo]) -> list[str]:
     return sorted({d.region for d in documents if d.region})
 
 
-def library_noun(documents: Sequence[DocumentInfo]) -> str:
-    """报告 for a library of work reports; 文档 when it holds others (a contract, a guide): "6 份报告"
-    had named none of them."""
-    return "报告" if all(document_kind(d.title) == "work_report" for d in documents) else "文档"
-
-
 def header_html(documents: Sequence[DocumentInfo]) -> str:
     """The page header: the title, the promise, and which reports are indexed."""
-    noun = library_noun(documents)
+    noun = document_noun(d.title for d in documents)
     if not documents:
         indexed = "索引中还没有报告，请在「文档」页上传。"
     elif len(documents) == 1:
