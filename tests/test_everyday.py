@@ -7,6 +7,7 @@ import pytest
 from qa import ReportQA
 from qa.pipeline import answerer, everyday
 from qa.pipeline.everyday import official_readings
+from qa.settings import MAX_QUESTION_CHARS
 from tests.conftest import GOV_REPORTS
 
 
@@ -20,6 +21,11 @@ def test_the_everyday_word_is_read_as_each_report_term():
 def test_a_question_already_in_the_reports_terms_is_not_read_again():
     assert official_readings("幼儿园和学前教育有什么政策？") == []
     assert official_readings("今年财政收入多少？") == []
+
+
+def test_no_reading_is_longer_than_a_question_may_be():
+    question = "带娃" * 999 + "吗"  # 1,999 characters; 婴幼儿照护 in place of each 带娃 would be 4,996
+    assert all(len(reading) <= MAX_QUESTION_CHARS for reading, _ in official_readings(question))
 
 
 def test_no_more_readings_than_the_cap(monkeypatch):

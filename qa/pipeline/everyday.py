@@ -14,6 +14,7 @@ from functools import cache
 from pathlib import Path
 
 from qa.pipeline.glossary import term_rows
+from qa.settings import MAX_QUESTION_CHARS
 from qa.text.normalize import normalize
 
 EVERYDAY_PATH = Path(__file__).parents[1] / "data" / "everyday.tsv"
@@ -39,4 +40,7 @@ def official_readings(question: str) -> list[tuple[str, str]]:
             continue
         read.append(word)
         readings += [(text.replace(word, term), term) for term in terms]
-    return readings[:MAX_READINGS]
+    # No reading longer than a question may be: a long question's reading had raised "too long".
+    return [(reading, term) for reading, term in readings if len(reading) <= MAX_QUESTION_CHARS][
+        :MAX_READINGS
+    ]
