@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Literal
 
 MAX_K = 20  # passages one answer shows at most (the page's slider, the HTTP API's k)
+MAX_EARLIER = 50  # earlier questions one HTTP ask may resume a chat with
 MAX_QUESTION_CHARS = 2000  # longer input is refused (QuestionError); the web textbox stops typing here
 
 

@@ -33,6 +33,10 @@ QUESTIONS = [
     "镇里有多少家规上企业？",
     "去年完成了哪些重点项目？今年计划投资多少？",
 ]
+# The last one a chat's next turn: its earlier questions go to the worker too.
+PAYLOADS = [{"question": q, "k": 3} for q in QUESTIONS] + [
+    {"question": "那今年的目标呢？", "earlier_questions": QUESTIONS[:1], "k": 3}
+]
 REPORTS = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "gov_reports"
 
 
@@ -46,14 +50,15 @@ def bot(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> ReportQA:
 
 def test_replies_equal_the_server_process_replies(bot: ReportQA) -> None:
     with TestClient(create_app(bot, ui=False)) as client:
-        expected = [client.post("/api/ask", json={"question": q, "k": 3}).content for q in QUESTIONS]
+        expected = [client.post("/api/ask", json=payload).content for payload in PAYLOADS]
         bad = client.post("/api/ask", json={"question": "   "})
     with running(bot, settings=replace(bot.settings, ask_workers=2)) as url:
-        got = [httpx.post(f"{url}/api/ask", json={"question": q, "k": 3}, timeout=60) for q in QUESTIONS]
+        got = [httpx.post(f"{url}/api/ask", json=payload, timeout=60) for payload in PAYLOADS]
         refused = httpx.post(f"{url}/api/ask", json={"question": "   "}, timeout=60)
-    assert [r.status_code for r in got] == [200] * len(QUESTIONS)
-    assert [r.headers["content-type"] for r in got] == ["application/json"] * len(QUESTIONS)
+    assert [r.status_code for r in got] == [200] * len(PAYLOADS)
+    assert [r.headers["content-type"] for r in got] == ["application/json"] * len(PAYLOADS)
     assert [r.content for r in got] == expected
+    assert "财政总收入" in got[-1].json()["reason"]["standalone_question"]
     assert (refused.status_code, refused.json()) == (bad.status_code, bad.json())
 
 

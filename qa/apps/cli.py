@@ -64,10 +64,11 @@ def _ask(args: argparse.Namespace, out: TextIO) -> int:
         _print_answer(bot.ask(args.question, k=args.k), args.json, out)
         return 0
     status = 0  # no question: one a line from stdin; a bad line is reported and the rest still run
+    asker = bot.chat() if args.chat else bot  # --chat: the lines are one conversation's turns
     for line in sys.stdin:
         question = line.rstrip("\n")
         try:
-            answer = bot.ask(question, k=args.k)
+            answer = asker.ask(question, k=args.k)
         except ReportQAError as exc:
             if question.strip() or args.json:  # one object per line: the n-th answers the n-th line
                 # As HTTP refuses a question: the message in Chinese, its code, the library's line.
@@ -269,6 +270,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("question", nargs="?", help="the question; omit to read questions from stdin")
     ask.add_argument("--k", type=int, default=5, help="passages to show (default 5)")
     ask.add_argument("--json", action="store_true", help="print JSON (one object per question)")
+    ask.add_argument("--chat", action="store_true", help="stdin's lines are one chat: follow-ups")
     ask.add_argument("--docs", nargs="+", metavar="PATH", help="add these files/folders to the index first")
     common(ask)
     ask.set_defaults(run=_ask)

@@ -10,7 +10,7 @@ from pydantic_core import PydanticCustomError
 from qa.apps.messages import document_noun, not_found_reason, scope_notes
 from qa.facts import Fact
 from qa.schema import Level, Period
-from qa.settings import MAX_K, MAX_QUESTION_CHARS
+from qa.settings import MAX_EARLIER, MAX_K, MAX_QUESTION_CHARS
 
 
 class Filters(BaseModel):
@@ -37,6 +37,11 @@ class AskRequest(BaseModel):
     question: Annotated[StrictStr, Field(min_length=1, max_length=MAX_QUESTION_CHARS)]
     k: Annotated[StrictInt, Field(ge=1, le=MAX_K)] = 5
     filters: Filters | None = None
+    # A chat's earlier questions, oldest first: follow-ups ("那今年的目标呢？") lean on them, as in
+    # the web chat and ``ReportQA.chat(earlier_questions)``; a client keeps them, the server keeps none.
+    earlier_questions: Annotated[
+        list[Annotated[StrictStr, Field(max_length=MAX_QUESTION_CHARS)]], Field(max_length=MAX_EARLIER)
+    ] = []
 
     @field_validator("question")
     @classmethod

@@ -53,7 +53,7 @@ from qa.apps.models import (
 )
 from qa.apps.ui import build_ui, ui_assets
 from qa.apps.ui.language import ChinesePage
-from qa.apps.workers import AskWorkers
+from qa.apps.workers import AskWorkers, ask_with
 from qa.embed.onnx import default_threads
 from qa.errors import ReportQAError
 from qa.settings import Settings
@@ -156,12 +156,13 @@ def _add_routes(app: FastAPI, bot: ReportQA, at_once: int, workers: AskWorkers |
     async def ask(request: AskRequest) -> Any:
         """Answer a question with the exact sentence from the report and up to ``k`` cited passages."""
         filters = request.filters.to_query() if request.filters else None
+        earlier = request.earlier_questions
         if workers is not None:  # the worker writes the reply's JSON: nothing left to do here
-            body = await workers.ask(request.question, request.k, filters)
+            body = await workers.ask(request.question, request.k, filters, earlier)
             return Response(body, media_type="application/json")
         # Made a dict in the worker thread too: the event loop only sends it.
         return await anyio.to_thread.run_sync(
-            lambda: bot.ask(request.question, k=request.k, filters=filters).to_dict(), limiter=asking
+            lambda: ask_with(bot, request.question, request.k, filters, earlier).to_dict(), limiter=asking
         )
 
     @app.get("/api/documents", response_model=DocumentsResponse, tags=["api"])

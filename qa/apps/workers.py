@@ -21,6 +21,7 @@ import multiprocessing
 import multiprocessing.connection
 import os
 import threading
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
@@ -29,6 +30,7 @@ import anyio
 
 from qa.api import ReportQA
 from qa.errors import IndexStoreError
+from qa.schema import Answer
 from qa.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -37,14 +39,25 @@ log = logging.getLogger(__name__)
 _bot: ReportQA | None = None
 
 
-def answer_json(bot: ReportQA, question: str, k: int, filters: dict[str, Any] | None) -> bytes:
+def ask_with(
+    bot: ReportQA, question: str, k: int, filters: dict[str, Any] | None, earlier: Sequence[str] = ()
+) -> Answer:
+    """``bot``'s answer to ``question``, read as a chat's next turn when ``earlier`` questions came
+    before it (HTTP's ``earlier_questions``), else as a standalone question."""
+    asker = bot.chat(earlier) if earlier else bot
+    return asker.ask(question, k=k, filters=filters)
+
+
+def answer_json(
+    bot: ReportQA, question: str, k: int, filters: dict[str, Any] | None, earlier: Sequence[str] = ()
+) -> bytes:
     """The body of ``POST /api/ask``'s reply: the answer as ``AnswerModel`` JSON, as FastAPI would
-    write it from the route's ``response_model``."""
+    write it from the route's ``response_model``. ``earlier``: the chat's earlier questions."""
     from fastapi.responses import JSONResponse
 
     from qa.apps.models import answer_json as as_json
 
-    return bytes(JSONResponse(as_json(bot.ask(question, k=k, filters=filters).to_dict())).body)
+    return bytes(JSONResponse(as_json(ask_with(bot, question, k, filters, earlier).to_dict())).body)
 
 
 def _exit_with_parent() -> None:
@@ -69,11 +82,11 @@ def _open_index(index_dir: str, settings: Settings) -> None:
     _bot.scorer  # noqa: B018  -- loaded lazily: at start, not at the first question
 
 
-def _ask_in_worker(question: str, k: int, filters: dict[str, Any] | None) -> bytes:
+def _ask_in_worker(question: str, k: int, filters: dict[str, Any] | None, earlier: Sequence[str]) -> bytes:
     if _bot is None:
         raise RuntimeError("ask worker used before its index was opened")
     _bot.refresh()  # a few bytes read unless another process saved a new index
-    return answer_json(_bot, question, k, filters)
+    return answer_json(_bot, question, k, filters, earlier)
 
 
 def _ready() -> bool:
@@ -106,24 +119,31 @@ class AskWorkers:
             future.result()
         return pool
 
-    async def ask(self, question: str, k: int, filters: dict[str, Any] | None) -> bytes:
-        """The reply body of one question, from whichever worker is free. When the worker died, new
-        ones are started and the question is answered in this process."""
+    async def ask(
+        self, question: str, k: int, filters: dict[str, Any] | None, earlier: Sequence[str] = ()
+    ) -> bytes:
+        """The reply body of one question (``earlier``: its chat's earlier questions), from whichever
+        worker is free. When the worker died, new ones are started and it is answered in this process."""
         pool = self._pool  # replaced only under the lock, by _recover
         try:  # submit raises too, once the pool knows it is broken
-            return await asyncio.wrap_future(pool.submit(_ask_in_worker, question, k, filters))
+            return await asyncio.wrap_future(pool.submit(_ask_in_worker, question, k, filters, earlier))
         except BrokenProcessPool:
             log.warning("an ask worker died; starting new ones")
-            return await anyio.to_thread.run_sync(self._recover, pool, question, k, filters)
+            return await anyio.to_thread.run_sync(self._recover, pool, question, k, filters, earlier)
 
     def _recover(
-        self, broken: ProcessPoolExecutor, question: str, k: int, filters: dict[str, Any] | None
+        self,
+        broken: ProcessPoolExecutor,
+        question: str,
+        k: int,
+        filters: dict[str, Any] | None,
+        earlier: Sequence[str],
     ) -> bytes:
         with self._lock:
             if self._pool is broken:  # not replaced yet by another question that saw it break
                 broken.shutdown(wait=False, cancel_futures=True)
                 self._pool = self._start()
-        return answer_json(self.bot, question, k, filters)
+        return answer_json(self.bot, question, k, filters, earlier)
 
     def close(self) -> None:
         """Stop the workers (questions in flight finish first)."""
