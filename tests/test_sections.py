@@ -1,11 +1,13 @@
 """A question about a numbered part of a document ("第五章讲的是什么？") is answered with the part's
-heading and its subsections (qa.pipeline.sections)."""
+heading and its subsections, one about the whole ("报告分为哪几个部分？") with its parts' headings
+(qa.pipeline.sections)."""
 
 from __future__ import annotations
 
 from qa import ReportQA
+from qa.apps.messages import not_found_reason, scope_notes
 from qa.ingest.structure import parse_sections
-from qa.pipeline.sections import asked_part, part_named
+from qa.pipeline.sections import asked_part, asks_outline, part_count, part_named
 from tests.conftest import HashEmbedder, write
 
 PLAN = """安平县国民经济和社会发展第十五个五年规划纲要
@@ -97,3 +99,53 @@ def test_a_chapters_heading_quoted_as_the_answer_still_brings_its_articles(tmp_p
     for question, first in (("第一章主要写了什么？", "第一条"), ("第二章讲了什么？", "第十条")):
         answer = bot.ask(question)
         assert answer.outcome == "answer" and answer.items and answer.items[0].text.startswith(first)
+
+
+REPORT = """青溪县2025年政府工作报告
+
+一、2024年工作回顾
+
+过去一年，全县地区生产总值增长6.1%。
+
+二、2025年工作安排
+
+（一）扩大有效投资。全年实施重点项目120个。
+
+（二）办好民生实事。新建幼儿园3所。
+
+三、加强政府自身建设
+
+坚持依法行政。
+"""
+
+
+def test_questions_about_the_whole_document_or_its_parts() -> None:
+    assert asks_outline("报告分为哪几个部分？") == asks_outline("这份报告主要讲了哪几部分？") == "parts"
+    assert asks_outline("总结一下这份报告") == asks_outline("安徽的报告讲了什么") == "summary"
+    assert asks_outline("这份报告的主要内容是什么？") == "summary"
+    # A topic, a part by number, or no document named is no question about the whole.
+    others = ("关于教育说了什么？", "教育的主要内容", "第三部分讲了什么？", "内容是什么？", "讲了什么？")
+    for question in others:
+        assert asks_outline(question) is None, question
+    sections = parse_sections(REPORT)
+    assert part_named(sections, [(2, "部分")]).title == "二、2025年工作安排"  # no 第二部分 heading
+    assert part_count(sections, [(5, "部分")]) == 3 and part_count(sections, [(3, "部分")]) is None
+
+
+def test_a_reports_parts_asked_by_number_and_as_a_whole(tmp_path) -> None:
+    # Found by a helper: 第三部分讲了什么？ and 报告分为哪几个部分？ were refused of every work report (0 of
+    # 14), 总结一下这份报告 refused as if the report said nothing, 第五部分 of three answered otherwise.
+    bot = ReportQA.from_paths([write(tmp_path / "r.txt", REPORT)], tmp_path / "ix", embedder=HashEmbedder())
+    part = bot.ask("第二部分讲了什么？")
+    assert part.answer == "二、2025年工作安排"
+    assert [item.text for item in part.items] == ["（一）扩大有效投资。", "（二）办好民生实事。"]
+    whole = bot.ask("报告分为哪几个部分？")
+    headings = ["一、2024年工作回顾", "二、2025年工作安排", "三、加强政府自身建设"]
+    assert [item.text for item in whole.items] == headings and whole.answer == "\n".join(headings)
+    text = bot.document_text(whole.items[0].doc_id)
+    assert all(text[item.start : item.end] == item.text for item in whole.items)
+    summary = bot.ask("总结一下这份报告")
+    assert summary.reason["outline"] == "summary" and [i.text for i in summary.items] == headings
+    assert scope_notes(summary.reason)[0].startswith("这里只摘录原文，不能概括全文")
+    missing = bot.ask("第五部分讲了什么？")
+    assert missing.outcome == "not_found" and not_found_reason(missing.reason) == "报告只有3个部分。"

@@ -153,6 +153,7 @@ _UNNAMED_YEARS = re.compile(r"the document never speaks of (?P<asked>[\d/]+)")
 _UNNAMED_THINGS = re.compile(r"the document never names (?P<asked>\S+)")
 _OTHER_YEARS = re.compile(r"the sentences found tell of (?P<told>[\d/]+), not (?P<asked>[\d/]+)")
 _OTHER_PLACES = re.compile(r"the sentence found speaks of (?P<told>\S+), not (?P<asked>\S+)")
+_FEWER_PARTS = re.compile(r"the document has only (?P<count>\d+) (?P<kind>\S+)")
 _NONE_COMPARED = re.compile(r"none of the (?P<count>\d+) figures stated is (?P<asked>\S+)")
 NOT_FOUND_REASONS = {
     "nothing indexed matches the filters": "所选筛选条件下没有报告，可以放宽筛选。",
@@ -182,6 +183,10 @@ def not_found_reason(reason: dict[str, Any], noun: str = "报告") -> str:
     things = _UNNAMED_THINGS.search(because)  # before the Chinese passthrough: it names them
     if things:
         return f"{noun}里没有提到{things['asked']}。"
+    fewer = _FEWER_PARTS.search(because)  # before the Chinese passthrough: it names 部分
+    if fewer:
+        kind = "个部分" if fewer["kind"] == "部分" else fewer["kind"]
+        return f"{noun}只有{fewer['count']}{kind}。"
     if reason.get("missing_report") or _CHINESE.search(because):
         # The coverage rule writes Chinese already: 没有2025年广东省的报告；有：…
         return _sentence_end(because)
@@ -236,6 +241,8 @@ def scope_notes(reason: dict[str, Any]) -> list[str]:
     government the question named, and whether the answer came from elsewhere; the State Council's
     report of a year named without a region; the reports covering the years asked about), in Chinese."""
     notes = []
+    if reason.get("outline") == "summary":  # 总结一下这份报告: no sentence sums it up
+        notes.append("这里只摘录原文，不能概括全文；以下是各部分的标题，可以接着问其中一部分。")
     if reason.get("parts_not_found"):
         notes.append(f"第{'、'.join(map(str, reason['parts_not_found']))}问没有找到答案，见下文。")
     if reason.get("scope"):

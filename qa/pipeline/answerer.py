@@ -36,7 +36,7 @@ from qa.pipeline.scope import (
     preferred_documents,
 )
 from qa.pipeline.scorer import AnswerScorer
-from qa.pipeline.sections import asked_part, part_named, part_passage
+from qa.pipeline.sections import asked_part, asks_outline, part_count, part_named, part_passage
 from qa.schema import Answer, DocumentInfo, Passage
 from qa.settings import Settings
 from qa.text.normalize import normalize
@@ -146,12 +146,20 @@ class Answerer:
         """For "第五章讲的是什么？" or "第十条规定了什么？" not answered from inside that part: the part's
         heading line, its subsections (or what its line announces: 严禁下列行为：) as items
         (``qa.pipeline.sections``), from the document of the first passage found."""
-        asked = asked_part(question)
-        if not asked or not answer.passages:
+        normalized = normalize(question)
+        asked, whole = asked_part(normalized), asks_outline(normalized)
+        if not (asked or whole) or not answer.passages:
             return None
         top = answer.passages[0]
         text, outline = self.data.texts.get(top.doc_id, ""), self._outline(top.doc_id)
-        section = part_named(document_sections(text, outline), asked)
+        if whole:
+            return self._outline_answer(question, answer, text, whole)
+        sections = document_sections(text, outline)
+        section = part_named(sections, asked)
+        count = part_count(sections, asked) if section is None else None
+        if count is not None:  # 第五部分 of a report of three: say so, not another part's sentence
+            reason = {"not_found_because": f"the document has only {count} {asked[0][1]}"}
+            return Answer(question, False, None, answer.passages, reason, 0.0, "not_found")
         if section is None:
             return None
         heading = part_passage(top, text, section)
@@ -166,6 +174,20 @@ class Answerer:
         found.items = subsection_items(text, section, heading, outline) or announced_items(
             text, heading, outline
         )
+        return found
+
+    def _outline_answer(self, question: str, answer: Answer, text: str, asked: str) -> Answer | None:
+        """For "报告分为哪几个部分？" or "总结一下这份报告": the headings of the document's parts, each
+        cited, from the document of the first passage found; None when it has no numbered parts."""
+        top = answer.passages[0]
+        parts = subsection_items(text, None, top, self._outline(top.doc_id))
+        if len(parts) < 2:
+            return None
+        passages = [parts[0], *answer.passages]
+        reason = {"outline": asked, "not_found_because": None}
+        joined = "\n".join(part.text for part in parts)
+        found = Answer(question, True, joined, passages[: len(answer.passages)], reason, 1.0, "answer")
+        found.items = parts
         return found
 
     def _outline(self, doc_id: str) -> tuple[tuple[int, int], ...]:

@@ -234,9 +234,10 @@ def _announced_headings(
 
 
 def subsection_items(
-    text: str, section: Section, top: Passage, outline: tuple[tuple[int, int], ...] = ()
+    text: str, section: Section | None, top: Passage, outline: tuple[tuple[int, int], ...] = ()
 ) -> list[Passage]:
-    """The headings of ``section``'s next-level subsections (第一节 … under 第五章), as items."""
+    """The headings of ``section``'s next-level subsections (第一节 … under 第五章; the document's
+    parts, 一、二、三、, for None), as items."""
     return _heading_items(text, _numbered_run(_children(document_sections(text, outline), section)), top)
 
 

@@ -7,15 +7,50 @@ or answered with another article (6 of 6, a helper found)."""
 
 from __future__ import annotations
 
+import contextlib
 import re
+from dataclasses import replace
 
 from qa.ingest.structure import Section
+from qa.pipeline.places import places_in
 from qa.schema import Passage
-from qa.text.numerals import chinese_numeral, parse_numeral
+from qa.text.numerals import parse_numeral
 
 # A part named by its number and asked what it holds.
 _PART = re.compile(r"第([一二三四五六七八九十百零〇两\d]{1,4})(章|节|部分|编|条)")
 _ASKS_WHAT = re.compile(r"讲|写|是什么|内容|关于|主要|哪些|什么|说|规定")
+
+
+# "报告分为哪几个部分？", "一共几部分？": the document's parts.
+_ASKS_PARTS = re.compile(r"(?:哪|几)[几些]?个?(?:大)?部分")
+# "总结一下", "主要内容是什么", "报告讲了什么": a summary of the whole, which no sentence of it quotes.
+_SUMMARY = re.compile(
+    r"(?:总结|概括|归纳|简述)(?:一下)?(?:主要)?(?:内容)?|主要(?:内容|(?:讲|说|写)了?(?:些)?(?:什么|啥))"
+    r"(?:是什么|有哪些)?|(?:讲|说|写)了?(?:些)?(?:什么|啥)(?:内容)?"
+)
+_DOCUMENT = re.compile(r"报告|文件|文档|文章|全文")
+# What a question about the whole document says besides its summary word: which one, and politeness.
+_OF_THE_DOCUMENT = re.compile(
+    r"这份|这篇|这个|本|该|整个|整篇|全篇|全文|政府工作|工作|报告|文件|文档|文章|的|请|帮我|给我|你|能|可以|吗|呢|一下"
+    r"|(?:19|20)\d\d年|[\W_]"
+)
+
+
+def asks_outline(question: str) -> str | None:
+    """ "parts" for a question asking which parts the document has; "summary" for one asking it
+    summed up (总结一下这份报告, 报告主要讲了什么), which the document's part headings answer as
+    nearly as its own words can; else None. ``question`` is normalized."""
+    if _ASKS_PARTS.search(question) and not _PART.search(question):
+        return "parts"
+    rest = question
+    for place in places_in(question, cities=True):
+        rest = rest.replace(place, "")
+    rest = _OF_THE_DOCUMENT.sub("", rest)
+    summary = rest and _SUMMARY.fullmatch(rest)
+    # "讲了什么" alone names no document ("内容是什么？" in a chat asks about the topic before).
+    if summary and (_DOCUMENT.search(question) or not rest.startswith(("讲", "说", "写"))):
+        return "summary"
+    return None
 
 
 def asked_part(question: str) -> list[tuple[int, str]]:
@@ -31,15 +66,41 @@ def asked_part(question: str) -> list[tuple[int, str]]:
 
 
 def part_named(sections: list[Section], parts: list[tuple[int, str]]) -> Section | None:
-    """The section so numbered (第五章 …; 第二节 within 第二章 for "第二章第二节"), or None."""
+    """The section so numbered (第五章 …; 第二节 within 第二章 for "第二章第二节"; 第三部分 of a
+    report whose parts are headed 一、二、三、: the third of them), or None."""
     scope: Section | None = None
     for number, word in parts:
-        numeral = re.compile(rf"^第(?:{number}|{chinese_numeral(number)}){word}")
         inside = [s for s in sections if scope is None or scope.start < s.start < scope.end]
-        scope = next((s for s in inside if numeral.match(s.title)), None)
+        scope = next((s for s in _of_kind(inside, word) if s.number == number), None)
         if scope is None:
             return None
     return scope
+
+
+def part_count(sections: list[Section], parts: list[tuple[int, str]]) -> int | None:
+    """How many parts of the asked kind the document has, when it has some and fewer than the one
+    asked (第五部分 of a report of three): a fact the user can check; else None."""
+    if len(parts) != 1:
+        return None
+    number, word = parts[0]
+    numbers = [s.number for s in _of_kind(sections, word) if s.number is not None]
+    return len(numbers) if numbers and max(numbers) < number else None
+
+
+def _of_kind(sections: list[Section], word: str) -> list[Section]:
+    """The sections titled 第N{word}, each with its number; for 部分 in a document that has none so
+    titled, its outermost numbered sections (一、二、三、 of a work report)."""
+    titled = re.compile(rf"^第([一二三四五六七八九十百零〇两\d]{{1,4}}){word}")
+    found = []
+    for section in sections:
+        match = titled.match(section.title)
+        with contextlib.suppress(ValueError):
+            if match:
+                found.append(replace(section, number=int(parse_numeral(match.group(1)))))
+    if found or word != "部分" or not sections:
+        return found
+    outermost = min(s.level for s in sections)
+    return [s for s in sections if s.level == outermost and s.number is not None and s.kind != "bare"]
 
 
 def part_passage(top: Passage, text: str, section: Section) -> Passage:
