@@ -18,6 +18,13 @@ def test_the_everyday_word_is_read_as_each_report_term():
     assert [term for _, term in official_readings("看病报销有什么新变化")] == ["医保", "医疗保障"]
 
 
+def test_hong_kong_and_taiwan_words_are_read_as_the_mainlands_terms():
+    # Found by a helper: 長者飯堂, 註冊公司 and 軟體 had been refused (t2s gives 长者, 注册, 软体).
+    assert [term for _, term in official_readings("長者飯堂建了幾個？")] == ["老年助餐", "助餐"]
+    assert official_readings("註冊公司需要幾個工作天？")[0][0] == "企业开办需要几个工作天?"
+    assert [term for _, term in official_readings("軟體業有什麼計畫？")] == ["软件"]
+
+
 def test_a_question_already_in_the_reports_terms_is_not_read_again():
     assert official_readings("幼儿园和学前教育有什么政策？") == []
     assert official_readings("今年财政收入多少？") == []

@@ -89,3 +89,12 @@ def test_the_years_of_the_askers_story_are_not_the_years_asked(question: str, ye
     query = analyze(question)
     assert (query.years, query.relative) == (years, relative)
     assert "来的深圳" in query.text or "来的深圳" not in question  # the story's words stay
+
+
+@pytest.mark.parametrize("question", ["這是甚麼？", "幾多？", "係咪？", "乜嘢？", "这是甚么"])
+def test_hong_kong_and_taiwan_question_words_alone_ask_nothing(question: str) -> None:
+    # Found by a helper: 這是甚麼？ and 幾多？ were answered (0.71) where 这是什么？ and 多少？ were refused.
+    with pytest.raises(QuestionError, match="names nothing"):
+        analyze(question)
+    assert analyze("太極班甚麼時候上課？").normalized == analyze("太极班什么时候上课？").normalized
+    assert "几" not in analyze("城镇新增就业幾多人？").lexical_text

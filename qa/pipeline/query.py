@@ -19,8 +19,9 @@ from qa.text.normalize import CJK_RANGES, fold_width, has_cjk, has_words, normal
 
 # Question words carry no content; left in, their rare character pairs (多少, 哪些) add noise to BM25.
 _QUESTION_WORDS = re.compile(
-    r"多少|几个|几项|几家|几|什么|哪些|哪个|哪几|哪位|谁|是否|是不是|有没有|要不要|会不会|怎么样|怎样|怎么|如何|为什么|多大|"
-    r"请问|吗|呢|吧|么|？|\?"
+    r"多少|几多|几个|几项|几家|几|什么|哪些|哪个|哪几|哪位|谁|是否|是不是|有没有|要不要|会不会|怎么样|怎样|怎么|如何|为什么|多大|"
+    # 几多 (above), 系咪, 乜嘢: Cantonese 多少, 是不是, 什么, as Hong Kong and Macau write them.
+    r"请问|吗|呢|吧|么|系咪|乜嘢|？|\?"
 )
 _PAUSES = re.compile(r"[，,。！!\s]")
 # What names nothing to look for: Chinese particles and function characters, English function words.

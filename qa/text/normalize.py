@@ -58,6 +58,11 @@ _YEAR_IN_CHARACTERS = re.compile(
 )
 
 
+# 甚么 (甚麼 as Hong Kong and Taiwan write 什么, once also the mainland's) is 什么: its question words,
+# and its "when" (甚么时候), are read as 什么's.
+_WHAT_VARIANT = "甚么"
+
+
 # A subscript flattened into text writes an underscore before it: reports converted from print
 # have PM_2.5 and CO_2 where people type PM2.5 and CO2.
 _SUBSCRIPT = re.compile(r"(?<=[a-z])_(?=\d)")
@@ -70,7 +75,7 @@ def normalize(text: str) -> str:
     """``fold_width``, years written in characters as digits, lower case, a subscript's underscore
     dropped: the form every match is made on."""
     folded = _YEAR_IN_CHARACTERS.sub(lambda m: str(int(parse_numeral(m.group()))), fold_width(text))
-    return _SUBSCRIPT.sub("", folded.lower())
+    return _SUBSCRIPT.sub("", folded.lower()).replace(_WHAT_VARIANT, "什么")
 
 
 def has_words(text: str) -> bool:
