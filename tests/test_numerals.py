@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from qa.text.numerals import chinese_numeral, parse_numeral
+from qa.text.numerals import chinese_numeral, figures_in_digits, parse_numeral
 
 
 @pytest.mark.parametrize(
@@ -73,3 +73,29 @@ def test_any_numeral_like_text_gives_a_number_or_a_value_error(text: str) -> Non
 def test_chinese_numeral_writes_heading_numbers() -> None:
     written = [chinese_numeral(n) for n in (1, 2, 10, 13, 20, 120)]
     assert written == ["一", "二", "十", "十三", "二十", "一百二十"]
+
+
+@pytest.mark.parametrize(
+    ("spoken", "written"),
+    [
+        ("2015年经济增长了百分之六点九吗？", "2015年经济增长了6.9%吗？"),
+        ("哪項銷量增長了百分之九十三點四？", "哪項銷量增長了93.4%？"),
+        ("三千四百一十一公里指的是什么？", "3411公里指的是什么？"),
+        ("城镇新增就业一千二百零六万人", "城镇新增就业1206万人"),
+        ("十二万亿元", "12万亿元"),
+        ("两万三千余人", "23000余人"),
+        ("三点八万亿元", "3.8万亿元"),
+        # Words made of numeral characters, ordinals, o'clock and a numeral without a unit stay.
+        ("千万不要", "千万不要"),
+        ("十分重要", "十分重要"),
+        ("十四五规划", "十四五规划"),
+        ("二十大精神", "二十大精神"),
+        ("十九届五中全会", "十九届五中全会"),
+        ("第一百二十条", "第一百二十条"),
+        ("早上八点开门", "早上八点开门"),
+        ("五十多年", "五十多年"),
+    ],
+)
+def test_figures_in_chinese_numerals_are_written_in_digits(spoken: str, written: str) -> None:
+    # Found by helpers: 百分之六点九 and 三千四百一十一公里 were refused, 6.9% and 3411公里 answered.
+    assert figures_in_digits(spoken) == written

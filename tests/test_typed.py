@@ -24,6 +24,7 @@ from qa.pipeline.query import analyze, as_meant
         ("5g基站建了多少", "5G基站建了多少"),
         ("What is the gdp target?", "What is the gdp target?"),  # no Chinese: as typed
         ("今年iPhone出口", "今年iPhone出口"),  # a name in mixed case stays
+        ("去年经济增长百分之六点九吗", "去年经济增长6.9%吗"),  # as voice input types it
     ],
 )
 def test_a_chinese_question_typed_on_a_phone_is_read_as_meant(typed: str, meant: str) -> None:

@@ -16,6 +16,7 @@ from qa.pipeline.glossary import report_terms, without_phrases
 from qa.schema import Period
 from qa.settings import MAX_QUESTION_CHARS
 from qa.text.normalize import CJK_RANGES, fold_width, has_cjk, has_words, normalize
+from qa.text.numerals import figures_in_digits
 
 # Question words carry no content; left in, their rare character pairs (多少, 哪些) add noise to BM25.
 _QUESTION_WORDS = re.compile(
@@ -226,10 +227,11 @@ def _untimed_story(question: str, normalized: str) -> str:
 def as_meant(question: str) -> str:
     """A question with Chinese words as typed on a phone read as meant: no spaces between Chinese
     characters, letters typed apart joined, lower-case abbreviations (up to five letters and digits)
-    in capitals. A question without Chinese is left as it is."""
+    in capitals, figures in Chinese numerals in digits as reports write them (百分之六点九 -> 6.9%, as
+    voice input types them). A question without Chinese is left as it is."""
     if not has_cjk(question):
         return question
-    text = _SPACE_IN_CHINESE.sub("", question)
+    text = figures_in_digits(_SPACE_IN_CHINESE.sub("", question))
     text = _SPACED_LETTERS.sub(lambda m: m.group().replace(" ", ""), text)
     return _LOWER_ABBREVIATION.sub(lambda m: m.group().upper(), text)
 
