@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from qa.errors import QuestionError
 from qa.index.catalog import Catalog, covers_years, kept_documents, short_region
 from qa.schema import DocumentInfo
 
@@ -73,3 +74,11 @@ def test_a_region_filter_may_name_the_region_in_english() -> None:
         assert [d.doc_id for d in kept_documents(docs, {"region": value})] == ["gd"]
     assert [d.doc_id for d in kept_documents(docs, {"region": ["Qingshi", "Shandong"]})] == ["sd", "qs"]
     assert kept_documents(docs, {"region": "Hunan"}) == []
+
+
+def test_a_region_filter_names_the_state_councils_reports_as_people_do() -> None:
+    # Found by a helper: only "全国" kept the national report; 中国, 国务院, China and national kept nothing.
+    for value in ("全国", "中国", "国务院", "China", "national", "The State Council"):
+        assert [d.doc_id for d in kept_documents(DOCS, {"region": value})] == ["n24"], value
+    with pytest.raises(QuestionError, match="must not be empty"):  # had kept nothing, silently
+        kept_documents(DOCS, {"region": " "})

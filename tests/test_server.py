@@ -275,7 +275,7 @@ def test_openapi_schema_describes_the_api(client: TestClient) -> None:
     ask = schema["paths"]["/api/ask"]["post"]
     assert ask["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("/AskRequest")
     models = schema["components"]["schemas"]
-    assert set(models["AskRequest"]["properties"]) == {"question", "k", "filters"}
+    assert set(models["AskRequest"]["properties"]) == {"question", "k", "filters", "earlier_questions"}
     assert models["AskRequest"]["properties"]["k"]["maximum"] == 20
     assert {"answer", "found", "passages"} <= set(models["AnswerModel"]["properties"])
     assert "422" in ask["responses"]

@@ -54,12 +54,12 @@ def _one(error: dict[str, Any]) -> tuple[str, str]:
             check_text(str(error.get("input") or ""))
         except QuestionError as exc:
             return explain_error(exc)
+    if kind == "extra_forbidden":  # before k: /api/facts?k=1 takes no k, it is no k out of range
+        return "unknown_field", f"不认识的字段：{field}。"
     if field == "k":
         return "invalid_k", f"k 应是 1 到 {MAX_K} 之间的整数。"
     if kind == "missing":
         return "missing_field", f"缺少字段：{field or '请求体'}。"
-    if kind == "extra_forbidden":
-        return "unknown_field", f"不认识的字段：{field}。"
     if not field:  # plain `curl -d` sends form data, which FastAPI does not read as JSON
         return "invalid_request", "请求体应是一个 JSON 对象（请求头 Content-Type: application/json）。"
     return "invalid_field", f"字段 {field} 的值不对（{_hint(kind, error)}）。"

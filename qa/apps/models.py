@@ -23,6 +23,16 @@ class Filters(BaseModel):
     region: StrictStr | list[StrictStr] | None = None
     level: Level | list[Level] | None = None  # national, province, city, county, town (as /api/series)
 
+    @field_validator("year", mode="before")
+    @classmethod
+    def _year_in_digits(cls, value: Any) -> Any:
+        # "2017" as a query string gives it, and as the Python API takes it; 2017.0 and "二〇一七" stay wrong.
+        if isinstance(value, str) and value.strip().isdigit():
+            return int(value)
+        if isinstance(value, list):
+            return [int(v) if isinstance(v, str) and v.strip().isdigit() else v for v in value]
+        return value
+
     def to_query(self) -> dict[str, Any] | None:
         """The filters ``ReportQA.ask`` takes: only the keys that were given."""
         given = self.model_dump(exclude_none=True)
@@ -116,6 +126,12 @@ class DocumentModel(BaseModel):
     chars: int
     content_hash: str
     raw_title: str | None = None  # the title as printed; ``title`` carries year and issuer
+
+
+class DocumentTextModel(DocumentModel):
+    """One indexed document with its stored text: every citation's ``start``/``end`` index into it."""
+
+    text: str
 
 
 class DocumentsResponse(BaseModel):

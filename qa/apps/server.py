@@ -34,6 +34,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match, Mount
 
 from qa.api import ReportQA
 from qa.apps.admin import add_admin_routes
@@ -46,6 +47,7 @@ from qa.apps.models import (
     AnswerModel,
     AskRequest,
     DocumentsResponse,
+    DocumentTextModel,
     FactsQuery,
     FactsResponse,
     Health,
@@ -133,6 +135,9 @@ def create_app(
             show_error=False,  # gr.Error messages still show; other exceptions do not leak internals
             **ui_assets(),
         )
+        gradio = next(r.app for r in app.routes if isinstance(r, Mount) and isinstance(r.app, FastAPI))
+        # Gradio's own 404 for a path that is neither the page nor the API was {"detail": "Not Found"}.
+        gradio.add_exception_handler(404, _http_error)
     return app
 
 
@@ -170,6 +175,14 @@ def _add_routes(app: FastAPI, bot: ReportQA, at_once: int, workers: AskWorkers |
         """The indexed documents with their metadata."""
         return {"documents": [d.to_dict() for d in bot.documents]}
 
+    @app.get("/api/documents/{doc_id}", response_model=DocumentTextModel, responses=ERRORS, tags=["api"])
+    def document(doc_id: str) -> Any:
+        """One indexed document: its metadata and its stored text, so a citation can be checked."""
+        info = next((d for d in bot.documents if d.doc_id == doc_id), None)
+        if info is None:
+            return error_json(404, "not_found", f"没有这份文档：{doc_id}")
+        return {**info.to_dict(), "text": bot.document_text(doc_id)}
+
     @app.get("/api/facts", response_model=FactsResponse, responses=ERRORS, tags=["api"])
     def facts(query: Annotated[FactsQuery, Query()]) -> dict[str, Any]:
         """Key figures (指标, 数值, 变化) of the indexed reports; a doc_id no report has gives none."""
@@ -202,13 +215,30 @@ def _add_unknown_api_route(app: FastAPI) -> None:
         include_in_schema=False,
     )
     def unknown_api(path: str, request: Request) -> JSONResponse:
-        # A full match here beats the partial (wrong-method) match of a real route, so say 405 here.
-        for route in app.routes:
-            if isinstance(route, APIRoute) and route.path == request.url.path:
-                allowed = ", ".join(sorted(route.methods))
-                message = f"这个接口不支持 {request.method} 方法，请用 {allowed}。"
-                return error_json(405, "method_not_allowed", message, headers={"Allow": allowed})
+        # A full match here beats the partial (wrong-method) match of a real route, so say 405 here:
+        # for a templated path too (GET of /api/documents/{doc_id} when only DELETE was served).
+        methods = {
+            method
+            for route in app.routes
+            if isinstance(route, APIRoute)
+            and route.path != "/api/{path:path}"
+            and route.matches(request.scope)[0] is Match.PARTIAL
+            for method in route.methods
+        }
+        if methods:
+            allowed = ", ".join(sorted(methods))
+            message = f"这个接口不支持 {request.method} 方法，请用 {allowed}。"
+            return error_json(405, "method_not_allowed", message, headers={"Allow": allowed})
         return error_json(404, "no_such_endpoint", f"没有这个接口：/api/{path}")
+
+
+async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    """An HTTP error Starlette or Gradio raised, as the API's error JSON in Chinese."""
+    if exc.status_code == 400 and "parsing the body" in str(exc.detail):  # a body not in UTF-8, say
+        message = "请求体不是有效的 JSON（应为 UTF-8 编码）。"
+        return error_json(400, "invalid_json", message, str(exc.detail))
+    message = HTTP_MESSAGES.get(exc.status_code, "请求无法处理。")
+    return error_json(exc.status_code, f"http_{exc.status_code}", message, str(exc.detail), exc.headers)
 
 
 def _add_error_handlers(app: FastAPI, policy: Policy) -> None:
@@ -221,13 +251,7 @@ def _add_error_handlers(app: FastAPI, policy: Policy) -> None:
     async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
         return validation_error(exc)
 
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        if exc.status_code == 400 and "parsing the body" in str(exc.detail):  # a body not in UTF-8, say
-            message = "请求体不是有效的 JSON（应为 UTF-8 编码）。"
-            return error_json(400, "invalid_json", message, str(exc.detail))
-        message = HTTP_MESSAGES.get(exc.status_code, "请求无法处理。")
-        return error_json(exc.status_code, f"http_{exc.status_code}", message, str(exc.detail), exc.headers)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
 
     @app.exception_handler(Exception)
     async def internal_error(request: Request, exc: Exception) -> JSONResponse:

@@ -31,9 +31,9 @@ the year after it for a plan.
 
 from __future__ import annotations
 
-from qa.facts.extract import PERIODS, Fact, collect_facts, extract_facts, select_facts
+from qa.facts.extract import PERIODS, Fact, collect_facts, extract_facts
 from qa.facts.figures import UNITS, parse_number
-from qa.facts.series import indicator_series
+from qa.facts.series import indicator_series, select_facts
 
 __all__ = [
     "PERIODS",

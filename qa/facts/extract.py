@@ -18,7 +18,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Literal, get_args
 
-from qa.errors import QuestionError
 from qa.facts.figures import (
     COUNTERS,
     FIGURE,
@@ -44,10 +43,9 @@ from qa.facts.indicators import (
 )
 from qa.ingest.structure import sentence_periods
 from qa.schema import DocumentInfo, Passage, Period
-from qa.text.normalize import normalize
 from qa.text.sentences import split_sentences
 
-__all__ = ["PERIODS", "Fact", "collect_facts", "extract_facts", "select_facts"]
+__all__ = ["PERIODS", "Fact", "collect_facts", "extract_facts"]
 
 Kind = Literal["amount", "rate", "growth"]
 PERIODS: tuple[Period, ...] = get_args(Period)
@@ -329,25 +327,4 @@ def collect_facts(
         fact
         for info in documents
         for fact in extract_facts(texts[info.doc_id], by_doc.get(info.doc_id, []), info)
-    ]
-
-
-def select_facts(
-    facts: Iterable[Fact], doc_id: str | None = None, indicator: str | None = None, period: str | None = None
-) -> list[Fact]:
-    """The facts of one document, whose indicator contains ``indicator`` (width and case ignored),
-    of one period; None means any. Raises QuestionError for a period that is not review/plan/other,
-    or an indicator or document id that is no text."""
-    if period is not None and period not in PERIODS:
-        raise QuestionError(f"period must be one of {', '.join(PERIODS)}")
-    for name, value in (("indicator", indicator), ("doc_id", doc_id)):
-        if value is not None and not isinstance(value, str):
-            raise QuestionError(f"{name} must be text, not {value!r}")
-    wanted = normalize(indicator) if indicator else None
-    return [
-        f
-        for f in facts
-        if (doc_id is None or f.doc_id == doc_id)
-        and (period is None or f.period == period)
-        and (wanted is None or wanted in normalize(f.indicator))
     ]

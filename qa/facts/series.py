@@ -25,8 +25,16 @@ from qa.schema import DocumentInfo
 from qa.text.normalize import normalize
 from qa.text.numerals import parse_numeral
 
-__all__ = ["FAMILIES", "Measure", "indicator_series", "normalize_indicator"]
+__all__ = [
+    "FAMILIES",
+    "Measure",
+    "indicator_names",
+    "indicator_series",
+    "normalize_indicator",
+    "select_facts",
+]
 
+_LONG_NAME = 4  # a family's name a fact's indicator may hold inside it (国内生产总值, not 经济)
 Measure = Literal["growth", "amount"]  # a change (增长5.6%) or a level (6.66万亿元)
 
 # The same measure as reports write it; the first name of each is how it is asked for most often.
@@ -75,12 +83,15 @@ def normalize_indicator(name: str) -> str:
     return _TRAILING.sub("", _LEADING.sub("", folded)) or folded
 
 
-def _family(indicator: str) -> set[str]:
+def indicator_names(indicator: str) -> set[str]:
+    """The names reports give the indicator asked for: its family (gdp: 国内生产总值, 地区生产总值 …);
+    for a part of the first name of one family only (粮食: 粮食产量), that family; else itself."""
     wanted = normalize_indicator(indicator)
     for names in FAMILIES:
         if wanted in names:
             return set(names)
-    return {wanted}
+    partial = [names for names in FAMILIES if wanted in names[0]]
+    return set(partial[0]) if len(partial) == 1 else {wanted}
 
 
 def _allowed_documents(
@@ -161,7 +172,7 @@ def indicator_series(
     if period not in PERIODS:
         raise QuestionError(f"period must be one of {', '.join(PERIODS)}")
     allowed = _allowed_documents(documents, filters)
-    names = _family(indicator)
+    names = indicator_names(indicator)
     best: dict[str, tuple[tuple[int, int], Fact]] = {}
     for fact in facts:
         info = allowed.get(fact.doc_id)
@@ -181,3 +192,27 @@ def indicator_series(
 def _display_name(name: str) -> str:
     normalized = unicodedata.normalize("NFKC", _LEADING.sub("", name.strip())) or name
     return "经济增长" if normalized == "经济" else normalized
+
+
+def select_facts(
+    facts: Iterable[Fact], doc_id: str | None = None, indicator: str | None = None, period: str | None = None
+) -> list[Fact]:
+    """The facts of one document, whose indicator contains ``indicator`` (width and case ignored) or
+    a longer name of its family (GDP: 国内生产总值, 地区生产总值 …), of one period; None means any.
+    Raises QuestionError for a period that is not review/plan/other, or an indicator or document id
+    that is no text."""
+    if period is not None and period not in PERIODS:
+        raise QuestionError(f"period must be one of {', '.join(PERIODS)}")
+    for name, value in (("indicator", indicator), ("doc_id", doc_id)):
+        if value is not None and not isinstance(value, str):
+            raise QuestionError(f"{name} must be text, not {value!r}")
+    # Not the family's short names (经济, gdp) inside others: 数字经济 is no GDP.
+    wanted = normalize(indicator) if indicator else ""
+    names = {wanted} | {n for n in indicator_names(indicator) if len(n) >= _LONG_NAME} if indicator else set()
+    return [
+        f
+        for f in facts
+        if (doc_id is None or f.doc_id == doc_id)
+        and (period is None or f.period == period)
+        and (not names or any(name in normalize(f.indicator) for name in names))
+    ]

@@ -16,7 +16,7 @@ from typing import Any
 
 from qa.errors import QuestionError
 from qa.schema import LEVELS, DocumentInfo, DocumentKind, document_kind
-from qa.text.normalize import has_cjk
+from qa.text.normalize import has_cjk, normalize
 from qa.text.years import title_span
 
 _REGION_SUFFIX = re.compile(
@@ -35,6 +35,10 @@ _LATIN_WORD = re.compile(r"[a-z]+")  # a word of an English question, which may 
 _VOWEL = re.compile(r"[aeiouv]")
 FILTER_KEYS = ("doc_id", "year", "region", "level")
 _LEVEL_ALIASES = {"provincial": "province", "municipal": "city"}
+# The State Council's reports as a region filter names them (their region is 全国): 中国, 国务院, China.
+_NATIONAL_NAMES = frozenset(
+    ("全国", "中国", "国家", "国务院", "中央", "中央政府", "china", "national", "prc", "state council")
+)
 
 
 def _check_filter(key: str, values: Iterable[Any]) -> None:
@@ -48,6 +52,8 @@ def _check_filter(key: str, values: Iterable[Any]) -> None:
             raise QuestionError(f"year must be a whole number such as 2024, not {value!r}")
         if key in ("region", "doc_id") and not isinstance(value, str):  # had kept nothing, silently
             raise QuestionError(f"{key} must be text, not {value!r}")
+        if key in ("region", "doc_id") and not value.strip():
+            raise QuestionError(f"{key} must not be empty")
 
 
 def kept_documents(documents: Iterable[DocumentInfo], filters: Mapping[str, Any]) -> list[DocumentInfo]:
@@ -68,6 +74,7 @@ def kept_documents(documents: Iterable[DocumentInfo], filters: Mapping[str, Any]
         _check_filter(key, values)
         wanted = {str(v) for v in values}
         if key == "region":
+            wanted = {NATIONAL_REGION if _spelled(v) in _NATIONAL_NAMES else v for v in wanted}
             spelled = {_spelling(v) for v in wanted if not has_cjk(v)}  # "Guangdong", "Hunan Province"
             kept = [
                 d
@@ -87,6 +94,11 @@ def kept_documents(documents: Iterable[DocumentInfo], filters: Mapping[str, Any]
 
 # What an English region name says besides the name: "Guangdong Province", "the City of Wuhan".
 _REGION_WORDS = re.compile(r"\b(?:the|of|province|city|municipality|county|town|autonomous|region)\b|[^a-z]")
+
+
+def _spelled(value: str) -> str:
+    """A region filter's value as compared with names: normalized, "the" before a name dropped."""
+    return re.sub(r"^the ", "", normalize(value))
 
 
 def _spelling(value: str) -> str:
