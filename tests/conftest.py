@@ -109,3 +109,36 @@ def real_embedder():
     from qa.embed.embedder import load_embedder
 
     return load_embedder()
+
+
+def bundled_index(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
+    """The bundled report's index, built once per session (embedding it takes ~20 s) and shared.
+
+    Read-only users open it in place; a test that adds documents must copy it first.
+    """
+    from qa import ReportQA
+
+    path = tmp_path_factory.getbasetemp() / "bundled-index"
+    if not path.exists():
+        ReportQA(index_dir=path, embedder=embedder)
+    return path
+
+
+@pytest.fixture(scope="module")
+def bundled_bot(tmp_path_factory: pytest.TempPathFactory, real_embedder):
+    """A bot on the bundled report's shared index, with the real model (read-only)."""
+    from qa import ReportQA
+
+    return ReportQA(index_dir=bundled_index(tmp_path_factory, real_embedder), embedder=real_embedder)
+
+
+@pytest.fixture(scope="module")
+def bundled_client(bundled_bot):
+    """The HTTP app (JSON API and page) on ``bundled_bot``; ``with`` runs its lifespan, which the
+    mounted Gradio app needs for its queue."""
+    from fastapi.testclient import TestClient
+
+    from qa.apps.server import create_app
+
+    with TestClient(create_app(bundled_bot), raise_server_exceptions=False) as client:
+        yield client

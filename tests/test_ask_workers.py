@@ -24,7 +24,7 @@ from qa.apps.cli import main
 from qa.apps.server import create_app, free_port, running
 from qa.apps.workers import AskWorkers
 from qa.errors import IndexStoreError
-from tests.test_server import bundled_index
+from tests.conftest import bundled_index
 
 QUESTIONS = [
     "2022年财政总收入是多少？",

@@ -8,57 +8,47 @@ import pytest
 from fastapi.testclient import TestClient
 
 from qa import ReportQA
-from qa.apps.server import create_app
-from tests.test_server import REVENUE_QUESTION, bundled_index
+from tests.test_server import REVENUE_QUESTION
 
 
-@pytest.fixture(scope="module")
-def bot(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> ReportQA:
-    return ReportQA(index_dir=bundled_index(tmp_path_factory, real_embedder), embedder=real_embedder)
-
-
-@pytest.fixture(scope="module")
-def client(bot: ReportQA):
-    with TestClient(create_app(bot), raise_server_exceptions=False) as c:
-        yield c
-
-
-def test_one_documents_text_checks_every_citation(client: TestClient, bot: ReportQA) -> None:
+def test_one_documents_text_checks_every_citation(bundled_client: TestClient, bundled_bot: ReportQA) -> None:
     # Found by a helper: offsets could not be checked over HTTP (no route served the stored text, and
     # the file's hard line breaks are joined in it).
-    answer = client.post("/api/ask", json={"question": REVENUE_QUESTION}).json()
+    answer = bundled_client.post("/api/ask", json={"question": REVENUE_QUESTION}).json()
     doc_id = answer["passages"][0]["doc_id"]
-    document = client.get(f"/api/documents/{doc_id}").json()
-    assert document["doc_id"] == doc_id and document["title"] == bot.documents[0].title
+    document = bundled_client.get(f"/api/documents/{doc_id}").json()
+    assert document["doc_id"] == doc_id and document["title"] == bundled_bot.documents[0].title
     for passage in answer["passages"]:
         assert document["text"][passage["start"] : passage["end"]] == passage["text"]
-    missing = client.get("/api/documents/nope")
+    missing = bundled_client.get("/api/documents/nope")
     assert (missing.status_code, missing.json()["code"]) == (404, "not_found")
 
 
-def test_a_wrong_method_on_a_documents_route_is_a_405(client: TestClient, bot: ReportQA) -> None:
-    reply = client.patch(f"/api/documents/{bot.documents[0].doc_id}")
+def test_a_wrong_method_on_a_documents_route_is_a_405(
+    bundled_client: TestClient, bundled_bot: ReportQA
+) -> None:
+    reply = bundled_client.patch(f"/api/documents/{bundled_bot.documents[0].doc_id}")
     assert reply.status_code == 405 and reply.headers["allow"] == "DELETE, GET"
     assert reply.json()["code"] == "method_not_allowed"
 
 
 @pytest.mark.parametrize("path", ["/docs", "/healthz/", "/API/ask"])
-def test_an_unknown_path_outside_the_api_is_a_chinese_error(client: TestClient, path: str) -> None:
+def test_an_unknown_path_outside_the_api_is_a_chinese_error(bundled_client: TestClient, path: str) -> None:
     # It had been Gradio's {"detail": "Not Found"}, in English and with no code.
-    reply = client.get(path)
+    reply = bundled_client.get(path)
     assert reply.status_code == 404 and reply.json()["error"] == "没有这个地址。"
 
 
-def test_a_parameter_a_route_does_not_take_is_named_as_unknown(client: TestClient) -> None:
+def test_a_parameter_a_route_does_not_take_is_named_as_unknown(bundled_client: TestClient) -> None:
     # /api/facts?k=1 had said "k 应是 1 到 20 之间的整数", though 1 is.
-    reply = client.get("/api/facts?k=1")
+    reply = bundled_client.get("/api/facts?k=1")
     assert (reply.status_code, reply.json()["code"]) == (422, "unknown_field")
 
 
-def test_a_year_filter_in_digits_as_text_is_the_year(client: TestClient) -> None:
+def test_a_year_filter_in_digits_as_text_is_the_year(bundled_client: TestClient) -> None:
     # As the Python API takes it and a query string gives it; "二〇二二" is still no year.
     asked = {"question": REVENUE_QUESTION, "k": 1}
-    as_number = client.post("/api/ask", json={**asked, "filters": {"year": 2022}}).json()
-    as_text = client.post("/api/ask", json={**asked, "filters": {"year": "2022"}}).json()
+    as_number = bundled_client.post("/api/ask", json={**asked, "filters": {"year": 2022}}).json()
+    as_text = bundled_client.post("/api/ask", json={**asked, "filters": {"year": "2022"}}).json()
     assert as_text == as_number and as_text["found"]
-    assert client.post("/api/ask", json={**asked, "filters": {"year": "二〇二二"}}).status_code == 422
+    assert bundled_client.post("/api/ask", json={**asked, "filters": {"year": "二〇二二"}}).status_code == 422

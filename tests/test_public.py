@@ -31,9 +31,8 @@ from qa.apps.cli import main as cli_main
 from qa.apps.guard import Policy, TokenBuckets, is_loopback, security_headers
 from qa.apps.server import create_app, running
 from qa.settings import Settings
-from tests.conftest import HashEmbedder
+from tests.conftest import HashEmbedder, bundled_index
 from tests.index_worker import report_text
-from tests.test_server import bundled_index
 
 ROOT = Path(__file__).resolve().parents[1]
 HOST = "127.0.0.2"

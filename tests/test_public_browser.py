@@ -19,7 +19,7 @@ import pytest
 from qa import ReportQA
 from qa.apps.server import running
 from qa.settings import Settings
-from tests.test_server import bundled_index
+from tests.conftest import bundled_index
 from tests.test_ui_browser import CHROMIUM, FAKE_REPORT, FAKE_TITLE, NO_CHROMIUM, REPLY_TIMEOUT_MS, ask
 
 TOKEN = "browser-admin-token-9876543210"

@@ -14,34 +14,21 @@ import pytest
 from fastapi.testclient import TestClient
 
 from qa import ReportQA
-from qa.apps.server import asks_at_once, create_app, running
+from qa.apps.server import asks_at_once, running
 from qa.settings import Settings
 
 TITLE = "紫帽镇人民政府2022年工作报告"
 REVENUE_QUESTION = "2022年财政总收入是多少？"
 
 
-def bundled_index(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
-    """The bundled report's index, built once per session (embedding it takes ~20 s) and shared.
-
-    Read-only users open it in place; a test that adds documents must copy it first.
-    """
-    path = tmp_path_factory.getbasetemp() / "bundled-index"
-    if not path.exists():
-        ReportQA(index_dir=path, embedder=embedder)
-    return path
+@pytest.fixture(scope="module")
+def bot(bundled_bot: ReportQA) -> ReportQA:
+    return bundled_bot
 
 
 @pytest.fixture(scope="module")
-def bot(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> ReportQA:
-    return ReportQA(index_dir=bundled_index(tmp_path_factory, real_embedder), embedder=real_embedder)
-
-
-@pytest.fixture(scope="module")
-def client(bot: ReportQA):
-    # ``with`` runs the app's lifespan, which the mounted Gradio app needs for its queue.
-    with TestClient(create_app(bot), raise_server_exceptions=False) as c:
-        yield c
+def client(bundled_client: TestClient) -> TestClient:
+    return bundled_client
 
 
 def _all_passage_text(body: dict) -> str:

@@ -32,7 +32,7 @@ from tests.browser import (
     no_sideways_scroll,
     placeholder_fits,
 )
-from tests.test_server import bundled_index
+from tests.conftest import bundled_index
 
 TITLE = "紫帽镇人民政府2022年工作报告"
 FAKE_TITLE = "某某县2023年政府工作报告"
