@@ -14,21 +14,24 @@ import re
 from collections.abc import Callable
 
 from qa.facts import Fact
+from qa.facts.figures import FIGURE, read_figure
 from qa.facts.series import FAMILIES
 from qa.index.catalog import Catalog
 from qa.pipeline.query import Query
 from qa.pipeline.scope import asked_aspect, named_groups
-from qa.schema import Answer, Passage
+from qa.schema import Answer, DocumentInfo, Passage
 
 _ACROSS_PROVINCES = re.compile(
     r"各省|各个省|每个省|哪些省|哪几个省|哪个省|哪一个省|所有省|全国各地|31个省|各地区|两个省|两省"
 )
 _ACROSS_YEARS = re.compile(r"历年|每年|这些年|逐年|哪些年|哪几年|哪一年|哪年|各年")
-# The figure compared with, its percent sign included for the refusal that quotes it.
-_COMPARISON = re.compile(r"(高于|超过|大于|多于|不低于|低于|小于|少于|不高于)\s*(\d+(?:\.\d+)?)\s*[%％]?")
+# The figure compared with, with its magnitude and unit (超过60万人 is 600,000 people, as the facts
+# count them: it had been 60) and its percent sign, for the refusal that quotes it.
+_BOUND = r"(\d+(?:\.\d+)?\s*(?:[%％]|[百千万亿]*(?:元|人|个|项|家|所|吨|公里|亩|户|辆|套))?)"
+_COMPARISON = re.compile(r"(高于|超过|大于|多于|不低于|低于|小于|少于|不高于)\s*" + _BOUND)
 _ABOVE = ("高于", "超过", "大于", "多于", "不低于")
 # A bound written after the figure: "哪些省份的经济增长目标是5%以上？" (it had kept every province).
-_AT_LEAST = re.compile(r"(\d+(?:\.\d+)?)\s*[%％]?\s*及?(以上|以下)")
+_AT_LEAST = re.compile(_BOUND + r"\s*及?(以上|以下)")
 # Which report's figure is the highest or the lowest (哪一年的增长目标最低？, 哪个省最高): ties are all kept.
 _HIGHEST = re.compile(r"最高|最大|最多|最快|highest|largest|biggest|fastest", re.I)
 _LOWEST = re.compile(r"最低|最小|最少|最慢|lowest|smallest|slowest", re.I)
@@ -40,6 +43,14 @@ _AMOUNT = re.compile(r"多少(?:万亿|亿|万)?元|总量|规模|how much", re.
 def _indicator(text: str) -> str | None:
     """The first indicator family the question names (its first, most asked-for name)."""
     return next((names[0] for names in FAMILIES if any(n in text for n in names)), None)
+
+
+def _period_of(infos: list[DocumentInfo], query: Query, period: str) -> str:
+    """The part of these reports a comparison asks: their review when it names the year they review
+    and no verb says otherwise ("湖北和云南2025年地区生产总值分别是多少？" of their 2026 reports had quoted
+    both 2026 targets); else ``period``."""
+    reviewed = {d.review_year for d in infos}
+    return "review" if asked_aspect(query) is None and reviewed & set(query.years) else period
 
 
 def _compared_value(fact: Fact) -> float:
@@ -64,14 +75,20 @@ def _threshold(match: re.Match[str]) -> tuple[str, str]:
     return first, second
 
 
+def _bound_value(bound: str) -> float:
+    """The number a bound stands for, in the facts' units: 60万人 -> 600000.0, 5% -> 5.0."""
+    figure = next((read_figure(m) for m in FIGURE.finditer(bound)), None)
+    return figure.value if figure is not None else float(re.match(r"\d+(?:\.\d+)?", bound).group())
+
+
 def _keeps(fact: Fact, comparison: tuple[str, str] | None) -> bool:
     if comparison is None:
         return True
-    word, number = comparison
-    value = _compared_value(fact)
+    word, bound = comparison
+    value, limit = _compared_value(fact), _bound_value(bound)
     if word in _ABOVE:
-        return value > float(number) or (word == "不低于" and value == float(number))
-    return value < float(number) or (word == "不高于" and value == float(number))
+        return value > limit or (word == "不低于" and value == limit)
+    return value < limit or (word == "不高于" and value == limit)
 
 
 def series_answer(
@@ -93,8 +110,11 @@ def series_answer(
     filters: dict
     if len(groups) >= 2:  # a comparison: the figure of each named report, or a search if one lacks it
         facts = []
+        # Of places' reports, a year names the part asked; of one place's years, it names the report.
+        places = len({d.region for _, infos in groups for d in infos}) > 1
         for _, infos in groups:
-            found = series(indicator, period, {"doc_id": [d.doc_id for d in infos]})
+            asked = _period_of(infos, query, period) if places else period
+            found = series(indicator, asked, {"doc_id": [d.doc_id for d in infos]})
             if not found:
                 return None
             facts.append(found[-1])  # the newest report of the group

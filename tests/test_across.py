@@ -172,3 +172,29 @@ def test_a_rate_named_as_a_change_is_the_change_asked_for(provinces: ReportQA) -
     assert len(worded.parts) > 10 and [p.answer for p in worded.parts] == [
         p.answer for p in provinces.ask("各省CPI目标是多少？").parts
     ]
+
+
+def test_a_bound_in_units_is_compared_in_those_units(provinces: ReportQA) -> None:
+    # Found by a helper: "超过60万人" was compared as 60 with figures counted in people, and kept all.
+    series = provinces.series("城镇新增就业", period="plan", filters={"level": "province", "year": 2026})
+    above = [f for f in series if f.value > 600_000]
+    answer = provinces.ask("哪些省份的城镇新增就业目标超过60万人？")
+    assert 0 < len(answer.parts) == len(above) < len(series)
+
+
+def test_a_comparison_of_a_year_the_reports_review_quotes_their_reviews(provinces: ReportQA) -> None:
+    # Found by a helper: "湖北和云南2025年…分别是多少？" of their 2026 reports had quoted both 2026 targets.
+    answer = provinces.ask("湖北和云南2025年地区生产总值分别是多少？")
+    assert len(answer.parts) == 2 and {p.passages[0].period for p in answer.parts} == {"review"}
+
+
+def test_the_state_councils_report_beside_a_province_is_a_part_of_its_own(tmp_path) -> None:
+    # Found by a helper: 6 of 6 comparisons of 全国/国务院 with 江苏 had quoted one report.
+    paths = [REPORTS / "2017_national.txt", REPORTS / "2026_province_jiangsu.txt"]
+    bot = ReportQA.from_paths(paths, tmp_path / "ix", embedder=HashEmbedder())
+    titles = ["2017年国务院政府工作报告", "2026年江苏省政府工作报告"]
+    asked = ("2017年全国和2026年江苏的CPI涨幅目标分别是多少？", "国务院报告和江苏报告的GDP增长目标各是多少？")
+    for question in asked:
+        assert [p.reason["report"] for p in bot.ask(question).parts] == titles, question
+    jiangsu_first = bot.ask("江苏和全国的城镇新增就业目标各是多少？")
+    assert [p.reason["report"] for p in jiangsu_first.parts] == titles[::-1]

@@ -23,6 +23,11 @@ _COMPARE = re.compile(
     r"分别|各是|各为|各自|和|与|跟|及|、|相比|对比|比较|变化|从.+到|还是|或者|compare|and|versus|vs\.?|\bor\b|\bwith\b",
     re.I,
 )
+# The State Council's reports as a comparison names them beside a place's: 全国 (not 全国各地, 全国第一,
+# 全国平均), 国务院, 中央政府.
+_NATIONAL_NAMED = re.compile(
+    r"全国(?!各|第|平均|范围|人民|性|前列|领先)|国务院|中央政府|state council|\bnational\b", re.I
+)
 # Years listed together ("2023年和2025年", "2014、2015、2016年", "从2013年到2017年"): each names a report.
 # A lone year beside a report's title year ("2024年报告里2023年的…") is the period asked about.
 _YEAR_RUN = re.compile(
@@ -79,6 +84,10 @@ def named_groups(query: Query, catalog: Catalog) -> list[tuple[str, list[Documen
     regions: dict[str, list[DocumentInfo]] = {}
     for info in catalog.named_in(query.named_text):
         regions.setdefault(info.region or "", []).append(info)
+    # The State Council's reports named beside a place's (江苏和全国…各是多少): a part of their own, not
+    # a question about 江苏 alone (6 of 6 such comparisons had quoted one report).
+    if regions and catalog.national and _NATIONAL_NAMED.search(query.named_text):
+        regions.setdefault(NATIONAL_REGION, catalog.national)
     listed, named_reports = _listed_years(query.normalized)
     years = tuple(sorted(set(query.report_years) | listed))
     titles = set(query.report_years) | named_reports  # a report named by its year is that report
@@ -114,7 +123,11 @@ def named_groups(query: Query, catalog: Catalog) -> list[tuple[str, list[Documen
 
 
 def _named_at(text: str, region: str) -> int:
-    """Where ``text`` first names ``region`` by its full or short name; after everything if nowhere."""
+    """Where ``text`` first names ``region`` by its full or short name (the State Council's reports by
+    their words: 国务院, 全国); after everything if nowhere."""
+    national = _NATIONAL_NAMED.search(text) if region == NATIONAL_REGION else None
+    if national:
+        return national.start()
     found = [at for at in (text.find(region), text.find(short_region(region))) if at >= 0]
     return min(found, default=len(text))
 
