@@ -99,3 +99,10 @@ def test_hong_kong_and_taiwan_question_words_alone_ask_nothing(question: str) ->
         analyze(question)
     assert analyze("太極班甚麼時候上課？").normalized == analyze("太极班什么时候上课？").normalized
     assert "几" not in analyze("城镇新增就业幾多人？").lexical_text
+
+
+@pytest.mark.parametrize("question", ["今年是不是要改造危房，改多少户？", "是不是要修路，修多少公里来着？"])
+def test_whether_then_how_much_after_a_comma_is_one_question(question: str) -> None:
+    # Found by a helper: split in two, the second half (改多少户？) was refused or answered elsewhere.
+    assert split_parts(question) == [question]
+    assert split_parts("今年是不是要改造农村危房？改多少户？") == ["今年是不是要改造农村危房？", "改多少户？"]

@@ -34,6 +34,17 @@ def _asks(text: str) -> bool:
     return _long_enough(text) and _ASKS.search(normalize(text)) is not None
 
 
+# A yes/no word, the only way a lead-in before a comma may ask: "今年是不是要改造农村危房，改多少户？" is
+# one question (its second half, alone, had been refused or answered from another report).
+_YES_NO = re.compile(r"是不是|是否|要不要|有没有|会不会|能否|吗")
+
+
+def _yes_no_lead(text: str) -> bool:
+    """Whether ``text`` asks only whether (是不是要X), which the question after its comma answers."""
+    normalized = normalize(text)
+    return _YES_NO.search(normalized) is not None and _ASKS.search(_YES_NO.sub("", normalized)) is None
+
+
 def _is_question(piece: str) -> bool:
     """A piece cut after a question mark: a question by its words, or by the question mark it ends
     with (a terse second question such as "失业率目标？" has no question word)."""
@@ -72,7 +83,11 @@ def split_parts(question: str) -> list[str]:
     folded = fold_in_place(text)  # where the marks are; the parts are cut from ``text``
     pieces = _cut(text, [m.span() for m in _AFTER_QUESTION_MARK.finditer(folded)])
     if len(pieces) < 2:
-        pauses = [m for m in _PAUSE.finditer(folded) if _asks(text[: m.start()]) and _asks(text[m.end() :])]
+        pauses = [
+            m
+            for m in _PAUSE.finditer(folded)
+            if _asks(text[: m.start()]) and _asks(text[m.end() :]) and not _yes_no_lead(text[: m.start()])
+        ]
         if not pauses:
             return [question]
         cut = pauses[-1]  # the last pause: a subject's own commas come before the second question
