@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -117,6 +118,18 @@ def test_a_colons_clauses_ended_by_semicolons_are_its_items(tmp_path: Path) -> N
             "国际收支状况改善。",
         ]
         assert items == (expected if "\n" in layout else expected[1:])
+
+
+def test_a_list_the_next_sentence_opens_is_the_items_of_the_one_before(tmp_path: Path) -> None:
+    # Found by a helper: "…还存在不少矛盾和问题。主要是：A；B；C。" had been quoted without its list.
+    problems = "我们看到，发展中还存在不少矛盾和问题。主要是：投资增长乏力；企业经营困难；民生短板较多。"
+    doc = _loaded(tmp_path, REPORT.replace("今年重点抓好以下三个方面工作：", problems))
+    items = [i.text for i in announced_items(doc.text, _marked(doc, problems.split("。")[0] + "。"))]
+    assert items == ["投资增长乏力；", "企业经营困难；", "民生短板较多。"]
+    # A sentence of full sentences after 主要是： has no end a reader can see: nothing is listed.
+    sentences = problems.replace("；", "。")
+    doc = _loaded(tmp_path, REPORT.replace("今年重点抓好以下三个方面工作：", sentences))
+    assert announced_items(doc.text, _marked(doc, sentences.split("。")[0] + "。")) == []
 
 
 @pytest.mark.parametrize(
@@ -261,8 +274,8 @@ def test_an_item_numbered_like_a_decimal_is_the_next_item(tmp_path: Path) -> Non
 def test_items_on_the_real_reports_are_headings_that_follow_the_sentence() -> None:
     """Over every sentence of the 88 reports: items cite heading lines right after it, or the
     sentences right after it that count off a list (一是…, or numbered items ending in ；), or the
-    clauses after its colon, each ended by a semicolon but the last, or the lines after it that open
-    with a dash (——), each its first sentence."""
+    clauses after its colon (or the colon of the 主要是： that follows it), each ended by a semicolon
+    but the last, or the lines after it that open with a dash (——), each its first sentence."""
     announcing = counting = listing = dashed = 0
     for doc in load_paths(sorted(REPORTS.glob("*.txt"))):
         starts = {s.start for s in parse_sections(doc.text)}
@@ -271,7 +284,9 @@ def test_items_on_the_real_reports_are_headings_that_follow_the_sentence() -> No
                 items = announced_items(doc.text, passage.with_(highlight=(s, e)))
                 if not items:
                     continue
-                assert doc.text[passage.start + e : items[0].start].strip() in ("", "——", "-", "•", "●", "·")
+                gap = doc.text[passage.start + e : items[0].start].strip()
+                lead = re.fullmatch(r"(?:主要|具体|集中)(?:是|有|表现为|表现在|体现在)[：:]", gap) is not None
+                assert lead or gap in ("", "——", "-", "•", "●", "·")
                 numerals = zip("一二三四五六七八九", items, strict=False)
                 forms = ("{}是", "第{}", "（{}）", "{}、")  # 一是, 第一, and numbered items ending in ；
                 counted = [item.text.startswith(tuple(f.format(n) for f in forms)) for n, item in numerals]
@@ -280,7 +295,7 @@ def test_items_on_the_real_reports_are_headings_that_follow_the_sentence() -> No
                         item.text.startswith((f"（{n}）", chr(0x245F + n))) for n, item in enumerate(items, 1)
                     ]
                 headings = [item.start in starts for item in items]
-                colon = any(mark in passage.text[s:e] for mark in "：:")
+                colon = lead or any(mark in passage.text[s:e] for mark in "：:")  # its own, or the next's
                 clauses = colon and all(item.text.endswith(("；", ";")) for item in items[:-1])
                 marks = {
                     doc.text[doc.text.rfind("\n", 0, item.start) + 1 : item.start].strip() for item in items

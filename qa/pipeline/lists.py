@@ -76,6 +76,9 @@ _COUNTED = re.compile(
 _FOLLOWING = re.compile(r"以下|如下|下列")
 # A list counted off inside the sentence that announces it: "会议要求，一是…；" (二是… follow).
 _INLINE_FIRST = re.compile(r"[，,：:]\s*(?=一是|第一[，,、])")
+# A list the next sentence opens, in the same paragraph: "…还存在不少矛盾和问题。" then "主要是：发展中
+# 不平衡…；经济增长下行压力…；…。" (the quote had been the first sentence alone, 3 of 4 such lists).
+_NEXT_LEAD = re.compile(r"[ \t]*(?:主要|具体|集中)(?:是|有|表现为|表现在|体现在)[：:]")
 # A list's lines marked with a bullet or a dash, as Markdown and reports write them (- …, • …, ——…).
 _BULLET = re.compile(r"[ \t]*(?:[-*+•·●▪■◆][ \t]+|——)")
 
@@ -154,13 +157,17 @@ def announced_items(text: str, top: Passage, outline: tuple[tuple[int, int], ...
     following = _FOLLOWING.search(quoted) is not None
     bullets = _bulleted(text, end) if colon or following or _TOLD_COUNT.search(quoted) else []
     inline = _INLINE_FIRST.search(quoted)  # 会议要求，一是…； then 二是…；三是…。
-    if not (counts or listed or bullets or inline or following):
+    lead = _NEXT_LEAD.match(text, end)
+    if not (counts or listed or bullets or inline or following or lead):
         return []  # the common case, decided without parsing the report's sections
     sections = document_sections(text, outline)
     own = section_at(sections, start)
     path = tuple(own.path) if own else tuple(top.section)
     if bullets:
         return [_item(top, text, s, e, path) for s, e in bullets]
+    if lead:  # its clauses, when they run on semicolons (a list of full sentences has no clear end)
+        clauses = _clauses(text, lead.end(), own.end if own else len(text))
+        return [_item(top, text, s, e, path) for s, e in clauses]
     if inline:
         starts = {s.start for s in sections}
         counted = _counted_off(text, start + inline.end(), own.end if own else len(text), starts)
