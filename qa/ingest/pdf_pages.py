@@ -5,6 +5,9 @@ read page after page they land inside the paragraph that runs over the page brea
 lines are joined (``qa.ingest.unwrap``) inside its sentence. They are facts of the layout, found
 only at a page's edges: a page number as the first or last line, and a line that most pages repeat
 at the same edge (digits aside: "第3页 共20页").
+
+A justified line stretched wide is read back letter by letter ("人 员 实 行 登 记 ， 严 禁"): ``unspaced``
+closes such runs, so the sentence reads and matches as printed.
 """
 
 from __future__ import annotations
@@ -12,7 +15,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-__all__ = ["strip_page_furniture"]
+from qa.text.normalize import CJK_RANGES
+
+__all__ = ["strip_page_furniture", "unspaced"]
 
 _DASHES = r"[\s\-—–－·•|]*"
 _PAGE_NUMBER = re.compile(
@@ -21,7 +26,9 @@ _PAGE_NUMBER = re.compile(
 MIN_PAGES = 3  # fewer pages show no repetition to tell a running header from a line of text
 REPEATED = 0.5  # a line at the same edge of at least this share of the pages is the layout's
 EDGE_LINES = 2  # a page number and a running line may both sit at one edge
-RUNNING_CHARS = 30  # a running header or footer is a title or a page count, not a line of text
+# A running line is a title, a page count, or a browser's print line (its date and title; the file's
+# address and "17/31"), not a line of text: a long line repeated at one edge of half the pages is none.
+RUNNING_CHARS = 120
 
 
 def _shape(line: str) -> str:
@@ -52,11 +59,26 @@ def strip_page_furniture(pages: list[str]) -> list[str]:
         drop = set()
         for edge, indexes in enumerate(_edge_lines(lines)):
             for index in indexes:  # from the edge inward, while the lines are the layout's
-                title_page_top = number == 0 and edge == 0
-                running_line = _shape(lines[index]) in running[edge] and not title_page_top
+                running_line = _shape(lines[index]) in running[edge]
+                if number == 0 and edge == 0 and running_line:
+                    continue  # the title page's own header, kept; a page number under it still goes
                 if not (_PAGE_NUMBER.match(lines[index]) or running_line):
                     break
                 drop.add(index)
         kept = "\n".join(line for i, line in enumerate(lines) if i not in drop)
         out.append(kept + "\n" if page.endswith("\n") else kept)  # the page break stays a line end
     return out
+
+
+# One printed unit of a letter-spaced line: a Chinese character, a Chinese mark, or a number of two
+# characters or more (a justified line keeps 51.2% whole; digits printed one by one, as the 1998 report
+# prints "1 9 9 7 年", are the document's own way and stay).
+_UNIT = rf"(?:[{CJK_RANGES}，。、；：！？（）“”《》]|[0-9][0-9.,%％]+)"
+# Four or more units each set one space apart: no sentence is written so, a stretched line is read so.
+_SPACED = re.compile(rf"{_UNIT}(?: {_UNIT}){{3,}}")
+
+
+def unspaced(page: str) -> str:
+    """``page`` with letter-spaced runs closed up ("人 员 实 行" -> "人员实行"); a single space between
+    words ("防火股 刘建华") stays."""
+    return _SPACED.sub(lambda m: m.group().replace(" ", ""), page)

@@ -23,7 +23,7 @@ from qa.errors import DocumentError
 from qa.ingest import limits
 from qa.ingest.encodings import decode_text
 from qa.ingest.outline import marked
-from qa.ingest.pdf_pages import strip_page_furniture
+from qa.ingest.pdf_pages import strip_page_furniture, unspaced
 
 __all__ = [
     "READERS",
@@ -236,14 +236,16 @@ def read_pdf(data: bytes, path: Path) -> str:
         if reader.is_encrypted and not reader.decrypt(""):
             raise DocumentError(f"{path} is a password-protected PDF; remove the password first")
         limits.check_pdf_pages(len(reader.pages), path)  # before any page is read
-        pages = strip_page_furniture(_pdf_pages_text(reader, path))
+        pages = [unspaced(page) for page in strip_page_furniture(_pdf_pages_text(reader, path))]
     except DocumentError:
         raise
     except Exception as exc:  # pypdf raises many exception types on damaged files; all mean "corrupt"
         raise DocumentError(f"{path} is a corrupt PDF ({one_line(exc)})") from exc
     finally:
         pypdf_logger.setLevel(level)
-    if not any(page.strip() for page in pages):
+    # Digits alone are no text either: a PDF whose fonts map no glyph to a character reads back as
+    # its figures only (a helper's notice had been added, titled 《202537》).
+    if not any(ch.isalpha() for page in pages for ch in page):
         raise DocumentError(
             f"{path} has no text layer: it is probably a scan and needs OCR first (e.g. ocrmypdf)"
         )
