@@ -9,6 +9,7 @@ import pytest
 from qa.errors import QuestionError
 from qa.pipeline.chat import Conversation
 from qa.pipeline.conversation import (
+    asks_nothing_alone,
     named_readings,
     points_back_only,
     readings,
@@ -269,6 +270,14 @@ def test_a_question_that_only_points_back_asks_nothing_on_its_own() -> None:
         assert points_back_only(question)
     for question in ("今年计划多少？", "今年要建消防站吗？", "增长了多少？"):
         assert not points_back_only(question)
+
+
+def test_a_time_or_a_place_alone_asks_nothing_on_its_own() -> None:
+    # Found by a helper: 去年呢？ and 广东呢？ as a first turn had been answered with arbitrary sentences.
+    for question in ("去年呢？", "今年呢", "广东呢？", "那江苏呢？", "全国呢？", "完成了吗？"):
+        assert asks_nothing_alone(question), question
+    for question in ("医疗呢？", "去年粮食产量多少？", "广东今年GDP目标呢？"):
+        assert not asks_nothing_alone(question), question
 
 
 def test_a_drill_down_asks_within_the_turn_befores_year() -> None:

@@ -21,6 +21,7 @@ from qa.apps.index_folder import require_index
 from qa.apps.messages import error_line, explain_error
 from qa.apps.models import answer_json
 from qa.apps.terminal import format_answer
+from qa.apps.workers import ask_with
 from qa.errors import ReportQAError
 from qa.evaluation import evaluate, load_questions
 from qa.facts import PERIODS
@@ -64,11 +65,11 @@ def _ask(args: argparse.Namespace, out: TextIO) -> int:
         _print_answer(bot.ask(args.question, k=args.k), args.json, out)
         return 0
     status = 0  # no question: one a line from stdin; a bad line is reported and the rest still run
-    asker = bot.chat() if args.chat else bot  # --chat: the lines are one conversation's turns
+    earlier: list[str] = []  # --chat: the lines before, as the page and HTTP's earlier_questions send them
     for line in sys.stdin:
         question = line.rstrip("\n")
         try:
-            answer = asker.ask(question, k=args.k)
+            answer = ask_with(bot, question, args.k, None, earlier)
         except ReportQAError as exc:
             if question.strip() or args.json:  # one object per line: the n-th answers the n-th line
                 # As HTTP refuses a question: the message in Chinese, its code, the library's line.
@@ -77,6 +78,8 @@ def _ask(args: argparse.Namespace, out: TextIO) -> int:
                 print(json.dumps(refused, ensure_ascii=False), file=out)
             status = EXIT_BAD_INPUT if question.strip() else status
             continue
+        finally:
+            earlier += [question] if args.chat and question.strip() else []
         _print_answer(answer, args.json, out)
     return status
 

@@ -19,7 +19,7 @@ import numpy as np
 from qa.errors import QuestionError
 from qa.index.base import IndexStore
 from qa.pipeline.answering import NOT_LIKELY, QueryEncoder, answer_from, decide, explain, retrieve
-from qa.pipeline.conversation import names_nothing, points_back_only, readings, topic_of
+from qa.pipeline.conversation import asks_nothing_alone, names_nothing, readings, topic_of
 from qa.pipeline.coverage import lacking
 from qa.pipeline.everyday import official_readings
 from qa.pipeline.lists import announced_items, document_sections, subsection_items
@@ -207,7 +207,9 @@ class Answerer:
         """Answer ``question``: once per named report for a comparison, once per part for a
         question asking two things (``Answer.parts``), each part as ``in_scope`` answers it."""
         query = self.query(question)  # bad input fails here, whole
-        if points_back_only(question):  # "完成了吗？" asks of an earlier question, which a chat has
+        if asks_nothing_alone(
+            question
+        ):  # "完成了吗？", "去年呢？" ask of an earlier question, which a chat has
             raise QuestionError(NAMES_NOTHING)
         documents = self.data.documents
         if filters is None and len(documents) > 1:

@@ -187,6 +187,22 @@ def points_back_only(question: str) -> bool:
     return names_nothing(text) and bool(_REFERS_BACK.search(text) or _PRONOUN.search(text))
 
 
+def asks_nothing_alone(question: str) -> bool:
+    """Whether ``question`` only points back (``points_back_only``), names only a time ("去年呢？") or
+    only a place ("广东呢？"): asked with no earlier question it asks about nothing (each had been
+    answered with an arbitrary sentence while "那江苏呢？" was refused)."""
+    name = elliptical_name(question)
+    return points_back_only(question) or only_context(question) or bool(name and _only_a_place(name))
+
+
+def _only_a_place(name: str) -> bool:
+    """Whether ``name`` is a place and nothing more (广东, 江苏省, 全国; not 广东今年GDP目标)."""
+    rest = name
+    for place in places_in(name, cities=True):
+        rest = rest.replace(place, "")
+    return _COUNTRY.fullmatch(name) is not None or not rest.strip(DIVISION_ENDS)
+
+
 def drills_down(question: str) -> bool:
     """Whether ``question`` asks within the turn before ("其中中央财政赤字多少？")."""
     return normalize(question).startswith(_WITHIN)
