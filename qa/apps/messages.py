@@ -155,6 +155,7 @@ _UNNAMED_YEARS = re.compile(r"the document never speaks of (?P<asked>[\d/]+)")
 _UNNAMED_THINGS = re.compile(r"the document never names (?P<asked>\S+)")
 _OTHER_YEARS = re.compile(r"the sentences found tell of (?P<told>[\d/]+), not (?P<asked>[\d/]+)")
 _OTHER_PLACES = re.compile(r"the sentence found speaks of (?P<told>\S+), not (?P<asked>\S+)")
+_FEWER_ITEMS = re.compile(r"the answer before lists only (?P<count>\d+) items")
 _FEWER_PARTS = re.compile(r"the document has only (?P<count>\d+) (?P<kind>\S+)")
 _NONE_COMPARED = re.compile(r"none of the (?P<count>\d+) figures stated is (?P<asked>\S+)")
 NOT_FOUND_REASONS = {
@@ -185,6 +186,10 @@ def not_found_reason(reason: dict[str, Any], noun: str = "报告") -> str:
     things = _UNNAMED_THINGS.search(because)  # before the Chinese passthrough: it names them
     if things:
         return f"{noun}里没有提到{things['asked']}。"
+    items = _FEWER_ITEMS.search(because)
+    if items:
+        count = int(items["count"])
+        return f"上一个回答只列了{count}项。" if count else "上一个回答没有列出条目，请写出想问的内容。"
     fewer = _FEWER_PARTS.search(because)  # before the Chinese passthrough: it names 部分
     if fewer:
         kind = "个部分" if fewer["kind"] == "部分" else fewer["kind"]

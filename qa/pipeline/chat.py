@@ -25,6 +25,7 @@ from qa.pipeline.conversation import (
     topic_of,
 )
 from qa.pipeline.places import places_in
+from qa.pipeline.pointing import asked_item, item_answer, part_question
 from qa.pipeline.query import NAMES_NOTHING, check_text, small_talk
 from qa.pipeline.reading_choice import answer_readings, best_reading, stands_alone
 from qa.pipeline.scope import level_words
@@ -56,8 +57,9 @@ class Conversation:
         self.level = ""
         self.last = ""  # how the last turn was read: its standalone question
         self.turns: list[Answer] = []
+        self.earlier = list(earlier_questions)  # as typed, for a turn pointing into an answer of theirs
         self.resumed: list[str] = []  # the standalone readings of ``earlier_questions``
-        for question in earlier_questions:
+        for question in self.earlier:
             self.resumed.append(self._advance(question))
 
     def _advance(self, question: str) -> str:
@@ -109,16 +111,55 @@ class Conversation:
         def ask(reading: str) -> Answer:
             return self.bot.ask(reading, k=k, filters=filters)
 
-        answered = answer_readings(ask, self._readings(question))
-        for reading, answer in answered:
-            answer.reason["standalone_question"] = reading
-        answer = best_reading(question, answered, stands_alone(question, self.topic), lambda: self._said(ask))
+        answer = self._pointing_into(question, text, k, filters)
+        if answer is None:
+            answered = answer_readings(ask, self._readings(question))
+            for reading, answer in answered:
+                answer.reason["standalone_question"] = reading
+            alone = stands_alone(question, self.topic)
+            answer = best_reading(question, answered, alone, lambda: self._said(ask))
         standalone = answer.reason["standalone_question"]
         self._remember(question, standalone)  # before ``last`` moves on: it reads the turn before
         self.topic, self.last = topic_of(standalone) or self.topic, standalone
         answer.question = question
         self.turns.append(answer)
         return answer
+
+    def _pointing_into(
+        self, question: str, text: str, k: int, filters: Mapping[str, Any] | None
+    ) -> Answer | None:
+        """The answer of a turn pointing into the answer before (``qa.pipeline.pointing``): an item of
+        its list, or a part of its document; None for any other turn."""
+        number, part = asked_item(text), part_question(text)
+        index = len(self.earlier) + len(self.turns) - 1
+        if (number is None and part is None) or index < 0:
+            return None
+        before = self._answer_of(index)
+        # An item's answer points at its list: "第三件是什么？" after "第一件是什么？" asks the same list.
+        while number is not None and before is not None and "item" in before.reason and index > 0:
+            index -= 1
+            before = self._answer_of(index)
+        if before is None or not before.passages:
+            return None
+        if number is not None:  # of a list it has, or "it lists none", not another report's sentence
+            answer = item_answer(question, before, number)
+        elif part is not None and filters is None:
+            answer = self.bot.ask(part, k=k, filters={"doc_id": before.passages[0].doc_id})
+        else:
+            return None
+        answer.reason["standalone_question"] = part or question
+        return answer
+
+    def _answer_of(self, index: int) -> Answer | None:
+        """The answer turn ``index`` (of the earlier questions, then the live turns) had: kept by a live
+        chat; in one resumed from its questions (as the web page and HTTP resume at each turn), that
+        turn asked again after the ones before it, as it was shown then."""
+        live = index - len(self.earlier)
+        if live >= 0:
+            return self.turns[live]
+        with contextlib.suppress(QuestionError):
+            return Conversation(self.bot, self.earlier[:index]).ask(self.earlier[index])
+        return None
 
     def _said(self, ask: Callable[[str], Answer]) -> str | None:
         """The sentence quoted last: by the last turn answered, else by a resumed question asked again
