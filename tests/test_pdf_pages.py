@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
+from qa.errors import DocumentError
+from qa.ingest.loader import load_document
 from qa.ingest.pdf_pages import strip_page_furniture, unspaced
+from tests.test_documents import make_pdf
 
 BODY = [
     ["一、过去一年工作回顾", "全年地区生产总值增长百分之五点二，", "城镇新增就业一百二十万人。"],
@@ -69,3 +76,11 @@ def test_a_letter_spaced_line_is_closed_up_and_words_apart_stay_apart():
     assert unspaced("对进山人 员 实 行 登 记 ， 严 禁 携 带") == "对进山人员实行登记，严禁携带"
     assert unspaced("贡献率达 到 51.2% ， 服 务 业") == "贡献率达到51.2%，服务业"
     assert unspaced("防火股 刘建华，电话 0731-5621350") == "防火股 刘建华，电话 0731-5621350"
+
+
+def test_pdf_whose_text_layer_holds_no_letters(tmp_path: Path) -> None:
+    # Found by a helper: fonts that map no glyph to a character read back as the figures alone, and
+    # such a notice had been added, titled 《202537》.
+    path = make_pdf(tmp_path / "tofu.pdf", [["202537", "2025 10 12"], ["0731-5621119"]])
+    with pytest.raises(DocumentError, match=r"tofu\.pdf.*no text layer"):
+        load_document(path)
