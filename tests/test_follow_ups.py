@@ -283,6 +283,9 @@ def test_a_time_or_a_place_alone_asks_nothing_on_its_own() -> None:
 def test_a_drill_down_asks_within_the_turn_befores_year() -> None:
     forms = readings("其中中央财政赤字多少？", "财政赤字", previous="2010年财政赤字安排了多少？")
     assert "其中中央财政赤字多少？" not in forms and "2010年中央财政赤字多少？" in forms
+    # And its place: "其中出口呢？" after a 广东 question had gone to the State Council's report.
+    previous = "广东去年货物进出口总额是多少？"
+    assert readings("其中出口呢？", topic_of(previous), previous=previous) == ["广东去年出口呢？"]
 
 
 def test_a_turn_that_points_back_is_not_answered_with_the_sentence_quoted_before() -> None:

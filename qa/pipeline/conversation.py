@@ -382,8 +382,12 @@ def readings(
     # 1322万 for "实际是多少？" in a conversation on 2015).
     pointing = (asks_nothing or within) and topic and has_cjk(question)  # not "What about 2016?"
     when = _WHEN.findall(normalize(previous)) if pointing else []
-    if when and not _WHEN.search(normalize(question)):
+    # A drill-down is of the earlier question's place too: "其中出口呢？" after "广东去年货物进出口总额是
+    # 多少？" had been read "去年出口呢？" and answered from the State Council's report (4 of 5 such turns).
+    places = places_in(previous, cities=True) if within and pointing else []
+    place = "".join(p for p in places if p not in question)
+    if (when or place) and not _WHEN.search(normalize(question)):
         asked = question.strip()[len(_WITHIN) :] if within else resolve(question, topic)
-        forms = [in_front(when[0], asked)]
+        forms = [in_front(place + (when[0] if when else ""), asked)]
     # Each reading is a question of its own: none longer than a question may be.
     return [form for form in dict.fromkeys(forms) if len(form) <= MAX_QUESTION_CHARS] or [question]
