@@ -48,6 +48,7 @@ from qa.apps.models import (
     AskRequest,
     DocumentsResponse,
     DocumentTextModel,
+    ErrorResponse,
     FactsQuery,
     FactsResponse,
     Health,
@@ -175,7 +176,14 @@ def _add_routes(app: FastAPI, bot: ReportQA, at_once: int, workers: AskWorkers |
         """The indexed documents with their metadata."""
         return {"documents": [d.to_dict() for d in bot.documents]}
 
-    @app.get("/api/documents/{doc_id}", response_model=DocumentTextModel, responses=ERRORS, tags=["api"])
+    no_document = {404: {"model": ErrorResponse, "description": "No such document"}}
+
+    @app.get(
+        "/api/documents/{doc_id}",
+        response_model=DocumentTextModel,
+        responses={**ERRORS, **no_document},
+        tags=["api"],
+    )
     def document(doc_id: str) -> Any:
         """One indexed document: its metadata and its stored text, so a citation can be checked."""
         info = next((d for d in bot.documents if d.doc_id == doc_id), None)
