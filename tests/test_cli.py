@@ -335,3 +335,24 @@ def test_a_refusal_reads_in_chinese_in_the_terminal():
 
 
 _NOT_LIKELY = "no sentence of the report is likely to answer the question"
+
+
+def test_add_adds_what_it_can_read_and_names_every_file_it_cannot(tmp_path, capsys, monkeypatch):
+    # Found by a helper: one scanned PDF in a batch had stopped `add` whole, naming only the first bad file.
+    monkeypatch.setattr("qa.api.load_embedder", lambda model, settings: HashEmbedder())
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    first, good = tmp_path / "first.txt", folder / "good.txt"
+    first.write_text("某县2023年政府工作报告\n\n一、回顾\n\n新建学校2所。", encoding="utf-8")
+    good.write_text("某镇2024年政府工作报告\n\n一、回顾\n\n新建医院1所。", encoding="utf-8")
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "corrupt.pdf").write_bytes(b"%PDF-1.7 not really")
+    index = ["--index-dir", str(tmp_path / "ix")]
+    assert _run(["add", str(first), *index], capsys)[0] == 0
+    code, out, err = _run(["add", str(folder), str(tmp_path / "missing.txt"), *index], capsys)
+    errors = [line for line in err.splitlines() if line.startswith("report-qa: error:")]
+    assert code == 2 and len(errors) == 3
+    for name in ("empty.txt", "corrupt.pdf", "missing.txt"):
+        assert sum(name in line for line in errors) == 1, name
+    held = ReportQA(tmp_path / "ix", embedder=HashEmbedder()).documents
+    assert sorted(d.source for d in held) == ["first.txt", "good.txt"] and "added " in out

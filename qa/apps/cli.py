@@ -28,6 +28,7 @@ from qa.facts import PERIODS
 from qa.index import audit, factory
 from qa.index.factory import STORES, StoreConfig
 from qa.index.generations import read_manifest
+from qa.ingest.loader import loadable_files
 from qa.ingest.uploads import replaced
 from qa.schema import LEVELS, Answer, DocumentInfo
 from qa.settings import Settings, SettingsError
@@ -156,15 +157,19 @@ def _add(args: argparse.Namespace, out: TextIO) -> int:
         return _index(argparse.Namespace(**vars(args), source=None, rebuild=False), out)
     bot = ReportQA(index_dir=args.index_dir, model=args.model, **_store_options(args))
     held = bot.documents
-    added = bot.add_documents(args.paths, client="cli")
+    # What can be read is added, and every file that cannot is named (as the page's upload does).
+    readable, refused = loadable_files(args.paths)
+    for exc in refused:
+        print(f"report-qa: error: {error_line(exc)}", file=sys.stderr)
+    added = bot.add_documents(readable, client="cli") if readable else []
     for info in replaced(held, bot):  # an edited file's earlier version
         print(f"replaced {_document_line(info)}: its file has changed", file=out)
     for info in added:
         print(f"added {_document_line(info)}", file=out)
-    if not added:
+    if not added and readable:
         print("nothing added: every file is in the index already", file=out)
     print(f"{_summary(len(bot.documents), bot.passage_count)} in {args.index_dir}", file=out)
-    return 0
+    return EXIT_BAD_INPUT if refused else 0
 
 
 def _remove(args: argparse.Namespace, out: TextIO) -> int:

@@ -102,6 +102,35 @@ def load_paths(paths: Iterable[str | Path] | str | Path) -> list[Document]:
     Raises ``DocumentError`` for no paths, an empty or missing path, something that is no path, a
     folder with no supported file, or any bad file.
     """
+    return [load_document(f) for f in files_of(paths)]
+
+
+def loadable_files(paths: Iterable[str | Path] | str | Path) -> tuple[list[Path], list[DocumentError]]:
+    """The files of ``paths`` (as ``load_paths`` lists them) that load, and the error of each path or
+    file that does not: a batch adds what it can read and names every file it cannot, as the page's
+    upload does (one bad file had stopped ``add`` of a whole folder, naming only the first)."""
+    given = [paths] if isinstance(paths, str | os.PathLike) else list(paths)
+    good: list[Path] = []
+    errors: list[DocumentError] = []
+    for path in given:
+        try:
+            files = files_of([path])
+        except DocumentError as exc:
+            errors.append(exc)
+            continue
+        for f in files:
+            try:
+                load_document(f)
+            except DocumentError as exc:
+                errors.append(exc)
+            else:
+                good.append(f)
+    return list(dict.fromkeys(good)), errors
+
+
+def files_of(paths: Iterable[str | Path] | str | Path) -> list[Path]:
+    """The files ``load_paths`` loads, once each, in its order; raises ``DocumentError`` as it does for
+    a path that is none."""
     # A string is iterable too: "/data/a.txt" had been read as the paths "/", "d", … and the whole
     # disk walked from "/".
     given = [paths] if isinstance(paths, str | os.PathLike) else paths
@@ -128,14 +157,7 @@ def load_paths(paths: Iterable[str | Path] | str | Path) -> list[Document]:
             files.extend(found)
         elif not p.name.lower().endswith(SIDECAR_SUFFIX):
             files.append(p)  # load_document reports a missing or unsupported file
-    seen: set[Path] = set()
-    docs = []
-    for f in files:
-        key = f.resolve()
-        if key not in seen:
-            seen.add(key)
-            docs.append(load_document(f))
-    return docs
+    return list({f.resolve(): f for f in files}.values())
 
 
 def _is_loadable(rel: Path) -> bool:
