@@ -20,8 +20,9 @@ from qa.index import audit, factory
 from qa.index.base import REBUILD_HINT, IndexStore, SentenceTable, store_kind
 from qa.index.factory import StoreConfig
 from qa.index.generations import current_generation, read_manifest
+from qa.ingest.lead import document_lead, embedding_texts
 from qa.ingest.loader import load_bundled, load_paths
-from qa.ingest.structure import build_passages, document_lead, embedding_texts, split_sentences
+from qa.ingest.structure import build_passages, split_sentences
 from qa.pipeline.answerer import Answerer
 from qa.pipeline.answering import Retrieved, retrieve
 from qa.pipeline.chat import Conversation
@@ -32,7 +33,7 @@ from qa.settings import MAX_K, Settings
 
 DEFAULT_INDEX_DIR = "index"
 PASSAGE_CHARS = (80, 250)  # min, max characters per passage
-STRUCTURE_VERSION = 17  # bump when passage splitting, periods or embedding change, so old indexes are rebuilt
+STRUCTURE_VERSION = 18  # bump when passage splitting, periods or embedding change, so old indexes are rebuilt
 
 
 class ReportQA:
@@ -303,8 +304,6 @@ class ReportQA:
         ("growth", "amount") keeps changes or levels only. QuestionError for a bad period or filter."""
         data = self._data
         return indicator_series(self.facts(), data.documents, data.texts, indicator, period, filters, measure)
-
-    # ------------------------------------------------------------ building
 
     def _setup(
         self,

@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
+from qa.ingest.lead import Lead, document_lead, embedding_texts
 from qa.ingest.loader import load_bundled
-from qa.ingest.structure import Lead, build_passages, document_lead, embedding_texts, split_sentences
+from qa.ingest.structure import build_passages, split_sentences
 from tests.conftest import make_doc, passage_with
 
 

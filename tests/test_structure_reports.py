@@ -123,3 +123,22 @@ def test_a_notices_list_of_attachments_is_no_heading() -> None:
     paths = [tuple(s.path) for s in parse_sections(text)]
     assert ("六、工作要求",) in paths and ("附件1",) in paths
     assert not any(path[-1].startswith("2.") for path in paths)
+
+
+def test_a_paragraph_addressed_to_the_delegates_speaks_at_its_parts_level() -> None:
+    # 156 of the 88 reports' 441 such paragraphs had been cited under the subsection before them
+    # (各位代表！加强国防和军队建设… under （八）加强民主政治建设); a helper copied such wrong citations.
+    text = (
+        "某省2026年政府工作报告\n\n一、2025年工作回顾\n\n（一）经济运行稳中有进。地区生产总值增长5.3%。\n\n"
+        "（二）民生保障更加有力。城镇新增就业141万人。\n\n"
+        "各位代表！过去五年的成绩来之不易，我们也清醒看到，发展还面临不少困难和挑战。\n\n"
+        "二、2026年重点工作\n\n（一）扩大有效需求。全年实施重点项目500个。\n"
+    )
+    doc = make_doc(text)
+    passages = build_passages(doc)
+    check_passages(doc, passages, 80, 250)
+    addressed = passage_with(passages, "各位代表！过去五年")
+    assert addressed.section == ["一、2025年工作回顾"] and addressed.period == "review"
+    assert passage_with(passages, "城镇新增就业141万人").section[-1] == "（二）民生保障更加有力"
+    sections = parse_sections(text)
+    assert [s.title for s in sections if s.start < text.index("各位代表") < s.end] == ["一、2025年工作回顾"]

@@ -14,20 +14,17 @@ import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
-from qa.ingest.cleaning import is_byline
 from qa.ingest.headings import ADDRESS, BARE_RANK, RANK, Heading, find_headings, line_spans, trim
 from qa.schema import Document, Passage, Period, document_kind
 from qa.text.normalize import to_simplified
-from qa.text.sentences import TERMINATORS, split_sentences
+from qa.text.sentences import split_sentences
 from qa.text.years import years_spoken_of
 
 __all__ = [
-    "Lead",
     "Section",
     "build_passages",
-    "document_lead",
-    "embedding_texts",
     "parse_sections",
     "section_at",
     "section_path_at",
@@ -123,7 +120,25 @@ def _parse(text: str, outline: Sequence[tuple[int, int]] = ()) -> tuple[list[Sec
         stack.append((h, rank, len(sections) - 1))
     for _, _, index in stack:
         close(index, body_end)
-    return sections, body_end
+    return _addressed_at_part_level(text, sections), body_end
+
+
+# A paragraph opening with an address to the delegates (各位代表！加强国防和军队建设…) speaks at its part's
+# level: it ends the subsections open before it (156 of the 88 reports' 441 such paragraphs had been cited
+# under the subsection before them, 国防 under （八）加强民主政治建设).
+_ADDRESS_LINE = re.compile(rf"(?m)^[ \t\u3000]*{ADDRESS.pattern}")
+
+
+def _addressed_at_part_level(text: str, sections: list[Section]) -> list[Section]:
+    """``sections`` with every subsection ending before the first address paragraph inside it."""
+    addresses = [m.start() for m in _ADDRESS_LINE.finditer(text)]
+    ended = []
+    for section in sections:
+        inside = next((at for at in addresses if section.start < at < section.end), None)
+        if section.level >= 2 and inside is not None:
+            section = replace(section, end=_rstrip(text, inside))
+        ended.append(section)
+    return ended
 
 
 def _restarts_list(h: Heading, stack: list[tuple[Heading, float, int]]) -> bool:
@@ -258,10 +273,13 @@ def build_passages(doc: Document, min_chars: int = 80, max_chars: int = 250) -> 
     # are titled …工作报告); a regulation's or a manual's later sections are no plan.
     periods = section_periods(sections, work_report=document_kind(doc.title) == "work_report")
     by_start = {s.start: (s, p) for s, p in zip(sections, periods, strict=True)}
-    bounds = sorted({0, body_end, len(text), *by_start})
+    # Where a subsection ended early (an address paragraph), its part's text goes on.
+    resumed = [s.end for s in sections if s.level >= 2 and not _next_heading_at(text, s.end, by_start)]
+    bounds = sorted({0, body_end, len(text), *by_start, *resumed})
     passages: list[Passage] = []
     for seg_start, seg_end in itertools.pairwise(bounds):
-        section, period = by_start.get(seg_start, (None, "other"))
+        own = section_at(sections, seg_start) if seg_start not in by_start else by_start[seg_start][0]
+        section, period = by_start.get(own.start, (None, "other")) if own else (None, "other")
         for start, end in _group(text, seg_start, seg_end, min_chars, max_chars):
             passages.append(
                 Passage(
@@ -276,6 +294,14 @@ def build_passages(doc: Document, min_chars: int = 80, max_chars: int = 250) -> 
                 )
             )
     return passages
+
+
+def _next_heading_at(text: str, end: int, by_start: dict[int, Any]) -> bool:
+    """Whether only white space lies between ``end`` and a heading (a section that ended as usual)."""
+    at = end
+    while at < len(text) and text[at].isspace():
+        at += 1
+    return at >= len(text) or at in by_start
 
 
 def _group(text: str, start: int, end: int, min_chars: int, max_chars: int) -> list[tuple[int, int]]:
@@ -310,73 +336,3 @@ def _clauses(text: str, start: int, end: int, max_chars: int) -> list[tuple[int,
         prev = cut
     pieces.append((s, end))
     return [span for s, e in pieces if (span := trim(text, s, e))]
-
-
-_SUBJECT_END = re.compile(r"[，,。；;：:（(\n]")
-SUBJECT_CHARS = 20  # a subject, not a sentence: a longer one would outweigh the sentence in its vector
-TITLE_CHARS = 40  # a first line longer than this is a paragraph, not a title
-_NON_BLANK = re.compile(r"\S")
-
-
-@dataclass(frozen=True)
-class Lead:
-    """A document's lead paragraph, whose sentences may leave its subject out: ``subject`` is the
-    document's first clause (an article's "黄鞍鹦嘴鱼"), ``end`` the offset where the paragraph ends."""
-
-    subject: str
-    end: int
-
-
-def document_lead(doc: Document) -> Lead:
-    """The lead paragraph of ``doc`` and its subject. The lead is the first paragraph (to the first
-    line break after the text begins), or the one after a title line (a first line that ends no
-    sentence and addresses no one: "黄鞍鹦嘴鱼", "# 黄鞍鹦嘴鱼"; not "各位代表："), as an article is
-    laid out (its byline, 作者：…, passed over). The subject is the first clause of the first line.
-    In an article of one paragraph, every sentence is in the lead; in a report, its title and the
-    line after it."""
-    text = doc.text
-    begin = _text_from(text, 0)
-    line_end = _line_end(text, begin)
-    first = text[begin:line_end].strip()
-    if line_end < len(text) and _is_title(first):
-        start = _text_from(text, line_end)
-        while start < len(text) and is_byline(text[start : _line_end(text, start)]):
-            start = _text_from(text, _line_end(text, start))  # the byline between title and lead
-        line_end = _line_end(text, start)
-    head = first.lstrip("#=*> ")[: SUBJECT_CHARS * 2]
-    cut = _SUBJECT_END.search(head)
-    return Lead((head[: cut.start()] if cut else head)[:SUBJECT_CHARS].strip(), line_end)
-
-
-def _text_from(text: str, start: int) -> int:
-    """Where the text resumes after the blanks at ``start``."""
-    found = _NON_BLANK.search(text, start)
-    return found.start() if found else len(text)
-
-
-def _line_end(text: str, start: int) -> int:
-    end = text.find("\n", start)
-    return len(text) if end < 0 else end
-
-
-def _is_title(line: str) -> bool:
-    """A first line that names the text rather than starting it: short, no sentence ended in it,
-    not an address ending in a colon."""
-    return 0 < len(line) <= TITLE_CHARS and not any(c in TERMINATORS for c in line) and line[-1] not in "：:"
-
-
-def embedding_texts(passage: Passage, spans: list[tuple[int, int]], lead: Lead) -> list[str]:
-    """The texts ``passage``'s sentences (``spans`` in its text) are embedded as. A sentence of the
-    document's lead paragraph follows the document's subject: such a sentence often leaves it out
-    ("牠们主要聚居于…" in an article on a fish), and its vector would not show what it is about. Past
-    the lead, a sentence is embedded alone: the subject of a long text is not every sentence's (with
-    a title line before every sentence of a report without headings, their vectors grew alike), and
-    with its heading before it the dev sets did no better (training/README.md). Each text is in the
-    form questions are embedded in (simplified characters), so a simplified question meets a report
-    in 繁體."""
-    texts = []
-    for start, end in spans:
-        sentence = passage.text[start:end]
-        in_lead = not passage.section and passage.start + start < lead.end
-        texts.append(f"{lead.subject}：{sentence}" if in_lead and lead.subject not in sentence else sentence)
-    return [to_simplified(text) for text in texts]
