@@ -194,6 +194,13 @@ def test_a_sentence_pointing_to_what_follows_announces_subsections_with_a_full_s
     assert [i.text for i in items] == ["（一）扩大有效投资", "（二）办好民生实事。", "（三）守牢安全底线"]
 
 
+def test_a_sentence_saying_what_it_goes_on_to_set_out_announces_the_subsections(tmp_path: Path) -> None:
+    # Found by a helper: 2023's "…下面简述几项重点。" came without the (一)…(八) right after it.
+    doc = _loaded(tmp_path, REPORT.replace("今年重点抓好以下三个方面工作：", "下面简述几项重点。"))
+    items = announced_items(doc.text, _marked(doc, "下面简述几项重点。"))
+    assert [i.text for i in items] == ["（一）扩大有效投资", "（二）办好民生实事。", "（三）守牢安全底线"]
+
+
 def test_a_sentence_without_a_colon_announces_nothing(tmp_path: Path) -> None:
     text, top = _quoted(tmp_path, "全年完成地区生产总值321.5亿元，增长6.2%。")
     assert announced_items(text, top) == []

@@ -7,7 +7,7 @@ from __future__ import annotations
 from qa import ReportQA
 from qa.apps.messages import not_found_reason, scope_notes
 from qa.ingest.structure import parse_sections
-from qa.pipeline.sections import asked_part, asks_outline, part_count, part_named
+from qa.pipeline.sections import asked_part, asks_outline, part_count, part_named, titled_list
 from tests.conftest import HashEmbedder, write
 
 PLAN = """安平县国民经济和社会发展第十五个五年规划纲要
@@ -149,3 +149,16 @@ def test_a_reports_parts_asked_by_number_and_as_a_whole(tmp_path) -> None:
     assert scope_notes(summary.reason)[0].startswith("这里只摘录原文，不能概括全文")
     missing = bot.ask("第五部分讲了什么？")
     assert missing.outcome == "not_found" and not_found_reason(missing.reason) == "报告只有3个部分。"
+
+
+def test_a_list_asked_by_its_headings_words_is_that_headings_list(tmp_path) -> None:
+    # Found by a helper: "江苏今年的重点工作有哪些？" quoted the targets sentence inside 三、2026年重点工作,
+    # and "湖北今年重点工作有哪些？" a preamble, not the part's (一)…(十).
+    assert titled_list("江苏今年的重点工作有哪些？") == "重点工作"
+    assert titled_list("今年工作安排包括哪几个方面？") == "工作安排"
+    for other in ("去年重点工作有哪些？", "今年的目标是多少？", "有哪些？", "工作有哪些？"):
+        assert titled_list(other) is None, other
+    bot = ReportQA.from_paths([write(tmp_path / "r.txt", REPORT)], tmp_path / "ix", embedder=HashEmbedder())
+    answer = bot.ask("今年的工作安排有哪些？")
+    assert answer.answer == "二、2025年工作安排" and answer.reason["part"] == "二、2025年工作安排"
+    assert [item.text for item in answer.items] == ["（一）扩大有效投资。", "（二）办好民生实事。"]

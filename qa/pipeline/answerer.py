@@ -36,7 +36,15 @@ from qa.pipeline.scope import (
     preferred_documents,
 )
 from qa.pipeline.scorer import AnswerScorer
-from qa.pipeline.sections import asked_part, asks_outline, part_count, part_named, part_passage
+from qa.pipeline.sections import (
+    asked_part,
+    asks_outline,
+    part_count,
+    part_named,
+    part_passage,
+    section_titled,
+    titled_list,
+)
 from qa.schema import Answer, DocumentInfo, Passage
 from qa.settings import Settings
 from qa.text.normalize import normalize
@@ -148,32 +156,35 @@ class Answerer:
         (``qa.pipeline.sections``), from the document of the first passage found."""
         normalized = normalize(question)
         asked, whole = asked_part(normalized), asks_outline(normalized)
-        if not (asked or whole) or not answer.passages:
+        titled = None if asked or whole else titled_list(normalized)
+        if not (asked or whole or titled) or not answer.passages:
             return None
         top = answer.passages[0]
         text, outline = self.data.texts.get(top.doc_id, ""), self._outline(top.doc_id)
         if whole:
             return self._outline_answer(question, answer, text, whole)
         sections = document_sections(text, outline)
-        section = part_named(sections, asked)
-        count = part_count(sections, asked) if section is None else None
+        section = section_titled(sections, titled) if titled else part_named(sections, asked)
+        count = part_count(sections, asked) if section is None and asked else None
         if count is not None:  # 第五部分 of a report of three: say so, not another part's sentence
             reason = {"not_found_because": f"the document has only {count} {asked[0][1]}"}
             return Answer(question, False, None, answer.passages, reason, 0.0, "not_found")
         if section is None:
             return None
         heading = part_passage(top, text, section)
+        items = subsection_items(text, section, heading, outline) or announced_items(text, heading, outline)
         # An answer from inside the part stands, unless it quotes the part's heading (no candidate, but
         # one spaced otherwise than its title: "第三章  项目申报和审批" had been quoted without its 第七条…).
+        # A list asked by its heading's words is that heading's list, unless the answer lists it too
+        # ("重点做好十个方面工作。"; the targets sentence inside 三、2026年重点工作 had been quoted for it).
         inside = answer.outcome == "answer" and section.start <= top.start < section.end
+        inside = inside and (not titled or [i.start for i in answer.items] == [i.start for i in items])
         if inside and " ".join((answer.answer or "").split()) != " ".join(heading.text.split()):
             return None
         passages = [heading, *(p for p in answer.passages if p.passage_id != heading.passage_id)]
         reason = {"part": section.title, "not_found_because": None}
         found = Answer(question, True, heading.text, passages[: len(answer.passages)], reason, 1.0, "answer")
-        found.items = subsection_items(text, section, heading, outline) or announced_items(
-            text, heading, outline
-        )
+        found.items = items
         return found
 
     def _outline_answer(self, question: str, answer: Answer, text: str, asked: str) -> Answer | None:

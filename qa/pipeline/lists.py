@@ -71,9 +71,9 @@ _COUNTED = re.compile(
     rf"|[（(](?P<paren>{_NUMERAL})[）)]|(?P<cn>{_NUMERAL})、|(?P<arabic>\d{{1,2}})[.．、](?!\d)"
     r"|[（(](?P<paren_arabic>\d{1,2})[）)]|(?P<circled>[\u2460-\u2473]))"  # （1）, ①
 )
-# Words that point to what follows (以下几方面, 如下, 下列): such a sentence announces a list with a full
-# stop too ("今年要着重做好以下几方面的工作。" then （一）…（八）).
-_FOLLOWING = re.compile(r"以下|如下|下列")
+# Words that point to what follows (以下几方面, 如下, 下列, 下面简述): such a sentence announces a list with
+# a full stop too ("今年要着重做好以下几方面的工作。" then （一）…（八）; 2023's "下面简述几项重点。").
+_FOLLOWING = re.compile(r"以下|如下|下列|下面(?:简述|简要|谈谈?|讲|就|着重|重点|分|提出)")
 # A list counted off inside the sentence that announces it: "会议要求，一是…；" (二是… follow).
 _INLINE_FIRST = re.compile(r"[，,：:]\s*(?=一是|第一[，,、])")
 # A list the next sentence opens, in the same paragraph: "…还存在不少矛盾和问题。" then "主要是：发展中

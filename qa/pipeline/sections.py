@@ -14,6 +14,7 @@ from dataclasses import replace
 from qa.ingest.structure import Section
 from qa.pipeline.places import places_in
 from qa.schema import Passage
+from qa.text.normalize import normalize
 from qa.text.numerals import parse_numeral
 
 # A part named by its number and asked what it holds.
@@ -51,6 +52,37 @@ def asks_outline(question: str) -> str | None:
     if summary and (_DOCUMENT.search(question) or not rest.startswith(("讲", "说", "写"))):
         return "summary"
     return None
+
+
+# "今年的重点工作有哪些？": a list asked by what a heading of the document names (三、2026年重点工作).
+_ASKS_LIST = re.compile(r"(?:有|包括|包含|是)?(?:哪些|哪几个?方面|哪几项)(?:方面|内容)?[?？。!！\s]*$")
+# Words of a list question that no heading is titled by: its time, and words around the name.
+_NOT_TITLED = re.compile(r"今年|本年|的|主要|都|一共|具体|要|将|我们|咱们|省里|市里|县里|镇里|[\W_]")
+# A question of another year than the one planned: its list is the review's, which headings name otherwise.
+_OTHER_TIME = re.compile(r"(?:19|20)\d\d|去年|上年|前年|过去|一年来|五年来|明年")
+MIN_TITLE_WORDS = 3  # 重点工作, 民生实事: two characters (工作, 措施) name every part alike
+
+
+def titled_list(question: str) -> str | None:
+    """What a list question about this year names, to be found in a heading ("江苏今年的重点工作有
+    哪些？" -> 重点工作); None for any other question. ``question`` is normalized."""
+    found = _ASKS_LIST.search(question)
+    if found is None or _OTHER_TIME.search(question):
+        return None
+    rest = question[: found.start()]
+    for place in places_in(rest, cities=True):
+        rest = rest.replace(place, "")
+    rest = _NOT_TITLED.sub("", rest)
+    return rest if len(rest) >= MIN_TITLE_WORDS else None
+
+
+def section_titled(sections: list[Section], words: str) -> Section | None:
+    """The outermost section whose title holds ``words`` and that has subsections, or None."""
+    titled = [s for s in sections if words in normalize(s.title)]
+    parents = [
+        s for s in titled if any(c.level == s.level + 1 and s.start < c.start < s.end for c in sections)
+    ]
+    return min(parents, key=lambda s: (s.level, s.start), default=None)
 
 
 def asked_part(question: str) -> list[tuple[int, str]]:
