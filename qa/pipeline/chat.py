@@ -25,7 +25,7 @@ from qa.pipeline.conversation import (
     topic_of,
 )
 from qa.pipeline.places import places_in
-from qa.pipeline.pointing import asked_item, item_answer, part_question
+from qa.pipeline.pointing import asked_item, item_answer, lists_nothing, part_question
 from qa.pipeline.query import NAMES_NOTHING, check_text, small_talk
 from qa.pipeline.reading_choice import answer_readings, best_reading, stands_alone
 from qa.pipeline.scope import level_words
@@ -135,8 +135,9 @@ class Conversation:
         if (number is None and part is None) or index < 0:
             return None
         before = self._answer_of(index)
-        # An item's answer points at its list: "第三件是什么？" after "第一件是什么？" asks the same list.
-        while number is not None and before is not None and "item" in before.reason and index > 0:
+        # An item's answer points at its list: "第三件是什么？" after "第一件是什么？" (or after "the list is
+        # shorter") asks the same list.
+        while number is not None and before is not None and lists_nothing(before) and index > 0:
             index -= 1
             before = self._answer_of(index)
         if before is None or not before.passages:

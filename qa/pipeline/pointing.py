@@ -19,7 +19,7 @@ from qa.text.numerals import parse_numeral
 
 # "第二个方面是什么？", "其中第一件呢？", "那第三点呢": an item by its number and nothing else.
 _ITEM = re.compile(
-    r"^(?:那么?)?(?:其中)?的?第(?P<n>[一二两三四五六七八九十\d]{1,3})(?:个方面|方面|个|件|项|点|条|类)"
+    r"^(?:那么?)?(?:其中)?的?(?:第(?P<n>[一二两三四五六七八九十\d]{1,3})|(?P<last>最后一))(?:个方面|方面|个|件|项|点|条|类)"
     r"(?:是什么|是啥|讲了?什么|说了?什么|指什么|具体是什么|的内容是什么|呢)?[?？。!！\s]*$"
 )
 # "第二部分呢？": a part by its number and nothing else is asked what it holds.
@@ -27,10 +27,21 @@ _PART_ALONE = re.compile(r"^(?:那么?)?(?P<part>第[一二两三四五六七八
 _YEAR = re.compile(r"(?:19|20)\d\d")
 
 
+LAST = -1  # the item "最后一个" asks for
+
+
 def asked_item(question: str) -> int | None:
-    """The number of the item ``question`` (normalized) asks for, or None."""
+    """The number of the item ``question`` (normalized) asks for (``LAST`` for 最后一个), or None."""
     found = _ITEM.match(question)
-    return int(parse_numeral(found["n"])) if found else None
+    if found is None:
+        return None
+    return LAST if found["last"] else int(parse_numeral(found["n"]))
+
+
+def lists_nothing(answer: Answer) -> bool:
+    """Whether ``answer`` is one a turn pointing at a list looks past: an item, or "the list is shorter"."""
+    because = str(answer.reason.get("not_found_because") or "")
+    return not answer.items and ("item" in answer.reason or because.startswith("the answer before lists"))
 
 
 def part_question(question: str) -> str | None:
@@ -48,6 +59,7 @@ def item_answer(question: str, before: Answer, number: int) -> Answer:
     """Item ``number`` of the list ``before`` quoted, cited; refused, saying how many there are, when
     the list is shorter."""
     items = before.items
+    number = len(items) if number == LAST and items else number
     if not 1 <= number <= len(items):
         reason = {"not_found_because": f"the answer before lists only {len(items)} items"}
         return Answer(question, False, None, before.passages[:1], reason, 0.0, "not_found")
