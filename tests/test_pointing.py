@@ -18,7 +18,7 @@ def test_the_turns_that_point_into_the_answer_before() -> None:
     asked = ("其中第二个方面是什么？", "第一件呢？", "那第十项呢", "第3点是什么", "最后一个方面是什么？")
     assert [asked_item(q) for q in asked] == [2, 1, 10, 3, LAST]
     assert asked_item("第一季度增长多少？") is None and asked_item("第二个方面的投资是多少？") is None
-    assert part_question("第二部分呢？") == "第二部分讲了什么？"
+    assert part_question("第二部分呢?") == "第二部分讲了什么？"
     assert part_question("报告分为哪几个部分？") == "报告分为哪几个部分？"
     # A part of a document the turn names itself is no pointing: it is asked as it stands.
     assert part_question("白石县报告第二部分讲了什么？") is None

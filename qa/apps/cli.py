@@ -81,6 +81,8 @@ def _ask(args: argparse.Namespace, out: TextIO) -> int:
             continue
         finally:
             earlier += [question] if args.chat and question.strip() else []
+        if args.chat and not args.json:  # which turn each answer is of, in a long conversation
+            print(f"问：{question}", file=out)
         _print_answer(answer, args.json, out)
     return status
 

@@ -148,7 +148,7 @@ class Conversation:
             answer = self.bot.ask(part, k=k, filters={"doc_id": before.passages[0].doc_id})
         else:
             return None
-        answer.reason["standalone_question"] = part or question
+        answer.reason["standalone_question"] = question if part in (None, text) else part
         return answer
 
     def _answer_of(self, index: int) -> Answer | None:
