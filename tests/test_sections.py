@@ -147,6 +147,9 @@ def test_a_reports_parts_asked_by_number_and_as_a_whole(tmp_path) -> None:
     summary = bot.ask("总结一下这份报告")
     assert summary.reason["outline"] == "summary" and [i.text for i in summary.items] == headings
     assert scope_notes(summary.reason)[0].startswith("这里只摘录原文，不能概括全文")
+    # A refusal for a fact stands: a report the library lacks is no question about this one's parts.
+    lacking = bot.ask("2030年的报告说了什么？")
+    assert lacking.outcome == "not_found" and "missing_report" in lacking.reason
     missing = bot.ask("第五部分讲了什么？")
     assert missing.outcome == "not_found" and not_found_reason(missing.reason) == "报告只有3个部分。"
 

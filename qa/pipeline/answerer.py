@@ -154,6 +154,11 @@ class Answerer:
         """For "第五章讲的是什么？" or "第十条规定了什么？" not answered from inside that part: the part's
         heading line, its subsections (or what its line announces: 严禁下列行为：) as items
         (``qa.pipeline.sections``), from the document of the first passage found."""
+        # A refusal for a fact the user can check (a report the library lacks: "2030年的报告说了什么？")
+        # stands: no part of another report answers it.
+        because = answer.reason.get("not_found_because")
+        if not answer.found and because not in (None, NOT_LIKELY):
+            return None
         normalized = normalize(question)
         asked, whole = asked_part(normalized), asks_outline(normalized)
         titled = None if asked or whole else titled_list(normalized)
