@@ -5,7 +5,8 @@ heading and its subsections, one about the whole ("报告分为哪几个部分�
 from __future__ import annotations
 
 from qa import ReportQA
-from qa.apps.messages import not_found_reason, scope_notes
+from qa.apps.messages import not_found_reason, scope_notes, search_scored
+from qa.apps.terminal import format_answer
 from qa.ingest.structure import parse_sections
 from qa.pipeline.sections import asked_part, asks_outline, part_count, part_named, titled_list
 from tests.conftest import HashEmbedder, write
@@ -121,6 +122,7 @@ REPORT = """青溪县2025年政府工作报告
 
 def test_questions_about_the_whole_document_or_its_parts() -> None:
     assert asks_outline("报告分为哪几个部分？") == asks_outline("这份报告主要讲了哪几部分？") == "parts"
+    assert asks_outline("报告的结构是怎样的？") == "parts" and asks_outline("产业结构怎么样？") is None
     assert asks_outline("总结一下这份报告") == asks_outline("安徽的报告讲了什么") == "summary"
     assert asks_outline("这份报告的主要内容是什么？") == "summary"
     # A topic, a part by number, or no document named is no question about the whole.
@@ -138,6 +140,8 @@ def test_a_reports_parts_asked_by_number_and_as_a_whole(tmp_path) -> None:
     bot = ReportQA.from_paths([write(tmp_path / "r.txt", REPORT)], tmp_path / "ix", embedder=HashEmbedder())
     part = bot.ask("第二部分讲了什么？")
     assert part.answer == "二、2025年工作安排"
+    # A heading looked up has no search score to show (it had read 得分 0.0000 beside 把握 100%).
+    assert not search_scored(part, part.passages[0]) and "得分 0.0000" not in format_answer(part)
     assert [item.text for item in part.items] == ["（一）扩大有效投资。", "（二）办好民生实事。"]
     whole = bot.ask("报告分为哪几个部分？")
     headings = ["一、2024年工作回顾", "二、2025年工作安排", "三、加强政府自身建设"]

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from qa.errors import DocumentError, QuestionError, ReportQAError
-from qa.schema import DocumentInfo, document_kind
+from qa.schema import Answer, DocumentInfo, Passage, document_kind
 
 SUPPORTED = ".txt .md .html .pdf .docx"
 
@@ -285,6 +285,14 @@ def scope_notes(reason: dict[str, Any]) -> list[str]:
         undated = "，以及没有写明年份的文档" if years_scope.get("undated") else ""
         notes.append(f"问题问的是{years}，只在涵盖这一时间的报告中查找：{_shown(reports)}{undated}。")
     return notes
+
+
+def search_scored(answer: Answer, passage: Passage) -> bool:
+    """Whether a cited passage came from the search, so its score means something: not a series
+    answer's sentence, nor a part's heading or a list's item looked up (they had read 得分 0.0000
+    beside 把握 100%)."""
+    looked_up = ":part:" in passage.passage_id or ":item:" in passage.passage_id
+    return "series" not in answer.reason and not looked_up
 
 
 def shown_confidence(confidence: float) -> float:

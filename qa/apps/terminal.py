@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 
-from qa.apps.messages import document_noun, not_found_reason, scope_notes, shown_confidence
+from qa.apps.messages import document_noun, not_found_reason, scope_notes, search_scored, shown_confidence
 from qa.facts import Fact
 from qa.schema import PERIOD_LABELS, SHOWN_PERIODS, Answer
 
@@ -38,12 +38,10 @@ def format_answer(answer: Answer) -> str:
     for part in answer.parts:
         label = part.reason.get("report") or part.question
         lines += [f"  【{label}】 {_verdict(part, passages_follow=False)}", *_item_lines(part)]
-    # A series answer looks its sentences up: they have no search score to show (it read 得分 0.0000).
-    scored = "series" not in answer.reason
     for number, p in enumerate(answer.passages, start=1):
         path = " › ".join([p.document, *p.section])
         lines.append(f"\n[{number}] {path}")
-        score = f"得分 {p.score:.4f} · " if scored else ""
+        score = f"得分 {p.score:.4f} · " if search_scored(answer, p) else ""
         period = f"{PERIOD_LABELS[p.period]} · " if p.period in SHOWN_PERIODS else ""
         lines.append(f"    {period}{score}字符 {p.start}–{p.end}")
         text = p.text

@@ -22,8 +22,8 @@ _PART = re.compile(r"第([一二三四五六七八九十百零〇两\d]{1,4})(�
 _ASKS_WHAT = re.compile(r"讲|写|是什么|内容|关于|主要|哪些|什么|说|规定")
 
 
-# "报告分为哪几个部分？", "一共几部分？": the document's parts.
-_ASKS_PARTS = re.compile(r"(?:哪|几)[几些]?个?(?:大)?部分")
+# "报告分为哪几个部分？", "一共几部分？", "报告的结构是怎样的？": the document's parts.
+_ASKS_PARTS = re.compile(r"(?:哪|几)[几些]?个?(?:大)?部分|(?:报告|文件|文档|全文)的?(?:结构|框架)")
 # "总结一下", "主要内容是什么", "报告讲了什么": a summary of the whole, which no sentence of it quotes.
 _SUMMARY = re.compile(
     r"(?:总结|概括|归纳|简述)(?:一下)?(?:主要)?(?:内容)?|主要(?:内容|(?:讲|说|写)了?(?:些)?(?:什么|啥))"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 
-from qa.apps.messages import document_noun, not_found_reason, scope_notes, shown_confidence
+from qa.apps.messages import document_noun, not_found_reason, scope_notes, search_scored, shown_confidence
 from qa.apps.ui.render import escape, mark_span, section_path
 from qa.schema import PERIOD_LABELS, SHOWN_PERIODS, Answer, Passage
 
@@ -126,8 +126,8 @@ def _details(answer: Answer) -> str:
     rows += [f"{_part_label(p)}：置信度 {shown_confidence(p.confidence):.2f}" for p in answer.parts]
     if answer.reason.get("calibrated") is False:
         rows.append("当前模型未经校准，置信度仅供参考。")
-    if "series" not in answer.reason:  # a series answer looks its sentences up: no search score
-        rows += [f"[{n}] 检索得分 {p.score:.4f}" for n, p in enumerate(answer.passages, start=1)]
+    passages = enumerate(answer.passages, start=1)
+    rows += [f"[{n}] 检索得分 {p.score:.4f}" for n, p in passages if search_scored(answer, p)]
     body = "".join(f"<div>{escape(row)}</div>" for row in rows)
     numbers = f'<div class="rq-numbers">{body}</div>'
     return f'<details class="rq-details"><summary>评分细节</summary>{numbers}</details>'
