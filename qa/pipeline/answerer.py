@@ -22,7 +22,8 @@ from qa.pipeline.answering import NOT_LIKELY, QueryEncoder, answer_from, decide,
 from qa.pipeline.conversation import asks_nothing_alone, names_nothing, readings, topic_of
 from qa.pipeline.coverage import lacking
 from qa.pipeline.everyday import official_readings
-from qa.pipeline.lists import announced_items, document_sections, subsection_items
+from qa.pipeline.lists import announced_items
+from qa.pipeline.looked_up import looked_up
 from qa.pipeline.parts import split_parts, term_in_answer
 from qa.pipeline.query import NAMES_NOTHING, Query, analyze
 from qa.pipeline.reading_choice import answer_readings, most_confident
@@ -36,15 +37,6 @@ from qa.pipeline.scope import (
     preferred_documents,
 )
 from qa.pipeline.scorer import AnswerScorer
-from qa.pipeline.sections import (
-    asked_part,
-    asks_outline,
-    part_count,
-    part_named,
-    part_passage,
-    section_titled,
-    titled_list,
-)
 from qa.schema import Answer, DocumentInfo, Passage
 from qa.settings import Settings
 from qa.text.normalize import normalize
@@ -151,60 +143,12 @@ class Answerer:
         return self._part_answer(question, answer) or answer
 
     def _part_answer(self, question: str, answer: Answer) -> Answer | None:
-        """For "第五章讲的是什么？" or "第十条规定了什么？" not answered from inside that part: the part's
-        heading line, its subsections (or what its line announces: 严禁下列行为：) as items
-        (``qa.pipeline.sections``), from the document of the first passage found."""
-        # A refusal for a fact the user can check (a report the library lacks: "2030年的报告说了什么？")
-        # stands: no part of another report answers it.
-        because = answer.reason.get("not_found_because")
-        if not answer.found and because not in (None, NOT_LIKELY):
+        """The answer looked up in the structure of the first passage's document, when the question
+        asks for a part, the parts, a heading's list or a topic's mentions (``qa.pipeline.looked_up``)."""
+        if not answer.passages:
             return None
-        normalized = normalize(question)
-        asked, whole = asked_part(normalized), asks_outline(normalized)
-        titled = None if asked or whole else titled_list(normalized)
-        if not (asked or whole or titled) or not answer.passages:
-            return None
-        top = answer.passages[0]
-        text, outline = self.data.texts.get(top.doc_id, ""), self._outline(top.doc_id)
-        if whole:
-            return self._outline_answer(question, answer, text, whole)
-        sections = document_sections(text, outline)
-        section = section_titled(sections, titled) if titled else part_named(sections, asked)
-        count = part_count(sections, asked) if section is None and asked else None
-        if count is not None:  # 第五部分 of a report of three: say so, not another part's sentence
-            reason = {"not_found_because": f"the document has only {count} {asked[0][1]}"}
-            return Answer(question, False, None, answer.passages, reason, 0.0, "not_found")
-        if section is None:
-            return None
-        heading = part_passage(top, text, section)
-        items = subsection_items(text, section, heading, outline) or announced_items(text, heading, outline)
-        # An answer from inside the part stands, unless it quotes the part's heading (no candidate, but
-        # one spaced otherwise than its title: "第三章  项目申报和审批" had been quoted without its 第七条…).
-        # A list asked by its heading's words is that heading's list, unless the answer lists it too
-        # ("重点做好十个方面工作。"; the targets sentence inside 三、2026年重点工作 had been quoted for it).
-        inside = answer.outcome == "answer" and section.start <= top.start < section.end
-        inside = inside and (not titled or [i.start for i in answer.items] == [i.start for i in items])
-        if inside and " ".join((answer.answer or "").split()) != " ".join(heading.text.split()):
-            return None
-        passages = [heading, *(p for p in answer.passages if p.passage_id != heading.passage_id)]
-        reason = {"part": section.title, "not_found_because": None}
-        found = Answer(question, True, heading.text, passages[: len(answer.passages)], reason, 1.0, "answer")
-        found.items = items
-        return found
-
-    def _outline_answer(self, question: str, answer: Answer, text: str, asked: str) -> Answer | None:
-        """For "报告分为哪几个部分？" or "总结一下这份报告": the headings of the document's parts, each
-        cited, from the document of the first passage found; None when it has no numbered parts."""
-        top = answer.passages[0]
-        parts = subsection_items(text, None, top, self._outline(top.doc_id))
-        if len(parts) < 2:
-            return None
-        passages = [parts[0], *answer.passages]
-        reason = {"outline": asked, "not_found_because": None}
-        joined = "\n".join(part.text for part in parts)
-        found = Answer(question, True, joined, passages[: len(answer.passages)], reason, 1.0, "answer")
-        found.items = parts
-        return found
+        doc_id = answer.passages[0].doc_id
+        return looked_up(question, answer, self.data.texts.get(doc_id, ""), self._outline(doc_id))
 
     def _outline(self, doc_id: str) -> tuple[tuple[int, int], ...]:
         """The heading levels of a document's markup, as its passages were cut with them."""

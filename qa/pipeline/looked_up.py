@@ -1,0 +1,110 @@
+"""Answers looked up in a document's structure rather than scored: a part asked by its number
+("第三部分讲了什么？"), the parts ("报告分为哪几个部分？", "总结一下"), the list a heading names ("今年的重点
+工作有哪些？"), the mentions of a topic ("关于教育说了什么？"). Each quotes the document's own lines, cited;
+a part the document lacks is refused as a fact.
+"""
+
+from __future__ import annotations
+
+from qa.pipeline.answering import NOT_LIKELY
+from qa.pipeline.lists import announced_items, document_sections, subsection_items
+from qa.pipeline.mentions import asked_topic, mentions
+from qa.pipeline.sections import (
+    asked_part,
+    asks_outline,
+    part_count,
+    part_named,
+    part_passage,
+    section_titled,
+    titled_list,
+)
+from qa.schema import Answer, Passage
+from qa.text.normalize import normalize
+
+Outline = tuple[tuple[int, int], ...]
+
+
+def looked_up(question: str, answer: Answer, text: str, outline: Outline) -> Answer | None:
+    """The looked-up answer of ``question`` from the document ``text`` of ``answer``'s first passage
+    (``outline``: its markup's heading levels), or None when the question asks none of these or the
+    answer as scored stands. A refusal for a fact the user can check (a report the library lacks:
+    "2030年的报告说了什么？") stands: no part of another report answers it."""
+    because = answer.reason.get("not_found_because")
+    if not answer.passages or (not answer.found and because not in (None, NOT_LIKELY)):
+        return None
+    normalized = normalize(question)
+    asked, whole = asked_part(normalized), asks_outline(normalized)
+    titled = None if asked or whole else titled_list(normalized)
+    if whole:
+        return _outline_answer(question, answer, text, outline, whole)
+    if asked or titled:
+        return _part_answer(question, answer, text, outline, asked, titled)
+    topic = asked_topic(normalized) if answer.outcome != "answer" else None
+    return _mentions_answer(question, answer, text, outline, topic) if topic else None
+
+
+def _part_answer(
+    question: str,
+    answer: Answer,
+    text: str,
+    outline: Outline,
+    asked: list[tuple[int, str]],
+    titled: str | None,
+) -> Answer | None:
+    """For "第五章讲的是什么？" or "今年的重点工作有哪些？" not answered from inside that part: the part's
+    heading line, its subsections (or what its line announces: 严禁下列行为：) as items."""
+    top = answer.passages[0]
+    sections = document_sections(text, outline)
+    section = section_titled(sections, titled) if titled else part_named(sections, asked)
+    count = part_count(sections, asked) if section is None and asked else None
+    if count is not None:  # 第五部分 of a report of three: say so, not another part's sentence
+        reason = {"not_found_because": f"the document has only {count} {asked[0][1]}"}
+        return Answer(question, False, None, answer.passages, reason, 0.0, "not_found")
+    if section is None:
+        return None
+    heading = part_passage(top, text, section)
+    items = subsection_items(text, section, heading, outline) or announced_items(text, heading, outline)
+    # An answer from inside the part stands, unless it quotes the part's heading (no candidate, but
+    # one spaced otherwise than its title: "第三章  项目申报和审批" had been quoted without its 第七条…).
+    # A list asked by its heading's words is that heading's list, unless the answer lists it too
+    # ("重点做好十个方面工作。"; the targets sentence inside 三、2026年重点工作 had been quoted for it).
+    inside = answer.outcome == "answer" and section.start <= top.start < section.end
+    inside = inside and (not titled or [i.start for i in answer.items] == [i.start for i in items])
+    if inside and " ".join((answer.answer or "").split()) != " ".join(heading.text.split()):
+        return None
+    passages = [heading, *(p for p in answer.passages if p.passage_id != heading.passage_id)]
+    reason = {"part": section.title, "not_found_because": None}
+    return _listing(question, heading.text, passages, answer, reason, items)
+
+
+def _outline_answer(question: str, answer: Answer, text: str, outline: Outline, asked: str) -> Answer | None:
+    """For "报告分为哪几个部分？" or "总结一下这份报告": the headings of the document's parts, each
+    cited; None when it has no numbered parts."""
+    parts = subsection_items(text, None, answer.passages[0], outline)
+    if len(parts) < 2:
+        return None
+    joined = "\n".join(part.text for part in parts)
+    return _listing(question, joined, [parts[0], *answer.passages], answer, {"outline": asked}, parts)
+
+
+def _mentions_answer(question: str, answer: Answer, text: str, outline: Outline, topic: str) -> Answer | None:
+    """For "关于教育说了什么？": the document's sentences naming the topic, in order, each cited
+    (``qa.pipeline.mentions``); None when none does."""
+    items, count = mentions(text, topic, answer.passages[0], document_sections(text, outline))
+    if not items:
+        return None
+    reason = {"mentions": {"topic": topic, "count": count}}
+    joined = "\n".join(item.text for item in items)
+    return _listing(question, joined, [items[0], *answer.passages], answer, reason, items)
+
+
+def _listing(
+    question: str, quoted: str, passages: list[Passage], answer: Answer, reason: dict, items: list[Passage]
+) -> Answer:
+    """An answer of the document's own lines: as many passages as the search gave, and the items."""
+    found = Answer(
+        question, True, quoted, passages[: len(answer.passages)], reason | {"not_found_because": None}, 1.0,
+        "answer",
+    )  # fmt: skip
+    found.items = items
+    return found

@@ -1,0 +1,65 @@
+"""A question about what a document says of a topic ("关于教育说了什么？", "教育方面讲了什么？"): no one
+sentence answers it, and it was refused (8 of 8 such questions of reports that speak of 教育 17–35
+times, a helper found). The document's sentences that name the topic, in order, are what it says: they
+are quoted as the answer's items, each cited, with a note that they are its mentions, not a summary.
+"""
+
+from __future__ import annotations
+
+import re
+
+from qa.ingest.structure import Section, section_at
+from qa.schema import Passage
+from qa.text.normalize import normalize
+from qa.text.sentences import split_sentences
+from qa.text.words import cut_words
+
+# "关于教育说了什么？", "教育方面讲了哪些内容？", "对教育是怎么说的？": a topic, and what is said of it.
+_ABOUT = re.compile(
+    r"^(?:报告|文件|文档|这份报告)?(?:里|中)?(?:关于|对于?)(?P<a>[^，,。？?]{2,12}?)(?:方面)?(?:都|是)?"
+    r"(?:说|讲|提|写)了?(?:些|哪些)?(?:什么|啥|哪些)(?:内容)?[?？。!！\s]*$"
+    r"|^(?P<b>[^，,。？?]{2,12}?)方面(?:都)?(?:说|讲|提|写)了?(?:些|哪些)?(?:什么|啥|哪些)(?:内容)?[?？。!！\s]*$"
+    r"|^(?:报告|文件)?(?:对|关于)(?P<c>[^，,。？?]{2,12}?)(?:是)?怎么说的[?？。!！\s]*$"
+)
+MAX_MENTIONS = 10  # sentences quoted; the note says how many there are in all
+
+
+def asked_topic(question: str) -> str | None:
+    """The topic ``question`` (normalized) asks what the document says of, or None."""
+    found = _ABOUT.match(question)
+    return next((topic for topic in found.groups() if topic), None) if found else None
+
+
+def mentions(text: str, topic: str, top: Passage, sections: list[Section]) -> tuple[list[Passage], int]:
+    """The first ``MAX_MENTIONS`` sentences of the document ``text`` naming ``topic``, cited as items of
+    ``top``'s document, and how many name it in all."""
+    wanted = normalize(topic)
+    spans = [(s, e) for s, e in split_sentences(text, 0, len(text)) if _names(normalize(text[s:e]), wanted)]
+    items = []
+    for start, end in spans[:MAX_MENTIONS]:
+        section = section_at(sections, start)
+        items.append(
+            top.with_(
+                section=list(section.path) if section else [],
+                start=start,
+                end=end,
+                text=text[start:end],
+                score=0.0,
+                highlight=(0, end - start),
+                passage_id=f"{top.doc_id}:item:{start}",
+            )
+        )
+    return items, len(spans)
+
+
+def _names(sentence: str, topic: str) -> bool:
+    """Whether ``sentence`` names ``topic`` as a word or a word's start or end (基础教育, 教育改革), not
+    across two words (民生 in 人民生活)."""
+    if topic not in sentence:
+        return False
+    bounds, at = {0}, 0
+    for word in cut_words(sentence):
+        at += len(word)
+        bounds.add(at)
+    found = (m.start() for m in re.finditer(re.escape(topic), sentence))
+    return any(start in bounds or start + len(topic) in bounds for start in found)
