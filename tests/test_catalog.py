@@ -82,3 +82,8 @@ def test_a_region_filter_names_the_state_councils_reports_as_people_do() -> None
         assert [d.doc_id for d in kept_documents(DOCS, {"region": value})] == ["n24"], value
     with pytest.raises(QuestionError, match="must not be empty"):  # had kept nothing, silently
         kept_documents(DOCS, {"region": " "})
+
+
+def test_a_year_filter_may_be_written_with_its_year_character() -> None:
+    assert [d.doc_id for d in kept_documents(DOCS, {"year": "2024年"})] == ["n24"]
+    assert [d.doc_id for d in kept_documents(DOCS, {"year": ["2025", 2024]})] == ["n24", "fj25"]

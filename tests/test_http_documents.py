@@ -46,9 +46,10 @@ def test_a_parameter_a_route_does_not_take_is_named_as_unknown(bundled_client: T
 
 
 def test_a_year_filter_in_digits_as_text_is_the_year(bundled_client: TestClient) -> None:
-    # As the Python API takes it and a query string gives it; "二〇二二" is still no year.
+    # As the Python API takes it, a query string gives it and people write it; "二〇二二" is no year.
     asked = {"question": REVENUE_QUESTION, "k": 1}
     as_number = bundled_client.post("/api/ask", json={**asked, "filters": {"year": 2022}}).json()
     as_text = bundled_client.post("/api/ask", json={**asked, "filters": {"year": "2022"}}).json()
-    assert as_text == as_number and as_text["found"]
+    as_written = bundled_client.post("/api/ask", json={**asked, "filters": {"year": "2022年"}}).json()
+    assert as_text == as_number == as_written and as_text["found"]
     assert bundled_client.post("/api/ask", json={**asked, "filters": {"year": "二〇二二"}}).status_code == 422

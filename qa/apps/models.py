@@ -26,12 +26,13 @@ class Filters(BaseModel):
     @field_validator("year", mode="before")
     @classmethod
     def _year_in_digits(cls, value: Any) -> Any:
-        # "2017" as a query string gives it, and as the Python API takes it; 2017.0 and "二〇一七" stay wrong.
-        if isinstance(value, str) and value.strip().isdigit():
-            return int(value)
-        if isinstance(value, list):
-            return [int(v) if isinstance(v, str) and v.strip().isdigit() else v for v in value]
-        return value
+        # "2017" as a query string gives it, "2017年" as people write it, and as the Python API takes
+        # them; 2017.0 and "二〇一七" stay wrong.
+        def year(v: Any) -> Any:
+            text = v.strip().removesuffix("年") if isinstance(v, str) else ""
+            return int(text) if text.isdigit() else v
+
+        return [year(v) for v in value] if isinstance(value, list) else year(value)
 
     def to_query(self) -> dict[str, Any] | None:
         """The filters ``ReportQA.ask`` takes: only the keys that were given."""
