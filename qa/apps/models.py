@@ -9,6 +9,7 @@ from pydantic_core import PydanticCustomError
 
 from qa.apps.messages import document_noun, not_found_reason, scope_notes
 from qa.facts import Fact
+from qa.index.catalog import year_text
 from qa.schema import Level, Period
 from qa.settings import MAX_EARLIER, MAX_K, MAX_QUESTION_CHARS
 
@@ -29,7 +30,7 @@ class Filters(BaseModel):
         # "2017" as a query string gives it, "2017年" as people write it, and as the Python API takes
         # them; 2017.0 and "二〇一七" stay wrong.
         def year(v: Any) -> Any:
-            text = v.strip().removesuffix("年") if isinstance(v, str) else ""
+            text = year_text(v) if isinstance(v, str) else ""
             return int(text) if text.isdigit() else v
 
         return [year(v) for v in value] if isinstance(value, list) else year(value)

@@ -47,7 +47,7 @@ def _check_filter(key: str, values: Iterable[Any]) -> None:
     for value in values:
         if key == "level" and _LEVEL_ALIASES.get(str(value), str(value)) not in LEVELS:
             raise QuestionError(f"unknown level {value!r}; levels are {', '.join(LEVELS)}")
-        whole = (isinstance(value, int) and not isinstance(value, bool)) or _year_text(value).isdigit()
+        whole = (isinstance(value, int) and not isinstance(value, bool)) or year_text(value).isdigit()
         if key == "year" and not whole:
             raise QuestionError(f"year must be a whole number such as 2024, not {value!r}")
         if key in ("region", "doc_id") and not isinstance(value, str):  # had kept nothing, silently
@@ -88,12 +88,12 @@ def kept_documents(documents: Iterable[DocumentInfo], filters: Mapping[str, Any]
             wanted = {_LEVEL_ALIASES.get(v, v) for v in wanted}
             kept = [d for d in kept if d.level in wanted]
         else:
-            wanted = {_year_text(v) for v in wanted} if key == "year" else wanted
+            wanted = {year_text(v) for v in wanted} if key == "year" else wanted
             kept = [d for d in kept if str(getattr(d, key)) in wanted]
     return kept
 
 
-def _year_text(value: Any) -> str:
+def year_text(value: Any) -> str:
     """A year filter's value as text: 2024, "2024" and "2024年" alike."""
     return str(value).strip().removesuffix("年")
 

@@ -13,7 +13,7 @@ import re
 
 from qa.index.catalog import NATIONAL_REGION, Catalog, covers_years, short_region
 from qa.pipeline.coverage import compared_without_report
-from qa.pipeline.query import Query
+from qa.pipeline.query import NATIONAL_WORDS, Query
 from qa.pipeline.retrieval import named_documents, prefer_national
 from qa.schema import DocumentInfo, Level, Period
 from qa.text.normalize import normalize
@@ -24,9 +24,9 @@ _COMPARE = re.compile(
     re.I,
 )
 # The State Council's reports as a comparison names them beside a place's: 全国 (not 全国各地, 全国第一,
-# 全国平均), 国务院, 中央政府.
+# 全国平均) and the words naming them anywhere (query.NATIONAL_WORDS: 国务院, 中央政府).
 _NATIONAL_NAMED = re.compile(
-    r"全国(?!各|第|平均|范围|人民|性|前列|领先)|国务院|中央政府|state council|\bnational\b", re.I
+    rf"全国(?!各|第|平均|范围|人民|性|前列|领先)|{NATIONAL_WORDS.pattern}|\bnational\b", re.I
 )
 # Years listed together ("2023年和2025年", "2014、2015、2016年", "从2013年到2017年"): each names a report.
 # A lone year beside a report's title year ("2024年报告里2023年的…") is the period asked about.

@@ -43,6 +43,8 @@ def asks_outline(question: str) -> str | None:
     nearly as its own words can; else None. ``question`` is normalized."""
     if _ASKS_PARTS.search(question) and not _PART.search(question):
         return "parts"
+    if not _SUMMARY.search(question):  # most questions: no place look-up (an analysis) for them
+        return None
     rest = question
     for place in places_in(question, cities=True):
         rest = rest.replace(place, "")
