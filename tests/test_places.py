@@ -28,6 +28,11 @@ def test_place_names_are_not_taken_from_ordinary_words() -> None:
     # A verb of going before 县 makes a phrase: it had been refused as 没有病人送到县的报告.
     assert named_places(analyze("病人送到县医院现在要多长时间？")) == []
     assert named_places(analyze("进贤县今年修路吗？")) == ["进贤县"]  # a county's name may hold 进
+    # A question word before 县/市 asks which place: it had been refused as 没有哪些州市的报告.
+    assert named_places(analyze("哪些州市入选国家碳达峰试点？")) == []
+    assert named_places(analyze("哪些县要发展成中等城市？")) == []
+    assert named_places(analyze("多少个乡通了公路？")) == []
+    assert named_places(analyze("什邡市今年GDP目标是多少？")) == ["什邡市"]  # a city's name may hold 什
     assert named_places(analyze("公司今年计划上市吗？"), cities=True) == []  # 上市: to go public
     assert named_places(analyze("成都市今年GDP目标是多少？")) == ["成都市"]  # ends in 都市, a place
 
