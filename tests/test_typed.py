@@ -25,6 +25,12 @@ from qa.pipeline.query import analyze, as_meant
         ("What is the gdp target?", "What is the gdp target?"),  # no Chinese: as typed
         ("今年iPhone出口", "今年iPhone出口"),  # a name in mixed case stays
         ("去年经济增长百分之六点九吗", "去年经济增长6.9%吗"),  # as voice input types it
+        # A province by its abbreviation: it had been answered from the State Council's report.
+        ("皖去年粮食产量多少？", "安徽去年粮食产量多少？"),
+        ("问一下，湘今年要培训多少乡村医生？", "问一下，湖南今年要培训多少乡村医生？"),
+        ("沪深两市成交额多少？", "沪深两市成交额多少？"),  # 沪/深 are two markets' places
+        ("川藏铁路进展如何？", "川藏铁路进展如何？"),  # one word
+        ("粤港澳大湾区怎么建？", "粤港澳大湾区怎么建？"),
     ],
 )
 def test_a_chinese_question_typed_on_a_phone_is_read_as_meant(typed: str, meant: str) -> None:

@@ -1,0 +1,30 @@
+"""Provinces by their one-character abbreviations (皖 for 安徽, 湘 for 湖南), spelled out."""
+
+from __future__ import annotations
+
+import re
+
+from qa.text.words import cut_words
+
+# The official abbreviations whose character, as a word of its own, means nothing else (a fact
+# list; 京, 苏, 新, 宁, 青, 云, 贵, 黑, 吉, 蒙, 藏, 甘, 秦, 港, 澳, 台 are everyday words or names too).
+_PROVINCE_OF = {
+    "津": "天津", "冀": "河北", "晋": "山西", "辽": "辽宁", "沪": "上海", "浙": "浙江", "皖": "安徽",
+    "闽": "福建", "赣": "江西", "鲁": "山东", "豫": "河南", "鄂": "湖北", "湘": "湖南", "粤": "广东",
+    "桂": "广西", "琼": "海南", "渝": "重庆", "川": "四川", "蜀": "四川", "黔": "贵州", "滇": "云南",
+    "陕": "陕西", "陇": "甘肃",
+}  # fmt: skip
+# An abbreviation opening a clause (皖去年粮食产量多少？, 问一下，湘今年…).
+_OPENING = re.compile(rf"(?:^|(?<=[,，。、；;？?！!\s]))[{''.join(_PROVINCE_OF)}]")
+
+
+def provinces_spelled_out(text: str) -> str:
+    """``text`` with a province's one-character abbreviation that opens a clause and is a word of
+    its own before a longer one (皖/去年, 湘/今年) in full: 皖去年粮食产量多少？ -> 安徽去年粮食产量多少？
+    (it had been answered from the State Council's report). 沪深两市 (沪/深) and 川藏铁路 (one word)
+    stay."""
+    for match in reversed(list(_OPENING.finditer(text))):
+        words = cut_words(text[match.start() : match.start() + 12])
+        if len(words) > 1 and words[0] == match.group() and len(words[1]) > 1:
+            text = text[: match.start()] + _PROVINCE_OF[match.group()] + text[match.end() :]
+    return text
