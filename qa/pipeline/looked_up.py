@@ -1,12 +1,14 @@
 """Answers looked up in a document's structure rather than scored: a part asked by its number
 ("第三部分讲了什么？"), the parts ("报告分为哪几个部分？", "总结一下"), the list a heading names ("今年的重点
-工作有哪些？"), the mentions of a topic ("关于教育说了什么？"). Each quotes the document's own lines, cited;
+工作有哪些？"), the mentions of a topic ("关于教育说了什么？"), who delivered the report and when
+("这份报告是谁作的？"). Each quotes the document's own lines, cited;
 a part the document lacks is refused as a fact.
 """
 
 from __future__ import annotations
 
 from qa.pipeline.answering import NOT_LIKELY
+from qa.pipeline.delivery import asks_delivery, delivery_lines
 from qa.pipeline.lists import announced_items, document_sections, subsection_items
 from qa.pipeline.mentions import asked_topic, mentions
 from qa.pipeline.sections import (
@@ -33,6 +35,9 @@ def looked_up(question: str, answer: Answer, text: str, outline: Outline) -> Ans
     if not answer.passages or (not answer.found and because not in (None, NOT_LIKELY)):
         return None
     normalized = normalize(question)
+    delivery = asks_delivery(normalized)
+    if delivery:
+        return _delivery_answer(question, answer, text, delivery)
     asked, whole = asked_part(normalized), asks_outline(normalized)
     titled = None if asked or whole else titled_list(normalized)
     if whole:
@@ -85,6 +90,16 @@ def _outline_answer(question: str, answer: Answer, text: str, outline: Outline, 
         return None
     joined = "\n".join(part.text for part in parts)
     return _listing(question, joined, [parts[0], *answer.passages], answer, {"outline": asked}, parts)
+
+
+def _delivery_answer(question: str, answer: Answer, text: str, asked: str) -> Answer | None:
+    """For "这份报告是谁作的？" / "哪天作的？": the lines under the title saying when, where and by whom
+    it was delivered (``qa.pipeline.delivery``); None when the document has none."""
+    lines = delivery_lines(answer.passages[0], text, asked)
+    if not lines:
+        return None
+    joined = "\n".join(line.text for line in lines)
+    return _listing(question, joined, [*lines, *answer.passages], answer, {"delivery": asked}, lines)
 
 
 def _mentions_answer(question: str, answer: Answer, text: str, outline: Outline, topic: str) -> Answer | None:

@@ -1,0 +1,76 @@
+"""Who delivered a report and when: the lines under its title (——2017年3月5日在第十二届全国人民代表大会
+第五次会议上 / 国务院总理　李克强), quoted when a question asks for them ("这份报告是谁作的？", "报告是哪天作
+的？", "Who delivered the report?"). They are no sentence the scorer reads well: such questions had
+been refused while "总理是谁？" was answered."""
+
+from __future__ import annotations
+
+import re
+
+from qa.ingest.cleaning import SALUTATION, SPEECH_DATE
+from qa.schema import Passage
+
+# The verbs of giving a report or speech, and the questions asking who gave it or when.
+_GIVE = r"(?:作|做|发表|宣读|所作|讲|念)"
+_ASKS_WHO = re.compile(
+    rf"(?:谁|哪位|什么人){_GIVE}的?(?:这份|这个|该|这次)?(?:报告|讲话)?|{_GIVE}(?:这份|这个|该)?(?:报告|讲话)的(?:人)?是(?:谁|哪位)|"
+    rf"报告人是|(?:报告|讲话)(?:是)?(?:由)?(?:谁|哪位){_GIVE}|"
+    r"\bwho (?:gave|delivered|presented|made|read)\b"
+)
+_ASKS_WHEN = re.compile(
+    rf"(?:哪天|哪一天|什么时候|何时|几月几[日号]|什么日子|什么日期)(?:在\w{{0,12}})?{_GIVE}的?(?:这份|这个|该)?(?:报告|讲话)?$|"
+    rf"(?:报告|讲话)(?:是)?(?:在)?(?:哪天|哪一天|什么时候|何时|几月几[日号]){_GIVE}|(?:在)?(?:什么|哪个|哪次)会(?:议)?上{_GIVE}|"
+    r"\bwhen was (?:the|this|that) (?:\w+ )*?(?:report|speech) (?:given|delivered|presented|made|read)\b|"
+    r"\bat (?:what|which) (?:meeting|session)\b"
+)
+_NAMES_REPORT = re.compile(r"报告|讲话|\breport\b|\bspeech\b")
+_HEAD_CHARS = 600  # the title, its date line and speaker come before the first part
+_SPEAKER_CHARS = 40  # "河南省人民政府省长 王凯": a short line
+
+
+def asks_delivery(normalized: str) -> str | None:
+    """ "who" or "when" when a question asks who delivered the document or when and where (at which
+    meeting), else None. 报告提出什么时候建成… asks about the report's contents, not its delivery."""
+    text = normalized.rstrip("？?。.！! ")
+    if not _NAMES_REPORT.search(text):  # 这项工程是谁做的？ asks about the work, not the report
+        return None
+    if _ASKS_WHO.search(text):
+        return "who"
+    return "when" if _ASKS_WHEN.search(text) else None
+
+
+def delivery_lines(top: Passage, text: str, asked: str) -> list[Passage]:
+    """The document's line saying when and where it was delivered (two lines where its meeting's name
+    wraps), and for "who" the speaker's line after it, as cited passages of ``top``'s document; [] when
+    the document has no such line (a report printed without its header)."""
+    head = text[:_HEAD_CHARS]
+    date = SPEECH_DATE.search(head)
+    if date is None:
+        return []
+    start = head.rfind("\n", 0, date.start()) + 1
+    end = _line_end(text, date.end())
+    if not text[start:end].rstrip().endswith("上") and len(text[end + 1 : _line_end(text, end + 1)]) <= 20:
+        end = _line_end(text, end + 1)  # "…在广东省第十四届" / "人民代表大会第五次会议上"
+    lines = [_line(top, text, start, end)]
+    speaker_end = _line_end(text, end + 1)
+    speaker = text[end + 1 : speaker_end].strip()
+    if asked == "who" and speaker and len(speaker) <= _SPEAKER_CHARS and not SALUTATION.match(speaker):
+        lines.append(_line(top, text, end + 1, speaker_end))
+    return lines
+
+
+def _line_end(text: str, at: int) -> int:
+    end = text.find("\n", at)
+    return len(text) if end < 0 else end
+
+
+def _line(top: Passage, text: str, start: int, end: int) -> Passage:
+    return top.with_(
+        section=[],
+        start=start,
+        end=end,
+        text=text[start:end],
+        highlight=(0, end - start),
+        passage_id=f"{top.doc_id}:line:{start}",
+        period="other",
+    )

@@ -1,0 +1,50 @@
+"""Who delivered a report and when are the lines under its title (qa.pipeline.delivery)."""
+
+from __future__ import annotations
+
+from qa import ReportQA
+from qa.pipeline.delivery import asks_delivery
+from qa.text.normalize import normalize
+from tests.conftest import HashEmbedder, write
+
+REPORT = """2026年安平县政府工作报告
+——2026年1月8日在安平县第十八届人民代表大会
+第五次会议上
+县长　王小明
+各位代表：
+现在，我代表县人民政府，向大会报告工作，请予审议。
+一、2025年工作回顾
+全县地区生产总值达到258.3亿元。
+二、2026年工作安排
+全县地区生产总值增长6%左右。
+"""
+
+
+def test_questions_asking_who_delivered_the_report_or_when() -> None:
+    for who in ("作报告的是谁？", "2017年政府工作报告是谁作的？", "Who delivered the report?"):
+        assert asks_delivery(normalize(who)) == "who", who
+    for when in ("这份报告是哪天作的？", "报告是在什么会议上作的？", "When was the report delivered?"):
+        assert asks_delivery(normalize(when)) == "when", when
+    # The contents of the report, or the work: no question about its delivery.
+    for other in ("报告提出什么时候建成新机场？", "这项工程是谁做的？", "总理是谁？", "哪天开始申请？"):
+        assert asks_delivery(normalize(other)) is None, other
+
+
+def test_who_delivered_the_report_and_when_are_quoted_from_under_its_title(tmp_path) -> None:
+    # Found by a helper: "作报告的是谁？" and "这份报告是哪天作的？" were refused of reports printing both.
+    bot = ReportQA.from_paths([write(tmp_path / "r.txt", REPORT)], tmp_path / "ix", embedder=HashEmbedder())
+    who = bot.ask("这份报告是谁作的？")
+    assert who.outcome == "answer"
+    # The meeting's name wraps onto a second line in the file: one line as read.
+    assert [item.text for item in who.items] == [
+        "——2026年1月8日在安平县第十八届人民代表大会第五次会议上",
+        "县长　王小明",
+    ]
+    text = bot.document_text(who.items[0].doc_id)
+    assert all(text[item.start : item.end] == item.text for item in who.items)
+    when = bot.ask("报告是哪天作的？")
+    assert [item.text for item in when.items] == [who.items[0].text]
+    # A report printed without its header: as scored.
+    bare = REPORT.split("各位代表：", 1)[1]
+    other = ReportQA.from_paths([write(tmp_path / "b.txt", bare)], tmp_path / "ib", embedder=HashEmbedder())
+    assert "delivery" not in other.ask("这份报告是谁作的？").reason
