@@ -19,6 +19,7 @@ import numpy as np
 from qa.errors import QuestionError
 from qa.index.base import IndexStore
 from qa.pipeline.answering import NOT_LIKELY, QueryEncoder, answer_from, decide, explain, retrieve
+from qa.pipeline.asked import asks_for
 from qa.pipeline.conversation import asks_nothing_alone, names_nothing, readings, topic_of
 from qa.pipeline.coverage import lacking
 from qa.pipeline.everyday import official_readings
@@ -139,7 +140,8 @@ class Answerer:
         answer = answer_from(question, retrieved, decision, reason | explain(data, retrieved, decision))
         top = answer.passages[0] if answer.found and answer.passages else None
         if top is not None and top.doc_id in data.texts:
-            answer.items = announced_items(data.texts[top.doc_id], top, self._outline(top.doc_id))
+            listing = asks_for(query) == "list"
+            answer.items = announced_items(data.texts[top.doc_id], top, self._outline(top.doc_id), listing)
         return self._part_answer(question, answer) or answer
 
     def _part_answer(self, question: str, answer: Answer) -> Answer | None:

@@ -74,8 +74,9 @@ _COUNTED = re.compile(
 # Words that point to what follows (以下几方面, 如下, 下列, 下面简述): such a sentence announces a list with
 # a full stop too ("今年要着重做好以下几方面的工作。" then （一）…（八）; 2023's "下面简述几项重点。").
 _FOLLOWING = re.compile(r"以下|如下|下列|下面(?:简述|简要|谈谈?|讲|就|着重|重点|分|提出)")
-# A list counted off inside the sentence that announces it: "会议要求，一是…；" (二是… follow).
-_INLINE_FIRST = re.compile(r"[，,：:]\s*(?=一是|第一[，,、])")
+# A list counted off inside the sentence that announces it: "会议要求，一是…；" (二是… follow), or
+# numbered after its colon: "报到流程：（1）扫码填写登记表；" ((2)… follow; the quote had been (1) alone).
+_INLINE_FIRST = re.compile(r"[，,：:]\s*(?=一是|第一[，,、])|[：:]\s*(?=[（(][1一][）)]|①|1[.．、](?!\d))")
 # A list the next sentence opens, in the same paragraph: "…还存在不少矛盾和问题。" then "主要是：发展中
 # 不平衡…；经济增长下行压力…；…。" (the quote had been the first sentence alone, 3 of 4 such lists).
 _NEXT_LEAD = re.compile(r"[ \t]*(?:主要|具体|集中)(?:是|有|表现为|表现在|体现在)[：:]")
@@ -135,10 +136,13 @@ def _item(top: Passage, text: str, start: int, end: int, section: tuple[str, ...
     )
 
 
-def announced_items(text: str, top: Passage, outline: tuple[tuple[int, int], ...] = ()) -> list[Passage]:
+def announced_items(
+    text: str, top: Passage, outline: tuple[tuple[int, int], ...] = (), asks_list: bool = False
+) -> list[Passage]:
     """The items announced by the sentence ``top.highlight`` marks in ``top``: the sentences right
     after it that count off a list (一是…, 二是…; （一）…；（二）…。), or the subsection headings of its
-    section.
+    section. For a question that ``asks_list`` (报到要带哪些材料？), a quoted sentence that is itself an
+    item of a counted list (2.身份证原件；) brings the whole list.
 
     ``text`` is the document's text. Empty when there is no marked sentence, or no counted
     sentence follows it and it does not end with a colon, or its section's next-level subsections
@@ -158,11 +162,17 @@ def announced_items(text: str, top: Passage, outline: tuple[tuple[int, int], ...
     bullets = _bulleted(text, end) if colon or following or _TOLD_COUNT.search(quoted) else []
     inline = _INLINE_FIRST.search(quoted)  # 会议要求，一是…； then 二是…；三是…。
     lead = _NEXT_LEAD.match(text, end)
-    if not (counts or listed or bullets or inline or following or lead):
+    own_count = _count(quoted) if asks_list else None
+    if not (counts or listed or bullets or inline or following or lead or own_count):
         return []  # the common case, decided without parsing the report's sections
     sections = document_sections(text, outline)
     own = section_at(sections, start)
     path = tuple(own.path) if own else tuple(top.section)
+    # An item's own label may hold a colon (2.军训服装费：每套150元；): it announces nothing.
+    begin, stop = (own.start, own.end) if own else (top.start, top.end)
+    run = _run_holding(text, begin, start, stop) if own_count else []
+    if run and not (colon or bullets or inline or following or lead):
+        return [_item(top, text, s, e, path) for s, e in run]
     if bullets:
         return [_item(top, text, s, e, path) for s, e in bullets]
     if lead:  # its clauses, when they run on semicolons (a list of full sentences has no clear end)
@@ -193,6 +203,14 @@ def announced_items(text: str, top: Passage, outline: tuple[tuple[int, int], ...
     starts = {s.start for s in sections}
     counted = _counted_off(text, end, own.end if own else len(text), starts)
     return [_item(top, text, s, e, path) for s, e in counted]
+
+
+def _run_holding(text: str, begin: int, start: int, end: int) -> list[tuple[int, int]]:
+    """The counted list (1., 2., …) of ``text[begin:end]`` whose items include the sentence at
+    ``start``: counted off from the nearest first item at or before it; [] when none holds it."""
+    firsts = [s for s, e in split_sentences(text, begin, start + 1) if (_count(text[s:e]) or ("", 0))[1] == 1]
+    run = _counted_off(text, firsts[-1], end, set()) if firsts else []
+    return run if any(s == start for s, _ in run) else []
 
 
 def _bulleted(text: str, end: int) -> list[tuple[int, int]]:
