@@ -114,6 +114,26 @@ def test_bad_sidecar(tmp_path: Path, content: str, message: str) -> None:
             "泉州市城市绿化管理办法\n第一条 为了促进绿化事业的发展，根据国务院《城市绿化条例》，制定本办法。",
             ("泉州市城市绿化管理办法", None, None, None, None, None),
         ),
+        (
+            # A department of a county's government sends it: of that county (it had no region).
+            "青溪县农业农村局关于开展农机补贴申请工作的通知\n各乡镇：\n现将有关事项通知如下。",
+            (
+                "青溪县农业农村局关于开展农机补贴申请工作的通知",
+                "青溪县农业农村局",
+                "青溪县",
+                None,
+                None,
+                "county",
+            ),
+        ),
+        (
+            "江城市第三中学关于新生报到的通知\n各位新生：\n现将有关事项通知如下。",
+            ("江城市第三中学关于新生报到的通知", None, None, None, None, None),  # a school is no department
+        ),
+        (
+            "翠湖社区居务公开\n各位居民：\n现将有关事项公开如下。\n\n翠湖社区居民委员会\n2024年1月5日",
+            ("翠湖社区居务公开", "翠湖社区居民委员会", None, 2024, "2024-01-05", None),  # 社区 is no district
+        ),
     ],
 )
 def test_metadata_inference(tmp_path: Path, text: str, expected: tuple) -> None:

@@ -40,6 +40,13 @@ _UNIT = r"(?:特别行政区|自治区|自治州|自治县|自治旗|地区|街�
 _REGION = rf"[{CJK_RANGES}]{{1,20}}?{_UNIT}"
 # Unit words that the region pattern can match on their own ("自治" + "区"): not a named region.
 _BARE_UNITS = {"特别行政区", "自治区", "自治州", "自治县", "自治旗", "地区", "街道", "新区", "城区", "市区"}
+# A sender of its government or one of its departments (青溪县人民政府, 青溪县农业农村局: a county's
+# notice had no region and was left out of the county's questions).
+# A 社区 or 小区 ends like a district and is none (翠湖社区居民委员会).
+_GOVERNMENT_OF = re.compile(
+    rf"(?P<r>{_REGION})(?<!社区)(?<!小区)(?<!园区)(?<!景区)(?<!校区)"
+    rf"(?:人民政府|[{CJK_RANGES}]{{1,14}}?(?:局|厅|委员会|办公室))"
+)
 _HEAD_OF = "(?:省长|市长|县长|区长|镇长|乡长|主席|旗长|州长)"  # the speaker line: 福建省人民政府省长 赵龙
 _MUNICIPALITIES = {"北京市", "天津市", "上海市", "重庆市"}
 _TITLE_WORDS = ("工作报告", "报告", "规划", "纲要", "意见", "通知", "决定", "方案", "公报", "办法", "讲话")
@@ -247,7 +254,8 @@ def _infer_region(
         re.search(rf"在(?P<r>{_REGION})第?[一二三四五六七八九十百零〇\d]+届", head_text),
         *(re.match(rf"(?P<r>{_REGION})(?:人民政府)?{_HEAD_OF}", line) for line in head),
         re.search(rf"我代表(?P<r>{_REGION}|省|市|县|区|镇|乡)人民政府", opening),
-        re.match(rf"(?P<r>{_REGION})人民政府", fields.get("发布机构", "") or fields.get("发文机关", "")),
+        re.match(_GOVERNMENT_OF, fields.get("发布机构", "") or fields.get("发文机关", "")),
+        re.match(_GOVERNMENT_OF, stripped_title.partition("关于")[0]) if "关于" in stripped_title else None,
     ]
     for m in candidates:
         if not m:
@@ -292,6 +300,9 @@ def _infer_issuer(
     for m in named:
         if m and _is_named(m.group("r")):
             return m.group("r") + "人民政府"
+    sender = re.match(_GOVERNMENT_OF, title.partition("关于")[0]) if "关于" in title else None
+    if sender:  # the title's sender: 青溪县农业农村局关于…的通知
+        return sender.group(0)
     if level == "national":
         return "国务院"
     return f"{region}人民政府" if region else None
