@@ -192,6 +192,7 @@ def test_respectively_lists_pair_subjects_with_figures() -> None:
         "连续3年前10名。",  # a rank
         "15岁以上人口平均受教育年限达到9年以上。",  # an age that defines a group (was 人口平 = 15岁)
         "为65岁以上老年人免费体检。",
+        *("每天6:30起床，7:00开始训练。", "合同总价：￥136,800元。"),  # a time of day; a mark names nothing
     ],
 )
 def test_non_figures_are_skipped(sentence: str) -> None:

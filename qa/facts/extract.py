@@ -110,6 +110,9 @@ _TIME_THEN = rf"(?:现在|目前|当前|如今|{_YEAR_WRITTEN})?的?\s*$"
 _NEW_LEVEL_END = re.compile(r"(?:到|至|为)" + _TIME_THEN)
 _NEW_LEVEL = re.compile(r"^\s*[\u4e00-\u9fff]{0,3}?(?:到|至|为)" + _TIME_THEN)  # 增加到2002年的7703元
 # An age before a noun defines a group (65岁以上老年人, 3岁以下婴幼儿, 0—6岁儿童): no key figure.
+# An indicator names something in Chinese (钢 of the old reports' 钢二百十七万吨 too) or an
+# abbreviation (GDP, PM2.5, M2); not a mark alone (/小时 of a manual's 500立方米/小时, 3年, ||).
+_NAMES_SOMETHING = re.compile(r"[\u4e00-\u9fff]|[A-Za-z]{2,}|[A-Za-z]\d")
 _AGE_GROUP = re.compile(r"(?:以上|以下)?的?[\u4e00-\u9fff]")
 # Words before a figure that speak of several years, when no year is named before it.
 _SEVERAL_YEARS = re.compile(
@@ -198,7 +201,7 @@ def _sentence_drafts(text: str, start: int, end: int) -> list[_Draft]:
             if noun:
                 indicator = indicator + noun if len(indicator) <= 4 else noun
         last_end = fig_end
-        if not indicator:
+        if not _NAMES_SOMETHING.search(indicator):
             continue  # a figure that names nothing is no key figure
         kind: Kind = "growth" if verb else "rate" if relative else "amount"
         pct = _signed(verb, figure.value) if verb and relative else None

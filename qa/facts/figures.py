@@ -30,7 +30,7 @@ _CN_NUMERAL = "零〇一二两三四五六七八九十百千万亿"
 # One figure: arabic (with 多/余 and a multiplier), 百分之…, or a Chinese numeral, then a unit.
 # The multiplier is lazy so 100万千瓦 reads 万 + 千瓦 and 5千米 reads 千米.
 FIGURE = re.compile(
-    rf"(?<![A-Za-z{DIGITS}.．第前/\-－—~～])(?<![{DIGITS}] )"
+    rf"(?<![A-Za-z{DIGITS}.．第前/\-－—~～])(?<![{DIGITS}] )(?<![{DIGITS}][:：])"  # 6:30 is a time
     rf"(?:(?P<arabic>{_ARABIC})(?P<range>[%％]?[—–\-－~～至到]{{1,2}}(?:{_ARABIC}))?"
     rf" ?(?P<approx>[多余])?(?P<mult>[百千万亿]*?)(?P<approx2>[多余])?(?P<unit>{_UNIT_RE})"
     rf"|百分之(?P<pct>[{DIGITS}.．]+|[{_CN_NUMERAL}点]+)"
