@@ -321,3 +321,24 @@ def test_a_chats_place_year_and_language_carry_over() -> None:
     # "Was it achieved?" asks the earlier Chinese target's 完成了吗？ (3 of 3 had quoted boilerplate).
     for asked in ("Was it achieved?", "was the target met?"):
         assert readings(asked, topic_of(earlier), previous=earlier) == ["2015年gdp完成了吗？"]
+
+
+def test_a_reading_whose_sections_heading_names_the_turns_word_may_win() -> None:
+    # Found by a helper: "要带哪些材料？" after "农机补贴什么时候可以申请？" quoted 原材料 of another report:
+    # the notice's sentence listing the materials is under "（二）申请材料" and does not say 材料 itself.
+    notice = Passage(
+        "n",
+        "农机补贴通知",
+        ["三、申请程序", "（二）申请材料"],
+        "other",
+        0,
+        20,
+        "持本人身份证、购机发票提交申请。",
+    )
+    question, reading = "要带哪些材料？", "农机补贴要带哪些材料？"
+    asked = Answer(question, True, "做好原材料保供稳价工作。", [], {}, 0.44, "answer")
+    read = Answer(reading, True, "持本人身份证、购机发票提交申请。", [notice], {}, 0.54, "answer")
+    assert best_reading(question, [(question, asked), (reading, read)]) is read
+    elsewhere = Passage("n", "农机补贴通知", ["三、申请程序", "（一）申请时间"], "other", 0, 20, notice.text)
+    other = Answer(reading, True, notice.text, [elsewhere], {}, 0.54, "answer")
+    assert best_reading(question, [(question, asked), (reading, other)]) is asked

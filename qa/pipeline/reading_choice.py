@@ -84,13 +84,18 @@ def best_reading(
         # 新增学位多少个？": 白石镇's report says 新增公办幼儿园学位300个, not 白石镇).
         # Only a place, though: every report's title names 报告 ("作报告的是谁？" after "去年造林多少亩？"
         # was read as 造林作报告的是谁？ and answered with the 造林 sentence).
-        document = normalize(answer.passages[0].document) if answer.found and answer.passages else ""
+        # So does its section's heading: a notice's "（二）申请材料" above the sentence listing them
+        # ("要带哪些材料？" after "农机补贴什么时候可以申请？" had quoted 原材料 of another report).
+        top = answer.passages[0] if answer.found and answer.passages else None
+        document = normalize(top.document) if top else ""
         quoted = normalize(answer.answer or "")
+        heading = normalize(top.section[-1]) if top and top.section else ""
         return (
             reading == question
             or not named
             or any(_quotes(quoted, term) for word in named for term in (word, *report_terms(word)))
             or any(word in document and names_a_place(word) for word in named)
+            or any(word in heading for word in named)
         )
 
     kept = [answer for reading, answer in answered if backed(reading, answer)]
