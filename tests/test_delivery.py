@@ -48,3 +48,25 @@ def test_who_delivered_the_report_and_when_are_quoted_from_under_its_title(tmp_p
     bare = REPORT.split("各位代表：", 1)[1]
     other = ReportQA.from_paths([write(tmp_path / "b.txt", bare)], tmp_path / "ib", embedder=HashEmbedder())
     assert "delivery" not in other.ask("这份报告是谁作的？").reason
+
+
+NEWS = """社区老年食堂正式开业
+
+本报讯（记者 林晓雯 通讯员 孙丽娜）10月8日上午，阳光社区老年食堂举行开业仪式。食堂由李梅负责运营。
+
+首月接待老人超3000人次。
+"""
+
+
+def test_who_wrote_an_article_is_its_byline(tmp_path) -> None:
+    # Found by a helper: 记者是谁？ and 通讯员是谁？ were refused of a news story with its byline.
+    for writer in ("记者是谁？", "这篇文章是谁写的？", "Who wrote the article?"):
+        assert asks_delivery(normalize(writer)) == "writer", writer
+    assert asks_delivery(normalize("谁负责食堂运营？")) is None
+    bot = ReportQA.from_paths([write(tmp_path / "n.txt", NEWS)], tmp_path / "ix", embedder=HashEmbedder())
+    byline = "本报讯（记者 林晓雯 通讯员 孙丽娜）10月8日上午，阳光社区老年食堂举行开业仪式。"
+    assert bot.ask("记者是谁？").answer == bot.ask("通讯员是谁？").answer == byline
+    report = ReportQA.from_paths(
+        [write(tmp_path / "r.txt", REPORT)], tmp_path / "ir", embedder=HashEmbedder()
+    )
+    assert "delivery" not in report.ask("记者是谁？").reason  # no byline: as scored

@@ -1,7 +1,8 @@
 """Who delivered a report and when: the lines under its title (——2017年3月5日在第十二届全国人民代表大会
 第五次会议上 / 国务院总理　李克强), quoted when a question asks for them ("这份报告是谁作的？", "报告是哪天作
-的？", "Who delivered the report?"). They are no sentence the scorer reads well: such questions had
-been refused while "总理是谁？" was answered."""
+的？", "Who delivered the report?"); and who wrote an article: its byline (本报讯（记者 林晓雯 通讯员 孙丽娜）
+…, 作者：…) for "记者是谁？" or "这篇文章是谁写的？". They are no sentence the scorer reads well: such
+questions had been refused while "总理是谁？" was answered."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import re
 
 from qa.ingest.cleaning import SALUTATION, SPEECH_DATE
 from qa.schema import Passage
+from qa.text.sentences import split_sentences
 
 # The verbs of giving a report or speech, and the questions asking who gave it or when.
 _GIVE = r"(?:作|做|发表|宣读|所作|讲|念)"
@@ -23,6 +25,14 @@ _ASKS_WHEN = re.compile(
     r"\bwhen was (?:the|this|that) (?:\w+ )*?(?:report|speech) (?:given|delivered|presented|made|read)\b|"
     r"\bat (?:what|which) (?:meeting|session)\b"
 )
+# Who wrote an article: its byline's roles, asked by name or as 谁写的.
+_ROLES = r"记者|通讯员|作者|编辑|撰稿人?|撰文|摄影"
+_ASKS_WRITER = re.compile(
+    rf"^(?:这篇|这条|该|本)?(?:新闻|文章|报道|稿件|稿子)?的?(?:{_ROLES})(?:是谁|叫什么|是哪位|有谁)|"
+    r"(?:新闻|文章|报道|稿件|稿子)(?:是)?(?:由)?(?:谁|哪位)(?:写|撰写|采写|报道)的?|"
+    r"\bwho (?:wrote|reported|authored)\b"
+)
+_BYLINE = re.compile(rf"(?:{_ROLES})[\s　：:]*[\u4e00-\u9fff]{{2,4}}")
 _NAMES_REPORT = re.compile(r"报告|讲话|\breport\b|\bspeech\b")
 _HEAD_CHARS = 600  # the title, its date line and speaker come before the first part
 _SPEAKER_CHARS = 40  # "河南省人民政府省长 王凯": a short line
@@ -30,8 +40,11 @@ _SPEAKER_CHARS = 40  # "河南省人民政府省长 王凯": a short line
 
 def asks_delivery(normalized: str) -> str | None:
     """ "who" or "when" when a question asks who delivered the document or when and where (at which
-    meeting), else None. 报告提出什么时候建成… asks about the report's contents, not its delivery."""
+    meeting), "writer" when it asks who wrote it (记者是谁？), else None. 报告提出什么时候建成… asks
+    about the report's contents, not its delivery."""
     text = normalized.rstrip("？?。.！! ")
+    if _ASKS_WRITER.search(text):
+        return "writer"
     if not _NAMES_REPORT.search(text):  # 这项工程是谁做的？ asks about the work, not the report
         return None
     if _ASKS_WHO.search(text):
@@ -42,8 +55,13 @@ def asks_delivery(normalized: str) -> str | None:
 def delivery_lines(top: Passage, text: str, asked: str) -> list[Passage]:
     """The document's line saying when and where it was delivered (two lines where its meeting's name
     wraps), and for "who" the speaker's line after it, as cited passages of ``top``'s document; [] when
-    the document has no such line (a report printed without its header)."""
+    the document has no such line (a report printed without its header). For "writer", the sentence
+    holding the byline (本报讯（记者 林晓雯）10月8日上午，…), or [] when the opening has none."""
     head = text[:_HEAD_CHARS]
+    if asked == "writer":
+        byline = _BYLINE.search(head)
+        spans = split_sentences(text, 0, _line_end(text, byline.end())) if byline else []
+        return [_line(top, text, s, e) for s, e in spans if s <= byline.start() < e][:1] if byline else []
     date = SPEECH_DATE.search(head)
     if date is None:
         return []
