@@ -176,6 +176,10 @@ def test_what_a_document_says_of_a_topic_is_its_sentences_naming_it(tmp_path) ->
     # Found by a helper: 关于教育说了什么？ was refused 8 of 8 times of reports naming 教育 17–35 times.
     assert asked_topic("关于民生说了什么？") == asked_topic("民生方面讲了哪些内容？") == "民生"
     assert asked_topic("今年民生实事有哪些？") is None
+    # Whether it mentions a topic at all asks the same (有没有提到人工智能？ had been refused of a report
+    # naming it 13 times).
+    for mentioned in ("有没有提到民生？", "报告里提到民生了吗？", "民生有没有提到？"):
+        assert asked_topic(mentioned) == "民生", mentioned
     text = REPORT.replace("坚持依法行政。", "坚持依法行政，人民生活持续改善。")
     bot = ReportQA.from_paths([write(tmp_path / "r.txt", text)], tmp_path / "ix", embedder=HashEmbedder())
     answer = bot.ask("关于民生说了什么？")
