@@ -42,6 +42,13 @@ needs_reports = pytest.mark.skipif(
             "province",
             "关于印发实施方案的通知",
         ),  # not a bare report title
+        (
+            "安吉县市场监督管理局个体工商户设立登记办事指南",
+            2026,
+            "安吉县",
+            "county",
+            "安吉县市场监督管理局个体工商户设立登记办事指南",
+        ),
         ("政府工作报告", None, "广东省", "province", "政府工作报告"),  # no year: nothing is guessed
         ("政府工作报告", 2024, None, None, "政府工作报告"),  # no issuer
     ],

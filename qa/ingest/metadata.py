@@ -171,8 +171,10 @@ def display_title(raw_title: str, year: int | None, region: str | None, level: L
     base = _YEAR_PREFIX.sub("", raw_title).strip()
     if named:
         base = base.removeprefix(issuer)
-    if not any(word in base for word in _TITLE_WORDS):
-        base = "政府工作报告"  # no title was printed: the file name stood in for it
+    if not any(word in base for word in _TITLE_WORDS) and not re.search(f"[{CJK_RANGES}]", base):
+        # No title was printed: the file name stood in for it (1955_national). A printed title of
+        # another genre stays (安吉县市场监督管理局…办事指南 had been shown as 2026年安吉县政府工作报告).
+        base = "政府工作报告"
     elif not _BARE_REPORT_TITLE.fullmatch(base):
         return raw_title
     return f"{year}年{issuer}{base}"
