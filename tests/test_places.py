@@ -32,6 +32,7 @@ def test_place_names_are_not_taken_from_ordinary_words() -> None:
     assert named_places(analyze("哪些州市入选国家碳达峰试点？")) == []
     assert named_places(analyze("哪些县要发展成中等城市？")) == []
     assert named_places(analyze("多少个乡通了公路？")) == []
+    assert named_places(analyze("沪深两市去年新增上市公司多少家？")) == []  # a count, no city
     assert named_places(analyze("什邡市今年GDP目标是多少？")) == ["什邡市"]  # a city's name may hold 什
     assert named_places(analyze("公司今年计划上市吗？"), cities=True) == []  # 上市: to go public
     assert named_places(analyze("成都市今年GDP目标是多少？")) == ["成都市"]  # ends in 都市, a place

@@ -28,6 +28,8 @@ from qa.pipeline.query import analyze, as_meant
         # A province by its abbreviation: it had been answered from the State Council's report.
         ("皖去年粮食产量多少？", "安徽去年粮食产量多少？"),
         ("问一下，湘今年要培训多少乡村医生？", "问一下，湖南今年要培训多少乡村医生？"),
+        ("去年进出口增长多少，豫呢？", "去年进出口增长多少，河南呢？"),
+        ("鄂和鲁分别是多少？", "湖北和山东分别是多少？"),
         ("沪深两市成交额多少？", "沪深两市成交额多少？"),  # 沪/深 are two markets' places
         ("川藏铁路进展如何？", "川藏铁路进展如何？"),  # one word
         ("粤港澳大湾区怎么建？", "粤港澳大湾区怎么建？"),

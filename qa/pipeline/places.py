@@ -40,7 +40,7 @@ _ENGLISH_WORD = re.compile(r"[a-z]+(?:['’][a-z]+)*")
 # 这个县; and characters no place's name holds, which mark a phrase: 的, the 不/没 of a question
 # asked as A-not-A (能不能找县医院, 有没有), and verbs of going (病人送到县医院, 去县里, 找县医院: it had
 # been refused as 没有病人送到县的报告). cpca's table has none of them.
-_LEVEL_SAYERS = frozenset("全本我该此各咱每个些")
+_LEVEL_SAYERS = frozenset("全本我该此各咱每个些两三四五六七八九十")  # 沪深两市, 苏浙三省: counts, no names
 # The question words of 哪些县, 什么市, 多少个乡 mark a phrase too (哪些州市入选…？ had been refused as
 # 没有哪些州市的报告).
 _PHRASE_MARKS = frozenset("的不没到送往去找哪啥么几少")

@@ -14,17 +14,19 @@ _PROVINCE_OF = {
     "桂": "广西", "琼": "海南", "渝": "重庆", "川": "四川", "蜀": "四川", "黔": "贵州", "滇": "云南",
     "陕": "陕西", "陇": "甘肃",
 }  # fmt: skip
-# An abbreviation opening a clause (皖去年粮食产量多少？, 问一下，湘今年…).
-_OPENING = re.compile(rf"(?:^|(?<=[,，。、；;？?！!\s]))[{''.join(_PROVINCE_OF)}]")
+# An abbreviation opening a clause (皖去年粮食产量多少？, 问一下，湘今年…) or after 和 (鄂和鲁分别…).
+_OPENING = re.compile(rf"(?:^|(?<=[,，。、；;？?！!\s和与跟]))[{''.join(_PROVINCE_OF)}]")
+# The one-character words that may follow a province's name: 鄂呢？, 鲁的, 鄂和鲁 (沪/深 may not).
+_AFTER = frozenset("呢的和与跟省")
 
 
 def provinces_spelled_out(text: str) -> str:
     """``text`` with a province's one-character abbreviation that opens a clause and is a word of
-    its own before a longer one (皖/去年, 湘/今年) in full: 皖去年粮食产量多少？ -> 安徽去年粮食产量多少？
-    (it had been answered from the State Council's report). 沪深两市 (沪/深) and 川藏铁路 (one word)
-    stay."""
+    its own before a longer one (皖/去年, 湘/今年) or 呢, 的, 和 in full: 皖去年粮食产量多少？ ->
+    安徽去年粮食产量多少？ (it had been answered from the State Council's report). 沪深两市 (沪/深) and
+    川藏铁路 (one word) stay."""
     for match in reversed(list(_OPENING.finditer(text))):
         words = cut_words(text[match.start() : match.start() + 12])
-        if len(words) > 1 and words[0] == match.group() and len(words[1]) > 1:
+        if len(words) > 1 and words[0] == match.group() and (len(words[1]) > 1 or words[1] in _AFTER):
             text = text[: match.start()] + _PROVINCE_OF[match.group()] + text[match.end() :]
     return text
