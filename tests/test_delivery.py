@@ -21,9 +21,19 @@ REPORT = """2026年安平县政府工作报告
 
 
 def test_questions_asking_who_delivered_the_report_or_when() -> None:
-    for who in ("作报告的是谁？", "2017年政府工作报告是谁作的？", "Who delivered the report?"):
+    for who in (
+        "作报告的是谁？",
+        "2017年政府工作报告是谁作的？",
+        "谁代表国务院作了2021年的报告？",
+        "Who delivered the report?",
+    ):
         assert asks_delivery(normalize(who)) == "who", who
-    for when in ("这份报告是哪天作的？", "报告是在什么会议上作的？", "When was the report delivered?"):
+    for when in (
+        "这份报告是哪天作的？",
+        "在哪次人代会上作的报告？",
+        "李克强哪天作的政府工作报告？",
+        "When was the report delivered?",
+    ):
         assert asks_delivery(normalize(when)) == "when", when
     # The contents of the report, or the work: no question about its delivery.
     for other in ("报告提出什么时候建成新机场？", "这项工程是谁做的？", "总理是谁？", "哪天开始申请？"):

@@ -15,13 +15,15 @@ from qa.text.sentences import split_sentences
 # The verbs of giving a report or speech, and the questions asking who gave it or when.
 _GIVE = r"(?:作|做|发表|宣读|所作|讲|念)"
 _ASKS_WHO = re.compile(
-    rf"(?:谁|哪位|什么人){_GIVE}的?(?:这份|这个|该|这次)?(?:报告|讲话)?|{_GIVE}(?:这份|这个|该)?(?:报告|讲话)的(?:人)?是(?:谁|哪位)|"
+    rf"(?:谁|哪位|什么人)(?:代表[^，,。？?]{{1,8}}?)?{_GIVE}了?的?(?:这份|这个|该|这次)?(?:报告|讲话)?|{_GIVE}(?:这份|这个|该)?(?:报告|讲话)的(?:人)?是(?:谁|哪位)|"
     rf"报告人是|(?:报告|讲话)(?:是)?(?:由)?(?:谁|哪位){_GIVE}|"
     r"\bwho (?:gave|delivered|presented|made|read)\b"
 )
 _ASKS_WHEN = re.compile(
-    rf"(?:哪天|哪一天|什么时候|何时|几月几[日号]|什么日子|什么日期)(?:在\w{{0,12}})?{_GIVE}的?(?:这份|这个|该)?(?:报告|讲话)?$|"
-    rf"(?:报告|讲话)(?:是)?(?:在)?(?:哪天|哪一天|什么时候|何时|几月几[日号]){_GIVE}|(?:在)?(?:什么|哪个|哪次)会(?:议)?上{_GIVE}|"
+    rf"(?:哪天|哪一天|什么时候|何时|几月几[日号]|什么日子|什么日期)(?:在\w{{0,12}})?{_GIVE}的?(?:这份|这个|该)?"
+    rf"(?:[\u4e00-\u9fff]{{0,6}}报告|讲话)?$|"
+    rf"(?:报告|讲话)(?:是)?(?:在)?(?:哪天|哪一天|什么时候|何时|几月几[日号]){_GIVE}|"
+    rf"(?:在)?(?:什么|哪个|哪次|哪一次)[^，,。？?]{{0,6}}?会(?:议)?上{_GIVE}|"
     r"\bwhen was (?:the|this|that) (?:\w+ )*?(?:report|speech) (?:given|delivered|presented|made|read)\b|"
     r"\bat (?:what|which) (?:meeting|session)\b"
 )
