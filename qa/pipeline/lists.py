@@ -205,10 +205,18 @@ def announced_items(
     return [_item(top, text, s, e, path) for s, e in counted]
 
 
+def opening_list(text: str, heading: Passage, section: Section) -> list[Passage]:
+    """The counted list (1.…；2.…；) right under ``heading``, the heading line of ``section``, as items:
+    what a guide's 五、所需材料 lists in running text; [] when its body opens otherwise."""
+    run = _counted_off(text, heading.end + 1, section.end, set())
+    return [_item(heading, text, s, e, tuple(section.path)) for s, e in run]
+
+
 def _run_holding(text: str, begin: int, start: int, end: int) -> list[tuple[int, int]]:
     """The counted list (1., 2., …) of ``text[begin:end]`` whose items include the sentence at
     ``start``: counted off from the nearest first item at or before it; [] when none holds it."""
-    firsts = [s for s, e in split_sentences(text, begin, start + 1) if (_count(text[s:e]) or ("", 0))[1] == 1]
+    spans = split_sentences(text, begin, end)
+    firsts = [s for s, e in spans if s <= start and (_count(text[s:e]) or ("", 0))[1] == 1]
     run = _counted_off(text, firsts[-1], end, set()) if firsts else []
     return run if any(s == start for s, _ in run) else []
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from qa.pipeline.answering import NOT_LIKELY
 from qa.pipeline.delivery import asks_delivery, delivery_lines
-from qa.pipeline.lists import announced_items, document_sections, subsection_items
+from qa.pipeline.lists import announced_items, document_sections, opening_list, subsection_items
 from qa.pipeline.mentions import asked_topic, mentions
 from qa.pipeline.sections import (
     asked_part,
@@ -61,6 +61,9 @@ def _part_answer(
     top = answer.passages[0]
     sections = document_sections(text, outline)
     section = section_titled(sections, titled) if titled else part_named(sections, asked)
+    listed = section is None and titled is not None
+    if listed:  # a guide's 五、所需材料 with its 1.…；2.…； in running text
+        section = section_titled(sections, titled, parents_only=False)
     count = part_count(sections, asked) if section is None and asked else None
     if count is not None:  # 第五部分 of a report of three: say so, not another part's sentence
         reason = {"not_found_because": f"the document has only {count} {asked[0][1]}"}
@@ -68,7 +71,12 @@ def _part_answer(
     if section is None:
         return None
     heading = part_passage(top, text, section)
-    items = subsection_items(text, section, heading, outline) or announced_items(text, heading, outline)
+    if listed:
+        items = opening_list(text, heading, section)
+        if not items:
+            return None
+    else:
+        items = subsection_items(text, section, heading, outline) or announced_items(text, heading, outline)
     # An answer from inside the part stands, unless it quotes the part's heading (no candidate, but
     # one spaced otherwise than its title: "第三章  项目申报和审批" had been quoted without its 第七条…).
     # A list asked by its heading's words is that heading's list, unless the answer lists it too

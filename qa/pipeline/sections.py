@@ -65,9 +65,30 @@ _OTHER_TIME = re.compile(r"(?:19|20)\d\d|去年|上年|前年|过去|一年来|�
 MIN_TITLE_WORDS = 3  # 重点工作, 民生实事: two characters (工作, 措施) name every part alike
 
 
+# "需要什么材料？", "要满足哪些条件？", "办理流程是什么？": what a guide lists under a heading (四、申请材料,
+# 六、办理流程), asked by its noun (a helper's guide had been answered with its 事项名称 or one step).
+_ASKS_NEEDED = re.compile(
+    r"(?:需要|要|得|须|应该?)(?:带|交|提供|准备|提交|满足|具备|符合|走|经过)?(?:哪些|什么|啥)(?P<x>[\u4e00-\u9fff]{2,6}?)"
+    r"(?:呢|啊)?[?？。!！\s]*$"
+    r"|(?P<y>[\u4e00-\u9fff]{0,4}(?:流程|步骤|程序|条件|材料))(?:是|有)(?:什么|哪些|怎样的?)[?？。!！\s]*$"
+)
+_LISTED_NOUNS = ("材料", "条件", "流程", "步骤", "程序", "资料", "证件")  # what a guide's headings list
+
+
 def titled_list(question: str) -> str | None:
     """What a list question about this year names, to be found in a heading ("江苏今年的重点工作有
-    哪些？" -> 重点工作); None for any other question. ``question`` is normalized."""
+    哪些？" -> 重点工作; "需要什么材料？" -> 材料); None for any other question. ``question`` is
+    normalized."""
+    needed = _ASKS_NEEDED.search(question)
+    if needed:
+        noun = needed.group("x") or needed.group("y")
+        noun = (
+            next((n for n in _LISTED_NOUNS if noun.endswith(n)), None)
+            if len(noun) < MIN_TITLE_WORDS
+            else noun
+        )
+        if noun:
+            return noun
     found = _ASKS_LIST.search(question)
     if found is None or _OTHER_TIME.search(question):
         return None
@@ -78,13 +99,14 @@ def titled_list(question: str) -> str | None:
     return rest if len(rest) >= MIN_TITLE_WORDS else None
 
 
-def section_titled(sections: list[Section], words: str) -> Section | None:
-    """The outermost section whose title holds ``words`` and that has subsections, or None."""
+def section_titled(sections: list[Section], words: str, parents_only: bool = True) -> Section | None:
+    """The outermost section whose title holds ``words`` and that has subsections (any, when not
+    ``parents_only``: a guide's 五、所需材料 lists its items in running text), or None."""
     titled = [s for s in sections if words in normalize(s.title)]
     parents = [
         s for s in titled if any(c.level == s.level + 1 and s.start < c.start < s.end for c in sections)
     ]
-    return min(parents, key=lambda s: (s.level, s.start), default=None)
+    return min(parents if parents_only else titled, key=lambda s: (s.level, s.start), default=None)
 
 
 def asked_part(question: str) -> list[tuple[int, str]]:
