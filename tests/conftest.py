@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from qa import ReportQA
 from qa.facts import Fact, extract_facts
 from qa.index.lexical import tokenize
 from qa.ingest.structure import parse_sections, section_path_at
@@ -96,6 +97,11 @@ class HashEmbedder:
     def encode_passages(self, texts: list[str], show_progress: bool | None = None) -> np.ndarray:
         self.encoded += len(texts)
         return self._embed(texts)
+
+
+def bot_of(folder: Path, text: str, name: str = "doc.txt") -> ReportQA:
+    """A bot of one document, ``text`` written into ``folder`` as ``name``, on the hash embedder."""
+    return ReportQA.from_paths([write(folder / name, text)], folder / f"ix-{name}", embedder=HashEmbedder())
 
 
 @pytest.fixture

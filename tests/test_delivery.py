@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from qa import ReportQA
 from qa.pipeline.delivery import asks_delivery
 from qa.text.normalize import normalize
-from tests.conftest import HashEmbedder, write
+from tests.conftest import bot_of
 
 REPORT = """2026年安平县政府工作报告
 ——2026年1月8日在安平县第十八届人民代表大会
@@ -42,7 +41,7 @@ def test_questions_asking_who_delivered_the_report_or_when() -> None:
 
 def test_who_delivered_the_report_and_when_are_quoted_from_under_its_title(tmp_path) -> None:
     # Found by a helper: "作报告的是谁？" and "这份报告是哪天作的？" were refused of reports printing both.
-    bot = ReportQA.from_paths([write(tmp_path / "r.txt", REPORT)], tmp_path / "ix", embedder=HashEmbedder())
+    bot = bot_of(tmp_path, REPORT)
     who = bot.ask("这份报告是谁作的？")
     assert who.outcome == "answer"
     # The meeting's name wraps onto a second line in the file: one line as read.
@@ -56,7 +55,7 @@ def test_who_delivered_the_report_and_when_are_quoted_from_under_its_title(tmp_p
     assert [item.text for item in when.items] == [who.items[0].text]
     # A report printed without its header: as scored.
     bare = REPORT.split("各位代表：", 1)[1]
-    other = ReportQA.from_paths([write(tmp_path / "b.txt", bare)], tmp_path / "ib", embedder=HashEmbedder())
+    other = bot_of(tmp_path, bare, "b.txt")
     assert "delivery" not in other.ask("这份报告是谁作的？").reason
 
 
@@ -73,10 +72,8 @@ def test_who_wrote_an_article_is_its_byline(tmp_path) -> None:
     for writer in ("记者是谁？", "这篇文章是谁写的？", "Who wrote the article?"):
         assert asks_delivery(normalize(writer)) == "writer", writer
     assert asks_delivery(normalize("谁负责食堂运营？")) is None
-    bot = ReportQA.from_paths([write(tmp_path / "n.txt", NEWS)], tmp_path / "ix", embedder=HashEmbedder())
+    bot = bot_of(tmp_path, NEWS, "n.txt")
     byline = "本报讯（记者 林晓雯 通讯员 孙丽娜）10月8日上午，阳光社区老年食堂举行开业仪式。"
     assert bot.ask("记者是谁？").answer == bot.ask("通讯员是谁？").answer == byline
-    report = ReportQA.from_paths(
-        [write(tmp_path / "r.txt", REPORT)], tmp_path / "ir", embedder=HashEmbedder()
-    )
+    report = bot_of(tmp_path, REPORT)
     assert "delivery" not in report.ask("记者是谁？").reason  # no byline: as scored

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qa import ReportQA
 from qa.pipeline.lists import announced_items
 from qa.pipeline.sections import titled_list
-from tests.conftest import HashEmbedder, write
+from tests.conftest import bot_of
 from tests.test_lists import _loaded, _marked
 
 NOTICE = """关于新生报到的通知
@@ -81,7 +80,7 @@ def test_what_a_guide_lists_under_a_heading_is_asked_by_its_noun(tmp_path: Path)
     assert titled_list("办食品经营许可证需要什么材料？") == "材料"
     assert (titled_list("要满足哪些条件？"), titled_list("申请条件是什么？")) == ("条件", "申请条件")
     assert titled_list("今年要做什么工作？") is None  # 工作 names every part of a report alike
-    bot = ReportQA.from_paths([write(tmp_path / "g.txt", GUIDE)], tmp_path / "ix", embedder=HashEmbedder())
+    bot = bot_of(tmp_path, GUIDE)
     materials = bot.ask("需要什么材料？")
     assert materials.answer == "三、所需材料"
     assert [i.text for i in materials.items] == [
