@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from qa import ReportQA
 from qa.pipeline.delivery import asks_delivery
 from qa.text.normalize import normalize
-from tests.conftest import bot_of
+from tests.conftest import HashEmbedder, bot_of, write
 
 REPORT = """2026年安平县政府工作报告
 ——2026年1月8日在安平县第十八届人民代表大会
@@ -77,3 +78,12 @@ def test_who_wrote_an_article_is_its_byline(tmp_path) -> None:
     assert bot.ask("记者是谁？").answer == bot.ask("通讯员是谁？").answer == byline
     report = bot_of(tmp_path, REPORT)
     assert "delivery" not in report.ask("记者是谁？").reason  # no byline: as scored
+
+
+def test_a_library_asked_which_report_without_naming_one_gets_no_speaker(tmp_path) -> None:
+    # Found by a helper: "这份报告是谁作的？" of six documents quoted an arbitrary report's header at 1.0.
+    other = REPORT.replace("安平县", "安顺县").replace("王小明", "李大明")
+    paths = [write(tmp_path / "a.txt", REPORT), write(tmp_path / "b.txt", other)]
+    bot = ReportQA.from_paths(paths, tmp_path / "ix", embedder=HashEmbedder())
+    assert "delivery" not in bot.ask("这份报告是谁作的？").reason
+    assert bot.ask("安顺县的报告是谁作的？").items[-1].text == "县长　李大明"

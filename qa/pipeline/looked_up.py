@@ -103,8 +103,11 @@ def _outline_answer(question: str, answer: Answer, text: str, outline: Outline, 
 def _delivery_answer(question: str, answer: Answer, text: str, asked: str) -> Answer | None:
     """For "这份报告是谁作的？" / "哪天作的？": the lines under the title saying when, where and by whom
     it was delivered (``qa.pipeline.delivery``); None when the document has none."""
+    # Passages of several documents: the question names no report, and the first is no answer
+    # ("这份报告是谁作的？" of a library had quoted an arbitrary report's speaker at 1.0). An article's
+    # byline names the role asked (记者): the first passage's document is the one that has it.
     lines = delivery_lines(answer.passages[0], text, asked)
-    if not lines:
+    if not lines or (asked != "writer" and len({p.doc_id for p in answer.passages}) > 1):
         return None
     joined = "\n".join(line.text for line in lines)
     return _listing(question, joined, [*lines, *answer.passages], answer, {"delivery": asked}, lines)
