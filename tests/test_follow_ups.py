@@ -141,13 +141,13 @@ def test_a_reading_counts_when_its_sentence_names_what_was_asked_in_the_reports_
     assert best_reading("那消防站呢？", readings) is station  # 消防站 as 消防救援站
     # The sentence the turn before quoted, quoted again for a new name, answers nothing.
     earlier = [("紫帽镇今年长者食堂公厕吗？", toilets)]
-    again = best_reading("长者食堂呢？", earlier, said=lambda: toilets.answer)
+    again = best_reading("长者食堂呢？", earlier, said=lambda: toilets)
     assert not again.found and again.outcome == "not_found" and again.confidence <= 0.01
     # Nor are its parts: a refusal had shown the two answers of the turn before.
     both = Answer(
         "q", True, "实施公厕改造工程，新建公厕1座。", [], {}, 0.97, "answer", parts=[toilets, station]
     )
-    again = best_reading("那医疗呢？", [("紫帽镇今年医疗公厕吗？", both)], said=lambda: both.answer)
+    again = best_reading("那医疗呢？", [("紫帽镇今年医疗公厕吗？", both)], said=lambda: both)
     assert not again.found and again.parts == []
     # A report's title says 报告: it does not back a reading that put the earlier topic in front.
     report = Passage("z", "紫帽镇2022年工作报告", [], "review", 0, 9, "组织实施工程造林200亩。")
@@ -292,17 +292,18 @@ def test_a_turn_that_points_back_is_not_answered_with_the_sentence_quoted_before
     # "具体怎么做？" had quoted the turn before's sentence again, at 0.97.
     said = "积极稳妥推进医药卫生体制改革，全面落实五项重点工作。"
     again = Answer("q", True, said, [], {}, 0.97, "answer")
+    before = Answer("q", True, said, [], {}, 0.97, "answer")
     other = Answer("q", True, "组织实施医药卫生体制改革。", [], {}, 0.91, "answer")
     forms = [("医改具体怎么做？", again), ("2010年医改具体怎么做？", other)]
-    assert best_reading("具体怎么做？", forms, said=lambda: said) is other
+    assert best_reading("具体怎么做？", forms, said=lambda: before) is other
     # "实际是多少？" asks what was said: the sentence just quoted may answer it (1312万 after 2015年呢？).
-    assert best_reading("实际是多少？", [("2015年就业实际是多少？", again)], said=lambda: said) is again
+    assert best_reading("实际是多少？", [("2015年就业实际是多少？", again)], said=lambda: before) is again
     # Nor is a sentence of the turn before's parts an answer to one asking for more.
-    both = said + "\n" + other.answer
+    both = Answer("q", True, said + "\n" + other.answer, [], {}, 0.97, "answer")
     assert not best_reading("具体怎么做？", [("医改具体怎么做？", other)], said=lambda: both).found
     # A turn that names its own thing may be answered by that sentence again.
     forms = [("医药卫生体制改革呢？", again), ("2010年医药卫生体制改革呢？", other)]
-    assert best_reading("那医药卫生体制改革呢？", forms, said=lambda: said) is again
+    assert best_reading("那医药卫生体制改革呢？", forms, said=lambda: before) is again
 
 
 def test_a_chats_place_year_and_language_carry_over() -> None:

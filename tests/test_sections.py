@@ -162,8 +162,8 @@ def test_a_reports_parts_asked_by_number_and_as_a_whole(tmp_path) -> None:
 def test_a_list_asked_by_its_headings_words_is_that_headings_list(tmp_path) -> None:
     # Found by a helper: "江苏今年的重点工作有哪些？" quoted the targets sentence inside 三、2026年重点工作,
     # and "湖北今年重点工作有哪些？" a preamble, not the part's (一)…(十).
-    assert titled_list("江苏今年的重点工作有哪些？") == "重点工作"
-    assert titled_list("今年工作安排包括哪几个方面？") == "工作安排"
+    assert titled_list("江苏今年的重点工作有哪些？") == ("重点工作",)
+    assert titled_list("今年工作安排包括哪几个方面？") == ("工作安排",)
     for other in ("去年重点工作有哪些？", "今年的目标是多少？", "有哪些？", "工作有哪些？"):
         assert titled_list(other) is None, other
     bot = ReportQA.from_paths([write(tmp_path / "r.txt", REPORT)], tmp_path / "ix", embedder=HashEmbedder())

@@ -8,6 +8,7 @@ replace words of, its level of government, how its last turn was read and the se
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Protocol
 
@@ -117,7 +118,9 @@ class Conversation:
             for reading, answer in answered:
                 answer.reason["standalone_question"] = reading
             alone = stands_alone(question, self.topic)
-            answer = best_reading(question, answered, alone, lambda: self._said(ask))
+            answer = best_reading(
+                question, answered, alone, functools.cache(lambda: self._last_answered(ask))
+            )
         standalone = answer.reason["standalone_question"]
         self._remember(question, standalone)  # before ``last`` moves on: it reads the turn before
         self.topic, self.last = topic_of(standalone) or self.topic, standalone
@@ -162,12 +165,12 @@ class Conversation:
             return Conversation(self.bot, self.earlier[:index]).ask(self.earlier[index])
         return None
 
-    def _said(self, ask: Callable[[str], Answer]) -> str | None:
-        """The sentence quoted last: by the last turn answered, else by a resumed question asked again
-        (the web page resumes from its history at each turn: the repeat had passed there)."""
-        quoted = next((turn.answer for turn in reversed(self.turns) if turn.answer), None)
-        for reading in reversed(self.resumed[-3:] if quoted is None else []):
+    def _last_answered(self, ask: Callable[[str], Answer]) -> Answer | None:
+        """The answer that quoted a sentence last: the last turn answered, else a resumed question
+        asked again (the web page resumes from its history at each turn: the repeat had passed there)."""
+        last = next((turn for turn in reversed(self.turns) if turn.answer), None)
+        for reading in reversed(self.resumed[-3:] if last is None else []):
             with contextlib.suppress(QuestionError):
-                if (quoted := ask(reading).answer) is not None:
-                    break
-        return quoted
+                if (answer := ask(reading)).answer is not None:
+                    return answer
+        return last

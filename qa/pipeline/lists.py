@@ -28,6 +28,8 @@ from qa.text.sentences import split_sentences
 _COLONS = ("：", ":")
 _SEMICOLONS = ("；", ";")
 MAX_CLAUSES = 15  # a colon's list longer than this is read as running text
+# A labelled heading's body quoted whole (办理时限: 即时办结；…3个工作日内办结。); a longer one is scored.
+SHORT_BODY = 3
 
 
 @functools.lru_cache(maxsize=32)
@@ -207,9 +209,22 @@ def announced_items(
 
 def opening_list(text: str, heading: Passage, section: Section) -> list[Passage]:
     """The counted list (1.…；2.…；) right under ``heading``, the heading line of ``section``, as items:
-    what a guide's 五、所需材料 lists in running text; [] when its body opens otherwise."""
+    what a guide's 五、所需材料 lists in running text; else the list its body's first sentence announces
+    (换证按以下步骤进行：（一）…；（二）…); [] otherwise."""
     run = _counted_off(text, heading.end + 1, section.end, set())
+    body = [] if run else split_sentences(text, heading.end + 1, section.end)[:1]
+    for s, e in body:
+        return announced_items(text, heading.with_(start=s, end=e, text=text[s:e], highlight=(0, e - s)))
     return [_item(heading, text, s, e, tuple(section.path)) for s, e in run]
+
+
+def short_body(text: str, heading: Passage, section: Section) -> list[Passage]:
+    """The sentences under ``heading`` (the heading line of ``section``) when there are at most
+    ``SHORT_BODY`` of them: what a guide says under 七、收费标准 (不收费。); [] otherwise."""
+    body = split_sentences(text, heading.end + 1, section.end)
+    return (
+        [_item(heading, text, s, e, tuple(section.path)) for s, e in body] if len(body) <= SHORT_BODY else []
+    )
 
 
 def _run_holding(text: str, begin: int, start: int, end: int) -> list[tuple[int, int]]:

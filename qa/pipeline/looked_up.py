@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from qa.pipeline.answering import NOT_LIKELY
 from qa.pipeline.delivery import asks_delivery, delivery_lines
-from qa.pipeline.lists import announced_items, document_sections, opening_list, subsection_items
-from qa.pipeline.mentions import asked_topic, mentions
+from qa.pipeline.lists import announced_items, document_sections, opening_list, short_body, subsection_items
+from qa.pipeline.mentions import as_written, asked_topic, mentions
 from qa.pipeline.sections import (
     asked_part,
     asks_outline,
@@ -54,7 +54,7 @@ def _part_answer(
     text: str,
     outline: Outline,
     asked: list[tuple[int, str]],
-    titled: str | None,
+    titled: tuple[str, ...] | None,
 ) -> Answer | None:
     """For "第五章讲的是什么？" or "今年的重点工作有哪些？" not answered from inside that part: the part's
     heading line, its subsections (or what its line announces: 严禁下列行为：) as items."""
@@ -71,8 +71,15 @@ def _part_answer(
     if section is None:
         return None
     heading = part_passage(top, text, section)
+    inside = answer.outcome == "answer" and section.start <= top.start < section.end
+    body: list[Passage] = []
     if listed:
         items = opening_list(text, heading, section)
+        body = [] if items else short_body(text, heading, section)
+        said = answer.answer if answer.outcome == "answer" else None
+        if said and any(said.strip() == i.text.strip() for i in body):
+            return None  # 办理时限需要多久？ answered by the sentence under 四、办理时限
+        items = items or body
         if not items:
             return None
     else:
@@ -81,7 +88,6 @@ def _part_answer(
     # one spaced otherwise than its title: "第三章  项目申报和审批" had been quoted without its 第七条…).
     # A list asked by its heading's words is that heading's list, unless the answer lists it too
     # ("重点做好十个方面工作。"; the targets sentence inside 三、2026年重点工作 had been quoted for it).
-    inside = answer.outcome == "answer" and section.start <= top.start < section.end
     inside = inside and (not titled or [i.start for i in answer.items] == [i.start for i in items])
     if inside and " ".join((answer.answer or "").split()) != " ".join(heading.text.split()):
         return None
@@ -119,7 +125,7 @@ def _mentions_answer(question: str, answer: Answer, text: str, outline: Outline,
     items, count = mentions(text, topic, answer.passages[0], document_sections(text, outline))
     if not items:
         return None
-    reason = {"mentions": {"topic": topic, "count": count}}
+    reason = {"mentions": {"topic": as_written(question, topic), "count": count}}
     joined = "\n".join(item.text for item in items)
     return _listing(question, joined, [items[0], *answer.passages], answer, reason, items)
 

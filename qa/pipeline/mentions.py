@@ -14,26 +14,38 @@ from qa.text.normalize import normalize
 from qa.text.sentences import split_sentences
 from qa.text.words import cut_words
 
-_WHERE = r"(?:报告|文件|文档|这份报告|今年的报告|政府工作报告)?(?:里|中|上)?"
+# Which document, when said: "报告里", "这份报告中", or one named ("河南的报告", "08年的报告里", "安徽报告",
+# whose name keeps the search to it): a helper's 河南的报告有没有提到比亚迪？ had been refused.
+_WHERE = r"(?:[^，,。？?\s]{0,8}?的?(?:政府工作报告|报告|文件|文档|通知|文章))?(?:里|中|上)?"
+# Before a verb of mentioning, a place alone names the document too ("湖北有没有提到北斗？").
+_BEFORE = rf"(?:{_WHERE}|[^，,。？?\s]{{0,8}}?)"
 # "关于教育说了什么？", "教育方面讲了哪些内容？", "对教育是怎么说的？": a topic, and what is said of it.
 _ABOUT = re.compile(
-    r"^(?:报告|文件|文档|这份报告)?(?:里|中)?(?:关于|对于?)(?P<a>[^，,。？?]{2,12}?)(?:方面)?(?:都|是)?"
+    rf"^{_WHERE}(?:关于|对于?)(?P<a>[^，,。？?]{{2,12}}?)(?:方面)?(?:都|是)?"
     r"(?:说|讲|提|写)了?(?:些|哪些)?(?:什么|啥|哪些)(?:内容)?[?？。!！\s]*$"
-    r"|^(?P<b>[^，,。？?]{2,12}?)方面(?:都)?(?:说|讲|提|写)了?(?:些|哪些)?(?:什么|啥|哪些)(?:内容)?[?？。!！\s]*$"
-    r"|^(?:报告|文件)?(?:对|关于)(?P<c>[^，,。？?]{2,12}?)(?:是)?怎么说的[?？。!！\s]*$"
+    rf"|^{_WHERE}(?P<b>[^，,。？?]{{2,12}}?)方面(?:都)?(?:说|讲|提|写)了?(?:些|哪些)?(?:什么|啥|哪些)(?:内容)?[?？。!！\s]*$"
+    rf"|^{_WHERE}(?:对|关于)(?P<c>[^，,。？?]{{2,12}}?)(?:是)?怎么说的[?？。!！\s]*$"
     # Whether it mentions the topic at all: "有没有提到人工智能？", "报告里提到房地产了吗？", "湘超有没有
     # 提到？" (11 of 40 such questions about a topic the report names word for word had been refused).
-    rf"|^{_WHERE}(?:有没有|是否|有无)(?:提到|提及|说到|讲到|写到|涉及)过?(?P<d>[^，,。？?]{{2,12}}?)(?:的内容|的事)?[?？。!！\s]*$"
-    rf"|^{_WHERE}(?:提到|提及|说到|讲到|涉及)了?(?P<e>[^，,。？?]{{2,12}}?)了?吗[?？。!！\s]*$"
-    r"|^(?P<f>[^，,。？?]{2,12}?)(?:有没有|是否|有无)(?:被)?(?:提到|提及|说到|讲到)[?？。!！\s]*$"
+    rf"|^{_BEFORE}(?:有没有|是否|有无)(?:提到|提及|说到|讲到|写到|涉及)过?(?P<d>[^，,。？?]{{2,12}}?)(?:的内容|的事)?[?？。!！\s]*$"
+    rf"|^{_BEFORE}(?:提到|提及|说到|讲到|涉及)了?(?P<e>[^，,。？?]{{2,12}}?)了?吗[?？。!！\s]*$"
+    rf"|^{_WHERE}(?P<f>[^，,。？?]{{2,12}}?)(?:有没有|是否|有无)(?:被)?(?:提到|提及|说到|讲到)[?？。!！\s]*$"
 )
+_QUOTES = "“”‘’「」『』\"'《》"
 MAX_MENTIONS = 10  # sentences quoted; the note says how many there are in all
 
 
 def asked_topic(question: str) -> str | None:
     """The topic ``question`` (normalized) asks what the document says of, or None."""
     found = _ABOUT.match(question)
-    return next((topic for topic in found.groups() if topic), None) if found else None
+    topic = next((topic for topic in found.groups() if topic), None) if found else None
+    return topic.strip(_QUOTES) or None if topic else None  # 提到“苏超”了吗: the word, not its marks
+
+
+def as_written(question: str, topic: str) -> str:
+    """``topic`` as ``question`` writes it (AI, where normalizing had lower-cased it), or ``topic``."""
+    found = re.search(re.escape(topic), question, re.IGNORECASE)
+    return found.group() if found else topic
 
 
 def mentions(text: str, topic: str, top: Passage, sections: list[Section]) -> tuple[list[Passage], int]:

@@ -13,6 +13,7 @@ from qa.pipeline.conversation import asks_for_more, names_a_thing, only_context,
 from qa.pipeline.glossary import report_terms
 from qa.pipeline.places import names_a_place
 from qa.pipeline.query import names_something
+from qa.pipeline.sections import titled_list
 from qa.schema import Answer
 from qa.text.normalize import has_cjk, normalize
 from qa.text.words import cut_words
@@ -64,7 +65,10 @@ def stands_alone(question: str, topic: str) -> bool:
 
 
 def best_reading(
-    question: str, answered: list[tuple[str, Answer]], alone: bool = False, said: Callable | None = None
+    question: str,
+    answered: list[tuple[str, Answer]],
+    alone: bool = False,
+    said: Callable[[], Answer | None] | None = None,
 ) -> Answer:
     """The most confident answer among the readings of a chat turn ``question`` (reading, its
     answer). A reading that put words in (the earlier topic, a replaced word) counts only when its
@@ -75,9 +79,8 @@ def best_reading(
     A turn that ``stands_alone`` and is answered as it stands is not read otherwise: "去年规上工业产值
     多少？" after "安徽去年地区生产总值多少？" had been answered from Anhui's GDP sentence."""
     own = next((answer for reading, answer in answered if reading == question), None)
-    if alone and own is not None and own.outcome == "answer":
-        return own
     named = _named_words(question)
+    asked_heading = titled_list(normalize(question)) or ()
 
     def backed(reading: str, answer: Answer) -> bool:
         # The report quoted names a place as well as its sentence does ("白石镇呢？" after "青山县去年
@@ -96,21 +99,26 @@ def best_reading(
             or any(_quotes(quoted, term) for word in named for term in (word, *report_terms(word)))
             or any(word in document and names_a_place(word) for word in named)
             or any(word in heading for word in named)
+            # A guide's heading the turn asks for ("多久能办好？": 六、办理时限, looked up).
+            or any(word in normalize(answer.reason.get("part") or "") for word in asked_heading)
         )
 
     kept = [answer for reading, answer in answered if backed(reading, answer)]
+    if alone and own is not None and own.outcome == "answer":
+        return _continuing(kept, own, said) or own
     # A turn that only points back asks for more than was said ("具体怎么做？", "效果怎么样？" had quoted
     # the sentence of the turn before again, at 0.97): that sentence is no answer to it.
     # ("实际是多少？" may be answered by the sentence just quoted: it asks what that said.) A sentence
     # of the turn before's parts counts too (it had been quoted again after a two-part question).
     if kept and said and asks_for_more(question):
-        quoted = said() or ""
+        quoted = _quoted(said)
         kept = [answer for answer in kept if not (answer.answer and answer.answer in quoted)]
     if kept:
-        return most_confident(kept)
+        best = most_confident(kept)
+        return _continuing(kept, best, said) or best
     # Nothing quotes what the turn names; the sentence quoted last (``said()``) is then no answer to
     # it either ("新增学位呢？" after "今年要建公厕吗？" had quoted the 公厕 sentence again).
-    quoted = said() if said else None
+    quoted = _quoted(said) if said else None
     fresh = [answer for _, answer in answered if not (quoted and answer.answer and answer.answer in quoted)]
     if fresh:
         return most_confident(fresh)
@@ -120,3 +128,22 @@ def best_reading(
     # Nor are the parts of the answer found: a refusal had shown the turn before's two answers.
     return replace(again, found=False, answer=None, confidence=low, outcome="not_found", items=[], parts=[],
                    reason=again.reason | because)  # fmt: skip
+
+
+def _quoted(said: Callable[[], Answer | None]) -> str:
+    """The sentence the answer before quoted, or ""."""
+    last = said()
+    return (last.answer if last else None) or ""
+
+
+def _continuing(kept: list[Answer], best: Answer, said: Callable[[], Answer | None] | None) -> Answer | None:
+    """The most confident answer of ``kept`` from the document the answer before quoted, when ``best``
+    comes from another and that document answers too: a turn goes on in the document being talked
+    about ("需要什么材料？" after "我想办食品小作坊登记证换证" asks that notice's materials; another guide's
+    had been quoted at 1.0); None otherwise."""
+    last = said() if said else None
+    doc = last.passages[0].doc_id if last and last.passages else None
+    if doc is None or not best.passages or best.passages[0].doc_id == doc:
+        return None
+    same = [a for a in kept if a.outcome == "answer" and a.passages and a.passages[0].doc_id == doc]
+    return most_confident(same) if same else None

@@ -72,23 +72,46 @@ _ASKS_NEEDED = re.compile(
     r"(?:呢|啊)?[?？。!！\s]*$"
     r"|(?P<y>[\u4e00-\u9fff]{0,4}(?:流程|步骤|程序|条件|材料))(?:是|有)(?:什么|哪些|怎样的?)[?？。!！\s]*$"
 )
-_LISTED_NOUNS = ("材料", "条件", "流程", "步骤", "程序", "资料", "证件")  # what a guide's headings list
+# The nouns a guide's headings are titled by, each with the words people use for it (带什么东西 asks
+# for its 所需材料; 步骤 for its 办理流程).
+_LISTED_NOUNS = (("材料", "资料", "证件", "东西"), ("条件",), ("流程", "步骤", "程序"))
+# "收费吗？", "多久能办好？", "在哪里办？", "怎么办理？": what a guide says under a labelled heading
+# (七、收费标准, 六、办理时限, 八、办理地点, 五、办理流程), asked without its noun (a helper's service
+# questions with the service named had been answered with the guide's 事项名称 line or its preamble).
+_ASKS_LABEL = (
+    (
+        re.compile(
+            r"收费吗|收不收费|(?:要不要|需不需要)(?:交|花)?钱|要(?:交|花)?钱吗|收钱吗|(?:收|交|花)多少(?:钱|费)"
+            r"|费用(?:是)?多少|多少费用|有(?:什么)?费用吗"
+        ),
+        ("收费", "费用"),
+    ),
+    (re.compile(r"多久|多长时间|几天|几个工作日|时限"), ("时限", "期限")),
+    (
+        re.compile(r"(?:在|去|到)哪(?:里|儿)?(?:办|申请|交|提交|递交)|办理地点|地址在哪|地址是"),
+        ("地点", "地址"),
+    ),
+    (re.compile(r"(?:怎么|怎样|如何)(?:办理?|申请|申报)"), ("流程", "步骤", "程序")),
+)
+LABEL_LENGTH = (
+    14  # a guide's labelled heading (五、所需材料), not a report's heading that happens to name 流程
+)
 
 
-def titled_list(question: str) -> str | None:
-    """What a list question about this year names, to be found in a heading ("江苏今年的重点工作有
-    哪些？" -> 重点工作; "需要什么材料？" -> 材料); None for any other question. ``question`` is
-    normalized."""
+def titled_list(question: str) -> tuple[str, ...] | None:
+    """The words a heading answering ``question`` would be titled by, most specific first
+    ("江苏今年的重点工作有哪些？" -> 重点工作; "申请条件是什么？" -> 申请条件, 条件; "收费吗？" -> 收费,
+    费用), or None for any other question. ``question`` is normalized."""
     needed = _ASKS_NEEDED.search(question)
     if needed:
         noun = needed.group("x") or needed.group("y")
-        noun = (
-            next((n for n in _LISTED_NOUNS if noun.endswith(n)), None)
-            if len(noun) < MIN_TITLE_WORDS
-            else noun
-        )
-        if noun:
-            return noun
+        group = next((g for g in _LISTED_NOUNS for n in g if noun.endswith(n)), ())
+        if len(noun) >= MIN_TITLE_WORDS or group:
+            words = (noun,) if len(noun) >= MIN_TITLE_WORDS else ()
+            return tuple(dict.fromkeys((*words, *(n for n in group if noun.endswith(n)), *group)))
+    label = next((words for asks, words in _ASKS_LABEL if asks.search(question)), None)
+    if label:
+        return label
     found = _ASKS_LIST.search(question)
     if found is None or _OTHER_TIME.search(question):
         return None
@@ -96,17 +119,28 @@ def titled_list(question: str) -> str | None:
     for place in places_in(rest, cities=True):
         rest = rest.replace(place, "")
     rest = _NOT_TITLED.sub("", rest)
-    return rest if len(rest) >= MIN_TITLE_WORDS else None
+    return (rest,) if len(rest) >= MIN_TITLE_WORDS else None
 
 
-def section_titled(sections: list[Section], words: str, parents_only: bool = True) -> Section | None:
-    """The outermost section whose title holds ``words`` and that has subsections (any, when not
-    ``parents_only``: a guide's 五、所需材料 lists its items in running text), or None."""
-    titled = [s for s in sections if words in normalize(s.title)]
-    parents = [
-        s for s in titled if any(c.level == s.level + 1 and s.start < c.start < s.end for c in sections)
-    ]
-    return min(parents if parents_only else titled, key=lambda s: (s.level, s.start), default=None)
+def section_titled(
+    sections: list[Section], words: tuple[str, ...], parents_only: bool = True
+) -> Section | None:
+    """The outermost section whose title holds the first of ``words`` any title holds and that has
+    subsections (any with a short label's title, when not ``parents_only``: a guide's 五、所需材料 lists
+    its items in running text), or None."""
+    for word in words:
+        titled = [s for s in sections if word in normalize(s.title)]
+        if parents_only:
+            titled = [
+                s
+                for s in titled
+                if any(c.level == s.level + 1 and s.start < c.start < s.end for c in sections)
+            ]
+        else:
+            titled = [s for s in titled if len(normalize(s.title)) <= LABEL_LENGTH]
+        if titled:
+            return min(titled, key=lambda s: (s.level, s.start))
+    return None
 
 
 def asked_part(question: str) -> list[tuple[int, str]]:

@@ -1,0 +1,120 @@
+"""A service guide or notice asked as people ask at a service hall: with the service named, without
+its heading's noun (收费吗？, 多久能办好？), as a chat follow-up; and whether a named report mentions a
+topic (qa.pipeline.sections, qa.pipeline.lists, qa.pipeline.mentions, qa.pipeline.reading_choice)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from qa import ReportQA
+from qa.pipeline.mentions import asked_topic
+from qa.pipeline.sections import titled_list
+from tests.conftest import HashEmbedder, bot_of, write
+
+GUIDE = """青溪县医疗保障局异地就医备案办事指南
+
+一、事项名称
+城乡居民基本医疗保险异地就医备案。
+
+二、所需材料
+1.居民身份证或者社会保障卡原件；
+2.异地就医备案表一份；
+3.县级定点医院开具的转诊单。
+
+三、办理流程
+1.申请人向窗口提交申请材料；
+2.窗口工作人员当场审核材料；
+3.备案结果通过短信告知申请人。
+
+四、办理时限
+材料齐全的，即时办结；需要核实的，3个工作日内办结。
+
+五、收费标准
+不收费。
+
+六、办理地点
+青溪县政务服务中心二楼医疗保障服务窗口。
+"""
+
+NOTICE = """青溪县市场监督管理局关于开展食品小作坊登记证换证工作的通知
+
+各乡镇市场监管所：
+
+县局决定于2026年3月1日至6月30日开展食品小作坊登记证集中换证工作。现将有关事项通知如下。
+
+一、提交材料
+
+经营者应当提交以下材料：（一）换证申请表；（二）原登记证正本和副本；（三）经营者身份证复印件。
+
+二、办理步骤
+
+换证按以下步骤进行：（一）经营者向所在乡镇市场监管所提出申请；（二）市场监管所完成现场核查；（三）县局审批科制发新证。
+
+三、其他事项
+
+换证不收取任何费用。
+"""
+
+
+def test_a_guides_labelled_heading_answers_its_question_with_the_service_named(tmp_path: Path) -> None:
+    # Found by a helper: 异地就医备案收费吗？ had quoted the 事项名称 line, …流程是什么？ one step.
+    assert titled_list("异地就医备案流程是什么？") == ("就医备案流程", "流程", "步骤", "程序")
+    assert titled_list("要带哪些东西？") == ("东西", "材料", "资料", "证件")
+    assert titled_list("收费吗？") == ("收费", "费用") and titled_list("多久能办好？") == ("时限", "期限")
+    assert titled_list("去年财政收入多少？") is None
+    bot = bot_of(tmp_path, GUIDE)
+    asked = {
+        "异地就医备案流程是什么？": ("三、办理流程", 3),
+        "异地就医备案要带哪些东西？": ("二、所需材料", 3),
+        "异地就医备案收费吗？": ("五、收费标准", 1),
+        "异地就医备案多久能办好？": ("四、办理时限", 2),  # both clauses: 即时办结 had been left out
+        "异地就医备案在哪里办？": ("六、办理地点", 1),
+        "异地就医备案怎么办理？": ("三、办理流程", 3),
+    }
+    for question, (heading, count) in asked.items():
+        answer = bot.ask(question)
+        assert (answer.answer, len(answer.items)) == (heading, count), question
+        assert all(GUIDE[i.start : i.end] == i.text for i in answer.items)
+    assert bot.ask("异地就医备案收费吗？").items[0].text == "不收费。"
+
+
+def test_a_notice_announcing_its_steps_in_running_text_lists_them_under_the_heading(tmp_path: Path) -> None:
+    # Found by a helper: 食品小作坊换证流程是什么？ had quoted the notice's preamble.
+    bot = bot_of(tmp_path, NOTICE)
+    answer = bot.ask("食品小作坊换证流程是什么？")
+    assert answer.answer == "二、办理步骤"
+    assert [i.text for i in answer.items] == [
+        "（一）经营者向所在乡镇市场监管所提出申请；",
+        "（二）市场监管所完成现场核查；",
+        "（三）县局审批科制发新证。",
+    ]
+
+
+def test_a_follow_up_goes_on_in_the_document_being_talked_about(tmp_path: Path) -> None:
+    # Found by helpers: 需要什么材料？ after a question on the notice's service had quoted the other
+    # guide's materials at 1.0, and 多久能办好？ after one on the guide a report's sentence.
+    files = [write(tmp_path / "guide.txt", GUIDE), write(tmp_path / "notice.txt", NOTICE)]
+    bot = ReportQA.from_paths(files, tmp_path / "ix", embedder=HashEmbedder())
+    notice = bot.chat(["食品小作坊登记证换证需要什么材料？"]).ask("流程是什么？")
+    assert notice.passages[0].document.endswith("换证工作的通知") and notice.answer == "二、办理步骤"
+    guide = bot.chat(["异地就医备案怎么办理？"]).ask("多久能办好？")
+    assert guide.answer == "四、办理时限" and guide.passages[0].document.endswith("办事指南")
+
+
+def test_whether_a_named_report_mentions_a_topic(tmp_path: Path) -> None:
+    # Found by helpers: 河南的报告有没有提到比亚迪？ and 湖北有没有提到北斗？ had been refused, though the
+    # report names it; 提到“苏超”了吗 was read with its quotes.
+    asked = {
+        "河南的报告有没有提到比亚迪？": "比亚迪",
+        "河南报告里比亚迪有没有提到？": "比亚迪",
+        "08年的报告里核电有没有提到？": "核电",
+        "湖北有没有提到北斗？": "北斗",
+        "江苏提到“苏超”了吗？": "苏超",
+        "河南的报告教育方面说了什么？": "教育",
+    }
+    for question, topic in asked.items():
+        assert asked_topic(question) == topic, question
+    assert asked_topic("今年的目标是多少？") is None
+    bot = bot_of(tmp_path, "青溪县2026年政府工作报告\n\n加快发展人工智能产业，建设AI创新中心。\n")
+    answer = bot.ask("报告有没有提到AI？")
+    assert answer.reason["mentions"]["topic"] == "AI"  # as the user wrote it, not lower-cased
