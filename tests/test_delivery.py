@@ -70,7 +70,14 @@ NEWS = """社区老年食堂正式开业
 
 def test_who_wrote_an_article_is_its_byline(tmp_path) -> None:
     # Found by a helper: 记者是谁？ and 通讯员是谁？ were refused of a news story with its byline.
-    for writer in ("记者是谁？", "这篇文章是谁写的？", "Who wrote the article?"):
+    writers = (
+        "记者是谁？",
+        "这篇文章是谁写的？",
+        "Who wrote the article?",
+        "谁写的这篇稿子？",
+        "这篇报道是哪个记者写的？",
+    )
+    for writer in writers:
         assert asks_delivery(normalize(writer)) == "writer", writer
     assert asks_delivery(normalize("谁负责食堂运营？")) is None
     bot = bot_of(tmp_path, NEWS, "n.txt")
@@ -87,3 +94,12 @@ def test_a_library_asked_which_report_without_naming_one_gets_no_speaker(tmp_pat
     bot = ReportQA.from_paths(paths, tmp_path / "ix", embedder=HashEmbedder())
     assert "delivery" not in bot.ask("这份报告是谁作的？").reason
     assert bot.ask("安顺县的报告是谁作的？").items[-1].text == "县长　李大明"
+
+
+def test_an_articles_byline_answers_in_a_library_whose_first_passage_is_a_report(tmp_path) -> None:
+    # Found by helpers: 这篇报道是谁写的？ of a library was refused when a report's passage came first.
+    paths = [write(tmp_path / "r.txt", REPORT), write(tmp_path / "n.txt", NEWS)]
+    bot = ReportQA.from_paths(paths, tmp_path / "ix", embedder=HashEmbedder())
+    answer = bot.ask("这篇报道是谁写的？")
+    assert answer.reason["delivery"] == "writer" and answer.answer.startswith("本报讯（记者 林晓雯")
+    assert answer.passages[0].document == "社区老年食堂正式开业"

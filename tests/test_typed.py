@@ -33,6 +33,11 @@ from qa.pipeline.query import analyze, as_meant
         ("沪深两市成交额多少？", "沪深两市成交额多少？"),  # 沪/深 are two markets' places
         ("川藏铁路进展如何？", "川藏铁路进展如何？"),  # one word
         ("粤港澳大湾区怎么建？", "粤港澳大湾区怎么建？"),
+        # A year by its last two digits: 08年的政府工作报告 had been answered from a 2026 report.
+        ("08年的政府工作报告是哪天作的？", "2008年的政府工作报告是哪天作的？"),
+        ("98年报告里粮食产量多少？", "1998年报告里粮食产量多少？"),
+        ("近10年增长多少？", "近10年增长多少？"),  # ten years, no year
+        ("50年代建了多少？", "50年代建了多少？"),
     ],
 )
 def test_a_chinese_question_typed_on_a_phone_is_read_as_meant(typed: str, meant: str) -> None:

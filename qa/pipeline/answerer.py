@@ -149,8 +149,7 @@ class Answerer:
         asks for a part, the parts, a heading's list or a topic's mentions (``qa.pipeline.looked_up``)."""
         if not answer.passages:
             return None
-        doc_id = answer.passages[0].doc_id
-        return looked_up(question, answer, self.data.texts.get(doc_id, ""), self._outline(doc_id))
+        return looked_up(question, answer, lambda doc_id: self.data.texts.get(doc_id, ""), self._outline)
 
     def _outline(self, doc_id: str) -> tuple[tuple[int, int], ...]:
         """The heading levels of a document's markup, as its passages were cut with them."""

@@ -7,6 +7,8 @@ a part the document lacks is refused as a fact.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from qa.pipeline.answering import NOT_LIKELY
 from qa.pipeline.delivery import asks_delivery, delivery_lines
 from qa.pipeline.lists import announced_items, document_sections, opening_list, short_body, subsection_items
@@ -26,16 +28,23 @@ from qa.text.normalize import normalize
 Outline = tuple[tuple[int, int], ...]
 
 
-def looked_up(question: str, answer: Answer, text: str, outline: Outline) -> Answer | None:
-    """The looked-up answer of ``question`` from the document ``text`` of ``answer``'s first passage
-    (``outline``: its markup's heading levels), or None when the question asks none of these or the
-    answer as scored stands. A refusal for a fact the user can check (a report the library lacks:
-    "2030年的报告说了什么？") stands: no part of another report answers it."""
+def looked_up(
+    question: str, answer: Answer, text_of: Callable[[str], str], outline_of: Callable[[str], Outline]
+) -> Answer | None:
+    """The looked-up answer of ``question`` from the document of ``answer``'s first passage (its text
+    and its markup's heading levels by doc_id from ``text_of`` and ``outline_of``), or None when the
+    question asks none of these or the answer as scored stands. A refusal for a fact the user can
+    check (a report the library lacks: "2030年的报告说了什么？") stands: no part of another report
+    answers it."""
     because = answer.reason.get("not_found_because")
     if not answer.passages or (not answer.found and because not in (None, NOT_LIKELY)):
         return None
     normalized = normalize(question)
     delivery = asks_delivery(normalized)
+    if delivery == "writer":
+        return _byline_answer(question, answer, text_of)
+    doc_id = answer.passages[0].doc_id
+    text, outline = text_of(doc_id), outline_of(doc_id)
     if delivery:
         return _delivery_answer(question, answer, text, delivery)
     asked, whole = asked_part(normalized), asks_outline(normalized)
@@ -110,13 +119,27 @@ def _delivery_answer(question: str, answer: Answer, text: str, asked: str) -> An
     """For "这份报告是谁作的？" / "哪天作的？": the lines under the title saying when, where and by whom
     it was delivered (``qa.pipeline.delivery``); None when the document has none."""
     # Passages of several documents: the question names no report, and the first is no answer
-    # ("这份报告是谁作的？" of a library had quoted an arbitrary report's speaker at 1.0). An article's
-    # byline names the role asked (记者): the first passage's document is the one that has it.
+    # ("这份报告是谁作的？" of a library had quoted an arbitrary report's speaker at 1.0).
     lines = delivery_lines(answer.passages[0], text, asked)
-    if not lines or (asked != "writer" and len({p.doc_id for p in answer.passages}) > 1):
+    if not lines or len({p.doc_id for p in answer.passages}) > 1:
         return None
     joined = "\n".join(line.text for line in lines)
     return _listing(question, joined, [*lines, *answer.passages], answer, {"delivery": asked}, lines)
+
+
+def _byline_answer(question: str, answer: Answer, text_of: Callable[[str], str]) -> Answer | None:
+    """For "记者是谁？": the sentence holding the byline of the first document among the passages' that
+    has one (an article's byline names the role asked; a library's first passage may be a report's:
+    这篇报道是谁写的？ had been refused there); None when none has."""
+    firsts: dict[str, Passage] = {}
+    for passage in answer.passages:
+        firsts.setdefault(passage.doc_id, passage)
+    for top in firsts.values():
+        lines = delivery_lines(top, text_of(top.doc_id), "writer")
+        if lines:
+            passages = [*lines, *answer.passages]
+            return _listing(question, lines[0].text, passages, answer, {"delivery": "writer"}, lines)
+    return None
 
 
 def _mentions_answer(question: str, answer: Answer, text: str, outline: Outline, topic: str) -> Answer | None:

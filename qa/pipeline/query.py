@@ -15,7 +15,7 @@ from qa.errors import QuestionError
 from qa.pipeline.glossary import report_terms, without_phrases
 from qa.schema import Period
 from qa.settings import MAX_QUESTION_CHARS
-from qa.text.abbreviations import provinces_spelled_out
+from qa.text.abbreviations import provinces_spelled_out, years_spelled_out
 from qa.text.normalize import CJK_RANGES, fold_width, has_cjk, has_words, normalize
 from qa.text.numerals import figures_in_digits
 
@@ -230,10 +230,11 @@ def as_meant(question: str) -> str:
     characters, letters typed apart joined, lower-case abbreviations (up to five letters and digits)
     in capitals, figures in Chinese numerals in digits as reports write them (百分之六点九 -> 6.9%, as
     voice input types them), a province's one-character abbreviation opening a clause in full (皖去年
-    -> 安徽去年). A question without Chinese is left as it is."""
+    -> 安徽去年) and a year by its last two digits in full (08年的报告 -> 2008年的报告). A question
+    without Chinese is left as it is."""
     if not has_cjk(question):
         return question
-    text = provinces_spelled_out(figures_in_digits(_SPACE_IN_CHINESE.sub("", question)))
+    text = years_spelled_out(provinces_spelled_out(figures_in_digits(_SPACE_IN_CHINESE.sub("", question))))
     text = _SPACED_LETTERS.sub(lambda m: m.group().replace(" ", ""), text)
     return _LOWER_ABBREVIATION.sub(lambda m: m.group().upper(), text)
 

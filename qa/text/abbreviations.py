@@ -1,4 +1,5 @@
-"""Provinces by their one-character abbreviations (皖 for 安徽, 湘 for 湖南), spelled out."""
+"""Provinces by their one-character abbreviations (皖 for 安徽, 湘 for 湖南) and years by their last two
+digits (08年 for 2008年), spelled out."""
 
 from __future__ import annotations
 
@@ -30,3 +31,21 @@ def provinces_spelled_out(text: str) -> str:
         if len(words) > 1 and words[0] == match.group() and (len(words[1]) > 1 or words[1] in _AFTER):
             text = text[: match.start()] + _PROVINCE_OF[match.group()] + text[match.end() :]
     return text
+
+
+# A year by its last two digits, as people write it: with a leading zero (08年GDP…), or naming a
+# report (98年的政府工作报告, 18年报告); "10年" alone may be ten years and stays.
+_SHORT_YEAR = re.compile(r"(?<![\d.．])(?:0\d年(?!代)|\d\d年(?=的?(?:政府)?(?:工作)?报告))")
+# 50年 to 99年 are of the 1900s (the earliest reports are of 1954), 00年 to 49年 of the 2000s.
+CENTURY_TURN = 50
+
+
+def years_spelled_out(text: str) -> str:
+    """``text`` with a year written by its last two digits in full: 08年的报告 -> 2008年的报告 (it had
+    not been read as a year, and another year's report answered)."""
+
+    def full(match: re.Match[str]) -> str:
+        short = int(match.group()[:2])
+        return f"{1900 + short if short >= CENTURY_TURN else 2000 + short}年"
+
+    return _SHORT_YEAR.sub(full, text)
