@@ -170,6 +170,12 @@ def test_a_list_asked_by_its_headings_words_is_that_headings_list(tmp_path) -> N
     answer = bot.ask("今年的工作安排有哪些？")
     assert answer.answer == "二、2025年工作安排" and answer.reason["part"] == "二、2025年工作安排"
     assert [item.text for item in answer.items] == ["（一）扩大有效投资。", "（二）办好民生实事。"]
+    # The year written out, and the noun after the question word (a helper's 湖北2026年重点做好哪些工作？
+    # had quoted a preamble): that year's heading; another year's is no answer.
+    assert titled_list("2025年工作做好哪些安排？") is None
+    assert titled_list("湖北2026年重点做好哪些工作？") == ("重点工作",)
+    assert bot.ask("2025年工作安排有哪些？").reason.get("part") == "二、2025年工作安排"
+    assert "part" not in bot.ask("2024年工作安排有哪些？").reason
 
 
 def test_what_a_document_says_of_a_topic_is_its_sentences_naming_it(tmp_path) -> None:

@@ -16,6 +16,7 @@ from qa.pipeline.mentions import as_written, asked_topic, mentions
 from qa.pipeline.sections import (
     asked_part,
     asks_outline,
+    fits_years,
     part_count,
     part_named,
     part_passage,
@@ -77,7 +78,7 @@ def _part_answer(
     if count is not None:  # 第五部分 of a report of three: say so, not another part's sentence
         reason = {"not_found_because": f"the document has only {count} {asked[0][1]}"}
         return Answer(question, False, None, answer.passages, reason, 0.0, "not_found")
-    if section is None:
+    if section is None or (titled and not fits_years(normalize(question), section)):
         return None
     heading = part_passage(top, text, section)
     inside = answer.outcome == "answer" and section.start <= top.start < section.end

@@ -57,11 +57,19 @@ def asks_outline(question: str) -> str | None:
 
 
 # "今年的重点工作有哪些？": a list asked by what a heading of the document names (三、2026年重点工作).
-_ASKS_LIST = re.compile(r"(?:有|包括|包含|是)?(?:哪些|哪几个?方面|哪几项)(?:方面|内容)?[?？。!！\s]*$")
+# "重点做好哪些工作？" names its heading's noun after the question word (三、2026年的重点工作).
+_ASKS_LIST = re.compile(
+    r"(?:有|包括|包含|是)?(?:哪些|哪几个?方面|哪几项)(?:方面|内容|(?P<noun>工作|任务|举措|措施))?[?？。!！\s]*$"
+)
+_DOING = re.compile(r"(?:做好|抓好|做|开展|推进|安排|部署)$")  # the verb before that noun: 重点做好 -> 重点
 # Words of a list question that no heading is titled by: its time, and words around the name.
-_NOT_TITLED = re.compile(r"今年|本年|的|主要|都|一共|具体|要|将|我们|咱们|省里|市里|县里|镇里|[\W_]")
+_NOT_TITLED = re.compile(
+    r"今年|本年|(?:19|20)\d\d年?|的|主要|都|一共|具体|要|将|我们|咱们|省里|市里|县里|镇里|[\W_]"
+)
 # A question of another year than the one planned: its list is the review's, which headings name otherwise.
-_OTHER_TIME = re.compile(r"(?:19|20)\d\d|去年|上年|前年|过去|一年来|五年来|明年")
+# (A year written out is checked against the heading's: ``fits_years``.)
+_OTHER_TIME = re.compile(r"去年|上年|前年|过去|一年来|五年来|明年")
+_YEAR = re.compile(r"(?:19|20)\d\d")
 MIN_TITLE_WORDS = 3  # 重点工作, 民生实事: two characters (工作, 措施) name every part alike
 
 
@@ -116,10 +124,19 @@ def titled_list(question: str) -> tuple[str, ...] | None:
     if found is None or _OTHER_TIME.search(question):
         return None
     rest = question[: found.start()]
+    if found.group("noun"):
+        rest = _DOING.sub("", rest) + found.group("noun")
     for place in places_in(rest, cities=True):
         rest = rest.replace(place, "")
     rest = _NOT_TITLED.sub("", rest)
     return (rest,) if len(rest) >= MIN_TITLE_WORDS else None
+
+
+def fits_years(question: str, section: Section) -> bool:
+    """Whether the years ``question`` writes out are those of ``section``'s headings, where they
+    write any: 2025年重点工作有哪些？ is no question for 三、2026年重点工作."""
+    held = set(_YEAR.findall(" ".join(section.path)))
+    return not held or not (asked := set(_YEAR.findall(question))) or bool(asked & held)
 
 
 def section_titled(
