@@ -131,6 +131,23 @@ def test_bad_sidecar(tmp_path: Path, content: str, message: str) -> None:
             ("江城市第三中学关于新生报到的通知", None, None, None, None, None),  # a school is no department
         ),
         (
+            # A department's guide names it first, without 关于 (its region had been left out), and a
+            # sender's line above a title is no title (a helper's guide had been titled by its bureau).
+            "固始县医疗保障局异地就医备案办事指南\n一、事项名称\n异地就医备案。",
+            ("固始县医疗保障局异地就医备案办事指南", "固始县医疗保障局", "固始县", None, None, "county"),
+        ),
+        (
+            "郸城县人力资源和社会保障局\n灵活就业人员社会保险补贴申领办事指南\n一、事项名称\n社保补贴申领。",
+            (
+                "灵活就业人员社会保险补贴申领办事指南",
+                "郸城县人力资源和社会保障局",
+                "郸城县",
+                None,
+                None,
+                "county",
+            ),
+        ),
+        (
             "翠湖社区居务公开\n各位居民：\n现将有关事项公开如下。\n\n翠湖社区居民委员会\n2024年1月5日",
             ("翠湖社区居务公开", "翠湖社区居民委员会", None, 2024, "2024-01-05", None),  # 社区 is no district
         ),

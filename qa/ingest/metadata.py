@@ -80,6 +80,8 @@ def infer_metadata(text: str, fields: dict[str, str], stem: str) -> dict[str, An
 
     title_found = _infer_title(head)
     title = title_found or stem
+    if title_found and head[0].strip() != title_found and _ORGAN_LINE.fullmatch(head[0].strip()):
+        fields = {"发文机关": head[0].strip()} | fields  # its sender's line above it
     region, level = _infer_region(title_found or "", head, head_text, text, fields)
     issuer = _infer_issuer(title_found or "", head, opening, fields, region, level)
 
@@ -231,6 +233,10 @@ def _infer_title(head: list[str]) -> str | None:
     # Else the first line, whole, when it reads as a headline: an article's title may ask or
     # exclaim (萤火虫的"冷光"从哪里来？) or carry its subtitle after a dash (…——专访…).
     first = head[0].strip() if head else ""
+    # A sender's line above the title (郸城县人力资源和社会保障局 / 灵活就业人员…办事指南): the next is the
+    # title (a helper's guide had been titled by its bureau alone).
+    if len(head) > 1 and _ORGAN_LINE.fullmatch(first) and _is_heading_like(head[1].strip()):
+        return head[1].strip()
     return first if first and _is_heading_like(first.rstrip("？！?!")) else None
 
 
@@ -257,7 +263,8 @@ def _infer_region(
         *(re.match(rf"(?P<r>{_REGION})(?:人民政府)?{_HEAD_OF}", line) for line in head),
         re.search(rf"我代表(?P<r>{_REGION}|省|市|县|区|镇|乡)人民政府", opening),
         re.match(_GOVERNMENT_OF, fields.get("发布机构", "") or fields.get("发文机关", "")),
-        re.match(_GOVERNMENT_OF, stripped_title.partition("关于")[0]) if "关于" in stripped_title else None,
+        # The sender opening the title, with 关于 or without (固始县医疗保障局…办事指南).
+        re.match(_GOVERNMENT_OF, stripped_title.partition("关于")[0]),
     ]
     for m in candidates:
         if not m:
@@ -302,8 +309,8 @@ def _infer_issuer(
     for m in named:
         if m and _is_named(m.group("r")):
             return m.group("r") + "人民政府"
-    sender = re.match(_GOVERNMENT_OF, title.partition("关于")[0]) if "关于" in title else None
-    if sender:  # the title's sender: 青溪县农业农村局关于…的通知
+    sender = re.match(_GOVERNMENT_OF, title.partition("关于")[0])
+    if sender:  # the title's sender: 青溪县农业农村局关于…的通知, 固始县医疗保障局…办事指南
         return sender.group(0)
     if level == "national":
         return "国务院"
