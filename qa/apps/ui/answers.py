@@ -40,7 +40,9 @@ def _outcome_block(answer: Answer) -> str:
     # Only 回顾 and 计划 tell a reader something: "其他" had tagged every sentence of an article.
     period = f" · {PERIOD_LABELS[top.period]}" if top.period in SHOWN_PERIODS else ""
     source = f'<div class="rq-source">—— {escape(citation(top))}{period}</div>'
-    below_quote = _items_list(answer.items) + source
+    # One item that is the quote itself lists nothing more (the page had shown the sentence twice).
+    listed = [] if [item.text for item in answer.items] == [answer.answer] else answer.items
+    below_quote = _items_list(listed) + source
     if answer.outcome == "answer":
         return (
             f'<div class="rq-lead rq-lead-answer">{OUTCOME_WORDS["answer"]}（原文摘录）</div>'
