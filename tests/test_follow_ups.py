@@ -11,6 +11,7 @@ from qa.pipeline.chat import Conversation
 from qa.pipeline.conversation import (
     asks_nothing_alone,
     named_readings,
+    only_context,
     points_back_only,
     readings,
     resolve,
@@ -69,6 +70,24 @@ def test_a_name_after_a_time_only_turn_asks_of_that_time_and_as_it_stands_asks_n
     assert "湖北呢？" not in forms and "湖北今年GDP增长目标是多少？" in forms
     # A place stands in for a place, not for the first word that names something.
     assert substitutions("湖北呢？", "江苏今年GDP增长目标是多少？") == ["湖北今年GDP增长目标是多少？"]
+
+
+def test_a_year_by_its_last_two_digits_with_its_de_is_a_time_follow_up() -> None:
+    # Found by a helper: "11年的呢？" after "04年的报告里农村合作医疗怎么搞？" had been read as
+    # 04年的11年里农村合作医疗怎么搞？ and answered from the 2004 report.
+    class Bot:  # sure only of 2011's report
+        def ask(self, question: str, k: int = 5, filters=None) -> Answer:
+            sure = question.startswith("2011年的报告")
+            return Answer(question, True, question, confidence=0.9 if sure else 0.1, outcome="answer")
+
+    for history in ([], ["04年的报告里农村合作医疗怎么搞？"]):
+        chat = Conversation(Bot(), earlier_questions=history)  # type: ignore[arg-type]
+        if not history:
+            chat.ask("04年的报告里农村合作医疗怎么搞？")
+        answer = chat.ask("11年的呢？")
+        assert answer.reason["standalone_question"] == "2011年的报告里农村合作医疗怎么搞？"
+        assert answer.question == "11年的呢？"  # as typed
+    assert only_context("今年的呢？") and not only_context("今年的目标呢？")
 
 
 def test_an_english_follow_up_asks_the_turn_before_of_another_place_or_time() -> None:

@@ -36,6 +36,7 @@ from qa.pipeline.query import analyze, as_meant
         # A year by its last two digits: 08年的政府工作报告 had been answered from a 2026 report.
         ("08年的政府工作报告是哪天作的？", "2008年的政府工作报告是哪天作的？"),
         ("98年报告里粮食产量多少？", "1998年报告里粮食产量多少？"),
+        ("那11年的呢？", "那2011年的呢？"),
         ("近10年增长多少？", "近10年增长多少？"),  # ten years, no year
         ("50年代建了多少？", "50年代建了多少？"),
     ],

@@ -32,6 +32,7 @@ from qa.pipeline.reading_choice import answer_readings, best_reading, stands_alo
 from qa.pipeline.scope import level_words
 from qa.schema import Answer
 from qa.settings import MAX_QUESTION_CHARS
+from qa.text.abbreviations import years_spelled_out
 from qa.text.normalize import normalize
 
 
@@ -66,6 +67,7 @@ class Conversation:
     def _advance(self, question: str) -> str:
         """Resume: the question's topic (as resolved in words alone) becomes the context."""
         # Read as a live turn would most likely be: of its time or its name, else with the topic.
+        question = years_spelled_out(question)
         named = named_readings(question, self.previous, self.last)
         standalone = (retimed(question, self.last) or named or [resolve(question, self.topic)])[0]
         self.topic = topic_of(standalone) or self.topic
@@ -103,6 +105,7 @@ class Conversation:
         """Answer ``question`` in the context of the earlier turns: the most confident reading."""
         # "？？？" had been read as "安徽城镇新增就业？？？" and answered, 3,000 characters had failed.
         check_text(question)
+        typed, question = question, years_spelled_out(question)  # "11年的呢？" asks of 2011
         # "谢谢" read as "镇里谢谢" quoted the report's thanks; "12345" after a question was read with
         # its topic and answered: a number alone asks nothing, in a chat as on its own.
         text = normalize(question)
@@ -124,7 +127,7 @@ class Conversation:
         standalone = answer.reason["standalone_question"]
         self._remember(question, standalone)  # before ``last`` moves on: it reads the turn before
         self.topic, self.last = topic_of(standalone) or self.topic, standalone
-        answer.question = question
+        answer.question = typed
         self.turns.append(answer)
         return answer
 

@@ -165,8 +165,9 @@ def _names_a_report_by_time(question: str) -> bool:
 
 def only_context(question: str) -> bool:
     """Whether ``question`` holds nothing but time words around an ellipsis ("今年呢？", "那明年呢",
-    "2008年的报告呢？"): it asks nothing on its own, only "and then?" of the earlier topic."""
-    text = _REPORT_AFTER_TIME.sub("", _after_time(question))
+    "2008年的报告呢？", "2011年的呢？"): it asks nothing on its own, only "and then?" of the earlier topic."""
+    # "今年的呢？", "2011年的呢？": the time's 的 names nothing either.
+    text = _REPORT_AFTER_TIME.sub("", _after_time(question)).removeprefix("的")
     return bool(_ELLIPSIS_END.search(text)) and not _ELLIPSIS_END.sub("", text).strip(" ？?,，")
 
 

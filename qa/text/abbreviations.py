@@ -33,9 +33,10 @@ def provinces_spelled_out(text: str) -> str:
     return text
 
 
-# A year by its last two digits, as people write it: with a leading zero (08年GDP…), or naming a
-# report (98年的政府工作报告, 18年报告); "10年" alone may be ten years and stays.
-_SHORT_YEAR = re.compile(r"(?<![\d.．])(?:0\d年(?!代)|\d\d年(?=的?(?:政府)?(?:工作)?报告))")
+# A year by its last two digits, as people write it: with a leading zero (08年GDP…), naming a
+# report (98年的政府工作报告, 18年报告) or as a chat's turn (11年的呢？); "10年" alone may be ten years
+# and stays.
+_SHORT_YEAR = re.compile(r"(?<![\d.．])(?:0\d年(?!代)|\d\d年(?=的?(?:(?:政府)?(?:工作)?报告|呢)))")
 # 50年 to 99年 are of the 1900s (the earliest reports are of 1954), 00年 to 49年 of the 2000s.
 CENTURY_TURN = 50
 
