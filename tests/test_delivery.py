@@ -83,6 +83,11 @@ def test_who_wrote_an_article_is_its_byline(tmp_path) -> None:
     bot = bot_of(tmp_path, NEWS, "n.txt")
     byline = "本报讯（记者 林晓雯 通讯员 孙丽娜）10月8日上午，阳光社区老年食堂举行开业仪式。"
     assert bot.ask("记者是谁？").answer == bot.ask("通讯员是谁？").answer == byline
+    # A role the byline does not name is not answered with it (编辑是谁？ had been, at 1.0); one the
+    # story names at its end is.
+    assert "delivery" not in bot.ask("编辑是谁？").reason
+    edited = bot_of(tmp_path, NEWS + "（编辑：何静）\n", "e.txt")
+    assert edited.ask("这篇新闻的编辑是谁？").answer == "（编辑：何静）"
     report = bot_of(tmp_path, REPORT)
     assert "delivery" not in report.ask("记者是谁？").reason  # no byline: as scored
 

@@ -251,7 +251,9 @@ def scope_notes(reason: dict[str, Any]) -> list[str]:
     if reason.get("mentions"):  # 关于教育说了什么？: what it says is where it says it
         topic, count = reason["mentions"]["topic"], reason["mentions"]["count"]
         shown = f"共{count}处，以下是前{len(range(min(count, 10)))}处" if count > 10 else f"共{count}处"
-        notes.append(f"这里摘录原文中提到“{topic}”的句子（{shown}），按原文顺序，不是概括。")
+        # Which document: a library's other documents may name it too (a helper read 共4处 as all).
+        where = f"《{reason['mentions']['document']}》" if reason["mentions"].get("document") else "原文"
+        notes.append(f"这里摘录{where}中提到“{topic}”的句子（{shown}），按原文顺序，不是概括。")
     if reason.get("outline") == "summary":  # 总结一下这份报告: no sentence sums it up
         notes.append("这里只摘录原文，不能概括全文；以下是各部分的标题，可以接着问其中一部分。")
     if reason.get("parts_not_found"):

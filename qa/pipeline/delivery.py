@@ -35,7 +35,8 @@ _ASKS_WRITER = re.compile(
     r"谁(?:写|撰写|采写)的(?:这篇|这条|该)?(?:新闻|文章|报道|稿件|稿子)|"
     r"\bwho (?:wrote|reported|authored)\b"
 )
-_BYLINE = re.compile(rf"(?:{_ROLES})[\s　：:]*[\u4e00-\u9fff]{{2,4}}")
+_WRITERS = r"记者|通讯员|作者|撰稿人?|撰文"  # who wrote it, when the question names no role (谁写的)
+_NAME_AFTER = r"[\s　：:]*[\u4e00-\u9fff]{2,4}"
 _NAMES_REPORT = re.compile(r"报告|讲话|\breport\b|\bspeech\b")
 _HEAD_CHARS = 600  # the title, its date line and speaker come before the first part
 _SPEAKER_CHARS = 40  # "河南省人民政府省长 王凯": a short line
@@ -58,13 +59,9 @@ def asks_delivery(normalized: str) -> str | None:
 def delivery_lines(top: Passage, text: str, asked: str) -> list[Passage]:
     """The document's line saying when and where it was delivered (two lines where its meeting's name
     wraps), and for "who" the speaker's line after it, as cited passages of ``top``'s document; [] when
-    the document has no such line (a report printed without its header). For "writer", the sentence
-    holding the byline (本报讯（记者 林晓雯）10月8日上午，…), or [] when the opening has none."""
+    the document has no such line (a report printed without its header); ``asked`` is "who" or "when"
+    (an article's byline: ``byline_lines``)."""
     head = text[:_HEAD_CHARS]
-    if asked == "writer":
-        byline = _BYLINE.search(head)
-        spans = split_sentences(text, 0, _line_end(text, byline.end())) if byline else []
-        return [_line(top, text, s, e) for s, e in spans if s <= byline.start() < e][:1] if byline else []
     date = SPEECH_DATE.search(head)
     if date is None:
         return []
@@ -78,6 +75,26 @@ def delivery_lines(top: Passage, text: str, asked: str) -> list[Passage]:
     if asked == "who" and speaker and len(speaker) <= _SPEAKER_CHARS and not SALUTATION.match(speaker):
         lines.append(_line(top, text, end + 1, speaker_end))
     return lines
+
+
+def asked_role(normalized: str) -> str | None:
+    """The byline's role a question names (这篇新闻的编辑是谁？ -> 编辑), or None (谁写的)."""
+    found = re.search(_ROLES, normalized)
+    return found.group() if found else None
+
+
+def byline_lines(top: Passage, text: str, role: str | None) -> list[Passage]:
+    """The sentence holding the byline that names ``role`` (any writer's when None: 本报讯（记者 林晓雯）
+    10月8日上午，…), in the opening or the closing lines ((编辑：何静) ends a story), as a cited passage of
+    ``top``'s document; [] when none does (the byline's sentence had answered 编辑是谁？ at 1.0)."""
+    pattern = re.compile(rf"(?:{role or _WRITERS}){_NAME_AFTER}")
+    tail = max(_HEAD_CHARS, len(text) - _HEAD_CHARS)
+    byline = pattern.search(text, 0, _HEAD_CHARS) or pattern.search(text, tail)
+    if byline is None:
+        return []
+    start = text.rfind("\n", 0, byline.start()) + 1
+    spans = split_sentences(text, start, _line_end(text, byline.end()))
+    return [_line(top, text, s, e) for s, e in spans if s <= byline.start() < e][:1]
 
 
 def _line_end(text: str, at: int) -> int:

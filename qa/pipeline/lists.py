@@ -28,7 +28,8 @@ from qa.text.sentences import split_sentences
 _COLONS = ("：", ":")
 _SEMICOLONS = ("；", ";")
 MAX_CLAUSES = 15  # a colon's list longer than this is read as running text
-# A labelled heading's body quoted whole (办理时限: 即时办结；…3个工作日内办结。); a longer one is scored.
+# A labelled heading's body of lines quoted whole (办理时限: 即时办结；…3个工作日内办结。); a longer one
+# is scored.
 SHORT_BODY = 3
 
 
@@ -219,12 +220,19 @@ def opening_list(text: str, heading: Passage, section: Section) -> list[Passage]
 
 
 def short_body(text: str, heading: Passage, section: Section) -> list[Passage]:
-    """The sentences under ``heading`` (the heading line of ``section``) when there are at most
-    ``SHORT_BODY`` of them: what a guide says under 七、收费标准 (不收费。); [] otherwise."""
-    body = split_sentences(text, heading.end + 1, section.end)
-    return (
-        [_item(heading, text, s, e, tuple(section.path)) for s, e in body] if len(body) <= SHORT_BODY else []
-    )
+    """The lines under ``heading`` (the heading line of ``section``), each whole, when there are at
+    most ``SHORT_BODY`` of them: what a guide says under 七、收费标准 (不收费。) or 【申办步骤】 (第一步，…
+    / 第二步，… / 第三步，…); [] otherwise."""
+    lines = []
+    for match in re.finditer(r"[^\n]+", text[heading.end : section.end]):
+        line = match.group()
+        start = heading.end + match.start() + len(line) - len(line.lstrip())
+        end = heading.end + match.start() + len(line.rstrip())
+        if end > start:
+            lines.append((start, end))
+    if len(lines) > SHORT_BODY:
+        return []
+    return [_item(heading, text, s, e, tuple(section.path)) for s, e in lines]
 
 
 def _run_holding(text: str, begin: int, start: int, end: int) -> list[tuple[int, int]]:

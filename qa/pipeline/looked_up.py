@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from qa.pipeline.answering import NOT_LIKELY
-from qa.pipeline.delivery import asks_delivery, delivery_lines
+from qa.pipeline.delivery import asked_role, asks_delivery, byline_lines, delivery_lines
 from qa.pipeline.lists import announced_items, document_sections, opening_list, short_body, subsection_items
 from qa.pipeline.mentions import as_written, asked_topic, mentions
 from qa.pipeline.sections import (
@@ -54,8 +54,12 @@ def looked_up(
         return _outline_answer(question, answer, text, outline, whole)
     if asked or titled:
         return _part_answer(question, answer, text, outline, asked, titled)
-    topic = asked_topic(normalized) if answer.outcome != "answer" else None
-    return _mentions_answer(question, answer, text, outline, topic) if topic else None
+    # What it says of a topic, unless the answer as scored quotes a sentence naming it ("15年的报告提到
+    # “互联网+”了吗？" had been answered with a sentence of 移动互联网 at 0.88).
+    topic = asked_topic(normalized)
+    if topic is None or (answer.outcome == "answer" and normalize(topic) in normalize(answer.answer or "")):
+        return None
+    return _mentions_answer(question, answer, text, outline, topic)
 
 
 def _part_answer(
@@ -136,7 +140,7 @@ def _byline_answer(question: str, answer: Answer, text_of: Callable[[str], str])
     for passage in answer.passages:
         firsts.setdefault(passage.doc_id, passage)
     for top in firsts.values():
-        lines = delivery_lines(top, text_of(top.doc_id), "writer")
+        lines = byline_lines(top, text_of(top.doc_id), asked_role(normalize(question)))
         if lines:
             passages = [*lines, *answer.passages]
             return _listing(question, lines[0].text, passages, answer, {"delivery": "writer"}, lines)
@@ -149,7 +153,8 @@ def _mentions_answer(question: str, answer: Answer, text: str, outline: Outline,
     items, count = mentions(text, topic, answer.passages[0], document_sections(text, outline))
     if not items:
         return None
-    reason = {"mentions": {"topic": as_written(question, topic), "count": count}}
+    shown = {"topic": as_written(question, topic), "count": count, "document": items[0].document}
+    reason = {"mentions": shown}
     joined = "\n".join(item.text for item in items)
     return _listing(question, joined, [items[0], *answer.passages], answer, reason, items)
 
