@@ -95,6 +95,9 @@ BRACKETED = """白石区个体工商户设立登记服务指引
 
 【联系方式】
 区市场监督管理局登记注册科，电话0755-27781234。
+
+【费用】
+个体工商户设立登记不收取任何费用。
 """
 
 
@@ -113,6 +116,18 @@ def test_a_guide_headed_in_brackets_answers_by_what_its_headings_mean(tmp_path: 
         answer = bot.ask(question)
         assert (answer.answer, len(answer.items)) == (heading, count), question
     assert bot.ask("有几个步骤？").items[1].text == "第二步，审核。区市场监督管理局对申请材料进行审查。"
+
+
+def test_a_guides_heading_is_looked_up_in_the_document_the_question_names(tmp_path: Path) -> None:
+    # Found by a helper: 注册个体户收费吗？ of a library whose first passage was a report's quoted the
+    # report's 新登记注册市场主体 sentence at 0.83, the guide being among the other passages.
+    report = "青溪县2026年政府工作报告\n\n清理规范涉企收费，注册个体户增长12%，个体户收费全面减免。\n"
+    files = [write(tmp_path / "r.txt", report), write(tmp_path / "g.txt", BRACKETED)]
+    bot = ReportQA.from_paths(files, tmp_path / "ix", embedder=HashEmbedder())
+    assert bot.retrieve("注册个体户收费吗？").passages[0].document == "青溪县2026年政府工作报告"
+    answer = bot.ask("注册个体户收费吗？")
+    assert answer.answer == "【费用】" and answer.items[0].text == "个体工商户设立登记不收取任何费用。"
+    assert "part" not in bot.ask("收费吗？").reason  # naming no document: not another one's heading
 
 
 def test_a_notice_announcing_its_steps_in_running_text_lists_them_under_the_heading(tmp_path: Path) -> None:

@@ -25,6 +25,7 @@ from qa.pipeline.sections import (
 )
 from qa.schema import Answer, Passage
 from qa.text.normalize import normalize
+from qa.text.words import cut_words
 
 Outline = tuple[tuple[int, int], ...]
 
@@ -52,6 +53,14 @@ def looked_up(
     titled = None if asked or whole else titled_list(normalized)
     if whole:
         return _outline_answer(question, answer, text, outline, whole)
+    if titled and not _titles(text, outline, titled):
+        # A guide's heading the first passage's document lacks: the document the question names by a
+        # word of its title (注册个体户收费吗？ of a library whose first passage was a report's, with
+        # 白石区个体工商户设立登记服务指引 among the others; it had quoted the report at 0.83).
+        for top in _titled_by(normalized, titled, answer.passages):
+            other, lines = text_of(top.doc_id), outline_of(top.doc_id)
+            if _titles(other, lines, titled):
+                return _part_answer(question, answer, other, lines, asked, titled, top)
     if asked or titled:
         return _part_answer(question, answer, text, outline, asked, titled)
     # What it says of a topic, unless the answer as scored quotes a sentence naming it ("15年的报告提到
@@ -69,10 +78,12 @@ def _part_answer(
     outline: Outline,
     asked: list[tuple[int, str]],
     titled: tuple[str, ...] | None,
+    top: Passage | None = None,
 ) -> Answer | None:
     """For "第五章讲的是什么？" or "今年的重点工作有哪些？" not answered from inside that part: the part's
-    heading line, its subsections (or what its line announces: 严禁下列行为：) as items."""
-    top = answer.passages[0]
+    heading line, its subsections (or what its line announces: 严禁下列行为：) as items; of the document
+    of ``top`` (the first passage's, unless given)."""
+    top = top or answer.passages[0]
     sections = document_sections(text, outline)
     section = section_titled(sections, titled) if titled else part_named(sections, asked)
     listed = section is None and titled is not None
@@ -108,6 +119,26 @@ def _part_answer(
     passages = [heading, *(p for p in answer.passages if p.passage_id != heading.passage_id)]
     reason = {"part": section.title, "not_found_because": None}
     return _listing(question, heading.text, passages, answer, reason, items)
+
+
+def _titles(text: str, outline: Outline, titled: tuple[str, ...]) -> bool:
+    """Whether a heading of the document ``text`` holds one of the ``titled`` words."""
+    sections = document_sections(text, outline)
+    return section_titled(sections, titled, parents_only=False) is not None or (
+        section_titled(sections, titled) is not None
+    )
+
+
+def _titled_by(question: str, titled: tuple[str, ...], passages: list[Passage]) -> list[Passage]:
+    """The first passage of each document but the first passage's whose title holds two characters of
+    a word of ``question`` (normalized) that asks for no heading (个体 of 个体户, not 收费 of 收费吗)."""
+    words = [w for w in cut_words(question) if len(w) > 1 and not any(t in w or w in t for t in titled)]
+    pairs = {w[i : i + 2] for w in words for i in range(len(w) - 1)}
+    firsts: dict[str, Passage] = {}
+    for passage in passages[1:]:
+        if passage.doc_id != passages[0].doc_id:
+            firsts.setdefault(passage.doc_id, passage)
+    return [p for p in firsts.values() if any(pair in normalize(p.document) for pair in pairs)]
 
 
 def _outline_answer(question: str, answer: Answer, text: str, outline: Outline, asked: str) -> Answer | None:
