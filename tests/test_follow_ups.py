@@ -90,6 +90,12 @@ def test_a_year_by_its_last_two_digits_with_its_de_is_a_time_follow_up() -> None
     assert only_context("今年的呢？") and not only_context("今年的目标呢？")
 
 
+def test_a_pronoun_is_one_only_as_a_word_of_its_own() -> None:
+    # Found by a helper: 那个体户登记呢？ after a 护照 question was read as 护照体户登记呢？ (那个 + 体户).
+    assert "个体户登记" in resolve("那个体户登记呢？", "护照")
+    assert resolve("那个项目呢？", "护照") == "护照项目呢？"
+
+
 def test_an_english_follow_up_asks_the_turn_before_of_another_place_or_time() -> None:
     # Found by a helper: "What about 2008?" was answered "2008年是极不平凡的一年。" at 0.995, and "What
     # about Guangdong?" with Jiangsu's figure, read as "…this yearGuangdong?".

@@ -134,12 +134,23 @@ def _fits_in(topic: str, question: str) -> bool:
     return same or (has_cjk(question) and known)
 
 
+def _pronoun(question: str) -> re.Match[str] | None:
+    """The first pronoun of ``question`` that is a word of its own: 那个 of 那个项目呢？, not of
+    那个体户登记呢？ (那 / 个体户: it had been read as 护照体户登记呢？, a helper found)."""
+    bounds, at = {0}, 0
+    for word in cut_words(question):
+        at += len(word)
+        bounds.add(at)
+    return next((m for m in _PRONOUN.finditer(question) if m.start() in bounds and m.end() in bounds), None)
+
+
 def resolve(question: str, previous_topic: str) -> str:
     """The standalone form of ``question`` given the topic of the conversation so far."""
     if not previous_topic:
         return question
-    if _PRONOUN.search(question):
-        return _PRONOUN.sub(previous_topic, question, count=1)
+    pronoun = _pronoun(question)
+    if pronoun:
+        return question[: pronoun.start()] + previous_topic + question[pronoun.end() :]
     stripped = question.strip()
     elliptical = _elliptical(stripped)
     alone = elliptical or len(stripped) <= SHORT_QUESTION or not topic_of(stripped)
@@ -185,7 +196,7 @@ def points_back_only(question: str) -> bool:
     "Was it achieved?"): asked on its own, it asks about nothing (it had been answered at 0.88 with
     whatever sentence said 完成了)."""
     text = normalize(question)
-    return names_nothing(text) and bool(_REFERS_BACK.search(text) or _PRONOUN.search(text))
+    return names_nothing(text) and bool(_REFERS_BACK.search(text) or _pronoun(text))
 
 
 def asks_nothing_alone(question: str) -> bool:
