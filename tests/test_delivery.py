@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from qa import ReportQA
 from qa.pipeline.delivery import asks_delivery
+from qa.pipeline.signature import asks_sender
 from qa.text.normalize import normalize
 from tests.conftest import HashEmbedder, bot_of, write
 
@@ -108,3 +109,25 @@ def test_an_articles_byline_answers_in_a_library_whose_first_passage_is_a_report
     answer = bot.ask("这篇报道是谁写的？")
     assert answer.reason["delivery"] == "writer" and answer.answer.startswith("本报讯（记者 林晓雯")
     assert answer.passages[0].document == "社区老年食堂正式开业"
+
+
+NOTICE = """青山县农业农村局关于做好春耕备耕工作的通知
+
+各乡镇：
+现将有关事项通知如下。各乡镇要及时发布农业气象灾害预警信息。本通知自印发之日起执行。
+
+青山县农业农村局
+2026年2月20日
+"""
+
+
+def test_who_sent_a_notice_and_when_are_its_closing_lines(tmp_path) -> None:
+    # Found by a helper: 这个通知是谁发的？ had been answered with 本通知自印发之日起执行。
+    assert asks_sender("这个通知是谁发的？") == asks_sender("通知是什么时候发的？") == "通知"
+    assert asks_sender("谁负责发布预警？") is None
+    paths = [write(tmp_path / "r.txt", REPORT), write(tmp_path / "n.txt", NOTICE)]
+    bot = ReportQA.from_paths(paths, tmp_path / "ix", embedder=HashEmbedder())
+    for question in ("这个通知是谁发的？", "通知是什么时候发的？", "落款是什么？"):
+        answer = bot.ask(question)
+        assert [i.text for i in answer.items] == ["青山县农业农村局", "2026年2月20日"], question
+    assert "delivery" not in bot_of(tmp_path, REPORT).ask("这个文件是谁发的？").reason  # no closing lines

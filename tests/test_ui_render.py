@@ -87,14 +87,6 @@ def test_only_review_and_plan_are_named_with_a_citation() -> None:
     assert "其他" not in render_answer(other) and "其他" not in format_answer(other)
 
 
-def test_one_item_that_is_the_quote_itself_is_not_listed_again() -> None:
-    # Found by a helper: a mention counted once showed its sentence, then 包括： the same sentence.
-    answer = _answer("answer")
-    once = replace(answer, items=[answer.passages[0].with_(text=answer.answer)])
-    assert "包括：" not in render_answer(once)
-    assert "包括：" in render_answer(replace(answer, items=[answer.passages[1]]))
-
-
 def test_uncertain_is_shown_as_such_not_as_an_answer() -> None:
     html = render_answer(_answer("uncertain"))
     assert "可能相关（请核对原文）" in html and "答案（原文摘录）" not in html

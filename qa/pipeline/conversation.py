@@ -26,7 +26,7 @@ from qa.pipeline.places import names_a_place, places_in
 from qa.pipeline.query import DIVISION_ENDS
 from qa.settings import MAX_QUESTION_CHARS
 from qa.text.normalize import has_cjk, normalize
-from qa.text.words import cut_words, parts_of
+from qa.text.words import cut_words, parts_of, word_bounds
 
 # "this year", "that time" are no pronouns: "What are the plans for education this year?" stands alone.
 _PRONOUN = re.compile(
@@ -135,21 +135,16 @@ def _fits_in(topic: str, question: str) -> bool:
 
 
 def _pronoun(question: str) -> re.Match[str] | None:
-    """The first pronoun of ``question`` that is a word of its own: 那个 of 那个项目呢？, not of
-    那个体户登记呢？ (那 / 个体户: it had been read as 护照体户登记呢？, a helper found)."""
-    bounds, at = {0}, 0
-    for word in cut_words(question):
-        at += len(word)
-        bounds.add(at)
-    return next((m for m in _PRONOUN.finditer(question) if m.start() in bounds and m.end() in bounds), None)
+    """The first pronoun of ``question`` that is a word of its own (那个 of 那个项目, not of 那个体户)."""
+    bounds = word_bounds(question)
+    return next((m for m in _PRONOUN.finditer(question) if {m.start(), m.end()} <= bounds), None)
 
 
 def resolve(question: str, previous_topic: str) -> str:
     """The standalone form of ``question`` given the topic of the conversation so far."""
     if not previous_topic:
         return question
-    pronoun = _pronoun(question)
-    if pronoun:
+    if pronoun := _pronoun(question):
         return question[: pronoun.start()] + previous_topic + question[pronoun.end() :]
     stripped = question.strip()
     elliptical = _elliptical(stripped)
@@ -176,8 +171,8 @@ def _names_a_report_by_time(question: str) -> bool:
 
 def only_context(question: str) -> bool:
     """Whether ``question`` holds nothing but time words around an ellipsis ("今年呢？", "那明年呢",
-    "2008年的报告呢？", "2011年的呢？"): it asks nothing on its own, only "and then?" of the earlier topic."""
-    # "今年的呢？", "2011年的呢？": the time's 的 names nothing either.
+    "2008年的报告呢？", "2011年的呢？": its 的 too): it asks nothing on its own, only "and then?" of the
+    earlier topic."""
     text = _REPORT_AFTER_TIME.sub("", _after_time(question)).removeprefix("的")
     return bool(_ELLIPSIS_END.search(text)) and not _ELLIPSIS_END.sub("", text).strip(" ？?,，")
 

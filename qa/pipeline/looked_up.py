@@ -23,6 +23,7 @@ from qa.pipeline.sections import (
     section_titled,
     titled_list,
 )
+from qa.pipeline.signature import asks_sender, signature_lines
 from qa.schema import Answer, Passage
 from qa.text.normalize import normalize
 from qa.text.words import cut_words
@@ -45,6 +46,9 @@ def looked_up(
     delivery = asks_delivery(normalized)
     if delivery == "writer":
         return _byline_answer(question, answer, text_of)
+    paper = asks_sender(normalized)
+    if paper is not None:
+        return _sender_answer(question, answer, text_of, paper)
     doc_id = answer.passages[0].doc_id
     text, outline = text_of(doc_id), outline_of(doc_id)
     if delivery:
@@ -121,6 +125,27 @@ def _part_answer(
     return _listing(question, heading.text, passages, answer, reason, items)
 
 
+def _sender_answer(question: str, answer: Answer, text_of: Callable[[str], str], paper: str) -> Answer | None:
+    """For "这个通知是谁发的？": the closing sender and date lines of the first document among the
+    passages' that has them, one titled by the noun asked (通知) first; None when none has."""
+    for top in sorted(_firsts(answer.passages), key=lambda p: paper not in p.document):
+        lines = signature_lines(top, text_of(top.doc_id))
+        if lines:
+            joined = "\n".join(line.text for line in lines)
+            return _listing(
+                question, joined, [*lines, *answer.passages], answer, {"delivery": "sender"}, lines
+            )
+    return None
+
+
+def _firsts(passages: list[Passage]) -> list[Passage]:
+    """The first passage of each document, in order."""
+    firsts: dict[str, Passage] = {}
+    for passage in passages:
+        firsts.setdefault(passage.doc_id, passage)
+    return list(firsts.values())
+
+
 def _titles(text: str, outline: Outline, titled: tuple[str, ...]) -> bool:
     """Whether a heading of the document ``text`` holds one of the ``titled`` words."""
     sections = document_sections(text, outline)
@@ -134,11 +159,8 @@ def _titled_by(question: str, titled: tuple[str, ...], passages: list[Passage]) 
     a word of ``question`` (normalized) that asks for no heading (个体 of 个体户, not 收费 of 收费吗)."""
     words = [w for w in cut_words(question) if len(w) > 1 and not any(t in w or w in t for t in titled)]
     pairs = {w[i : i + 2] for w in words for i in range(len(w) - 1)}
-    firsts: dict[str, Passage] = {}
-    for passage in passages[1:]:
-        if passage.doc_id != passages[0].doc_id:
-            firsts.setdefault(passage.doc_id, passage)
-    return [p for p in firsts.values() if any(pair in normalize(p.document) for pair in pairs)]
+    others = _firsts(passages)[1:]
+    return [p for p in others if any(pair in normalize(p.document) for pair in pairs)]
 
 
 def _outline_answer(question: str, answer: Answer, text: str, outline: Outline, asked: str) -> Answer | None:
@@ -167,10 +189,7 @@ def _byline_answer(question: str, answer: Answer, text_of: Callable[[str], str])
     """For "记者是谁？": the sentence holding the byline of the first document among the passages' that
     has one (an article's byline names the role asked; a library's first passage may be a report's:
     这篇报道是谁写的？ had been refused there); None when none has."""
-    firsts: dict[str, Passage] = {}
-    for passage in answer.passages:
-        firsts.setdefault(passage.doc_id, passage)
-    for top in firsts.values():
+    for top in _firsts(answer.passages):
         lines = byline_lines(top, text_of(top.doc_id), asked_role(normalize(question)))
         if lines:
             passages = [*lines, *answer.passages]

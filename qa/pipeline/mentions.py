@@ -12,7 +12,7 @@ from qa.ingest.structure import Section, section_at
 from qa.schema import Passage
 from qa.text.normalize import normalize
 from qa.text.sentences import split_sentences
-from qa.text.words import cut_words
+from qa.text.words import word_bounds
 
 # Which document, when said: "报告里", "这份报告中", or one named ("河南的报告", "08年的报告里", "安徽报告",
 # whose name keeps the search to it): a helper's 河南的报告有没有提到比亚迪？ had been refused.
@@ -75,9 +75,6 @@ def _names(sentence: str, topic: str) -> bool:
     across two words (民生 in 人民生活)."""
     if topic not in sentence:
         return False
-    bounds, at = {0}, 0
-    for word in cut_words(sentence):
-        at += len(word)
-        bounds.add(at)
+    bounds = word_bounds(sentence)
     found = (m.start() for m in re.finditer(re.escape(topic), sentence))
     return any(start in bounds or start + len(topic) in bounds for start in found)

@@ -14,6 +14,15 @@ def cut_words(text: str) -> list[str]:
     return jieba.lcut(text)
 
 
+def word_bounds(text: str) -> set[int]:
+    """The offsets in ``text`` where a word (as ``cut_words`` cuts it) starts or ends."""
+    bounds, at = {0}, 0
+    for word in cut_words(text):
+        at += len(word)
+        bounds.add(at)
+    return bounds
+
+
 def parts_of(word: str) -> list[str]:
     """``word`` as two words of its own when jieba's search mode reads it so (农民收入 -> 农民, 收入),
     else ``[word]``: a follow-up may replace one of them ("工人呢？" after "农民收入涨了多少？")."""
