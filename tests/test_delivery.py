@@ -91,6 +91,9 @@ def test_who_wrote_an_article_is_its_byline(tmp_path) -> None:
     assert edited.ask("这篇新闻的编辑是谁？").answer == "（编辑：何静）"
     report = bot_of(tmp_path, REPORT)
     assert "delivery" not in report.ask("记者是谁？").reason  # no byline: as scored
+    # A role in running text is no byline (a reviewer's press conference had quoted 各位记者朋友).
+    press = bot_of(tmp_path, "新闻发布会实录\n\n各位记者朋友，大家上午好！今天发布新政策。\n", "p.txt")
+    assert "delivery" not in press.ask("记者是谁？").reason
 
 
 def test_a_library_asked_which_report_without_naming_one_gets_no_speaker(tmp_path) -> None:
@@ -124,7 +127,7 @@ NOTICE = """青山县农业农村局关于做好春耕备耕工作的通知
 def test_who_sent_a_notice_and_when_are_its_closing_lines(tmp_path) -> None:
     # Found by a helper: 这个通知是谁发的？ had been answered with 本通知自印发之日起执行。
     assert asks_sender("这个通知是谁发的？") == asks_sender("通知是什么时候发的？") == "通知"
-    assert asks_sender("谁负责发布预警？") is None
+    assert asks_sender("谁负责发布预警？") is None and asks_sender("通知什么时候发放补贴？") is None
     paths = [write(tmp_path / "r.txt", REPORT), write(tmp_path / "n.txt", NOTICE)]
     bot = ReportQA.from_paths(paths, tmp_path / "ix", embedder=HashEmbedder())
     for question in ("这个通知是谁发的？", "通知是什么时候发的？", "落款是什么？"):

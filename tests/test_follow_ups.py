@@ -94,6 +94,7 @@ def test_a_pronoun_is_one_only_as_a_word_of_its_own() -> None:
     # Found by a helper: 那个体户登记呢？ after a 护照 question was read as 护照体户登记呢？ (那个 + 体户).
     assert "个体户登记" in resolve("那个体户登记呢？", "护照")
     assert resolve("那个项目呢？", "护照") == "护照项目呢？"
+    assert resolve("这项工作进展如何？", "乡村振兴").startswith("乡村振兴")  # 这项 / 工作进展
 
 
 def test_an_english_follow_up_asks_the_turn_before_of_another_place_or_time() -> None:

@@ -25,6 +25,7 @@ from typing import Any
 
 from qa.errors import DocumentError
 from qa.ingest.cleaning import SALUTATION, SPEECH_DATE
+from qa.ingest.headings import line_spans
 from qa.ingest.readers import one_line
 from qa.schema import LEVELS, Level
 from qa.text.normalize import CJK_RANGES
@@ -73,14 +74,14 @@ def infer_metadata(text: str, fields: dict[str, str], stem: str) -> dict[str, An
     """Title, issuer, region, year, date and level from the text and the page-header fields."""
     lines = [line for line in text.split("\n") if line]
     # An official document's sender and date close it (落款): what a page header would say.
-    fields = _signature(lines) | fields
+    fields = _signature(text) | fields
     head = _head(lines)
     head_text = "".join(head)  # a speech line may be broken over two lines
     opening = text[:3000]
 
     title_found = _infer_title(head)
     title = title_found or stem
-    if title_found and head[0].strip() != title_found and ORGAN_LINE.fullmatch(head[0].strip()):
+    if title_found and head[0].strip() != title_found and _ORGAN_LINE.fullmatch(head[0].strip()):
         fields = {"发文机关": head[0].strip()} | fields  # its sender's line above it
     region, level = _infer_region(title_found or "", head, head_text, text, fields)
     issuer = _infer_issuer(title_found or "", head, opening, fields, region, level)
@@ -110,8 +111,8 @@ def infer_metadata(text: str, fields: dict[str, str], stem: str) -> dict[str, An
 
 # A closing date line (in digits, as official documents write it since GB/T 9704-2012) and the
 # sender's line above it: no sentence (no punctuation), an organ's ending.
-DATE_LINE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
-ORGAN_LINE = re.compile(
+_DATE_LINE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
+_ORGAN_LINE = re.compile(
     r"[^，。；：,;:！？!?]{2,30}(?:政府|办公室|办公厅|委员会|局|厅|委|部|院|中心|公司|协会)"
 )
 
@@ -211,15 +212,22 @@ def _head(lines: list[str]) -> list[str]:
     return head
 
 
-def _signature(lines: list[str]) -> dict[str, str]:
-    """The sender and date an official document closes with, as page-header fields: a last line that
-    is a date alone (2026年1月20日) after a line naming an organ (青山县人民政府办公室)."""
-    if len(lines) < 3 or not DATE_LINE.fullmatch(lines[-1].strip()):
-        return {}
-    fields = {"成文日期": lines[-1].strip()}
-    sender = lines[-2].strip()
-    if ORGAN_LINE.fullmatch(sender):
-        fields["发文机关"] = sender
+def closing_lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the sender's line and the date line an official document closes with (its 落款:
+    青山县人民政府办公室 / 2026年1月20日), the sender's only when a line names an organ there; [] unless
+    the last of three lines or more is a date alone."""
+    lines = line_spans(text)
+    if len(lines) < 3 or not _DATE_LINE.fullmatch(text[slice(*lines[-1])]):
+        return []
+    return lines[-2:] if _ORGAN_LINE.fullmatch(text[slice(*lines[-2])]) else lines[-1:]
+
+
+def _signature(text: str) -> dict[str, str]:
+    """The sender and date an official document closes with, as page-header fields."""
+    spans = closing_lines(text)
+    fields = {"成文日期": text[slice(*spans[-1])]} if spans else {}
+    if len(spans) == 2:
+        fields["发文机关"] = text[slice(*spans[0])]
     return fields
 
 
@@ -235,7 +243,7 @@ def _infer_title(head: list[str]) -> str | None:
     first = head[0].strip() if head else ""
     # A sender's line above the title (郸城县人力资源和社会保障局 / 灵活就业人员…办事指南): the next is the
     # title (a helper's guide had been titled by its bureau alone).
-    if len(head) > 1 and ORGAN_LINE.fullmatch(first) and _is_heading_like(head[1].strip()):
+    if len(head) > 1 and _ORGAN_LINE.fullmatch(first) and _is_heading_like(head[1].strip()):
         return head[1].strip()
     return first if first and _is_heading_like(first.rstrip("？！?!")) else None
 

@@ -23,17 +23,12 @@ from qa.pipeline.english_follow_ups import (
 )
 from qa.pipeline.glossary import report_terms
 from qa.pipeline.places import names_a_place, places_in
+from qa.pipeline.pronouns import pronoun_in
 from qa.pipeline.query import DIVISION_ENDS
 from qa.settings import MAX_QUESTION_CHARS
 from qa.text.normalize import has_cjk, normalize
-from qa.text.words import cut_words, parts_of, word_bounds
+from qa.text.words import cut_words, parts_of
 
-# "this year", "that time" are no pronouns: "What are the plans for education this year?" stands alone.
-_PRONOUN = re.compile(
-    r"它们|它|其|该项目|该工程|这个项目|这项工作|这个|那个|这项|"
-    r"\b(?:it|this|that|they|them)\b(?!\s+(?:year|month|week|quarter|time|term|period)s?\b)",
-    re.I,
-)
 _ELLIPSIS_START = re.compile(r"^(?:那么|那|还有|另外|and\b|what about\b|how about\b)", re.I)
 _SENTENCE_END = "？?。.！!…"
 # 呢 at the end, whatever ends the sentence after it: "农民呢？", "农民呢 ?", "农民呢。", "农民呢？！".
@@ -134,17 +129,11 @@ def _fits_in(topic: str, question: str) -> bool:
     return same or (has_cjk(question) and known)
 
 
-def _pronoun(question: str) -> re.Match[str] | None:
-    """The first pronoun of ``question`` that is a word of its own (那个 of 那个项目, not of 那个体户)."""
-    bounds = word_bounds(question)
-    return next((m for m in _PRONOUN.finditer(question) if {m.start(), m.end()} <= bounds), None)
-
-
 def resolve(question: str, previous_topic: str) -> str:
     """The standalone form of ``question`` given the topic of the conversation so far."""
     if not previous_topic:
         return question
-    if pronoun := _pronoun(question):
+    if pronoun := pronoun_in(question):
         return question[: pronoun.start()] + previous_topic + question[pronoun.end() :]
     stripped = question.strip()
     elliptical = _elliptical(stripped)
@@ -191,7 +180,7 @@ def points_back_only(question: str) -> bool:
     "Was it achieved?"): asked on its own, it asks about nothing (it had been answered at 0.88 with
     whatever sentence said 完成了)."""
     text = normalize(question)
-    return names_nothing(text) and bool(_REFERS_BACK.search(text) or _pronoun(text))
+    return names_nothing(text) and bool(_REFERS_BACK.search(text) or pronoun_in(text))
 
 
 def asks_nothing_alone(question: str) -> bool:

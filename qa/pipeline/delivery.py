@@ -69,11 +69,11 @@ def delivery_lines(top: Passage, text: str, asked: str) -> list[Passage]:
     end = _line_end(text, date.end())
     if not text[start:end].rstrip().endswith("上") and len(text[end + 1 : _line_end(text, end + 1)]) <= 20:
         end = _line_end(text, end + 1)  # "…在广东省第十四届" / "人民代表大会第五次会议上"
-    lines = [_line(top, text, start, end)]
+    lines = [line_passage(top, text, start, end)]
     speaker_end = _line_end(text, end + 1)
     speaker = text[end + 1 : speaker_end].strip()
     if asked == "who" and speaker and len(speaker) <= _SPEAKER_CHARS and not SALUTATION.match(speaker):
-        lines.append(_line(top, text, end + 1, speaker_end))
+        lines.append(line_passage(top, text, end + 1, speaker_end))
     return lines
 
 
@@ -87,14 +87,16 @@ def byline_lines(top: Passage, text: str, role: str | None) -> list[Passage]:
     """The sentence holding the byline that names ``role`` (any writer's when None: 本报讯（记者 林晓雯）
     10月8日上午，…), in the opening or the closing lines ((编辑：何静) ends a story), as a cited passage of
     ``top``'s document; [] when none does (the byline's sentence had answered 编辑是谁？ at 1.0)."""
-    pattern = re.compile(rf"(?:{role or _WRITERS}){_NAME_AFTER}")
+    # A byline's shape: the role opening a line or after （ 【 or a space, the name closed by ） 】, a
+    # space or the line's end (各位记者朋友, 第一作者为, 摄影大赛 are none).
+    pattern = re.compile(rf"(?:^|(?<=[（(【\s]))(?:{role or _WRITERS}){_NAME_AFTER}(?=[）)】\s]|$)", re.M)
     tail = max(_HEAD_CHARS, len(text) - _HEAD_CHARS)
     byline = pattern.search(text, 0, _HEAD_CHARS) or pattern.search(text, tail)
     if byline is None:
         return []
     start = text.rfind("\n", 0, byline.start()) + 1
     spans = split_sentences(text, start, _line_end(text, byline.end()))
-    return [_line(top, text, s, e) for s, e in spans if s <= byline.start() < e][:1]
+    return [line_passage(top, text, s, e) for s, e in spans if s <= byline.start() < e][:1]
 
 
 def _line_end(text: str, at: int) -> int:
@@ -102,7 +104,8 @@ def _line_end(text: str, at: int) -> int:
     return len(text) if end < 0 else end
 
 
-def _line(top: Passage, text: str, start: int, end: int) -> Passage:
+def line_passage(top: Passage, text: str, start: int, end: int) -> Passage:
+    """``text[start:end]``, a line of ``top``'s document, as a cited passage of no section."""
     return top.with_(
         section=[],
         start=start,

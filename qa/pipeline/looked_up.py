@@ -15,8 +15,12 @@ from qa.pipeline.lists import announced_items, document_sections, opening_list, 
 from qa.pipeline.mentions import as_written, asked_topic, mentions
 from qa.pipeline.sections import (
     asked_part,
+    asks_label,
     asks_outline,
+    asks_the_past,
     fits_years,
+    names_a_time,
+    names_title,
     part_count,
     part_named,
     part_passage,
@@ -24,9 +28,8 @@ from qa.pipeline.sections import (
     titled_list,
 )
 from qa.pipeline.signature import asks_sender, signature_lines
-from qa.schema import Answer, Passage
+from qa.schema import Answer, Passage, document_kind
 from qa.text.normalize import normalize
-from qa.text.words import cut_words
 
 Outline = tuple[tuple[int, int], ...]
 
@@ -57,14 +60,21 @@ def looked_up(
     titled = None if asked or whole else titled_list(normalized)
     if whole:
         return _outline_answer(question, answer, text, outline, whole)
-    if titled and not _titles(text, outline, titled):
-        # A guide's heading the first passage's document lacks: the document the question names by a
-        # word of its title (注册个体户收费吗？ of a library whose first passage was a report's, with
-        # 白石区个体工商户设立登记服务指引 among the others; it had quoted the report at 0.83).
-        for top in _titled_by(normalized, titled, answer.passages):
-            other, lines = text_of(top.doc_id), outline_of(top.doc_id)
-            if _titles(other, lines, titled):
-                return _part_answer(question, answer, other, lines, asked, titled, top)
+    if titled and asks_label(titled):
+        # A guide's label, in the first passage's document, else in the one the question names by a
+        # word of its title (注册个体户收费吗？ of a library whose first passage was a report's had quoted
+        # the report at 0.83); never a work report's heading (its 单一窗口 had answered 在哪里办理社保？),
+        # and not elsewhere for a question of a time, nor at all for one of the past (去年…压缩到几天？
+        # asks what a report says happened).
+        first = [] if asks_the_past(normalized) else answer.passages[:1]
+        others = (
+            [] if not first or names_a_time(normalized) else _titled_by(normalized, titled, answer.passages)
+        )
+        for top in [p for p in first + others if document_kind(p.document) != "work_report"]:
+            text, outline = text_of(top.doc_id), outline_of(top.doc_id)
+            if _has_heading_for(text, outline, titled):
+                return _part_answer(question, answer, text, outline, asked, titled, top)
+        return None
     if asked or titled:
         return _part_answer(question, answer, text, outline, asked, titled)
     # What it says of a topic, unless the answer as scored quotes a sentence naming it ("15年的报告提到
@@ -146,8 +156,9 @@ def _firsts(passages: list[Passage]) -> list[Passage]:
     return list(firsts.values())
 
 
-def _titles(text: str, outline: Outline, titled: tuple[str, ...]) -> bool:
-    """Whether a heading of the document ``text`` holds one of the ``titled`` words."""
+def _has_heading_for(text: str, outline: Outline, titled: tuple[str, ...]) -> bool:
+    """Whether a heading of the document ``text`` is titled by one of the ``titled`` words
+    (``section_titled``, with subsections or without)."""
     sections = document_sections(text, outline)
     return section_titled(sections, titled, parents_only=False) is not None or (
         section_titled(sections, titled) is not None
@@ -155,12 +166,9 @@ def _titles(text: str, outline: Outline, titled: tuple[str, ...]) -> bool:
 
 
 def _titled_by(question: str, titled: tuple[str, ...], passages: list[Passage]) -> list[Passage]:
-    """The first passage of each document but the first passage's whose title holds two characters of
-    a word of ``question`` (normalized) that asks for no heading (个体 of 个体户, not 收费 of 收费吗)."""
-    words = [w for w in cut_words(question) if len(w) > 1 and not any(t in w or w in t for t in titled)]
-    pairs = {w[i : i + 2] for w in words for i in range(len(w) - 1)}
-    others = _firsts(passages)[1:]
-    return [p for p in others if any(pair in normalize(p.document) for pair in pairs)]
+    """The first passage of each document but the first passage's that ``question`` (normalized)
+    names by its title (``names_title``)."""
+    return [p for p in _firsts(passages)[1:] if names_title(question, p.document, titled)]
 
 
 def _outline_answer(question: str, answer: Answer, text: str, outline: Outline, asked: str) -> Answer | None:

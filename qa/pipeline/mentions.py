@@ -38,8 +38,15 @@ MAX_MENTIONS = 10  # sentences quoted; the note says how many there are in all
 def asked_topic(question: str) -> str | None:
     """The topic ``question`` (normalized) asks what the document says of, or None."""
     found = _ABOUT.match(question)
-    topic = next((topic for topic in found.groups() if topic), None) if found else None
-    return topic.strip(_QUOTES) or None if topic else None  # 提到“苏超”了吗: the word, not its marks
+    group = next((name for name, topic in found.groupdict().items() if topic), None) if found else None
+    if found is None or group is None:
+        return None
+    start, end = found.span(group)
+    # A topic starts on a word: 过渡期 of 提到过渡期 and 对外开放 of 对外开放是怎么说的 are not 渡期, 外开放
+    # (the 过 and 对 before them had been read as the question's own).
+    bounds = word_bounds(question)
+    start = max((b for b in bounds if b <= start), default=start)
+    return question[start:end].strip(_QUOTES) or None  # 提到“苏超”了吗: the word, not its marks
 
 
 def as_written(question: str, topic: str) -> str:

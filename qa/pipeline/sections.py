@@ -16,6 +16,7 @@ from qa.pipeline.places import places_in
 from qa.schema import Passage
 from qa.text.normalize import normalize
 from qa.text.numerals import parse_numeral
+from qa.text.words import cut_words
 
 # A part named by its number and asked what it holds.
 _PART = re.compile(r"第([一二三四五六七八九十百零〇两\d]{1,4})(章|节|部分|编|条)")
@@ -70,6 +71,7 @@ _NOT_TITLED = re.compile(
 # (A year written out is checked against the heading's: ``fits_years``.)
 _OTHER_TIME = re.compile(r"去年|上年|前年|过去|一年来|五年来|明年")
 _YEAR = re.compile(r"(?:19|20)\d\d")
+_PAST = re.compile(r"去年|上年|前年|过去|以来")
 MIN_TITLE_WORDS = 3  # 重点工作, 民生实事: two characters (工作, 措施) name every part alike
 
 
@@ -94,7 +96,7 @@ _ASKS_LABEL = (
         ),
         ("收费", "费用"),
     ),
-    (re.compile(r"多久|多长时间|几天|几个工作日|时限"), ("时限", "期限", "时间要求", "办结")),
+    (re.compile(r"多久|多长时间|几天|几个工作日|时限"), ("时限", "时间要求", "办结")),
     (
         re.compile(r"(?:在|去|到)哪(?:里|儿)?(?:办|申请|交|提交|递交)|办理地点|地址在哪|地址是"),
         ("地点", "地址", "窗口"),
@@ -103,11 +105,16 @@ _ASKS_LABEL = (
         re.compile(r"电话(?:是|号码)?(?:多少|几号)|(?:咨询|联系)(?:电话|方式)|怎么联系"),
         ("咨询电话", "联系电话", "联系方式", "电话"),
     ),
-    (re.compile(r"(?:怎么|怎样|如何)(?:办理?|申请|申报)|几个步骤|哪几步|几步"), ("流程", "步骤", "程序")),
+    (
+        re.compile(r"(?:怎么|怎样|如何)(?:办理|申请|申报|办(?=[?？吗呢]|$))|几个步骤|哪几步"),
+        ("流程", "步骤", "程序"),
+    ),
 )
-LABEL_LENGTH = (
-    14  # a guide's labelled heading (五、所需材料), not a report's heading that happens to name 流程
-)
+# A guide's label (五、所需材料, 【受理窗口】, 七、收费标准): its words open or close a short title; a
+# heading that names them in a phrase (第六条 相关费用的承担, 第六章 终止程序及附则) is none.
+_LABEL_WORDS = frozenset(w for g in (*_LISTED_NOUNS, *(words for _, words in _ASKS_LABEL)) for w in g)
+LABEL_LENGTH = 8
+_NUMBERING = re.compile(r"^[（(【\[]?(?:第?[一二三四五六七八九十百\d]+[、.．）)条章节部分]?\s*)?|[】\]）)]$")
 
 
 def titled_list(question: str) -> tuple[str, ...] | None:
@@ -137,10 +144,10 @@ def titled_list(question: str) -> tuple[str, ...] | None:
 
 
 def fits_years(question: str, section: Section) -> bool:
-    """Whether the years ``question`` writes out are those of ``section``'s headings, where they
-    write any: 2025年重点工作有哪些？ is no question for 三、2026年重点工作."""
-    held = set(_YEAR.findall(" ".join(section.path)))
-    return not held or not (asked := set(_YEAR.findall(question))) or bool(asked & held)
+    """Whether the years ``question`` writes out are those of ``section``'s headings: 2025年重点工作有哪些？
+    is no question for 三、2026年重点工作, nor for a heading naming no year (二、今年重点工作)."""
+    asked = set(_YEAR.findall(question))
+    return not asked or bool(asked & set(_YEAR.findall(" ".join(section.path))))
 
 
 def section_titled(
@@ -150,18 +157,52 @@ def section_titled(
     subsections (any with a short label's title, when not ``parents_only``: a guide's 五、所需材料 lists
     its items in running text), or None."""
     for word in words:
-        titled = [s for s in sections if word in normalize(s.title)]
+        titled = [s for s in sections if _titles(normalize(s.title), word)]
         if parents_only:
             titled = [
                 s
                 for s in titled
                 if any(c.level == s.level + 1 and s.start < c.start < s.end for c in sections)
             ]
-        else:
-            titled = [s for s in titled if len(normalize(s.title)) <= LABEL_LENGTH]
         if titled:
             return min(titled, key=lambda s: (s.level, s.start))
     return None
+
+
+def names_title(question: str, title: str, asked: tuple[str, ...] = ()) -> bool:
+    """Whether ``question`` (normalized) names the document titled ``title`` by two characters of one
+    of its words that asks for no heading of ``asked`` (个体 of 个体户 in …个体工商户…指引, not 收费 of
+    收费吗)."""
+    words = [w for w in cut_words(question) if len(w) > 1 and not any(a in w or w in a for a in asked)]
+    title = normalize(title)
+    return any(w[i : i + 2] in title for w in words for i in range(len(w) - 1))
+
+
+def asks_label(words: tuple[str, ...]) -> bool:
+    """Whether ``titled_list``'s ``words`` ask for a guide's label (材料, 收费, 办理时限) rather than a
+    report's list (重点工作)."""
+    return any(word in _LABEL_WORDS for word in words)
+
+
+def asks_the_past(question: str) -> bool:
+    """Whether ``question`` (normalized) asks of the past (去年, 上年, 过去): of what a report says
+    happened, not of a guide's label."""
+    return bool(_PAST.search(question))
+
+
+def names_a_time(question: str) -> bool:
+    """Whether ``question`` (normalized) names a year or a time word: 去年个体工商户登记时间压缩到几天？ asks
+    of what a report says happened, not of a guide's 办理时限."""
+    return bool(_YEAR.search(question) or _OTHER_TIME.search(question) or "今年" in question)
+
+
+def _titles(title: str, word: str) -> bool:
+    """Whether a heading's ``title`` (normalized) is titled by ``word``: holds it, or, for a guide's
+    label word, opens or closes with it within ``LABEL_LENGTH`` characters, its numbering aside."""
+    if word not in _LABEL_WORDS:
+        return word in title
+    core = _NUMBERING.sub("", title).strip()
+    return len(core) <= LABEL_LENGTH and (core.startswith(word) or core.endswith(word))
 
 
 def asked_part(question: str) -> list[tuple[int, str]]:

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import re
 
-from qa.ingest.headings import line_spans
-from qa.ingest.metadata import DATE_LINE, ORGAN_LINE
+from qa.ingest.metadata import closing_lines
+from qa.pipeline.delivery import line_passage
 from qa.schema import Passage
 
 # What an official document is called, and the verbs of sending it.
 _PAPER = r"(?:通知|公告|通告|文件|通报|意见|办法|决定|函|方案|指南)"
-_SEND = r"(?:发|印发|发布|下发|制定|出台)"
+_SEND = r"(?:发(?![放展生给到出现明])|印发|发布|下发|制定|出台)"  # not 发放补贴
 _ASKS_SENDER = re.compile(
     rf"{_PAPER}(?:是)?(?:由)?(?:谁|哪个(?:单位|部门)|哪家(?:单位)?|什么(?:单位|部门)){_SEND}的?|"
     rf"(?:谁|哪个(?:单位|部门)|哪家单位){_SEND}的(?:这个|这份|这篇|该)?{_PAPER}|发文(?:单位|机关)|落款"
@@ -34,14 +34,6 @@ def asks_sender(normalized: str) -> str | None:
 
 
 def signature_lines(top: Passage, text: str) -> list[Passage]:
-    """The sender's line and the date line an official document closes with, as cited passages of
-    ``top``'s document; [] when its last line is no date."""
-    lines = line_spans(text)[-2:]
-    if not lines or not DATE_LINE.fullmatch(text[slice(*lines[-1])]):
-        return []
-    closing = lines[-2:] if len(lines) > 1 and ORGAN_LINE.fullmatch(text[slice(*lines[-2])]) else lines[-1:]
-    return [
-        top.with_(section=[], start=s, end=e, text=text[s:e], highlight=(0, e - s),
-                  passage_id=f"{top.doc_id}:line:{s}", period="other")
-        for s, e in closing
-    ]  # fmt: skip
+    """The sender's line and the date line an official document closes with (``closing_lines``), as
+    cited passages of ``top``'s document; [] when its last line is no date."""
+    return [line_passage(top, text, start, end) for start, end in closing_lines(text)]

@@ -36,7 +36,10 @@ def provinces_spelled_out(text: str) -> str:
 # A year by its last two digits, as people write it: with a leading zero (08年GDP…), naming a
 # report (98年的政府工作报告, 18年报告) or as a chat's turn (11年的呢？); "10年" alone may be ten years
 # and stays.
-_SHORT_YEAR = re.compile(r"(?<![\d.．])(?:0\d年(?!代)|\d\d年(?=的?(?:(?:政府)?(?:工作)?报告|呢)))")
+# After 近, 过去, 满, 了, 前, 后, 多, 第, 几, 这 it is a number of years (近10年的报告, 建了17年呢).
+_SHORT_YEAR = re.compile(
+    r"(?<![\d.．近去这满了前后多第几])(?:0\d年(?!代)|\d\d年(?=的?(?:(?:政府)?(?:工作)?报告|呢)))"
+)
 # 50年 to 99年 are of the 1900s (the earliest reports are of 1954), 00年 to 49年 of the 2000s.
 CENTURY_TURN = 50
 
