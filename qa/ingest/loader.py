@@ -16,10 +16,11 @@ from pathlib import Path
 
 from qa.errors import DocumentError
 from qa.ingest.cleaning import clean_lines, collapse_blank_lines, strip_chrome
-from qa.ingest.metadata import SIDECAR_SUFFIX, display_title, infer_metadata, read_sidecar, review_year
+from qa.ingest.metadata import display_title, infer_metadata, review_year
 from qa.ingest.outline import SUFFIXES as OUTLINED
 from qa.ingest.outline import take_outline
 from qa.ingest.readers import READERS
+from qa.ingest.sidecar import SIDECAR_SUFFIX, read_sidecar
 from qa.ingest.unwrap import join_broken_lines, join_wrapped_lines
 from qa.schema import Document
 from qa.text.normalize import to_simplified

@@ -1,7 +1,7 @@
 """Metadata of a report: title, issuer, region, year, date, level and review year.
 
 Inferred from the cleaned text and the page-header fields that ``qa.ingest.cleaning`` removed, and
-overridden by a sidecar ``<file>.meta.json`` or ``<stem>.meta.json`` holding any of ``META_FIELDS``.
+overridden by a sidecar ``<file>.meta.json`` holding any of ``META_FIELDS`` (``qa.ingest.sidecar``).
 
 ``year`` is the year printed in the report's title: ``紫帽镇人民政府2022年工作报告`` -> 2022, and
 ``2024年政府工作报告`` -> 2024 even though that national report reviews 2023 (it is delivered in March
@@ -18,23 +18,18 @@ name, where no title was printed) becomes ``2024年国务院政府工作报告``
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
-from pathlib import Path
 from typing import Any
 
-from qa.errors import DocumentError
 from qa.ingest.cleaning import SALUTATION, SPEECH_DATE
 from qa.ingest.headings import line_spans
-from qa.ingest.readers import one_line
-from qa.schema import LEVELS, Level
+from qa.schema import Level
 from qa.text.normalize import CJK_RANGES
 from qa.text.numerals import parse_numeral
 from qa.text.years import title_span
 
-__all__ = ["META_FIELDS", "SIDECAR_SUFFIX", "display_title", "infer_metadata", "read_sidecar", "review_year"]
+__all__ = ["META_FIELDS", "closing_lines", "display_title", "infer_metadata", "review_year"]
 
-SIDECAR_SUFFIX = ".meta.json"
 META_FIELDS = ("title", "issuer", "region", "year", "date", "level", "review_year")
 
 _UNIT = r"(?:特别行政区|自治区|自治州|自治县|自治旗|地区|街道|省|市|州|盟|县|区|旗|镇|乡)"
@@ -348,57 +343,3 @@ def _year_in(s: str, suffix: str = "年") -> int | None:
         return None
     year = int(parse_numeral(m.group(1)))
     return year if 1900 <= year <= 2100 else None
-
-
-# ---------------------------------------------------------------------------------------------- sidecar
-
-
-def _sidecar_path(path: Path) -> Path | None:
-    for name in (path.name + SIDECAR_SUFFIX, path.stem + SIDECAR_SUFFIX):
-        candidate = path.with_name(name)
-        if candidate.is_file():
-            return candidate
-    return None
-
-
-def read_sidecar(path: Path) -> dict[str, Any]:
-    """Metadata from the file's sidecar, validated; ``{}`` when there is none."""
-    sidecar = _sidecar_path(path)
-    if sidecar is None:
-        return {}
-    try:
-        meta = json.loads(sidecar.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise DocumentError(f"{sidecar} is not valid JSON ({one_line(exc)})") from exc
-    if not isinstance(meta, dict):
-        raise DocumentError(f"{sidecar} must hold a JSON object")
-    unknown = sorted(set(meta) - set(META_FIELDS))
-    if unknown:
-        allowed = ", ".join(META_FIELDS)
-        raise DocumentError(f"{sidecar}: unknown field(s) {', '.join(unknown)}; allowed: {allowed}")
-    for key, value in meta.items():
-        problem = _sidecar_problem(key, value)
-        if problem:
-            raise DocumentError(f"{sidecar}: '{key}' {problem}")
-    return meta
-
-
-def _sidecar_problem(key: str, value: Any) -> str | None:
-    if key == "title":
-        return None if isinstance(value, str) and value.strip() else "must be a non-empty string"
-    if value is None:
-        return None  # an explicit null says "unknown", overriding a wrong inference
-    if key in ("issuer", "region"):
-        return None if isinstance(value, str) else "must be a string or null"
-    if key in ("year", "review_year"):
-        ok = isinstance(value, int) and not isinstance(value, bool) and 1900 <= value <= 2100
-        return None if ok else "must be a year (integer 1900-2100) or null"
-    if key == "date":
-        try:
-            ok = isinstance(value, str) and dt.date.fromisoformat(value).isoformat() == value
-        except ValueError:
-            ok = False
-        return None if ok else "must be an ISO date yyyy-mm-dd or null"
-    if key == "level":
-        return None if value in LEVELS else f"must be one of {', '.join(LEVELS)} or null"
-    return None
