@@ -20,6 +20,7 @@ import functools
 import itertools
 import re
 
+from qa.ingest.headings import line_spans
 from qa.ingest.structure import Section, parse_sections, section_at
 from qa.schema import Passage
 from qa.text.numerals import parse_numeral
@@ -127,14 +128,18 @@ def _counted_off(text: str, start: int, end: int, headings: set[int]) -> list[tu
     return items if len(items) >= 2 else []
 
 
-def _item(top: Passage, text: str, start: int, end: int, section: tuple[str, ...]) -> Passage:
+def item_passage(
+    top: Passage, text: str, start: int, end: int, section: tuple[str, ...], marked: bool = False
+) -> Passage:
+    """``text[start:end]``, an item of a list in ``top``'s document, as a cited passage under
+    ``section``; ``marked`` when it is quoted whole (a mention shown first)."""
     return top.with_(
         section=list(section),
         start=start,
         end=end,
         text=text[start:end],
         score=0.0,
-        highlight=None,
+        highlight=(0, end - start) if marked else None,
         passage_id=f"{top.doc_id}:item:{start}",
     )
 
@@ -175,17 +180,17 @@ def announced_items(
     begin, stop = (own.start, own.end) if own else (top.start, top.end)
     run = _run_holding(text, begin, start, stop) if own_count else []
     if run and not (colon or bullets or inline or following or lead):
-        return [_item(top, text, s, e, path) for s, e in run]
+        return [item_passage(top, text, s, e, path) for s, e in run]
     if bullets:
-        return [_item(top, text, s, e, path) for s, e in bullets]
+        return [item_passage(top, text, s, e, path) for s, e in bullets]
     if lead:  # its clauses, when they run on semicolons (a list of full sentences has no clear end)
         clauses = _clauses(text, lead.end(), own.end if own else len(text))
-        return [_item(top, text, s, e, path) for s, e in clauses]
+        return [item_passage(top, text, s, e, path) for s, e in clauses]
     if inline:
         starts = {s.start for s in sections}
         counted = _counted_off(text, start + inline.end(), own.end if own else len(text), starts)
         if counted:
-            return [_item(top, text, s, e, path) for s, e in counted]
+            return [item_passage(top, text, s, e, path) for s, e in counted]
     # Subsections that begin right after the colon come first: their headings are numbered as items are.
     # So do those after a section's opening sentence, all that stands between its heading and them
     # ("三、2014年重点工作" / "做好今年政府工作，要以深化改革为强大动力…。" / "（一）…").
@@ -200,12 +205,14 @@ def announced_items(
     if headings and told and not (colon or opening) and len(headings) != parse_numeral(told["n"]):
         headings = []
     if not headings and not counts and listed:
-        return [_item(top, text, s, e, path) for s, e in _clauses(text, end, own.end if own else len(text))]
+        return [
+            item_passage(top, text, s, e, path) for s, e in _clauses(text, end, own.end if own else len(text))
+        ]
     if headings or not counts:
         return headings
     starts = {s.start for s in sections}
     counted = _counted_off(text, end, own.end if own else len(text), starts)
-    return [_item(top, text, s, e, path) for s, e in counted]
+    return [item_passage(top, text, s, e, path) for s, e in counted]
 
 
 def opening_list(text: str, heading: Passage, section: Section) -> list[Passage]:
@@ -216,23 +223,19 @@ def opening_list(text: str, heading: Passage, section: Section) -> list[Passage]
     body = [] if run else split_sentences(text, heading.end + 1, section.end)[:1]
     for s, e in body:
         return announced_items(text, heading.with_(start=s, end=e, text=text[s:e], highlight=(0, e - s)))
-    return [_item(heading, text, s, e, tuple(section.path)) for s, e in run]
+    return [item_passage(heading, text, s, e, tuple(section.path)) for s, e in run]
 
 
 def short_body(text: str, heading: Passage, section: Section) -> list[Passage]:
     """The lines under ``heading`` (the heading line of ``section``), each whole, when there are at
     most ``SHORT_BODY`` of them: what a guide says under 七、收费标准 (不收费。) or 【申办步骤】 (第一步，…
     / 第二步，… / 第三步，…); [] otherwise."""
-    lines = []
-    for match in re.finditer(r"[^\n]+", text[heading.end : section.end]):
-        line = match.group()
-        start = heading.end + match.start() + len(line) - len(line.lstrip())
-        end = heading.end + match.start() + len(line.rstrip())
-        if end > start:
-            lines.append((start, end))
+    lines = line_spans(text[heading.end : section.end])
     if len(lines) > SHORT_BODY:
         return []
-    return [_item(heading, text, s, e, tuple(section.path)) for s, e in lines]
+    return [
+        item_passage(heading, text, heading.end + s, heading.end + e, tuple(section.path)) for s, e in lines
+    ]
 
 
 def _run_holding(text: str, begin: int, start: int, end: int) -> list[tuple[int, int]]:
@@ -307,5 +310,5 @@ def _children(sections: list[Section], own: Section | None) -> list[Section]:
 
 def _heading_items(text: str, sections: list[Section], top: Passage) -> list[Passage]:
     spans = [(_heading_span(text, section), section.path) for section in sections]
-    items = [_item(top, text, s, e, path) for (s, e), path in spans]
+    items = [item_passage(top, text, s, e, path) for (s, e), path in spans]
     return [item for item in items if item.text]

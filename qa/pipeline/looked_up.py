@@ -71,9 +71,9 @@ def looked_up(
             [] if not first or names_a_time(normalized) else _titled_by(normalized, titled, answer.passages)
         )
         for top in [p for p in first + others if document_kind(p.document) != "work_report"]:
-            text, outline = text_of(top.doc_id), outline_of(top.doc_id)
-            if _has_heading_for(text, outline, titled):
-                return _part_answer(question, answer, text, outline, asked, titled, top)
+            guide, marks = text_of(top.doc_id), outline_of(top.doc_id)
+            if section_titled(document_sections(guide, marks), titled, parents_only=False):
+                return _part_answer(question, answer, guide, marks, asked, titled, top)
         return None
     if asked or titled:
         return _part_answer(question, answer, text, outline, asked, titled)
@@ -132,7 +132,7 @@ def _part_answer(
         return None
     passages = [heading, *(p for p in answer.passages if p.passage_id != heading.passage_id)]
     reason = {"part": section.title, "not_found_because": None}
-    return _listing(question, heading.text, passages, answer, reason, items)
+    return _listing(question, passages, answer, reason, items, heading.text)
 
 
 def _sender_answer(question: str, answer: Answer, text_of: Callable[[str], str], paper: str) -> Answer | None:
@@ -141,10 +141,7 @@ def _sender_answer(question: str, answer: Answer, text_of: Callable[[str], str],
     for top in sorted(_firsts(answer.passages), key=lambda p: paper not in p.document):
         lines = signature_lines(top, text_of(top.doc_id))
         if lines:
-            joined = "\n".join(line.text for line in lines)
-            return _listing(
-                question, joined, [*lines, *answer.passages], answer, {"delivery": "sender"}, lines
-            )
+            return _listing(question, [*lines, *answer.passages], answer, {"delivery": "sender"}, lines)
     return None
 
 
@@ -154,15 +151,6 @@ def _firsts(passages: list[Passage]) -> list[Passage]:
     for passage in passages:
         firsts.setdefault(passage.doc_id, passage)
     return list(firsts.values())
-
-
-def _has_heading_for(text: str, outline: Outline, titled: tuple[str, ...]) -> bool:
-    """Whether a heading of the document ``text`` is titled by one of the ``titled`` words
-    (``section_titled``, with subsections or without)."""
-    sections = document_sections(text, outline)
-    return section_titled(sections, titled, parents_only=False) is not None or (
-        section_titled(sections, titled) is not None
-    )
 
 
 def _titled_by(question: str, titled: tuple[str, ...], passages: list[Passage]) -> list[Passage]:
@@ -177,8 +165,7 @@ def _outline_answer(question: str, answer: Answer, text: str, outline: Outline, 
     parts = subsection_items(text, None, answer.passages[0], outline)
     if len(parts) < 2:
         return None
-    joined = "\n".join(part.text for part in parts)
-    return _listing(question, joined, [parts[0], *answer.passages], answer, {"outline": asked}, parts)
+    return _listing(question, [parts[0], *answer.passages], answer, {"outline": asked}, parts)
 
 
 def _delivery_answer(question: str, answer: Answer, text: str, asked: str) -> Answer | None:
@@ -189,19 +176,18 @@ def _delivery_answer(question: str, answer: Answer, text: str, asked: str) -> An
     lines = delivery_lines(answer.passages[0], text, asked)
     if not lines or len({p.doc_id for p in answer.passages}) > 1:
         return None
-    joined = "\n".join(line.text for line in lines)
-    return _listing(question, joined, [*lines, *answer.passages], answer, {"delivery": asked}, lines)
+    return _listing(question, [*lines, *answer.passages], answer, {"delivery": asked}, lines)
 
 
 def _byline_answer(question: str, answer: Answer, text_of: Callable[[str], str]) -> Answer | None:
     """For "记者是谁？": the sentence holding the byline of the first document among the passages' that
     has one (an article's byline names the role asked; a library's first passage may be a report's:
     这篇报道是谁写的？ had been refused there); None when none has."""
+    role = asked_role(normalize(question))
     for top in _firsts(answer.passages):
-        lines = byline_lines(top, text_of(top.doc_id), asked_role(normalize(question)))
+        lines = byline_lines(top, text_of(top.doc_id), role)
         if lines:
-            passages = [*lines, *answer.passages]
-            return _listing(question, lines[0].text, passages, answer, {"delivery": "writer"}, lines)
+            return _listing(question, [*lines, *answer.passages], answer, {"delivery": "writer"}, lines)
     return None
 
 
@@ -212,15 +198,20 @@ def _mentions_answer(question: str, answer: Answer, text: str, outline: Outline,
     if not items:
         return None
     shown = {"topic": as_written(question, topic), "count": count, "document": items[0].document}
-    reason = {"mentions": shown}
-    joined = "\n".join(item.text for item in items)
-    return _listing(question, joined, [items[0], *answer.passages], answer, reason, items)
+    return _listing(question, [items[0], *answer.passages], answer, {"mentions": shown}, items)
 
 
 def _listing(
-    question: str, quoted: str, passages: list[Passage], answer: Answer, reason: dict, items: list[Passage]
+    question: str,
+    passages: list[Passage],
+    answer: Answer,
+    reason: dict,
+    items: list[Passage],
+    quoted: str | None = None,
 ) -> Answer:
-    """An answer of the document's own lines: as many passages as the search gave, and the items."""
+    """An answer of the document's own lines: ``quoted`` (the items' lines, unless given), as many
+    passages as the search gave, and the items."""
+    quoted = "\n".join(item.text for item in items) if quoted is None else quoted
     found = Answer(
         question, True, quoted, passages[: len(answer.passages)], reason | {"not_found_because": None}, 1.0,
         "answer",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from qa.ingest.structure import Section, section_at
+from qa.pipeline.lists import item_passage
 from qa.schema import Passage
 from qa.text.normalize import normalize
 from qa.text.sentences import split_sentences
@@ -63,17 +64,7 @@ def mentions(text: str, topic: str, top: Passage, sections: list[Section]) -> tu
     items = []
     for start, end in spans[:MAX_MENTIONS]:
         section = section_at(sections, start)
-        items.append(
-            top.with_(
-                section=list(section.path) if section else [],
-                start=start,
-                end=end,
-                text=text[start:end],
-                score=0.0,
-                highlight=(0, end - start),
-                passage_id=f"{top.doc_id}:item:{start}",
-            )
-        )
+        items.append(item_passage(top, text, start, end, section.path if section else (), marked=True))
     return items, len(spans)
 
 

@@ -81,7 +81,7 @@ def best_reading(
     document answers it and the turn names neither (``_continuing``: it goes on in the one talked about)."""
     own = next((answer for reading, answer in answered if reading == question), None)
     named = _named_words(question)
-    asked_heading = _asked(question)
+    asked_heading = titled_list(normalize(question)) or ()
 
     def backed(reading: str, answer: Answer) -> bool:
         # The report quoted names a place as well as its sentence does ("白石镇呢？" after "青山县去年
@@ -106,7 +106,7 @@ def best_reading(
 
     kept = [answer for reading, answer in answered if backed(reading, answer)]
     if alone and own is not None and own.outcome == "answer":
-        return _continuing(question, kept, own, said) or own
+        return _continuing(question, asked_heading, kept, own, said) or own
     # A turn that only points back asks for more than was said ("具体怎么做？", "效果怎么样？" had quoted
     # the sentence of the turn before again, at 0.97): that sentence is no answer to it.
     # ("实际是多少？" may be answered by the sentence just quoted: it asks what that said.) A sentence
@@ -116,7 +116,7 @@ def best_reading(
         kept = [answer for answer in kept if not (answer.answer and answer.answer in quoted)]
     if kept:
         best = most_confident(kept)
-        return _continuing(question, kept, best, said) or best
+        return _continuing(question, asked_heading, kept, best, said) or best
     # Nothing quotes what the turn names; the sentence quoted last (``said()``) is then no answer to
     # it either ("新增学位呢？" after "今年要建公厕吗？" had quoted the 公厕 sentence again).
     quoted = _quoted(said) if said else None
@@ -138,13 +138,18 @@ def _quoted(said: Callable[[], Answer | None]) -> str:
 
 
 def _continuing(
-    question: str, kept: list[Answer], best: Answer, said: Callable[[], Answer | None] | None
+    question: str,
+    asked: tuple[str, ...],
+    kept: list[Answer],
+    best: Answer,
+    said: Callable[[], Answer | None] | None,
 ) -> Answer | None:
     """The most confident answer of ``kept`` from the document the answer before quoted, when ``best``
     comes from another that the turn does not name by its title, and that document answers too: a turn
     goes on in the document being talked about ("需要什么材料？" after "我想办食品小作坊登记证换证" asks that
-    notice's materials; another guide's had been quoted at 1.0); None otherwise."""
-    if not best.passages or names_title(normalize(question), best.passages[0].document, _asked(question)):
+    notice's materials; another guide's had been quoted at 1.0); None otherwise. ``asked``: the heading
+    words the turn asks for (``titled_list``), no words of a title."""
+    if not best.passages or names_title(normalize(question), best.passages[0].document, asked):
         return None  # 异地就医备案需要什么材料？ names its guide, whatever was asked before
     doc = best.passages[0].doc_id
     others = [a for a in kept if a.outcome == "answer" and a.passages and a.passages[0].doc_id != doc]
@@ -152,8 +157,3 @@ def _continuing(
     before = last.passages[0].doc_id if last and last.passages else None
     same = [a for a in others if a.passages[0].doc_id == before]
     return most_confident(same) if same else None
-
-
-def _asked(question: str) -> tuple[str, ...]:
-    """The heading words ``question`` asks for (``titled_list``), or ()."""
-    return titled_list(normalize(question)) or ()

@@ -153,9 +153,9 @@ def fits_years(question: str, section: Section) -> bool:
 def section_titled(
     sections: list[Section], words: tuple[str, ...], parents_only: bool = True
 ) -> Section | None:
-    """The outermost section whose title holds the first of ``words`` any title holds and that has
-    subsections (any with a short label's title, when not ``parents_only``: a guide's 五、所需材料 lists
-    its items in running text), or None."""
+    """The outermost section titled by the first of ``words`` that titles any (``_titles``) and that
+    has subsections (or none, when not ``parents_only``: a guide's 五、所需材料 lists its items in
+    running text), or None."""
     for word in words:
         titled = [s for s in sections if _titles(normalize(s.title), word)]
         if parents_only:
