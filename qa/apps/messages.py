@@ -154,6 +154,7 @@ _REVIEWED_ONLY = re.compile(r"the report reviews (?P<asked>\d{4}), and sets no t
 _UNNAMED_YEARS = re.compile(r"the document never speaks of (?P<asked>[\d/]+)")
 _UNNAMED_THINGS = re.compile(r"the document never names (?P<asked>\S+)")
 _OTHER_YEARS = re.compile(r"the sentences found tell of (?P<told>[\d/]+), not (?P<asked>[\d/]+)")
+_SEVERAL_YEARS = re.compile(r"the sentence found gives figures of (?P<word>\S+), not of one year")
 _OTHER_PLACES = re.compile(r"the sentence found speaks of (?P<told>\S+), not (?P<asked>\S+)")
 _FEWER_ITEMS = re.compile(r"the answer before lists only (?P<count>\d+) items")
 _FEWER_PARTS = re.compile(r"the document has only (?P<count>\d+) (?P<kind>\S+)")
@@ -183,6 +184,9 @@ def not_found_reason(reason: dict[str, Any], noun: str = "报告") -> str:
     compared = _NONE_COMPARED.search(because)  # before the Chinese passthrough: it names 高于5%
     if compared:
         return f"{compared['count']}份报告给出了这个数字，没有一个{compared['asked']}。"
+    several = _SEVERAL_YEARS.search(because)  # before the Chinese passthrough: it names 年均
+    if several:
+        return f"找到的句子给出的是{several['word']}的数字，不是一年的。"
     things = _UNNAMED_THINGS.search(because)  # before the Chinese passthrough: it names them
     if things:
         return f"{noun}里没有提到{things['asked']}。"

@@ -26,6 +26,7 @@ from qa.pipeline.scorer import AnswerScorer, Scored
 from qa.schema import Answer, DocumentInfo, Passage
 from qa.settings import Settings
 from qa.text.normalize import normalize, to_simplified
+from qa.text.several_years import asks_several_years, several_years_word
 from qa.text.years import asked_years, years_spoken_of, years_told
 
 
@@ -147,6 +148,17 @@ def other_years(query: Query, sentence: str) -> str | None:
     return f"the sentences found tell of {told_text}, not {asked_text}"
 
 
+def over_several_years(query: Query, sentence: str) -> str | None:
+    """The reason when the question asks about one year (去年, 今年, 2017年) and every figure of the
+    answer ``sentence`` is one over several (五年间…, 年均增长1.9%): a report's five-year total is not
+    last year's, its five-year goal not this year's target."""
+    one_year = query.relative is not None or asked_years(query.normalized, query.years)
+    if not one_year or asks_several_years(query.normalized):
+        return None
+    word = several_years_word(sentence)
+    return f"the sentence found gives figures of {word}, not of one year" if word else None
+
+
 NOT_LIKELY = "no sentence of the report is likely to answer the question"
 
 
@@ -189,6 +201,7 @@ def decide(
         or unnamed_year(retrieved.query, data.texts.get(passage.doc_id, ""), info)
         or unnamed_reason(retrieved.query.normalized, data.texts.get(passage.doc_id, ""), data.texts.values())
         or other_years(retrieved.query, sentence)
+        or over_several_years(retrieved.query, sentence)
         or other_place(retrieved.query, best.text, info, passage.text)
         if years
         else None
