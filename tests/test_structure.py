@@ -242,6 +242,18 @@ def test_unnumbered_part_headings_and_closing_address():
     assert (closing.period, closing.section) == ("other", [])
 
 
+def test_a_label_in_brackets_is_a_heading_even_right_after_the_title():
+    # Found by a helper: a guide's first label, 【办理对象】 under its title, had been no heading.
+    guide = "青溪市身份证换领指南\n【办理对象】\n本市居民。\n【办理材料】\n户口簿。\n【收费标准】\n不收费。\n"
+    assert [s.title for s in parse_sections(guide)] == ["【办理对象】", "【办理材料】", "【收费标准】"]
+    # A news dateline, opening a sentence's line or alone under the title, is no heading.
+    assert parse_sections("大会开幕\n【新华社北京3月5日电】今天上午，大会开幕。\n代表审议报告。\n") == []
+    assert parse_sections("大会开幕\n【新华社北京3月5日电】\n今天上午，大会开幕。\n") == []
+    report = "某县政府工作报告\n一、2025年工作回顾\n（一）稳增长\n增长5%。\n二、2026年工作安排\n抓落实。\n"
+    paths = [("一、2025年工作回顾",), ("一、2025年工作回顾", "（一）稳增长"), ("二、2026年工作安排",)]
+    assert [s.path for s in parse_sections(report)] == paths
+
+
 # The seed report's real lines where the web copy lost heading numbers (shortened bodies).
 LOST_DOC = """各位代表、同志们:
 现在,我代表紫帽镇人民政府向大会作2022年工作报告,请各位代表审议。

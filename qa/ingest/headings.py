@@ -29,6 +29,11 @@ _TITLE_CLAUSE_END = re.compile(rf"，|(?<!\d),|,(?!\d)|{SEPARATING_COLON}")
 _SPACES = re.compile(r"\s+")
 _COMMA = re.compile(r"[，,]")
 _ATTACHMENTS = re.compile(r"\s*附件\s*[:：]\s*1\s*[.．、]")
+# A guide's label on a line of its own (【办理材料】, 【收费标准】): a heading wherever it stands, even
+# right after the title where no sentence has ended yet. A news dateline in the same brackets
+# (【新华社北京3月5日电】, 【本报讯】) names no section.
+_BRACKETED = re.compile(r"【[^【】]+】")
+_DATELINE = re.compile(r"(?:日电|报讯|网讯|社讯)】$")
 _CN = "一二三四五六七八九十百零〇两"
 MAX_TITLE = 40  # a heading's title (its first sentence, without the marker) is at most this long
 BARE_RANK = 1.5  # unnumbered part headings (several, before any number) sit above 一、
@@ -174,6 +179,17 @@ def _is_bare(line: str) -> bool:
     )
 
 
+def _stands_alone(line: str, next_line: str, after_sentence: bool) -> bool:
+    """Whether a bare ``line`` is a heading with no numbered siblings to vouch for it: it must look
+    like a title, with no comma, and be a label in 【】 (wherever it stands) or follow a finished
+    sentence, not dangle (…发展的) and not be followed by another short line."""
+    if _COMMA.search(line):
+        return False
+    if _BRACKETED.fullmatch(line) and not _DATELINE.search(line):
+        return True
+    return after_sentence and line[-1] not in "的和与及" and not _is_bare(next_line)
+
+
 def line_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of every line's content, surrounding whitespace excluded, blank lines skipped."""
     return [span for m in re.finditer(r"[^\n]+", text) if (span := trim(text, *m.span()))]
@@ -198,14 +214,7 @@ def find_headings(text: str, outline: Sequence[tuple[int, int]] = ()) -> list[He
         if h is not None:
             found.append(h)
         elif not marks and i + 1 < len(lines) and _is_bare(line):
-            # Alone (no numbered siblings to vouch for it) it must look like a title: after a
-            # finished sentence, no comma, not dangling (…发展的), not followed by another short line.
-            alone = (
-                after_sentence
-                and not _COMMA.search(line)
-                and line[-1] not in "的和与及"
-                and not _is_bare(text[lines[i + 1][0] : lines[i + 1][1]])
-            )
+            alone = _stands_alone(line, text[slice(*lines[i + 1])], after_sentence)
             bare.append((Heading(s, e, "bare", None, "", line), alone))
     found = _without_list_items(text, _accept_weak(found))
     recovered = _recover_numbers(found, [b for b, _ in bare])
