@@ -12,6 +12,7 @@ tests/test_ui_browser_library.py. Skipped only when /usr/bin/chromium is absent.
 
 from __future__ import annotations
 
+import re
 import shutil
 import threading
 from pathlib import Path
@@ -182,6 +183,12 @@ def test_the_interface_is_chinese_whatever_the_browser_language(open_page, local
     # Gradio words its own controls (upload box, footer) in the browser's language unless told.
     page = open_page(LAPTOP, locale=locale)
     assert page.evaluate("document.documentElement.lang") == "zh-CN"
+    # What a link preview shows: the page's own title and a Chinese description, none of Gradio's.
+    previews = page.evaluate(
+        '[...document.querySelectorAll(\'meta[property^="og:"], meta[name^="twitter:"]\')]'
+        ".map((m) => m.content).filter((c) => c && !/^(website|summary_large_image)$/.test(c))"
+    )
+    assert "政府工作报告问答" in previews and not [c for c in previews if re.search(r"[A-Za-z]{3}", c)]
     ask(page, "2022年财政总收入是多少？")
     assert english_words(page) == [], "chat"
     page.get_by_role("tab", name="文档").click()

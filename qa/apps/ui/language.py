@@ -7,32 +7,49 @@ script (``static/chinese.js``) first into the page's ``<head>``, ahead of Gradio
 browser's language reads as Chinese, and marks the page itself as Chinese (Gradio's says
 ``lang="en"``). Gradio's ``head=`` option is no help: Gradio adds that html itself, after it has
 chosen its language.
+
+Gradio's page template also opens its head with link-preview tags of its own (og:title "Gradio",
+"Click to try out the app!", an image on github.com): a link to the page shared in a chat showed
+them. They are taken out, and the page's own preview tags (its title) get a Chinese description.
 """
 
 from __future__ import annotations
 
+import re
 from importlib import resources
 from typing import Any
 
 _SCRIPT = resources.files("qa.apps.ui").joinpath("static", "chinese.js").read_text(encoding="utf-8")
 _TAG = f"<script>{_SCRIPT}</script>".encode()
 _HEAD = b"<head>"
+# Gradio's template's own preview tags: its name, its slogan, its account, its site, its image.
+_GRADIO_PREVIEW = re.compile(
+    rb'\s*<meta\s+(?:property|name)="(?:og|twitter):\w+"\s+content="(?:Gradio|Click to try out the app!'
+    rb'|@Gradio|@teamGradio|https://gradio\.app/|\{url\}|https://raw\.githubusercontent\.com/gradio-app/[^"]*)"\s*/>'
+)
+_EMPTY_DESCRIPTION = re.compile(rb'(<meta\s+(?:property|name)="(?:og|twitter):description"\s+content=)""')
+DESCRIPTION = "用平常的话提问，答案逐字引自报告原文，附所在章节和出处。"
 
 
-def with_chinese_script(page: bytes) -> bytes:
-    """``page`` (html) with the script right after its ``<head>``; unchanged without one."""
+def as_chinese_page(page: bytes) -> bytes:
+    """``page`` (html) with the script right after its ``<head>``, Gradio's own preview tags taken
+    out and an empty preview description given in Chinese; unchanged without a head."""
     at = page.find(_HEAD)
     if at < 0:
         return page
     at += len(_HEAD)
-    return page[:at] + _TAG + page[at:]
+    head_end = page.find(b"</head>", at)
+    head_end = len(page) if head_end < 0 else head_end
+    head = _GRADIO_PREVIEW.sub(b"", page[at:head_end])
+    head = _EMPTY_DESCRIPTION.sub(rb'\1"' + DESCRIPTION.encode() + b'"', head)
+    return page[:at] + _TAG + head + page[head_end:]
 
 
 class ChinesePage:
-    """ASGI middleware: every html page it sends carries ``static/chinese.js`` first in its head.
+    """ASGI middleware: every html page it sends is ``as_chinese_page``.
 
-    Only html answers to GET are held back until complete (Gradio's page, about 100 KB); a HEAD
-    answer gives the length the GET would have (Gradio's pages all have a head); everything else
+    Only html answers to GET are held back until complete (Gradio's page, about 100 KB); a HEAD is
+    answered as the GET would be, without its body, so its length is the page's; everything else
     streams through untouched."""
 
     def __init__(self, app: Any) -> None:
@@ -42,6 +59,7 @@ class ChinesePage:
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
             await self.app(scope, receive, send)
             return
+        head_only = scope["method"] == "HEAD"
         start: dict | None = None
         parts: list[bytes] = []
 
@@ -52,23 +70,23 @@ class ChinesePage:
                 html = headers.get(b"content-type", b"").startswith(b"text/html")
                 if not html or b"content-encoding" in headers:
                     await send(message)
-                elif scope["method"] == "HEAD":
-                    length = int(headers.get(b"content-length", b"0")) + len(_TAG)
-                    await send(_with_length(message, length))
                 else:
                     start = message
                 return
             if start is None or message["type"] != "http.response.body":
-                await send(message)
+                if not (head_only and message["type"] == "http.response.body"):
+                    await send(message)
+                elif not message.get("more_body", False):
+                    await send({"type": "http.response.body", "body": b""})
                 return
             parts.append(message.get("body", b""))
             if message.get("more_body", False):
                 return
-            body = with_chinese_script(b"".join(parts))
+            body = as_chinese_page(b"".join(parts))
             await send(_with_length(start, len(body)))
-            await send({"type": "http.response.body", "body": body})
+            await send({"type": "http.response.body", "body": b"" if head_only else body})
 
-        await self.app(scope, receive, send_page)
+        await self.app({**scope, "method": "GET"}, receive, send_page)
 
 
 def _with_length(start: dict, length: int) -> dict:
