@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from qa import ReportQA
+from qa.apps.messages import scope_notes
 from qa.evaluation import evaluate, load_questions
 from qa.ingest.loader import bundled_report_path
 from tests.conftest import GOV_REPORTS
@@ -124,6 +125,11 @@ def test_a_level_of_government_named_in_a_library_chooses_its_reports(town_and_n
     # A level the library has no report of: the nation's target is shown as 可能相关, and why.
     province = town_and_nation.ask("省里今年GDP目标多少？")
     assert province.reason["level_lacking"] == "province" and province.outcome != "answer"
+    # A year no report of the level named covers: the town's figure is no answer about the nation.
+    nation = town_and_nation.ask("2022年全国财政总收入是多少？")
+    assert nation.outcome != "answer" and nation.reason["level_not_covering"] == "national"
+    assert "资料库里国务院的报告都不涵盖问的年份" in "".join(scope_notes(nation.reason))
+    assert town_and_nation.ask("2022年镇里财政总收入是多少？").outcome == "answer"
     # In a chat, a follow-up naming no level keeps the town's (before: the newest national report's).
     chat = town_and_nation.chat()
     chat.ask("镇里去年财政收入多少？")

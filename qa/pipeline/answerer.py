@@ -267,6 +267,8 @@ class Answerer:
             if level is not None and (not answer.found or self._of_a_report(answer)):
                 answer.reason["level_lacking"] = level
                 self._another_levels(answer)
+            elif filters is None:
+                self._level_not_covering(query, answer)
             return answer
         asked = asked_by_time(query)  # the question's own words (最新的报告), not a default
         by_time = asked or ("newest" if query.relative is not None else None)
@@ -314,6 +316,27 @@ class Answerer:
         asked. A document that is no work report is of no level: its answer stands."""
         if answer.outcome == "answer" and self._of_a_report(answer):
             answer.outcome = "uncertain"
+
+    def _level_not_covering(self, query: Query, answer: Answer) -> None:
+        """A question naming a year and a level of government ("2025年全国GDP增长多少？") is looked for
+        in the reports covering the year; when none of that level's does, an answer quoted from
+        another level's report is 可能相关 at most, and the reply says why (Yunnan's GDP growth had
+        answered it at 0.81 beside State Council reports of other years)."""
+        catalog = self.data.catalog
+        if not (query.years and answer.found and self._of_a_report(answer)):
+            return
+        level = asked_level(query)
+        quoted = catalog.info(answer.passages[0].doc_id)
+        if (
+            level is None
+            or quoted is None
+            or quoted.level in (None, level)
+            or named_documents(query, catalog)
+        ):
+            return
+        if any(d.level == level for d in catalog.documents):
+            answer.reason["level_not_covering"] = level
+            self._another_levels(answer)
 
     def _of_a_report(self, answer: Answer) -> bool:
         """Whether ``answer``'s first passage is of a work report (the levels and years of the scope
