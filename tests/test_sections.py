@@ -74,6 +74,10 @@ RULES = """青溪县公务用车管理办法
 （三）违规长时间停放。
 
 第十一条 公务用车实行定点保险、定点维修、定点加油制度。单车年度运行费用原则上不超过2.8万元。
+
+第三章 法律责任
+
+第十二条 违反本办法第十条规定，公车私用的，由监察机关给予警告；再次违反的，处二百元以上五百元以下罚款。
 """
 
 
@@ -89,6 +93,16 @@ def test_an_article_asked_by_its_number_is_answered_with_its_text(tmp_path) -> N
     listed = ["（一）公车私用；", "（二）擅自借用车辆；", "（三）违规长时间停放。"]
     assert [item.text for item in answer.items] == listed
     assert bot.ask("第九条规定了什么？").answer != "第十条 严禁下列行为："  # no such article: no look-up
+
+
+def test_an_article_of_clauses_is_quoted_whole(tmp_path, real_embedder) -> None:
+    # Found by a helper: "第十七条说了什么？" was answered with the article's first clause (…给予警告；)
+    # at 0.67, without the fine after it.
+    bot = ReportQA.from_paths([write(tmp_path / "rules.txt", RULES)], tmp_path / "ix", embedder=real_embedder)
+    for question in ("第十二条说了什么？", "第十二条规定了什么？"):
+        answer = bot.ask(question)
+        assert answer.outcome == "answer" and answer.answer.startswith("第十二条 违反本办法第十条规定")
+        assert answer.answer.endswith("处二百元以上五百元以下罚款。")
 
 
 def test_a_chapters_heading_quoted_as_the_answer_still_brings_its_articles(tmp_path, real_embedder) -> None:

@@ -123,12 +123,14 @@ def _part_answer(
             return None
     else:
         items = subsection_items(text, section, heading, outline) or announced_items(text, heading, outline)
-    # An answer from inside the part stands, unless it quotes the part's heading (no candidate, but
-    # one spaced otherwise than its title: "第三章  项目申报和审批" had been quoted without its 第七条…).
+    # An answer from inside the part stands, unless it quotes the part's heading line or a clause of
+    # it (no candidate, but one spaced otherwise than its title: "第三章  项目申报和审批" had been quoted
+    # without its 第七条…; an article's line is its text: "第十七条说了什么？" had been answered with
+    # its first clause, …给予警告；, without the fine after it).
     # A list asked by its heading's words is that heading's list, unless the answer lists it too
     # ("重点做好十个方面工作。"; the targets sentence inside 三、2026年重点工作 had been quoted for it).
     inside = inside and (not titled or [i.start for i in answer.items] == [i.start for i in items])
-    if inside and " ".join((answer.answer or "").split()) != " ".join(heading.text.split()):
+    if inside and " ".join((answer.answer or "").split()) not in " ".join(heading.text.split()):
         return None
     passages = [heading, *(p for p in answer.passages if p.passage_id != heading.passage_id)]
     reason = {"part": section.title, "not_found_because": None}
