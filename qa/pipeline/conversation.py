@@ -19,7 +19,9 @@ from qa.pipeline.english_follow_ups import (
     chinese_follow_up,
     chinese_pointing,
     english_naming_words,
+    english_of_chinese,
     english_readings,
+    in_english,
 )
 from qa.pipeline.glossary import report_terms
 from qa.pipeline.places import names_a_place, places_in
@@ -265,7 +267,7 @@ def substitutions(question: str, previous: str) -> list[str]:
     names nothing elliptically or the earlier question already holds the name ("收入呢？")."""
     name = elliptical_name(question)
     earlier = previous.strip()  # as typed: the reading is shown in the answer's reason
-    if not name or name in earlier or not has_cjk(earlier):  # not into an English question's words
+    if not name or name in earlier or in_english(earlier):  # not into an English question's words
         return []
     # A place stands in for a place, and a thing for a thing: "湖北呢？" after "江苏今年GDP…" is not
     # 江苏今年湖北…, nor "那居民消费价格呢？" after "山东今年地区生产总值…" 居民消费价格今年….
@@ -312,7 +314,7 @@ def retimed(question: str, previous: str) -> list[str]:
     replaced, or the new one put in front. [] for any other question."""
     when = _WHEN.findall(normalize(question))
     earlier = previous.strip()
-    if not (when and has_cjk(earlier) and only_context(question)):  # 去年 is put in no English question
+    if not (when and not in_english(earlier) and only_context(question)):  # nor 去年 in an English one
         return []
     asked, year = when[0], _EXPLICIT_YEAR.search(normalize(earlier))
     if asked in _YEARS_AWAY and year:  # of the year the conversation is about, not of today
@@ -327,7 +329,9 @@ def named_readings(question: str, previous: str, last: str = "") -> list[str]:
     (``substitutions``; an English place after a Chinese question as its Chinese name), or, in
     English, the turn before (``last``, else ``previous``) of another place, time or thing."""
     chinese = chinese_follow_up(question, previous)
-    return substitutions(chinese or question, previous) + english_readings(question, last or previous)
+    earlier = last or previous
+    english = english_readings(question, earlier) + english_of_chinese(question, earlier)
+    return substitutions(chinese or question, previous) + english
 
 
 def _elsewhere(question: str, topic: str) -> bool:

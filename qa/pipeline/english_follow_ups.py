@@ -43,10 +43,18 @@ def english_naming_words(question: str) -> list[str]:
     return [w for w in _ENGLISH_WORD.findall(question.lower()) if w not in _ENGLISH_NAMES_NOTHING]
 
 
+def in_english(text: str) -> bool:
+    """Whether ``text`` is an English question, its places perhaps in Chinese (the 山东 a Chinese
+    follow-up put into an English question: "What is 山东's GDP growth target this year?")."""
+    for place in places_in(text, cities=True):
+        text = text.replace(place, " ")
+    return not has_cjk(text)
+
+
 def english_readings(question: str, previous: str) -> list[str]:
     """``previous`` (an English question) asked of the time or place an English follow-up names;
     [] for any other question."""
-    if has_cjk(question) or not previous or has_cjk(previous):
+    if has_cjk(question) or not previous or not in_english(previous):
         return []
     times = [m.group(0) for m in _WHEN.finditer(question)]
     if times and not _FILLER.sub("", _WHEN.sub("", question)):
@@ -55,10 +63,20 @@ def english_readings(question: str, previous: str) -> list[str]:
     name = question[about.end() :].strip(" ?.!") if about else ""
     if not name:
         return []
-    place = next((w for w in _WORD.finditer(previous) if names_a_place(w.group(0))), None)
+    place = _place_span(previous)
     if not _only_a_place(name):
-        return _of_another_thing(name, previous, place.group(0) if place else None)
-    return [previous[: place.start()] + name + previous[place.end() :]] if place else []
+        return _of_another_thing(name, previous, previous[slice(*place)] if place else None)
+    return [previous[: place[0]] + name + previous[place[1] :]] if place else []
+
+
+def _place_span(question: str) -> tuple[int, int] | None:
+    """Where an English question names its place: an English word (Henan's), or the Chinese name a
+    Chinese follow-up put in ("What is 山东's GDP growth target this year?")."""
+    word = next((w for w in _WORD.finditer(question) if names_a_place(w.group(0))), None)
+    if word:
+        return word.span()
+    chinese = places_in(question, cities=True)
+    return (question.index(chinese[0]), question.index(chinese[0]) + len(chinese[0])) if chinese else None
 
 
 def chinese_follow_up(question: str, previous: str) -> str:
@@ -66,7 +84,7 @@ def chinese_follow_up(question: str, previous: str) -> str:
     as a Chinese follow-up would ask it (the Yunnan question before had been answered again), and
     "2016年呢？" or "去年呢？" for "What about 2016?" or "And last year?"; "" otherwise."""
     about = _ABOUT.match(question)
-    if has_cjk(question) or not has_cjk(previous) or not about:
+    if has_cjk(question) or in_english(previous) or not about:
         return ""
     name = question[about.end() :].strip(" ?.!")
     # Or the time: "What about 2016?" had been read 2015年2016, gdp? after a 2015 question.
@@ -84,6 +102,32 @@ def chinese_follow_up(question: str, previous: str) -> str:
     return f"{places[0]}呢？" if len(places) == 1 else ""
 
 
+# A Chinese follow-up of an English question: "那山东呢？", "去年呢？", "2016年呢？".
+_CHINESE_ABOUT = re.compile(r"^(?:那么?|还有)?\s*(?P<name>[^呢?？]+?)的?\s*呢?\s*[?？]?$")
+_CHINESE_TIMES = {"今年": "this year", "去年": "last year", "上年": "last year", "明年": "next year"}
+_CHINESE_YEAR = re.compile(r"((?:19|20)\d{2})年")
+
+
+def english_of_chinese(question: str, previous: str) -> list[str]:
+    """``previous`` (an English question) asked of the place or time a Chinese follow-up names:
+    "那山东呢？" after "What is Henan's GDP growth target this year?" -> "What is 山东's GDP growth
+    target this year?" (it had been refused as naming nothing), "去年呢？" -> "… last year?"; [] for
+    any other question."""
+    about = _CHINESE_ABOUT.match(question.strip())
+    if not about or not has_cjk(question) or not previous or not in_english(previous):
+        return []
+    name = about.group("name").strip()
+    year = _CHINESE_YEAR.fullmatch(name)
+    if year or name in _CHINESE_TIMES:
+        return [_retimed(previous, year.group(1) if year else _CHINESE_TIMES[name])]
+    if places_in(name, cities=True) != [name]:
+        return []
+    place = _place_span(previous)
+    if place:
+        return [previous[: place[0]] + name + previous[place[1] :]]
+    return [previous.rstrip(" ?.!") + f" in {name}?"]
+
+
 # "Was it achieved?", "Was the target met?" after a Chinese question: its 完成了吗？ (read as it stood,
 # it had been answered from the town report's boilerplate, 3 of 3).
 _DONE = re.compile(r"\b(?:achieved|met|reached|hit|completed|accomplished|fulfilled|done)\b", re.I)
@@ -92,7 +136,7 @@ _DONE = re.compile(r"\b(?:achieved|met|reached|hit|completed|accomplished|fulfil
 def chinese_pointing(question: str, previous: str) -> str:
     """ "完成了吗？" for an English turn that only asks whether the earlier Chinese question's target
     was met; "" otherwise."""
-    if has_cjk(question) or not has_cjk(previous) or english_naming_words(question):
+    if has_cjk(question) or in_english(previous) or english_naming_words(question):
         return ""
     return "完成了吗？" if _DONE.search(question) else ""
 
