@@ -1,10 +1,12 @@
-"""A Chinese follow-up of an English question, and an English one after it (english_follow_ups)."""
+"""Follow-ups in other forms: a Chinese one of an English question, and an English one after it
+(english_follow_ups); whether another place's report mentions it too (mentions.mention_follow_up)."""
 
 from __future__ import annotations
 
 from qa.pipeline.chat import Conversation
 from qa.pipeline.conversation import readings, retimed, substitutions, topic_of
 from qa.pipeline.english_follow_ups import english_of_chinese, in_english
+from qa.pipeline.mentions import asked_topic, mention_follow_up
 from tests.test_conversation import _ConfidentAbout
 
 HENAN = "What is Henan's GDP growth target this year?"
@@ -46,3 +48,16 @@ def test_a_conversation_switching_language_keeps_its_question() -> None:
     assert chat.ask("What about Shandong?").reason["standalone_question"] == (
         "What is the GDP growth target this year in Shandong?"
     )
+
+
+def test_whether_another_places_report_mentions_it_asks_the_turn_before_of_that_place() -> None:
+    # Found by a helper: 河南有没有提到？ after a question on 老旧小区 quoted ten sentences naming 河南.
+    assert asked_topic("河南有没有提到？") is None and asked_topic("2014年有没有提到？") is None
+    assert asked_topic("老旧小区有没有提到？") == "老旧小区"  # a topic still is one
+    assert mention_follow_up("河南有没有提到？") == "河南呢？"
+    assert mention_follow_up("2014年的有没有提到？") == "2014年呢？"
+    assert mention_follow_up("老旧小区有没有提到？") == ""
+    earlier = "山东今年要改造多少个老旧小区？"
+    assert readings("河南有没有提到？", topic_of(earlier), previous=earlier) == [
+        "河南今年要改造多少个老旧小区？"
+    ]

@@ -24,6 +24,7 @@ from qa.pipeline.english_follow_ups import (
     in_english,
 )
 from qa.pipeline.glossary import report_terms
+from qa.pipeline.mentions import mention_follow_up
 from qa.pipeline.places import names_a_place, places_in
 from qa.pipeline.pronouns import pronoun_in
 from qa.pipeline.query import DIVISION_ENDS
@@ -357,7 +358,7 @@ def readings(
     after "广东今年地区生产总值增长目标是多少？" asks of 江苏, not of 广东地区生产总值. An English one
     ("What about Guangdong?", "And in 2008?") asks the turn before, as it was read, of that place or
     time (``english_readings``)."""
-    question = chinese_pointing(question, previous) or question
+    question = chinese_pointing(question, previous) or mention_follow_up(question) or question
     replaced = named_readings(question, previous, last)
     forms = [question]
     if not replaced and not _elsewhere(question, topic):

@@ -10,6 +10,7 @@ import re
 
 from qa.ingest.structure import Section, section_at
 from qa.pipeline.lists import item_passage
+from qa.pipeline.places import places_in
 from qa.schema import Passage
 from qa.text.normalize import normalize
 from qa.text.sentences import split_sentences
@@ -37,7 +38,13 @@ MAX_MENTIONS = 10  # sentences quoted; the note says how many there are in all
 
 
 def asked_topic(question: str) -> str | None:
-    """The topic ``question`` (normalized) asks what the document says of, or None."""
+    """The topic ``question`` (normalized) asks what the document says of, or None; None too when
+    what stands for it is a place or a time ("山东有没有提到？" names where to look, not what)."""
+    topic = _topic_words(question)
+    return None if topic is None or _where_or_when(topic) else topic
+
+
+def _topic_words(question: str) -> str | None:
     found = _ABOUT.match(question)
     group = next((name for name, topic in found.groupdict().items() if topic), None) if found else None
     if found is None or group is None:
@@ -48,6 +55,22 @@ def asked_topic(question: str) -> str | None:
     bounds = word_bounds(question)
     start = max((b for b in bounds if b <= start), default=start)
     return question[start:end].strip(_QUOTES) or None  # 提到“苏超”了吗: the word, not its marks
+
+
+_TIME = re.compile(r"(?:(?:19|20)\d{2}年?|今年|去年|明年|前年)的?(?:报告)?")
+
+
+def _where_or_when(words: str) -> bool:
+    """Whether ``words`` are only a place or a time (山东, 2014年): of a document, not a topic."""
+    return bool(_TIME.fullmatch(words)) or places_in(words, cities=True) == [words.removesuffix("的")]
+
+
+def mention_follow_up(question: str) -> str:
+    """ "山东呢？" for "山东有没有提到？" (and "2014年呢？" for "2014年有没有提到？"): in a chat, whether
+    another place's or year's report says it too asks the turn before of that place or time; a
+    helper's 河南有没有提到？ after a question on 老旧小区 had quoted ten sentences naming 河南."""
+    words = _topic_words(normalize(question))
+    return f"{words.removesuffix('的')}呢？" if words and _where_or_when(words) else ""
 
 
 def as_written(question: str, topic: str) -> str:
