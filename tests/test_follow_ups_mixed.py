@@ -61,3 +61,14 @@ def test_whether_another_places_report_mentions_it_asks_the_turn_before_of_that_
     assert readings("河南有没有提到？", topic_of(earlier), previous=earlier) == [
         "河南今年要改造多少个老旧小区？"
     ]
+
+
+def test_a_place_where_the_earlier_question_named_none_is_asked_of_that_place() -> None:
+    # Found by a helper: "河南呢？" after "有没有时间表？" was read 有没有河南？ and answered with a line of
+    # a speech naming 河南; after a question naming no place, the place had replaced a thing (GDP).
+    assert substitutions("河南呢？", "今年GDP增长目标是多少？") == ["河南今年GDP增长目标是多少？"]
+    assert substitutions("河南呢？", "有没有时间表？") == ["河南有没有时间表？"]
+    assert substitutions("河南呢？", "山东今年GDP增长目标是多少？") == ["河南今年GDP增长目标是多少？"]
+    assert (
+        substitutions("医疗呢？", "今年GDP增长目标是多少？")[0] == "今年医疗增长目标是多少？"
+    )  # a thing for a thing

@@ -277,6 +277,10 @@ def substitutions(question: str, previous: str) -> list[str]:
     named = [names_a_thing(word) or (place and _COUNTRY.fullmatch(word) is not None) for word in words]
     replaceable = [n for n, word in enumerate(words) if named[n] and word not in name]
     replaceable = [n for n in replaceable if _place_like(words[n]) == place] or replaceable
+    if place and not any(_place_like(words[n]) for n in replaceable):
+        # A place where the earlier question named none is asked of it ("河南呢？" after "今年GDP增长目标是
+        # 多少？": 河南今年GDP…, not 今年河南增长目标…; after "有没有时间表？" it had read 有没有河南？).
+        return [name + earlier] if len(name + earlier) <= MAX_QUESTION_CHARS else []
     forms = []
     for n in replaceable[:SUBSTITUTED_WORDS]:
         end = n + 1
