@@ -22,6 +22,7 @@ PLAN_GOALS = "“十五五”时期，单位地区生产总值能耗降低10%左
         (AVERAGE, "年均"),
         (PLAN_GOALS, "“十五五”时期"),  # a list under it, 、 between its items
         ("今后五年，全县新建学校12所，新增学位1.2万个。", "今后五年"),
+        ("这五年，全县城镇新增就业12.6万人。", "这五年"),
         ("五年内财政将投入8亿元，改造乡镇卫生院。", "五年内"),  # 年内 here is no one year's
         # A figure outside the words' clauses, a year named, or no figure: not read.
         ("全县地区生产总值达到386亿元，年均增长6.2%。", None),

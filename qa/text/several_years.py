@@ -20,12 +20,12 @@ __all__ = ["asks_several_years", "several_years_word"]
 _COUNT = r"[两二三四五六七八九十]"
 # What puts a figure over several years.
 _SEVERAL = re.compile(
-    rf"年均|累计|(?:今后|未来|过去|近){_COUNT}年|{_COUNT}年(?:来|内|间|累计)"
+    rf"年均|累计|(?:今后|未来|过去|近|这){_COUNT}年|{_COUNT}年(?:来|内|间|累计)"
     r"|“?十[一二三四五六]五”?(?:期间|时期)"
 )
 # The same words opening the sentence put every figure of it over those years (五年来，…).
 _OPENING = re.compile(
-    rf"^(?:(?:今后|未来|过去|近)?{_COUNT}年(?:来|内|间)?|“?十[一二三四五六]五”?(?:期间|时期))[，,]"
+    rf"^(?:(?:今后|未来|过去|近|这)?{_COUNT}年(?:来|内|间)?|“?十[一二三四五六]五”?(?:期间|时期))[，,]"
 )
 # What puts a figure in one year; a sentence with any of them is not read.
 _ONE_YEAR = re.compile(
