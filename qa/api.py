@@ -33,7 +33,7 @@ from qa.settings import MAX_K, Settings
 
 DEFAULT_INDEX_DIR = "index"
 PASSAGE_CHARS = (80, 250)  # min, max characters per passage
-STRUCTURE_VERSION = 19  # bump when passage splitting, periods or embedding change, so old indexes are rebuilt
+STRUCTURE_VERSION = 20  # bump when passage splitting, periods or embedding change, so old indexes are rebuilt
 
 
 class ReportQA:

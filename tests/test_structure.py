@@ -249,6 +249,8 @@ def test_a_label_in_brackets_is_a_heading_even_right_after_the_title():
     # A news dateline, opening a sentence's line or alone under the title, is no heading.
     assert parse_sections("大会开幕\n【新华社北京3月5日电】今天上午，大会开幕。\n代表审议报告。\n") == []
     assert parse_sections("大会开幕\n【新华社北京3月5日电】\n今天上午，大会开幕。\n") == []
+    for source in ("【新华社北京3月5日电 记者王某】", "【央视新闻客户端】"):  # found by a reviewer
+        assert parse_sections(f"大会开幕\n{source}\n今天上午，大会开幕。\n") == [], source
     report = "某县政府工作报告\n一、2025年工作回顾\n（一）稳增长\n增长5%。\n二、2026年工作安排\n抓落实。\n"
     paths = [("一、2025年工作回顾",), ("一、2025年工作回顾", "（一）稳增长"), ("二、2026年工作安排",)]
     assert [s.path for s in parse_sections(report)] == paths

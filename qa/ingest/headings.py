@@ -30,10 +30,10 @@ _SPACES = re.compile(r"\s+")
 _COMMA = re.compile(r"[，,]")
 _ATTACHMENTS = re.compile(r"\s*附件\s*[:：]\s*1\s*[.．、]")
 # A guide's label on a line of its own (【办理材料】, 【收费标准】): a heading wherever it stands, even
-# right after the title where no sentence has ended yet. A news dateline in the same brackets
-# (【新华社北京3月5日电】, 【本报讯】) names no section.
+# right after the title where no sentence has ended yet. A news dateline or source in the same
+# brackets (【新华社北京3月5日电 记者王某】, 【本报讯】, 【央视新闻客户端】) names no section.
 _BRACKETED = re.compile(r"【[^【】]+】")
-_DATELINE = re.compile(r"(?:日电|报讯|网讯|社讯)】$")
+_DATELINE = re.compile(r"日电|报讯|网讯|社讯|记者|通讯员|客户端")
 _CN = "一二三四五六七八九十百零〇两"
 MAX_TITLE = 40  # a heading's title (its first sentence, without the marker) is at most this long
 BARE_RANK = 1.5  # unnumbered part headings (several, before any number) sit above 一、
@@ -58,6 +58,13 @@ _KINDS = tuple(
     )
 )
 RANK = {name: rank for name, _, rank in _KINDS}
+# The 问 line of a question-and-answer pair, numbered or not: "问：…", "5.问：…", "（五）问：…", "问题3：…",
+# "Q2: …". In a document of two or more (a FAQ, an interview) each opens a section of its own, inside
+# whatever numbered part it stands in: its answer is cited under it, not run into the next pair's.
+QUESTION_LINE = re.compile(
+    r"^(?:[（(]?[0-9一二三四五六七八九十]{1,3}[)）.、．]\s*)?(?:问题?\s*\d*|Q\s*\d*)\s*[：:]", re.I
+)
+ASKED_RANK = max(RANK.values()) + 1
 _ARABIC_KINDS = {"arabic", "paren_arabic"}
 # Weak markers also number plain lists, so they start a heading only in a run with a short title.
 _WEAK = ("ordinal", "arabic", "paren_arabic")
@@ -78,7 +85,7 @@ class Heading:
 
     start: int  # first character of the heading line
     line_end: int
-    kind: str  # a _KINDS name or "bare" (no number at all)
+    kind: str  # a _KINDS name, "bare" (no number at all) or "asked" (a FAQ's 问 line)
     number: int | None
     marker: str  # as written ("" when bare or recovered)
     title: str  # the title after the marker, as written (clipped to its first sentence)
@@ -93,7 +100,7 @@ class Heading:
         else the kind's; lower is outer, equal ranks are siblings."""
         if self.level is not None:
             return self.level - OUTLINE_OFFSET
-        return RANK.get(self.kind, BARE_RANK)
+        return ASKED_RANK if self.kind == "asked" else RANK.get(self.kind, BARE_RANK)
 
     def full_title(self) -> str:
         """The title as shown: marker (a recovered one rebuilt from style and number) and title."""
@@ -201,12 +208,19 @@ def find_headings(text: str, outline: Sequence[tuple[int, int]] = ()) -> list[He
     than the title), no unnumbered line is guessed to be one."""
     lines = line_spans(text)
     marks = _sections_marked(lines, outline)
+    asked = [(s, e) for s, e in lines if QUESTION_LINE.match(text[s:e])]
+    pairs = {s for s, _ in asked} if len(asked) >= 2 else set()
     found: list[Heading] = []
     bare: list[tuple[Heading, bool]] = []  # candidate, whether it may stand alone
     for i, (s, e) in enumerate(lines):
         line = text[s:e]
         if s in marks:
             found.append(Heading(s, e, "outline", None, "", _title_of(line)[0], level=marks[s]))
+            continue
+        if s in pairs:  # the whole question is its title: a section path shows what it answers
+            found.append(
+                Heading(s, e, "asked", None, "", _SPACES.sub(" ", line), short=len(line) <= MAX_TITLE)
+            )
             continue
         after_sentence = i > 0 and _ends_sentence(text[lines[i - 1][0] : lines[i - 1][1]])
         after_heading = bool(found) and found[-1].line_end == lines[i - 1][1]

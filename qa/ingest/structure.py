@@ -98,7 +98,7 @@ def _parse(text: str, outline: Sequence[tuple[int, int]] = ()) -> tuple[list[Sec
                 several = sum(x.kind == "bare" for x in headings) > 1
                 bare_rank = outermost if outermost is not None else BARE_RANK if several else RANK["cn"]
             rank = bare_rank
-        elif h.kind != "named":
+        elif h.kind not in ("named", "asked"):  # a FAQ's 问 lines sit inside the document's parts
             outermost = rank if outermost is None else min(outermost, rank)
         if h.number is not None and h.kind != "bare":
             prev = [e for e in stack if e[0].kind == h.kind and e[0].number == h.number - 1]

@@ -25,7 +25,7 @@ from functools import lru_cache
 import numpy as np
 
 from qa.index.lexical import tokenize
-from qa.ingest.headings import ADDRESS
+from qa.ingest.headings import ADDRESS, QUESTION_LINE
 from qa.ingest.structure import sentence_periods
 from qa.pipeline.asked import (
     FIGURE,
@@ -54,10 +54,6 @@ _LEAD_CHARS = 400  # a document's first sentence is looked for in its first char
 # title: a label says what its section is about, the sentences under it say it ("今年的发展目标是
 # 什么？" chose "二、2023年的发展目标和主要工作安排" and refused it at 0.0002).
 _ASKS = re.compile(r"[？?][”’」』）)]*$")
-# The 问 line, numbered or not: "问：…", "5.问：…", "（五）问：…", "问题3：…", "Q2: …".
-_QUESTION_LINE = re.compile(
-    r"^(?:[（(]?[0-9一二三四五六七八九十]{1,3}[)）.、．]\s*)?(?:问题?\s*\d*|Q\s*\d*)\s*[：:]", re.I
-)
 # Nor is the address alone ("各位代表！"): it answered "aaaaaaa" at 0.67.
 _ADDRESS_ALONE = re.compile(rf"^\s*(?:{ADDRESS.pattern}[、，,和及\s]*)+[！!：:，,。\s]*$")
 
@@ -158,7 +154,7 @@ def _asks(passage: Passage, sentence: str) -> bool:
         return False
     asked = _ASKS.sub("", sentence)
     return (
-        _QUESTION_LINE.match(sentence) is not None
+        QUESTION_LINE.match(sentence) is not None
         or _is_heading(passage, asked)
         or _alone_on_its_line(passage, sentence)
     )

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from qa.pipeline.answering import NOT_LIKELY
 from qa.pipeline.delivery import asked_role, asks_delivery, byline_lines, delivery_lines
+from qa.pipeline.faq import asked_pair, pair_passage
 from qa.pipeline.lists import announced_items, document_sections, opening_list, short_body, subsection_items
 from qa.pipeline.mentions import as_written, asked_topic, mentions
 from qa.pipeline.sections import (
@@ -52,6 +53,9 @@ def looked_up(
     paper = asks_sender(normalized)
     if paper is not None:
         return _sender_answer(question, answer, text_of, paper)
+    pair = _pair_answer(question, answer, text_of, outline_of)
+    if pair is not None:
+        return pair
     doc_id = answer.passages[0].doc_id
     text, outline = text_of(doc_id), outline_of(doc_id)
     if delivery:
@@ -135,6 +139,27 @@ def _part_answer(
     passages = [heading, *(p for p in answer.passages if p.passage_id != heading.passage_id)]
     reason = {"part": section.title, "not_found_because": None}
     return _listing(question, passages, answer, reason, items, heading.text)
+
+
+def _pair_answer(
+    question: str, answer: Answer, text_of: Callable[[str], str], outline_of: Callable[[str], Outline]
+) -> Answer | None:
+    """For a FAQ's own question ("办卡要交钱吗？"): the 答 under its 问 line, whole, from the first of
+    the passages' documents (no work report has such pairs) that asks it; None when none does."""
+    firsts: dict[str, Passage] = {}
+    for passage in answer.passages:
+        firsts.setdefault(passage.doc_id, passage)
+    for top in firsts.values():
+        if document_kind(top.document) == "work_report":
+            continue
+        text = text_of(top.doc_id)
+        section = asked_pair(question, text, document_sections(text, outline_of(top.doc_id)))
+        found = pair_passage(top, text, section) if section else None
+        if found is not None:
+            passage, quoted = found
+            passages = [passage, *(p for p in answer.passages if p.passage_id != passage.passage_id)]
+            return _listing(question, passages, answer, {"part": section.title}, [], quoted)
+    return None
 
 
 def _sender_answer(question: str, answer: Answer, text_of: Callable[[str], str], paper: str) -> Answer | None:
