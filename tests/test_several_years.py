@@ -31,6 +31,10 @@ PLAN_GOALS = "“十五五”时期，单位地区生产总值能耗降低10%左
         ("全年城镇新增就业2.1万人，累计培训4000人次。", None),
         ("五年来，我们始终坚持以人民为中心。", None),
         ("粮食连续五年增产，总产量达到82万吨。", None),
+        # Found by a reviewer: a year's mean, a total within a year and a level reached are one year's.
+        ("细颗粒物年均浓度降至27微克/立方米。", None),
+        ("前三季度累计增长5%。", None),
+        ("新建绿道137公里、累计达到2136公里。", None),
     ],
 )
 def test_the_words_putting_every_figure_over_several_years(sentence: str, word: str | None) -> None:
@@ -62,6 +66,9 @@ def test_a_one_year_question_answered_with_a_five_year_figure_is_refused_with_th
     assert over_several_years(analyze("城镇新增就业多少人？"), FIVE_YEAR_TOTAL) is None
     assert over_several_years(analyze("过去五年城镇新增就业多少人？"), FIVE_YEAR_TOTAL) is None
     assert over_several_years(analyze("近几年居民收入年均增长多少？"), AVERAGE) is None
+    # Found by a reviewer: two years named are a span, not one year.
+    for span in ("2021年到2025年城镇新增就业多少人？", "2021-2025年城镇新增就业多少人？"):
+        assert over_several_years(analyze(span), FIVE_YEAR_TOTAL) is None, span
 
 
 def test_a_report_refuses_last_years_figure_it_gives_only_over_five_years(tmp_path, real_embedder) -> None:

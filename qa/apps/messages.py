@@ -285,9 +285,7 @@ def scope_notes(reason: dict[str, Any]) -> list[str]:
         notes.append(f"{which}报告（{titles}）里没有找到，{shown}来自其他报告。")
     if reason.get("level_lacking") in _LEVEL_NAMES:
         notes.append(f"资料库里没有{_LEVEL_NAMES[reason['level_lacking']]}的报告，{shown}来自其他报告。")
-    if (
-        reason.get("level_not_covering") in _LEVEL_NAMES
-    ):  # 2025年全国…: the State Council's reports are of other years
+    if reason.get("level_not_covering") in _LEVEL_NAMES:  # 2025年全国…, the State Council's of other years
         level = _LEVEL_NAMES[reason["level_not_covering"]]
         notes.append(f"资料库里{level}的报告都不涵盖问的年份，{shown}来自其他报告。")
     national = [str(t) for t in reason.get("national_by_title", [])]

@@ -152,7 +152,9 @@ def over_several_years(query: Query, sentence: str) -> str | None:
     """The reason when the question asks about one year (去年, 今年, 2017年) and every figure of the
     answer ``sentence`` is one over several (五年间…, 年均增长1.9%): a report's five-year total is not
     last year's, its five-year goal not this year's target."""
-    one_year = query.relative is not None or asked_years(query.normalized, query.years)
+    # Two years named are a span (2008年到2012年…), and a report's year names no year asked.
+    asked = set(asked_years(query.normalized, query.years))
+    one_year = len(asked) == 1 if query.years else query.relative is not None
     if not one_year or asks_several_years(query.normalized):
         return None
     word = several_years_word(sentence)

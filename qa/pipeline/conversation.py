@@ -251,9 +251,9 @@ def places_whole(words: list[str]) -> list[str]:
     return whole
 
 
-# The whole country, as a place a follow-up names ("全国呢？" after "山东去年城镇新增就业多少？" asks the
-# national figure; 全国 had replaced 城镇新增就业, and Shandong's sentence, which says 全国, was quoted).
-_COUNTRY = re.compile(r"全国|国家|中央(?:政府)?|国务院(?:的?(?:政府工作)?报告)?")
+# The country as a place a follow-up names (全国呢？ after 山东去年…: 全国 had replaced 城镇新增就业), and the
+# country or province an earlier question names so, which a place replaces (河南呢？ after 我国… or 全省…).
+_COUNTRY = re.compile(r"全国|国家|中国|我国|中央(?:政府)?|国务院(?:的?(?:政府工作)?报告)?|[全本我][省市县区]")
 
 
 def _place_like(word: str) -> bool:
@@ -268,7 +268,7 @@ def substitutions(question: str, previous: str) -> list[str]:
     names nothing elliptically or the earlier question already holds the name ("收入呢？")."""
     name = elliptical_name(question)
     earlier = previous.strip()  # as typed: the reading is shown in the answer's reason
-    if not name or name in earlier or in_english(earlier):  # not into an English question's words
+    if not name or name in earlier or not has_cjk(earlier) or in_english(earlier):  # not into English
         return []
     # A place stands in for a place, and a thing for a thing: "湖北呢？" after "江苏今年GDP…" is not
     # 江苏今年湖北…, nor "那居民消费价格呢？" after "山东今年地区生产总值…" 居民消费价格今年….
@@ -319,7 +319,7 @@ def retimed(question: str, previous: str) -> list[str]:
     replaced, or the new one put in front. [] for any other question."""
     when = _WHEN.findall(normalize(question))
     earlier = previous.strip()
-    if not (when and not in_english(earlier) and only_context(question)):  # nor 去年 in an English one
+    if not (when and has_cjk(earlier) and not in_english(earlier) and only_context(question)):  # nor English
         return []
     asked, year = when[0], _EXPLICIT_YEAR.search(normalize(earlier))
     if asked in _YEARS_AWAY and year:  # of the year the conversation is about, not of today

@@ -48,7 +48,7 @@ def in_english(text: str) -> bool:
     follow-up put into an English question: "What is 山东's GDP growth target this year?")."""
     for place in places_in(text, cities=True):
         text = text.replace(place, " ")
-    return not has_cjk(text)
+    return not has_cjk(text) and _ENGLISH_WORD.search(text.lower()) is not None  # not "河南" alone
 
 
 def english_readings(question: str, previous: str) -> list[str]:
@@ -106,6 +106,7 @@ def chinese_follow_up(question: str, previous: str) -> str:
 _CHINESE_ABOUT = re.compile(r"^(?:那么?|还有)?\s*(?P<name>[^呢?？]+?)的?\s*呢?\s*[?？]?$")
 _CHINESE_TIMES = {"今年": "this year", "去年": "last year", "上年": "last year", "明年": "next year"}
 _CHINESE_YEAR = re.compile(r"((?:19|20)\d{2})年")
+_YEARS_AWAY = {"去年": -1, "上年": -1, "明年": 1}
 
 
 def english_of_chinese(question: str, previous: str) -> list[str]:
@@ -117,10 +118,13 @@ def english_of_chinese(question: str, previous: str) -> list[str]:
     if not about or not has_cjk(question) or not previous or not in_english(previous):
         return []
     name = about.group("name").strip()
-    year = _CHINESE_YEAR.fullmatch(name)
+    year, earlier = _CHINESE_YEAR.fullmatch(name), _YEAR.search(previous)
+    if name in _YEARS_AWAY and earlier:  # of the year the conversation is about, not of today
+        return [_retimed(previous, str(int(earlier.group(0)) + _YEARS_AWAY[name]))]
     if year or name in _CHINESE_TIMES:
         return [_retimed(previous, year.group(1) if year else _CHINESE_TIMES[name])]
-    if places_in(name, cities=True) != [name]:
+    places = places_in(name, cities=True)
+    if len(places) != 1 or name not in (places[0], places[0] + "省", places[0] + "市"):  # 湖北省呢？
         return []
     place = _place_span(previous)
     if place:

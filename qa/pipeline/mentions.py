@@ -38,13 +38,15 @@ MAX_MENTIONS = 10  # sentences quoted; the note says how many there are in all
 
 
 def asked_topic(question: str) -> str | None:
-    """The topic ``question`` (normalized) asks what the document says of, or None; None too when
-    what stands for it is a place or a time ("山东有没有提到？" names where to look, not what)."""
-    topic = _topic_words(question)
-    return None if topic is None or _where_or_when(topic) else topic
+    """The topic ``question`` (normalized) asks what the document says of, or None; None too when a
+    place or a time stands before the verb with nothing after it ("山东有没有提到？" names where to
+    look, not what; "有没有提到香港？" asks of 香港)."""
+    found = _topic_words(question)
+    return None if found is None or _names_where(*found) else found[0]
 
 
-def _topic_words(question: str) -> str | None:
+def _topic_words(question: str) -> tuple[str, str] | None:
+    """The topic's words and the pattern's group that found them (f: before the verb)."""
     found = _ABOUT.match(question)
     group = next((name for name, topic in found.groupdict().items() if topic), None) if found else None
     if found is None or group is None:
@@ -54,23 +56,31 @@ def _topic_words(question: str) -> str | None:
     # (the 过 and 对 before them had been read as the question's own).
     bounds = word_bounds(question)
     start = max((b for b in bounds if b <= start), default=start)
-    return question[start:end].strip(_QUOTES) or None  # 提到“苏超”了吗: the word, not its marks
+    topic = question[start:end].strip(_QUOTES)  # 提到“苏超”了吗: the word, not its marks
+    return (topic, group) if topic else None
 
 
-_TIME = re.compile(r"(?:(?:19|20)\d{2}年?|今年|去年|明年|前年)的?(?:报告)?")
+_TIME = re.compile(r"(?P<time>(?:19|20)\d{2}年?|今年|去年|明年|前年)(?:的)?(?:报告)?")
 
 
-def _where_or_when(words: str) -> bool:
-    """Whether ``words`` are only a place or a time (山东, 2014年): of a document, not a topic."""
-    return bool(_TIME.fullmatch(words)) or places_in(words, cities=True) == [words.removesuffix("的")]
+def _names_where(words: str, group: str) -> bool:
+    """Whether ``words``, found before the verb (group f), are only a place or a time (山东, 2014年的
+    报告): of a document, not a topic."""
+    where = words.removesuffix("的")
+    return group == "f" and (_TIME.fullmatch(where) is not None or places_in(where, cities=True) == [where])
 
 
 def mention_follow_up(question: str) -> str:
-    """ "山东呢？" for "山东有没有提到？" (and "2014年呢？" for "2014年有没有提到？"): in a chat, whether
+    """ "山东呢？" for "山东有没有提到？" ("2014年呢？" for "2014年的报告有没有提到？"): in a chat, whether
     another place's or year's report says it too asks the turn before of that place or time; a
-    helper's 河南有没有提到？ after a question on 老旧小区 had quoted ten sentences naming 河南."""
-    words = _topic_words(normalize(question))
-    return f"{words.removesuffix('的')}呢？" if words and _where_or_when(words) else ""
+    helper's 河南有没有提到？ after a question on 老旧小区 had quoted ten sentences naming 河南. ""
+    for any other question ("有没有提到香港？" asks of 香港)."""
+    found = _topic_words(normalize(question))
+    if found is None or not _names_where(*found):
+        return ""
+    where = found[0].removesuffix("的")
+    time = _TIME.fullmatch(where)
+    return f"{time.group('time') if time else where}呢？"
 
 
 def as_written(question: str, topic: str) -> str:

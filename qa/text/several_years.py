@@ -18,9 +18,10 @@ from qa.text.normalize import normalize
 __all__ = ["asks_several_years", "several_years_word"]
 
 _COUNT = r"[两二三四五六七八九十]"
-# What puts a figure over several years.
+# What puts a figure over several years: not 年均浓度 (a year's mean), 前三季度累计 or 1至11月累计 (within
+# one year), 累计达到 (a level reached: 新建绿道137公里、累计达到2136公里).
 _SEVERAL = re.compile(
-    rf"年均|累计|(?:今后|未来|过去|近|这){_COUNT}年|{_COUNT}年(?:来|内|间|累计)"
+    rf"年均(?!浓度)|(?<![度月])累计(?!达)|(?:今后|未来|过去|近|这){_COUNT}年|{_COUNT}年(?:来|内|间|累计)"
     r"|“?十[一二三四五六]五”?(?:期间|时期)"
 )
 # The same words opening the sentence put every figure of it over those years (五年来，…).
@@ -37,6 +38,7 @@ _FIGURE = re.compile(r"\d")
 # a figure.
 _ASKS_SEVERAL = re.compile(
     r"年均|平均每年|每年|累计|[两三四五六七八九十几多]年|期间|时期|以来|历年|这些年|十[一二三四五六]五"
+    r"|\d{4}\s*年?\s*(?:到|至|[-—–~～])\s*\d{4}"
     r"|\b(?:average|cumulative|since|years|period|five-year|annual)\b",
     re.I,
 )

@@ -48,9 +48,9 @@ def as_chinese_page(page: bytes) -> bytes:
 class ChinesePage:
     """ASGI middleware: every html page it sends is ``as_chinese_page``.
 
-    Only html answers to GET are held back until complete (Gradio's page, about 100 KB); a HEAD is
-    answered as the GET would be, without its body, so its length is the page's; everything else
-    streams through untouched."""
+    Only html answers to GET are held back until complete (Gradio's page, about 100 KB); a HEAD of a
+    page says no length (its length is known only from the rewritten body, which a HEAD never reads);
+    everything else streams through untouched."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
@@ -59,7 +59,6 @@ class ChinesePage:
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
             await self.app(scope, receive, send)
             return
-        head_only = scope["method"] == "HEAD"
         start: dict | None = None
         parts: list[bytes] = []
 
@@ -70,26 +69,26 @@ class ChinesePage:
                 html = headers.get(b"content-type", b"").startswith(b"text/html")
                 if not html or b"content-encoding" in headers:
                     await send(message)
+                elif scope["method"] == "HEAD":
+                    await send(_with_length(message, None))
                 else:
                     start = message
                 return
             if start is None or message["type"] != "http.response.body":
-                if not (head_only and message["type"] == "http.response.body"):
-                    await send(message)
-                elif not message.get("more_body", False):
-                    await send({"type": "http.response.body", "body": b""})
+                await send(message)
                 return
             parts.append(message.get("body", b""))
             if message.get("more_body", False):
                 return
             body = as_chinese_page(b"".join(parts))
             await send(_with_length(start, len(body)))
-            await send({"type": "http.response.body", "body": b"" if head_only else body})
+            await send({"type": "http.response.body", "body": body})
 
-        await self.app({**scope, "method": "GET"}, receive, send_page)
+        await self.app(scope, receive, send_page)
 
 
-def _with_length(start: dict, length: int) -> dict:
-    """The response's start message with its content-length set to ``length``."""
+def _with_length(start: dict, length: int | None) -> dict:
+    """The response's start message with its content-length set to ``length`` (none when None)."""
     headers = [(k, v) for k, v in start.get("headers", []) if k != b"content-length"]
-    return {**start, "headers": [*headers, (b"content-length", str(length).encode())]}
+    said = [(b"content-length", str(length).encode())] if length is not None else []
+    return {**start, "headers": [*headers, *said]}
