@@ -22,6 +22,7 @@ def test_a_chinese_place_or_time_asks_the_english_question_of_it() -> None:
     # Found by a reviewer: 去年 of the conversation's year, not today's; a province with its 省.
     assert english_of_chinese("去年呢？", "What was GDP growth in 2016?") == ["What was GDP growth in 2015?"]
     assert english_of_chinese("那湖北省的呢？", HENAN) == ["What is 湖北省's GDP growth target this year?"]
+    assert english_of_chinese("那全国呢？", HENAN) == ["What is 全国's GDP growth target this year?"]
     # Not a name of a thing (the reports' words would not fit the English), nor after a Chinese turn.
     assert english_of_chinese("那就业呢？", HENAN) == []
     assert english_of_chinese("山东呢？", "河南今年GDP增长目标是多少？") == []

@@ -107,6 +107,7 @@ _CHINESE_ABOUT = re.compile(r"^(?:那么?|还有)?\s*(?P<name>[^呢?？]+?)的?\
 _CHINESE_TIMES = {"今年": "this year", "去年": "last year", "上年": "last year", "明年": "next year"}
 _CHINESE_YEAR = re.compile(r"((?:19|20)\d{2})年")
 _YEARS_AWAY = {"去年": -1, "上年": -1, "明年": 1}
+_NATION = frozenset({"全国", "国家", "中国", "我国"})
 
 
 def english_of_chinese(question: str, previous: str) -> list[str]:
@@ -124,7 +125,8 @@ def english_of_chinese(question: str, previous: str) -> list[str]:
     if year or name in _CHINESE_TIMES:
         return [_retimed(previous, year.group(1) if year else _CHINESE_TIMES[name])]
     places = places_in(name, cities=True)
-    if len(places) != 1 or name not in (places[0], places[0] + "省", places[0] + "市"):  # 湖北省呢？
+    whole = len(places) == 1 and name in (places[0], places[0] + "省", places[0] + "市")  # 湖北省呢？
+    if not whole and name not in _NATION:  # 那全国呢？ asks the nation's (it had been an HTTP 400)
         return []
     place = _place_span(previous)
     if place:

@@ -53,7 +53,7 @@ def looked_up(
     paper = asks_sender(normalized)
     if paper is not None:
         return _sender_answer(question, answer, text_of, paper)
-    pair = _pair_answer(question, answer, text_of, outline_of)
+    pair = _pair_answer(question, answer, text_of, outline_of) or _whole_pair(answer, text_of, outline_of)
     if pair is not None:
         return pair
     doc_id = answer.passages[0].doc_id
@@ -157,9 +157,45 @@ def _pair_answer(
         found = pair_passage(top, text, section) if section else None
         if found is not None:
             passage, quoted = found
-            passages = [passage, *(p for p in answer.passages if p.passage_id != passage.passage_id)]
-            return _listing(question, passages, answer, {"part": section.title}, [], quoted)
+            return _listing(
+                question, _leading(passage, answer.passages), answer, {"part": section.title}, [], quoted
+            )
     return None
+
+
+def _whole_pair(
+    answer: Answer, text_of: Callable[[str], str], outline_of: Callable[[str], Outline]
+) -> Answer | None:
+    """The scored answer, when it is a sentence of a FAQ pair's 答 of up to three lines, widened to
+    that whole 答, as sure as scored: a clause cut at ； had dropped what qualifies it (医保个人账户的资金
+    不能提取现金…； without 金融账户中的存款可以正常存取)."""
+    top = answer.passages[0] if answer.outcome != "not_found" and answer.passages else None
+    if top is None or top.highlight is None or document_kind(top.document) == "work_report":
+        return None
+    text = text_of(top.doc_id)
+    at = top.start + top.highlight[0]
+    sections = document_sections(text, outline_of(top.doc_id))
+    section = next((s for s in sections if s.kind == "asked" and s.start < at < s.end), None)
+    found = pair_passage(top, text, section) if section else None
+    if found is None or found[1] == answer.answer:
+        return None
+    passage, quoted = found
+    widened = Answer(
+        answer.question, answer.found, quoted, _leading(passage, answer.passages), answer.reason,
+        answer.confidence, answer.outcome,
+    )  # fmt: skip
+    widened.parts, widened.items = answer.parts, answer.items
+    return widened
+
+
+def _leading(passage: Passage, passages: list[Passage]) -> list[Passage]:
+    """``passage`` first, then the others but those within it (a pair's passage had been listed twice)."""
+    within = [
+        p
+        for p in passages
+        if p.doc_id == passage.doc_id and passage.start <= p.start and p.end <= passage.end
+    ]
+    return [passage, *(p for p in passages if p not in within)][: max(1, len(passages))]
 
 
 def _sender_answer(question: str, answer: Answer, text_of: Callable[[str], str], paper: str) -> Answer | None:
