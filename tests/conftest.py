@@ -99,9 +99,12 @@ class HashEmbedder:
         return self._embed(texts)
 
 
-def bot_of(folder: Path, text: str, name: str = "doc.txt") -> ReportQA:
-    """A bot of one document, ``text`` written into ``folder`` as ``name``, on the hash embedder."""
-    return ReportQA.from_paths([write(folder / name, text)], folder / f"ix-{name}", embedder=HashEmbedder())
+def bot_of(folder: Path, text: str, name: str = "doc.txt", embedder=None) -> ReportQA:
+    """A bot of one document, ``text`` written into ``folder`` as ``name``, on ``embedder`` (the hash
+    embedder unless given)."""
+    return ReportQA.from_paths(
+        [write(folder / name, text)], folder / f"ix-{name}", embedder=embedder or HashEmbedder()
+    )
 
 
 @pytest.fixture

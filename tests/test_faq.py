@@ -3,12 +3,11 @@ own question asked is answered with the 答 under it (qa.pipeline.faq)."""
 
 from __future__ import annotations
 
-from qa import ReportQA
 from qa.ingest.structure import parse_sections
 from qa.pipeline.faq import asked_pair
 from qa.pipeline.looked_up import looked_up
 from qa.schema import Answer, Passage
-from tests.conftest import HashEmbedder, write
+from tests.conftest import bot_of
 
 # Written for these tests in the manner of a bureau's FAQ.
 FAQ = """青溪市居民医保常见问题解答
@@ -47,7 +46,7 @@ def test_each_question_line_of_a_faq_opens_a_section_inside_its_part() -> None:
 def test_the_documents_own_question_is_answered_with_its_answer_whole(tmp_path) -> None:
     # Found by a helper: "办卡要交钱吗？", the FAQ's own question, had been answered with another
     # pair's 答 (社保卡金融账户里的钱…), and the section path was empty.
-    bot = ReportQA.from_paths([write(tmp_path / "faq.txt", FAQ)], tmp_path / "ix", embedder=HashEmbedder())
+    bot = bot_of(tmp_path, FAQ, "faq.txt")
     for question in ("办卡要交钱吗？", "请问办卡要交钱吗", "医保卡丢了怎么办？"):
         answer = bot.ask(question)
         assert answer.outcome == "answer" and answer.confidence == 1.0, question

@@ -8,6 +8,7 @@ from qa.apps.messages import not_found_reason
 from qa.pipeline.answering import over_several_years
 from qa.pipeline.query import analyze
 from qa.text.several_years import asks_several_years, several_years_word
+from tests.conftest import bot_of
 
 # Sentences written for these tests in the manner of a report's five-year review and plan.
 FIVE_YEAR_TOTAL = "五年来，全县城镇新增就业累计达到12.6万人，实际利用外资增长两倍。"
@@ -72,18 +73,13 @@ def test_a_one_year_question_answered_with_a_five_year_figure_is_refused_with_th
 
 
 def test_a_report_refuses_last_years_figure_it_gives_only_over_five_years(tmp_path, real_embedder) -> None:
-    from qa import ReportQA
-    from tests.conftest import write
-
     text = (
         "青山县2026年政府工作报告\n一、过去五年工作回顾\n"
         "五年来，全县城镇新增就业累计达到12.6万人，城乡居民人均可支配收入年均增长6.1%。\n"
         "二、2025年工作回顾\n2025年，全县地区生产总值达到386亿元，增长5.2%。"
         "全年新建农村公路120公里，改造老旧小区35个。\n"
     )
-    bot = ReportQA.from_paths(
-        [write(tmp_path / "qingshan.txt", text)], tmp_path / "index", embedder=real_embedder
-    )
+    bot = bot_of(tmp_path, text, "qingshan.txt", real_embedder)
     refused = bot.ask("去年全县城镇新增就业多少人？")
     assert not refused.found and "12.6万人" not in (refused.answer or "")
     assert "12.6万人" in (bot.ask("过去五年全县城镇新增就业多少人？").answer or "")

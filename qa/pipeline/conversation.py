@@ -21,7 +21,7 @@ from qa.pipeline.english_follow_ups import (
     english_naming_words,
     english_of_chinese,
     english_readings,
-    in_english,
+    in_chinese,
 )
 from qa.pipeline.glossary import report_terms
 from qa.pipeline.mentions import mention_follow_up
@@ -31,6 +31,7 @@ from qa.pipeline.query import DIVISION_ENDS
 from qa.settings import MAX_QUESTION_CHARS
 from qa.text.normalize import has_cjk, normalize
 from qa.text.words import cut_words, parts_of
+from qa.text.years import WRITTEN_YEAR, YEARS_AWAY
 
 _ELLIPSIS_START = re.compile(r"^(?:那么|那|还有|另外|and\b|what about\b|how about\b)", re.I)
 _SENTENCE_END = "？?。.！!…"
@@ -50,8 +51,6 @@ _LEADING_CONTEXT = re.compile(
 _WHEN = re.compile(r"(?:19|20)\d{2}年(?:度)?|去年|今年|明年|前年|上一年|上年|下一年")
 # A year counted from the conversation's ("去年呢？" after "2010年财政赤字多少？" asks of 2009; it had
 # been read as the newest report's 去年, and 14 of 14 such turns failed).
-_YEARS_AWAY = {"去年": -1, "上年": -1, "上一年": -1, "前年": -2, "明年": 1, "下一年": 1}
-_EXPLICIT_YEAR = re.compile(r"((?:19|20)\d{2})年")
 # Words that ask about a topic without naming one: time, aspect and measure words and question words
 # ("今年计划多少？", "增长了多少？", "今年的目标是多少？"), and the words that ask for more of it
 # ("具体措施呢？" asks the topic's measures: it had replaced 教育 in "今年教育方面有什么打算？").
@@ -268,7 +267,7 @@ def substitutions(question: str, previous: str) -> list[str]:
     names nothing elliptically or the earlier question already holds the name ("收入呢？")."""
     name = elliptical_name(question)
     earlier = previous.strip()  # as typed: the reading is shown in the answer's reason
-    if not name or name in earlier or not has_cjk(earlier) or in_english(earlier):  # not into English
+    if not name or name in earlier or not in_chinese(earlier):  # not into an English question's words
         return []
     # A place stands in for a place, and a thing for a thing: "湖北呢？" after "江苏今年GDP…" is not
     # 江苏今年湖北…, nor "那居民消费价格呢？" after "山东今年地区生产总值…" 居民消费价格今年….
@@ -319,11 +318,11 @@ def retimed(question: str, previous: str) -> list[str]:
     replaced, or the new one put in front. [] for any other question."""
     when = _WHEN.findall(normalize(question))
     earlier = previous.strip()
-    if not (when and has_cjk(earlier) and not in_english(earlier) and only_context(question)):  # nor English
+    if not (when and in_chinese(earlier) and only_context(question)):  # 去年 is put in no English question
         return []
-    asked, year = when[0], _EXPLICIT_YEAR.search(normalize(earlier))
-    if asked in _YEARS_AWAY and year:  # of the year the conversation is about, not of today
-        asked = f"{int(year.group(1)) + _YEARS_AWAY[asked]}年"
+    asked, year = when[0], WRITTEN_YEAR.search(normalize(earlier))
+    if asked in YEARS_AWAY and year:  # of the year the conversation is about, not of today
+        asked = f"{int(year.group(1)) + YEARS_AWAY[asked]}年"
     if not _WHEN.search(earlier):
         return [asked + earlier]
     return [_WHEN.sub(asked, earlier, count=1)]

@@ -11,6 +11,7 @@ from qa.pipeline.glossary import report_terms
 from qa.pipeline.places import names_a_place, places_in
 from qa.pipeline.query import FUNCTION_WORDS
 from qa.text.normalize import has_cjk
+from qa.text.years import WRITTEN_YEAR, YEARS_AWAY
 
 _ABOUT = re.compile(r"^\s*(?:and\s+)?(?:what|how)\s+about\s+|^\s*and\s+", re.I)
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
@@ -51,6 +52,11 @@ def in_english(text: str) -> bool:
     return not has_cjk(text) and _ENGLISH_WORD.search(text.lower()) is not None  # not "河南" alone
 
 
+def in_chinese(text: str) -> bool:
+    """Whether ``text`` is a Chinese question: some Chinese, and not ``in_english`` (nor empty)."""
+    return has_cjk(text) and not in_english(text)
+
+
 def english_readings(question: str, previous: str) -> list[str]:
     """``previous`` (an English question) asked of the time or place an English follow-up names;
     [] for any other question."""
@@ -84,7 +90,7 @@ def chinese_follow_up(question: str, previous: str) -> str:
     as a Chinese follow-up would ask it (the Yunnan question before had been answered again), and
     "2016年呢？" or "去年呢？" for "What about 2016?" or "And last year?"; "" otherwise."""
     about = _ABOUT.match(question)
-    if has_cjk(question) or in_english(previous) or not about:
+    if has_cjk(question) or not in_chinese(previous) or not about:
         return ""
     name = question[about.end() :].strip(" ?.!")
     # Or the time: "What about 2016?" had been read 2015年2016, gdp? after a 2015 question.
@@ -105,8 +111,6 @@ def chinese_follow_up(question: str, previous: str) -> str:
 # A Chinese follow-up of an English question: "那山东呢？", "去年呢？", "2016年呢？".
 _CHINESE_ABOUT = re.compile(r"^(?:那么?|还有)?\s*(?P<name>[^呢?？]+?)的?\s*呢?\s*[?？]?$")
 _CHINESE_TIMES = {"今年": "this year", "去年": "last year", "上年": "last year", "明年": "next year"}
-_CHINESE_YEAR = re.compile(r"((?:19|20)\d{2})年")
-_YEARS_AWAY = {"去年": -1, "上年": -1, "明年": 1}
 _NATION = frozenset({"全国", "国家", "中国", "我国"})
 
 
@@ -119,9 +123,9 @@ def english_of_chinese(question: str, previous: str) -> list[str]:
     if not about or not has_cjk(question) or not previous or not in_english(previous):
         return []
     name = about.group("name").strip()
-    year, earlier = _CHINESE_YEAR.fullmatch(name), _YEAR.search(previous)
-    if name in _YEARS_AWAY and earlier:  # of the year the conversation is about, not of today
-        return [_retimed(previous, str(int(earlier.group(0)) + _YEARS_AWAY[name]))]
+    year, earlier = WRITTEN_YEAR.fullmatch(name), _YEAR.search(previous)
+    if name in _CHINESE_TIMES and name in YEARS_AWAY and earlier:  # of the conversation's year, not today's
+        return [_retimed(previous, str(int(earlier.group(0)) + YEARS_AWAY[name]))]
     if year or name in _CHINESE_TIMES:
         return [_retimed(previous, year.group(1) if year else _CHINESE_TIMES[name])]
     places = places_in(name, cities=True)
@@ -142,7 +146,7 @@ _DONE = re.compile(r"\b(?:achieved|met|reached|hit|completed|accomplished|fulfil
 def chinese_pointing(question: str, previous: str) -> str:
     """ "完成了吗？" for an English turn that only asks whether the earlier Chinese question's target
     was met; "" otherwise."""
-    if has_cjk(question) or in_english(previous) or english_naming_words(question):
+    if has_cjk(question) or not in_chinese(previous) or english_naming_words(question):
         return ""
     return "完成了吗？" if _DONE.search(question) else ""
 

@@ -39,11 +39,10 @@ def asked_pair(question: str, text: str, sections: list[Section]) -> Section | N
     for section in sections:
         asked = _wording(QUESTION_LINE.sub("", section.title)) if section.kind == "asked" else ""
         if asked and (asked == wanted or (len(asked) >= MIN_HELD and asked in wanted)):
-            held.append((len(asked), -section.start, section))
+            held.append((len(asked), -section.start, asked, section))
     if not held:
         return None
-    best = max(held, key=lambda h: h[:2])[2]
-    asked = _wording(QUESTION_LINE.sub("", best.title))
+    *_, asked, best = max(held, key=lambda h: h[:2])
     own = [w for part in wanted.split(asked) for w in cut_words(part) if len(w) >= 2]
     document = normalize(text)
     return best if all(w in document for w in own) else None

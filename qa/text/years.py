@@ -16,9 +16,13 @@ from functools import lru_cache
 from qa.text.normalize import normalize
 from qa.text.numerals import parse_numeral
 
-__all__ = ["asked_years", "years_spoken_of", "years_told"]
+__all__ = ["WRITTEN_YEAR", "YEARS_AWAY", "asked_years", "years_spoken_of", "years_told"]
 
 _YEAR = r"(?:1[89]|20)\d{2}"
+# A year written with 年 (2016年), and the words for a year counted from another (去年 after a question
+# on 2010 asks of 2009): a conversation reads its follow-ups' years by them, in Chinese or English.
+WRITTEN_YEAR = re.compile(r"((?:19|20)\d{2})年")
+YEARS_AWAY = {"去年": -1, "上年": -1, "上一年": -1, "前年": -2, "明年": 1, "下一年": 1}
 _DIGITS = re.compile(rf"(?<!\d)({_YEAR})(?!\d)")
 _WRITTEN = re.compile(r"(?<![〇○零一二三四五六七八九])([一二][〇○零一二三四五六七八九]{3})\s*年")
 # 2021—2025年, 2021-2025, 2021年至2025年, 2021～2025: every year between counts.
