@@ -151,6 +151,17 @@ def test_bad_sidecar(tmp_path: Path, content: str, message: str) -> None:
             "翠湖社区居务公开\n各位居民：\n现将有关事项公开如下。\n\n翠湖社区居民委员会\n2024年1月5日",
             ("翠湖社区居务公开", "翠湖社区居民委员会", None, 2024, "2024-01-05", None),  # 社区 is no district
         ),
+        (
+            # A news story whose headline ranks a province against the nation is no State Council
+            # document: its dateline names who issued it.
+            "安徽新能源汽车产量连续两年居全国首位\n【新华社合肥2月6日电 记者王某】\n"
+            "安徽省统计局6日发布数据显示，2025年安徽新能源汽车产量达到180万辆。",
+            ("安徽新能源汽车产量连续两年居全国首位", "新华社", None, None, None, None),
+        ),
+        (
+            "全国秋粮收购进度过半\n新华社北京10月8日电 记者从国家粮食和物资储备局获悉，秋粮收购进度过半。",
+            ("全国秋粮收购进度过半", "新华社", "全国", None, None, "national"),
+        ),
     ],
 )
 def test_metadata_inference(tmp_path: Path, text: str, expected: tuple) -> None:

@@ -55,6 +55,14 @@ _NATIONAL = re.compile(
 # with a page on the year's achievements and first says "国务院已经决定" some 6,000 characters in.
 _NATIONAL_WINDOW = 20000
 _DASH_START = re.compile(r"^[—―－\-]{1,2}|^[（(]")  # a subtitle or speech line, not a title
+# A title naming the nation as its subject (国务院…, 2024年全国…), not one that only ranks against it: a
+# news headline "安徽新能源汽车产量连续两年居全国首位" had made the story a State Council document.
+_NATIONAL_TITLE = re.compile(r"国务院|中华人民共和国|^(?:\d{4}\s*年度?)?全国")
+# A news story's dateline (新华社合肥2月6日电, 【中新社北京3月5日电 记者…】): the agency is its issuer.
+_DATELINE = re.compile(
+    rf"(?m)(?:^|(?<=[【\[（(\s]))(?P<agency>[{CJK_RANGES}]{{1,6}}社)"
+    rf"[{CJK_RANGES}]{{1,8}}?\d{{1,2}}月\d{{1,2}}日\s*电"
+)
 
 
 _REVIEW_HEADING = re.compile(r"(?m)^.{0,6}?(\d{4})\s*年(?:国内)?工作(?:的)?回顾")
@@ -256,7 +264,7 @@ def _infer_region(
     title: str, head: list[str], head_text: str, text: str, fields: dict[str, str]
 ) -> tuple[str | None, Level | None]:
     opening = text[:3000]
-    if re.search(r"国务院|中华人民共和国|全国", title):
+    if _NATIONAL_TITLE.search(title):
         return "全国", "national"
     bare_level: Level | None = None
     stripped_title = re.sub(r"\d{4}\s*年度?", "", title)
@@ -305,6 +313,9 @@ def _infer_issuer(
     explicit = fields.get("发布机构") or fields.get("发文机关") or fields.get("发文机构")
     if explicit:
         return explicit
+    dateline = _DATELINE.search(opening[:300])
+    if dateline:
+        return dateline.group("agency")
     named = [
         *(re.match(rf"(?P<r>{_REGION})人民政府", s) for s in (re.sub(r"\d{4}\s*年度?", "", title), *head)),
         re.search(rf"我代表(?P<r>{_REGION})人民政府", opening),
