@@ -28,7 +28,7 @@ from qa.apps.ui.app import (
 from qa.apps.ui.documents import _add_files
 from qa.apps.ui.facts import fact_value, growth_chart, headline_first, series_chart, short_name
 from qa.apps.ui.indexing import Indexing
-from qa.apps.ui.render import header_html, mark_span
+from qa.apps.ui.render import header_html, mark_span, page_title
 from qa.errors import DocumentError, QuestionError
 from qa.facts import Fact
 from qa.ingest.loader import load_bundled
@@ -395,3 +395,6 @@ def test_the_header_counts_reports_or_documents() -> None:
     guide = DocumentInfo("g", "青州市第二人民医院门诊就医指南", "g.txt")  # had been counted as a 报告
     assert "当前共 3 份文档" in header_html([*reports, guide]) and "当前文档：" in header_html([guide])
     assert "问问这份文档" in welcome([guide]) and "问问这些报告" in welcome(reports)
+    # …and names the page after them (a library of guides had been headed 政府工作报告问答).
+    assert "<h1>政府工作报告问答</h1>" in header_html(reports)
+    assert "<h1>文档问答</h1>" in header_html([*reports, guide]) and page_title([guide]) == "文档问答"

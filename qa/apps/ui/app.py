@@ -23,7 +23,7 @@ from qa.apps.ui.assets import FOCUS_QUESTION_JS, PRIVATE, scroll_js
 from qa.apps.ui.documents import documents_tab
 from qa.apps.ui.facts import facts_tab
 from qa.apps.ui.indexing import Indexing
-from qa.apps.ui.render import document_choices, header_html, region_choices, year_choices
+from qa.apps.ui.render import document_choices, header_html, page_title, region_choices, year_choices
 from qa.errors import QuestionError, ReportQAError
 from qa.ingest.loader import load_bundled
 from qa.pipeline.query import check_text
@@ -88,7 +88,7 @@ def build_ui(bot: ReportQA, policy: Policy | None = None) -> gr.Blocks:
     """
     policy = policy or Policy.build(Settings(), public=False)
     indexing = Indexing()
-    with gr.Blocks(title="政府工作报告问答", analytics_enabled=False) as demo:
+    with gr.Blocks(title=page_title(bot.documents), analytics_enabled=False) as demo:
         header = gr.HTML(header_html(bot.documents), padding=False)
         with gr.Tabs():
             with gr.Tab("问答", id="chat"):

@@ -98,6 +98,12 @@ def region_choices(documents: Sequence[DocumentInfo]) -> list[str]:
     return sorted({d.region for d in documents if d.region})
 
 
+def page_title(documents: Sequence[DocumentInfo]) -> str:
+    """The page's name: 政府工作报告问答 over work reports, 文档问答 once any other kind is indexed
+    (a library of notices and guides had been headed as work reports)."""
+    return "文档问答" if document_noun(d.title for d in documents) == "文档" else "政府工作报告问答"
+
+
 def header_html(documents: Sequence[DocumentInfo]) -> str:
     """The page header: the title, the promise, and which reports are indexed."""
     noun = document_noun(d.title for d in documents)
@@ -108,7 +114,7 @@ def header_html(documents: Sequence[DocumentInfo]) -> str:
     else:
         indexed = f"当前共 {len(documents)} 份{noun}，最新加入：《{escape(documents[-1].title)}》"
     return (
-        '<div id="rq-header"><h1>政府工作报告问答</h1>'
+        f'<div id="rq-header"><h1>{page_title(documents)}</h1>'
         f"<p>答案逐字摘自{noun}原文并注明出处；{noun}里没有的，就直说没有。</p>"
         f'<p class="rq-docs">{indexed}</p></div>'
     )
