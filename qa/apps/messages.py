@@ -155,6 +155,7 @@ _UNNAMED_YEARS = re.compile(r"the document never speaks of (?P<asked>[\d/]+)")
 _UNNAMED_THINGS = re.compile(r"the document never names (?P<asked>\S+)")
 _OTHER_YEARS = re.compile(r"the sentences found tell of (?P<told>[\d/]+), not (?P<asked>[\d/]+)")
 _SEVERAL_YEARS = re.compile(r"the sentence found gives figures of (?P<word>\S+), not of one year")
+_OTHER_UNIT = re.compile(r"the sentence found gives “(?P<clause>[^”]+)”, not a figure in (?P<unit>\S+)")
 _OTHER_PLACES = re.compile(r"the sentence found speaks of (?P<told>\S+), not (?P<asked>\S+)")
 _FEWER_ITEMS = re.compile(r"the answer before lists only (?P<count>\d+) items")
 _FEWER_PARTS = re.compile(r"the document has only (?P<count>\d+) (?P<kind>\S+)")
@@ -187,6 +188,9 @@ def not_found_reason(reason: dict[str, Any], noun: str = "报告") -> str:
     several = _SEVERAL_YEARS.search(because)  # before the Chinese passthrough: it names 年均
     if several:
         return f"找到的句子给出的是{several['word']}的数字，不是一年的。"
+    unit = _OTHER_UNIT.search(because)  # before the Chinese passthrough: it quotes the clause
+    if unit:
+        return f"找到的句子给的是“{unit['clause']}”，没有以{unit['unit']}计的数。"
     things = _UNNAMED_THINGS.search(because)  # before the Chinese passthrough: it names them
     if things:
         return f"{noun}里没有提到{things['asked']}。"

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from qa.index.base import IndexStore
+from qa.pipeline.asked import figure_in_another_unit
 from qa.pipeline.background import BACKGROUND_PATH, load_background
 from qa.pipeline.coverage import Missing, missing_report, other_place
 from qa.pipeline.features import FEATURES, Candidate, candidates, lead_tokens
@@ -161,6 +162,13 @@ def over_several_years(query: Query, sentence: str) -> str | None:
     return f"the sentence found gives figures of {word}, not of one year" if word else None
 
 
+def in_another_unit(query: Query, sentence: str) -> str | None:
+    """The reason when the question asks for a figure in a unit (多少亿元) and the answer ``sentence``
+    gives the asked thing's figure in none (its growth rate): ``figure_in_another_unit``."""
+    found = figure_in_another_unit(query, sentence)
+    return f"the sentence found gives “{found[0]}”, not a figure in {found[1]}" if found else None
+
+
 NOT_LIKELY = "no sentence of the report is likely to answer the question"
 
 
@@ -204,6 +212,7 @@ def decide(
         or unnamed_reason(retrieved.query.normalized, data.texts.get(passage.doc_id, ""), data.texts.values())
         or other_years(retrieved.query, sentence)
         or over_several_years(retrieved.query, sentence)
+        or in_another_unit(retrieved.query, sentence)
         or other_place(retrieved.query, best.text, info, passage.text)
         if years
         else None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from qa.index.lexical import tokenize
 from qa.pipeline.query import Query
 
 # Digits grouped by thousands as budgets and tenders write them (3,560,000.00), or not.
@@ -120,17 +121,49 @@ def asks_for(query: Query) -> str | None:
     return "figure" if _ASKS_FIGURE.search(text) else None
 
 
+def _unit_asked(text: str) -> tuple[str, str] | None:
+    """(the unit, as the question writes it with its magnitude) of the figure ``text`` asks for:
+    ("元", "亿元") for 多少亿元, ("元", "元") for "in yuan"; None when it names none."""
+    found = _ASKS_UNIT.search(text)
+    if found:
+        return found.group(1), re.sub(r"^(?:多少|几)\s*", "", found.group(0))
+    unit = next((u for p, u in _ENGLISH_UNITS if p.search(text)), None)
+    return (unit, unit) if unit else None
+
+
 def asked_unit(query: Query) -> re.Pattern[str] | None:
     """A figure in the unit the question asks for (多少亿元 -> a number with 元, not 美元), or None
     when it names none."""
-    text = query.normalized
-    found = _ASKS_UNIT.search(text)
-    unit = found.group(1) if found else next((u for p, u in _ENGLISH_UNITS if p.search(text)), None)
-    if unit is None:
+    asked = _unit_asked(query.normalized)
+    if asked is None:
         return None
+    unit = asked[0]
     unit = {"千米": "公里", "名": "人"}.get(unit, unit)
     after = {"元": "(?<!美)元", "人": "(?:人(?!次)|名)", "公里": "(?:公里|千米)"}.get(unit, re.escape(unit))
     return re.compile(_COUNT + r"\s*" + _ABOUT + _MAGNITUDE + _ABOUT + after)
+
+
+_CLAUSE = re.compile(r"[，,；;：:。]")  # not 、: a list goes on under the words before it
+
+
+def figure_in_another_unit(query: Query, sentence: str) -> tuple[str, str] | None:
+    """(the clause, the unit asked) when the question asks for one figure in a unit (多少亿元) and the
+    clause of ``sentence`` (normalized) that names most of the question's words gives a figure, but
+    neither it nor the clause after it gives one in that unit: 规上工业增加值增长9.4% for 规上工业增加值
+    总量是多少亿元 (the sentence's 5.3万亿元 being the GDP's). None otherwise: the words are in the quote,
+    so the user can check the reason."""
+    asked = _unit_asked(query.normalized)
+    if asked is None or len(_ASKS_FIGURE.findall(query.normalized)) > 1:  # two figures asked: two parts
+        return None
+    unit = asked_unit(query)
+    terms = {t for t in tokenize(query.lexical_text) if len(t) >= 2}
+    clauses = _CLAUSE.split(sentence)
+    named = [len(terms & set(tokenize(clause))) for clause in clauses]
+    at = max(range(len(clauses)), key=named.__getitem__)
+    told = clauses[at : at + 2]  # the figure may follow in the next clause (…增长9%，达到120亿元)
+    if not named[at] or unit is None or not FIGURE.search(clauses[at]) or any(unit.search(c) for c in told):
+        return None
+    return clauses[at].strip(), asked[1]
 
 
 _DIGIT = re.compile(f"[0-9一二两三四五六七八九十{_FINANCIAL_DIGITS}拾]")

@@ -1,0 +1,65 @@
+"""A figure asked in a unit (多少亿元) is not answered by the asked thing's growth rate
+(qa.pipeline.asked.figure_in_another_unit, refused with the clause as its reason)."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.apps.messages import not_found_reason
+from qa.pipeline.answering import in_another_unit
+from qa.pipeline.asked import figure_in_another_unit
+from qa.pipeline.query import analyze
+from qa.text.normalize import normalize
+from tests.conftest import bot_of
+
+# Sentences written for these tests in the manner of a report's review of the year.
+RATES = "全县地区生产总值386亿元、增长5.5%，规上工业增加值增长9.4%，一般公共预算收入增长2.9%。"
+AMOUNT_AFTER = "规上工业增加值增长9.4%，总量达到120亿元。"
+INCOME = "城镇、农村常住居民人均可支配收入分别增长4.4%、5.9%。"
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "found"),
+    [
+        ("去年规上工业增加值总量是多少亿元？", RATES, ("规上工业增加值增长9.4%", "亿元")),
+        ("去年城镇居民人均可支配收入是多少元？", INCOME, (INCOME.rstrip("。"), "元")),
+        (
+            "What was the county's general public budget revenue in yuan?",
+            RATES,
+            ("一般公共预算收入增长2.9%", "元"),
+        ),
+        # The amount in the clause after (…增长9.4%，总量达到120亿元), or in the clause itself: answered.
+        ("去年规上工业增加值总量是多少亿元？", AMOUNT_AFTER, None),
+        ("去年全县地区生产总值是多少亿元？", RATES, None),
+        # No unit asked, two figures asked (a two-part question), or no figure in the clause: not read.
+        ("去年规上工业增加值增长多少？", RATES, None),
+        ("去年规上工业增加值多少亿元？增长多少？", RATES, None),
+        ("去年规上工业增加值是多少亿元？", "规上工业增加值稳步提升。", None),
+    ],
+)
+def test_the_clause_naming_the_asked_thing_gives_no_figure_in_its_unit(
+    question: str, sentence: str, found: tuple[str, str] | None
+) -> None:
+    assert figure_in_another_unit(analyze(question), normalize(sentence)) == found
+
+
+def test_the_reason_quotes_the_clause() -> None:
+    reason = in_another_unit(analyze("去年规上工业增加值总量是多少亿元？"), normalize(RATES))
+    assert reason == "the sentence found gives “规上工业增加值增长9.4%”, not a figure in 亿元"
+    assert (
+        not_found_reason({"not_found_because": reason})
+        == "找到的句子给的是“规上工业增加值增长9.4%”，没有以亿元计的数。"
+    )
+
+
+def test_a_report_refuses_an_amount_it_gives_only_as_a_growth_rate(tmp_path, real_embedder) -> None:
+    text = (
+        "青山县2026年政府工作报告\n一、2025年工作回顾\n"
+        "2025年，全县地区生产总值386亿元、增长5.5%，规上工业增加值增长9.4%，一般公共预算收入增长2.9%。"
+        "全年新建农村公路120公里，改造老旧小区35个。\n"
+    )
+    bot = bot_of(tmp_path, text, "qingshan.txt", real_embedder)
+    refused = bot.ask("去年规上工业增加值总量是多少亿元？")
+    assert not refused.found and "没有以亿元计的数" in not_found_reason(refused.reason)
+    assert "386亿元" in (bot.ask("去年全县地区生产总值是多少亿元？").answer or "")
+    assert "9.4%" in (bot.ask("去年规上工业增加值增长多少？").answer or "")
