@@ -49,15 +49,15 @@ _LEADING_CONTEXT = re.compile(
 )
 # When a question asks, wherever it says it: "白石镇去年财政总收入多少？" is about 白石镇财政总收入.
 _WHEN = re.compile(r"(?:19|20)\d{2}年(?:度)?|去年|今年|明年|前年|上一年|上年|下一年")
-# A year counted from the conversation's ("去年呢？" after "2010年财政赤字多少？" asks of 2009; it had
-# been read as the newest report's 去年, and 14 of 14 such turns failed).
+# Times joined go with the word joining them (2014年和2015年的…: the topic had been 和的城镇新增就业目标分别).
+_JOINED_WHEN = re.compile(rf"(?:{_WHEN.pattern})(?:[和与及、至到](?:{_WHEN.pattern}))+")
 # Words that ask about a topic without naming one: time, aspect and measure words and question words
 # ("今年计划多少？", "增长了多少？", "今年的目标是多少？"), and the words that ask for more of it
 # ("具体措施呢？" asks the topic's measures: it had replaced 教育 in "今年教育方面有什么打算？").
 _NAMES_NOTHING = re.compile(
     r"(?:19|20)\d{2}年|去年|今年|明年|前年|上一年|下一年|上年|那么|那|的|是|有|了|预计|预期|计划|打算|准备|目标|达到|增长|"
     r"增加|下降|减少|完成|实现|要|将|多少|几|什么|哪些|哪个|怎么样|怎样|如何|呢|吗|安排|部署|举措|措施|情况|进展|"
-    r"具体|主要|重点|详细|其他|其它|方面|成效|效果|"
+    r"具体|主要|重点|详细|其他|其它|方面|成效|效果|分别|各|"
     # How to do it, what it came to: "具体怎么做？", "怎么落实？", "完成得怎样？", "实际增长了多少？",
     # "这个目标完成了吗？" had been answered as they stood, with whatever sentence said 具体举措 or 目标.
     r"怎么|做|干|办|落实|得|实际|这个|这项|这些|"
@@ -81,7 +81,8 @@ def topic_of(question: str) -> str:
     if not has_cjk(question):
         return " ".join(english_naming_words(question))
     # "那医疗呢？" is about 医疗: 那 had led every later reading (那医疗具体有哪些措施？).
-    text = _LEADING_CONTEXT.sub("", _ELLIPSIS_START.sub("", _WHEN.sub("", normalize(question)).strip()))
+    when = _WHEN.sub("", _JOINED_WHEN.sub("", normalize(question)))
+    text = _LEADING_CONTEXT.sub("", _ELLIPSIS_START.sub("", when.strip())).lstrip("的")  # 2015年的GDP
     # A question opening with its verb names its subject after it: "2018年要减税多少？" is about 减税.
     text = _OPENING_VERB.sub("", text)
     cut = _subject_end(text)
@@ -90,9 +91,8 @@ def topic_of(question: str) -> str:
     counted = _COUNTED.match(text, cut.start()) if cut else None
     if counted and not names_nothing(counted.group(1)):
         words += cut_words(counted.group(1))
-    # Without the aspect words after it: "教育方面具体措施呢？" is about 教育 (its words had piled up turn
-    # after turn: 医疗方面具体措施具体有哪些措施？). "今年预计增长多少？" and "今年的目标是多少？" have
-    # none: 预计 and 的目标 name nothing.
+    # Without the aspect words after it: "教育方面具体措施呢？" is about 教育 (they had piled up turn after
+    # turn: 医疗方面具体措施具体有哪些措施？); "今年预计增长多少？" has none (预计 names nothing).
     while words and names_nothing(words[-1]):
         words.pop()
     subject = "".join(words)
@@ -276,6 +276,11 @@ def substitutions(question: str, previous: str) -> list[str]:
     named = [names_a_thing(word) or (place and _COUNTRY.fullmatch(word) is not None) for word in words]
     replaceable = [n for n, word in enumerate(words) if named[n] and word not in name]
     replaceable = [n for n in replaceable if _place_like(words[n]) == place] or replaceable
+    # A kind of one of its words, none before which is replaced (农民收入 for 城里人 收入 is): "农村居民呢？"
+    # after "去年云南居民人均可支配收入…" asks 云南农村居民人均… (人均 and 支配收入 had been replaced).
+    kinds = [n for n, w in enumerate(words) if named[n] and name.endswith(w) and n - 1 not in replaceable]
+    if kinds and not place:
+        return ["".join([*words[: kinds[0]], name, *words[kinds[0] + 1 :]])]
     if place and not any(_place_like(words[n]) for n in replaceable):
         # A place where the earlier question named none is asked of it ("河南呢？" after "今年GDP增长目标是
         # 多少？": 河南今年GDP…, not 今年河南增长目标…; after "有没有时间表？" it had read 有没有河南？).
@@ -380,10 +385,8 @@ def readings(
     within = drills_down(question)
     if topic and (only_context(question) or asks_nothing or replaced or within):
         forms = [form for form in forms if form != question]
-    # Of the earlier question's time too: "完成了吗？" after "2014年GDP增长目标是多少？" asks of 2014,
-    # which the topic alone (GDP) leaves to whatever report answers.
-    # Only so, when there is such a time: the topic alone had won with another year's figure (2014's
-    # 1322万 for "实际是多少？" in a conversation on 2015).
+    # Of the earlier question's time too, and only so ("完成了吗？" after "2014年GDP增长目标是多少？": the
+    # topic alone had won with another year's figure, 2014's 1322万 for "实际是多少？" on 2015).
     pointing = (asks_nothing or within) and topic and has_cjk(question)  # not "What about 2016?"
     when = _WHEN.findall(normalize(previous)) if pointing else []
     # A drill-down is of the earlier question's place too: "其中出口呢？" after "广东去年货物进出口总额是

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from qa.errors import QuestionError
+from qa.pipeline.answering import NOT_LIKELY
 from qa.pipeline.conversation import asks_for_more, names_a_thing, only_context, places_whole, resolve
 from qa.pipeline.glossary import report_terms
 from qa.pipeline.places import names_a_place
@@ -107,6 +108,13 @@ def best_reading(
     kept = [answer for reading, answer in answered if backed(reading, answer)]
     if alone and own is not None and own.outcome == "answer":
         return _continuing(question, asked_heading, kept, own, said) or own
+    # Nor when it asks of several reports and is answered in parts, or is refused for a fact (a report
+    # the library lacks): a comparison answered in one part (可能相关) had lost to the earlier
+    # comparison's topic glued in front (…城镇新增就业目标分别湖南和山东的城镇化率…, quoting the jobs
+    # targets at 1.0), and "2018年的经济增长目标是多少？", refused for want of a 2018 report, as well.
+    because = own.reason.get("not_found_because") if own is not None else None
+    if alone and own is not None and (own.parts or because not in (None, NOT_LIKELY)):
+        return own
     # A turn that only points back asks for more than was said ("具体怎么做？", "效果怎么样？" had quoted
     # the sentence of the turn before again, at 0.97): that sentence is no answer to it.
     # ("实际是多少？" may be answered by the sentence just quoted: it asks what that said.) A sentence

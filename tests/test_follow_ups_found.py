@@ -1,0 +1,45 @@
+"""Chat readings found by helpers using the app (qa.pipeline.conversation, qa.pipeline.reading_choice;
+no model needed): the topic of a question joining two times, a name that is a kind of the earlier
+question's word, and a question of its own kept as it stands when answered in parts or refused for a
+fact."""
+
+from __future__ import annotations
+
+from qa.pipeline.answering import NOT_LIKELY
+from qa.pipeline.conversation import substitutions, topic_of
+from qa.pipeline.reading_choice import best_reading, stands_alone
+from qa.schema import Answer
+
+
+def test_the_topic_of_a_question_joining_two_times_is_what_it_asks_about() -> None:
+    # It had been 和的城镇新增就业目标分别, glued in front of the next question and answered at 1.0.
+    assert topic_of("2014年和2015年的城镇新增就业目标分别是多少？") == "城镇新增就业"
+    assert topic_of("2014年、2015年财政赤字各是多少？") == "财政赤字"
+    assert topic_of("2015年的GDP目标是多少？") == "gdp"
+
+
+def test_a_name_that_is_a_kind_of_the_earlier_questions_word_takes_its_place() -> None:
+    # "农村居民呢？" had been read 去年云南居民人均可农村居民增长多少？ (支配收入 replaced).
+    earlier = "去年云南居民人均可支配收入增长多少？"
+    assert substitutions("农村居民呢？", earlier) == ["去年云南农村居民人均可支配收入增长多少？"]
+    assert substitutions("城镇居民呢？", earlier) == ["去年云南城镇居民人均可支配收入增长多少？"]
+    # A name running over a word before (农民收入 for 城里人 收入) still replaces that word.
+    assert "农民收入涨了多少？" in substitutions("农民收入呢？", "城里人收入涨了多少？")
+
+
+def test_a_question_of_its_own_answered_in_parts_or_refused_for_a_fact_is_not_read_otherwise() -> None:
+    question = "湖南和山东的城镇化率分别是多少？"
+    assert stands_alone(question, "城镇新增就业")
+    part = Answer("山东的城镇化率是多少？", True, "城镇化率达到67.5%。", confidence=0.9, outcome="answer")
+    own = Answer(question, True, part.answer, confidence=0.84, outcome="uncertain", parts=[part])
+    glued = Answer(question, True, "城镇新增就业70万人；", confidence=1.0, outcome="answer")
+    answered = [(question, own), ("城镇新增就业" + question, glued)]
+    assert best_reading(question, answered, alone=True) is own
+    # Refused for want of a 2018 report: a fact, which no reading with words put in overrides.
+    asked = "2018年的经济增长目标是多少？"
+    missing = Answer(asked, False, None, confidence=0.01, reason={"not_found_because": "没有2018年的报告"})
+    unlikely = Answer(asked, False, None, confidence=0.2, reason={"not_found_because": NOT_LIKELY})
+    target = Answer(asked, True, "经济增长预期目标是5%左右。", confidence=1.0, outcome="answer")
+    assert best_reading(asked, [(asked, missing), ("城镇新增就业" + asked, target)], alone=True) is missing
+    # Refused as unlikely, the readings still compete.
+    assert best_reading(asked, [(asked, unlikely), ("经济增长" + asked, target)], alone=True) is target
