@@ -138,6 +138,8 @@ def _sentence_drafts(text: str, start: int, end: int) -> list[_Draft]:
     drafts: list[_Draft] = []
     last_end = start  # where the previous figure (and its qualifier) ended
     listing: _Listing | None = None
+    changes: list[_Draft] = []  # amounts waiting for the rest of a list of changes (增长4.2%、5.3%)
+    changes_verb: str | None = None
     for m in FIGURE.finditer(text, start, end):
         figure = read_figure(m)
         if figure is None or any(qs <= figure.start < qe for qs, qe in quotes):
@@ -166,6 +168,13 @@ def _sentence_drafts(text: str, start: int, end: int) -> list[_Draft]:
         change_text = text[clause_start + change.start() : fig_end] if change else None
 
         previous = drafts[-1] if drafts else None
+        if changes and not indicator and text[last_end : figure.start].strip() in _LIST_JOINS:
+            target = changes.pop(0)  # the next of 增长4.2%、5.3%: the next amount's change
+            target.change = (changes_verb or "") + text[figure.start : fig_end]
+            target.change_pct = _signed(changes_verb, figure.value) if relative else None
+            last_end = fig_end
+            continue
+        changes = []
         if (
             change
             and not indicator
@@ -174,9 +183,16 @@ def _sentence_drafts(text: str, start: int, end: int) -> list[_Draft]:
             and previous.kind != "growth"
             and not previous.change
         ):
-            # 1.6亿元，比增8.8%: the change of the figure before, not a fact of its own
-            previous.change = change_text
-            previous.change_pct = _signed(verb, figure.value) if relative else None
+            # 1.6亿元，比增8.8%: the change of the figure before, not a fact of its own; a list of
+            # them, of as many amounts before in order (城镇…15781元，农村…4761元，实际增长8.4%和8%:
+            # the first had been the second's, the second no one's)
+            count = 1 + _following_list_items(text, fig_end, end)
+            amounts = drafts[-count:] if count > 1 and len(drafts) >= count else [previous]
+            if not all(d.kind == "amount" and not d.change for d in amounts):
+                amounts = [previous]
+            target, changes, changes_verb = amounts[0], amounts[1:], verb
+            target.change = change_text
+            target.change_pct = _signed(verb, figure.value) if relative else None
             last_end = fig_end
             continue
         if listing and listing.subjects and text[last_end : figure.start].strip() in _LIST_JOINS:
