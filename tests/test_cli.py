@@ -356,3 +356,20 @@ def test_add_adds_what_it_can_read_and_names_every_file_it_cannot(tmp_path, caps
         assert sum(name in line for line in errors) == 1, name
     held = ReportQA(tmp_path / "ix", embedder=HashEmbedder()).documents
     assert sorted(d.source for d in held) == ["first.txt", "good.txt"] and "added " in out
+
+
+def test_an_error_the_chinese_says_whole_has_no_english_after_it(capsys):
+    # A helper's terminal had shown 问题不能为空。（the question is empty）.
+    code, _, err = _run(["ask", "   "], capsys)
+    _assert_one_line_error(code, err)
+    assert err.strip().splitlines()[-1] == "report-qa: error: 问题不能为空。"
+
+
+def test_an_index_of_another_format_is_not_called_a_docx_zip_bomb() -> None:
+    from qa.apps.messages import explain_error
+    from qa.errors import DocumentError, IndexStoreError
+
+    code, message = explain_error(IndexStoreError("/ix holds index format report-qa v999, this reads v7"))
+    assert code == "index_format" and "--rebuild" in message and ".docx" not in message
+    docx = explain_error(DocumentError("a.docx would unpack to 900 MB; the limit is 200 MB"))
+    assert docx[0] == "docx_too_large"

@@ -92,12 +92,18 @@ _PATTERNS: list[tuple[re.Pattern[str], str, str]] = [
         "{name}：文件大小 {size}，超过了 {limit} MB 的上传上限。",
     ),
     (
+        re.compile(r"^(?P<name>.+?) holds index format"),
+        "index_format",
+        "{name}：索引是另一个版本的格式，请用 report-qa index 加 --rebuild 重建。",
+    ),
+    (
         re.compile(r"^(?P<name>.+?) holds no index"),
         "no_index",
         "{name}：这里还没有索引，请先用 report-qa index 建立，或用 --docs 直接读文件。",
     ),
     (
-        re.compile(r"^(?P<name>.+?) (?:holds|would unpack)"),
+        # Not every "X holds …": an index of another format had been called a .docx zip bomb.
+        re.compile(r"^(?P<name>.+?) (?:holds \d+ files inside; a \.docx|would unpack to)"),
         "docx_too_large",
         "{name}：.docx 解压后过大，已拒绝（可能是压缩炸弹）。",
     ),
@@ -127,22 +133,30 @@ _GENERIC: list[tuple[type[ReportQAError], str, str]] = [
 ]
 
 
-def explain_error(exc: ReportQAError) -> tuple[str, str]:
-    """(stable code, Chinese message) for a library error."""
+def _explained(exc: ReportQAError) -> tuple[str, str, bool]:
+    """(stable code, Chinese message, whether the message says all the English does)."""
     text = str(exc)
     for pattern, code, template in _PATTERNS:
         match = pattern.search(text)
         if match:
-            return code, template.format(**match.groupdict())
-    return next((code, message) for kind, code, message in _GENERIC if isinstance(exc, kind))
+            said = all(f"{{{group}}}" in template for group in match.groupdict())
+            return code, template.format(**match.groupdict()), said
+    return next((code, message, False) for kind, code, message in _GENERIC if isinstance(exc, kind))
+
+
+def explain_error(exc: ReportQAError) -> tuple[str, str]:
+    """(stable code, Chinese message) for a library error."""
+    return _explained(exc)[:2]
 
 
 def error_line(exc: Exception) -> str:
-    """A refused command's one line for a terminal: the Chinese message, then the library's English
-    (which names the file or value) in brackets."""
+    """A refused command's one line for a terminal: the Chinese message, and the library's English
+    (which names the file or value) in brackets where the message does not say it all (问题不能为空。
+    had been followed by （the question is empty））."""
     if not isinstance(exc, ReportQAError):
         return str(exc)
-    return f"{explain_error(exc)[1]}（{exc}）"
+    _, message, said = _explained(exc)
+    return message if said else f"{message}（{exc}）"
 
 
 # ---------------------------------------------------------------- why an answer is what it is

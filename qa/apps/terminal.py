@@ -73,7 +73,7 @@ def format_facts(facts: Sequence[Fact]) -> str:
     """Facts as a table, one block per document: indicator, value as written, change, period,
     year and section (its innermost heading)."""
     if not facts:
-        return "没有找到数据 (no figures)."
+        return "没有找到数据。"
     header = "  ".join(_cell(name, width) if width else name for name, width in FACT_COLUMNS)
     lines: list[str] = []
     for i, fact in enumerate(facts):
