@@ -18,6 +18,7 @@ from typing import TextIO
 from qa.api import DEFAULT_INDEX_DIR, ReportQA
 from qa.apps.facts_command import facts_command
 from qa.apps.index_folder import require_index
+from qa.apps.listening import check_free, port_number
 from qa.apps.messages import error_line, explain_error
 from qa.apps.models import answer_json
 from qa.apps.terminal import format_answer
@@ -225,6 +226,8 @@ def _eval(args: argparse.Namespace, out: TextIO) -> int:
 def _serve(args: argparse.Namespace, out: TextIO) -> int:
     from qa.apps.server import serve  # the web stack loads only for this command
 
+    require_index(args.index_dir, args.docs)
+    check_free(args.host, args.port)
     print(f"report-qa: loading the model and the index in {args.index_dir} ...", file=out, flush=True)
     started = time.perf_counter()
     bot = _open(args)
@@ -343,7 +346,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     srv = sub.add_parser("serve", help="start the web chat and the JSON API")
     srv.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
-    srv.add_argument("--port", type=int, default=7860, help="port (default: 7860)")
+    srv.add_argument("--port", type=port_number, default=7860, help="port (default: 7860)")
     srv.add_argument(
         "--public",
         action="store_true",

@@ -92,6 +92,16 @@ _PATTERNS: list[tuple[re.Pattern[str], str, str]] = [
         "{name}：文件大小 {size}，超过了 {limit} MB 的上传上限。",
     ),
     (
+        re.compile(r"^cannot listen on (?P<name>\S+): in use$"),
+        "port_in_use",
+        "{name} 已被占用，请换一个端口（--port）。",
+    ),
+    (
+        re.compile(r"^cannot listen on (?P<name>\S+): (?P<why>.*)"),
+        "port_unavailable",
+        "无法在 {name} 上监听（{why}），请换一个端口（--port）或地址（--host）。",
+    ),
+    (
         re.compile(r"^(?P<name>.+?) holds index format"),
         "index_format",
         "{name}：索引是另一个版本的格式，请用 report-qa index 加 --rebuild 重建。",
