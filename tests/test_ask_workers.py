@@ -119,10 +119,10 @@ def test_workers_end_with_the_server_process(bot: ReportQA) -> None:
 
 
 def test_cli_refuses_a_bad_worker_count_in_the_environment(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    bot: ReportQA, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("REPORT_QA_ASK_WORKERS", "many")
-    assert main(["serve", "--index-dir", "unused"]) == 2
+    assert main(["serve", "--index-dir", str(bot.index_dir), "--port", str(free_port())]) == 2
     assert "REPORT_QA_ASK_WORKERS" in capsys.readouterr().err
 
 
