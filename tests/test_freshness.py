@@ -57,3 +57,19 @@ def test_an_edited_upload_replaces_its_earlier_version_and_says_so(tmp_path: Pat
         assert renamed["note"].startswith("索引里已有同标题的文档（town.txt）")
     texts = [bot.document_text(d.doc_id) for d in bot.documents if d.source == "town.txt"]
     assert len(texts) == 1 and texts[0].endswith("新增学位500个。")
+
+
+def test_an_upload_of_several_files_is_refused_and_adds_none(tmp_path: Path) -> None:
+    # Found by a helper: two ``file`` fields added the second alone, the first dropped without a word.
+    bot = ReportQA.from_paths(
+        [write(tmp_path / "county.txt", COUNTY)], tmp_path / "ix", embedder=HashEmbedder()
+    )
+    files = [
+        ("file", ("town.txt", TOWN.encode())),
+        ("file", ("other.txt", COUNTY.replace("青山", "青水").encode())),
+    ]
+    with TestClient(create_app(bot, ui=False)) as client:
+        refused = client.post("/api/documents", files=files)
+        assert refused.status_code in (400, 422) and refused.json()["code"] == "one_file"
+        assert refused.json()["error"] == "一次只能上传一个文件，这次收到了 2 个。"
+        assert len(client.get("/api/documents").json()["documents"]) == 1

@@ -29,6 +29,7 @@ from qa.apps.models import (
     RefusalResponse,
     RemovedResponse,
 )
+from qa.errors import DocumentError
 from qa.index import audit
 from qa.ingest.uploads import add_upload, namesakes, replaced
 
@@ -51,6 +52,14 @@ def client_address(request: Request) -> str:
     """The client as the audit log records it: its IP address (a trusted proxy's X-Forwarded-For
     already applied by uvicorn)."""
     return request.client.host if request.client else "unknown"
+
+
+async def one_file(request: Request) -> None:
+    """Refuse an upload of several ``file`` fields: the endpoint adds one (a second had been added
+    alone, the first dropped without a word). The form is parsed once; the route reads it again."""
+    sent = len((await request.form()).getlist("file"))
+    if sent > 1:
+        raise DocumentError(f"upload one file per request; {sent} were sent")
 
 
 def add_admin_routes(app: FastAPI, bot: ReportQA, policy: Policy) -> None:
@@ -77,7 +86,11 @@ def add_admin_routes(app: FastAPI, bot: ReportQA, policy: Policy) -> None:
     }
 
     # Plain ``def``: indexing a report embeds it, which must not block the event loop.
-    @app.post("/api/documents", response_model=AddedResponse, **common)
+    @app.post(
+        "/api/documents",
+        response_model=AddedResponse,
+        **(common | {"dependencies": [*guarded, Depends(one_file)]}),
+    )
     def upload(request: Request, file: Annotated[UploadFile, File()]) -> dict[str, Any]:
         """Add a report (.txt .md .html .pdf .docx): the checks and limits of the web upload."""
         with tempfile.TemporaryDirectory(prefix="report-qa-upload-") as folder:

@@ -59,6 +59,11 @@ _PATTERNS: list[tuple[re.Pattern[str], str, str]] = [
         "last_document",
         "这是索引中唯一的报告，至少要保留一份。",
     ),
+    (
+        re.compile(r"^upload one file per request; (?P<n>\d+) were sent"),
+        "one_file",
+        "一次只能上传一个文件，这次收到了 {n} 个。",
+    ),
     (re.compile(r"^(?P<name>.+?):? is empty$"), "empty_file", "{name}：文件是空的。"),
     (
         re.compile(r"^(?P<name>.+?) is not a PDF"),
