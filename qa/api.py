@@ -26,7 +26,7 @@ from qa.ingest.structure import build_passages, split_sentences
 from qa.pipeline.answerer import Answerer
 from qa.pipeline.answering import Retrieved, retrieve
 from qa.pipeline.chat import Conversation
-from qa.pipeline.query import analyze
+from qa.pipeline.query import analyze, check_text
 from qa.pipeline.scorer import AnswerScorer, default_scorer
 from qa.schema import Answer, Document, DocumentInfo, Passage
 from qa.settings import MAX_K, Settings
@@ -160,6 +160,7 @@ class ReportQA:
         ``Answer.confidence`` is the calibrated probability that the quoted sentence answers;
         ``Answer.outcome`` is "answer", "uncertain" (可能相关) or "not_found" (报告中没有).
         """
+        check_text(question)  # a list had raised TypeError (unhashable) from deep inside
         # The page's slider and HTTP stop at MAX_K: the API and the CLI had returned 100 passages.
         if not isinstance(k, int) or isinstance(k, bool) or not 1 <= k <= MAX_K:
             raise QuestionError(f"k must be a whole number from 1 to {MAX_K}, not {k!r}")
@@ -190,8 +191,13 @@ class ReportQA:
         return self._data.texts[doc_id]
 
     def chat(self, earlier_questions: Iterable[str] = ()) -> Conversation:
-        """A conversation: follow-up questions ("那今年的目标呢？") lean on the earlier ones."""
-        return Conversation(self, earlier_questions)
+        """A conversation: follow-up questions ("那今年的目标呢？") lean on the earlier ones. Raises
+        QuestionError when ``earlier_questions`` is one string, not a list of them (its characters had
+        been read as questions), or holds what is no text."""
+        earlier = [] if isinstance(earlier_questions, str) else list(earlier_questions)
+        if isinstance(earlier_questions, str) or not all(isinstance(q, str) for q in earlier):
+            raise QuestionError("earlier_questions must be a list of questions, each one text")
+        return Conversation(self, earlier)
 
     def add_documents(
         self, paths: Iterable[str | Path] | str | Path, *, client: str | None = None

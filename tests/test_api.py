@@ -338,3 +338,15 @@ def test_unreachable_milvus_fails_before_anything_is_embedded(tmp_path, report):
             milvus_uri="http://127.0.0.1:9",
         )
     assert embedder.encoded == 0 and not (tmp_path / "ix").exists()
+
+
+def test_a_question_or_history_of_the_wrong_type_is_a_question_error(tmp_path, report, hash_embedder):
+    # Found by a helper: ask(["…"]) raised TypeError (unhashable), chat("…") read its characters.
+    bot = ReportQA.from_paths([report], index_dir=tmp_path / "ix", embedder=hash_embedder)
+    with pytest.raises(QuestionError, match="must be text"):
+        bot.ask(["财政赤字多少"])  # type: ignore[arg-type]
+    with pytest.raises(QuestionError, match="earlier_questions must be a list"):
+        bot.chat("财政赤字多少")
+    with pytest.raises(QuestionError, match="earlier_questions must be a list"):
+        bot.chat([["财政赤字多少"]])  # type: ignore[list-item]
+    assert bot.chat(["财政赤字多少？"]).ask("那医疗呢？").question == "那医疗呢？"

@@ -40,6 +40,11 @@ _PATTERNS: list[tuple[re.Pattern[str], str, str]] = [
     ),
     (re.compile(r"^year must be a whole number"), "bad_year", "年份要写成整数，例如 2024。"),
     (re.compile(r"^the question must be text"), "question_not_text", "问题要写成文字。"),
+    (
+        re.compile(r"^earlier_questions must be a list"),
+        "bad_earlier_questions",
+        "之前的问题要写成一个列表，每个问题一项。",
+    ),
     (re.compile(r"^(?P<key>region|doc_id) must be text"), "bad_filter", "筛选条件 {key} 要写成文字。"),
     (re.compile(r"^(?P<key>region|doc_id) must not be empty"), "bad_filter", "筛选条件 {key} 不能为空。"),
     (
