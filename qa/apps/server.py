@@ -243,8 +243,9 @@ def _add_unknown_api_route(app: FastAPI) -> None:
 async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
     """An HTTP error Starlette or Gradio raised, as the API's error JSON in Chinese."""
     if exc.status_code == 400 and "parsing the body" in str(exc.detail):  # a body not in UTF-8, say
+        # A malformed body, as one cut short is: 422 (it had been a 400, unlike README's promise).
         message = "请求体不是有效的 JSON（应为 UTF-8 编码）。"
-        return error_json(400, "invalid_json", message, str(exc.detail))
+        return error_json(422, "invalid_json", message, str(exc.detail))
     message = HTTP_MESSAGES.get(exc.status_code, "请求无法处理。")
     return error_json(exc.status_code, f"http_{exc.status_code}", message, str(exc.detail), exc.headers)
 
