@@ -43,3 +43,14 @@ def test_a_question_of_its_own_answered_in_parts_or_refused_for_a_fact_is_not_re
     assert best_reading(asked, [(asked, missing), ("城镇新增就业" + asked, target)], alone=True) is missing
     # Refused as unlikely, the readings still compete.
     assert best_reading(asked, [(asked, unlikely), ("经济增长" + asked, target)], alone=True) is target
+
+
+def test_a_turn_naming_nothing_is_not_read_with_the_conversations_level_alone() -> None:
+    # "完成了吗？" after a 全国 target had been answered as 全国完成了吗？ with whatever said 完成.
+    from qa.pipeline.chat import Conversation
+    from tests.test_conversation import _ConfidentAbout
+
+    chat = Conversation(_ConfidentAbout("全国"))  # type: ignore[arg-type]
+    chat.ask("全国2013年城镇新增就业目标是多少？")
+    assert chat.level == "全国" and "全国完成了吗？" not in chat._readings("完成了吗？")
+    assert "全国医疗呢？" in chat._readings("那医疗呢？")  # a turn naming something still is

@@ -95,9 +95,11 @@ class Conversation:
     def _readings(self, question: str) -> list[str]:
         """``readings`` of a chat turn, and with the conversation's level of government in front when
         the turn names neither a level nor a place ("那医疗呢？" after "镇里去年财政收入多少？": 镇里医疗呢？;
-        not 全国河南呢？ for "河南呢？" after a 全国 question)."""
+        not 全国河南呢？ for "河南呢？" after a 全国 question), nor when it names nothing (全国完成了吗？ had
+        answered "完成了吗？" after a 2013 target, over the fact that the 2013 report reviews 2012)."""
         forms = readings(question, self.topic, previous=self.previous, last=self.last)
-        if self.level and not level_words(question) and not places_in(question, cities=True):
+        named = not names_nothing(question)
+        if self.level and named and not level_words(question) and not places_in(question, cities=True):
             forms.append(in_front(self.level, question))
         return [form for form in dict.fromkeys(forms) if len(form) <= MAX_QUESTION_CHARS]
 
