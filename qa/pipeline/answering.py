@@ -18,7 +18,7 @@ import numpy as np
 from qa.index.base import IndexStore
 from qa.pipeline.asked import figure_in_another_unit
 from qa.pipeline.background import BACKGROUND_PATH, load_background
-from qa.pipeline.coverage import Missing, missing_report, other_place
+from qa.pipeline.coverage import Missing, lays_out, missing_report, other_place
 from qa.pipeline.features import FEATURES, Candidate, candidates, lead_tokens
 from qa.pipeline.names import unnamed_reason
 from qa.pipeline.query import Query
@@ -104,11 +104,12 @@ def retrieve(
 _TARGET_STATED = re.compile(r"目标(?:是|为)|预期(?:目标|增长)|计划(?:增长|完成|投资)|控制在")
 
 
-def uncovered_year(query: Query, review_year: int | None, sentence: str) -> str | None:
+def uncovered_year(query: Query, review_year: int | None, sentence: str, planned: bool = False) -> str | None:
     """The reason when the question names only years the report neither reviews nor plans, or asks
     what the year it only plans achieved ("2023年国内生产总值增长了多少？" of the report that sets 2023's
-    target), and the answer ``sentence`` (normalized: ２０１０年 is 2010年) names none of them."""
-    if not query.years or review_year is None:
+    target), and the answer ``sentence`` (normalized: ２０１０年 is 2010年) names none of them.
+    ``planned``: the year asked is the one the report's five-year plan sets goals for (``lays_out``)."""
+    if not query.years or review_year is None or planned:
         return None
     asked = "/".join(map(str, query.years))
     # And the reverse: a year's target is set by the report that plans it, not the one that reviews
@@ -198,7 +199,7 @@ def decide(
     best = retrieved.candidates[scored.best]
     passage = retrieved.passages[best.passage]
     sentence = normalize(best.text)  # as the question is: ２０１０年 names 2010
-    missing = missing_report(retrieved.query, data.catalog, sentence, passage=passage)
+    missing = missing_report(retrieved.query, data.catalog, sentence, passage=passage, texts=data.texts)
     if missing:
         return Decision(
             Scored(scored.best, min(scored.confidence, 0.01), "not_found"), best, missing.reason, missing
@@ -206,8 +207,12 @@ def decide(
     info = data.catalog.info(passage.doc_id)
     # A work report covers the year it reviews and the next; another document, the years it names.
     covered_from = info.review_year if info and data.catalog.kind(passage.doc_id) == "work_report" else None
+    # Or sets the goals of the five-year plan it lays out for the year asked (到2030年… of a 2026 report),
+    # in its plans: what its review tells is no 2030 figure.
+    planned = bool(info and covered_from is not None and lays_out(info, data.texts, retrieved.query.years))
+    planned = planned and passage.period != "review"
     year_reason = (
-        uncovered_year(retrieved.query, covered_from, sentence)
+        uncovered_year(retrieved.query, covered_from, sentence, planned)
         or unnamed_year(retrieved.query, data.texts.get(passage.doc_id, ""), info)
         or unnamed_reason(retrieved.query.normalized, data.texts.get(passage.doc_id, ""), data.texts.values())
         or other_years(retrieved.query, sentence)
@@ -222,7 +227,9 @@ def decide(
     if scored.outcome == "not_found":
         # Refused by the score: a province or year the collection lacks is then the reason to show,
         # but not a city the quoted passage of its province's report names (Changsha in Hunan's).
-        lacks = missing_report(retrieved.query, data.catalog, sentence, refused=True, passage=passage)
+        lacks = missing_report(
+            retrieved.query, data.catalog, sentence, refused=True, passage=passage, texts=data.texts
+        )
         if lacks:
             return Decision(scored, best, lacks.reason, lacks)
         return Decision(scored, best, NOT_LIKELY)

@@ -9,7 +9,7 @@ years, or that year's other reports).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from itertools import zip_longest
 
@@ -19,7 +19,7 @@ from qa.pipeline.query import NATIONAL_WORDS, Query
 from qa.schema import DocumentInfo, Passage
 from qa.text.normalize import normalize
 from qa.text.sentences import split_sentences
-from qa.text.years import asked_years
+from qa.text.years import asked_years, planned_year
 
 _LISTED = 5  # reports a refusal names of those the collection has instead
 
@@ -132,12 +132,23 @@ def _years(query: Query) -> str:
     return "/".join(map(str, _asked(query)))
 
 
-def _fitting(documents: list[DocumentInfo], query: Query) -> list[DocumentInfo]:
+def _fitting(documents: list[DocumentInfo], query: Query, texts: Mapping[str, str]) -> list[DocumentInfo]:
     """The documents a question's years can be about: "2024年江苏省政府工作报告" names a report by its
-    title year; "江苏2024年…" asks about a year, which the report must cover (review or plan it)."""
+    title year; "江苏2024年…" asks about a year, which the report must cover (review or plan it, or
+    set its five-year plan's goals for it: ``lays_out``)."""
     if query.report_years:
         return [d for d in documents if d.year in query.report_years]
-    return [d for d in documents if covers_years(d, query.years)]
+    return [d for d in documents if covers_years(d, query.years) or lays_out(d, texts, query.years)]
+
+
+def lays_out(info: DocumentInfo, texts: Mapping[str, str], years: Iterable[int]) -> bool:
+    """Whether ``years`` are the year the goals of the five-year plan the report ``info`` lays out
+    are set for: its text names the plan beginning in the year it plans ("十五五" in a 2026 report:
+    到2030年… had been refused as 没有2030年江苏的报告). Not a year inside the plan (2028年…): no
+    report gives a year's figure before it."""
+    plan_year = info.review_year + 1 if info.review_year is not None else None
+    goals = planned_year(texts.get(info.doc_id, ""), plan_year)
+    return goals is not None and set(years) == {goals}
 
 
 def _names_within(
@@ -160,7 +171,12 @@ def _names_within(
 
 
 def missing_report(
-    query: Query, catalog: Catalog, sentence: str, refused: bool = False, passage: Passage | None = None
+    query: Query,
+    catalog: Catalog,
+    sentence: str,
+    refused: bool = False,
+    passage: Passage | None = None,
+    texts: Mapping[str, str] | None = None,
 ) -> Missing | None:
     """The report a question names that no indexed document is, or None.
 
@@ -174,7 +190,7 @@ def missing_report(
     quoted passage of its province's report names is that report's topic too (郑州航空港 named in
     the sentence before the figure), and so is any place asked of a document that is no work report.
     """
-    documents = catalog.documents
+    documents, texts = catalog.documents, texts or {}
     # A place asked of a document that is no work report is its topic (陈国平在新疆待了几年？ of a news
     # story), not a report the collection lacks: it had been refused as 没有新疆的报告.
     of_other = passage is not None and catalog.kind(passage.doc_id) != "work_report"
@@ -203,11 +219,12 @@ def missing_report(
         dated = not any(spans_years(d.title) for d in ours)
         # A year the quoted sentence names is its report's to tell ("…2027年建成津潍高铁"), as below.
         told = not refused and not query.report_years and any(str(y) in sentence for y in query.years)
-        if ours and dated and (query.report_years or query.years) and not told and not _fitting(ours, query):
+        asks_years = bool(query.report_years or query.years)
+        if ours and dated and asks_years and not told and not _fitting(ours, query, texts):
             return Missing(f"{_years(query)}年{place}", [d.title for d in ours], tuple(map(_span, ours)))
     if NATIONAL_WORDS.search(query.normalized) and (query.report_years or query.years):
         national = [d for d in documents if d.level == "national"]
-        if not _fitting(national, query):
+        if not _fitting(national, query, texts):
             return _by_year(f"{_years(query)}年国务院", national, _asked(query))
     if query.report_years and not catalog.titled(query.report_years):
         years = "/".join(map(str, query.report_years))
@@ -216,6 +233,7 @@ def missing_report(
     # ("到2035年…" may answer); undated reports could cover any year.
     asked = [y for y in asked_years(query.normalized, query.years) if refused or str(y) not in sentence]
     uncovered = asked and len(asked) == len(query.years) and catalog.dated and not catalog.covering(asked)
+    uncovered = uncovered and not any(lays_out(d, texts, asked) for d in documents)
     if len(documents) > 1 and not query.report_years and uncovered:
         # No report of the collection reviews or plans the year asked about. (One report alone
         # says the same with the years it covers: ``answering.uncovered_year``.)

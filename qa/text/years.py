@@ -16,7 +16,7 @@ from functools import lru_cache
 from qa.text.normalize import normalize
 from qa.text.numerals import parse_numeral
 
-__all__ = ["WRITTEN_YEAR", "YEARS_AWAY", "asked_years", "years_spoken_of", "years_told"]
+__all__ = ["WRITTEN_YEAR", "YEARS_AWAY", "asked_years", "planned_year", "years_spoken_of", "years_told"]
 
 _YEAR = r"(?:1[89]|20)\d{2}"
 # A year written with 年 (2016年), and the words for a year counted from another (去年 after a question
@@ -65,26 +65,40 @@ def title_span(title: str) -> range | None:
     return None
 
 
+def _plans(text: str) -> set[range]:
+    """The years of each five-year plan ``text`` (normalized) names ("十四五" -> 2021–2025)."""
+    plans = {int(parse_numeral("十" + n)) for n in _PLAN.findall(text)}
+    starts = (_ITS_START + 5 * (plan - _FIRST_PLAN_COUNTED) for plan in plans if plan >= _FIRST_PLAN_COUNTED)
+    return {range(start, start + 5) for start in starts}
+
+
 # Once per document text (a store hands over the same str object each time, whose hash Python keeps).
 @lru_cache(maxsize=512)
-def _read(text: str) -> tuple[frozenset[int], tuple[int, ...]]:
-    """The years ``text`` writes out or spans (its five-year plans' included), and those it counts on
-    from (2021年以来)."""
+def _read(text: str) -> tuple[frozenset[int], tuple[int, ...], frozenset[range]]:
+    """The years ``text`` writes out or spans (its five-year plans' included), those it counts on
+    from (2021年以来), and its five-year plans."""
     text = normalize(text)
     years = {int(y) for y in _DIGITS.findall(text)} | _written_and_spanned(text)
-    for n in _PLAN.findall(text):
-        plan = int(parse_numeral("十" + n))
-        if plan >= _FIRST_PLAN_COUNTED:
-            start = _ITS_START + 5 * (plan - _FIRST_PLAN_COUNTED)
-            years.update(range(start, start + 5))
-    return frozenset(years), tuple(sorted({int(y) for y in _FROM.findall(text)}))
+    plans = _plans(text)
+    for plan in plans:
+        years.update(plan)
+    return frozenset(years), tuple(sorted({int(y) for y in _FROM.findall(text)})), frozenset(plans)
+
+
+def planned_year(text: str, plan_year: int | None) -> int | None:
+    """The year the goals of the five-year plan ``text`` lays out are set for: the last of the plan
+    it names that begins in ``plan_year``, the year a report plans ("十五五" in a report planning 2026
+    -> 2030, as its 到2030年 goals; its review of "十四五" lays out nothing ahead). None when it names
+    no such plan."""
+    plans = _read(text)[2] if plan_year is not None else frozenset()
+    return next((plan[-1] for plan in plans if plan.start == plan_year), None)
 
 
 def years_spoken_of(text: str, own_years: Iterable[int | None]) -> set[int]:
     """The years ``text`` names or spans, the years from each "2021年以来" to the latest it speaks of,
     and each of the document's ``own_years`` (its title's, its date's, the one it reviews) with the
     years beside them, which its 去年 and 明年 speak of."""
-    named, counted_from = _read(text)
+    named, counted_from, _ = _read(text)
     years = set(named)
     own = {y for y in own_years if y is not None}
     years.update(y + d for y in own for d in (-1, 0, 1))
