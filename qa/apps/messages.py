@@ -290,7 +290,11 @@ def scope_notes(reason: dict[str, Any]) -> list[str]:
     government the question named, and whether the answer came from elsewhere; the State Council's
     report of a year named without a region; the reports covering the years asked about), in Chinese."""
     notes = []
-    if reason.get("mentions"):  # 关于教育说了什么？: what it says is where it says it
+    if reason.get("mentions", {}).get("documents"):  # 哪些报告提到了…？: which, and how often
+        topic, named = reason["mentions"]["topic"], reason["mentions"]["documents"]
+        each = "、".join(f"《{title}》{count}处" for title, count in named)
+        notes.append(f"提到“{topic}”的共{len(named)}份：{each}；每份摘录第一处，按原文顺序，不是概括。")
+    elif reason.get("mentions"):  # 关于教育说了什么？: what it says is where it says it
         topic, count = reason["mentions"]["topic"], reason["mentions"]["count"]
         shown = f"共{count}处，以下是前{len(range(min(count, 10)))}处" if count > 10 else f"共{count}处"
         # Which document: a library's other documents may name it too (a helper read 共4处 as all).

@@ -149,7 +149,10 @@ class Answerer:
         asks for a part, the parts, a heading's list or a topic's mentions (``qa.pipeline.looked_up``)."""
         if not answer.passages:
             return None
-        return looked_up(question, answer, lambda doc_id: self.data.texts.get(doc_id, ""), self._outline)
+        texts = self.data.texts
+        return looked_up(
+            question, answer, lambda doc_id: texts.get(doc_id, ""), self._outline, self.data.documents
+        )
 
     def _outline(self, doc_id: str) -> tuple[tuple[int, int], ...]:
         """The heading levels of a document's markup, as its passages were cut with them."""

@@ -7,13 +7,14 @@ a part the document lacks is refused as a fact.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from qa.pipeline.answering import NOT_LIKELY
 from qa.pipeline.delivery import asked_role, asks_delivery, byline_lines, delivery_lines
 from qa.pipeline.faq import asked_pair, pair_passage
 from qa.pipeline.lists import announced_items, document_sections, opening_list, short_body, subsection_items
-from qa.pipeline.mentions import as_written, asked_topic, mentions
+from qa.pipeline.mentions import as_written, asked_topic, asks_every_document, mentions
 from qa.pipeline.sections import (
     asked_part,
     asks_label,
@@ -29,24 +30,31 @@ from qa.pipeline.sections import (
     titled_list,
 )
 from qa.pipeline.signature import asks_sender, signature_lines
-from qa.schema import Answer, Passage, document_kind
+from qa.schema import Answer, DocumentInfo, Passage, document_kind
 from qa.text.normalize import normalize
 
 Outline = tuple[tuple[int, int], ...]
 
 
 def looked_up(
-    question: str, answer: Answer, text_of: Callable[[str], str], outline_of: Callable[[str], Outline]
+    question: str,
+    answer: Answer,
+    text_of: Callable[[str], str],
+    outline_of: Callable[[str], Outline],
+    library: Sequence[DocumentInfo] = (),
 ) -> Answer | None:
     """The looked-up answer of ``question`` from the document of ``answer``'s first passage (its text
-    and its markup's heading levels by doc_id from ``text_of`` and ``outline_of``), or None when the
-    question asks none of these or the answer as scored stands. A refusal for a fact the user can
-    check (a report the library lacks: "2030年的报告说了什么？") stands: no part of another report
-    answers it."""
+    and its markup's heading levels by doc_id from ``text_of`` and ``outline_of``), or from every
+    document of ``library`` for "哪些报告提到了…？"; None when the question asks none of these or the
+    answer as scored stands. A refusal for a fact the user can check (a report the library lacks:
+    "2030年的报告说了什么？") stands: no part of another report answers it."""
     because = answer.reason.get("not_found_because")
     if not answer.passages or (not answer.found and because not in (None, NOT_LIKELY)):
         return None
     normalized = normalize(question)
+    topic = asked_topic(normalized)
+    if topic is not None and library and asks_every_document(normalized):
+        return _everywhere_answer(question, answer, text_of, outline_of, library, topic)
     delivery = asks_delivery(normalized)
     if delivery == "writer":
         return _byline_answer(question, answer, text_of)
@@ -83,7 +91,6 @@ def looked_up(
         return _part_answer(question, answer, text, outline, asked, titled)
     # What it says of a topic, unless the answer as scored quotes a sentence naming it ("15年的报告提到
     # “互联网+”了吗？" had been answered with a sentence of 移动互联网 at 0.88).
-    topic = asked_topic(normalized)
     if topic is None or (answer.outcome == "answer" and normalize(topic) in normalize(answer.answer or "")):
         return None
     return _mentions_answer(question, answer, text, outline, topic)
@@ -262,6 +269,36 @@ def _mentions_answer(question: str, answer: Answer, text: str, outline: Outline,
         return None
     shown = {"topic": as_written(question, topic), "count": count, "document": items[0].document}
     return _listing(question, [items[0], *answer.passages], answer, {"mentions": shown}, items)
+
+
+def _everywhere_answer(
+    question: str,
+    answer: Answer,
+    text_of: Callable[[str], str],
+    outline_of: Callable[[str], Outline],
+    library: Sequence[DocumentInfo],
+    topic: str,
+) -> Answer:
+    """For "哪些报告提到了“一带一路”？": the first sentence naming the topic in each document that does,
+    cited, and how many each has (it had been refused, or answered from one report); refused with
+    that fact when none does."""
+    firsts, counts = [], []
+    for info in library:
+        text = text_of(info.doc_id)
+        if normalize(topic) not in normalize(text):  # most documents: no need to split them
+            continue
+        top = Passage(info.doc_id, info.title, [], "other", 0, 0, "")
+        items, count = mentions(text, topic, top, document_sections(text, outline_of(info.doc_id)))
+        if items:
+            firsts.append(items[0])
+            counts.append([info.title, count])
+    written = as_written(question, topic)
+    if not firsts:
+        because = {"not_found_because": f"the document never names {written}"}
+        return replace(answer, found=False, answer=None, confidence=min(answer.confidence, 0.01),
+                       outcome="not_found", items=[], parts=[], reason=answer.reason | because)  # fmt: skip
+    shown = {"topic": written, "count": sum(count for _, count in counts), "documents": counts}
+    return _listing(question, [*firsts, *answer.passages], answer, {"mentions": shown}, firsts)
 
 
 def _listing(

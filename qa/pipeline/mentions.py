@@ -21,6 +21,8 @@ from qa.text.words import word_bounds
 _WHERE = r"(?:[^，,。？?\s]{0,8}?的?(?:政府工作报告|报告|文件|文档|通知|文章))?(?:里|中|上)?"
 # Before a verb of mentioning, a place alone names the document too ("湖北有没有提到北斗？").
 _BEFORE = rf"(?:{_WHERE}|[^，,。？?\s]{{0,8}}?)"
+# Any or which of the library's documents: "哪些报告", "哪份文件", "有没有报告".
+_EVERY = r"(?:哪些|哪几份|哪[一]?份|有没有|是否有|有哪些)(?:政府工作)?(?:报告|文件|文档|文章)"
 # "关于教育说了什么？", "教育方面讲了哪些内容？", "对教育是怎么说的？": a topic, and what is said of it.
 _ABOUT = re.compile(
     rf"^{_WHERE}(?:关于|对于?)(?P<a>[^，,。？?]{{2,12}}?)(?:方面)?(?:都|是)?"
@@ -32,6 +34,8 @@ _ABOUT = re.compile(
     rf"|^{_BEFORE}(?:有没有|是否|有无)(?:提到|提及|说到|讲到|写到|涉及)过?(?P<d>[^，,。？?]{{2,12}}?)(?:的内容|的事)?[?？。!！\s]*$"
     rf"|^{_BEFORE}(?:提到|提及|说到|讲到|涉及)了?(?P<e>[^，,。？?]{{2,12}}?)了?吗[?？。!！\s]*$"
     rf"|^{_WHERE}(?P<f>[^，,。？?]{{2,12}}?)(?:有没有|是否|有无)(?:被)?(?:提到|提及|说到|讲到)[?？。!！\s]*$"
+    # Which of the documents do: "哪些报告提到了“一带一路”？", "有没有报告提到低空经济？".
+    rf"|^{_EVERY}(?:里|中)?(?:都)?(?:提到|提及|说到|讲到|写到|涉及)(?:了|过)?(?P<g>[^，,。？?]{{2,12}}?)了?(?:吗)?[?？。!！\s]*$"
 )
 _QUOTES = "“”‘’「」『』\"'《》"
 MAX_MENTIONS = 10  # sentences quoted; the note says how many there are in all
@@ -43,6 +47,12 @@ def asked_topic(question: str) -> str | None:
     look, not what; "有没有提到香港？" asks of 香港)."""
     found = _topic_words(question)
     return None if found is None or _names_where(*found) else found[0]
+
+
+def asks_every_document(question: str) -> bool:
+    """Whether ``question`` (normalized) asks which of the library's documents mention a topic."""
+    found = _topic_words(question)
+    return found is not None and found[1] == "g"
 
 
 def _topic_words(question: str) -> tuple[str, str] | None:
