@@ -145,3 +145,11 @@ def test_a_years_target_is_not_in_the_report_that_only_reviews_the_year() -> Non
     stated = "国内生产总值增长7.8%，超过7.5%的预期目标。"  # the review states the target
     assert uncovered_year(analyze("2012年国内生产总值增长目标是多少？"), 2012, stated) is None
     assert uncovered_year(analyze("2012年国内生产总值增长了多少？"), 2012, result) is None
+
+
+def test_a_number_of_a_quoted_name_is_no_year_asked_about() -> None:
+    # Found by a helper: "中国制造2025" kept the search to the reports covering 2025.
+    assert analyze("哪份报告提到了“中国制造2025”？").years == ()
+    assert analyze("《健康中国2030》规划纲要提出了什么？").years == ()
+    assert analyze("“2025年”的目标是多少？").years == (2025,)  # written with 年: a year
+    assert analyze("湖南2025年GDP多少？").years == (2025,)

@@ -78,6 +78,17 @@ _PLAN_CUES = re.compile(
 )
 _LATIN_RUN = re.compile(r"[a-z][a-z&'\- ]*[a-z]|[a-z]")
 _YEAR = re.compile(r"(?<!\d)(19\d{2}|20\d{2})(?!\d)")
+# A name in quotes holding a number ("中国制造2025", 《健康中国2030》): its number is no year asked about
+# (the search had been kept to the reports covering 2025). A year written with 年 is one, quoted or not.
+_QUOTED = re.compile(r"[“\"「『《]([^”\"」』》]{1,30})[”\"」』》]")
+_NAME_NUMBER = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d|\s*年)")
+
+
+def _without_named_numbers(text: str) -> str:
+    """``text`` with the numbers of quoted names blanked out."""
+    return _QUOTED.sub(lambda m: _NAME_NUMBER.sub("    ", m.group(0)), text)
+
+
 # "2024年政府工作报告" / "the 2024 government work report" names a report, not the period asked about.
 _TITLE_YEAR = re.compile(
     # The years listed before one 报告 name reports too ("2022年和2023年政府工作报告中，…分别"): all leave.
@@ -260,7 +271,9 @@ def analyze(question: str, use_glossary: bool = True, typed: bool = True) -> Que
         lexical_text=_lexical_text(normalized, translated),
         has_cjk=cjk,
         # Each year once, in the order named: "2022年的…和2022年的…" asks of one year.
-        years=tuple(dict.fromkeys(int(y) for y in _YEAR.findall(_TITLE_YEAR.sub(" ", timed)))),
+        years=tuple(
+            dict.fromkeys(int(y) for y in _YEAR.findall(_TITLE_YEAR.sub(" ", _without_named_numbers(timed))))
+        ),
         report_years=tuple(
             dict.fromkeys(int(y) for m in _TITLE_YEAR.findall(timed) for y in _YEAR.findall(m))
         ),
