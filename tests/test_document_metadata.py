@@ -162,6 +162,33 @@ def test_bad_sidecar(tmp_path: Path, content: str, message: str) -> None:
             "全国秋粮收购进度过半\n新华社北京10月8日电 记者从国家粮食和物资储备局获悉，秋粮收购进度过半。",
             ("全国秋粮收购进度过半", "新华社", "全国", None, None, "national"),
         ),
+        # Found by a helper's documents: a bureau's 署 above a 通告; a communique's sender and date under
+        # its title; 州 read short (南州 of 南州市临江区教育局); a title among a listed company's fields.
+        (
+            "香港特别行政区政府民政事务总署\n社区会堂及社区中心租用通告\n\n一、开放时间\n每日开放。",
+            (
+                "社区会堂及社区中心租用通告",
+                "香港特别行政区政府民政事务总署",
+                "香港特别行政区",
+                None,
+                None,
+                "province",
+            ),
+        ),
+        (
+            "南州市2024年国民经济和社会发展统计公报\n\n南州市统计局\n国家统计局南州调查队\n2025年3月18日\n\n"
+            "一、综合\n初步核算，全年全市地区生产总值5862.4亿元。",
+            ("南州市2024年国民经济和社会发展统计公报", "南州市统计局", "南州市", 2024, "2025-03-18", "city"),
+        ),
+        (
+            "南州市临江区教育局关于做好招生工作的通知\n各学校：\n现将有关事项通知如下。",
+            ("南州市临江区教育局关于做好招生工作的通知", "南州市临江区教育局", "南州市", None, None, "city"),
+        ),
+        (
+            "证券简称：启衡智控　　公告编号：2024-018\n\n浙江启衡智能控制股份有限公司\n"
+            "关于2023年度经营业绩的公告\n\n本公司董事会及全体董事保证本公告内容不存在任何虚假记载。",
+            ("关于2023年度经营业绩的公告", "浙江启衡智能控制股份有限公司", None, 2023, None, None),
+        ),
     ],
 )
 def test_metadata_inference(tmp_path: Path, text: str, expected: tuple) -> None:

@@ -41,11 +41,25 @@ _BARE_UNITS = {"特别行政区", "自治区", "自治州", "自治县", "自治
 # A 社区 or 小区 ends like a district and is none (翠湖社区居民委员会).
 _GOVERNMENT_OF = re.compile(
     rf"(?P<r>{_REGION})(?<!社区)(?<!小区)(?<!园区)(?<!景区)(?<!校区)"
-    rf"(?:人民政府|[{CJK_RANGES}]{{1,14}}?(?:局|厅|委员会|办公室))"
+    rf"(?:人民政府|[{CJK_RANGES}]{{1,14}}?(?:局|厅|委员会|办公室|署))"
 )
 _HEAD_OF = "(?:省长|市长|县长|区长|镇长|乡长|主席|旗长|州长)"  # the speaker line: 福建省人民政府省长 赵龙
 _MUNICIPALITIES = {"北京市", "天津市", "上海市", "重庆市"}
-_TITLE_WORDS = ("工作报告", "报告", "规划", "纲要", "意见", "通知", "决定", "方案", "公报", "办法", "讲话")
+_TITLE_WORDS = (
+    "工作报告",
+    "报告",
+    "规划",
+    "纲要",
+    "意见",
+    "通知",
+    "通告",
+    "公告",
+    "决定",
+    "方案",
+    "公报",
+    "办法",
+    "讲话",
+)
 # The State Council speaking (受国务院委托, 代表国务院), not a text citing it: a local regulation opens
 # with "根据国务院《城市绿化条例》", and was read as a national report.
 _NATIONAL = re.compile(
@@ -54,6 +68,7 @@ _NATIONAL = re.compile(
 # How far the State Council's voice is looked for when nothing named the issuer: 1985's report opens
 # with a page on the year's achievements and first says "国务院已经决定" some 6,000 characters in.
 _NATIONAL_WINDOW = 20000
+_FIELD_LINE = re.compile(r"[^：:\s]{2,8}[：:]\s*\S")  # a label and its value (公告编号：2024-018)
 _DASH_START = re.compile(r"^[—―－\-]{1,2}|^[（(]")  # a subtitle or speech line, not a title
 # A title naming the nation as its subject (国务院…, 2024年全国…), not one that only ranks against it: a
 # news headline "安徽新能源汽车产量连续两年居全国首位" had made the story a State Council document.
@@ -84,8 +99,8 @@ def infer_metadata(text: str, fields: dict[str, str], stem: str) -> dict[str, An
 
     title_found = _infer_title(head)
     title = title_found or stem
-    if title_found and head[0].strip() != title_found and _ORGAN_LINE.fullmatch(head[0].strip()):
-        fields = {"发文机关": head[0].strip()} | fields  # its sender's line above it
+    if title_found:
+        fields = _sender_lines(head, title_found) | fields
     region, level = _infer_region(title_found or "", head, head_text, text, fields)
     issuer = _infer_issuer(title_found or "", head, opening, fields, region, level)
 
@@ -116,7 +131,7 @@ def infer_metadata(text: str, fields: dict[str, str], stem: str) -> dict[str, An
 # sender's line above it: no sentence (no punctuation), an organ's ending.
 _DATE_LINE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
 _ORGAN_LINE = re.compile(
-    r"[^，。；：,;:！？!?]{2,30}(?:政府|办公室|办公厅|委员会|局|厅|委|部|院|中心|公司|协会)"
+    r"[^，。；：,;:！？!?]{2,30}(?:政府|办公室|办公厅|委员会|局|厅|委|部|院|署|队|中心|公司|协会)"
 )
 
 
@@ -225,6 +240,25 @@ def closing_lines(text: str) -> list[tuple[int, int]]:
     return lines[-2:] if _ORGAN_LINE.fullmatch(text[slice(*lines[-2])]) else lines[-1:]
 
 
+def _sender_lines(head: list[str], title: str) -> dict[str, str]:
+    """The sender's line right above a title, else the sender and date lines right under it (南州市…
+    统计公报 / 南州市统计局 / 国家统计局南州调查队 / 2025年3月18日), as page-header fields: the first
+    sender, the date."""
+    at = next((n for n, line in enumerate(head) if line.strip().startswith(title)), len(head))
+    above = head[at - 1].strip() if 0 < at < len(head) else ""
+    if _ORGAN_LINE.fullmatch(above):
+        return {"发文机关": above}
+    fields: dict[str, str] = {}
+    for line in (line.strip() for line in head[at + 1 :]):
+        if _DATE_LINE.fullmatch(line):
+            fields.setdefault("成文日期", line)
+        elif _ORGAN_LINE.fullmatch(line):
+            fields.setdefault("发文机关", line)
+        else:
+            break
+    return fields
+
+
 def _signature(text: str) -> dict[str, str]:
     """The sender and date an official document closes with, as page-header fields."""
     spans = closing_lines(text)
@@ -239,7 +273,7 @@ def _infer_title(head: list[str]) -> str | None:
     candidates = [c for c in candidates if c and _is_heading_like(c)]
     for word in _TITLE_WORDS:  # in order of preference, so a "…工作报告" beats a "规划计划" menu entry
         for c in candidates:
-            if word in c:
+            if word in c and not _FIELD_LINE.search(c):  # not 证券简称：启衡智控　公告编号：2024-018
                 return c
     # Else the first line, whole, when it reads as a headline: an article's title may ask or
     # exclaim (萤火虫的"冷光"从哪里来？) or carry its subtitle after a dash (…——专访…).
@@ -280,7 +314,7 @@ def _infer_region(
     for m in candidates:
         if not m:
             continue
-        r = m.group("r")
+        r = _whole_region(m)
         if _is_named(r):
             return r, _level_of(r)
         bare_level = bare_level or _level_of(r)
@@ -291,6 +325,15 @@ def _infer_region(
     if SALUTATION.match(opening) and _NATIONAL.search(text[:_NATIONAL_WINDOW]):
         return "全国", "national"  # a speech to a congress (各位代表) in which the State Council speaks
     return None, None
+
+
+def _whole_region(found: re.Match[str]) -> str:
+    """The region ``found`` names, with the unit after its shortest reading: 南州市 of 南州市临江区教育局
+    (州 ends a region too, and 南州 had been read; 福州市教育局 likewise)."""
+    end = found.end("r")
+    if found.string[end - 1] == "州" and found.string[end : end + 1] in ("市", "县", "区"):
+        end += 1  # not 安吉县 of 安吉县市场监督管理局: only 州 is read short
+    return found.string[found.start("r") : end]
 
 
 def _level_of(region: str) -> Level | None:
