@@ -36,9 +36,8 @@ _UNIT = r"(?:特别行政区|自治区|自治州|自治县|自治旗|地区|街�
 _REGION = rf"[{CJK_RANGES}]{{1,20}}?{_UNIT}"
 # Unit words that the region pattern can match on their own ("自治" + "区"): not a named region.
 _BARE_UNITS = {"特别行政区", "自治区", "自治州", "自治县", "自治旗", "地区", "街道", "新区", "城区", "市区"}
-# A sender of its government or one of its departments (青溪县人民政府, 青溪县农业农村局: a county's
-# notice had no region and was left out of the county's questions).
-# A 社区 or 小区 ends like a district and is none (翠湖社区居民委员会).
+# A sender of its government or one of its departments (青溪县人民政府, 青溪县农业农村局: a county's notice
+# had no region and was left out of its questions). A 社区 or 小区 ends like a district and is none.
 _GOVERNMENT_OF = re.compile(
     rf"(?P<r>{_REGION})(?<!社区)(?<!小区)(?<!园区)(?<!景区)(?<!校区)"
     rf"(?:人民政府|[{CJK_RANGES}]{{1,14}}?(?:局|厅|委员会|办公室|署))"
@@ -371,6 +370,8 @@ def _infer_issuer(
         return sender.group(0)
     if level == "national":
         return "国务院"
+    if region and region.endswith("特别行政区"):
+        return f"{region}政府"  # 香港特别行政区政府: a special region has no 人民政府
     return f"{region}人民政府" if region else None
 
 
