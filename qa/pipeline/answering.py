@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 import numpy as np
@@ -28,6 +28,7 @@ from qa.schema import Answer, DocumentInfo, Passage
 from qa.settings import Settings
 from qa.text.normalize import normalize, to_simplified
 from qa.text.several_years import asks_several_years, several_years_word
+from qa.text.tiers import tier_holding
 from qa.text.years import asked_years, years_spoken_of, years_told
 
 
@@ -197,6 +198,13 @@ def decide(
         empty = "nothing indexed matches the filters" if not retrieved.passages else NOT_LIKELY
         return Decision(None, None, empty)
     best = retrieved.candidates[scored.best]
+    # A rule in tiers: the tier holding the amount the question states (工作满12年… is 已满10年不满20年的).
+    siblings = [n for n, c in enumerate(retrieved.candidates) if c.passage == best.passage]
+    tier = tier_holding(retrieved.query.normalized, [retrieved.candidates[n].text for n in siblings],
+                        siblings.index(scored.best))  # fmt: skip
+    if siblings[tier] != scored.best:
+        scored = replace(scored, best=siblings[tier])
+        best = retrieved.candidates[scored.best]
     passage = retrieved.passages[best.passage]
     sentence = normalize(best.text)  # as the question is: ２０１０年 names 2010
     missing = missing_report(retrieved.query, data.catalog, sentence, passage=passage, texts=data.texts)

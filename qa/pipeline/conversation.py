@@ -30,6 +30,7 @@ from qa.pipeline.pronouns import pronoun_in
 from qa.pipeline.query import DIVISION_ENDS
 from qa.settings import MAX_QUESTION_CHARS
 from qa.text.normalize import has_cjk, normalize
+from qa.text.tiers import amount_swapped
 from qa.text.words import cut_words, parts_of
 from qa.text.years import WRITTEN_YEAR, YEARS_AWAY
 
@@ -63,8 +64,8 @@ _NAMES_NOTHING = re.compile(
     r"怎么|做|干|办|落实|得|实际|这个|这项|这些|"
     r"[？?,，。\s]"
 )
-# Words that ask how something named before went or is done: a turn naming nothing else ("完成了吗？",
-# "具体怎么做？") is about the earlier topic, while "今年的目标是多少？" may ask the year's targets anew.
+# Words asking how something named before went or is done ("完成了吗？", "具体怎么做？"): about the earlier
+# topic, while "今年的目标是多少？" may ask the year's targets anew.
 _MORE = re.compile(r"具体|怎么做|怎样做|如何做|怎么办|措施|落实|效果|成效|进展")
 _WITHIN = "其中"  # a drill-down into the turn before ("其中中央财政赤字多少？")
 _REFERS_BACK = re.compile(r"完成|落实|怎么做|怎样做|如何做|怎么办|效果|成效|进展|具体|这个|这项|这些|实际")
@@ -169,8 +170,7 @@ def only_context(question: str) -> bool:
 
 
 def names_nothing(question: str) -> bool:
-    """Whether a question names nothing to ask about, only when and how much ("今年计划多少？", "What is
-    the target for this year?")."""
+    """Whether a question names nothing to ask about, only when and how much ("今年计划多少？")."""
     text = normalize(question)
     if not has_cjk(text):
         return any(ch.isalpha() for ch in text) and not english_naming_words(text)
@@ -269,6 +269,8 @@ def substitutions(question: str, previous: str) -> list[str]:
     earlier = previous.strip()  # as typed: the reading is shown in the answer's reason
     if not name or name in earlier or not in_chinese(earlier):  # not into an English question's words
         return []
+    if swapped := amount_swapped(name, earlier):  # "满20年呢？" after "工作满12年有几天年假？"
+        return [swapped]
     # A place stands in for a place, and a thing for a thing: "湖北呢？" after "江苏今年GDP…" is not
     # 江苏今年湖北…, nor "那居民消费价格呢？" after "山东今年地区生产总值…" 居民消费价格今年….
     place = _place_like(name)
@@ -361,11 +363,10 @@ def readings(
     多少？"); if it names nothing itself, it can only be about that topic. ``previous``: the earlier
     question itself, for the readings that replace one of its words (``substitutions``); ``last``,
     how the turn before was read (``previous`` when not given), for the one that changes its time
-    (``retimed``: "去年呢？" after "那江苏呢？" asks of 江苏, as that turn was read). A name that
-    replaces a word of the earlier question is not also put in front of its topic: "那江苏呢？"
-    after "广东今年地区生产总值增长目标是多少？" asks of 江苏, not of 广东地区生产总值. An English one
-    ("What about Guangdong?", "And in 2008?") asks the turn before, as it was read, of that place or
-    time (``english_readings``)."""
+    (``retimed``: "去年呢？" after "那江苏呢？" asks of 江苏, as that turn was read). A name replacing a
+    word of the earlier question is not also put in front of its topic ("那江苏呢？" after "广东今年…"
+    asks of 江苏). An English one ("What about Guangdong?") asks the turn before, as it was read, of
+    that place or time (``english_readings``)."""
     question = chinese_pointing(question, previous) or mention_follow_up(question) or question
     replaced = named_readings(question, previous, last)
     forms = [question]
@@ -376,8 +377,7 @@ def readings(
             forms.append(in_front(topic, question) if not has_cjk(question) else topic + question.strip())
     timed = retimed(chinese_follow_up(question, previous) or question, last or previous)
     forms = timed or forms + replaced  # "去年呢？" asks the turn before of that time, nothing else
-    # "湖北呢？" asks the earlier question of 湖北: as it stands it asks nothing, and it was answered
-    # with the report's dateline, which names 湖北; nor does "今年目标呢？", which names nothing.
+    # "湖北呢？", "今年目标呢？" ask nothing as they stand (湖北呢？ had quoted a dateline naming 湖北).
     asks_nothing = names_nothing(question) and (
         same_question or _elliptical(question.strip()) or _REFERS_BACK.search(question) is not None
     )
@@ -389,8 +389,8 @@ def readings(
     # topic alone had won with another year's figure, 2014's 1322万 for "实际是多少？" on 2015).
     pointing = (asks_nothing or within) and topic and has_cjk(question)  # not "What about 2016?"
     when = _WHEN.findall(normalize(previous)) if pointing else []
-    # A drill-down is of the earlier question's place too: "其中出口呢？" after "广东去年货物进出口总额是
-    # 多少？" had been read "去年出口呢？" and answered from the State Council's report (4 of 5 such turns).
+    # A drill-down is of the earlier question's place too ("其中出口呢？" after "广东去年货物进出口总额…"
+    # had been read "去年出口呢？" and answered from the State Council's report: 4 of 5 such turns).
     places = places_in(previous, cities=True) if within and pointing else []
     place = "".join(p for p in places if p not in question)
     if (when or place) and not _WHEN.search(normalize(question)):
