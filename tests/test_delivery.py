@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from qa import ReportQA
 from qa.pipeline.delivery import asks_delivery
-from qa.pipeline.signature import asks_sender
+from qa.pipeline.signature import asks_number, asks_sender
 from qa.text.normalize import normalize
 from tests.conftest import HashEmbedder, bot_of, write
 
@@ -134,3 +134,16 @@ def test_who_sent_a_notice_and_when_are_its_closing_lines(tmp_path) -> None:
         answer = bot.ask(question)
         assert [i.text for i in answer.items] == ["青山县农业农村局", "2026年2月20日"], question
     assert "delivery" not in bot_of(tmp_path, REPORT).ask("这个文件是谁发的？").reason  # no closing lines
+
+
+def test_a_notices_number_is_the_line_under_its_title(tmp_path) -> None:
+    # Found by a helper: 垃圾分类通告的文号是多少？ had been refused (the number line is no sentence).
+    assert asks_number("垃圾分类通告的文号是多少？") and asks_number("通告编号是多少")
+    assert not asks_number("全市有多少个垃圾分类投放点？")
+    numbered = NOTICE.replace("\n\n各乡镇：", "\n\n青农发〔2026〕5号\n\n各乡镇：")
+    paths = [write(tmp_path / "r.txt", REPORT), write(tmp_path / "n.txt", numbered)]
+    bot = ReportQA.from_paths(paths, tmp_path / "ix", embedder=HashEmbedder())
+    for question in ("这个通知的文号是多少？", "通知编号是多少？"):
+        answer = bot.ask(question)
+        assert answer.answer == "青农发〔2026〕5号" and answer.reason["delivery"] == "number", question
+    assert "delivery" not in bot_of(tmp_path, NOTICE, "plain.txt").ask("文号是多少？").reason  # none written

@@ -29,7 +29,7 @@ from qa.pipeline.sections import (
     section_titled,
     titled_list,
 )
-from qa.pipeline.signature import asks_sender, signature_lines
+from qa.pipeline.signature import asks_number, asks_sender, number_lines, signature_lines
 from qa.schema import Answer, DocumentInfo, Passage, document_kind
 from qa.text.normalize import normalize
 
@@ -60,7 +60,9 @@ def looked_up(
         return _byline_answer(question, answer, text_of)
     paper = asks_sender(normalized)
     if paper is not None:
-        return _sender_answer(question, answer, text_of, paper)
+        return _lines_answer(question, answer, text_of, signature_lines, "sender", paper)
+    if asks_number(normalized):
+        return _lines_answer(question, answer, text_of, number_lines, "number")
     pair = _pair_answer(question, answer, text_of, outline_of) or _whole_pair(answer, text_of, outline_of)
     if pair is not None:
         return pair
@@ -205,13 +207,21 @@ def _leading(passage: Passage, passages: list[Passage]) -> list[Passage]:
     return [passage, *(p for p in passages if p not in within)][: max(1, len(passages))]
 
 
-def _sender_answer(question: str, answer: Answer, text_of: Callable[[str], str], paper: str) -> Answer | None:
-    """For "这个通知是谁发的？": the closing sender and date lines of the first document among the
-    passages' that has them, one titled by the noun asked (通知) first; None when none has."""
+def _lines_answer(
+    question: str,
+    answer: Answer,
+    text_of: Callable[[str], str],
+    lines_of: Callable[[Passage, str], list[Passage]],
+    asked: str,
+    paper: str = "",
+) -> Answer | None:
+    """For "这个通知是谁发的？" (``signature_lines``) or "文号是多少？" (``number_lines``): the lines of the
+    first document among the passages' that has them, one titled by the noun asked (通知) first;
+    None when none has."""
     for top in sorted(_firsts(answer.passages), key=lambda p: paper not in p.document):
-        lines = signature_lines(top, text_of(top.doc_id))
+        lines = lines_of(top, text_of(top.doc_id))
         if lines:
-            return _listing(question, [*lines, *answer.passages], answer, {"delivery": "sender"}, lines)
+            return _listing(question, [*lines, *answer.passages], answer, {"delivery": asked}, lines)
     return None
 
 

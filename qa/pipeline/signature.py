@@ -1,6 +1,7 @@
 """Who sent an official document and when: the lines it closes with (its 落款: 青山县农业农村局 /
-2026年2月20日), quoted when a question asks for them ("这个通知是谁发的？", "通知是什么时候发的？"). No
-sentence says so: such questions had been answered with 本通知自印发之日起执行。, a helper found."""
+2026年2月20日), quoted when a question asks for them ("这个通知是谁发的？", "通知是什么时候发的？"); and
+its number (文号: 南州政发〔2025〕18号), the line under its title. No sentence says so: such questions
+had been answered with 本通知自印发之日起执行。, or refused, helpers found."""
 
 from __future__ import annotations
 
@@ -37,3 +38,22 @@ def signature_lines(top: Passage, text: str) -> list[Passage]:
     """The sender's line and the date line an official document closes with (``closing_lines``), as
     cited passages of ``top``'s document; [] when its last line is no date."""
     return [line_passage(top, text, start, end) for start, end in closing_lines(text)]
+
+
+_ASKS_NUMBER = re.compile(rf"文号|字号|{_PAPER}(?:的)?(?:编号|号码)")
+# A document number on a line of its own near the top: 南州政发〔2025〕18号, 国办发[2024]3号.
+_NUMBER_LINE = re.compile(
+    r"(?m)^[ \t\u3000]*[\u4e00-\u9fff]{1,12}[〔\[【（(]\s*\d{4}\s*[〕\]】）)]\s*第?\s*\d+\s*号[ \t\u3000]*$"
+)
+_NUMBER_WITHIN = 1000  # characters from the top where the number line stands
+
+
+def asks_number(normalized: str) -> bool:
+    """Whether ``normalized`` asks for a document's number (文号是多少？, 通知的编号)."""
+    return _ASKS_NUMBER.search(normalized) is not None
+
+
+def number_lines(top: Passage, text: str) -> list[Passage]:
+    """The line giving the document's number, as a cited passage of ``top``'s document; [] without one."""
+    found = _NUMBER_LINE.search(text, 0, _NUMBER_WITHIN)
+    return [line_passage(top, text, found.start(), found.end())] if found else []
