@@ -23,3 +23,23 @@ def test_a_list_of_changes_after_as_many_amounts_pairs_them_in_order() -> None:
     assert [f.change_pct for f in single] == [8.8, 5.0]
     mixed = facts_of("财政收入3亿元，城镇化率65%，分别增长5%、2%。")
     assert [f.change_pct for f in mixed if f.kind == "amount"] == [None]
+
+
+def test_a_labelled_line_names_its_figure_and_a_currency_names_none() -> None:
+    # A product sheet's "- 颗粒物洁净空气量（CADR）：600立方米/小时" had been named "/小时", and a fee
+    # table's "非牟利團體：港幣150元" 港幣 (found by a helper).
+    sheet = facts_of("- 颗粒物洁净空气量（CADR）：600立方米/小时\n- 净重：9.8千克\n", period="other")
+    assert [f.indicator for f in sheet] == ["颗粒物洁净空气量（CADR）", "净重"]
+    fees = facts_of("非牟利团体：港币150元\n个人申请：港币300元\n", period="other")
+    assert [(f.indicator, f.value) for f in fees] == [("非牟利团体", 150), ("个人申请", 300)]
+
+
+def test_a_years_bulletin_dates_its_figures_with_its_year() -> None:
+    from qa.facts import extract_facts
+    from qa.schema import Document, Passage
+
+    text = "一、综合\n初步核算，全年全市地区生产总值5862.4亿元，比上年增长5.6%。"
+    for title, year in (("南州市2024年国民经济和社会发展统计公报", 2024), ("南州市生活垃圾分类通告", None)):
+        doc = Document(text=text, title=title, source="b.txt", year=2024)
+        passage = Passage(doc.doc_id, title, ["一、综合"], "other", 0, len(text), text, passage_id="p0")
+        assert [f.year for f in extract_facts(text, [passage], doc.info)] == [year], title

@@ -32,6 +32,7 @@ from qa.facts.indicators import (
     CHANGE,
     CLAUSE_BREAK,
     COUNT_VERBS,
+    MAX_INDICATOR,
     NEGATIVE,
     QUOTE,
     RELATIVE,
@@ -160,6 +161,9 @@ def _sentence_drafts(text: str, start: int, end: int) -> list[_Draft]:
             change = None  # 农房风貌提升26.4万户 is how many were improved, not by how many they grew
         verb = change.group("verb") if change else None
         indicator, before_qualifier = strip_indicator(raw[: change.start()] if change else raw)
+        indicator = _CURRENCY.sub("", indicator)
+        if not indicator and not change and clause_start > start and text[clause_start - 1] in "：:":
+            indicator = _label(text, start, clause_start - 1)  # 颗粒物洁净空气量（CADR）：600立方米/小时
         if change and near:
             before_qualifier = near.group(1)
         qualifier = " ".join(q for q in (before_qualifier, figure.approx, after and after.group(1)) if q)
@@ -228,6 +232,20 @@ def _sentence_drafts(text: str, start: int, end: int) -> list[_Draft]:
     return [d for d in drafts if not d.origin]
 
 
+# A currency before an amount names no indicator (非牟利團體：港幣150元: 港幣 had been one).
+_CURRENCY = re.compile(r"(?:港幣|港币|人民币|美元|澳門幣|澳门币|新台币)$")
+_PUNCTUATION = re.compile(r"[，,；;。！？!?：:]")
+_LIST_MARK = re.compile(r"^\s*(?:[-*•·]|\d+[.．、]|[（(]\d+[)）])\s*")
+
+
+def _label(text: str, start: int, colon: int) -> str:
+    """The label before a colon on its line (- 颗粒物洁净空气量（CADR）：…), without a list's mark;
+    "" when it runs past the sentence's start or is longer than an indicator."""
+    line_start = text.rfind("\n", start, colon) + 1 or start
+    label = _LIST_MARK.sub("", text[max(line_start, start) : colon]).strip()
+    return label if 0 < len(label) <= MAX_INDICATOR and not _PUNCTUATION.search(label) else ""
+
+
 def _listing(text: str, start: int, subjects_end: int, fig_end: int, end: int) -> _Listing:
     """The subjects of a 分别 list, one per figure: the 、-joined phrase before 分别, split."""
     wide_start = max([start] + [b.end() for b in WIDE_CLAUSE_BREAK.finditer(text, start, subjects_end)])
@@ -275,10 +293,17 @@ def _plan_period(section: Sequence[str]) -> bool:
     return any(_PLAN_PERIOD.search(t) and not YEAR.search(t) for t in section)
 
 
-def _period_year(period: Period, review_year: int | None) -> int | None:
-    if review_year is None or period == "other":
+# A year's bulletin (南州市2024年国民经济和社会发展统计公报, 泽阳市2025年气候公报): its figures are that
+# year's, as a report's review is of the year it reviews (the trend chart had found no GDP of it).
+_BULLETIN = re.compile(r"(?:19|20)\d{2}\s*年度?[^，。]{0,24}公报$")
+
+
+def _period_year(period: Period, info: DocumentInfo) -> int | None:
+    if period == "other":
+        return info.year if info.year is not None and _BULLETIN.search(info.title) else None
+    if info.review_year is None:
         return None
-    return review_year + 1 if period == "plan" else review_year
+    return info.review_year + 1 if period == "plan" else info.review_year
 
 
 def _periods(passage: Passage) -> list[tuple[int, Period]]:
@@ -320,7 +345,7 @@ def extract_facts(text: str, passages: Sequence[Passage], info: DocumentInfo) ->
                     period=period,
                     year=None
                     if d.years or (d.year is None and _plan_period(passage.section))
-                    else d.year or _period_year(period, info.review_year),
+                    else d.year or _period_year(period, info),
                     doc_id=info.doc_id,
                     document=info.title,
                     section=list(passage.section),
