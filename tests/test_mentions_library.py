@@ -44,4 +44,8 @@ def test_each_document_naming_the_topic_is_quoted_once_with_its_count(tmp_path: 
         "提到“一带一路”的共2份：《甲县2025年政府工作报告》2处、《丙县2025年政府工作报告》1处"
     )
     refused = bot.ask("哪些报告提到了火星移民？")
-    assert not refused.found and not_found_reason(refused.reason) == "报告里没有提到火星移民。"
+    assert not refused.found and not_found_reason(refused.reason) == "资料库里没有一份报告提到火星移民。"
+    # The filters say which documents are asked (a helper's filtered library had been answered whole).
+    kept = bot.ask("哪些报告提到了“一带一路”？", filters={"region": ["丙县"]})
+    assert [item.document for item in kept.items] == ["丙县2025年政府工作报告"]
+    assert asks_every_document(normalize("有没有报告提到低空经济吗？"))

@@ -35,6 +35,19 @@ INCOME = "城镇、农村常住居民人均可支配收入分别增长4.4%、5.9
         ("去年规上工业增加值增长多少？", RATES, None),
         ("去年规上工业增加值多少亿元？增长多少？", RATES, None),
         ("去年规上工业增加值是多少亿元？", "规上工业增加值稳步提升。", None),
+        # Found by a reviewer: thousands grouped with commas, an amount whose unit is left to the reader.
+        ("去年一般公共预算收入是多少万元？", "全年完成一般公共预算收入1,256,300万元，同比增长3.1%。", None),
+        ("去年财政总收入是多少亿元？", "全年财政总收入1.6亿，比增8.8%。", None),
+        ("去年城镇新增就业多少万人？", "城镇新增就业1244万，调查失业率5.1%。", None),
+        ("去年粮食产量是多少亿元？", "粮食产量1.2亿斤，增长2%。", ("粮食产量1.2亿斤", "亿元")),
+        # A total asked without its unit: any figure but a rate gives it.
+        (
+            "去年规上工业企业利润总额是多少？",
+            "规上工业企业利润增长6%，营收增长3%。",
+            ("规上工业企业利润增长6%", ""),
+        ),
+        ("去年规上工业企业利润总额是多少？", "规上工业企业利润总额1200亿元，增长6%。", None),
+        ("去年利润总额增长多少？", "规上工业企业利润总额增长6%。", None),  # a rate asked
     ],
 )
 def test_the_clause_naming_the_asked_thing_gives_no_figure_in_its_unit(
@@ -50,6 +63,8 @@ def test_the_reason_quotes_the_clause() -> None:
         not_found_reason({"not_found_because": reason})
         == "找到的句子给的是“规上工业增加值增长9.4%”，没有以亿元计的数。"
     )
+    total = in_another_unit(analyze("去年利润总额是多少？"), "利润增长6%。")
+    assert not_found_reason({"not_found_because": total}) == "找到的句子给的是“利润增长6%”，没有总量。"
 
 
 def test_a_report_refuses_an_amount_it_gives_only_as_a_growth_rate(tmp_path, real_embedder) -> None:

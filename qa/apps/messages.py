@@ -187,9 +187,12 @@ _PLANNED_ONLY = re.compile(r"the report reviews (?P<reviewed>\d{4}), and plans (
 _REVIEWED_ONLY = re.compile(r"the report reviews (?P<asked>\d{4}), and sets no target for it")
 _UNNAMED_YEARS = re.compile(r"the document never speaks of (?P<asked>[\d/]+)")
 _UNNAMED_THINGS = re.compile(r"the document never names (?P<asked>\S+)")
+_UNNAMED_ANYWHERE = re.compile(r"no document of the library names (?P<asked>.+)")
 _OTHER_YEARS = re.compile(r"the sentences found tell of (?P<told>[\d/]+), not (?P<asked>[\d/]+)")
 _SEVERAL_YEARS = re.compile(r"the sentence found gives figures of (?P<word>\S+), not of one year")
-_OTHER_UNIT = re.compile(r"the sentence found gives “(?P<clause>[^”]+)”, not a figure in (?P<unit>\S+)")
+_OTHER_UNIT = re.compile(
+    r"the sentence found gives “(?P<clause>[^”]+)”, not (?:a figure in (?P<unit>\S+)|a total)"
+)
 _OTHER_PLACES = re.compile(r"the sentence found speaks of (?P<told>\S+), not (?P<asked>\S+)")
 _FEWER_ITEMS = re.compile(r"the answer before lists only (?P<count>\d+) items")
 _FEWER_PARTS = re.compile(r"the document has only (?P<count>\d+) (?P<kind>\S+)")
@@ -224,7 +227,11 @@ def not_found_reason(reason: dict[str, Any], noun: str = "报告") -> str:
         return f"找到的句子给出的是{several['word']}的数字，不是一年的。"
     unit = _OTHER_UNIT.search(because)  # before the Chinese passthrough: it quotes the clause
     if unit:
-        return f"找到的句子给的是“{unit['clause']}”，没有以{unit['unit']}计的数。"
+        wanted = f"以{unit['unit']}计的数" if unit["unit"] else "总量"
+        return f"找到的句子给的是“{unit['clause']}”，没有{wanted}。"
+    anywhere = _UNNAMED_ANYWHERE.search(because)  # 哪些报告提到了…？ of none
+    if anywhere:
+        return f"资料库里没有一份{noun}提到{anywhere['asked']}。"
     things = _UNNAMED_THINGS.search(because)  # before the Chinese passthrough: it names them
     if things:
         return f"{noun}里没有提到{things['asked']}。"

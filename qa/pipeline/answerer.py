@@ -18,9 +18,10 @@ import numpy as np
 
 from qa.errors import QuestionError
 from qa.index.base import IndexStore
+from qa.index.catalog import kept_documents
 from qa.pipeline.answering import NOT_LIKELY, QueryEncoder, answer_from, decide, explain, retrieve
 from qa.pipeline.asked import asks_for
-from qa.pipeline.conversation import asks_nothing_alone, names_nothing, readings, topic_of
+from qa.pipeline.conversation import asks_nothing_alone, readings
 from qa.pipeline.coverage import lacking
 from qa.pipeline.everyday import official_readings
 from qa.pipeline.lists import announced_items
@@ -38,6 +39,7 @@ from qa.pipeline.scope import (
     preferred_documents,
 )
 from qa.pipeline.scorer import AnswerScorer
+from qa.pipeline.turn_words import names_nothing, topic_of
 from qa.schema import Answer, DocumentInfo, Passage
 from qa.settings import Settings
 from qa.text.normalize import normalize
@@ -142,17 +144,17 @@ class Answerer:
         if top is not None and top.doc_id in data.texts:
             listing = asks_for(query) == "list"
             answer.items = announced_items(data.texts[top.doc_id], top, self._outline(top.doc_id), listing)
-        return self._part_answer(question, answer) or answer
+        return self._part_answer(question, answer, filters) or answer
 
-    def _part_answer(self, question: str, answer: Answer) -> Answer | None:
+    def _part_answer(self, question: str, answer: Answer, filters: Mapping[str, Any] | None) -> Answer | None:
         """The answer looked up in the structure of the first passage's document, when the question
-        asks for a part, the parts, a heading's list or a topic's mentions (``qa.pipeline.looked_up``)."""
+        asks for a part, the parts, a heading's list or a topic's mentions (``qa.pipeline.looked_up``);
+        which of the documents ``filters`` keep mention a topic, for 哪些报告提到了…？."""
         if not answer.passages:
             return None
         texts = self.data.texts
-        return looked_up(
-            question, answer, lambda doc_id: texts.get(doc_id, ""), self._outline, self.data.documents
-        )
+        library = kept_documents(self.data.documents, filters) if filters else self.data.documents
+        return looked_up(question, answer, lambda doc_id: texts.get(doc_id, ""), self._outline, library)
 
     def _outline(self, doc_id: str) -> tuple[tuple[int, int], ...]:
         """The heading levels of a document's markup, as its passages were cut with them."""

@@ -143,27 +143,46 @@ def asked_unit(query: Query) -> re.Pattern[str] | None:
     return re.compile(_COUNT + r"\s*" + _ABOUT + _MAGNITUDE + _ABOUT + after)
 
 
-_CLAUSE = re.compile(r"[，,；;：:。]")  # not 、: a list goes on under the words before it
+# Where a clause ends: not at 、 (a list goes on under the words before it), nor at the comma grouping a
+# number's thousands (1,256,300万元 had been cut into 1 / 256 / 300万元).
+_CLAUSE = re.compile(r"[，；;：:。]|,(?!(?<=\d,)\d{3}(?!\d))")
+# An amount with its magnitude and no measure after it (财政总收入1.6亿，城镇新增就业1244万): a report
+# leaves the unit to its reader, whatever the question asks it in.
+_BARE_AMOUNT = re.compile(_NUMBER + r"\s*" + _ABOUT + r"(?:万亿|亿|万)(?![\u4e00-\u9fff%A-Za-z/])")
+
+
+# A total asked without its unit ("利润总额是多少？", "一共多少"): a clause giving only rates gives none.
+_ASKS_TOTAL = re.compile(r"(?:总额|总量|总数|一共|总共|合计)[^，,。？?]{0,6}?(?:是)?(?:多少|几)")
 
 
 def figure_in_another_unit(query: Query, sentence: str) -> tuple[str, str] | None:
-    """(the clause, the unit asked) when the question asks for one figure in a unit (多少亿元) and the
-    clause of ``sentence`` (normalized) that names most of the question's words gives a figure, but
-    neither it nor the clause after it gives one in that unit: 规上工业增加值增长9.4% for 规上工业增加值
-    总量是多少亿元 (the sentence's 5.3万亿元 being the GDP's). None otherwise: the words are in the quote,
-    so the user can check the reason."""
+    """(the clause, the unit asked) when the question asks for one figure in a unit (多少亿元), or for a
+    total ("" as the unit: 利润总额是多少？), and the clause of ``sentence`` (normalized) that names
+    most of the question's words gives a figure, but neither it nor the clause after it gives one in
+    that unit, or one that is no rate: 规上工业增加值增长9.4% for 规上工业增加值总量是多少亿元 (the
+    sentence's 5.3万亿元 being the GDP's). None otherwise: the words are in the quote, so the user
+    can check the reason."""
     asked = _unit_asked(query.normalized)
-    if asked is None or len(_ASKS_FIGURE.findall(query.normalized)) > 1:  # two figures asked: two parts
+    total = (
+        asked is None and _ASKS_TOTAL.search(query.normalized) is not None and asks_for(query) != "percent"
+    )
+    if (asked is None and not total) or len(_ASKS_FIGURE.findall(query.normalized)) > 1:  # two: two parts
         return None
     unit = asked_unit(query)
+
+    def gives(clause: str) -> bool:
+        if unit is not None:
+            return unit.search(clause) is not None or _BARE_AMOUNT.search(clause) is not None
+        return FIGURE.search(_PERCENT.sub(" ", clause)) is not None  # a total: any figure but a rate
+
     terms = {t for t in tokenize(query.lexical_text) if len(t) >= 2}
     clauses = _CLAUSE.split(sentence)
     named = [len(terms & set(tokenize(clause))) for clause in clauses]
     at = max(range(len(clauses)), key=named.__getitem__)
     told = clauses[at : at + 2]  # the figure may follow in the next clause (…增长9%，达到120亿元)
-    if not named[at] or unit is None or not FIGURE.search(clauses[at]) or any(unit.search(c) for c in told):
+    if not named[at] or not FIGURE.search(clauses[at]) or any(gives(c) for c in told):
         return None
-    return clauses[at].strip(), asked[1]
+    return clauses[at].strip(), asked[1] if asked else ""
 
 
 _DIGIT = re.compile(f"[0-9一二两三四五六七八九十{_FINANCIAL_DIGITS}拾]")

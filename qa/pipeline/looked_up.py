@@ -14,7 +14,7 @@ from qa.pipeline.answering import NOT_LIKELY
 from qa.pipeline.delivery import asked_role, asks_delivery, byline_lines, delivery_lines
 from qa.pipeline.faq import asked_pair, pair_passage
 from qa.pipeline.lists import announced_items, document_sections, opening_list, short_body, subsection_items
-from qa.pipeline.mentions import as_written, asked_topic, asks_every_document, mentions
+from qa.pipeline.mentions import as_written, asked_topic, asks_every_document, mentions, names_topic
 from qa.pipeline.sections import (
     asked_part,
     asks_label,
@@ -295,7 +295,7 @@ def _everywhere_answer(
     firsts, counts = [], []
     for info in library:
         text = text_of(info.doc_id)
-        if normalize(topic) not in normalize(text):  # most documents: no need to split them
+        if not names_topic(text, topic):  # most documents: no need to read their sections
             continue
         top = Passage(info.doc_id, info.title, [], "other", 0, 0, "")
         items, count = mentions(text, topic, top, document_sections(text, outline_of(info.doc_id)))
@@ -304,7 +304,7 @@ def _everywhere_answer(
             counts.append([info.title, count])
     written = as_written(question, topic)
     if not firsts:
-        because = {"not_found_because": f"the document never names {written}"}
+        because = {"not_found_because": f"no document of the library names {written}"}
         return replace(answer, found=False, answer=None, confidence=min(answer.confidence, 0.01),
                        outcome="not_found", items=[], parts=[], reason=answer.reason | because)  # fmt: skip
     shown = {"topic": written, "count": sum(count for _, count in counts), "documents": counts}

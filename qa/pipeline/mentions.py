@@ -7,6 +7,7 @@ are quoted as the answer's items, each cited, with a note that they are its ment
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from qa.ingest.structure import Section, section_at
 from qa.pipeline.lists import item_passage
@@ -29,13 +30,13 @@ _ABOUT = re.compile(
     r"(?:说|讲|提|写)了?(?:些|哪些)?(?:什么|啥|哪些)(?:内容)?[?？。!！\s]*$"
     rf"|^{_WHERE}(?P<b>[^，,。？?]{{2,12}}?)方面(?:都)?(?:说|讲|提|写)了?(?:些|哪些)?(?:什么|啥|哪些)(?:内容)?[?？。!！\s]*$"
     rf"|^{_WHERE}(?:对|关于)(?P<c>[^，,。？?]{{2,12}}?)(?:是)?怎么说的[?？。!！\s]*$"
+    # Which of the documents do: "哪些报告提到了“一带一路”？", "有没有报告提到低空经济？".
+    rf"|^{_EVERY}(?:里|中)?(?:都)?(?:提到|提及|说到|讲到|写到|涉及)(?:了|过)?(?P<g>[^，,。？?]{{2,12}}?)了?(?:吗)?[?？。!！\s]*$"
     # Whether it mentions the topic at all: "有没有提到人工智能？", "报告里提到房地产了吗？", "湘超有没有
     # 提到？" (11 of 40 such questions about a topic the report names word for word had been refused).
     rf"|^{_BEFORE}(?:有没有|是否|有无)(?:提到|提及|说到|讲到|写到|涉及)过?(?P<d>[^，,。？?]{{2,12}}?)(?:的内容|的事)?[?？。!！\s]*$"
     rf"|^{_BEFORE}(?:提到|提及|说到|讲到|涉及)了?(?P<e>[^，,。？?]{{2,12}}?)了?吗[?？。!！\s]*$"
     rf"|^{_WHERE}(?P<f>[^，,。？?]{{2,12}}?)(?:有没有|是否|有无)(?:被)?(?:提到|提及|说到|讲到)[?？。!！\s]*$"
-    # Which of the documents do: "哪些报告提到了“一带一路”？", "有没有报告提到低空经济？".
-    rf"|^{_EVERY}(?:里|中)?(?:都)?(?:提到|提及|说到|讲到|写到|涉及)(?:了|过)?(?P<g>[^，,。？?]{{2,12}}?)了?(?:吗)?[?？。!！\s]*$"
 )
 _QUOTES = "“”‘’「」『』\"'《》"
 MAX_MENTIONS = 10  # sentences quoted; the note says how many there are in all
@@ -99,11 +100,30 @@ def as_written(question: str, topic: str) -> str:
     return found.group() if found else topic
 
 
+def names_topic(text: str, topic: str) -> bool:
+    """Whether the document ``text`` holds ``topic`` at all: as written, or normalized (a quick test
+    before its sentences are read: 哪些报告提到了…？ asks it of every document)."""
+    return topic in text or normalize(topic) in _normalized(text)
+
+
+@lru_cache(maxsize=1024)
+def _normalized(text: str) -> str:
+    return normalize(text)
+
+
+@lru_cache(maxsize=1024)
+def _mention_spans(text: str, topic: str) -> tuple[tuple[int, int], ...]:
+    """The sentences of ``text`` naming ``topic``: kept, as a question across a library reads every
+    document that names it (2–3 s a question over 88 reports, read afresh each time)."""
+    wanted = normalize(topic)
+    spans = split_sentences(text, 0, len(text)) if names_topic(text, topic) else []
+    return tuple((s, e) for s, e in spans if _names(normalize(text[s:e]), wanted))
+
+
 def mentions(text: str, topic: str, top: Passage, sections: list[Section]) -> tuple[list[Passage], int]:
     """The first ``MAX_MENTIONS`` sentences of the document ``text`` naming ``topic``, cited as items of
     ``top``'s document, and how many name it in all."""
-    wanted = normalize(topic)
-    spans = [(s, e) for s, e in split_sentences(text, 0, len(text)) if _names(normalize(text[s:e]), wanted)]
+    spans = _mention_spans(text, topic)
     items = []
     for start, end in spans[:MAX_MENTIONS]:
         section = section_at(sections, start)
