@@ -162,6 +162,21 @@ def test_bad_sidecar(tmp_path: Path, content: str, message: str) -> None:
             "全国秋粮收购进度过半\n新华社北京10月8日电 记者从国家粮食和物资储备局获悉，秋粮收购进度过半。",
             ("全国秋粮收购进度过半", "新华社", "全国", None, None, "national"),
         ),
+        # Found by a reviewer: a report reprinted under a dateline is still the State Council's; 电话
+        # ends no dateline; a headline with a colon is a title.
+        (
+            "新华社北京3月12日电\n政府工作报告\n——2024年3月5日在第十四届全国人民代表大会第二次会议上\n"
+            "各位代表：\n现在，我代表国务院，向大会报告政府工作。",
+            ("政府工作报告", "国务院", "全国", 2024, "2024-03-05", "national"),
+        ),
+        (
+            "社区通知\n翠湖社区3月5日电话通知各楼长，周六开会。",
+            ("社区通知", None, None, None, None, None),
+        ),
+        (
+            "解读：2024年政府工作报告中的十大民生关键词\n今年的政府工作报告……",
+            ("解读：2024年政府工作报告中的十大民生关键词", None, None, 2024, None, None),
+        ),
         # Found by a helper's documents: a bureau's 署 above a 通告; a communique's sender and date under
         # its title; 州 read short (南州 of 南州市临江区教育局); a title among a listed company's fields.
         (

@@ -22,13 +22,13 @@ import re
 from typing import Any
 
 from qa.ingest.cleaning import SALUTATION, SPEECH_DATE
-from qa.ingest.headings import line_spans
+from qa.ingest.senders import ORGAN_LINE, closing_fields, dateline_agency, sender_lines
 from qa.schema import Level
 from qa.text.normalize import CJK_RANGES
 from qa.text.numerals import parse_numeral
 from qa.text.years import title_span
 
-__all__ = ["META_FIELDS", "closing_lines", "display_title", "infer_metadata", "review_year"]
+__all__ = ["META_FIELDS", "display_title", "infer_metadata", "review_year"]
 
 META_FIELDS = ("title", "issuer", "region", "year", "date", "level", "review_year")
 
@@ -67,18 +67,13 @@ _NATIONAL = re.compile(
 # How far the State Council's voice is looked for when nothing named the issuer: 1985's report opens
 # with a page on the year's achievements and first says "国务院已经决定" some 6,000 characters in.
 _NATIONAL_WINDOW = 20000
-_FIELD_LINE = re.compile(r"[^：:\s]{2,8}[：:]\s*\S")  # a label and its value (公告编号：2024-018)
+# Fields of a page's header (证券简称：启衡智控　公告编号：2024-018): two labels with their values, or one
+# that numbers or dates the paper; not a headline with a colon (解读：2024年政府工作报告中的…).
+_FIELD_LINE = re.compile(r"[：:]\s*\S+\s+\S{2,8}[：:]|(?:编号|文号|代码|简称|日期|时间)[：:]")
 _DASH_START = re.compile(r"^[—―－\-]{1,2}|^[（(]")  # a subtitle or speech line, not a title
 # A title naming the nation as its subject (国务院…, 2024年全国…), not one that only ranks against it: a
 # news headline "安徽新能源汽车产量连续两年居全国首位" had made the story a State Council document.
 _NATIONAL_TITLE = re.compile(r"国务院|中华人民共和国|^(?:\d{4}\s*年度?)?全国")
-# A news story's dateline (新华社合肥2月6日电, 【中新社北京3月5日电 记者…】): the agency is its issuer.
-_DATELINE = re.compile(
-    rf"(?m)(?:^|(?<=[【\[（(\s]))(?P<agency>[{CJK_RANGES}]{{1,6}}社)"
-    rf"[{CJK_RANGES}]{{1,8}}?\d{{1,2}}月\d{{1,2}}日\s*电"
-)
-
-
 _REVIEW_HEADING = re.compile(r"(?m)^.{0,6}?(\d{4})\s*年(?:国内)?工作(?:的)?回顾")
 # A year's plan or budget (1965年计划草案, 1981年国民经济计划, 1982年经济和社会发展计划, 1965年国家预算).
 _YEAR_PLAN = re.compile(
@@ -91,7 +86,7 @@ def infer_metadata(text: str, fields: dict[str, str], stem: str) -> dict[str, An
     """Title, issuer, region, year, date and level from the text and the page-header fields."""
     lines = [line for line in text.split("\n") if line]
     # An official document's sender and date close it (落款): what a page header would say.
-    fields = _signature(text) | fields
+    fields = closing_fields(text) | fields
     head = _head(lines)
     head_text = "".join(head)  # a speech line may be broken over two lines
     opening = text[:3000]
@@ -99,7 +94,7 @@ def infer_metadata(text: str, fields: dict[str, str], stem: str) -> dict[str, An
     title_found = _infer_title(head)
     title = title_found or stem
     if title_found:
-        fields = _sender_lines(head, title_found) | fields
+        fields = sender_lines(head, title_found) | fields
     region, level = _infer_region(title_found or "", head, head_text, text, fields)
     issuer = _infer_issuer(title_found or "", head, opening, fields, region, level)
 
@@ -124,14 +119,6 @@ def infer_metadata(text: str, fields: dict[str, str], stem: str) -> dict[str, An
     if year is None:
         year = _year_in(stem, suffix="")
     return {"title": title, "issuer": issuer, "region": region, "year": year, "date": date, "level": level}
-
-
-# A closing date line (in digits, as official documents write it since GB/T 9704-2012) and the
-# sender's line above it: no sentence (no punctuation), an organ's ending.
-_DATE_LINE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
-_ORGAN_LINE = re.compile(
-    r"[^，。；：,;:！？!?]{2,30}(?:政府|办公室|办公厅|委员会|局|厅|委|部|院|署|队|中心|公司|协会)"
-)
 
 
 def review_year(text: str, date: str | None, year: int | None, level: Level | None) -> int | None:
@@ -229,44 +216,6 @@ def _head(lines: list[str]) -> list[str]:
     return head
 
 
-def closing_lines(text: str) -> list[tuple[int, int]]:
-    """(start, end) of the sender's line and the date line an official document closes with (its 落款:
-    青山县人民政府办公室 / 2026年1月20日), the sender's only when a line names an organ there; [] unless
-    the last of three lines or more is a date alone."""
-    lines = line_spans(text)
-    if len(lines) < 3 or not _DATE_LINE.fullmatch(text[slice(*lines[-1])]):
-        return []
-    return lines[-2:] if _ORGAN_LINE.fullmatch(text[slice(*lines[-2])]) else lines[-1:]
-
-
-def _sender_lines(head: list[str], title: str) -> dict[str, str]:
-    """The sender's line right above a title, else the sender and date lines right under it (南州市…
-    统计公报 / 南州市统计局 / 国家统计局南州调查队 / 2025年3月18日), as page-header fields: the first
-    sender, the date."""
-    at = next((n for n, line in enumerate(head) if line.strip().startswith(title)), len(head))
-    above = head[at - 1].strip() if 0 < at < len(head) else ""
-    if _ORGAN_LINE.fullmatch(above):
-        return {"发文机关": above}
-    fields: dict[str, str] = {}
-    for line in (line.strip() for line in head[at + 1 :]):
-        if _DATE_LINE.fullmatch(line):
-            fields.setdefault("成文日期", line)
-        elif _ORGAN_LINE.fullmatch(line):
-            fields.setdefault("发文机关", line)
-        else:
-            break
-    return fields
-
-
-def _signature(text: str) -> dict[str, str]:
-    """The sender and date an official document closes with, as page-header fields."""
-    spans = closing_lines(text)
-    fields = {"成文日期": text[slice(*spans[-1])]} if spans else {}
-    if len(spans) == 2:
-        fields["发文机关"] = text[slice(*spans[0])]
-    return fields
-
-
 def _infer_title(head: list[str]) -> str | None:
     candidates = [re.split(r"[—―]{2}|--", line)[0].strip() for line in head]
     candidates = [c for c in candidates if c and _is_heading_like(c)]
@@ -279,7 +228,7 @@ def _infer_title(head: list[str]) -> str | None:
     first = head[0].strip() if head else ""
     # A sender's line above the title (郸城县人力资源和社会保障局 / 灵活就业人员…办事指南): the next is the
     # title (a helper's guide had been titled by its bureau alone).
-    if len(head) > 1 and _ORGAN_LINE.fullmatch(first) and _is_heading_like(head[1].strip()):
+    if len(head) > 1 and ORGAN_LINE.fullmatch(first) and _is_heading_like(head[1].strip()):
         return head[1].strip()
     return first if first and _is_heading_like(first.rstrip("？！?!")) else None
 
@@ -355,9 +304,6 @@ def _infer_issuer(
     explicit = fields.get("发布机构") or fields.get("发文机关") or fields.get("发文机构")
     if explicit:
         return explicit
-    dateline = _DATELINE.search(opening[:300])
-    if dateline:
-        return dateline.group("agency")
     named = [
         *(re.match(rf"(?P<r>{_REGION})人民政府", s) for s in (re.sub(r"\d{4}\s*年度?", "", title), *head)),
         re.search(rf"我代表(?P<r>{_REGION})人民政府", opening),
@@ -368,6 +314,12 @@ def _infer_issuer(
     sender = re.match(_GOVERNMENT_OF, title.partition("关于")[0])
     if sender:  # the title's sender: 青溪县农业农村局关于…的通知, 固始县医疗保障局…办事指南
         return sender.group(0)
+    # A dateline names the agency of a news story, after whoever speaks in it (a report reprinted by
+    # 新华社 is still the State Council's) and before the nation it may be about (全国秋粮收购…).
+    voice = _NATIONAL.search(opening) or re.search(r"国务院|中华人民共和国", title)
+    agency = None if voice else dateline_agency(opening)
+    if agency:
+        return agency
     if level == "national":
         return "国务院"
     if region and region.endswith("特别行政区"):

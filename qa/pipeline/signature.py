@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from qa.ingest.metadata import closing_lines
+from qa.ingest.senders import closing_lines
 from qa.pipeline.delivery import line_passage
 from qa.schema import Passage
 
