@@ -106,8 +106,7 @@ class ReportQA:
         settings = settings or Settings.from_env()
         documents = load_paths(paths)  # never empty: no paths raise DocumentError
         config = StoreConfig.from_settings(settings, store, milvus_uri, milvus_collection)
-        # Without --rebuild an existing index must be readable and of this model: replacing a
-        # damaged or foreign index silently could throw away something the user still wants.
+        # Without --rebuild an existing index must be readable and of this model: never replaced silently.
         previous = None if rebuild else factory.load(Path(index_dir), config)
         try:
             held = read_manifest(Path(index_dir)) if previous is None else previous.manifest
@@ -191,13 +190,9 @@ class ReportQA:
         return self._data.texts[doc_id]
 
     def chat(self, earlier_questions: Iterable[str] = ()) -> Conversation:
-        """A conversation: follow-up questions ("那今年的目标呢？") lean on the earlier ones. Raises
-        QuestionError when ``earlier_questions`` is one string, not a list of them (its characters had
-        been read as questions), or holds what is no text."""
-        earlier = [] if isinstance(earlier_questions, str) else list(earlier_questions)
-        if isinstance(earlier_questions, str) or not all(isinstance(q, str) for q in earlier):
-            raise QuestionError("earlier_questions must be a list of questions, each one text")
-        return Conversation(self, earlier)
+        """A conversation: follow-up questions ("那今年的目标呢？") lean on the earlier ones (a list of
+        questions; QuestionError for one string or what is no text)."""
+        return Conversation(self, earlier_questions)
 
     def add_documents(
         self, paths: Iterable[str | Path] | str | Path, *, client: str | None = None

@@ -6,18 +6,12 @@ import pytest
 
 from qa.errors import QuestionError
 from qa.pipeline.chat import Conversation
-from qa.pipeline.conversation import (
-    elliptical_name,
-    names_nothing,
-    only_context,
-    readings,
-    resolve,
-    substitutions,
-    topic_of,
-)
+from qa.pipeline.conversation import readings, resolve
 from qa.pipeline.parts import term_in_answer
 from qa.pipeline.query import analyze, names_something
 from qa.pipeline.reading_choice import best_reading
+from qa.pipeline.substitutions import substitutions
+from qa.pipeline.turn_words import elliptical_name, names_nothing, only_context, topic_of
 from qa.schema import Answer
 from qa.settings import MAX_QUESTION_CHARS
 from qa.text.normalize import normalize

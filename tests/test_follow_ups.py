@@ -8,20 +8,12 @@ import pytest
 
 from qa.errors import QuestionError
 from qa.pipeline.chat import Conversation
-from qa.pipeline.conversation import (
-    asks_nothing_alone,
-    named_readings,
-    only_context,
-    points_back_only,
-    readings,
-    resolve,
-    retimed,
-    substitutions,
-    topic_of,
-)
+from qa.pipeline.conversation import asks_nothing_alone, named_readings, readings, resolve, retimed
 from qa.pipeline.english_follow_ups import english_readings
 from qa.pipeline.query import analyze, small_talk
 from qa.pipeline.reading_choice import best_reading, stands_alone
+from qa.pipeline.substitutions import substitutions
+from qa.pipeline.turn_words import only_context, points_back_only, topic_of
 from qa.schema import Answer, Passage
 from qa.text.normalize import normalize
 from tests.test_conversation import _ConfidentAbout

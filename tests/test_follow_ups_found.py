@@ -6,8 +6,9 @@ fact."""
 from __future__ import annotations
 
 from qa.pipeline.answering import NOT_LIKELY
-from qa.pipeline.conversation import substitutions, topic_of
 from qa.pipeline.reading_choice import best_reading, stands_alone
+from qa.pipeline.substitutions import substitutions
+from qa.pipeline.turn_words import topic_of
 from qa.schema import Answer
 
 
@@ -16,6 +17,7 @@ def test_the_topic_of_a_question_joining_two_times_is_what_it_asks_about() -> No
     assert topic_of("2014年和2015年的城镇新增就业目标分别是多少？") == "城镇新增就业"
     assert topic_of("2014年、2015年财政赤字各是多少？") == "财政赤字"
     assert topic_of("2015年的GDP目标是多少？") == "gdp"
+    assert topic_of("的确有哪些措施？") != "确有"  # a word starting with 的 keeps it
 
 
 def test_a_name_that_is_a_kind_of_the_earlier_questions_word_takes_its_place() -> None:
@@ -23,6 +25,12 @@ def test_a_name_that_is_a_kind_of_the_earlier_questions_word_takes_its_place() -
     earlier = "去年云南居民人均可支配收入增长多少？"
     assert substitutions("农村居民呢？", earlier) == ["去年云南农村居民人均可支配收入增长多少？"]
     assert substitutions("城镇居民呢？", earlier) == ["去年云南城镇居民人均可支配收入增长多少？"]
+    # Found by a reviewer: the kind of a run of words replaces the run; a word before it naming a thing
+    # (税收 of 税收收入) makes 非税收入 no kind of 收入.
+    gdp = substitutions("人均地区生产总值呢？", "去年地区生产总值是多少？")
+    assert gdp == ["去年人均地区生产总值是多少？"]
+    assert substitutions("规上工业增加值呢？", "去年工业增加值增长多少？") == ["去年规上工业增加值增长多少？"]
+    assert "去年税收非税收入多少？" not in substitutions("非税收入呢？", "去年税收收入多少？")
     # A name running over a word before (农民收入 for 城里人 收入) still replaces that word.
     assert "农民收入涨了多少？" in substitutions("农民收入呢？", "城里人收入涨了多少？")
 

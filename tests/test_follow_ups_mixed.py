@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 from qa.pipeline.chat import Conversation
-from qa.pipeline.conversation import readings, retimed, substitutions, topic_of
+from qa.pipeline.conversation import readings, retimed
 from qa.pipeline.english_follow_ups import english_of_chinese, in_english
 from qa.pipeline.mentions import asked_topic, mention_follow_up
+from qa.pipeline.substitutions import substitutions
+from qa.pipeline.turn_words import topic_of
 from tests.test_conversation import _ConfidentAbout
 
 HENAN = "What is Henan's GDP growth target this year?"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.pipeline.conversation import substitutions
+from qa.pipeline.substitutions import substitutions
 from qa.text.tiers import amount_swapped, asked_amounts, tier_holding, tier_of
 from tests.conftest import bot_of
 

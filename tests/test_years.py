@@ -152,4 +152,5 @@ def test_a_number_of_a_quoted_name_is_no_year_asked_about() -> None:
     assert analyze("哪份报告提到了“中国制造2025”？").years == ()
     assert analyze("《健康中国2030》规划纲要提出了什么？").years == ()
     assert analyze("“2025年”的目标是多少？").years == (2025,)  # written with 年: a year
+    assert analyze("“2024”年GDP增长多少？").years == (2024,)  # 年 after the quote
     assert analyze("湖南2025年GDP多少？").years == (2025,)

@@ -13,23 +13,20 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Protocol
 
 from qa.errors import QuestionError
-from qa.pipeline.conversation import (
-    drills_down,
-    elliptical_name,
-    in_front,
-    named_readings,
-    names_nothing,
-    only_context,
-    readings,
-    resolve,
-    retimed,
-    topic_of,
-)
+from qa.pipeline.conversation import named_readings, readings, resolve, retimed
 from qa.pipeline.places import places_in
 from qa.pipeline.pointing import asked_item, item_answer, lists_nothing, part_question
 from qa.pipeline.query import NAMES_NOTHING, check_text, small_talk
 from qa.pipeline.reading_choice import answer_readings, best_reading, stands_alone
 from qa.pipeline.scope import level_words
+from qa.pipeline.turn_words import (
+    drills_down,
+    elliptical_name,
+    in_front,
+    names_nothing,
+    only_context,
+    topic_of,
+)
 from qa.schema import Answer
 from qa.settings import MAX_QUESTION_CHARS
 from qa.text.abbreviations import years_spelled_out
@@ -59,7 +56,10 @@ class Conversation:
         self.level = ""
         self.last = ""  # how the last turn was read: its standalone question
         self.turns: list[Answer] = []
-        self.earlier = list(earlier_questions)  # as typed, for a turn pointing into an answer of theirs
+        # As typed, for a turn pointing into an answer of theirs; one string had been read as questions.
+        self.earlier = [] if isinstance(earlier_questions, str) else list(earlier_questions)
+        if isinstance(earlier_questions, str) or not all(isinstance(q, str) for q in self.earlier):
+            raise QuestionError("earlier_questions must be a list of questions, each one text")
         self.resumed: list[str] = []  # the standalone readings of ``earlier_questions``
         for question in self.earlier:
             self.resumed.append(self._advance(question))

@@ -80,7 +80,7 @@ _LATIN_RUN = re.compile(r"[a-z][a-z&'\- ]*[a-z]|[a-z]")
 _YEAR = re.compile(r"(?<!\d)(19\d{2}|20\d{2})(?!\d)")
 # A name in quotes holding a number ("中国制造2025", 《健康中国2030》): its number is no year asked about
 # (the search had been kept to the reports covering 2025). A year written with 年 is one, quoted or not.
-_QUOTED = re.compile(r"[“\"「『《]([^”\"」』》]{1,30})[”\"」』》]")
+_QUOTED = re.compile(r"[“\"「『《]([^”\"」』》]{1,30})[”\"」』》](?!\s*年)")  # not “2024”年
 _NAME_NUMBER = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d|\s*年)")
 
 

@@ -10,11 +10,13 @@ from dataclasses import replace
 
 from qa.errors import QuestionError
 from qa.pipeline.answering import NOT_LIKELY
-from qa.pipeline.conversation import asks_for_more, names_a_thing, only_context, places_whole, resolve
+from qa.pipeline.conversation import resolve
 from qa.pipeline.glossary import report_terms
 from qa.pipeline.places import names_a_place
 from qa.pipeline.query import names_something
 from qa.pipeline.sections import names_title, titled_list
+from qa.pipeline.substitutions import names_a_thing, places_whole
+from qa.pipeline.turn_words import asks_for_more, only_context
 from qa.schema import Answer
 from qa.text.normalize import has_cjk, normalize
 from qa.text.words import cut_words
