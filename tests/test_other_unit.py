@@ -44,10 +44,13 @@ INCOME = "城镇、农村常住居民人均可支配收入分别增长4.4%、5.9
         (
             "去年规上工业企业利润总额是多少？",
             "规上工业企业利润增长6%，营收增长3%。",
-            ("规上工业企业利润增长6%", ""),
+            ("规上工业企业利润增长6%", "total"),
         ),
         ("去年规上工业企业利润总额是多少？", "规上工业企业利润总额1200亿元，增长6%。", None),
         ("去年利润总额增长多少？", "规上工业企业利润总额增长6%。", None),  # a rate asked
+        # A sum of money asked: a count of people is none.
+        ("育儿补贴每个孩子发多少钱？", "育儿补贴惠及124万名婴幼儿。", ("育儿补贴惠及124万名婴幼儿", "money")),
+        ("育儿补贴每个孩子发多少钱？", "育儿补贴每孩每年3600元，惠及124万名婴幼儿。", None),
     ],
 )
 def test_the_clause_naming_the_asked_thing_gives_no_figure_in_its_unit(
@@ -65,6 +68,11 @@ def test_the_reason_quotes_the_clause() -> None:
     )
     total = in_another_unit(analyze("去年利润总额是多少？"), "利润增长6%。")
     assert not_found_reason({"not_found_because": total}) == "找到的句子给的是“利润增长6%”，没有总量。"
+    money = in_another_unit(analyze("育儿补贴每个孩子发多少钱？"), "育儿补贴惠及124万名婴幼儿。")
+    assert (
+        not_found_reason({"not_found_because": money})
+        == "找到的句子给的是“育儿补贴惠及124万名婴幼儿”，没有金额。"
+    )
 
 
 def test_a_report_refuses_an_amount_it_gives_only_as_a_growth_rate(tmp_path, real_embedder) -> None:

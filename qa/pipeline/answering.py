@@ -165,14 +165,14 @@ def over_several_years(query: Query, sentence: str) -> str | None:
 
 
 def in_another_unit(query: Query, sentence: str) -> str | None:
-    """The reason when the question asks for a figure in a unit (多少亿元) or a total and the answer
-    ``sentence`` gives the asked thing's figure in none (its growth rate): ``figure_in_another_unit``."""
+    """The reason when the question asks for a figure in a unit (多少亿元), a sum or a total and the
+    answer ``sentence`` gives the asked thing's figure as none (its growth rate):
+    ``figure_in_another_unit``."""
     found = figure_in_another_unit(query, sentence)
     if found is None:
         return None
-    return f"the sentence found gives “{found[0]}”, not " + (
-        f"a figure in {found[1]}" if found[1] else "a total"
-    )
+    wanted = {"total": "a total", "money": "a sum of money"}.get(found[1], f"a figure in {found[1]}")
+    return f"the sentence found gives “{found[0]}”, not {wanted}"
 
 
 NOT_LIKELY = "no sentence of the report is likely to answer the question"

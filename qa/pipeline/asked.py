@@ -153,27 +153,36 @@ _BARE_AMOUNT = re.compile(_NUMBER + r"\s*" + _ABOUT + r"(?:万亿|亿|万)(?![\u
 
 # A total asked without its unit ("利润总额是多少？", "一共多少"): a clause giving only rates gives none.
 _ASKS_TOTAL = re.compile(r"(?:总额|总量|总数|一共|总共|合计)[^，,。？?]{0,6}?(?:是)?(?:多少|几)")
+# Money asked in so many words ("每个孩子发多少钱？"): a count of people or a rate is no sum of money.
+_ASKS_SUM = re.compile(r"多少钱|几块钱|金额|多少资金")
 
 
 def figure_in_another_unit(query: Query, sentence: str) -> tuple[str, str] | None:
-    """(the clause, the unit asked) when the question asks for one figure in a unit (多少亿元), or for a
-    total ("" as the unit: 利润总额是多少？), and the clause of ``sentence`` (normalized) that names
-    most of the question's words gives a figure, but neither it nor the clause after it gives one in
-    that unit, or one that is no rate: 规上工业增加值增长9.4% for 规上工业增加值总量是多少亿元 (the
-    sentence's 5.3万亿元 being the GDP's). None otherwise: the words are in the quote, so the user
-    can check the reason."""
-    asked = _unit_asked(query.normalized)
-    total = (
-        asked is None and _ASKS_TOTAL.search(query.normalized) is not None and asks_for(query) != "percent"
-    )
-    if (asked is None and not total) or len(_ASKS_FIGURE.findall(query.normalized)) > 1:  # two: two parts
+    """(the clause, what was asked) when the question asks for one figure in a unit (多少亿元: "亿元"),
+    a sum of money ("money": 每个孩子发多少钱？) or a total ("total": 利润总额是多少？), and the clause of
+    ``sentence`` (normalized) that names most of the question's words gives a figure, but neither it
+    nor the clause after it gives one in that unit, a sum, or one that is no rate: 规上工业增加值增长9.4%
+    for 规上工业增加值总量是多少亿元 (the sentence's 5.3万亿元 being the GDP's). None otherwise: the words
+    are in the quote, so the user can check the reason."""
+    text = query.normalized
+    asked = _unit_asked(text)
+    if asked is not None:
+        wanted = asked[1]
+    elif _ASKS_SUM.search(text):
+        wanted = "money"
+    elif _ASKS_TOTAL.search(text) and asks_for(query) != "percent":
+        wanted = "total"
+    else:
+        return None
+    if len(_ASKS_FIGURE.findall(text)) > 1:  # two figures asked: two parts
         return None
     unit = asked_unit(query)
 
     def gives(clause: str) -> bool:
-        if unit is not None:
-            return unit.search(clause) is not None or _BARE_AMOUNT.search(clause) is not None
-        return FIGURE.search(_PERCENT.sub(" ", clause)) is not None  # a total: any figure but a rate
+        if wanted == "total":
+            return FIGURE.search(_PERCENT.sub(" ", clause)) is not None  # any figure but a rate
+        found = unit.search(clause) if unit is not None else _MONEY.search(clause)
+        return found is not None or _BARE_AMOUNT.search(clause) is not None
 
     terms = {t for t in tokenize(query.lexical_text) if len(t) >= 2}
     clauses = _CLAUSE.split(sentence)
@@ -182,7 +191,7 @@ def figure_in_another_unit(query: Query, sentence: str) -> tuple[str, str] | Non
     told = clauses[at : at + 2]  # the figure may follow in the next clause (…增长9%，达到120亿元)
     if not named[at] or not FIGURE.search(clauses[at]) or any(gives(c) for c in told):
         return None
-    return clauses[at].strip(), asked[1] if asked else ""
+    return clauses[at].strip(), wanted
 
 
 _DIGIT = re.compile(f"[0-9一二两三四五六七八九十{_FINANCIAL_DIGITS}拾]")
