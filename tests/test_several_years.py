@@ -84,3 +84,14 @@ def test_a_report_refuses_last_years_figure_it_gives_only_over_five_years(tmp_pa
     assert not refused.found and "12.6万人" not in (refused.answer or "")
     assert "12.6万人" in (bot.ask("过去五年全县城镇新增就业多少人？").answer or "")
     assert "386亿元" in (bot.ask("去年全县地区生产总值多少？").answer or "")
+
+
+def test_the_clause_naming_what_is_asked_may_give_an_average_beside_a_figure_of_its_own() -> None:
+    # Found by a helper: 去年江苏城镇居民人均可支配收入增长多少？ had quoted 年均增长6% at 0.86, the sentence
+    # holding a figure of another clause (城镇新增就业超690万人).
+    sentence = "人均可支配收入年均增长6%，城镇新增就业超690万人、稳定在全国1/10以上。"
+    refused = over_several_years(analyze("去年城镇居民人均可支配收入增长多少？"), sentence)
+    assert refused == "the sentence found gives figures of 年均, not of one year"
+    assert over_several_years(analyze("去年城镇新增就业多少人？"), sentence) is None  # its own clause
+    named = "2025年人均可支配收入年均增长6%。"  # a year named: left to the scorer
+    assert over_several_years(analyze("2025年人均可支配收入增长多少？"), named) is None

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from qa.index.base import IndexStore
-from qa.pipeline.asked import figure_in_another_unit
+from qa.pipeline.asked import asked_clauses, figure_in_another_unit
 from qa.pipeline.background import BACKGROUND_PATH, load_background
 from qa.pipeline.coverage import Missing, lays_out, missing_report, other_place
 from qa.pipeline.features import FEATURES, Candidate, candidates, lead_tokens
@@ -27,7 +27,7 @@ from qa.pipeline.scorer import AnswerScorer, Scored
 from qa.schema import Answer, DocumentInfo, Passage
 from qa.settings import Settings
 from qa.text.normalize import normalize, to_simplified
-from qa.text.several_years import asks_several_years, several_years_word
+from qa.text.several_years import asks_several_years, average_of, several_years_word
 from qa.text.tiers import tier_holding
 from qa.text.years import asked_years, years_spoken_of, years_told
 
@@ -153,14 +153,16 @@ def other_years(query: Query, sentence: str) -> str | None:
 
 def over_several_years(query: Query, sentence: str) -> str | None:
     """The reason when the question asks about one year (去年, 今年, 2017年) and every figure of the
-    answer ``sentence`` is one over several (五年间…, 年均增长1.9%): a report's five-year total is not
-    last year's, its five-year goal not this year's target."""
+    answer ``sentence`` is one over several (五年间…, 年均增长1.9%), or the figure of the clause naming
+    what is asked is an average of several years: a report's five-year total is not last year's, its
+    five-year goal not this year's target."""
     # Two years named are a span (2008年到2012年…), and a report's year names no year asked.
     asked = set(asked_years(query.normalized, query.years))
     one_year = len(asked) == 1 if query.years else query.relative is not None
     if not one_year or asks_several_years(query.normalized):
         return None
-    word = several_years_word(sentence)
+    clause = asked_clauses(query, sentence)
+    word = several_years_word(sentence) or (average_of(clause[0], sentence) if clause else None)
     return f"the sentence found gives figures of {word}, not of one year" if word else None
 
 

@@ -184,14 +184,20 @@ def figure_in_another_unit(query: Query, sentence: str) -> tuple[str, str] | Non
         found = unit.search(clause) if unit is not None else _MONEY.search(clause)
         return found is not None or _BARE_AMOUNT.search(clause) is not None
 
+    told = asked_clauses(query, sentence)
+    if not told or not FIGURE.search(told[0]) or any(gives(c) for c in told):
+        return None
+    return told[0].strip(), wanted
+
+
+def asked_clauses(query: Query, sentence: str) -> list[str]:
+    """The clause of ``sentence`` (normalized) that names most of the question's words, and the one
+    after it (the figure may follow there: …增长9%，达到120亿元); [] when no clause names any."""
     terms = {t for t in tokenize(query.lexical_text) if len(t) >= 2}
     clauses = _CLAUSE.split(sentence)
     named = [len(terms & set(tokenize(clause))) for clause in clauses]
     at = max(range(len(clauses)), key=named.__getitem__)
-    told = clauses[at : at + 2]  # the figure may follow in the next clause (…增长9%，达到120亿元)
-    if not named[at] or not FIGURE.search(clauses[at]) or any(gives(c) for c in told):
-        return None
-    return clauses[at].strip(), wanted
+    return clauses[at : at + 2] if named[at] else []
 
 
 _DIGIT = re.compile(f"[0-9一二两三四五六七八九十{_FINANCIAL_DIGITS}拾]")

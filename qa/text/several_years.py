@@ -15,7 +15,7 @@ import re
 
 from qa.text.normalize import normalize
 
-__all__ = ["asks_several_years", "several_years_word"]
+__all__ = ["asks_several_years", "average_of", "several_years_word"]
 
 _COUNT = r"[两二三四五六七八九十]"
 # What puts a figure over several years: not 年均浓度 (a year's mean), 前三季度累计 or 1至11月累计 (within
@@ -32,6 +32,7 @@ _OPENING = re.compile(
 _ONE_YEAR = re.compile(
     rf"今年|去年|上年|当年|本年|全年|一年来|过去一年|(?<!{_COUNT})年[内末底]|(?<!\d)\d{{4}}\s*年"
 )
+_AVERAGE = re.compile(r"年均(?!浓度)")  # a year's mean concentration (年均浓度) is one year's
 _CLAUSES = re.compile(r"[，,；;：:。]")  # not 、: a list goes on under the words before it
 _FIGURE = re.compile(r"\d")
 # A question itself asking about several years (年均, 这五年, since 2020, on average) is answered by such
@@ -59,6 +60,15 @@ def several_years_word(sentence: str) -> str | None:
     if not all(words):
         return None
     return next(word.group(0) for word in words if word)
+
+
+def average_of(clause: str, sentence: str) -> str | None:
+    """ "年均" when ``clause`` (the one naming what the question asks) gives an average over several years
+    (人均可支配收入年均增长6%) and ``sentence`` names no one year: a year's growth asked is not it, even
+    when another clause of the sentence has a figure of its own (…，城镇新增就业超690万人)."""
+    text = normalize(sentence)
+    found = _AVERAGE.search(normalize(clause))
+    return found.group(0) if found and _FIGURE.search(clause) and not _ONE_YEAR.search(text) else None
 
 
 def asks_several_years(question: str) -> bool:
