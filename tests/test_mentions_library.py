@@ -8,7 +8,7 @@ from pathlib import Path
 
 from qa import ReportQA
 from qa.apps.messages import not_found_reason, scope_notes
-from qa.pipeline.mentions import asked_topic, asks_every_document
+from qa.pipeline.mentions import asked_topic, asks_every_document, english_every_document
 from qa.text.normalize import normalize
 from tests.conftest import HashEmbedder, write
 
@@ -49,3 +49,13 @@ def test_each_document_naming_the_topic_is_quoted_once_with_its_count(tmp_path: 
     kept = bot.ask("哪些报告提到了“一带一路”？", filters={"region": ["丙县"]})
     assert [item.document for item in kept.items] == ["丙县2025年政府工作报告"]
     assert asks_every_document(normalize("有没有报告提到低空经济吗？"))
+
+
+def test_an_english_question_asks_it_by_the_topics_report_terms(tmp_path: Path) -> None:
+    # Found by a helper: "Which reports mention the Belt and Road?" had been refused.
+    assert english_every_document("which reports mention the belt and road?") == ["belt and road", "一带一路"]
+    assert english_every_document("which reports mention the frobnicator?") is None  # no report term
+    paths = [write(tmp_path / name, text) for name, text in REPORTS.items()]
+    bot = ReportQA.from_paths(paths, tmp_path / "ix", embedder=HashEmbedder())
+    answer = bot.ask("Which reports mention the Belt and Road?")
+    assert [item.document for item in answer.items] == ["甲县2025年政府工作报告", "丙县2025年政府工作报告"]

@@ -14,7 +14,14 @@ from qa.pipeline.answering import NOT_LIKELY
 from qa.pipeline.delivery import asked_role, asks_delivery, byline_lines, delivery_lines
 from qa.pipeline.faq import asked_pair, pair_passage
 from qa.pipeline.lists import announced_items, document_sections, opening_list, short_body, subsection_items
-from qa.pipeline.mentions import as_written, asked_topic, asks_every_document, mentions, names_topic
+from qa.pipeline.mentions import (
+    as_written,
+    asked_topic,
+    asks_every_document,
+    english_every_document,
+    mentions,
+    names_topic,
+)
 from qa.pipeline.sections import (
     asked_part,
     asks_label,
@@ -53,8 +60,10 @@ def looked_up(
         return None
     normalized = normalize(question)
     topic = asked_topic(normalized)
-    if topic is not None and library and asks_every_document(normalized):
-        return _everywhere_answer(question, answer, text_of, outline_of, library, topic)
+    every = [as_written(question, topic)] if topic and asks_every_document(normalized) else None
+    every = every or english_every_document(normalized)
+    if every and library:
+        return _everywhere_answer(question, answer, text_of, outline_of, library, every)
     delivery = asks_delivery(normalized)
     if delivery == "writer":
         return _byline_answer(question, answer, text_of)
@@ -287,22 +296,22 @@ def _everywhere_answer(
     text_of: Callable[[str], str],
     outline_of: Callable[[str], Outline],
     library: Sequence[DocumentInfo],
-    topic: str,
+    topics: list[str],
 ) -> Answer:
-    """For "哪些报告提到了“一带一路”？": the first sentence naming the topic in each document that does,
-    cited, and how many each has (it had been refused, or answered from one report); refused with
-    that fact when none does."""
+    """For "哪些报告提到了“一带一路”？" (``topics``: the topic as asked, then, for an English question, its
+    report terms): the first sentence naming it in each document that does, cited, and how many each
+    has (it had been refused, or answered from one report); refused with that fact when none does."""
     firsts, counts = [], []
     for info in library:
         text = text_of(info.doc_id)
-        if not names_topic(text, topic):  # most documents: no need to read their sections
-            continue
-        top = Passage(info.doc_id, info.title, [], "other", 0, 0, "")
-        items, count = mentions(text, topic, top, document_sections(text, outline_of(info.doc_id)))
-        if items:
-            firsts.append(items[0])
-            counts.append([info.title, count])
-    written = as_written(question, topic)
+        for topic in (t for t in topics if names_topic(text, t)):  # most documents: none, unread
+            top = Passage(info.doc_id, info.title, [], "other", 0, 0, "")
+            items, count = mentions(text, topic, top, document_sections(text, outline_of(info.doc_id)))
+            if items:
+                firsts.append(items[0])
+                counts.append([info.title, count])
+                break
+    written = topics[0]
     if not firsts:
         because = {"not_found_because": f"no document of the library names {written}"}
         return replace(answer, found=False, answer=None, confidence=min(answer.confidence, 0.01),

@@ -10,6 +10,7 @@ import re
 from functools import lru_cache
 
 from qa.ingest.structure import Section, section_at
+from qa.pipeline.glossary import report_terms
 from qa.pipeline.lists import item_passage
 from qa.pipeline.places import places_in
 from qa.schema import Passage
@@ -48,6 +49,25 @@ def asked_topic(question: str) -> str | None:
     look, not what; "有没有提到香港？" asks of 香港)."""
     found = _topic_words(question)
     return None if found is None or _names_where(*found) else found[0]
+
+
+# The same in English: "Which reports mention the low-altitude economy?", "Does any report mention X?"
+_MENTION = r"\s+(?:mention|mentioned|talk about|refer to)\s+(?:the\s+)?(?P<{}>[^?.!]{{2,60}})[?.!\s]*$"
+_EVERY_ENGLISH = re.compile(
+    r"^(?:which|what)\s+(?:of\s+the\s+)?(?:reports|documents|files)" + _MENTION.format("t")
+    + r"|^(?:does|do|did|has|have)\s+any\s+(?:report|document|file)s?" + _MENTION.format("u"),
+    re.I,
+)  # fmt: skip
+
+
+def english_every_document(question: str) -> list[str] | None:
+    """The topic an English ``question`` (normalized) asks which documents mention, then its report
+    terms (qa.pipeline.glossary): "Which reports mention smog?" -> [smog, 雾霾, 重污染天气]; None when
+    it asks no such thing or the glossary has no term for it."""
+    found = _EVERY_ENGLISH.match(question.strip())
+    topic = (found.group("t") or found.group("u")) if found else None
+    terms = report_terms(topic) if topic else []
+    return [topic, *terms] if topic and terms else None
 
 
 def asks_every_document(question: str) -> bool:
