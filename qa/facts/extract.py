@@ -139,6 +139,7 @@ def _sentence_drafts(text: str, start: int, end: int) -> list[_Draft]:
     drafts: list[_Draft] = []
     last_end = start  # where the previous figure (and its qualifier) ended
     listing: _Listing | None = None
+    masked = _ANNOTATION.sub(lambda m: " " * len(m.group()), text[: end]) + text[end:]
     changes: list[_Draft] = []  # amounts waiting for the rest of a list of changes (增长4.2%、5.3%)
     changes_verb: str | None = None
     for m in FIGURE.finditer(text, start, end):
@@ -147,9 +148,10 @@ def _sentence_drafts(text: str, start: int, end: int) -> list[_Draft]:
             continue
         after = QUALIFIER_AFTER.match(text, figure.end, end)
         fig_end = after.end() if after else figure.end
-        breaks = [b.end() for b in CLAUSE_BREAK.finditer(text, last_end, figure.start)]
+        # A short note in brackets (地区生产总值（GDP）达到…) ends no clause: its figure is the indicator's.
+        breaks = [b.end() for b in CLAUSE_BREAK.finditer(masked, last_end, figure.start)]
         clause_start = max([last_end, *breaks])
-        raw = text[clause_start : figure.start]
+        raw = masked[clause_start : figure.start]  # 地区生产总值（GDP）达到: its note blanked, offsets kept
         if figure.chinese and not _chinese_count_ok(text, raw, fig_end, end):
             continue
         if figure.unit == "岁" and _AGE_GROUP.match(text, figure.end, end):
@@ -161,7 +163,7 @@ def _sentence_drafts(text: str, start: int, end: int) -> list[_Draft]:
             change = None  # 农房风貌提升26.4万户 is how many were improved, not by how many they grew
         verb = change.group("verb") if change else None
         indicator, before_qualifier = strip_indicator(raw[: change.start()] if change else raw)
-        indicator = _CURRENCY.sub("", indicator)
+        indicator = _CURRENCY.sub("", _BLANKED.sub("", indicator))
         if not indicator and not change and clause_start > start and text[clause_start - 1] in "：:":
             indicator = _label(text, start, clause_start - 1)  # 颗粒物洁净空气量（CADR）：600立方米/小时
         if change and near:
@@ -234,6 +236,9 @@ def _sentence_drafts(text: str, start: int, end: int) -> list[_Draft]:
 
 # A currency before an amount names no indicator (非牟利團體：港幣150元: 港幣 had been one).
 _CURRENCY = re.compile(r"(?:港幣|港币|人民币|美元|澳門幣|澳门币|新台币)$")
+_ANNOTATION = re.compile(r"(?<=[\u4e00-\u9fff])[（(][A-Za-z0-9&.]{1,10}[)）]")  # （GDP）, （R&D）, （CPI）
+_BLANKED = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")  # where a note was
+_SPACED = re.compile(r"\s{2,}|\u3000+")
 _PUNCTUATION = re.compile(r"[，,；;。！？!?：:]")
 _LIST_MARK = re.compile(r"^\s*(?:[-*•·]|\d+[.．、]|[（(]\d+[)）])\s*")
 
@@ -242,7 +247,8 @@ def _label(text: str, start: int, colon: int) -> str:
     """The label before a colon on its line (- 颗粒物洁净空气量（CADR）：…), without a list's mark;
     "" when it runs past the sentence's start or is longer than an indicator."""
     line_start = text.rfind("\n", start, colon) + 1 or start
-    label = _LIST_MARK.sub("", text[max(line_start, start) : colon]).strip()
+    # Several labelled values on one line (产品型号：DM-X7　　额定洗涤容量：10公斤): the last label's.
+    label = _SPACED.split(_LIST_MARK.sub("", text[max(line_start, start) : colon]).strip())[-1]
     return label if 0 < len(label) <= MAX_INDICATOR and not _PUNCTUATION.search(label) else ""
 
 
