@@ -139,7 +139,7 @@ def _sentence_drafts(text: str, start: int, end: int) -> list[_Draft]:
     drafts: list[_Draft] = []
     last_end = start  # where the previous figure (and its qualifier) ended
     listing: _Listing | None = None
-    masked = _ANNOTATION.sub(lambda m: " " * len(m.group()), text[: end]) + text[end:]
+    masked = _ANNOTATION.sub(lambda m: " " * len(m.group()), text[:end]) + text[end:]
     changes: list[_Draft] = []  # amounts waiting for the rest of a list of changes (增长4.2%、5.3%)
     changes_verb: str | None = None
     for m in FIGURE.finditer(text, start, end):
