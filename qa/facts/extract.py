@@ -139,7 +139,8 @@ def _sentence_drafts(text: str, start: int, end: int) -> list[_Draft]:
     drafts: list[_Draft] = []
     last_end = start  # where the previous figure (and its qualifier) ended
     listing: _Listing | None = None
-    masked = _ANNOTATION.sub(lambda m: " " * len(m.group()), text[:end]) + text[end:]
+    # The sentence with its short notes blanked (offsets kept: index it with ``at - start``).
+    masked = _ANNOTATION.sub(lambda m: " " * len(m.group()), text[start:end])
     changes: list[_Draft] = []  # amounts waiting for the rest of a list of changes (增长4.2%、5.3%)
     changes_verb: str | None = None
     for m in FIGURE.finditer(text, start, end):
@@ -149,9 +150,11 @@ def _sentence_drafts(text: str, start: int, end: int) -> list[_Draft]:
         after = QUALIFIER_AFTER.match(text, figure.end, end)
         fig_end = after.end() if after else figure.end
         # A short note in brackets (地区生产总值（GDP）达到…) ends no clause: its figure is the indicator's.
-        breaks = [b.end() for b in CLAUSE_BREAK.finditer(masked, last_end, figure.start)]
+        breaks = [
+            start + b.end() for b in CLAUSE_BREAK.finditer(masked, last_end - start, figure.start - start)
+        ]
         clause_start = max([last_end, *breaks])
-        raw = masked[clause_start : figure.start]  # 地区生产总值（GDP）达到: its note blanked, offsets kept
+        raw = masked[clause_start - start : figure.start - start]  # 地区生产总值（GDP）达到: note blanked
         if figure.chinese and not _chinese_count_ok(text, raw, fig_end, end):
             continue
         if figure.unit == "岁" and _AGE_GROUP.match(text, figure.end, end):
