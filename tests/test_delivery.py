@@ -147,3 +147,28 @@ def test_a_notices_number_is_the_line_under_its_title(tmp_path) -> None:
         answer = bot.ask(question)
         assert answer.answer == "青农发〔2026〕5号" and answer.reason["delivery"] == "number", question
     assert "delivery" not in bot_of(tmp_path, NOTICE, "plain.txt").ask("文号是多少？").reason  # none written
+
+
+def test_who_sent_it_is_read_under_the_title_after_a_closing_note_or_from_a_dateline(tmp_path) -> None:
+    # Found by a helper: a notice closing with （此件公开发布）, a bulletin's sender lines under its title, a
+    # news story's dateline, and rules passed by an owners' 大会 had none of them read.
+    noted = NOTICE + "（此件公开发布）\n"
+    bulletin = (
+        "临江区2025年统计公报\n\n临江区统计局\n2026年3月18日\n\n一、综合\n全年地区生产总值586.4亿元。\n"
+    )
+    news = "江西外贸增长8.6%\n\n新华社南昌10月22日电（记者 李明）今年前三季度，江西进出口增长8.6%。\n"
+    rules = (
+        "锦华园小区物业管理规约\n\n第一条 为维护业主权益，制定本规约。\n\n锦华园小区业主大会\n2025年5月28日\n"
+    )
+    paths = [
+        write(tmp_path / f"{n}.txt", t) for n, t in (("n", noted), ("b", bulletin), ("s", news), ("r", rules))
+    ]
+    bot = ReportQA.from_paths(paths, tmp_path / "ix", embedder=HashEmbedder())
+    asked = {
+        "这个通知是谁发的？": ["青山县农业农村局", "2026年2月20日"],
+        "统计公报是谁发布的？": ["临江区统计局", "2026年3月18日"],
+        "这篇新闻是哪天发的？": ["新华社南昌10月22日电"],
+        "这个规约是谁发的？": ["锦华园小区业主大会", "2025年5月28日"],
+    }
+    for question, lines in asked.items():
+        assert [i.text for i in bot.ask(question).items] == lines, question

@@ -11,14 +11,22 @@ import re
 from qa.ingest.headings import line_spans
 from qa.text.normalize import CJK_RANGES
 
-__all__ = ["ORGAN_LINE", "closing_fields", "closing_lines", "dateline_agency", "sender_lines"]
+__all__ = [
+    "ORGAN_LINE",
+    "closing_fields",
+    "closing_lines",
+    "dateline_agency",
+    "heading_lines",
+    "sender_lines",
+]
 
 # A closing date line (in digits, as official documents write it since GB/T 9704-2012) and the
 # sender's line above it: no sentence (no punctuation), an organ's ending.
 _DATE_LINE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
 ORGAN_LINE = re.compile(
-    r"[^，。；：,;:！？!?]{2,30}(?:政府|办公室|办公厅|委员会|局|厅|委|部|院|署|队|中心|公司|协会)"
+    r"[^，。；：,;:！？!?]{2,30}(?:政府|办公室|办公厅|委员会|局|厅|委|部|院|署|队|中心|公司|协会|大会)"
 )
+_NOTE_LINE = re.compile(r"[（(][^（()）]{1,30}[)）]")  # a closing note in brackets: （此件公开发布）
 
 
 # A news story's dateline (新华社合肥2月6日电, 【中新社北京3月5日电 记者…】): the agency is its issuer.
@@ -33,9 +41,27 @@ def closing_lines(text: str) -> list[tuple[int, int]]:
     青山县人民政府办公室 / 2026年1月20日), the sender's only when a line names an organ there; [] unless
     the last of three lines or more is a date alone."""
     lines = line_spans(text)
+    while lines and _NOTE_LINE.fullmatch(text[slice(*lines[-1])].strip()):  # （此件公开发布） after them
+        lines = lines[:-1]
     if len(lines) < 3 or not _DATE_LINE.fullmatch(text[slice(*lines[-1])]):
         return []
     return lines[-2:] if ORGAN_LINE.fullmatch(text[slice(*lines[-2])]) else lines[-1:]
+
+
+def heading_lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the sender and date lines right under a document's first line (南州市…统计公报 /
+    南州市统计局 / 2025年3月18日), else of a news story's dateline; [] without either."""
+    lines = line_spans(text)[1:6]
+    under = []
+    for start, end in lines:
+        line = text[start:end].strip()
+        if not (_DATE_LINE.fullmatch(line) or ORGAN_LINE.fullmatch(line)):
+            break
+        under.append((start, end))
+    if under:
+        return under
+    found = _DATELINE.search(text, 0, 300)
+    return [(found.start("agency"), found.end())] if found else []
 
 
 def sender_lines(head: list[str], title: str) -> dict[str, str]:

@@ -36,7 +36,7 @@ from qa.pipeline.sections import (
     section_titled,
     titled_list,
 )
-from qa.pipeline.signature import asks_number, asks_sender, number_lines, signature_lines
+from qa.pipeline.signature import asks_number, asks_sender, is_paper, number_lines, signature_lines
 from qa.schema import Answer, DocumentInfo, Passage, document_kind
 from qa.text.normalize import normalize
 
@@ -69,7 +69,7 @@ def looked_up(
         return _byline_answer(question, answer, text_of)
     paper = asks_sender(normalized)
     if paper is not None:
-        return _lines_answer(question, answer, text_of, signature_lines, "sender", paper)
+        return _lines_answer(question, answer, text_of, signature_lines, "sender", paper, library)
     if asks_number(normalized):
         return _lines_answer(question, answer, text_of, number_lines, "number")
     pair = _pair_answer(question, answer, text_of, outline_of) or _whole_pair(answer, text_of, outline_of)
@@ -223,11 +223,22 @@ def _lines_answer(
     lines_of: Callable[[Passage, str], list[Passage]],
     asked: str,
     paper: str = "",
+    library: Sequence[DocumentInfo] = (),
 ) -> Answer | None:
     """For "这个通知是谁发的？" (``signature_lines``) or "文号是多少？" (``number_lines``): the lines of the
-    first document among the passages' that has them, one titled by the noun asked (通知) first;
-    None when none has."""
-    for top in sorted(_firsts(answer.passages), key=lambda p: paper not in p.document):
+    first document among the passages' that has them, one that is what the noun asked names (通知 in
+    its title, a news story for 新闻) first; None when none has."""
+    firsts = _firsts(answer.passages)
+    shown = {p.doc_id for p in firsts}
+    # The library's documents the noun names, which the search may have missed (这篇新闻… of a library
+    # whose first passages were a bulletin's had quoted its date lines).
+    named = [
+        Passage(d.doc_id, d.title, [], "other", 0, 0, "")
+        for d in library
+        if d.doc_id not in shown and is_paper(paper, d.title, text_of(d.doc_id))
+    ]
+    papers = [p for p in firsts if is_paper(paper, p.document, text_of(p.doc_id))] + named
+    for top in papers + [p for p in firsts if p not in papers]:
         lines = lines_of(top, text_of(top.doc_id))
         if lines:
             return _listing(question, [*lines, *answer.passages], answer, {"delivery": asked}, lines)

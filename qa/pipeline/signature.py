@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import re
 
-from qa.ingest.senders import closing_lines
+from qa.ingest.senders import closing_lines, dateline_agency, heading_lines
 from qa.pipeline.delivery import line_passage
 from qa.schema import Passage
 
 # What an official document is called, and the verbs of sending it.
-_PAPER = r"(?:通知|公告|通告|文件|通报|意见|办法|决定|函|方案|指南)"
+_PAPER = r"(?:通知|公告|通告|文件|通报|意见|办法|决定|函|方案|指南|公报|规约|公示|新闻|报道|文章)"
 _SEND = r"(?:发(?![放展生给到出现明])|印发|发布|下发|制定|出台)"  # not 发放补贴
 _ASKS_SENDER = re.compile(
     rf"{_PAPER}(?:是)?(?:由)?(?:谁|哪个(?:单位|部门)|哪家(?:单位)?|什么(?:单位|部门)){_SEND}的?|"
@@ -35,9 +35,11 @@ def asks_sender(normalized: str) -> str | None:
 
 
 def signature_lines(top: Passage, text: str) -> list[Passage]:
-    """The sender's line and the date line an official document closes with (``closing_lines``), as
-    cited passages of ``top``'s document; [] when its last line is no date."""
-    return [line_passage(top, text, start, end) for start, end in closing_lines(text)]
+    """The sender's line and the date line an official document closes with (``closing_lines``), else
+    those under its title or a news story's dateline (``heading_lines``), as cited passages of
+    ``top``'s document; [] when it has none of them."""
+    spans = closing_lines(text) or heading_lines(text)
+    return [line_passage(top, text, start, end) for start, end in spans]
 
 
 _ASKS_NUMBER = re.compile(rf"文号|字号|{_PAPER}(?:的)?(?:编号|号码)")
@@ -57,3 +59,14 @@ def number_lines(top: Passage, text: str) -> list[Passage]:
     """The line giving the document's number, as a cited passage of ``top``'s document; [] without one."""
     found = _NUMBER_LINE.search(text, 0, _NUMBER_WITHIN)
     return [line_passage(top, text, found.start(), found.end())] if found else []
+
+
+_NEWS = ("新闻", "报道", "文章")
+
+
+def is_paper(paper: str, title: str, text: str) -> bool:
+    """Whether the document (``title``, ``text``) is what ``paper`` names: 通知 in its title, or a news
+    story, with a dateline, for 新闻 ("这篇新闻是哪天发的？" had quoted a bulletin's date lines)."""
+    if not paper:
+        return False
+    return paper in title or (paper in _NEWS and dateline_agency(text) is not None)
