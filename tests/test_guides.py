@@ -195,3 +195,14 @@ def test_whether_a_named_report_mentions_a_topic(tmp_path: Path) -> None:
     bot = bot_of(tmp_path, "青溪县2026年政府工作报告\n\n加快发展人工智能产业，建设AI创新中心。\n")
     answer = bot.ask("报告有没有提到AI？")
     assert answer.reason["mentions"]["topic"] == "AI"  # as the user wrote it, not lower-cased
+
+
+def test_a_thing_named_under_a_label_of_running_text_is_answered_by_its_sentence(tmp_path) -> None:
+    # Found by a helper: 诊断证明书收费吗？ had been answered with the heading 五、其他收费 alone, at 1.0.
+    fees = (
+        "江州市第二人民医院收费公示\n一、挂号及诊查费\n普通门诊诊查费每人次10元。\n"
+        "五、其他收费\n病历复印每页0.5元。诊断证明书不收费。救护车出车费每次120元。\n"
+    )
+    bot = bot_of(tmp_path, fees, "fees.txt")
+    assert bot.ask("诊断证明书收费吗？").answer == "诊断证明书不收费。"
+    assert bot.ask("病历复印收费吗？").answer == "病历复印每页0.5元。"

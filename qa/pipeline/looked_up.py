@@ -13,7 +13,14 @@ from dataclasses import replace
 from qa.pipeline.answering import NOT_LIKELY
 from qa.pipeline.delivery import asked_role, asks_delivery, byline_lines, delivery_lines
 from qa.pipeline.faq import asked_pair, pair_passage
-from qa.pipeline.lists import announced_items, document_sections, opening_list, short_body, subsection_items
+from qa.pipeline.lists import (
+    announced_items,
+    document_sections,
+    item_passage,
+    opening_list,
+    short_body,
+    subsection_items,
+)
 from qa.pipeline.mentions import (
     as_written,
     asked_topic,
@@ -37,8 +44,11 @@ from qa.pipeline.sections import (
     titled_list,
 )
 from qa.pipeline.signature import asks_number, asks_sender, is_paper, number_lines, signature_lines
+from qa.pipeline.substitutions import names_a_thing, places_whole
 from qa.schema import Answer, DocumentInfo, Passage, document_kind
 from qa.text.normalize import normalize
+from qa.text.sentences import split_sentences
+from qa.text.words import cut_words
 
 Outline = tuple[tuple[int, int], ...]
 
@@ -143,6 +153,14 @@ def _part_answer(
         items = items or body
         if not items:
             return None
+        # A thing the question names, beside the service the document is about, in a label's running
+        # text (诊断证明书收费吗？ under 五、其他收费: 病历复印…。诊断证明书不收费。救护车…): the sentence
+        # naming it answers, not the heading alone (quoted at 1.0). A counted list is answered whole.
+        things = [t for t in _things_named(question, titled or ()) if t not in normalize(top.document)]
+        naming = _naming_sentence(body, text, things)
+        if naming is not None:
+            passages = [naming, *(p for p in answer.passages if p.passage_id != naming.passage_id)]
+            return _listing(question, passages, answer, {"part": section.title}, [naming])
     else:
         items = subsection_items(text, section, heading, outline) or announced_items(text, heading, outline)
     # An answer from inside the part stands, unless it quotes the part's heading line or a clause of
@@ -157,6 +175,25 @@ def _part_answer(
     passages = [heading, *(p for p in answer.passages if p.passage_id != heading.passage_id)]
     reason = {"part": section.title, "not_found_because": None}
     return _listing(question, passages, answer, reason, items, heading.text)
+
+
+def _things_named(question: str, titled: tuple[str, ...]) -> list[str]:
+    """The words ``question`` names things with, beside the label asked (收费) and words that ask."""
+    words = places_whole(cut_words(normalize(question)))
+    return [w for w in words if names_a_thing(w) and not any(w in t or t in w for t in titled)]
+
+
+def _naming_sentence(items: list[Passage], text: str, things: list[str]) -> Passage | None:
+    """The one sentence of ``items`` (a label's body lines, several sentences) naming most of
+    ``things``, cited as an item; None when none names any, two name as many, or there is but one."""
+    spans = [span for item in items for span in split_sentences(text, item.start, item.end)]
+    named = [sum(thing in normalize(text[s:e]) for thing in things) for s, e in spans]
+    most = max(named, default=0)
+    if len(spans) < 2 or not most or named.count(most) > 1:
+        return None
+    start, end = spans[named.index(most)]
+    item = next(i for i in items if i.start <= start < i.end)
+    return item_passage(item, text, start, end, tuple(item.section), marked=True)
 
 
 def _pair_answer(
