@@ -90,6 +90,7 @@ def _read_figure(m: re.Match[str]) -> Figure | None:
     unit = m.group("unit")
     mult = m.group("mult")
     value = parse_number(number) * (1 if unit in ("%", "％", "‰") else _multiplier(mult))
+    value = float(f"{value:.12g}")  # 682.3亿 is 68230000000, not 68229999999.99999 (binary fractions)
     approx = m.group("approx") or m.group("approx2")
     if m.group("range"):  # 5%—5.5%, 3至5个: the value is the lower end, the rest is the qualifier
         approx = m.string[m.end("arabic") : m.end()].lstrip("%％")
