@@ -66,3 +66,10 @@ def test_a_confident_answer_about_another_road_is_refused_with_the_reason() -> N
     decision = decide(retrieved, data, sure)  # type: ignore[arg-type]
     assert decision.scored is not None and decision.scored.outcome == "not_found"
     assert decision.not_found_because == "the document never names 南环路"
+
+
+def test_an_ordinal_before_a_named_kind_names_one_of_several() -> None:
+    # Found by a helper: 江州市第一人民医院挂号费多少？ had been answered from the 第二人民医院's fee list.
+    fees = "江州市第二人民医院收费公示\n挂号不另收费。"
+    assert unnamed_things("江州市第一人民医院挂号费多少？", fees) == ["第一人民医院"]
+    assert unnamed_things("江州市第二人民医院挂号费多少？", fees) == []

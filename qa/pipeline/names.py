@@ -33,8 +33,8 @@ _ORDINAL = re.compile(r"第[一二三四五六七八九十\d]+")  # 第三|幼�
 
 def _named(words: list[str]) -> list[tuple[str, str]]:
     """(name, kind) of each thing the words name: one word, as the segmenter keeps a name (南环路,
-    中坪村), or an ordinal and its kind (第三 幼儿园). Two words side by side are no name: 夏天 景区,
-    找 县医院 had been read as names."""
+    中坪村), or an ordinal and its kind (第三 幼儿园, 第一 人民 医院). Two words side by side are no name:
+    夏天 景区, 找 县医院 had been read as names."""
     found = []
     for i, word in enumerate(words):
         kind = next((k for k in _KINDS if word.endswith(k)), None)
@@ -42,6 +42,8 @@ def _named(words: list[str]) -> list[tuple[str, str]]:
             found.append((word[: -len(kind)], kind))
         elif kind == word and i > 0 and _ORDINAL.fullmatch(words[i - 1]):
             found.append((words[i - 1], kind))
+        elif kind == word and i > 1 and _ORDINAL.fullmatch(words[i - 2]):  # 第一 人民 医院
+            found.append((words[i - 2] + words[i - 1], kind))
     return found
 
 
