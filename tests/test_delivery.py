@@ -140,6 +140,7 @@ def test_a_notices_number_is_the_line_under_its_title(tmp_path) -> None:
     # Found by a helper: 垃圾分类通告的文号是多少？ had been refused (the number line is no sentence).
     assert asks_number("垃圾分类通告的文号是多少？") and asks_number("通告编号是多少")
     assert not asks_number("全市有多少个垃圾分类投放点？")
+    assert not asks_number("个体工商户的字号有什么要求？")  # 字号: a shop's name (a reviewer's)
     numbered = NOTICE.replace("\n\n各乡镇：", "\n\n青农发〔2026〕5号\n\n各乡镇：")
     paths = [write(tmp_path / "r.txt", REPORT), write(tmp_path / "n.txt", numbered)]
     bot = ReportQA.from_paths(paths, tmp_path / "ix", embedder=HashEmbedder())

@@ -32,6 +32,8 @@ def test_a_labelled_line_names_its_figure_and_a_currency_names_none() -> None:
     assert [f.indicator for f in sheet] == ["颗粒物洁净空气量（CADR）", "净重"]
     fees = facts_of("非牟利团体：港币150元\n个人申请：港币300元\n", period="other")
     assert [(f.indicator, f.value) for f in fees] == [("非牟利团体", 150), ("个人申请", 300)]
+    listed = facts_of("一、挂号费：每人次10元\n（一）成人门票：150元\n", period="other")
+    assert [f.indicator for f in listed] == ["挂号费", "成人门票"]  # without their list marks
 
 
 def test_a_years_bulletin_dates_its_figures_with_its_year() -> None:
@@ -39,7 +41,12 @@ def test_a_years_bulletin_dates_its_figures_with_its_year() -> None:
     from qa.schema import Document, Passage
 
     text = "一、综合\n初步核算，全年全市地区生产总值5862.4亿元，比上年增长5.6%。"
-    for title, year in (("南州市2024年国民经济和社会发展统计公报", 2024), ("南州市生活垃圾分类通告", None)):
+    cases = (
+        ("南州市2024年国民经济和社会发展统计公报", 2024),
+        ("南州市生活垃圾分类通告", None),
+        ("南州市2024年第一季度国民经济运行情况公报", None),  # a quarter's (a reviewer's)
+    )
+    for title, year in cases:
         doc = Document(text=text, title=title, source="b.txt", year=2024)
         passage = Passage(doc.doc_id, title, ["一、综合"], "other", 0, len(text), text, passage_id="p0")
         assert [f.year for f in extract_facts(text, [passage], doc.info)] == [year], title

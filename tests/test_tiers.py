@@ -26,6 +26,8 @@ LEAVE = [
         ("劳动合同期限三年以上或者无固定期限的，试用期为六个月。", ("年", 3, float("inf"))),
         ("不满1年的，不享受年休假。", ("年", 0, 1)),  # the 满1年 of 不满1年 is no lower bound
         ("社保缴费满8个月的，可以申领。", ("月", 8, float("inf"))),
+        ("年满60周岁不满70周岁的，每月发放高龄津贴100元。", ("岁", 60, 70)),  # 周岁, not 周
+        ("3至6岁的，门票半价。", ("岁", 3, 6)),  # one unit for both bounds
         ("今年新建学校3所。", None),
         (LEAVE[3], None),
     ],
@@ -38,7 +40,9 @@ def test_the_tier_holding_the_asked_amount_is_chosen_within_its_rule() -> None:
     assert asked_amounts("2025年工作满12年的员工年假几天") == [("年", 12.0)]  # 2025年 is a year
     assert tier_holding("工作满12年有几天年假？", LEAVE, 0) == 1
     assert tier_holding("工作25年年假几天", LEAVE, 0) == 2
-    assert tier_holding("工作3年年假几天", LEAVE, 3) == 0  # the sentence after the rule was chosen
+    # A sentence beside the rule is none of its tiers (a reviewer's 病假 question had been moved to one).
+    sick = [*LEAVE[:3], "病假期间，工资按80%发放。"]
+    assert tier_holding("工作满25年的老员工病假期间工资怎么发？", sick, 3) == 3
     assert tier_holding("年假怎么休？", LEAVE, 3) == 3  # no amount asked
     assert tier_holding("工作满12个月有几天年假？", LEAVE, 0) == 0  # no tier in months
     # Another rule's tiers in the same passage are not this one's.
@@ -49,6 +53,7 @@ def test_the_tier_holding_the_asked_amount_is_chosen_within_its_rule() -> None:
 def test_a_follow_up_naming_another_amount_asks_of_it() -> None:
     assert amount_swapped("满20年", "工作满12年有几天年假？") == "工作满20年有几天年假？"
     assert amount_swapped("医疗", "工作满12年有几天年假？") is None
+    assert amount_swapped("2024年的财政收入", "2023年财政收入多少？") is None  # a year, no amount
     assert substitutions("满20年呢？", "工作满12年有几天年假？") == ["工作满20年有几天年假？"]
 
 

@@ -192,7 +192,7 @@ _OTHER_YEARS = re.compile(r"the sentences found tell of (?P<told>[\d/]+), not (?
 _SEVERAL_YEARS = re.compile(r"the sentence found gives figures of (?P<word>\S+), not of one year")
 _OTHER_UNIT = re.compile(
     r"the sentence found gives “(?P<clause>[^”]+)”, not "
-    r"(?:a figure in (?P<unit>\S+)|(?P<other>a total|a sum))"
+    r"(?:a figure in (?P<unit>\S+)|(?P<sum>a sum of money))"
 )
 _OTHER_PLACES = re.compile(r"the sentence found speaks of (?P<told>\S+), not (?P<asked>\S+)")
 _FEWER_ITEMS = re.compile(r"the answer before lists only (?P<count>\d+) items")
@@ -228,8 +228,7 @@ def not_found_reason(reason: dict[str, Any], noun: str = "报告") -> str:
         return f"找到的句子给出的是{several['word']}的数字，不是一年的。"
     unit = _OTHER_UNIT.search(because)  # before the Chinese passthrough: it quotes the clause
     if unit:
-        other = {"a total": "总量", "a sum": "金额"}.get(unit["other"] or "", "")
-        wanted = f"以{unit['unit']}计的数" if unit["unit"] else other
+        wanted = "金额" if unit["sum"] else f"以{unit['unit']}计的数"
         return f"找到的句子给的是“{unit['clause']}”，没有{wanted}。"
     anywhere = _UNNAMED_ANYWHERE.search(because)  # 哪些报告提到了…？ of none
     if anywhere:

@@ -167,7 +167,8 @@ def _sentence_drafts(text: str, start: int, end: int) -> list[_Draft]:
         verb = change.group("verb") if change else None
         indicator, before_qualifier = strip_indicator(raw[: change.start()] if change else raw)
         indicator = _CURRENCY.sub("", _BLANKED.sub("", indicator))
-        if not indicator and not change and clause_start > start and text[clause_start - 1] in "：:":
+        labelled = not indicator or _PER.fullmatch(indicator)  # 挂号费：每人次10元: the 挂号费's
+        if labelled and not change and clause_start > start and text[clause_start - 1] in "：:":
             indicator = _label(text, start, clause_start - 1)  # 颗粒物洁净空气量（CADR）：600立方米/小时
         if change and near:
             before_qualifier = near.group(1)
@@ -241,9 +242,12 @@ def _sentence_drafts(text: str, start: int, end: int) -> list[_Draft]:
 _CURRENCY = re.compile(r"(?:港幣|港币|人民币|美元|澳門幣|澳门币|新台币)$")
 _ANNOTATION = re.compile(r"(?<=[\u4e00-\u9fff])[（(][A-Za-z0-9&.]{1,10}[)）]")  # （GDP）, （R&D）, （CPI）
 _BLANKED = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")  # where a note was
+_PER = re.compile(r"每[\u4e00-\u9fff]{0,4}|人均")  # what a figure is counted per, no name of its own
 _SPACED = re.compile(r"\s{2,}|\u3000+")
 _PUNCTUATION = re.compile(r"[，,；;。！？!?：:]")
-_LIST_MARK = re.compile(r"^\s*(?:[-*•·]|\d+[.．、]|[（(]\d+[)）])\s*")
+_LIST_MARK = re.compile(
+    r"^\s*(?:[-*•·]|\d+[.．、]|[（(][\d一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、)\s*"
+)
 
 
 def _label(text: str, start: int, colon: int) -> str:
@@ -304,7 +308,9 @@ def _plan_period(section: Sequence[str]) -> bool:
 
 # A year's bulletin (南州市2024年国民经济和社会发展统计公报, 泽阳市2025年气候公报): its figures are that
 # year's, as a report's review is of the year it reviews (the trend chart had found no GDP of it).
-_BULLETIN = re.compile(r"(?:19|20)\d{2}\s*年度?[^，。]{0,24}公报$")
+_BULLETIN = re.compile(  # not a quarter's, a half-year's or some months' (2024年第一季度…公报)
+    r"(?:19|20)\d{2}\s*年度?(?![^，。]*(?:季度|半年|[\d一二三四五六七八九十]+月))[^，。]{0,24}公报$"
+)
 
 
 def _period_year(period: Period, info: DocumentInfo) -> int | None:

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from qa.index.base import IndexStore
-from qa.pipeline.asked import asked_clauses, figure_in_another_unit
+from qa.pipeline.asked import asked_clauses, asks_for, figure_in_another_unit
 from qa.pipeline.background import BACKGROUND_PATH, load_background
 from qa.pipeline.coverage import Missing, lays_out, missing_report, other_place
 from qa.pipeline.features import FEATURES, Candidate, candidates, lead_tokens
@@ -162,18 +162,19 @@ def over_several_years(query: Query, sentence: str) -> str | None:
     if not one_year or asks_several_years(query.normalized):
         return None
     clause = asked_clauses(query, sentence)
-    word = several_years_word(sentence) or (average_of(clause[0], sentence) if clause else None)
+    growth = clause and asks_for(query) == "percent"  # an amount asked may follow: …年均增长6.5%，达到…
+    word = several_years_word(sentence) or (average_of(clause[0], sentence) if growth else None)
     return f"the sentence found gives figures of {word}, not of one year" if word else None
 
 
 def in_another_unit(query: Query, sentence: str) -> str | None:
-    """The reason when the question asks for a figure in a unit (多少亿元), a sum or a total and the
-    answer ``sentence`` gives the asked thing's figure as none (its growth rate):
+    """The reason when the question asks for a figure in a unit (多少亿元) or a sum of money and the
+    answer ``sentence`` gives the asked thing's figure as none (its growth rate, a count):
     ``figure_in_another_unit``."""
     found = figure_in_another_unit(query, sentence)
     if found is None:
         return None
-    wanted = {"total": "a total", "money": "a sum of money"}.get(found[1], f"a figure in {found[1]}")
+    wanted = "a sum of money" if found[1] == "money" else f"a figure in {found[1]}"
     return f"the sentence found gives “{found[0]}”, not {wanted}"
 
 

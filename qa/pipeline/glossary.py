@@ -56,6 +56,14 @@ def report_terms(text: str) -> list[str]:
     return terms
 
 
+def phrase_terms(text: str) -> tuple[str, ...]:
+    """The report terms of ``text`` (lower case) when one glossary phrase is the whole of it ("smog",
+    "the belt and road"); () otherwise: "rural pension increases" is three phrases, whose terms
+    (增长 among them) would name anything."""
+    whole = re.sub(r"^the\s+", "", text.strip())
+    return next((terms for pattern, terms in _entries() if pattern.fullmatch(whole)), ())
+
+
 def without_phrases(text: str, terms: set[str]) -> str:
     """``text`` with every English phrase whose report terms are all among ``terms`` blanked out
     ("Hunan's grain output", {湖南} -> "  grain output"); any case."""

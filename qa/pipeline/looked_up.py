@@ -43,7 +43,7 @@ from qa.pipeline.sections import (
     section_titled,
     titled_list,
 )
-from qa.pipeline.signature import asks_number, asks_sender, is_paper, number_lines, signature_lines
+from qa.pipeline.signature import NEWS, asks_number, asks_sender, is_paper, number_lines, signature_lines
 from qa.pipeline.substitutions import names_a_thing, places_whole
 from qa.schema import Answer, DocumentInfo, Passage, document_kind
 from qa.text.normalize import normalize
@@ -267,12 +267,12 @@ def _lines_answer(
     its title, a news story for 新闻) first; None when none has."""
     firsts = _firsts(answer.passages)
     shown = {p.doc_id for p in firsts}
-    # The library's documents the noun names, which the search may have missed (这篇新闻… of a library
-    # whose first passages were a bulletin's had quoted its date lines).
+    # The library's news stories, which the search may have missed (这篇新闻… of a library whose first
+    # passages were a bulletin's had quoted its date lines); not any notice (another's 落款 at 1.0).
     named = [
         Passage(d.doc_id, d.title, [], "other", 0, 0, "")
         for d in library
-        if d.doc_id not in shown and is_paper(paper, d.title, text_of(d.doc_id))
+        if d.doc_id not in shown and paper in NEWS and is_paper(paper, d.title, text_of(d.doc_id))
     ]
     papers = [p for p in firsts if is_paper(paper, p.document, text_of(p.doc_id))] + named
     for top in papers + [p for p in firsts if p not in papers]:

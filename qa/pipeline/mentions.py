@@ -10,7 +10,7 @@ import re
 from functools import lru_cache
 
 from qa.ingest.structure import Section, section_at
-from qa.pipeline.glossary import report_terms
+from qa.pipeline.glossary import phrase_terms
 from qa.pipeline.lists import item_passage
 from qa.pipeline.places import places_in
 from qa.schema import Passage
@@ -63,10 +63,10 @@ _EVERY_ENGLISH = re.compile(
 def english_every_document(question: str) -> list[str] | None:
     """The topic an English ``question`` (normalized) asks which documents mention, then its report
     terms (qa.pipeline.glossary): "Which reports mention smog?" -> [smog, 雾霾, 重污染天气]; None when
-    it asks no such thing or the glossary has no term for it."""
+    it asks no such thing or no one glossary phrase is the whole topic."""
     found = _EVERY_ENGLISH.match(question.strip())
     topic = (found.group("t") or found.group("u")) if found else None
-    terms = report_terms(topic) if topic else []
+    terms = phrase_terms(topic) if topic else ()
     return [topic, *terms] if topic and terms else None
 
 

@@ -42,7 +42,7 @@ def signature_lines(top: Passage, text: str) -> list[Passage]:
     return [line_passage(top, text, start, end) for start, end in spans]
 
 
-_ASKS_NUMBER = re.compile(rf"文号|字号|{_PAPER}(?:的)?(?:编号|号码)")
+_ASKS_NUMBER = re.compile(rf"文号|发文字号|{_PAPER}(?:的)?(?:编号|号码)")  # not 字号, a shop's name
 # A document number on a line of its own near the top: 南州政发〔2025〕18号, 国办发[2024]3号.
 _NUMBER_LINE = re.compile(
     r"(?m)^[ \t\u3000]*[\u4e00-\u9fff]{1,12}[〔\[【（(]\s*\d{4}\s*[〕\]】）)]\s*第?\s*\d+\s*号[ \t\u3000]*$"
@@ -61,7 +61,7 @@ def number_lines(top: Passage, text: str) -> list[Passage]:
     return [line_passage(top, text, found.start(), found.end())] if found else []
 
 
-_NEWS = ("新闻", "报道", "文章")
+NEWS = ("新闻", "报道", "文章")  # the papers a news story is asked as
 
 
 def is_paper(paper: str, title: str, text: str) -> bool:
@@ -69,4 +69,4 @@ def is_paper(paper: str, title: str, text: str) -> bool:
     story, with a dateline, for 新闻 ("这篇新闻是哪天发的？" had quoted a bulletin's date lines)."""
     if not paper:
         return False
-    return paper in title or (paper in _NEWS and dateline_agency(text) is not None)
+    return paper in title or (paper in NEWS and dateline_agency(text) is not None)

@@ -51,6 +51,7 @@ COUNTRY = re.compile(r"全国|国家|中国|我国|中央(?:政府)?|国务院(?
 
 
 def place_like(word: str) -> bool:
+    """Whether ``word`` is a place or the country as a question names it (全国, 我省)."""
     return names_a_place(word) or COUNTRY.fullmatch(word) is not None
 
 

@@ -32,7 +32,8 @@ _OPENING = re.compile(
 _ONE_YEAR = re.compile(
     rf"今年|去年|上年|当年|本年|全年|一年来|过去一年|(?<!{_COUNT})年[内末底]|(?<!\d)\d{{4}}\s*年"
 )
-_AVERAGE = re.compile(r"年均(?!浓度)")  # a year's mean concentration (年均浓度) is one year's
+# An average growth of several years (年均增长6%); not a year's mean (年均气温, 年均浓度).
+_AVERAGE = re.compile(r"年均(?:增长|增速|提高|下降|递增|增加|减少|上涨|涨幅|增幅|降低)")
 _CLAUSES = re.compile(r"[，,；;：:。]")  # not 、: a list goes on under the words before it
 _FIGURE = re.compile(r"\d")
 # A question itself asking about several years (年均, 这五年, since 2020, on average) is answered by such

@@ -18,11 +18,11 @@ __all__ = ["Tier", "amount_swapped", "asked_amounts", "tier_holding", "tier_of"]
 
 _NUMBER = r"[0-9]+(?:\.[0-9]+)?|[一二两三四五六七八九十百]+"
 # The units a tier is counted in; 个月 before 月, so that 8个月 is months.
-_UNIT = r"个月|年|月|周|天|日|岁|小时|次|人|公里|平方米|万元|元"
+_UNIT = r"个月|周岁|年|月|周|天|日|岁|小时|次|人|公里|平方米|万元|元"
 _AMOUNT = re.compile(rf"({_NUMBER})\s*({_UNIT})")
 # A tier's condition: its bounds, as rules write them, before the 的 that ends it.
 _FROM_TO = re.compile(
-    rf"(?:已?满|超过)?({_NUMBER})\s*({_UNIT})(?:以上|及以上)?(?:[，,]?(?:不满|未满|不足|以下|至|到|[-—~～]))"
+    rf"(?:已?满|超过)?({_NUMBER})\s*({_UNIT})?(?:以上|及以上)?(?:[，,]?(?:不满|未满|不足|以下|至|到|[-—~～]))"
     rf"\s*({_NUMBER})\s*({_UNIT})(?:以下|以内)?"
 )
 _AT_LEAST = re.compile(
@@ -43,7 +43,7 @@ def _value(number: str) -> float | None:
 
 
 def _unit(unit: str) -> str:
-    return "月" if unit == "个月" else "天" if unit == "日" else unit
+    return {"个月": "月", "日": "天", "周岁": "岁"}.get(unit, unit)
 
 
 def tier_of(sentence: str) -> Tier | None:
@@ -54,9 +54,9 @@ def tier_of(sentence: str) -> Tier | None:
         return None
     text = condition.group(0)
     found = _FROM_TO.search(text)
-    if found and _unit(found.group(2)) == _unit(found.group(4)):
+    if found and _unit(found.group(2) or found.group(4)) == _unit(found.group(4)):  # 3至6岁: one unit
         low, high = _value(found.group(1)), _value(found.group(3))
-        return None if low is None or high is None else (_unit(found.group(2)), low, high)
+        return None if low is None or high is None else (_unit(found.group(4)), low, high)
     # Below first: the 满1年 of 不满1年 is no lower bound.
     for pattern, at_least in ((_BELOW, False), (_AT_LEAST, True)):
         found = pattern.search(text)
@@ -82,13 +82,11 @@ def asked_amounts(question: str) -> list[tuple[str, float]]:
 
 def tier_holding(question: str, sentences: list[str], original: int) -> int:
     """The index among ``sentences`` (consecutive sentences of one passage; ``original`` the scorer's
-    choice) of the tier of a rule that holds an amount the question states: the chosen sentence's own
-    rule (the run of tiers around it, or beside it when it is none), when a tier of the amount's unit
-    holds it; ``original`` otherwise."""
+    choice) of the tier of a rule that holds an amount the question states, when the chosen sentence
+    is a tier of that rule (the run of tiers around it) that does not; ``original`` otherwise (a
+    sentence beside a rule, 病假期间…, is no tier of it, whatever years the question names)."""
     chosen = original
     tiers = [tier_of(sentence) for sentence in sentences]
-    if tiers[chosen] is None:  # a sentence just before or after the rule's tiers (年休假原则上…)
-        chosen = next((n for n in (chosen - 1, chosen + 1) if 0 <= n < len(tiers) and tiers[n]), chosen)
     tier = tiers[chosen]
     asked = [value for unit, value in asked_amounts(normalize(question)) if tier and unit == tier[0]]
     if tier is None or not asked:
@@ -111,7 +109,9 @@ def amount_swapped(name: str, earlier: str) -> str | None:
     """``earlier`` asked of the amount an elliptical ``name`` states ("满20年" after "工作满12年有几天
     年假？" -> "工作满20年有几天年假？"), when ``earlier`` states one amount of that unit; else None."""
     named = _AMOUNT.search(normalize(name))
-    stated = [m for m in _AMOUNT.finditer(earlier) if named and _unit(m.group(2)) == _unit(named.group(2))]
-    if named is None or len(stated) != 1:
+    if named is None or (named.group(2) == "年" and _value(named.group(1)) in range(1900, 2101)):
+        return None  # 那2024年的财政收入呢？ names a year and a thing: no amount
+    stated = [m for m in _AMOUNT.finditer(earlier) if _unit(m.group(2)) == _unit(named.group(2))]
+    if len(stated) != 1:
         return None
     return earlier[: stated[0].start()] + named.group(0) + earlier[stated[0].end() :]
