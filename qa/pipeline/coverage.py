@@ -146,9 +146,12 @@ def lays_out(info: DocumentInfo, texts: Mapping[str, str], years: Iterable[int])
     are set for: its text names the plan beginning in the year it plans ("十五五" in a 2026 report:
     到2030年… had been refused as 没有2030年江苏的报告). Not a year inside the plan (2028年…): no
     report gives a year's figure before it."""
-    plan_year = info.review_year + 1 if info.review_year is not None else None
-    goals = planned_year(texts.get(info.doc_id, ""), plan_year)
-    return goals is not None and set(years) == {goals}
+    asked = set(years)
+    # One year asked, after the year planned: only then is the text read (once per document, cached).
+    if len(asked) != 1 or info.review_year is None or min(asked) <= info.review_year + 1:
+        return False
+    goals = planned_year(texts.get(info.doc_id, ""), info.review_year + 1)
+    return goals is not None and asked == {goals}
 
 
 def _names_within(
