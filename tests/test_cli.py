@@ -260,7 +260,10 @@ def test_serve_loads_the_answer_scorer_before_it_says_ready(tmp_path, capsys, mo
     monkeypatch.setattr("qa.api.load_embedder", lambda model, settings: HashEmbedder())
     served = []
     monkeypatch.setattr("qa.apps.server.serve", lambda bot, **_: served.append("scorer" in vars(bot)))
-    code, out, _ = _run(["serve", "--index-dir", str(tmp_path / "ix")], capsys)
+    from qa.apps.server import free_port
+
+    port = str(free_port())  # serve checks its port first: 7860 may be taken on the machine
+    code, out, _ = _run(["serve", "--index-dir", str(tmp_path / "ix"), "--port", port], capsys)
     assert code == 0 and "ready in" in out and served == [True]
 
 
