@@ -7,6 +7,7 @@ with (its 落款: 青山县人民政府办公室 / 2026年1月20日), and a news
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from qa.ingest.headings import line_spans
 from qa.text.normalize import CJK_RANGES
@@ -52,12 +53,7 @@ def heading_lines(text: str) -> list[tuple[int, int]]:
     """(start, end) of the sender and date lines right under a document's first line (南州市…统计公报 /
     南州市统计局 / 2025年3月18日), else of a news story's dateline; [] without either."""
     lines = line_spans(text)[1:6]
-    under = []
-    for start, end in lines:
-        line = text[start:end].strip()
-        if not (_DATE_LINE.fullmatch(line) or ORGAN_LINE.fullmatch(line)):
-            break
-        under.append((start, end))
+    under = lines[: _signed(text[start:end] for start, end in lines)]
     if under:
         return under
     found = _DATELINE.search(text, 0, 300)
@@ -72,15 +68,21 @@ def sender_lines(head: list[str], title: str) -> dict[str, str]:
     above = head[at - 1].strip() if 0 < at < len(head) else ""
     if ORGAN_LINE.fullmatch(above):
         return {"发文机关": above}
+    under = [line.strip() for line in head[at + 1 :]]
     fields: dict[str, str] = {}
-    for line in (line.strip() for line in head[at + 1 :]):
-        if _DATE_LINE.fullmatch(line):
-            fields.setdefault("成文日期", line)
-        elif ORGAN_LINE.fullmatch(line):
-            fields.setdefault("发文机关", line)
-        else:
-            break
+    for line in under[: _signed(under)]:
+        fields.setdefault("成文日期" if _DATE_LINE.fullmatch(line) else "发文机关", line)
     return fields
+
+
+def _signed(lines: Iterable[str]) -> int:
+    """How many of ``lines`` in a row, from the first, are a sender's or a date line."""
+    count = 0
+    for line in lines:
+        if not (_DATE_LINE.fullmatch(line.strip()) or ORGAN_LINE.fullmatch(line.strip())):
+            break
+        count += 1
+    return count
 
 
 def closing_fields(text: str) -> dict[str, str]:

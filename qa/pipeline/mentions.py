@@ -14,7 +14,7 @@ from qa.pipeline.glossary import phrase_terms
 from qa.pipeline.lists import item_passage
 from qa.pipeline.places import places_in
 from qa.schema import Passage
-from qa.text.normalize import normalize
+from qa.text.normalize import normalize, normalized_document
 from qa.text.sentences import split_sentences
 from qa.text.words import word_bounds
 
@@ -123,15 +123,10 @@ def as_written(question: str, topic: str) -> str:
 def names_topic(text: str, topic: str) -> bool:
     """Whether the document ``text`` holds ``topic`` at all: as written, or normalized (a quick test
     before its sentences are read: 哪些报告提到了…？ asks it of every document)."""
-    return topic in text or normalize(topic) in _normalized(text)
+    return topic in text or normalize(topic) in normalized_document(text)
 
 
-@lru_cache(maxsize=1024)
-def _normalized(text: str) -> str:
-    return normalize(text)
-
-
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=256)
 def _mention_spans(text: str, topic: str) -> tuple[tuple[int, int], ...]:
     """The sentences of ``text`` naming ``topic``: kept, as a question across a library reads every
     document that names it (2–3 s a question over 88 reports, read afresh each time)."""

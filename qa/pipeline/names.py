@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from functools import lru_cache
 
-from qa.text.normalize import CJK_CHAR, normalize
+from qa.text.normalize import CJK_CHAR, normalized_document
 from qa.text.words import cut_words
 
 # Kinds of named places and facilities, longest first (中医院 before 医院).
@@ -47,12 +46,6 @@ def _named(words: list[str]) -> list[tuple[str, str]]:
     return found
 
 
-@lru_cache(maxsize=16)
-def _normalized(text: str) -> str:
-    """A document's text as questions are matched (once per document, not per question)."""
-    return normalize(text)
-
-
 def unnamed_things(question: str, document: str) -> list[str]:
     """The names of places and facilities ``question`` (normalized) asks about that ``document``
     (as stored) never names, neither whole nor by their own name (南环路: neither 南环路 nor 南环)."""
@@ -61,7 +54,7 @@ def unnamed_things(question: str, document: str) -> list[str]:
         for name, kind in _named(cut_words(question))
         if len(name) >= 2 and CJK_CHAR.search(name) and not _NOT_NAME.intersection(name)
     ]
-    text = _normalized(document) if named else ""
+    text = normalized_document(document) if named else ""
     return [
         name + kind
         for name, kind in named

@@ -78,6 +78,13 @@ def normalize(text: str) -> str:
     return _SUBSCRIPT.sub("", folded.lower()).replace(_WHAT_VARIANT, "什么")
 
 
+@lru_cache(maxsize=128)
+def normalized_document(text: str) -> str:
+    """``normalize`` of a whole document's text, kept for the documents last read: questions are
+    matched against it (its names, its mentions), once per document rather than per question."""
+    return normalize(text)
+
+
 def has_words(text: str) -> bool:
     """True when the text holds a letter, digit or Chinese character, not only punctuation or symbols."""
     return any(ch.isalnum() for ch in text)
