@@ -191,6 +191,37 @@ def figure_in_another_unit(query: Query, sentence: str) -> tuple[str, str] | Non
     return told[0].strip(), wanted
 
 
+# A multiple or share written in words, no digit in it: 翻一番, 两成, 三分之一, 过半.
+_WORDED_AMOUNT = re.compile(
+    r"翻[一两]?番|[一二两三四五六七八九]成(?![为功立本果员绩效])|分之|过半|半数|一半|倍"
+)
+# A question that asks whether as well (…会提高吗？多少？): a sentence without a figure may answer it.
+_ASKS_WHETHER = re.compile(
+    r"吗|是否|是不是|有没有|会不会|能不能|^\s*(?:will|is|are|does|do|did|can|has|have)\b", re.I
+)
+
+
+def gives_no_figure(query: Query, sentence: str) -> bool:
+    """Whether the question asks for one figure in so many words (多少, 几, how many) and ``sentence``
+    (normalized) holds none beyond the figures the question itself writes: no digit, no amount in
+    Chinese numerals, no multiple or share in words. 继续提高退休人员基本养老金标准。 gives no 几个百分点;
+    the user sees that in the quote. A yes/no question (…会提高吗？) or one of two figures is not asked
+    this way."""
+    text = query.normalized
+    asked = _ASKS_FIGURE.findall(text)
+    if len(asked) != 1 or asks_for(query) not in ("figure", "percent", "money") or _ASKS_WHETHER.search(text):
+        return False
+    stated = stated_figures(text)
+    beyond = stated.sub(" ", sentence) if stated is not None else sentence
+    return not (
+        re.search(r"[0-9]", beyond)
+        or FIGURE.search(beyond)
+        or _PERCENT.search(beyond)
+        or _MONEY.search(beyond)
+        or _WORDED_AMOUNT.search(beyond)
+    )
+
+
 def asked_clauses(query: Query, sentence: str) -> list[str]:
     """The clause of ``sentence`` (normalized) that names most of the question's words, and the one
     after it (the figure may follow there: …增长9%，达到120亿元); [] when no clause names any."""
