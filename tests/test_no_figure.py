@@ -1,7 +1,8 @@
-"""A question asking how much or how many, answered only uncertainly by a sentence that gives no
-figure at all, is refused with that reason (qa.pipeline.asked.gives_no_figure): "今年退休人员基本养老金
-上调几个百分点？" had been shown 继续提高退休人员基本养老金标准。 as 可能相关 (found among the training
-written questions the reports do not answer)."""
+"""A question asking how much or how many (or when), answered only uncertainly by a sentence that
+gives no figure (or time) at all, is refused with that reason (qa.pipeline.asked.gives_none_asked):
+"今年退休人员基本养老金上调几个百分点？" had been shown 继续提高退休人员基本养老金标准。 as 可能相关,
+"深港通具体哪天开通？" 适时启动“深港通”。 (found among the training written questions the reports do not
+answer)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ import pytest
 
 from qa.apps.messages import not_found_reason
 from qa.index.catalog import Catalog
-from qa.pipeline.answering import Decision, decide, without_figure
-from qa.pipeline.asked import gives_no_figure
+from qa.pipeline.answering import Decision, decide, none_asked
+from qa.pipeline.asked import gives_none_asked
 from qa.pipeline.query import analyze
 from qa.pipeline.scorer import Scored
 from qa.schema import DocumentInfo, Passage
@@ -24,36 +25,48 @@ PENSION = "继续提高退休人员基本养老金标准。"
 
 
 @pytest.mark.parametrize(
-    ("question", "sentence", "refused"),
+    ("question", "sentence", "missing"),
     [
-        ("今年退休人员基本养老金上调几个百分点？", PENSION, True),
-        ("今年各地最低工资标准要上调多少？", "合理调整最低工资标准。", True),
-        ("By what percentage will pensions rise this year?", PENSION, True),
-        ("How much is the pension rise this year?", PENSION, True),
+        ("今年退休人员基本养老金上调几个百分点？", PENSION, "figure"),
+        ("今年各地最低工资标准要上调多少？", "合理调整最低工资标准。", "figure"),
+        ("By what percentage will pensions rise this year?", PENSION, "figure"),
+        ("How much is the pension rise this year?", PENSION, "figure"),
         # Any figure answers it: digits, Chinese numerals, a multiple or share in words.
-        ("今年退休人员基本养老金上调几个百分点？", "退休人员基本养老金上调2%。", False),
-        ("去年钢产量多少？", "钢产量达到二千三百万吨。", False),
-        ("居民收入要增长多少？", "城乡居民收入比2010年翻一番。", False),
-        ("参保率提高了多少？", "参保人数增加了两成。", False),
+        ("今年退休人员基本养老金上调几个百分点？", "退休人员基本养老金上调2%。", None),
+        ("去年钢产量多少？", "钢产量达到二千三百万吨。", None),
+        ("居民收入要增长多少？", "城乡居民收入比2010年翻一番。", None),
+        ("参保率提高了多少？", "参保人数增加了两成。", None),
         # A figure the question writes itself is none it asks for.
-        ("那2.9万所乡镇卫生院每所有多少张床位？", "全面完成2.9万所乡镇卫生院建设任务。", True),
+        ("那2.9万所乡镇卫生院每所有多少张床位？", "全面完成2.9万所乡镇卫生院建设任务。", "figure"),
         # A yes/no question, or one asking two figures, may be answered without one.
-        ("今年养老金会提高吗？提高多少？", PENSION, False),
-        ("Will pensions rise this year, and by how much?", PENSION, False),
-        ("去年养老金涨了多少？今年涨多少？", PENSION, False),
+        ("今年养老金会提高吗？提高多少？", PENSION, None),
+        ("Will pensions rise this year, and by how much?", PENSION, None),
+        ("去年养老金涨了多少？今年涨多少？", PENSION, None),
         # Not a figure asked: a way, a list.
-        ("养老金怎么调整？", PENSION, False),
-        ("今年要做好哪几项工作？", PENSION, False),
+        ("养老金怎么调整？", PENSION, None),
+        ("今年要做好哪几项工作？", PENSION, None),
+        # When asked: a sentence with no time gives none; a date, a year, 明年 or 年底 gives one.
+        ("深港通具体哪天开通？", "适时启动“深港通”。", "date"),
+        ("When will the new line open?", "适时启动“深港通”。", "date"),
+        ("深港通具体哪天开通？", "“深港通”将于12月5日开通。", None),
+        ("农业税什么时候能全部免掉？", "明年将在全国全部免征农业税。", None),
+        ("新馆什么时候开放？", "新馆年底前对外开放。", None),
+        ("新馆什么时候开放？", "新馆已经对外开放。", None),
+        ("深港通会不会在年内开通？什么时候？", "适时启动“深港通”。", None),
     ],
 )
-def test_a_figure_asked_of_a_sentence_without_any(question: str, sentence: str, refused: bool) -> None:
-    assert gives_no_figure(analyze(question), normalize(sentence)) is refused
+def test_a_figure_or_time_asked_of_a_sentence_without_any(
+    question: str, sentence: str, missing: str | None
+) -> None:
+    assert gives_none_asked(analyze(question), normalize(sentence)) == missing
 
 
-def test_the_reason_says_no_figure_is_given() -> None:
-    reason = without_figure(analyze("今年养老金上调几个点？"), PENSION)
+def test_the_reason_says_no_figure_or_time_is_given() -> None:
+    reason = none_asked(analyze("今年养老金上调几个点？"), PENSION)
     assert reason == "the sentence found gives no figure"
     assert not_found_reason({"not_found_because": reason}) == "找到的句子没有给出数字。"
+    when = none_asked(analyze("深港通具体哪天开通？"), "适时启动“深港通”。")
+    assert not_found_reason({"not_found_because": when}) == "找到的句子没有给出时间。"
 
 
 def _decided(question: str, outcome: str) -> Decision:

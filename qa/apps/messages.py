@@ -202,6 +202,7 @@ NOT_FOUND_REASONS = {
     "nothing indexed matches the filters": "所选筛选条件下没有报告，可以放宽筛选。",
     "no sentence of the report is likely to answer the question": "报告里没有哪一句话能可靠地回答这个问题。",
     "the sentence found gives no figure": "找到的句子没有给出数字。",
+    "the sentence found gives no date": "找到的句子没有给出时间。",
     "only the sentence quoted for the question before was found": (
         "只找到上一个问题引用的那句话，它没有说到这次问的内容。"
     ),

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from qa.index.base import IndexStore
-from qa.pipeline.asked import asked_clauses, asks_for, figure_in_another_unit, gives_no_figure
+from qa.pipeline.asked import asked_clauses, asks_for, figure_in_another_unit, gives_none_asked
 from qa.pipeline.background import BACKGROUND_PATH, load_background
 from qa.pipeline.coverage import Missing, lays_out, missing_report, other_place
 from qa.pipeline.features import FEATURES, Candidate, candidates, lead_tokens
@@ -178,10 +178,11 @@ def in_another_unit(query: Query, sentence: str) -> str | None:
     return f"the sentence found gives “{found[0]}”, not {wanted}"
 
 
-def without_figure(query: Query, sentence: str) -> str | None:
-    """The reason when the question asks how much or how many and the answer ``sentence`` gives no
-    figure at all (``gives_no_figure``)."""
-    return "the sentence found gives no figure" if gives_no_figure(query, sentence) else None
+def none_asked(query: Query, sentence: str) -> str | None:
+    """The reason when the question asks how much (or when) and the answer ``sentence`` gives no
+    figure (or time) at all (``gives_none_asked``)."""
+    kind = gives_none_asked(query, sentence)
+    return f"the sentence found gives no {kind}" if kind else None
 
 
 NOT_LIKELY = "no sentence of the report is likely to answer the question"
@@ -239,7 +240,7 @@ def decide(
         or other_years(retrieved.query, sentence)
         or over_several_years(retrieved.query, sentence)
         or in_another_unit(retrieved.query, sentence)
-        or (without_figure(retrieved.query, sentence) if scored.outcome != "answer" else None)
+        or (none_asked(retrieved.query, sentence) if scored.outcome != "answer" else None)
         or other_place(retrieved.query, best.text, info, passage.text)
         if years
         else None

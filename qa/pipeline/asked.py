@@ -201,25 +201,38 @@ _ASKS_WHETHER = re.compile(
 )
 
 
-def gives_no_figure(query: Query, sentence: str) -> bool:
-    """Whether the question asks for one figure in so many words (多少, 几, how many) and ``sentence``
-    (normalized) holds none beyond the figures the question itself writes: no digit, no amount in
-    Chinese numerals, no multiple or share in words. 继续提高退休人员基本养老金标准。 gives no 几个百分点;
-    the user sees that in the quote. A yes/no question (…会提高吗？) or one of two figures is not asked
-    this way."""
+# A time in words, no digit in it: 明年, 年底前, 下个月, 春节前.
+_WORDED_TIME = re.compile(
+    r"[今明去前后当次同本上下]一?(?:个)?(?:年|月|季度|周|星期)|年[初中底末内]|月[初中底末]|"
+    r"[一二三四五六七八九十]+(?:月|日|号)|年代|世纪|今天|明天|昨天|春节|元旦|国庆|暑假|寒假|即日|近期|已经|已于"
+)
+
+
+def gives_none_asked(query: Query, sentence: str) -> str | None:
+    """ "figure" when the question asks for one figure in so many words (多少, 几, how many) and
+    ``sentence`` (normalized) holds none beyond the figures the question itself writes (no digit, no
+    amount in Chinese numerals, no multiple or share in words); "date" when it asks when and the
+    sentence holds no time (no digit, no 明年, 年底, 五月); None otherwise. 继续提高退休人员基本养老金标准。
+    gives no 几个百分点, 适时启动“深港通”。 no 哪天: the user sees that in the quote. A yes/no question
+    (…会提高吗？) or one asking two figures is not read this way."""
     text = query.normalized
-    asked = _ASKS_FIGURE.findall(text)
-    if len(asked) != 1 or asks_for(query) not in ("figure", "percent", "money") or _ASKS_WHETHER.search(text):
-        return False
+    kind = asks_for(query)
+    if _ASKS_WHETHER.search(text):
+        return None
+    if kind == "date" and len(_ASKS_DATE.findall(text)) == 1:
+        return None if re.search(r"[0-9]", sentence) or _WORDED_TIME.search(sentence) else "date"
+    if len(_ASKS_FIGURE.findall(text)) != 1 or kind not in ("figure", "percent", "money"):
+        return None
     stated = stated_figures(text)
     beyond = stated.sub(" ", sentence) if stated is not None else sentence
-    return not (
+    given = (
         re.search(r"[0-9]", beyond)
         or FIGURE.search(beyond)
         or _PERCENT.search(beyond)
         or _MONEY.search(beyond)
         or _WORDED_AMOUNT.search(beyond)
     )
+    return None if given else "figure"
 
 
 def asked_clauses(query: Query, sentence: str) -> list[str]:
