@@ -36,6 +36,8 @@ PENSION = "继续提高退休人员基本养老金标准。"
         ("去年钢产量多少？", "钢产量达到二千三百万吨。", None),
         ("居民收入要增长多少？", "城乡居民收入比2010年翻一番。", None),
         ("参保率提高了多少？", "参保人数增加了两成。", None),
+        ("底座上刻了多少个字？", "承盘底部刻有铭文二十二字。", None),
+        ("一户最多能养几只狗？", "每户限养一只犬。", None),
         # A figure the question writes itself is none it asks for.
         ("那2.9万所乡镇卫生院每所有多少张床位？", "全面完成2.9万所乡镇卫生院建设任务。", "figure"),
         # A yes/no question, or one asking two figures, may be answered without one.

@@ -201,15 +201,19 @@ _ASKS_WHETHER = re.compile(
 )
 
 
-# A time in words, no digit in it: 明年, 年底前, 下个月, 春节前.
+# One counted with its classifier (每户限养一只犬): a count, where 一 alone is a word as often.
+_ONE_COUNTED = re.compile(r"一[个只条头匹张本块位种次遍批套辆台座间户名人件所家项]")
+# A time in words, no digit in it: 明年, 年底前, 下学期, 第二周, 春节前.
 _WORDED_TIME = re.compile(
-    r"[今明去前后当次同本上下]一?(?:个)?(?:年|月|季度|周|星期)|年[初中底末内]|月[初中底末]|"
-    r"[一二三四五六七八九十]+(?:月|日|号)|年代|世纪|今天|明天|昨天|春节|元旦|国庆|暑假|寒假|即日|近期|已经|已于"
+    r"[今明去前后当次同本上下每]一?个?(?:年|月|季度|周|星期|学期|天)|年[初中底末内]|月[初中底末]|"
+    r"[一二三四五六七八九十]+个?(?:月|日|号|周|天|年)|周[一二三四五六日末]|年代|世纪|"
+    r"今天|明天|昨天|春节|元旦|国庆|暑假|寒假|即日|近期|已经|已于"
 )
 
 
 def gives_none_asked(query: Query, sentence: str) -> str | None:
-    """ "figure" when the question asks for one figure in so many words (多少, 几, how many) and
+    """What the sentence lacks of what is asked: "figure" when the question asks for one figure in so
+    many words (多少, 几, how many) and
     ``sentence`` (normalized) holds none beyond the figures the question itself writes (no digit, no
     amount in Chinese numerals, no multiple or share in words); "date" when it asks when and the
     sentence holds no time (no digit, no 明年, 年底, 五月); None otherwise. 继续提高退休人员基本养老金标准。
@@ -227,6 +231,8 @@ def gives_none_asked(query: Query, sentence: str) -> str | None:
     beyond = stated.sub(" ", sentence) if stated is not None else sentence
     given = (
         re.search(r"[0-9]", beyond)
+        or re.search(_CHINESE_AMOUNT, beyond)  # 二十二字, 六年: a count in any word
+        or _ONE_COUNTED.search(beyond)  # 一只, 一次: one of a kind counted
         or FIGURE.search(beyond)
         or _PERCENT.search(beyond)
         or _MONEY.search(beyond)
