@@ -8,6 +8,7 @@ into ``Document.text``, the text as stored, so a citation always points at the s
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal, get_args
 
@@ -25,6 +26,12 @@ def document_kind(title: str) -> DocumentKind:
     work report's top-level headings are its review, then its plan, by their place; and its answers'
     confidence is the one fitted on questions asked of reports (``qa.pipeline.scorer``)."""
     return "work_report" if "工作报告" in title else "other"
+
+
+def document_noun(titles: Iterable[str]) -> str:
+    """What to call the documents of ``titles``: 报告 when all are work reports, 文档 when any is
+    another kind (a contract or a hospital guide had been "报告中没有", a library of them "6 份报告")."""
+    return "文档" if any(document_kind(title) == "other" for title in titles) else "报告"
 
 
 def content_hash(text: str) -> str:

@@ -50,10 +50,10 @@ def test_parts_keep_the_askers_own_characters() -> None:
 
 
 DOCS = [
-    DocumentInfo("n23", "《2023年国务院报告》", "2023.txt", region="全国", year=2023, level="national",
-                 review_year=2022),
-    DocumentInfo("n25", "《2025年国务院报告》", "2025.txt", region="全国", year=2025, level="national",
-                 review_year=2024),
+    DocumentInfo("n23", "《2023年国务院政府工作报告》", "2023.txt", region="全国", year=2023,
+                 level="national", review_year=2022),
+    DocumentInfo("n25", "《2025年国务院政府工作报告》", "2025.txt", region="全国", year=2025,
+                 level="national", review_year=2024),
     DocumentInfo("js", "《2026年江苏省政府工作报告》", "js.txt", region="江苏省", year=2026, level="province",
                  review_year=2025),
     DocumentInfo("sd", "《2026年山东省政府工作报告》", "sd.txt", region="山东省", year=2026, level="province",
@@ -142,7 +142,7 @@ def test_reports_the_collection_lacks_are_named_with_what_it_has() -> None:
     # The State Council named with a year no national report plans or reviews.
     missing = missing_report(analyze("国务院2020年的GDP目标是多少？"), CATALOG, "国内生产总值增长5%")
     assert missing is not None and missing.asked == "2020年国务院"
-    assert missing.available[0] == "《2023年国务院报告》"
+    assert missing.available[0] == "《2023年国务院政府工作报告》"
     assert missing_report(analyze("国务院2024年的GDP增长多少？"), CATALOG, "国内生产总值增长5%") is None
     # 乡镇 and 乡村 are words, not places.
     assert named_places(analyze("2025年的报告中乡镇卫生院有多少？")) == []
@@ -199,7 +199,7 @@ def test_an_english_question_names_provinces_and_cities_by_their_english_names()
 
 def test_a_missing_year_in_a_comparison_lists_the_nearest_years() -> None:
     missing = lacking("2020年", DOCS)
-    assert missing.available[0] == "《2023年国务院报告》" and missing.spans[0] == "2022–2023年"
+    assert missing.available[0] == "《2023年国务院政府工作报告》" and missing.spans[0] == "2022–2023年"
 
 
 def test_a_year_the_answer_sentence_names_in_full_width_digits_is_covered() -> None:
@@ -396,3 +396,15 @@ def test_a_refusal_naming_what_the_collection_has_says_how_many_when_it_lists_so
     # A year the library lacks lists its three nearest reports, and says how many it holds.
     missing = missing_report(analyze("2014年地区生产总值是多少？"), many, "地区生产总值增长5%", refused=True)
     assert missing is not None and len(missing.available) == 3 and missing.reason.endswith("等8份")
+
+
+def test_a_year_no_document_covers_is_called_a_document_when_they_are_no_reports() -> None:
+    # Found among the left-alone items: a library of notices had been told "没有2019年的报告".
+    notices = [
+        DocumentInfo("p23", "2023年停车收费标准的通知", "p23.txt", year=2023),
+        DocumentInfo("p24", "2024年停车收费标准的通知", "p24.txt", year=2024),
+    ]
+    missing = missing_report(analyze("2019年的停车费是多少？"), Catalog(notices), "收费标准如下。")
+    assert missing is not None and missing.reason.startswith("没有2019年的文档；有：")
+    reports = missing_report(analyze("2019年的GDP是多少？"), CATALOG, "地区生产总值增长5%。")
+    assert reports is not None and reports.reason.startswith("没有2019年的报告")

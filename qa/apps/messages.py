@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
 from typing import Any
 
 from qa.errors import DocumentError, QuestionError, ReportQAError
-from qa.schema import Answer, DocumentInfo, Passage, document_kind
+from qa.schema import Answer, DocumentInfo, Passage
 
 SUPPORTED = ".txt .md .html .pdf .docx"
 
@@ -207,12 +206,6 @@ NOT_FOUND_REASONS = {
         "只找到上一个问题引用的那句话，它没有说到这次问的内容。"
     ),
 }
-
-
-def document_noun(titles: Iterable[str]) -> str:
-    """What to call the documents of ``titles``: 报告 when all are work reports, 文档 when any is
-    another kind (a contract or a hospital guide had been "报告中没有", a library of them "6 份报告")."""
-    return "文档" if any(document_kind(title) == "other" for title in titles) else "报告"
 
 
 def not_found_reason(reason: dict[str, Any], noun: str = "报告") -> str:

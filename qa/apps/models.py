@@ -7,10 +7,10 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, computed_field, field_validator
 from pydantic_core import PydanticCustomError
 
-from qa.apps.messages import document_noun, not_found_reason, scope_notes
+from qa.apps.messages import not_found_reason, scope_notes
 from qa.facts import Fact
 from qa.index.catalog import year_text
-from qa.schema import Level, Period
+from qa.schema import Level, Period, document_noun
 from qa.settings import MAX_EARLIER, MAX_K, MAX_QUESTION_CHARS
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 
-from qa.apps.messages import document_noun, not_found_reason, scope_notes, search_scored, shown_confidence
+from qa.apps.messages import not_found_reason, scope_notes, search_scored, shown_confidence
 from qa.facts import Fact
-from qa.schema import PERIOD_LABELS, SHOWN_PERIODS, Answer
+from qa.schema import PERIOD_LABELS, SHOWN_PERIODS, Answer, document_noun
 
 
 def _verdict(answer: Answer, passages_follow: bool = True) -> str:

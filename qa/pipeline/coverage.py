@@ -16,7 +16,7 @@ from itertools import zip_longest
 from qa.index.catalog import Catalog, covers_years, spans_years
 from qa.pipeline.places import PROVINCES, containing, named_places, names_as_word, places_in
 from qa.pipeline.query import NATIONAL_WORDS, Query
-from qa.schema import DocumentInfo, Passage
+from qa.schema import DocumentInfo, Passage, document_noun
 from qa.text.normalize import normalize
 from qa.text.sentences import split_sentences
 from qa.text.years import asked_years, planned_year
@@ -32,6 +32,7 @@ class Missing:
     available: list[str]  # display titles of the nearest documents
     spans: tuple[str, ...] = ()  # the years each of them covers ("2022–2023年"), when the year was asked
     total: int = 0  # how many documents there are to name, when more than ``available``
+    noun: str = "报告"  # 文档 when the documents it speaks of are not all work reports (``document_noun``)
 
     @property
     def reason(self) -> str:
@@ -39,7 +40,7 @@ class Missing:
         shown = [f"{t}（{s}）" if s else t for t, s in zip_longest(self.available, self.spans, fillvalue="")]
         more = f"等{self.total}份" if self.total > len(shown) else ""  # not all of them: say how many
         there = "、".join(shown) + more
-        return f"没有{self.asked}的报告" + (f"；有：{there}" if there else "")
+        return f"没有{self.asked}的{self.noun}" + (f"；有：{there}" if there else "")
 
 
 def _by_place(asked: str, documents: list[DocumentInfo]) -> Missing:
@@ -121,7 +122,8 @@ def _by_year(asked: str, documents: list[DocumentInfo], years: Iterable[int]) ->
     """A year the collection lacks, with the reports of the nearest years and the years they cover,
     and how many there are in all (a list of three of five had read as the whole library)."""
     nearest = _nearest(documents, years)
-    return Missing(asked, [d.title for d in nearest], tuple(map(_span, nearest)), total=len(documents))
+    noun = document_noun(d.title for d in documents)
+    return Missing(asked, [d.title for d in nearest], tuple(map(_span, nearest)), len(documents), noun)
 
 
 def _asked(query: Query) -> tuple[int, ...]:

@@ -13,9 +13,9 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 
-from qa.apps.messages import document_noun, not_found_reason, scope_notes, search_scored, shown_confidence
+from qa.apps.messages import not_found_reason, scope_notes, search_scored, shown_confidence
 from qa.apps.ui.render import escape, mark_span, section_path
-from qa.schema import PERIOD_LABELS, SHOWN_PERIODS, Answer, Passage
+from qa.schema import PERIOD_LABELS, SHOWN_PERIODS, Answer, Passage, document_noun
 
 # Not found: 报告中没有, or 文档中没有 (``document_noun`` of the nearest passage).
 OUTCOME_WORDS = {"answer": "答案", "uncertain": "可能相关（请核对原文）"}

@@ -16,7 +16,7 @@ import gradio as gr
 
 from qa.api import ReportQA
 from qa.apps.guard import Policy
-from qa.apps.messages import document_noun, explain_error
+from qa.apps.messages import explain_error
 from qa.apps.models import answer_json
 from qa.apps.ui.answers import render_answer, render_error
 from qa.apps.ui.assets import FOCUS_QUESTION_JS, PRIVATE, scroll_js
@@ -27,7 +27,7 @@ from qa.apps.ui.render import document_choices, header_html, page_title, region_
 from qa.errors import QuestionError, ReportQAError
 from qa.ingest.loader import load_bundled
 from qa.pipeline.query import check_text
-from qa.schema import DocumentInfo
+from qa.schema import DocumentInfo, document_noun
 from qa.settings import MAX_K, MAX_QUESTION_CHARS, Settings
 
 DEFAULT_K = 5

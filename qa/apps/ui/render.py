@@ -12,8 +12,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-from qa.apps.messages import document_noun
-from qa.schema import DocumentInfo, Passage
+from qa.schema import DocumentInfo, Passage, document_noun
 
 LEVEL_LABELS = {"national": "国家", "province": "省级", "city": "市级", "county": "县级", "town": "乡镇"}
 
