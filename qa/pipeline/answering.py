@@ -178,14 +178,20 @@ def in_another_unit(query: Query, sentence: str) -> str | None:
     return f"the sentence found gives “{found[0]}”, not {wanted}"
 
 
+NOT_LIKELY = "no sentence of the report is likely to answer the question"
+# Refused for what the sentence scored best lacks, not for a fact about the documents: a look-up
+# in the document's structure (who delivered a report, and when) may still answer.
+SCORED_SENTENCE_LACKS = {
+    "figure": "the sentence found gives no figure",
+    "date": "the sentence found gives no date",
+}
+
+
 def none_asked(query: Query, sentence: str) -> str | None:
     """The reason when the question asks how much (or when) and the answer ``sentence`` gives no
     figure (or time) at all (``gives_none_asked``)."""
     kind = gives_none_asked(query, sentence)
-    return f"the sentence found gives no {kind}" if kind else None
-
-
-NOT_LIKELY = "no sentence of the report is likely to answer the question"
+    return SCORED_SENTENCE_LACKS[kind] if kind else None
 
 
 @dataclass

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from qa.pipeline.answering import NOT_LIKELY
+from qa.pipeline.answering import NOT_LIKELY, SCORED_SENTENCE_LACKS
 from qa.pipeline.delivery import asked_role, asks_delivery, byline_lines, delivery_lines
 from qa.pipeline.faq import asked_pair, pair_passage
 from qa.pipeline.lists import (
@@ -64,9 +64,12 @@ def looked_up(
     and its markup's heading levels by doc_id from ``text_of`` and ``outline_of``), or from every
     document of ``library`` for "哪些报告提到了…？"; None when the question asks none of these or the
     answer as scored stands. A refusal for a fact the user can check (a report the library lacks:
-    "2030年的报告说了什么？") stands: no part of another report answers it."""
+    "2030年的报告说了什么？") stands: no part of another report answers it; one for what the sentence
+    scored best lacks (no date for 报告是哪天作的？) does not."""
     because = answer.reason.get("not_found_because")
-    if not answer.passages or (not answer.found and because not in (None, NOT_LIKELY)):
+    if not answer.passages or (
+        not answer.found and because not in (None, NOT_LIKELY, *SCORED_SENTENCE_LACKS.values())
+    ):
         return None
     normalized = normalize(question)
     topic = asked_topic(normalized)
