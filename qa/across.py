@@ -46,11 +46,13 @@ def _indicator(text: str) -> str | None:
 
 
 def _period_of(infos: list[DocumentInfo], query: Query, period: str) -> str:
-    """The part of these reports a comparison asks: their review when it names the year they review
-    and no verb says otherwise ("湖北和云南2025年地区生产总值分别是多少？" of their 2026 reports had quoted
-    both 2026 targets); else ``period``."""
-    reviewed = {d.review_year for d in infos}
-    return "review" if asked_aspect(query) is None and reviewed & set(query.years) else period
+    """The part of these reports a comparison asks: their review when it names the year they review,
+    none of them is the report of a year it names, and no verb says otherwise ("湖北和云南2025年地区生产
+    总值分别是多少？" of their 2026 reports had quoted both 2026 targets, and so had "2013年和2015年城镇
+    新增就业分别是多少？" of the 2014 and 2016 reports, which review those years); else ``period``."""
+    asked = set(query.years)
+    reviewed, titled = {d.review_year for d in infos}, {d.year for d in infos}
+    return "review" if asked_aspect(query) is None and reviewed & asked and not titled & asked else period
 
 
 def _compared_value(fact: Fact) -> float:
@@ -110,10 +112,9 @@ def series_answer(
     filters: dict
     if len(groups) >= 2:  # a comparison: the figure of each named report, or a search if one lacks it
         facts = []
-        # Of places' reports, a year names the part asked; of one place's years, it names the report.
-        places = len({d.region for _, infos in groups for d in infos}) > 1
+        # A year names the part asked of a report that reviews it; of a report of that year, the report.
         for _, infos in groups:
-            asked = _period_of(infos, query, period) if places else period
+            asked = _period_of(infos, query, period)
             found = series(indicator, asked, {"doc_id": [d.doc_id for d in infos]})
             if not found:
                 return None
