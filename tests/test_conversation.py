@@ -86,6 +86,11 @@ def test_resumed_conversation_has_the_same_topic_as_a_live_one():
         ("今年", False),  # no ellipsis: not a follow-up by its form
         ("明年呢。", True),  # whatever ends the sentence after 呢
         ("那明年呢 ？", True),
+        # Found by a helper: a time with a bare how-much or how asks "and then?" too.
+        ("2009年是多少？", True),
+        ("2009年怎么样？", True),
+        ("2009年GDP是多少？", False),
+        ("今年计划多少？", False),  # 计划 says what is asked of the topic: read with it
     ],
 )
 def test_a_bare_time_word_with_ellipsis_asks_nothing_on_its_own(question, alone):
@@ -213,6 +218,7 @@ def test_an_elliptical_name_is_put_in_for_a_word_of_the_earlier_question(questio
         ("What about farmers?", "How much did income grow?"),
         ("农民呢？", "How much did income grow?"),
         ("收入呢？", "城里人收入涨了多少？"),  # the earlier question holds it already
+        ("湖北呢？", "湖北省今年GDP目标是多少？"),  # as the start of a word
     ],
 )
 def test_only_an_elliptical_question_that_names_something_replaces_a_word(question, previous):

@@ -6,6 +6,7 @@ fact."""
 from __future__ import annotations
 
 from qa.pipeline.answering import NOT_LIKELY
+from qa.pipeline.conversation import retimed
 from qa.pipeline.reading_choice import best_reading, stands_alone
 from qa.pipeline.substitutions import substitutions
 from qa.pipeline.turn_words import topic_of
@@ -62,3 +63,15 @@ def test_a_turn_naming_nothing_is_not_read_with_the_conversations_level_alone() 
     chat.ask("全国2013年城镇新增就业目标是多少？")
     assert chat.level == "全国" and "全国完成了吗？" not in chat._readings("完成了吗？")
     assert "全国医疗呢？" in chat._readings("那医疗呢？")  # a turn naming something still is
+
+
+def test_a_name_inside_a_longer_word_of_the_earlier_question_replaces_that_word():
+    # Found by a helper: "那出口呢？" after "2009年全年进出口总额是多少？" had been read as the earlier
+    # question (出口 is in 进出口) and answered with 进出口总额 at 0.97.
+    assert "2009年全年出口总额是多少？" in substitutions("那出口呢？", "2009年全年进出口总额是多少？")
+
+
+def test_a_time_with_a_bare_how_much_asks_the_earlier_question_of_that_time():
+    assert retimed("2009年是多少？", "2010年城镇登记失业率控制在多少？") == [
+        "2009年城镇登记失业率控制在多少？"
+    ]

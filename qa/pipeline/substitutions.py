@@ -63,14 +63,16 @@ def substitutions(question: str, previous: str) -> list[str]:
     names nothing elliptically or the earlier question already holds the name ("收入呢？")."""
     name = elliptical_name(question)
     earlier = previous.strip()  # as typed: the reading is shown in the answer's reason
-    if not name or name in earlier or not in_chinese(earlier):  # not into an English question's words
+    if not name or not in_chinese(earlier):  # not into an English question's words
+        return []
+    words = [part for word in places_whole(cut_words(earlier)) for part in parts_of(word)]
+    if _names_already(name, earlier, words):
         return []
     if swapped := amount_swapped(name, earlier):  # "满20年呢？" after "工作满12年有几天年假？"
         return [swapped]
     # A place stands in for a place, and a thing for a thing: "湖北呢？" after "江苏今年GDP…" is not
     # 江苏今年湖北…, nor "那居民消费价格呢？" after "山东今年地区生产总值…" 居民消费价格今年….
     place = place_like(name)
-    words = [part for word in places_whole(cut_words(earlier)) for part in parts_of(word)]
     named = [names_a_thing(word) or (place and COUNTRY.fullmatch(word) is not None) for word in words]
     replaceable = [n for n, word in enumerate(words) if named[n] and word not in name]
     replaceable = [n for n in replaceable if place_like(words[n]) == place] or replaceable
@@ -92,6 +94,23 @@ def substitutions(question: str, previous: str) -> list[str]:
     if not place:
         forms += _of_the_subject(name, question, earlier)
     return [form for form in dict.fromkeys(forms) if len(form) <= MAX_QUESTION_CHARS]
+
+
+def _names_already(name: str, earlier: str, words: list[str]) -> bool:
+    """Whether the earlier question names ``name`` itself: as its words, or as the start of one (湖北 of
+    湖北省). Not inside a longer word: "那出口呢？" after "2009年全年进出口总额是多少？" asks 出口总额 (it had
+    been read as the earlier question, and answered with 进出口总额 at 0.97)."""
+    if name not in earlier:
+        return False
+    for start in range(len(words)):
+        run = ""
+        for word in words[start:]:
+            run += word
+            if run == name or (run.startswith(name) and run == word):
+                return True
+            if len(run) >= len(name):
+                break
+    return False
 
 
 def _kind_of(words: list[str], named: list[bool], name: str) -> tuple[int, int] | None:
