@@ -133,7 +133,7 @@ def ask(page: Any, question: str) -> str:
         "n => document.querySelectorAll('.rq-reply').length > n", arg=before, timeout=REPLY_TIMEOUT_MS
     )
     assert box.input_value() == ""  # the question moved into the chat
-    assert page.locator(".rq-pending").count() == 0  # "正在从报告中查找……" gave way to the reply
+    assert page.locator(".rq-pending").count() == 0  # "正在从文档中查找……" gave way to the reply
     # text_content, not inner_text: it includes the folded "另外 N 个相关段落" cards.
     return replies.nth(before).text_content() or ""
 

@@ -396,15 +396,3 @@ def test_a_refusal_naming_what_the_collection_has_says_how_many_when_it_lists_so
     # A year the library lacks lists its three nearest reports, and says how many it holds.
     missing = missing_report(analyze("2014年地区生产总值是多少？"), many, "地区生产总值增长5%", refused=True)
     assert missing is not None and len(missing.available) == 3 and missing.reason.endswith("等8份")
-
-
-def test_a_year_no_document_covers_is_called_a_document_when_they_are_no_reports() -> None:
-    # Found among the left-alone items: a library of notices had been told "没有2019年的报告".
-    notices = [
-        DocumentInfo("p23", "2023年停车收费标准的通知", "p23.txt", year=2023),
-        DocumentInfo("p24", "2024年停车收费标准的通知", "p24.txt", year=2024),
-    ]
-    missing = missing_report(analyze("2019年的停车费是多少？"), Catalog(notices), "收费标准如下。")
-    assert missing is not None and missing.reason.startswith("没有2019年的文档；有：")
-    reports = missing_report(analyze("2019年的GDP是多少？"), CATALOG, "地区生产总值增长5%。")
-    assert reports is not None and reports.reason.startswith("没有2019年的报告")

@@ -249,10 +249,10 @@ def test_upload_shows_progress_and_the_chat_says_what_is_searched(
         status.get_by_text("文件 1/3 · 正在建立索引").wait_for(timeout=REPLY_TIMEOUT_MS)
         page.get_by_role("tab", name="问答").click()
         note = page.locator("#rq-chat-note")
-        assert "现在提问，答案只来自已经加入的报告" in note.inner_text()
+        assert "现在提问，答案只来自已经加入的文档" in note.inner_text()
         other = open_page(PHONE)  # another visitor asks meanwhile
         reply = ask(other, "某某县粮食总产量是多少？")
-        assert "正在加入新报告" in reply and "只来自已经加入的报告" in reply
+        assert "正在加入新文档" in reply and "只来自已经加入的文档" in reply
     finally:
         release.set()
         bot.add_documents = original  # type: ignore[method-assign]

@@ -108,7 +108,7 @@ def test_a_refusal_has_its_reason_and_no_highlight() -> None:
     empty = render_answer(
         Answer("q", False, None, [], {"not_found_because": "nothing indexed matches the filters"})
     )
-    assert "所选筛选条件下没有报告" in empty and "rq-card" not in empty
+    assert "所选筛选条件下没有文档" in empty and "rq-card" not in empty
 
 
 def test_reasons_in_chinese() -> None:
@@ -179,7 +179,7 @@ def test_errors_in_chinese_with_stable_codes() -> None:
     assert explain_error(QuestionError("the question is empty")) == ("empty_question", "问题不能为空。")
     # A report another page removed: no internal id shown (a helper saw 没有这份报告：96edb4c9df0a76f4。).
     gone = explain_error(DocumentError("no document with id '96edb4c9df0a76f4' in /ix"))
-    assert gone == ("not_found", "索引里没有这份报告（可能已被移除）。")
+    assert gone == ("not_found", "索引里没有这份文档（可能已被移除）。")
     code, message = explain_error(QuestionError("the question has no words, only punctuation or symbols"))
     assert code == "no_words" and message == "问题里只有标点或符号，请写出想问的事。"
     code, message = explain_error(
@@ -276,7 +276,7 @@ def test_upload_progress_and_the_chat_note(tmp_path: Path, monkeypatch) -> None:
     steps = list(_add_files(_SlowBot(tmp_path / "index"), [str(good), str(bad)], "127.0.0.1", indexing))
     during = [s for s in steps if "正在建立索引" in s[1]]
     assert during and "文件 1/2 · 正在建立索引 · 已用 " in during[0][1] and "总进度 0%" in during[0][1]
-    assert "现在提问，答案只来自已经加入的报告" in during[0][2]
+    assert "现在提问，答案只来自已经加入的文档" in during[0][2]
     final = steps[-1]
     assert "✓ 已加入《某县2023年政府工作报告》（a.txt）" in final[1] and "✗ b.pdf：不是 PDF 文件" in final[1]
     assert (
@@ -310,8 +310,8 @@ def test_a_question_asked_while_indexing_says_so(hash_embedder, tmp_path: Path) 
     [_, reply] = _reply(bot, "财政收入多少？", [{"role": "user", "content": "财政收入多少？"}], [], [], [], 5,
                         indexing.chat_note())  # fmt: skip
     assert (
-        "正在加入新报告（《新报告.pdf》，文件 1/1 · 正在建立索引 · 已用 0 秒 · 总进度 0%），"
-        "这次的回答只来自已经加入的报告。" in reply["content"]
+        "正在加入新文档（《新报告.pdf》，文件 1/1 · 正在建立索引 · 已用 0 秒 · 总进度 0%），"
+        "这次的回答只来自已经加入的文档。" in reply["content"]
     )
 
 

@@ -56,12 +56,12 @@ _PATTERNS: list[tuple[re.Pattern[str], str, str]] = [
     (
         re.compile(r"^no document with id '(?P<name>[^']*)'"),
         "not_found",
-        "索引里没有这份报告（可能已被移除）。",
+        "索引里没有这份文档（可能已被移除）。",
     ),
     (
         re.compile(r"^(?P<name>.+?) is the only document"),
         "last_document",
-        "这是索引中唯一的报告，至少要保留一份。",
+        "这是索引中唯一的文档，至少要保留一份。",
     ),
     (
         re.compile(r"^upload one file per request; (?P<n>\d+) were sent"),
@@ -198,7 +198,7 @@ _FEWER_ITEMS = re.compile(r"the answer before lists only (?P<count>\d+) items")
 _FEWER_PARTS = re.compile(r"the document has only (?P<count>\d+) (?P<kind>\S+)")
 _NONE_COMPARED = re.compile(r"none of the (?P<count>\d+) figures stated is (?P<asked>\S+)")
 NOT_FOUND_REASONS = {
-    "nothing indexed matches the filters": "所选筛选条件下没有报告，可以放宽筛选。",
+    "nothing indexed matches the filters": "所选筛选条件下没有文档，可以放宽筛选。",
     "no sentence of the report is likely to answer the question": "报告里没有哪一句话能可靠地回答这个问题。",
     "the sentence found gives no figure": "找到的句子没有给出数字。",
     "the sentence found gives no date": "找到的句子没有给出时间。",

@@ -139,7 +139,7 @@ def _chat_tab(bot: ReportQA, demo: gr.Blocks, indexing: Indexing) -> tuple[gr.Dr
                 )
         with gr.Column(scale=1, min_width=240, elem_id="rq-side"):
             gr.Markdown("#### 检索范围")
-            doc_filter = _filter(document_choices(documents), "报告", "rq-filter-doc", info="不选即全部")
+            doc_filter = _filter(document_choices(documents), "文档", "rq-filter-doc", info="不选即全部")
             year_filter = _filter(year_choices(documents), "年份", "rq-filter-year")
             region_filter = _filter(region_choices(documents), "地区", "rq-filter-region")
             k = gr.Slider(1, 10, value=DEFAULT_K, step=1, label="引用段落数", elem_id="rq-k")
@@ -188,7 +188,7 @@ def _filter(choices: Sequence[Any], label: str, elem_id: str, **extra: Any) -> g
 
 
 # Shown at once under a question, replaced by the reply: the page says in Chinese that it is working.
-PENDING = {"role": "assistant", "content": '<div class="rq-pending">正在从报告中查找……</div>'}
+PENDING = {"role": "assistant", "content": '<div class="rq-pending">正在从文档中查找……</div>'}
 
 
 def _take_question(q: str, history: list | None) -> tuple[Any, list, str]:

@@ -53,7 +53,7 @@ def documents_tab(
     ``chat_note`` is the chat tab's line that says what is being added (and what was); ``indexing``
     tells every page's chat the same while it lasts.
     """
-    gr.Markdown("已索引的报告。上传新报告后即可在「问答」页提问，也可以用「检索范围」只问其中一份。")
+    gr.Markdown("已索引的文档。上传新文档后即可在「问答」页提问，也可以用「检索范围」只问其中一份。")
     listing = gr.HTML(render_documents(bot.documents), elem_id="rq-documents", padding=False)
     shown = [listing, header, *filters]
 
@@ -61,12 +61,12 @@ def documents_tab(
     # so a report the admin added or removed since shows for every visitor who opens the page.
     if not policy.admin_possible:
         demo.load(lambda: _refresh(bot)[: len(shown)], None, shown, **PRIVATE)
-        gr.Markdown("本站对访客只读：报告由管理员维护。", elem_id="rq-readonly")
+        gr.Markdown("本站对访客只读：文档由管理员维护。", elem_id="rq-readonly")
         return
     token = gr.State("")  # this session's admin token: server-side only
     with gr.Column(visible=policy.open_changes, elem_id="rq-admin") as controls:
         upload = gr.File(
-            label="上传报告（.txt .md .html .pdf .docx，可多选）",
+            label="上传文档（.txt .md .html .pdf .docx，可多选）",
             file_count="multiple",
             # No file_types: Gradio's own check refuses other types in English ("Invalid file type:
             # …"); the server's says so in Chinese, in the status line, beside the files it did add.
@@ -78,11 +78,11 @@ def documents_tab(
             chosen = gr.Dropdown(
                 choices=document_choices(bot.documents),
                 value=None,
-                label="移除报告",
+                label="移除文档",
                 scale=4,
                 elem_id="rq-remove-doc",
             )
-            remove = gr.Button("移除所选报告", variant="stop", scale=1, elem_id="rq-remove")
+            remove = gr.Button("移除所选文档", variant="stop", scale=1, elem_id="rq-remove")
     if not policy.open_changes:
         _login(policy, token, controls)
     refreshed = [*shown, chosen]
@@ -195,7 +195,7 @@ def _add_files(bot: ReportQA, paths: list[str] | None, client: str, indexing: In
         current = indexing.current()
         if current is not None:
             name, status = current
-            note = banner(f"正在加入《{name}》（{status}）。现在提问，答案只来自已经加入的报告。")
+            note = banner(f"正在加入《{name}》（{status}）。现在提问，答案只来自已经加入的文档。")
             yield gr.skip(), _lines([*batch.lines, f"⏳ {md_escape(name)}：{status}"]), note, *keep
     titles = "、".join(f"《{d.title}》" for d in batch.added)
     note = banner(f"已加入：{titles}。现在提问会同时检索它。") if batch.added else ""
@@ -215,7 +215,7 @@ def _upload_error(exc: ReportQAError, path: str, name: str) -> str:
 def _remove(bot: ReportQA, doc_id: str | None, client: str) -> tuple:
     """Remove the chosen report; a refusal (none chosen, the last report) is shown, not raised."""
     if not doc_id:
-        return "请先选择要移除的报告。", *_refresh(bot)
+        return "请先选择要移除的文档。", *_refresh(bot)
     try:
         info = bot.remove_document(doc_id, client=client)
     except ReportQAError as exc:

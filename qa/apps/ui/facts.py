@@ -117,7 +117,7 @@ def series_chart(points: Sequence[Fact], indicator: str, regions: Mapping[str, s
     A line joins the points of one place only (``regions``: a document's region by doc_id): the State
     Council's targets and a province's are no one series."""
     if not points:
-        return f'<p class="rq-side-note">已索引的报告里没有找到「{escape(indicator)}」的年度数据。</p>'
+        return f'<p class="rq-side-note">已索引的文档里没有找到「{escape(indicator)}」的年度数据。</p>'
     step, left, top, plot_h, label_h = 72, 40, 28, 160, 70
     width, height = left + step * len(points), top + plot_h + label_h
     low, high = min(p.value for p in points), max(p.value for p in points)
@@ -164,7 +164,7 @@ def series_chart(points: Sequence[Fact], indicator: str, regions: Mapping[str, s
 
 
 def _document_choices(documents: Sequence[DocumentInfo]) -> list[tuple[str, str]]:
-    return [("全部报告", ALL_DOCUMENTS), *document_choices(documents)]
+    return [("全部文档", ALL_DOCUMENTS), *document_choices(documents)]
 
 
 def _default_document(documents: Sequence[DocumentInfo]) -> str:
@@ -194,7 +194,7 @@ def facts_tab(bot: ReportQA, tab: gr.Tab) -> None:
     shown, table, chart, hint = _view(bot, default, None)
     with gr.Row(equal_height=True):
         doc = gr.Dropdown(
-            _document_choices(documents), value=default, label="报告", scale=3, elem_id="rq-facts-doc"
+            _document_choices(documents), value=default, label="文档", scale=3, elem_id="rq-facts-doc"
         )
         period = gr.Radio(
             ["全部", *FACT_PERIODS], value="全部", label="时期", scale=2, elem_id="rq-facts-period"

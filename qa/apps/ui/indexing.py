@@ -50,4 +50,4 @@ class Indexing:
         current = self.current()
         if current is None:
             return None
-        return f"正在加入新报告（《{current[0]}》，{current[1]}），这次的回答只来自已经加入的报告。"
+        return f"正在加入新文档（《{current[0]}》，{current[1]}），这次的回答只来自已经加入的文档。"

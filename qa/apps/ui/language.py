@@ -28,7 +28,7 @@ _GRADIO_PREVIEW = re.compile(
     rb'|@Gradio|@teamGradio|https://gradio\.app/|\{url\}|https://raw\.githubusercontent\.com/gradio-app/[^"]*)"\s*/>'
 )
 _EMPTY_DESCRIPTION = re.compile(rb'(<meta\s+(?:property|name)="(?:og|twitter):description"\s+content=)""')
-DESCRIPTION = "用平常的话提问，答案逐字引自报告原文，附所在章节和出处。"
+DESCRIPTION = "用平常的话提问，答案逐字引自文档原文，附所在章节和出处。"
 
 
 def as_chinese_page(page: bytes) -> bytes:

@@ -50,7 +50,7 @@ def section_path(passage: Passage) -> str:
 def render_documents(documents: Sequence[DocumentInfo]) -> str:
     """The 文档 list: one card per indexed document with its metadata (wraps at phone width)."""
     if not documents:
-        return '<div class="rq-docs-empty">索引中还没有报告。</div>'
+        return '<div class="rq-docs-empty">索引中还没有文档。</div>'
     cards = []
     for d in documents:
         facts = [
@@ -107,7 +107,7 @@ def header_html(documents: Sequence[DocumentInfo]) -> str:
     """The page header: the title, the promise, and which reports are indexed."""
     noun = document_noun(d.title for d in documents)
     if not documents:
-        indexed = "索引中还没有报告，请在「文档」页上传。"
+        indexed = "索引中还没有文档，请在「文档」页上传。"
     elif len(documents) == 1:
         indexed = f"当前{noun}：《{escape(documents[0].title)}》"
     else:
