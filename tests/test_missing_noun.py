@@ -3,7 +3,7 @@ the documents are not all reports (``qa.pipeline.coverage.Missing.noun``)."""
 
 from __future__ import annotations
 
-from qa.index.catalog import Catalog
+from qa.index.catalog import Catalog, years_covered
 from qa.pipeline.coverage import missing_report
 from qa.pipeline.query import analyze
 from qa.schema import DocumentInfo
@@ -26,3 +26,16 @@ def test_a_year_no_document_covers_is_called_a_document_when_they_are_no_reports
     assert missing is not None and missing.reason.startswith("没有2019年的文档；有：")
     reports = missing_report(analyze("2019年的GDP是多少？"), Catalog(REPORTS), "地区生产总值增长5%。")
     assert reports is not None and reports.reason.startswith("没有2019年的报告")
+
+
+def test_a_document_that_is_no_report_covers_its_own_year() -> None:
+    # Found by a helper: a notice of February 2025 on 2025's subsidies had been searched for 2024 (as a
+    # report given then reviews 2024), and a yearbook's entry shown as 石门县概况（2024年）（2024–2025年）.
+    notice = DocumentInfo("n", "临川市关于开展2025年加装电梯补贴申报工作的通知", "n.txt", year=2025,
+                          date="2025-02-10", review_year=2024)  # fmt: skip
+    entry = DocumentInfo("e", "石门县概况（2024年）", "e.txt", year=2024, review_year=2024)
+    assert years_covered(notice) == {2025} and years_covered(entry) == {2024}
+    report = REPORTS[1]  # a report given in 2026 reviews 2025 and plans 2026
+    assert years_covered(report) == {2025, 2026}
+    missing = missing_report(analyze("2023年的补贴是多少？"), Catalog([notice, entry]), "每部补贴20万元。")
+    assert missing is not None and missing.spans == ("2024年", "2025年")

@@ -160,7 +160,7 @@ def test_reasons_in_chinese() -> None:
     # Documents of no year were searched beside them (a news article may be the one that answers).
     with_undated = {"years": [2026], "reports": ["《2025年参保政策问答》"], "undated": 2}
     assert scope_notes({"years_scope": with_undated}) == [
-        "问题问的是2026年，只在涵盖这一时间的报告中查找：《2025年参保政策问答》，以及没有写明年份的文档。"
+        "问题问的是2026年，只在涵盖这一时间的文档中查找：《2025年参保政策问答》，以及没有写明年份的文档。"
     ]
 
 

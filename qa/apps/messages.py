@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from qa.errors import DocumentError, QuestionError, ReportQAError
-from qa.schema import Answer, DocumentInfo, Passage
+from qa.schema import Answer, DocumentInfo, Passage, document_noun
 
 SUPPORTED = ".txt .md .html .pdf .docx"
 
@@ -341,7 +341,8 @@ def scope_notes(reason: dict[str, Any]) -> list[str]:
     if reports:
         years = "、".join(f"{y}年" for y in years_scope.get("years", []))
         undated = "，以及没有写明年份的文档" if years_scope.get("undated") else ""
-        notes.append(f"问题问的是{years}，只在涵盖这一时间的报告中查找：{_shown(reports)}{undated}。")
+        noun = document_noun(reports)  # a library of notices: 只在涵盖这一时间的文档中查找
+        notes.append(f"问题问的是{years}，只在涵盖这一时间的{noun}中查找：{_shown(reports)}{undated}。")
     return notes
 
 

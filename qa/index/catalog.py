@@ -137,8 +137,13 @@ def spans_years(title: str) -> bool:
 
 
 def years_covered(info: DocumentInfo) -> set[int]:
-    """The years a report is titled with (each year of a span: 2025—2027年), reviews or plans."""
-    own = {info.year, info.review_year, info.review_year + 1 if info.review_year else None}
+    """The years a report is titled with (each year of a span: 2025—2027年), reviews or plans. A
+    document that is no work report neither reviews nor plans: it covers its own year (a notice of
+    February 2025 on 2025's subsidies had been searched for 2024, as a report given then reviews 2024)."""
+    if document_kind(info.title) == "other":
+        own = {info.year}
+    else:
+        own = {info.year, info.review_year, info.review_year + 1 if info.review_year else None}
     return {y for y in own if y is not None} | set(title_span(info.title) or ())
 
 

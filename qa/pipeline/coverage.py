@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from itertools import zip_longest
 
-from qa.index.catalog import Catalog, covers_years, spans_years
+from qa.index.catalog import Catalog, covers_years, spans_years, years_covered
 from qa.pipeline.places import PROVINCES, containing, named_places, names_as_word, places_in
 from qa.pipeline.query import NATIONAL_WORDS, Query
 from qa.schema import DocumentInfo, Passage, document_noun
@@ -46,13 +46,15 @@ class Missing:
 def _by_place(asked: str, documents: list[DocumentInfo]) -> Missing:
     """A place the collection lacks, with the reports it has, the nearest first."""
     nearest = [d.title for d in _by_nearness(documents, asked)]
-    return Missing(asked, nearest[:_LISTED], total=len(nearest))
+    return Missing(asked, nearest[:_LISTED], total=len(nearest), noun=document_noun(nearest))
 
 
 def _span(info: DocumentInfo) -> str:
-    """The years a report reviews and plans, as users read them: 2022–2023年."""
-    first = info.review_year or info.year
-    return f"{first}–{first + 1}年" if first else ""
+    """The years a document covers, as users read them: 2022–2023年 of a report reviewing 2022, 2024年
+    of a yearbook's entry (it had read 石门县概况（2024年）（2024–2025年））."""
+    years = years_covered(info)
+    first, last = (min(years), max(years)) if years else (None, None)
+    return "" if first is None else f"{first}年" if first == last else f"{first}–{last}年"
 
 
 def _is_of(info: DocumentInfo, core: str) -> bool:
@@ -226,7 +228,8 @@ def missing_report(
         told = not refused and not query.report_years and any(str(y) in sentence for y in query.years)
         asks_years = bool(query.report_years or query.years)
         if ours and dated and asks_years and not told and not _fitting(ours, query, texts):
-            return Missing(f"{_years(query)}年{place}", [d.title for d in ours], tuple(map(_span, ours)))
+            titles, spans = [d.title for d in ours], tuple(map(_span, ours))
+            return Missing(f"{_years(query)}年{place}", titles, spans, noun=document_noun(titles))
     if NATIONAL_WORDS.search(query.normalized) and (query.report_years or query.years):
         national = [d for d in documents if d.level == "national"]
         if not _fitting(national, query, texts):
