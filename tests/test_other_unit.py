@@ -1,13 +1,14 @@
 """A figure asked in a unit (多少亿元) is not answered by the asked thing's growth rate
-(qa.pipeline.asked.figure_in_another_unit, refused with the clause as its reason)."""
+(qa.pipeline.asked.figure_in_another_unit, refused with the clause as its reason), nor a deputy by
+the post it is deputy to (principal_for_deputy)."""
 
 from __future__ import annotations
 
 import pytest
 
 from qa.apps.messages import not_found_reason
-from qa.pipeline.answering import in_another_unit
-from qa.pipeline.asked import figure_in_another_unit
+from qa.pipeline.answering import in_another_unit, other_post
+from qa.pipeline.asked import figure_in_another_unit, principal_for_deputy
 from qa.pipeline.query import analyze
 from qa.text.normalize import normalize
 from tests.conftest import bot_of
@@ -81,3 +82,14 @@ def test_a_report_refuses_an_amount_it_gives_only_as_a_growth_rate(tmp_path, rea
     assert not refused.found and "没有以亿元计的数" in not_found_reason(refused.reason)
     assert "386亿元" in (bot.ask("去年全县地区生产总值是多少亿元？").answer or "")
     assert "9.4%" in (bot.ask("去年规上工业增加值增长多少？").answer or "")
+
+
+def test_a_deputy_asked_is_not_the_post_it_is_deputy_to() -> None:
+    # Found by a helper: "…领导小组副组长是谁？" had been answered with the 组长 at 0.97.
+    leader = "成立由常务副市长周文涛任组长的市城市更新工作领导小组。"
+    assert principal_for_deputy("领导小组副组长是谁？", leader) == ("组长", "副组长")
+    assert principal_for_deputy("县委副书记是谁？", "县委书记：向东升；") == ("书记", "副书记")
+    assert principal_for_deputy("副院长是谁？", "院长王建国，副院长李四。") is None  # the deputy is named
+    assert principal_for_deputy("领导小组组长是谁？", leader) is None
+    reason = other_post(analyze("县人民医院的副院长是谁？"), "院长：王建国；")
+    assert not_found_reason({"not_found_because": reason}) == "找到的句子说的是院长，不是副院长。"

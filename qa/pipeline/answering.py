@@ -16,7 +16,13 @@ from typing import Any, Protocol
 import numpy as np
 
 from qa.index.base import IndexStore
-from qa.pipeline.asked import asked_clauses, asks_for, figure_in_another_unit, gives_none_asked
+from qa.pipeline.asked import (
+    asked_clauses,
+    asks_for,
+    figure_in_another_unit,
+    gives_none_asked,
+    principal_for_deputy,
+)
 from qa.pipeline.background import BACKGROUND_PATH, load_background
 from qa.pipeline.coverage import Missing, lays_out, missing_report, other_place
 from qa.pipeline.features import FEATURES, Candidate, candidates, lead_tokens
@@ -178,6 +184,13 @@ def in_another_unit(query: Query, sentence: str) -> str | None:
     return f"the sentence found gives “{found[0]}”, not {wanted}"
 
 
+def other_post(query: Query, sentence: str) -> str | None:
+    """The reason when the question asks about a deputy and the answer ``sentence`` names only the
+    post it is deputy to (``principal_for_deputy``), in the words ``other_place`` reports with."""
+    found = principal_for_deputy(query.normalized, sentence)
+    return f"the sentence found speaks of {found[0]}, not {found[1]}" if found else None
+
+
 NOT_LIKELY = "no sentence of the report is likely to answer the question"
 # Refused for what the sentence scored best lacks, not for a fact about the documents: a look-up
 # in the document's structure (who delivered a report, and when) may still answer.
@@ -248,6 +261,7 @@ def decide(
         or in_another_unit(retrieved.query, sentence)
         or (none_asked(retrieved.query, sentence) if scored.outcome != "answer" else None)
         or other_place(retrieved.query, best.text, info, passage.text)
+        or other_post(retrieved.query, sentence)
         if years
         else None
     )

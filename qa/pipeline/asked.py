@@ -241,6 +241,22 @@ def gives_none_asked(query: Query, sentence: str) -> str | None:
     return None if given else "figure"
 
 
+# A deputy's title (副组长, 副院长, 县委副书记): the title it is deputy to is another post.
+_DEPUTY = re.compile(r"副([\u4e00-\u9fff]{0,3}?(?:长|书记|主任|经理|主席|总监|总裁))")
+
+
+def principal_for_deputy(question: str, sentence: str) -> tuple[str, str] | None:
+    """(the title told, the title asked) when the question asks about a deputy (副组长) and
+    ``sentence`` names the title it is deputy to (组长) but no deputy of it: "城市更新工作领导小组副组长
+    是谁？" had been answered with 周文涛任组长 at 0.97, "县人民医院的副院长是谁？" with 院长：王建国.
+    The user sees in the quote that it speaks of another post."""
+    for asked in _DEPUTY.finditer(question):
+        title = asked.group(1)
+        if title in sentence and asked.group(0) not in sentence:
+            return title, asked.group(0)
+    return None
+
+
 def asked_clauses(query: Query, sentence: str) -> list[str]:
     """The clause of ``sentence`` (normalized) that names most of the question's words, and the one
     after it (the figure may follow there: …增长9%，达到120亿元); [] when no clause names any."""
