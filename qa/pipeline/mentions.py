@@ -23,8 +23,12 @@ from qa.text.words import word_bounds
 _WHERE = r"(?:[^，,。？?\s]{0,8}?的?(?:政府工作报告|报告|文件|文档|通知|文章))?(?:里|中|上)?"
 # Before a verb of mentioning, a place alone names the document too ("湖北有没有提到北斗？").
 _BEFORE = rf"(?:{_WHERE}|[^，,。？?\s]{{0,8}}?)"
-# Any or which of the library's documents: "哪些报告", "哪份文件", "有没有报告".
-_EVERY = r"(?:哪些|哪几份|哪[一]?份|有没有|是否有|有哪些)(?:政府工作)?(?:报告|文件|文档|文章)"
+# Any or which of the library's documents: "哪些报告", "哪份文件", "有没有报告", or by their years or
+# places: "哪几年的报告", "哪些省的报告" (哪几年的报告提到了脱贫攻坚？ had been refused; a helper found).
+_EVERY = (
+    r"(?:哪些|哪几份|哪[一]?份|有没有|是否有|有哪些|哪(?:几|些|一)?(?:年|个?省份?|个?地方|个?城市)的?)"
+    r"(?:政府工作)?(?:报告|文件|文档|文章)"
+)
 # "关于教育说了什么？", "教育方面讲了哪些内容？", "对教育是怎么说的？": a topic, and what is said of it.
 _ABOUT = re.compile(
     rf"^{_WHERE}(?:关于|对于?)(?P<a>[^，,。？?]{{2,12}}?)(?:方面)?(?:都|是)?"
