@@ -31,7 +31,7 @@ PROVINCES = (
 # 市政府/县政府 ("苏州市政府工作报告") is the place's government.
 _LOCALITY = re.compile(
     rf"(?:^|(?<=[,，。、？?\s年的]))(?![的了在和与及是有对把被从到各全本我])"
-    rf"[{CJK_RANGES}]{{2,4}}?(?:市|县|镇|乡)(?![场长委民级区镇村城])(?!政(?!府))"
+    rf"[{CJK_RANGES}]{{2,4}}?(?:市|县|镇|乡)(?![场长委民级区镇村城圈])(?!政(?!府))"
 )
 
 # An English word, with its apostrophes (Luoyang's, Xi'an, Xi’an).
