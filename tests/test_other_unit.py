@@ -1,14 +1,14 @@
 """A figure asked in a unit (多少亿元) is not answered by the asked thing's growth rate
 (qa.pipeline.asked.figure_in_another_unit, refused with the clause as its reason), nor a deputy by
-the post it is deputy to (principal_for_deputy)."""
+the post it is deputy to, exports by the total of trade (other_thing_told)."""
 
 from __future__ import annotations
 
 import pytest
 
 from qa.apps.messages import not_found_reason
-from qa.pipeline.answering import in_another_unit, other_post
-from qa.pipeline.asked import figure_in_another_unit, principal_for_deputy
+from qa.pipeline.answering import in_another_unit, other_thing
+from qa.pipeline.asked import figure_in_another_unit, other_thing_told
 from qa.pipeline.query import analyze
 from qa.text.normalize import normalize
 from tests.conftest import bot_of
@@ -84,12 +84,20 @@ def test_a_report_refuses_an_amount_it_gives_only_as_a_growth_rate(tmp_path, rea
     assert "9.4%" in (bot.ask("去年规上工业增加值增长多少？").answer or "")
 
 
-def test_a_deputy_asked_is_not_the_post_it_is_deputy_to() -> None:
+def test_a_deputy_or_a_measure_asked_is_not_the_one_quoted() -> None:
     # Found by a helper: "…领导小组副组长是谁？" had been answered with the 组长 at 0.97.
     leader = "成立由常务副市长周文涛任组长的市城市更新工作领导小组。"
-    assert principal_for_deputy("领导小组副组长是谁？", leader) == ("组长", "副组长")
-    assert principal_for_deputy("县委副书记是谁？", "县委书记：向东升；") == ("书记", "副书记")
-    assert principal_for_deputy("副院长是谁？", "院长王建国，副院长李四。") is None  # the deputy is named
-    assert principal_for_deputy("领导小组组长是谁？", leader) is None
-    reason = other_post(analyze("县人民医院的副院长是谁？"), "院长：王建国；")
+    assert other_thing_told("领导小组副组长是谁？", leader) == ("组长", "副组长")
+    assert other_thing_told("县委副书记是谁？", "县委书记：向东升；") == ("书记", "副书记")
+    assert other_thing_told("副院长是谁？", "院长王建国，副院长李四。") is None  # the deputy is named
+    assert other_thing_told("领导小组组长是谁？", leader) is None
+    # Found by a helper: exports asked of a total of trade, a nominal growth of a real one.
+    trade = "全年进出口总额2.2万亿美元，其中出口1.2万亿美元。"
+    assert other_thing_told("2009年进口总额是多少？", trade) == ("进出口", "进口")
+    assert other_thing_told("2009年出口总额是多少？", trade) is None  # 出口 is given
+    assert other_thing_told("湖南外贸进出口总额是多少？", "“新三样”出口增长88%。") == ("出口", "进出口")
+    real = "城镇居民人均可支配收入实际增长9.8%。"
+    assert other_thing_told("城镇居民人均可支配收入名义增长多少？", real) == ("实际增长", "名义增长")
+    assert other_thing_told("城镇居民人均可支配收入增长多少？", real) is None
+    reason = other_thing(analyze("县人民医院的副院长是谁？"), "院长：王建国；")
     assert not_found_reason({"not_found_because": reason}) == "找到的句子说的是院长，不是副院长。"

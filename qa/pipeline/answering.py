@@ -21,7 +21,7 @@ from qa.pipeline.asked import (
     asks_for,
     figure_in_another_unit,
     gives_none_asked,
-    principal_for_deputy,
+    other_thing_told,
 )
 from qa.pipeline.background import BACKGROUND_PATH, load_background
 from qa.pipeline.coverage import Missing, lays_out, missing_report, other_place
@@ -184,10 +184,10 @@ def in_another_unit(query: Query, sentence: str) -> str | None:
     return f"the sentence found gives “{found[0]}”, not {wanted}"
 
 
-def other_post(query: Query, sentence: str) -> str | None:
-    """The reason when the question asks about a deputy and the answer ``sentence`` names only the
-    post it is deputy to (``principal_for_deputy``), in the words ``other_place`` reports with."""
-    found = principal_for_deputy(query.normalized, sentence)
+def other_thing(query: Query, sentence: str) -> str | None:
+    """The reason when the answer ``sentence`` speaks of another post or measure than the one asked
+    (``other_thing_told``: 组长 for 副组长, 进出口 for 出口), in the words ``other_place`` reports with."""
+    found = other_thing_told(query.normalized, sentence)
     return f"the sentence found speaks of {found[0]}, not {found[1]}" if found else None
 
 
@@ -261,7 +261,7 @@ def decide(
         or in_another_unit(retrieved.query, sentence)
         or (none_asked(retrieved.query, sentence) if scored.outcome != "answer" else None)
         or other_place(retrieved.query, best.text, info, passage.text)
-        or other_post(retrieved.query, sentence)
+        or other_thing(retrieved.query, sentence)
         if years
         else None
     )

@@ -243,17 +243,43 @@ def gives_none_asked(query: Query, sentence: str) -> str | None:
 
 # A deputy's title (副组长, 副院长, 县委副书记): the title it is deputy to is another post.
 _DEPUTY = re.compile(r"副([\u4e00-\u9fff]{0,3}?(?:长|书记|主任|经理|主席|总监|总裁))")
+# Measures that exclude each other by definition: exports or imports are not their total (进出口), a
+# nominal growth is not a real one.
+_TRADE = "进出口"
+_PARTS_OF_TRADE = ("出口", "进口")
+_GROWTHS = ("名义", "实际")
 
 
-def principal_for_deputy(question: str, sentence: str) -> tuple[str, str] | None:
-    """(the title told, the title asked) when the question asks about a deputy (副组长) and
-    ``sentence`` names the title it is deputy to (组长) but no deputy of it: "城市更新工作领导小组副组长
-    是谁？" had been answered with 周文涛任组长 at 0.97, "县人民医院的副院长是谁？" with 院长：王建国.
-    The user sees in the quote that it speaks of another post."""
+def other_thing_told(question: str, sentence: str) -> tuple[str, str] | None:
+    """(what ``sentence`` speaks of, what the question asks) when the quote speaks of another post or
+    measure than the one asked, by words the user sees in it: a deputy (副组长) asked and only the post
+    it is deputy to named (组长: "…领导小组副组长是谁？" had been answered with 周文涛任组长 at 0.97);
+    exports asked and only the total of trade named (进出口: "2009年出口总额是多少？" had quoted
+    全年进出口总额2.2万亿美元), or the reverse; a nominal growth asked and only the real one given
+    (实际增长9.8% for 名义增长多少？ at 0.95), or the reverse."""
     for asked in _DEPUTY.finditer(question):
         title = asked.group(1)
         if title in sentence and asked.group(0) not in sentence:
             return title, asked.group(0)
+    asked_parts = [p for p in _PARTS_OF_TRADE if p in question.replace(_TRADE, "")]
+    told_parts = [p for p in _PARTS_OF_TRADE if p in sentence.replace(_TRADE, "")]
+    if (
+        len(asked_parts) == 1
+        and _TRADE not in question
+        and _TRADE in sentence
+        and asked_parts[0] not in told_parts
+    ):
+        return _TRADE, asked_parts[0]
+    if _TRADE in question and not asked_parts and _TRADE not in sentence and len(told_parts) == 1:
+        return told_parts[0], _TRADE
+    for asked_word, other in (_GROWTHS, _GROWTHS[::-1]):
+        if (
+            asked_word in question
+            and asked_word not in sentence
+            and other in sentence
+            and other not in question
+        ):
+            return f"{other}增长", f"{asked_word}增长"
     return None
 
 
