@@ -99,5 +99,8 @@ def test_a_deputy_or_a_measure_asked_is_not_the_one_quoted() -> None:
     real = "城镇居民人均可支配收入实际增长9.8%。"
     assert other_thing_told("城镇居民人均可支配收入名义增长多少？", real) == ("实际增长", "名义增长")
     assert other_thing_told("城镇居民人均可支配收入增长多少？", real) is None
+    surveyed = "城镇调查失业率5.5%左右。"
+    assert other_thing_told("2021年城镇登记失业率目标是多少？", surveyed) == ("调查失业率", "登记失业率")
+    assert other_thing_told("2021年失业率目标是多少？", surveyed) is None
     reason = other_thing(analyze("县人民医院的副院长是谁？"), "院长：王建国；")
     assert not_found_reason({"not_found_because": reason}) == "找到的句子说的是院长，不是副院长。"

@@ -244,10 +244,10 @@ def gives_none_asked(query: Query, sentence: str) -> str | None:
 # A deputy's title (副组长, 副院长, 县委副书记): the title it is deputy to is another post.
 _DEPUTY = re.compile(r"副([\u4e00-\u9fff]{0,3}?(?:长|书记|主任|经理|主席|总监|总裁))")
 # Measures that exclude each other by definition: exports or imports are not their total (进出口), a
-# nominal growth is not a real one.
+# nominal growth is not a real one, the registered unemployment rate is not the surveyed one.
 _TRADE = "进出口"
 _PARTS_OF_TRADE = ("出口", "进口")
-_GROWTHS = ("名义", "实际")
+_KINDS_OF = ((("名义", "实际"), "增长"), (("登记", "调查"), "失业率"))
 
 
 def other_thing_told(question: str, sentence: str) -> tuple[str, str] | None:
@@ -256,7 +256,8 @@ def other_thing_told(question: str, sentence: str) -> tuple[str, str] | None:
     it is deputy to named (组长: "…领导小组副组长是谁？" had been answered with 周文涛任组长 at 0.97);
     exports asked and only the total of trade named (进出口: "2009年出口总额是多少？" had quoted
     全年进出口总额2.2万亿美元), or the reverse; a nominal growth asked and only the real one given
-    (实际增长9.8% for 名义增长多少？ at 0.95), or the reverse."""
+    (实际增长9.8% for 名义增长多少？ at 0.95), or the reverse; the registered unemployment rate asked and
+    only the surveyed one given (a helper's 2021年城镇登记失业率目标是多少？), or the reverse."""
     for asked in _DEPUTY.finditer(question):
         title = asked.group(1)
         if title in sentence and asked.group(0) not in sentence:
@@ -272,14 +273,16 @@ def other_thing_told(question: str, sentence: str) -> tuple[str, str] | None:
         return _TRADE, asked_parts[0]
     if _TRADE in question and not asked_parts and _TRADE not in sentence and len(told_parts) == 1:
         return told_parts[0], _TRADE
-    for asked_word, other in (_GROWTHS, _GROWTHS[::-1]):
-        if (
-            asked_word in question
-            and asked_word not in sentence
-            and other in sentence
-            and other not in question
-        ):
-            return f"{other}增长", f"{asked_word}增长"
+    for pair, measure in _KINDS_OF:
+        for asked_word, other in (pair, pair[::-1]):
+            if (
+                asked_word in question
+                and asked_word not in sentence
+                and other in sentence
+                and other not in question
+                and (measure in sentence or measure == "增长")  # 实际增长 may be written 实际增加
+            ):
+                return f"{other}{measure}", f"{asked_word}{measure}"
     return None
 
 
