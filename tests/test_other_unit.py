@@ -91,6 +91,9 @@ def test_a_deputy_or_a_measure_asked_is_not_the_one_quoted() -> None:
     assert other_thing_told("县委副书记是谁？", "县委书记：向东升；") == ("书记", "副书记")
     assert other_thing_told("副院长是谁？", "院长王建国，副院长李四。") is None  # the deputy is named
     assert other_thing_told("领导小组组长是谁？", leader) is None
+    # Found by a reviewer: 农副产品 names no deputy, and 全市长期 no 市长.
+    assert other_thing_told("农副产品增长了多少？", "全市农产品增长5%。") is None
+    assert other_thing_told("副市长是谁？", "全市长期护理保险覆盖10万人。") is None
     # Found by a helper: exports asked of a total of trade, a nominal growth of a real one.
     trade = "全年进出口总额2.2万亿美元，其中出口1.2万亿美元。"
     assert other_thing_told("2009年进口总额是多少？", trade) == ("进出口", "进口")

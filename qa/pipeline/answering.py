@@ -259,7 +259,9 @@ def decide(
         or other_years(retrieved.query, sentence)
         or over_several_years(retrieved.query, sentence)
         or in_another_unit(retrieved.query, sentence)
-        or (none_asked(retrieved.query, sentence) if scored.outcome != "answer" else None)
+        # Only of a 可能相关 answer: a sure one stands, one refused by its score keeps that reason (or
+        # the missing report's, below).
+        or (none_asked(retrieved.query, sentence) if scored.outcome == "uncertain" else None)
         or other_place(retrieved.query, best.text, info, passage.text)
         or other_thing(retrieved.query, sentence)
         if years
