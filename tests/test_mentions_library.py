@@ -27,6 +27,8 @@ def test_which_documents_ask_every_one() -> None:
         # Found by a helper: by the documents' years or places.
         ("哪几年的报告提到了脱贫攻坚？", "脱贫攻坚"),
         ("哪些省的报告提到了低空经济？", "低空经济"),
+        ("哪些年份的报告提到了脱贫攻坚？", "脱贫攻坚"),
+        ("哪些市的报告提到了低空经济？", "低空经济"),
     ):
         assert asked_topic(normalize(question)) == topic and asks_every_document(normalize(question))
     assert not asks_every_document(normalize("湖南报告有没有提到长江经济带？"))  # one named report

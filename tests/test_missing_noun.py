@@ -35,6 +35,9 @@ def test_a_document_that_is_no_report_covers_its_own_year() -> None:
                           date="2025-02-10", review_year=2024)  # fmt: skip
     entry = DocumentInfo("e", "石门县概况（2024年）", "e.txt", year=2024, review_year=2024)
     assert years_covered(notice) == {2025} and years_covered(entry) == {2024}
+    # Every year its title names (a reviewer: the plan's year had been dropped).
+    plan = DocumentInfo("p", "青山镇2024年工作总结和2025年工作计划", "p.txt", year=2024, review_year=2024)
+    assert years_covered(plan) == {2024, 2025}
     report = REPORTS[1]  # a report given in 2026 reviews 2025 and plans 2026
     assert years_covered(report) == {2025, 2026}
     missing = missing_report(analyze("2023年的补贴是多少？"), Catalog([notice, entry]), "每部补贴20万元。")

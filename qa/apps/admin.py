@@ -116,7 +116,7 @@ def add_admin_routes(app: FastAPI, bot: ReportQA, policy: Policy) -> None:
     def remove(request: Request, doc_id: str) -> Any:
         """Remove a document and its passages from the index (not the last one)."""
         if doc_id not in {d.doc_id for d in bot.documents}:
-            refusal = Refusal(404, "not_found", f"没有这份报告：{doc_id}")
+            refusal = Refusal(404, "not_found", f"没有这份文档：{doc_id}")
             return _response(*error_response(refusal))
         info = bot.remove_document(doc_id, client=client_address(request))
         return {"removed": info.to_dict()}

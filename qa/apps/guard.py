@@ -59,7 +59,7 @@ class Refusal(NamedTuple):
 ADMIN_DISABLED = Refusal(
     403,
     "admin_disabled",
-    "本站对访客只读：服务器没有设置管理员令牌（REPORT_QA_ADMIN_TOKEN），不能上传或删除报告。",
+    "本站对访客只读：服务器没有设置管理员令牌（REPORT_QA_ADMIN_TOKEN），不能上传或删除文档。",
 )
 TOKEN_REQUIRED = Refusal(
     401, "token_required", "需要管理员令牌：请在 Authorization 请求头中提供 Bearer 令牌。"

@@ -136,12 +136,17 @@ def spans_years(title: str) -> bool:
     return bool(_PLAN_TITLE.search(title))
 
 
+_TITLE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
+
+
 def years_covered(info: DocumentInfo) -> set[int]:
     """The years a report is titled with (each year of a span: 2025—2027年), reviews or plans. A
-    document that is no work report neither reviews nor plans: it covers its own year (a notice of
-    February 2025 on 2025's subsidies had been searched for 2024, as a report given then reviews 2024)."""
+    document that is no work report neither reviews nor plans: it covers its own year and those its
+    title names (a notice of February 2025 on 2025's subsidies had been searched for 2024, as a report
+    given then reviews 2024)."""
     if document_kind(info.title) == "other":
-        own = {info.year}
+        # And every year its title names (青山镇2024年工作总结和2025年工作计划 covers both: a reviewer).
+        own = {info.year, *(int(y) for y in _TITLE_YEAR.findall(normalize(info.title)))}
     else:
         own = {info.year, info.review_year, info.review_year + 1 if info.review_year else None}
     return {y for y in own if y is not None} | set(title_span(info.title) or ())
