@@ -18,7 +18,7 @@ from qa.facts.figures import FIGURE, read_figure
 from qa.facts.series import FAMILIES
 from qa.index.catalog import Catalog
 from qa.pipeline.query import Query
-from qa.pipeline.scope import asked_aspect, named_groups
+from qa.pipeline.scope import asked_aspect, group_year, named_groups
 from qa.schema import Answer, DocumentInfo, Passage
 
 _ACROSS_PROVINCES = re.compile(
@@ -45,12 +45,12 @@ def _indicator(text: str) -> str | None:
     return next((names[0] for names in FAMILIES if any(n in text for n in names)), None)
 
 
-def _period_of(infos: list[DocumentInfo], query: Query, period: str) -> str:
+def _period_of(infos: list[DocumentInfo], query: Query, period: str, year: int | None) -> str:
     """The part of these reports a comparison asks: their review when it names the year they review,
     none of them is the report of a year it names, and no verb says otherwise ("湖北和云南2025年地区生产
     总值分别是多少？" of their 2026 reports had quoted both 2026 targets, and so had "2013年和2015年城镇
     新增就业分别是多少？" of the 2014 and 2016 reports, which review those years); else ``period``."""
-    asked = set(query.years)
+    asked = {year} if year is not None else set(query.years)  # the part's own year (``group_year``)
     reviewed, titled = {d.review_year for d in infos}, {d.year for d in infos}
     return "review" if asked_aspect(query) is None and reviewed & asked and not titled & asked else period
 
@@ -113,8 +113,8 @@ def series_answer(
     if len(groups) >= 2:  # a comparison: the figure of each named report, or a search if one lacks it
         facts = []
         # A year names the part asked of a report that reviews it; of a report of that year, the report.
-        for _, infos in groups:
-            asked = _period_of(infos, query, period)
+        for label, infos in groups:
+            asked = _period_of(infos, query, period, group_year(label))
             found = series(indicator, asked, {"doc_id": [d.doc_id for d in infos]})
             if not found:
                 return None

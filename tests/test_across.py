@@ -203,11 +203,16 @@ def test_the_state_councils_report_beside_a_province_is_a_part_of_its_own(tmp_pa
 def test_years_no_report_is_titled_with_are_asked_of_the_reports_reviewing_them(tmp_path) -> None:
     # Found by a helper: "2013年和2015年城镇新增就业分别是多少？" of the 2014 and 2016 reports (none of
     # 2013 or 2015) had quoted both reports' targets (1000万人以上) at 1.0; they review those years.
-    paths = [REPORTS / "2014_national.txt", REPORTS / "2016_national.txt"]
-    bot = ReportQA.from_paths(paths, tmp_path / "ix", embedder=HashEmbedder())
+    paths = [REPORTS / "2014_national.txt", REPORTS / "2016_national.txt", REPORTS / "2015_national.txt"]
+    bot = ReportQA.from_paths(paths[:2], tmp_path / "ix", embedder=HashEmbedder())
     reviewed = bot.ask("2013年和2015年城镇新增就业分别是多少？")
     assert len(reviewed.parts) == 2 and {p.passages[0].period for p in reviewed.parts} == {"review"}
     assert all("1000万人以上" not in (p.answer or "") for p in reviewed.parts)
     # Years the reports are of still name the reports: each one's target.
     titled = bot.ask("2014年和2016年城镇新增就业目标分别是多少？")
     assert len(titled.parts) == 2 and {p.passages[0].period for p in titled.parts} == {"plan"}
+    # Each part by its own year (a reviewer: 2013年和2014年… had quoted the 2014 report's target twice,
+    # its title year being one of the years asked).
+    both = ReportQA.from_paths(paths, tmp_path / "ix3", embedder=HashEmbedder())
+    mixed = both.ask("2013年和2014年城镇新增就业分别是多少？")
+    assert [p.passages[0].period for p in mixed.parts] == ["review", "plan"]

@@ -34,6 +34,7 @@ from qa.pipeline.scope import (
     asked_aspect,
     asked_by_time,
     asked_level,
+    group_year,
     named_groups,
     part_years,
     preferred_documents,
@@ -185,9 +186,10 @@ class Answerer:
                 # A report's part is asked without the places (or years) compared with it that the
                 # collection has no report of: they have their own part, which says so.
                 asked = _without(question, [label for label, infos in groups if not infos])
-                parts = [self.answer_one(asked, k, _only(infos), part_years(query, infos, aspect)) if infos
+                years = [part_years(query, infos, aspect, group_year(label)) for label, infos in groups]
+                parts = [self.answer_one(asked, k, _only(infos), part) if infos
                          else self._missing_part(question, label)
-                         for label, infos in groups]  # fmt: skip
+                         for (label, infos), part in zip(groups, years, strict=True)]  # fmt: skip
                 for (label, _), part in zip(groups, parts, strict=True):
                     part.reason["report"] = label
                 return combined(question, parts, k, {"compared": [label for label, _ in groups]})

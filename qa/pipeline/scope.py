@@ -139,7 +139,15 @@ def _tells(info: DocumentInfo, year: int, aspect: Period | None) -> bool:
     return year == (info.review_year if aspect == "review" else info.review_year + 1)
 
 
-def part_years(query: Query, infos: list[DocumentInfo], aspect: Period | None) -> tuple[int, ...]:
+def group_year(label: str) -> int | None:
+    """The year a comparison's part is labelled with ("2013年", "2005年河南"), None for a place's."""
+    found = re.match(r"(\d{4})年", label)
+    return int(found.group(1)) if found else None
+
+
+def part_years(
+    query: Query, infos: list[DocumentInfo], aspect: Period | None, year: int | None = None
+) -> tuple[int, ...]:
     """The years one part of a comparison asks its reports about: the question's years these
     reports tell what it asks of (``aspect``, as ``asked_aspect`` reads it: a result, the year they
     review), else their own title years ("2022年和2023年…目标各是多少": 2022 for the 2022 report),
@@ -148,6 +156,8 @@ def part_years(query: Query, infos: list[DocumentInfo], aspect: Period | None) -
     so "2022" pulled its review passages for a question about its plan. Years that name reports
     ("2002年和2009年政府工作报告中，…") ask about none: each report is asked as "2009年政府工作报告中…"
     would be (asked about 2009, its 财政收入 of 2008 had been refused)."""
+    if year is not None and year in query.years:  # the part's own year (``group_year``), of its reports
+        return (year,)
     asked = sorted(set(query.years))
     for own in (lambda d, y: _tells(d, y, aspect), lambda d, y: d.year == y):
         years = tuple(y for y in asked if any(own(d, y) for d in infos))
