@@ -71,6 +71,14 @@ def test_the_reason_quotes_the_clause() -> None:
     )
 
 
+def test_a_clause_quoting_a_name_is_given_in_chinese() -> None:
+    # Found by a helper: the reason had been shown in English (the clause's own quotation marks).
+    reason = in_another_unit(analyze("云岭县茶叶产量多少吨？"), "“云岭毛尖”茶叶综合产值突破40亿元。")
+    assert not_found_reason({"not_found_because": reason}) == (
+        "找到的句子给的是““云岭毛尖”茶叶综合产值突破40亿元”，没有以吨计的数。"
+    )
+
+
 def test_a_report_refuses_an_amount_it_gives_only_as_a_growth_rate(tmp_path, real_embedder) -> None:
     text = (
         "青山县2026年政府工作报告\n一、2025年工作回顾\n"

@@ -190,7 +190,7 @@ _UNNAMED_ANYWHERE = re.compile(r"no document of the library names (?P<asked>.+)"
 _OTHER_YEARS = re.compile(r"the sentences found tell of (?P<told>[\d/]+), not (?P<asked>[\d/]+)")
 _SEVERAL_YEARS = re.compile(r"the sentence found gives figures of (?P<word>\S+), not of one year")
 _OTHER_UNIT = re.compile(
-    r"the sentence found gives “(?P<clause>[^”]+)”, not "
+    r"the sentence found gives “(?P<clause>.+)”, not "  # the clause may quote a name (“云岭毛尖”)
     r"(?:a figure in (?P<unit>\S+)|(?P<sum>a sum of money))"
 )
 _OTHER_PLACES = re.compile(r"the sentence found speaks of (?P<told>\S+), not (?P<asked>\S+)")
