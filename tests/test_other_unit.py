@@ -115,3 +115,10 @@ def test_a_deputy_or_a_measure_asked_is_not_the_one_quoted() -> None:
     assert other_thing_told("2021年失业率目标是多少？", surveyed) is None
     reason = other_thing(analyze("县人民医院的副院长是谁？"), "院长：王建国；")
     assert not_found_reason({"not_found_because": reason}) == "找到的句子说的是院长，不是副院长。"
+
+
+def test_no_english_reason_reaches_the_page_even_quoting_chinese() -> None:
+    # A reason of the pipeline that no pattern reads yet is shown as the generic Chinese one, not as
+    # English with Chinese words in it (as the unit reason quoting “云岭毛尖” had been).
+    shown = not_found_reason({"not_found_because": "the sentence found says “云岭” in a new way"})
+    assert shown == "报告里没有找到能回答这个问题的句子。"

@@ -181,6 +181,7 @@ def error_line(exc: Exception) -> str:
 # ---------------------------------------------------------------- why an answer is what it is
 
 _CHINESE = re.compile(r"[\u4e00-\u9fff]")
+_ENGLISH_START = re.compile(r"[A-Za-z]")
 _YEARS = re.compile(r"the report covers (?P<first>\d{4})[–-](?P<last>\d{4}), not (?P<asked>\d{4})")
 _PLANNED_ONLY = re.compile(r"the report reviews (?P<reviewed>\d{4}), and plans (?P<asked>\d{4}) only")
 _REVIEWED_ONLY = re.compile(r"the report reviews (?P<asked>\d{4}), and sets no target for it")
@@ -239,8 +240,9 @@ def not_found_reason(reason: dict[str, Any], noun: str = "报告") -> str:
     if fewer:
         kind = "个部分" if fewer["kind"] == "部分" else fewer["kind"]
         return f"{noun}只有{fewer['count']}{kind}。"
-    if reason.get("missing_report") or _CHINESE.search(because):
-        # The coverage rule writes Chinese already: 没有2025年广东省的报告；有：…
+    if reason.get("missing_report") or (_CHINESE.search(because) and not _ENGLISH_START.match(because)):
+        # The coverage rule writes Chinese already: 没有2025年广东省的报告；有：… (an English reason
+        # quoting Chinese words is no such one: it falls through to a Chinese message below).
         return _sentence_end(because)
     years = _YEARS.search(because)
     if years:
