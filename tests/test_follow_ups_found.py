@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from qa.pipeline.answering import NOT_LIKELY
 from qa.pipeline.conversation import retimed
-from qa.pipeline.reading_choice import best_reading, stands_alone
+from qa.pipeline.reading_choice import _named_words, best_reading, stands_alone
 from qa.pipeline.substitutions import substitutions
 from qa.pipeline.turn_words import topic_of
 from qa.schema import Answer
@@ -75,3 +75,11 @@ def test_a_time_with_a_bare_how_much_asks_the_earlier_question_of_that_time():
     assert retimed("2009年是多少？", "2010年城镇登记失业率控制在多少？") == [
         "2009年城镇登记失业率控制在多少？"
     ]
+
+
+def test_verbs_and_counters_name_nothing_a_topic_reading_must_quote() -> None:
+    # Found by a helper: "要花多少钱？" after "青石大道西段什么时候开工？" had been read as it stood (its
+    # reading with the topic discarded for not quoting 要花), "今年还要建吗？" the same (还要).
+    assert _named_words("要花多少钱？") == set() and _named_words("今年还要建吗？") == set()
+    assert _named_words("今年要建消防站吗？") == {"消防站"}
+    assert _named_words("投资多少？") == {"投资"}

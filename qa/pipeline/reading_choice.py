@@ -31,13 +31,20 @@ def _quotes(text: str, word: str) -> bool:
     return len(word) >= 3 and re.search(gap.join(map(re.escape, word)), text) is not None
 
 
+# Characters of verbs, adverbs and counters that name no thing, alone or together: 要花, 还要, 几届 (a
+# helper's "要花多少钱？" after "青石大道西段什么时候开工？" had been read as it stood and refused, its
+# topic's reading discarded for not quoting 要花).
+_FUNCTION_CHARS = frozenset("要还花建做干办是有会能该再又也都就才几届第把被给让将已在")
+
+
 def _named_words(question: str) -> set[str]:
     """The words ``question`` itself names things with (as ``_names_a_thing``), normalized. For an
     English question, the report terms of its phrases (qa.pipeline.glossary); one that names
     something the glossary lacks ("And what about education?") is named by the question itself,
     which no Chinese quote holds: a reading that put the earlier topic in front cannot win for it."""
     if has_cjk(question):
-        return {normalize(word) for word in places_whole(cut_words(question)) if names_a_thing(word)}
+        words = places_whole(cut_words(question))
+        return {normalize(word) for word in words if names_a_thing(word) and not set(word) <= _FUNCTION_CHARS}
     english = normalize(question)
     return set(report_terms(english)) or ({english} if names_something(english) else set())
 
