@@ -83,3 +83,10 @@ def test_verbs_and_counters_name_nothing_a_topic_reading_must_quote() -> None:
     assert _named_words("要花多少钱？") == set() and _named_words("今年还要建吗？") == set()
     assert _named_words("今年要建消防站吗？") == {"消防站"}
     assert _named_words("投资多少？") == {"投资"}
+
+
+def test_a_phase_stands_for_a_phase_or_follows_the_project() -> None:
+    # Found by a helper: "二期呢？" after "宏达新材料项目什么时候投产的？" had been read 宏达新二期项目….
+    earlier = "宏达新材料项目什么时候投产的？"
+    assert substitutions("二期呢？", earlier) == ["宏达新材料项目二期什么时候投产的？"]
+    assert substitutions("那二期呢？", "正极材料项目一期什么时候投产？") == ["正极材料项目二期什么时候投产？"]

@@ -70,6 +70,8 @@ def substitutions(question: str, previous: str) -> list[str]:
         return []
     if swapped := amount_swapped(name, earlier):  # "满20年呢？" after "工作满12年有几天年假？"
         return [swapped]
+    if phased := _phase_swapped(name, earlier):  # "二期呢？" after "…项目一期…" or "…项目什么时候…"
+        return [phased]
     # A place stands in for a place, and a thing for a thing: "湖北呢？" after "江苏今年GDP…" is not
     # 江苏今年湖北…, nor "那居民消费价格呢？" after "山东今年地区生产总值…" 居民消费价格今年….
     place = place_like(name)
@@ -94,6 +96,27 @@ def substitutions(question: str, previous: str) -> list[str]:
     if not place:
         forms += _of_the_subject(name, question, earlier)
     return [form for form in dict.fromkeys(forms) if len(form) <= MAX_QUESTION_CHARS]
+
+
+# A phase of a project (一期, 二期, 三期工程): another phase stands in for it, or follows the project named.
+_PHASE = re.compile(r"[一二三四五六七八九十]+期(?:工程|项目)?")
+_PROJECT = re.compile(r"项目|工程")
+
+
+def _phase_swapped(name: str, earlier: str) -> str | None:
+    """``earlier`` of the phase ``name`` names: its phase replaced ("二期呢？" after "…项目一期什么时候
+    投产？"), or put after the project it names ("宏达新材料项目二期什么时候投产的？": a helper's 二期呢？ had
+    been read 宏达新二期项目…, replacing 材料); None when ``name`` is no phase or ``earlier`` names no
+    project."""
+    if not _PHASE.fullmatch(name):
+        return None
+    if phase := _PHASE.search(earlier):
+        return earlier[: phase.start()] + name + earlier[phase.end() :]
+    projects = list(_PROJECT.finditer(earlier))
+    if not projects:
+        return None
+    at = projects[-1].end()
+    return earlier[:at] + name + earlier[at:]
 
 
 def _names_already(name: str, earlier: str, words: list[str]) -> bool:
