@@ -91,7 +91,10 @@ def test_resumed_conversation_has_the_same_topic_as_a_live_one():
         ("2009年GDP是多少？", False),
         ("今年计划多少？", False),  # 计划 says what is asked of the topic: read with it
         ("去年又是多少呢？", True),
+        ("2009年怎么样？", True),
+        ("去年如何？", True),
         ("2010年的政府工作报告怎么样？", False),  # asks about that report (a reviewer)
+        ("2009年的报告如何？", False),
     ],
 )
 def test_a_bare_time_word_with_ellipsis_asks_nothing_on_its_own(question, alone):

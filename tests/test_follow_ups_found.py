@@ -83,6 +83,7 @@ def test_verbs_and_counters_name_nothing_a_topic_reading_must_quote() -> None:
     assert _named_words("要花多少钱？") == set() and _named_words("今年还要建吗？") == set()
     assert _named_words("今年要建消防站吗？") == {"消防站"}
     assert _named_words("投资多少？") == {"投资"}
+    assert _named_words("今年要建几个？") == set() and _named_words("个人所得税多少？") == {"个人所得税"}
 
 
 def test_a_phase_stands_for_a_phase_or_follows_the_project() -> None:

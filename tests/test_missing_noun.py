@@ -42,3 +42,14 @@ def test_a_document_that_is_no_report_covers_its_own_year() -> None:
     assert years_covered(report) == {2025, 2026}
     missing = missing_report(analyze("2023年的补贴是多少？"), Catalog([notice, entry]), "每部补贴20万元。")
     assert missing is not None and missing.spans == ("2024年", "2025年")
+
+
+def test_a_title_naming_two_years_apart_shows_both_not_a_span() -> None:
+    # A second reviewer: "（1998–2025年）" had named a span holding the year refused.
+    hall = DocumentInfo("h", "青山县1998年特大洪灾纪念馆2025年开放公告", "h.txt", year=2025)
+    guide = DocumentInfo("g", "纪念馆参观指南（2024年版）", "g.txt", year=2024)
+    missing = missing_report(analyze("2010年纪念馆参观人数是多少？"), Catalog([hall, guide]), "纪念馆开放。")
+    assert missing is not None and dict(zip(missing.available, missing.spans, strict=True)) == {
+        hall.title: "1998、2025年",
+        guide.title: "2024年",
+    }

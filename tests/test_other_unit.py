@@ -102,6 +102,10 @@ def test_a_deputy_or_a_measure_asked_is_not_the_one_quoted() -> None:
     # Found by a reviewer: 农副产品 names no deputy, and 全市长期 no 市长.
     assert other_thing_told("农副产品增长了多少？", "全市农产品增长5%。") is None
     assert other_thing_told("副市长是谁？", "全市长期护理保险覆盖10万人。") is None
+    assert other_thing_told("副市长是谁？", "全市长者食堂达到120家。") is None
+    assert other_thing_told("指挥部副指挥长是谁？", "指挥长：王五。") == ("指挥长", "副指挥长")
+    assert other_thing_told("副州长是谁？", "州长：张三。") == ("州长", "副州长")
+    assert other_thing_told("进出口总额是多少？", "推进口岸建设，扩大开放。") is None  # a port
     # Found by a helper: exports asked of a total of trade, a nominal growth of a real one.
     trade = "全年进出口总额2.2万亿美元，其中出口1.2万亿美元。"
     assert other_thing_told("2009年进口总额是多少？", trade) == ("进出口", "进口")

@@ -192,10 +192,11 @@ def figure_in_another_unit(query: Query, sentence: str) -> tuple[str, str] | Non
 
 
 # An amount written in words, no digit in it: a multiple or share (翻一番, 两成, 三分之一, 过半, 一半), a
-# half (半小时, 半个月), a magnitude (数千亩, 万余亩, 上百家), none (零发生, 清零) or nothing to pay (免费).
+# half (半小时, 半个月; not 上半年), a magnitude with its qualifier (数千亩, 万余亩, 上百家; not the 万元 of
+# 万元地区生产总值能耗), none (零发生, 清零) or nothing to pay (免费).
 _WORDED_AMOUNT = re.compile(
     r"翻[一两]?番|[一二两三四五六七八九]成(?![为功立本果员绩效])|分之|过半|半数|一半|倍|"
-    r"半(?:个)?(?:小时|月|天|年|日)|[数几上近约逾]?[十百千万亿]+[余多]?(?:"
+    r"(?<![上下前后])半(?:个)?(?:小时|月|天|年|日)|(?:[数几上近约逾][十百千万亿]+[余多]?|[十百千万亿]+[余多])(?:"
     + _MEASURES[3:-1]
     + r"|个|家|所|项|元)|"
     r"零(?:发生|事故|伤亡|死亡|增长|投诉)|实现零|为零|清零|" + _SUM.pattern
@@ -210,18 +211,20 @@ _ASKS_WHETHER = re.compile(
 _NO_FIGURE_ASKED = re.compile(r"几乎|多大程度|多少年来")
 
 
-# One counted with its classifier (每户限养一只犬, 一天内发放): a count, where 一 alone is a word as often.
+# One counted with its classifier (每户限养一只犬, 一天内发放): a count, where 一 alone is a word as often;
+# not 一年 or 一季度 (过去一年, 一季度经济运行…: words of time, in nearly every review).
 _ONE_COUNTED = re.compile(
     r"一(?:个|只|条|头|匹|张|本|块|位|种|次|遍|批|套|辆|台|座|间|户|名|人|件|所|家|项|"
-    r"天|日|年|周|星期|小时|分钟|个月|季度)"
+    r"天|日|周|星期|小时|分钟|个月)"
 )
-# A time in words, no digit in it: 明年, 年底前, 下半年, 第三季度, 下学期, 第二周, 春节前, 唐代, 农历正月,
-# 自发布之日起, "十四五"期间.
+# A time in words, no digit in it: 明年, 年底前, 下半年, 第三季度, 下学期, 第二周, 春节前, 始建于唐代, 农历
+# 正月, 自发布之日起, "十四五"期间; not 时期 or 期间 alone (进入新时期), nor the 汉代 of 武汉代表团.
 _WORDED_TIME = re.compile(
-    r"[今明去前后当次同本上下每]一?个?(?:年|月|季度|周|星期|学期|天)|年[初中底末内]|月[初中底末]|"
+    r"[今明去前后当次同本上下每]一?个?(?:年|月|季度|周|星期|学期|天)|[上下]半年|年[初中底末内]|月[初中底末]|"
     r"[一二三四五六七八九十]+个?(?:月|日|号|周|天|年)|周[一二三四五六日末]|年代|世纪|季度|"
-    r"[秦汉晋隋唐宋元明清]代|[秦汉晋隋唐宋元明清]朝|年间|农历|正月|腊月|之日|期间|时期|当天|当日|次日|"
-    r"今天|明天|昨天|春节|元旦|国庆|暑假|寒假|即日|近期|已经|已于|随时|届时"
+    r"于[秦汉晋隋唐宋元明清][代朝]|[秦汉晋隋唐宋元明清]朝(?:[初末]|年间|时期)?|年间|农历|正月|腊月|之日|"
+    r"十[一二三四五六]五”?(?:期间|时期)|当天|当日|次日|今天|明天|昨天|春节|元旦|国庆|暑假|寒假|即日|近期|"
+    r"已经|已于|随时|届时"
 )
 
 
@@ -238,7 +241,7 @@ def gives_none_asked(query: Query, sentence: str) -> str | None:
     if _ASKS_WHETHER.search(text):
         return None
     if kind == "date" and len(_ASKS_DATE.findall(text)) == 1:
-        timed = re.search(r"[0-9]", sentence) or _DATE.search(sentence) or _WORDED_TIME.search(sentence)
+        timed = re.search(r"[0-9]", sentence) or _WORDED_TIME.search(sentence)
         return None if timed else "date"
     asked = _ASKS_FIGURE.findall(_NO_FIGURE_ASKED.sub(" ", text))
     if len(asked) != 1 or kind not in ("figure", "percent", "money"):
@@ -247,12 +250,12 @@ def gives_none_asked(query: Query, sentence: str) -> str | None:
     beyond = stated.sub(" ", sentence) if stated is not None else sentence
     given = (
         re.search(r"[0-9]", beyond)
-        or re.search(_CHINESE_AMOUNT, beyond)  # 二十二字, 六年: a count in any word
-        or _ONE_COUNTED.search(beyond)  # 一只, 一天: one of a kind counted
+        # Not one the question writes itself (一季度 of 一季度…增长多少？, 千亿斤 of 千亿斤粮食产能…).
+        or any(m.group(0) not in text for m in re.finditer(_CHINESE_AMOUNT, beyond))  # 二十二字, 六年
+        or any(m.group(0) not in text for m in _ONE_COUNTED.finditer(beyond))  # 一只, 一天
         or FIGURE.search(beyond)
         or _PERCENT.search(beyond)
         or _MONEY.search(beyond)
-        # Not one the question writes itself (千亿斤 of 千亿斤粮食产能提升行动准备投入多少资金？).
         or any(m.group(0) not in text for m in _WORDED_AMOUNT.finditer(beyond))
     )
     return None if given else "figure"
@@ -261,11 +264,11 @@ def gives_none_asked(query: Query, sentence: str) -> str | None:
 # A deputy's title (副组长, 副院长, 县委副书记): the title it is deputy to is another post.
 # Posts only: 农副产品 and 家庭副业 name no deputy (their 产品增长 had been read as a title).
 _DEPUTY = re.compile(
-    r"副((?:[\u4e00-\u9fff]{0,2}?(?:组|院|市|县|镇|乡|区|省|部|局|厅|处|科|校|会|理事|秘书|行|社|所|站|队|村|"
-    r"团|委员|班|馆|庭|检察))?长|书记|主任|经理|主席|总监|总裁|总经理|主编|总编)"
+    r"副((?:[\u4e00-\u9fff]{0,2}?(?:组|院|市|县|镇|乡|区|省|州|盟|旗|部|局|厅|处|科|司|署|校|园|会|理事|秘书|"
+    r"行|社|所|站|队|村|团|委员|班|馆|台|庭|厂|检察|指挥))?长|书记|主任|经理|主席|总监|总裁|总经理|主编|总编)"
 )
 # A post's name followed by these is another word (全市长期护理保险: no 市长).
-_NOT_A_POST_AFTER = "期远效足江城久达度寿途沙春"
+_NOT_A_POST_AFTER = "期远效足江城久达度寿途沙春者三征廊跑"
 # Measures that exclude each other by definition: exports or imports are not their total (进出口), a
 # nominal growth is not a real one, the registered unemployment rate is not the surveyed one.
 _TRADE = "进出口"
@@ -286,8 +289,9 @@ def other_thing_told(question: str, sentence: str) -> tuple[str, str] | None:
         named = re.search(re.escape(title) + f"(?![{_NOT_A_POST_AFTER}])", sentence)
         if named and asked.group(0) not in sentence:
             return title, asked.group(0)
-    asked_parts = [p for p in _PARTS_OF_TRADE if p in question.replace(_TRADE, "")]
-    told_parts = [p for p in _PARTS_OF_TRADE if p in sentence.replace(_TRADE, "")]
+    # Not the 进口 of 推进口岸: a port is no import.
+    asked_parts = [p for p in _PARTS_OF_TRADE if re.search(p + "(?!岸)", question.replace(_TRADE, ""))]
+    told_parts = [p for p in _PARTS_OF_TRADE if re.search(p + "(?!岸)", sentence.replace(_TRADE, ""))]
     if (
         len(asked_parts) == 1
         and _TRADE not in question

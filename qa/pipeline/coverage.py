@@ -52,9 +52,12 @@ def _by_place(asked: str, documents: list[DocumentInfo]) -> Missing:
 def _span(info: DocumentInfo) -> str:
     """The years a document covers, as users read them: 2022–2023年 of a report reviewing 2022, 2024年
     of a yearbook's entry (it had read 石门县概况（2024年）（2024–2025年））."""
-    years = years_covered(info)
-    first, last = (min(years), max(years)) if years else (None, None)
-    return "" if first is None else f"{first}年" if first == last else f"{first}–{last}年"
+    years = sorted(years_covered(info))
+    if not years:
+        return ""
+    if years == list(range(years[0], years[-1] + 1)):
+        return f"{years[0]}年" if len(years) == 1 else f"{years[0]}–{years[-1]}年"
+    return "、".join(map(str, years)) + "年"  # 1998、2025年: no span between a title's two years
 
 
 def _is_of(info: DocumentInfo, core: str) -> bool:

@@ -31,10 +31,10 @@ def _quotes(text: str, word: str) -> bool:
     return len(word) >= 3 and re.search(gap.join(map(re.escape, word)), text) is not None
 
 
-# Characters of verbs, adverbs and counters that name no thing, alone or together: 要花, 还要, 几届 (a
+# Characters of verbs, adverbs and counters that name no thing, alone or together: 要花, 还要, 几个 (a
 # helper's "要花多少钱？" after "青石大道西段什么时候开工？" had been read as it stood and refused, its
 # topic's reading discarded for not quoting 要花).
-_FUNCTION_CHARS = frozenset("要还花建做干办是有会能该再又也都就才几届第把被给让将已在")
+_FUNCTION_CHARS = frozenset("要还花建做干办是有会能该再又也都就才几届个次所座第把被给让将已在")
 
 
 def _named_words(question: str) -> set[str]:

@@ -17,10 +17,9 @@ ELLIPSIS_START = re.compile(r"^(?:那么|那|还有|另外|and\b|what about\b|ho
 _SENTENCE_END = "？?。.！!…"
 # 呢 at the end, whatever ends the sentence after it: "农民呢？", "农民呢 ?", "农民呢。", "农民呢？！".
 _ELLIPSIS_END = re.compile(rf"呢[\s{_SENTENCE_END}]*$")
-# "And then?" after a time: 呢, or the bare how-much of it ("2009年是多少？" after a question on 2010's
-# unemployment rate had been answered as it stood, with 2009's public investment at 0.88). Not 怎么样:
-# "2010年的政府工作报告怎么样？" asks about that report (a reviewer).
-_AND_THEN = re.compile(rf"(?:呢|(?:又)?(?:是)?多少(?:呢)?)[\s{_SENTENCE_END}]*$")
+# "And then?" after a time: 呢, or the bare how-much or how of it ("2009年是多少？" after a question on
+# 2010's unemployment rate had been answered as it stood, with 2009's public investment at 0.88).
+_AND_THEN = re.compile(rf"(?:呢|(?:又)?(?:是)?(?:多少|怎么样|如何)(?:呢)?)[\s{_SENTENCE_END}]*$")
 # Where the subject of a question ends: the first verb, time word or question word after it.
 _SUBJECT_END = re.compile(
     r"去年|今年|明年|\d{4}年|是|有|投了|投入|花了|完成|增长|下降|达到|要|会|能|将|计划|打算|准备|"
@@ -123,8 +122,11 @@ def only_context(question: str) -> bool:
     """Whether ``question`` holds nothing but time words around an ellipsis ("今年呢？", "那明年呢",
     "2008年的报告呢？", "2011年的呢？": its 的 too; "2009年是多少？", "去年又是多少呢？"): it asks nothing on
     its own, only "and then?" of the earlier topic."""
-    text = _REPORT_AFTER_TIME.sub("", _after_time(question)).removeprefix("的")
-    return bool(_AND_THEN.search(text)) and not _AND_THEN.sub("", text).strip(" ？?,，")
+    after = _after_time(question)
+    # After a report's name only 呢: "2010年的政府工作报告怎么样？" asks about that report (a reviewer).
+    ending = _ELLIPSIS_END if _REPORT_AFTER_TIME.match(after) else _AND_THEN
+    text = _REPORT_AFTER_TIME.sub("", after).removeprefix("的")
+    return bool(ending.search(text)) and not ending.sub("", text).strip(" ？?,，")
 
 
 def names_nothing(question: str) -> bool:
