@@ -82,8 +82,11 @@ def test_period_intent_is_resolved_against_the_reports_own_year(question, review
 def _info(doc_id, region, year, review_year):
     from qa.schema import DocumentInfo
 
+    # Titled as work reports: they review one year and plan the next (a document of another kind
+    # covers its own year only).
+    title = f"{doc_id}政府工作报告" if year else doc_id
     return DocumentInfo(
-        doc_id=doc_id, title=doc_id, source=doc_id, region=region, year=year, review_year=review_year
+        doc_id=doc_id, title=title, source=doc_id, region=region, year=year, review_year=review_year
     )
 
 

@@ -137,8 +137,8 @@ def test_an_answer_from_one_of_several_places_names_the_others() -> None:
 def test_a_years_result_is_asked_of_the_report_that_reviews_it() -> None:
     # Found by a helper: "2014年和2015年GDP分别增长了多少？" quoted 2013's and 2014's growth, from the
     # reports titled 2014 and 2015, at confidence 1.0.
-    docs = [DocumentInfo(f"n{y}", f"《{y}年国务院报告》", f"{y}.txt", region="全国", year=y, level="national",
-                         review_year=y - 1) for y in range(2014, 2018)]  # fmt: skip
+    docs = [DocumentInfo(f"n{y}", f"《{y}年国务院政府工作报告》", f"{y}.txt", region="全国", year=y,
+                         level="national", review_year=y - 1) for y in range(2014, 2018)]  # fmt: skip
     catalog = Catalog(docs)
     results = analyze("2014年和2015年GDP分别增长了多少？")
     groups = named_groups(results, catalog)
