@@ -198,6 +198,8 @@ SCORED_SENTENCE_LACKS = {
     "figure": "the sentence found gives no figure",
     "date": "the sentence found gives no date",
 }
+# Refusals about the sentence scored best only (after which a look-up may still answer).
+SCORED_SENTENCE_ONLY = frozenset({NOT_LIKELY, *SCORED_SENTENCE_LACKS.values()})
 
 
 def none_asked(query: Query, sentence: str) -> str | None:

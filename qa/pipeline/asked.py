@@ -209,6 +209,8 @@ _ASKS_WHETHER = re.compile(
 )
 # Question words of a figure that ask none: 几乎 (almost), 多大程度 (to what extent), 多少年来 (for years).
 _NO_FIGURE_ASKED = re.compile(r"几乎|多大程度|多少年来")
+_ARABIC_DIGIT = re.compile(r"[0-9]")
+_CHINESE_WORDED = re.compile(_CHINESE_AMOUNT)  # a count in Chinese numerals of any word: 二十二字, 学制四年
 
 
 # One counted with its classifier (每户限养一只犬, 一天内发放): a count, where 一 alone is a word as often;
@@ -241,7 +243,7 @@ def gives_none_asked(query: Query, sentence: str) -> str | None:
     if _ASKS_WHETHER.search(text):
         return None
     if kind == "date" and len(_ASKS_DATE.findall(text)) == 1:
-        timed = re.search(r"[0-9]", sentence) or _WORDED_TIME.search(sentence)
+        timed = _ARABIC_DIGIT.search(sentence) or _WORDED_TIME.search(sentence)
         return None if timed else "date"
     asked = _ASKS_FIGURE.findall(_NO_FIGURE_ASKED.sub(" ", text))
     if len(asked) != 1 or kind not in ("figure", "percent", "money"):
@@ -249,14 +251,16 @@ def gives_none_asked(query: Query, sentence: str) -> str | None:
     stated = stated_figures(text)
     beyond = stated.sub(" ", sentence) if stated is not None else sentence
     given = (
-        re.search(r"[0-9]", beyond)
-        # Not one the question writes itself (一季度 of 一季度…增长多少？, 千亿斤 of 千亿斤粮食产能…).
-        or any(m.group(0) not in text for m in re.finditer(_CHINESE_AMOUNT, beyond))  # 二十二字, 六年
-        or any(m.group(0) not in text for m in _ONE_COUNTED.finditer(beyond))  # 一只, 一天
+        _ARABIC_DIGIT.search(beyond)
         or FIGURE.search(beyond)
         or _PERCENT.search(beyond)
         or _MONEY.search(beyond)
-        or any(m.group(0) not in text for m in _WORDED_AMOUNT.finditer(beyond))
+        # In words, and not the question's own (一季度 of 一季度…增长多少？, 千亿斤 of 千亿斤粮食产能…).
+        or any(
+            m.group(0) not in text
+            for pattern in (_CHINESE_WORDED, _ONE_COUNTED, _WORDED_AMOUNT)  # 二十二字; 一只, 一天; 数千亩
+            for m in pattern.finditer(beyond)
+        )
     )
     return None if given else "figure"
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from qa.pipeline.answering import NOT_LIKELY, SCORED_SENTENCE_LACKS
+from qa.pipeline.answering import SCORED_SENTENCE_ONLY
 from qa.pipeline.delivery import asked_role, asks_delivery, byline_lines, delivery_lines
 from qa.pipeline.faq import asked_pair, pair_passage
 from qa.pipeline.lists import (
@@ -68,7 +68,7 @@ def looked_up(
     scored best lacks (no date for 报告是哪天作的？) does not."""
     because = answer.reason.get("not_found_because")
     if not answer.passages or (
-        not answer.found and because not in (None, NOT_LIKELY, *SCORED_SENTENCE_LACKS.values())
+        not answer.found and because is not None and because not in SCORED_SENTENCE_ONLY
     ):
         return None
     normalized = normalize(question)
